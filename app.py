@@ -1,0 +1,13 @@
+"""Entry point: navigation over pages/. Each page runs the shared guard itself."""
+import streamlit as st
+
+from lape_plan import i18n
+from lape_plan.ui.guard import current_lang
+
+lang = current_lang()
+pages = [
+    st.Page("pages/overview.py", title=i18n.t("nav.overview", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/plan_editor.py", title=i18n.t("nav.plan_editor", lang), icon=":material/edit_note:",
+            url_path="plan_editor"),
+]
+st.navigation(pages).run()

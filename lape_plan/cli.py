@@ -1,0 +1,56 @@
+"""Command line: `python -m lape_plan COMMAND --db PATH ...`. Every command has --help."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import db as dbm, demo, plans
+from .errors import LapeError
+from .i18n import error_text
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH",
+                   help="SQLite database (default: $LAPE_PLAN_DB, secrets.toml db_path, data/lape_plan.db)")
+
+
+def cmd_init(args) -> int:
+    database = dbm.connect(args.db)
+    print(f"database ready: {database.conn.execute('pragma database_list').fetchone()[2]}")
+    if args.demo:
+        plan_id = demo.load(database)
+        print(f"example plan: id {plan_id}")
+    return 0
+
+
+def cmd_plans(args) -> int:
+    database = dbm.connect(args.db)
+    for p in plans.plans(database):
+        flag = " (example)" if p["is_example"] else ""
+        print(f"{p['id']}\t{p['first_year']}–{p['last_year']}\t{p['title_fi']}{flag}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lape_plan",
+                                     description="Children and youth wellbeing plan: database commands.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create or upgrade the database", description="Create or upgrade the database.")
+    _add_db(p)
+    p.add_argument("--demo", action="store_true", help="also load the example plan (once)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("plans", help="list the plans", description="List the plans with their ids.")
+    _add_db(p)
+    p.set_defaults(func=cmd_plans)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LapeError as err:
+        print(f"error: {error_text(err, 'en')}", file=sys.stderr)
+        return 2

@@ -1,0 +1,94 @@
+"""Connection, migrations, the write transaction and the audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+from . import config
+
+migrations = Migrations("lape_plan")
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: str | Path | None = None) -> Database:
+    """A new connection with foreign keys on and the schema up to date.
+
+    Cheap for SQLite, so pages open one per script run (connections refuse use
+    from another thread, and reruns may land on any thread)."""
+    path = Path(path) if path else config.db_path()
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = Database(conn)
+    key = str(path.resolve()) if str(path) != ":memory:" else f"mem-{id(conn)}"
+    if key not in _migrated:
+        with _migrate_lock:
+            if key not in _migrated:
+                if str(path) != ":memory:":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                from . import schema  # noqa: F401  registers the migrations
+
+                migrations.apply(db)
+                _migrated.add(key)
+    return db
+
+
+@contextmanager
+def write(db: Database):
+    """One write transaction taken with BEGIN IMMEDIATE, so concurrent writers
+    queue on the lock instead of failing with "database is locked" on upgrade.
+    Nested use joins the outer transaction."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def audit(db: Database, actor, entity: str, entity_id, action: str, before=None, after=None) -> int:
+    """One audit row; call inside the write transaction of the change itself."""
+    assert db.conn.in_transaction, "audit() must run inside db.write()"
+    return db["audit"].insert(
+        {
+            "at": now(),
+            "actor": getattr(actor, "name", str(actor)),
+            "user_id": getattr(actor, "user_id", None),
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
+            "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+        }
+    ).last_pk
+
+
+def audit_rows(db: Database, entity: str | None = None, entity_id=None, limit: int = 200) -> list[dict]:
+    where, args = [], []
+    if entity:
+        where.append("entity = ?")
+        args.append(entity)
+    if entity_id is not None:
+        where.append("entity_id = ?")
+        args.append(entity_id)
+    sql = "select * from audit" + (" where " + " and ".join(where) if where else "")
+    sql += " order by id desc limit ?"
+    return [dict(r) for r in db.query(sql, args + [limit])]

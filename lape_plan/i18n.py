@@ -1,0 +1,95 @@
+"""The UI string catalogue (fi default, sv, en) and language-aware formatting.
+
+Each file in locales/ maps a key to its three translations, so one feature's
+strings live together and a missing translation is easy to spot. Lookups take
+the language explicitly: sessions share one process, so there is no global
+current language."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from .model import LANGS
+
+DEFAULT_LANG = "fi"
+LOCALES = Path(__file__).parent / "locales"
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALES.glob("*.json")):
+        for key, texts in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"duplicate i18n key {key!r} in {path.name}")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+    entry = catalogue().get(key)
+    if entry is None:
+        raise KeyError(f"missing i18n key {key!r}")
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    if values:
+        text = text.format(**{k: _fmt_value(v, lang) for k, v in values.items()})
+    return text
+
+
+def _fmt_value(value, lang):
+    if isinstance(value, float):
+        return number(value, lang)
+    return value
+
+
+def number(value, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
+    """1234.5 -> '1 234,5' in fi and sv, '1,234.5' in en; None -> '–'."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:,.{decimals}f}"
+    if lang in ("fi", "sv"):
+        text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
+    return text
+
+
+def date(value, lang: str = DEFAULT_LANG) -> str:
+    """ISO date or timestamp -> 12.3.2020 (fi, sv) or 2020-03-12 (en)."""
+    if not value:
+        return "–"
+    d = dt.date.fromisoformat(str(value)[:10])
+    if lang in ("fi", "sv"):
+        return f"{d.day}.{d.month}.{d.year}"
+    return d.isoformat()
+
+
+def timestamp(value, lang: str = DEFAULT_LANG) -> str:
+    """Stored UTC timestamp -> local date and time in Finland."""
+    if not value:
+        return "–"
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime.fromisoformat(str(value)).astimezone(ZoneInfo("Europe/Helsinki"))
+    return f"{date(moment.date().isoformat(), lang)} {moment:%H:%M}"
+
+
+def language_name(lang: str) -> str:
+    return {"fi": "Suomi", "sv": "Svenska", "en": "English"}[lang]
+
+
+def error_text(err, lang: str) -> str:
+    """A typed error (lape_plan.errors) in the user's language."""
+    params = dict(err.params)
+    if params.get("field"):
+        field_key = f"field.{params['field']}"
+        params["field"] = t(field_key, lang) if field_key in catalogue() else params["field"]
+    for k in ("at",):
+        if params.get(k):
+            params[k] = timestamp(params[k], lang)
+    return t(err.key, lang, **params)
+
+
+__all__ = ["t", "number", "date", "timestamp", "catalogue", "LANGS", "error_text"]

@@ -1,0 +1,484 @@
+"""Organisations, plans, focus areas, goals and measures."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlite_utils import Database
+
+from . import auth
+from .db import audit, now, write
+from .errors import ConflictError, NotFound, ValidationError
+from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
+
+# entity name -> (table, parent column)
+ENTITIES = {
+    "focus_area": ("focus_areas", "plan_id"),
+    "goal": ("goals", "focus_area_id"),
+    "measure": ("measures", "goal_id"),
+}
+_LINKS = {"municipality_ids": "goal_municipalities", "responsible_ids": "goal_responsibles"}
+
+
+# ---------------------------------------------------------------- validation
+def clean_text(value, field: str, *, required: bool = False, max_len: int = TEXT_MAX) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError("error.required", field=field)
+    if len(text) > max_len:
+        raise ValidationError("error.too_long", field=field, max=max_len, length=len(text))
+    return text
+
+
+def _year(value, field: str, plan: dict) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("error.not_a_year", field=field, value=value) from None
+    if not plan["first_year"] <= year <= plan["last_year"]:
+        raise ValidationError(
+            "error.year_outside_plan", field=field, year=year, first=plan["first_year"], last=plan["last_year"]
+        )
+    return year
+
+
+def _euros(value) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        euros = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+    except ValueError:
+        raise ValidationError("error.not_a_number", field="resources_eur", value=value) from None
+    if euros < 0:
+        raise ValidationError("error.negative", field="resources_eur", value=value)
+    return euros
+
+
+def title_in(row: dict, lang: str, field: str = "title") -> str:
+    """The Swedish text where the user reads Swedish and one exists; Finnish otherwise."""
+    if lang == "sv" and row.get(f"{field}_sv"):
+        return row[f"{field}_sv"]
+    return row.get(f"{field}_fi") or ""
+
+
+def org_name(org: dict, lang: str) -> str:
+    return title_in(org, lang, "name")
+
+
+# ---------------------------------------------------------------- organisations
+def add_organisation(db: Database, actor: Actor, kind, name_fi, name_sv="", code=None) -> int:
+    auth.require_plan_editor(actor)
+    try:
+        kind = OrgKind(kind)
+    except ValueError:
+        raise ValidationError("error.unknown_org_kind", field="kind", value=kind) from None
+    row = {
+        "kind": kind.value,
+        "code": clean_text(code, "code", max_len=20) or None,
+        "name_fi": clean_text(name_fi, "name_fi", required=True, max_len=TITLE_MAX),
+        "name_sv": clean_text(name_sv, "name_sv", max_len=TITLE_MAX),
+        "version": 1,
+        "updated_at": now(),
+        "updated_by": actor.name,
+    }
+    with write(db):
+        if row["code"] and db.execute("select 1 from organisations where code = ?", [row["code"]]).fetchone():
+            raise ValidationError("error.duplicate_code", field="code", code=row["code"])
+        org_id = db["organisations"].insert(row).last_pk
+        audit(db, actor, "organisation", org_id, "create", after=row)
+    return org_id
+
+
+def organisations(db: Database, plan_id: int | None = None, kind: str | None = None) -> list[dict]:
+    sql = "select o.* from organisations o"
+    args: list = []
+    if plan_id is not None:
+        sql += " join plan_organisations po on po.org_id = o.id and po.plan_id = ?"
+        args.append(plan_id)
+    if kind:
+        sql += " where o.kind = ?"
+        args.append(kind)
+    sql += " order by case o.kind when 'municipality' then 0 when 'county' then 1 else 2 end, o.name_fi"
+    return [dict(r) for r in db.query(sql, args)]
+
+
+def get_organisation(db: Database, org_id: int) -> dict:
+    rows = list(db.query("select * from organisations where id = ?", [org_id]))
+    if not rows:
+        raise NotFound("error.not_found", entity="organisation", id=org_id)
+    return rows[0]
+
+
+# ---------------------------------------------------------------- plans
+def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv="", is_example=False) -> int:
+    auth.require_plan_editor(actor)
+    title_fi = clean_text(title_fi, "title_fi", required=True, max_len=TITLE_MAX)
+    title_sv = clean_text(title_sv, "title_sv", max_len=TITLE_MAX)
+    try:
+        first_year, last_year = int(first_year), int(last_year)
+    except (TypeError, ValueError):
+        raise ValidationError("error.not_a_year", field="first_year", value=f"{first_year}–{last_year}") from None
+    if not (2000 <= first_year <= last_year <= 2100) or last_year - first_year > 10:
+        raise ValidationError("error.plan_period", field="first_year", first=first_year, last=last_year)
+    with write(db):
+        _check_orgs(db, org_ids)
+        row = {
+            "title_fi": title_fi,
+            "title_sv": title_sv,
+            "first_year": first_year,
+            "last_year": last_year,
+            "is_example": int(bool(is_example)),
+            "created_at": now(),
+            "version": 1,
+            "updated_at": now(),
+            "updated_by": actor.name,
+        }
+        plan_id = db["plans"].insert(row).last_pk
+        db["plan_organisations"].insert_all([{"plan_id": plan_id, "org_id": o} for o in org_ids])
+        audit(db, actor, "plan", plan_id, "create", after={**row, "org_ids": list(org_ids)})
+    return plan_id
+
+
+def _check_orgs(db, org_ids, plan_id: int | None = None) -> None:
+    for org_id in org_ids:
+        sql = "select 1 from organisations where id = ?"
+        args = [org_id]
+        if plan_id is not None:
+            sql = "select 1 from plan_organisations where org_id = ? and plan_id = ?"
+            args.append(plan_id)
+        if not db.execute(sql, args).fetchone():
+            raise ValidationError("error.unknown_org", field="org", id=org_id)
+
+
+def plans(db: Database) -> list[dict]:
+    return [dict(r) for r in db.query("select * from plans order by first_year desc, id")]
+
+
+def get_plan(db: Database, plan_id: int) -> dict:
+    rows = list(db.query("select * from plans where id = ?", [plan_id]))
+    if not rows:
+        raise NotFound("error.not_found", entity="plan", id=plan_id)
+    return rows[0]
+
+
+def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
+    auth.require_plan_editor(actor)
+    get_plan(db, plan_id)
+    body = clean_text(body, "body", required=True, max_len=TITLE_MAX)
+    reference = clean_text(reference, "reference", max_len=TITLE_MAX)
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValidationError("error.not_a_date", field="date", value=date) from None
+    with write(db):
+        if org_id is not None:
+            _check_orgs(db, [org_id], plan_id)
+        row = {"plan_id": plan_id, "org_id": org_id, "body": body, "date": date.isoformat(), "reference": reference}
+        approval_id = db["approvals"].insert(row).last_pk
+        audit(db, actor, "approval", approval_id, "create", after=row)
+    return approval_id
+
+
+def approvals(db: Database, plan_id: int) -> list[dict]:
+    return [dict(r) for r in db.query("select * from approvals where plan_id = ? order by date, id", [plan_id])]
+
+
+# ---------------------------------------------------------------- plan items
+def _get(db, entity: str, item_id: int, include_deleted: bool = False) -> dict:
+    table = ENTITIES[entity][0]
+    rows = list(db.query(f"select * from {table} where id = ?", [item_id]))
+    if not rows or (rows[0]["deleted_at"] and not include_deleted):
+        raise NotFound("error.not_found", entity=entity, id=item_id)
+    row = rows[0]
+    if entity == "goal":
+        for key, link in _LINKS.items():
+            row[key] = [r["org_id"] for r in db.query(f"select org_id from {link} where goal_id = ? order by org_id", [item_id])]
+    return row
+
+
+def get(db, entity: str, item_id: int) -> dict:
+    return _get(db, entity, item_id)
+
+
+def plan_of(db, entity: str, item_id: int) -> dict:
+    if entity == "focus_area":
+        sql = "select plan_id from focus_areas where id = ?"
+    elif entity == "goal":
+        sql = "select f.plan_id from goals g join focus_areas f on f.id = g.focus_area_id where g.id = ?"
+    else:
+        sql = (
+            "select f.plan_id from measures m join goals g on g.id = m.goal_id "
+            "join focus_areas f on f.id = g.focus_area_id where m.id = ?"
+        )
+    row = db.execute(sql, [item_id]).fetchone()
+    if not row:
+        raise NotFound("error.not_found", entity=entity, id=item_id)
+    return get_plan(db, row[0])
+
+
+def _next_position(db, entity: str, parent_id: int) -> int:
+    table, parent = ENTITIES[entity]
+    row = db.execute(f"select coalesce(max(position), 0) from {table} where {parent} = ?", [parent_id]).fetchone()
+    return row[0] + 1
+
+
+def _focus_area_fields(db, plan, data: dict) -> dict:
+    return {
+        "title_fi": clean_text(data.get("title_fi"), "title_fi", required=True, max_len=TITLE_MAX),
+        "title_sv": clean_text(data.get("title_sv"), "title_sv", max_len=TITLE_MAX),
+        "description": clean_text(data.get("description"), "description"),
+    }
+
+
+def _goal_fields(db, plan, data: dict) -> dict:
+    try:
+        scope = Scope(data.get("scope") or Scope.SHARED)
+    except ValueError:
+        raise ValidationError("error.invalid", field="scope") from None
+    municipality_ids = sorted({int(o) for o in data.get("municipality_ids") or []})
+    responsible_ids = sorted({int(o) for o in data.get("responsible_ids") or []})
+    _check_orgs(db, municipality_ids + responsible_ids, plan["id"])
+    if scope == Scope.LOCAL and not municipality_ids:
+        raise ValidationError("error.local_goal_needs_municipality", field="municipality_ids")
+    for org_id in municipality_ids:
+        if get_organisation(db, org_id)["kind"] != OrgKind.MUNICIPALITY:
+            raise ValidationError("error.not_a_municipality", field="municipality_ids", id=org_id)
+    return {
+        "title_fi": clean_text(data.get("title_fi"), "title_fi", required=True, max_len=TITLE_MAX),
+        "title_sv": clean_text(data.get("title_sv"), "title_sv", max_len=TITLE_MAX),
+        "description": clean_text(data.get("description"), "description"),
+        "scope": scope.value,
+        "municipality_ids": municipality_ids if scope == Scope.LOCAL else [],
+        "responsible_ids": responsible_ids,
+    }
+
+
+def _measure_fields(db, plan, data: dict) -> dict:
+    responsible = data.get("responsible_org_id")
+    if responsible not in (None, ""):
+        responsible = int(responsible)
+        _check_orgs(db, [responsible], plan["id"])
+    else:
+        responsible = None
+    start = _year(data.get("start_year"), "start_year", plan)
+    end = _year(data.get("end_year"), "end_year", plan)
+    if start and end and end < start:
+        raise ValidationError("error.end_before_start", field="end_year", start=start, end=end)
+    return {
+        "title_fi": clean_text(data.get("title_fi"), "title_fi", required=True, max_len=TITLE_MAX),
+        "title_sv": clean_text(data.get("title_sv"), "title_sv", max_len=TITLE_MAX),
+        "description": clean_text(data.get("description"), "description"),
+        "responsible_org_id": responsible,
+        "start_year": start,
+        "end_year": end,
+        "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2),
+        "resources_eur": _euros(data.get("resources_eur")),
+    }
+
+
+_FIELDS = {"focus_area": _focus_area_fields, "goal": _goal_fields, "measure": _measure_fields}
+
+
+def _responsible_orgs(row: dict, entity: str) -> list[int]:
+    if entity == "goal":
+        return row.get("responsible_ids") or []
+    if entity == "measure":
+        return [row["responsible_org_id"]] if row.get("responsible_org_id") else []
+    return []
+
+
+def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None = None) -> None:
+    """Focus areas and new goals are plan structure; existing goals and measures belong
+    to their responsible organisations (a new measure to its goal's)."""
+    if entity == "focus_area" or (entity == "goal" and row is None):
+        auth.require_plan_editor(actor)
+    elif row is None:  # new measure
+        auth.require_org_editor(actor, _get(db, "goal", parent_id)["responsible_ids"])
+    else:
+        orgs = _responsible_orgs(row, entity)
+        if entity == "measure" and not orgs:
+            orgs = _get(db, "goal", row["goal_id"])["responsible_ids"]
+        auth.require_org_editor(actor, orgs)
+
+
+def _store_links(db, goal_id: int, fields: dict) -> None:
+    for key, link in _LINKS.items():
+        if key in fields:
+            db[link].delete_where("goal_id = ?", [goal_id])
+            db[link].insert_all([{"goal_id": goal_id, "org_id": o} for o in fields[key]])
+
+
+def add(db: Database, actor: Actor, entity: str, parent_id: int, **data) -> int:
+    """Create a focus area (parent: plan), goal (parent: focus area) or measure (parent: goal)."""
+    table, parent_col = ENTITIES[entity]
+    plan = get_plan(db, parent_id) if entity == "focus_area" else plan_of(db, _parent_entity(entity), parent_id)
+    if entity != "focus_area":
+        _get(db, _parent_entity(entity), parent_id)  # parent must exist and not be deleted
+    _authorise(db, actor, entity, None, parent_id)
+    with write(db):
+        fields = _FIELDS[entity](db, plan, data)
+        row = {k: v for k, v in fields.items() if k not in _LINKS}
+        row.update(
+            {parent_col: parent_id, "position": _next_position(db, entity, parent_id), "version": 1,
+             "updated_at": now(), "updated_by": actor.name}
+        )
+        item_id = db[table].insert(row).last_pk
+        _store_links(db, item_id, fields)
+        audit(db, actor, entity, item_id, "create", after={**row, **{k: fields[k] for k in _LINKS if k in fields}})
+    return item_id
+
+
+def _parent_entity(entity: str) -> str:
+    return {"goal": "focus_area", "measure": "goal"}[entity]
+
+
+def update(db: Database, actor: Actor, entity: str, item_id: int, expected_version: int, **data) -> int:
+    """Save edits made on a screen that showed `expected_version`. Returns the new version.
+
+    Raises ConflictError naming who saved in between; the caller keeps the user's text."""
+    table = ENTITIES[entity][0]
+    with write(db):
+        before = _get(db, entity, item_id)
+        _authorise(db, actor, entity, before)
+        if before["version"] != expected_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        plan = plan_of(db, entity, item_id)
+        fields = _FIELDS[entity](db, plan, {**before, **data})
+        row = {k: v for k, v in fields.items() if k not in _LINKS}
+        changed = {k: v for k, v in fields.items() if before.get(k) != v}
+        if not changed:
+            return before["version"]
+        row.update({"version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name})
+        db[table].update(item_id, row)
+        _store_links(db, item_id, fields)
+        audit(db, actor, entity, item_id, "update",
+              before={k: before.get(k) for k in changed}, after=changed)
+    return row["version"]
+
+
+def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_version: int) -> None:
+    """Soft delete: the row stays, hidden, and `restore` brings it back."""
+    table = ENTITIES[entity][0]
+    with write(db):
+        before = _get(db, entity, item_id)
+        _authorise(db, actor, entity, before)
+        if before["version"] != expected_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        stamp = now()
+        db[table].update(item_id, {"deleted_at": stamp, "deleted_by": actor.name, "version": before["version"] + 1,
+                                   "updated_at": stamp, "updated_by": actor.name})
+        audit(db, actor, entity, item_id, "delete", before=before)
+
+
+def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
+    table = ENTITIES[entity][0]
+    with write(db):
+        before = _get(db, entity, item_id, include_deleted=True)
+        if not before["deleted_at"]:
+            return
+        _authorise(db, actor, entity, before)
+        parent_entity = {"goal": "focus_area", "measure": "goal"}.get(entity)
+        if parent_entity:
+            _get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
+        db[table].update(item_id, {"deleted_at": None, "deleted_by": None, "version": before["version"] + 1,
+                                   "updated_at": now(), "updated_by": actor.name})
+        audit(db, actor, entity, item_id, "restore", before={"deleted_at": before["deleted_at"]})
+
+
+def deleted_items(db: Database, plan_id: int) -> list[dict]:
+    """Deleted items of a plan whose parents still exist (those can be restored), newest first."""
+    sql = """
+      select 'focus_area' entity, f.id, f.title_fi, f.title_sv, f.deleted_at, f.deleted_by
+        from focus_areas f where f.plan_id = :p and f.deleted_at is not null
+      union all
+      select 'goal', g.id, g.title_fi, g.title_sv, g.deleted_at, g.deleted_by
+        from goals g join focus_areas f on f.id = g.focus_area_id
+       where f.plan_id = :p and g.deleted_at is not null and f.deleted_at is null
+      union all
+      select 'measure', m.id, m.title_fi, m.title_sv, m.deleted_at, m.deleted_by
+        from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id
+       where f.plan_id = :p and m.deleted_at is not null and g.deleted_at is null and f.deleted_at is null
+      order by deleted_at desc"""
+    return [dict(r) for r in db.query(sql, {"p": plan_id})]
+
+
+def move(db: Database, actor: Actor, entity: str, item_id: int, step: int) -> None:
+    """Swap an item with its neighbour above (step=-1) or below (step=+1)."""
+    table, parent_col = ENTITIES[entity]
+    with write(db):
+        row = _get(db, entity, item_id)
+        _authorise(db, actor, entity, row)
+        op, order = ("<", "desc") if step < 0 else (">", "asc")
+        other = db.execute(
+            f"select id, position from {table} where {parent_col} = ? and deleted_at is null "
+            f"and position {op} ? order by position {order} limit 1",
+            [row[parent_col], row["position"]],
+        ).fetchone()
+        if not other:
+            return
+        db[table].update(item_id, {"position": other[1]})
+        db[table].update(other[0], {"position": row["position"]})
+        audit(db, actor, entity, item_id, "move", before={"position": row["position"]}, after={"position": other[1]})
+
+
+# ---------------------------------------------------------------- reading a plan
+def tree(db: Database, plan_id: int, municipality_id: int | None = None) -> list[dict]:
+    """Focus areas with their goals and measures, in order, deleted items left out.
+
+    With a municipality: shared goals plus that municipality's own goals."""
+    focus_areas = [dict(r) for r in db.query(
+        "select * from focus_areas where plan_id = ? and deleted_at is null order by position, id", [plan_id])]
+    goals = [dict(r) for r in db.query(
+        "select g.* from goals g join focus_areas f on f.id = g.focus_area_id "
+        "where f.plan_id = ? and g.deleted_at is null order by g.position, g.id", [plan_id])]
+    measures = [dict(r) for r in db.query(
+        "select m.* from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
+        "where f.plan_id = ? and m.deleted_at is null order by m.position, m.id", [plan_id])]
+    links: dict[str, dict[int, list[int]]] = {}
+    for key, link in _LINKS.items():
+        links[key] = {}
+        for r in db.query(
+            f"select l.goal_id, l.org_id from {link} l join goals g on g.id = l.goal_id "
+            f"join focus_areas f on f.id = g.focus_area_id where f.plan_id = ? order by l.org_id", [plan_id]
+        ):
+            links[key].setdefault(r["goal_id"], []).append(r["org_id"])
+    by_goal: dict[int, list[dict]] = {}
+    for m in measures:
+        by_goal.setdefault(m["goal_id"], []).append(m)
+    by_area: dict[int, list[dict]] = {}
+    for g in goals:
+        for key in _LINKS:
+            g[key] = links[key].get(g["id"], [])
+        if municipality_id is not None and g["scope"] == Scope.LOCAL and municipality_id not in g["municipality_ids"]:
+            continue
+        g["measures"] = by_goal.get(g["id"], [])
+        by_area.setdefault(g["focus_area_id"], []).append(g)
+    for f in focus_areas:
+        f["goals"] = by_area.get(f["id"], [])
+    return focus_areas
+
+
+def overview(db: Database, plan_id: int) -> dict:
+    """Counts for the Overview: per focus area, and per municipality (goals that apply to it)."""
+    areas = tree(db, plan_id)
+    municipalities = organisations(db, plan_id, kind=OrgKind.MUNICIPALITY)
+    per_area = [
+        {"focus_area": a, "goals": len(a["goals"]), "measures": sum(len(g["measures"]) for g in a["goals"]),
+         "local_goals": sum(1 for g in a["goals"] if g["scope"] == Scope.LOCAL)}
+        for a in areas
+    ]
+    all_goals = [g for a in areas for g in a["goals"]]
+    per_municipality = []
+    for m in municipalities:
+        goals = [g for g in all_goals if g["scope"] == Scope.SHARED or m["id"] in g["municipality_ids"]]
+        per_municipality.append({
+            "organisation": m,
+            "goals": len(goals),
+            "own_goals": sum(1 for g in goals if g["scope"] == Scope.LOCAL),
+            "measures": sum(len(g["measures"]) for g in goals),
+            "responsible_measures": sum(1 for g in all_goals for x in g["measures"] if x["responsible_org_id"] == m["id"]),
+        })
+    return {"per_area": per_area, "per_municipality": per_municipality,
+            "goals": len(all_goals), "measures": sum(len(g["measures"]) for g in all_goals)}

@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by the pages: the guard, the sidebar, error display."""

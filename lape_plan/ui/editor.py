@@ -1,0 +1,117 @@
+"""Forms of the plan editor. Each form remembers the version it was opened on, so a
+save over someone else's newer edit is refused and the typed text stays."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import i18n, plans
+from ..errors import ConflictError, LapeError
+from ..model import Scope
+from .guard import Ctx
+
+FIELDS = {
+    "focus_area": ["title_fi", "title_sv", "description"],
+    "goal": ["title_fi", "title_sv", "description", "scope", "municipality_ids", "responsible_ids"],
+    "measure": ["title_fi", "title_sv", "description", "responsible_org_id", "start_year", "end_year",
+                "resources_text", "resources_eur"],
+}
+
+
+def _prefix(entity: str, item_id, parent_id=None) -> str:
+    return f"ed_{entity}_{item_id}" if item_id else f"ed_new_{entity}_{parent_id}"
+
+
+def reset(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+        del st.session_state[key]
+
+
+def flash(message: str) -> None:
+    st.session_state["ed_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("ed_flash", None)
+    if message:
+        st.success(message)
+
+
+def _initial(row: dict | None, field: str):
+    if row is None:
+        return {"scope": Scope.SHARED.value, "municipality_ids": [], "responsible_ids": []}.get(field, "" if field not in (
+            "responsible_org_id", "start_year", "end_year") else None)
+    value = row.get(field)
+    if field == "resources_eur" and value is not None:
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return "" if value is None and field in ("title_fi", "title_sv", "description", "resources_text", "resources_eur") else value
+
+
+def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = None) -> None:
+    """Edit `row`, or create a new item under `parent_id` when row is None."""
+    t = ctx.t
+    prefix = _prefix(entity, row and row["id"], parent_id)
+    if prefix + "_version" not in st.session_state:
+        for field in FIELDS[entity]:
+            st.session_state[f"{prefix}_{field}"] = _initial(row, field)
+        st.session_state[prefix + "_version"] = row["version"] if row else 0
+    orgs = plans.organisations(ctx.db, ctx.plan["id"])
+    names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
+    years = list(range(ctx.plan["first_year"], ctx.plan["last_year"] + 1))
+    with st.form(prefix + "_form", clear_on_submit=False, enter_to_submit=False):
+        st.text_input(t("field.title_fi"), key=f"{prefix}_title_fi", max_chars=300)
+        st.text_input(t("field.title_sv"), key=f"{prefix}_title_sv", max_chars=300)
+        st.text_area(t("field.description"), key=f"{prefix}_description", height=90)
+        if entity == "goal":
+            st.radio(t("field.scope"), [s.value for s in Scope], key=f"{prefix}_scope", horizontal=True,
+                     format_func=lambda s: t(f"scope.{s}"))
+            st.multiselect(t("field.municipality_ids"), [o["id"] for o in orgs if o["kind"] == "municipality"],
+                           key=f"{prefix}_municipality_ids", format_func=names.get,
+                           help=t("field.municipality_ids_help"))
+            st.multiselect(t("field.responsible_ids"), list(names), key=f"{prefix}_responsible_ids",
+                           format_func=names.get)
+        if entity == "measure":
+            st.selectbox(t("field.responsible_org_id"), [None, *names], key=f"{prefix}_responsible_org_id",
+                         format_func=lambda o: names.get(o, "–"))
+            c1, c2 = st.columns(2)
+            c1.selectbox(t("field.start_year"), [None, *years], key=f"{prefix}_start_year",
+                         format_func=lambda y: "–" if y is None else str(y))
+            c2.selectbox(t("field.end_year"), [None, *years], key=f"{prefix}_end_year",
+                         format_func=lambda y: "–" if y is None else str(y))
+            st.text_input(t("field.resources_text"), key=f"{prefix}_resources_text", max_chars=600)
+            st.text_input(t("field.resources_eur"), key=f"{prefix}_resources_eur", help=t("field.resources_eur_help"))
+        submitted = st.form_submit_button(t("editor.save") if row else t("editor.add"), type="primary")
+    if submitted:
+        values = {f: st.session_state[f"{prefix}_{f}"] for f in FIELDS[entity]}
+        try:
+            if row:
+                plans.update(ctx.db, ctx.actor, entity, row["id"], st.session_state[prefix + "_version"], **values)
+                flash(t("editor.saved"))
+            else:
+                new_id = plans.add(ctx.db, ctx.actor, entity, parent_id, **values)
+                flash(t("editor.added"))
+                if entity == "focus_area":
+                    st.session_state["ed_sel"] = (entity, new_id)
+        except ConflictError as err:
+            st.session_state[prefix + "_conflict"] = err.current
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            reset(prefix)
+            st.rerun()
+    conflict = st.session_state.get(prefix + "_conflict")
+    if conflict:
+        _show_conflict(ctx, entity, prefix, conflict)
+
+
+def _show_conflict(ctx: Ctx, entity: str, prefix: str, current: dict) -> None:
+    t = ctx.t
+    st.error(t("error.conflict", by=current["updated_by"], at=i18n.timestamp(current["updated_at"], ctx.lang)))
+    with st.container(border=True):
+        st.caption(t("editor.their_version"))
+        for field in ("title_fi", "title_sv", "description"):
+            if current.get(field):
+                st.text(f"{t('field.' + field)}: {current[field]}")
+    if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
+        st.session_state[prefix + "_version"] = current["version"]
+        del st.session_state[prefix + "_conflict"]
+        st.rerun()

@@ -1,0 +1,107 @@
+import streamlit as st
+
+from lape_plan import i18n, plans
+from lape_plan.errors import LapeError
+from lape_plan.ui.editor import item_form, reset, show_flash
+from lape_plan.ui.guard import guard
+from lape_plan.ui.text import md_escape
+
+ctx = guard()
+t = ctx.t
+st.title(t("editor.title"))
+if not ctx.plan:
+    st.info(t("overview.no_plan"))
+    st.stop()
+if ctx.plan["is_example"]:
+    st.warning(t("common.example_banner"), icon=":material/science:")
+show_flash()
+
+areas = plans.tree(ctx.db, ctx.plan["id"])
+selected = st.session_state.get("ed_sel")
+
+
+def select(entity, item_id):
+    st.session_state["ed_sel"] = (entity, item_id)
+    st.session_state.pop("ed_confirm", None)
+
+
+def tree_button(entity, item, label, indent):
+    kind = "primary" if selected == (entity, item["id"]) else "tertiary"
+    st.button(f"{indent}{md_escape(label)}", key=f"sel_{entity}_{item['id']}", type=kind,
+              on_click=select, args=(entity, item["id"]))
+
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.subheader(t("editor.structure"))
+    for a_i, area in enumerate(areas, 1):
+        tree_button("focus_area", area, f"{a_i}. {ctx.title(area)}", "")
+        for g_i, goal in enumerate(area["goals"], 1):
+            tree_button("goal", goal, f"{a_i}.{g_i} {ctx.title(goal)}", "\u2003")
+            for m_i, measure in enumerate(goal["measures"], 1):
+                tree_button("measure", measure, f"{a_i}.{g_i}.{m_i} {ctx.title(measure)}", "\u2003\u2003")
+    st.button(t("editor.new_focus_area"), icon=":material/add:", on_click=select, args=("new", ctx.plan["id"]))
+
+with right:
+    if not selected:
+        st.info(t("editor.pick_item"))
+    elif selected[0] == "new":
+        st.subheader(t("editor.new_focus_area"))
+        item_form(ctx, "focus_area", None, ctx.plan["id"])
+    else:
+        entity, item_id = selected
+        try:
+            row = plans.get(ctx.db, entity, item_id)
+        except LapeError:
+            st.session_state.pop("ed_sel", None)
+            st.rerun()
+        st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
+        st.caption(t("editor.last_saved", by=row["updated_by"], at=i18n.timestamp(row["updated_at"], ctx.lang),
+                     version=row["version"]))
+        c1, c2, c3 = st.columns(3)
+        for col, step, label, icon in ((c1, -1, "editor.move_up", ":material/arrow_upward:"),
+                                       (c2, 1, "editor.move_down", ":material/arrow_downward:")):
+            if col.button(t(label), key=f"move_{step}", icon=icon, width="stretch"):
+                try:
+                    plans.move(ctx.db, ctx.actor, entity, item_id, step)
+                    st.rerun()
+                except LapeError as err:
+                    ctx.error(err)
+        if c3.button(t("editor.delete"), icon=":material/delete:", width="stretch"):
+            st.session_state["ed_confirm"] = selected
+        if st.session_state.get("ed_confirm") == selected:
+            st.warning(t("editor.confirm_delete", title=ctx.title(row)))
+            y, n = st.columns(2)
+            if y.button(t("editor.confirm_yes"), type="primary", key="confirm_yes", width="stretch"):
+                try:
+                    plans.delete(ctx.db, ctx.actor, entity, item_id, row["version"])
+                    st.session_state.pop("ed_sel", None)
+                    st.session_state.pop("ed_confirm", None)
+                    st.session_state["ed_flash"] = t("editor.deleted")
+                    st.rerun()
+                except LapeError as err:
+                    ctx.error(err)
+            if n.button(t("editor.confirm_no"), key="confirm_no", width="stretch"):
+                st.session_state.pop("ed_confirm", None)
+                st.rerun()
+        item_form(ctx, entity, row)
+        child = {"focus_area": "goal", "goal": "measure"}.get(entity)
+        if child:
+            st.subheader(t(f"editor.new_{child}"))
+            item_form(ctx, child, None, item_id)
+
+with st.expander(t("editor.deleted_items")):
+    deleted = plans.deleted_items(ctx.db, ctx.plan["id"])
+    if not deleted:
+        st.caption(t("editor.nothing_deleted"))
+    for item in deleted:
+        c1, c2 = st.columns([4, 1])
+        c1.text(f"{t('entity.' + item['entity'])}: {ctx.title(item)} — "
+                f"{item['deleted_by']}, {i18n.timestamp(item['deleted_at'], ctx.lang)}")
+        if c2.button(t("editor.restore"), key=f"restore_{item['entity']}_{item['id']}"):
+            try:
+                plans.restore(ctx.db, ctx.actor, item["entity"], item["id"])
+                reset(f"ed_{item['entity']}_{item['id']}")
+                st.rerun()
+            except LapeError as err:
+                ctx.error(err)

@@ -1,0 +1,51 @@
+from lape_plan import plans
+from lape_plan.model import SYSTEM
+
+
+def _texts(at, kind):
+    return [e.value for e in getattr(at, kind)]
+
+
+def test_overview_shows_example_plan_in_finnish(app, conn):
+    at = app()
+    assert "AIKAA LAPSELLE" in at.title[0].value
+    assert any("Esimerkkisisältö" in w.value for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tavoitteet"] == "8" and metrics["Toimenpiteet"] == "14"
+    assert metrics["Suunnitelmakausi"] == "2020–2024"
+    by_area = at.dataframe[0].value
+    assert list(by_area["Painopiste"]) == ["Yksinäisyys ja kiusaaminen", "Osallisuus kasvuympäristössä ja palveluissa",
+                                          "Lapsiperheiden ja vanhemmuuden tuki", "Päihteet ja mielenterveys"]
+    approvals = at.dataframe[2].value
+    assert list(approvals["Päätös"]) == ["Kvalt 12.3.2020 § 15", "Kfge 20.4.2020 § 31"]
+    assert list(approvals["Päivämäärä"]) == ["12.3.2020", "20.4.2020"]
+
+
+def test_switching_to_swedish(app):
+    at = app()
+    at.sidebar.selectbox(key="_w_lang").set_value("sv").run()
+    assert "TID FÖR BARNEN" in at.title[0].value
+    metrics = {m.label for m in at.metric}
+    assert {"Mål", "Åtgärder", "Planperiod"} <= metrics
+    assert "Ensamhet och mobbning" in list(at.dataframe[0].value["Fokusområde"])
+    assert at.sidebar.selectbox(key="_w_municipality_id").format_func(0) == "Hela planområdet"
+
+
+def test_municipality_filter(app, conn):
+    plan_id = plans.plans(conn)[0]["id"]
+    halsua = conn.execute("select id from organisations where code = '074'").fetchone()[0]
+    at = app()
+    at.sidebar.selectbox(key="_w_municipality_id").set_value(halsua).run()
+    table = at.dataframe[1].value
+    assert list(table["Kunta"]) == ["Halsua"]
+    shared = sum(1 for a in plans.tree(conn, plan_id) for g in a["goals"] if g["scope"] == "shared")
+    assert list(table["Tavoitteet"]) == [shared]
+    assert not any("Kokkolan lähiöissä" in t.value for t in at.text)
+
+
+def test_user_text_is_shown_as_text(app, conn):
+    plan_id = plans.plans(conn)[0]["id"]
+    area = plans.tree(conn, plan_id)[0]
+    plans.update(conn, SYSTEM, "focus_area", area["id"], area["version"], title_fi="<b>bold</b> **star**")
+    at = app()
+    assert any(t.value == "<b>bold</b> **star**" for t in at.text)

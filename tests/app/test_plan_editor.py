@@ -1,0 +1,106 @@
+from lape_plan import plans
+from lape_plan.model import Actor
+
+PAGE = "pages/plan_editor.py"
+
+
+def _plan_id(conn):
+    return plans.plans(conn)[0]["id"]
+
+
+def _first_goal(conn):
+    return plans.tree(conn, _plan_id(conn))[0]["goals"][0]
+
+
+def _form_prefix(entity, item_id):
+    return f"ed_{entity}_{item_id}"
+
+
+def _save(at, label="Tallenna"):
+    [b for b in at.button if b.label == label][0].click().run()
+
+
+def test_edit_goal_title(app, conn):
+    goal = _first_goal(conn)
+    at = app(PAGE, actor_name="Tester")
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    p = _form_prefix("goal", goal["id"])
+    at.text_input(key=f"{p}_title_fi").set_value("Muokattu tavoite")
+    _save(at)
+    assert not at.exception
+    saved = plans.get(conn, "goal", goal["id"])
+    assert saved["title_fi"] == "Muokattu tavoite" and saved["updated_by"] == "Tester"
+    assert any("tallennettu" in s.value for s in at.success)
+
+
+def test_stale_save_is_refused_and_text_survives(app, conn):
+    goal = _first_goal(conn)
+    at = app(PAGE)
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    plans.update(conn, Actor(name="Maija"), "goal", goal["id"], goal["version"], title_fi="Maijan versio")
+    p = _form_prefix("goal", goal["id"])
+    at.text_input(key=f"{p}_title_fi").set_value("Minun versioni")
+    _save(at)
+    assert any("Maija" in e.value for e in at.error)
+    assert at.text_input(key=f"{p}_title_fi").value == "Minun versioni"
+    assert any("Maijan versio" in t.value for t in at.text)
+    assert plans.get(conn, "goal", goal["id"])["title_fi"] == "Maijan versio"
+    # after merging, the user saves on top of the current version
+    at.button(key=f"{p}_rebase").click().run()
+    assert at.text_input(key=f"{p}_title_fi").value == "Minun versioni"
+    _save(at)
+    assert plans.get(conn, "goal", goal["id"])["title_fi"] == "Minun versioni"
+
+
+def test_validation_error_keeps_text(app, conn):
+    goal = _first_goal(conn)
+    at = app(PAGE)
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    p = _form_prefix("goal", goal["id"])
+    at.text_input(key=f"{p}_title_fi").set_value("")
+    at.text_area(key=f"{p}_description").set_value("Tärkeä kuvaus")
+    _save(at)
+    assert any("Otsikko suomeksi: pakollinen" in e.value for e in at.error)
+    assert at.text_area(key=f"{p}_description").value == "Tärkeä kuvaus"
+    assert plans.get(conn, "goal", goal["id"])["title_fi"] == goal["title_fi"]
+
+
+def test_add_goal_to_focus_area(app, conn):
+    area = plans.tree(conn, _plan_id(conn))[1]
+    at = app(PAGE)
+    at.button(key=f"sel_focus_area_{area['id']}").click().run()
+    p = f"ed_new_goal_{area['id']}"
+    at.text_input(key=f"{p}_title_fi").set_value("Uusi työpajatavoite")
+    at.text_input(key=f"{p}_title_sv").set_value("Nytt mål")
+    _save(at, "Lisää")
+    titles = [g["title_fi"] for g in plans.tree(conn, _plan_id(conn))[1]["goals"]]
+    assert titles[-1] == "Uusi työpajatavoite"
+    assert at.button(key=f"sel_goal_{plans.tree(conn, _plan_id(conn))[1]['goals'][-1]['id']}")
+    # the add form is empty again
+    assert at.text_input(key=f"{p}_title_fi").value == ""
+
+
+def test_delete_needs_confirmation_and_can_be_restored(app, conn):
+    goal = _first_goal(conn)
+    at = app(PAGE)
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    [b for b in at.button if b.label == "Poista"][0].click().run()
+    assert plans.get(conn, "goal", goal["id"])  # not yet
+    at.button(key="confirm_yes").click().run()
+    assert goal["id"] not in [g["id"] for a in plans.tree(conn, _plan_id(conn)) for g in a["goals"]]
+    at.button(key=f"restore_goal_{goal['id']}").click().run()
+    assert plans.get(conn, "goal", goal["id"])["deleted_at"] is None
+
+
+def test_move_focus_area_down(app, conn):
+    first, second = plans.tree(conn, _plan_id(conn))[:2]
+    at = app(PAGE)
+    at.button(key=f"sel_focus_area_{first['id']}").click().run()
+    at.button(key="move_1").click().run()
+    assert [a["id"] for a in plans.tree(conn, _plan_id(conn))[:2]] == [second["id"], first["id"]]
+
+
+def test_editor_in_swedish(app):
+    at = app(PAGE, lang="sv")
+    assert at.title[0].value == "Redigera planen"
+    assert any(b.label.startswith("Ensamhet") or "Ensamhet" in b.label for b in at.button)

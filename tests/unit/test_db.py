@@ -1,0 +1,48 @@
+import pytest
+
+from lape_plan import db as dbm
+from lape_plan.model import SYSTEM
+
+
+def test_migrations_create_schema_once(tmp_path):
+    path = tmp_path / "m.db"
+    database = dbm.connect(path)
+    applied = [m.name for m in dbm.migrations.applied(database)]
+    assert applied[0] == "0001_plan_core"
+    assert {"plans", "goals", "measures", "audit", "organisations"} <= set(database.table_names())
+    dbm._migrated.clear()  # as a new process would
+    again = dbm.connect(path)
+    assert [m.name for m in dbm.migrations.applied(again)] == applied
+
+
+def test_wal_and_foreign_keys(db):
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+
+
+def test_write_rolls_back_everything_on_error(db):
+    with pytest.raises(RuntimeError):
+        with dbm.write(db):
+            db["organisations"].insert({"kind": "other", "name_fi": "X", "version": 1})
+            dbm.audit(db, SYSTEM, "organisation", 1, "create", after={"x": 1})
+            raise RuntimeError("boom")
+    assert db["organisations"].count == 0
+    assert db["audit"].count == 0
+    assert not db.conn.in_transaction
+
+
+def test_audit_outside_transaction_is_refused(db):
+    with pytest.raises(AssertionError):
+        dbm.audit(db, SYSTEM, "x", 1, "create")
+
+
+def test_db_path_precedence(monkeypatch, tmp_path):
+    from lape_plan import config
+
+    monkeypatch.setenv("LAPE_PLAN_DB", str(tmp_path / "env.db"))
+    assert config.db_path() == tmp_path / "env.db"
+    monkeypatch.delenv("LAPE_PLAN_DB")
+    monkeypatch.setattr(config, "secrets", lambda: {"db_path": str(tmp_path / "sec.db")})
+    assert config.db_path() == tmp_path / "sec.db"
+    monkeypatch.setattr(config, "secrets", lambda: {})
+    assert config.db_path() == config.ROOT / "data" / "lape_plan.db"

@@ -1,0 +1,77 @@
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from lape_plan import i18n
+from lape_plan.errors import ConflictError, ValidationError
+from lape_plan.model import LANGS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_key_has_every_language_with_the_same_placeholders():
+    problems = []
+    for key, texts in i18n.catalogue().items():
+        for lang in LANGS:
+            if not (texts.get(lang) or "").strip():
+                problems.append(f"{key}: no {lang}")
+        if len({frozenset(_placeholders(texts.get(lang, ""))) for lang in LANGS}) > 1:
+            problems.append(f"{key}: placeholders differ")
+    assert problems == []
+
+
+def test_every_key_used_in_code_exists():
+    pattern = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+    used = set()
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("lape_plan/**/*.py")]:
+        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert used, "the scan found no keys at all"
+    assert sorted(used - set(i18n.catalogue())) == []
+
+
+def test_every_error_key_raised_exists():
+    pattern = re.compile(r"""(?:Error|Denied|NotFound|Rejected)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+    raised = set()
+    for path in ROOT.glob("lape_plan/**/*.py"):
+        raised |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert raised and sorted(raised - set(i18n.catalogue())) == []
+
+
+def test_missing_key_raises():
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key")
+
+
+@pytest.mark.parametrize(
+    "value, lang, decimals, expected",
+    [
+        (1234.5, "fi", None, "1\u00a0234,5"),
+        (1234.5, "sv", 2, "1\u00a0234,50"),
+        (1234.5, "en", None, "1,234.5"),
+        (-2.25, "fi", 1, "\u22122,2"),
+        (3, "fi", None, "3"),
+        (None, "fi", None, "–"),
+    ],
+)
+def test_number_format(value, lang, decimals, expected):
+    assert i18n.number(value, lang, decimals) == expected
+
+
+def test_dates():
+    assert i18n.date("2020-03-12", "fi") == "12.3.2020"
+    assert i18n.date("2020-03-12", "en") == "2020-03-12"
+    assert i18n.timestamp("2026-01-15T10:00:00+00:00", "sv") == "15.1.2026 12:00"
+
+
+def test_error_text_names_field_in_language():
+    err = ValidationError("error.too_long", field="title_fi", max=300, length=301)
+    assert i18n.error_text(err, "fi").startswith("Otsikko suomeksi: teksti on liian pitkä (301")
+    assert i18n.error_text(err, "sv").startswith("Rubrik på finska:")
+    text = i18n.error_text(ConflictError(by="Anna", at="2026-01-15T10:00:00+00:00"), "en")
+    assert "Anna" in text and "15" in text

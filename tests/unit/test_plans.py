@@ -1,0 +1,239 @@
+import json
+import threading
+
+import pytest
+
+from lape_plan import demo, plans
+from lape_plan.db import audit_rows
+from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from lape_plan.model import SYSTEM, Actor, Role
+
+ANNA = Actor(name="Anna")
+BERTIL = Actor(name="Bertil")
+
+
+def _org_id(db, code):
+    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
+
+
+@pytest.fixture
+def plan_id(demo_db):
+    return demo_db.execute("select id from plans").fetchone()[0]
+
+
+@pytest.fixture
+def area_id(demo_db, plan_id):
+    return plans.tree(demo_db, plan_id)[0]["id"]
+
+
+def test_demo_plan_has_real_focus_areas_and_is_flagged(demo_db, plan_id):
+    plan = plans.get_plan(demo_db, plan_id)
+    assert plan["is_example"] == 1 and (plan["first_year"], plan["last_year"]) == (2020, 2024)
+    areas = plans.tree(demo_db, plan_id)
+    assert [a["title_sv"] for a in areas] == [sv for _, sv in demo.FOCUS_AREAS]
+    codes = {o["code"] for o in plans.organisations(demo_db, plan_id, kind="municipality")}
+    assert codes == {c for c, _, _ in demo.MUNICIPALITIES}
+    assert len(plans.approvals(demo_db, plan_id)) == 2
+    assert demo.load(demo_db) == plan_id  # idempotent
+    assert demo_db["plans"].count == 1
+
+
+def test_add_goal_validates_and_audits(demo_db, area_id):
+    goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="  Uusi tavoite ", description="Kuvaus")
+    goal = plans.get(demo_db, "goal", goal_id)
+    assert goal["title_fi"] == "Uusi tavoite" and goal["version"] == 1 and goal["updated_by"] == "Anna"
+    (row,) = audit_rows(demo_db, "goal", goal_id)
+    assert row["action"] == "create" and row["actor"] == "Anna"
+    assert json.loads(row["after"])["title_fi"] == "Uusi tavoite"
+
+
+@pytest.mark.parametrize(
+    "data, key, field",
+    [
+        ({"title_fi": ""}, "error.required", "title_fi"),
+        ({"title_fi": "   "}, "error.required", "title_fi"),
+        ({"title_fi": "x" * 301}, "error.too_long", "title_fi"),
+        ({"title_fi": "ok", "description": "x" * 4001}, "error.too_long", "description"),
+        ({"title_fi": "ok", "responsible_ids": [99999]}, "error.unknown_org", "org"),
+        ({"title_fi": "ok", "scope": "local"}, "error.local_goal_needs_municipality", "municipality_ids"),
+    ],
+)
+def test_goal_validation(demo_db, area_id, data, key, field):
+    before = demo_db["goals"].count
+    with pytest.raises(ValidationError) as err:
+        plans.add(demo_db, ANNA, "goal", area_id, **data)
+    assert err.value.key == key and err.value.field == field
+    assert demo_db["goals"].count == before
+
+
+def test_local_goal_only_accepts_municipalities(demo_db, area_id):
+    county = _org_id(demo_db, "HVA18")
+    with pytest.raises(ValidationError) as err:
+        plans.add(demo_db, ANNA, "goal", area_id, title_fi="x", scope="local", municipality_ids=[county])
+    assert err.value.key == "error.not_a_municipality"
+
+
+def test_measure_years_must_lie_in_plan_period(demo_db, plan_id):
+    goal_id = plans.tree(demo_db, plan_id)[0]["goals"][0]["id"]
+    for start, end, key in ((2019, None, "error.year_outside_plan"), (2021, 2025, "error.year_outside_plan"),
+                            (2023, 2021, "error.end_before_start"), ("abc", None, "error.not_a_year")):
+        with pytest.raises(ValidationError) as err:
+            plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", start_year=start, end_year=end)
+        assert err.value.key == key
+    with pytest.raises(ValidationError) as err:
+        plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", resources_eur="lots")
+    assert err.value.key == "error.not_a_number"
+    m = plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", start_year="2021", end_year=2024,
+                  resources_eur="12 500,50")
+    assert plans.get(demo_db, "measure", m)["resources_eur"] == 12500.5
+
+
+def test_measure_responsible_must_take_part_in_plan(demo_db, plan_id):
+    goal_id = plans.tree(demo_db, plan_id)[0]["goals"][0]["id"]
+    outsider = plans.add_organisation(demo_db, SYSTEM, "ngo", "Ulkopuolinen yhdistys")
+    with pytest.raises(ValidationError) as err:
+        plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", responsible_org_id=outsider)
+    assert err.value.key == "error.unknown_org"
+
+
+def test_stale_update_is_refused_with_who_and_when(demo_db, area_id):
+    goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="Alku")
+    assert plans.update(demo_db, ANNA, "goal", goal_id, 1, title_fi="Annan teksti") == 2
+    with pytest.raises(ConflictError) as err:
+        plans.update(demo_db, BERTIL, "goal", goal_id, 1, title_fi="Bertilin teksti")
+    assert err.value.by == "Anna" and err.value.at
+    assert err.value.current["title_fi"] == "Annan teksti"
+    assert plans.get(demo_db, "goal", goal_id)["title_fi"] == "Annan teksti"
+    # with the current version the second person's merged text is saved
+    assert plans.update(demo_db, BERTIL, "goal", goal_id, 2, title_fi="Yhdistetty") == 3
+
+
+def test_update_without_changes_keeps_version_and_writes_no_audit(demo_db, area_id):
+    goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="Sama")
+    assert plans.update(demo_db, ANNA, "goal", goal_id, 1, title_fi="Sama") == 1
+    assert [r["action"] for r in audit_rows(demo_db, "goal", goal_id)] == ["create"]
+
+
+def test_update_audits_before_and_after(demo_db, area_id):
+    kokkola = _org_id(demo_db, "272")
+    goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="A")
+    plans.update(demo_db, BERTIL, "goal", goal_id, 1, title_fi="B", scope="local", municipality_ids=[kokkola])
+    row = audit_rows(demo_db, "goal", goal_id)[0]
+    assert row["actor"] == "Bertil" and row["action"] == "update"
+    assert json.loads(row["before"]) == {"title_fi": "A", "scope": "shared", "municipality_ids": []}
+    assert json.loads(row["after"]) == {"title_fi": "B", "scope": "local", "municipality_ids": [kokkola]}
+
+
+def test_concurrent_saves_exactly_one_wins(tmp_path, demo_db, area_id):
+    from lape_plan import db as dbm
+
+    goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="Alku")
+    path = tmp_path / "demo.db"
+    results: list = []
+    barrier = threading.Barrier(8)
+
+    def save(n):
+        conn = dbm.connect(path)
+        barrier.wait()
+        try:
+            plans.update(conn, Actor(name=f"user{n}"), "goal", goal_id, 1, title_fi=f"teksti {n}",
+                         description=f"kuvaus {n}")
+            results.append(("ok", n))
+        except ConflictError as err:
+            results.append(("conflict", err.by))
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wins = [n for kind, n in results if kind == "ok"]
+    assert len(results) == 8 and len(wins) == 1
+    winner = wins[0]
+    assert all(by == f"user{winner}" for kind, by in results if kind == "conflict")
+    goal = plans.get(demo_db, "goal", goal_id)
+    # nothing half-written: title and description come from the same save
+    assert (goal["title_fi"], goal["description"], goal["version"]) == (f"teksti {winner}", f"kuvaus {winner}", 2)
+    assert [r["action"] for r in audit_rows(demo_db, "goal", goal_id)] == ["update", "create"]
+
+
+def test_soft_delete_and_restore(demo_db, plan_id):
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    with pytest.raises(ConflictError):
+        plans.delete(demo_db, ANNA, "goal", goal["id"], goal["version"] + 5)
+    plans.delete(demo_db, ANNA, "goal", goal["id"], goal["version"])
+    assert goal["id"] not in [g["id"] for a in plans.tree(demo_db, plan_id) for g in a["goals"]]
+    with pytest.raises(NotFound):
+        plans.get(demo_db, "goal", goal["id"])
+    deleted = plans.deleted_items(demo_db, plan_id)
+    assert [(d["entity"], d["id"], d["deleted_by"]) for d in deleted] == [("goal", goal["id"], "Anna")]
+    plans.restore(demo_db, BERTIL, "goal", goal["id"])
+    restored = [g for a in plans.tree(demo_db, plan_id) for g in a["goals"] if g["id"] == goal["id"]]
+    assert restored and len(restored[0]["measures"]) == len(goal["measures"])
+    assert [r["action"] for r in audit_rows(demo_db, "goal", goal["id"])][:2] == ["restore", "delete"]
+    assert plans.deleted_items(demo_db, plan_id) == []
+
+
+def test_items_under_a_deleted_parent_cannot_be_added_or_restored(demo_db, plan_id):
+    area = plans.tree(demo_db, plan_id)[0]
+    goal = area["goals"][0]
+    measure = goal["measures"][0]
+    plans.delete(demo_db, ANNA, "measure", measure["id"], measure["version"])
+    plans.delete(demo_db, ANNA, "goal", goal["id"], goal["version"])
+    with pytest.raises(NotFound):
+        plans.add(demo_db, ANNA, "measure", goal["id"], title_fi="x")
+    with pytest.raises(NotFound):
+        plans.restore(demo_db, ANNA, "measure", measure["id"])
+    assert [d["entity"] for d in plans.deleted_items(demo_db, plan_id)] == ["goal"]
+
+
+def test_move_reorders_siblings(demo_db, plan_id):
+    first, second = plans.tree(demo_db, plan_id)[:2]
+    plans.move(demo_db, ANNA, "focus_area", second["id"], -1)
+    assert [a["id"] for a in plans.tree(demo_db, plan_id)[:2]] == [second["id"], first["id"]]
+    plans.move(demo_db, ANNA, "focus_area", second["id"], -1)  # already first: nothing happens
+    assert plans.tree(demo_db, plan_id)[0]["id"] == second["id"]
+    goals = plans.tree(demo_db, plan_id)[1]["goals"]
+    plans.move(demo_db, ANNA, "goal", goals[0]["id"], 1)
+    assert [g["id"] for g in plans.tree(demo_db, plan_id)[1]["goals"]] == [goals[1]["id"], goals[0]["id"]]
+
+
+def test_municipality_view_shows_shared_and_own_goals(demo_db, plan_id):
+    kokkola, halsua = _org_id(demo_db, "272"), _org_id(demo_db, "074")
+    all_goals = [g for a in plans.tree(demo_db, plan_id) for g in a["goals"]]
+    local = [g for g in all_goals if g["scope"] == "local"]
+    assert local
+    kokkola_goals = [g["id"] for a in plans.tree(demo_db, plan_id, kokkola) for g in a["goals"]]
+    halsua_goals = [g["id"] for a in plans.tree(demo_db, plan_id, halsua) for g in a["goals"]]
+    assert len(halsua_goals) == len(all_goals) - len(local)
+    assert set(halsua_goals) < set(kokkola_goals)
+    counts = {r["organisation"]["code"]: r for r in plans.overview(demo_db, plan_id)["per_municipality"]}
+    assert counts["074"]["goals"] == len(halsua_goals) and counts["074"]["own_goals"] == 0
+    assert counts["272"]["own_goals"] == 1
+
+
+def test_viewer_cannot_edit_and_member_only_own_items(demo_db, plan_id):
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]  # responsible: Soite, Kokkola
+    viewer = Actor(name="v", role=Role.VIEWER)
+    with pytest.raises(PermissionDenied):
+        plans.update(demo_db, viewer, "goal", goal["id"], goal["version"], title_fi="x")
+    with pytest.raises(PermissionDenied):
+        plans.add(demo_db, viewer, "focus_area", plan_id, title_fi="x")
+    halsua_member = Actor(name="h", role=Role.MEMBER, org_ids=frozenset({_org_id(demo_db, "074")}))
+    with pytest.raises(PermissionDenied):
+        plans.update(demo_db, halsua_member, "goal", goal["id"], goal["version"], title_fi="x")
+    kokkola_member = Actor(name="k", role=Role.MEMBER, org_ids=frozenset({_org_id(demo_db, "272")}))
+    assert plans.update(demo_db, kokkola_member, "goal", goal["id"], goal["version"], title_fi="x") == 2
+
+
+def test_plan_and_approval_validation(db):
+    with pytest.raises(ValidationError) as err:
+        plans.create_plan(db, ANNA, "P", 2024, 2020)
+    assert err.value.key == "error.plan_period"
+    with pytest.raises(ValidationError):
+        plans.create_plan(db, ANNA, "P", 2020, 2024, org_ids=[42])
+    plan_id = plans.create_plan(db, ANNA, "P", 2020, 2024)
+    with pytest.raises(ValidationError) as err:
+        plans.add_approval(db, ANNA, plan_id, "Valtuusto", "12.3.2020", "§ 1")
+    assert err.value.key == "error.not_a_date"
+    assert plans.approvals(db, plan_id) == []
