@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from . import db as dbm, demo, plans
@@ -31,19 +32,27 @@ def cmd_plans(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lape_plan",
-                                     description="Children and youth wellbeing plan: database commands.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register_cli(sub, add_db) -> None:
     p = sub.add_parser("init", help="create or upgrade the database", description="Create or upgrade the database.")
-    _add_db(p)
+    add_db(p)
     p.add_argument("--demo", action="store_true", help="also load the example plan (once)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("plans", help="list the plans", description="List the plans with their ids.")
-    _add_db(p)
+    add_db(p)
     p.set_defaults(func=cmd_plans)
+
+
+# Modules whose register_cli(subparsers, add_db) adds their commands, in --help order.
+COMMAND_MODULES = ["lape_plan.cli"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lape_plan",
+                                     description="Children and youth wellbeing plan: database commands.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register_cli(sub, _add_db)
     return parser
 
 

@@ -38,11 +38,25 @@ def connect(path: str | Path | None = None) -> Database:
             if key not in _migrated:
                 if str(path) != ":memory:":
                     conn.execute("PRAGMA journal_mode = WAL")
-                from . import schema  # noqa: F401  registers the migrations
-
+                _register_migrations()
                 migrations.apply(db)
                 _migrated.add(key)
     return db
+
+
+def _register_migrations() -> None:
+    """Import schema.py (the plan core) and then each feature's schema_*.py, which
+    register their migrations on import. Features only add tables and columns, so
+    their relative order does not matter; names are unique."""
+    import importlib
+    import pkgutil
+
+    from . import schema  # noqa: F401
+
+    package = Path(__file__).parent
+    for info in sorted(pkgutil.iter_modules([str(package)]), key=lambda m: m.name):
+        if info.name.startswith("schema_"):
+            importlib.import_module(f"{__package__}.{info.name}")
 
 
 @contextmanager
