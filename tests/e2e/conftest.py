@@ -89,3 +89,9 @@ def choose(page, key, option):
 def no_exceptions(page):
     assert page.locator("[data-testid='stException']").count() == 0, page.locator(
         "[data-testid='stException']").all_inner_texts()
+
+
+def login(page, url, path=""):
+    """Open the app as a signed-in administrator and wait for the page to be ready."""
+    page.goto(url + path)
+    wait_idle(page)
