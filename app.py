@@ -5,9 +5,14 @@ from lape_plan import i18n
 from lape_plan.ui.guard import current_lang
 
 lang = current_lang()
+role = st.session_state.get("auth_role")
+t = lambda key: i18n.t(key, lang)  # noqa: E731
 pages = [
-    st.Page("pages/overview.py", title=i18n.t("nav.overview", lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/plan_editor.py", title=i18n.t("nav.plan_editor", lang), icon=":material/edit_note:",
-            url_path="plan_editor"),
+    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/plan_editor.py", title=t("nav.plan_editor"), icon=":material/edit_note:", url_path="plan_editor"),
 ]
-st.navigation(pages).run()
+if role == "admin":
+    pages.append(st.Page("pages/admin.py", title=t("nav.admin"), icon=":material/admin_panel_settings:",
+                         url_path="admin"))
+# Until someone signs in, every page shows the login form; the menu stays hidden.
+st.navigation(pages, position="sidebar" if role else "hidden").run()

@@ -95,14 +95,19 @@ def audit(db: Database, actor, entity: str, entity_id, action: str, before=None,
     ).last_pk
 
 
-def audit_rows(db: Database, entity: str | None = None, entity_id=None, limit: int = 200) -> list[dict]:
+def audit_rows(db: Database, entity: str | None = None, entity_id=None, actor: str | None = None,
+               since: str | None = None, until: str | None = None, limit: int = 200) -> list[dict]:
+    """Audit rows, newest first. `since`/`until` are ISO dates, both inclusive."""
     where, args = [], []
-    if entity:
-        where.append("entity = ?")
-        args.append(entity)
-    if entity_id is not None:
-        where.append("entity_id = ?")
-        args.append(entity_id)
+    for clause, value in (("entity = ?", entity), ("entity_id = ?", entity_id), ("actor = ?", actor),
+                          ("substr(at, 1, 10) >= ?", since), ("substr(at, 1, 10) <= ?", until)):
+        if value is not None and value != "":
+            where.append(clause)
+            args.append(value)
     sql = "select * from audit" + (" where " + " and ".join(where) if where else "")
     sql += " order by id desc limit ?"
     return [dict(r) for r in db.query(sql, args + [limit])]
+
+
+def audit_actors(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("select distinct actor from audit order by actor")]

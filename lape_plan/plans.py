@@ -294,6 +294,8 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
     to their responsible organisations (a new measure to its goal's)."""
     if entity == "focus_area" or (entity == "goal" and row is None):
         auth.require_plan_editor(actor)
+    elif entity == "goal" and row["scope"] == Scope.SHARED and _shared_goals_for_coordinators(db, row):
+        auth.require_plan_editor(actor)
     elif row is None:  # new measure
         auth.require_org_editor(actor, _get(db, "goal", parent_id)["responsible_ids"])
     else:
@@ -301,6 +303,34 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
         if entity == "measure" and not orgs:
             orgs = _get(db, "goal", row["goal_id"])["responsible_ids"]
         auth.require_org_editor(actor, orgs)
+
+
+def _shared_goals_for_coordinators(db, goal: dict) -> bool:
+    return plan_of(db, "goal", goal["id"]).get("shared_goal_editing") == "coordinators"
+
+
+SHARED_GOAL_EDITING = ("responsible", "coordinators")
+
+
+def add_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: int) -> None:
+    auth.require_plan_editor(actor)
+    get_plan(db, plan_id)
+    with write(db):
+        _check_orgs(db, [org_id])
+        db["plan_organisations"].insert({"plan_id": plan_id, "org_id": org_id}, ignore=True)
+        audit(db, actor, "plan", plan_id, "add_organisation", after={"org_id": org_id})
+
+
+def set_shared_goal_editing(db: Database, actor: Actor, plan_id: int, value: str) -> None:
+    """Who may edit shared goals: members of their responsible organisations, or coordinators only."""
+    auth.require_admin(actor)
+    if value not in SHARED_GOAL_EDITING:
+        raise ValidationError("error.invalid", field="shared_goal_editing")
+    with write(db):
+        before = get_plan(db, plan_id)
+        db["plans"].update(plan_id, {"shared_goal_editing": value, "updated_at": now(), "updated_by": actor.name})
+        audit(db, actor, "plan", plan_id, "update", before={"shared_goal_editing": before["shared_goal_editing"]},
+              after={"shared_goal_editing": value})
 
 
 def _store_links(db, goal_id: int, fields: dict) -> None:

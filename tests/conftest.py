@@ -1,6 +1,14 @@
 import pytest
 
-from lape_plan import db as dbm, demo
+from lape_plan import auth, db as dbm, demo
+from lape_plan.model import SYSTEM, Role
+
+ADMIN = ("admin", "admin-password-1")
+
+
+def add_admin(database) -> int:
+    """The administrator that AppTest and browser tests sign in as."""
+    return auth.create_user(database, SYSTEM, ADMIN[0], ADMIN[1], role=Role.ADMIN, display_name="Testi Ylläpitäjä")
 
 
 @pytest.fixture
@@ -19,6 +27,8 @@ def demo_db(tmp_path):
 def db_path(tmp_path, monkeypatch):
     """A database file with the example plan, and LAPE_PLAN_DB pointing at it (for AppTest)."""
     path = tmp_path / "app.db"
-    demo.load(dbm.connect(path))
+    database = dbm.connect(path)
+    demo.load(database)
+    add_admin(database)
     monkeypatch.setenv("LAPE_PLAN_DB", str(path))
     return path

@@ -1,16 +1,17 @@
-"""Every page starts with `guard()`: page config, database, language, plan and
-municipality selection, and who the user is. Direct page URLs can bypass app.py,
-so nothing here may rely on app.py having run."""
+"""Every page starts with `guard()`: page config, database, login, language, plan and
+municipality selection. Direct page URLs can bypass app.py, so nothing here may rely
+on app.py having run."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from functools import partial
 
 import streamlit as st
 from sqlite_utils import Database
 
-from .. import config, db as dbm, demo, i18n, plans
-from ..model import LANGS, Actor
+from .. import auth, config, db as dbm, demo, i18n, plans
+from ..errors import LapeError
+from ..model import LANGS, Actor, Role
 
 
 @dataclass
@@ -64,19 +65,114 @@ def sticky(widget, label: str, key: str, *args, **kwargs):
     return widget(label, *args, key=widget_key, on_change=keep, **kwargs)
 
 
-def guard(wide: bool = True) -> Ctx:
+def session_timeout_seconds() -> int:
+    return int(config.secrets().get("session_timeout_minutes", 60)) * 60
+
+
+def sso_enabled() -> bool:
+    """Single sign-on is on when secrets.toml has an [auth] section for st.login."""
+    return bool(config.secrets().get("auth"))
+
+
+def logout() -> None:
+    for key in ("user_id", "last_seen", "auth_role"):
+        st.session_state.pop(key, None)
+    if sso_enabled() and st.user.is_logged_in:
+        st.logout()
+
+
+def _signed_in_actor(database: Database, lang: str) -> Actor | None:
+    """The actor of this session, or None. Applies the inactivity timeout."""
+    user_id = st.session_state.get("user_id")
+    if user_id is None and sso_enabled() and st.user.is_logged_in:
+        actor = auth.user_by_email(database, st.user.get("email", ""))
+        if actor is None:
+            st.error(i18n.t("auth.sso_no_account", lang, email=st.user.get("email", "")))
+            st.button(i18n.t("auth.logout", lang), on_click=st.logout)
+            st.stop()
+        st.session_state["user_id"] = actor.user_id
+        st.session_state["auth_role"] = actor.role.value
+        st.session_state["last_seen"] = time.time()
+        st.rerun()  # so that app.py builds the menu for this role
+    if user_id is None:
+        return None
+    last_seen = st.session_state.get("last_seen", time.time())
+    if time.time() - last_seen > session_timeout_seconds():
+        logout()
+        st.session_state["auth_flash"] = "auth.expired"
+        return None
+    actor = auth.actor_for(database, user_id)
+    if actor is None:  # account deactivated or removed meanwhile
+        logout()
+        return None
+    st.session_state["last_seen"] = time.time()
+    st.session_state["auth_role"] = actor.role.value
+    return actor
+
+
+def _login_form(database: Database, lang: str) -> None:
+    t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title(t("auth.title"))
+        flash = st.session_state.pop("auth_flash", None)
+        if flash:
+            st.info(t(flash))
+        first = not auth.has_users(database)
+        if first:
+            st.info(t("auth.setup_intro"))
+        with st.form("login_form", enter_to_submit=True):
+            username = st.text_input(t("auth.username"), key="login_username", max_chars=80)
+            password = st.text_input(t("auth.password"), type="password", key="login_password")
+            if first:
+                st.text_input(t("auth.display_name"), key="setup_display_name", max_chars=120)
+                st.text_input(t("auth.password_again"), type="password", key="setup_password2")
+            submitted = st.form_submit_button(t("auth.create_admin") if first else t("auth.login"), type="primary")
+        if submitted:
+            try:
+                if first:
+                    if password != st.session_state.get("setup_password2"):
+                        st.error(t("auth.passwords_differ"))
+                        st.stop()
+                    user_id = auth.create_user(database, Actor(name=username or "setup"), username, password,
+                                               role=Role.ADMIN, display_name=st.session_state.get("setup_display_name"))
+                    role = Role.ADMIN
+                else:
+                    signed_in = auth.authenticate(database, username, password)
+                    user_id, role = signed_in.user_id, signed_in.role
+            except auth.AccountLocked as err:
+                st.error(t("error.account_locked", until=i18n.timestamp(err.params["until"], lang)))
+            except LapeError as err:
+                st.error(i18n.error_text(err, lang))
+            else:
+                st.session_state["user_id"] = user_id
+                st.session_state["auth_role"] = role.value
+                st.session_state["last_seen"] = time.time()
+                st.session_state.pop("login_password", None)
+                st.rerun()
+        if sso_enabled() and not first:
+            st.divider()
+            st.button(t("auth.sso_login"), on_click=st.login, icon=":material/login:")
+
+
+def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
+    """Page setup and the login wall. `roles` limits the page to those roles."""
     st.set_page_config(page_title="LAPE", page_icon="🌱", layout="wide" if wide else "centered")
     path = str(config.db_path())
     _first_start(path)
     database = dbm.connect(path)
     if "lang" not in st.session_state:
         st.session_state["lang"] = current_lang()
-    lang = st.session_state["lang"]
-    t = partial(i18n.t, lang=lang)
     with st.sidebar:
-        sticky(st.selectbox, t("sidebar.language"), "lang", list(LANGS), format_func=i18n.language_name)
-        lang = st.session_state["lang"]
-        t = partial(i18n.t, lang=lang)
+        sticky(st.selectbox, i18n.t("sidebar.language", st.session_state["lang"]), "lang", list(LANGS),
+               format_func=i18n.language_name)
+    lang = st.session_state["lang"]
+    actor = _signed_in_actor(database, lang)
+    if actor is None:
+        _login_form(database, lang)
+        st.stop()
+    t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
+    with st.sidebar:
         plan_list = plans.plans(database)
         plan = None
         if plan_list:
@@ -84,8 +180,7 @@ def guard(wide: bool = True) -> Ctx:
             if st.session_state.get("plan_id") not in ids:
                 st.session_state["plan_id"] = ids[0]
             by_id = {p["id"]: p for p in plan_list}
-            sticky(st.selectbox, t("sidebar.plan"), "plan_id", ids,
-                         format_func=lambda i: plans.title_in(by_id[i], lang))
+            sticky(st.selectbox, t("sidebar.plan"), "plan_id", ids, format_func=lambda i: plans.title_in(by_id[i], lang))
             plan = by_id[st.session_state["plan_id"]]
         municipality_id = None
         if plan:
@@ -96,7 +191,12 @@ def guard(wide: bool = True) -> Ctx:
                 st.session_state["municipality_id"] = 0
             sticky(st.selectbox, t("sidebar.municipality"), "municipality_id", options, format_func=names.get)
             municipality_id = st.session_state["municipality_id"] or None
-        sticky(st.text_input, t("sidebar.your_name"), "actor_name", max_chars=80, default="",
-               help=t("sidebar.your_name_help"))
-    actor = Actor(name=(st.session_state.get("actor_name") or "").strip() or t("sidebar.anonymous"))
+        st.divider()
+        st.caption(t("auth.signed_in_as", name=actor.name, role=t(f"role.{actor.role.value}")))
+        if st.button(t("auth.logout"), key="logout", icon=":material/logout:"):
+            logout()
+            st.rerun()
+    if roles and actor.role not in roles:
+        st.error(t("error.permission"))
+        st.stop()
     return Ctx(database, lang, plan, municipality_id, actor)

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -6,9 +8,15 @@ from lape_plan import db as dbm
 
 @pytest.fixture
 def app(db_path):
+    """AppTest on app.py, signed in as the test administrator unless user_id=None is given."""
+    admin_id = dbm.connect(db_path).execute("select id from users where username = 'admin'").fetchone()[0]
+
     def start(page=None, **state):
         at = AppTest.from_file("../../app.py", default_timeout=30)
+        state = {"user_id": admin_id, "last_seen": time.time(), "auth_role": "admin", **state}
         for key, value in state.items():
+            if value is None:
+                continue
             at.session_state[key] = value
         at.run()
         if page:

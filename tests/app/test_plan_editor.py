@@ -22,14 +22,14 @@ def _save(at, label="Tallenna"):
 
 def test_edit_goal_title(app, conn):
     goal = _first_goal(conn)
-    at = app(PAGE, actor_name="Tester")
+    at = app(PAGE)
     at.button(key=f"sel_goal_{goal['id']}").click().run()
     p = _form_prefix("goal", goal["id"])
     at.text_input(key=f"{p}_title_fi").set_value("Muokattu tavoite")
     _save(at)
     assert not at.exception
     saved = plans.get(conn, "goal", goal["id"])
-    assert saved["title_fi"] == "Muokattu tavoite" and saved["updated_by"] == "Tester"
+    assert saved["title_fi"] == "Muokattu tavoite" and saved["updated_by"] == "Testi Ylläpitäjä"
     assert any("tallennettu" in s.value for s in at.success)
 
 

@@ -20,7 +20,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path, log_path: Path):
+def start_server(db_path: Path, log_path: Path, with_admin: bool = True):
+    """Start `streamlit run` on a free port; with_admin first creates the test administrator."""
+    if with_admin:
+        from lape_plan import db as dbm
+        from tests.conftest import add_admin
+
+        add_admin(dbm.connect(db_path))
     port = _free_port()
     env = {**os.environ, "LAPE_PLAN_DB": str(db_path)}
     log = open(log_path, "w")
@@ -44,17 +50,21 @@ def start_server(db_path: Path, log_path: Path):
     raise RuntimeError(f"server did not start: {log_path.read_text()}")
 
 
+def stop_server(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A fresh server per test module: the first request of each module hits a server no one has used."""
     tmp = tmp_path_factory.mktemp("server")
     proc, url = start_server(tmp / "e2e.db", tmp / "server.log")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +101,14 @@ def no_exceptions(page):
         "[data-testid='stException']").all_inner_texts()
 
 
-def login(page, url, path=""):
-    """Open the app as a signed-in administrator and wait for the page to be ready."""
+def login(page, url, path="", username=None, password=None):
+    """Sign in through the login form (as the test administrator by default) and open `path`."""
+    from tests.conftest import ADMIN
+
     page.goto(url + path)
     wait_idle(page)
+    page.get_by_label("Käyttäjätunnus").fill(username or ADMIN[0])
+    page.get_by_label("Salasana", exact=True).fill(password or ADMIN[1])
+    page.get_by_role("button", name="Kirjaudu").click()
+    wait_idle(page)
+    page.locator("[data-testid='stSidebar'] .st-key-logout").wait_for()

@@ -1,12 +1,67 @@
+"""Direct page URLs on a freshly started server must show the login form and no plan data."""
+import re
+from pathlib import Path
+
+import pytest
 from playwright.sync_api import expect
 
-from .conftest import no_exceptions, wait_idle
+from .conftest import ROOT, login, no_exceptions, start_server, stop_server, wait_idle
+
+PUBLIC = {"join"}  # the workshop participant page needs no account
+PATHS = [""] + [p for p in re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text()) if p not in PUBLIC]
+PLAN_TEXT = re.compile("AIKAA LAPSELLE|Yksinäisyys|Kokkola|Toimenpiteet")
 
 
-def test_page_url_opened_first_on_a_fresh_server_still_runs_the_guard(server, page):
-    # no session has run app.py yet on this module's server
-    page.goto(server + "/plan_editor")
+def test_every_page_is_listed():
+    assert {"", "plan_editor", "admin"} <= set(PATHS)
+    assert len(PATHS) == len(list((ROOT / "pages").glob("*.py"))) - len(PUBLIC & {Path(p).stem for p in
+                                                                              (ROOT / "pages").glob("*.py")})
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_direct_url_on_fresh_server_shows_only_login(path, page, tmp_path):
+    proc, url = start_server(tmp_path / "fresh.db", tmp_path / "server.log")
+    try:
+        page.goto(f"{url}/{path}")
+        wait_idle(page)
+        no_exceptions(page)
+        expect(page.get_by_role("button", name="Kirjaudu")).to_be_visible()
+        body = page.locator("[data-testid='stApp']").inner_text()
+        assert not PLAN_TEXT.search(body), body
+    finally:
+        stop_server(proc)
+
+
+def test_first_start_without_accounts_asks_for_an_administrator(page, tmp_path):
+    proc, url = start_server(tmp_path / "empty.db", tmp_path / "server.log", with_admin=False)
+    try:
+        page.goto(url + "/plan_editor")
+        wait_idle(page)
+        page.get_by_label("Käyttäjätunnus").fill("paakayttaja")
+        page.get_by_label("Nimi").fill("Pää Käyttäjä")
+        page.get_by_label("Salasana", exact=True).fill("hyvin-pitka-salasana")
+        page.get_by_label("Salasana uudelleen").fill("hyvin-pitka-salasana")
+        page.get_by_role("button", name="Luo ylläpitäjä").click()
+        wait_idle(page)
+        expect(page.get_by_text("Kirjautuneena: Pää Käyttäjä (ylläpitäjä)")).to_be_visible()
+        expect(page.locator("h1")).to_have_text("Suunnitelman muokkaus")
+        no_exceptions(page)
+    finally:
+        stop_server(proc)
+
+
+def test_login_wrong_password_then_logout(server, page):
+    page.goto(server)
     wait_idle(page)
-    no_exceptions(page)
-    expect(page.locator("[data-testid='stSidebar'] .st-key-_w_lang")).to_be_visible()
-    expect(page.locator("h1")).to_have_text("Suunnitelman muokkaus")
+    page.get_by_label("Käyttäjätunnus").fill("admin")
+    page.get_by_label("Salasana", exact=True).fill("wrong-password")
+    page.get_by_role("button", name="Kirjaudu").click()
+    wait_idle(page)
+    expect(page.get_by_text("Väärä käyttäjätunnus tai salasana.")).to_be_visible()
+    expect(page.get_by_label("Käyttäjätunnus")).to_have_value("admin")
+    login(page, server)
+    expect(page.locator("h1")).to_contain_text("AIKAA LAPSELLE")
+    page.locator(".st-key-logout button").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Kirjaudu")).to_be_visible()
+    assert not PLAN_TEXT.search(page.locator("[data-testid='stApp']").inner_text())

@@ -1,11 +1,10 @@
 from playwright.sync_api import expect
 
-from .conftest import choose, no_exceptions, wait_idle
+from .conftest import choose, login, no_exceptions, wait_idle
 
 
 def test_new_user_drafts_a_goal_and_reads_swedish(server, page):
-    page.goto(server)
-    wait_idle(page)
+    login(page, server)
     expect(page.locator("h1")).to_contain_text("AIKAA LAPSELLE")
     expect(page.get_by_text("Esimerkkisisältö", exact=False)).to_be_visible()
 
@@ -22,8 +21,8 @@ def test_new_user_drafts_a_goal_and_reads_swedish(server, page):
     expect(page.get_by_role("button", name="Nuoret mukaan kunnan budjetointiin")).to_be_visible()
     no_exceptions(page)
 
-    page.reload()
-    wait_idle(page)
+    page.reload()  # a new session: sign in again
+    login(page, server, "/plan_editor")
     expect(page.get_by_role("button", name="Nuoret mukaan kunnan budjetointiin")).to_be_visible()
 
     choose(page, "_w_lang", "Svenska")

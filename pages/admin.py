@@ -1,0 +1,122 @@
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lape_plan import auth, backup, config, db as dbm, i18n, plans
+from lape_plan.errors import LapeError
+from lape_plan.model import OrgKind, Role
+from lape_plan.ui.guard import guard
+
+ctx = guard(roles=(Role.ADMIN,))
+t = ctx.t
+st.title(t("admin.title"))
+orgs = plans.organisations(ctx.db)
+org_names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
+roles = [r.value for r in Role]
+users_tab, orgs_tab, audit_tab, backup_tab = st.tabs(
+    [t("admin.users"), t("admin.organisations"), t("admin.audit"), t("admin.backup")])
+
+with users_tab:
+    users = auth.users(ctx.db)
+    st.dataframe(pd.DataFrame([{
+        t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"],
+        t("admin.role"): t(f"role.{u['role']}"), t("admin.user_orgs"): ", ".join(org_names.get(o, "?") for o in u["org_ids"]),
+        t("admin.active"): "✓" if u["active"] else "–", t("admin.last_login"): i18n.timestamp(u["last_login_at"], ctx.lang),
+    } for u in users]), hide_index=True, width="stretch")
+    st.subheader(t("admin.new_user"))
+    with st.form("new_user", clear_on_submit=False):
+        c1, c2 = st.columns(2)
+        c1.text_input(t("auth.username"), key="nu_username", max_chars=80)
+        c2.text_input(t("auth.display_name"), key="nu_display_name", max_chars=120)
+        c1.text_input(t("admin.email"), key="nu_email", max_chars=200)
+        c2.selectbox(t("admin.role"), roles, key="nu_role", index=roles.index("member"), format_func=lambda r: t(f"role.{r}"))
+        st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get)
+        st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
+        if st.form_submit_button(t("admin.create_user"), type="primary"):
+            try:
+                auth.create_user(ctx.db, ctx.actor, st.session_state.nu_username, st.session_state.nu_password,
+                                 st.session_state.nu_role, st.session_state.nu_display_name,
+                                 st.session_state.nu_email, st.session_state.nu_orgs)
+                st.success(t("admin.user_created", username=st.session_state.nu_username))
+            except LapeError as err:
+                ctx.error(err)
+    if users:
+        st.subheader(t("admin.edit_user"))
+        by_id = {u["id"]: u for u in users}
+        user_id = st.selectbox(t("auth.username"), list(by_id), format_func=lambda i: by_id[i]["username"], key="eu_id")
+        user = by_id[user_id]
+        with st.form(f"edit_user_{user_id}_{user['version']}"):
+            role = st.selectbox(t("admin.role"), roles, index=roles.index(user["role"]), format_func=lambda r: t(f"role.{r}"))
+            user_orgs = st.multiselect(t("admin.user_orgs"), list(org_names), default=user["org_ids"], format_func=org_names.get)
+            active = st.checkbox(t("admin.active"), value=bool(user["active"]))
+            new_password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
+            if st.form_submit_button(t("editor.save"), type="primary"):
+                try:
+                    auth.update_user(ctx.db, ctx.actor, user_id, user["version"], role=role, org_ids=user_orgs, active=active)
+                    if new_password:
+                        auth.set_password(ctx.db, ctx.actor, user_id, new_password)
+                    st.success(t("editor.saved"))
+                    st.rerun()
+                except LapeError as err:
+                    ctx.error(err)
+
+with orgs_tab:
+    if ctx.plan:
+        in_plan = {o["id"] for o in plans.organisations(ctx.db, ctx.plan["id"])}
+        st.dataframe(pd.DataFrame([{
+            t("field.name_fi"): o["name_fi"], t("field.name_sv"): o["name_sv"], t("field.kind"): t(f"org_kind.{o['kind']}"),
+            t("field.code"): o["code"], t("admin.in_plan"): "✓" if o["id"] in in_plan else "–"} for o in orgs]),
+            hide_index=True, width="stretch")
+        with st.form("new_org"):
+            c1, c2 = st.columns(2)
+            c1.text_input(t("field.name_fi"), key="no_name_fi", max_chars=300)
+            c2.text_input(t("field.name_sv"), key="no_name_sv", max_chars=300)
+            c1.selectbox(t("field.kind"), [k.value for k in OrgKind], key="no_kind", format_func=lambda k: t(f"org_kind.{k}"))
+            c2.text_input(t("field.code"), key="no_code", max_chars=20, help=t("admin.code_help"))
+            if st.form_submit_button(t("admin.add_org"), type="primary"):
+                try:
+                    org_id = plans.add_organisation(ctx.db, ctx.actor, st.session_state.no_kind, st.session_state.no_name_fi,
+                                                    st.session_state.no_name_sv, st.session_state.no_code)
+                    plans.add_plan_organisation(ctx.db, ctx.actor, ctx.plan["id"], org_id)
+                    st.rerun()
+                except LapeError as err:
+                    ctx.error(err)
+        current = ctx.plan["shared_goal_editing"]
+        choice = st.radio(t("admin.shared_goal_editing"), plans.SHARED_GOAL_EDITING,
+                          index=plans.SHARED_GOAL_EDITING.index(current), format_func=lambda v: t(f"admin.shared.{v}"))
+        if choice != current:
+            plans.set_shared_goal_editing(ctx.db, ctx.actor, ctx.plan["id"], choice)
+            st.rerun()
+
+with audit_tab:
+    c1, c2, c3, c4 = st.columns(4)
+    who = c1.selectbox(t("admin.audit_actor"), [None, *dbm.audit_actors(ctx.db)], format_func=lambda a: a or t("admin.all"))
+    entity = c2.selectbox(t("admin.audit_entity"), [None, "plan", "focus_area", "goal", "measure", "organisation",
+                                                    "approval", "user", "database"],
+                          format_func=lambda e: e or t("admin.all"))
+    since = c3.date_input(t("admin.since"), value=dt.date.today() - dt.timedelta(days=30), format="DD.MM.YYYY")
+    until = c4.date_input(t("admin.until"), value=dt.date.today(), format="DD.MM.YYYY")
+    rows = dbm.audit_rows(ctx.db, entity=entity, actor=who, since=since.isoformat() if since else None,
+                          until=until.isoformat() if until else None, limit=1000)
+    st.dataframe(pd.DataFrame([{
+        t("admin.when"): i18n.timestamp(r["at"], ctx.lang), t("admin.audit_actor"): r["actor"],
+        t("admin.audit_entity"): r["entity"], "id": r["entity_id"], t("admin.action"): r["action"],
+        t("admin.before"): r["before"], t("admin.after"): r["after"]} for r in rows]), hide_index=True, width="stretch")
+
+with backup_tab:
+    st.write(t("admin.backup_intro"))
+    if st.button(t("admin.make_backup"), icon=":material/backup:"):
+        st.session_state["backup_bytes"] = backup.backup_bytes(config.db_path(), ctx.actor)
+    if st.session_state.get("backup_bytes"):
+        st.download_button(t("admin.download_backup"), st.session_state["backup_bytes"],
+                           file_name=f"lape_plan-{dt.date.today().isoformat()}.db", mime="application/vnd.sqlite3")
+    st.subheader(t("admin.restore"))
+    st.warning(t("admin.restore_warning"))
+    upload = st.file_uploader(t("admin.restore_file"), type=["db", "sqlite", "sqlite3"], key="restore_file")
+    if upload and st.button(t("admin.restore_now"), type="primary"):
+        try:
+            kept = backup.restore(config.db_path(), ctx.actor, upload.getvalue())
+            st.success(t("admin.restored", kept=kept.name))
+        except LapeError as err:
+            ctx.error(err)
