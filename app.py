@@ -11,8 +11,8 @@ pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/plan_editor.py", title=t("nav.plan_editor"), icon=":material/edit_note:", url_path="plan_editor"),
 ]
-if role == "admin":
+# Signed out: every page is registered so its URL resolves to the login form; the menu is hidden.
+if role in (None, "admin"):
     pages.append(st.Page("pages/admin.py", title=t("nav.admin"), icon=":material/admin_panel_settings:",
                          url_path="admin"))
-# Until someone signs in, every page shows the login form; the menu stays hidden.
 st.navigation(pages, position="sidebar" if role else "hidden").run()

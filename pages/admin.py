@@ -20,7 +20,7 @@ users_tab, orgs_tab, audit_tab, backup_tab = st.tabs(
 with users_tab:
     users = auth.users(ctx.db)
     st.dataframe(pd.DataFrame([{
-        t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"],
+        t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"] or "",
         t("admin.role"): t(f"role.{u['role']}"), t("admin.user_orgs"): ", ".join(org_names.get(o, "?") for o in u["org_ids"]),
         t("admin.active"): "✓" if u["active"] else "–", t("admin.last_login"): i18n.timestamp(u["last_login_at"], ctx.lang),
     } for u in users]), hide_index=True, width="stretch")
@@ -31,7 +31,8 @@ with users_tab:
         c2.text_input(t("auth.display_name"), key="nu_display_name", max_chars=120)
         c1.text_input(t("admin.email"), key="nu_email", max_chars=200)
         c2.selectbox(t("admin.role"), roles, key="nu_role", index=roles.index("member"), format_func=lambda r: t(f"role.{r}"))
-        st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get)
+        st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get,
+                       placeholder=t("common.choose"))
         st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
         if st.form_submit_button(t("admin.create_user"), type="primary"):
             try:
@@ -48,7 +49,8 @@ with users_tab:
         user = by_id[user_id]
         with st.form(f"edit_user_{user_id}_{user['version']}"):
             role = st.selectbox(t("admin.role"), roles, index=roles.index(user["role"]), format_func=lambda r: t(f"role.{r}"))
-            user_orgs = st.multiselect(t("admin.user_orgs"), list(org_names), default=user["org_ids"], format_func=org_names.get)
+            user_orgs = st.multiselect(t("admin.user_orgs"), list(org_names), default=user["org_ids"],
+                                   format_func=org_names.get, placeholder=t("common.choose"))
             active = st.checkbox(t("admin.active"), value=bool(user["active"]))
             new_password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
             if st.form_submit_button(t("editor.save"), type="primary"):
@@ -91,10 +93,11 @@ with orgs_tab:
 
 with audit_tab:
     c1, c2, c3, c4 = st.columns(4)
-    who = c1.selectbox(t("admin.audit_actor"), [None, *dbm.audit_actors(ctx.db)], format_func=lambda a: a or t("admin.all"))
+    who = c1.selectbox(t("admin.audit_actor"), [None, *dbm.audit_actors(ctx.db)], key="audit_actor",
+                     format_func=lambda a: a or t("admin.all"))
     entity = c2.selectbox(t("admin.audit_entity"), [None, "plan", "focus_area", "goal", "measure", "organisation",
                                                     "approval", "user", "database"],
-                          format_func=lambda e: e or t("admin.all"))
+                          key="audit_entity", format_func=lambda e: e or t("admin.all"))
     since = c3.date_input(t("admin.since"), value=dt.date.today() - dt.timedelta(days=30), format="DD.MM.YYYY")
     until = c4.date_input(t("admin.until"), value=dt.date.today(), format="DD.MM.YYYY")
     rows = dbm.audit_rows(ctx.db, entity=entity, actor=who, since=since.isoformat() if since else None,

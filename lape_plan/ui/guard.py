@@ -77,14 +77,14 @@ def sso_enabled() -> bool:
 def logout() -> None:
     for key in ("user_id", "last_seen", "auth_role"):
         st.session_state.pop(key, None)
-    if sso_enabled() and st.user.is_logged_in:
+    if sso_enabled() and st.user.get("is_logged_in", False):
         st.logout()
 
 
 def _signed_in_actor(database: Database, lang: str) -> Actor | None:
     """The actor of this session, or None. Applies the inactivity timeout."""
     user_id = st.session_state.get("user_id")
-    if user_id is None and sso_enabled() and st.user.is_logged_in:
+    if user_id is None and sso_enabled() and st.user.get("is_logged_in", False):
         actor = auth.user_by_email(database, st.user.get("email", ""))
         if actor is None:
             st.error(i18n.t("auth.sso_no_account", lang, email=st.user.get("email", "")))

@@ -50,6 +50,12 @@ def start_server(db_path: Path, log_path: Path, with_admin: bool = True):
     raise RuntimeError(f"server did not start: {log_path.read_text()}")
 
 
+class Server(str):
+    """The server's base URL; `.db_path` is its database, for arranging data in a test."""
+
+    db_path: Path
+
+
 def stop_server(proc) -> None:
     proc.terminate()
     try:
@@ -63,7 +69,9 @@ def server(tmp_path_factory):
     """A fresh server per test module: the first request of each module hits a server no one has used."""
     tmp = tmp_path_factory.mktemp("server")
     proc, url = start_server(tmp / "e2e.db", tmp / "server.log")
-    yield url
+    server = Server(url)
+    server.db_path = tmp / "e2e.db"
+    yield server
     stop_server(proc)
 
 

@@ -1,0 +1,118 @@
+import time
+
+import pytest
+
+from lape_plan import auth, db as dbm, plans
+from lape_plan.model import SYSTEM, Role
+from tests.conftest import ADMIN
+
+
+def _login(at, username, password):
+    at.text_input(key="login_username").set_value(username)
+    at.text_input(key="login_password").set_value(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_login_page_shows_no_plan_data(app):
+    at = app(user_id=None, auth_role=None)
+    assert at.title[0].value == "Kirjaudu sisään"
+    assert not at.metric and not at.dataframe
+    assert "AIKAA" not in " ".join(m.value for m in at.markdown)
+
+
+def test_login_wrong_password_keeps_username_then_succeeds(app):
+    at = app(user_id=None, auth_role=None)
+    _login(at, "admin", "wrong-password")
+    assert [e.value for e in at.error] == ["Väärä käyttäjätunnus tai salasana."]
+    assert at.text_input(key="login_username").value == "admin"
+    _login(at, *ADMIN)
+    assert "AIKAA LAPSELLE" in at.title[0].value
+    assert any("Kirjautuneena: Testi Ylläpitäjä" in c.value for c in at.sidebar.caption)
+
+
+def test_lock_out_after_repeated_failures(app):
+    at = app(user_id=None, auth_role=None)
+    for _ in range(auth.MAX_FAILED_LOGINS):
+        _login(at, "admin", "wrong-password")
+    _login(at, *ADMIN)
+    assert "lukittu" in at.error[0].value
+    assert at.title[0].value == "Kirjaudu sisään"
+
+
+def test_logout(app):
+    at = app()
+    at.sidebar.button(key="logout").click().run()
+    assert at.title[0].value == "Kirjaudu sisään"
+    assert "user_id" not in at.session_state
+
+
+def test_session_expires_after_inactivity(app):
+    at = app(last_seen=time.time() - 2 * 3600)
+    assert at.title[0].value == "Kirjaudu sisään"
+    assert any("toimettomana" in i.value for i in at.info)
+
+
+def test_viewer_cannot_open_admin_page_nor_save_edits(app, conn):
+    viewer = auth.create_user(conn, auth.actor_for(conn, 1), "lukija", "viewer-password", role=Role.VIEWER)
+    # not in the menu, and the page itself refuses when its URL is opened directly
+    from streamlit.testing.v1 import AppTest
+
+    at = app(user_id=viewer, auth_role="viewer")
+    with pytest.raises(ValueError):
+        at.switch_page("pages/admin.py")
+    direct = AppTest.from_file("../../pages/admin.py", default_timeout=30)
+    direct.session_state["user_id"] = viewer
+    direct.session_state["last_seen"] = time.time()
+    direct.run()
+    assert [e.value for e in direct.error] == ["Sinulla ei ole oikeutta tähän muutokseen."]
+    assert not direct.tabs
+    goal = plans.tree(conn, plans.plans(conn)[0]["id"])[0]["goals"][0]
+    at = app("pages/plan_editor.py", user_id=viewer, auth_role="viewer")
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    at.text_input(key=f"ed_goal_{goal['id']}_title_fi").set_value("Lukijan muutos")
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()
+    assert any("oikeutta" in e.value for e in at.error)
+    assert plans.get(conn, "goal", goal["id"])["title_fi"] == goal["title_fi"]
+    assert at.text_input(key=f"ed_goal_{goal['id']}_title_fi").value == "Lukijan muutos"
+
+
+def test_sso_user_matched_by_email(app, conn, monkeypatch):
+    from lape_plan import config
+
+    monkeypatch.setattr(config, "secrets", lambda: {"auth": {"client_id": "x"}})
+    uid = auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", role=Role.FACILITATOR,
+                           email="maija@kokkola.fi")
+    at = app(user_id=None, auth_role=None)
+    assert any(b.label == "Kirjaudu organisaation tunnuksella" for b in at.button)
+    at.user = {"is_logged_in": True, "email": "maija@kokkola.fi"}
+    at.run()
+    assert at.session_state["user_id"] == uid
+    assert "AIKAA LAPSELLE" in at.title[0].value
+    at2 = app(user_id=None, auth_role=None)
+    at2.user = {"is_logged_in": True, "email": "stranger@example.com"}
+    at2.run()
+    assert "stranger@example.com" in at2.error[0].value
+    assert "user_id" not in at2.session_state
+
+
+def test_first_start_setup_creates_admin(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from lape_plan import demo
+
+    path = tmp_path / "fresh.db"
+    demo.load(dbm.connect(path))
+    monkeypatch.setenv("LAPE_PLAN_DB", str(path))
+    at = AppTest.from_file("../../app.py", default_timeout=30).run()
+    assert any("ylläpitäjän tunnus" in i.value for i in at.info)
+    at.text_input(key="login_username").set_value("paakayttaja")
+    at.text_input(key="login_password").set_value("long-enough-password")
+    at.text_input(key="setup_password2").set_value("different-password")
+    at.button[0].click().run()
+    assert at.error[0].value == "Salasanat eivät täsmää."
+    assert not auth.has_users(dbm.connect(path))
+    at.text_input(key="setup_password2").set_value("long-enough-password")
+    at.button[0].click().run()
+    assert auth.authenticate(dbm.connect(path), "paakayttaja", "long-enough-password").role == Role.ADMIN
+    assert "AIKAA LAPSELLE" in at.title[0].value

@@ -1,0 +1,49 @@
+import sqlite3
+
+from playwright.sync_api import expect
+
+from .conftest import login, no_exceptions, wait_idle
+
+
+def test_admin_backs_up_and_a_bad_restore_is_refused(server, page, tmp_path):
+    login(page, server, "/admin")
+    expect(page.locator("h1")).to_have_text("Ylläpito")
+    page.get_by_role("tab", name="Varmuuskopiot").click()
+    page.get_by_role("button", name="Tee varmuuskopio").click()
+    wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Lataa varmuuskopio").click()
+    saved = tmp_path / "backup.db"
+    download.value.save_as(saved)
+    conn = sqlite3.connect(saved)
+    assert conn.execute("select count(*) from goals").fetchone()[0] == 8
+    conn.close()
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
+    wait_idle(page)
+    page.get_by_role("button", name="Palauta", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text("Tiedosto ei ole SQLite-tietokanta. Mitään ei muutettu.")).to_be_visible()
+    no_exceptions(page)
+
+
+def test_member_sees_no_admin_menu_and_admin_url_is_refused(server, page):
+    from lape_plan import auth, db as dbm
+    from lape_plan.model import SYSTEM, Role
+
+    conn = dbm.connect(server.db_path)
+    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
+    auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", role=Role.MEMBER,
+                     display_name="Maija", org_ids=[kokkola])
+    login(page, server, username="maija", password="member-password")
+    expect(page.get_by_text("Kirjautuneena: Maija (jäsen)")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Suunnitelman muokkaus")).to_have_count(1)
+    expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Ylläpito")).to_have_count(0)
+    # a new browser load is a new session: the admin URL asks for a sign-in, and after it a
+    # member gets no administration
+    login(page, server, "/admin", username="maija", password="member-password")
+    no_exceptions(page)
+    expect(page.get_by_role("tab", name="Käyttäjät")).to_have_count(0)
+    expect(page.locator("h1").filter(has_text="Ylläpito")).to_have_count(0)
