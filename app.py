@@ -12,6 +12,9 @@ pages = [
     st.Page("pages/plan_editor.py", title=t("nav.plan_editor"), icon=":material/edit_note:", url_path="plan_editor"),
 ]
 # Signed out: every page is registered so its URL resolves to the login form; the menu is hidden.
+if role in (None, "admin", "facilitator"):
+    pages.append(st.Page("pages/plan_settings.py", title=t("nav.plan_settings"), icon=":material/settings:",
+                         url_path="plan_settings"))
 if role in (None, "admin"):
     pages.append(st.Page("pages/admin.py", title=t("nav.admin"), icon=":material/admin_panel_settings:",
                          url_path="admin"))

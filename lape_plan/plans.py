@@ -111,8 +111,7 @@ def get_organisation(db: Database, org_id: int) -> dict:
 
 
 # ---------------------------------------------------------------- plans
-def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv="", is_example=False) -> int:
-    auth.require_plan_editor(actor)
+def _plan_fields(title_fi, title_sv, first_year, last_year) -> dict:
     title_fi = clean_text(title_fi, "title_fi", required=True, max_len=TITLE_MAX)
     title_sv = clean_text(title_sv, "title_sv", max_len=TITLE_MAX)
     try:
@@ -121,13 +120,16 @@ def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv
         raise ValidationError("error.not_a_year", field="first_year", value=f"{first_year}–{last_year}") from None
     if not (2000 <= first_year <= last_year <= 2100) or last_year - first_year > 10:
         raise ValidationError("error.plan_period", field="first_year", first=first_year, last=last_year)
+    return {"title_fi": title_fi, "title_sv": title_sv, "first_year": first_year, "last_year": last_year}
+
+
+def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv="", is_example=False) -> int:
+    auth.require_plan_editor(actor)
+    fields = _plan_fields(title_fi, title_sv, first_year, last_year)
     with write(db):
         _check_orgs(db, org_ids)
         row = {
-            "title_fi": title_fi,
-            "title_sv": title_sv,
-            "first_year": first_year,
-            "last_year": last_year,
+            **fields,
             "is_example": int(bool(is_example)),
             "created_at": now(),
             "version": 1,
@@ -138,6 +140,52 @@ def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv
         db["plan_organisations"].insert_all([{"plan_id": plan_id, "org_id": o} for o in org_ids])
         audit(db, actor, "plan", plan_id, "create", after={**row, "org_ids": list(org_ids)})
     return plan_id
+
+
+def update_plan(db, actor, plan_id: int, expected_version: int, title_fi, title_sv, first_year, last_year) -> int:
+    """Rename the plan or change its period; refused when measures would fall outside it."""
+    auth.require_plan_editor(actor)
+    fields = _plan_fields(title_fi, title_sv, first_year, last_year)
+    with write(db):
+        before = get_plan(db, plan_id)
+        if before["version"] != expected_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        outside = db.execute(
+            "select count(*) from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
+            "where f.plan_id = ? and m.deleted_at is null and (m.start_year < ? or m.end_year > ?)",
+            [plan_id, fields["first_year"], fields["last_year"]]).fetchone()[0]
+        if outside:
+            raise ValidationError("error.measures_outside_period", field="first_year", count=outside)
+        changed = {k: v for k, v in fields.items() if before[k] != v}
+        if not changed:
+            return before["version"]
+        version = before["version"] + 1
+        db["plans"].update(plan_id, {**changed, "version": version, "updated_at": now(), "updated_by": actor.name})
+        audit(db, actor, "plan", plan_id, "update", before={k: before[k] for k in changed}, after=changed)
+    return version
+
+
+def remove_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: int) -> None:
+    """Take an organisation out of a plan, unless goals or measures still name it."""
+    auth.require_plan_editor(actor)
+    with write(db):
+        used = db.execute(
+            """select count(*) from (
+                 select gr.goal_id from goal_responsibles gr join goals g on g.id = gr.goal_id
+                   join focus_areas f on f.id = g.focus_area_id where f.plan_id = :p and gr.org_id = :o
+                   and g.deleted_at is null
+                 union all
+                 select gm.goal_id from goal_municipalities gm join goals g on g.id = gm.goal_id
+                   join focus_areas f on f.id = g.focus_area_id where f.plan_id = :p and gm.org_id = :o
+                   and g.deleted_at is null
+                 union all
+                 select m.id from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id
+                   where f.plan_id = :p and m.responsible_org_id = :o and m.deleted_at is null)""",
+            {"p": plan_id, "o": org_id}).fetchone()[0]
+        if used:
+            raise ValidationError("error.organisation_in_use", field="org", count=used)
+        db["plan_organisations"].delete_where("plan_id = ? and org_id = ?", [plan_id, org_id])
+        audit(db, actor, "plan", plan_id, "remove_organisation", before={"org_id": org_id})
 
 
 def _check_orgs(db, org_ids, plan_id: int | None = None) -> None:
@@ -179,6 +227,16 @@ def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
         approval_id = db["approvals"].insert(row).last_pk
         audit(db, actor, "approval", approval_id, "create", after=row)
     return approval_id
+
+
+def delete_approval(db: Database, actor: Actor, approval_id: int) -> None:
+    auth.require_plan_editor(actor)
+    with write(db):
+        rows = list(db.query("select * from approvals where id = ?", [approval_id]))
+        if not rows:
+            raise NotFound("error.not_found", entity="approval", id=approval_id)
+        db["approvals"].delete(approval_id)
+        audit(db, actor, "approval", approval_id, "delete", before=rows[0])
 
 
 def approvals(db: Database, plan_id: int) -> list[dict]:

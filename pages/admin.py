@@ -5,7 +5,7 @@ import streamlit as st
 
 from lape_plan import auth, backup, config, db as dbm, i18n, plans
 from lape_plan.errors import LapeError
-from lape_plan.model import OrgKind, Role
+from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 
 ctx = guard(roles=(Role.ADMIN,))
@@ -14,8 +14,7 @@ st.title(t("admin.title"))
 orgs = plans.organisations(ctx.db)
 org_names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
 roles = [r.value for r in Role]
-users_tab, orgs_tab, audit_tab, backup_tab = st.tabs(
-    [t("admin.users"), t("admin.organisations"), t("admin.audit"), t("admin.backup")])
+users_tab, audit_tab, backup_tab = st.tabs([t("admin.users"), t("admin.audit"), t("admin.backup")])
 
 with users_tab:
     users = auth.users(ctx.db)
@@ -62,34 +61,6 @@ with users_tab:
                     st.rerun()
                 except LapeError as err:
                     ctx.error(err)
-
-with orgs_tab:
-    if ctx.plan:
-        in_plan = {o["id"] for o in plans.organisations(ctx.db, ctx.plan["id"])}
-        st.dataframe(pd.DataFrame([{
-            t("field.name_fi"): o["name_fi"], t("field.name_sv"): o["name_sv"], t("field.kind"): t(f"org_kind.{o['kind']}"),
-            t("field.code"): o["code"], t("admin.in_plan"): "✓" if o["id"] in in_plan else "–"} for o in orgs]),
-            hide_index=True, width="stretch")
-        with st.form("new_org"):
-            c1, c2 = st.columns(2)
-            c1.text_input(t("field.name_fi"), key="no_name_fi", max_chars=300)
-            c2.text_input(t("field.name_sv"), key="no_name_sv", max_chars=300)
-            c1.selectbox(t("field.kind"), [k.value for k in OrgKind], key="no_kind", format_func=lambda k: t(f"org_kind.{k}"))
-            c2.text_input(t("field.code"), key="no_code", max_chars=20, help=t("admin.code_help"))
-            if st.form_submit_button(t("admin.add_org"), type="primary"):
-                try:
-                    org_id = plans.add_organisation(ctx.db, ctx.actor, st.session_state.no_kind, st.session_state.no_name_fi,
-                                                    st.session_state.no_name_sv, st.session_state.no_code)
-                    plans.add_plan_organisation(ctx.db, ctx.actor, ctx.plan["id"], org_id)
-                    st.rerun()
-                except LapeError as err:
-                    ctx.error(err)
-        current = ctx.plan["shared_goal_editing"]
-        choice = st.radio(t("admin.shared_goal_editing"), plans.SHARED_GOAL_EDITING,
-                          index=plans.SHARED_GOAL_EDITING.index(current), format_func=lambda v: t(f"admin.shared.{v}"))
-        if choice != current:
-            plans.set_shared_goal_editing(ctx.db, ctx.actor, ctx.plan["id"], choice)
-            st.rerun()
 
 with audit_tab:
     c1, c2, c3, c4 = st.columns(4)

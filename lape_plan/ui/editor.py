@@ -26,6 +26,17 @@ def reset(prefix: str) -> None:
         del st.session_state[key]
 
 
+def open_version(prefix: str, values: dict, version: int) -> int:
+    """Fill a form's widget state from the saved row the first time it is shown, and
+    remember the version it was opened on. Later runs keep what the user typed, so a
+    save can be checked against that version and refused if someone saved since."""
+    if prefix + "_version" not in st.session_state:
+        for field, value in values.items():
+            st.session_state[f"{prefix}_{field}"] = value
+        st.session_state[prefix + "_version"] = version
+    return st.session_state[prefix + "_version"]
+
+
 def flash(message: str) -> None:
     st.session_state["ed_flash"] = message
 
@@ -50,10 +61,7 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
     """Edit `row`, or create a new item under `parent_id` when row is None."""
     t = ctx.t
     prefix = _prefix(entity, row and row["id"], parent_id)
-    if prefix + "_version" not in st.session_state:
-        for field in FIELDS[entity]:
-            st.session_state[f"{prefix}_{field}"] = _initial(row, field)
-        st.session_state[prefix + "_version"] = row["version"] if row else 0
+    open_version(prefix, {f: _initial(row, f) for f in FIELDS[entity]}, row["version"] if row else 0)
     orgs = plans.organisations(ctx.db, ctx.plan["id"])
     names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     years = list(range(ctx.plan["first_year"], ctx.plan["last_year"] + 1))
@@ -98,12 +106,15 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
         else:
             reset(prefix)
             st.rerun()
-    conflict = st.session_state.get(prefix + "_conflict")
-    if conflict:
-        _show_conflict(ctx, entity, prefix, conflict)
+    show_conflict(ctx, prefix)
 
 
-def _show_conflict(ctx: Ctx, entity: str, prefix: str, current: dict) -> None:
+def show_conflict(ctx: Ctx, prefix: str) -> None:
+    """After a refused stale save: who saved, what they wrote, and a way to save on top
+    of their version once the user has merged (the typed text is still in the form)."""
+    current = st.session_state.get(prefix + "_conflict")
+    if not current:
+        return
     t = ctx.t
     st.error(t("error.conflict", by=current["updated_by"], at=i18n.timestamp(current["updated_at"], ctx.lang)))
     with st.container(border=True):

@@ -237,3 +237,38 @@ def test_plan_and_approval_validation(db):
         plans.add_approval(db, ANNA, plan_id, "Valtuusto", "12.3.2020", "§ 1")
     assert err.value.key == "error.not_a_date"
     assert plans.approvals(db, plan_id) == []
+
+
+def test_update_plan_period_must_keep_measures_inside(demo_db, plan_id):
+    plan = plans.get_plan(demo_db, plan_id)
+    with pytest.raises(ValidationError) as err:
+        plans.update_plan(demo_db, ANNA, plan_id, plan["version"], plan["title_fi"], "", 2021, 2024)
+    assert err.value.key == "error.measures_outside_period" and err.value.params["count"] > 0
+    version = plans.update_plan(demo_db, ANNA, plan_id, plan["version"], "Uusi nimi", "Nytt namn", 2020, 2025)
+    assert version == plan["version"] + 1
+    assert plans.get_plan(demo_db, plan_id)["last_year"] == 2025
+    with pytest.raises(ConflictError) as err:
+        plans.update_plan(demo_db, BERTIL, plan_id, plan["version"], "Vanha", "", 2020, 2024)
+    assert err.value.by == "Anna"
+
+
+def test_organisation_named_by_goals_cannot_leave_the_plan(demo_db, plan_id):
+    kokkola = _org_id(demo_db, "272")
+    with pytest.raises(ValidationError) as err:
+        plans.remove_plan_organisation(demo_db, ANNA, plan_id, kokkola)
+    assert err.value.key == "error.organisation_in_use"
+    ngo = plans.add_organisation(demo_db, ANNA, "ngo", "Uusi yhdistys")
+    plans.add_plan_organisation(demo_db, ANNA, plan_id, ngo)
+    assert ngo in [o["id"] for o in plans.organisations(demo_db, plan_id)]
+    plans.remove_plan_organisation(demo_db, ANNA, plan_id, ngo)
+    assert ngo not in [o["id"] for o in plans.organisations(demo_db, plan_id)]
+
+
+def test_delete_approval_is_audited(demo_db, plan_id):
+    approval = plans.approvals(demo_db, plan_id)[0]
+    plans.delete_approval(demo_db, ANNA, approval["id"])
+    assert approval["id"] not in [a["id"] for a in plans.approvals(demo_db, plan_id)]
+    row = audit_rows(demo_db, "approval", approval["id"])[0]
+    assert row["action"] == "delete" and json.loads(row["before"])["reference"] == approval["reference"]
+    with pytest.raises(NotFound):
+        plans.delete_approval(demo_db, ANNA, approval["id"])
