@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from . import auth
 from .db import audit, now, write
-from .errors import ConflictError, NotFound, ValidationError
+from .errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
 
 # entity name -> (table, parent column)
@@ -361,6 +361,16 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
         if entity == "measure" and not orgs:
             orgs = _get(db, "goal", row["goal_id"])["responsible_ids"]
         auth.require_org_editor(actor, orgs)
+
+
+def allowed(db, actor: Actor, entity: str, row: dict | None = None, parent_id: int | None = None) -> bool:
+    """Whether `actor` may change `row` (or add an item under `parent_id`): lets the UI
+    show read-only forms. The write functions check again."""
+    try:
+        _authorise(db, actor, entity, row, parent_id)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _shared_goals_for_coordinators(db, goal: dict) -> bool:

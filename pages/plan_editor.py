@@ -2,7 +2,7 @@ import streamlit as st
 
 from lape_plan import i18n, plans
 from lape_plan.errors import LapeError
-from lape_plan.ui.editor import item_form, reset, show_flash
+from lape_plan.ui.editor import item_actions, item_form, reset, show_flash
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 
@@ -58,32 +58,7 @@ with right:
         st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
         st.caption(t("editor.last_saved", by=row["updated_by"], at=i18n.timestamp(row["updated_at"], ctx.lang),
                      version=row["version"]))
-        c1, c2, c3 = st.columns(3)
-        for col, step, label, icon in ((c1, -1, "editor.move_up", ":material/arrow_upward:"),
-                                       (c2, 1, "editor.move_down", ":material/arrow_downward:")):
-            if col.button(t(label), key=f"move_{step}", icon=icon, width="stretch"):
-                try:
-                    plans.move(ctx.db, ctx.actor, entity, item_id, step)
-                    st.rerun()
-                except LapeError as err:
-                    ctx.error(err)
-        if c3.button(t("editor.delete"), icon=":material/delete:", width="stretch"):
-            st.session_state["ed_confirm"] = selected
-        if st.session_state.get("ed_confirm") == selected:
-            st.warning(t("editor.confirm_delete", title=ctx.title(row)))
-            y, n = st.columns(2)
-            if y.button(t("editor.confirm_yes"), type="primary", key="confirm_yes", width="stretch"):
-                try:
-                    plans.delete(ctx.db, ctx.actor, entity, item_id, row["version"])
-                    st.session_state.pop("ed_sel", None)
-                    st.session_state.pop("ed_confirm", None)
-                    st.session_state["ed_flash"] = t("editor.deleted")
-                    st.rerun()
-                except LapeError as err:
-                    ctx.error(err)
-            if n.button(t("editor.confirm_no"), key="confirm_no", width="stretch"):
-                st.session_state.pop("ed_confirm", None)
-                st.rerun()
+        item_actions(ctx, entity, row)
         item_form(ctx, entity, row)
         child = {"focus_area": "goal", "goal": "measure"}.get(entity)
         if child:

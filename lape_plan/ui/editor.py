@@ -65,6 +65,13 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
     orgs = plans.organisations(ctx.db, ctx.plan["id"])
     names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     years = list(range(ctx.plan["first_year"], ctx.plan["last_year"] + 1))
+    if not plans.allowed(ctx.db, ctx.actor, entity, row, parent_id):
+        if row:
+            st.caption(t("editor.read_only"))
+            for field in ("title_fi", "title_sv", "description", "resources_text"):
+                if row.get(field):
+                    st.text(f"{t('field.' + field)}: {row[field]}")
+        return
     with st.form(prefix + "_form", clear_on_submit=False, enter_to_submit=False):
         st.text_input(t("field.title_fi"), key=f"{prefix}_title_fi", max_chars=300)
         st.text_input(t("field.title_sv"), key=f"{prefix}_title_sv", max_chars=300)
@@ -125,4 +132,40 @@ def show_conflict(ctx: Ctx, prefix: str) -> None:
     if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
         st.session_state[prefix + "_version"] = current["version"]
         del st.session_state[prefix + "_conflict"]
+        st.rerun()
+
+
+def item_actions(ctx: Ctx, entity: str, row: dict) -> None:
+    """Move up, move down and delete (with confirmation), for those who may change the item."""
+    if not plans.allowed(ctx.db, ctx.actor, entity, row):
+        return
+    t = ctx.t
+    selected = (entity, row["id"])
+    c1, c2, c3 = st.columns(3)
+    for col, step, label, icon in ((c1, -1, "editor.move_up", ":material/arrow_upward:"),
+                                   (c2, 1, "editor.move_down", ":material/arrow_downward:")):
+        if col.button(t(label), key=f"move_{step}", icon=icon, width="stretch"):
+            try:
+                plans.move(ctx.db, ctx.actor, entity, row["id"], step)
+                st.rerun()
+            except LapeError as err:
+                ctx.error(err)
+    if c3.button(t("editor.delete"), icon=":material/delete:", width="stretch"):
+        st.session_state["ed_confirm"] = selected
+    if st.session_state.get("ed_confirm") != selected:
+        return
+    st.warning(t("editor.confirm_delete", title=ctx.title(row)))
+    yes, no = st.columns(2)
+    if yes.button(t("editor.confirm_yes"), type="primary", key="confirm_yes", width="stretch"):
+        try:
+            plans.delete(ctx.db, ctx.actor, entity, row["id"], row["version"])
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            st.session_state.pop("ed_sel", None)
+            st.session_state.pop("ed_confirm", None)
+            flash(t("editor.deleted"))
+            st.rerun()
+    if no.button(t("editor.confirm_no"), key="confirm_no", width="stretch"):
+        st.session_state.pop("ed_confirm", None)
         st.rerun()
