@@ -3,6 +3,7 @@ import streamlit as st
 
 from lape_plan import i18n, plans
 from lape_plan.ui.guard import guard
+from lape_plan.ui.text import md_escape
 
 ctx = guard()
 t = ctx.t
@@ -49,15 +50,18 @@ st.dataframe(
 )
 
 st.subheader(t("overview.goals_heading"))
-for area in plans.tree(ctx.db, plan["id"], ctx.municipality_id):
-    st.markdown(f"**{t('overview.focus_area')}: {area['position']}.** ")
-    st.text(ctx.title(area))
-    for goal in area["goals"]:
-        who = ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["responsible_ids"] if o in orgs)
-        scope = (t("overview.shared") if goal["scope"] == "shared"
-                 else ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["municipality_ids"] if o in orgs))
-        st.text(f"• {ctx.title(goal)} — {scope} — {t('overview.responsible')}: {who or '–'} "
-                f"— {t('overview.measures_count', n=len(goal['measures']))}")
+for number, area in enumerate(plans.tree(ctx.db, plan["id"], ctx.municipality_id), 1):
+    st.markdown(f"**{number}\\. {md_escape(ctx.title(area))}**")
+    if not area["goals"]:
+        st.caption(t("overview.no_goals"))
+        continue
+    st.dataframe(pd.DataFrame([{
+        t("entity.goal"): ctx.title(goal),
+        t("field.scope"): t("overview.shared") if goal["scope"] == "shared" else
+        ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["municipality_ids"] if o in orgs),
+        t("overview.responsible"): ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["responsible_ids"] if o in orgs),
+        t("overview.measures"): len(goal["measures"]),
+    } for goal in area["goals"]]), hide_index=True, width="stretch")
 
 st.subheader(t("overview.approvals"))
 approvals = plans.approvals(ctx.db, plan["id"])

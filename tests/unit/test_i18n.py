@@ -75,3 +75,12 @@ def test_error_text_names_field_in_language():
     assert i18n.error_text(err, "sv").startswith("Rubrik på finska:")
     text = i18n.error_text(ConflictError(by="Anna", at="2026-01-15T10:00:00+00:00"), "en")
     assert "Anna" in text and "15" in text
+
+
+def test_md_escape_leaves_no_markdown_or_html_active():
+    from lape_plan.ui.text import md_escape
+
+    assert md_escape("<b>x</b> **y** [l](http://e) # h") == \
+        "\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\[l\\]\\(http\\:\\/\\/e\\) \\# h".replace("\\/", "/")
+    assert md_escape(None) == ""
+    assert md_escape("1. rivi\n2. rivi") == "1\\. rivi 2\\. rivi"
