@@ -13,7 +13,8 @@ if not ctx.plan:
     st.stop()
 
 plan = ctx.plan
-st.title(ctx.title(plan))
+st.title(t("overview.title"))
+st.subheader(md_escape(ctx.title(plan)))
 if plan["is_example"]:
     st.warning(t("common.example_banner"), icon=":material/science:")
 

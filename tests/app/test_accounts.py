@@ -27,7 +27,7 @@ def test_login_wrong_password_keeps_username_then_succeeds(app):
     assert [e.value for e in at.error] == ["Väärä käyttäjätunnus tai salasana."]
     assert at.text_input(key="login_username").value == "admin"
     _login(at, *ADMIN)
-    assert "AIKAA LAPSELLE" in at.title[0].value
+    assert "AIKAA LAPSELLE" in at.subheader[0].value
     assert any("Kirjautuneena: Testi Ylläpitäjä" in c.value for c in at.sidebar.caption)
 
 
@@ -87,7 +87,7 @@ def test_sso_user_matched_by_email(app, conn, monkeypatch):
     at.user = {"is_logged_in": True, "email": "maija@kokkola.fi"}
     at.run()
     assert at.session_state["user_id"] == uid
-    assert "AIKAA LAPSELLE" in at.title[0].value
+    assert "AIKAA LAPSELLE" in at.subheader[0].value
     at2 = app(user_id=None, auth_role=None)
     at2.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at2.run()
@@ -114,7 +114,7 @@ def test_first_start_setup_creates_admin(tmp_path, monkeypatch):
     at.text_input(key="setup_password2").set_value("long-enough-password")
     at.button[0].click().run()
     assert auth.authenticate(dbm.connect(path), "paakayttaja", "long-enough-password").role == Role.ADMIN
-    assert "AIKAA LAPSELLE" in at.title[0].value
+    assert "AIKAA LAPSELLE" in at.subheader[0].value
 
 
 def test_member_edits_own_goal_and_reads_others(app, conn):

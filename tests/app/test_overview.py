@@ -8,7 +8,7 @@ def _texts(at, kind):
 
 def test_overview_shows_example_plan_in_finnish(app, conn):
     at = app()
-    assert "AIKAA LAPSELLE" in at.title[0].value
+    assert "AIKAA LAPSELLE" in at.subheader[0].value
     assert any("Esimerkkisisältö" in w.value for w in at.warning)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tavoitteet"] == "8" and metrics["Toimenpiteet"] == "14"
@@ -24,7 +24,7 @@ def test_overview_shows_example_plan_in_finnish(app, conn):
 def test_switching_to_swedish(app):
     at = app()
     at.sidebar.selectbox(key="_w_lang").set_value("sv").run()
-    assert "TID FÖR BARNEN" in at.title[0].value
+    assert "TID FÖR BARNEN" in at.subheader[0].value
     metrics = {m.label for m in at.metric}
     assert {"Mål", "Åtgärder", "Planperiod"} <= metrics
     assert "Ensamhet och mobbning" in list(at.dataframe[0].value["Fokusområde"])

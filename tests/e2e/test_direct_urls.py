@@ -60,7 +60,7 @@ def test_login_wrong_password_then_logout(server, page):
     expect(page.get_by_text("Väärä käyttäjätunnus tai salasana.")).to_be_visible()
     expect(page.get_by_label("Käyttäjätunnus")).to_have_value("admin")
     login(page, server)
-    expect(page.locator("h1")).to_contain_text("AIKAA LAPSELLE")
+    expect(page.locator("h3").first).to_contain_text("AIKAA LAPSELLE")
     page.locator(".st-key-logout button").click()
     wait_idle(page)
     expect(page.get_by_role("button", name="Kirjaudu")).to_be_visible()

@@ -5,7 +5,7 @@ from .conftest import choose, login, no_exceptions, wait_idle
 
 def test_new_user_drafts_a_goal_and_reads_swedish(server, page):
     login(page, server)
-    expect(page.locator("h1")).to_contain_text("AIKAA LAPSELLE")
+    expect(page.locator("h3").first).to_contain_text("AIKAA LAPSELLE")
     expect(page.get_by_text("Esimerkkisisältö", exact=False)).to_be_visible()
 
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Suunnitelman muokkaus").click()
@@ -30,6 +30,6 @@ def test_new_user_drafts_a_goal_and_reads_swedish(server, page):
     expect(page.get_by_role("button", name="Unga med i kommunens budgetering")).to_be_visible()
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Översikt").click()
     wait_idle(page)
-    expect(page.locator("h1")).to_contain_text("TID FÖR BARNEN")
+    expect(page.locator("h3").first).to_contain_text("TID FÖR BARNEN")
     expect(page.get_by_text("Planperiod")).to_be_visible()
     no_exceptions(page)
