@@ -9,5 +9,7 @@ pages = [
     st.Page("pages/overview.py", title=i18n.t("nav.overview", lang), icon=":material/dashboard:", default=True),
     st.Page("pages/plan_editor.py", title=i18n.t("nav.plan_editor", lang), icon=":material/edit_note:",
             url_path="plan_editor"),
+    st.Page("pages/indicators.py", title=i18n.t("nav.indicators", lang), icon=":material/monitoring:",
+            url_path="indicators"),
 ]
 st.navigation(pages).run()

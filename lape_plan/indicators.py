@@ -621,3 +621,172 @@ def regions_json(db: Database) -> list[dict]:
     return [{"id": r["sotkanet_id"], "code": r["code"], "category": r["category"],
              "title": {k: r[f"title_{k}"] for k in ("fi", "sv", "en")}, "memberOf": json.loads(r["member_of"] or "[]")}
             for r in db.query("select * from ind_regions where sotkanet_id is not null order by sotkanet_id")]
+
+
+# ---------------------------------------------------------------- live Sotkanet
+def _cached_get(db: Database, client, url: str, max_age_hours: float) -> bytes:
+    import datetime as dt
+
+    row = db.execute("select body, fetched_at from sotkanet_cache where url = ?", [url]).fetchone()
+    if row:
+        age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row[1])
+        if age.total_seconds() < max_age_hours * 3600:
+            return row[0].encode("utf-8")
+    body = client.get(url)
+    with write(db):
+        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body.decode("utf-8", "replace")},
+                                    pk="url")
+    return body
+
+
+def parse_years(text) -> list[int]:
+    """'2019-2023', '2019–2023' or '2019, 2021, 2023' -> years (at most 30)."""
+    raw = str(text or "").replace("–", "-").replace(" ", "")
+    try:
+        if "-" in raw and "," not in raw:
+            first, last = (int(x) for x in raw.split("-", 1))
+            result = list(range(first, last + 1))
+        else:
+            result = sorted({int(x) for x in raw.split(",") if x})
+    except ValueError:
+        raise ValidationError("indicators.error.bad_years", field="ind_years", value=text) from None
+    if not result or len(result) > 30 or not all(1990 <= y <= 2100 for y in result):
+        raise ValidationError("indicators.error.bad_years", field="ind_years", value=text)
+    return result
+
+
+def parse_ids(text) -> list[int]:
+    try:
+        ids = sorted({int(x) for x in str(text or "").replace(";", ",").replace(" ", ",").split(",") if x})
+    except ValueError:
+        raise ValidationError("error.not_a_number", field="ind_indicator", value=text) from None
+    if not ids or len(ids) > 20:
+        raise ValidationError("error.required", field="ind_indicator")
+    return ids
+
+
+def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, client=None,
+               max_age_hours: float = 24) -> list[FileReport]:
+    """Fetch indicators from the Sotkanet REST API (metadata when missing, regions when the
+    plan's municipalities have no Sotkanet ids yet, data with one `years=` per year), keep
+    only the plan's regions and import it all in one transaction. Responses are cached."""
+    from . import sotkanet
+
+    auth.require_plan_editor(actor)
+    client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
+    parsed: list[Parsed] = []
+    regions = plan_regions(db, plan_id)
+    if any(r["sotkanet_id"] is None for r in regions if r["kind"] in ("municipality", "county")):
+        parsed.append(sotkanet.parse_json(client.regions_url(), _cached_get(db, client, client.regions_url(),
+                                                                            max_age_hours * 30)))
+    known = {r[0] for r in db.execute("select source_id from indicators where source = 'sotkanet'")}
+    for indicator_id in indicator_ids:
+        if str(indicator_id) not in known:
+            url = client.indicator_url(indicator_id)
+            parsed.append(sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours)))
+    wanted_codes = {(r["category"], r["code"]) for r in regions}
+    region_rows = next((p.rows for p in parsed if p.kind == "regions"), None)
+    if region_rows is not None:
+        wanted = {r["sotkanet_id"] for r in region_rows if (r["category"], r["code"]) in wanted_codes}
+    else:
+        wanted = set()
+    wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
+    for indicator_id in indicator_ids:
+        url = client.data_url(indicator_id, years)
+        data = sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours))
+        data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
+        parsed.append(data)
+    return import_parsed(db, actor, parsed)
+
+
+def _base_url() -> str | None:
+    import os
+
+    return os.environ.get("LAPE_SOTKANET_URL") or None
+
+
+# ---------------------------------------------------------------- command line
+def _print_reports(reports) -> None:
+    for r in reports:
+        print(f"{r.name}\t{r.kind}\tnew {r.new}\tchanged {r.changed}\tunchanged {r.unchanged}"
+              + (f"\tempty values skipped {r.skipped_empty}" if r.skipped_empty else ""))
+
+
+def _cmd_import(args) -> int:
+    from pathlib import Path
+
+    from . import db as dbm
+    from .model import SYSTEM
+
+    database = dbm.connect(args.db)
+    files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
+    try:
+        reports = import_files(database, SYSTEM, files)
+    except ImportRejected as err:
+        print(f"refused: {len(err.problems)} problems; nothing was imported", flush=True)
+        for name, row, reason in err.problems:
+            print(f"{name}\trow {row}\t{reason}")
+        return 2
+    _print_reports(reports)
+    return 0
+
+
+def _cmd_fetch(args) -> int:
+    from . import db as dbm
+    from .model import SYSTEM
+    from .sotkanet import SotkanetUnavailable
+
+    database = dbm.connect(args.db)
+    plan_id = args.plan or plans.plans(database)[0]["id"]
+    try:
+        reports = fetch_live(database, SYSTEM, plan_id, parse_ids(args.indicators), parse_years(args.years))
+    except SotkanetUnavailable as err:
+        print(f"error: {i18n.error_text(err, 'en')}")
+        return 3
+    _print_reports(reports)
+    return 0
+
+
+def _cmd_example(args) -> int:
+    from pathlib import Path
+
+    from . import db as dbm, indicator_examples
+
+    database = dbm.connect(args.db)
+    plan_id = args.plan or next((p["id"] for p in plans.plans(database) if p["is_example"]), None)
+    if plan_id is None:
+        print("no example plan: run `init --demo` first")
+        return 2
+    added = indicator_examples.load(database, plan_id)
+    print("example indicators, links and generated values added" if added else "the plan already has indicator links")
+    if args.csv:
+        Path(args.csv).write_bytes(indicator_examples.sotkanet_csv(database, "191"))
+        print(f"wrote {args.csv} (made-up example values in Sotkanet's CSV layout)")
+    return 0
+
+
+def register_cli(sub, add_db) -> None:
+    p = sub.add_parser("import-indicators", help="import Sotkanet files or the custom-indicator template",
+                       description="Import Sotkanet JSON/CSV data rows, indicator metadata JSON, regions JSON and "
+                                   "custom-indicator CSV/Excel files in one transaction. A file with any bad row "
+                                   "is refused whole and nothing changes.")
+    add_db(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("fetch-sotkanet", help="fetch indicators from the Sotkanet REST API",
+                       description="Fetch indicator data (and missing metadata/regions) from the Sotkanet REST API, "
+                                   "keep the plan's regions and import them. Occasional use only.")
+    add_db(p)
+    p.add_argument("--indicators", required=True, help="Sotkanet indicator ids, e.g. 191,423")
+    p.add_argument("--years", required=True, help="e.g. 2015-2023 or 2019,2021,2023")
+    p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("example-indicators", help="add example indicators with generated values to the example plan",
+                       description="Add example indicators, goal links and generated example values (not real "
+                                   "statistics) to the example plan. Idempotent.")
+    add_db(p)
+    p.add_argument("--plan", type=int, help="plan id (default: the example plan)")
+    p.add_argument("--csv", metavar="PATH", help="also write indicator 191's example values as a Sotkanet CSV")
+    p.set_defaults(func=_cmd_example)
