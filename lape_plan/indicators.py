@@ -239,24 +239,26 @@ def import_files(db: Database, actor: Actor, files, is_example: bool = False) ->
     """Import files given as (name, bytes) in one transaction, regions and metadata
     before data so one upload can carry all. Any bad row refuses every file."""
     auth.require_plan_editor(actor)
-    parsed, problems = [], []
+    parsed, problems = [], Problems()
     for name, data in files:
         try:
-            parsed.append(parse_file(name, data))
-        except ImportRejected as err:
-            problems.extend(err.problems)
-    if problems:
-        raise ImportRejected(problems)
-    return import_parsed(db, actor, parsed, is_example=is_example)
+            parsed.append(parse_file(name, data, problems))
+        except ImportRejected as err:  # the file could not be read at all
+            for item in err.problems:
+                problems.items.append(item)
+    return import_parsed(db, actor, parsed, is_example=is_example, problems=problems)
 
 
 _ORDER = {"regions": 0, "metadata": 1, "data": 2, "template": 2}
 
 
-def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False) -> list[FileReport]:
+def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False,
+                  problems: Problems | None = None) -> list[FileReport]:
+    """Store parsed files in one transaction. Problems found here (unknown indicator or region,
+    conflicting duplicates) join those found while parsing, and any problem rolls it all back."""
     auth.require_plan_editor(actor)
     reports = []
-    problems = Problems()
+    problems = problems or Problems()
     with write(db):
         ensure_regions(db)
         for item in sorted(parsed, key=lambda p: _ORDER[p.kind]):
@@ -265,8 +267,10 @@ def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: 
                 _import_regions(db, item, report, problems)
             elif item.kind == "metadata":
                 _import_metadata(db, item, report, is_example)
-            else:
+            elif not problems.items:
                 _import_values(db, item, report, problems, is_example)
+            else:  # still look for problems only the database can tell, to list them all at once
+                _import_values(db, item, report, problems, is_example, check_only=True)
             reports.append(report)
         if problems.items:
             problems.raise_if_any()  # rolls the whole transaction back
@@ -324,7 +328,8 @@ def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> 
         report.indicators.add(current[0])
 
 
-def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_example: bool) -> None:
+def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_example: bool,
+                   check_only: bool = False) -> None:
     name = item.name
     if item.kind == "data":
         indicator_ids = {int(r[1]): r[0] for r in db.execute(
@@ -356,7 +361,7 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
             keyed[key] = (value, abs_value)
         elif previous != (value, abs_value):
             problems.add(name, line, "indicators.reason.duplicate", indicator=ind, region=reg, year=year, gender=gender)
-    if problems.items:
+    if problems.items or check_only:
         return
     flag = int(is_example)
     ids = sorted({k[0] for k in keyed})

@@ -76,6 +76,18 @@ class Problems:
             raise ImportRejected(items)
 
 
+def _finish(parsed: Parsed, problems: Problems, shared: Problems | None) -> Parsed:
+    """Raise the file's problems, or hand them to the caller's list so that it can add the
+    problems only the database can find and report them all at once."""
+    if shared is None:
+        problems.raise_if_any()
+    else:
+        room = max(0, MAX_PROBLEMS - len(shared.items))
+        shared.items.extend(problems.items[:room])
+        shared.more += problems.more + max(0, len(problems.items) - room)
+    return parsed
+
+
 class SotkanetUnavailable(LapeError):
     key = "indicators.error.offline"
 
@@ -237,7 +249,7 @@ def _data_row(name, line, get, template, problems, out, parsed):
     out.append((indicator, region, year, gender, value, abs_value, line))
 
 
-def _parse_table(name, rows_iter, template: bool) -> Parsed:
+def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None) -> Parsed:
     """rows_iter yields (line_number, list_of_cells); the first is the header."""
     problems = Problems()
     parsed = Parsed(name, "template" if template else "data")
@@ -265,8 +277,7 @@ def _parse_table(name, rows_iter, template: bool) -> Parsed:
         _data_row(name, line, get, template, problems, out, parsed)
     if not out and not problems.items and not parsed.skipped_empty:
         problems.add(name, "", "indicators.reason.no_rows")
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
 def _csv_rows(text: str):
@@ -277,17 +288,17 @@ def _csv_rows(text: str):
         yield reader.line_num, cells
 
 
-def parse_csv(name: str, data: bytes | str) -> Parsed:
+def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
     """Sotkanet REST CSV, or the custom template when the header names region_code."""
     text = data if isinstance(data, str) else decode(name, data)
     if not text.strip():
         raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))
     template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
-    return _parse_table(name, _csv_rows(text), template)
+    return _parse_table(name, _csv_rows(text), template, shared)
 
 
-def parse_xlsx(name: str, data: bytes) -> Parsed:
+def parse_xlsx(name: str, data: bytes, shared: Problems | None = None) -> Parsed:
     """The custom-indicator template as an Excel workbook (first sheet)."""
     import openpyxl
 
@@ -299,12 +310,12 @@ def parse_xlsx(name: str, data: bytes) -> Parsed:
     label = f"{name} / {sheet.title}"
     rows = ((i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1))
     try:
-        return _parse_table(label, rows, template=True)
+        return _parse_table(label, rows, True, shared)
     finally:
         workbook.close()
 
 
-def parse_json(name: str, data: bytes | str) -> Parsed:
+def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
     """Data rows, indicator metadata (one or a list) or regions, told apart by their keys."""
     text = data if isinstance(data, str) else decode(name, data)
     try:
@@ -316,15 +327,15 @@ def parse_json(name: str, data: bytes | str) -> Parsed:
         raise ImportRejected([(name, "", Reason("indicators.reason.no_rows"))])
     first = items[0] if isinstance(items[0], dict) else {}
     if "region" in first and "year" in first:
-        return _parse_json_data(name, items)
+        return _parse_json_data(name, items, shared)
     if "category" in first or "memberOf" in first:
-        return _parse_regions(name, items)
+        return _parse_regions(name, items, shared)
     if "id" in first and "title" in first:
-        return _parse_metadata(name, items)
+        return _parse_metadata(name, items, shared)
     raise ImportRejected([(name, 1, Reason("indicators.reason.unknown_format"))])
 
 
-def _parse_json_data(name, items) -> Parsed:
+def _parse_json_data(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "data")
     for index, item in enumerate(items, 1):
@@ -340,11 +351,10 @@ def _parse_json_data(name, items) -> Parsed:
         elif "absolute_value" in item:
             item = {**item, "abs_value": item["absolute_value"]}
         _data_row(name, index, item.get, False, problems, parsed.rows, parsed)
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
-def _parse_metadata(name, items) -> Parsed:
+def _parse_metadata(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "metadata")
     for index, item in enumerate(items, 1):
@@ -383,11 +393,10 @@ def _parse_metadata(name, items) -> Parsed:
             "range_start": span.get("start") if isinstance(span, dict) else None,
             "range_end": span.get("end") if isinstance(span, dict) else None,
         })
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
-def _parse_regions(name, items) -> Parsed:
+def _parse_regions(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "regions")
     for index, item in enumerate(items, 1):
@@ -409,18 +418,19 @@ def _parse_regions(name, items) -> Parsed:
             **{f"title_{k}": v for k, v in titles.items()},
             "member_of": json.dumps([m for m in item.get("memberOf") or [] if isinstance(m, int)]),
         })
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
-def parse_file(name: str, data: bytes) -> Parsed:
+def parse_file(name: str, data: bytes, shared: Problems | None = None) -> Parsed:
+    """Any supported file, told apart by extension and content. Problems that stop reading
+    (encoding, missing columns, broken JSON) always raise; row problems go to `shared` when given."""
     lower = name.lower()
     if lower.endswith((".xlsx", ".xlsm")):
-        return parse_xlsx(name, data)
+        return parse_xlsx(name, data, shared)
     text = decode(name, data)
     if lower.endswith(".json") or text.lstrip()[:1] in ("[", "{"):
-        return parse_json(name, text)
-    return parse_csv(name, text)
+        return parse_json(name, text, shared)
+    return parse_csv(name, text, shared)
 
 
 def template_csv() -> bytes:
