@@ -25,13 +25,17 @@ def _locale(lang: str) -> dict:
 
 
 def _style(chart, lang: str):
-    return (chart.configure(locale=_locale(lang))
-            .configure_axis(labelFontSize=FONT["axis_label"], titleFontSize=FONT["axis_title"], labelLimit=320)
-            .configure_legend(labelFontSize=FONT["legend"], titleFontSize=FONT["legend"], labelLimit=420,
-                              symbolSize=200, orient="bottom", direction="horizontal", columns=3)
-            .configure_title(fontSize=FONT["title"], anchor="start", subtitleFontSize=FONT["legend"])
-            .configure_header(labelFontSize=FONT["header"], titleFontSize=FONT["header"], labelLimit=0)
-            .configure_view(strokeWidth=0))
+    # Set the whole config at once: each configure_*() call deep-copies the chart and its data.
+    chart.config = alt.Config(
+        locale=_locale(lang),
+        axis={"labelFontSize": FONT["axis_label"], "titleFontSize": FONT["axis_title"], "labelLimit": 320},
+        legend={"labelFontSize": FONT["legend"], "titleFontSize": FONT["legend"], "labelLimit": 420,
+                "symbolSize": 200, "orient": "bottom", "direction": "horizontal", "columns": 3},
+        title={"fontSize": FONT["title"], "anchor": "start", "subtitleFontSize": FONT["legend"]},
+        header={"labelFontSize": FONT["header"], "titleFontSize": FONT["header"], "labelLimit": 0},
+        view={"strokeWidth": 0},
+    )
+    return chart
 
 
 def _fmt(decimals) -> str:
@@ -42,45 +46,55 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
           decimals: int | None = 1, height: int = 420, note: str = ""):
     """Yearly values per region (columns region, year, value). With `link` (baseline_year,
     baseline_value, target_year, target_value, region_name) the baseline and target are
-    marked and a dashed line shows the path needed from baseline to target."""
+    marked and a dashed line shows the path needed from baseline to target.
+
+    All layers share one dataset told apart by a `layer` column: building and serialising
+    the chart is the costly part of a page run, and one dataset keeps it small."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    rows = values.assign(layer="series", label="")
+    extra = []
+    if link and link.get("target_year") is not None and link.get("target_value") is not None:
+        points = []
+        if link.get("baseline_value") is not None:
+            points.append((link["baseline_year"], link["baseline_value"], t("indicators.chart.baseline")))
+        points.append((link["target_year"], link["target_value"], t("indicators.chart.target")))
+        extra += [{"layer": "mark", "year": y, "value": v, "label": label, "region": None} for y, v, label in points]
+        if len(points) == 2:
+            extra += [{"layer": "path", "year": y, "value": v, "label": "", "region": None} for y, v, _ in points]
+            extra.append({"layer": "path_label", "year": (points[0][0] + points[1][0]) / 2,
+                          "value": (points[0][1] + points[1][1]) / 2, "label": t("indicators.chart.needed_path"),
+                          "region": None})
+    if extra:
+        rows = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
     axis_y = alt.Y("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)),
                    scale=alt.Scale(zero=False))
     axis_x = alt.X("year:Q", title=t("indicators.chart.year"), axis=alt.Axis(format="d", tickMinStep=1),
                    scale=alt.Scale(zero=False, nice=False))
+    number = _fmt(decimals)
     tooltip = [alt.Tooltip("region:N", title=t("indicators.chart.region")),
                alt.Tooltip("year:Q", title=t("indicators.chart.year"), format="d"),
-               alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))]
-    colour = alt.Color("region:N", title=t("indicators.chart.region"), legend=alt.Legend(orient="bottom"),
-                       scale=alt.Scale(range=REGION_COLOURS))
-    base = alt.Chart(values)
-    layers = [base.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
-              base.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
-    if link and link.get("target_year") is not None and link.get("target_value") is not None:
-        marks = []
-        if link.get("baseline_value") is not None:
-            marks.append({"year": link["baseline_year"], "value": link["baseline_value"],
-                          "mark": t("indicators.chart.baseline"), "label": t("indicators.chart.baseline")})
-        marks.append({"year": link["target_year"], "value": link["target_value"],
-                      "mark": t("indicators.chart.target"), "label": t("indicators.chart.target")})
-        marks_df = pd.DataFrame(marks)
-        shape = alt.Shape("mark:N", title=t("indicators.chart.marks"),
-                          scale=alt.Scale(domain=[m["mark"] for m in marks],
-                                          range=["circle", "diamond"][-len(marks):]))
-        layers.append(alt.Chart(marks_df).mark_point(size=420, filled=True, color="#111111", opacity=0.9).encode(
-            axis_x, axis_y, shape, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("year:Q", format="d"),
-                                            alt.Tooltip("value:Q", format=_fmt(decimals))]))
-        if len(marks) == 2:
-            path = pd.DataFrame([{"year": m["year"], "value": m["value"]} for m in marks])
-            layers.append(alt.Chart(path).mark_line(strokeWidth=3, strokeDash=[10, 6], color="#111111").encode(
-                axis_x, axis_y))
-            middle = pd.DataFrame([{"year": (marks[0]["year"] + marks[1]["year"]) / 2,
-                                    "value": (marks[0]["value"] + marks[1]["value"]) / 2,
-                                    "label": t("indicators.chart.needed_path")}])
-            layers.append(alt.Chart(middle).mark_text(dy=24, fontSize=15, fontStyle="italic", color="#111111").encode(
-                axis_x, axis_y, text="label:N"))
-        layers.append(alt.Chart(marks_df).mark_text(dy=-22, fontSize=16, fontWeight="bold").encode(
-            axis_x, axis_y, text="label:N"))
+               alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=number)]
+    colour = alt.Color("region:N", title=t("indicators.chart.region"), scale=alt.Scale(range=REGION_COLOURS))
+    base = alt.Chart(rows)
+    series = base.transform_filter("datum.layer == 'series'")
+    layers = [series.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
+              series.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
+    if extra:
+        layers += [
+            base.transform_filter("datum.layer == 'path'").mark_line(
+                strokeWidth=3, strokeDash=[10, 6], color="#111111").encode(axis_x, axis_y),
+            base.transform_filter("datum.layer == 'mark'").mark_point(
+                size=420, filled=True, color="#111111", opacity=0.9).encode(
+                axis_x, axis_y, alt.Shape("label:N", title=t("indicators.chart.marks"),
+                                          scale=alt.Scale(range=["circle", "diamond"] if len(extra) > 1 else
+                                                          ["diamond"])),
+                tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("year:Q", format="d"),
+                         alt.Tooltip("value:Q", format=number)]),
+            base.transform_filter("datum.layer == 'mark'").mark_text(dy=-22, fontSize=16, fontWeight="bold").encode(
+                axis_x, axis_y, text="label:N"),
+            base.transform_filter("datum.layer == 'path_label'").mark_text(
+                dy=24, fontSize=15, fontStyle="italic", color="#111111").encode(axis_x, axis_y, text="label:N"),
+        ]
     subtitle = [s for s in ((link or {}).get("region_name"), note) if s]
     chart = alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle),
                                           height=height, width="container")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlite_utils import Database
 
@@ -10,7 +12,7 @@ from . import auth, i18n, plans
 from .db import audit, now, write
 from .errors import ConflictError, ImportRejected, NotFound, ValidationError
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
-from .sotkanet import Parsed, Problems, parse_file
+from .sotkanet import Parsed, Problems, no_gc, parse_file
 
 # Sotkanet region ids given in the domain notes (the country and the two counties of the example region).
 COUNTRY_SOTKANET_ID = 658
@@ -267,10 +269,9 @@ def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: 
                 _import_regions(db, item, report, problems)
             elif item.kind == "metadata":
                 _import_metadata(db, item, report, is_example)
-            elif not problems.items:
-                _import_values(db, item, report, problems, is_example)
-            else:  # still look for problems only the database can tell, to list them all at once
-                _import_values(db, item, report, problems, is_example, check_only=True)
+            else:
+                with no_gc():  # still look for problems only the database can tell, to list them all at once
+                    _import_values(db, item, report, problems, is_example, check_only=bool(problems.items))
             reports.append(report)
         if problems.items:
             problems.raise_if_any()  # rolls the whole transaction back
@@ -342,19 +343,44 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
             "select id, source_id from indicators where source = 'custom'")}
         region_ids = _region_code_map(db)
         unknown_indicator, unknown_region = "indicators.reason.unknown_custom", "indicators.reason.unknown_region_code"
-    keyed: dict[tuple, tuple] = {}
+    flag = int(is_example)
     template = item.kind == "template"
+    ind_get, reg_get = indicator_ids.get, region_ids.get
+    mapped = []
+    append = mapped.append
     for ind, reg, year, gender, value, abs_value, line in item.rows:
         if template:
             ind, reg = ind.upper(), reg.upper()
-        i = indicator_ids.get(ind)
+        i = ind_get(ind)
         if i is None:
             problems.add(name, line, unknown_indicator, value=ind)
             continue
-        r = region_ids.get(reg)
+        r = reg_get(reg)
         if r is None:
             problems.add(name, line, unknown_region, value=reg)
             continue
+        append((i, r, year, gender, value, abs_value, flag))
+    if problems.items:
+        return
+    ids = sorted(set(map(itemgetter(0), mapped)))
+    report.indicators.update(ids)
+    marks = ",".join("?" * len(ids))
+    stored = ids and db.execute(f"select 1 from indicator_values where indicator_id in ({marks}) limit 1", ids).fetchone()
+    if not stored and not check_only:
+        # Nothing stored for these indicators: insert straight away. The primary key refuses
+        # a key given twice; then the careful path below sorts harmless repeats from conflicts.
+        db.execute("savepoint fresh")
+        try:
+            db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", mapped)
+        except sqlite3.IntegrityError:
+            db.execute("rollback to fresh")
+        else:
+            db.execute("release fresh")
+            report.new += len(mapped)
+            return
+        db.execute("release fresh")
+    keyed: dict[tuple, tuple] = {}
+    for (i, r, year, gender, value, abs_value, _), (ind, reg, *_rest, line) in zip(mapped, item.rows):
         key = (i, r, year, gender)
         previous = keyed.get(key)
         if previous is None:
@@ -363,19 +389,11 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
             problems.add(name, line, "indicators.reason.duplicate", indicator=ind, region=reg, year=year, gender=gender)
     if problems.items or check_only:
         return
-    flag = int(is_example)
-    ids = sorted({k[0] for k in keyed})
-    report.indicators.update(ids)
     existing: dict[tuple, tuple] = {}
     for indicator_id in ids:
         for r in db.execute("select region_id, year, gender, value, abs_value, is_example from indicator_values "
                             "where indicator_id = ?", [indicator_id]):
             existing[(indicator_id, r[0], r[1], r[2])] = (r[3], r[4], r[5])
-    if not existing:
-        db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)",
-                            [(*k, v[0], v[1], flag) for k, v in keyed.items()])
-        report.new += len(keyed)
-        return
     new, changed = [], []
     for key, (value, abs_value) in keyed.items():
         old = existing.get(key)

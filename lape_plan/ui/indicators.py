@@ -57,6 +57,17 @@ def catalogue(ctx: Ctx) -> list[dict]:
 
 
 # ---------------------------------------------------------------- charts
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart_spec(builder: str, *args, **kwargs) -> dict:
+    """Building and serialising an Altair chart costs far more than the page's queries, so
+    the spec is kept for the same data and options (a rerun that changes nothing in the chart)."""
+    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+
+
+def show_chart(builder: str, *args, alt_text: str = "", width="stretch", **kwargs) -> None:
+    st.vega_lite_chart(_chart_spec(builder, *args, **kwargs), width=width, alt=alt_text or None)
+
+
 def render_charts(ctx: Ctx) -> None:
     t = ctx.t
     items = [c for c in catalogue(ctx) if c["values_count"]]
@@ -90,7 +101,9 @@ def render_charts(ctx: Ctx) -> None:
     title = indicators.text_in(ind, ctx.lang)
     if data:
         frame = pd.DataFrame([{"region": names[r["region_id"]], "year": r["year"], "value": r["value"]} for r in data])
-        st.altair_chart(charts.trend(frame, ctx.lang, title, unit, link, ind["decimals"], note=note), width="stretch")
+        marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
+                                      "region_name")} if link else None
+        show_chart("trend", frame, ctx.lang, title, unit, marks, ind["decimals"], note=note, alt_text=title)
     else:
         st.info(t("indicators.chart.no_data_for_regions"))
     if link:
@@ -132,7 +145,8 @@ def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, uni
     rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang)
     frame = pd.DataFrame(rows)
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
-    st.altair_chart(charts.comparison(frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note), width="stretch")
+    show_chart("comparison", frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
+               alt_text=f"{title} {year}")
     with st.expander(t("indicators.compare.table")):
         st.dataframe(pd.DataFrame([{t("indicators.chart.region"): r["region"],
                                     t("indicators.chart.value"): _fmt(ctx, r["value"], ind["decimals"])}
@@ -401,4 +415,5 @@ def render_indicators_overview(ctx: Ctx) -> None:
         goals.setdefault(row["goal_id"], []).append(row)
     for goal_rows in goals.values():
         st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
-        st.altair_chart(charts.small_multiples(charts.overview_panels(goal_rows), ctx.lang))
+        show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, width="content",
+                   alt_text=goal_rows[0]["goal_title"])

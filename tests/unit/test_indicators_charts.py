@@ -17,8 +17,10 @@ def test_trend_marks_baseline_target_and_needed_path():
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in layers]
     assert marks.count("line") == 2 and "text" in marks  # series + needed path, labels
     path = next(layer for layer in layers if isinstance(layer["mark"], dict) and layer["mark"].get("strokeDash"))
-    datasets = spec["datasets"]
-    assert [(r["year"], r["value"]) for r in datasets[path["data"]["name"]]] == [(2019, 10.0), (2024, 7.5)]
+    assert path["transform"] == [{"filter": "datum.layer == 'path'"}]
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert [(r["year"], r["value"]) for r in rows if r["layer"] == "path"] == [(2019, 10.0), (2024, 7.5)]
+    assert [r["label"] for r in rows if r["layer"] == "mark"] == ["Lähtötaso", "Tavoite"]
     assert spec["title"]["subtitle"] == ["A", "Esimerkkiarvoja"]
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert spec["config"]["axis"]["labelFontSize"] >= 16 and spec["config"]["title"]["fontSize"] >= 20
