@@ -4,7 +4,7 @@
     python benchmarks/indicator_import.py --rows 100000
 
 Both runs write to a fresh WAL database file, into the same table definition, in one
-transaction. The import also validates every row (known indicator and region, duplicates
+transaction; they alternate and the best of each counts. The import also validates every row (known indicator and region, duplicates
 with different values) and compares with stored values to report new/changed/unchanged.
 ratio = plain insert time / import time (goal >= 0.5)."""
 from __future__ import annotations
@@ -58,34 +58,41 @@ def timed(fn):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of import and baseline; the best of each counts")
     args = parser.parse_args()
     data = make_csv(args.rows)
     tmp = Path(tempfile.mkdtemp())
 
     t_parse, parsed = timed(lambda: sotkanet.parse_file("bench.csv", data))
     n = len(parsed.rows)
-    database = dbm.connect(tmp / "import.db")
-    indicators.import_files(database, SYSTEM, setup_files())
-    t_import, reports = timed(lambda: indicators.import_parsed(database, SYSTEM, [parsed]))
-    assert reports[0].new == n, reports
+    ddl = mapped = None
+    t_import = t_plain = float("inf")
+    for run in range(args.repeat):  # alternate the two, each into a fresh file; keep the best of each
+        database = dbm.connect(tmp / f"import{run}.db")
+        indicators.import_files(database, SYSTEM, setup_files())
+        seconds, reports = timed(lambda: indicators.import_parsed(database, SYSTEM, [parsed]))
+        assert reports[0].new == n, reports
+        t_import = min(t_import, seconds)
+        if mapped is None:
+            # the baseline: the same rows, already mapped to ids, into the same table with executemany
+            ind_ids = {int(r[1]): r[0] for r in database.execute("select id, source_id from indicators")}
+            reg_ids = {r[0]: r[1] for r in database.execute(
+                "select sotkanet_id, id from ind_regions where sotkanet_id is not null")}
+            mapped = [(ind_ids[i], reg_ids[r], y, g, v, a, 0) for i, r, y, g, v, a, _ in parsed.rows]
+            ddl = database.execute("select sql from sqlite_master where name = 'indicator_values'").fetchone()[0]
+        plain = sqlite3.connect(tmp / f"plain{run}.db", isolation_level=None)
+        plain.execute("pragma journal_mode = wal")
+        plain.execute(ddl)
+
+        def baseline():
+            plain.execute("begin")
+            plain.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", mapped)
+            plain.execute("commit")
+
+        t_plain = min(t_plain, timed(baseline)[0])
+        plain.close()
     t_again, reports = timed(lambda: indicators.import_parsed(database, SYSTEM, [parsed]))
     assert reports[0].unchanged == n, reports
-
-    # the baseline: the same rows, already mapped to ids, into the same table with executemany
-    ind_ids = {int(r[1]): r[0] for r in database.execute("select id, source_id from indicators")}
-    reg_ids = {r[0]: r[1] for r in database.execute("select sotkanet_id, id from ind_regions where sotkanet_id is not null")}
-    mapped = [(ind_ids[i], reg_ids[r], y, g, v, a, 0) for i, r, y, g, v, a, _ in parsed.rows]
-    ddl = database.execute("select sql from sqlite_master where name = 'indicator_values'").fetchone()[0]
-    plain = sqlite3.connect(tmp / "plain.db", isolation_level=None)
-    plain.execute("pragma journal_mode = wal")
-    plain.execute(ddl)
-
-    def baseline():
-        plain.execute("begin")
-        plain.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", mapped)
-        plain.execute("commit")
-
-    t_plain, _ = timed(baseline)
     print(f"rows: {n:,}")
     print(f"parse CSV:                {t_parse:6.2f} s  {n / t_parse:12,.0f} rows/s")
     print(f"import (validate, store): {t_import:6.2f} s  {n / t_import:12,.0f} rows/s")

@@ -157,6 +157,13 @@ def catalogue(db: Database) -> list[dict]:
     return [dict(r) for r in db.query(sql)]
 
 
+def choices(db: Database) -> list[dict]:
+    """Indicators to pick from (no value counts: cheap on a national-scale database)."""
+    return [dict(r) for r in db.query(
+        "select id, source, source_id, title_fi, title_sv, title_en from indicators "
+        "order by source desc, cast(source_id as integer), source_id")]
+
+
 def get_indicator(db: Database, indicator_id: int) -> dict:
     rows = list(db.query("select * from indicators where id = ?", [indicator_id]))
     if not rows:

@@ -310,21 +310,21 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     t = ctx.t
     st.subheader(t("indicators.goal.heading"))
     rows = indicators.links(ctx.db, ctx.plan["id"], ctx.lang, goal_id=goal["id"])
+    # One short block per link rather than a wide table: the editor's column is narrow.
+    for r in rows:
+        with st.container(border=True, key=f"gi_row_{r['id']}"):
+            st.text(f"{r['indicator_title']} — {r['region_name']}")
+            st.text(t("indicators.goal.values",
+                      baseline=_fmt(ctx, r["baseline_value"], r["decimals"]), baseline_year=r["baseline_year"],
+                      latest=_fmt(ctx, r["latest_value"], r["decimals"]), latest_year=r["latest_year"] or "–",
+                      target=_fmt(ctx, r["target_value"], r["decimals"]), target_year=r["target_year"]))
+            progress_badge(ctx, r["progress"])
     if rows:
-        st.dataframe(pd.DataFrame([{
-            t("field.ind_indicator"): r["indicator_title"], t("field.ind_region"): r["region_name"],
-            t("field.ind_baseline_value"): f"{_fmt(ctx, r['baseline_value'], r['decimals'])} ({r['baseline_year']})",
-            t("indicators.col.latest_short"): (f"{_fmt(ctx, r['latest_value'], r['decimals'])} ({r['latest_year']})"
-                                               if r["latest_year"] else "–"),
-            t("field.ind_target_value"): f"{_fmt(ctx, r['target_value'], r['decimals'])} ({r['target_year']})",
-            t("indicators.col.progress"): r["progress_label"],
-        } for r in rows]), hide_index=True, width="stretch")
         if any(r["example_values"] for r in rows):
             st.caption(t("indicators.example_values_short"))
     else:
         st.caption(t("indicators.goal.none"))
-    items = indicators.catalogue(ctx.db) if False else [dict(r) for r in ctx.db.query(
-        "select id, source, source_id, title_fi, title_sv, title_en from indicators order by source desc, id")]
+    items = indicators.choices(ctx.db)
     if not items:
         st.info(t("indicators.goal.no_catalogue"))
         return
