@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -68,9 +69,17 @@ def main() -> None:
     parser.add_argument("--municipalities", type=int, default=308)
     parser.add_argument("--reruns", type=int, default=20)
     args = parser.parse_args()
-    from streamlit.testing.v1 import AppTest
 
     tmp = Path(tempfile.mkdtemp())
+    try:
+        run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args, tmp: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
     path = tmp / "national.db"
     start = time.perf_counter()
     values = build(path, args.municipalities)

@@ -38,6 +38,20 @@ def _style(chart, lang: str):
     return chart
 
 
+def _with_data(chart, name: str, rows: list[dict]):
+    """Attach the rows last, as a named dataset: Altair deep-copies a chart at every step of
+    building it, and rows attached earlier would be copied each time."""
+    chart.datasets = {name: rows}
+    return chart
+
+
+def _records(frame: pd.DataFrame, **constants) -> list[dict]:
+    """Rows as plain values: inline data skips Altair's pandas sanitising and hashing, which
+    cost more than the rest of a chart for the few hundred points shown here."""
+    return [{**constants, **{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}}
+            for row in frame.to_dict("records")]
+
+
 def _fmt(decimals) -> str:
     return f",.{int(decimals) if decimals is not None else 1}f"
 
@@ -51,7 +65,6 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
     All layers share one dataset told apart by a `layer` column: building and serialising
     the chart is the costly part of a page run, and one dataset keeps it small."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
-    rows = values.assign(layer="series", label="")
     extra = []
     if link and link.get("target_year") is not None and link.get("target_value") is not None:
         points = []
@@ -64,8 +77,7 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
             extra.append({"layer": "path_label", "year": (points[0][0] + points[1][0]) / 2,
                           "value": (points[0][1] + points[1][1]) / 2, "label": t("indicators.chart.needed_path"),
                           "region": None})
-    if extra:
-        rows = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
+    rows = _records(values, layer="series", label="") + extra
     axis_y = alt.Y("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)),
                    scale=alt.Scale(zero=False))
     axis_x = alt.X("year:Q", title=t("indicators.chart.year"), axis=alt.Axis(format="d", tickMinStep=1),
@@ -75,7 +87,7 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
                alt.Tooltip("year:Q", title=t("indicators.chart.year"), format="d"),
                alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=number)]
     colour = alt.Color("region:N", title=t("indicators.chart.region"), scale=alt.Scale(range=REGION_COLOURS))
-    base = alt.Chart(rows)
+    base = alt.Chart()  # the data goes once on the layer chart; each layer filters its rows
     series = base.transform_filter("datum.layer == 'series'")
     layers = [series.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
               series.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
@@ -96,9 +108,9 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
                 dy=24, fontSize=15, fontStyle="italic", color="#111111").encode(axis_x, axis_y, text="label:N"),
         ]
     subtitle = [s for s in ((link or {}).get("region_name"), note) if s]
-    chart = alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle),
-                                          height=height, width="container")
-    return _style(chart, lang)
+    chart = alt.layer(*layers, data=alt.NamedData(name="trend")).properties(
+        title=alt.TitleParams(title, subtitle=subtitle), height=height, width="container")
+    return _with_data(_style(chart, lang), "trend", rows)
 
 
 def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decimals: int | None = 1, note: str = ""):
@@ -106,19 +118,21 @@ def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decima
     the country (columns region, kind, value), sorted by value."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
-    rows = rows.assign(kind_label=[t(f"indicators.kind.{k}") for k in rows["kind"]])
+    records = _records(rows.assign(kind_label=[t(f"indicators.kind.{k}") for k in rows["kind"]]))
     colour = alt.Color("kind_label:N", title=None,
                        scale=alt.Scale(domain=[t(f"indicators.kind.{k}") for k in kinds],
                                        range=[KIND_COLOURS[k] for k in kinds]))
     y = alt.Y("region:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=FONT["axis_label"]))
     x = alt.X("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)))
-    bars = alt.Chart(rows).mark_bar(height={"band": 0.8}).encode(
+    bars = alt.Chart().mark_bar(height={"band": 0.8}).encode(
         x, y, colour, tooltip=[alt.Tooltip("region:N", title=t("indicators.chart.region")),
                                alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))])
-    labels = alt.Chart(rows).mark_text(align="left", dx=6, fontSize=16).encode(
+    labels = alt.Chart().mark_text(align="left", dx=6, fontSize=16).encode(
         x, y, text=alt.Text("value:Q", format=_fmt(decimals)))
-    chart = alt.layer(bars, labels).properties(title=alt.TitleParams(title, subtitle=[note] if note else []), height=max(220, 38 * len(rows)), width="container")
-    return _style(chart, lang)
+    chart = alt.layer(bars, labels, data=alt.NamedData(name="comparison")).properties(
+        title=alt.TitleParams(title, subtitle=[note] if note else []), height=max(220, 38 * len(rows)),
+        width="container")
+    return _with_data(_style(chart, lang), "comparison", records)
 
 
 def _wrap(text: str, width: int = 38) -> str:
@@ -142,12 +156,12 @@ def small_multiples(panels: pd.DataFrame, lang: str, columns: int = 3):
     target = alt.Chart().transform_filter("datum.is_target").mark_point(
         shape="diamond", size=260, filled=True, color="#111111").encode(
         alt.X("year:Q"), alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", title=t("indicators.chart.target"))])
-    chart = alt.layer(line, target, data=panels).properties(width=260, height=150).facet(
+    chart = alt.layer(line, target, data=alt.NamedData(name="panels")).properties(width=260, height=150).facet(
         facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(panels["panel"])),
                         header=alt.Header(labelExpr="split(datum.label, '\\n')", labelFontSize=15,
                                           labelAnchor="start")),
         columns=columns).resolve_scale(y="independent", x="independent")
-    return _style(chart, lang)
+    return _with_data(_style(chart, lang), "panels", _records(panels))
 
 
 def overview_panels(links: list[dict]) -> pd.DataFrame:
