@@ -57,7 +57,7 @@ def _fmt(decimals) -> str:
 
 
 def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dict | None = None,
-          decimals: int | None = 1, height: int = 420, note: str = ""):
+          decimals: int | None = 1, height: int = 560, note: str = ""):
     """Yearly values per region (columns region, year, value). With `link` (baseline_year,
     baseline_value, target_year, target_value, region_name) the baseline and target are
     marked and a dashed line shows the path needed from baseline to target.
@@ -97,9 +97,10 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
                 strokeWidth=3, strokeDash=[10, 6], color="#111111").encode(axis_x, axis_y),
             base.transform_filter("datum.layer == 'mark'").mark_point(
                 size=420, filled=True, color="#111111", opacity=0.9).encode(
-                axis_x, axis_y, alt.Shape("label:N", title=t("indicators.chart.marks"),
-                                          scale=alt.Scale(range=["circle", "diamond"] if len(extra) > 1 else
-                                                          ["diamond"])),
+                # the marks carry their own text labels, so no legend
+                axis_x, axis_y, alt.Shape("label:N", legend=None,
+                                          scale=alt.Scale(domain=[p[2] for p in points],
+                                                          range=["circle", "diamond"][-len(points):])),
                 tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("year:Q", format="d"),
                          alt.Tooltip("value:Q", format=number)]),
             base.transform_filter("datum.layer == 'mark'").mark_text(dy=-22, fontSize=16, fontWeight="bold").encode(
@@ -122,7 +123,9 @@ def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decima
     colour = alt.Color("kind_label:N", title=None,
                        scale=alt.Scale(domain=[t(f"indicators.kind.{k}") for k in kinds],
                                        range=[KIND_COLOURS[k] for k in kinds]))
-    y = alt.Y("region:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=FONT["axis_label"]))
+    # an explicit order: a field sort is dropped when layers share the scale
+    order = [r["region"] for r in sorted(records, key=lambda r: -r["value"])]
+    y = alt.Y("region:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT["axis_label"], labelOverlap=False))
     x = alt.X("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)))
     bars = alt.Chart().mark_bar(height={"band": 0.8}).encode(
         x, y, colour, tooltip=[alt.Tooltip("region:N", title=t("indicators.chart.region")),
@@ -130,8 +133,7 @@ def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decima
     labels = alt.Chart().mark_text(align="left", dx=6, fontSize=16).encode(
         x, y, text=alt.Text("value:Q", format=_fmt(decimals)))
     chart = alt.layer(bars, labels, data=alt.NamedData(name="comparison")).properties(
-        title=alt.TitleParams(title, subtitle=[note] if note else []), height=max(220, 38 * len(rows)),
-        width="container")
+        title=alt.TitleParams(title, subtitle=[note] if note else []), height=alt.Step(34), width="container")
     return _with_data(_style(chart, lang), "comparison", records)
 
 

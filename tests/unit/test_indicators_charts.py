@@ -34,11 +34,11 @@ def test_trend_without_link_or_with_english_numbers():
 
 
 def test_comparison_colours_kinds_and_sorts_by_value():
-    rows = pd.DataFrame({"region": ["Kokkola", "Soite", "Koko maa"], "kind": ["municipality", "county", "country"],
-                         "value": [2.0, 1.5, 1.2]})
+    rows = pd.DataFrame({"region": ["Koko maa", "Kokkola", "Soite"], "kind": ["country", "municipality", "county"],
+                         "value": [1.2, 2.0, 1.5]})
     spec = charts.comparison(rows, "sv", "Titel", "%").to_dict()
     bars = _layers(spec)[0]
-    assert bars["encoding"]["y"]["sort"] == "-x"
+    assert bars["encoding"]["y"]["sort"] == ["Kokkola", "Soite", "Koko maa"]
     assert bars["encoding"]["color"]["scale"]["domain"] == ["Kommun", "Välfärdsområde", "Hela landet"]
 
 
