@@ -369,23 +369,19 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
         append((i, r, year, gender, value, abs_value, flag))
     if problems.items:
         return
-    ids = sorted(set(map(itemgetter(0), mapped)))
-    report.indicators.update(ids)
-    marks = ",".join("?" * len(ids))
-    stored = ids and db.execute(f"select 1 from indicator_values where indicator_id in ({marks}) limit 1", ids).fetchone()
-    if not stored and not check_only:
-        # Nothing stored for these indicators: insert straight away. The primary key refuses
-        # a key given twice; then the careful path below sorts harmless repeats from conflicts.
-        db.execute("savepoint fresh")
+    report.indicators.update(set(map(itemgetter(0), mapped)))
+    if not check_only:
+        # Most files repeat no key: store them in one pass. The primary key refuses a key
+        # given twice; then the careful path below sorts harmless repeats from conflicts.
+        db.execute("savepoint values_import")
         try:
-            db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", mapped)
+            _store_values(db, mapped, report)
         except sqlite3.IntegrityError:
-            db.execute("rollback to fresh")
+            db.execute("rollback to values_import")
+            db.execute("release values_import")
         else:
-            db.execute("release fresh")
-            report.new += len(mapped)
+            db.execute("release values_import")
             return
-        db.execute("release fresh")
     keyed: dict[tuple, tuple] = {}
     for (i, r, year, gender, value, abs_value, _), (ind, reg, *_rest, line) in zip(mapped, item.rows):
         key = (i, r, year, gender)
@@ -396,24 +392,41 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
             problems.add(name, line, "indicators.reason.duplicate", indicator=ind, region=reg, year=year, gender=gender)
     if problems.items or check_only:
         return
+    _store_values(db, [(*key, value, abs_value, flag) for key, (value, abs_value) in keyed.items()], report)
+
+
+def _store_values(db, rows: list[tuple], report: FileReport) -> None:
+    """Insert or update rows with unique keys, counting new, changed and unchanged ones.
+    Raises sqlite3.IntegrityError when a key repeats."""
+    ids = sorted(set(map(itemgetter(0), rows)))
+    marks = ",".join("?" * len(ids))
+    if not ids or not db.execute(f"select 1 from indicator_values where indicator_id in ({marks}) limit 1",
+                                 ids).fetchone():
+        db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", rows)
+        report.new += len(rows)
+        return
+    # Values are stored already: compare with them row by row. Inserts alone would not
+    # notice a repeated key that is stored already, so look for repeats first.
+    if len(set(map(itemgetter(0, 1, 2, 3), rows))) != len(rows):
+        raise sqlite3.IntegrityError("a key repeats")
     existing: dict[tuple, tuple] = {}
     for indicator_id in ids:
         for r in db.execute("select region_id, year, gender, value, abs_value, is_example from indicator_values "
                             "where indicator_id = ?", [indicator_id]):
             existing[(indicator_id, r[0], r[1], r[2])] = (r[3], r[4], r[5])
     new, changed = [], []
-    for key, (value, abs_value) in keyed.items():
-        old = existing.get(key)
+    for row in rows:
+        old = existing.get(row[:4])
         if old is None:
-            new.append((*key, value, abs_value, flag))
-        elif old != (value, abs_value, flag):
-            changed.append((value, abs_value, flag, *key))
+            new.append(row)
+        elif old != row[4:]:
+            changed.append((*row[4:], *row[:4]))
     db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", new)
     db.conn.executemany("update indicator_values set value = ?, abs_value = ?, is_example = ? where indicator_id = ? "
                         "and region_id = ? and year = ? and gender = ?", changed)
     report.new += len(new)
     report.changed += len(changed)
-    report.unchanged += len(keyed) - len(new) - len(changed)
+    report.unchanged += len(rows) - len(new) - len(changed)
 
 
 # ---------------------------------------------------------------- reading values

@@ -152,6 +152,16 @@ def test_custom_template_import(demo_db):
 def test_duplicate_rows_with_the_same_value_are_harmless(base_db):
     text = "indicator;region;year;gender;primary value\n191;964;2020;total;1.8\n191;964;2020;total;1.8\n"
     assert indicators.import_files(base_db, SYSTEM, [("d.csv", text.encode())])[0].new == 1
+    # and again once the value is stored: still one value, unchanged
+    report = indicators.import_files(base_db, SYSTEM, [("d.csv", text.encode())])[0]
+    assert (report.new, report.changed, report.unchanged) == (0, 0, 1)
+
+
+def test_conflicting_duplicates_are_refused_when_the_key_is_stored_already(base_db):
+    indicators.import_files(base_db, SYSTEM, [_file("sotkanet_191.csv")])
+    text = HEADER + "191;964;2020;total;1.8;\n191;964;2020;total;2.8;\n"
+    problems = _refused(base_db, [("d.csv", text.encode())])
+    assert problems[0][:2] == ("d.csv", 3) and "different values" in problems[0][2]
 
 
 # ---------------------------------------------------------------- bad files
