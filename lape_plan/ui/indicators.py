@@ -298,8 +298,10 @@ def _link_initial(ctx: Ctx, link: dict | None, field: str):
                 "target_value": ""}.get(field)
     value = link[field]
     if field in ("baseline_value", "target_value"):
-        return "" if value is None else i18n.number(value, ctx.lang, None if float(value).is_integer() else
-                                                    max(1, len(repr(float(value)).split(".")[1])))
+        if value is None:
+            return ""
+        decimals = next((d for d in range(5) if abs(round(value, d) - value) < 1e-9), 4)
+        return i18n.number(value, ctx.lang, decimals)
     if field in ("baseline_year", "target_year"):
         return str(value)
     return value
