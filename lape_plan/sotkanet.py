@@ -481,6 +481,25 @@ def template_csv() -> bytes:
     return ("\ufeff" + ";".join(TEMPLATE_HEADER) + "\nOMA-1;272;2023;total;12,5\n").encode("utf-8")
 
 
+def template_xlsx() -> bytes:
+    """The same template as an Excel workbook; codes are text cells so 074 keeps its zero."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "values"
+    sheet.append(TEMPLATE_HEADER)
+    sheet.append(["OMA-1", "272", 2023, "total", 12.5])
+    for column, width in zip("ABCDE", (18, 14, 8, 10, 10)):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2, max_col=2):
+        for cell in row:
+            cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 # ---------------------------------------------------------------- live client
 def _urllib_transport(url: str, headers: dict, timeout: float) -> bytes:
     request = urllib.request.Request(url, headers=headers)

@@ -181,8 +181,11 @@ def render_import(ctx: Ctx) -> None:
             t("indicators.import.new"): r["new"], t("indicators.import.changed"): r["changed"],
             t("indicators.import.unchanged"): r["unchanged"], t("indicators.import.skipped"): r["skipped_empty"],
         } for r in report]), hide_index=True, width="stretch")
-    st.download_button(t("indicators.import.template"), sotkanet.template_csv(), "lape_indicator_template.csv",
+    c1, c2 = st.columns(2)
+    c1.download_button(t("indicators.import.template"), sotkanet.template_csv(), "lape_indicator_template.csv",
                        "text/csv", icon=":material/download:")
+    c2.download_button(t("indicators.import.template_xlsx"), sotkanet.template_xlsx(), "lape_indicator_template.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
     st.caption(t("indicators.import.codes", plan=f"PLAN{ctx.plan['id']}"))
     _render_fetch(ctx)
     _render_custom_form(ctx)

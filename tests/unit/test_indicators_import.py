@@ -98,6 +98,13 @@ def test_custom_template_csv_and_excel():
     assert [r[:5] for r in xlsx.rows] == [("OMA-1", "272", 2021, "total", 12.5), ("OMA-1", "074", 2022, "total", 9.0)]
 
 
+def test_downloadable_templates_parse_back():
+    for name, data in (("t.csv", sotkanet.template_csv()), ("t.xlsx", sotkanet.template_xlsx())):
+        parsed = sotkanet.parse_file(name, data)
+        assert parsed.kind == "template"
+        assert [r[:5] for r in parsed.rows] == [("OMA-1", "272", 2023, "total", 12.5)], name
+
+
 # ---------------------------------------------------------------- importing
 def test_import_reports_new_then_unchanged_then_changed(base_db):
     reports = indicators.import_files(base_db, SYSTEM, [_file("sotkanet_191.csv")])
