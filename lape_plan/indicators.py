@@ -55,6 +55,16 @@ def _year(value, field_name: str, required: bool = True):
 
 
 # ---------------------------------------------------------------- regions
+def _org_region(org: dict) -> tuple[str, str] | None:
+    """The Sotkanet region (category, code) an organisation stands for, if any."""
+    code = (org["code"] or "").strip()
+    if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
+        return "KUNTA", code
+    if org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA") and code[3:].isdigit():
+        return "HYVINVOINTIALUE", code[3:]
+    return None
+
+
 def ensure_regions(db: Database) -> None:
     """Regions every plan needs: the country, the counties and municipalities of the
     organisations (by their codes), and one "plan area" region per plan. Idempotent."""
@@ -75,35 +85,34 @@ def ensure_regions(db: Database) -> None:
             add("MAA", "MAA", {"title_fi": "Koko maa", "title_sv": "Hela landet", "title_en": "Whole country"},
                 COUNTRY_SOTKANET_ID)
         for org in db.query("select * from organisations"):
-            code = (org["code"] or "").strip()
-            names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"], "title_en": org["name_fi"]}
-            if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
-                add("KUNTA", code, names)
-            elif org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA") and code[3:].isdigit():
-                add("HYVINVOINTIALUE", code[3:], names, COUNTY_SOTKANET_IDS.get(code[3:]))
+            region = _org_region(org)
+            if region:
+                names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"],
+                         "title_en": org["name_fi"]}
+                add(*region, names, COUNTY_SOTKANET_IDS.get(region[1]) if region[0] == "HYVINVOINTIALUE" else None)
         for plan in db.query("select id from plans"):
             add("PLAN", f"PLAN{plan['id']}", {"title_fi": "Suunnitelma-alue", "title_sv": "Planområdet",
                                               "title_en": "Plan area"}, plan_id=plan["id"])
 
 
-def plan_regions(db: Database, plan_id: int, lang: str = "fi") -> list[dict]:
+def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = False) -> list[dict]:
     """Regions a plan's links can be read for: its municipalities, its counties, the whole
     plan area and the whole country, each with `kind` and a display `name`."""
     orgs = plans.organisations(db, plan_id)
     wanted = []
     for org in orgs:
-        code = (org["code"] or "").strip()
-        if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
-            wanted.append(("KUNTA", code, "municipality", org))
-        elif org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA"):
-            wanted.append(("HYVINVOINTIALUE", code[3:], "county", org))
+        region = _org_region(org)
+        if region:
+            wanted.append((*region, "municipality" if region[0] == "KUNTA" else "county", org))
     wanted.append(("PLAN", f"PLAN{plan_id}", "plan", None))
     rows = {(r["category"], r["code"]): r for r in db.query(
         "select * from ind_regions where category in ('KUNTA', 'HYVINVOINTIALUE', 'PLAN', 'MAA')")}
     country = next((r for r in rows.values() if r["category"] == "MAA"), None)
     if country is None or any((c, code) not in rows for c, code, _, _ in wanted):
+        if _retry:
+            raise RuntimeError("regions of the plan could not be created")
         ensure_regions(db)
-        return plan_regions(db, plan_id, lang)
+        return plan_regions(db, plan_id, lang, _retry=True)
     result = []
     for category, code, kind, org in wanted:
         region = dict(rows[(category, code)])

@@ -192,3 +192,15 @@ def test_parse_years_and_ids():
             indicators.parse_years(bad)
     with pytest.raises(ValidationError):
         indicators.parse_ids("abc")
+
+
+def test_regions_follow_the_plan_organisations(demo_db):
+    plan_id = plans.plans(demo_db)[0]["id"]
+    odd = plans.add_organisation(demo_db, SYSTEM, "county", "Outo alue", code="HVAX")
+    demo_db.execute("insert into plan_organisations values (?, ?)", [plan_id, odd])
+    new_town = plans.add_organisation(demo_db, SYSTEM, "municipality", "Uusikunta", code="999")
+    demo_db.execute("insert into plan_organisations values (?, ?)", [plan_id, new_town])
+    regions = indicators.plan_regions(demo_db, plan_id, "fi")
+    assert "Uusikunta" in [r["name"] for r in regions if r["kind"] == "municipality"]
+    assert "Outo alue" not in [r["name"] for r in regions]  # no Sotkanet region for that code
+    assert [r["kind"] for r in regions][-2:] == ["plan", "country"]
