@@ -676,19 +676,23 @@ def regions_json(db: Database) -> list[dict]:
 
 
 # ---------------------------------------------------------------- live Sotkanet
-def _cached_get(db: Database, client, url: str, max_age_hours: float) -> bytes:
+def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parsed:
+    """A parsed response, from the cache when it is young enough. Only responses that parse
+    are cached, so a broken answer is asked for again next time."""
     import datetime as dt
+
+    from .sotkanet import parse_json
 
     row = db.execute("select body, fetched_at from sotkanet_cache where url = ?", [url]).fetchone()
     if row:
         age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row[1])
         if age.total_seconds() < max_age_hours * 3600:
-            return row[0].encode("utf-8")
-    body = client.get(url)
+            return parse_json(url, row[0])
+    body = client.get(url).decode("utf-8", "replace")
+    parsed = parse_json(url, body)
     with write(db):
-        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body.decode("utf-8", "replace")},
-                                    pk="url")
-    return body
+        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
+    return parsed
 
 
 def parse_years(text) -> list[int]:
@@ -729,13 +733,11 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
     parsed: list[Parsed] = []
     regions = plan_regions(db, plan_id)
     if any(r["sotkanet_id"] is None for r in regions if r["kind"] in ("municipality", "county")):
-        parsed.append(sotkanet.parse_json(client.regions_url(), _cached_get(db, client, client.regions_url(),
-                                                                            max_age_hours * 30)))
+        parsed.append(_fetch_parsed(db, client, client.regions_url(), max_age_hours * 30))
     known = {r[0] for r in db.execute("select source_id from indicators where source = 'sotkanet'")}
     for indicator_id in indicator_ids:
         if str(indicator_id) not in known:
-            url = client.indicator_url(indicator_id)
-            parsed.append(sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours)))
+            parsed.append(_fetch_parsed(db, client, client.indicator_url(indicator_id), max_age_hours))
     wanted_codes = {(r["category"], r["code"]) for r in regions}
     region_rows = next((p.rows for p in parsed if p.kind == "regions"), None)
     if region_rows is not None:
@@ -744,8 +746,7 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
         wanted = set()
     wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
     for indicator_id in indicator_ids:
-        url = client.data_url(indicator_id, years)
-        data = sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours))
+        data = _fetch_parsed(db, client, client.data_url(indicator_id, years), max_age_hours)
         data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
         parsed.append(data)
     return import_parsed(db, actor, parsed)

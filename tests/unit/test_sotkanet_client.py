@@ -99,3 +99,4 @@ def test_a_bad_response_is_refused(demo_db):
 
     with pytest.raises(ImportRejected):
         indicators.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet.Client(transport=broken))
+    assert demo_db.execute("select count(*) from sotkanet_cache").fetchone()[0] == 0  # asked again next time
