@@ -10,6 +10,7 @@ t = lambda key: i18n.t(key, lang)  # noqa: E731
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/plan_editor.py", title=t("nav.plan_editor"), icon=":material/edit_note:", url_path="plan_editor"),
+    st.Page("pages/indicators.py", title=t("nav.indicators"), icon=":material/monitoring:", url_path="indicators"),
 ]
 # Signed out: every page is registered so its URL resolves to the login form; the menu is hidden.
 if role in (None, "admin", "facilitator"):

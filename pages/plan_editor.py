@@ -60,6 +60,9 @@ with right:
                      version=row["version"]))
         item_actions(ctx, entity, row)
         item_form(ctx, entity, row)
+        if entity == "goal":
+            from lape_plan.ui.indicators import render_goal_indicators
+            render_goal_indicators(ctx, row)
         child = {"focus_area": "goal", "goal": "measure"}.get(entity)
         if child:
             st.subheader(t(f"editor.new_{child}"))
