@@ -142,7 +142,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
         if (expected_version or 0) != current_version:
             raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
         if progress is None:
-            progress = typical_progress(status, before["progress"] if before else _previous_progress(
+            progress = typical_progress(status, before["progress"] if before else previous_progress(
                 db, entity, item_id, year))
         row = {
             "entity": entity, "item_id": item_id, "year": year, "version": current_version + 1,
@@ -156,7 +156,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     return row["version"]
 
 
-def _previous_progress(db, entity, item_id, year) -> int | None:
+def previous_progress(db, entity, item_id, year) -> int | None:
     row = db.execute(
         "select progress from status_updates where entity = ? and item_id = ? and year < ? "
         "order by year desc, version desc limit 1", [entity, item_id, year]).fetchone()
@@ -434,6 +434,24 @@ def get_current(db: Database, entity: str, item_id: int, year: int) -> dict | No
     return _latest(db, entity, item_id, year)
 
 
+def grid(db: Database, plan_id: int, municipality_id: int | None = None, focus_area_id: int | None = None,
+         org_id: int | None = None) -> list[dict]:
+    """One cell per item and plan year (the heatmap): the shown status, progress and
+    who updated it last."""
+    plan = plans.get_plan(db, plan_id)
+    cur = current(db, plan_id)
+    cells = []
+    for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
+        for year in plan_years(plan):
+            upd = cur.get((item["entity"], item["id"], year))
+            cells.append({"entity": item["entity"], "item_id": item["id"], "number": item["number"],
+                          "row": item["row"], "year": year, "status": status_of(cur, item, year),
+                          "progress": upd["progress"] if upd else None,
+                          "updated_by": upd["updated_by"] if upd else "",
+                          "updated_at": upd["updated_at"] if upd else ""})
+    return cells
+
+
 __all__ = ["STATUSES", "NO_UPDATE", "NOT_SCHEDULED", "record", "record_many", "current", "history", "rollup",
            "missing", "year_summary", "items", "typical_progress", "reporting_year", "set_weight", "weights",
-           "BulkError", "NotFound"]
+           "BulkError", "grid", "get_current"]

@@ -69,3 +69,5 @@ if approvals:
     )
 else:
     st.info(t("overview.no_approvals"))
+from lape_plan.ui.follow_up import render_follow_up_overview  # noqa: E402
+render_follow_up_overview(ctx)
