@@ -346,7 +346,7 @@ def summary_table(ctx: Ctx, f: dict) -> None:
     counts: dict[str, int] = {}
     for r in all_rows:
         counts[r["change"]] = counts.get(r["change"], 0) + 1
-    st.text(" · ".join(f"{t('follow_up.change.' + k)}: {ctx.num(counts.get(k, 0))}" for k in fu.CHANGE_KINDS))
+    st.text(" · ".join(f"{t(f'follow_up.change.{k}')}: {ctx.num(counts.get(k, 0))}" for k in fu.CHANGE_KINDS))
     if not rows:
         st.info(t("follow_up.no_changes", year=year))
         return
