@@ -204,22 +204,26 @@ def weight_form(ctx: Ctx, item: dict) -> None:
                     ctx.error(err)
 
 
-def history_table(ctx: Ctx, item: dict) -> None:
+def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
+    """The item's updates as a timeline, newest first: who, when, what changed, and the text."""
     t = ctx.t
     rows = fu.history(ctx.db, item["entity"], item["id"])
     if not rows:
         st.info(t("follow_up.no_history"))
         return
-    st.dataframe(pd.DataFrame([{
-        t("follow_up.col_when"): i18n.timestamp(h["updated_at"], ctx.lang),
-        t("follow_up.col_who"): h["updated_by"],
-        t("field.fu_year"): str(h["year"]),
-        t("field.fu_status"): status_label(ctx, h["status"]),
-        t("field.fu_progress"): pct(ctx, h["progress"]),
-        t("follow_up.col_changed"): ", ".join(t(f"follow_up.changed.{c}") for c in h["changed"]) or "–",
-        t("field.fu_narrative"): h["narrative"],
-        t("follow_up.col_evidence"): h["evidence_url"],
-    } for h in rows]), hide_index=True, width="stretch")
+    for h in rows[:limit]:
+        with st.container(border=True, key=f"fu_hist_{h['id']}"):
+            changed = ", ".join(t(f"follow_up.changed.{c}") for c in h["changed"]) or "–"
+            st.text(t("follow_up.history_line", at=i18n.timestamp(h["updated_at"], ctx.lang), by=h["updated_by"],
+                      year=h["year"], version=h["version"]))
+            st.text(f"{status_label(ctx, h['status'])} · {pct(ctx, h['progress'])} — "
+                    f"{t('follow_up.col_changed')}: {changed}")
+            if h["narrative"]:
+                st.text(h["narrative"])
+            if h["evidence_url"]:
+                st.text(f"{t('follow_up.col_evidence')}: {h['evidence_url']}")
+    if len(rows) > limit:
+        st.caption(t("follow_up.history_more", n=len(rows) - limit))
 
 
 # ---------------------------------------------------------------- many items
