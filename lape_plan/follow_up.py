@@ -79,7 +79,8 @@ def _check_url(value) -> str:
     return url
 
 
-def _check_year(year, plan: dict) -> int:
+def check_year(year, plan: dict) -> int:
+    """A reporting year inside the plan period, or ValidationError."""
     try:
         value = int(year)
     except (TypeError, ValueError):
@@ -135,7 +136,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     with write(db):
         item = _item(db, entity, item_id)
         plan = plans.plan_of(db, entity, item_id)
-        year = _check_year(year, plan)
+        year = check_year(year, plan)
         auth.require_org_editor(actor, responsible_orgs(db, entity, item))
         before = _latest(db, entity, item_id, year)
         current_version = before["version"] if before else 0
