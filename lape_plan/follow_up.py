@@ -228,14 +228,20 @@ _PLAN_UPDATES = """
    where f.plan_id = :p"""
 
 
-def current(db: Database, plan_id: int) -> dict[tuple, dict]:
-    """Latest update per (entity, item_id, year) of a plan."""
-    sql = f"""
-      with u as ({_PLAN_UPDATES})
-      select u.* from u join (select entity, item_id, year, max(version) v from u group by entity, item_id, year) l
-        on l.entity = u.entity and l.item_id = u.item_id and l.year = u.year and l.v = u.version"""
+def current(db: Database, plan_id: int, years=None) -> dict[tuple, dict]:
+    """Latest update per (entity, item_id, year) of a plan (only `years` when given)."""
+    # SQLite fills the bare columns of a max() aggregate from the row holding the maximum,
+    # so one grouped pass gives the latest update of each item-year.
+    params: dict = {"p": plan_id}
+    where = ""
+    if years is not None:
+        years = [int(y) for y in years]
+        params.update({f"y{i}": y for i, y in enumerate(years)})
+        where = " where u.year in (" + ", ".join(f":y{i}" for i in range(len(years))) + ")" if years else " where 0"
+    sql = (f"select u.*, max(u.version) as _v from ({_PLAN_UPDATES}) u{where} "
+           "group by u.entity, u.item_id, u.year")
     out = {}
-    for r in db.query(sql, {"p": plan_id}):
+    for r in db.query(sql, params):
         row = _public(dict(r))
         out[(row["entity"], row["item_id"], row["year"])] = row
     return out
@@ -316,7 +322,7 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
     of its focus areas. Items without an update are left out of the means and counted
     in `coverage`, never taken as zero. `counts` holds the shown status of every
     scheduled goal and measure."""
-    cur = current(db, plan_id)
+    cur = current(db, plan_id, [year])
     w = weights(db, plan_id)
     all_items = items(db, plan_id, municipality_id)
     counts = {s: 0 for s in (*STATUSES, NO_UPDATE)}
@@ -366,7 +372,7 @@ def missing(db: Database, plan_id: int, year: int, municipality_id: int | None =
     """Scheduled goals and measures with no update for `year`, grouped by responsible
     organisation (an item with several organisations is listed under each), largest
     group first."""
-    cur = current(db, plan_id)
+    cur = current(db, plan_id, [year])
     groups: dict[int | None, list[dict]] = {}
     for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
         if status_of(cur, item, year) != NO_UPDATE:
@@ -393,7 +399,7 @@ def year_summary(db: Database, plan_id: int, year: int, municipality_id: int | N
     delayed, or progress went down), "better", "started" (first update this plan
     period), "unchanged" or "no_update" (nothing recorded for the year). Rows that
     changed come first, in plan order."""
-    cur = current(db, plan_id)
+    cur = current(db, plan_id, [year - 1, year])
     rows = []
     for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
         if year not in item["years"]:

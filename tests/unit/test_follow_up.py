@@ -359,3 +359,15 @@ def test_reporting_year():
     assert fu.reporting_year(plan, dt.date(2022, 5, 1)) == 2022
     assert fu.reporting_year(plan, dt.date(2026, 5, 1)) == 2024
     assert fu.reporting_year(plan, dt.date(2018, 5, 1)) == 2020
+
+
+def test_current_for_some_years(demo_db):
+    pid = _plan_id(demo_db)
+    m = _measure(demo_db, "Kaveritoiminta")
+    fu.record(demo_db, ANNA, "measure", m["id"], 2021, "on_track", 30)
+    fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", 40)
+    fu.record(demo_db, ANNA, "measure", m["id"], 2022, "done", expected_version=1)
+    assert set(fu.current(demo_db, pid)) == {("measure", m["id"], 2021), ("measure", m["id"], 2022)}
+    only = fu.current(demo_db, pid, [2022])
+    assert list(only) == [("measure", m["id"], 2022)] and only[("measure", m["id"], 2022)]["version"] == 2
+    assert fu.current(demo_db, pid, []) == {}
