@@ -61,7 +61,9 @@ def filters(ctx: Ctx) -> dict:
     orgs = plans.organisations(ctx.db, plan["id"])
     org_opts = {ALL: t("follow_up.all_organisations")} | {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     years = fu.plan_years(plan)
-    for key, options, default in (("fu_area", area_names, ALL), ("fu_org", org_opts, ALL),
+    # a member starts from their own organisation's items
+    own = next((o for o in sorted(ctx.actor.org_ids) if o in org_opts), ALL)
+    for key, options, default in (("fu_area", area_names, ALL), ("fu_org", org_opts, own),
                                   ("fu_year", years, fu.reporting_year(plan))):
         if st.session_state.get(key) not in options:
             st.session_state[key] = default
@@ -290,6 +292,8 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
         else:
             st.session_state["fu_bulk_nonce"] = nonce + 1
             st.session_state.pop(key, None)
+            for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
+                del st.session_state[stale]  # one-item forms opened before this save
             st.session_state.pop("fu_bulk_conflict", None)
             flash(t("follow_up.bulk_saved", n=len(updates)))
             st.rerun()

@@ -162,3 +162,22 @@ def test_swedish_labels(app):
     assert at.title[0].value == "Uppföljning av genomförandet"
     enc = json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]
     assert "Ingen uppdatering" in enc["color"]["scale"]["domain"]
+
+
+def test_bulk_save_refreshes_open_one_item_forms(app, conn):
+    m = _measure(conn, "Kaveritoiminta")
+    at = app(PAGE, fu_year=2022, fu_item=f"measure:{m['id']}")
+    p = _prefix("measure", m["id"], 2022)
+    assert at.session_state[p + "_version"] == 0
+    key = _bulk_key(conn)
+    row = [i for i, (e, item_id, _) in enumerate(at.session_state[key[:-3]]["versions"]) if item_id == m["id"]
+           and e == "measure"][0]
+    at.session_state[key] = {"edited_rows": {row: {"status": "done"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    _click(at, "Tallenna kaikki")
+    # the one-item form now starts from the saved update, so saving it is not a false conflict
+    assert at.session_state[p + "_version"] == 1 and at.selectbox(key=f"{p}_status").value == "done"
+    at.text_area(key=f"{p}_narrative").set_value("Valmis kaikissa kouluissa")
+    _click(at, "Tallenna päivitys")
+    assert not at.error
+    assert fu.history(conn, "measure", m["id"])[0]["narrative"] == "Valmis kaikissa kouluissa"
