@@ -150,7 +150,8 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
         st.session_state[prefix + "_evidence_url"] = base.get("evidence_url", "")
     c1, c2 = st.columns(2)
     c1.selectbox(t("field.fu_status"), fu.STATUSES, key=prefix + "_status", format_func=lambda s: status_label(ctx, s),
-                 on_change=_prefill_progress, args=(prefix, latest["progress"] if latest else None),
+                 on_change=_prefill_progress,
+                 args=(prefix, latest["progress"] if latest else fu.previous_progress(ctx.db, entity, item_id, year)),
                  help=t("follow_up.status_help"))
     c2.number_input(t("field.fu_progress"), min_value=0, max_value=100, step=5, key=prefix + "_progress")
     st.text_area(t("field.fu_narrative"), key=prefix + "_narrative", height=100, max_chars=fu.NARRATIVE_MAX,

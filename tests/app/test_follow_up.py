@@ -181,3 +181,16 @@ def test_bulk_save_refreshes_open_one_item_forms(app, conn):
     _click(at, "Tallenna päivitys")
     assert not at.error
     assert fu.history(conn, "measure", m["id"])[0]["narrative"] == "Valmis kaikissa kouluissa"
+
+
+def test_first_update_of_a_year_starts_from_last_year(app, conn):
+    m = _measure(conn, "Kaveritoiminta")
+    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2021, "delayed", 30, "Hidas alku")
+    at = app(PAGE, fu_year=2022, fu_item=f"measure:{m['id']}")
+    p = _prefix("measure", m["id"], 2022)
+    assert at.selectbox(key=f"{p}_status").value == "delayed"
+    assert at.number_input(key=f"{p}_progress").value == 30
+    assert at.text_area(key=f"{p}_narrative").value == ""  # last year's text is not copied
+    at.selectbox(key=f"{p}_status").set_value("on_track").run()
+    assert at.number_input(key=f"{p}_progress").value == 30  # on track keeps the known progress
+    assert any("Vuodelle 2022 ei ole vielä päivitystä" in t.value for t in at.text)
