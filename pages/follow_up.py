@@ -20,7 +20,7 @@ ui.rollup_metrics(ctx, fu.rollup(ctx.db, ctx.plan["id"], year, ctx.municipality_
 items = fu.items(ctx.db, ctx.plan["id"], f["municipality_id"], f["focus_area_id"], f["org_id"])
 
 tabs = st.tabs([t("follow_up.tab_update"), t("follow_up.tab_bulk"), t("follow_up.tab_heatmap"),
-                t("follow_up.tab_missing"), t("follow_up.tab_summary")])
+                t("follow_up.tab_missing"), t("follow_up.tab_summary")], key="fu_tab")
 
 with tabs[0]:
     if not items:

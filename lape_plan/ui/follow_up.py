@@ -259,15 +259,15 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     edited = st.data_editor(
         snap["frame"], key=key + "_ed", hide_index=True, disabled=["item", "now"], width="stretch", placeholder="",
         column_config={
-            "item": st.column_config.TextColumn(t("follow_up.col_item"), width="large"),
-            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year)),
+            "item": st.column_config.TextColumn(t("follow_up.col_item"), width=230),
+            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=110),
             "status": st.column_config.SelectboxColumn(t("follow_up.col_new_status"), options=list(fu.STATUSES),
-                                                       format_func=lambda s: status_label(ctx, s)),
+                                                       format_func=lambda s: status_label(ctx, s), width=110),
             "progress": st.column_config.NumberColumn(t("field.fu_progress"), min_value=0, max_value=100, step=1,
-                                                      help=t("follow_up.bulk_progress_help")),
+                                                      help=t("follow_up.bulk_progress_help"), width=90),
             "narrative": st.column_config.TextColumn(t("field.fu_narrative"), max_chars=fu.NARRATIVE_MAX,
-                                                     width="large"),
-            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX),
+                                                     width=200),
+            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX, width=120),
         },
     )
     if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
