@@ -18,6 +18,7 @@ COLOURS = {
     NOT_SCHEDULED: "#ececec",
 }
 ORDER = (*STATUSES, NO_UPDATE, NOT_SCHEDULED)
+TEXT = "#31333f"  # axis text dark enough to read (the default grey is below 4.5:1)
 
 
 def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title: str, year_title: str,
@@ -39,10 +40,10 @@ def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title:
         alt.Chart(frame)
         .mark_rect(stroke="#bdbdbd", strokeWidth=1)
         .encode(
-            x=alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top")),
-            y=alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=420)),
+            x=alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT, titleColor=TEXT)),
+            y=alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=420, labelColor=TEXT)),
             color=alt.Color("status:N", title=status_title, scale=scale,
-                            legend=alt.Legend(orient="bottom", columns=4)),
+                            legend=alt.Legend(orient="bottom", columns=4, labelColor=TEXT, titleColor=TEXT)),
             tooltip=[alt.Tooltip("item:N", title=item_title), alt.Tooltip("year:O", title=year_title),
                      alt.Tooltip("status:N", title=status_title), alt.Tooltip("progress:N", title=progress_title),
                      alt.Tooltip("by:N", title=by_title)],
