@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from . import auth, plans
 from .db import audit, now, write
-from .errors import ConflictError, LapeError, NotFound, ValidationError
+from .errors import ConflictError, LapeError, ValidationError
 from .model import Actor
 
 STATUSES = ("not_started", "on_track", "delayed", "done", "cancelled")
