@@ -284,13 +284,17 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             st.warning(t("follow_up.bulk_nothing"))
             return
         labels = [u.pop("_label") for u in updates]
+        st.session_state.pop("fu_bulk_conflict", None)
         try:
             fu.record_many(ctx.db, ctx.actor, updates)
         except fu.BulkError as err:
-            st.error(t("follow_up.bulk_failed", item=labels[err.index], reason=i18n.error_text(err.error, ctx.lang)))
+            # kept until the next save, so it stays visible while the user fixes the row
+            st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=labels[err.index],
+                                                        reason=i18n.error_text(err.error, ctx.lang)))
             if isinstance(err.error, ConflictError):
                 st.session_state["fu_bulk_conflict"] = (key, err.error.current)
         else:
+            st.session_state.pop("fu_bulk_error", None)
             st.session_state["fu_bulk_nonce"] = nonce + 1
             st.session_state.pop(key, None)
             for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
@@ -298,6 +302,9 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             st.session_state.pop("fu_bulk_conflict", None)
             flash(t("follow_up.bulk_saved", n=len(updates)))
             st.rerun()
+    failed = st.session_state.get("fu_bulk_error")
+    if failed and failed[0] == key:
+        st.error(failed[1])
     conflict = st.session_state.get("fu_bulk_conflict")
     if conflict and conflict[0] == key:
         current = conflict[1]
@@ -311,6 +318,7 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             snap["versions"] = [(e, i, current["version"]) if (e, i) == (current["entity"], current["item_id"]) else
                                 (e, i, v) for e, i, v in snap["versions"]]
             st.session_state.pop("fu_bulk_conflict", None)
+            st.session_state.pop("fu_bulk_error", None)
             st.rerun()
 
 
