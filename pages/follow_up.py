@@ -16,7 +16,11 @@ ui.show_flash()
 
 f = ui.filters(ctx)
 year = f["year"]
-ui.rollup_metrics(ctx, fu.rollup(ctx.db, ctx.plan["id"], year, ctx.municipality_id))
+rollup = fu.rollup(ctx.db, ctx.plan["id"], year, ctx.municipality_id)
+ui.rollup_metrics(ctx, rollup)
+with st.expander(t("follow_up.rollup_heading", year=year)):
+    ui.rollup_table(ctx, rollup)
+    st.caption(t("follow_up.rollup_method"))
 items = fu.items(ctx.db, ctx.plan["id"], f["municipality_id"], f["focus_area_id"], f["org_id"])
 
 tabs = st.tabs([t("follow_up.tab_update"), t("follow_up.tab_bulk"), t("follow_up.tab_heatmap"),
