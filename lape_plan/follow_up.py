@@ -318,8 +318,8 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
 
     A goal's progress is the weighted mean of its scheduled, not cancelled measures that
     have an update (equal weights unless set); a goal without measures uses its own
-    update. A focus area is the mean of its goals that have a value, the plan the mean
-    of its focus areas. Items without an update are left out of the means and counted
+    update. A focus area is the mean of its goals that have a value and are not
+    cancelled, the plan the mean of its focus areas. Items without an update are left out of the means and counted
     in `coverage`, never taken as zero. `counts` holds the shown status of every
     scheduled goal and measure."""
     cur = current(db, plan_id, [year])
@@ -354,7 +354,7 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
             goal["progress"] = goal["update"]["progress"]
     area_rows = []
     for area in areas.values():
-        area["progress"] = _mean((g["progress"], 1.0) for g in area["goals"])
+        area["progress"] = _mean((g["progress"], 1.0) for g in area["goals"] if g["status"] != "cancelled")
         area_rows.append(area)
     total = sum(counts.values())
     return {
