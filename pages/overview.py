@@ -2,7 +2,9 @@ import pandas as pd
 import streamlit as st
 
 from lape_plan import i18n, plans
+from lape_plan.ui.follow_up import render_follow_up_overview
 from lape_plan.ui.guard import guard
+from lape_plan.ui.indicators import render_indicators_overview
 from lape_plan.ui.text import md_escape
 
 ctx = guard()
@@ -75,5 +77,5 @@ if approvals:
 else:
     st.info(t("overview.no_approvals"))
 
-from lape_plan.ui.indicators import render_indicators_overview  # noqa: E402
+render_follow_up_overview(ctx)
 render_indicators_overview(ctx)

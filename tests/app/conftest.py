@@ -30,3 +30,18 @@ def app(db_path):
 @pytest.fixture
 def conn(db_path):
     return dbm.connect(db_path)
+
+
+@pytest.fixture
+def make_user(conn):
+    """Create an account (an administrator unless told otherwise) and return its id."""
+    from lape_plan import auth
+    from lape_plan.model import SYSTEM, Role
+
+    def create(display_name, role=Role.ADMIN, org_codes=()):
+        orgs = [conn.execute("select id from organisations where code = ?", [c]).fetchone()[0] for c in org_codes]
+        username = display_name.lower().replace(" ", ".")
+        return auth.create_user(conn, SYSTEM, username, "test-password-1", role=role, display_name=display_name,
+                                org_ids=orgs)
+
+    return create

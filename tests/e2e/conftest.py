@@ -21,12 +21,15 @@ def _free_port() -> int:
 
 
 def start_server(db_path: Path, log_path: Path, with_admin: bool = True):
-    """Start `streamlit run` on a free port; with_admin first creates the test administrator."""
+    """Start `streamlit run` on a free port; with_admin first loads the example plan (as the first
+    start would) and creates the test administrator."""
     if with_admin:
-        from lape_plan import db as dbm
+        from lape_plan import db as dbm, demo
         from tests.conftest import add_admin
 
-        add_admin(dbm.connect(db_path))
+        database = dbm.connect(db_path)
+        demo.load(database)
+        add_admin(database)
     port = _free_port()
     env = {**os.environ, "LAPE_PLAN_DB": str(db_path)}
     log = open(log_path, "w")
