@@ -518,29 +518,32 @@ def results_csv(db: Database, workshop_id: int, lang: str) -> bytes:
 
 
 def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
+    """The results as a workbook. Every text is a string cell, so a proposal such as
+    '=HYPERLINK(...)' stays text exactly as written and never becomes a formula."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     workshop = get(db, workshop_id)
     header, rows = results(db, workshop_id, lang)
     book = Workbook()
     sheet = book.active
     sheet.title = i18n.t("workshop.sheet.results", lang)[:31]
-    sheet.append([safe_cell(workshop["title"])])
+    sheet.append([workshop["title"]])
     sheet["A1"].font = Font(bold=True, size=14)
     if workshop["question"]:
-        sheet.append([safe_cell(workshop["question"])])
+        sheet.append([workshop["question"]])
     sheet.append([])
     sheet.append(header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    first = sheet.max_row + 1
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a string: sheet.cell() would create a row
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for row in sheet.iter_rows(min_row=first):
+        sheet.append(row)
+    for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+                cell.data_type = "s"  # openpyxl marks text starting with '=' as a formula
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in zip("ABCDEFGH", (6, 60, 30, 8, 8, 12, 40, 40)):
         sheet.column_dimensions[col].width = width
     out = io.BytesIO()
