@@ -7,7 +7,7 @@ import streamlit as st
 from lape_plan import config, workshop
 from lape_plan.errors import NotFound
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import (area_names, ballot_order, ballot_proposals, flash, language_choice,
+from lape_plan.ui.workshop import (area_names, ballot_labels, ballot_order, flash, language_choice,
                                    participant_call, participant_guard, show_flash)
 
 ctx = participant_guard()
@@ -59,11 +59,11 @@ if person is None:
 
 w = person["workshop"]
 st.title(md_escape(w["title"]))
-if w["question"]:
-    st.markdown(md_escape(w["question"]))
 show_flash()
 
 if w["phase"] == "collecting":
+    if w["question"]:
+        st.markdown(md_escape(w["question"]))
     names = area_names(PATH, w["id"], ctx.lang)
     if st.session_state.get("ws_area") not in names:
         st.session_state["ws_area"] = next(iter(names), None)
@@ -78,24 +78,26 @@ if w["phase"] == "collecting":
         st.subheader(t("workshop.your_proposals", count=len(mine)))
         st.text("\n".join(f"• {p['text']}" + (f"  ({t('workshop.waiting')})" if p["hidden"] else "") for p in mine))
 elif w["phase"] == "voting":
-    ballot = ballot_order(ballot_proposals(PATH, w["id"]), person["id"])
+    # The busiest view (a rerun per vote): as few elements as possible, the ballot from a shared cache.
+    ballot = ballot_order(ballot_labels(PATH, w["id"]), person["id"])
     mine = workshop.my_votes(ctx.db, person["id"])
-    left = w["votes_per_participant"] - sum(mine.values())
-    st.subheader(t("workshop.votes_left", left=left, budget=w["votes_per_participant"]))
+    left = t("workshop.votes_left", left=w["votes_per_participant"] - sum(mine.values()),
+             budget=w["votes_per_participant"])
     if not ballot:
-        st.info(t("workshop.nothing_to_vote"))
+        st.info(f"{left}. {t('workshop.nothing_to_vote')}")
     else:
         version = person["vote_version"]
-        texts = {p["id"]: md_escape(p["text"]) + (" — " + t("workshop.my_votes", n=mine[p["id"]])
-                                                  if mine.get(p["id"]) else "") for p in ballot}
+        texts = {p["id"]: p["label"] + (" — " + t("workshop.my_votes", n=mine[p["id"]]) if mine.get(p["id"]) else "")
+                 for p in ballot}
         # Keys carry the vote version: a second tap on the old screen's button finds no widget.
-        with st.form(f"ws_vote_form_{version}"):
-            st.radio(t("workshop.pick"), list(texts), key=f"ws_pick_{version}", index=None, format_func=texts.get)
-            c1, c2 = st.columns(2)
-            c1.form_submit_button(t("workshop.give_vote"), type="primary", width="stretch", key=f"ws_vote_{version}",
+        with st.form(f"ws_vote_form_{version}", border=False):
+            st.radio(f"**{left}** · {t('workshop.pick')}", list(texts), key=f"ws_pick_{version}", index=None,
+                     format_func=texts.get)
+            st.form_submit_button(t("workshop.give_vote"), type="primary", width="stretch", key=f"ws_vote_{version}",
                                   on_click=cast, args=(workshop.vote, version, t("workshop.vote_counted")))
-            c2.form_submit_button(t("workshop.take_back"), width="stretch", key=f"ws_unvote_{version}",
+            st.form_submit_button(t("workshop.take_back"), width="stretch", key=f"ws_unvote_{version}",
                                   on_click=cast, args=(workshop.unvote, version, t("workshop.vote_taken_back")))
+    st.stop()
 else:
     st.success(t("workshop.closed_thanks"))
 language_choice(ctx.lang)

@@ -59,11 +59,13 @@ def nav_position() -> str:
 
 
 @st.cache_data(ttl=2, show_spinner=False, max_entries=200)
-def ballot_proposals(path: str, workshop_id: int) -> list[dict]:
-    """Shared by every participant of the workshop: one query per two seconds, not per rerun."""
+def ballot_labels(path: str, workshop_id: int) -> list[dict]:
+    """The ballot with its texts escaped for the radio labels (which render Markdown).
+    Shared by every participant of the workshop: one query per two seconds, not per rerun."""
     database = dbm.connect(path)
     try:
-        return workshop.ballot_proposals(database, workshop_id)
+        return [{"id": p["id"], "label": md_escape(p["text"])}
+                for p in workshop.ballot_proposals(database, workshop_id)]
     finally:
         database.close()
 

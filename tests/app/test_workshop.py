@@ -107,13 +107,14 @@ def test_vote_with_budget(participant, conn, shop):
     pids = [ws.propose(conn, token, areas[0], f"Ehdotus {i}") for i in range(2)]
     ws.set_phase(conn, FAC, wid, "voting")
     at = participant(code=code, p=token)
-    assert "Ääniä jäljellä: 3/3" in texts(at)
+    assert "Ääniä jäljellä: 3/3" in at.radio[0].label
     at.button(key="ws_vote_0").click().run()  # nothing picked
     assert any("Valitse ensin" in w.value for w in at.warning)
     at.radio(key="ws_pick_0").set_value(pids[1])
     at.button(key="ws_vote_0").click().run()
     assert ws.my_votes(conn, ws.participant(conn, token)["id"]) == {pids[1]: 1}
-    assert "Ääniä jäljellä: 2/3" in texts(at)
+    assert "Ääniä jäljellä: 2/3" in at.radio[0].label
+    assert any(o.startswith("Ehdotus 1") and o.endswith("ääniäsi 1") for o in at.radio[0].options)
     # the form now carries the new version; the same proposal again is refused (one vote each)
     at.radio(key="ws_pick_1").set_value(pids[1])
     at.button(key="ws_vote_1").click().run()

@@ -425,3 +425,22 @@ def test_ranking_chart_orders_by_votes(setup):
     values = next(iter(spec["datasets"].values()))
     assert [v["votes"] for v in values] == [5, 1]
     assert values[0]["proposal"].startswith("1. BBB") and values[0]["proposal"].endswith("…")
+
+
+def test_cli_lists_workshops_and_writes_results(tmp_path, capsys):
+    from lape_plan import cli, demo
+
+    path = tmp_path / "cli.db"
+    database = dbm.connect(path)
+    plan_id = demo.load(database)
+    area = plans.tree(database, plan_id)[0]["id"]
+    wid = ws.create(database, FAC, plan_id, "Kevät", focus_area_ids=[area])
+    ws.propose(database, ws.join(database, code_of(database, wid)), area, "Kerhoja")
+    assert cli.main(["workshops", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{wid}\t{code_of(database, wid)}\tcollecting\t1 participants\t1 proposals\t0 votes\tKevät" in out
+    target = tmp_path / "r.csv"
+    assert cli.main(["workshop-results", str(wid), "--db", str(path), "--format", "csv", "--lang", "en",
+                     "--out", str(target)]) == 0
+    assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("1;Kerhoja;")
+    assert cli.main(["workshop-results", "999", "--db", str(path)]) == 2
