@@ -49,13 +49,13 @@ def participant_guard() -> ParticipantCtx:
 
 
 def nav_position() -> str:
-    """app.py's navigation menu position: hidden on the public participant page, whose
-    users have no account and nothing else to open."""
-    try:
-        path = urlsplit(st.context.url or "").path.rstrip("/")
-    except Exception:  # no browser context (AppTest)
-        return "sidebar"
-    return "hidden" if path.endswith("/" + PARTICIPANT_PAGE) else "sidebar"
+    """app.py's navigation menu position: hidden for participants, who have no account and
+    nothing else to open. app.py runs before the page is resolved (st.context.url does not
+    name the requested page yet), so participants are recognised by their link: the join
+    code (from the QR code) or their token is in the query string."""
+    if "code" in st.query_params or "p" in st.query_params:
+        return "hidden"
+    return "sidebar"
 
 
 @st.cache_data(ttl=2, show_spinner=False, max_entries=200)

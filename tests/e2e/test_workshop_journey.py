@@ -13,7 +13,9 @@ def metric(page, label):
 
 def test_participant_phone_and_projector(server, page, browser):
     # the facilitator creates a workshop
-    login(page, server, "/workshop")
+    login(page, server)
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="Työpaja").first.click()
+    wait_idle(page)
     expect(page.locator("h1")).to_have_text("Työpaja")
     form = page.get_by_test_id("stForm").first
     form.get_by_label("Työpajan nimi").fill("Syysseminaari")
@@ -39,12 +41,12 @@ def test_participant_phone_and_projector(server, page, browser):
     phone = phone_context.new_page()
     phone.goto(server + "/join")
     wait_idle(phone)
-    assert phone.get_by_test_id("stSidebarNavLink").count() == 0
     phone.get_by_label("Osallistumiskoodi").fill(code.lower())
     phone.get_by_role("button", name="Osallistu").click()
     wait_idle(phone)
     expect(phone.locator("h1")).to_have_text("Syysseminaari")
     assert "p=" in phone.url
+    assert phone.get_by_test_id("stSidebarNavLink").count() == 0  # no menu of the plan's pages
     phone.get_by_label("Ehdotuksesi").fill(PROPOSAL)
     phone.get_by_role("button", name="Lähetä ehdotus").click()
     wait_idle(phone)
@@ -62,7 +64,7 @@ def test_participant_phone_and_projector(server, page, browser):
     facilitator = page.context.new_page()
     facilitator.goto(server + "/workshop")
     wait_idle(facilitator)
-    facilitator.get_by_role("button", name="Äänestys", exact=True).click()
+    facilitator.get_by_test_id("stButtonGroup").get_by_text("Äänestys", exact=True).click()
     wait_idle(facilitator)
     facilitator.get_by_text("Näytä tulokset valkokankaalla").click()
     wait_idle(facilitator)
