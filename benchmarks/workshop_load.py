@@ -87,7 +87,7 @@ class Session:
         self.widgets: dict[str, object] = {}  # user key -> element proto of the latest run
         self.alerts: list[tuple[int, str]] = []
         self.fragment: tuple[str, float] | None = None
-        self.started = self.finished = 0  # full script runs begun (new_session) and ended
+        self.running = False  # a full run has begun (new_session) and not yet ended
         self._widgets: dict[str, object] = {}
         self._alerts: list[tuple[int, str]] = []
         self.queue: asyncio.Queue = asyncio.Queue()
@@ -152,7 +152,7 @@ class Session:
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "new_session":
-            self.started += 1
+            self.running = True
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
             if not fragment:
                 self._widgets, self._alerts = {}, []
@@ -162,7 +162,9 @@ class Session:
             self.fragment = (msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         elif kind == "script_finished":
             if not fragment:
-                self.finished += 1
+                # a new run clears the server's outgoing queue, so an earlier run's finish may never
+                # arrive: what counts is that the latest run has ended
+                self.running = False
             if msg.script_finished in DONE:
                 if not fragment:
                     self.widgets, self.alerts = self._widgets, self._alerts
@@ -178,7 +180,7 @@ class Session:
         after a double submit the client cannot know whether one or two runs follow."""
         while True:
             try:
-                msg = await asyncio.wait_for(self.queue.get(), grace if self.started == self.finished else 120)
+                msg = await asyncio.wait_for(self.queue.get(), 120 if self.running else grace)
             except asyncio.TimeoutError:
                 return
             self._handle(msg, False)

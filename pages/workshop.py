@@ -5,7 +5,7 @@ from lape_plan import plans, workshop
 from lape_plan.errors import LapeError
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import _act, join_panel, proposal_row, show_flash
+from lape_plan.ui.workshop import act, join_panel, proposal_row, show_flash
 
 ctx = guard()
 t = ctx.t
@@ -68,11 +68,11 @@ c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
 phase = c1.segmented_control(t("workshop.phase"), workshop.PHASES, default=w["phase"], key=f"ws_phase_{w['version']}",
                              format_func=lambda p: t(f"workshop.phase.{p}"))
 if phase and phase != w["phase"]:
-    _act(ctx, workshop.set_phase, w["id"], phase)
+    act(ctx, workshop.set_phase, w["id"], phase)
     st.rerun()
 reveal = c2.toggle(t("workshop.results_visible"), value=bool(w["results_visible"]), key=f"ws_reveal_{w['version']}")
 if reveal != bool(w["results_visible"]):
-    _act(ctx, workshop.set_results_visible, w["id"], reveal)
+    act(ctx, workshop.set_results_visible, w["id"], reveal)
     st.rerun()
 
 figures = workshop.live(ctx.db, w["id"])

@@ -174,7 +174,7 @@ def projector_live(workshop_id: int, lang: str) -> None:
 
 
 # ---------------------------------------------------------------- facilitator
-def _act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
+def act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
     """Run one domain call from a button callback; report the outcome on the next run."""
     # Callbacks run in the next script run, maybe on another thread than ctx.db's: own connection.
     database = dbm.connect(config.db_path())
@@ -206,17 +206,17 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
             st.text(t("workshop.merged_line", text=m["text"]))
         c1, c2, c3, c4 = st.columns(4)
         c1.button(t("workshop.show") if p["hidden"] else t("workshop.hide"), key=f"ws_hide_{p['id']}",
-                  width="stretch", on_click=_act, args=(ctx, workshop.set_hidden, p["id"], not p["hidden"]))
+                  width="stretch", on_click=act, args=(ctx, workshop.set_hidden, p["id"], not p["hidden"]))
         with c2.popover(t("workshop.edit"), width="stretch"):
             edit_form(ctx, p, area_names_)
         with c3.popover(t("workshop.merge"), width="stretch", disabled=not others or bool(p["goal_id"])):
             keep = st.selectbox(t("workshop.merge_into"), [o["id"] for o in others], key=f"ws_keep_{p['id']}",
                                 format_func=lambda i: next(o["text"][:80] for o in others if o["id"] == i))
             st.button(t("workshop.merge_confirm"), key=f"ws_merge_{p['id']}", type="primary",
-                      on_click=_act, args=(ctx, workshop.merge, p["id"], keep), kwargs={"done": t("workshop.merged")})
+                      on_click=act, args=(ctx, workshop.merge, p["id"], keep), kwargs={"done": t("workshop.merged")})
         c4.button(t("workshop.promote"), key=f"ws_promote_{p['id']}", type="primary", width="stretch",
                   disabled=bool(p["goal_id"]), help=t("workshop.promote_help"),
-                  on_click=_act, args=(ctx, workshop.promote, p["id"]), kwargs={"done": t("workshop.promoted")})
+                  on_click=act, args=(ctx, workshop.promote, p["id"]), kwargs={"done": t("workshop.promoted")})
 
 
 def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
