@@ -334,6 +334,12 @@ async def main(args):
     print(f"servers up (app :{app_port}, one-line page :{base_port}); {args.sessions} sessions, "
           f"think time mean {args.think} s, limit {args.limit} s; load average before: {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
+    # The facilitator opens the app first. Until some session has run app.py, Streamlit serves a
+    # page URL by running the page script alone, which would leave app.py out of every rerun.
+    facilitator = Session(app_port, "")
+    await facilitator.open()
+    await facilitator.rerun()
+    await facilitator.close()
     stats = Stats()
     voting, stop = asyncio.Event(), asyncio.Event()
     started = time.time()
