@@ -3,6 +3,7 @@ import streamlit as st
 
 from lape_plan import i18n
 from lape_plan.ui.guard import current_lang
+from lape_plan.ui.workshop import nav_position
 
 lang = current_lang()
 role = st.session_state.get("auth_role")
@@ -15,9 +16,15 @@ pages = [
 ]
 # Signed out: every page is registered so its URL resolves to the login form; the menu is hidden.
 if role in (None, "admin", "facilitator"):
-    pages.append(st.Page("pages/plan_settings.py", title=t("nav.plan_settings"), icon=":material/settings:",
-                         url_path="plan_settings"))
+    pages += [
+        st.Page("pages/workshop.py", title=t("nav.workshop"), icon=":material/groups:", url_path="workshop"),
+        st.Page("pages/projector.py", title=t("nav.projector"), icon=":material/slideshow:", url_path="projector"),
+        st.Page("pages/plan_settings.py", title=t("nav.plan_settings"), icon=":material/settings:",
+                url_path="plan_settings"),
+    ]
 if role in (None, "admin"):
     pages.append(st.Page("pages/admin.py", title=t("nav.admin"), icon=":material/admin_panel_settings:",
                          url_path="admin"))
-st.navigation(pages, position="sidebar" if role else "hidden").run()
+# The workshop participants' page is public: no account, joined by code or QR.
+pages.append(st.Page("pages/join.py", title=t("nav.join"), icon=":material/how_to_vote:", url_path="join"))
+st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden").run()

@@ -27,6 +27,7 @@ cols[0].metric(t("overview.period"), f"{plan['first_year']}–{plan['last_year']
 cols[1].metric(t("overview.goals"), ctx.num(data["goals"]))
 cols[2].metric(t("overview.measures"), ctx.num(data["measures"]))
 cols[3].metric(t("overview.organisations"), ctx.num(len(orgs)))
+render_follow_up_overview(ctx)
 
 st.subheader(t("overview.by_focus_area"))
 st.dataframe(
@@ -66,6 +67,8 @@ for number, area in enumerate(plans.tree(ctx.db, plan["id"], ctx.municipality_id
         t("overview.measures"): len(goal["measures"]),
     } for goal in area["goals"]]), hide_index=True, width="stretch")
 
+render_indicators_overview(ctx)
+
 st.subheader(t("overview.approvals"))
 approvals = plans.approvals(ctx.db, plan["id"])
 if approvals:
@@ -76,6 +79,3 @@ if approvals:
     )
 else:
     st.info(t("overview.no_approvals"))
-
-render_follow_up_overview(ctx)
-render_indicators_overview(ctx)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from lape_plan import i18n, plans
+from lape_plan import i18n, plans, workshop
 from lape_plan.errors import LapeError
 from lape_plan.ui.editor import item_actions, item_form, reset, show_flash
 from lape_plan.ui.guard import guard
@@ -58,6 +58,8 @@ with right:
         st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
         st.caption(t("editor.last_saved", by=row["updated_by"], at=i18n.timestamp(row["updated_at"], ctx.lang),
                      version=row["version"]))
+        if entity == "goal" and (origin := workshop.goal_origin(ctx.db, item_id, ctx.lang)):
+            st.caption(md_escape(origin))
         item_actions(ctx, entity, row)
         item_form(ctx, entity, row)
         if entity == "goal":

@@ -1,0 +1,280 @@
+"""Streamlit helpers of the workshop pages: the participants' light guard, cached reads,
+the join link and QR code, the projector's live fragment and the moderation rows."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urlsplit
+
+import streamlit as st
+from sqlite_utils import Database
+
+from .. import config, db as dbm, i18n, plans, workshop
+from ..errors import ConflictError, LapeError
+from ..model import LANGS
+from .guard import Ctx, _first_start
+from .text import md_escape
+
+PARTICIPANT_PAGE = "join"
+REFRESH_SECONDS = 3
+
+
+# ---------------------------------------------------------------- participants
+@dataclass
+class ParticipantCtx:
+    db: Database
+    lang: str
+
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def error(self, err) -> None:
+        st.error(i18n.error_text(err, self.lang))
+
+
+def participant_guard() -> ParticipantCtx:
+    """The public participant page's guard: phone layout, language from ?lang= or the
+    session, a database connection. No sidebar, no plan selection, no login."""
+    st.set_page_config(page_title="LAPE", page_icon="🌱", layout="centered", initial_sidebar_state="collapsed")
+    path = str(config.db_path())
+    _first_start(path)
+    wanted = st.query_params.get("lang")
+    if wanted in LANGS:
+        st.session_state["lang"] = wanted
+    lang = st.session_state.get("lang")
+    if lang not in LANGS:
+        lang = st.session_state["lang"] = i18n.DEFAULT_LANG
+    return ParticipantCtx(dbm.connect(path), lang)
+
+
+def nav_position() -> str:
+    """app.py's navigation menu position: hidden for participants, who have no account and
+    nothing else to open. app.py runs before the page is resolved (st.context.url does not
+    name the requested page yet), so participants are recognised by their link: the join
+    code (from the QR code) or their token is in the query string."""
+    if "code" in st.query_params or "p" in st.query_params:
+        return "hidden"
+    return "sidebar"
+
+
+@st.cache_data(ttl=2, show_spinner=False, max_entries=200)
+def ballot_labels(path: str, workshop_id: int) -> list[dict]:
+    """The ballot with its texts escaped for the radio labels (which render Markdown).
+    Shared by every participant of the workshop: one query per two seconds, not per rerun."""
+    database = dbm.connect(path)
+    try:
+        return [{"id": p["id"], "label": md_escape(p["text"])}
+                for p in workshop.ballot_proposals(database, workshop_id)]
+    finally:
+        database.close()
+
+
+@st.cache_data(ttl=30, show_spinner=False, max_entries=200)
+def area_names(path: str, workshop_id: int, lang: str) -> dict[int, str]:
+    database = dbm.connect(path)
+    try:
+        w = workshop.get(database, workshop_id)
+        return {a["id"]: plans.title_in(a, lang) for a in workshop.focus_areas(database, w)}
+    finally:
+        database.close()
+
+
+def ballot_order(proposals: list[dict], participant_id: int) -> list[dict]:
+    """Each participant sees the proposals in their own fixed random order, so the first
+    proposals on everyone's screen do not collect votes for their position alone."""
+    ordered = list(proposals)
+    random.Random(participant_id).shuffle(ordered)
+    return ordered
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state["ws_flash"] = (kind, text)
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("ws_flash", None)
+    if message:
+        getattr(st, message[0])(message[1])
+
+
+# ---------------------------------------------------------------- join link and QR
+def public_base(page_path: str) -> str:
+    """The server's address as the facilitator's browser sees it (secrets `public_url` wins),
+    so the QR code works from the phones in the same room."""
+    configured = config.secrets().get("public_url")
+    if configured:
+        return str(configured).rstrip("/")
+    url = None
+    try:
+        url = st.context.url
+    except Exception:
+        url = None
+    if not url:
+        return "http://localhost:8501"
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if path.endswith("/" + page_path):
+        path = path[: -len(page_path) - 1]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def qr_png(url: str) -> bytes:
+    return workshop.qr_png(url)
+
+
+def join_panel(ctx: Ctx, w: dict, page_path: str, big: bool = False) -> None:
+    """Join code, link and QR code."""
+    url = workshop.participant_url(public_base(page_path), w["code"], ctx.lang)
+    left, right = st.columns([3, 2] if big else [2, 1], vertical_alignment="center")
+    with left:
+        st.markdown(ctx.t("workshop.join_at"))
+        (st.title if big else st.header)(w["code"])
+        st.code(url, language=None, wrap_lines=True)
+    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=320 if big else 180)
+
+
+# ---------------------------------------------------------------- projector
+def projector_live(workshop_id: int, lang: str) -> None:
+    """The projector's self-refreshing part. Fragment reruns may run on another thread,
+    so it opens its own connection."""
+
+    @st.fragment(run_every=REFRESH_SECONDS)
+    def live_part():
+        t = partial(i18n.t, lang=lang)
+        database = dbm.connect(config.db_path())
+        try:
+            w = workshop.get(database, workshop_id)
+            figures = workshop.live(database, workshop_id)
+            areas = workshop.focus_areas(database, w)
+        finally:
+            database.close()
+        num = partial(i18n.number, lang=lang)
+        st.subheader(t(f"workshop.phase.{w['phase']}"))
+        cols = st.columns(4)
+        cols[0].metric(t("workshop.count.participants"), num(figures["participants"]))
+        cols[1].metric(t("workshop.count.proposals"), num(figures["proposals"]))
+        cols[2].metric(t("workshop.count.votes"), num(figures["votes"]))
+        cols[3].metric(t("workshop.count.voters"), num(figures["voters"]))
+        area_cols = st.columns(max(len(areas), 1))
+        for col, area in zip(area_cols, areas):
+            col.metric(plans.title_in(area, lang), num(figures["by_area"].get(area["id"], 0)))
+        if w["results_visible"]:
+            st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch")
+        elif w["phase"] == "collecting":
+            latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:8]
+            if latest:
+                st.subheader(t("workshop.latest"))
+                st.text("\n".join(f"• {p['text']}" for p in latest))
+        else:
+            st.info(t("workshop.results_hidden"))
+
+    live_part()
+
+
+# ---------------------------------------------------------------- facilitator
+def act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
+    """Run one domain call from a button callback; report the outcome on the next run."""
+    # Callbacks run in the next script run, maybe on another thread than ctx.db's: own connection.
+    database = dbm.connect(config.db_path())
+    try:
+        fn(database, ctx.actor, *args, **kwargs)
+    except LapeError as err:
+        flash("error", i18n.error_text(err, ctx.lang))
+    else:
+        if done:
+            flash("success", done)
+    finally:
+        database.close()
+
+
+def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, str], goals: dict[int, str]) -> None:
+    """One proposal in the moderation list: text, figures and the actions on it."""
+    t = ctx.t
+    with st.container(border=True, key=f"ws_prop_{p['id']}"):
+        top, figures = st.columns([4, 1])
+        top.text(p["text"])
+        figures.markdown(t("workshop.votes_voters", votes=p["votes"], voters=p["voters"]))
+        notes = [area_names_.get(p["focus_area_id"], "–")]
+        if p["hidden"]:
+            notes.append(t("workshop.status.hidden"))
+        if p["goal_id"]:
+            notes.append(t("workshop.became_goal", goal=goals.get(p["goal_id"], f"#{p['goal_id']}")))
+        st.caption(md_escape(" · ".join(notes)))
+        for m in p["merged"]:
+            st.text(t("workshop.merged_line", text=m["text"]))
+        c1, c2, c3, c4 = st.columns(4)
+        c1.button(t("workshop.show") if p["hidden"] else t("workshop.hide"), key=f"ws_hide_{p['id']}",
+                  width="stretch", on_click=act, args=(ctx, workshop.set_hidden, p["id"], not p["hidden"]))
+        with c2.popover(t("workshop.edit"), width="stretch"):
+            edit_form(ctx, p, area_names_)
+        with c3.popover(t("workshop.merge"), width="stretch", disabled=not others or bool(p["goal_id"])):
+            keep = st.selectbox(t("workshop.merge_into"), [o["id"] for o in others], key=f"ws_keep_{p['id']}",
+                                format_func=lambda i: next(o["text"][:80] for o in others if o["id"] == i))
+            st.button(t("workshop.merge_confirm"), key=f"ws_merge_{p['id']}", type="primary",
+                      on_click=act, args=(ctx, workshop.merge, p["id"], keep), kwargs={"done": t("workshop.merged")})
+        c4.button(t("workshop.promote"), key=f"ws_promote_{p['id']}", type="primary", width="stretch",
+                  disabled=bool(p["goal_id"]), help=t("workshop.promote_help"),
+                  on_click=act, args=(ctx, workshop.promote, p["id"]), kwargs={"done": t("workshop.promoted")})
+
+
+def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
+    """Fix a typo; the form keeps the version it was opened on, so a second moderator's
+    newer edit is not overwritten and the typed text stays."""
+    prefix = f"ws_edit_{p['id']}"
+    if prefix + "_version" not in st.session_state:
+        st.session_state[prefix + "_version"] = p["version"]
+        st.session_state[prefix + "_text"] = p["text"]
+        st.session_state[prefix + "_area"] = p["focus_area_id"]
+    with st.form(prefix + "_form", enter_to_submit=False):
+        st.text_area(ctx.t("workshop.proposal_text"), key=prefix + "_text", max_chars=workshop.PROPOSAL_MAX)
+        st.selectbox(ctx.t("workshop.focus_area"), list(area_names_), key=prefix + "_area",
+                     format_func=lambda i: area_names_.get(i, "–"))
+        submitted = st.form_submit_button(ctx.t("workshop.save"), type="primary")
+    if submitted:
+        try:
+            workshop.edit(ctx.db, ctx.actor, p["id"], st.session_state[prefix + "_version"],
+                          st.session_state[prefix + "_text"], st.session_state[prefix + "_area"])
+        except ConflictError as err:
+            st.error(i18n.error_text(err, ctx.lang))
+            st.text(ctx.t("workshop.their_text", text=err.current.get("text", "")))
+            st.session_state[prefix + "_version"] = err.current.get("version")  # saving again keeps mine
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+                del st.session_state[key]
+            flash("success", ctx.t("workshop.saved"))
+            st.rerun()
+
+
+def participant_call(lang: str, fn, *args, done: str | None = None):
+    """One participant action from a form callback, with its own connection; errors and
+    success are shown on the run that follows. Returns the result or None."""
+    database = dbm.connect(config.db_path())
+    try:
+        result = fn(database, *args)
+    except LapeError as err:
+        flash("error", i18n.error_text(err, lang))
+        return None
+    else:
+        if done:
+            flash("success", done)
+        return result
+    finally:
+        database.close()
+
+
+def language_choice(lang: str) -> None:
+    """A compact language switch; the choice also goes to the URL so a reload keeps it."""
+
+    def change():
+        chosen = st.session_state.get("ws_lang_pick")
+        if chosen in LANGS:
+            st.session_state["lang"] = chosen
+            st.query_params["lang"] = chosen
+
+    st.session_state["ws_lang_pick"] = lang
+    st.segmented_control(i18n.t("workshop.language", lang), list(LANGS), key="ws_lang_pick",
+                         format_func=i18n.language_name, on_change=change)

@@ -1,0 +1,103 @@
+"""Public participant page (no account, phone-first): join by code, propose, vote.
+
+Kept tiny for capacity: a few elements, forms (no rerun per keystroke), shared cached
+reads, no polling. The participant's token is in the URL (?p=), so a reload keeps them."""
+import streamlit as st
+
+from lape_plan import config, workshop
+from lape_plan.errors import NotFound
+from lape_plan.ui.text import md_escape
+from lape_plan.ui.workshop import (area_names, ballot_labels, ballot_order, flash, language_choice,
+                                   participant_call, participant_guard, show_flash)
+
+ctx = participant_guard()
+t = ctx.t
+PATH = str(config.db_path())
+token = st.query_params.get("p")
+
+
+def join():
+    new = participant_call(ctx.lang, workshop.join, st.session_state.get("ws_code"), st.session_state.get("ws_name"))
+    if new:
+        st.query_params["code"] = workshop.normalise_code(st.session_state.get("ws_code"))
+        st.query_params["p"] = new
+
+
+def send():
+    done = participant_call(ctx.lang, workshop.propose, token, st.session_state.get("ws_area"),
+                            st.session_state.get("ws_text"), done=t("workshop.proposal_sent"))
+    if done:
+        st.session_state["ws_text"] = ""  # the typed text stays when the proposal was refused
+
+
+def cast(fn, version, done):
+    pick = st.session_state.get(f"ws_pick_{version}")
+    if pick is None:
+        flash("warning", t("workshop.pick_first"))
+    else:
+        participant_call(ctx.lang, fn, token, pick, version, done=done)
+
+
+person = None
+if token:
+    try:
+        person = workshop.participant(ctx.db, token)
+    except NotFound as err:
+        ctx.error(err)
+
+if person is None:
+    st.title(t("workshop.join_title"))
+    show_flash()
+    st.session_state.setdefault("ws_code", st.query_params.get("code", ""))
+    with st.form("ws_join_form"):
+        st.text_input(t("workshop.code"), key="ws_code", max_chars=12)
+        st.text_input(t("workshop.your_name"), key="ws_name", max_chars=workshop.NAME_MAX,
+                      help=t("workshop.your_name_help"))
+        st.form_submit_button(t("workshop.join"), type="primary", on_click=join, width="stretch", key="ws_join")
+    language_choice(ctx.lang)
+    st.stop()
+
+w = person["workshop"]
+st.title(md_escape(w["title"]))
+show_flash()
+
+if w["phase"] == "collecting":
+    if w["question"]:
+        st.markdown(md_escape(w["question"]))
+    names = area_names(PATH, w["id"], ctx.lang)
+    if st.session_state.get("ws_area") not in names:
+        st.session_state["ws_area"] = next(iter(names), None)
+    with st.form("ws_propose_form"):
+        if len(names) > 1:
+            st.selectbox(t("workshop.focus_area"), list(names), key="ws_area", format_func=names.get)
+        st.text_area(t("workshop.your_proposal"), key="ws_text", max_chars=workshop.PROPOSAL_MAX,
+                     placeholder=t("workshop.proposal_placeholder"))
+        st.form_submit_button(t("workshop.send"), type="primary", on_click=send, width="stretch", key="ws_send")
+    mine = workshop.my_proposals(ctx.db, person["id"])
+    if mine:
+        st.subheader(t("workshop.your_proposals", count=len(mine)))
+        st.text("\n".join(f"• {p['text']}" + (f"  ({t('workshop.waiting')})" if p["hidden"] else "") for p in mine))
+elif w["phase"] == "voting":
+    # The busiest view (a rerun per vote): as few elements as possible, the ballot from a shared cache.
+    ballot = ballot_order(ballot_labels(PATH, w["id"]), person["id"])
+    mine = workshop.my_votes(ctx.db, person["id"])
+    left = t("workshop.votes_left", left=w["votes_per_participant"] - sum(mine.values()),
+             budget=w["votes_per_participant"])
+    if not ballot:
+        st.info(f"{left}. {t('workshop.nothing_to_vote')}")
+    else:
+        version = person["vote_version"]
+        texts = {p["id"]: p["label"] + (" — " + t("workshop.my_votes", n=mine[p["id"]]) if mine.get(p["id"]) else "")
+                 for p in ballot}
+        # Keys carry the vote version: a second tap on the old screen's button finds no widget.
+        with st.form(f"ws_vote_form_{version}", border=False):
+            st.radio(f"**{left}** · {t('workshop.pick')}", list(texts), key=f"ws_pick_{version}", index=None,
+                     format_func=texts.get)
+            st.form_submit_button(t("workshop.give_vote"), type="primary", width="stretch", key=f"ws_vote_{version}",
+                                  on_click=cast, args=(workshop.vote, version, t("workshop.vote_counted")))
+            st.form_submit_button(t("workshop.take_back"), width="stretch", key=f"ws_unvote_{version}",
+                                  on_click=cast, args=(workshop.unvote, version, t("workshop.vote_taken_back")))
+    st.stop()
+else:
+    st.success(t("workshop.closed_thanks"))
+language_choice(ctx.lang)

@@ -1,0 +1,122 @@
+"""Facilitator: create a workshop, show the join code, switch phases, moderate, promote, export."""
+import streamlit as st
+
+from lape_plan import plans, workshop
+from lape_plan.errors import LapeError
+from lape_plan.ui.guard import guard
+from lape_plan.ui.text import md_escape
+from lape_plan.ui.workshop import act, join_panel, proposal_row, show_flash
+
+ctx = guard()
+t = ctx.t
+st.title(t("workshop.title"))
+if not ctx.plan:
+    st.info(t("overview.no_plan"))
+    st.stop()
+show_flash()
+
+areas = plans.tree(ctx.db, ctx.plan["id"])
+area_title = {a["id"]: ctx.title(a) for a in areas}
+existing = workshop.for_plan(ctx.db, ctx.plan["id"])
+
+
+def settings_form(prefix: str, w: dict | None):
+    """The fields of a new workshop or of the settings; returns the values when submitted."""
+    with st.form(prefix, enter_to_submit=False):
+        title = st.text_input(t("field.workshop_title"), value=w["title"] if w else "", max_chars=300)
+        question = st.text_area(t("field.workshop_question"), value=w["question"] if w else "",
+                                max_chars=workshop.QUESTION_MAX, height=80)
+        chosen = st.multiselect(t("field.workshop_focus_areas"), list(area_title), format_func=area_title.get,
+                                default=w["focus_area_ids"] if w else list(area_title))
+        c1, c2 = st.columns(2)
+        budget = c1.number_input(t("field.workshop_budget"), 1, workshop.BUDGET_MAX,
+                                 w["votes_per_participant"] if w else 5)
+        several = c2.checkbox(t("workshop.several_per_proposal"),
+                              value=bool(w and w["max_votes_per_proposal"] > 1))
+        moderate = c2.checkbox(t("workshop.moderate_first"), value=bool(w and w["moderate_first"]),
+                               help=t("workshop.moderate_first_help"))
+        if st.form_submit_button(t("workshop.save") if w else t("workshop.create"), type="primary"):
+            return dict(title=title, question=question, focus_area_ids=chosen, votes_per_participant=budget,
+                        several_per_proposal=several, moderate_first=moderate)
+    return None
+
+
+with st.expander(t("workshop.new"), expanded=not existing):
+    values = settings_form("ws_new", None)
+    if values:
+        try:
+            st.session_state["ws_id"] = workshop.create(ctx.db, ctx.actor, ctx.plan["id"], **values)
+            st.rerun()
+        except LapeError as err:
+            ctx.error(err)
+if not existing:
+    st.stop()
+
+ids = [w["id"] for w in existing]
+if st.session_state.get("ws_id") not in ids:
+    st.session_state["ws_id"] = ids[0]
+names = {w["id"]: f"{w['title']} ({w['code']})" for w in existing}
+st.selectbox(t("workshop.pick_workshop"), ids, key="ws_id", format_func=names.get)
+w = workshop.get(ctx.db, st.session_state["ws_id"])
+
+with st.container(border=True):
+    join_panel(ctx, w, "workshop")
+    st.page_link("pages/projector.py", label=t("workshop.open_projector"), icon=":material/slideshow:",
+                 query_params={"w": str(w["id"])})
+
+c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+phase = c1.segmented_control(t("workshop.phase"), workshop.PHASES, default=w["phase"], key=f"ws_phase_{w['version']}",
+                             format_func=lambda p: t(f"workshop.phase.{p}"))
+if phase and phase != w["phase"]:
+    act(ctx, workshop.set_phase, w["id"], phase)
+    st.rerun()
+reveal = c2.toggle(t("workshop.results_visible"), value=bool(w["results_visible"]), key=f"ws_reveal_{w['version']}")
+if reveal != bool(w["results_visible"]):
+    act(ctx, workshop.set_results_visible, w["id"], reveal)
+    st.rerun()
+
+figures = workshop.live(ctx.db, w["id"])
+cols = st.columns(5)
+for col, key in zip(cols, ("participants", "proposals", "votes", "voters")):
+    col.metric(t(f"workshop.count.{key}"), ctx.num(figures[key]))
+cols[4].button(t("workshop.refresh"), icon=":material/refresh:", width="stretch")
+
+st.subheader(t("workshop.proposals"))
+offered = {a: area_title[a] for a in w["focus_area_ids"] if a in area_title}
+all_props = workshop.proposals(ctx.db, w["id"])
+open_props = [p for p in all_props if not p["merged_into"]]
+goals = {g["id"]: ctx.title(g) for a in areas for g in a["goals"]}
+if not open_props:
+    st.info(t("workshop.no_proposals"))
+for p in open_props:
+    proposal_row(ctx, p, [o for o in open_props if o["id"] != p["id"]], offered, goals)
+
+with st.expander(t("workshop.add_proposal")):
+    with st.form("ws_add", clear_on_submit=False, enter_to_submit=False):
+        area = st.selectbox(t("workshop.focus_area"), list(offered), format_func=offered.get)
+        text = st.text_area(t("workshop.proposal_text"), max_chars=workshop.PROPOSAL_MAX, key="ws_add_text")
+        if st.form_submit_button(t("workshop.add"), type="primary"):
+            try:
+                workshop.add_proposal(ctx.db, ctx.actor, w["id"], area, text)
+                st.session_state.pop("ws_add_text", None)
+                st.rerun()
+            except LapeError as err:
+                ctx.error(err)
+
+with st.expander(t("workshop.settings")):
+    values = settings_form(f"ws_settings_{w['id']}_{w['version']}", w)
+    if values:
+        try:
+            workshop.update_settings(ctx.db, ctx.actor, w["id"], **values)
+            st.rerun()
+        except LapeError as err:
+            ctx.error(err)
+
+st.subheader(t("workshop.export"))
+d1, d2 = st.columns(2)
+stem = f"workshop_{w['code']}"
+d1.download_button(t("workshop.download_xlsx"), workshop.results_xlsx(ctx.db, w["id"], ctx.lang), f"{stem}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+d2.download_button(t("workshop.download_csv"), workshop.results_csv(ctx.db, w["id"], ctx.lang), f"{stem}.csv",
+                   mime="text/csv", icon=":material/download:")
+st.caption(md_escape(t("workshop.created_by", by=w["created_by"], code=w["code"])))

@@ -1,0 +1,243 @@
+import time
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lape_plan import plans, workshop as ws
+from lape_plan.model import Actor, Role
+
+FAC = Actor(name="Fasi", role=Role.FACILITATOR)
+
+
+@pytest.fixture
+def shop(conn):
+    plan_id = plans.plans(conn)[0]["id"]
+    areas = [a["id"] for a in plans.tree(conn, plan_id)]
+    wid = ws.create(conn, FAC, plan_id, "Syysseminaari", "Mitä tehdään?", areas[:2], votes_per_participant=3)
+    return wid, ws.get(conn, wid)["code"], areas
+
+
+@pytest.fixture
+def participant(db_path):
+    """The public page opened directly, as a phone would (query string, no app.py session state)."""
+
+    def start(**query):
+        at = AppTest.from_file("../../pages/join.py", default_timeout=30)
+        at.query_params.update(query)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return start
+
+
+def texts(at):
+    return " ".join(e.value for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning",
+                                         "info") for e in getattr(at, kind))
+
+
+# ---------------------------------------------------------------- participant page
+def test_join_by_code_keeps_identity_in_url(participant, conn, shop):
+    wid, code, _ = shop
+    at = participant(code=code)
+    assert at.text_input(key="ws_code").value == code
+    assert len(at.sidebar.children) == 0  # no plan selectors, no name field: nothing but the form
+    at.text_input(key="ws_name").set_value("Anna")
+    at.button(key="ws_join").click().run()
+    token = at.query_params["p"]
+    person = ws.participant(conn, token)
+    assert person["workshop_id"] == wid and person["name"] == "Anna"
+    assert at.title[0].value == "Syysseminaari"
+    # a reload with the same URL is the same participant
+    again = participant(code=code, p=token)
+    assert again.title[0].value == "Syysseminaari"
+    assert conn.execute("select count(*) from workshop_participants").fetchone()[0] == 1
+
+
+def test_unknown_code_is_refused_and_kept(participant, conn, shop):
+    at = participant()
+    at.text_input(key="ws_code").set_value("zzz999")
+    at.button(key="ws_join").click().run()
+    assert any("ZZZ999" in e.value for e in at.error)
+    assert at.text_input(key="ws_code").value == "zzz999"
+    assert "p" not in at.query_params
+    assert conn.execute("select count(*) from workshop_participants").fetchone()[0] == 0
+
+
+def test_bad_token_shows_error_and_join_form(participant, shop):
+    at = participant(code=shop[1], p="forged")
+    assert any("Liity uudelleen" in e.value for e in at.error)
+    assert at.button(key="ws_join")
+
+
+def test_propose_then_refusals_keep_text(participant, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    at = participant(code=code, p=token)
+    at.selectbox(key="ws_area").set_value(areas[1])
+    at.text_area(key="ws_text").set_value("Kerhoja kaikkiin kouluihin")
+    at.button(key="ws_send").click().run()
+    props = ws.proposals(conn, wid)
+    assert [(p["text"], p["focus_area_id"]) for p in props] == [("Kerhoja kaikkiin kouluihin", areas[1])]
+    assert at.text_area(key="ws_text").value == ""
+    assert any("Kiitos" in s.value for s in at.success)
+    assert "Kerhoja kaikkiin kouluihin" in texts(at)
+    # the same again (a double submit): refused, text kept, nothing stored twice
+    at.text_area(key="ws_text").set_value("kerhoja  kaikkiin kouluihin")
+    at.button(key="ws_send").click().run()
+    assert at.error and at.text_area(key="ws_text").value == "kerhoja  kaikkiin kouluihin"
+    at.text_area(key="ws_text").set_value("   ")
+    at.button(key="ws_send").click().run()
+    assert any("pakollinen" in e.value for e in at.error)
+    assert len(ws.proposals(conn, wid)) == 1
+
+
+def test_user_text_is_not_rendered_as_markup(participant, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    ws.propose(conn, token, areas[0], "**lihava** <b>html</b>")
+    ws.set_phase(conn, FAC, wid, "voting")
+    at = participant(code=code, p=token)
+    options = at.radio[0].options
+    assert any("\\*\\*lihava\\*\\*" in o and "\\<b\\>" in o for o in options)
+
+
+def test_vote_with_budget(participant, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pids = [ws.propose(conn, token, areas[0], f"Ehdotus {i}") for i in range(2)]
+    ws.set_phase(conn, FAC, wid, "voting")
+    at = participant(code=code, p=token)
+    assert "Ääniä jäljellä: 3/3" in at.radio[0].label
+    at.button(key="ws_vote_0").click().run()  # nothing picked
+    assert any("Valitse ensin" in w.value for w in at.warning)
+    at.radio(key="ws_pick_0").set_value(pids[1])
+    at.button(key="ws_vote_0").click().run()
+    assert ws.my_votes(conn, ws.participant(conn, token)["id"]) == {pids[1]: 1}
+    assert "Ääniä jäljellä: 2/3" in at.radio[0].label
+    assert any(o.startswith("Ehdotus 1") and o.endswith("ääniäsi 1") for o in at.radio[0].options)
+    # the form now carries the new version; the same proposal again is refused (one vote each)
+    at.radio(key="ws_pick_1").set_value(pids[1])
+    at.button(key="ws_vote_1").click().run()
+    assert any("enintään 1" in e.value for e in at.error)
+    at.radio(key="ws_pick_1").set_value(pids[1])
+    at.button(key="ws_unvote_1").click().run()
+    assert ws.my_votes(conn, ws.participant(conn, token)["id"]) == {}
+
+
+def test_closed_workshop_thanks(participant, conn, shop):
+    wid, code, _ = shop
+    token = ws.join(conn, code)
+    ws.set_phase(conn, FAC, wid, "closed")
+    at = participant(code=code, p=token)
+    assert any("päättynyt" in s.value for s in at.success)
+
+
+def test_participant_page_in_swedish(participant, conn, shop):
+    at = participant(code=shop[1], lang="sv")
+    assert at.title[0].value == "Delta i workshopen"
+
+
+# ---------------------------------------------------------------- facilitator and projector
+def test_facilitator_creates_workshop(app, conn, make_user):
+    from lape_plan.model import Role
+
+    at = app("pages/workshop.py", user_id=make_user("Fasi", Role.FACILITATOR), auth_role="facilitator")
+    at.text_input[0].set_value("Kevään työpaja")
+    at.text_area[0].set_value("Mikä auttaa nuoria?")
+    at.number_input[0].set_value(4)
+    [b for b in at.button if b.label == "Luo työpaja"][0].click().run()
+    assert not at.exception
+    w = ws.for_plan(conn, plans.plans(conn)[0]["id"])[0]
+    assert (w["title"], w["votes_per_participant"], w["created_by"]) == ("Kevään työpaja", 4, "Fasi")
+    assert len(ws.get(conn, w["id"])["focus_area_ids"]) == 4
+    assert any(w["code"] in h.value for h in at.header)
+    assert len(at.get("image")) == 1  # the QR code
+
+
+def test_facilitator_refuses_bad_workshop_and_keeps_text(app, conn):
+    at = app("pages/workshop.py")
+    at.text_area[0].set_value("Kysymys jää talteen")
+    [b for b in at.button if b.label == "Luo työpaja"][0].click().run()
+    assert any("Työpajan nimi" in e.value for e in at.error)
+    assert at.text_area[0].value == "Kysymys jää talteen"
+    assert ws.for_plan(conn, plans.plans(conn)[0]["id"]) == []
+
+
+def test_facilitator_phases_moderation_and_promote(app, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pid = ws.propose(conn, token, areas[0], "Nuorisotila joka kylään")
+    at = app("pages/workshop.py")
+    assert "Nuorisotila joka kylään" in texts(at)
+    at.segmented_control[0].set_value("voting").run()
+    assert ws.get(conn, wid)["phase"] == "voting"
+    ws.vote(conn, token, pid, 0)
+    at.button(key=f"ws_hide_{pid}").click().run()
+    assert ws.get_proposal(conn, pid)["hidden"] == 1
+    at.button(key=f"ws_hide_{pid}").click().run()
+    assert ws.get_proposal(conn, pid)["hidden"] == 0
+    at.button(key=f"ws_promote_{pid}").click().run()
+    goal_id = ws.get_proposal(conn, pid)["goal_id"]
+    assert plans.get(conn, "goal", goal_id)["title_fi"] == "Nuorisotila joka kylään"
+    assert any("Tavoiteluonnos" in s.value for s in at.success)
+    assert at.button(key=f"ws_promote_{pid}").disabled
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Lataa Excel", "Lataa CSV"]
+
+
+def test_facilitator_merges_duplicates(app, conn, shop):
+    wid, code, areas = shop
+    a, b = ws.join(conn, code), ws.join(conn, code)
+    keep = ws.propose(conn, a, areas[0], "Kerhoja")
+    dup = ws.propose(conn, b, areas[0], "Lisää kerhoja")
+    ws.set_phase(conn, FAC, wid, "voting")
+    ws.vote(conn, a, keep, 0)
+    ws.vote(conn, a, dup, 1)
+    at = app("pages/workshop.py")
+    at.selectbox(key=f"ws_keep_{dup}").set_value(keep)
+    at.button(key=f"ws_merge_{dup}").click().run()
+    assert ws.get_proposal(conn, dup)["merged_into"] == keep
+    assert {p["id"]: p["votes"] for p in ws.proposals(conn, wid)}[keep] == 1
+    assert "↳ yhdistetty: Lisää kerhoja" in texts(at)
+
+
+def test_projector_hides_results_until_revealed(app, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pid = ws.propose(conn, token, areas[0], "Nuorisotila")
+    ws.set_phase(conn, FAC, wid, "voting")
+    ws.vote(conn, token, pid, 0)
+    at = AppTest.from_file("../../app.py", default_timeout=30)
+    at.session_state["user_id"] = conn.execute("select id from users where username = 'admin'").fetchone()[0]
+    at.session_state["auth_role"] = "admin"
+    at.session_state["last_seen"] = time.time()
+    at.query_params["w"] = str(wid)
+    at.run()
+    at.switch_page("pages/projector.py").run()
+    assert not at.exception
+    at.query_params["w"] = str(wid)
+    at.run()
+    assert any(code in t.value for t in at.title)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Osallistujia"] == "1" and metrics["Ääniä"] == "1"
+    assert any("paljastetaan" in i.value for i in at.info)
+    assert not at.get("vega_lite_chart")
+    ws.set_results_visible(conn, FAC, wid, True)
+    at.run()
+    proto = at.get("vega_lite_chart")[0].proto
+    frame = pa.ipc.open_stream(proto.datasets[0].data.data).read_pandas()
+    assert list(frame["proposal"]) == ["1. Nuorisotila"] and list(frame["votes"]) == [1]
+
+
+def test_plan_editor_shows_goal_origin(app, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pid = ws.propose(conn, token, areas[0], "Nuorisotila")
+    ws.set_phase(conn, FAC, wid, "voting")
+    ws.vote(conn, token, pid, 0)
+    goal_id = ws.promote(conn, FAC, pid)
+    at = app("pages/plan_editor.py")
+    at.button(key=f"sel_goal_{goal_id}").click().run()
+    assert any("Syysseminaari" in c.value and "1 ääntä" in c.value for c in at.caption)
