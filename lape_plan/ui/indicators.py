@@ -60,8 +60,12 @@ def catalogue(ctx: Ctx) -> list[dict]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, *args, **kwargs) -> dict:
     """Building and serialising an Altair chart costs far more than the page's queries, so
-    the spec is kept for the same data and options (a rerun that changes nothing in the chart)."""
-    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    the spec is kept for the same data and options (a rerun that changes nothing in the chart).
+    Altair's per-object validation is skipped here; the unit tests build the same charts validated."""
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(False):
+        return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
 def show_chart(builder: str, *args, alt_text: str = "", width="stretch", **kwargs) -> None:
