@@ -455,14 +455,23 @@ def values_by_year(db: Database, indicator_id: int, region_id: int, gender: str 
         [indicator_id, region_id, gender])}
 
 
-def years(db: Database, indicator_id: int, region_ids) -> list[int]:
-    return sorted({r["year"] for r in series(db, indicator_id, region_ids)})
+def years(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTAL) -> list[int]:
+    return sorted({r["year"] for r in series(db, indicator_id, region_ids, gender)})
 
 
-def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str) -> list[dict]:
+def genders(db: Database, indicator_id: int) -> list[str]:
+    """Genders with values for an indicator, total first."""
+    found = {r[0] for r in db.execute("select distinct gender from indicator_values where indicator_id = ?",
+                                      [indicator_id])}
+    return [g for g in ("total", "female", "male") if g in found]
+
+
+def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str,
+               gender: str = GENDER_TOTAL) -> list[dict]:
     """One indicator and year for every region of the plan, the counties and the country."""
     regions = plan_regions(db, plan_id, lang)
-    by_region = {r["region_id"]: r for r in series(db, indicator_id, [r["id"] for r in regions]) if r["year"] == year}
+    by_region = {r["region_id"]: r for r in series(db, indicator_id, [r["id"] for r in regions], gender)
+                 if r["year"] == year}
     return [{"region": r["name"], "kind": r["kind"], "value": by_region[r["id"]]["value"],
              "is_example": by_region[r["id"]]["is_example"]} for r in regions if r["id"] in by_region]
 
