@@ -50,9 +50,11 @@ def _catalogue(path: str, stamp) -> list[dict]:
 
 
 def catalogue(ctx: Ctx) -> list[dict]:
-    """The catalogue with value counts, cached until the next write (the audit log grows with each)."""
+    """The catalogue with value counts, cached until the next write to indicators or values
+    (each such write leaves an audit row; writes elsewhere in the plan keep the cache)."""
     path = ctx.db.execute("pragma database_list").fetchone()[2]
-    stamp = ctx.db.execute("select max(id) from audit").fetchone()[0]
+    stamp = ctx.db.execute("select max(id) from audit where entity in ('indicator', 'indicator_import', "
+                           "'goal_indicator')").fetchone()[0]
     return _catalogue(path, stamp)
 
 
