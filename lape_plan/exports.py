@@ -290,6 +290,8 @@ def put(ws, row: int, col: int, value, style: str | None = None):
     """Write one cell; text is always a string cell (never a formula), and text that
     starts like a formula gets the quote prefix so that editing it keeps it text."""
     cell = ws.cell(row=row, column=col)
+    if style:
+        cell.style = style  # first: setting a named style resets the quote prefix
     if isinstance(value, str):
         value = safe_text(value)
         cell.value = value
@@ -298,8 +300,6 @@ def put(ws, row: int, col: int, value, style: str | None = None):
             cell.quotePrefix = True
     else:
         cell.value = value
-    if style:
-        cell.style = style
     return cell
 
 
