@@ -144,8 +144,8 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list) -> _She
             col_key = columns.get(cell.column)
             if not col_key:
                 continue
-            if cell.data_type == "f":
-                problems.append((ws.title, cell.row, t("export.rt.formula", lang, column=header(col_key, file_lang))))
+            if cell.data_type == "f":  # reported with the row's other problems, and the row is not used
+                values.setdefault("_formula", t("export.rt.formula", lang, column=header(col_key, file_lang)))
                 continue
             value = cell.value
             values[col_key] = value.strip() if isinstance(value, str) else value
@@ -369,6 +369,9 @@ class _Run:
                 entity_of.update({e: e for e in follow_up.ENTITIES})
                 status_of.update({s: s for s in follow_up.STATUSES})
             for number, values in sheet.rows:
+                if "_formula" in values:
+                    self.problems.append((sheet.title, number, values["_formula"]))
+                    continue
                 try:
                     if sheet.key == "follow_up":
                         self.status_row(sheet, number, values, seen, current, entity_of, status_of)
