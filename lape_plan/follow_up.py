@@ -1,0 +1,439 @@
+"""Follow-up: yearly status of goals and measures, with history, roll-up,
+missing updates and the year summary.
+
+Each update is a new row of `status_updates`; the current status of an item in a
+year is its latest row there. Versions count per item and year, so a screen that
+showed version n may only save version n + 1 (optimistic locking, like plans.update)."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlparse
+
+from sqlite_utils import Database
+
+from . import auth, plans
+from .db import audit, now, write
+from .errors import ConflictError, LapeError, NotFound, ValidationError
+from .model import Actor
+
+STATUSES = ("not_started", "on_track", "delayed", "done", "cancelled")
+NO_UPDATE = "no_update"  # shown for an item-year without any update; never stored
+NOT_SCHEDULED = "not_scheduled"  # a measure outside its own years; never stored
+NEEDS_NARRATIVE = ("delayed", "cancelled")
+ENTITIES = ("goal", "measure")
+NARRATIVE_MAX = 2000
+URL_MAX = 500
+# What choosing a status suggests as progress; None keeps the previous value (or the fallback).
+_TYPICAL = {"not_started": 0, "on_track": None, "delayed": None, "done": 100, "cancelled": None}
+_FALLBACK = {"on_track": 50, "delayed": 25}
+_FIELDS = ("status", "progress", "narrative", "evidence_url")
+
+
+# ---------------------------------------------------------------- rules
+def typical_progress(status: str, previous: int | None = None) -> int | None:
+    """The progress that choosing `status` prefills: 0 for not started, 100 for done,
+    otherwise the last known progress (on track 50 and delayed 25 when there is none)."""
+    value = _TYPICAL.get(status)
+    if value is not None:
+        return value
+    if previous is not None:
+        return previous
+    return _FALLBACK.get(status)
+
+
+def reporting_year(plan: dict, today: dt.date | None = None) -> int:
+    """This year, kept inside the plan period (the last year once the period is over)."""
+    year = (today or dt.date.today()).year
+    return min(max(year, plan["first_year"]), plan["last_year"])
+
+
+def plan_years(plan: dict) -> list[int]:
+    return list(range(plan["first_year"], plan["last_year"] + 1))
+
+
+def _check_status(status) -> str:
+    if status not in STATUSES:
+        raise ValidationError("follow_up.error.unknown_status", field="fu_status", value=status)
+    return status
+
+
+def _check_progress(progress) -> int | None:
+    if progress in (None, ""):
+        return None
+    try:
+        value = float(str(progress).replace(",", ".").replace("%", "").strip())
+    except ValueError:
+        raise ValidationError("follow_up.error.progress", field="fu_progress", value=progress) from None
+    if value != value or not 0 <= value <= 100:  # NaN or out of range
+        raise ValidationError("follow_up.error.progress", field="fu_progress", value=progress)
+    return int(round(value))
+
+
+def _check_url(value) -> str:
+    url = plans.clean_text(value, "fu_evidence_url", max_len=URL_MAX)
+    if not url:
+        return ""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in url):
+        raise ValidationError("follow_up.error.url", field="fu_evidence_url", value=url)
+    return url
+
+
+def _check_year(year, plan: dict) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError("error.not_a_year", field="fu_year", value=year) from None
+    if not plan["first_year"] <= value <= plan["last_year"]:
+        raise ValidationError("error.year_outside_plan", field="fu_year", year=value,
+                              first=plan["first_year"], last=plan["last_year"])
+    return value
+
+
+def _item(db: Database, entity: str, item_id: int) -> dict:
+    if entity not in ENTITIES:
+        raise ValidationError("follow_up.error.entity", field="fu_entity", value=entity)
+    return plans.get(db, entity, item_id)
+
+
+def responsible_orgs(db: Database, entity: str, item: dict) -> list[int]:
+    """Who answers for an item: a goal's responsible organisations; a measure's own
+    organisation, or its goal's when it has none."""
+    if entity == "goal":
+        return list(item.get("responsible_ids") or [])
+    if item.get("responsible_org_id"):
+        return [item["responsible_org_id"]]
+    return list(plans.get(db, "goal", item["goal_id"])["responsible_ids"])
+
+
+# ---------------------------------------------------------------- writing
+def _latest(db: Database, entity: str, item_id: int, year: int) -> dict | None:
+    rows = list(db.query(
+        "select * from status_updates where entity = ? and item_id = ? and year = ? order by version desc limit 1",
+        [entity, item_id, year]))
+    return _public(rows[0]) if rows else None
+
+
+def _public(row: dict) -> dict:
+    return {k: row[k] for k in ("entity", "item_id", "year", "status", "progress", "narrative", "evidence_url",
+                                "updated_by", "updated_at", "version")}
+
+
+def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, status: str, progress=None,
+           narrative: str = "", evidence_url: str = "", expected_version: int | None = None) -> int:
+    """Save a status update of a goal or measure for one year; returns its new version.
+
+    `expected_version` is the version the user's screen showed (None: no update yet).
+    When someone saved in between, ConflictError carries their update (with narrative)
+    so the form can show it next to the user's own text."""
+    status = _check_status(status)
+    narrative = plans.clean_text(narrative, "fu_narrative", max_len=NARRATIVE_MAX)
+    if status in NEEDS_NARRATIVE and not narrative:
+        raise ValidationError("follow_up.error.narrative_required", field="fu_narrative", status=status)
+    progress = _check_progress(progress)
+    evidence_url = _check_url(evidence_url)
+    with write(db):
+        item = _item(db, entity, item_id)
+        plan = plans.plan_of(db, entity, item_id)
+        year = _check_year(year, plan)
+        auth.require_org_editor(actor, responsible_orgs(db, entity, item))
+        before = _latest(db, entity, item_id, year)
+        current_version = before["version"] if before else 0
+        if (expected_version or 0) != current_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        if progress is None:
+            progress = typical_progress(status, before["progress"] if before else _previous_progress(
+                db, entity, item_id, year))
+        row = {
+            "entity": entity, "item_id": item_id, "year": year, "version": current_version + 1,
+            "status": status, "progress": progress, "narrative": narrative, "evidence_url": evidence_url,
+            "updated_by": actor.name, "user_id": actor.user_id, "updated_at": now(),
+        }
+        db["status_updates"].insert(row)
+        audit(db, actor, entity, item_id, "status",
+              before={k: before[k] for k in ("year", *_FIELDS)} if before else None,
+              after={k: row[k] for k in ("year", *_FIELDS)})
+    return row["version"]
+
+
+def _previous_progress(db, entity, item_id, year) -> int | None:
+    row = db.execute(
+        "select progress from status_updates where entity = ? and item_id = ? and year < ? "
+        "order by year desc, version desc limit 1", [entity, item_id, year]).fetchone()
+    return row[0] if row else None
+
+
+class BulkError(LapeError):
+    """One update of a bulk save failed; nothing was saved. `index` is its position
+    in the list, `error` the original typed error."""
+
+    def __init__(self, index: int, update: dict, error: LapeError):
+        self.index = index
+        self.update = update
+        self.error = error
+        super().__init__(error.key, **error.params)
+
+
+def record_many(db: Database, actor: Actor, updates: list[dict]) -> list[int]:
+    """Several updates (dicts of record()'s keyword arguments) saved all or nothing."""
+    versions = []
+    with write(db):
+        for index, update in enumerate(updates):
+            try:
+                versions.append(record(db, actor, **update))
+            except LapeError as err:
+                raise BulkError(index, update, err) from err
+    return versions
+
+
+def set_weight(db: Database, actor: Actor, measure_id: int, weight) -> None:
+    """A measure's weight in its goal's progress (None or empty: back to equal weights)."""
+    with write(db):
+        measure = _item(db, "measure", measure_id)
+        goal = plans.get(db, "goal", measure["goal_id"])
+        auth.require_org_editor(actor, goal["responsible_ids"])
+        if weight in (None, ""):
+            db["measure_weights"].delete_where("measure_id = ?", [measure_id])
+            audit(db, actor, "measure", measure_id, "weight", after={"weight": None})
+            return
+        try:
+            value = float(str(weight).replace(",", "."))
+        except ValueError:
+            raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight) from None
+        if not 0 <= value <= 1000:
+            raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight)
+        db["measure_weights"].upsert({"measure_id": measure_id, "weight": value, "updated_by": actor.name,
+                                      "updated_at": now()}, pk="measure_id")
+        audit(db, actor, "measure", measure_id, "weight", after={"weight": value})
+
+
+def weights(db: Database, plan_id: int) -> dict[int, float]:
+    return {r["measure_id"]: r["weight"] for r in db.query(
+        "select w.measure_id, w.weight from measure_weights w join measures m on m.id = w.measure_id "
+        "join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?",
+        [plan_id])}
+
+
+# ---------------------------------------------------------------- reading
+_PLAN_UPDATES = """
+  select u.* from status_updates u
+    join measures m on u.entity = 'measure' and m.id = u.item_id
+    join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id
+   where f.plan_id = :p
+  union all
+  select u.* from status_updates u
+    join goals g on u.entity = 'goal' and g.id = u.item_id
+    join focus_areas f on f.id = g.focus_area_id
+   where f.plan_id = :p"""
+
+
+def current(db: Database, plan_id: int) -> dict[tuple, dict]:
+    """Latest update per (entity, item_id, year) of a plan."""
+    sql = f"""
+      with u as ({_PLAN_UPDATES})
+      select u.* from u join (select entity, item_id, year, max(version) v from u group by entity, item_id, year) l
+        on l.entity = u.entity and l.item_id = u.item_id and l.year = u.year and l.v = u.version"""
+    out = {}
+    for r in db.query(sql, {"p": plan_id}):
+        row = _public(dict(r))
+        out[(row["entity"], row["item_id"], row["year"])] = row
+    return out
+
+
+def history(db: Database, entity: str, item_id: int) -> list[dict]:
+    """Every update of an item, newest first; `changed` lists the fields that differ
+    from the previous update of the same year (all filled fields for a year's first)."""
+    rows = [{**_public(dict(r)), "id": r["id"]} for r in db.query(
+        "select * from status_updates where entity = ? and item_id = ? order by id", [entity, item_id])]
+    previous: dict[int, dict] = {}
+    for row in rows:
+        before = previous.get(row["year"])
+        if before is None:
+            row["changed"] = [f for f in _FIELDS if row[f] not in (None, "")]
+        else:
+            row["changed"] = [f for f in _FIELDS if row[f] != before[f]]
+        row["previous"] = before and {f: before[f] for f in _FIELDS}
+        previous[row["year"]] = row
+    rows.reverse()
+    return rows
+
+
+def items(db: Database, plan_id: int, municipality_id: int | None = None, focus_area_id: int | None = None,
+          org_id: int | None = None) -> list[dict]:
+    """Goals and measures of a plan in plan order, with their number ("2.1.3"), focus
+    area, responsible organisations and the years they are scheduled for, filtered."""
+    plan = plans.get_plan(db, plan_id)
+    out = []
+    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
+        if focus_area_id and area["id"] != focus_area_id:
+            continue
+        for g_i, goal in enumerate(area["goals"], 1):
+            goal_orgs = list(goal["responsible_ids"])
+            goal_item = {"entity": "goal", "id": goal["id"], "number": f"{a_i}.{g_i}", "row": goal,
+                         "focus_area": area, "goal_id": goal["id"], "responsible_ids": goal_orgs,
+                         "years": plan_years(plan)}
+            measures = []
+            for m_i, m in enumerate(goal["measures"], 1):
+                orgs = [m["responsible_org_id"]] if m["responsible_org_id"] else goal_orgs
+                first = m["start_year"] or plan["first_year"]
+                last = m["end_year"] or plan["last_year"]
+                measures.append({"entity": "measure", "id": m["id"], "number": f"{a_i}.{g_i}.{m_i}", "row": m,
+                                 "focus_area": area, "goal_id": goal["id"], "responsible_ids": orgs,
+                                 "years": list(range(first, last + 1))})
+            if org_id:
+                keep = [m for m in measures if org_id in m["responsible_ids"]]
+                if org_id in goal_orgs or keep:
+                    out.append(goal_item)
+                out.extend(keep)
+            else:
+                out.append(goal_item)
+                out.extend(measures)
+    return out
+
+
+def status_of(cur: dict, item: dict, year: int) -> str:
+    """The shown status of an item in a year: its latest status, "no update", or "not
+    scheduled" for a measure outside its own years."""
+    if year not in item["years"]:
+        return NOT_SCHEDULED
+    row = cur.get((item["entity"], item["id"], year))
+    return row["status"] if row else NO_UPDATE
+
+
+def _mean(pairs) -> float | None:
+    pairs = [(v, w) for v, w in pairs if v is not None and w > 0]
+    total = sum(w for _, w in pairs)
+    return sum(v * w for v, w in pairs) / total if total else None
+
+
+def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = None) -> dict:
+    """Progress of goals, focus areas and the plan in one year.
+
+    A goal's progress is the weighted mean of its scheduled, not cancelled measures that
+    have an update (equal weights unless set); a goal without measures uses its own
+    update. A focus area is the mean of its goals that have a value, the plan the mean
+    of its focus areas. Items without an update are left out of the means and counted
+    in `coverage`, never taken as zero. `counts` holds the shown status of every
+    scheduled goal and measure."""
+    cur = current(db, plan_id)
+    w = weights(db, plan_id)
+    all_items = items(db, plan_id, municipality_id)
+    counts = {s: 0 for s in (*STATUSES, NO_UPDATE)}
+    goals: dict[int, dict] = {}
+    areas: dict[int, dict] = {}
+    for item in all_items:
+        status = status_of(cur, item, year)
+        if status == NOT_SCHEDULED:
+            continue
+        counts[status] += 1
+        upd = cur.get((item["entity"], item["id"], year))
+        if item["entity"] == "goal":
+            area = areas.setdefault(item["focus_area"]["id"], {"focus_area": item["focus_area"], "goals": []})
+            goal = {"goal": item["row"], "number": item["number"], "status": status, "update": upd,
+                    "measures": [], "progress": None, "coverage": (0, 0)}
+            goals[item["id"]] = goal
+            area["goals"].append(goal)
+        else:
+            goals[item["goal_id"]]["measures"].append(
+                {"measure": item["row"], "number": item["number"], "status": status, "update": upd,
+                 "weight": w.get(item["id"], 1.0)})
+    for goal in goals.values():
+        counted = [m for m in goal["measures"] if m["status"] != "cancelled"]
+        with_value = [m for m in counted if m["update"] and m["update"]["progress"] is not None]
+        goal["coverage"] = (len(with_value), len(counted))
+        if goal["measures"]:
+            goal["progress"] = _mean((m["update"]["progress"], m["weight"]) for m in with_value)
+        elif goal["update"] and goal["status"] != "cancelled":
+            goal["progress"] = goal["update"]["progress"]
+    area_rows = []
+    for area in areas.values():
+        area["progress"] = _mean((g["progress"], 1.0) for g in area["goals"])
+        area_rows.append(area)
+    total = sum(counts.values())
+    return {
+        "year": year,
+        "progress": _mean((a["progress"], 1.0) for a in area_rows),
+        "areas": area_rows,
+        "counts": counts,
+        "total": total,
+        "shares": {k: (v / total if total else 0.0) for k, v in counts.items()},
+    }
+
+
+def missing(db: Database, plan_id: int, year: int, municipality_id: int | None = None,
+            focus_area_id: int | None = None, org_id: int | None = None) -> list[dict]:
+    """Scheduled goals and measures with no update for `year`, grouped by responsible
+    organisation (an item with several organisations is listed under each), largest
+    group first."""
+    cur = current(db, plan_id)
+    groups: dict[int | None, list[dict]] = {}
+    for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
+        if status_of(cur, item, year) != NO_UPDATE:
+            continue
+        for org in item["responsible_ids"] or [None]:
+            if org_id and org != org_id:
+                continue
+            groups.setdefault(org, []).append(item)
+    orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
+    out = [{"org_id": k, "organisation": orgs.get(k), "items": v} for k, v in groups.items()]
+    out.sort(key=lambda g: (-len(g["items"]), g["organisation"]["name_fi"] if g["organisation"] else "~"))
+    return out
+
+
+CHANGE_KINDS = ("completed", "worse", "better", "started", "unchanged", "no_update")
+_RANK = {"cancelled": -1, "not_started": 0, "delayed": 1, "on_track": 2, "done": 3}
+
+
+def year_summary(db: Database, plan_id: int, year: int, municipality_id: int | None = None,
+                 focus_area_id: int | None = None, org_id: int | None = None) -> list[dict]:
+    """What changed in `year` compared with the year before, one row per scheduled item.
+
+    `change` is "completed" (done now, not before), "worse" (status fell, e.g. on track →
+    delayed, or progress went down), "better", "started" (first update this plan
+    period), "unchanged" or "no_update" (nothing recorded for the year). Rows that
+    changed come first, in plan order."""
+    cur = current(db, plan_id)
+    rows = []
+    for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
+        if year not in item["years"]:
+            continue
+        now_ = cur.get((item["entity"], item["id"], year))
+        before = cur.get((item["entity"], item["id"], year - 1))
+        if now_ is None:
+            change = "no_update"
+        elif before is None:
+            change = "completed" if now_["status"] == "done" else "started"
+        elif now_["status"] == "done" and before["status"] != "done":
+            change = "completed"
+        elif _RANK[now_["status"]] != _RANK[before["status"]]:
+            change = "better" if _RANK[now_["status"]] > _RANK[before["status"]] else "worse"
+        elif (now_["progress"] or 0) != (before["progress"] or 0):
+            change = "better" if (now_["progress"] or 0) > (before["progress"] or 0) else "worse"
+        else:
+            change = "unchanged"
+        rows.append({
+            "entity": item["entity"], "item_id": item["id"], "number": item["number"], "row": item["row"],
+            "responsible_ids": item["responsible_ids"], "change": change,
+            "previous_status": before["status"] if before else NO_UPDATE,
+            "previous_progress": before["progress"] if before else None,
+            "status": now_["status"] if now_ else NO_UPDATE,
+            "progress": now_["progress"] if now_ else None,
+            "narrative": now_["narrative"] if now_ else "",
+            "updated_by": now_["updated_by"] if now_ else "",
+            "updated_at": now_["updated_at"] if now_ else "",
+        })
+    order = {k: i for i, k in enumerate(CHANGE_KINDS)}
+    rows.sort(key=lambda r: (r["change"] in ("unchanged", "no_update"), order[r["change"]] if r["change"] in (
+        "unchanged", "no_update") else 0))
+    return rows
+
+
+def get_current(db: Database, entity: str, item_id: int, year: int) -> dict | None:
+    """The latest update of one item-year (None when there is none)."""
+    _item(db, entity, item_id)
+    return _latest(db, entity, item_id, year)
+
+
+__all__ = ["STATUSES", "NO_UPDATE", "NOT_SCHEDULED", "record", "record_many", "current", "history", "rollup",
+           "missing", "year_summary", "items", "typical_progress", "reporting_year", "set_weight", "weights",
+           "BulkError", "NotFound"]
