@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import plans
+from . import indicators, plans
 from .db import write
 from .model import SYSTEM, OrgKind, Scope
 
@@ -103,6 +103,7 @@ def load(db: Database) -> int:
             for m_fi, m_sv, org, start, end, text, euros in measures:
                 plans.add(db, SYSTEM, "measure", goal_id, title_fi=m_fi, title_sv=m_sv, responsible_org_id=codes[org],
                           start_year=start, end_year=end, resources_text=text, resources_eur=euros)
+    indicators.load_example(db, plan_id)
     return plan_id
 
 

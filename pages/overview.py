@@ -69,3 +69,6 @@ if approvals:
     )
 else:
     st.info(t("overview.no_approvals"))
+
+from lape_plan.ui.indicators import render_indicators_overview  # noqa: E402
+render_indicators_overview(ctx)

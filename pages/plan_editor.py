@@ -85,6 +85,9 @@ with right:
                 st.session_state.pop("ed_confirm", None)
                 st.rerun()
         item_form(ctx, entity, row)
+        if entity == "goal":
+            from lape_plan.ui.indicators import render_goal_indicators
+            render_goal_indicators(ctx, row)
         child = {"focus_area": "goal", "goal": "measure"}.get(entity)
         if child:
             st.subheader(t(f"editor.new_{child}"))

@@ -1,0 +1,148 @@
+"""Altair chart builders: data in, chart out. Sized for a projector: large fonts,
+thick lines, numbers in the reader's language (decimal comma in fi and sv)."""
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from . import i18n
+from .indicators import PROGRESS
+
+FONT = {"axis_label": 16, "axis_title": 18, "legend": 16, "title": 22, "header": 16}
+PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b35900", "wrong_way": "#c0262d",
+                    "no_data": "#6b6b6b"}
+# Okabe–Ito colours: distinguishable with colour-vision deficiencies and on a projector.
+REGION_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442"]
+KIND_COLOURS = {"municipality": "#7a8fa6", "county": "#1f5fae", "plan": "#1a7f37", "country": "#3d3d3d"}
+
+
+def _locale(lang: str) -> dict:
+    if lang in ("fi", "sv"):
+        return {"number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]}}
+    return {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}}
+
+
+def _style(chart, lang: str):
+    return (chart.configure(locale=_locale(lang))
+            .configure_axis(labelFontSize=FONT["axis_label"], titleFontSize=FONT["axis_title"], labelLimit=320)
+            .configure_legend(labelFontSize=FONT["legend"], titleFontSize=FONT["legend"], labelLimit=420,
+                              symbolSize=200, orient="bottom", direction="horizontal", columns=3)
+            .configure_title(fontSize=FONT["title"], anchor="start", subtitleFontSize=FONT["legend"])
+            .configure_header(labelFontSize=FONT["header"], titleFontSize=FONT["header"], labelLimit=0)
+            .configure_view(strokeWidth=0))
+
+
+def _fmt(decimals) -> str:
+    return f",.{int(decimals) if decimals is not None else 1}f"
+
+
+def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dict | None = None,
+          decimals: int | None = 1, height: int = 420, note: str = ""):
+    """Yearly values per region (columns region, year, value). With `link` (baseline_year,
+    baseline_value, target_year, target_value, region_name) the baseline and target are
+    marked and a dashed line shows the path needed from baseline to target."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    axis_y = alt.Y("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)),
+                   scale=alt.Scale(zero=False))
+    axis_x = alt.X("year:Q", title=t("indicators.chart.year"), axis=alt.Axis(format="d", tickMinStep=1),
+                   scale=alt.Scale(zero=False, nice=False))
+    tooltip = [alt.Tooltip("region:N", title=t("indicators.chart.region")),
+               alt.Tooltip("year:Q", title=t("indicators.chart.year"), format="d"),
+               alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))]
+    colour = alt.Color("region:N", title=t("indicators.chart.region"), legend=alt.Legend(orient="bottom"),
+                       scale=alt.Scale(range=REGION_COLOURS))
+    base = alt.Chart(values)
+    layers = [base.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
+              base.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
+    if link and link.get("target_year") is not None and link.get("target_value") is not None:
+        marks = []
+        if link.get("baseline_value") is not None:
+            marks.append({"year": link["baseline_year"], "value": link["baseline_value"],
+                          "mark": t("indicators.chart.baseline"), "label": t("indicators.chart.baseline")})
+        marks.append({"year": link["target_year"], "value": link["target_value"],
+                      "mark": t("indicators.chart.target"), "label": t("indicators.chart.target")})
+        marks_df = pd.DataFrame(marks)
+        shape = alt.Shape("mark:N", title=t("indicators.chart.marks"),
+                          scale=alt.Scale(domain=[m["mark"] for m in marks],
+                                          range=["circle", "diamond"][-len(marks):]))
+        layers.append(alt.Chart(marks_df).mark_point(size=420, filled=True, color="#111111", opacity=0.9).encode(
+            axis_x, axis_y, shape, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("year:Q", format="d"),
+                                            alt.Tooltip("value:Q", format=_fmt(decimals))]))
+        if len(marks) == 2:
+            path = pd.DataFrame([{"year": m["year"], "value": m["value"]} for m in marks])
+            layers.append(alt.Chart(path).mark_line(strokeWidth=3, strokeDash=[10, 6], color="#111111").encode(
+                axis_x, axis_y))
+            middle = pd.DataFrame([{"year": (marks[0]["year"] + marks[1]["year"]) / 2,
+                                    "value": (marks[0]["value"] + marks[1]["value"]) / 2,
+                                    "label": t("indicators.chart.needed_path")}])
+            layers.append(alt.Chart(middle).mark_text(dy=24, fontSize=15, fontStyle="italic", color="#111111").encode(
+                axis_x, axis_y, text="label:N"))
+        layers.append(alt.Chart(marks_df).mark_text(dy=-22, fontSize=16, fontWeight="bold").encode(
+            axis_x, axis_y, text="label:N"))
+    subtitle = [s for s in ((link or {}).get("region_name"), note) if s]
+    chart = alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle),
+                                          height=height, width="container")
+    return _style(chart, lang)
+
+
+def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decimals: int | None = 1, note: str = ""):
+    """One indicator and year: the plan's municipalities beside the counties, the plan area and
+    the country (columns region, kind, value), sorted by value."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
+    rows = rows.assign(kind_label=[t(f"indicators.kind.{k}") for k in rows["kind"]])
+    colour = alt.Color("kind_label:N", title=None,
+                       scale=alt.Scale(domain=[t(f"indicators.kind.{k}") for k in kinds],
+                                       range=[KIND_COLOURS[k] for k in kinds]))
+    y = alt.Y("region:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=FONT["axis_label"]))
+    x = alt.X("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)))
+    bars = alt.Chart(rows).mark_bar(height={"band": 0.8}).encode(
+        x, y, colour, tooltip=[alt.Tooltip("region:N", title=t("indicators.chart.region")),
+                               alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))])
+    labels = alt.Chart(rows).mark_text(align="left", dx=6, fontSize=16).encode(
+        x, y, text=alt.Text("value:Q", format=_fmt(decimals)))
+    chart = alt.layer(bars, labels).properties(title=alt.TitleParams(title, subtitle=[note] if note else []), height=max(220, 38 * len(rows)), width="container")
+    return _style(chart, lang)
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(text, width)[:3])
+
+
+def small_multiples(panels: pd.DataFrame, lang: str, columns: int = 3):
+    """One small chart per goal–indicator link (columns panel, year, value, progress,
+    target_year, target_value), coloured by progress class."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    panels = panels.assign(panel=[_wrap(p) for p in panels["panel"]],
+                           progress_label=[t(f"indicators.progress.{p}") for p in panels["progress"]])
+    present = [p for p in PROGRESS if p in set(panels["progress"])]
+    colour = alt.Color("progress_label:N", title=t("indicators.chart.progress"),
+                       scale=alt.Scale(domain=[t(f"indicators.progress.{p}") for p in present],
+                                       range=[PROGRESS_COLOURS[p] for p in present]))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=2, labelFontSize=14),
+              scale=alt.Scale(zero=False, nice=False))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=14, tickCount=4))
+    line = alt.Chart().transform_filter("!datum.is_target").mark_line(strokeWidth=4, point=alt.OverlayMarkDef(size=60, filled=True)).encode(x, y, colour)
+    target = alt.Chart().transform_filter("datum.is_target").mark_point(
+        shape="diamond", size=260, filled=True, color="#111111").encode(
+        alt.X("year:Q"), alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", title=t("indicators.chart.target"))])
+    chart = alt.layer(line, target, data=panels).properties(width=260, height=150).facet(
+        facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(panels["panel"])),
+                        header=alt.Header(labelExpr="split(datum.label, '\\n')", labelFontSize=15,
+                                          labelAnchor="start")),
+        columns=columns).resolve_scale(y="independent", x="independent")
+    return _style(chart, lang)
+
+
+def overview_panels(links: list[dict]) -> pd.DataFrame:
+    """Rows for small_multiples from indicators.links(): each link's values plus its target."""
+    rows = []
+    for link in links:
+        panel = f"{link['indicator_title']} — {link['region_name']}"
+        for year, value in sorted(link["values"].items()):
+            rows.append({"panel": panel, "year": year, "value": value, "progress": link["progress"], "is_target": False})
+        rows.append({"panel": panel, "year": link["target_year"], "value": link["target_value"],
+                     "progress": link["progress"], "is_target": True})
+    return pd.DataFrame(rows, columns=["panel", "year", "value", "progress", "is_target"])

@@ -1,0 +1,792 @@
+"""Indicator catalogue, regions, values, goal–indicator links and progress against targets."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from . import auth, i18n, plans
+from .db import audit, now, write
+from .errors import ConflictError, ImportRejected, NotFound, ValidationError
+from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
+from .sotkanet import Parsed, Problems, parse_file
+
+# Sotkanet region ids given in the domain notes (the country and the two counties of the example region).
+COUNTRY_SOTKANET_ID = 658
+COUNTY_SOTKANET_IDS = {"18": 964, "17": 971}
+DIRECTIONS = ("higher", "lower")
+PROGRESS = ("reached", "on_track", "too_slow", "wrong_way", "no_data")
+GENDER_TOTAL = "total"
+
+
+# ---------------------------------------------------------------- small helpers
+def text_in(row: dict, lang: str, field_name: str = "title") -> str:
+    """The text in the user's language, else Finnish, else English."""
+    return row.get(f"{field_name}_{lang}") or row.get(f"{field_name}_fi") or row.get(f"{field_name}_en") or ""
+
+
+def _num(value, field_name: str, required: bool = False):
+    from .sotkanet import number
+
+    try:
+        result = number(value)
+    except ValueError:
+        raise ValidationError("error.not_a_number", field=field_name, value=value) from None
+    if result is None and required:
+        raise ValidationError("error.required", field=field_name)
+    return result
+
+
+def _year(value, field_name: str, required: bool = True):
+    if value in (None, ""):
+        if required:
+            raise ValidationError("error.required", field=field_name)
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("error.not_a_year", field=field_name, value=value) from None
+    if not 1900 <= year <= 2100:
+        raise ValidationError("error.not_a_year", field=field_name, value=value)
+    return year
+
+
+# ---------------------------------------------------------------- regions
+def ensure_regions(db: Database) -> None:
+    """Regions every plan needs: the country, the counties and municipalities of the
+    organisations (by their codes), and one "plan area" region per plan. Idempotent."""
+    with write(db):
+        existing = {(r["category"], r["code"]) for r in db.query("select category, code from ind_regions")}
+        used_ids = {r[0] for r in db.execute("select sotkanet_id from ind_regions where sotkanet_id is not null")}
+
+        def add(category, code, titles, sotkanet_id=None, plan_id=None):
+            if (category, code) in existing:
+                return
+            if sotkanet_id in used_ids:
+                sotkanet_id = None
+            db["ind_regions"].insert({"category": category, "code": code, "sotkanet_id": sotkanet_id,
+                                      "plan_id": plan_id, **titles, "member_of": "[]"})
+            existing.add((category, code))
+
+        if not db.execute("select 1 from ind_regions where category = 'MAA'").fetchone():
+            add("MAA", "MAA", {"title_fi": "Koko maa", "title_sv": "Hela landet", "title_en": "Whole country"},
+                COUNTRY_SOTKANET_ID)
+        for org in db.query("select * from organisations"):
+            code = (org["code"] or "").strip()
+            names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"], "title_en": org["name_fi"]}
+            if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
+                add("KUNTA", code, names)
+            elif org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA") and code[3:].isdigit():
+                add("HYVINVOINTIALUE", code[3:], names, COUNTY_SOTKANET_IDS.get(code[3:]))
+        for plan in db.query("select id from plans"):
+            add("PLAN", f"PLAN{plan['id']}", {"title_fi": "Suunnitelma-alue", "title_sv": "Planområdet",
+                                              "title_en": "Plan area"}, plan_id=plan["id"])
+
+
+def plan_regions(db: Database, plan_id: int, lang: str = "fi") -> list[dict]:
+    """Regions a plan's links can be read for: its municipalities, its counties, the whole
+    plan area and the whole country, each with `kind` and a display `name`."""
+    orgs = plans.organisations(db, plan_id)
+    wanted = []
+    for org in orgs:
+        code = (org["code"] or "").strip()
+        if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
+            wanted.append(("KUNTA", code, "municipality", org))
+        elif org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA"):
+            wanted.append(("HYVINVOINTIALUE", code[3:], "county", org))
+    wanted.append(("PLAN", f"PLAN{plan_id}", "plan", None))
+    rows = {(r["category"], r["code"]): r for r in db.query(
+        "select * from ind_regions where category in ('KUNTA', 'HYVINVOINTIALUE', 'PLAN', 'MAA')")}
+    country = next((r for r in rows.values() if r["category"] == "MAA"), None)
+    if country is None or any((c, code) not in rows for c, code, _, _ in wanted):
+        ensure_regions(db)
+        return plan_regions(db, plan_id, lang)
+    result = []
+    for category, code, kind, org in wanted:
+        region = dict(rows[(category, code)])
+        region["kind"] = kind
+        region["org_id"] = org["id"] if org else None
+        region["name"] = plans.org_name(org, lang) if org else i18n.t("indicators.region.plan_area", lang)
+        result.append(region)
+    country = dict(country)
+    country.update(kind="country", org_id=None, name=i18n.t("indicators.region.country", lang))
+    result.append(country)
+    return result
+
+
+def region_name(db: Database, region_id: int, lang: str) -> str:
+    row = db.execute("select category, title_fi, title_sv, title_en from ind_regions where id = ?", [region_id]).fetchone()
+    if not row:
+        return "–"
+    if row[0] == "PLAN":
+        return i18n.t("indicators.region.plan_area", lang)
+    if row[0] == "MAA":
+        return i18n.t("indicators.region.country", lang)
+    return text_in({"title_fi": row[1], "title_sv": row[2], "title_en": row[3]}, lang)
+
+
+def _region_code_map(db: Database) -> dict[str, int]:
+    """Codes the custom template accepts: kuntanumero, county code (18 or HVA18), MAA, PLAN<id>."""
+    codes: dict[str, int] = {}
+    for r in db.query("select id, category, code from ind_regions"):
+        code = r["code"].upper()
+        if r["category"] == "KUNTA":
+            codes[code] = r["id"]
+        elif r["category"] == "HYVINVOINTIALUE":
+            codes.setdefault(code, r["id"])
+            codes["HVA" + code] = r["id"]
+        elif r["category"] == "MAA":
+            codes.update({code: r["id"], "MAA": r["id"]})
+        elif r["category"] == "PLAN":
+            codes[code] = r["id"]
+    return codes
+
+
+# ---------------------------------------------------------------- catalogue
+def catalogue(db: Database) -> list[dict]:
+    """Every indicator with its number of values and year range."""
+    sql = """select i.*, s.n values_count, s.first_year, s.last_year, s.example_values
+               from indicators i left join (
+                 select indicator_id, count(*) n, min(year) first_year, max(year) last_year,
+                        max(is_example) example_values
+                   from indicator_values group by indicator_id) s on s.indicator_id = i.id
+              order by i.source desc, cast(i.source_id as integer), i.source_id"""
+    return [dict(r) for r in db.query(sql)]
+
+
+def get_indicator(db: Database, indicator_id: int) -> dict:
+    rows = list(db.query("select * from indicators where id = ?", [indicator_id]))
+    if not rows:
+        raise NotFound("error.not_found", entity="indicator", id=indicator_id)
+    return rows[0]
+
+
+def indicator_label(row: dict, lang: str) -> str:
+    prefix = f"{row['source_id']} " if row["source"] == "sotkanet" else f"{row['source_id']}: "
+    return prefix + text_in(row, lang)
+
+
+def unit_in(row: dict, lang: str) -> str:
+    return text_in(row, lang, "unit") or (row.get("value_type") or "")
+
+
+def add_custom(db: Database, actor: Actor, code, title_fi, title_sv="", title_en="", unit_fi="", direction="higher",
+               decimals=1, description_fi="", is_example=False) -> int:
+    """A local indicator (e.g. a municipality's own survey), filled through the custom template."""
+    auth.require_plan_editor(actor)
+    code = plans.clean_text(code, "ind_code", required=True, max_len=40).upper()
+    if any(c.isspace() or c in ";,\"'" for c in code):
+        raise ValidationError("indicators.error.bad_code", field="ind_code", code=code)
+    if direction not in DIRECTIONS:
+        raise ValidationError("error.invalid", field="ind_direction")
+    try:
+        decimals = int(decimals)
+    except (TypeError, ValueError):
+        raise ValidationError("error.not_a_number", field="ind_decimals", value=decimals) from None
+    if not 0 <= decimals <= 4:
+        raise ValidationError("error.invalid", field="ind_decimals")
+    row = {
+        "source": "custom", "source_id": code,
+        "title_fi": plans.clean_text(title_fi, "title_fi", required=True, max_len=TITLE_MAX),
+        "title_sv": plans.clean_text(title_sv, "title_sv", max_len=TITLE_MAX),
+        "title_en": plans.clean_text(title_en, "ind_title_en", max_len=TITLE_MAX),
+        "unit_fi": plans.clean_text(unit_fi, "ind_unit", max_len=80),
+        "description_fi": plans.clean_text(description_fi, "description", max_len=TEXT_MAX),
+        "direction": direction, "decimals": decimals, "is_example": int(bool(is_example)),
+        "version": 1, "updated_at": now(), "updated_by": actor.name,
+    }
+    with write(db):
+        if db.execute("select 1 from indicators where source = 'custom' and source_id = ?", [code]).fetchone():
+            raise ValidationError("indicators.error.duplicate_code", field="ind_code", code=code)
+        indicator_id = db["indicators"].insert(row).last_pk
+        audit(db, actor, "indicator", indicator_id, "create", after=row)
+    return indicator_id
+
+
+def set_direction(db: Database, actor: Actor, indicator_id: int, direction: str | None, expected_version: int) -> int:
+    """Which way is better. Sotkanet metadata does not say, so a person decides."""
+    auth.require_plan_editor(actor)
+    if direction not in (*DIRECTIONS, None):
+        raise ValidationError("error.invalid", field="ind_direction")
+    with write(db):
+        before = get_indicator(db, indicator_id)
+        if before["version"] != expected_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        if before["direction"] == direction:
+            return before["version"]
+        version = before["version"] + 1
+        db["indicators"].update(indicator_id, {"direction": direction, "version": version, "updated_at": now(),
+                                               "updated_by": actor.name})
+        audit(db, actor, "indicator", indicator_id, "update", before={"direction": before["direction"]},
+              after={"direction": direction})
+    return version
+
+
+# ---------------------------------------------------------------- import
+@dataclass
+class FileReport:
+    name: str
+    kind: str
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped_empty: int = 0
+    indicators: set = field(default_factory=set)
+
+
+def import_files(db: Database, actor: Actor, files, is_example: bool = False) -> list[FileReport]:
+    """Import files given as (name, bytes) in one transaction, regions and metadata
+    before data so one upload can carry all. Any bad row refuses every file."""
+    auth.require_plan_editor(actor)
+    parsed, problems = [], []
+    for name, data in files:
+        try:
+            parsed.append(parse_file(name, data))
+        except ImportRejected as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ImportRejected(problems)
+    return import_parsed(db, actor, parsed, is_example=is_example)
+
+
+_ORDER = {"regions": 0, "metadata": 1, "data": 2, "template": 2}
+
+
+def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False) -> list[FileReport]:
+    auth.require_plan_editor(actor)
+    reports = []
+    problems = Problems()
+    with write(db):
+        ensure_regions(db)
+        for item in sorted(parsed, key=lambda p: _ORDER[p.kind]):
+            report = FileReport(item.name, item.kind, skipped_empty=item.skipped_empty)
+            if item.kind == "regions":
+                _import_regions(db, item, report, problems)
+            elif item.kind == "metadata":
+                _import_metadata(db, item, report, is_example)
+            else:
+                _import_values(db, item, report, problems, is_example)
+            reports.append(report)
+        if problems.items:
+            problems.raise_if_any()  # rolls the whole transaction back
+        audit(db, actor, "indicator_import", None, "import", after=[
+            {"file": r.name, "kind": r.kind, "new": r.new, "changed": r.changed, "unchanged": r.unchanged}
+            for r in reports])
+    return reports
+
+
+def _import_regions(db, item: Parsed, report: FileReport, problems: Problems) -> None:
+    by_sotkanet = {r["sotkanet_id"]: dict(r) for r in db.query("select * from ind_regions where sotkanet_id is not null")}
+    by_code = {(r["category"], r["code"]): dict(r) for r in db.query("select * from ind_regions")}
+    for row in item.rows:
+        current = by_sotkanet.get(row["sotkanet_id"]) or by_code.get((row["category"], row["code"]))
+        if current is None:
+            db["ind_regions"].insert(row)
+            report.new += 1
+        elif any(current.get(k) != v for k, v in row.items()):
+            clash = by_code.get((row["category"], row["code"]))
+            if clash and clash["id"] != current["id"]:
+                # a region made from an organisation code meets its Sotkanet row: keep the one in use
+                db["ind_regions"].update(clash["id"], {"sotkanet_id": None})
+                db["ind_regions"].update(current["id"], {"category": "OLD", "code": f"OLD{current['id']}"})
+                db["ind_regions"].update(clash["id"], row)
+            else:
+                db["ind_regions"].update(current["id"], row)
+            report.changed += 1
+        else:
+            report.unchanged += 1
+
+
+_META_FIELDS = ("title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en", "value_type",
+                "unit_fi", "unit_sv", "unit_en", "decimals", "organisation", "data_updated", "range_start", "range_end")
+
+
+def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> None:
+    for row in item.rows:
+        current = db.execute("select id from indicators where source = ? and source_id = ?",
+                             [row["source"], row["source_id"]]).fetchone()
+        if current is None:
+            db["indicators"].insert({**row, "is_example": int(is_example), "version": 1, "updated_at": now(),
+                                     "updated_by": "import"})
+            report.new += 1
+            continue
+        before = get_indicator(db, current[0])
+        changes = {k: row[k] for k in _META_FIELDS if before.get(k) != row.get(k)}
+        if not is_example and before["is_example"]:
+            changes["is_example"] = 0
+        if changes:
+            db["indicators"].update(current[0], {**changes, "version": before["version"] + 1,
+                                                 "updated_at": now(), "updated_by": "import"})
+            report.changed += 1
+        else:
+            report.unchanged += 1
+        report.indicators.add(current[0])
+
+
+def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_example: bool) -> None:
+    name = item.name
+    if item.kind == "data":
+        indicator_ids = {int(r[1]): r[0] for r in db.execute(
+            "select id, source_id from indicators where source = 'sotkanet'")}
+        region_ids = {r[0]: r[1] for r in db.execute(
+            "select sotkanet_id, id from ind_regions where sotkanet_id is not null")}
+        unknown_indicator, unknown_region = "indicators.reason.unknown_indicator", "indicators.reason.unknown_region"
+    else:
+        indicator_ids = {r[1].upper(): r[0] for r in db.execute(
+            "select id, source_id from indicators where source = 'custom'")}
+        region_ids = _region_code_map(db)
+        unknown_indicator, unknown_region = "indicators.reason.unknown_custom", "indicators.reason.unknown_region_code"
+    keyed: dict[tuple, tuple] = {}
+    template = item.kind == "template"
+    for ind, reg, year, gender, value, abs_value, line in item.rows:
+        if template:
+            ind, reg = ind.upper(), reg.upper()
+        i = indicator_ids.get(ind)
+        if i is None:
+            problems.add(name, line, unknown_indicator, value=ind)
+            continue
+        r = region_ids.get(reg)
+        if r is None:
+            problems.add(name, line, unknown_region, value=reg)
+            continue
+        key = (i, r, year, gender)
+        previous = keyed.get(key)
+        if previous is None:
+            keyed[key] = (value, abs_value)
+        elif previous != (value, abs_value):
+            problems.add(name, line, "indicators.reason.duplicate", indicator=ind, region=reg, year=year, gender=gender)
+    if problems.items:
+        return
+    flag = int(is_example)
+    ids = sorted({k[0] for k in keyed})
+    report.indicators.update(ids)
+    existing: dict[tuple, tuple] = {}
+    for indicator_id in ids:
+        for r in db.execute("select region_id, year, gender, value, abs_value, is_example from indicator_values "
+                            "where indicator_id = ?", [indicator_id]):
+            existing[(indicator_id, r[0], r[1], r[2])] = (r[3], r[4], r[5])
+    if not existing:
+        db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)",
+                            [(*k, v[0], v[1], flag) for k, v in keyed.items()])
+        report.new += len(keyed)
+        return
+    new, changed = [], []
+    for key, (value, abs_value) in keyed.items():
+        old = existing.get(key)
+        if old is None:
+            new.append((*key, value, abs_value, flag))
+        elif old != (value, abs_value, flag):
+            changed.append((value, abs_value, flag, *key))
+    db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", new)
+    db.conn.executemany("update indicator_values set value = ?, abs_value = ?, is_example = ? where indicator_id = ? "
+                        "and region_id = ? and year = ? and gender = ?", changed)
+    report.new += len(new)
+    report.changed += len(changed)
+    report.unchanged += len(keyed) - len(new) - len(changed)
+
+
+# ---------------------------------------------------------------- reading values
+def series(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTAL) -> list[dict]:
+    region_ids = list(region_ids)
+    if not region_ids:
+        return []
+    marks = ", ".join("?" * len(region_ids))
+    sql = (f"select region_id, year, value, is_example from indicator_values where indicator_id = ? "
+           f"and region_id in ({marks}) and gender = ? order by region_id, year")
+    return [dict(r) for r in db.query(sql, [indicator_id, *region_ids, gender])]
+
+
+def values_by_year(db: Database, indicator_id: int, region_id: int, gender: str = GENDER_TOTAL) -> dict[int, float]:
+    return {r[0]: r[1] for r in db.execute(
+        "select year, value from indicator_values where indicator_id = ? and region_id = ? and gender = ?",
+        [indicator_id, region_id, gender])}
+
+
+def years(db: Database, indicator_id: int, region_ids) -> list[int]:
+    return sorted({r["year"] for r in series(db, indicator_id, region_ids)})
+
+
+def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str) -> list[dict]:
+    """One indicator and year for every region of the plan, the counties and the country."""
+    regions = plan_regions(db, plan_id, lang)
+    by_region = {r["region_id"]: r for r in series(db, indicator_id, [r["id"] for r in regions]) if r["year"] == year}
+    return [{"region": r["name"], "kind": r["kind"], "value": by_region[r["id"]]["value"],
+             "is_example": by_region[r["id"]]["is_example"]} for r in regions if r["id"] in by_region]
+
+
+def has_example_values(db: Database, indicator_ids=None) -> bool:
+    if indicator_ids is None:
+        return bool(db.execute("select 1 from indicator_values where is_example = 1 limit 1").fetchone())
+    return any(db.execute("select 1 from indicator_values where indicator_id = ? and is_example = 1 limit 1",
+                          [i]).fetchone() for i in set(indicator_ids))
+
+
+# ---------------------------------------------------------------- progress
+@dataclass
+class Assessment:
+    progress: str
+    baseline_value: float | None
+    latest_year: int | None
+    latest_value: float | None
+    observed_per_year: float | None = None
+    needed_per_year: float | None = None
+
+
+def evaluate(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value) -> str:
+    """Classify progress toward a target (method in the README, "Progress evaluation").
+
+    direction: "higher" or "lower" is better; None infers it from target vs baseline."""
+    return assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year,
+                         target_value)[0]
+
+
+def assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value):
+    """(progress class, observed good change per year, needed good change per year)."""
+    if None in (baseline_year, baseline_value, latest_year, latest_value, target_year, target_value):
+        return "no_data", None, None
+    if direction not in DIRECTIONS:
+        if target_value == baseline_value:
+            return "no_data", None, None
+        direction = "higher" if target_value > baseline_value else "lower"
+    sign = 1 if direction == "higher" else -1
+    eps = 1e-9 * max(1.0, abs(target_value), abs(baseline_value))
+    if sign * (latest_value - target_value) >= -eps:
+        return "reached", None, None
+    if latest_year <= baseline_year:
+        return "no_data", None, None  # a single data point: no trend yet
+    observed = sign * (latest_value - baseline_value) / (latest_year - baseline_year)
+    if observed < -eps:
+        return "wrong_way", observed, None
+    if abs(observed) <= eps or latest_year >= target_year:
+        return "too_slow", observed, None
+    needed = sign * (target_value - latest_value) / (target_year - latest_year)
+    return ("on_track" if observed >= needed - eps else "too_slow"), observed, needed
+
+
+def assess(values: dict[int, float], direction, baseline_year, baseline_value, target_year, target_value) -> Assessment:
+    """Progress of one link from the values of its region by year. Missing years are fine:
+    the latest value is the most recent year at or after the baseline year."""
+    if baseline_value is None and baseline_year is not None:
+        baseline_value = values.get(baseline_year)
+    later = [y for y in values if baseline_year is None or y >= baseline_year]
+    latest_year = max(later) if later else None
+    latest_value = values.get(latest_year) if latest_year is not None else None
+    progress, observed, needed = assess_points(direction, baseline_year, baseline_value, latest_year, latest_value,
+                                               target_year, target_value)
+    return Assessment(progress, baseline_value, latest_year, latest_value, observed, needed)
+
+
+def progress_label(progress: str, lang: str) -> str:
+    return i18n.t(f"indicators.progress.{progress}", lang)
+
+
+# ---------------------------------------------------------------- goal–indicator links
+def _goal_plan(db, goal_id: int) -> tuple[dict, dict]:
+    goal = plans.get(db, "goal", goal_id)
+    return goal, plans.plan_of(db, "goal", goal_id)
+
+
+def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None = None) -> dict:
+    try:
+        indicator_id = int(data.get("indicator_id"))
+    except (TypeError, ValueError):
+        raise ValidationError("error.required", field="ind_indicator") from None
+    get_indicator(db, indicator_id)
+    try:
+        region_id = int(data.get("region_id"))
+    except (TypeError, ValueError):
+        raise ValidationError("error.required", field="ind_region") from None
+    if region_id not in {r["id"] for r in plan_regions(db, plan["id"])}:
+        raise ValidationError("indicators.error.region_not_in_plan", field="ind_region")
+    baseline_year = _year(data.get("baseline_year"), "ind_baseline_year")
+    target_year = _year(data.get("target_year"), "ind_target_year")
+    if target_year <= baseline_year:
+        raise ValidationError("indicators.error.target_before_baseline", field="ind_target_year",
+                              baseline=baseline_year, target=target_year)
+    baseline_value = _num(data.get("baseline_value"), "ind_baseline_value")
+    if baseline_value is None:  # prefilled from the data of that year, when there is any
+        baseline_value = values_by_year(db, indicator_id, region_id).get(baseline_year)
+    target_value = _num(data.get("target_value"), "ind_target_value", required=True)
+    clash = db.execute("select id from goal_indicators where goal_id = ? and indicator_id = ? and region_id = ? "
+                       "and id is not ?", [goal_id, indicator_id, region_id, link_id]).fetchone()
+    if clash:
+        raise ValidationError("indicators.error.duplicate_link", field="ind_indicator")
+    return {"goal_id": goal_id, "indicator_id": indicator_id, "region_id": region_id,
+            "baseline_year": baseline_year, "baseline_value": baseline_value,
+            "target_year": target_year, "target_value": target_value}
+
+
+def add_link(db: Database, actor: Actor, goal_id: int, **data) -> int:
+    goal, plan = _goal_plan(db, goal_id)
+    auth.require_org_editor(actor, goal["responsible_ids"])
+    with write(db):
+        row = _link_fields(db, plan, goal_id, data)
+        row.update({"version": 1, "updated_at": now(), "updated_by": actor.name})
+        link_id = db["goal_indicators"].insert(row).last_pk
+        audit(db, actor, "goal_indicator", link_id, "create", after=row)
+    return link_id
+
+
+def get_link(db: Database, link_id: int) -> dict:
+    rows = list(db.query("select * from goal_indicators where id = ?", [link_id]))
+    if not rows:
+        raise NotFound("error.not_found", entity="goal_indicator", id=link_id)
+    return rows[0]
+
+
+def update_link(db: Database, actor: Actor, link_id: int, expected_version: int, **data) -> int:
+    with write(db):
+        before = get_link(db, link_id)
+        goal, plan = _goal_plan(db, before["goal_id"])
+        auth.require_org_editor(actor, goal["responsible_ids"])
+        if before["version"] != expected_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        merged = {**before, **data}
+        row = _link_fields(db, plan, before["goal_id"], merged, link_id)
+        changed = {k: v for k, v in row.items() if before.get(k) != v}
+        if not changed:
+            return before["version"]
+        version = before["version"] + 1
+        db["goal_indicators"].update(link_id, {**row, "version": version, "updated_at": now(), "updated_by": actor.name})
+        audit(db, actor, "goal_indicator", link_id, "update", before={k: before[k] for k in changed}, after=changed)
+    return version
+
+
+def delete_link(db: Database, actor: Actor, link_id: int, expected_version: int) -> None:
+    with write(db):
+        before = get_link(db, link_id)
+        goal, _ = _goal_plan(db, before["goal_id"])
+        auth.require_org_editor(actor, goal["responsible_ids"])
+        if before["version"] != expected_version:
+            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        db["goal_indicators"].delete(link_id)
+        audit(db, actor, "goal_indicator", link_id, "delete", before=before)
+
+
+def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = None,
+          municipality_id: int | None = None) -> list[dict]:
+    """Links of the plan's goals (not deleted), in plan order, each with its indicator,
+    region name, latest value and progress class."""
+    sql = """select l.*, g.title_fi goal_title_fi, g.title_sv goal_title_sv, g.scope goal_scope,
+                    i.source, i.source_id, i.title_fi, i.title_sv, i.title_en, i.unit_fi, i.unit_sv, i.unit_en,
+                    i.value_type, i.decimals, i.direction, i.is_example indicator_is_example
+               from goal_indicators l join goals g on g.id = l.goal_id
+               join focus_areas f on f.id = g.focus_area_id join indicators i on i.id = l.indicator_id
+              where f.plan_id = ? and g.deleted_at is null and f.deleted_at is null"""
+    args: list = [plan_id]
+    if goal_id is not None:
+        sql += " and l.goal_id = ?"
+        args.append(goal_id)
+    sql += " order by f.position, g.position, g.id, l.id"
+    rows = [dict(r) for r in db.query(sql, args)]
+    if municipality_id is not None:
+        allowed = {g["id"] for a in plans.tree(db, plan_id, municipality_id) for g in a["goals"]}
+        rows = [r for r in rows if r["goal_id"] in allowed]
+    names = {r["id"]: r["name"] for r in plan_regions(db, plan_id, lang)}
+    for row in rows:
+        values = values_by_year(db, row["indicator_id"], row["region_id"])
+        result = assess(values, row["direction"], row["baseline_year"], row["baseline_value"], row["target_year"],
+                        row["target_value"])
+        example = db.execute("select max(is_example) from indicator_values where indicator_id = ? and region_id = ?",
+                             [row["indicator_id"], row["region_id"]]).fetchone()[0]
+        row.update(
+            indicator_title=text_in(row, lang), region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
+            unit=unit_in(row, lang), goal_title=plans.title_in({"title_fi": row["goal_title_fi"],
+                                                                "title_sv": row["goal_title_sv"]}, lang),
+            baseline_value=result.baseline_value, latest_year=result.latest_year, latest_value=result.latest_value,
+            progress=result.progress, progress_label=progress_label(result.progress, lang),
+            observed_per_year=result.observed_per_year, needed_per_year=result.needed_per_year,
+            values=values, example_values=bool(example),
+        )
+    return rows
+
+
+def goal_indicator_rows(db: Database, plan_id: int, lang: str) -> list[dict]:
+    """One dict per goal–indicator link of the plan, for exports."""
+    keys = ("goal_id", "indicator_id", "indicator_title", "region_name", "unit", "baseline_year", "baseline_value",
+            "target_year", "target_value", "latest_year", "latest_value", "progress", "progress_label")
+    return [{k: row[k] for k in keys} | {"example_values": row["example_values"]} for row in links(db, plan_id, lang)]
+
+
+def load_example(db: Database, plan_id: int) -> None:
+    """Example indicators, links and generated values for the example plan (idempotent)."""
+    from . import indicator_examples
+
+    indicator_examples.load(db, plan_id)
+
+
+def regions_json(db: Database) -> list[dict]:
+    """Stored regions in Sotkanet's /regions shape (for exports and tests)."""
+    return [{"id": r["sotkanet_id"], "code": r["code"], "category": r["category"],
+             "title": {k: r[f"title_{k}"] for k in ("fi", "sv", "en")}, "memberOf": json.loads(r["member_of"] or "[]")}
+            for r in db.query("select * from ind_regions where sotkanet_id is not null order by sotkanet_id")]
+
+
+# ---------------------------------------------------------------- live Sotkanet
+def _cached_get(db: Database, client, url: str, max_age_hours: float) -> bytes:
+    import datetime as dt
+
+    row = db.execute("select body, fetched_at from sotkanet_cache where url = ?", [url]).fetchone()
+    if row:
+        age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row[1])
+        if age.total_seconds() < max_age_hours * 3600:
+            return row[0].encode("utf-8")
+    body = client.get(url)
+    with write(db):
+        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body.decode("utf-8", "replace")},
+                                    pk="url")
+    return body
+
+
+def parse_years(text) -> list[int]:
+    """'2019-2023', '2019–2023' or '2019, 2021, 2023' -> years (at most 30)."""
+    raw = str(text or "").replace("–", "-").replace(" ", "")
+    try:
+        if "-" in raw and "," not in raw:
+            first, last = (int(x) for x in raw.split("-", 1))
+            result = list(range(first, last + 1))
+        else:
+            result = sorted({int(x) for x in raw.split(",") if x})
+    except ValueError:
+        raise ValidationError("indicators.error.bad_years", field="ind_years", value=text) from None
+    if not result or len(result) > 30 or not all(1990 <= y <= 2100 for y in result):
+        raise ValidationError("indicators.error.bad_years", field="ind_years", value=text)
+    return result
+
+
+def parse_ids(text) -> list[int]:
+    try:
+        ids = sorted({int(x) for x in str(text or "").replace(";", ",").replace(" ", ",").split(",") if x})
+    except ValueError:
+        raise ValidationError("error.not_a_number", field="ind_indicator", value=text) from None
+    if not ids or len(ids) > 20:
+        raise ValidationError("error.required", field="ind_indicator")
+    return ids
+
+
+def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, client=None,
+               max_age_hours: float = 24) -> list[FileReport]:
+    """Fetch indicators from the Sotkanet REST API (metadata when missing, regions when the
+    plan's municipalities have no Sotkanet ids yet, data with one `years=` per year), keep
+    only the plan's regions and import it all in one transaction. Responses are cached."""
+    from . import sotkanet
+
+    auth.require_plan_editor(actor)
+    client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
+    parsed: list[Parsed] = []
+    regions = plan_regions(db, plan_id)
+    if any(r["sotkanet_id"] is None for r in regions if r["kind"] in ("municipality", "county")):
+        parsed.append(sotkanet.parse_json(client.regions_url(), _cached_get(db, client, client.regions_url(),
+                                                                            max_age_hours * 30)))
+    known = {r[0] for r in db.execute("select source_id from indicators where source = 'sotkanet'")}
+    for indicator_id in indicator_ids:
+        if str(indicator_id) not in known:
+            url = client.indicator_url(indicator_id)
+            parsed.append(sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours)))
+    wanted_codes = {(r["category"], r["code"]) for r in regions}
+    region_rows = next((p.rows for p in parsed if p.kind == "regions"), None)
+    if region_rows is not None:
+        wanted = {r["sotkanet_id"] for r in region_rows if (r["category"], r["code"]) in wanted_codes}
+    else:
+        wanted = set()
+    wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
+    for indicator_id in indicator_ids:
+        url = client.data_url(indicator_id, years)
+        data = sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours))
+        data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
+        parsed.append(data)
+    return import_parsed(db, actor, parsed)
+
+
+def _base_url() -> str | None:
+    import os
+
+    return os.environ.get("LAPE_SOTKANET_URL") or None
+
+
+# ---------------------------------------------------------------- command line
+def _print_reports(reports) -> None:
+    for r in reports:
+        print(f"{r.name}\t{r.kind}\tnew {r.new}\tchanged {r.changed}\tunchanged {r.unchanged}"
+              + (f"\tempty values skipped {r.skipped_empty}" if r.skipped_empty else ""))
+
+
+def _cmd_import(args) -> int:
+    from pathlib import Path
+
+    from . import db as dbm
+    from .model import SYSTEM
+
+    database = dbm.connect(args.db)
+    files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
+    try:
+        reports = import_files(database, SYSTEM, files)
+    except ImportRejected as err:
+        print(f"refused: {len(err.problems)} problems; nothing was imported", flush=True)
+        for name, row, reason in err.problems:
+            print(f"{name}\trow {row}\t{reason}")
+        return 2
+    _print_reports(reports)
+    return 0
+
+
+def _cmd_fetch(args) -> int:
+    from . import db as dbm
+    from .model import SYSTEM
+    from .sotkanet import SotkanetUnavailable
+
+    database = dbm.connect(args.db)
+    plan_id = args.plan or plans.plans(database)[0]["id"]
+    try:
+        reports = fetch_live(database, SYSTEM, plan_id, parse_ids(args.indicators), parse_years(args.years))
+    except SotkanetUnavailable as err:
+        print(f"error: {i18n.error_text(err, 'en')}")
+        return 3
+    _print_reports(reports)
+    return 0
+
+
+def _cmd_example(args) -> int:
+    from pathlib import Path
+
+    from . import db as dbm, indicator_examples
+
+    database = dbm.connect(args.db)
+    plan_id = args.plan or next((p["id"] for p in plans.plans(database) if p["is_example"]), None)
+    if plan_id is None:
+        print("no example plan: run `init --demo` first")
+        return 2
+    added = indicator_examples.load(database, plan_id)
+    print("example indicators, links and generated values added" if added else "the plan already has indicator links")
+    if args.csv:
+        Path(args.csv).write_bytes(indicator_examples.sotkanet_csv(database, "191"))
+        print(f"wrote {args.csv} (made-up example values in Sotkanet's CSV layout)")
+    return 0
+
+
+def register_cli(sub, add_db) -> None:
+    p = sub.add_parser("import-indicators", help="import Sotkanet files or the custom-indicator template",
+                       description="Import Sotkanet JSON/CSV data rows, indicator metadata JSON, regions JSON and "
+                                   "custom-indicator CSV/Excel files in one transaction. A file with any bad row "
+                                   "is refused whole and nothing changes.")
+    add_db(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("fetch-sotkanet", help="fetch indicators from the Sotkanet REST API",
+                       description="Fetch indicator data (and missing metadata/regions) from the Sotkanet REST API, "
+                                   "keep the plan's regions and import them. Occasional use only.")
+    add_db(p)
+    p.add_argument("--indicators", required=True, help="Sotkanet indicator ids, e.g. 191,423")
+    p.add_argument("--years", required=True, help="e.g. 2015-2023 or 2019,2021,2023")
+    p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("example-indicators", help="add example indicators with generated values to the example plan",
+                       description="Add example indicators, goal links and generated example values (not real "
+                                   "statistics) to the example plan. Idempotent.")
+    add_db(p)
+    p.add_argument("--plan", type=int, help="plan id (default: the example plan)")
+    p.add_argument("--csv", metavar="PATH", help="also write indicator 191's example values as a Sotkanet CSV")
+    p.set_defaults(func=_cmd_example)

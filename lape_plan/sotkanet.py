@@ -1,0 +1,465 @@
+"""Sotkanet file formats and the optional live client.
+
+Parsers turn a file into plain rows or refuse it whole (ImportRejected, listing
+file, row and reason); they know nothing about the database. Formats:
+- REST JSON data rows: [{"indicator", "region", "year", "gender", "value", "absValue"}]
+- REST CSV: `indicator;region;year;gender;primary value;absolute value` (`;` or `,`, dot or comma decimals)
+- indicator metadata JSON (`/indicators/{id}`: one object, or a list of them)
+- regions JSON (`/regions`: id, code, category, title{fi,sv,en}, memberOf)
+- the custom-indicator template, CSV or Excel: indicator_code, region_code, year, gender (optional), value
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+from . import i18n
+from .errors import ImportRejected, LapeError
+
+BASE_URL = "https://sotkanet.fi/rest/1.1"
+USER_AGENT = "lape-plan/1.0 (children and youth wellbeing plan dashboard; occasional queries)"
+MAX_PROBLEMS = 200
+GENDERS = {
+    "total": "total", "yhteensä": "total", "yhteensa": "total", "totalt": "total", "kaikki": "total", "": "total",
+    "male": "male", "miehet": "male", "pojat": "male", "män": "male", "pojkar": "male", "m": "male",
+    "female": "female", "naiset": "female", "tytöt": "female", "kvinnor": "female", "flickor": "female", "f": "female",
+}
+
+
+class Reason(str):
+    """A problem text in English (for the CLI and logs) that the UI can translate."""
+
+    def __new__(cls, key: str, **params):
+        obj = super().__new__(cls, i18n.t(key, "en", **params))
+        obj.key = key
+        obj.params = params
+        return obj
+
+    def text(self, lang: str) -> str:
+        return i18n.t(self.key, lang, **self.params)
+
+
+@dataclass
+class Parsed:
+    name: str
+    kind: str  # "data" (Sotkanet ids), "template" (codes), "metadata", "regions"
+    rows: list = field(default_factory=list)
+    skipped_empty: int = 0
+
+
+class Problems:
+    """Collects bad rows; keeps the first MAX_PROBLEMS and counts the rest."""
+
+    def __init__(self):
+        self.items: list[tuple] = []
+        self.more = 0
+
+    def add(self, name, row, key, **params):
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append((name, row, Reason(key, **params)))
+        else:
+            self.more += 1
+
+    def raise_if_any(self):
+        if self.items:
+            items = list(self.items)
+            if self.more:
+                items.append(("…", "", Reason("indicators.reason.more", n=self.more)))
+            raise ImportRejected(items)
+
+
+class SotkanetUnavailable(LapeError):
+    key = "indicators.error.offline"
+
+
+# ---------------------------------------------------------------- helpers
+def decode(name: str, data: bytes) -> str:
+    if not data or not data.strip():
+        raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ImportRejected([(name, line, Reason("indicators.reason.encoding"))]) from None
+
+
+def number(value):
+    """A float from a JSON number or text with a decimal point or comma; None when empty.
+    Raises ValueError for text that is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        result = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+        if text == "":
+            return None
+        result = float(text.replace(",", "."))
+    if not math.isfinite(result):
+        raise ValueError(value)
+    return result
+
+
+def _int(value):
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return int(str(value).strip())
+
+
+def _year(value):
+    year = _int(value)
+    if not 1900 <= year <= 2100:
+        raise ValueError(value)
+    return year
+
+
+def plain_text(value) -> str:
+    """Descriptions carry HTML: keep the text, drop the tags."""
+    if value is None:
+        return ""
+    text = re.sub(r"<\s*(br|/p|/li|/div)\s*/?>", "\n", str(value), flags=re.I)
+    text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def _langs(value) -> dict:
+    if isinstance(value, dict):
+        return {lang: (value.get(lang) or "") for lang in ("fi", "sv", "en")}
+    return {"fi": str(value or ""), "sv": "", "en": ""}
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", str(header or "").strip().lower().lstrip("\ufeff"))
+
+
+# ---------------------------------------------------------------- data rows
+_DATA_COLUMNS = {
+    "indicator": {"indicator", "indicator id", "indikaattori", "indikator", "id"},
+    "region": {"region", "region id", "alue", "område", "alue id"},
+    "year": {"year", "vuosi", "år"},
+    "gender": {"gender", "sex", "sukupuoli", "kön"},
+    "value": {"primary value", "value", "primaryvalue", "arvo", "värde", "primary"},
+    "abs_value": {"absolute value", "absvalue", "abs value", "absolute", "absoluuttinen arvo", "absolut värde"},
+}
+_TEMPLATE_COLUMNS = {
+    "indicator": {"indicator code", "indicator", "indikaattori", "indikator"},
+    "region": {"region code", "region", "alue", "aluekoodi", "kuntanumero", "område", "kommunnummer"},
+    "year": {"year", "vuosi", "år"},
+    "gender": {"gender", "sex", "sukupuoli", "kön"},
+    "value": {"value", "arvo", "värde"},
+}
+TEMPLATE_HEADER = ["indicator_code", "region_code", "year", "gender", "value"]
+
+
+def _columns(name, header, wanted, required, problems) -> dict | None:
+    found = {}
+    for index, title in enumerate(header):
+        norm = _norm(title)
+        for col, names in wanted.items():
+            if norm in names and col not in found:
+                found[col] = index
+    missing = [c for c in required if c not in found]
+    if missing:
+        problems.add(name, 1, "indicators.reason.missing_columns", columns=", ".join(missing))
+        return None
+    return found
+
+
+def _data_row(name, line, get, template, problems, out, parsed):
+    """Validate one row; append (indicator, region, year, gender, value, abs_value, line)."""
+    raw_value = get("value")
+    try:
+        value = number(raw_value)
+    except ValueError:
+        problems.add(name, line, "indicators.reason.not_a_number", column="value", value=raw_value)
+        return
+    try:
+        abs_value = number(get("abs_value"))
+    except ValueError:
+        problems.add(name, line, "indicators.reason.not_a_number", column="absolute value", value=get("abs_value"))
+        return
+    raw_ind, raw_reg = get("indicator"), get("region")
+    if template:
+        indicator = str(raw_ind if raw_ind is not None else "").strip()
+        region = str(raw_reg if raw_reg is not None else "").strip()
+        if isinstance(raw_reg, (int, float)) and not isinstance(raw_reg, bool):
+            region = str(int(raw_reg)).zfill(3) if raw_reg < 1000 else str(int(raw_reg))
+        if not indicator:
+            problems.add(name, line, "indicators.reason.required", column="indicator_code")
+            return
+        if not region:
+            problems.add(name, line, "indicators.reason.required", column="region_code")
+            return
+    else:
+        try:
+            indicator = _int(raw_ind)
+        except (TypeError, ValueError):
+            problems.add(name, line, "indicators.reason.not_an_id", column="indicator", value=raw_ind)
+            return
+        try:
+            region = _int(raw_reg)
+        except (TypeError, ValueError):
+            problems.add(name, line, "indicators.reason.not_an_id", column="region", value=raw_reg)
+            return
+    raw_year = get("year")
+    try:
+        year = _year(raw_year)
+    except (TypeError, ValueError):
+        problems.add(name, line, "indicators.reason.not_a_year", value=raw_year)
+        return
+    raw_gender = get("gender")
+    gender = GENDERS.get(str(raw_gender if raw_gender is not None else "").strip().lower())
+    if gender is None:
+        problems.add(name, line, "indicators.reason.gender", value=raw_gender)
+        return
+    if value is None:
+        parsed.skipped_empty += 1
+        return
+    out.append((indicator, region, year, gender, value, abs_value, line))
+
+
+def _parse_table(name, rows_iter, template: bool) -> Parsed:
+    """rows_iter yields (line_number, list_of_cells); the first is the header."""
+    problems = Problems()
+    parsed = Parsed(name, "template" if template else "data")
+    try:
+        _, header = next(rows_iter)
+    except StopIteration:
+        raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))]) from None
+    wanted = _TEMPLATE_COLUMNS if template else _DATA_COLUMNS
+    required = ["indicator", "region", "year", "value"] + ([] if template else ["gender"])
+    cols = _columns(name, header, wanted, required, problems)
+    problems.raise_if_any()
+    width = len(header)
+    out = parsed.rows
+    for line, cells in rows_iter:
+        if not any(c not in (None, "") and str(c).strip() for c in cells):
+            continue  # blank line
+        if len(cells) < width and len(cells) <= max(cols.values()):
+            problems.add(name, line, "indicators.reason.short_row", found=len(cells), expected=width)
+            continue
+
+        def get(col, cells=cells):
+            index = cols.get(col)
+            return None if index is None or index >= len(cells) else cells[index]
+
+        _data_row(name, line, get, template, problems, out, parsed)
+    if not out and not problems.items and not parsed.skipped_empty:
+        problems.add(name, "", "indicators.reason.no_rows")
+    problems.raise_if_any()
+    return parsed
+
+
+def _csv_rows(text: str):
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first else ("\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    for cells in reader:
+        yield reader.line_num, cells
+
+
+def parse_csv(name: str, data: bytes | str) -> Parsed:
+    """Sotkanet REST CSV, or the custom template when the header names region_code."""
+    text = data if isinstance(data, str) else decode(name, data)
+    if not text.strip():
+        raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))
+    template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
+    return _parse_table(name, _csv_rows(text), template)
+
+
+def parse_xlsx(name: str, data: bytes) -> Parsed:
+    """The custom-indicator template as an Excel workbook (first sheet)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportRejected([(name, "", Reason("indicators.reason.not_excel"))]) from None
+    sheet = workbook.worksheets[0]
+    label = f"{name} / {sheet.title}"
+    rows = ((i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1))
+    try:
+        return _parse_table(label, rows, template=True)
+    finally:
+        workbook.close()
+
+
+def parse_json(name: str, data: bytes | str) -> Parsed:
+    """Data rows, indicator metadata (one or a list) or regions, told apart by their keys."""
+    text = data if isinstance(data, str) else decode(name, data)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ImportRejected([(name, err.lineno, Reason("indicators.reason.bad_json", message=err.msg))]) from None
+    items = doc if isinstance(doc, list) else [doc]
+    if not items:
+        raise ImportRejected([(name, "", Reason("indicators.reason.no_rows"))])
+    first = items[0] if isinstance(items[0], dict) else {}
+    if "region" in first and "year" in first:
+        return _parse_json_data(name, items)
+    if "category" in first or "memberOf" in first:
+        return _parse_regions(name, items)
+    if "id" in first and "title" in first:
+        return _parse_metadata(name, items)
+    raise ImportRejected([(name, 1, Reason("indicators.reason.unknown_format"))])
+
+
+def _parse_json_data(name, items) -> Parsed:
+    problems = Problems()
+    parsed = Parsed(name, "data")
+    for index, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.add(name, index, "indicators.reason.not_an_object")
+            continue
+        missing = [k for k in ("indicator", "region", "year", "gender", "value") if k not in item]
+        if missing:
+            problems.add(name, index, "indicators.reason.missing_fields", fields=", ".join(missing))
+            continue
+        if "absValue" in item:
+            item = {**item, "abs_value": item["absValue"]}
+        elif "absolute_value" in item:
+            item = {**item, "abs_value": item["absolute_value"]}
+        _data_row(name, index, item.get, False, problems, parsed.rows, parsed)
+    problems.raise_if_any()
+    return parsed
+
+
+def _parse_metadata(name, items) -> Parsed:
+    problems = Problems()
+    parsed = Parsed(name, "metadata")
+    for index, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.add(name, index, "indicators.reason.not_an_object")
+            continue
+        try:
+            source_id = _int(item.get("id"))
+        except (TypeError, ValueError):
+            problems.add(name, index, "indicators.reason.not_an_id", column="id", value=item.get("id"))
+            continue
+        titles = _langs(item.get("title"))
+        if not titles["fi"].strip():
+            problems.add(name, index, "indicators.reason.missing_fields", fields="title.fi")
+            continue
+        descriptions = _langs(item.get("description"))
+        value_type = item.get("primaryValueType") or {}
+        units = _langs(value_type.get("title") if isinstance(value_type, dict) else "")
+        organisation = item.get("organization") or {}
+        org_title = _langs(organisation.get("title") if isinstance(organisation, dict) else organisation)
+        span = item.get("range") or {}
+        try:
+            decimals = _int(item["decimals"]) if item.get("decimals") is not None else None
+        except (TypeError, ValueError):
+            problems.add(name, index, "indicators.reason.not_a_number", column="decimals", value=item.get("decimals"))
+            continue
+        parsed.rows.append({
+            "source": "sotkanet", "source_id": str(source_id),
+            **{f"title_{k}": v.strip()[:500] for k, v in titles.items()},
+            **{f"description_{k}": plain_text(v)[:8000] for k, v in descriptions.items()},
+            "value_type": (value_type.get("code") if isinstance(value_type, dict) else None) or "",
+            **{f"unit_{k}": v for k, v in units.items()},
+            "decimals": decimals,
+            "organisation": org_title["fi"] or org_title["en"],
+            "data_updated": str(item.get("data-updated") or item.get("dataUpdated") or "") or None,
+            "range_start": span.get("start") if isinstance(span, dict) else None,
+            "range_end": span.get("end") if isinstance(span, dict) else None,
+        })
+    problems.raise_if_any()
+    return parsed
+
+
+def _parse_regions(name, items) -> Parsed:
+    problems = Problems()
+    parsed = Parsed(name, "regions")
+    for index, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.add(name, index, "indicators.reason.not_an_object")
+            continue
+        missing = [k for k in ("id", "code", "category") if item.get(k) in (None, "")]
+        if missing:
+            problems.add(name, index, "indicators.reason.missing_fields", fields=", ".join(missing))
+            continue
+        try:
+            region_id = _int(item["id"])
+        except (TypeError, ValueError):
+            problems.add(name, index, "indicators.reason.not_an_id", column="id", value=item["id"])
+            continue
+        titles = _langs(item.get("title"))
+        parsed.rows.append({
+            "sotkanet_id": region_id, "code": str(item["code"]).strip(), "category": str(item["category"]).strip().upper(),
+            **{f"title_{k}": v for k, v in titles.items()},
+            "member_of": json.dumps([m for m in item.get("memberOf") or [] if isinstance(m, int)]),
+        })
+    problems.raise_if_any()
+    return parsed
+
+
+def parse_file(name: str, data: bytes) -> Parsed:
+    lower = name.lower()
+    if lower.endswith((".xlsx", ".xlsm")):
+        return parse_xlsx(name, data)
+    text = decode(name, data)
+    if lower.endswith(".json") or text.lstrip()[:1] in ("[", "{"):
+        return parse_json(name, text)
+    return parse_csv(name, text)
+
+
+def template_csv() -> bytes:
+    """An empty custom-indicator template with one example line."""
+    return ("\ufeff" + ";".join(TEMPLATE_HEADER) + "\nOMA-1;272;2023;total;12,5\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- live client
+def _urllib_transport(url: str, headers: dict, timeout: float) -> bytes:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (fixed https base)
+        return response.read()
+
+
+class Client:
+    """Occasional queries to the Sotkanet REST API. `transport(url, headers, timeout) -> bytes`
+    can be replaced (tests pass recorded responses; nothing in the tests touches the network)."""
+
+    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20):
+        self.base_url = base_url.rstrip("/")
+        self.user_agent = user_agent
+        self.transport = transport or _urllib_transport
+        self.timeout = timeout
+
+    def data_url(self, indicator_id: int, years, genders=("total",)) -> str:
+        # Sotkanet refuses comma lists: one years= (and genders=) parameter per value.
+        params = [("indicator", int(indicator_id))] + [("years", int(y)) for y in years]
+        params += [("genders", g) for g in genders]
+        return f"{self.base_url}/json?{urllib.parse.urlencode(params)}"
+
+    def indicator_url(self, indicator_id: int) -> str:
+        return f"{self.base_url}/indicators/{int(indicator_id)}"
+
+    def regions_url(self) -> str:
+        return f"{self.base_url}/regions"
+
+    def get(self, url: str) -> bytes:
+        headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
+        try:
+            return self.transport(url, headers, self.timeout)
+        except (urllib.error.URLError, OSError, TimeoutError) as err:
+            raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None

@@ -1,0 +1,404 @@
+"""Streamlit parts of the indicators feature: the Indicators page sections, the goal's
+indicator links in the plan editor and the small multiples on the Overview."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import charts, i18n, indicators, sotkanet
+from ..errors import ConflictError, ImportRejected, LapeError
+from .guard import Ctx
+from .text import md_escape
+
+
+def _fmt(ctx: Ctx, value, decimals=None) -> str:
+    """A value with the indicator's decimals, or more when a typed target needs them."""
+    if value is None:
+        return "–"
+    if decimals is not None:
+        while decimals < 3 and abs(round(value, decimals) - value) > 1e-9:
+            decimals += 1
+    return ctx.num(value, decimals)
+
+
+def _reason(reason, lang: str) -> str:
+    return reason.text(lang) if isinstance(reason, sotkanet.Reason) else str(reason)
+
+
+def show_rejection(ctx: Ctx, err: ImportRejected) -> None:
+    """A refused file: the count, then every bad row with its reason, in the user's language."""
+    ctx.error(err)
+    st.dataframe(pd.DataFrame([{ctx.t("indicators.import.file"): str(name), ctx.t("indicators.import.row"): str(row),
+                                ctx.t("indicators.import.reason"): _reason(reason, ctx.lang)}
+                               for name, row, reason in err.problems]), hide_index=True, width="stretch")
+
+
+def example_notice(ctx: Ctx, indicator_ids=None) -> None:
+    if indicators.has_example_values(ctx.db, indicator_ids):
+        st.warning(ctx.t("indicators.example_values"), icon=":material/science:")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _catalogue(path: str, stamp) -> list[dict]:
+    from .. import db as dbm
+
+    database = dbm.connect(path)
+    try:
+        return indicators.catalogue(database)
+    finally:
+        database.close()
+
+
+def catalogue(ctx: Ctx) -> list[dict]:
+    """The catalogue with value counts, cached until the next write (the audit log grows with each)."""
+    path = ctx.db.execute("pragma database_list").fetchone()[2]
+    stamp = ctx.db.execute("select max(id) from audit").fetchone()[0]
+    return _catalogue(path, stamp)
+
+
+# ---------------------------------------------------------------- charts
+def render_charts(ctx: Ctx) -> None:
+    t = ctx.t
+    items = [c for c in catalogue(ctx) if c["values_count"]]
+    if not items:
+        st.info(t("indicators.no_values"))
+        return
+    by_id = {c["id"]: c for c in items}
+    indicator_id = st.selectbox(t("field.ind_indicator"), list(by_id), key="ind_chart_indicator",
+                                format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang))
+    ind = by_id[indicator_id]
+    regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
+    names = {r["id"]: r["name"] for r in regions}
+    plan_links = [link for link in indicators.links(ctx.db, ctx.plan["id"], ctx.lang, municipality_id=ctx.municipality_id)
+                  if link["indicator_id"] == indicator_id]
+    link_ids = [None] + [link["id"] for link in plan_links]
+    by_link = {link["id"]: link for link in plan_links}
+    link_id = st.selectbox(t("indicators.chart.link"), link_ids, key=f"ind_chart_link_{indicator_id}",
+                           index=1 if plan_links else 0,
+                           format_func=lambda i: t("indicators.chart.no_link") if i is None else
+                           f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}")
+    link = by_link.get(link_id)
+    default = [r["id"] for r in regions if r["kind"] in ("plan", "county", "country")
+               or (ctx.municipality_id and r["org_id"] == ctx.municipality_id)]
+    if link and link["region_id"] not in default:
+        default.insert(0, link["region_id"])
+    chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
+                            key=f"ind_chart_regions_{indicator_id}_{link_id}")
+    data = indicators.series(ctx.db, indicator_id, chosen)
+    note = t("indicators.example_values_short") if any(r["is_example"] for r in data) else ""
+    unit = indicators.unit_in(ind, ctx.lang)
+    title = indicators.text_in(ind, ctx.lang)
+    if data:
+        frame = pd.DataFrame([{"region": names[r["region_id"]], "year": r["year"], "value": r["value"]} for r in data])
+        st.altair_chart(charts.trend(frame, ctx.lang, title, unit, link, ind["decimals"], note=note), width="stretch")
+    else:
+        st.info(t("indicators.chart.no_data_for_regions"))
+    if link:
+        _link_summary(ctx, link)
+    _render_comparison(ctx, ind, regions, title, unit)
+
+
+def _link_summary(ctx: Ctx, link: dict) -> None:
+    t = ctx.t
+    dec = link["decimals"]
+    progress_badge(ctx, link["progress"])
+    cols = st.columns(3)
+    cols[0].metric(t("indicators.col.baseline", year=link["baseline_year"]), _fmt(ctx, link["baseline_value"], dec))
+    cols[1].metric(t("indicators.col.latest", year=link["latest_year"] or "–"), _fmt(ctx, link["latest_value"], dec))
+    cols[2].metric(t("indicators.col.target", year=link["target_year"]), _fmt(ctx, link["target_value"], dec))
+    direction = link["direction"]
+    st.caption(t(f"indicators.direction.{direction}") if direction else t("indicators.direction.none"))
+
+
+BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red", "no_data": "gray"}
+BADGE_ICONS = {"reached": ":material/check_circle:", "on_track": ":material/trending_up:",
+               "too_slow": ":material/hourglass_bottom:", "wrong_way": ":material/trending_down:",
+               "no_data": ":material/help:"}
+
+
+def progress_badge(ctx: Ctx, progress: str) -> None:
+    st.badge(f"{ctx.t('indicators.col.progress')}: {indicators.progress_label(progress, ctx.lang)}",
+             icon=BADGE_ICONS[progress], color=BADGE_COLOURS[progress])
+
+
+def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, unit: str) -> None:
+    t = ctx.t
+    st.subheader(t("indicators.compare.heading"))
+    available = indicators.years(ctx.db, ind["id"], [r["id"] for r in regions])
+    if not available:
+        st.info(t("indicators.chart.no_data_for_regions"))
+        return
+    year = st.selectbox(t("indicators.chart.year"), available[::-1], key=f"ind_compare_year_{ind['id']}")
+    rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang)
+    frame = pd.DataFrame(rows)
+    note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
+    st.altair_chart(charts.comparison(frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note), width="stretch")
+    with st.expander(t("indicators.compare.table")):
+        st.dataframe(pd.DataFrame([{t("indicators.chart.region"): r["region"],
+                                    t("indicators.chart.value"): _fmt(ctx, r["value"], ind["decimals"])}
+                                   for r in rows]), hide_index=True, width="stretch")
+
+
+# ---------------------------------------------------------------- import
+def render_import(ctx: Ctx) -> None:
+    t = ctx.t
+    st.markdown(t("indicators.import.help"))
+    with st.form("ind_upload_form", clear_on_submit=False, enter_to_submit=False):
+        files = st.file_uploader(t("indicators.import.files"), type=["csv", "json", "xlsx", "txt"],
+                                 accept_multiple_files=True, key="ind_upload")
+        submitted = st.form_submit_button(t("indicators.import.button"), type="primary")
+    if submitted:
+        if not files:
+            st.error(t("indicators.import.no_files"))
+        else:
+            try:
+                reports = indicators.import_files(ctx.db, ctx.actor, [(f.name, f.getvalue()) for f in files])
+            except ImportRejected as err:
+                show_rejection(ctx, err)
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.session_state["ind_report"] = [vars(r) | {"indicators": len(r.indicators)} for r in reports]
+    report = st.session_state.get("ind_report")
+    if report:
+        st.success(t("indicators.import.done"))
+        st.dataframe(pd.DataFrame([{
+            t("indicators.import.file"): r["name"], t("indicators.import.kind"): t(f"indicators.kind_file.{r['kind']}"),
+            t("indicators.import.new"): r["new"], t("indicators.import.changed"): r["changed"],
+            t("indicators.import.unchanged"): r["unchanged"], t("indicators.import.skipped"): r["skipped_empty"],
+        } for r in report]), hide_index=True, width="stretch")
+    st.download_button(t("indicators.import.template"), sotkanet.template_csv(), "lape_indicator_template.csv",
+                       "text/csv", icon=":material/download:")
+    st.caption(t("indicators.import.codes", plan=f"PLAN{ctx.plan['id']}"))
+    _render_fetch(ctx)
+    _render_custom_form(ctx)
+
+
+def _render_fetch(ctx: Ctx) -> None:
+    t = ctx.t
+    st.subheader(t("indicators.fetch.heading"))
+    st.caption(t("indicators.fetch.help"))
+    with st.form("ind_fetch_form", enter_to_submit=False):
+        c1, c2 = st.columns(2)
+        c1.text_input(t("field.ind_indicator"), key="ind_fetch_ids", placeholder="191, 423")
+        c2.text_input(t("field.ind_years"), key="ind_fetch_years", placeholder="2015–2023")
+        submitted = st.form_submit_button(t("indicators.fetch.button"))
+    if submitted:
+        try:
+            with st.spinner(t("indicators.fetch.running")):
+                reports = indicators.fetch_live(ctx.db, ctx.actor, ctx.plan["id"],
+                                                indicators.parse_ids(st.session_state["ind_fetch_ids"]),
+                                                indicators.parse_years(st.session_state["ind_fetch_years"]))
+        except sotkanet.SotkanetUnavailable as err:
+            st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
+        except ImportRejected as err:
+            show_rejection(ctx, err)
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            st.session_state["ind_report"] = [vars(r) | {"indicators": len(r.indicators)} for r in reports]
+            st.rerun()
+
+
+def _render_custom_form(ctx: Ctx) -> None:
+    t = ctx.t
+    st.subheader(t("indicators.custom.heading"))
+    with st.form("ind_custom_form", enter_to_submit=False):
+        c1, c2 = st.columns([1, 3])
+        c1.text_input(t("field.ind_code"), key="ind_custom_code", max_chars=40, help=t("indicators.custom.code_help"))
+        c2.text_input(t("field.title_fi"), key="ind_custom_title_fi", max_chars=300)
+        c1, c2 = st.columns(2)
+        c1.text_input(t("field.title_sv"), key="ind_custom_title_sv", max_chars=300)
+        c2.text_input(t("field.ind_title_en"), key="ind_custom_title_en", max_chars=300)
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(t("field.ind_unit"), key="ind_custom_unit", max_chars=80)
+        c2.selectbox(t("field.ind_direction"), list(indicators.DIRECTIONS), key="ind_custom_direction",
+                     format_func=lambda d: t(f"indicators.direction.{d}"))
+        c3.number_input(t("field.ind_decimals"), 0, 4, 1, key="ind_custom_decimals")
+        st.text_area(t("field.description"), key="ind_custom_description", height=80)
+        submitted = st.form_submit_button(t("indicators.custom.add"))
+    if submitted:
+        s = st.session_state
+        try:
+            indicators.add_custom(ctx.db, ctx.actor, s["ind_custom_code"], s["ind_custom_title_fi"],
+                                  s["ind_custom_title_sv"], s["ind_custom_title_en"], s["ind_custom_unit"],
+                                  s["ind_custom_direction"], s["ind_custom_decimals"], s["ind_custom_description"])
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            st.success(t("indicators.custom.added", code=s["ind_custom_code"].strip().upper()))
+
+
+# ---------------------------------------------------------------- catalogue
+def render_catalogue(ctx: Ctx) -> None:
+    t = ctx.t
+    items = catalogue(ctx)
+    if not items:
+        st.info(t("indicators.catalogue.empty"))
+        return
+    st.dataframe(pd.DataFrame([{
+        t("indicators.catalogue.source"): t(f"indicators.source.{c['source']}"),
+        t("indicators.catalogue.id"): c["source_id"],
+        t("field.ind_indicator"): indicators.text_in(c, ctx.lang),
+        t("field.ind_unit"): indicators.unit_in(c, ctx.lang),
+        t("field.ind_direction"): t(f"indicators.direction.{c['direction'] or 'none'}"),
+        t("indicators.catalogue.years"): f"{c['first_year']}–{c['last_year']}" if c["values_count"] else "–",
+        t("indicators.catalogue.values"): c["values_count"] or 0,
+        t("indicators.catalogue.example"): t("indicators.catalogue.example_yes") if c["example_values"] else "",
+    } for c in items]), hide_index=True, width="stretch")
+    by_id = {c["id"]: c for c in items}
+    chosen = st.selectbox(t("indicators.catalogue.details"), list(by_id), key="ind_cat_detail",
+                          format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang))
+    ind = indicators.get_indicator(ctx.db, chosen)
+    description = indicators.text_in(ind, ctx.lang, "description")
+    if description:
+        st.text(description)  # imported HTML was reduced to text; shown as text, never as HTML
+    facts = [f"{t('field.ind_unit')}: {indicators.unit_in(ind, ctx.lang) or '–'}",
+             f"{t('field.ind_decimals')}: {ind['decimals'] if ind['decimals'] is not None else '–'}"]
+    if ind["organisation"]:
+        facts.append(f"{t('indicators.catalogue.organisation')}: {ind['organisation']}")
+    if ind["data_updated"]:
+        facts.append(f"{t('indicators.catalogue.updated')}: {i18n.date(ind['data_updated'], ctx.lang)}")
+    st.text(" · ".join(facts))
+    options = [None, *indicators.DIRECTIONS]
+    key = f"ind_dir_{ind['id']}_{ind['version']}"
+    with st.form(f"ind_dir_form_{ind['id']}", enter_to_submit=False):
+        st.radio(t("field.ind_direction"), options, index=options.index(ind["direction"]), key=key, horizontal=True,
+                 format_func=lambda d: t(f"indicators.direction.{d or 'none'}"))
+        if st.form_submit_button(t("editor.save")):
+            try:
+                indicators.set_direction(ctx.db, ctx.actor, ind["id"], st.session_state[key], ind["version"])
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.rerun()
+
+
+# ---------------------------------------------------------------- plan editor: a goal's links
+_LINK_FIELDS = ("indicator_id", "region_id", "baseline_year", "baseline_value", "target_year", "target_value")
+
+
+def _link_initial(ctx: Ctx, link: dict | None, field: str):
+    if link is None:
+        return {"baseline_year": "", "target_year": str(ctx.plan["last_year"]), "baseline_value": "",
+                "target_value": ""}.get(field)
+    value = link[field]
+    if field in ("baseline_value", "target_value"):
+        return "" if value is None else i18n.number(value, ctx.lang, None if float(value).is_integer() else
+                                                    max(1, len(repr(float(value)).split(".")[1])))
+    if field in ("baseline_year", "target_year"):
+        return str(value)
+    return value
+
+
+def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
+    """The goal's indicators with baseline, target and progress, and a form to add or edit one."""
+    t = ctx.t
+    st.subheader(t("indicators.goal.heading"))
+    rows = indicators.links(ctx.db, ctx.plan["id"], ctx.lang, goal_id=goal["id"])
+    if rows:
+        st.dataframe(pd.DataFrame([{
+            t("field.ind_indicator"): r["indicator_title"], t("field.ind_region"): r["region_name"],
+            t("field.ind_baseline_value"): f"{_fmt(ctx, r['baseline_value'], r['decimals'])} ({r['baseline_year']})",
+            t("indicators.col.latest_short"): (f"{_fmt(ctx, r['latest_value'], r['decimals'])} ({r['latest_year']})"
+                                               if r["latest_year"] else "–"),
+            t("field.ind_target_value"): f"{_fmt(ctx, r['target_value'], r['decimals'])} ({r['target_year']})",
+            t("indicators.col.progress"): r["progress_label"],
+        } for r in rows]), hide_index=True, width="stretch")
+        if any(r["example_values"] for r in rows):
+            st.caption(t("indicators.example_values_short"))
+    else:
+        st.caption(t("indicators.goal.none"))
+    items = indicators.catalogue(ctx.db) if False else [dict(r) for r in ctx.db.query(
+        "select id, source, source_id, title_fi, title_sv, title_en from indicators order by source desc, id")]
+    if not items:
+        st.info(t("indicators.goal.no_catalogue"))
+        return
+    by_link = {r["id"]: r for r in rows}
+    choice = st.selectbox(t("indicators.goal.edit_which"), [0, *by_link], key=f"gi_pick_{goal['id']}",
+                          format_func=lambda i: t("indicators.goal.new") if i == 0 else
+                          f"{by_link[i]['indicator_title']} — {by_link[i]['region_name']}")
+    link = indicators.get_link(ctx.db, choice) if choice else None
+    prefix = f"gi_{goal['id']}_{choice}"
+    if prefix + "_version" not in st.session_state:
+        for field in _LINK_FIELDS:
+            st.session_state[f"{prefix}_{field}"] = _link_initial(ctx, link, field)
+        st.session_state[prefix + "_version"] = link["version"] if link else 0
+    by_ind = {i["id"]: i for i in items}
+    regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
+    names = {r["id"]: r["name"] for r in regions}
+    if st.session_state[f"{prefix}_indicator_id"] not in by_ind:
+        st.session_state[f"{prefix}_indicator_id"] = items[0]["id"]
+    if st.session_state[f"{prefix}_region_id"] not in names:
+        st.session_state[f"{prefix}_region_id"] = regions[0]["id"]
+    with st.form(prefix + "_form", enter_to_submit=False):
+        st.selectbox(t("field.ind_indicator"), list(by_ind), key=f"{prefix}_indicator_id",
+                     format_func=lambda i: indicators.indicator_label(by_ind[i], ctx.lang))
+        st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get)
+        c1, c2 = st.columns(2)
+        c1.text_input(t("field.ind_baseline_year"), key=f"{prefix}_baseline_year", max_chars=4)
+        c2.text_input(t("field.ind_baseline_value"), key=f"{prefix}_baseline_value", max_chars=30,
+                      help=t("indicators.goal.baseline_help"))
+        c1.text_input(t("field.ind_target_year"), key=f"{prefix}_target_year", max_chars=4)
+        c2.text_input(t("field.ind_target_value"), key=f"{prefix}_target_value", max_chars=30)
+        submitted = st.form_submit_button(t("editor.save") if link else t("indicators.goal.add"), type="primary")
+    if submitted:
+        values = {f: st.session_state[f"{prefix}_{f}"] for f in _LINK_FIELDS}
+        try:
+            if link:
+                indicators.update_link(ctx.db, ctx.actor, link["id"], st.session_state[prefix + "_version"], **values)
+            else:
+                indicators.add_link(ctx.db, ctx.actor, goal["id"], **values)
+        except ConflictError as err:
+            st.session_state[prefix + "_conflict"] = err.current
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            _reset(prefix)
+            st.session_state["ed_flash"] = t("editor.saved")
+            st.rerun()
+    conflict = st.session_state.get(prefix + "_conflict")
+    if conflict:
+        st.error(t("error.conflict", by=conflict["updated_by"], at=i18n.timestamp(conflict["updated_at"], ctx.lang)))
+        if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
+            st.session_state[prefix + "_version"] = conflict["version"]
+            del st.session_state[prefix + "_conflict"]
+            st.rerun()
+    if link and st.button(t("indicators.goal.remove"), key=prefix + "_remove", icon=":material/link_off:"):
+        try:
+            indicators.delete_link(ctx.db, ctx.actor, link["id"], st.session_state[prefix + "_version"])
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            _reset(prefix)
+            st.session_state.pop(f"gi_pick_{goal['id']}", None)
+            st.session_state["ed_flash"] = t("editor.deleted")
+            st.rerun()
+
+
+def _reset(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+        del st.session_state[key]
+
+
+# ---------------------------------------------------------------- overview
+def render_indicators_overview(ctx: Ctx) -> None:
+    """Small multiples of each goal's indicators, coloured by progress class."""
+    if not ctx.plan:
+        return
+    t = ctx.t
+    rows = indicators.links(ctx.db, ctx.plan["id"], ctx.lang, municipality_id=ctx.municipality_id)
+    st.subheader(t("indicators.overview.heading"))
+    if not rows:
+        st.info(t("indicators.overview.none"))
+        return
+    if any(r["example_values"] for r in rows):
+        st.warning(t("indicators.example_values"), icon=":material/science:")
+    counts = {p: sum(1 for r in rows if r["progress"] == p) for p in indicators.PROGRESS}
+    st.text(" · ".join(f"{indicators.progress_label(p, ctx.lang)}: {n}" for p, n in counts.items() if n))
+    goals: dict[int, list[dict]] = {}
+    for row in rows:
+        goals.setdefault(row["goal_id"], []).append(row)
+    for goal_rows in goals.values():
+        st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
+        st.altair_chart(charts.small_multiples(charts.overview_panels(goal_rows), ctx.lang))
