@@ -195,9 +195,12 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
                     row.append(_indicator_text(indicator_rows.get(goal["id"], []), lang))
                 if status:
                     latest = ""
+                    first = (item.get("start_year") or plan["first_year"]) if entity == "measure" else years[0]
+                    last = (item.get("end_year") or plan["last_year"]) if entity == "measure" else years[-1]
                     for y in years:
                         update = current.get((entity, item["id"], y))
-                        row.append(_status_label(update and update["status"], lang))
+                        # "–": a year outside the measure's own years; empty: no update yet
+                        row.append(_status_label(update and update["status"], lang) if first <= y <= last else "–")
                         if update and update["narrative"]:
                             latest = f"{y}: {update['narrative']}"
                     row.append(latest)

@@ -332,8 +332,7 @@ class _Run:
         if status is None:
             if now is not None:
                 raise _Bad(t("export.rt.status_removed", self.lang))
-            self.result.unchanged += 1
-            return
+            return  # an item-year still without a status: nothing to do, and not worth counting
         fields = {"status": status, "progress": progress,
                   "narrative": plans.clean_text(values.get("narrative") and _text(values["narrative"]), "fu_narrative",
                                                 max_len=follow_up.NARRATIVE_MAX),

@@ -130,8 +130,8 @@ def test_council_formatting_and_print_setup(demo_db):
     plan_ws = wb["Suunnitelma"]
     assert plan_ws["B2"].alignment.wrap_text
     assert plan_ws.column_dimensions["B"].width == 36
-    assert plan_ws.auto_filter.ref == "A1:I15"
-    assert wb.defined_names["lape_plan"].attr_text == "'Suunnitelma'!$A$1:$I$15"
+    assert plan_ws.auto_filter.ref == "A1:P15"  # 9 plan columns, indicators, 5 years, narrative
+    assert wb.defined_names["lape_plan"].attr_text == "'Suunnitelma'!$A$1:$P$15"
     assert wb.defined_names["lape_measures"].attr_text == "'Toimenpiteet'!$A$1:$M$15"
     # id columns are marked and carry a note
     measures = wb["Toimenpiteet"]
