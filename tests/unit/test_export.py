@@ -226,3 +226,21 @@ def test_blank_template_has_goals_but_no_measures(demo_db):
     wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi", blank=True))
     assert wb["Tavoitteet"].max_row == 9
     assert wb["Toimenpiteet"].max_row == 1
+
+
+def test_status_per_year_and_indicators_in_the_plan_table(demo_db):
+    from lape_plan import follow_up
+
+    plan_id = _plan_id(demo_db)
+    measure = _first_goal(demo_db, plan_id)["measures"][0]  # scheduled 2021–2024
+    follow_up.record(demo_db, SYSTEM, "measure", measure["id"], 2022, "delayed", narrative="Kaksi koulua puuttuu")
+    follow_up.record(demo_db, SYSTEM, "measure", measure["id"], 2023, "on_track", progress=60)
+    table = exports.plan_table(demo_db, plan_id, "sv")
+    keys = [c.key for c in table.cols]
+    row = table.rows[0]
+    status = {y: row[keys.index(f"status_{y}")] for y in range(2020, 2025)}
+    assert status == {2020: "–", 2021: "", 2022: "Försenad", 2023: "Framskrider", 2024: ""}
+    assert row[keys.index("narrative_latest")] == "2022: Kaksi koulua puuttuu"
+    indicator = row[keys.index("indicators")]
+    assert "→" in indicator and "2024" in indicator
+    assert table.headers("sv")[keys.index("status_2022")] == "Status 2022"

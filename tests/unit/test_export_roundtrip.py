@@ -279,3 +279,105 @@ def test_hostile_text_survives_the_round_trip_as_text(demo_db, exported):
     again = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")))
     cell = again["Toimenpiteet"].cell(_row_of(again["Toimenpiteet"], measure["id"]), 8)
     assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" and cell.quotePrefix
+
+
+# ---------------------------------------------------------------- follow-up
+def _status_row(ws, entity_label, item_id, year):
+    e, i, y = _col(ws, "Kohde"), _col(ws, "Kohteen tunniste"), _col(ws, "Vuosi")
+    return next(r[0].row for r in ws.iter_rows(min_row=2)
+                if r[e - 1].value == entity_label and r[i - 1].value == item_id and r[y - 1].value == year)
+
+
+def _set_status(ws, item_id, year, entity="Toimenpide", **values):
+    row = _status_row(ws, entity, item_id, year)
+    for header, value in values.items():
+        ws.cell(row, _col(ws, header)).value = value
+    return row
+
+
+def test_statuses_and_narratives_come_back(demo_db):
+    from lape_plan import follow_up
+
+    plan_id = _plan_id(demo_db)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    measure = goal["measures"][0]
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2021, "on_track", progress=40, narrative="Alkoi")
+    data = exports.plan_workbook(demo_db, plan_id, "fi")
+
+    def edit(wb):
+        ws = wb["Seuranta"]
+        _set_status(ws, measure["id"], 2021, **{"Kuvaus toteutumisesta": "Alkoi kaikissa kouluissa",
+                                               "Edistyminen %": 55})
+        _set_status(ws, measure["id"], 2022, Tilanne="Viivästynyt", **{"Kuvaus toteutumisesta": "Kaksi koulua"})
+        _set_status(ws, goal["id"], 2022, entity="Tavoite", Tilanne="Klar")  # a Swedish label is understood too
+
+    result = roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "fi")
+    assert [(c.entity, c.item_id, c.year) for c in result.changed] == [("measure", measure["id"], 2021)]
+    assert result.changed[0].fields == {"Kuvaus toteutumisesta": ("Alkoi", "Alkoi kaikissa kouluissa"),
+                                        "Edistyminen %": ("40", "55")}
+    assert sorted((c.entity, c.year) for c in result.added) == [("goal", 2022), ("measure", 2022)]
+    current = follow_up.current(demo_db, plan_id)
+    m2021 = current[("measure", measure["id"], 2021)]
+    assert (m2021["narrative"], m2021["progress"], m2021["version"], m2021["updated_by"]) == (
+        "Alkoi kaikissa kouluissa", 55, 2, "Eero Excel")
+    assert current[("measure", measure["id"], 2022)]["status"] == "delayed"
+    assert current[("goal", goal["id"], 2022)]["status"] == "done"
+    assert len(follow_up.history(demo_db, "measure", measure["id"])) == 3
+    # the same file again changes nothing
+    again = roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "fi")
+    assert (again.added, again.changed, again.conflicts) == ([], [], [])
+
+
+def test_status_written_in_the_app_after_export_is_a_conflict(demo_db):
+    from lape_plan import follow_up
+
+    plan_id = _plan_id(demo_db)
+    measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
+    data = exports.plan_workbook(demo_db, plan_id, "fi")
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2023, "done")
+    result = roundtrip.apply(demo_db, EXCEL, _edit(data, lambda wb: _set_status(
+        wb["Seuranta"], measure["id"], 2023, Tilanne="Etenee")), "en")
+    assert [(c.item_id, c.year, c.by) for c in result.conflicts] == [(measure["id"], 2023, "Anna App")]
+    assert follow_up.current(demo_db, plan_id)[("measure", measure["id"], 2023)]["status"] == "done"
+
+
+def test_bad_status_rows_are_refused(demo_db):
+    from lape_plan import follow_up
+
+    plan_id = _plan_id(demo_db)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    m1, m2 = goal["measures"]
+    follow_up.record(demo_db, ANNA, "measure", m2["id"], 2022, "on_track")
+    data = exports.plan_workbook(demo_db, plan_id, "fi")
+    rows = {}
+
+    def edit(wb):
+        ws = wb["Seuranta"]
+        rows["unknown"] = _set_status(ws, m1["id"], 2021, Tilanne="Melkein valmis")
+        rows["progress"] = _set_status(ws, m1["id"], 2022, Tilanne="Etenee", **{"Edistyminen %": "puolet"})
+        rows["narrative"] = _set_status(ws, m1["id"], 2023, Tilanne="Viivästynyt")  # needs a narrative
+        rows["removed"] = _set_status(ws, m2["id"], 2022, Tilanne=None)
+        rows["range"] = _set_status(ws, m1["id"], 2024, Tilanne="Etenee", **{"Edistyminen %": 150})
+        ws.append(["Toimenpide", m1["id"], None, None, 2031, "Valmis"])
+        ws.append(["Kokous", m1["id"], None, None, 2022, "Valmis"])
+
+    before = _snapshot(demo_db)
+    with pytest.raises(ImportRejected) as err:
+        roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "en")
+    assert _snapshot(demo_db) == before
+    reasons = {row: reason for sheet, row, reason in err.value.problems if sheet == "Seuranta"}
+    assert reasons[rows["unknown"]].startswith("unknown status “Melkein valmis”; choose one of: Not started")
+    assert "“puolet” is not a whole number" in reasons[rows["progress"]]
+    assert reasons[rows["narrative"]] == i18n_error("follow_up.error.narrative_required", status="delayed")
+    assert "cannot be removed" in reasons[rows["removed"]]
+    assert rows["range"] in reasons
+    last = max(reasons)
+    assert "unknown item type “Kokous”" in reasons[last] and "2031" in reasons[last - 1]
+    assert len(err.value.problems) == 7
+
+
+def i18n_error(key, **params):
+    from lape_plan import i18n
+    from lape_plan.errors import ValidationError
+
+    return i18n.error_text(ValidationError(key, field="fu_narrative", **params), "en")
