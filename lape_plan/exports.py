@@ -160,18 +160,19 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
     its responsible organisation, timeline, resources, indicators and status per year."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     years = list(range(plan["first_year"], plan["last_year"] + 1))
-    cols = [Col("focus_area", 26), Col("goal", 36), Col("scope", 18), Col("goal_responsible", 24),
-            Col("measure", 40), Col("measure_responsible", 22), Col("timeline", 11), Col("resources_text", 24),
-            Col("resources_eur", 12, "euro")]
+    # Widths chosen so that a whole row fits an A4 landscape page at a readable scale.
+    cols = [Col("focus_area", 17), Col("goal", 28), Col("scope", 12), Col("goal_responsible", 18),
+            Col("measure", 32), Col("measure_responsible", 16), Col("timeline", 10), Col("resources_text", 16),
+            Col("resources_eur", 10, "euro")]
     indicator_rows: dict[int, list[dict]] = {}
     if has_indicators():
-        cols.append(Col("indicators", 45))
+        cols.append(Col("indicators", 36))
         for r in indicators.goal_indicator_rows(db, plan_id, lang):
             indicator_rows.setdefault(r["goal_id"], []).append(r)
     status = has_follow_up()
     if status:
         current = follow_up.current(db, plan_id)
-        cols += [Col(f"status_{y}", 13) for y in years] + [Col("narrative_latest", 45)]
+        cols += [Col(f"status_{y}", 11) for y in years] + [Col("narrative_latest", 30)]
     table = Table("plan", t("export.sheet.plan", lang), cols)
     whole_area = t("export.whole_area", lang)
     for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
@@ -260,25 +261,26 @@ _THIN = Side(style="thin", color="B7C4CF")
 def _styles(wb: Workbook) -> None:
     border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
     top_wrap = Alignment(wrap_text=True, vertical="top")
+    body = Font(size=10)
     styles = [
-        NamedStyle("lape_header", font=Font(bold=True, color="FFFFFF"),
+        NamedStyle("lape_header", font=Font(bold=True, color="FFFFFF", size=10),
                    fill=PatternFill("solid", fgColor="1F4E79"), border=border, alignment=top_wrap),
-        NamedStyle("lape_header_id", font=Font(bold=True, color="1F1F1F"),
+        NamedStyle("lape_header_id", font=Font(bold=True, color="1F1F1F", size=10),
                    fill=PatternFill("solid", fgColor="D9D9D9"), border=border, alignment=top_wrap),
-        NamedStyle("lape_header_ref", font=Font(bold=True, italic=True, color="1F1F1F"),
+        NamedStyle("lape_header_ref", font=Font(bold=True, italic=True, color="1F1F1F", size=10),
                    fill=PatternFill("solid", fgColor="DDEBF7"), border=border, alignment=top_wrap),
-        NamedStyle("lape_text", border=border, alignment=top_wrap),
-        NamedStyle("lape_id", font=Font(color="595959"), fill=PatternFill("solid", fgColor="F2F2F2"),
+        NamedStyle("lape_text", font=body, border=border, alignment=top_wrap),
+        NamedStyle("lape_id", font=Font(color="595959", size=10), fill=PatternFill("solid", fgColor="F2F2F2"),
                    border=border, alignment=Alignment(vertical="top")),
-        NamedStyle("lape_int", border=border, alignment=Alignment(vertical="top"), number_format="0"),
-        NamedStyle("lape_euro", border=border, alignment=Alignment(vertical="top"),
+        NamedStyle("lape_int", font=body, border=border, alignment=Alignment(vertical="top"), number_format="0"),
+        NamedStyle("lape_euro", font=body, border=border, alignment=Alignment(vertical="top"),
                    number_format='#,##0 "€"'),
-        NamedStyle("lape_percent", border=border, alignment=Alignment(vertical="top"), number_format='0" %"'),
+        NamedStyle("lape_percent", font=body, border=border, alignment=Alignment(vertical="top"),
+                   number_format='0" %"'),
         NamedStyle("lape_title", font=Font(bold=True, size=14, color="1F4E79"),
                    alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle("lape_label", font=Font(bold=True), alignment=top_wrap),
-        NamedStyle("lape_plain", alignment=top_wrap),
-        NamedStyle("lape_date", alignment=Alignment(vertical="top", horizontal="left"), number_format="d.m.yyyy"),
+        NamedStyle("lape_label", font=Font(bold=True, size=10), alignment=top_wrap),
+        NamedStyle("lape_plain", font=body, alignment=top_wrap),
     ]
     for style in styles:
         wb.add_named_style(style)
@@ -306,6 +308,25 @@ def put(ws, row: int, col: int, value, style: str | None = None):
     return cell
 
 
+LINE_PT = 13.5  # one line of 10 pt text
+
+
+def _lines(value, width: float) -> int:
+    """Lines a wrapped cell needs at this column width (about 1.15 characters of
+    10 pt text per width unit). Spreadsheets do not grow rows for wrapped text on
+    their own when opening a file, so the writer sets the heights."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(width * 1.15 - 1, 1)
+    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+
+
+def _fit_row(ws, row: int, values, widths) -> None:
+    lines = max((_lines(v, w) for v, w in zip(values, widths)), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = min(lines * LINE_PT + 3, 409)
+
+
 def _sheet_title(name: str, taken: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'")[:31] or "-"
     title, n = base, 2
@@ -325,9 +346,12 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
             cell.comment = Comment(t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan")
         ws.column_dimensions[get_column_letter(c_i)].width = col.width
     styles = [_CELL_STYLE[c.kind] for c in table.cols]
+    widths = [c.width for c in table.cols]
+    _fit_row(ws, 1, table.headers(lang), widths)
     for r_i, row in enumerate(table.rows, 2):
         for c_i, value in enumerate(row, 1):
             put(ws, r_i, c_i, value, styles[c_i - 1])
+        _fit_row(ws, r_i, row, widths)
     last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"
@@ -373,6 +397,7 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
     for label, value in facts:
         put(ws, row, 1, label, "lape_label")
         put(ws, row, 2, value, "lape_plain")
+        _fit_row(ws, row, [label, value], [28, 60])
         row += 1
     row += 1
     put(ws, row, 1, t("export.cover.organisations", lang), "lape_label")
@@ -393,8 +418,9 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
         row += 1
     row += 1
     put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
-    put(ws, row, 2, t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names)), "lape_plain")
-    ws.row_dimensions[row].height = 120
+    text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
+    put(ws, row, 2, text, "lape_plain")
+    _fit_row(ws, row, ["", text], [28, 60])
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
