@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -57,9 +58,12 @@ def t(key: str, lang: str, **values) -> str:
     return i18n.t(key, lang, **values)
 
 
+_ILLEGAL = ILLEGAL_CHARACTERS_RE
+
+
 def safe_text(value) -> str:
     """Characters XML (and so xlsx) cannot hold are dropped."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _ILLEGAL.sub("", str(value))
 
 
 def csv_safe(value: str) -> str:
@@ -345,13 +349,34 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
         if lock_note and col.kind in ("id", "ref"):
             cell.comment = Comment(t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan")
         ws.column_dimensions[get_column_letter(c_i)].width = col.width
-    styles = [_CELL_STYLE[c.kind] for c in table.cols]
     widths = [c.width for c in table.cols]
     _fit_row(ws, 1, table.headers(lang), widths)
+    # The body goes in through ws.append with ready-made cells that share one style
+    # record per column: a third of the time of styling each cell by name.
+    plain, quoted = [], []
+    for col in table.cols:
+        probe = Cell(ws)
+        probe.style = _CELL_STYLE[col.kind]
+        plain.append(probe._style)
+        quoted.append(StyleArray(probe._style))
+        quoted[-1].quotePrefix = 1
+    capacity = [max(int(w * 1.15 - 1), 1) for w in widths]
     for r_i, row in enumerate(table.rows, 2):
-        for c_i, value in enumerate(row, 1):
-            put(ws, r_i, c_i, value, styles[c_i - 1])
-        _fit_row(ws, r_i, row, widths)
+        cells, lines = [], 1
+        for c_i, value in enumerate(row):
+            if value.__class__ is str:
+                value = _ILLEGAL.sub("", value)
+                cell = Cell(ws, value=value, style_array=quoted[c_i] if value.startswith(FORMULA_START)
+                            else plain[c_i])
+                cell.data_type = "s"
+                if len(value) > capacity[c_i] or "\n" in value:
+                    lines = max(lines, _lines(value, widths[c_i]))
+            else:
+                cell = Cell(ws, value=value, style_array=plain[c_i])
+            cells.append(cell)
+        ws.append(cells)
+        if lines > 1:
+            ws.row_dimensions[r_i].height = min(lines * LINE_PT + 3, 409)
     last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"

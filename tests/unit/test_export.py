@@ -129,7 +129,7 @@ def test_council_formatting_and_print_setup(demo_db):
         assert "&P" in ws.oddFooter.right.text
     plan_ws = wb["Suunnitelma"]
     assert plan_ws["B2"].alignment.wrap_text
-    assert plan_ws.column_dimensions["B"].width == 36
+    assert plan_ws.column_dimensions["B"].width == 28
     assert plan_ws.auto_filter.ref == "A1:P15"  # 9 plan columns, indicators, 5 years, narrative
     assert wb.defined_names["lape_plan"].attr_text == "'Suunnitelma'!$A$1:$P$15"
     assert wb.defined_names["lape_measures"].attr_text == "'Toimenpiteet'!$A$1:$M$15"
@@ -244,3 +244,14 @@ def test_status_per_year_and_indicators_in_the_plan_table(demo_db):
     indicator = row[keys.index("indicators")]
     assert "→" in indicator and "2024" in indicator
     assert table.headers("sv")[keys.index("status_2022")] == "Status 2022"
+
+
+def test_rows_grow_for_wrapped_text(demo_db):
+    plan_id = _plan_id(demo_db)
+    goal = _first_goal(demo_db, plan_id)
+    plans.add(demo_db, SYSTEM, "measure", goal["id"], title_fi="Pitkä " * 50, description="rivi\n" * 5)
+    wb = _open(exports.plan_workbook(demo_db, plan_id, "fi"))
+    measures = wb["Toimenpiteet"]
+    row = next(r[0].row for r in measures.iter_rows(min_row=2) if (r[5].value or "").startswith("Pitkä"))
+    assert measures.row_dimensions[row].height >= 6 * exports.LINE_PT  # 300 characters at about 50 a line
+    assert measures.row_dimensions[2].height is None  # short rows keep the default height
