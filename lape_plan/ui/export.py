@@ -36,7 +36,7 @@ def _changes_frame(ctx: Ctx, changes: list[Change], with_who: bool = False) -> p
                t("export.page.col_item"): f"{i18n.t('entity.' + c.entity, ctx.lang)} {c.item_id or ''}".strip()
                + (f", {c.year}" if c.year else ""),
                t("export.page.col_title"): c.title,
-               t("export.page.col_changes"): "\n".join(f"{k}: {b or '–'} → {a or '–'}" for k, (b, a) in c.fields.items())}
+               t("export.page.col_changes"): "; ".join(f"{k}: {b or '–'} → {a or '–'}" for k, (b, a) in c.fields.items())}
         if with_who:
             row[t("export.page.col_changed_by")] = f"{c.by}, {i18n.timestamp(c.at, ctx.lang)}"
         rows.append(row)
@@ -64,5 +64,6 @@ def show_problems(ctx: Ctx, err) -> None:
     ctx.error(err)
     t = ctx.t
     frame = pd.DataFrame([{t("export.page.col_sheet"): sheet or "–", t("export.page.col_row"): row or "–",
-                           t("export.page.col_reason"): reason} for sheet, row, reason in err.problems])
+                           t("export.page.col_reason"): reason[:1].upper() + reason[1:]}
+                          for sheet, row, reason in err.problems])
     st.dataframe(frame, hide_index=True, width="stretch")
