@@ -141,6 +141,23 @@ def _status_label(status: str | None, lang: str) -> str:
     return i18n.t(f"follow_up.status.{status}", lang) if status else ""
 
 
+def _status_labels(lang: str) -> dict:
+    """Status -> label, looked up once per export (the tables have tens of thousands)."""
+    labels = {None: ""}
+    if has_follow_up():
+        labels.update({s: _status_label(s, lang) for s in follow_up.STATUSES})
+    return labels
+
+
+def _current(db: Database, plan_id: int, cache: dict | None) -> dict:
+    """Latest status per item and year; one query shared by the tables of one workbook."""
+    if cache is None:
+        return follow_up.current(db, plan_id)
+    if "current" not in cache:
+        cache["current"] = follow_up.current(db, plan_id)
+    return cache["current"]
+
+
 def _indicator_text(rows: list[dict], lang: str) -> str:
     parts = []
     for r in rows:
@@ -159,7 +176,8 @@ def _indicator_text(rows: list[dict], lang: str) -> str:
     return "\n".join(parts)
 
 
-def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> Table:
+def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | None = None,
+               cache: dict | None = None) -> Table:
     """The council table: focus area, goal, scope, responsible organisations, measure,
     its responsible organisation, timeline, resources, indicators and status per year."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
@@ -175,7 +193,8 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
             indicator_rows.setdefault(r["goal_id"], []).append(r)
     status = has_follow_up()
     if status:
-        current = follow_up.current(db, plan_id)
+        current = _current(db, plan_id, cache)
+        labels = _status_labels(lang)
         cols += [Col(f"status_{y}", 11) for y in years] + [Col("narrative_latest", 30)]
     table = Table("plan", t("export.sheet.plan", lang), cols)
     whole_area = t("export.whole_area", lang)
@@ -205,7 +224,7 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
                     for y in years:
                         update = current.get((entity, item["id"], y))
                         # "–": a year outside the measure's own years; empty: no update yet
-                        row.append(_status_label(update and update["status"], lang) if first <= y <= last else "–")
+                        row.append(labels[update and update["status"]] if first <= y <= last else "–")
                         if update and update["narrative"]:
                             latest = f"{y}: {update['narrative']}"
                     row.append(latest)
@@ -214,22 +233,30 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
 
 
 def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | None = None,
-                blank: bool = False) -> list[Table]:
+                blank: bool = False, cache: dict | None = None) -> list[Table]:
     """The sheets the round trip reads. `blank`: a template with the plan's focus areas
     and goals (to refer to) but no measures or statuses yet."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     tables = {k: Table(k, t(f"export.sheet.{k}", lang), DATA_COLUMNS[k]) for k in DATA_SHEETS
               if k != "follow_up" or has_follow_up()}
-    current = follow_up.current(db, plan_id) if has_follow_up() and not blank else {}
+    current = _current(db, plan_id, cache) if has_follow_up() and not blank else {}
     entity_label = {e: i18n.t(f"entity.{e}", lang) for e in ("goal", "measure")}
+    labels = _status_labels(lang)
+    stamps: dict[str, str] = {}
 
     def status_rows(entity, item, number, title, years):
         for y in years:
-            u = current.get((entity, item["id"], y)) or {}
+            u = current.get((entity, item["id"], y))
+            if u is None:
+                tables["follow_up"].rows.append([entity_label[entity], item["id"], number, title, y, "", None, "",
+                                                 "", None, "", ""])
+                continue
+            at = u["updated_at"]
+            if at not in stamps:
+                stamps[at] = i18n.timestamp(at, lang)
             tables["follow_up"].rows.append([
-                entity_label[entity], item["id"], number, title, y, _status_label(u.get("status"), lang),
-                u.get("progress"), u.get("narrative") or "", u.get("evidence_url") or "", u.get("version"),
-                u.get("updated_by") or "", i18n.timestamp(u["updated_at"], lang) if u.get("updated_at") else ""])
+                entity_label[entity], item["id"], number, title, y, labels[u["status"]], u["progress"],
+                u["narrative"] or "", u["evidence_url"] or "", u["version"], u["updated_by"] or "", stamps[at]])
 
     years = list(range(plan["first_year"], plan["last_year"] + 1))
     for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
@@ -462,11 +489,12 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     wb = Workbook()
     _styles(wb)
     taken: set[str] = set()
-    tables = data_tables(db, plan_id, lang, municipality_id, blank=blank)
+    cache: dict = {}
+    tables = data_tables(db, plan_id, lang, municipality_id, blank=blank, cache=cache)
     _cover(wb, db, plan, orgs, lang, municipality_id, [tb.name for tb in tables])
     taken.add(wb.active.title.lower())
     plan_title = plans.title_in(plan, lang)
-    main = plan_table(db, plan_id, lang)
+    main = plan_table(db, plan_id, lang, cache=cache)
     _write_table(wb, main, lang, _sheet_title(main.name, taken), plan_title, False, "lape_plan")
     if all_municipalities:
         extra = [o["id"] for o in orgs.values() if o["kind"] == OrgKind.MUNICIPALITY]
@@ -474,7 +502,7 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
         extra = [municipality_id] if municipality_id else []
     for m_id in extra:
         name = plans.org_name(orgs[m_id], lang)
-        _write_table(wb, plan_table(db, plan_id, lang, m_id), lang, _sheet_title(name, taken),
+        _write_table(wb, plan_table(db, plan_id, lang, m_id, cache=cache), lang, _sheet_title(name, taken),
                      f"{plan_title} – {name}", False, f"lape_plan_{orgs[m_id]['code'] or m_id}")
     data_titles = []
     for table in tables:
