@@ -82,8 +82,15 @@ class _Sheet:
     rows: list[tuple[int, dict]]  # (row number, column key -> value)
 
 
+MAX_UNPACKED = 200_000_000  # bytes of XML inside the zip; a plan workbook of 3,000 measures has ~20 MB
+
+
 def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+        if unpacked > MAX_UNPACKED:  # refuse a zip bomb before unpacking it
+            raise ImportRejected([("", 0, t("export.rt.too_large", lang, mb=MAX_UNPACKED // 1_000_000))])
         wb = openpyxl.load_workbook(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as err:
         raise ImportRejected([("", 0, t("export.rt.not_xlsx", lang, detail=type(err).__name__))]) from None

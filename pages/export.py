@@ -48,7 +48,7 @@ if done:
                  conflicts=len(done.conflicts)))
     show_result(ctx, done)
 upload_key = f"exp_upload_{st.session_state.get('exp_round', 0)}"
-upload = st.file_uploader(t("export.page.upload"), type=["xlsx"], key=upload_key)
+upload = st.file_uploader(t("export.page.upload"), type=["xlsx"], key=upload_key, max_upload_size=50)
 if upload is not None:
     data = upload.getvalue()
     try:

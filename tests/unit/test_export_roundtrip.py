@@ -381,3 +381,14 @@ def i18n_error(key, **params):
     from lape_plan.errors import ValidationError
 
     return i18n.error_text(ValidationError(key, field="fu_narrative", **params), "en")
+
+
+def test_zip_bomb_is_refused_before_unpacking(demo_db, monkeypatch):
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 3_000_000)
+    monkeypatch.setattr(roundtrip, "MAX_UNPACKED", 2_000_000)
+    problems = _rejected(demo_db, buf.getvalue())
+    assert "more than 2 MB" in problems[0][2]
