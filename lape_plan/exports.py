@@ -105,7 +105,7 @@ DATA_COLUMNS = {
               Col("title_fi", 45), Col("title_sv", 45), Col("description", 50)],
     "measures": [Col("id", 8, "id"), Col("version", 8, "id"), Col("goal_id", 9, "id"), Col("number", 9, "ref"),
                  Col("goal", 35, "ref"), Col("title_fi", 45), Col("title_sv", 45), Col("description", 45),
-                 Col("responsible", 28), Col("start_year", 9, "int"), Col("end_year", 9, "int"),
+                 Col("responsible", 28), Col("start_year", 11, "int"), Col("end_year", 11, "int"),
                  Col("resources_text", 30), Col("resources_eur", 13, "euro")],
     "follow_up": [Col("entity", 13, "ref"), Col("item_id", 9, "id"), Col("number", 9, "ref"), Col("item", 45, "ref"),
                   Col("year", 7, "int"), Col("status", 18), Col("progress", 11, "percent"),
