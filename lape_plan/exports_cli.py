@@ -43,7 +43,7 @@ def _print_changes(title: str, changes, lang: str) -> None:
         year = f" {c.year}" if c.year else ""
         print(f"  {c.sheet}, row {c.row}: {i18n.t('entity.' + c.entity, lang)} {c.item_id or ''}{year} {c.title}")
         for name, (before, after) in c.fields.items():
-            print(f"    {name}: {before!r} -> {after!r}")
+            print(f"    {name}: {before!r} -> {after!r}" if before or after else f"    {name}")
         if c.by:
             print(f"    changed in the app by {c.by} at {i18n.timestamp(c.at, lang)}; not applied")
 

@@ -247,7 +247,14 @@ class _Run:
             raise _Bad(t("export.rt.duplicate", self.lang, id=item_id))
         seen.add((entity, item_id))
         if item_id not in self.ids[entity]:
-            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang), id=item_id))
+            deleted = self._deleted(entity, item_id)
+            if deleted is None:
+                raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
+                             id=item_id))
+            row, by, at = deleted
+            self.result.conflicts.append(Change(sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
+                                                {t("export.rt.deleted", self.lang): ("", "")}, by=by, at=at))
+            return
         if version is None:
             raise _Bad(t("export.rt.version_missing", self.lang))
         current = plans.get(self.db, entity, item_id)
@@ -275,6 +282,25 @@ class _Run:
         else:
             plans.update(self.db, self.actor, entity, item_id, version, **fields)
             self.result.changed.append(change)
+
+    def _deleted(self, entity: str, item_id: int):
+        """(row, by, at) when the item was deleted in the app after the export (itself or
+        the focus area or goal above it); None when it never was in this plan."""
+        try:
+            row = plans._get(self.db, entity, item_id, include_deleted=True)
+            if plans.plan_of(self.db, entity, item_id)["id"] != self.plan["id"]:
+                return None
+        except NotFound:
+            return None
+        item, kind = row, entity
+        while True:
+            if item["deleted_at"]:
+                return row, item["deleted_by"] or "", item["deleted_at"]
+            parent = {"measure": ("goal", "goal_id"), "goal": ("focus_area", "focus_area_id")}.get(kind)
+            if parent is None:
+                return row, row["updated_by"], row["updated_at"]
+            kind = parent[0]
+            item = plans._get(self.db, kind, item[parent[1]], include_deleted=True)
 
     def _measure_fields(self, values: dict) -> dict:
         responsible = _text(values.get("responsible")).strip()
@@ -319,8 +345,12 @@ class _Run:
         year = _int(values, "year", self.lang, self.file_lang)
         version = _int(values, "version", self.lang, self.file_lang)
         progress = _int(values, "progress", self.lang, self.file_lang)
-        if item_id is None or item_id not in self.ids[entity]:
-            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang), id=item_id or "–"))
+        deleted = None
+        if item_id is not None and item_id not in self.ids[entity]:
+            deleted = self._deleted(entity, item_id)
+        if item_id is None or (item_id not in self.ids[entity] and deleted is None):
+            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
+                         id=item_id or "–"))
         if year is None:
             raise _Bad(t("export.rt.year_missing", self.lang))
         if (entity, item_id, year) in seen:
@@ -347,6 +377,13 @@ class _Run:
         before = now or {}
         diff = {header(k, self.lang): (self._show(k, before.get(k)), self._show(k, v)) for k, v in fields.items()
                 if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)}
+        if deleted is not None:  # statuses of an item deleted in the app are not applied
+            if diff:
+                row, by, at = deleted
+                self.result.conflicts.append(Change(
+                    sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
+                    {t("export.rt.deleted", self.lang): ("", ""), **diff}, year=year, by=by, at=at))
+            return
         title = plans.title_in(plans.get(self.db, entity, item_id), self.lang)
         change = Change(sheet.title, number, entity, item_id, title, diff, year=year)
         if now is not None and not diff:

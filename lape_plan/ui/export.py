@@ -36,7 +36,8 @@ def _changes_frame(ctx: Ctx, changes: list[Change], with_who: bool = False) -> p
                t("export.page.col_item"): f"{i18n.t('entity.' + c.entity, ctx.lang)} {c.item_id or ''}".strip()
                + (f", {c.year}" if c.year else ""),
                t("export.page.col_title"): c.title,
-               t("export.page.col_changes"): "; ".join(f"{k}: {b or '–'} → {a or '–'}" for k, (b, a) in c.fields.items())}
+               t("export.page.col_changes"): "; ".join(f"{k}: {b or '–'} → {a or '–'}" if b or a else k
+                                                          for k, (b, a) in c.fields.items())}
         if with_who:
             row[t("export.page.col_changed_by")] = f"{c.by}, {i18n.timestamp(c.at, ctx.lang)}"
         rows.append(row)

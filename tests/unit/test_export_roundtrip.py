@@ -392,3 +392,25 @@ def test_zip_bomb_is_refused_before_unpacking(demo_db, monkeypatch):
     monkeypatch.setattr(roundtrip, "MAX_UNPACKED", 2_000_000)
     problems = _rejected(demo_db, buf.getvalue())
     assert "more than 2 MB" in problems[0][2]
+
+
+def test_item_deleted_in_the_app_after_export_is_a_conflict_not_a_bad_file(demo_db):
+    from lape_plan import follow_up
+
+    plan_id = _plan_id(demo_db)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    measure, other = goal["measures"]
+    data = exports.plan_workbook(demo_db, plan_id, "fi")
+    plans.delete(demo_db, ANNA, "measure", measure["id"], measure["version"])
+
+    def edit(wb):
+        _set(wb["Toimenpiteet"], other["id"], "Kuvaus", "Muokattu")
+        _set_status(wb["Seuranta"], measure["id"], 2022, Tilanne="Valmis")
+
+    result = roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "en")
+    assert [(c.sheet, c.item_id, c.by) for c in result.conflicts] == [
+        ("Toimenpiteet", measure["id"], "Anna App"), ("Seuranta", measure["id"], "Anna App")]
+    assert "deleted in the app" in result.conflicts[0].fields
+    assert [c.item_id for c in result.changed] == [other["id"]]
+    assert ("measure", measure["id"], 2022) not in follow_up.current(demo_db, plan_id)
+    assert plans.deleted_items(demo_db, plan_id)[0]["id"] == measure["id"]  # still deleted
