@@ -183,6 +183,13 @@ def _int(values: dict, key: str, lang: str, file_lang: str) -> int | None:
         raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value)) from None
 
 
+def _strip_unit(value, unit: str):
+    """'1 200 €' and '55 %' as people type them; the number is checked afterwards."""
+    if isinstance(value, str):
+        return value.replace(unit, "").strip()
+    return value
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -314,7 +321,7 @@ class _Run:
             "start_year": _int(values, "start_year", self.lang, self.file_lang),
             "end_year": _int(values, "end_year", self.lang, self.file_lang),
             "resources_text": _text(values.get("resources_text")).strip(),
-            "resources_eur": values.get("resources_eur"),
+            "resources_eur": _strip_unit(values.get("resources_eur"), "€"),
         }
 
     def _new_measure(self, sheet: _Sheet, number: int, values: dict, fields: dict) -> None:
@@ -344,7 +351,8 @@ class _Run:
         item_id = _int(values, "item_id", self.lang, self.file_lang)
         year = _int(values, "year", self.lang, self.file_lang)
         version = _int(values, "version", self.lang, self.file_lang)
-        progress = _int(values, "progress", self.lang, self.file_lang)
+        progress = _int({"progress": _strip_unit(values.get("progress"), "%")}, "progress", self.lang,
+                        self.file_lang)
         deleted = None
         if item_id is not None and item_id not in self.ids[entity]:
             deleted = self._deleted(entity, item_id)

@@ -76,7 +76,7 @@ def test_edited_file_gives_exactly_the_edits(demo_db, exported):
         _set(wb["Tavoitteet"], goal["id"], "Otsikko ruotsiksi", "Mobbningen minskar överallt")
         ws = wb["Toimenpiteet"]
         _set(ws, measure["id"], "Loppuvuosi", 2024)
-        _set(ws, measure["id"], "Resurssit €", "2 500,50")
+        _set(ws, measure["id"], "Resurssit €", "2 500,50 €")
         _set(ws, measure["id"], "Vastuutaho", "Karleby")  # Swedish name of Kokkola is accepted too
         ws.append([None, None, goal["id"], None, None, "Uusi: kiusaamiskysely vanhemmille", "Ny: enkät till föräldrar",
                    "", "Kannus", 2022, 2023, "Opetustoimi", 1200])
@@ -307,7 +307,7 @@ def test_statuses_and_narratives_come_back(demo_db):
     def edit(wb):
         ws = wb["Seuranta"]
         _set_status(ws, measure["id"], 2021, **{"Kuvaus toteutumisesta": "Alkoi kaikissa kouluissa",
-                                               "Edistyminen %": 55})
+                                               "Edistyminen %": "55 %"})
         _set_status(ws, measure["id"], 2022, Tilanne="Viivästynyt", **{"Kuvaus toteutumisesta": "Kaksi koulua"})
         _set_status(ws, goal["id"], 2022, entity="Tavoite", Tilanne="Klar")  # a Swedish label is understood too
 
