@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from . import auth, plans
 from .db import audit, now, write
-from .errors import ConflictError, LapeError, NotFound, ValidationError
+from .errors import ConflictError, LapeError, ValidationError
 from .model import Actor
 
 STATUSES = ("not_started", "on_track", "delayed", "done", "cancelled")
@@ -79,7 +79,8 @@ def _check_url(value) -> str:
     return url
 
 
-def _check_year(year, plan: dict) -> int:
+def check_year(year, plan: dict) -> int:
+    """A reporting year inside the plan period, or ValidationError."""
     try:
         value = int(year)
     except (TypeError, ValueError):
@@ -135,14 +136,14 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     with write(db):
         item = _item(db, entity, item_id)
         plan = plans.plan_of(db, entity, item_id)
-        year = _check_year(year, plan)
+        year = check_year(year, plan)
         auth.require_org_editor(actor, responsible_orgs(db, entity, item))
         before = _latest(db, entity, item_id, year)
         current_version = before["version"] if before else 0
         if (expected_version or 0) != current_version:
             raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
         if progress is None:
-            progress = typical_progress(status, before["progress"] if before else _previous_progress(
+            progress = typical_progress(status, before["progress"] if before else previous_progress(
                 db, entity, item_id, year))
         row = {
             "entity": entity, "item_id": item_id, "year": year, "version": current_version + 1,
@@ -156,7 +157,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     return row["version"]
 
 
-def _previous_progress(db, entity, item_id, year) -> int | None:
+def previous_progress(db, entity, item_id, year) -> int | None:
     row = db.execute(
         "select progress from status_updates where entity = ? and item_id = ? and year < ? "
         "order by year desc, version desc limit 1", [entity, item_id, year]).fetchone()
@@ -227,14 +228,20 @@ _PLAN_UPDATES = """
    where f.plan_id = :p"""
 
 
-def current(db: Database, plan_id: int) -> dict[tuple, dict]:
-    """Latest update per (entity, item_id, year) of a plan."""
-    sql = f"""
-      with u as ({_PLAN_UPDATES})
-      select u.* from u join (select entity, item_id, year, max(version) v from u group by entity, item_id, year) l
-        on l.entity = u.entity and l.item_id = u.item_id and l.year = u.year and l.v = u.version"""
+def current(db: Database, plan_id: int, years=None) -> dict[tuple, dict]:
+    """Latest update per (entity, item_id, year) of a plan (only `years` when given)."""
+    # SQLite fills the bare columns of a max() aggregate from the row holding the maximum,
+    # so one grouped pass gives the latest update of each item-year.
+    params: dict = {"p": plan_id}
+    where = ""
+    if years is not None:
+        years = [int(y) for y in years]
+        params.update({f"y{i}": y for i, y in enumerate(years)})
+        where = " where u.year in (" + ", ".join(f":y{i}" for i in range(len(years))) + ")" if years else " where 0"
+    sql = (f"select u.*, max(u.version) as _v from ({_PLAN_UPDATES}) u{where} "
+           "group by u.entity, u.item_id, u.year")
     out = {}
-    for r in db.query(sql, {"p": plan_id}):
+    for r in db.query(sql, params):
         row = _public(dict(r))
         out[(row["entity"], row["item_id"], row["year"])] = row
     return out
@@ -311,11 +318,11 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
 
     A goal's progress is the weighted mean of its scheduled, not cancelled measures that
     have an update (equal weights unless set); a goal without measures uses its own
-    update. A focus area is the mean of its goals that have a value, the plan the mean
-    of its focus areas. Items without an update are left out of the means and counted
+    update. A focus area is the mean of its goals that have a value and are not
+    cancelled, the plan the mean of its focus areas. Items without an update are left out of the means and counted
     in `coverage`, never taken as zero. `counts` holds the shown status of every
     scheduled goal and measure."""
-    cur = current(db, plan_id)
+    cur = current(db, plan_id, [year])
     w = weights(db, plan_id)
     all_items = items(db, plan_id, municipality_id)
     counts = {s: 0 for s in (*STATUSES, NO_UPDATE)}
@@ -347,7 +354,7 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
             goal["progress"] = goal["update"]["progress"]
     area_rows = []
     for area in areas.values():
-        area["progress"] = _mean((g["progress"], 1.0) for g in area["goals"])
+        area["progress"] = _mean((g["progress"], 1.0) for g in area["goals"] if g["status"] != "cancelled")
         area_rows.append(area)
     total = sum(counts.values())
     return {
@@ -365,7 +372,7 @@ def missing(db: Database, plan_id: int, year: int, municipality_id: int | None =
     """Scheduled goals and measures with no update for `year`, grouped by responsible
     organisation (an item with several organisations is listed under each), largest
     group first."""
-    cur = current(db, plan_id)
+    cur = current(db, plan_id, [year])
     groups: dict[int | None, list[dict]] = {}
     for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
         if status_of(cur, item, year) != NO_UPDATE:
@@ -392,7 +399,7 @@ def year_summary(db: Database, plan_id: int, year: int, municipality_id: int | N
     delayed, or progress went down), "better", "started" (first update this plan
     period), "unchanged" or "no_update" (nothing recorded for the year). Rows that
     changed come first, in plan order."""
-    cur = current(db, plan_id)
+    cur = current(db, plan_id, [year - 1, year])
     rows = []
     for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
         if year not in item["years"]:
@@ -434,6 +441,24 @@ def get_current(db: Database, entity: str, item_id: int, year: int) -> dict | No
     return _latest(db, entity, item_id, year)
 
 
+def grid(db: Database, plan_id: int, municipality_id: int | None = None, focus_area_id: int | None = None,
+         org_id: int | None = None) -> list[dict]:
+    """One cell per item and plan year (the heatmap): the shown status, progress and
+    who updated it last."""
+    plan = plans.get_plan(db, plan_id)
+    cur = current(db, plan_id)
+    cells = []
+    for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
+        for year in plan_years(plan):
+            upd = cur.get((item["entity"], item["id"], year))
+            cells.append({"entity": item["entity"], "item_id": item["id"], "number": item["number"],
+                          "row": item["row"], "year": year, "status": status_of(cur, item, year),
+                          "progress": upd["progress"] if upd else None,
+                          "updated_by": upd["updated_by"] if upd else "",
+                          "updated_at": upd["updated_at"] if upd else ""})
+    return cells
+
+
 __all__ = ["STATUSES", "NO_UPDATE", "NOT_SCHEDULED", "record", "record_many", "current", "history", "rollup",
            "missing", "year_summary", "items", "typical_progress", "reporting_year", "set_weight", "weights",
-           "BulkError", "NotFound"]
+           "BulkError", "grid", "get_current"]

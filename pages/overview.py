@@ -72,3 +72,5 @@ else:
 
 from lape_plan.ui.indicators import render_indicators_overview  # noqa: E402
 render_indicators_overview(ctx)
+from lape_plan.ui.follow_up import render_follow_up_overview  # noqa: E402
+render_follow_up_overview(ctx)

@@ -359,3 +359,28 @@ def test_reporting_year():
     assert fu.reporting_year(plan, dt.date(2022, 5, 1)) == 2022
     assert fu.reporting_year(plan, dt.date(2026, 5, 1)) == 2024
     assert fu.reporting_year(plan, dt.date(2018, 5, 1)) == 2020
+
+
+def test_current_for_some_years(demo_db):
+    pid = _plan_id(demo_db)
+    m = _measure(demo_db, "Kaveritoiminta")
+    fu.record(demo_db, ANNA, "measure", m["id"], 2021, "on_track", 30)
+    fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", 40)
+    fu.record(demo_db, ANNA, "measure", m["id"], 2022, "done", expected_version=1)
+    assert set(fu.current(demo_db, pid)) == {("measure", m["id"], 2021), ("measure", m["id"], 2022)}
+    only = fu.current(demo_db, pid, [2022])
+    assert list(only) == [("measure", m["id"], 2022)] and only[("measure", m["id"], 2022)]["version"] == 2
+    assert fu.current(demo_db, pid, []) == {}
+
+
+def test_cancelled_goal_is_left_out_of_its_focus_area(demo_db):
+    pid = _plan_id(demo_db)
+    g1, g2 = _goal(demo_db, "Jokaisella lapsella"), _goal(demo_db, "Kiusaaminen vähenee")
+    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Kaveritoiminta")["id"], 2022, "on_track", 40)
+    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Oppilaskuntien")["id"], 2022, "done")
+    area = fu.rollup(demo_db, pid, 2022)["areas"][0]
+    assert area["progress"] == pytest.approx(70)  # mean of 40 and 100
+    fu.record(demo_db, ANNA, "goal", g2["id"], 2022, "cancelled", None, "Yhdistetty tavoitteeseen 1.1")
+    area = fu.rollup(demo_db, pid, 2022)["areas"][0]
+    assert area["progress"] == pytest.approx(40)
+    assert [g["goal"]["id"] for g in area["goals"]] == [g1["id"], g2["id"]]  # still listed

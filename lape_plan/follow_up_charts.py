@@ -1,0 +1,57 @@
+"""Altair chart builders of the follow-up: data in, chart out (no database, no streamlit)."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .follow_up import NO_UPDATE, NOT_SCHEDULED, STATUSES
+
+# Colours read as traffic lights and stay apart for common colour-vision deficiencies
+# (blue/orange axis); "no update" is white with a border so it never looks like a status.
+COLOURS = {
+    "not_started": "#9e9e9e",
+    "on_track": "#1b7837",
+    "delayed": "#e08214",
+    "done": "#2166ac",
+    "cancelled": "#4d4d4d",
+    NO_UPDATE: "#ffffff",
+    NOT_SCHEDULED: "#ececec",
+}
+ORDER = (*STATUSES, NO_UPDATE, NOT_SCHEDULED)
+TEXT = "#31333f"  # axis text dark enough to read (the default grey is below 4.5:1)
+
+
+def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title: str, year_title: str,
+                   status_title: str, progress_title: str, by_title: str, max_label: int = 60) -> alt.Chart:
+    """Items (rows, in the given order) × years, coloured by status.
+
+    `cells`: dicts with `label` (the item's number and title), `year`, `status`, `progress`
+    (number or None), `updated_by`. Labels come from the caller, already translated."""
+    frame = pd.DataFrame(
+        [{"item": _short(c["label"], max_label), "year": str(c["year"]), "status": status_labels[c["status"]],
+          "progress": "–" if c["progress"] is None else f"{c['progress']} %", "by": c.get("updated_by") or "–"}
+         for c in cells],
+        columns=["item", "year", "status", "progress", "by"],
+    )
+    items = list(dict.fromkeys(frame["item"]))
+    present = [s for s in ORDER if status_labels[s] in set(frame["status"])] or list(ORDER)
+    scale = alt.Scale(domain=[status_labels[s] for s in present], range=[COLOURS[s] for s in present])
+    return (
+        alt.Chart(frame)
+        .mark_rect(stroke="#bdbdbd", strokeWidth=1)
+        .encode(
+            x=alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT, titleColor=TEXT)),
+            y=alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=420, labelColor=TEXT)),
+            color=alt.Color("status:N", title=status_title, scale=scale,
+                            legend=alt.Legend(orient="bottom", columns=4, labelColor=TEXT, titleColor=TEXT)),
+            tooltip=[alt.Tooltip("item:N", title=item_title), alt.Tooltip("year:O", title=year_title),
+                     alt.Tooltip("status:N", title=status_title), alt.Tooltip("progress:N", title=progress_title),
+                     alt.Tooltip("by:N", title=by_title)],
+        )
+        .properties(height=alt.Step(24))
+    )
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

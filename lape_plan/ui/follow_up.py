@@ -1,0 +1,378 @@
+"""Streamlit parts of the follow-up: filters, the one-item update form (keeps the
+version it was opened on and the user's text on conflict), the bulk editor (all or
+nothing), history, heatmap, missing updates, year summary and the Overview section."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import follow_up as fu, follow_up_charts, i18n, plans
+from ..errors import ConflictError, LapeError
+from .guard import Ctx, sticky
+
+ALL = 0
+
+
+# ---------------------------------------------------------------- helpers
+def status_label(ctx: Ctx, status: str) -> str:
+    return ctx.t(f"follow_up.status.{status}")
+
+
+def item_label(ctx: Ctx, item: dict) -> str:
+    return f"{item['number']} {ctx.title(item['row'])}"
+
+
+def pct(ctx: Ctx, value) -> str:
+    return "–" if value is None else f"{ctx.num(value, 0)} %"
+
+
+def share(ctx: Ctx, value: float) -> str:
+    return f"{ctx.num(value * 100, 0)} %"
+
+
+def org_names(ctx: Ctx, org_ids) -> str:
+    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
+    return ", ".join(plans.org_name(orgs[o], ctx.lang) for o in org_ids if o in orgs) or "–"
+
+
+def flash(message: str) -> None:
+    st.session_state["fu_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("fu_flash", None)
+    if message:
+        st.success(message)
+
+
+def _reset(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
+        del st.session_state[key]
+
+
+# ---------------------------------------------------------------- filters
+def filters(ctx: Ctx) -> dict:
+    """Focus area, responsible organisation and year; the sidebar gives the municipality.
+    Kept outside widget state so they survive a visit to another page."""
+    t, plan = ctx.t, ctx.plan
+    areas = plans.tree(ctx.db, plan["id"])
+    area_names = {ALL: t("follow_up.all_focus_areas")} | {
+        a["id"]: f"{i}. {ctx.title(a)}" for i, a in enumerate(areas, 1)}
+    orgs = plans.organisations(ctx.db, plan["id"])
+    org_opts = {ALL: t("follow_up.all_organisations")} | {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
+    years = fu.plan_years(plan)
+    # a member starts from their own organisation's items
+    own = next((o for o in sorted(ctx.actor.org_ids) if o in org_opts), ALL)
+    for key, options, default in (("fu_area", area_names, ALL), ("fu_org", org_opts, own),
+                                  ("fu_year", years, fu.reporting_year(plan))):
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = default
+    c1, c2, c3 = st.columns([3, 3, 1])
+    with c1:
+        sticky(st.selectbox, t("follow_up.focus_area"), "fu_area", list(area_names), format_func=area_names.get)
+    with c2:
+        sticky(st.selectbox, t("follow_up.organisation"), "fu_org", list(org_opts), format_func=org_opts.get)
+    with c3:
+        sticky(st.selectbox, t("field.fu_year"), "fu_year", years)
+    return {"municipality_id": ctx.municipality_id, "focus_area_id": st.session_state["fu_area"] or None,
+            "org_id": st.session_state["fu_org"] or None, "year": st.session_state["fu_year"]}
+
+
+# ---------------------------------------------------------------- roll-up
+def rollup_metrics(ctx: Ctx, r: dict) -> None:
+    t = ctx.t
+    cols = st.columns(4)
+    cols[0].metric(t("follow_up.plan_progress", year=r["year"]), pct(ctx, r["progress"]),
+                   help=t("follow_up.plan_progress_help"))
+    cols[1].metric(t("follow_up.share_on_track"), share(ctx, r["shares"]["on_track"] + r["shares"]["done"]),
+                   help=t("follow_up.share_on_track_help"))
+    cols[2].metric(t("follow_up.share_delayed"), share(ctx, r["shares"]["delayed"]))
+    cols[3].metric(t("follow_up.share_no_update"), share(ctx, r["shares"][fu.NO_UPDATE]),
+                   help=t("follow_up.items_total", n=r["total"]))
+
+
+def rollup_table(ctx: Ctx, r: dict) -> None:
+    t = ctx.t
+    rows = []
+    for area in r["areas"]:
+        rows.append({t("follow_up.col_item"): ctx.title(area["focus_area"]), t("field.fu_status"): "",
+                     t("follow_up.col_progress"): pct(ctx, area["progress"]), t("follow_up.col_coverage"): ""})
+        for g in area["goals"]:
+            done, total = g["coverage"]
+            rows.append({t("follow_up.col_item"): f"\u2003{g['number']} {ctx.title(g['goal'])}",
+                         t("field.fu_status"): status_label(ctx, g["status"]),
+                         t("follow_up.col_progress"): pct(ctx, g["progress"]),
+                         t("follow_up.col_coverage"): t("follow_up.coverage", done=done, total=total) if total else "–"})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def render_follow_up_overview(ctx: Ctx) -> None:
+    """The Overview's follow-up section for the current reporting year."""
+    if not ctx.plan:
+        return
+    year = fu.reporting_year(ctx.plan)
+    r = fu.rollup(ctx.db, ctx.plan["id"], year, ctx.municipality_id)
+    st.subheader(ctx.t("follow_up.overview_heading", year=year))
+    rollup_metrics(ctx, r)
+    counts = " · ".join(f"{status_label(ctx, s)}: {ctx.num(r['counts'][s])}" for s in (*fu.STATUSES, fu.NO_UPDATE))
+    st.text(counts)
+    rollup_table(ctx, r)
+    st.caption(ctx.t("follow_up.rollup_method"))
+
+
+# ---------------------------------------------------------------- one item
+def _prefill_progress(prefix: str, previous) -> None:
+    status = st.session_state[prefix + "_status"]
+    st.session_state[prefix + "_progress"] = fu.typical_progress(status, previous) or 0
+
+
+def item_form(ctx: Ctx, item: dict, year: int) -> None:
+    """Update one item's status for one year."""
+    t = ctx.t
+    entity, item_id = item["entity"], item["id"]
+    prefix = f"fu_{entity}_{item_id}_{year}"
+    latest = fu.get_current(ctx.db, entity, item_id, year)
+    if latest:
+        st.text(t("follow_up.latest", status=status_label(ctx, latest["status"]), progress=pct(ctx, latest["progress"]),
+                  by=latest["updated_by"], at=i18n.timestamp(latest["updated_at"], ctx.lang), version=latest["version"]))
+    else:
+        st.text(t("follow_up.no_update_yet", year=year))
+    if prefix + "_version" not in st.session_state:
+        # A year's first update starts from the year before (status and progress, not
+        # the text), or from "not started": the form never suggests progress nobody reported.
+        earlier = fu.get_current(ctx.db, entity, item_id, year - 1) if year - 1 >= ctx.plan["first_year"] else None
+        base = latest or {}
+        st.session_state[prefix + "_version"] = base.get("version", 0)
+        st.session_state[prefix + "_status"] = base.get("status") or (earlier or {}).get("status") or "not_started"
+        start = base.get("progress") if latest else (earlier or {}).get("progress")
+        st.session_state[prefix + "_progress"] = start or 0
+        st.session_state[prefix + "_narrative"] = base.get("narrative", "")
+        st.session_state[prefix + "_evidence_url"] = base.get("evidence_url", "")
+    c1, c2 = st.columns(2)
+    c1.selectbox(t("field.fu_status"), fu.STATUSES, key=prefix + "_status", format_func=lambda s: status_label(ctx, s),
+                 on_change=_prefill_progress,
+                 args=(prefix, latest["progress"] if latest else fu.previous_progress(ctx.db, entity, item_id, year)),
+                 help=t("follow_up.status_help"))
+    c2.number_input(t("field.fu_progress"), min_value=0, max_value=100, step=5, key=prefix + "_progress")
+    st.text_area(t("field.fu_narrative"), key=prefix + "_narrative", height=100, max_chars=fu.NARRATIVE_MAX,
+                 help=t("follow_up.narrative_help"))
+    st.text_input(t("field.fu_evidence_url"), key=prefix + "_evidence_url", max_chars=fu.URL_MAX,
+                  placeholder="https://")
+    if st.button(t("follow_up.save"), key=prefix + "_save", type="primary"):
+        try:
+            fu.record(ctx.db, ctx.actor, entity, item_id, year, st.session_state[prefix + "_status"],
+                      st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
+                      st.session_state[prefix + "_evidence_url"],
+                      expected_version=st.session_state[prefix + "_version"] or None)
+        except ConflictError as err:
+            st.session_state[prefix + "_conflict"] = err.current
+        except LapeError as err:
+            ctx.error(err)
+        else:
+            _reset(prefix)
+            flash(t("follow_up.saved", item=item["number"]))
+            st.rerun()
+    conflict = st.session_state.get(prefix + "_conflict")
+    if conflict:
+        st.error(t("error.conflict", by=conflict["updated_by"], at=i18n.timestamp(conflict["updated_at"], ctx.lang)))
+        with st.container(border=True):
+            st.caption(t("follow_up.their_update"))
+            st.text(f"{t('field.fu_status')}: {status_label(ctx, conflict['status'])} · "
+                    f"{t('field.fu_progress')}: {pct(ctx, conflict['progress'])}")
+            if conflict.get("narrative"):
+                st.text(conflict["narrative"])
+            if conflict.get("evidence_url"):
+                st.text(conflict["evidence_url"])
+        if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("follow_up.keep_mine_help")):
+            st.session_state[prefix + "_version"] = conflict["version"]
+            del st.session_state[prefix + "_conflict"]
+            st.rerun()
+    if entity == "measure":
+        weight_form(ctx, item)
+
+
+def weight_form(ctx: Ctx, item: dict) -> None:
+    t = ctx.t
+    current = fu.weights(ctx.db, ctx.plan["id"]).get(item["id"])
+    with st.expander(t("follow_up.weight_heading")):
+        with st.form(f"fu_weight_{item['id']}", enter_to_submit=False):
+            value = st.text_input(t("field.fu_weight"), value="" if current is None else ctx.num(current),
+                                  help=t("follow_up.weight_help"))
+            if st.form_submit_button(t("follow_up.save_weight")):
+                try:
+                    fu.set_weight(ctx.db, ctx.actor, item["id"], value.strip() or None)
+                    flash(t("follow_up.weight_saved"))
+                    st.rerun()
+                except LapeError as err:
+                    ctx.error(err)
+
+
+def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
+    """The item's updates as a timeline, newest first: who, when, what changed, and the text."""
+    t = ctx.t
+    rows = fu.history(ctx.db, item["entity"], item["id"])
+    if not rows:
+        st.info(t("follow_up.no_history"))
+        return
+    for h in rows[:limit]:
+        with st.container(border=True, key=f"fu_hist_{h['id']}"):
+            changed = ", ".join(t(f"follow_up.changed.{c}") for c in h["changed"]) or "–"
+            st.text(t("follow_up.history_line", at=i18n.timestamp(h["updated_at"], ctx.lang), by=h["updated_by"],
+                      year=h["year"], version=h["version"]))
+            st.text(f"{status_label(ctx, h['status'])} · {pct(ctx, h['progress'])} — "
+                    f"{t('follow_up.col_changed')}: {changed}")
+            if h["narrative"]:
+                st.text(h["narrative"])
+            if h["evidence_url"]:
+                st.text(f"{t('follow_up.col_evidence')}: {h['evidence_url']}")
+    if len(rows) > limit:
+        st.caption(t("follow_up.history_more", n=len(rows) - limit))
+
+
+# ---------------------------------------------------------------- many items
+def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
+    """Many items in one table; only rows with a new status are saved, all or nothing.
+    The table's input stays fixed while the user edits (its state holds the edits),
+    and the versions it was opened on are kept beside it."""
+    t = ctx.t
+    nonce = st.session_state.setdefault("fu_bulk_nonce", 0)
+    key = f"fu_bulk_{ctx.plan['id']}_{year}_{f['municipality_id']}_{f['focus_area_id']}_{f['org_id']}_{ctx.lang}_{nonce}"
+    if key not in st.session_state:
+        cur = fu.current(ctx.db, ctx.plan["id"])
+        rows, versions = [], []
+        for item in items:
+            if year not in item["years"]:
+                continue
+            upd = cur.get((item["entity"], item["id"], year))
+            versions.append((item["entity"], item["id"], upd["version"] if upd else None))
+            rows.append({"item": item_label(ctx, item),
+                         "now": status_label(ctx, upd["status"]) if upd else status_label(ctx, fu.NO_UPDATE),
+                         "status": None, "progress": None, "narrative": "", "evidence_url": ""})
+        st.session_state[key] = {"frame": pd.DataFrame(rows, columns=["item", "now", "status", "progress", "narrative",
+                                                                      "evidence_url"]),
+                                 "versions": versions}
+    snap = st.session_state[key]
+    if snap["frame"].empty:
+        st.info(t("follow_up.nothing_to_update"))
+        return
+    st.caption(t("follow_up.bulk_help", year=year))
+    edited = st.data_editor(
+        snap["frame"], key=key + "_ed", hide_index=True, disabled=["item", "now"], width="stretch", placeholder="",
+        column_config={
+            "item": st.column_config.TextColumn(t("follow_up.col_item"), width=230),
+            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=110),
+            "status": st.column_config.SelectboxColumn(t("follow_up.col_new_status"), options=list(fu.STATUSES),
+                                                       format_func=lambda s: status_label(ctx, s), width=110),
+            "progress": st.column_config.NumberColumn(t("field.fu_progress"), min_value=0, max_value=100, step=1,
+                                                      help=t("follow_up.bulk_progress_help"), width=90),
+            "narrative": st.column_config.TextColumn(t("field.fu_narrative"), max_chars=fu.NARRATIVE_MAX,
+                                                     width=200),
+            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX, width=120),
+        },
+    )
+    if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
+        updates = []
+        for (entity, item_id, version), (_, row) in zip(snap["versions"], edited.iterrows()):
+            if not row["status"] or pd.isna(row["status"]):
+                continue
+            updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
+                            "progress": None if pd.isna(row["progress"]) else row["progress"],
+                            "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
+                            "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
+                            "expected_version": version, "_label": row["item"]})
+        if not updates:
+            st.warning(t("follow_up.bulk_nothing"))
+            return
+        labels = [u.pop("_label") for u in updates]
+        st.session_state.pop("fu_bulk_conflict", None)
+        try:
+            fu.record_many(ctx.db, ctx.actor, updates)
+        except fu.BulkError as err:
+            # kept until the next save, so it stays visible while the user fixes the row
+            st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=labels[err.index],
+                                                        reason=i18n.error_text(err.error, ctx.lang)))
+            if isinstance(err.error, ConflictError):
+                st.session_state["fu_bulk_conflict"] = (key, err.error.current)
+        else:
+            st.session_state.pop("fu_bulk_error", None)
+            st.session_state["fu_bulk_nonce"] = nonce + 1
+            st.session_state.pop(key, None)
+            for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
+                del st.session_state[stale]  # one-item forms opened before this save
+            st.session_state.pop("fu_bulk_conflict", None)
+            flash(t("follow_up.bulk_saved", n=len(updates)))
+            st.rerun()
+    failed = st.session_state.get("fu_bulk_error")
+    if failed and failed[0] == key:
+        st.error(failed[1])
+    conflict = st.session_state.get("fu_bulk_conflict")
+    if conflict and conflict[0] == key:
+        current = conflict[1]
+        with st.container(border=True):
+            st.caption(t("follow_up.their_update"))
+            st.text(f"{status_label(ctx, current['status'])} · {pct(ctx, current['progress'])} · "
+                    f"{current['updated_by']}")
+            if current.get("narrative"):
+                st.text(current["narrative"])
+        if st.button(t("follow_up.keep_mine"), key="fu_bulk_rebase", help=t("follow_up.keep_mine_help")):
+            snap["versions"] = [(e, i, current["version"]) if (e, i) == (current["entity"], current["item_id"]) else
+                                (e, i, v) for e, i, v in snap["versions"]]
+            st.session_state.pop("fu_bulk_conflict", None)
+            st.session_state.pop("fu_bulk_error", None)
+            st.rerun()
+
+
+# ---------------------------------------------------------------- overviews of many items
+def heatmap(ctx: Ctx, f: dict) -> None:
+    t = ctx.t
+    cells = fu.grid(ctx.db, ctx.plan["id"], f["municipality_id"], f["focus_area_id"], f["org_id"])
+    if not cells:
+        st.info(t("follow_up.nothing_to_update"))
+        return
+    labels = {s: status_label(ctx, s) for s in follow_up_charts.ORDER}
+    chart = follow_up_charts.status_heatmap(
+        [{**c, "label": f"{c['number']} {ctx.title(c['row'])}"} for c in cells], labels,
+        item_title=t("follow_up.col_item"), year_title=t("field.fu_year"), status_title=t("field.fu_status"),
+        progress_title=t("field.fu_progress"), by_title=t("follow_up.col_who"))
+    st.altair_chart(chart, width="stretch")
+
+
+def missing_table(ctx: Ctx, f: dict) -> None:
+    t = ctx.t
+    groups = fu.missing(ctx.db, ctx.plan["id"], f["year"], f["municipality_id"], f["focus_area_id"], f["org_id"])
+    if not groups:
+        st.success(t("follow_up.none_missing", year=f["year"]))
+        return
+    st.text(t("follow_up.missing_count", n=len({(i["entity"], i["id"]) for g in groups for i in g["items"]}),
+              orgs=len(groups), year=f["year"]))
+    rows = []
+    for g in groups:
+        name = plans.org_name(g["organisation"], ctx.lang) if g["organisation"] else t("follow_up.no_org")
+        for item in g["items"]:
+            rows.append({t("follow_up.organisation"): name, t("follow_up.col_item"): item_label(ctx, item),
+                         t("follow_up.col_type"): t(f"entity.{item['entity']}")})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def summary_table(ctx: Ctx, f: dict) -> None:
+    t = ctx.t
+    year = f["year"]
+    all_rows = fu.year_summary(ctx.db, ctx.plan["id"], year, f["municipality_id"], f["focus_area_id"], f["org_id"])
+    only = st.checkbox(t("follow_up.only_changes"), value=True, key="fu_only_changes")
+    rows = [r for r in all_rows if r["change"] not in ("unchanged", "no_update")] if only else all_rows
+    counts: dict[str, int] = {}
+    for r in all_rows:
+        counts[r["change"]] = counts.get(r["change"], 0) + 1
+    st.text(" · ".join(f"{t(f'follow_up.change.{k}')}: {ctx.num(counts.get(k, 0))}" for k in fu.CHANGE_KINDS))
+    if not rows:
+        st.info(t("follow_up.no_changes", year=year))
+        return
+    st.dataframe(pd.DataFrame([{
+        t("follow_up.col_item"): f"{r['number']} {ctx.title(r['row'])}",
+        t("follow_up.col_change"): t(f"follow_up.change.{r['change']}"),
+        t("follow_up.col_status_in", year=year - 1): status_label(ctx, r["previous_status"]),
+        t("follow_up.col_status_in", year=year): status_label(ctx, r["status"]),
+        t("follow_up.col_progress_change"): f"{pct(ctx, r['previous_progress'])} → {pct(ctx, r['progress'])}",
+        t("field.fu_narrative"): r["narrative"],
+        t("follow_up.col_who"): r["updated_by"],
+    } for r in rows]), hide_index=True, width="stretch")
