@@ -25,13 +25,31 @@ def _locale(lang: str) -> dict:
 
 
 def _style(chart, lang: str):
-    return (chart.configure(locale=_locale(lang))
-            .configure_axis(labelFontSize=FONT["axis_label"], titleFontSize=FONT["axis_title"], labelLimit=320)
-            .configure_legend(labelFontSize=FONT["legend"], titleFontSize=FONT["legend"], labelLimit=420,
-                              symbolSize=200, orient="bottom", direction="horizontal", columns=3)
-            .configure_title(fontSize=FONT["title"], anchor="start", subtitleFontSize=FONT["legend"])
-            .configure_header(labelFontSize=FONT["header"], titleFontSize=FONT["header"], labelLimit=0)
-            .configure_view(strokeWidth=0))
+    # Set the whole config at once: each configure_*() call deep-copies the chart and its data.
+    chart.config = alt.Config(
+        locale=_locale(lang),
+        axis={"labelFontSize": FONT["axis_label"], "titleFontSize": FONT["axis_title"], "labelLimit": 320},
+        legend={"labelFontSize": FONT["legend"], "titleFontSize": FONT["legend"], "labelLimit": 420,
+                "symbolSize": 200, "orient": "bottom", "direction": "horizontal", "columns": 3},
+        title={"fontSize": FONT["title"], "anchor": "start", "subtitleFontSize": FONT["legend"]},
+        header={"labelFontSize": FONT["header"], "titleFontSize": FONT["header"], "labelLimit": 0},
+        view={"strokeWidth": 0},
+    )
+    return chart
+
+
+def _with_data(chart, name: str, rows: list[dict]):
+    """Attach the rows last, as a named dataset: Altair deep-copies a chart at every step of
+    building it, and rows attached earlier would be copied each time."""
+    chart.datasets = {name: rows}
+    return chart
+
+
+def _records(frame: pd.DataFrame, **constants) -> list[dict]:
+    """Rows as plain values: inline data skips Altair's pandas sanitising and hashing, which
+    cost more than the rest of a chart for the few hundred points shown here."""
+    return [{**constants, **{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}}
+            for row in frame.to_dict("records")]
 
 
 def _fmt(decimals) -> str:
@@ -39,52 +57,61 @@ def _fmt(decimals) -> str:
 
 
 def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dict | None = None,
-          decimals: int | None = 1, height: int = 420, note: str = ""):
+          decimals: int | None = 1, height: int = 560, note: str = ""):
     """Yearly values per region (columns region, year, value). With `link` (baseline_year,
     baseline_value, target_year, target_value, region_name) the baseline and target are
-    marked and a dashed line shows the path needed from baseline to target."""
+    marked and a dashed line shows the path needed from baseline to target.
+
+    All layers share one dataset told apart by a `layer` column: building and serialising
+    the chart is the costly part of a page run, and one dataset keeps it small."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    extra = []
+    if link and link.get("target_year") is not None and link.get("target_value") is not None:
+        points = []
+        if link.get("baseline_value") is not None:
+            points.append((link["baseline_year"], link["baseline_value"], t("indicators.chart.baseline")))
+        points.append((link["target_year"], link["target_value"], t("indicators.chart.target")))
+        extra += [{"layer": "mark", "year": y, "value": v, "label": label, "region": None} for y, v, label in points]
+        if len(points) == 2:
+            extra += [{"layer": "path", "year": y, "value": v, "label": "", "region": None} for y, v, _ in points]
+            extra.append({"layer": "path_label", "year": (points[0][0] + points[1][0]) / 2,
+                          "value": (points[0][1] + points[1][1]) / 2, "label": t("indicators.chart.needed_path"),
+                          "region": None})
+    rows = _records(values, layer="series", label="") + extra
     axis_y = alt.Y("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)),
                    scale=alt.Scale(zero=False))
     axis_x = alt.X("year:Q", title=t("indicators.chart.year"), axis=alt.Axis(format="d", tickMinStep=1),
                    scale=alt.Scale(zero=False, nice=False))
+    number = _fmt(decimals)
     tooltip = [alt.Tooltip("region:N", title=t("indicators.chart.region")),
                alt.Tooltip("year:Q", title=t("indicators.chart.year"), format="d"),
-               alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))]
-    colour = alt.Color("region:N", title=t("indicators.chart.region"), legend=alt.Legend(orient="bottom"),
-                       scale=alt.Scale(range=REGION_COLOURS))
-    base = alt.Chart(values)
-    layers = [base.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
-              base.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
-    if link and link.get("target_year") is not None and link.get("target_value") is not None:
-        marks = []
-        if link.get("baseline_value") is not None:
-            marks.append({"year": link["baseline_year"], "value": link["baseline_value"],
-                          "mark": t("indicators.chart.baseline"), "label": t("indicators.chart.baseline")})
-        marks.append({"year": link["target_year"], "value": link["target_value"],
-                      "mark": t("indicators.chart.target"), "label": t("indicators.chart.target")})
-        marks_df = pd.DataFrame(marks)
-        shape = alt.Shape("mark:N", title=t("indicators.chart.marks"),
-                          scale=alt.Scale(domain=[m["mark"] for m in marks],
-                                          range=["circle", "diamond"][-len(marks):]))
-        layers.append(alt.Chart(marks_df).mark_point(size=420, filled=True, color="#111111", opacity=0.9).encode(
-            axis_x, axis_y, shape, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("year:Q", format="d"),
-                                            alt.Tooltip("value:Q", format=_fmt(decimals))]))
-        if len(marks) == 2:
-            path = pd.DataFrame([{"year": m["year"], "value": m["value"]} for m in marks])
-            layers.append(alt.Chart(path).mark_line(strokeWidth=3, strokeDash=[10, 6], color="#111111").encode(
-                axis_x, axis_y))
-            middle = pd.DataFrame([{"year": (marks[0]["year"] + marks[1]["year"]) / 2,
-                                    "value": (marks[0]["value"] + marks[1]["value"]) / 2,
-                                    "label": t("indicators.chart.needed_path")}])
-            layers.append(alt.Chart(middle).mark_text(dy=24, fontSize=15, fontStyle="italic", color="#111111").encode(
-                axis_x, axis_y, text="label:N"))
-        layers.append(alt.Chart(marks_df).mark_text(dy=-22, fontSize=16, fontWeight="bold").encode(
-            axis_x, axis_y, text="label:N"))
+               alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=number)]
+    colour = alt.Color("region:N", title=t("indicators.chart.region"), scale=alt.Scale(range=REGION_COLOURS))
+    base = alt.Chart()  # the data goes once on the layer chart; each layer filters its rows
+    series = base.transform_filter("datum.layer == 'series'")
+    layers = [series.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
+              series.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
+    if extra:
+        layers += [
+            base.transform_filter("datum.layer == 'path'").mark_line(
+                strokeWidth=3, strokeDash=[10, 6], color="#111111").encode(axis_x, axis_y),
+            base.transform_filter("datum.layer == 'mark'").mark_point(
+                size=420, filled=True, color="#111111", opacity=0.9).encode(
+                # the marks carry their own text labels, so no legend
+                axis_x, axis_y, alt.Shape("label:N", legend=None,
+                                          scale=alt.Scale(domain=[p[2] for p in points],
+                                                          range=["circle", "diamond"][-len(points):])),
+                tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("year:Q", format="d"),
+                         alt.Tooltip("value:Q", format=number)]),
+            base.transform_filter("datum.layer == 'mark'").mark_text(dy=-22, fontSize=16, fontWeight="bold").encode(
+                axis_x, axis_y, text="label:N"),
+            base.transform_filter("datum.layer == 'path_label'").mark_text(
+                dy=24, fontSize=15, fontStyle="italic", color="#111111").encode(axis_x, axis_y, text="label:N"),
+        ]
     subtitle = [s for s in ((link or {}).get("region_name"), note) if s]
-    chart = alt.layer(*layers).properties(title=alt.TitleParams(title, subtitle=subtitle),
-                                          height=height, width="container")
-    return _style(chart, lang)
+    chart = alt.layer(*layers, data=alt.NamedData(name="trend")).properties(
+        title=alt.TitleParams(title, subtitle=subtitle), height=height, width="container")
+    return _with_data(_style(chart, lang), "trend", rows)
 
 
 def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decimals: int | None = 1, note: str = ""):
@@ -92,19 +119,22 @@ def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decima
     the country (columns region, kind, value), sorted by value."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
-    rows = rows.assign(kind_label=[t(f"indicators.kind.{k}") for k in rows["kind"]])
+    records = _records(rows.assign(kind_label=[t(f"indicators.kind.{k}") for k in rows["kind"]]))
     colour = alt.Color("kind_label:N", title=None,
                        scale=alt.Scale(domain=[t(f"indicators.kind.{k}") for k in kinds],
                                        range=[KIND_COLOURS[k] for k in kinds]))
-    y = alt.Y("region:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=FONT["axis_label"]))
+    # an explicit order: a field sort is dropped when layers share the scale
+    order = [r["region"] for r in sorted(records, key=lambda r: -r["value"])]
+    y = alt.Y("region:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT["axis_label"], labelOverlap=False))
     x = alt.X("value:Q", title=unit or t("indicators.chart.value"), axis=alt.Axis(format=_fmt(decimals)))
-    bars = alt.Chart(rows).mark_bar(height={"band": 0.8}).encode(
+    bars = alt.Chart().mark_bar(height={"band": 0.8}).encode(
         x, y, colour, tooltip=[alt.Tooltip("region:N", title=t("indicators.chart.region")),
                                alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))])
-    labels = alt.Chart(rows).mark_text(align="left", dx=6, fontSize=16).encode(
+    labels = alt.Chart().mark_text(align="left", dx=6, fontSize=16).encode(
         x, y, text=alt.Text("value:Q", format=_fmt(decimals)))
-    chart = alt.layer(bars, labels).properties(title=alt.TitleParams(title, subtitle=[note] if note else []), height=max(220, 38 * len(rows)), width="container")
-    return _style(chart, lang)
+    chart = alt.layer(bars, labels, data=alt.NamedData(name="comparison")).properties(
+        title=alt.TitleParams(title, subtitle=[note] if note else []), height=alt.Step(34), width="container")
+    return _with_data(_style(chart, lang), "comparison", records)
 
 
 def _wrap(text: str, width: int = 38) -> str:
@@ -128,12 +158,12 @@ def small_multiples(panels: pd.DataFrame, lang: str, columns: int = 3):
     target = alt.Chart().transform_filter("datum.is_target").mark_point(
         shape="diamond", size=260, filled=True, color="#111111").encode(
         alt.X("year:Q"), alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", title=t("indicators.chart.target"))])
-    chart = alt.layer(line, target, data=panels).properties(width=260, height=150).facet(
+    chart = alt.layer(line, target, data=alt.NamedData(name="panels")).properties(width=260, height=150).facet(
         facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(panels["panel"])),
                         header=alt.Header(labelExpr="split(datum.label, '\\n')", labelFontSize=15,
                                           labelAnchor="start")),
         columns=columns).resolve_scale(y="independent", x="independent")
-    return _style(chart, lang)
+    return _with_data(_style(chart, lang), "panels", _records(panels))
 
 
 def overview_panels(links: list[dict]) -> pd.DataFrame:

@@ -15,10 +15,19 @@ from .db import audit, now, write
 from .model import SYSTEM
 
 FIRST_YEAR, LAST_YEAR = 2015, 2023
-NOTE = ("Esimerkkiarvot: tämän sovelluksen luvut on tuotettu satunnaisesti esittelyä varten, "
-        "eivät ole todellisia tilastoja.")
-NOTE_SOTKANET = ("Sotkanet-tunnus ja nimi julkisista lähteistä; tämän sovelluksen arvot ovat keksittyjä "
-                 "esimerkkiarvoja, eivät Sotkanetin tilastoja.")
+NOTE = {
+    "fi": "Esimerkkiindikaattori: luvut on tuotettu satunnaisesti esittelyä varten, eivät ole todellisia tilastoja.",
+    "sv": "Exempelindikator: siffrorna är slumpmässigt framtagna för demonstration, inte verklig statistik.",
+    "en": "Example indicator: the numbers are generated at random for demonstration, not real statistics.",
+}
+NOTE_SOTKANET = {
+    "fi": "Sotkanet-tunnus ja nimi julkisista lähteistä; tämän sovelluksen arvot ovat keksittyjä esimerkkiarvoja, "
+          "eivät Sotkanetin tilastoja.",
+    "sv": "Sotkanet-id och namn från offentliga källor; värdena i denna app är påhittade exempel, inte Sotkanets "
+          "statistik.",
+    "en": "Sotkanet id and title from public sources; the values in this app are made-up examples, not Sotkanet's "
+          "statistics.",
+}
 
 # (source, code, fi, sv, en, unit, direction, decimals, biennial)
 INDICATORS = [
@@ -131,7 +140,7 @@ def _indicators(db: Database) -> dict[str, int]:
         ids[_key(source, code)] = db["indicators"].insert({
             "source": source, "source_id": code, "title_fi": fi, "title_sv": sv, "title_en": en,
             "unit_fi": unit, "unit_sv": unit, "unit_en": unit.replace(" 000", ",000"), "decimals": decimals,
-            "direction": direction, "description_fi": note, "organisation": "THL" if source == "sotkanet" else "",
+            "direction": direction, **{f"description_{lang}": text for lang, text in note.items()}, "organisation": "THL" if source == "sotkanet" else "",
             "is_example": 1, "version": 1, "updated_at": now(), "updated_by": SYSTEM.name,
         }).last_pk
     return ids

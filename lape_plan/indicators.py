@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from sqlite_utils import Database
 
@@ -10,7 +12,7 @@ from . import auth, i18n, plans
 from .db import audit, now, write
 from .errors import ConflictError, ImportRejected, NotFound, ValidationError
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
-from .sotkanet import Parsed, Problems, parse_file
+from .sotkanet import Parsed, Problems, no_gc, parse_file
 
 # Sotkanet region ids given in the domain notes (the country and the two counties of the example region).
 COUNTRY_SOTKANET_ID = 658
@@ -53,6 +55,16 @@ def _year(value, field_name: str, required: bool = True):
 
 
 # ---------------------------------------------------------------- regions
+def _org_region(org: dict) -> tuple[str, str] | None:
+    """The Sotkanet region (category, code) an organisation stands for, if any."""
+    code = (org["code"] or "").strip()
+    if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
+        return "KUNTA", code
+    if org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA") and code[3:].isdigit():
+        return "HYVINVOINTIALUE", code[3:]
+    return None
+
+
 def ensure_regions(db: Database) -> None:
     """Regions every plan needs: the country, the counties and municipalities of the
     organisations (by their codes), and one "plan area" region per plan. Idempotent."""
@@ -73,35 +85,34 @@ def ensure_regions(db: Database) -> None:
             add("MAA", "MAA", {"title_fi": "Koko maa", "title_sv": "Hela landet", "title_en": "Whole country"},
                 COUNTRY_SOTKANET_ID)
         for org in db.query("select * from organisations"):
-            code = (org["code"] or "").strip()
-            names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"], "title_en": org["name_fi"]}
-            if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
-                add("KUNTA", code, names)
-            elif org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA") and code[3:].isdigit():
-                add("HYVINVOINTIALUE", code[3:], names, COUNTY_SOTKANET_IDS.get(code[3:]))
+            region = _org_region(org)
+            if region:
+                names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"],
+                         "title_en": org["name_fi"]}
+                add(*region, names, COUNTY_SOTKANET_IDS.get(region[1]) if region[0] == "HYVINVOINTIALUE" else None)
         for plan in db.query("select id from plans"):
             add("PLAN", f"PLAN{plan['id']}", {"title_fi": "Suunnitelma-alue", "title_sv": "Planområdet",
                                               "title_en": "Plan area"}, plan_id=plan["id"])
 
 
-def plan_regions(db: Database, plan_id: int, lang: str = "fi") -> list[dict]:
+def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = False) -> list[dict]:
     """Regions a plan's links can be read for: its municipalities, its counties, the whole
     plan area and the whole country, each with `kind` and a display `name`."""
     orgs = plans.organisations(db, plan_id)
     wanted = []
     for org in orgs:
-        code = (org["code"] or "").strip()
-        if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
-            wanted.append(("KUNTA", code, "municipality", org))
-        elif org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA"):
-            wanted.append(("HYVINVOINTIALUE", code[3:], "county", org))
+        region = _org_region(org)
+        if region:
+            wanted.append((*region, "municipality" if region[0] == "KUNTA" else "county", org))
     wanted.append(("PLAN", f"PLAN{plan_id}", "plan", None))
     rows = {(r["category"], r["code"]): r for r in db.query(
         "select * from ind_regions where category in ('KUNTA', 'HYVINVOINTIALUE', 'PLAN', 'MAA')")}
     country = next((r for r in rows.values() if r["category"] == "MAA"), None)
     if country is None or any((c, code) not in rows for c, code, _, _ in wanted):
+        if _retry:
+            raise RuntimeError("regions of the plan could not be created")
         ensure_regions(db)
-        return plan_regions(db, plan_id, lang)
+        return plan_regions(db, plan_id, lang, _retry=True)
     result = []
     for category, code, kind, org in wanted:
         region = dict(rows[(category, code)])
@@ -153,6 +164,13 @@ def catalogue(db: Database) -> list[dict]:
                    from indicator_values group by indicator_id) s on s.indicator_id = i.id
               order by i.source desc, cast(i.source_id as integer), i.source_id"""
     return [dict(r) for r in db.query(sql)]
+
+
+def choices(db: Database) -> list[dict]:
+    """Indicators to pick from (no value counts: cheap on a national-scale database)."""
+    return [dict(r) for r in db.query(
+        "select id, source, source_id, title_fi, title_sv, title_en from indicators "
+        "order by source desc, cast(source_id as integer), source_id")]
 
 
 def get_indicator(db: Database, indicator_id: int) -> dict:
@@ -239,24 +257,26 @@ def import_files(db: Database, actor: Actor, files, is_example: bool = False) ->
     """Import files given as (name, bytes) in one transaction, regions and metadata
     before data so one upload can carry all. Any bad row refuses every file."""
     auth.require_plan_editor(actor)
-    parsed, problems = [], []
+    parsed, problems = [], Problems()
     for name, data in files:
         try:
-            parsed.append(parse_file(name, data))
-        except ImportRejected as err:
-            problems.extend(err.problems)
-    if problems:
-        raise ImportRejected(problems)
-    return import_parsed(db, actor, parsed, is_example=is_example)
+            parsed.append(parse_file(name, data, problems))
+        except ImportRejected as err:  # the file could not be read at all
+            for item in err.problems:
+                problems.items.append(item)
+    return import_parsed(db, actor, parsed, is_example=is_example, problems=problems)
 
 
 _ORDER = {"regions": 0, "metadata": 1, "data": 2, "template": 2}
 
 
-def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False) -> list[FileReport]:
+def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False,
+                  problems: Problems | None = None) -> list[FileReport]:
+    """Store parsed files in one transaction. Problems found here (unknown indicator or region,
+    conflicting duplicates) join those found while parsing, and any problem rolls it all back."""
     auth.require_plan_editor(actor)
     reports = []
-    problems = Problems()
+    problems = problems or Problems()
     with write(db):
         ensure_regions(db)
         for item in sorted(parsed, key=lambda p: _ORDER[p.kind]):
@@ -266,7 +286,8 @@ def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: 
             elif item.kind == "metadata":
                 _import_metadata(db, item, report, is_example)
             else:
-                _import_values(db, item, report, problems, is_example)
+                with no_gc():  # still look for problems only the database can tell, to list them all at once
+                    _import_values(db, item, report, problems, is_example, check_only=bool(problems.items))
             reports.append(report)
         if problems.items:
             problems.raise_if_any()  # rolls the whole transaction back
@@ -324,7 +345,8 @@ def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> 
         report.indicators.add(current[0])
 
 
-def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_example: bool) -> None:
+def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_example: bool,
+                   check_only: bool = False) -> None:
     name = item.name
     if item.kind == "data":
         indicator_ids = {int(r[1]): r[0] for r in db.execute(
@@ -337,53 +359,83 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
             "select id, source_id from indicators where source = 'custom'")}
         region_ids = _region_code_map(db)
         unknown_indicator, unknown_region = "indicators.reason.unknown_custom", "indicators.reason.unknown_region_code"
-    keyed: dict[tuple, tuple] = {}
+    flag = int(is_example)
     template = item.kind == "template"
+    ind_get, reg_get = indicator_ids.get, region_ids.get
+    mapped = []
+    append = mapped.append
     for ind, reg, year, gender, value, abs_value, line in item.rows:
         if template:
             ind, reg = ind.upper(), reg.upper()
-        i = indicator_ids.get(ind)
+        i = ind_get(ind)
         if i is None:
             problems.add(name, line, unknown_indicator, value=ind)
             continue
-        r = region_ids.get(reg)
+        r = reg_get(reg)
         if r is None:
             problems.add(name, line, unknown_region, value=reg)
             continue
+        append((i, r, year, gender, value, abs_value, flag))
+    if problems.items:
+        return
+    report.indicators.update(set(map(itemgetter(0), mapped)))
+    if not check_only:
+        # Most files repeat no key: store them in one pass. The primary key refuses a key
+        # given twice; then the careful path below sorts harmless repeats from conflicts.
+        db.execute("savepoint values_import")
+        try:
+            _store_values(db, mapped, report)
+        except sqlite3.IntegrityError:
+            db.execute("rollback to values_import")
+            db.execute("release values_import")
+        else:
+            db.execute("release values_import")
+            return
+    keyed: dict[tuple, tuple] = {}
+    for (i, r, year, gender, value, abs_value, _), (ind, reg, *_rest, line) in zip(mapped, item.rows):
         key = (i, r, year, gender)
         previous = keyed.get(key)
         if previous is None:
             keyed[key] = (value, abs_value)
         elif previous != (value, abs_value):
             problems.add(name, line, "indicators.reason.duplicate", indicator=ind, region=reg, year=year, gender=gender)
-    if problems.items:
+    if problems.items or check_only:
         return
-    flag = int(is_example)
-    ids = sorted({k[0] for k in keyed})
-    report.indicators.update(ids)
+    _store_values(db, [(*key, value, abs_value, flag) for key, (value, abs_value) in keyed.items()], report)
+
+
+def _store_values(db, rows: list[tuple], report: FileReport) -> None:
+    """Insert or update rows with unique keys, counting new, changed and unchanged ones.
+    Raises sqlite3.IntegrityError when a key repeats."""
+    ids = sorted(set(map(itemgetter(0), rows)))
+    marks = ",".join("?" * len(ids))
+    if not ids or not db.execute(f"select 1 from indicator_values where indicator_id in ({marks}) limit 1",
+                                 ids).fetchone():
+        db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", rows)
+        report.new += len(rows)
+        return
+    # Values are stored already: compare with them row by row. Inserts alone would not
+    # notice a repeated key that is stored already, so look for repeats first.
+    if len(set(map(itemgetter(0, 1, 2, 3), rows))) != len(rows):
+        raise sqlite3.IntegrityError("a key repeats")
     existing: dict[tuple, tuple] = {}
     for indicator_id in ids:
         for r in db.execute("select region_id, year, gender, value, abs_value, is_example from indicator_values "
                             "where indicator_id = ?", [indicator_id]):
             existing[(indicator_id, r[0], r[1], r[2])] = (r[3], r[4], r[5])
-    if not existing:
-        db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)",
-                            [(*k, v[0], v[1], flag) for k, v in keyed.items()])
-        report.new += len(keyed)
-        return
     new, changed = [], []
-    for key, (value, abs_value) in keyed.items():
-        old = existing.get(key)
+    for row in rows:
+        old = existing.get(row[:4])
         if old is None:
-            new.append((*key, value, abs_value, flag))
-        elif old != (value, abs_value, flag):
-            changed.append((value, abs_value, flag, *key))
+            new.append(row)
+        elif old != row[4:]:
+            changed.append((*row[4:], *row[:4]))
     db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", new)
     db.conn.executemany("update indicator_values set value = ?, abs_value = ?, is_example = ? where indicator_id = ? "
                         "and region_id = ? and year = ? and gender = ?", changed)
     report.new += len(new)
     report.changed += len(changed)
-    report.unchanged += len(keyed) - len(new) - len(changed)
+    report.unchanged += len(rows) - len(new) - len(changed)
 
 
 # ---------------------------------------------------------------- reading values
@@ -624,19 +676,23 @@ def regions_json(db: Database) -> list[dict]:
 
 
 # ---------------------------------------------------------------- live Sotkanet
-def _cached_get(db: Database, client, url: str, max_age_hours: float) -> bytes:
+def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parsed:
+    """A parsed response, from the cache when it is young enough. Only responses that parse
+    are cached, so a broken answer is asked for again next time."""
     import datetime as dt
+
+    from .sotkanet import parse_json
 
     row = db.execute("select body, fetched_at from sotkanet_cache where url = ?", [url]).fetchone()
     if row:
         age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row[1])
         if age.total_seconds() < max_age_hours * 3600:
-            return row[0].encode("utf-8")
-    body = client.get(url)
+            return parse_json(url, row[0])
+    body = client.get(url).decode("utf-8", "replace")
+    parsed = parse_json(url, body)
     with write(db):
-        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body.decode("utf-8", "replace")},
-                                    pk="url")
-    return body
+        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
+    return parsed
 
 
 def parse_years(text) -> list[int]:
@@ -677,13 +733,11 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
     parsed: list[Parsed] = []
     regions = plan_regions(db, plan_id)
     if any(r["sotkanet_id"] is None for r in regions if r["kind"] in ("municipality", "county")):
-        parsed.append(sotkanet.parse_json(client.regions_url(), _cached_get(db, client, client.regions_url(),
-                                                                            max_age_hours * 30)))
+        parsed.append(_fetch_parsed(db, client, client.regions_url(), max_age_hours * 30))
     known = {r[0] for r in db.execute("select source_id from indicators where source = 'sotkanet'")}
     for indicator_id in indicator_ids:
         if str(indicator_id) not in known:
-            url = client.indicator_url(indicator_id)
-            parsed.append(sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours)))
+            parsed.append(_fetch_parsed(db, client, client.indicator_url(indicator_id), max_age_hours))
     wanted_codes = {(r["category"], r["code"]) for r in regions}
     region_rows = next((p.rows for p in parsed if p.kind == "regions"), None)
     if region_rows is not None:
@@ -692,8 +746,7 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
         wanted = set()
     wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
     for indicator_id in indicator_ids:
-        url = client.data_url(indicator_id, years)
-        data = sotkanet.parse_json(url, _cached_get(db, client, url, max_age_hours))
+        data = _fetch_parsed(db, client, client.data_url(indicator_id, years), max_age_hours)
         data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
         parsed.append(data)
     return import_parsed(db, actor, parsed)

@@ -51,3 +51,11 @@ def indicators_schema(db):
     )
     db["goal_indicators"].create_index(["goal_id", "indicator_id", "region_id"], unique=True)
     db["sotkanet_cache"].create({"url": str, "fetched_at": str, "body": str}, pk="url")
+
+
+@migrations(name="0301_indicators_example_index")
+def example_values_index(db):
+    # "Are any example values shown?" is asked on every page run; a partial index answers it
+    # at once even when a national-scale table holds no example values at all.
+    db.execute("create index if not exists indicator_values_example on indicator_values (indicator_id, region_id) "
+               "where is_example = 1")

@@ -11,6 +11,7 @@ file, row and reason); they know nothing about the database. Formats:
 from __future__ import annotations
 
 import csv
+import gc
 import html
 import io
 import json
@@ -19,6 +20,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import i18n
@@ -32,6 +34,19 @@ GENDERS = {
     "male": "male", "miehet": "male", "pojat": "male", "män": "male", "pojkar": "male", "m": "male",
     "female": "female", "naiset": "female", "tytöt": "female", "kvinnor": "female", "flickor": "female", "f": "female",
 }
+
+
+@contextmanager
+def no_gc():
+    """Pause the cyclic garbage collector while building millions of row tuples: they hold
+    no cycles, and each full collection would walk all of them again (quadratic time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Reason(str):
@@ -74,6 +89,18 @@ class Problems:
             if self.more:
                 items.append(("…", "", Reason("indicators.reason.more", n=self.more)))
             raise ImportRejected(items)
+
+
+def _finish(parsed: Parsed, problems: Problems, shared: Problems | None) -> Parsed:
+    """Raise the file's problems, or hand them to the caller's list so that it can add the
+    problems only the database can find and report them all at once."""
+    if shared is None:
+        problems.raise_if_any()
+    else:
+        room = max(0, MAX_PROBLEMS - len(shared.items))
+        shared.items.extend(problems.items[:room])
+        shared.more += problems.more + max(0, len(problems.items) - room)
+    return parsed
 
 
 class SotkanetUnavailable(LapeError):
@@ -237,7 +264,7 @@ def _data_row(name, line, get, template, problems, out, parsed):
     out.append((indicator, region, year, gender, value, abs_value, line))
 
 
-def _parse_table(name, rows_iter, template: bool) -> Parsed:
+def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None) -> Parsed:
     """rows_iter yields (line_number, list_of_cells); the first is the header."""
     problems = Problems()
     parsed = Parsed(name, "template" if template else "data")
@@ -251,7 +278,29 @@ def _parse_table(name, rows_iter, template: bool) -> Parsed:
     problems.raise_if_any()
     width = len(header)
     out = parsed.rows
+    append = out.append
+    # Fast path for clean Sotkanet rows (ids, dot decimals, a value present); anything
+    # unusual goes through _data_row, which knows every rule and names the problem.
+    fast = not template
+    if fast:
+        ii, ri, yi, gi, vi = (cols[c] for c in ("indicator", "region", "year", "gender", "value"))
+        ai = cols.get("abs_value")
+        known_gender = {"total": "total", "male": "male", "female": "female"}
+    isfinite = math.isfinite
     for line, cells in rows_iter:
+        if fast:
+            try:
+                raw = cells[vi]
+                if raw:
+                    value = float(raw)
+                    raw_abs = cells[ai] if ai is not None else ""
+                    abs_value = float(raw_abs) if raw_abs else None
+                    year = int(cells[yi])
+                    if isfinite(value) and (abs_value is None or isfinite(abs_value)) and 1900 <= year <= 2100:
+                        append((int(cells[ii]), int(cells[ri]), year, known_gender[cells[gi]], value, abs_value, line))
+                        continue
+            except (ValueError, KeyError, IndexError):
+                pass
         if not any(c not in (None, "") and str(c).strip() for c in cells):
             continue  # blank line
         if len(cells) < width and len(cells) <= max(cols.values()):
@@ -265,8 +314,7 @@ def _parse_table(name, rows_iter, template: bool) -> Parsed:
         _data_row(name, line, get, template, problems, out, parsed)
     if not out and not problems.items and not parsed.skipped_empty:
         problems.add(name, "", "indicators.reason.no_rows")
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
 def _csv_rows(text: str):
@@ -277,17 +325,18 @@ def _csv_rows(text: str):
         yield reader.line_num, cells
 
 
-def parse_csv(name: str, data: bytes | str) -> Parsed:
+def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
     """Sotkanet REST CSV, or the custom template when the header names region_code."""
     text = data if isinstance(data, str) else decode(name, data)
     if not text.strip():
         raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))
     template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
-    return _parse_table(name, _csv_rows(text), template)
+    with no_gc():
+        return _parse_table(name, _csv_rows(text), template, shared)
 
 
-def parse_xlsx(name: str, data: bytes) -> Parsed:
+def parse_xlsx(name: str, data: bytes, shared: Problems | None = None) -> Parsed:
     """The custom-indicator template as an Excel workbook (first sheet)."""
     import openpyxl
 
@@ -299,12 +348,12 @@ def parse_xlsx(name: str, data: bytes) -> Parsed:
     label = f"{name} / {sheet.title}"
     rows = ((i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1))
     try:
-        return _parse_table(label, rows, template=True)
+        return _parse_table(label, rows, True, shared)
     finally:
         workbook.close()
 
 
-def parse_json(name: str, data: bytes | str) -> Parsed:
+def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
     """Data rows, indicator metadata (one or a list) or regions, told apart by their keys."""
     text = data if isinstance(data, str) else decode(name, data)
     try:
@@ -316,15 +365,20 @@ def parse_json(name: str, data: bytes | str) -> Parsed:
         raise ImportRejected([(name, "", Reason("indicators.reason.no_rows"))])
     first = items[0] if isinstance(items[0], dict) else {}
     if "region" in first and "year" in first:
-        return _parse_json_data(name, items)
+        return _parse_json_data(name, items, shared)
     if "category" in first or "memberOf" in first:
-        return _parse_regions(name, items)
+        return _parse_regions(name, items, shared)
     if "id" in first and "title" in first:
-        return _parse_metadata(name, items)
+        return _parse_metadata(name, items, shared)
     raise ImportRejected([(name, 1, Reason("indicators.reason.unknown_format"))])
 
 
-def _parse_json_data(name, items) -> Parsed:
+def _parse_json_data(name, items, shared=None) -> Parsed:
+    with no_gc():
+        return _parse_json_items(name, items, shared)
+
+
+def _parse_json_items(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "data")
     for index, item in enumerate(items, 1):
@@ -340,11 +394,10 @@ def _parse_json_data(name, items) -> Parsed:
         elif "absolute_value" in item:
             item = {**item, "abs_value": item["absolute_value"]}
         _data_row(name, index, item.get, False, problems, parsed.rows, parsed)
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
-def _parse_metadata(name, items) -> Parsed:
+def _parse_metadata(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "metadata")
     for index, item in enumerate(items, 1):
@@ -383,11 +436,10 @@ def _parse_metadata(name, items) -> Parsed:
             "range_start": span.get("start") if isinstance(span, dict) else None,
             "range_end": span.get("end") if isinstance(span, dict) else None,
         })
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
-def _parse_regions(name, items) -> Parsed:
+def _parse_regions(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "regions")
     for index, item in enumerate(items, 1):
@@ -409,23 +461,43 @@ def _parse_regions(name, items) -> Parsed:
             **{f"title_{k}": v for k, v in titles.items()},
             "member_of": json.dumps([m for m in item.get("memberOf") or [] if isinstance(m, int)]),
         })
-    problems.raise_if_any()
-    return parsed
+    return _finish(parsed, problems, shared)
 
 
-def parse_file(name: str, data: bytes) -> Parsed:
+def parse_file(name: str, data: bytes, shared: Problems | None = None) -> Parsed:
+    """Any supported file, told apart by extension and content. Problems that stop reading
+    (encoding, missing columns, broken JSON) always raise; row problems go to `shared` when given."""
     lower = name.lower()
     if lower.endswith((".xlsx", ".xlsm")):
-        return parse_xlsx(name, data)
+        return parse_xlsx(name, data, shared)
     text = decode(name, data)
     if lower.endswith(".json") or text.lstrip()[:1] in ("[", "{"):
-        return parse_json(name, text)
-    return parse_csv(name, text)
+        return parse_json(name, text, shared)
+    return parse_csv(name, text, shared)
 
 
 def template_csv() -> bytes:
     """An empty custom-indicator template with one example line."""
     return ("\ufeff" + ";".join(TEMPLATE_HEADER) + "\nOMA-1;272;2023;total;12,5\n").encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The same template as an Excel workbook; codes are text cells so 074 keeps its zero."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "values"
+    sheet.append(TEMPLATE_HEADER)
+    sheet.append(["OMA-1", "272", 2023, "total", 12.5])
+    for column, width in zip("ABCDE", (18, 14, 8, 10, 10)):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2, max_col=2):
+        for cell in row:
+            cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- live client

@@ -57,6 +57,17 @@ def catalogue(ctx: Ctx) -> list[dict]:
 
 
 # ---------------------------------------------------------------- charts
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart_spec(builder: str, *args, **kwargs) -> dict:
+    """Building and serialising an Altair chart costs far more than the page's queries, so
+    the spec is kept for the same data and options (a rerun that changes nothing in the chart)."""
+    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+
+
+def show_chart(builder: str, *args, alt_text: str = "", width="stretch", **kwargs) -> None:
+    st.vega_lite_chart(_chart_spec(builder, *args, **kwargs), width=width, alt=alt_text or None)
+
+
 def render_charts(ctx: Ctx) -> None:
     t = ctx.t
     items = [c for c in catalogue(ctx) if c["values_count"]]
@@ -90,7 +101,9 @@ def render_charts(ctx: Ctx) -> None:
     title = indicators.text_in(ind, ctx.lang)
     if data:
         frame = pd.DataFrame([{"region": names[r["region_id"]], "year": r["year"], "value": r["value"]} for r in data])
-        st.altair_chart(charts.trend(frame, ctx.lang, title, unit, link, ind["decimals"], note=note), width="stretch")
+        marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
+                                      "region_name")} if link else None
+        show_chart("trend", frame, ctx.lang, title, unit, marks, ind["decimals"], note=note, alt_text=title)
     else:
         st.info(t("indicators.chart.no_data_for_regions"))
     if link:
@@ -132,7 +145,8 @@ def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, uni
     rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang)
     frame = pd.DataFrame(rows)
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
-    st.altair_chart(charts.comparison(frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note), width="stretch")
+    show_chart("comparison", frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
+               alt_text=f"{title} {year}")
     with st.expander(t("indicators.compare.table")):
         st.dataframe(pd.DataFrame([{t("indicators.chart.region"): r["region"],
                                     t("indicators.chart.value"): _fmt(ctx, r["value"], ind["decimals"])}
@@ -167,8 +181,11 @@ def render_import(ctx: Ctx) -> None:
             t("indicators.import.new"): r["new"], t("indicators.import.changed"): r["changed"],
             t("indicators.import.unchanged"): r["unchanged"], t("indicators.import.skipped"): r["skipped_empty"],
         } for r in report]), hide_index=True, width="stretch")
-    st.download_button(t("indicators.import.template"), sotkanet.template_csv(), "lape_indicator_template.csv",
+    c1, c2 = st.columns(2)
+    c1.download_button(t("indicators.import.template"), sotkanet.template_csv(), "lape_indicator_template.csv",
                        "text/csv", icon=":material/download:")
+    c2.download_button(t("indicators.import.template_xlsx"), sotkanet.template_xlsx(), "lape_indicator_template.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
     st.caption(t("indicators.import.codes", plan=f"PLAN{ctx.plan['id']}"))
     _render_fetch(ctx)
     _render_custom_form(ctx)
@@ -284,8 +301,10 @@ def _link_initial(ctx: Ctx, link: dict | None, field: str):
                 "target_value": ""}.get(field)
     value = link[field]
     if field in ("baseline_value", "target_value"):
-        return "" if value is None else i18n.number(value, ctx.lang, None if float(value).is_integer() else
-                                                    max(1, len(repr(float(value)).split(".")[1])))
+        if value is None:
+            return ""
+        decimals = next((d for d in range(5) if abs(round(value, d) - value) < 1e-9), 4)
+        return i18n.number(value, ctx.lang, decimals)
     if field in ("baseline_year", "target_year"):
         return str(value)
     return value
@@ -296,21 +315,21 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     t = ctx.t
     st.subheader(t("indicators.goal.heading"))
     rows = indicators.links(ctx.db, ctx.plan["id"], ctx.lang, goal_id=goal["id"])
+    # One short block per link rather than a wide table: the editor's column is narrow.
+    for r in rows:
+        with st.container(border=True, key=f"gi_row_{r['id']}"):
+            st.text(f"{r['indicator_title']} — {r['region_name']}")
+            st.text(t("indicators.goal.values",
+                      baseline=_fmt(ctx, r["baseline_value"], r["decimals"]), baseline_year=r["baseline_year"],
+                      latest=_fmt(ctx, r["latest_value"], r["decimals"]), latest_year=r["latest_year"] or "–",
+                      target=_fmt(ctx, r["target_value"], r["decimals"]), target_year=r["target_year"]))
+            progress_badge(ctx, r["progress"])
     if rows:
-        st.dataframe(pd.DataFrame([{
-            t("field.ind_indicator"): r["indicator_title"], t("field.ind_region"): r["region_name"],
-            t("field.ind_baseline_value"): f"{_fmt(ctx, r['baseline_value'], r['decimals'])} ({r['baseline_year']})",
-            t("indicators.col.latest_short"): (f"{_fmt(ctx, r['latest_value'], r['decimals'])} ({r['latest_year']})"
-                                               if r["latest_year"] else "–"),
-            t("field.ind_target_value"): f"{_fmt(ctx, r['target_value'], r['decimals'])} ({r['target_year']})",
-            t("indicators.col.progress"): r["progress_label"],
-        } for r in rows]), hide_index=True, width="stretch")
         if any(r["example_values"] for r in rows):
             st.caption(t("indicators.example_values_short"))
     else:
         st.caption(t("indicators.goal.none"))
-    items = indicators.catalogue(ctx.db) if False else [dict(r) for r in ctx.db.query(
-        "select id, source, source_id, title_fi, title_sv, title_en from indicators order by source desc, id")]
+    items = indicators.choices(ctx.db)
     if not items:
         st.info(t("indicators.goal.no_catalogue"))
         return
@@ -401,4 +420,5 @@ def render_indicators_overview(ctx: Ctx) -> None:
         goals.setdefault(row["goal_id"], []).append(row)
     for goal_rows in goals.values():
         st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
-        st.altair_chart(charts.small_multiples(charts.overview_panels(goal_rows), ctx.lang))
+        show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, width="content",
+                   alt_text=goal_rows[0]["goal_title"])
