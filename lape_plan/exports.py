@@ -468,6 +468,8 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
         put(ws, row, 3, f"{i18n.date(a['date'], lang)} · {a['reference']}" if a["reference"]
             else i18n.date(a["date"], lang), "lape_plain")
         row += 1
+    if not data_sheet_names:
+        return
     row += 1
     put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
     text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
@@ -481,16 +483,17 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
 
 
 def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | None = None, *,
-                  all_municipalities: bool = False, blank: bool = False) -> bytes:
+                  all_municipalities: bool = False, blank: bool = False, editable: bool = True) -> bytes:
     """The plan as an .xlsx file. `municipality_id` adds that municipality's own sheet
     (shared goals plus its own) and limits the data sheets to it; `all_municipalities`
-    adds a sheet for every municipality; `blank` gives the round-trip template."""
+    adds a sheet for every municipality; `blank` gives the round-trip template;
+    `editable=False` leaves out the data sheets (the council's copy: cover and tables)."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     wb = Workbook()
     _styles(wb)
     taken: set[str] = set()
     cache: dict = {}
-    tables = data_tables(db, plan_id, lang, municipality_id, blank=blank, cache=cache)
+    tables = data_tables(db, plan_id, lang, municipality_id, blank=blank, cache=cache) if editable else []
     _cover(wb, db, plan, orgs, lang, municipality_id, [tb.name for tb in tables])
     taken.add(wb.active.title.lower())
     plan_title = plans.title_in(plan, lang)

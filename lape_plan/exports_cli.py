@@ -29,7 +29,8 @@ def cmd_export(args) -> int:
         data = exports.plan_csv(database, plan["id"], args.lang, m_id)
     else:
         data = exports.plan_workbook(database, plan["id"], args.lang, m_id,
-                                     all_municipalities=args.all_municipalities, blank=args.template)
+                                     all_municipalities=args.all_municipalities, blank=args.template,
+                                     editable=not args.tables_only)
     Path(args.output).write_bytes(data)
     print(f"wrote {args.output} ({len(data):,} bytes)")
     return 0
@@ -80,6 +81,8 @@ def register_cli(sub, add_db) -> None:
                    help="municipality code (e.g. 272) or name: its own sheet, and only what concerns it")
     p.add_argument("--all-municipalities", action="store_true", help="xlsx: add a sheet for every municipality")
     p.add_argument("--template", action="store_true", help="xlsx: blank round-trip template (no measures yet)")
+    p.add_argument("--tables-only", action="store_true",
+                   help="xlsx: the council's copy, cover and plan tables without the sheets for editing")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     p.set_defaults(func=cmd_export)
 

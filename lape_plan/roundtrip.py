@@ -120,6 +120,8 @@ def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
     if problems:
         raise ImportRejected(problems)
     file_lang = meta["lang"]
+    if not str(meta.get("data_sheets") or "").strip():
+        raise ImportRejected([("", 0, t("export.rt.no_data_sheets", lang))])
     sheets = []
     for line in str(meta.get("data_sheets") or "").split("\n"):
         key, _, title = line.partition("=")

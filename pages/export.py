@@ -23,11 +23,13 @@ c1, c2 = st.columns(2)
 lang = c1.selectbox(t("export.page.file_lang"), list(LANGS), index=LANGS.index(ctx.lang),
                     format_func=i18n.language_name, key="exp_lang")
 every = c2.checkbox(t("export.page.all_municipalities"), key="exp_all")
+editable = c2.checkbox(t("export.page.editable"), value=True, key="exp_editable")
 if municipality:
     st.info(t("export.page.municipality_note", name=plans.org_name(municipality, ctx.lang)))
 b1, b2, b3 = st.columns(3)
 b1.download_button(t("export.page.download_xlsx"), key="exp_xlsx", type="primary", icon=":material/table_view:",
-                   data=deferred(exports.plan_workbook, plan_id, lang, m_id, all_municipalities=every),
+                   data=deferred(exports.plan_workbook, plan_id, lang, m_id, all_municipalities=every,
+                                 editable=editable),
                    file_name=exports.workbook_filename(ctx.plan, lang, "xlsx", municipality), mime=XLSX,
                    on_click="ignore", width="stretch")
 b2.download_button(t("export.page.download_csv"), key="exp_csv", icon=":material/csv:",

@@ -255,3 +255,18 @@ def test_rows_grow_for_wrapped_text(demo_db):
     row = next(r[0].row for r in measures.iter_rows(min_row=2) if (r[5].value or "").startswith("Pitkä"))
     assert measures.row_dimensions[row].height >= 6 * exports.LINE_PT  # 300 characters at about 50 a line
     assert wb["Painopisteet"].row_dimensions[2].height is None  # short rows keep the default height
+
+
+def test_tables_only_workbook_for_the_council(demo_db):
+    from lape_plan import roundtrip
+    from lape_plan.errors import ImportRejected
+
+    data = exports.plan_workbook(demo_db, _plan_id(demo_db), "fi", editable=False, all_municipalities=True)
+    wb = _open(data)
+    visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    assert visible[:2] == ["Kansilehti", "Suunnitelma"] and "Kokkola" in visible
+    assert not {"Painopisteet", "Tavoitteet", "Toimenpiteet", "Seuranta"} & set(visible)
+    assert not any(c.value == "Muokkaaminen Excelissä" for row in wb["Kansilehti"].iter_rows() for c in row)
+    with pytest.raises(ImportRejected) as err:
+        roundtrip.preview(demo_db, SYSTEM, data, "en")
+    assert "no sheets for editing" in err.value.problems[0][2]
