@@ -64,6 +64,12 @@ def t(key: str, lang: str, **values) -> str:
     return i18n.t(key, lang, **values)
 
 
+def change_marker(db: Database) -> int:
+    """Grows with every write (each writes an audit row): a preview computed at the same
+    marker is still exact."""
+    return db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+
+
 def preview(db: Database, actor: Actor, data: bytes, lang: str = "fi") -> Result:
     """What `apply` would do, without writing. Raises ImportRejected for a bad file."""
     return _run(db, actor, data, lang, commit=False)

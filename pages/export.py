@@ -4,6 +4,7 @@ from lape_plan import exports, i18n, plans, roundtrip
 from lape_plan.errors import ImportRejected, LapeError
 from lape_plan.model import LANGS
 from lape_plan.ui.export import CSV, XLSX, deferred, show_problems, show_result
+from lape_plan.ui.export import preview as cached_preview
 from lape_plan.ui.guard import guard
 
 ctx = guard()
@@ -54,7 +55,7 @@ upload = st.file_uploader(t("export.page.upload"), type=["xlsx"], key=upload_key
 if upload is not None:
     data = upload.getvalue()
     try:
-        preview = roundtrip.preview(ctx.db, ctx.actor, data, ctx.lang)
+        preview = cached_preview(ctx, upload)
     except ImportRejected as err:
         show_problems(ctx, err)
     except LapeError as err:

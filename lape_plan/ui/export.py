@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from .. import config, db as dbm, i18n
+from .. import config, db as dbm, i18n, roundtrip
 from ..roundtrip import Change, Result
 from .guard import Ctx
 
@@ -68,3 +68,15 @@ def show_problems(ctx: Ctx, err) -> None:
                            t("export.page.col_reason"): reason[:1].upper() + reason[1:]}
                           for sheet, row, reason in err.problems])
     st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def preview(ctx: Ctx, upload) -> Result:
+    """The preview of an uploaded file, kept while neither the file nor the database
+    changes: a large workbook takes seconds to check, and every widget click reruns the page."""
+    key = (upload.file_id, roundtrip.change_marker(ctx.db), ctx.lang, ctx.actor)
+    kept = st.session_state.get("exp_preview")
+    if kept and kept[0] == key:
+        return kept[1]
+    result = roundtrip.preview(ctx.db, ctx.actor, upload.getvalue(), ctx.lang)
+    st.session_state["exp_preview"] = (key, result)
+    return result

@@ -68,3 +68,21 @@ def test_conflict_is_shown_with_who_changed_it(app, conn):
     frame = at.dataframe[0].value
     assert frame.iloc[0]["Changed in the app by"].startswith("Anna App, ")
     assert any("no changes to import" in i.value for i in at.info)
+
+
+def test_preview_is_kept_across_reruns_until_the_database_changes(app, conn, monkeypatch):
+    from lape_plan import roundtrip
+    from lape_plan.model import Actor
+
+    calls = []
+    real = roundtrip.preview
+    monkeypatch.setattr(roundtrip, "preview", lambda *a, **k: calls.append(1) or real(*a, **k))
+    data = _edited(conn, lambda wb: wb["Painopisteet"].cell(2, 6, "Excelin kuvaus"))
+    at = app(PAGE, lang="en")
+    at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
+    at.checkbox(key="exp_all").check().run()  # an unrelated click
+    assert len(calls) == 1 and [m.value for m in at.metric] == ["0", "1", "0", "25"]
+    area = plans.tree(conn, _plan_id(conn))[0]
+    plans.update(conn, Actor(name="Anna App"), "focus_area", area["id"], area["version"], description="Annan kuvaus")
+    at.checkbox(key="exp_all").uncheck().run()
+    assert len(calls) == 2 and [m.value for m in at.metric] == ["0", "0", "1", "25"]  # now a conflict
