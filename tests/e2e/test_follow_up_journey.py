@@ -77,7 +77,7 @@ def test_bulk_update_is_all_or_nothing_in_the_browser(server, page):
     choose(page, "_w_fu_year", "2023")
     page.get_by_role("tab", name="Monta kerralla").click()
     wait_idle(page)
-    grid = page.get_by_test_id("stDataFrame").first
+    grid = page.locator("[class*='st-key-fu_bulk_'] [data-testid='stDataFrame']")
     cells = grid.locator("td")
     expect(cells.nth(6)).to_have_text("1.1.1 Kaveritoiminta kaikkiin alakouluihin")
     box = grid.bounding_box()
