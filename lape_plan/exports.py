@@ -25,19 +25,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlite_utils import Database
 
-from . import i18n, plans
+from . import follow_up, i18n, indicators, plans
 from .db import now
 from .errors import NotFound, ValidationError
 from .model import LANGS, OrgKind, Scope
 
-try:  # follow-up lands in its own branch; without it the status columns are left out
-    from . import follow_up
-except ImportError:  # pragma: no cover - depends on which features are merged
-    follow_up = None
-try:
-    from . import indicators
-except ImportError:  # pragma: no cover
-    indicators = None
 
 FORMAT = "lape-plan-workbook/1"
 META_SHEET = "_lape"
@@ -46,16 +38,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATA_SHEETS = ("focus_areas", "goals", "measures", "follow_up")
 
 
-def has_follow_up() -> bool:
-    return follow_up is not None and hasattr(follow_up, "current")
-
-
-def has_indicators() -> bool:
-    return indicators is not None and hasattr(indicators, "goal_indicator_rows")
-
-
-def t(key: str, lang: str, **values) -> str:
-    return i18n.t(key, lang, **values)
+t = i18n.t
 
 
 _ILLEGAL = ILLEGAL_CHARACTERS_RE
@@ -143,10 +126,7 @@ def _status_label(status: str | None, lang: str) -> str:
 
 def _status_labels(lang: str) -> dict:
     """Status -> label, looked up once per export (the tables have tens of thousands)."""
-    labels = {None: ""}
-    if has_follow_up():
-        labels.update({s: _status_label(s, lang) for s in follow_up.STATUSES})
-    return labels
+    return {None: "", **{s: _status_label(s, lang) for s in follow_up.STATUSES}}
 
 
 def _current(db: Database, plan_id: int, cache: dict | None) -> dict:
@@ -186,16 +166,12 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
     cols = [Col("focus_area", 17), Col("goal", 28), Col("scope", 12), Col("goal_responsible", 18),
             Col("measure", 32), Col("measure_responsible", 16), Col("timeline", 10), Col("resources_text", 16),
             Col("resources_eur", 10, "euro")]
+    cols += [Col("indicators", 36)] + [Col(f"status_{y}", 11) for y in years] + [Col("narrative_latest", 30)]
     indicator_rows: dict[int, list[dict]] = {}
-    if has_indicators():
-        cols.append(Col("indicators", 36))
-        for r in indicators.goal_indicator_rows(db, plan_id, lang):
-            indicator_rows.setdefault(r["goal_id"], []).append(r)
-    status = has_follow_up()
-    if status:
-        current = _current(db, plan_id, cache)
-        labels = _status_labels(lang)
-        cols += [Col(f"status_{y}", 11) for y in years] + [Col("narrative_latest", 30)]
+    for r in indicators.goal_indicator_rows(db, plan_id, lang):
+        indicator_rows.setdefault(r["goal_id"], []).append(r)
+    current = _current(db, plan_id, cache)
+    labels = _status_labels(lang)
     table = Table("plan", t("export.sheet.plan", lang), cols)
     whole_area = t("export.whole_area", lang)
     for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
@@ -214,20 +190,17 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
                              item["resources_text"] or "", item["resources_eur"]]
                 else:
                     cells = ["", "", "", "", None]
-                row = goal_cells + cells
-                if has_indicators():
-                    row.append(_indicator_text(indicator_rows.get(goal["id"], []), lang))
-                if status:
-                    latest = ""
-                    first = (item.get("start_year") or plan["first_year"]) if entity == "measure" else years[0]
-                    last = (item.get("end_year") or plan["last_year"]) if entity == "measure" else years[-1]
-                    for y in years:
-                        update = current.get((entity, item["id"], y))
-                        # "–": a year outside the measure's own years; empty: no update yet
-                        row.append(labels[update and update["status"]] if first <= y <= last else "–")
-                        if update and update["narrative"]:
-                            latest = f"{y}: {update['narrative']}"
-                    row.append(latest)
+                row = goal_cells + cells + [_indicator_text(indicator_rows.get(goal["id"], []), lang)]
+                latest = ""
+                first = (item.get("start_year") or plan["first_year"]) if entity == "measure" else years[0]
+                last = (item.get("end_year") or plan["last_year"]) if entity == "measure" else years[-1]
+                for y in years:
+                    update = current.get((entity, item["id"], y))
+                    # "–": a year outside the measure's own years; empty: no update yet
+                    row.append(labels[update and update["status"]] if first <= y <= last else "–")
+                    if update and update["narrative"]:
+                        latest = f"{y}: {update['narrative']}"
+                row.append(latest)
                 table.rows.append(row)
     return table
 
@@ -237,9 +210,8 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
     """The sheets the round trip reads. `blank`: a template with the plan's focus areas
     and goals (to refer to) but no measures or statuses yet."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
-    tables = {k: Table(k, t(f"export.sheet.{k}", lang), DATA_COLUMNS[k]) for k in DATA_SHEETS
-              if k != "follow_up" or has_follow_up()}
-    current = _current(db, plan_id, cache) if has_follow_up() and not blank else {}
+    tables = {k: Table(k, t(f"export.sheet.{k}", lang), DATA_COLUMNS[k]) for k in DATA_SHEETS}
+    current = _current(db, plan_id, cache) if not blank else {}
     entity_label = {e: i18n.t(f"entity.{e}", lang) for e in ("goal", "measure")}
     labels = _status_labels(lang)
     stamps: dict[str, str] = {}
@@ -268,8 +240,7 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
                                          goal["title_fi"], goal["title_sv"] or "", goal["description"] or ""])
             if blank:
                 continue
-            if "follow_up" in tables:
-                status_rows("goal", goal, number, plans.title_in(goal, lang), years)
+            status_rows("goal", goal, number, plans.title_in(goal, lang), years)
             for m_i, m in enumerate(goal["measures"], 1):
                 m_number = f"{number}.{m_i}"
                 responsible = orgs.get(m["responsible_org_id"])
@@ -278,10 +249,9 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
                     m["title_sv"] or "", m["description"] or "",
                     plans.org_name(responsible, lang) if responsible else "", m["start_year"], m["end_year"],
                     m["resources_text"] or "", m["resources_eur"]])
-                if "follow_up" in tables:
-                    first = m["start_year"] or plan["first_year"]
-                    last = m["end_year"] or plan["last_year"]
-                    status_rows("measure", m, m_number, plans.title_in(m, lang), range(first, last + 1))
+                first = m["start_year"] or plan["first_year"]
+                last = m["end_year"] or plan["last_year"]
+                status_rows("measure", m, m_number, plans.title_in(m, lang), range(first, last + 1))
     return list(tables.values())
 
 
@@ -419,7 +389,7 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
     # A workbook-level name per table, so formulas and pivot tables can refer to it.
     wb.defined_names[range_name] = DefinedName(range_name, attr_text=f"{quote_sheetname(title)}!$A$1:"
                                          f"${get_column_letter(len(table.cols))}${max(len(table.rows) + 1, 2)}")
-    if table.key == "follow_up" and has_follow_up():
+    if table.key == "follow_up":
         labels = ",".join(_status_label(s, lang) for s in follow_up.STATUSES)
         col = get_column_letter(1 + [c.key for c in table.cols].index("status"))
         dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True,

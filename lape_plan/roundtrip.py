@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import openpyxl
 from sqlite_utils import Database
 
-from . import i18n, plans
+from . import follow_up, i18n, plans
 from .db import write
 from .errors import ImportRejected, LapeError, NotFound
-from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, follow_up, has_follow_up, header
+from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, header
 from .model import LANGS, Actor
 
 # Columns a data sheet must have (ids plus what is read from it).
@@ -60,8 +60,7 @@ class _Rollback(Exception):
     """Ends a preview: everything was tried inside the transaction, and is undone."""
 
 
-def t(key: str, lang: str, **values) -> str:
-    return i18n.t(key, lang, **values)
+t = i18n.t
 
 
 def change_marker(db: Database) -> int:
@@ -132,9 +131,6 @@ def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
     for line in str(meta.get("data_sheets") or "").split("\n"):
         key, _, title = line.partition("=")
         if key not in DATA_SHEETS:
-            continue
-        if key == "follow_up" and not has_follow_up():
-            problems.append((title, 0, t("export.rt.no_follow_up", lang)))
             continue
         sheets.append(_read_sheet(wb[title], key, file_lang, lang, problems))
     if problems:
