@@ -160,7 +160,7 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list) -> _She
                 continue
             value = cell.value
             values[col_key] = value.strip() if isinstance(value, str) else value
-        if any(v not in (None, "") for k, v in values.items() if k in REQUIRED[key]):
+        if "_formula" in values or any(v not in (None, "") for k, v in values.items() if k in REQUIRED[key]):
             rows.append((cells[0].row, values))
     return _Sheet(key, ws.title, rows)
 

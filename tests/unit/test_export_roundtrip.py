@@ -414,3 +414,11 @@ def test_item_deleted_in_the_app_after_export_is_a_conflict_not_a_bad_file(demo_
     assert [c.item_id for c in result.changed] == [other["id"]]
     assert ("measure", measure["id"], 2022) not in follow_up.current(demo_db, plan_id)
     assert plans.deleted_items(demo_db, plan_id)[0]["id"] == measure["id"]  # still deleted
+
+
+def test_a_row_holding_only_a_formula_is_reported(demo_db, exported):
+    def edit(wb):
+        wb["Toimenpiteet"].cell(16, 8).value = '=HYPERLINK("http://evil.example","x")'
+
+    problems = _rejected(demo_db, _edit(exported, edit))
+    assert problems == [("Toimenpiteet", 16, "the column “Kuvaus” holds a formula; type the value as text.")]
