@@ -155,6 +155,8 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list) -> _She
             col_key = columns.get(cell.column)
             if not col_key:
                 continue
+            if cell.data_type == "f" and col_key not in REQUIRED[key]:
+                continue  # a formula in a column that is only there to read does no harm: not imported
             if cell.data_type == "f":  # reported with the row's other problems, and the row is not used
                 values.setdefault("_formula", t("export.rt.formula", lang, column=header(col_key, file_lang)))
                 continue

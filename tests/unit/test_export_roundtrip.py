@@ -422,3 +422,11 @@ def test_a_row_holding_only_a_formula_is_reported(demo_db, exported):
 
     problems = _rejected(demo_db, _edit(exported, edit))
     assert problems == [("Toimenpiteet", 16, "the column “Kuvaus” holds a formula; type the value as text.")]
+
+
+def test_formula_in_a_column_only_for_reading_is_ignored(demo_db, exported):
+    def edit(wb):
+        wb["Toimenpiteet"]["E2"] = "=C2"  # the goal's title, a reference column
+
+    result = roundtrip.apply(demo_db, EXCEL, _edit(exported, edit), "en")
+    assert (result.changed, result.added) == ([], []) and result.unchanged == 26
