@@ -455,14 +455,23 @@ def values_by_year(db: Database, indicator_id: int, region_id: int, gender: str 
         [indicator_id, region_id, gender])}
 
 
-def years(db: Database, indicator_id: int, region_ids) -> list[int]:
-    return sorted({r["year"] for r in series(db, indicator_id, region_ids)})
+def years(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTAL) -> list[int]:
+    return sorted({r["year"] for r in series(db, indicator_id, region_ids, gender)})
 
 
-def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str) -> list[dict]:
+def genders(db: Database, indicator_id: int) -> list[str]:
+    """Genders with values for an indicator, total first."""
+    found = {r[0] for r in db.execute("select distinct gender from indicator_values where indicator_id = ?",
+                                      [indicator_id])}
+    return [g for g in ("total", "female", "male") if g in found]
+
+
+def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str,
+               gender: str = GENDER_TOTAL) -> list[dict]:
     """One indicator and year for every region of the plan, the counties and the country."""
     regions = plan_regions(db, plan_id, lang)
-    by_region = {r["region_id"]: r for r in series(db, indicator_id, [r["id"] for r in regions]) if r["year"] == year}
+    by_region = {r["region_id"]: r for r in series(db, indicator_id, [r["id"] for r in regions], gender)
+                 if r["year"] == year}
     return [{"region": r["name"], "kind": r["kind"], "value": by_region[r["id"]]["value"],
              "is_example": by_region[r["id"]]["is_example"]} for r in regions if r["id"] in by_region]
 
@@ -756,90 +765,3 @@ def _base_url() -> str | None:
     import os
 
     return os.environ.get("LAPE_SOTKANET_URL") or None
-
-
-# ---------------------------------------------------------------- command line
-def _print_reports(reports) -> None:
-    for r in reports:
-        print(f"{r.name}\t{r.kind}\tnew {r.new}\tchanged {r.changed}\tunchanged {r.unchanged}"
-              + (f"\tempty values skipped {r.skipped_empty}" if r.skipped_empty else ""))
-
-
-def _cmd_import(args) -> int:
-    from pathlib import Path
-
-    from . import db as dbm
-    from .model import SYSTEM
-
-    database = dbm.connect(args.db)
-    files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
-    try:
-        reports = import_files(database, SYSTEM, files)
-    except ImportRejected as err:
-        print(f"refused: {len(err.problems)} problems; nothing was imported", flush=True)
-        for name, row, reason in err.problems:
-            print(f"{name}\trow {row}\t{reason}")
-        return 2
-    _print_reports(reports)
-    return 0
-
-
-def _cmd_fetch(args) -> int:
-    from . import db as dbm
-    from .model import SYSTEM
-    from .sotkanet import SotkanetUnavailable
-
-    database = dbm.connect(args.db)
-    plan_id = args.plan or plans.plans(database)[0]["id"]
-    try:
-        reports = fetch_live(database, SYSTEM, plan_id, parse_ids(args.indicators), parse_years(args.years))
-    except SotkanetUnavailable as err:
-        print(f"error: {i18n.error_text(err, 'en')}")
-        return 3
-    _print_reports(reports)
-    return 0
-
-
-def _cmd_example(args) -> int:
-    from pathlib import Path
-
-    from . import db as dbm, indicator_examples
-
-    database = dbm.connect(args.db)
-    plan_id = args.plan or next((p["id"] for p in plans.plans(database) if p["is_example"]), None)
-    if plan_id is None:
-        print("no example plan: run `init --demo` first")
-        return 2
-    added = indicator_examples.load(database, plan_id)
-    print("example indicators, links and generated values added" if added else "the plan already has indicator links")
-    if args.csv:
-        Path(args.csv).write_bytes(indicator_examples.sotkanet_csv(database, "191"))
-        print(f"wrote {args.csv} (made-up example values in Sotkanet's CSV layout)")
-    return 0
-
-
-def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("import-indicators", help="import Sotkanet files or the custom-indicator template",
-                       description="Import Sotkanet JSON/CSV data rows, indicator metadata JSON, regions JSON and "
-                                   "custom-indicator CSV/Excel files in one transaction. A file with any bad row "
-                                   "is refused whole and nothing changes.")
-    add_db(p)
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(func=_cmd_import)
-
-    p = sub.add_parser("fetch-sotkanet", help="fetch indicators from the Sotkanet REST API",
-                       description="Fetch indicator data (and missing metadata/regions) from the Sotkanet REST API, "
-                                   "keep the plan's regions and import them. Occasional use only.")
-    add_db(p)
-    p.add_argument("--indicators", required=True, help="Sotkanet indicator ids, e.g. 191,423")
-    p.add_argument("--years", required=True, help="e.g. 2015-2023 or 2019,2021,2023")
-    p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
-    p.set_defaults(func=_cmd_fetch)
-
-    p = sub.add_parser("example-indicators", help="add example indicators with generated values to the example plan",
-                       description="Add example indicators, goal links and generated example values (not real "
-                                   "statistics) to the example plan. Idempotent.")
-    add_db(p)
-    p.add_argument("--plan", type=int, help="plan id (default: the example plan)")
-    p.add_argument("--csv", metavar="PATH", help="also write indicator 191's example values as a Sotkanet CSV")
-    p.set_defaults(func=_cmd_example)

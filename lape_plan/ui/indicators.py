@@ -50,9 +50,11 @@ def _catalogue(path: str, stamp) -> list[dict]:
 
 
 def catalogue(ctx: Ctx) -> list[dict]:
-    """The catalogue with value counts, cached until the next write (the audit log grows with each)."""
+    """The catalogue with value counts, cached until the next write to indicators or values
+    (each such write leaves an audit row; writes elsewhere in the plan keep the cache)."""
     path = ctx.db.execute("pragma database_list").fetchone()[2]
-    stamp = ctx.db.execute("select max(id) from audit").fetchone()[0]
+    stamp = ctx.db.execute("select max(id) from audit where entity in ('indicator', 'indicator_import', "
+                           "'goal_indicator')").fetchone()[0]
     return _catalogue(path, stamp)
 
 
@@ -60,8 +62,12 @@ def catalogue(ctx: Ctx) -> list[dict]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _chart_spec(builder: str, *args, **kwargs) -> dict:
     """Building and serialising an Altair chart costs far more than the page's queries, so
-    the spec is kept for the same data and options (a rerun that changes nothing in the chart)."""
-    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    the spec is kept for the same data and options (a rerun that changes nothing in the chart).
+    Altair's per-object validation is skipped here; the unit tests build the same charts validated."""
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(False):
+        return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
 def show_chart(builder: str, *args, alt_text: str = "", width="stretch", **kwargs) -> None:
@@ -95,7 +101,14 @@ def render_charts(ctx: Ctx) -> None:
         default.insert(0, link["region_id"])
     chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
                             key=f"ind_chart_regions_{indicator_id}_{link_id}")
-    data = indicators.series(ctx.db, indicator_id, chosen)
+    genders = indicators.genders(ctx.db, indicator_id)
+    gender = indicators.GENDER_TOTAL
+    if len(genders) > 1:
+        gender = st.radio(t("indicators.chart.gender"), genders, horizontal=True, key=f"ind_chart_gender_{indicator_id}",
+                          format_func=lambda g: t(f"indicators.gender.{g}"))
+    if gender != indicators.GENDER_TOTAL:
+        link = None  # targets are set for the total
+    data = indicators.series(ctx.db, indicator_id, chosen, gender)
     note = t("indicators.example_values_short") if any(r["is_example"] for r in data) else ""
     unit = indicators.unit_in(ind, ctx.lang)
     title = indicators.text_in(ind, ctx.lang)
@@ -103,12 +116,18 @@ def render_charts(ctx: Ctx) -> None:
         frame = pd.DataFrame([{"region": names[r["region_id"]], "year": r["year"], "value": r["value"]} for r in data])
         marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
                                       "region_name")} if link else None
+        if gender != indicators.GENDER_TOTAL:
+            title = f"{title} ({t(f'indicators.gender.{gender}')})"
         show_chart("trend", frame, ctx.lang, title, unit, marks, ind["decimals"], note=note, alt_text=title)
+        with st.expander(t("indicators.compare.table")):
+            table = frame.pivot_table(index="region", columns="year", values="value", aggfunc="first")
+            st.dataframe(table.map(lambda v: _fmt(ctx, None if pd.isna(v) else v, ind["decimals"])),
+                         width="stretch")
     else:
         st.info(t("indicators.chart.no_data_for_regions"))
     if link:
         _link_summary(ctx, link)
-    _render_comparison(ctx, ind, regions, title, unit)
+    _render_comparison(ctx, ind, regions, title, unit, gender)
 
 
 def _link_summary(ctx: Ctx, link: dict) -> None:
@@ -134,15 +153,15 @@ def progress_badge(ctx: Ctx, progress: str) -> None:
              icon=BADGE_ICONS[progress], color=BADGE_COLOURS[progress])
 
 
-def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, unit: str) -> None:
+def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, unit: str, gender: str) -> None:
     t = ctx.t
     st.subheader(t("indicators.compare.heading"))
-    available = indicators.years(ctx.db, ind["id"], [r["id"] for r in regions])
+    available = indicators.years(ctx.db, ind["id"], [r["id"] for r in regions], gender)
     if not available:
         st.info(t("indicators.chart.no_data_for_regions"))
         return
     year = st.selectbox(t("indicators.chart.year"), available[::-1], key=f"ind_compare_year_{ind['id']}")
-    rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang)
+    rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang, gender)
     frame = pd.DataFrame(rows)
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
     show_chart("comparison", frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note,

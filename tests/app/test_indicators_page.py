@@ -166,3 +166,19 @@ def test_overview_shows_small_multiples_per_goal(app):
     assert len(specs) == 8  # one chart per goal with indicators
     assert any("Tavoite saavutettu" in s for s in specs) and any("Väärään suuntaan" in s for s in specs)
     assert any("Tavoite saavutettu: 2" in t for t in _texts(at))
+
+
+def test_gender_choice_when_the_data_has_genders(app, conn):
+    at = app(PAGE, lang="en")
+    at.radio(key="ind_view").set_value("import").run()
+    csv = (FIX / "sotkanet_191.csv").read_bytes()  # has a row for boys in the whole country
+    at.file_uploader(key="ind_upload").set_value(("sotkanet_191.csv", csv, "text/csv"))
+    [b for b in at.button if b.label == "Import the files"][0].click().run()
+    at.radio(key="ind_view").set_value("charts").run()
+    ind = conn.execute("select id from indicators where source_id = '191'").fetchone()[0]
+    assert at.radio(key=f"ind_chart_gender_{ind}").options == ["All", "Boys and men"]
+    at.radio(key=f"ind_chart_gender_{ind}").set_value("male").run()
+    assert not at.exception
+    specs = _specs(at)
+    assert "(Boys and men)" in specs[0] and "Path needed" not in specs[0]
+    assert not at.metric  # the target belongs to the total, so no baseline/target figures

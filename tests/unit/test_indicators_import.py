@@ -258,3 +258,15 @@ def test_cli_import(tmp_path, capsys):
     assert cli.main(["import-indicators", "--db", str(path), str(bad)]) == 2
     out = capsys.readouterr().out
     assert "refused" in out and "row 2" in out
+
+
+def test_cli_example_and_offline_fetch(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "cli.db"
+    assert cli.main(["init", "--db", str(path), "--demo"]) == 0
+    assert cli.main(["example-indicators", "--db", str(path), "--csv", str(tmp_path / "ex.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "already has indicator links" in out and "made-up example values" in out
+    assert (tmp_path / "ex.csv").read_text().startswith("indicator;region;year;gender;primary value;absolute value\n191;")
+    monkeypatch.setenv("LAPE_SOTKANET_URL", "http://127.0.0.1:9/rest/1.1")  # a closed local port
+    assert cli.main(["fetch-sotkanet", "--db", str(path), "--indicators", "191", "--years", "2022-2023"]) == 3
+    assert "Sotkanet could not be reached" in capsys.readouterr().out

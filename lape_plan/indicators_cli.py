@@ -1,0 +1,91 @@
+"""Command-line commands of the indicators feature (registered in cli.COMMAND_MODULES)."""
+from __future__ import annotations
+
+from . import i18n, indicators, plans
+from .errors import ImportRejected
+
+def _print_reports(reports) -> None:
+    for r in reports:
+        print(f"{r.name}\t{r.kind}\tnew {r.new}\tchanged {r.changed}\tunchanged {r.unchanged}"
+              + (f"\tempty values skipped {r.skipped_empty}" if r.skipped_empty else ""))
+
+
+def _cmd_import(args) -> int:
+    from pathlib import Path
+
+    from . import db as dbm
+    from .model import SYSTEM
+
+    database = dbm.connect(args.db)
+    files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
+    try:
+        reports = indicators.import_files(database, SYSTEM, files)
+    except ImportRejected as err:
+        print(f"refused: {len(err.problems)} problems; nothing was imported", flush=True)
+        for name, row, reason in err.problems:
+            print(f"{name}\trow {row}\t{reason}")
+        return 2
+    _print_reports(reports)
+    return 0
+
+
+def _cmd_fetch(args) -> int:
+    from . import db as dbm
+    from .model import SYSTEM
+    from .sotkanet import SotkanetUnavailable
+
+    database = dbm.connect(args.db)
+    plan_id = args.plan or plans.plans(database)[0]["id"]
+    try:
+        reports = indicators.fetch_live(database, SYSTEM, plan_id, indicators.parse_ids(args.indicators),
+                                        indicators.parse_years(args.years))
+    except SotkanetUnavailable as err:
+        print(f"error: {i18n.error_text(err, 'en')}")
+        return 3
+    _print_reports(reports)
+    return 0
+
+
+def _cmd_example(args) -> int:
+    from pathlib import Path
+
+    from . import db as dbm, indicator_examples
+
+    database = dbm.connect(args.db)
+    plan_id = args.plan or next((p["id"] for p in plans.plans(database) if p["is_example"]), None)
+    if plan_id is None:
+        print("no example plan: run `init --demo` first")
+        return 2
+    added = indicator_examples.load(database, plan_id)
+    print("example indicators, links and generated values added" if added else "the plan already has indicator links")
+    if args.csv:
+        Path(args.csv).write_bytes(indicator_examples.sotkanet_csv(database, "191"))
+        print(f"wrote {args.csv} (made-up example values in Sotkanet's CSV layout)")
+    return 0
+
+
+def register_cli(sub, add_db) -> None:
+    p = sub.add_parser("import-indicators", help="import Sotkanet files or the custom-indicator template",
+                       description="Import Sotkanet JSON/CSV data rows, indicator metadata JSON, regions JSON and "
+                                   "custom-indicator CSV/Excel files in one transaction. A file with any bad row "
+                                   "is refused whole and nothing changes.")
+    add_db(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("fetch-sotkanet", help="fetch indicators from the Sotkanet REST API",
+                       description="Fetch indicator data (and missing metadata/regions) from the Sotkanet REST API, "
+                                   "keep the plan's regions and import them. Occasional use only.")
+    add_db(p)
+    p.add_argument("--indicators", required=True, help="Sotkanet indicator ids, e.g. 191,423")
+    p.add_argument("--years", required=True, help="e.g. 2015-2023 or 2019,2021,2023")
+    p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("example-indicators", help="add example indicators with generated values to the example plan",
+                       description="Add example indicators, goal links and generated example values (not real "
+                                   "statistics) to the example plan. Idempotent.")
+    add_db(p)
+    p.add_argument("--plan", type=int, help="plan id (default: the example plan)")
+    p.add_argument("--csv", metavar="PATH", help="also write indicator 191's example values as a Sotkanet CSV")
+    p.set_defaults(func=_cmd_example)
