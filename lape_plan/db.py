@@ -31,6 +31,9 @@ def connect(path: str | Path | None = None) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
+    # With WAL, NORMAL still never corrupts the database; it only may lose the last commits on a power
+    # cut, and makes each write transaction about three times cheaper (workshop votes).
+    conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn)
     key = str(path.resolve()) if str(path) != ":memory:" else f"mem-{id(conn)}"
     if key not in _migrated:

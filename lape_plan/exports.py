@@ -1,0 +1,530 @@
+"""Council tables: the plan workbook (openpyxl) and CSV of the same tables.
+
+The workbook has a cover sheet, the council table of the plan (one row per measure,
+a goal without measures gets a row of its own), optionally a sheet per municipality,
+and the data sheets that come back through the round trip (`roundtrip.py`): focus
+areas, goals, measures and (with follow-up) the status of each item per year. The
+data sheets carry each row's id and version; a hidden sheet records the plan, the
+language and the sheet order so that an edited file can be checked before use.
+
+Text from users is written so that no spreadsheet treats it as a formula."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlite_utils import Database
+
+from . import follow_up, i18n, indicators, plans
+from .db import now
+from .errors import NotFound, ValidationError
+from .model import LANGS, OrgKind, Scope
+
+
+FORMAT = "lape-plan-workbook/1"
+META_SHEET = "_lape"
+# Text starting with one of these may be read as a formula (or DDE) by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DATA_SHEETS = ("focus_areas", "goals", "measures", "follow_up")
+
+
+t = i18n.t
+
+
+_ILLEGAL = ILLEGAL_CHARACTERS_RE
+
+
+def safe_text(value) -> str:
+    """Characters XML (and so xlsx) cannot hold are dropped."""
+    return _ILLEGAL.sub("", str(value))
+
+
+def csv_safe(value: str) -> str:
+    """The CSV convention against formula injection: a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+# ---------------------------------------------------------------- columns
+@dataclass(frozen=True)
+class Col:
+    key: str
+    width: float = 14
+    kind: str = "text"  # text, int, euro, percent, id (machine column), ref (shown, not imported)
+
+
+@dataclass
+class Table:
+    """One sheet's worth of rows, shared by the workbook and the CSV writer."""
+
+    key: str
+    name: str
+    cols: list[Col]
+    rows: list[list] = field(default_factory=list)
+
+    def headers(self, lang: str) -> list[str]:
+        return [header(c.key, lang) for c in self.cols]
+
+
+def header(key: str, lang: str, **values) -> str:
+    if key.startswith("status_"):
+        return t("export.col.status_year", lang, year=key.split("_", 1)[1])
+    return t(f"export.col.{key}", lang, **values)
+
+
+DATA_COLUMNS = {
+    "focus_areas": [Col("id", 8, "id"), Col("version", 8, "id"), Col("number", 8, "ref"),
+                    Col("title_fi", 45), Col("title_sv", 45), Col("description", 50)],
+    "goals": [Col("id", 8, "id"), Col("version", 8, "id"), Col("number", 8, "ref"), Col("focus_area", 30, "ref"),
+              Col("title_fi", 45), Col("title_sv", 45), Col("description", 50)],
+    "measures": [Col("id", 8, "id"), Col("version", 8, "id"), Col("goal_id", 9, "id"), Col("number", 9, "ref"),
+                 Col("goal", 35, "ref"), Col("title_fi", 45), Col("title_sv", 45), Col("description", 45),
+                 Col("responsible", 28), Col("start_year", 11, "int"), Col("end_year", 11, "int"),
+                 Col("resources_text", 30), Col("resources_eur", 13, "euro")],
+    "follow_up": [Col("entity", 13, "ref"), Col("item_id", 9, "id"), Col("number", 9, "ref"), Col("item", 45, "ref"),
+                  Col("year", 7, "int"), Col("status", 18), Col("progress", 11, "percent"),
+                  Col("narrative", 55), Col("evidence_url", 30), Col("version", 8, "id"),
+                  Col("updated_by", 18, "ref"), Col("updated_at", 17, "ref")],
+}
+# Columns the round trip reads (the rest are there to read, or are ids).
+EDITABLE = {
+    "focus_areas": ("title_fi", "title_sv", "description"),
+    "goals": ("title_fi", "title_sv", "description"),
+    "measures": ("title_fi", "title_sv", "description", "responsible", "start_year", "end_year",
+                 "resources_text", "resources_eur"),
+    "follow_up": ("status", "progress", "narrative", "evidence_url"),
+}
+
+
+# ---------------------------------------------------------------- reading the plan
+def _context(db: Database, plan_id: int, lang: str, municipality_id: int | None):
+    if lang not in LANGS:
+        raise ValidationError("export.error.unknown_lang", field="lang", value=lang)
+    plan = plans.get_plan(db, plan_id)
+    orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
+    if municipality_id is not None and orgs.get(municipality_id, {}).get("kind") != OrgKind.MUNICIPALITY:
+        raise NotFound("error.not_found", entity="municipality", id=municipality_id)
+    return plan, orgs
+
+
+def _names(orgs: dict, ids, lang: str) -> str:
+    return ", ".join(plans.org_name(orgs[i], lang) for i in ids if i in orgs)
+
+
+def _status_label(status: str | None, lang: str) -> str:
+    return i18n.t(f"follow_up.status.{status}", lang) if status else ""
+
+
+def _status_labels(lang: str) -> dict:
+    """Status -> label, looked up once per export (the tables have tens of thousands)."""
+    return {None: "", **{s: _status_label(s, lang) for s in follow_up.STATUSES}}
+
+
+def _current(db: Database, plan_id: int, cache: dict | None) -> dict:
+    """Latest status per item and year; one query shared by the tables of one workbook."""
+    if cache is None:
+        return follow_up.current(db, plan_id)
+    if "current" not in cache:
+        cache["current"] = follow_up.current(db, plan_id)
+    return cache["current"]
+
+
+def _indicator_text(rows: list[dict], lang: str) -> str:
+    parts = []
+    for r in rows:
+        num = lambda v: i18n.number(v, lang, None) if v is not None else "–"  # noqa: E731
+        text = f"{r['indicator_title']}"
+        if r.get("region_name"):
+            text += f" ({r['region_name']})"
+        unit = f" {r['unit']}" if r.get("unit") else ""
+        text += (f": {r.get('baseline_year') or '–'} {num(r.get('baseline_value'))}{unit} → "
+                 f"{r.get('target_year') or '–'} {num(r.get('target_value'))}{unit}")
+        if r.get("latest_year"):
+            text += "; " + t("export.latest", lang, year=r["latest_year"], value=num(r.get("latest_value")) + unit)
+        if r.get("progress_label"):
+            text += f"; {r['progress_label']}"
+        parts.append(text)
+    return "\n".join(parts)
+
+
+def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | None = None,
+               cache: dict | None = None) -> Table:
+    """The council table: focus area, goal, scope, responsible organisations, measure,
+    its responsible organisation, timeline, resources, indicators and status per year."""
+    plan, orgs = _context(db, plan_id, lang, municipality_id)
+    years = list(range(plan["first_year"], plan["last_year"] + 1))
+    # Widths chosen so that a whole row fits an A4 landscape page at a readable scale.
+    cols = [Col("focus_area", 17), Col("goal", 28), Col("scope", 12), Col("goal_responsible", 18),
+            Col("measure", 32), Col("measure_responsible", 16), Col("timeline", 10), Col("resources_text", 16),
+            Col("resources_eur", 10, "euro")]
+    cols += [Col("indicators", 36)] + [Col(f"status_{y}", 11) for y in years] + [Col("narrative_latest", 30)]
+    indicator_rows: dict[int, list[dict]] = {}
+    for r in indicators.goal_indicator_rows(db, plan_id, lang):
+        indicator_rows.setdefault(r["goal_id"], []).append(r)
+    current = _current(db, plan_id, cache)
+    labels = _status_labels(lang)
+    table = Table("plan", t("export.sheet.plan", lang), cols)
+    whole_area = t("export.whole_area", lang)
+    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
+        area_text = f"{a_i}. {plans.title_in(area, lang)}"
+        for g_i, goal in enumerate(area["goals"], 1):
+            goal_text = f"{a_i}.{g_i} {plans.title_in(goal, lang)}"
+            scope = whole_area if goal["scope"] == Scope.SHARED else _names(orgs, goal["municipality_ids"], lang)
+            goal_cells = [area_text, goal_text, scope, _names(orgs, goal["responsible_ids"], lang)]
+            items = [("measure", m, f"{a_i}.{g_i}.{m_i} {plans.title_in(m, lang)}")
+                     for m_i, m in enumerate(goal["measures"], 1)] or [("goal", goal, "")]
+            for entity, item, measure_text in items:
+                if entity == "measure":
+                    timeline = "–".join(str(y) for y in dict.fromkeys(
+                        [item["start_year"] or plan["first_year"], item["end_year"] or plan["last_year"]]))
+                    cells = [measure_text, _names(orgs, [item["responsible_org_id"]], lang), timeline,
+                             item["resources_text"] or "", item["resources_eur"]]
+                else:
+                    cells = ["", "", "", "", None]
+                row = goal_cells + cells + [_indicator_text(indicator_rows.get(goal["id"], []), lang)]
+                latest = ""
+                first = (item.get("start_year") or plan["first_year"]) if entity == "measure" else years[0]
+                last = (item.get("end_year") or plan["last_year"]) if entity == "measure" else years[-1]
+                for y in years:
+                    update = current.get((entity, item["id"], y))
+                    # "–": a year outside the measure's own years; empty: no update yet
+                    row.append(labels[update and update["status"]] if first <= y <= last else "–")
+                    if update and update["narrative"]:
+                        latest = f"{y}: {update['narrative']}"
+                row.append(latest)
+                table.rows.append(row)
+    return table
+
+
+def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | None = None,
+                blank: bool = False, cache: dict | None = None) -> list[Table]:
+    """The sheets the round trip reads. `blank`: a template with the plan's focus areas
+    and goals (to refer to) but no measures or statuses yet."""
+    plan, orgs = _context(db, plan_id, lang, municipality_id)
+    tables = {k: Table(k, t(f"export.sheet.{k}", lang), DATA_COLUMNS[k]) for k in DATA_SHEETS}
+    current = _current(db, plan_id, cache) if not blank else {}
+    entity_label = {e: i18n.t(f"entity.{e}", lang) for e in ("goal", "measure")}
+    labels = _status_labels(lang)
+    stamps: dict[str, str] = {}
+
+    def status_rows(entity, item, number, title, years):
+        for y in years:
+            u = current.get((entity, item["id"], y))
+            if u is None:
+                tables["follow_up"].rows.append([entity_label[entity], item["id"], number, title, y, "", None, "",
+                                                 "", None, "", ""])
+                continue
+            at = u["updated_at"]
+            if at not in stamps:
+                stamps[at] = i18n.timestamp(at, lang)
+            tables["follow_up"].rows.append([
+                entity_label[entity], item["id"], number, title, y, labels[u["status"]], u["progress"],
+                u["narrative"] or "", u["evidence_url"] or "", u["version"], u["updated_by"] or "", stamps[at]])
+
+    years = list(range(plan["first_year"], plan["last_year"] + 1))
+    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
+        tables["focus_areas"].rows.append([area["id"], area["version"], f"{a_i}", area["title_fi"],
+                                           area["title_sv"] or "", area["description"] or ""])
+        for g_i, goal in enumerate(area["goals"], 1):
+            number = f"{a_i}.{g_i}"
+            tables["goals"].rows.append([goal["id"], goal["version"], number, plans.title_in(area, lang),
+                                         goal["title_fi"], goal["title_sv"] or "", goal["description"] or ""])
+            if blank:
+                continue
+            status_rows("goal", goal, number, plans.title_in(goal, lang), years)
+            for m_i, m in enumerate(goal["measures"], 1):
+                m_number = f"{number}.{m_i}"
+                responsible = orgs.get(m["responsible_org_id"])
+                tables["measures"].rows.append([
+                    m["id"], m["version"], goal["id"], m_number, plans.title_in(goal, lang), m["title_fi"],
+                    m["title_sv"] or "", m["description"] or "",
+                    plans.org_name(responsible, lang) if responsible else "", m["start_year"], m["end_year"],
+                    m["resources_text"] or "", m["resources_eur"]])
+                first = m["start_year"] or plan["first_year"]
+                last = m["end_year"] or plan["last_year"]
+                status_rows("measure", m, m_number, plans.title_in(m, lang), range(first, last + 1))
+    return list(tables.values())
+
+
+# ---------------------------------------------------------------- workbook
+_THIN = Side(style="thin", color="B7C4CF")
+
+
+def _styles(wb: Workbook) -> None:
+    border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    top_wrap = Alignment(wrap_text=True, vertical="top")
+    body = Font(size=10)
+    styles = [
+        NamedStyle("lape_header", font=Font(bold=True, color="FFFFFF", size=10),
+                   fill=PatternFill("solid", fgColor="1F4E79"), border=border, alignment=top_wrap),
+        NamedStyle("lape_header_id", font=Font(bold=True, color="1F1F1F", size=10),
+                   fill=PatternFill("solid", fgColor="D9D9D9"), border=border, alignment=top_wrap),
+        NamedStyle("lape_header_ref", font=Font(bold=True, italic=True, color="1F1F1F", size=10),
+                   fill=PatternFill("solid", fgColor="DDEBF7"), border=border, alignment=top_wrap),
+        NamedStyle("lape_text", font=body, border=border, alignment=top_wrap),
+        NamedStyle("lape_id", font=Font(color="595959", size=10), fill=PatternFill("solid", fgColor="F2F2F2"),
+                   border=border, alignment=Alignment(vertical="top")),
+        NamedStyle("lape_int", font=body, border=border, alignment=Alignment(vertical="top"), number_format="0"),
+        NamedStyle("lape_euro", font=body, border=border, alignment=Alignment(vertical="top"),
+                   number_format='#,##0 "€"'),
+        NamedStyle("lape_percent", font=body, border=border, alignment=Alignment(vertical="top"),
+                   number_format='0" %"'),
+        NamedStyle("lape_title", font=Font(bold=True, size=14, color="1F4E79"),
+                   alignment=Alignment(wrap_text=True, vertical="top")),
+        NamedStyle("lape_label", font=Font(bold=True, size=10), alignment=top_wrap),
+        NamedStyle("lape_plain", font=body, alignment=top_wrap),
+    ]
+    for style in styles:
+        wb.add_named_style(style)
+
+
+_CELL_STYLE = {"text": "lape_text", "ref": "lape_text", "id": "lape_id", "int": "lape_int", "euro": "lape_euro",
+               "percent": "lape_percent"}
+_HEADER_STYLE = {"id": "lape_header_id", "ref": "lape_header_ref"}
+
+
+def put(ws, row: int, col: int, value, style: str | None = None):
+    """Write one cell; text is always a string cell (never a formula), and text that
+    starts like a formula gets the quote prefix so that editing it keeps it text."""
+    cell = ws.cell(row=row, column=col)
+    if style:
+        cell.style = style  # first: setting a named style resets the quote prefix
+    if isinstance(value, str):
+        value = safe_text(value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+LINE_PT = 13.5  # one line of 10 pt text
+
+
+def _lines(value, width: float) -> int:
+    """Lines a wrapped cell needs at this column width (about 1.15 characters of
+    10 pt text per width unit). Spreadsheets do not grow rows for wrapped text on
+    their own when opening a file, so the writer sets the heights."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(width * 1.15 - 1, 1)
+    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+
+
+def _fit_row(ws, row: int, values, widths) -> None:
+    lines = max((_lines(v, w) for v, w in zip(values, widths)), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = min(lines * LINE_PT + 3, 409)
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'")[:31] or "-"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: str, lock_note: bool,
+                 range_name: str) -> None:
+    ws = wb.create_sheet(title)
+    for c_i, col in enumerate(table.cols, 1):
+        cell = put(ws, 1, c_i, header(col.key, lang), _HEADER_STYLE.get(col.kind, "lape_header"))
+        if lock_note and col.kind in ("id", "ref"):
+            cell.comment = Comment(t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan")
+        ws.column_dimensions[get_column_letter(c_i)].width = col.width
+    widths = [c.width for c in table.cols]
+    _fit_row(ws, 1, table.headers(lang), widths)
+    # The body goes in through ws.append with ready-made cells that share one style
+    # record per column: a third of the time of styling each cell by name.
+    plain, quoted = [], []
+    for col in table.cols:
+        probe = Cell(ws)
+        probe.style = _CELL_STYLE[col.kind]
+        plain.append(probe._style)
+        quoted.append(StyleArray(probe._style))
+        quoted[-1].quotePrefix = 1
+    capacity = [max(int(w * 1.15 - 1), 1) for w in widths]
+    for r_i, row in enumerate(table.rows, 2):
+        cells, lines = [], 1
+        for c_i, value in enumerate(row):
+            if value.__class__ is str:
+                value = _ILLEGAL.sub("", value)
+                cell = Cell(ws, value=value, style_array=quoted[c_i] if value.startswith(FORMULA_START)
+                            else plain[c_i])
+                cell.data_type = "s"
+                if len(value) > capacity[c_i] or "\n" in value:
+                    lines = max(lines, _lines(value, widths[c_i]))
+            else:
+                cell = Cell(ws, value=value, style_array=plain[c_i])
+            cells.append(cell)
+        ws.append(cells)
+        if lines > 1:
+            ws.row_dimensions[r_i].height = min(lines * LINE_PT + 3, 409)
+    last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.oddHeader.center.text = safe_text(print_title).replace("&", "&&")[:200]
+    ws.oddFooter.right.text = t("export.page_footer", lang)
+    # A workbook-level name per table, so formulas and pivot tables can refer to it.
+    wb.defined_names[range_name] = DefinedName(range_name, attr_text=f"{quote_sheetname(title)}!$A$1:"
+                                         f"${get_column_letter(len(table.cols))}${max(len(table.rows) + 1, 2)}")
+    if table.key == "follow_up":
+        labels = ",".join(_status_label(s, lang) for s in follow_up.STATUSES)
+        col = get_column_letter(1 + [c.key for c in table.cols].index("status"))
+        dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True,
+                            errorTitle=header("status", lang), error=t("export.note.status_list", lang, labels=labels))
+        dv.add(f"{col}2:{col}{max(len(table.rows) + 1, 2) + 500}")
+        ws.add_data_validation(dv)
+
+
+def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, municipality_id: int | None,
+           data_sheet_names: list[str]) -> None:
+    ws = wb.active
+    ws.title = _sheet_title(t("export.sheet.cover", lang), set())
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 28
+    put(ws, 1, 1, plans.title_in(plan, lang), "lape_title")
+    ws.merge_cells("A1:C1")
+    ws.row_dimensions[1].height = 40
+    row = 3
+    facts = [(t("export.cover.period", lang), f"{plan['first_year']}–{plan['last_year']}"),
+             (t("export.cover.language", lang), i18n.language_name(lang)),
+             (t("export.cover.exported", lang), i18n.timestamp(now(), lang))]
+    if municipality_id:
+        facts.append((t("export.cover.municipality", lang), plans.org_name(orgs[municipality_id], lang)))
+    if plan["is_example"]:
+        facts.append((t("export.cover.note", lang), i18n.t("common.example_banner", lang)))
+    for label, value in facts:
+        put(ws, row, 1, label, "lape_label")
+        put(ws, row, 2, value, "lape_plain")
+        _fit_row(ws, row, [label, value], [28, 60])
+        row += 1
+    row += 1
+    put(ws, row, 1, t("export.cover.organisations", lang), "lape_label")
+    for org in orgs.values():
+        put(ws, row, 2, plans.org_name(org, lang), "lape_plain")
+        put(ws, row, 3, t(f"export.org_kind.{org['kind']}", lang) + (f" {org['code']}" if org["code"] else ""), "lape_plain")
+        row += 1
+    row += 1
+    put(ws, row, 1, t("export.cover.approvals", lang), "lape_label")
+    approvals = plans.approvals(db, plan["id"])
+    if not approvals:
+        put(ws, row, 2, t("export.cover.no_approvals", lang), "lape_plain")
+        row += 1
+    for a in approvals:
+        put(ws, row, 2, a["body"], "lape_plain")
+        put(ws, row, 3, f"{i18n.date(a['date'], lang)} · {a['reference']}" if a["reference"]
+            else i18n.date(a["date"], lang), "lape_plain")
+        row += 1
+    if not data_sheet_names:
+        return
+    row += 1
+    put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
+    text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
+    put(ws, row, 2, text, "lape_plain")
+    _fit_row(ws, row, ["", text], [28, 60])
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | None = None, *,
+                  all_municipalities: bool = False, blank: bool = False, editable: bool = True) -> bytes:
+    """The plan as an .xlsx file. `municipality_id` adds that municipality's own sheet
+    (shared goals plus its own) and limits the data sheets to it; `all_municipalities`
+    adds a sheet for every municipality; `blank` gives the round-trip template;
+    `editable=False` leaves out the data sheets (the council's copy: cover and tables)."""
+    plan, orgs = _context(db, plan_id, lang, municipality_id)
+    wb = Workbook()
+    _styles(wb)
+    taken: set[str] = set()
+    cache: dict = {}
+    tables = data_tables(db, plan_id, lang, municipality_id, blank=blank, cache=cache) if editable else []
+    _cover(wb, db, plan, orgs, lang, municipality_id, [tb.name for tb in tables])
+    taken.add(wb.active.title.lower())
+    plan_title = plans.title_in(plan, lang)
+    main = plan_table(db, plan_id, lang, cache=cache)
+    _write_table(wb, main, lang, _sheet_title(main.name, taken), plan_title, False, "lape_plan")
+    if all_municipalities:
+        extra = [o["id"] for o in orgs.values() if o["kind"] == OrgKind.MUNICIPALITY]
+    else:
+        extra = [municipality_id] if municipality_id else []
+    for m_id in extra:
+        name = plans.org_name(orgs[m_id], lang)
+        _write_table(wb, plan_table(db, plan_id, lang, m_id, cache=cache), lang, _sheet_title(name, taken),
+                     f"{plan_title} – {name}", False, f"lape_plan_{orgs[m_id]['code'] or m_id}")
+    data_titles = []
+    for table in tables:
+        title = _sheet_title(table.name, taken)
+        data_titles.append(title)
+        _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}")
+    meta = wb.create_sheet(META_SHEET)
+    meta.sheet_state = "hidden"
+    for r_i, (key, value) in enumerate([("format", FORMAT), ("plan_id", plan_id), ("lang", lang),
+                                        ("municipality_id", municipality_id or ""), ("exported_at", now()),
+                                        ("sheets", "\n".join(wb.sheetnames[:-1])),
+                                        ("data_sheets", "\n".join(f"{tb.key}={title}" for tb, title
+                                                                  in zip(tables, data_titles)))], 1):
+        put(meta, r_i, 1, key)
+        put(meta, r_i, 2, value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def workbook_filename(plan: dict, lang: str, ext: str = "xlsx", municipality: dict | None = None,
+                      blank: bool = False) -> str:
+    stem = "lape_" + (t("export.file.template", lang) if blank else t("export.file.plan", lang))
+    stem += f"_{plan['first_year']}-{plan['last_year']}"
+    if municipality:
+        stem += "_" + plans.org_name(municipality, lang)
+    return re.sub(r"[^\w.-]+", "_", stem) + f"_{lang}.{ext}"
+
+
+# ---------------------------------------------------------------- CSV
+def _csv_value(value, kind: str, lang: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and kind in ("euro", "percent", "text", "ref"):
+        text = f"{value:.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if lang in ("fi", "sv") else text
+    if isinstance(value, (int, float)):
+        return str(value)
+    return csv_safe(str(value))
+
+
+def plan_csv(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> bytes:
+    """The council table as CSV for Excel in Finland: UTF-8 with BOM, `;` separated,
+    decimal comma in fi and sv, formula-like text behind an apostrophe."""
+    table = plan_table(db, plan_id, lang, municipality_id)
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow([csv_safe(h) for h in table.headers(lang)])
+    kinds = [c.kind for c in table.cols]
+    for row in table.rows:
+        writer.writerow([_csv_value(v, kinds[i], lang) for i, v in enumerate(row)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

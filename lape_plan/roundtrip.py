@@ -1,0 +1,459 @@
+"""Excel round trip: an exported plan workbook (or blank template), edited in a
+spreadsheet, comes back. `preview` says what would be added, changed, left alone and
+what conflicts with a newer edit in the app; `apply` does the same in one write
+transaction through the `plans` (and `follow_up`) functions, which write the audit rows.
+
+A file with any bad row is refused whole: every problem is listed with its sheet,
+row and reason, and nothing is written. A row whose version is older than the
+database's and whose values differ from it is a conflict: it is listed with who
+changed it and left alone, never applied."""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+from sqlite_utils import Database
+
+from . import follow_up, i18n, plans
+from .db import write
+from .errors import ImportRejected, LapeError, NotFound
+from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, header
+from .model import LANGS, Actor
+
+# Columns a data sheet must have (ids plus what is read from it).
+REQUIRED = {
+    "focus_areas": ("id", "version", "title_fi", "title_sv", "description"),
+    "goals": ("id", "version", "title_fi", "title_sv", "description"),
+    "measures": ("id", "version", "goal_id", "title_fi", "title_sv", "description", "responsible", "start_year",
+                 "end_year", "resources_text", "resources_eur"),
+    "follow_up": ("entity", "item_id", "year", "status", "progress", "narrative", "evidence_url", "version"),
+}
+_ENTITY = {"focus_areas": "focus_area", "goals": "goal", "measures": "measure"}
+
+
+@dataclass
+class Change:
+    sheet: str
+    row: int
+    entity: str
+    item_id: int | None
+    title: str
+    fields: dict = field(default_factory=dict)  # field -> (before, after), display values
+    year: int | None = None
+    by: str = ""
+    at: str = ""
+
+
+@dataclass
+class Result:
+    plan_id: int
+    added: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    conflicts: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    applied: bool = False
+
+
+class _Rollback(Exception):
+    """Ends a preview: everything was tried inside the transaction, and is undone."""
+
+
+t = i18n.t
+
+
+def change_marker(db: Database) -> int:
+    """Grows with every write (each writes an audit row): a preview computed at the same
+    marker is still exact."""
+    return db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+
+
+def preview(db: Database, actor: Actor, data: bytes, lang: str = "fi") -> Result:
+    """What `apply` would do, without writing. Raises ImportRejected for a bad file."""
+    return _run(db, actor, data, lang, commit=False)
+
+
+def apply(db: Database, actor: Actor, data: bytes, lang: str = "fi") -> Result:
+    """Write the file's additions and changes in one transaction; conflicts are skipped."""
+    return _run(db, actor, data, lang, commit=True)
+
+
+# ---------------------------------------------------------------- reading the file
+@dataclass
+class _Sheet:
+    key: str
+    title: str
+    rows: list[tuple[int, dict]]  # (row number, column key -> value)
+
+
+MAX_UNPACKED = 200_000_000  # bytes of XML inside the zip; a plan workbook of 3,000 measures has ~20 MB
+
+
+def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+        if unpacked > MAX_UNPACKED:  # refuse a zip bomb before unpacking it
+            raise ImportRejected([("", 0, t("export.rt.too_large", lang, mb=MAX_UNPACKED // 1_000_000))])
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as err:
+        raise ImportRejected([("", 0, t("export.rt.not_xlsx", lang, detail=type(err).__name__))]) from None
+    if META_SHEET not in wb.sheetnames:
+        raise ImportRejected([("", 0, t("export.rt.not_ours", lang))])
+    meta = {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
+    if meta.get("format") != FORMAT or meta.get("lang") not in LANGS:
+        raise ImportRejected([(META_SHEET, 0, t("export.rt.bad_format", lang, format=meta.get("format") or "–"))])
+    try:
+        meta["plan_id"] = int(meta.get("plan_id"))
+    except (TypeError, ValueError):
+        raise ImportRejected([(META_SHEET, 0, t("export.rt.bad_format", lang, format=FORMAT))]) from None
+    problems = []
+    expected = [s for s in str(meta.get("sheets") or "").split("\n") if s]
+    actual = [s for s in wb.sheetnames if s != META_SHEET]
+    missing = [name for name in expected if name not in actual]
+    for pos, name in enumerate(expected):
+        if pos < len(actual) and actual[pos] == name:
+            continue
+        if name in actual:
+            if missing:  # the positions follow from the missing sheet; report that alone
+                continue
+            problems.append((name, 0, t("export.rt.sheet_moved", lang, position=pos + 1, now=actual.index(name) + 1)))
+        else:
+            found = actual[pos] if pos < len(actual) and actual[pos] not in expected else "–"
+            problems.append((name, 0, t("export.rt.sheet_missing", lang, found=found)))
+    if problems:
+        raise ImportRejected(problems)
+    file_lang = meta["lang"]
+    if not str(meta.get("data_sheets") or "").strip():
+        raise ImportRejected([("", 0, t("export.rt.no_data_sheets", lang))])
+    sheets = []
+    for line in str(meta.get("data_sheets") or "").split("\n"):
+        key, _, title = line.partition("=")
+        if key not in DATA_SHEETS:
+            continue
+        sheets.append(_read_sheet(wb[title], key, file_lang, lang, problems))
+    if problems:
+        raise ImportRejected(problems)
+    return meta, sheets
+
+
+def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list) -> _Sheet:
+    by_header = {header(c.key, file_lang).strip().lower(): c.key for c in DATA_COLUMNS[key]}
+    first = next(ws.iter_rows(min_row=1, max_row=1), ())
+    columns = {}
+    for cell in first:
+        col_key = by_header.get(str(cell.value or "").strip().lower())
+        if col_key and col_key not in columns.values():
+            columns[cell.column] = col_key
+    for missing in [c for c in REQUIRED[key] if c not in columns.values()]:
+        problems.append((ws.title, 1, t("export.rt.column_missing", lang, column=header(missing, file_lang))))
+    rows = []
+    for cells in ws.iter_rows(min_row=2):
+        values = {}
+        for cell in cells:
+            col_key = columns.get(cell.column)
+            if not col_key:
+                continue
+            if cell.data_type == "f" and col_key not in REQUIRED[key]:
+                continue  # a formula in a column that is only there to read does no harm: not imported
+            if cell.data_type == "f":  # reported with the row's other problems, and the row is not used
+                values.setdefault("_formula", t("export.rt.formula", lang, column=header(col_key, file_lang)))
+                continue
+            value = cell.value
+            values[col_key] = value.strip() if isinstance(value, str) else value
+        if "_formula" in values or any(v not in (None, "") for k, v in values.items() if k in REQUIRED[key]):
+            rows.append((cells[0].row, values))
+    return _Sheet(key, ws.title, rows)
+
+
+# ---------------------------------------------------------------- checking and applying
+class _Bad(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _int(values: dict, key: str, lang: str, file_lang: str) -> int | None:
+    value = values.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value))
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value)) from None
+
+
+def _strip_unit(value, unit: str):
+    """'1 200 €' and '55 %' as people type them; the number is checked afterwards."""
+    if isinstance(value, str):
+        return value.replace(unit, "").strip()
+    return value
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _Run:
+    def __init__(self, db: Database, actor: Actor, meta: dict, lang: str):
+        self.db, self.actor, self.lang, self.file_lang = db, actor, lang, meta["lang"]
+        self.plan = plans.get_plan(db, meta["plan_id"])
+        self.result = Result(self.plan["id"])
+        self.problems: list[tuple] = []
+        self.orgs = {o["id"]: o for o in plans.organisations(db, self.plan["id"])}
+        self.org_by_name = {}
+        for o in self.orgs.values():
+            for name in (o["name_fi"], o["name_sv"], o["code"]):
+                if name:
+                    self.org_by_name[name.strip().lower()] = o["id"]
+        ids: dict[str, set[int]] = {"focus_area": set(), "goal": set(), "measure": set()}
+        self.measure_titles: dict[int, set[str]] = {}
+        for area in plans.tree(db, self.plan["id"]):
+            ids["focus_area"].add(area["id"])
+            for goal in area["goals"]:
+                ids["goal"].add(goal["id"])
+                ids["measure"].update(m["id"] for m in goal["measures"])
+                self.measure_titles[goal["id"]] = {(m["title_fi"] or "").strip().lower() for m in goal["measures"]}
+        self.ids = ids
+
+    # -- display
+    def _show(self, key: str, value) -> str:
+        if value is None or value == "":
+            return ""
+        if key == "responsible_org_id":
+            return plans.org_name(self.orgs[value], self.lang) if value in self.orgs else str(value)
+        if key == "status":
+            return i18n.t(f"follow_up.status.{value}", self.lang)
+        if isinstance(value, float):
+            return i18n.number(value, self.lang)
+        return str(value)
+
+    def _field_name(self, key: str) -> str:
+        name = {"responsible_org_id": "responsible"}.get(key, key)
+        return header(name, self.lang)
+
+    # -- plan items
+    def item_row(self, sheet: _Sheet, number: int, values: dict, seen: set) -> None:
+        entity = _ENTITY[sheet.key]
+        item_id = _int(values, "id", self.lang, self.file_lang)
+        version = _int(values, "version", self.lang, self.file_lang)
+        fields = {k: _text(values.get(k)).strip() for k in ("title_fi", "title_sv", "description")}
+        if entity == "measure":
+            fields.update(self._measure_fields(values))
+        if item_id is None:
+            if entity != "measure":
+                raise _Bad(t("export.rt.new_only_measures", self.lang))
+            if version is not None:
+                raise _Bad(t("export.rt.version_without_id", self.lang))
+            return self._new_measure(sheet, number, values, fields)
+        if (entity, item_id) in seen:
+            raise _Bad(t("export.rt.duplicate", self.lang, id=item_id))
+        seen.add((entity, item_id))
+        if item_id not in self.ids[entity]:
+            deleted = self._deleted(entity, item_id)
+            if deleted is None:
+                raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
+                             id=item_id))
+            row, by, at = deleted
+            self.result.conflicts.append(Change(sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
+                                                {t("export.rt.deleted", self.lang): ("", "")}, by=by, at=at))
+            return
+        if version is None:
+            raise _Bad(t("export.rt.version_missing", self.lang))
+        current = plans.get(self.db, entity, item_id)
+        if entity == "measure":
+            goal_id = _int(values, "goal_id", self.lang, self.file_lang)
+            if goal_id != current["goal_id"]:
+                raise _Bad(t("export.rt.goal_changed", self.lang))
+        if version > current["version"]:
+            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=current["version"]))
+        validate = plans._FIELDS[entity]  # the same validation and normalising as the app's forms
+        try:
+            before = validate(self.db, self.plan, current)
+            after = validate(self.db, self.plan, {**current, **fields})
+        except LapeError as err:
+            raise _Bad(i18n.error_text(err, self.lang)) from None
+        diff = {self._field_name(k): (self._show(k, before[k]), self._show(k, v))
+                for k, v in after.items() if before[k] != v}
+        title = plans.title_in({**current, **fields}, self.lang)
+        change = Change(sheet.title, number, entity, item_id, title, diff)
+        if not diff:
+            self.result.unchanged += 1
+        elif version < current["version"]:
+            change.by, change.at = current["updated_by"], current["updated_at"]
+            self.result.conflicts.append(change)
+        else:
+            plans.update(self.db, self.actor, entity, item_id, version, **fields)
+            self.result.changed.append(change)
+
+    def _deleted(self, entity: str, item_id: int):
+        """(row, by, at) when the item was deleted in the app after the export (itself or
+        the focus area or goal above it); None when it never was in this plan."""
+        try:
+            row = plans._get(self.db, entity, item_id, include_deleted=True)
+            if plans.plan_of(self.db, entity, item_id)["id"] != self.plan["id"]:
+                return None
+        except NotFound:
+            return None
+        item, kind = row, entity
+        while True:
+            if item["deleted_at"]:
+                return row, item["deleted_by"] or "", item["deleted_at"]
+            parent = {"measure": ("goal", "goal_id"), "goal": ("focus_area", "focus_area_id")}.get(kind)
+            if parent is None:
+                return row, row["updated_by"], row["updated_at"]
+            kind = parent[0]
+            item = plans._get(self.db, kind, item[parent[1]], include_deleted=True)
+
+    def _measure_fields(self, values: dict) -> dict:
+        responsible = _text(values.get("responsible")).strip()
+        org_id = None
+        if responsible:
+            org_id = self.org_by_name.get(responsible.lower())
+            if org_id is None:
+                raise _Bad(t("export.rt.unknown_org", self.lang, name=responsible))
+        return {
+            "responsible_org_id": org_id,
+            "start_year": _int(values, "start_year", self.lang, self.file_lang),
+            "end_year": _int(values, "end_year", self.lang, self.file_lang),
+            "resources_text": _text(values.get("resources_text")).strip(),
+            "resources_eur": _strip_unit(values.get("resources_eur"), "€"),
+        }
+
+    def _new_measure(self, sheet: _Sheet, number: int, values: dict, fields: dict) -> None:
+        goal_id = _int(values, "goal_id", self.lang, self.file_lang)
+        if goal_id is None:
+            raise _Bad(t("export.rt.goal_id_missing", self.lang))
+        if goal_id not in self.ids["goal"]:
+            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t("entity.goal", self.lang), id=goal_id))
+        title = (fields["title_fi"] or "").strip().lower()
+        if title and title in self.measure_titles.get(goal_id, set()):
+            # Uploading the same edited file twice must not add the measure twice.
+            self.result.unchanged += 1
+            return
+        new_id = plans.add(self.db, self.actor, "measure", goal_id, **fields)
+        self.measure_titles.setdefault(goal_id, set()).add(title)
+        self.ids["measure"].add(new_id)
+        shown = {self._field_name(k): ("", self._show(k, v)) for k, v in fields.items() if v not in (None, "")}
+        self.result.added.append(Change(sheet.title, number, "measure", None, plans.title_in(fields, self.lang), shown))
+
+    # -- follow-up
+    def status_row(self, sheet: _Sheet, number: int, values: dict, seen: set, current: dict,
+                   entity_of: dict, status_of: dict) -> None:
+        label = _text(values.get("entity")).strip().lower()
+        entity = entity_of.get(label)
+        if entity is None:
+            raise _Bad(t("export.rt.unknown_entity", self.lang, value=values.get("entity") or "–"))
+        item_id = _int(values, "item_id", self.lang, self.file_lang)
+        year = _int(values, "year", self.lang, self.file_lang)
+        version = _int(values, "version", self.lang, self.file_lang)
+        progress = _int({"progress": _strip_unit(values.get("progress"), "%")}, "progress", self.lang,
+                        self.file_lang)
+        deleted = None
+        if item_id is not None and item_id not in self.ids[entity]:
+            deleted = self._deleted(entity, item_id)
+        if item_id is None or (item_id not in self.ids[entity] and deleted is None):
+            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
+                         id=item_id or "–"))
+        if year is None:
+            raise _Bad(t("export.rt.year_missing", self.lang))
+        if (entity, item_id, year) in seen:
+            raise _Bad(t("export.rt.duplicate_status", self.lang, id=item_id, year=year))
+        seen.add((entity, item_id, year))
+        status_text = _text(values.get("status")).strip()
+        status = status_of.get(status_text.lower()) if status_text else None
+        if status_text and status is None:
+            raise _Bad(t("export.rt.unknown_status", self.lang, value=status_text,
+                         labels=", ".join(i18n.t(f"follow_up.status.{s}", self.lang) for s in follow_up.STATUSES)))
+        now = current.get((entity, item_id, year))
+        if now is None and version is not None:
+            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=0))
+        if now and version is not None and version > now["version"]:
+            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=now["version"]))
+        if status is None:
+            if now is not None:
+                raise _Bad(t("export.rt.status_removed", self.lang))
+            return  # an item-year still without a status: nothing to do, and not worth counting
+        fields = {"status": status, "progress": progress,
+                  "narrative": plans.clean_text(values.get("narrative") and _text(values["narrative"]), "fu_narrative",
+                                                max_len=follow_up.NARRATIVE_MAX),
+                  "evidence_url": _text(values.get("evidence_url")).strip()}
+        before = now or {}
+        diff = {header(k, self.lang): (self._show(k, before.get(k)), self._show(k, v)) for k, v in fields.items()
+                if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)}
+        if deleted is not None:  # statuses of an item deleted in the app are not applied
+            if diff:
+                row, by, at = deleted
+                self.result.conflicts.append(Change(
+                    sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
+                    {t("export.rt.deleted", self.lang): ("", ""), **diff}, year=year, by=by, at=at))
+            return
+        title = plans.title_in(plans.get(self.db, entity, item_id), self.lang)
+        change = Change(sheet.title, number, entity, item_id, title, diff, year=year)
+        if now is not None and not diff:
+            self.result.unchanged += 1
+            return
+        if now is not None and (version or 0) < now["version"]:
+            change.by, change.at = now["updated_by"], now["updated_at"]
+            self.result.conflicts.append(change)
+            return
+        follow_up.record(self.db, self.actor, entity, item_id, year, status, progress=progress,
+                         narrative=fields["narrative"], evidence_url=fields["evidence_url"],
+                         expected_version=now["version"] if now else None)
+        (self.result.changed if now else self.result.added).append(change)
+
+    def run(self, sheets: list[_Sheet]) -> None:
+        seen: set = set()
+        for sheet in sheets:
+            if sheet.key == "follow_up":
+                current = follow_up.current(self.db, self.plan["id"])
+                entity_of, status_of = {}, {}
+                for lang in LANGS:
+                    for e in follow_up.ENTITIES:
+                        entity_of[i18n.t(f"entity.{e}", lang).lower()] = e
+                    for s in follow_up.STATUSES:
+                        status_of[i18n.t(f"follow_up.status.{s}", lang).lower()] = s
+                entity_of.update({e: e for e in follow_up.ENTITIES})
+                status_of.update({s: s for s in follow_up.STATUSES})
+            for number, values in sheet.rows:
+                if "_formula" in values:
+                    self.problems.append((sheet.title, number, values["_formula"]))
+                    continue
+                try:
+                    if sheet.key == "follow_up":
+                        self.status_row(sheet, number, values, seen, current, entity_of, status_of)
+                    else:
+                        self.item_row(sheet, number, values, seen)
+                except _Bad as bad:
+                    self.problems.append((sheet.title, number, bad.reason))
+                except LapeError as err:
+                    self.problems.append((sheet.title, number, i18n.error_text(err, self.lang)))
+
+
+def _run(db: Database, actor: Actor, data: bytes, lang: str, commit: bool) -> Result:
+    meta, sheets = _load(data, lang)
+    try:
+        run = _Run(db, actor, meta, lang)
+    except NotFound:
+        raise ImportRejected([(META_SHEET, 0, t("export.rt.unknown_plan", lang, id=meta["plan_id"]))]) from None
+    try:
+        with write(db):
+            run.run(sheets)
+            if run.problems:
+                raise ImportRejected(run.problems)
+            if not commit:
+                raise _Rollback
+    except _Rollback:
+        return run.result
+    run.result.applied = True
+    return run.result
