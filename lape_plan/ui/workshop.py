@@ -3,6 +3,7 @@ the join link and QR code, the projector's live fragment and the moderation rows
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlsplit
@@ -182,6 +183,10 @@ def act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
         fn(database, ctx.actor, *args, **kwargs)
     except LapeError as err:
         flash("error", i18n.error_text(err, ctx.lang))
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        flash("error", i18n.t("workshop.busy", ctx.lang))
     else:
         if done:
             flash("success", done)
@@ -257,6 +262,12 @@ def participant_call(lang: str, fn, *args, done: str | None = None):
         result = fn(database, *args)
     except LapeError as err:
         flash("error", i18n.error_text(err, lang))
+        return None
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        # the write waited out the busy timeout: it was rolled back, nothing was counted
+        flash("error", i18n.t("workshop.busy", lang))
         return None
     else:
         if done:

@@ -234,3 +234,23 @@ def test_plan_editor_shows_goal_origin(app, conn, shop):
     at = app("pages/plan_editor.py")
     at.button(key=f"sel_goal_{goal_id}").click().run()
     assert any("Syysseminaari" in c.value and "1 ääntä" in c.value for c in at.caption)
+
+
+def test_a_locked_database_is_reported_and_counts_nothing(participant, conn, shop, monkeypatch):
+    import sqlite3
+
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pid = ws.propose(conn, token, areas[0], "Ehdotus")
+    ws.set_phase(conn, FAC, wid, "voting")
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ws, "vote", locked)  # before the page binds it to the button
+    at = participant(code=code, p=token)
+    at.radio(key="ws_pick_0").set_value(pid)
+    at.button(key="ws_vote_0").click().run()
+    assert not at.exception
+    assert any("ruuhkainen" in e.value for e in at.error)
+    assert conn.execute("select count(*) from workshop_votes").fetchone()[0] == 0
