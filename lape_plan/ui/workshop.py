@@ -137,9 +137,11 @@ def join_panel(ctx: Ctx, w: dict, page_path: str, big: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- projector
-def projector_live(workshop_id: int, lang: str) -> None:
+def projector_live(ctx: Ctx, workshop_id: int) -> None:
     """The projector's self-refreshing part. Fragment reruns may run on another thread,
-    so it opens its own connection."""
+    so it opens its own connection; the focus areas are read once, outside it."""
+    lang = ctx.lang
+    areas = workshop.focus_areas(ctx.db, workshop.get(ctx.db, workshop_id))
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def live_part():
@@ -148,7 +150,6 @@ def projector_live(workshop_id: int, lang: str) -> None:
         try:
             w = workshop.get(database, workshop_id)
             figures = workshop.live(database, workshop_id)
-            areas = workshop.focus_areas(database, w)
         finally:
             database.close()
         num = partial(i18n.number, lang=lang)
