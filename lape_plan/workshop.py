@@ -326,8 +326,9 @@ def unvote(db: Database, token, proposal_id: int, expected_version=None) -> int:
 def proposals(db: Database, workshop_id: int) -> list[dict]:
     """Every proposal with votes, voters, what merged into it and the goal it became; ranked."""
     rows = [dict(r) for r in db.query(
-        """select p.*, coalesce(v.votes, 0) votes, coalesce(v.voters, 0) voters
+        """select p.*, coalesce(v.votes, 0) votes, coalesce(v.voters, 0) voters, pa.name author
              from workshop_proposals p
+             left join workshop_participants pa on pa.id = p.participant_id
              left join (select proposal_id, count(*) votes, count(distinct participant_id) voters
                           from workshop_votes where workshop_id = :w group by proposal_id) v on v.proposal_id = p.id
             where p.workshop_id = :w order by votes desc, p.id""", {"w": workshop_id})]

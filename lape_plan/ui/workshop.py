@@ -203,6 +203,8 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
         top.text(p["text"])
         figures.markdown(t("workshop.votes_voters", votes=p["votes"], voters=p["voters"]))
         notes = [area_names_.get(p["focus_area_id"], "–")]
+        if p["author"]:  # only the facilitator sees who wrote it; the room and the projector do not
+            notes.append(t("workshop.author", name=p["author"]))
         if p["hidden"]:
             notes.append(t("workshop.status.hidden"))
         if p["goal_id"]:

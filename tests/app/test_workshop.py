@@ -163,10 +163,11 @@ def test_facilitator_refuses_bad_workshop_and_keeps_text(app, conn):
 
 def test_facilitator_phases_moderation_and_promote(app, conn, shop):
     wid, code, areas = shop
-    token = ws.join(conn, code)
+    token = ws.join(conn, code, "Anna")
     pid = ws.propose(conn, token, areas[0], "Nuorisotila joka kylään")
     at = app("pages/workshop.py")
     assert "Nuorisotila joka kylään" in texts(at)
+    assert any("kirjoittanut Anna" in c.value for c in at.caption)
     at.segmented_control[0].set_value("voting").run()
     assert ws.get(conn, wid)["phase"] == "voting"
     ws.vote(conn, token, pid, 0)
