@@ -32,4 +32,4 @@ if w["question"]:
     st.header(md_escape(w["question"]))
 join_panel(ctx, w, "projector", big=True)
 st.divider()
-projector_live(w["id"], ctx.lang)
+projector_live(ctx, w["id"])

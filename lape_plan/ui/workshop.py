@@ -3,6 +3,7 @@ the join link and QR code, the projector's live fragment and the moderation rows
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlsplit
@@ -136,9 +137,11 @@ def join_panel(ctx: Ctx, w: dict, page_path: str, big: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- projector
-def projector_live(workshop_id: int, lang: str) -> None:
+def projector_live(ctx: Ctx, workshop_id: int) -> None:
     """The projector's self-refreshing part. Fragment reruns may run on another thread,
-    so it opens its own connection."""
+    so it opens its own connection; the focus areas are read once, outside it."""
+    lang = ctx.lang
+    areas = workshop.focus_areas(ctx.db, workshop.get(ctx.db, workshop_id))
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def live_part():
@@ -147,7 +150,6 @@ def projector_live(workshop_id: int, lang: str) -> None:
         try:
             w = workshop.get(database, workshop_id)
             figures = workshop.live(database, workshop_id)
-            areas = workshop.focus_areas(database, w)
         finally:
             database.close()
         num = partial(i18n.number, lang=lang)
@@ -182,6 +184,10 @@ def act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
         fn(database, ctx.actor, *args, **kwargs)
     except LapeError as err:
         flash("error", i18n.error_text(err, ctx.lang))
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        flash("error", i18n.t("workshop.busy", ctx.lang))
     else:
         if done:
             flash("success", done)
@@ -197,6 +203,8 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
         top.text(p["text"])
         figures.markdown(t("workshop.votes_voters", votes=p["votes"], voters=p["voters"]))
         notes = [area_names_.get(p["focus_area_id"], "–")]
+        if p["author"]:  # only the facilitator sees who wrote it; the room and the projector do not
+            notes.append(t("workshop.author", name=p["author"]))
         if p["hidden"]:
             notes.append(t("workshop.status.hidden"))
         if p["goal_id"]:
@@ -257,6 +265,12 @@ def participant_call(lang: str, fn, *args, done: str | None = None):
         result = fn(database, *args)
     except LapeError as err:
         flash("error", i18n.error_text(err, lang))
+        return None
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        # the write waited out the busy timeout: it was rolled back, nothing was counted
+        flash("error", i18n.t("workshop.busy", lang))
         return None
     else:
         if done:

@@ -167,10 +167,11 @@ def test_facilitator_refuses_bad_workshop_and_keeps_text(app, conn):
 
 def test_facilitator_phases_moderation_and_promote(app, conn, shop):
     wid, code, areas = shop
-    token = ws.join(conn, code)
+    token = ws.join(conn, code, "Anna")
     pid = ws.propose(conn, token, areas[0], "Nuorisotila joka kylään")
     at = app("pages/workshop.py")
     assert "Nuorisotila joka kylään" in texts(at)
+    assert any("kirjoittanut Anna" in c.value for c in at.caption)
     at.segmented_control[0].set_value("voting").run()
     assert ws.get(conn, wid)["phase"] == "voting"
     ws.vote(conn, token, pid, 0)
@@ -241,3 +242,23 @@ def test_plan_editor_shows_goal_origin(app, conn, shop):
     at = app("pages/plan_editor.py")
     at.button(key=f"sel_goal_{goal_id}").click().run()
     assert any("Syysseminaari" in c.value and "1 ääntä" in c.value for c in at.caption)
+
+
+def test_a_locked_database_is_reported_and_counts_nothing(participant, conn, shop, monkeypatch):
+    import sqlite3
+
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pid = ws.propose(conn, token, areas[0], "Ehdotus")
+    ws.set_phase(conn, FAC, wid, "voting")
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ws, "vote", locked)  # before the page binds it to the button
+    at = participant(code=code, p=token)
+    at.radio(key="ws_pick_0").set_value(pid)
+    at.button(key="ws_vote_0").click().run()
+    assert not at.exception
+    assert any("ruuhkainen" in e.value for e in at.error)
+    assert conn.execute("select count(*) from workshop_votes").fetchone()[0] == 0

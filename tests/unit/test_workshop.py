@@ -371,6 +371,7 @@ def test_live_counts(setup):
     ws.vote(db, a, p1, 0)
     ws.set_hidden(db, FAC, p3, True)
     figures = ws.live(db, wid)
+    assert set(ws.ballot_proposals(db, wid)[0]) == {"id", "text", "focus_area_id"}  # no author, no counts
     assert (figures["participants"], figures["proposals"], figures["votes"], figures["voters"]) == (2, 2, 1, 1)
     assert figures["by_area"] == {areas[0]: 2}
     assert [p["id"] for p in figures["ranking"]] == [p1, p2]
