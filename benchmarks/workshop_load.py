@@ -45,8 +45,10 @@ sys.path.insert(0, str(ROOT))
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from lape_plan import db as dbm, demo, i18n, plans, workshop  # noqa: E402
-from lape_plan.model import SYSTEM  # noqa: E402
+from lape_plan import auth, db as dbm, demo, i18n, plans, workshop  # noqa: E402
+from lape_plan.model import SYSTEM, Role  # noqa: E402
+
+FACILITATOR = ("fasilitaattori", "benchmark-password")
 
 DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
         ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
@@ -278,6 +280,11 @@ async def projector(port, workshop_id, stats: Stats, stop: asyncio.Event):
     await s.open()
     try:
         await s.rerun()
+        if "login_username" in s.widgets:  # the projector is a staff page: sign in first
+            await s.rerun(states=[("login_username", "string_value", FACILITATOR[0]),
+                                  ("login_password", "string_value", FACILITATOR[1]),
+                                  ("login_submit", "trigger_value", True)])
+            await s.quiesce()
         if not s.fragment:
             stats.errors.append("projector: no self-refreshing fragment")
             return
@@ -325,6 +332,8 @@ async def main(args):
     database = dbm.connect(path)
     plan_id = demo.load(database)
     areas = [a["id"] for a in plans.tree(database, plan_id)]
+    auth.create_user(database, SYSTEM, "admin", "benchmark-admin-password", role=Role.ADMIN)
+    auth.create_user(database, SYSTEM, FACILITATOR[0], FACILITATOR[1], role=Role.FACILITATOR)
     wid = workshop.create(database, SYSTEM, plan_id, "Kuormitustesti", "Mitä tehdään?", areas, 5)
     code = workshop.get(database, wid)["code"]
     hello = tmp / "hello.py"

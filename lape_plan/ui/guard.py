@@ -127,7 +127,8 @@ def _login_form(database: Database, lang: str) -> None:
             if first:
                 st.text_input(t("auth.display_name"), key="setup_display_name", max_chars=120)
                 st.text_input(t("auth.password_again"), type="password", key="setup_password2")
-            submitted = st.form_submit_button(t("auth.create_admin") if first else t("auth.login"), type="primary")
+            submitted = st.form_submit_button(t("auth.create_admin") if first else t("auth.login"), type="primary",
+                                              key="login_submit")
         if submitted:
             try:
                 if first:
