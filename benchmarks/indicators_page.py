@@ -30,7 +30,7 @@ INDICATORS, YEARS, GENDERS = 50, 20, ("total", "male", "female")
 
 def build(path: Path, municipalities: int) -> int:
     database = dbm.connect(path)
-    plan_id = demo.load(database)
+    demo.load(database)
     codes = [c for c, _, _ in demo.MUNICIPALITIES]
     others = [f"{n:03d}" for n in range(1, 1000) if f"{n:03d}" not in codes][: max(0, municipalities - len(codes))]
     regions = [{"id": 30000 + i, "code": code, "category": "KUNTA", "title": {"fi": f"Kunta {code}"}, "memberOf": []}

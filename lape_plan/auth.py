@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from .db import audit, now, write
-from .errors import ConflictError, LapeError, NotFound, PermissionDenied, ValidationError
+from .errors import LapeError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
 MAX_FAILED_LOGINS = 5
@@ -190,8 +190,7 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
     require_admin(actor)
     with write(db):
         before = get_user(db, user_id)
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         row = {}
         if "role" in changes:
             row["role"] = _clean_role(changes["role"])

@@ -38,6 +38,12 @@ class ConflictError(LapeError):
         super().__init__(key, by=by, at=at, **params)
 
 
+def require_version(row: dict, expected_version) -> None:
+    """Refuse a save made on a screen that showed an older version of `row`."""
+    if row["version"] != expected_version:
+        raise ConflictError(by=row["updated_by"], at=row["updated_at"], current=row)
+
+
 class PermissionDenied(LapeError):
     key = "error.permission"
 

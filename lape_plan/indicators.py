@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from . import auth, i18n, plans
 from .db import audit, now, write
-from .errors import ConflictError, ImportRejected, NotFound, ValidationError
+from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
 from .sotkanet import Parsed, Problems, no_gc, parse_file
 
@@ -229,8 +229,7 @@ def set_direction(db: Database, actor: Actor, indicator_id: int, direction: str 
         raise ValidationError("error.invalid", field="ind_direction")
     with write(db):
         before = get_indicator(db, indicator_id)
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         if before["direction"] == direction:
             return before["version"]
         version = before["version"] + 1
@@ -601,8 +600,7 @@ def update_link(db: Database, actor: Actor, link_id: int, expected_version: int,
         before = get_link(db, link_id)
         goal, plan = _goal_plan(db, before["goal_id"])
         auth.require_org_editor(actor, goal["responsible_ids"])
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         merged = {**before, **data}
         row = _link_fields(db, plan, before["goal_id"], merged, link_id)
         changed = {k: v for k, v in row.items() if before.get(k) != v}
@@ -619,8 +617,7 @@ def delete_link(db: Database, actor: Actor, link_id: int, expected_version: int)
         before = get_link(db, link_id)
         goal, _ = _goal_plan(db, before["goal_id"])
         auth.require_org_editor(actor, goal["responsible_ids"])
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         db["goal_indicators"].delete(link_id)
         audit(db, actor, "goal_indicator", link_id, "delete", before=before)
 

@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from . import auth
 from .db import audit, now, write
-from .errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
 
 # entity name -> (table, parent column)
@@ -148,8 +148,7 @@ def update_plan(db, actor, plan_id: int, expected_version: int, title_fi, title_
     fields = _plan_fields(title_fi, title_sv, first_year, last_year)
     with write(db):
         before = get_plan(db, plan_id)
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         outside = db.execute(
             "select count(*) from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
             "where f.plan_id = ? and m.deleted_at is null and (m.start_year < ? or m.end_year > ?)",
@@ -440,8 +439,7 @@ def update(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
     with write(db):
         before = _get(db, entity, item_id)
         _authorise(db, actor, entity, before)
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         plan = plan_of(db, entity, item_id)
         fields = _FIELDS[entity](db, plan, {**before, **data})
         row = {k: v for k, v in fields.items() if k not in _LINKS}
@@ -462,8 +460,7 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
     with write(db):
         before = _get(db, entity, item_id)
         _authorise(db, actor, entity, before)
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         stamp = now()
         db[table].update(item_id, {"deleted_at": stamp, "deleted_by": actor.name, "version": before["version"] + 1,
                                    "updated_at": stamp, "updated_by": actor.name})

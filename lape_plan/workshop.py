@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from . import auth, i18n, plans
 from .db import audit, now, write
-from .errors import ConflictError, NotFound, ValidationError
+from .errors import NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
 
 PHASES = ("collecting", "voting", "closed")
@@ -385,8 +385,7 @@ def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, te
     text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
     with write(db):
         before = get_proposal(db, proposal_id)
-        if before["version"] != expected_version:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version)
         area = before["focus_area_id"] if focus_area_id is None else int(focus_area_id)
         if area not in get(db, before["workshop_id"])["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")

@@ -3,7 +3,7 @@ import time
 import pytest
 
 from lape_plan import auth, db as dbm, plans
-from lape_plan.model import SYSTEM, Role
+from lape_plan.model import Role
 from tests.conftest import ADMIN
 
 

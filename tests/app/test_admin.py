@@ -1,4 +1,4 @@
-from lape_plan import auth, db as dbm, plans
+from lape_plan import auth, plans
 
 PAGE = "pages/admin.py"
 

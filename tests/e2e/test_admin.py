@@ -31,7 +31,7 @@ def test_admin_backs_up_and_a_bad_restore_is_refused(server, page, tmp_path):
 
 def test_member_sees_no_admin_menu_and_admin_url_is_refused(server, page):
     from lape_plan import auth, db as dbm
-    from lape_plan.model import SYSTEM, Role
+    from lape_plan.model import Role
 
     conn = dbm.connect(server.db_path)
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
