@@ -3,11 +3,12 @@ import streamlit as st
 
 from lape_plan import workshop
 from lape_plan.errors import LapeError
+from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import join_panel, projector_live
 
-ctx = guard()
+ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
 existing = workshop.for_plan(ctx.db, ctx.plan["id"]) if ctx.plan else []
 wanted = st.query_params.get("w") or st.session_state.get("ws_id")

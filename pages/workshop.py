@@ -3,11 +3,12 @@ import streamlit as st
 
 from lape_plan import plans, workshop
 from lape_plan.errors import LapeError
+from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import act, join_panel, proposal_row, show_flash
 
-ctx = guard()
+ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
 st.title(t("workshop.title"))
 if not ctx.plan:

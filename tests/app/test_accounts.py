@@ -130,3 +130,16 @@ def test_member_edits_own_goal_and_reads_others(app, conn):
     assert plans.get(conn, "goal", own["id"])["updated_by"] == "maija"
     at.button(key=f"sel_goal_{other['id']}").click().run()
     assert f"ed_goal_{other['id']}_title_fi" not in [w.key for w in at.text_input]
+
+
+def test_workshop_pages_are_for_coordinators_only(conn, make_user, db_path):
+    from streamlit.testing.v1 import AppTest
+
+    member = make_user("Jäsen", Role.MEMBER, ["272"])
+    for page in ("workshop.py", "projector.py"):
+        direct = AppTest.from_file(f"../../pages/{page}", default_timeout=30)
+        direct.session_state["user_id"] = member
+        direct.session_state["last_seen"] = time.time()
+        direct.run()
+        assert [e.value for e in direct.error] == ["Sinulla ei ole oikeutta tähän muutokseen."], page
+        assert not direct.metric and not direct.get("image")  # no counts, no QR code
