@@ -86,10 +86,12 @@ class Session:
         self.port, self.page, self.query = port, page, query
         self.page_hash = ""
         self.widgets: dict[str, object] = {}  # user key -> element proto of the latest run
+        self.widget_fragment: dict[str, str] = {}  # user key -> the fragment that drew it ("" = none)
         self.alerts: list[tuple[int, str]] = []
         self.fragment: tuple[str, float] | None = None
         self.running = False  # a full run has begun (new_session) and not yet ended
         self._widgets: dict[str, object] = {}
+        self._widget_fragment: dict[str, str] = {}
         self._alerts: list[tuple[int, str]] = []
         self.queue: asyncio.Queue = asyncio.Queue()
 
@@ -111,8 +113,14 @@ class Session:
         await self.ws.close()
         self.reader.cancel()
 
-    async def rerun(self, states=(), fragment_id: str = "", wait: bool = True) -> float:
-        """Send one rerun with the given widget states; returns seconds until it finished."""
+    async def rerun(self, states=(), fragment_id: str | None = None, wait: bool = True) -> float:
+        """Send one rerun with the given widget states; returns seconds until it finished.
+
+        As the browser does, a widget drawn inside a fragment reruns only that fragment;
+        an explicit fragment_id is the projector's timed refresh."""
+        auto = fragment_id is not None
+        if fragment_id is None:
+            fragment_id = next((self.widget_fragment.get(key, "") for key, _, _ in states), "")
         back = BackMsg()
         rerun = back.rerun_script
         rerun.query_string = self.query
@@ -123,7 +131,7 @@ class Session:
         rerun.context_info.timezone = "Europe/Helsinki"
         if fragment_id:
             rerun.fragment_id = fragment_id
-            rerun.is_auto_rerun = True
+            rerun.is_auto_rerun = auto
         for key, kind, value in states:
             if key not in self.widgets:
                 raise RuntimeError(f"{self.page}: no widget {key!r} on screen; saw {sorted(self.widgets)} {self.alerts}")
@@ -133,11 +141,12 @@ class Session:
         started = time.perf_counter()
         await self.ws.send(back.SerializeToString())
         if wait:
-            await self.finish(fragment=bool(fragment_id))
+            await self.finish()
         return time.perf_counter() - started
 
-    def _handle(self, msg, fragment: bool) -> bool:
-        """Apply one ForwardMsg; True when it ends a run that completed."""
+    def _handle(self, msg) -> bool:
+        """Apply one ForwardMsg; True when it ends a run that completed. A fragment run
+        redraws only its fragments: the widgets drawn elsewhere stay on screen."""
         kind = msg.WhichOneof("type")
         if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
@@ -146,6 +155,7 @@ class Session:
             match = KEY.match(getattr(proto, "id", "") or "")
             if match:
                 self._widgets[match.group(1)] = proto
+                self._widget_fragment[match.group(1)] = msg.delta.fragment_id
             if etype == "alert":
                 self._alerts.append((proto.format, proto.body))
             elif etype == "exception":
@@ -155,25 +165,28 @@ class Session:
         elif kind == "new_session":
             self.running = True
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
-            if not fragment:
-                self._widgets, self._alerts = {}, []
+            redrawn = set(msg.metadata.run.fragment_ids)
+            if redrawn:
+                self._widget_fragment = {k: f for k, f in self.widget_fragment.items() if f not in redrawn}
+                self._widgets = {k: self.widgets[k] for k in self._widget_fragment if k in self.widgets}
+            else:
+                self._widgets, self._widget_fragment = {}, {}
+            self._alerts = []
         elif kind == "navigation":
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "auto_rerun":
             self.fragment = (msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         elif kind == "script_finished":
-            if not fragment:
-                # a new run clears the server's outgoing queue, so an earlier run's finish may never
-                # arrive: what counts is that the latest run has ended
-                self.running = False
+            # a new run clears the server's outgoing queue, so an earlier run's finish may never
+            # arrive: what counts is that the latest run has ended
+            self.running = False
             if msg.script_finished in DONE:
-                if not fragment:
-                    self.widgets, self.alerts = self._widgets, self._alerts
+                self.widgets, self.widget_fragment, self.alerts = self._widgets, self._widget_fragment, self._alerts
                 return True
         return False
 
-    async def finish(self, fragment: bool = False, timeout: float = 120):
-        while not self._handle(await asyncio.wait_for(self.queue.get(), timeout), fragment):
+    async def finish(self, timeout: float = 120):
+        while not self._handle(await asyncio.wait_for(self.queue.get(), timeout)):
             pass
 
     def vote_version(self) -> int | None:
@@ -189,7 +202,7 @@ class Session:
                 msg = await asyncio.wait_for(self.queue.get(), 120 if self.running else grace)
             except asyncio.TimeoutError:
                 return
-            self._handle(msg, False)
+            self._handle(msg)
 
 
 # ---------------------------------------------------------------- the workshop
