@@ -1,10 +1,10 @@
 """Public participant page (no account, phone-first): join by code, propose, vote.
 
 Kept tiny for capacity: a few elements, forms (no rerun per keystroke), shared cached
-reads, no polling. The participant's token is in the URL (?p=), so a reload keeps them."""
+reads, no polling; a proposal or a vote reruns only its fragment. The participant's token is in the URL (?p=), so a reload keeps them."""
 import streamlit as st
 
-from lape_plan import config, workshop
+from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (area_names, ballot_labels, ballot_order, flash, language_choice,
@@ -61,9 +61,29 @@ w = person["workshop"]
 st.title(md_escape(w["title"]))
 show_flash()
 
-if w["phase"] == "collecting":
-    if w["question"]:
-        st.markdown(md_escape(w["question"]))
+
+def fresh_person():
+    """The participant as the database has it now. Fragment reruns may run on another thread
+    than ctx.db's, so each read opens its own connection."""
+    database = dbm.connect(PATH)
+    try:
+        return workshop.participant(database, token), database
+    except NotFound:
+        database.close()
+        st.rerun(scope="app")  # the page shows the error and the join form
+
+
+# A proposal or a vote reruns only its fragment: not app.py, not the rest of the page.
+@st.fragment
+def proposing():
+    current, database = fresh_person()
+    try:
+        mine = workshop.my_proposals(database, current["id"])
+    finally:
+        database.close()
+    if current["workshop"]["phase"] != "collecting":
+        st.rerun(scope="app")  # the facilitator moved on: the whole page follows
+    show_flash()
     names = area_names(PATH, w["id"], ctx.lang)
     if st.session_state.get("ws_area") not in names:
         st.session_state["ws_area"] = next(iter(names), None)
@@ -73,30 +93,48 @@ if w["phase"] == "collecting":
         st.text_area(t("workshop.your_proposal"), key="ws_text", max_chars=workshop.PROPOSAL_MAX,
                      placeholder=t("workshop.proposal_placeholder"))
         st.form_submit_button(t("workshop.send"), type="primary", on_click=send, width="stretch", key="ws_send")
-    mine = workshop.my_proposals(ctx.db, person["id"])
     if mine:
         st.subheader(t("workshop.your_proposals", count=len(mine)))
         st.text("\n".join(f"• {p['text']}" + (f"  ({t('workshop.waiting')})" if p["hidden"] else "") for p in mine))
-elif w["phase"] == "voting":
+
+
+@st.fragment
+def voting():
     # The busiest view (a rerun per vote): as few elements as possible, the ballot from a shared cache.
-    ballot = ballot_order(ballot_labels(PATH, w["id"]), person["id"])
-    mine = workshop.my_votes(ctx.db, person["id"])
-    left = t("workshop.votes_left", left=w["votes_per_participant"] - sum(mine.values()),
-             budget=w["votes_per_participant"])
+    current, database = fresh_person()
+    try:
+        mine = workshop.my_votes(database, current["id"])
+    finally:
+        database.close()
+    shop = current["workshop"]
+    if shop["phase"] != "voting":
+        st.rerun(scope="app")
+    show_flash()
+    ballot = ballot_order(ballot_labels(PATH, shop["id"]), current["id"])
+    left = t("workshop.votes_left", left=shop["votes_per_participant"] - sum(mine.values()),
+             budget=shop["votes_per_participant"])
     if not ballot:
         st.info(f"{left}. {t('workshop.nothing_to_vote')}")
-    else:
-        version = person["vote_version"]
-        texts = {p["id"]: p["label"] + (" — " + t("workshop.my_votes", n=mine[p["id"]]) if mine.get(p["id"]) else "")
-                 for p in ballot}
-        # Keys carry the vote version: a second tap on the old screen's button finds no widget.
-        with st.form(f"ws_vote_form_{version}", border=False):
-            st.radio(f"**{left}** · {t('workshop.pick')}", list(texts), key=f"ws_pick_{version}", index=None,
-                     format_func=texts.get)
-            st.form_submit_button(t("workshop.give_vote"), type="primary", width="stretch", key=f"ws_vote_{version}",
-                                  on_click=cast, args=(workshop.vote, version, t("workshop.vote_counted")))
-            st.form_submit_button(t("workshop.take_back"), width="stretch", key=f"ws_unvote_{version}",
-                                  on_click=cast, args=(workshop.unvote, version, t("workshop.vote_taken_back")))
+        return
+    version = current["vote_version"]
+    texts = {p["id"]: p["label"] + (" — " + t("workshop.my_votes", n=mine[p["id"]]) if mine.get(p["id"]) else "")
+             for p in ballot}
+    # Keys carry the vote version: a second tap on the old screen's button finds no widget.
+    with st.form(f"ws_vote_form_{version}", border=False):
+        st.radio(f"**{left}** · {t('workshop.pick')}", list(texts), key=f"ws_pick_{version}", index=None,
+                 format_func=texts.get)
+        st.form_submit_button(t("workshop.give_vote"), type="primary", width="stretch", key=f"ws_vote_{version}",
+                              on_click=cast, args=(workshop.vote, version, t("workshop.vote_counted")))
+        st.form_submit_button(t("workshop.take_back"), width="stretch", key=f"ws_unvote_{version}",
+                              on_click=cast, args=(workshop.unvote, version, t("workshop.vote_taken_back")))
+
+
+if w["phase"] == "collecting":
+    if w["question"]:
+        st.markdown(md_escape(w["question"]))
+    proposing()
+elif w["phase"] == "voting":
+    voting()
     st.stop()
 else:
     st.success(t("workshop.closed_thanks"))

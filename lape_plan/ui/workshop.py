@@ -19,6 +19,7 @@ from .text import md_escape
 
 PARTICIPANT_PAGE = "join"
 REFRESH_SECONDS = 3
+_started: set[str] = set()
 
 
 # ---------------------------------------------------------------- participants
@@ -39,7 +40,9 @@ def participant_guard() -> ParticipantCtx:
     session, a database connection. No sidebar, no plan selection, no login."""
     st.set_page_config(page_title="LAPE", page_icon="🌱", layout="centered", initial_sidebar_state="collapsed")
     path = str(config.db_path())
-    _first_start(path)
+    if path not in _started:  # once per database and process, not on every phone's rerun
+        _first_start(path)
+        _started.add(path)
     wanted = st.query_params.get("lang")
     if wanted in LANGS:
         st.session_state["lang"] = wanted
