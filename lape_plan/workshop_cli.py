@@ -1,0 +1,50 @@
+"""CLI: workshops, workshop-results."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import db as dbm, i18n, plans, workshop
+
+
+def _cmd_workshops(args) -> int:
+    database = dbm.connect(args.db)
+    for plan in plans.plans(database):
+        if args.plan and plan["id"] != args.plan:
+            continue
+        for w in workshop.for_plan(database, plan["id"]):
+            figures = workshop.live(database, w["id"])
+            print(f"{w['id']}\t{w['code']}\t{w['phase']}\t{figures['participants']} participants\t"
+                  f"{figures['proposals']} proposals\t{figures['votes']} votes\t{w['title']}")
+    return 0
+
+
+def _cmd_results(args) -> int:
+    database = dbm.connect(args.db)
+    workshop.get(database, args.workshop)
+    write = workshop.results_xlsx if args.format == "xlsx" else workshop.results_csv
+    data = write(database, args.workshop, args.lang)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(f"wrote {args.out} ({len(data)} bytes)")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def register_cli(sub, add_db) -> None:
+    p = sub.add_parser("workshops", help="list workshops with their join codes and counts",
+                       description="List workshops: id, join code, phase, participants, proposals, votes, title.")
+    add_db(p)
+    p.add_argument("--plan", type=int, help="only this plan's workshops")
+    p.set_defaults(func=_cmd_workshops)
+
+    p = sub.add_parser("workshop-results", help="write a workshop's results as Excel or CSV",
+                       description="Write a workshop's ranked results (votes, voters, merged duplicates, goals) "
+                                   "as an Excel workbook or a CSV file (UTF-8 with BOM, ';').")
+    add_db(p)
+    p.add_argument("workshop", type=int, help="workshop id (see `workshops`)")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    p.add_argument("--lang", choices=i18n.LANGS, default="fi", help="language of headings and focus areas")
+    p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    p.set_defaults(func=_cmd_results)
