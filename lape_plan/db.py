@@ -98,6 +98,22 @@ def audit(db: Database, actor, entity: str, entity_id, action: str, before=None,
     ).last_pk
 
 
+def save_changes(db: Database, actor, table: str, entity: str, before: dict, fields: dict,
+                 row: dict | None = None) -> int:
+    """Store the `fields` that differ from `before` as the row's next version, with
+    its audit row; inside the caller's write transaction, after its version check.
+    `row`: the columns to write when not just the changed ones. Returns the version
+    now current, `before`'s own when nothing differs."""
+    changed = {k: v for k, v in fields.items() if before.get(k) != v}
+    if not changed:
+        return before["version"]
+    version = before["version"] + 1
+    db[table].update(before["id"], {**(changed if row is None else row), "version": version, "updated_at": now(),
+                                    "updated_by": actor.name})
+    audit(db, actor, entity, before["id"], "update", before={k: before.get(k) for k in changed}, after=changed)
+    return version
+
+
 def audit_rows(db: Database, entity: str | None = None, entity_id=None, actor: str | None = None,
                since: str | None = None, until: str | None = None, limit: int = 200) -> list[dict]:
     """Audit rows, newest first. `since`/`until` are ISO dates, both inclusive."""

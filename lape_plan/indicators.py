@@ -9,7 +9,7 @@ from operator import itemgetter
 from sqlite_utils import Database
 
 from . import auth, i18n, plans
-from .db import audit, now, write
+from .db import audit, now, save_changes, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
 from .sotkanet import Parsed, Problems, no_gc, parse_file
@@ -603,13 +603,7 @@ def update_link(db: Database, actor: Actor, link_id: int, expected_version: int,
         require_version(before, expected_version)
         merged = {**before, **data}
         row = _link_fields(db, plan, before["goal_id"], merged, link_id)
-        changed = {k: v for k, v in row.items() if before.get(k) != v}
-        if not changed:
-            return before["version"]
-        version = before["version"] + 1
-        db["goal_indicators"].update(link_id, {**row, "version": version, "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "goal_indicator", link_id, "update", before={k: before[k] for k in changed}, after=changed)
-    return version
+        return save_changes(db, actor, "goal_indicators", "goal_indicator", before, row, row=row)
 
 
 def delete_link(db: Database, actor: Actor, link_id: int, expected_version: int) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from . import auth
-from .db import audit, now, write
+from .db import audit, now, save_changes, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
 
@@ -155,13 +155,7 @@ def update_plan(db, actor, plan_id: int, expected_version: int, title_fi, title_
             [plan_id, fields["first_year"], fields["last_year"]]).fetchone()[0]
         if outside:
             raise ValidationError("error.measures_outside_period", field="first_year", count=outside)
-        changed = {k: v for k, v in fields.items() if before[k] != v}
-        if not changed:
-            return before["version"]
-        version = before["version"] + 1
-        db["plans"].update(plan_id, {**changed, "version": version, "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "plan", plan_id, "update", before={k: before[k] for k in changed}, after=changed)
-    return version
+        return save_changes(db, actor, "plans", "plan", before, fields)
 
 
 def remove_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: int) -> None:
@@ -442,16 +436,11 @@ def update(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         require_version(before, expected_version)
         plan = plan_of(db, entity, item_id)
         fields = _FIELDS[entity](db, plan, {**before, **data})
-        row = {k: v for k, v in fields.items() if k not in _LINKS}
-        changed = {k: v for k, v in fields.items() if before.get(k) != v}
-        if not changed:
-            return before["version"]
-        row.update({"version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name})
-        db[table].update(item_id, row)
-        _store_links(db, item_id, fields)
-        audit(db, actor, entity, item_id, "update",
-              before={k: before.get(k) for k in changed}, after=changed)
-    return row["version"]
+        version = save_changes(db, actor, table, entity, before, fields,
+                               row={k: v for k, v in fields.items() if k not in _LINKS})
+        if version != before["version"]:
+            _store_links(db, item_id, fields)
+    return version
 
 
 def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_version: int) -> None:
