@@ -19,7 +19,7 @@ def cmd_init(args) -> int:
     database = dbm.connect(args.db)
     print(f"database ready: {database.conn.execute('pragma database_list').fetchone()[2]}")
     if args.demo:
-        plan_id = demo.load(database)
+        plan_id = demo.load(database, follow_up_example=True)
         print(f"example plan: id {plan_id}")
     return 0
 

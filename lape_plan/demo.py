@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import indicators, plans
+from . import follow_up, indicators, plans
 from .db import write
-from .model import SYSTEM, OrgKind, Scope
+from .model import SYSTEM, Actor, OrgKind, Scope
 
 MUNICIPALITIES = [
     ("074", "Halsua", "Halsua"),
@@ -70,8 +70,44 @@ GOALS = [
 ]
 
 
-def load(db: Database) -> int:
-    """Create the example plan unless one exists; return its id."""
+# The example follow-up: a status per year of each measure's own years, as letters:
+# n not started, o on track, d delayed, D done, c cancelled; "." no update (left so that
+# the list of missing updates has something to show). Narratives by year; years without
+# one get the status's usual words.
+FOLLOW_UP = {
+    "Kaveritoiminta kaikkiin alakouluihin": ("oooD", {2024: "Kaveritoiminta on käytössä kaikissa 14 alakoulussa."}),
+    "Harrastamisen Suomen malli kaikissa kunnissa": ("nood", {
+        2022: "Malli käynnistyi viidessä kunnassa.",
+        2024: "Malli on käytössä seitsemässä kunnassa; Lestijärvelle ja Halsualle ei löytynyt ohjaajia."}),
+    "Yhteinen kiusaamisen vastainen toimintamalli": ("ooD", {
+        2022: "Malli hyväksyttiin ja otettiin käyttöön kaikissa kouluissa syksyllä 2022."}),
+    "Oppilaskuntien kiusaamiskysely joka vuosi": ("oooo", {2024: "Kysely tehtiin neljännen kerran, vastausprosentti 78."}),
+    "Nuorisovaltuustot mukaan palvelujen suunnitteluun": ("noooD", {
+        2024: "Nuorisovaltuustojen edustajat ovat pysyvästi mukana Soiten palvelujen suunnittelussa."}),
+    "Lasten parlamentti vuosittain": ("ooo.", {2023: "Parlamentti kokoontui Perhossa, 46 edustajaa."}),
+    "Liikkuva nuorisotyö kolmessa lähiössä": ("odD", {
+        2022: "Toisen nuoriso-ohjaajan rekrytointi viivästyi puoli vuotta.",
+        2023: "Toiminta on vakiintunut kaikkiin kolmeen lähiöön."}),
+    "Perhekeskus toimii jokaisessa kunnassa": ("oooD", {2023: "Perhekeskus toimii kaikissa yhdeksässä kunnassa."}),
+    "Vanhempainryhmät ensimmäistä lastaan odottaville": ("odoo", {
+        2022: "Ryhmät siirtyivät verkkoon, ja osallistujia oli puolet suunnitellusta.",
+        2024: "Kahdeksan ryhmää, 64 perhettä."}),
+    "Ruotsinkielinen perhetyöntekijä": ("nooD", {2024: "Familjearbetaren har arbetat i Kronoby sedan 2022."}),
+    "Chat-palvelu nuorille iltaisin": ("oooD", {2024: "Chat on auki arki-iltaisin, noin 120 keskustelua kuukaudessa."}),
+    "Mielenterveystaitojen opetus yläkouluissa": ("noo", {2024: "Opetus on mukana viiden yläkoulun opetussuunnitelmassa."}),
+    "Päihdekasvatus 7.–9. luokille yhteisellä mallilla": ("ooooo", {}),
+    "Rippikoulujen päihteettömyyskampanja": ("oocc", {
+        2023: "Kampanja yhdistettiin seurakuntien yhteiseen päihdekasvatukseen.",
+        2024: "Jatkuu osana seurakuntien päihdekasvatusta."}),
+}
+_STATUS = {"n": "not_started", "o": "on_track", "d": "delayed", "D": "done", "c": "cancelled"}
+_USUAL = {"not_started": "", "on_track": "Etenee suunnitellusti.", "done": "Valmis.",
+          "delayed": "Osa työstä on myöhässä.", "cancelled": "Lopetettu."}
+
+
+def load(db: Database, follow_up_example: bool = False) -> int:
+    """Create the example plan unless one exists; return its id. `follow_up_example`
+    also gives the new plan's goals and measures their yearly statuses."""
     existing = db.execute("select id from plans where is_example = 1 order by id limit 1").fetchone()
     if existing:
         return existing[0]
@@ -104,7 +140,54 @@ def load(db: Database) -> int:
                 plans.add(db, SYSTEM, "measure", goal_id, title_fi=m_fi, title_sv=m_sv, responsible_org_id=codes[org],
                           start_year=start, end_year=end, resources_text=text, resources_eur=euros)
     indicators.load_example(db, plan_id)
+    if follow_up_example:
+        load_follow_up(db, plan_id)
     return plan_id
+
+
+def load_follow_up(db: Database, plan_id: int) -> None:
+    """The example statuses (FOLLOW_UP) through the app's own write function, each
+    dated at the start of the next year as a yearly report would be. A goal's status
+    follows its measures (a finished measure counts with its last status): done when
+    all are done, delayed when one is, not started when none has started."""
+    plan = plans.get_plan(db, plan_id)
+    with write(db):
+        for area in plans.tree(db, plan_id):
+            for goal in area["goals"]:
+                measures: list[dict[int, tuple[str, int]]] = []
+                for m in goal["measures"]:
+                    codes, narratives = FOLLOW_UP[m["title_fi"]]
+                    start = m["start_year"] or plan["first_year"]
+                    actor = Actor(name=plans.org_name(plans.get_organisation(db, m["responsible_org_id"]), "fi")
+                                  + " (esimerkki)")
+                    reported, progress = {}, 0
+                    for i, code in enumerate(codes):
+                        if code == ".":
+                            continue
+                        status, year = _STATUS[code], start + i
+                        progress = {"not_started": 0, "done": 100, "cancelled": progress,
+                                    "delayed": max(progress, 20)}.get(status, round(20 * (i + 1) / (len(codes) + 1)) * 5)
+                        _record(db, actor, "measure", m["id"], year, status, progress,
+                                narratives.get(year, _USUAL[status]))
+                        reported[year] = (status, progress)
+                    measures.append(reported)
+                actor = Actor(name="Yhteistyöryhmä (esimerkki)")
+                for year in range(plan["first_year"], plan["last_year"] + 1):
+                    shown = [r.get(year) or r[max(r)] for r in measures if r and (year in r or year > max(r))]
+                    shown = [(st, pr) for st, pr in shown if st != "cancelled"]
+                    statuses = {st for st, _ in shown}
+                    status = ("not_started" if statuses <= {"not_started"} else "done" if statuses == {"done"}
+                              else "delayed" if "delayed" in statuses else "on_track")
+                    progress = round(sum(pr for _, pr in shown) / len(shown)) if shown else 0
+                    _record(db, actor, "goal", goal["id"], year, status, progress,
+                            "Osa toimenpiteistä on myöhässä." if status == "delayed" else _USUAL[status])
+
+
+def _record(db: Database, actor: Actor, entity: str, item_id: int, year: int, status: str, progress: int,
+            narrative: str) -> None:
+    follow_up.record(db, actor, entity, item_id, year, status, progress, narrative)
+    db.execute("update status_updates set updated_at = ? where entity = ? and item_id = ? and year = ?",
+               [f"{year + 1}-01-15T09:00:00+00:00", entity, item_id, year])
 
 
 def _org(db, kind, code, fi, sv) -> int:

@@ -40,7 +40,7 @@ def _first_start(path: str) -> bool:
     """Schema and the example plan on the first start of this process for this database."""
     database = dbm.connect(path)
     if not plans.plans(database):
-        demo.load(database)
+        demo.load(database, follow_up_example=True)
     database.close()
     return True
 

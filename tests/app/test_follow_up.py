@@ -241,3 +241,23 @@ def test_member_starts_from_own_organisation_and_cannot_update_others(app, conn,
     _click(at, "Tallenna päivitys")
     assert any("ei ole oikeutta" in e.value for e in at.error)
     assert fu.history(conn, "measure", m["id"]) == []
+
+
+def test_first_start_shows_the_example_follow_up_on_the_overview(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from lape_plan import db as dbm
+    from tests.conftest import add_admin
+
+    path = tmp_path / "empty.db"
+    admin_id = add_admin(dbm.connect(path))  # an account, but no plan yet: the first start loads the example
+    monkeypatch.setenv("LAPE_PLAN_DB", str(path))
+    at = AppTest.from_file("../../app.py", default_timeout=30)
+    at.session_state["user_id"], at.session_state["auth_role"] = admin_id, "admin"
+    at.session_state["last_seen"] = __import__("time").time()
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Edistyminen 2024"] == "89 %"
+    assert metrics["Ei päivitystä"] == "5 %"  # 1 of 19 scheduled items: the Perho measure
+    assert dbm.connect(path).execute("select count(*) from status_updates").fetchone()[0] == 94
