@@ -5,8 +5,7 @@ from lape_plan import workshop
 from lape_plan.errors import LapeError
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
-from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import join_panel, projector_live
+from lape_plan.ui.workshop import projector_view
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -28,9 +27,4 @@ if w is None:
         st.rerun()
     st.stop()
 
-st.title(md_escape(w["title"]))
-if w["question"]:
-    st.header(md_escape(w["question"]))
-join_panel(ctx, w, "projector", big=True)
-st.divider()
-projector_live(ctx, w["id"])
+projector_view(ctx, w)

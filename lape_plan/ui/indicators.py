@@ -437,7 +437,12 @@ def render_indicators_overview(ctx: Ctx) -> None:
     goals: dict[int, list[dict]] = {}
     for row in rows:
         goals.setdefault(row["goal_id"], []).append(row)
-    for goal_rows in goals.values():
-        st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
-        show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, width="content",
-                   alt_text=goal_rows[0]["goal_title"])
+    # A grid of goals, three to a row (stacked on a phone), each goal's panels one above another.
+    per_row = 3
+    goal_list = list(goals.values())
+    for start in range(0, len(goal_list), per_row):
+        for col, goal_rows in zip(st.columns(per_row), goal_list[start:start + per_row]):
+            with col:
+                st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
+                show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, columns=1,
+                           width="content", alt_text=goal_rows[0]["goal_title"])

@@ -128,18 +128,60 @@ def qr_png(url: str) -> bytes:
     return workshop.qr_png(url)
 
 
-def join_panel(ctx: Ctx, w: dict, page_path: str, big: bool = False) -> None:
-    """Join code, link and QR code."""
+def join_panel(ctx: Ctx, w: dict, page_path: str) -> None:
+    """Join code, link and QR code (the facilitator's page)."""
     url = workshop.participant_url(public_base(page_path), w["code"], ctx.lang)
-    left, right = st.columns([3, 2] if big else [2, 1], vertical_alignment="center")
+    left, right = st.columns([2, 1], vertical_alignment="center")
     with left:
         st.markdown(ctx.t("workshop.join_at"))
-        (st.title if big else st.header)(w["code"])
+        st.header(w["code"])
         st.code(url, language=None, wrap_lines=True)
-    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=320 if big else 180)
+    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=180)
 
 
 # ---------------------------------------------------------------- projector
+# Read from the back of a room: the menu hidden, type two to five times the usual size,
+# dark on white. Each rule is scoped to a keyed container of the projector page (the
+# style leaves with the page).
+PROJECTOR_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
+  display: none !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 1rem 3rem; }
+.st-key-projector_join p { font-size: 1.9rem; line-height: 1.3; color: #111827; }
+.st-key-projector_join h1 { font-size: 8rem; letter-spacing: 0.12em; line-height: 1.05; padding: 0.5rem 0; }
+.st-key-projector_join [data-testid="stCode"] code { font-size: 1.5rem; }
+.st-key-projector_head h1 { font-size: 3.8rem; }
+.st-key-projector_head h2 { font-size: 2.8rem; font-weight: 500; }
+.st-key-projector_live h3 { font-size: 2.4rem; }
+.st-key-projector_live [data-testid="stMetricLabel"] p { font-size: 1.5rem; color: #111827; }
+.st-key-projector_live [data-testid="stMetricValue"] { font-size: 3.6rem; font-weight: 700; }
+.st-key-projector_areas [data-testid="stMetricLabel"] p { font-size: 1.2rem; white-space: normal; }
+.st-key-projector_areas [data-testid="stMetricValue"] { font-size: 2.6rem; }
+.st-key-projector_latest [data-testid="stText"], .st-key-projector_latest [data-testid="stText"] div {
+  font-size: 1.9rem; line-height: 1.35; color: #111827; font-family: inherit; }
+.st-key-projector_live [data-testid="stAlert"] p { font-size: 1.8rem; }
+</style>"""
+
+
+def projector_view(ctx: Ctx, w: dict) -> None:
+    """The room's screen: title and question, live figures on the left; join code, QR
+    and link on the right, large enough to read and scan from the back."""
+    st.html(PROJECTOR_CSS)
+    url = workshop.participant_url(public_base("projector"), w["code"], ctx.lang)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        with st.container(key="projector_head"):
+            st.title(md_escape(w["title"]))
+            if w["question"]:
+                st.header(md_escape(w["question"]))
+        projector_live(ctx, w["id"])
+    with right.container(key="projector_join"):
+        st.markdown(ctx.t("workshop.join_at"))
+        st.title(w["code"])
+        st.image(qr_png(url), width=420)
+        st.code(url, language=None, wrap_lines=True)
+
+
 def projector_live(ctx: Ctx, workshop_id: int) -> None:
     """The projector's self-refreshing part. Fragment reruns may run on another thread,
     so it opens its own connection; the focus areas are read once, outside it."""
@@ -156,24 +198,27 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
         finally:
             database.close()
         num = partial(i18n.number, lang=lang)
-        st.subheader(t(f"workshop.phase.{w['phase']}"))
-        cols = st.columns(4)
-        cols[0].metric(t("workshop.count.participants"), num(figures["participants"]))
-        cols[1].metric(t("workshop.count.proposals"), num(figures["proposals"]))
-        cols[2].metric(t("workshop.count.votes"), num(figures["votes"]))
-        cols[3].metric(t("workshop.count.voters"), num(figures["voters"]))
-        area_cols = st.columns(max(len(areas), 1))
-        for col, area in zip(area_cols, areas):
-            col.metric(plans.title_in(area, lang), num(figures["by_area"].get(area["id"], 0)))
-        if w["results_visible"]:
-            st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch")
-        elif w["phase"] == "collecting":
-            latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:8]
-            if latest:
-                st.subheader(t("workshop.latest"))
-                st.text("\n".join(f"• {p['text']}" for p in latest))
-        else:
-            st.info(t("workshop.results_hidden"))
+        with st.container(key="projector_live"):
+            st.subheader(t(f"workshop.phase.{w['phase']}"))
+            cols = st.columns(4)
+            cols[0].metric(t("workshop.count.participants"), num(figures["participants"]))
+            cols[1].metric(t("workshop.count.proposals"), num(figures["proposals"]))
+            cols[2].metric(t("workshop.count.votes"), num(figures["votes"]))
+            cols[3].metric(t("workshop.count.voters"), num(figures["voters"]))
+            with st.container(key="projector_areas"):
+                for col, area in zip(st.columns(max(len(areas), 1)), areas):
+                    col.metric(plans.title_in(area, lang), num(figures["by_area"].get(area["id"], 0)))
+            if w["results_visible"]:
+                st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch")
+            elif w["phase"] == "collecting":
+                latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:6]
+                if latest:
+                    st.subheader(t("workshop.latest"))
+                    with st.container(key="projector_latest"):
+                        for p in latest:
+                            st.text(f"• {p['text']}")
+            else:
+                st.info(t("workshop.results_hidden"))
 
     live_part()
 

@@ -34,6 +34,13 @@ def test_participant_phone_and_projector(server, page, browser):
     projector = page
     expect(projector.locator("h1").first).to_have_text("Syysseminaari")
     expect(metric(projector, "Ehdotuksia")).to_contain_text("0")
+    # made for a room: no menu, a join code readable from the back, counts in large type
+    expect(projector.get_by_test_id("stSidebar")).to_be_hidden()
+    code_heading = projector.locator(".st-key-projector_join h1")
+    expect(code_heading).to_have_text(code)
+    px = lambda loc: float(loc.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))  # noqa: E731
+    assert px(code_heading) >= 100
+    assert px(metric(projector, "Ehdotuksia").get_by_test_id("stMetricValue")) >= 48
 
     # a participant joins on a phone by typing the code, without an account
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
