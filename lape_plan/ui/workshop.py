@@ -180,6 +180,8 @@ def projector_view(ctx: Ctx, w: dict) -> None:
         st.title(w["code"])
         st.image(qr_png(url), width=420)
         st.code(url, language=None, wrap_lines=True)
+    # The menu is hidden here; the facilitator's way back.
+    right.page_link("pages/workshop.py", label=ctx.t("nav.workshop"), icon=":material/arrow_back:")
 
 
 def projector_live(ctx: Ctx, workshop_id: int) -> None:

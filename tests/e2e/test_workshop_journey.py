@@ -41,6 +41,7 @@ def test_participant_phone_and_projector(server, page, browser):
     px = lambda loc: float(loc.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))  # noqa: E731
     assert px(code_heading) >= 100
     assert px(metric(projector, "Ehdotuksia").get_by_test_id("stMetricValue")) >= 48
+    expect(projector.get_by_test_id("stPageLink").filter(has_text="Työpaja")).to_be_visible()
 
     # a participant joins on a phone by typing the code, without an account
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
