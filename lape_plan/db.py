@@ -130,3 +130,20 @@ def audit_rows(db: Database, entity: str | None = None, entity_id=None, actor: s
 
 def audit_actors(db: Database) -> list[str]:
     return [r[0] for r in db.execute("select distinct actor from audit order by actor")]
+
+
+def audit_entities(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("select distinct entity from audit order by entity")]
+
+
+def audit_text(stored: str | None) -> str:
+    """An audit row's before/after JSON as "field: value" lines for reading."""
+    if not stored:
+        return ""
+    try:
+        data = json.loads(stored)
+    except ValueError:
+        return stored
+    if not isinstance(data, dict):
+        return str(data)
+    return "\n".join(f"{k}: {'–' if v is None else v}" for k, v in data.items())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,6 +75,24 @@ def timestamp(value, lang: str = DEFAULT_LANG) -> str:
 
     moment = dt.datetime.fromisoformat(str(value)).astimezone(ZoneInfo("Europe/Helsinki"))
     return f"{date(moment.date().isoformat(), lang)} {moment:%H:%M}"
+
+
+def actor_name(name: str | None, lang: str = DEFAULT_LANG) -> str:
+    """A stored actor name as shown: the app's own actors ("system", "participant #3")
+    in the reader's language, people's names as they are."""
+    if name == "system":
+        return t("actor.system", lang)
+    match = re.fullmatch(r"participant(?: #(\d+))?", name or "")
+    if match:
+        return t("actor.participant", lang) + (f" #{match[1]}" if match[1] else "")
+    return name or ""
+
+
+def label(prefix: str, value, lang: str = DEFAULT_LANG) -> str:
+    """The catalogue's label for a stored code (prefix.value), or the code itself when
+    the catalogue has none (a value written by a newer version, say)."""
+    entry = catalogue().get(f"{prefix}.{value}")
+    return (entry.get(lang) or entry[DEFAULT_LANG]) if entry else str(value)
 
 
 def language_name(lang: str) -> str:

@@ -65,18 +65,21 @@ with users_tab:
 with audit_tab:
     c1, c2, c3, c4 = st.columns(4)
     who = c1.selectbox(t("admin.audit_actor"), [None, *dbm.audit_actors(ctx.db)], key="audit_actor",
-                     format_func=lambda a: a or t("admin.all"))
-    entity = c2.selectbox(t("admin.audit_entity"), [None, "plan", "focus_area", "goal", "measure", "organisation",
-                                                    "approval", "user", "database"],
-                          key="audit_entity", format_func=lambda e: e or t("admin.all"))
+                       format_func=lambda a: i18n.actor_name(a, ctx.lang) if a else t("admin.all"),
+                       placeholder=t("admin.all"))
+    entity = c2.selectbox(t("admin.audit_entity"), [None, *dbm.audit_entities(ctx.db)], key="audit_entity",
+                          format_func=lambda e: i18n.label("audit.entity", e, ctx.lang) if e else t("admin.all"),
+                          placeholder=t("admin.all"))
     since = c3.date_input(t("admin.since"), value=dt.date.today() - dt.timedelta(days=30), format="DD.MM.YYYY")
     until = c4.date_input(t("admin.until"), value=dt.date.today(), format="DD.MM.YYYY")
     rows = dbm.audit_rows(ctx.db, entity=entity, actor=who, since=since.isoformat() if since else None,
                           until=until.isoformat() if until else None, limit=1000)
     st.dataframe(pd.DataFrame([{
-        t("admin.when"): i18n.timestamp(r["at"], ctx.lang), t("admin.audit_actor"): r["actor"],
-        t("admin.audit_entity"): r["entity"], "id": r["entity_id"], t("admin.action"): r["action"],
-        t("admin.before"): r["before"], t("admin.after"): r["after"]} for r in rows]), hide_index=True, width="stretch")
+        t("admin.when"): i18n.timestamp(r["at"], ctx.lang), t("admin.audit_actor"): i18n.actor_name(r["actor"], ctx.lang),
+        t("admin.audit_entity"): i18n.label("audit.entity", r["entity"], ctx.lang), t("admin.entity_id"): r["entity_id"],
+        t("admin.action"): i18n.label("audit.action", r["action"], ctx.lang),
+        t("admin.before"): dbm.audit_text(r["before"]), t("admin.after"): dbm.audit_text(r["after"])} for r in rows]),
+        hide_index=True, width="stretch")
 
 with backup_tab:
     st.write(t("admin.backup_intro"))

@@ -7,10 +7,11 @@ import streamlit as st
 from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import (area_names, ballot_labels, ballot_order, flash, language_choice,
+from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, ballot_order, flash, language_choice,
                                    participant_call, participant_guard, show_flash)
 
 ctx = participant_guard()
+st.markdown(PARTICIPANT_CSS, unsafe_allow_html=True)
 t = ctx.t
 PATH = str(config.db_path())
 token = st.query_params.get("p")

@@ -64,7 +64,7 @@ if plan:
         c1, c2 = st.columns(2)
         body = c1.text_input(t("field.body"), key="ap_body", max_chars=300, placeholder=t("settings.body_example"))
         org = c2.selectbox(t("field.org"), [None, *[o["id"] for o in plans.organisations(ctx.db, plan["id"])]],
-                           key="ap_org", format_func=lambda o: names.get(o, "–"))
+                           key="ap_org", format_func=lambda o: names.get(o, "–"), placeholder="–")
         date = c1.date_input(t("field.date"), key="ap_date", format="DD.MM.YYYY")
         reference = c2.text_input(t("field.reference"), key="ap_reference", max_chars=300,
                                   placeholder="Kvalt 12.3.2020 § 15")

@@ -1,7 +1,7 @@
 """Facilitator: create a workshop, show the join code, switch phases, moderate, promote, export."""
 import streamlit as st
 
-from lape_plan import plans, workshop
+from lape_plan import i18n, plans, workshop
 from lape_plan.errors import LapeError
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
@@ -28,7 +28,8 @@ def settings_form(prefix: str, w: dict | None):
         question = st.text_area(t("field.workshop_question"), value=w["question"] if w else "",
                                 max_chars=workshop.QUESTION_MAX, height=80)
         chosen = st.multiselect(t("field.workshop_focus_areas"), list(area_title), format_func=area_title.get,
-                                default=w["focus_area_ids"] if w else list(area_title))
+                                default=w["focus_area_ids"] if w else list(area_title),
+                                placeholder=t("common.choose"))
         c1, c2 = st.columns(2)
         budget = c1.number_input(t("field.workshop_budget"), 1, workshop.BUDGET_MAX,
                                  w["votes_per_participant"] if w else 5)
@@ -120,4 +121,4 @@ d1.download_button(t("workshop.download_xlsx"), workshop.results_xlsx(ctx.db, w[
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 d2.download_button(t("workshop.download_csv"), workshop.results_csv(ctx.db, w["id"], ctx.lang), f"{stem}.csv",
                    mime="text/csv", icon=":material/download:")
-st.caption(md_escape(t("workshop.created_by", by=w["created_by"], code=w["code"])))
+st.caption(md_escape(t("workshop.created_by", by=i18n.actor_name(w["created_by"], ctx.lang), code=w["code"])))

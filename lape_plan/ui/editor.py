@@ -86,12 +86,12 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                            format_func=names.get, placeholder=t("common.choose"))
         if entity == "measure":
             st.selectbox(t("field.responsible_org_id"), [None, *names], key=f"{prefix}_responsible_org_id",
-                         format_func=lambda o: names.get(o, "–"))
+                         format_func=lambda o: names.get(o, "–"), placeholder=t("common.choose"))
             c1, c2 = st.columns(2)
             c1.selectbox(t("field.start_year"), [None, *years], key=f"{prefix}_start_year",
-                         format_func=lambda y: "–" if y is None else str(y))
+                         format_func=lambda y: "–" if y is None else str(y), placeholder="–")
             c2.selectbox(t("field.end_year"), [None, *years], key=f"{prefix}_end_year",
-                         format_func=lambda y: "–" if y is None else str(y))
+                         format_func=lambda y: "–" if y is None else str(y), placeholder="–")
             st.text_input(t("field.resources_text"), key=f"{prefix}_resources_text", max_chars=600)
             st.text_input(t("field.resources_eur"), key=f"{prefix}_resources_eur", help=t("field.resources_eur_help"))
         submitted = st.form_submit_button(t("editor.save") if row else t("editor.add"), type="primary")
@@ -123,7 +123,7 @@ def show_conflict(ctx: Ctx, prefix: str) -> None:
     if not current:
         return
     t = ctx.t
-    st.error(t("error.conflict", by=current["updated_by"], at=i18n.timestamp(current["updated_at"], ctx.lang)))
+    st.error(t("error.conflict", by=i18n.actor_name(current["updated_by"], ctx.lang), at=i18n.timestamp(current["updated_at"], ctx.lang)))
     with st.container(border=True):
         st.caption(t("editor.their_version"))
         for field in ("title_fi", "title_sv", "description"):

@@ -100,7 +100,7 @@ def render_charts(ctx: Ctx) -> None:
     if link and link["region_id"] not in default:
         default.insert(0, link["region_id"])
     chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
-                            key=f"ind_chart_regions_{indicator_id}_{link_id}")
+                            key=f"ind_chart_regions_{indicator_id}_{link_id}", placeholder=t("common.choose"))
     genders = indicators.genders(ctx.db, indicator_id)
     gender = indicators.GENDER_TOTAL
     if len(genders) > 1:
@@ -397,7 +397,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
-        st.error(t("error.conflict", by=conflict["updated_by"], at=i18n.timestamp(conflict["updated_at"], ctx.lang)))
+        st.error(t("error.conflict", by=i18n.actor_name(conflict["updated_by"], ctx.lang), at=i18n.timestamp(conflict["updated_at"], ctx.lang)))
         if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
             st.session_state[prefix + "_version"] = conflict["version"]
             del st.session_state[prefix + "_conflict"]

@@ -144,8 +144,7 @@ def join_panel(ctx: Ctx, w: dict, page_path: str) -> None:
 # dark on white. Each rule is scoped to a keyed container of the projector page (the
 # style leaves with the page).
 PROJECTOR_CSS = """<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
-  display: none !important; }
+section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.5rem 3rem 1rem 3rem; }
 .st-key-projector_join p { font-size: 1.9rem; line-height: 1.3; color: #111827; }
 .st-key-projector_join h1 { font-size: 8rem; letter-spacing: 0.12em; line-height: 1.05; padding: 0.5rem 0; }
@@ -163,10 +162,22 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
 </style>"""
 
 
+# The participant page has no menu: no sidebar to open (on a phone Streamlit would offer
+# one listing the pages/ files). On a phone the default top margin and title size push
+# the form below the fold.
+PARTICIPANT_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none !important; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; line-height: 1.2; }
+}
+</style>"""
+
+
 def projector_view(ctx: Ctx, w: dict) -> None:
     """The room's screen: title and question, live figures on the left; join code, QR
     and link on the right, large enough to read and scan from the back."""
-    st.html(PROJECTOR_CSS)
+    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     url = workshop.participant_url(public_base("projector"), w["code"], ctx.lang)
     left, right = st.columns([3, 2], gap="large")
     with left:

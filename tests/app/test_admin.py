@@ -29,7 +29,19 @@ def test_audit_log_filters_by_user(app, conn):
     at.selectbox(key="audit_actor").set_value("Testi Ylläpitäjä").run()
     audit_table = at.dataframe[-1].value
     assert set(audit_table["Tekijä"]) == {"Testi Ylläpitäjä"}
-    assert "update" in set(audit_table["Toiminto"])
+    change = audit_table[audit_table["Toiminto"] == "Muutos"].iloc[0]
+    assert change["Kohde"] == "Tavoite" and change["Kohteen tunniste"] == goal["id"]
+    assert "title_fi: Muutettu" in change["Jälkeen"].splitlines()
+
+
+def test_audit_log_speaks_the_readers_language(app, conn):
+    at = app(PAGE)
+    assert "järjestelmä" in set(at.dataframe[-1].value["Tekijä"])  # the example plan's loader
+    at.selectbox(key="audit_entity").set_value("organisation").run()
+    audit_table = at.dataframe[-1].value
+    assert set(audit_table["Kohde"]) == {"Organisaatio"} and set(audit_table["Toiminto"]) == {"Lisäys"}
+    at = app(PAGE, lang="sv")
+    assert "systemet" in set(at.dataframe[-1].value["Användare"])
 
 
 def test_backup_button_offers_a_download(app):

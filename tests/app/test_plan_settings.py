@@ -19,7 +19,7 @@ def test_rename_plan_and_stale_save(app, conn):
     current = plans.get_plan(conn, plan["id"])
     plans.update_plan(conn, SYSTEM, plan["id"], current["version"], "Toisen nimi", "", 2020, 2024)
     _click(at, "Tallenna")
-    assert any("system" in e.value for e in at.error)
+    assert any("järjestelmä" in e.value for e in at.error)  # the app's own actor, in Finnish
     assert at.text_input[0].value == "Minun nimeni"
     assert plans.get_plan(conn, plan["id"])["title_fi"] == "Toisen nimi"
     at.button(key=f"ps_plan_{plan['id']}_rebase").click().run()

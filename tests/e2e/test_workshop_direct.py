@@ -15,6 +15,9 @@ def test_participant_link_opened_first_on_a_fresh_server(server, page):
     wait_idle(page)
     expect(page.get_by_text("Koodilla XXXXXX ei löydy työpajaa", exact=False)).to_be_visible()
     no_exceptions(page)
+    # no sidebar to open: Streamlit would list the pages/ files in it
+    expect(page.get_by_test_id("stExpandSidebarButton")).to_be_hidden()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
 
 
 def test_projector_without_workshop_runs_the_guard(server, page):

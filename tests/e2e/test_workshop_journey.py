@@ -55,6 +55,8 @@ def test_participant_phone_and_projector(server, page, browser):
     expect(phone.locator("h1")).to_have_text("Syysseminaari")
     assert "p=" in phone.url
     assert phone.get_by_test_id("stSidebarNavLink").count() == 0  # no menu of the plan's pages
+    expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_hidden()  # nor a sidebar to open
+    expect(phone.get_by_test_id("stSidebar")).to_be_hidden()
     phone.get_by_label("Ehdotuksesi").fill(PROPOSAL)
     phone.get_by_role("button", name="Lähetä ehdotus").click()
     wait_idle(phone)

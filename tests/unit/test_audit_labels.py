@@ -1,0 +1,39 @@
+"""The audit log and "saved by" lines in the reader's language."""
+import re
+from pathlib import Path
+
+from lape_plan import db as dbm, i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+# audit(db, actor, "entity", id, "action" ...: every literal entity and action in the code
+AUDIT_CALL = re.compile(r"audit\(\w+, [^,]+(?:\([^)]*\))?, (?:\"(\w+)\"|\w+), [^,]+, \"(\w+)\"")
+
+
+def test_every_audited_entity_and_action_has_a_label_in_each_language():
+    found = [m.groups() for p in (ROOT / "lape_plan").glob("*.py") for m in AUDIT_CALL.finditer(p.read_text())]
+    entities = {e for e, _ in found if e} | {"focus_area", "goal", "measure"}  # the plan items' own calls
+    actions = {a for _, a in found}
+    assert {"restore", "status", "vote", "join", "login_failed", "promote"} <= actions  # the scan works
+    cat = i18n.catalogue()
+    for prefix, codes in (("audit.entity", entities), ("audit.action", actions)):
+        for code in codes:
+            assert set(cat.get(f"{prefix}.{code}", {})) == {"fi", "sv", "en"}, f"{prefix}.{code}"
+
+
+def test_label_falls_back_to_the_stored_code():
+    assert i18n.label("audit.action", "update", "sv") == "Ändring"
+    assert i18n.label("audit.action", "from_a_newer_version", "fi") == "from_a_newer_version"
+
+
+def test_actor_names():
+    assert i18n.actor_name("system", "fi") == "järjestelmä"
+    assert i18n.actor_name("participant #12", "sv") == "deltagare #12"
+    assert i18n.actor_name("participant", "en") == "participant"
+    assert i18n.actor_name("Maija Meikäläinen", "fi") == "Maija Meikäläinen"
+    assert i18n.actor_name("system administrator", "fi") == "system administrator"
+    assert i18n.actor_name(None, "fi") == ""
+
+
+def test_audit_text():
+    assert dbm.audit_text('{"title_fi": "Uusi", "end_year": null}') == "title_fi: Uusi\nend_year: –"
+    assert dbm.audit_text(None) == "" and dbm.audit_text("not json") == "not json"
