@@ -24,15 +24,23 @@ def _locale(lang: str) -> dict:
     return {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}}
 
 
+TEXT = "#1f2937"
+
+
 def _style(chart, lang: str):
     # Set the whole config at once: each configure_*() call deep-copies the chart and its data.
     chart.config = alt.Config(
         locale=_locale(lang),
-        axis={"labelFontSize": FONT["axis_label"], "titleFontSize": FONT["axis_title"], "labelLimit": 320},
+        # Dark text: the default light grey fades on a projector.
+        axis={"labelFontSize": FONT["axis_label"], "titleFontSize": FONT["axis_title"], "labelLimit": 320,
+              "labelColor": TEXT, "titleColor": TEXT},
         legend={"labelFontSize": FONT["legend"], "titleFontSize": FONT["legend"], "labelLimit": 420,
-                "symbolSize": 200, "orient": "bottom", "direction": "horizontal", "columns": 3},
-        title={"fontSize": FONT["title"], "anchor": "start", "subtitleFontSize": FONT["legend"]},
-        header={"labelFontSize": FONT["header"], "titleFontSize": FONT["header"], "labelLimit": 0},
+                "symbolSize": 200, "orient": "bottom", "direction": "horizontal", "columns": 3,
+                "labelColor": TEXT, "titleColor": TEXT},
+        title={"fontSize": FONT["title"], "anchor": "start", "subtitleFontSize": FONT["legend"], "color": TEXT,
+               "subtitleColor": TEXT},
+        header={"labelFontSize": FONT["header"], "titleFontSize": FONT["header"], "labelLimit": 0,
+                "labelColor": TEXT, "titleColor": TEXT},
         view={"strokeWidth": 0},
     )
     return chart
