@@ -7,15 +7,16 @@ import pandas as pd
 from .follow_up import NO_UPDATE, NOT_SCHEDULED, STATUSES
 
 # Colours read as traffic lights and stay apart for common colour-vision deficiencies
-# (blue/orange axis); "no update" is white with a border so it never looks like a status.
+# (blue/orange axis). "No update" is pale with a dark red border, so a missing report
+# stands out and never looks like a status; "not scheduled" is the faintest grey.
 COLOURS = {
     "not_started": "#9e9e9e",
     "on_track": "#1b7837",
     "delayed": "#e08214",
     "done": "#2166ac",
     "cancelled": "#4d4d4d",
-    NO_UPDATE: "#ffffff",
-    NOT_SCHEDULED: "#ececec",
+    NO_UPDATE: "#fdecec",
+    NOT_SCHEDULED: "#f4f4f4",
 }
 ORDER = (*STATUSES, NO_UPDATE, NOT_SCHEDULED)
 TEXT = "#31333f"  # axis text dark enough to read (the default grey is below 4.5:1)
@@ -38,17 +39,23 @@ def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title:
     scale = alt.Scale(domain=[status_labels[s] for s in present], range=[COLOURS[s] for s in present])
     return (
         alt.Chart(frame)
-        .mark_rect(stroke="#bdbdbd", strokeWidth=1)
+        .mark_rect()
         .encode(
-            x=alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT, titleColor=TEXT)),
-            y=alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=420, labelColor=TEXT)),
+            x=alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT,
+                                                             titleColor=TEXT, labelFontSize=15, titleFontSize=15)),
+            y=alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=560, labelColor=TEXT, labelFontSize=14)),
             color=alt.Color("status:N", title=status_title, scale=scale,
-                            legend=alt.Legend(orient="bottom", columns=4, labelColor=TEXT, titleColor=TEXT)),
+                            legend=alt.Legend(orient="bottom", columns=4, labelColor=TEXT, titleColor=TEXT,
+                                              labelFontSize=15, titleFontSize=15, symbolSize=400, symbolStrokeWidth=1,
+                                              symbolStrokeColor="#9e9e9e")),
+            stroke=alt.condition(alt.datum.status == status_labels[NO_UPDATE], alt.value("#a61b29"),
+                                 alt.value("#c8c8c8")),
+            strokeWidth=alt.condition(alt.datum.status == status_labels[NO_UPDATE], alt.value(2), alt.value(1)),
             tooltip=[alt.Tooltip("item:N", title=item_title), alt.Tooltip("year:O", title=year_title),
                      alt.Tooltip("status:N", title=status_title), alt.Tooltip("progress:N", title=progress_title),
                      alt.Tooltip("by:N", title=by_title)],
         )
-        .properties(height=alt.Step(24))
+        .properties(height=alt.Step(28))
     )
 
 

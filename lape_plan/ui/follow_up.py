@@ -331,7 +331,8 @@ def heatmap(ctx: Ctx, f: dict) -> None:
         return
     labels = {s: status_label(ctx, s) for s in follow_up_charts.ORDER}
     chart = follow_up_charts.status_heatmap(
-        [{**c, "label": f"{c['number']} {ctx.title(c['row'])}"} for c in cells], labels,
+        [{**c, "label": f"{c['number']} {ctx.title(c['row'])}",
+          "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang)} for c in cells], labels,
         item_title=t("follow_up.col_item"), year_title=t("field.fu_year"), status_title=t("field.fu_status"),
         progress_title=t("field.fu_progress"), by_title=t("follow_up.col_who"))
     st.altair_chart(chart, width="stretch")
