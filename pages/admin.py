@@ -22,7 +22,7 @@ with users_tab:
         t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"] or "",
         t("admin.role"): t(f"role.{u['role']}"), t("admin.user_orgs"): ", ".join(org_names.get(o, "?") for o in u["org_ids"]),
         t("admin.active"): "✓" if u["active"] else "–", t("admin.last_login"): i18n.timestamp(u["last_login_at"], ctx.lang),
-    } for u in users]), hide_index=True, width="stretch")
+    } for u in users]), hide_index=True, width="stretch", height="content")
     st.subheader(t("admin.new_user"))
     with st.form("new_user", clear_on_submit=False):
         c1, c2 = st.columns(2)

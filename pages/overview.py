@@ -36,7 +36,7 @@ st.dataframe(
           t("overview.local_goals"): r["local_goals"], t("overview.measures"): r["measures"]}
          for r in data["per_area"]]
     ),
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", height="content",
 )
 
 st.subheader(t("overview.by_municipality"))
@@ -50,7 +50,7 @@ st.dataframe(
           t("overview.own_goals"): r["own_goals"], t("overview.measures"): r["measures"],
           t("overview.responsible_measures"): r["responsible_measures"]} for r in rows]
     ),
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", height="content",
 )
 
 st.subheader(t("overview.goals_heading"))
@@ -65,7 +65,7 @@ for number, area in enumerate(plans.tree(ctx.db, plan["id"], ctx.municipality_id
         ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["municipality_ids"] if o in orgs),
         t("overview.responsible"): ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["responsible_ids"] if o in orgs),
         t("overview.measures"): len(goal["measures"]),
-    } for goal in area["goals"]]), hide_index=True, width="stretch")
+    } for goal in area["goals"]]), hide_index=True, width="stretch", height="content")
 
 render_indicators_overview(ctx)
 
@@ -75,7 +75,7 @@ if approvals:
     st.dataframe(
         pd.DataFrame([{t("overview.body"): a["body"], t("overview.date"): i18n.date(a["date"], ctx.lang),
                        t("overview.reference"): a["reference"]} for a in approvals]),
-        hide_index=True, width="stretch",
+        hide_index=True, width="stretch", height="content",
     )
 else:
     st.info(t("overview.no_approvals"))

@@ -59,7 +59,7 @@ if plan:
     if approvals:
         st.dataframe(pd.DataFrame([{t("overview.body"): a["body"], t("overview.date"): i18n.date(a["date"], ctx.lang),
                                     t("overview.reference"): a["reference"]} for a in approvals]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch", height="content")
     with st.form("new_approval"):
         c1, c2 = st.columns(2)
         body = c1.text_input(t("field.body"), key="ap_body", max_chars=300, placeholder=t("settings.body_example"))
@@ -83,7 +83,7 @@ if plan:
     st.dataframe(pd.DataFrame([{
         t("field.name_fi"): o["name_fi"], t("field.name_sv"): o["name_sv"], t("field.kind"): t(f"org_kind.{o['kind']}"),
         t("field.code"): o["code"], t("settings.in_plan"): "✓" if o["id"] in in_plan else "–"} for o in all_orgs]),
-        hide_index=True, width="stretch")
+        hide_index=True, width="stretch", height="content")
     c1, c2 = st.columns(2, vertical_alignment="bottom")
     outside = [o for o in names if o not in in_plan]
     if outside:

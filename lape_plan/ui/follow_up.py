@@ -103,7 +103,7 @@ def rollup_table(ctx: Ctx, r: dict) -> None:
                          t("field.fu_status"): status_label(ctx, g["status"]),
                          t("follow_up.col_progress"): pct(ctx, g["progress"]),
                          t("follow_up.col_coverage"): t("follow_up.coverage", done=done, total=total) if total else "–"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
 
 
 def render_follow_up_overview(ctx: Ctx) -> None:
@@ -352,7 +352,7 @@ def missing_table(ctx: Ctx, f: dict) -> None:
         for item in g["items"]:
             rows.append({t("follow_up.organisation"): name, t("follow_up.col_item"): item_label(ctx, item),
                          t("follow_up.col_type"): t(f"entity.{item['entity']}")})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
 
 
 def summary_table(ctx: Ctx, f: dict) -> None:
@@ -376,4 +376,4 @@ def summary_table(ctx: Ctx, f: dict) -> None:
         t("follow_up.col_progress_change"): f"{pct(ctx, r['previous_progress'])} → {pct(ctx, r['progress'])}",
         t("field.fu_narrative"): r["narrative"],
         t("follow_up.col_who"): i18n.actor_name(r["updated_by"], ctx.lang),
-    } for r in rows]), hide_index=True, width="stretch")
+    } for r in rows]), hide_index=True, width="stretch", height="content")
