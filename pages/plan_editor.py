@@ -2,7 +2,7 @@ import streamlit as st
 
 from lape_plan import i18n, plans, workshop
 from lape_plan.errors import LapeError
-from lape_plan.ui.editor import item_actions, item_form, reset, show_flash
+from lape_plan.ui.editor import TREE_CSS, item_actions, item_form, reset, show_flash
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 
@@ -34,12 +34,14 @@ def tree_button(entity, item, label, indent):
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader(t("editor.structure"))
-    for a_i, area in enumerate(areas, 1):
-        tree_button("focus_area", area, f"{a_i}. {ctx.title(area)}", "")
-        for g_i, goal in enumerate(area["goals"], 1):
-            tree_button("goal", goal, f"{a_i}.{g_i} {ctx.title(goal)}", "\u2003")
-            for m_i, measure in enumerate(goal["measures"], 1):
-                tree_button("measure", measure, f"{a_i}.{g_i}.{m_i} {ctx.title(measure)}", "\u2003\u2003")
+    st.markdown(TREE_CSS, unsafe_allow_html=True)
+    with st.container(key="ed_tree"):
+        for a_i, area in enumerate(areas, 1):
+            tree_button("focus_area", area, f"{a_i}. {ctx.title(area)}", "")
+            for g_i, goal in enumerate(area["goals"], 1):
+                tree_button("goal", goal, f"{a_i}.{g_i} {ctx.title(goal)}", "\u2003")
+                for m_i, measure in enumerate(goal["measures"], 1):
+                    tree_button("measure", measure, f"{a_i}.{g_i}.{m_i} {ctx.title(measure)}", "\u2003\u2003")
     st.button(t("editor.new_focus_area"), icon=":material/add:", on_click=select, args=("new", ctx.plan["id"]))
 
 with right:
@@ -77,7 +79,7 @@ with st.expander(t("editor.deleted_items")):
     for item in deleted:
         c1, c2 = st.columns([4, 1])
         c1.text(f"{t('entity.' + item['entity'])}: {ctx.title(item)} — "
-                f"{item['deleted_by']}, {i18n.timestamp(item['deleted_at'], ctx.lang)}")
+                f"{i18n.actor_name(item['deleted_by'], ctx.lang)}, {i18n.timestamp(item['deleted_at'], ctx.lang)}")
         if c2.button(t("editor.restore"), key=f"restore_{item['entity']}_{item['id']}"):
             try:
                 plans.restore(ctx.db, ctx.actor, item["entity"], item["id"])

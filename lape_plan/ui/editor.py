@@ -17,6 +17,17 @@ FIELDS = {
 }
 
 
+# The plan's structure as a compact outline: focus areas bold and larger, goals semibold,
+# measures plain, each level indented, rows close together.
+TREE_CSS = """<style>
+.st-key-ed_tree { gap: 0.1rem; }
+.st-key-ed_tree button { justify-content: flex-start; text-align: left; min-height: 2rem; padding: 0.1rem 0.4rem; }
+.st-key-ed_tree [class*="st-key-sel_focus_area_"] { margin-top: 0.6rem; }
+.st-key-ed_tree [class*="st-key-sel_focus_area_"] p { font-size: 1.1rem; font-weight: 700; }
+.st-key-ed_tree [class*="st-key-sel_goal_"] p { font-weight: 600; }
+</style>"""
+
+
 def _prefix(entity: str, item_id, parent_id=None) -> str:
     return f"ed_{entity}_{item_id}" if item_id else f"ed_new_{entity}_{parent_id}"
 
