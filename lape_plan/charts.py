@@ -13,9 +13,29 @@ from .indicators import PROGRESS
 FONT = {"axis_label": 16, "axis_title": 18, "legend": 16, "title": 22, "header": 16}
 PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b35900", "wrong_way": "#c0262d",
                     "no_data": "#6b6b6b"}
-# Okabe–Ito colours: distinguishable with colour-vision deficiencies and on a projector.
-REGION_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442"]
 KIND_COLOURS = {"municipality": "#7a8fa6", "county": "#1f5fae", "plan": "#1a7f37", "country": "#3d3d3d"}
+# Lines of a trend keep their kind's colour of the comparison bars (the plan area green,
+# the country dark grey, the first county blue); the rest take Okabe–Ito colours, which
+# stay apart with colour-vision deficiencies and on a projector.
+OTHER_COUNTY = "#56B4E9"
+MUNICIPALITY_COLOURS = ["#E69F00", "#CC79A7", "#D55E00", "#0072B2", "#999999", "#F0E442"]
+
+
+def region_colours(regions: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Colour scale (domain, range) for (region name, kind) pairs, in their order."""
+    domain, colours, counties, municipalities = [], [], 0, 0
+    for name, kind in dict.fromkeys(regions):
+        if kind == "county":
+            colour = KIND_COLOURS["county"] if counties == 0 else OTHER_COUNTY
+            counties += 1
+        elif kind in ("plan", "country"):
+            colour = KIND_COLOURS[kind]
+        else:
+            colour = MUNICIPALITY_COLOURS[municipalities % len(MUNICIPALITY_COLOURS)]
+            municipalities += 1
+        domain.append(name)
+        colours.append(colour)
+    return domain, colours
 
 
 def _locale(lang: str) -> dict:
@@ -66,7 +86,7 @@ def _fmt(decimals) -> str:
 
 def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dict | None = None,
           decimals: int | None = 1, height: int = 560, note: str = ""):
-    """Yearly values per region (columns region, year, value). With `link` (baseline_year,
+    """Yearly values per region (columns region, kind, year, value). With `link` (baseline_year,
     baseline_value, target_year, target_value, region_name) the baseline and target are
     marked and a dashed line shows the path needed from baseline to target.
 
@@ -94,7 +114,8 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
     tooltip = [alt.Tooltip("region:N", title=t("indicators.chart.region")),
                alt.Tooltip("year:Q", title=t("indicators.chart.year"), format="d"),
                alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=number)]
-    colour = alt.Color("region:N", title=t("indicators.chart.region"), scale=alt.Scale(range=REGION_COLOURS))
+    domain, colours = region_colours(list(zip(values["region"], values["kind"])))
+    colour = alt.Color("region:N", title=t("indicators.chart.region"), scale=alt.Scale(domain=domain, range=colours))
     base = alt.Chart()  # the data goes once on the layer chart; each layer filters its rows
     series = base.transform_filter("datum.layer == 'series'")
     layers = [series.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),

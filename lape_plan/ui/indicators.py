@@ -113,7 +113,9 @@ def render_charts(ctx: Ctx) -> None:
     unit = indicators.unit_in(ind, ctx.lang)
     title = indicators.text_in(ind, ctx.lang)
     if data:
-        frame = pd.DataFrame([{"region": names[r["region_id"]], "year": r["year"], "value": r["value"]} for r in data])
+        kinds = {r["id"]: r["kind"] for r in regions}
+        frame = pd.DataFrame([{"region": names[r["region_id"]], "kind": kinds.get(r["region_id"], "municipality"),
+                               "year": r["year"], "value": r["value"]} for r in data])
         marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
                                       "region_name")} if link else None
         if gender != indicators.GENDER_TOTAL:

@@ -9,7 +9,8 @@ def _layers(spec):
 
 
 def test_trend_marks_baseline_target_and_needed_path():
-    values = pd.DataFrame({"region": ["A", "A", "B"], "year": [2019, 2021, 2021], "value": [10.0, 9.0, 8.5]})
+    values = pd.DataFrame({"region": ["A", "A", "B"], "kind": ["municipality"] * 3, "year": [2019, 2021, 2021],
+                           "value": [10.0, 9.0, 8.5]})
     link = {"baseline_year": 2019, "baseline_value": 10.0, "target_year": 2024, "target_value": 7.5,
             "region_name": "A"}
     spec = charts.trend(values, "fi", "Otsikko", "%", link, 1, note="Esimerkkiarvoja").to_dict()
@@ -27,10 +28,26 @@ def test_trend_marks_baseline_target_and_needed_path():
 
 
 def test_trend_without_link_or_with_english_numbers():
-    values = pd.DataFrame({"region": ["A"], "year": [2019], "value": [10.0]})
+    values = pd.DataFrame({"region": ["A"], "kind": ["plan"], "year": [2019], "value": [10.0]})
     spec = charts.trend(values, "en", "Title").to_dict()
     assert len(_layers(spec)) == 2
     assert spec["config"]["locale"]["number"]["decimal"] == "."
+
+
+def test_trend_lines_keep_their_kinds_colour_in_every_chart():
+    values = pd.DataFrame({"region": ["Kokkola", "Soite", "Pohjanmaa", "Alue", "Koko maa", "Kannus"],
+                           "kind": ["municipality", "county", "county", "plan", "country", "municipality"],
+                           "year": [2020] * 6, "value": [1.0] * 6})
+    spec = charts.trend(values, "fi", "T").to_dict()
+    scale = _layers(spec)[0]["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"]))
+    # the same colours as the comparison bars' kinds
+    assert colours["Alue"] == charts.KIND_COLOURS["plan"] and colours["Koko maa"] == charts.KIND_COLOURS["country"]
+    assert colours["Soite"] == charts.KIND_COLOURS["county"]
+    assert len(set(colours.values())) == 6  # every line its own colour
+    # a region keeps its colour when another is added or taken away
+    fewer = charts.region_colours([("Alue", "plan"), ("Koko maa", "country"), ("Soite", "county")])
+    assert dict(zip(*fewer)) == {k: colours[k] for k in ("Alue", "Koko maa", "Soite")}
 
 
 def test_comparison_colours_kinds_and_sorts_by_value():
