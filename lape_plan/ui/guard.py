@@ -1,12 +1,13 @@
 """Every page starts with `guard()`: page config, database, login, language, plan and
-municipality selection. Direct page URLs can bypass app.py, so nothing here may rely
-on app.py having run."""
+municipality selection. A page opened by URL on a freshly started server first runs
+without app.py (see `through_navigation`), so nothing here may rely on app.py having run."""
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from sqlite_utils import Database
 
 from .. import auth, config, db as dbm, demo, i18n, plans
@@ -156,8 +157,20 @@ def _login_form(database: Database, lang: str) -> None:
             st.button(t("auth.sso_login"), on_click=st.login, icon=":material/login:")
 
 
+def through_navigation() -> None:
+    """Until app.py's st.navigation has run once in the process, Streamlit treats the
+    pages/ folder as its old-style multipage app: a page opened by URL on a freshly
+    started server runs on its own, without app.py, and the sidebar lists the files
+    ("admin", "follow up"...) to everyone. Leave that mode and run again through app.py,
+    which opens the same page under the menu of the user's role."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
     """Page setup and the login wall. `roles` limits the page to those roles."""
+    through_navigation()
     st.set_page_config(page_title="LAPE", page_icon="🌱", layout="wide" if wide else "centered")
     path = str(config.db_path())
     _first_start(path)

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
-from .guard import Ctx, _first_start
+from .guard import Ctx, _first_start, through_navigation
 from .text import md_escape
 
 PARTICIPANT_PAGE = "join"
@@ -38,6 +38,7 @@ class ParticipantCtx:
 def participant_guard() -> ParticipantCtx:
     """The public participant page's guard: phone layout, language from ?lang= or the
     session, a database connection. No sidebar, no plan selection, no login."""
+    through_navigation()
     st.set_page_config(page_title="LAPE", page_icon="🌱", layout="centered", initial_sidebar_state="collapsed")
     path = str(config.db_path())
     if path not in _started:  # once per database and process, not on every phone's rerun

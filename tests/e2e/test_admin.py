@@ -47,3 +47,7 @@ def test_member_sees_no_admin_menu_and_admin_url_is_refused(server, page):
     no_exceptions(page)
     expect(page.get_by_role("tab", name="Käyttäjät")).to_have_count(0)
     expect(page.locator("h1").filter(has_text="Ylläpito")).to_have_count(0)
+    # the page is not in their menu: they land on the overview
+    expect(page.locator("h1")).to_have_text("Yleiskuva")
+    assert page.url.rstrip("/") == server.rstrip("/")
+    expect(page.get_by_test_id("stToast")).to_have_count(0)
