@@ -111,8 +111,14 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
     return actor
 
 
+# Signed out there is no menu, not even the pages/ file list of a first run (see
+# through_navigation).
+NO_MENU_CSS = '<style>[data-testid="stSidebarNav"], [data-testid="stSidebarNavSeparator"] { display: none; }</style>'
+
+
 def _login_form(database: Database, lang: str) -> None:
     t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
+    st.markdown(NO_MENU_CSS, unsafe_allow_html=True)
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title(t("auth.title"))
@@ -161,11 +167,10 @@ def through_navigation() -> None:
     """Until app.py's st.navigation has run once in the process, Streamlit treats the
     pages/ folder as its old-style multipage app: a page opened by URL on a freshly
     started server runs on its own, without app.py, and the sidebar lists the files
-    ("admin", "follow up"...) to everyone. Leave that mode and run again through app.py,
-    which opens the same page under the menu of the user's role."""
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    ("admin", "follow up"...). Leave that mode, so that the session's next run (the
+    sign-in, say) goes through app.py and its menu for the user's role. The login form
+    hides the file list of this first run."""
+    PagesManager.uses_pages_directory = False
 
 
 def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:

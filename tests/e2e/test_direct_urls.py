@@ -26,6 +26,7 @@ def test_direct_url_on_fresh_server_shows_only_login(path, page, tmp_path):
         wait_idle(page)
         no_exceptions(page)
         expect(page.get_by_role("button", name="Kirjaudu")).to_be_visible()
+        expect(page.get_by_test_id("stSidebarNav")).to_be_hidden()  # no menu, nor the pages/ file list
         body = page.locator("[data-testid='stApp']").inner_text()
         assert not PLAN_TEXT.search(body), body
     finally:
