@@ -5,6 +5,8 @@ hiding buttons: the UI is never trusted to have asked first."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -218,3 +220,52 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
               before={k: before[k] for k in row if k in before} | {"org_ids": before["org_ids"]},
               after=row | {"org_ids": org_ids if org_ids is not None else before["org_ids"]})
     return row["version"]
+
+
+# ---------------------------------------------------------------- browser sessions
+SESSION_COOKIE = "lape_session"
+# last_seen is written at most this often: not one write per rerun
+_SEEN_EVERY = dt.timedelta(minutes=1)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(db: Database, user_id: int, at: dt.datetime | None = None) -> str:
+    """A new random session token for a signed-in user (kept in a browser cookie); the
+    database keeps only its hash."""
+    token = secrets.token_urlsafe(32)
+    stamp = (at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    with write(db):
+        db["sessions"].insert({"token_hash": _token_hash(token), "user_id": user_id, "created_at": stamp,
+                               "last_seen": stamp})
+    return token
+
+
+def resume_session(db: Database, token: str | None, timeout_seconds: int,
+                   at: dt.datetime | None = None) -> Actor | None:
+    """The actor of a session token, or None when the token is unknown, was idle longer
+    than `timeout_seconds` (it is then removed) or its account is no longer active."""
+    if not isinstance(token, str) or not token:
+        return None
+    at = at or dt.datetime.now(dt.timezone.utc)
+    key = _token_hash(token)
+    row = db.execute("select user_id, last_seen from sessions where token_hash = ?", [key]).fetchone()
+    if row is None:
+        return None
+    idle = at - dt.datetime.fromisoformat(row[1])
+    actor = actor_for(db, row[0]) if idle <= dt.timedelta(seconds=timeout_seconds) else None
+    with write(db):
+        if actor is None:
+            db.execute("delete from sessions where token_hash = ?", [key])
+        elif idle >= _SEEN_EVERY:
+            db.execute("update sessions set last_seen = ? where token_hash = ?",
+                       [at.isoformat(timespec="seconds"), key])
+    return actor
+
+
+def end_session(db: Database, token: str | None) -> None:
+    if token:
+        with write(db):
+            db.execute("delete from sessions where token_hash = ?", [_token_hash(token)])

@@ -35,3 +35,15 @@ def accounts(db):
     # Who may edit goals shared by the whole plan area: "responsible" (members of the
     # goal's responsible organisations) or "coordinators" (administrators and facilitators only).
     db["plans"].add_column("shared_goal_editing", str, not_null_default="responsible")
+
+
+@migrations(name="0101_sessions")
+def sessions(db):
+    # A signed-in browser's session, so that a page reload (a new Streamlit session) stays
+    # signed in. Only a hash of the cookie's random token is kept.
+    db["sessions"].create(
+        {"token_hash": str, "user_id": int, "created_at": str, "last_seen": str},
+        pk="token_hash",
+        foreign_keys=[("user_id", "users", "id")],
+    )
+    db["sessions"].create_index(["user_id"])

@@ -75,7 +75,17 @@ def sso_enabled() -> bool:
     return bool(config.secrets().get("auth"))
 
 
-def logout() -> None:
+def _cookie_script(token: str | None) -> str:
+    """Sets (or with None clears) the browser's session cookie: a cookie of the browser
+    session, for this site only, so that a reload or a new tab stays signed in."""
+    value = f"{auth.SESSION_COOKIE}={token}; path=/; SameSite=Strict" if token else \
+        f"{auth.SESSION_COOKIE}=; path=/; max-age=0; SameSite=Strict"
+    return f'<script>document.cookie = "{value}" + (location.protocol === "https:" ? "; Secure" : "");</script>'
+
+
+def logout(database: Database) -> None:
+    auth.end_session(database, st.session_state.pop("session_token", None))
+    st.session_state["clear_cookie"] = True
     for key in ("user_id", "last_seen", "auth_role"):
         st.session_state.pop(key, None)
     if sso_enabled() and st.user.get("is_logged_in", False):
@@ -83,7 +93,8 @@ def logout() -> None:
 
 
 def _signed_in_actor(database: Database, lang: str) -> Actor | None:
-    """The actor of this session, or None. Applies the inactivity timeout."""
+    """The actor of this session, or None. Applies the inactivity timeout. A new session
+    (a reload, a new tab) is signed in again by the browser's session cookie."""
     user_id = st.session_state.get("user_id")
     if user_id is None and sso_enabled() and st.user.get("is_logged_in", False):
         actor = auth.user_by_email(database, st.user.get("email", ""))
@@ -91,24 +102,36 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
             st.error(i18n.t("auth.sso_no_account", lang, email=st.user.get("email", "")))
             st.button(i18n.t("auth.logout", lang), on_click=st.logout)
             st.stop()
-        st.session_state["user_id"] = actor.user_id
-        st.session_state["auth_role"] = actor.role.value
-        st.session_state["last_seen"] = time.time()
+        _sign_in(actor.user_id, actor.role)
         st.rerun()  # so that app.py builds the menu for this role
     if user_id is None:
-        return None
+        token = st.context.cookies.get(auth.SESSION_COOKIE)
+        actor = auth.resume_session(database, token, session_timeout_seconds())
+        if actor is None:
+            return None
+        _sign_in(actor.user_id, actor.role, token)
+        st.rerun()
     last_seen = st.session_state.get("last_seen", time.time())
     if time.time() - last_seen > session_timeout_seconds():
-        logout()
+        logout(database)
         st.session_state["auth_flash"] = "auth.expired"
         return None
-    actor = auth.actor_for(database, user_id)
-    if actor is None:  # account deactivated or removed meanwhile
-        logout()
+    token = st.session_state.get("session_token")
+    # with a session: ended when signed out in another tab, or idle too long there
+    actor = auth.resume_session(database, token, session_timeout_seconds()) if token else \
+        auth.actor_for(database, user_id)
+    if actor is None:  # account deactivated or removed meanwhile, or the session ended
+        logout(database)
         return None
     st.session_state["last_seen"] = time.time()
     st.session_state["auth_role"] = actor.role.value
     return actor
+
+
+def _sign_in(user_id: int, role: Role, token: str | None = None) -> None:
+    st.session_state.update(user_id=user_id, auth_role=role.value, last_seen=time.time())
+    if token:
+        st.session_state["session_token"] = token
 
 
 # Signed out there is no menu, not even the pages/ file list of a first run (see
@@ -119,6 +142,8 @@ NO_MENU_CSS = '<style>[data-testid="stSidebarNav"], [data-testid="stSidebarNavSe
 def _login_form(database: Database, lang: str) -> None:
     t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
     st.markdown(NO_MENU_CSS, unsafe_allow_html=True)
+    if st.session_state.pop("clear_cookie", None):
+        st.html(_cookie_script(None), unsafe_allow_javascript=True)
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title(t("auth.title"))
@@ -153,9 +178,9 @@ def _login_form(database: Database, lang: str) -> None:
             except LapeError as err:
                 st.error(i18n.error_text(err, lang))
             else:
-                st.session_state["user_id"] = user_id
-                st.session_state["auth_role"] = role.value
-                st.session_state["last_seen"] = time.time()
+                _sign_in(user_id, role, auth.start_session(database, user_id))
+                st.session_state["set_cookie"] = True
+                st.session_state.pop("clear_cookie", None)
                 st.session_state.pop("login_password", None)
                 st.rerun()
         if sso_enabled() and not first:
@@ -213,8 +238,10 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
         st.divider()
         st.caption(t("auth.signed_in_as", name=actor.name, role=t(f"role.{actor.role.value}")))
         if st.button(t("auth.logout"), key="logout", icon=":material/logout:"):
-            logout()
+            logout(database)
             st.rerun()
+        if st.session_state.pop("set_cookie", None) and st.session_state.get("session_token"):
+            st.html(_cookie_script(st.session_state["session_token"]), unsafe_allow_javascript=True)
     if roles and actor.role not in roles:
         st.error(t("error.permission"))
         st.stop()

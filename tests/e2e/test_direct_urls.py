@@ -89,3 +89,29 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
             "Osallistu työpajaan"]
     finally:
         stop_server(proc)
+
+
+def test_reload_and_new_tab_stay_signed_in_until_sign_out(server, page):
+    login(page, server, "/follow_up")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "lape_session")
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # ends with the browser session
+    page.reload()
+    wait_idle(page)
+    expect(page.locator("h1")).to_have_text("Toteutumisen seuranta")
+    other = page.context.new_page()
+    other.goto(server + "/plan_editor")
+    wait_idle(other)
+    expect(other.locator("h1")).to_have_text("Suunnitelman muokkaus")
+    # signing out ends the session for every tab and clears the cookie
+    page.locator(".st-key-logout button").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Kirjaudu", exact=True)).to_be_visible()
+    page.wait_for_function("!document.cookie.includes('lape_session=')")
+    page.reload()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Kirjaudu", exact=True)).to_be_visible()
+    other.locator(".st-key-logout").wait_for()  # the other tab shows its page until its next run
+    other.get_by_test_id("stSidebarNavLink").filter(has_text="Yleiskuva").click()
+    wait_idle(other)
+    expect(other.get_by_role("button", name="Kirjaudu", exact=True)).to_be_visible()
+    assert not PLAN_TEXT.search(other.locator("[data-testid='stMain']").inner_text())

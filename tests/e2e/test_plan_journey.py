@@ -21,8 +21,9 @@ def test_new_user_drafts_a_goal_and_reads_swedish(server, page):
     expect(page.get_by_role("button", name="Nuoret mukaan kunnan budjetointiin")).to_be_visible()
     no_exceptions(page)
 
-    page.reload()  # a new session: sign in again
-    login(page, server, "/plan_editor")
+    page.reload()  # a new Streamlit session, signed in again by the browser's session cookie
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Kirjaudu", exact=True)).to_have_count(0)
     expect(page.get_by_role("button", name="Nuoret mukaan kunnan budjetointiin")).to_be_visible()
 
     choose(page, "_w_lang", "Svenska")

@@ -72,7 +72,8 @@ def test_participant_phone_and_projector(server, page, browser):
 
     # the facilitator opens voting and reveals the results in another tab
     facilitator = page.context.new_page()
-    login(facilitator, server, "/workshop")  # a new tab is a new session
+    facilitator.goto(server + "/workshop")  # a new tab is a new session, signed in by the cookie
+    wait_idle(facilitator)
     facilitator.get_by_test_id("stButtonGroup").get_by_text("Äänestys", exact=True).click()
     wait_idle(facilitator)
     facilitator.get_by_text("Näytä tulokset valkokankaalla").click()

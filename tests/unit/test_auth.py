@@ -189,3 +189,50 @@ def test_shared_goals_can_be_reserved_for_coordinators(demo_db):
         plans.update(demo_db, member, "goal", goal["id"], goal["version"], title_fi="x")
     # the member still answers for the measures of their organisation
     plans.update(demo_db, member, "measure", measure["id"], measure["version"], title_fi="x")
+
+
+# ---------------------------------------------------------------- browser sessions
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+HOUR = 3600
+
+
+def test_session_token_signs_in_again_and_only_its_hash_is_stored(db):
+    uid = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN, display_name="Anna")
+    token = auth.start_session(db, uid, at=T0)
+    assert len(token) >= 40
+    rows = [dict(r) for r in db.query("select * from sessions")]
+    assert len(rows) == 1 and token not in str(rows)
+    assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(minutes=5)).name == "Anna"
+    assert auth.resume_session(db, token + "x", HOUR, at=T0) is None
+    assert auth.resume_session(db, None, HOUR) is None and auth.resume_session(db, "", HOUR) is None
+    assert auth.start_session(db, uid) != token  # every sign-in its own token
+
+
+def test_session_ends_when_idle_too_long_but_use_keeps_it_alive(db):
+    uid = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    token = auth.start_session(db, uid, at=T0)
+    seen = lambda: db.execute("select last_seen from sessions").fetchone()[0]  # noqa: E731
+    # within a minute last_seen is not rewritten (no write on every rerun)
+    assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(seconds=30))
+    assert seen() == T0.isoformat(timespec="seconds")
+    # used every 50 minutes, it outlives the one-hour idle limit
+    for minutes in (50, 100, 150):
+        assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(minutes=minutes))
+    assert seen() == (T0 + dt.timedelta(minutes=150)).isoformat(timespec="seconds")
+    # idle for an hour and a minute: gone, and stays gone
+    assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(minutes=211)) is None
+    assert db.execute("select count(*) from sessions").fetchone()[0] == 0
+    assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(minutes=212)) is None
+
+
+def test_session_ends_with_sign_out_or_a_deactivated_account(db):
+    admin_id = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    admin = auth.actor_for(db, admin_id)
+    uid = auth.create_user(db, admin, "maija", PW)
+    mine, other = auth.start_session(db, admin_id), auth.start_session(db, uid)
+    auth.end_session(db, mine)
+    assert auth.resume_session(db, mine, HOUR) is None
+    auth.end_session(db, None)  # nothing to end
+    auth.update_user(db, admin, uid, 1, active=False)
+    assert auth.resume_session(db, other, HOUR) is None
+    assert db.execute("select count(*) from sessions").fetchone()[0] == 0
