@@ -11,7 +11,7 @@ from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, b
                                    participant_call, participant_guard, show_flash)
 
 ctx = participant_guard()
-st.markdown(PARTICIPANT_CSS, unsafe_allow_html=True)
+st.html(PARTICIPANT_CSS)
 t = ctx.t
 PATH = str(config.db_path())
 token = st.query_params.get("p")

@@ -34,7 +34,7 @@ def tree_button(entity, item, label, indent):
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.subheader(t("editor.structure"))
-    st.markdown(TREE_CSS, unsafe_allow_html=True)
+    st.html(TREE_CSS)
     with st.container(key="ed_tree"):
         for a_i, area in enumerate(areas, 1):
             tree_button("focus_area", area, f"{a_i}. {ctx.title(area)}", "")

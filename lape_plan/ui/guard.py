@@ -141,7 +141,7 @@ NO_MENU_CSS = '<style>[data-testid="stSidebarNav"], [data-testid="stSidebarNavSe
 
 def _login_form(database: Database, lang: str) -> None:
     t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
-    st.markdown(NO_MENU_CSS, unsafe_allow_html=True)
+    st.html(NO_MENU_CSS)
     if st.session_state.pop("clear_cookie", None):
         st.html(_cookie_script(None), unsafe_allow_javascript=True)
     _, middle, _ = st.columns([1, 2, 1])

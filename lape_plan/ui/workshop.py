@@ -178,7 +178,7 @@ section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { displa
 def projector_view(ctx: Ctx, w: dict) -> None:
     """The room's screen: title and question, live figures on the left; join code, QR
     and link on the right, large enough to read and scan from the back."""
-    st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    st.html(PROJECTOR_CSS)
     url = workshop.participant_url(public_base("projector"), w["code"], ctx.lang)
     left, right = st.columns([3, 2], gap="large")
     with left:
