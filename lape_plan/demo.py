@@ -165,8 +165,10 @@ def load_follow_up(db: Database, plan_id: int) -> None:
                         if code == ".":
                             continue
                         status, year = _STATUS[code], start + i
+                        # on track: an even climb over the measure's years, in steps of 5
+                        climb = round(20 * (i + 1) / (len(codes) + 1)) * 5
                         progress = {"not_started": 0, "done": 100, "cancelled": progress,
-                                    "delayed": max(progress, 20)}.get(status, round(20 * (i + 1) / (len(codes) + 1)) * 5)
+                                    "delayed": max(progress, 20)}.get(status, climb)
                         _record(db, actor, "measure", m["id"], year, status, progress,
                                 narratives.get(year, _USUAL[status]))
                         reported[year] = (status, progress)

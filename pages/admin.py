@@ -75,8 +75,10 @@ with audit_tab:
     rows = dbm.audit_rows(ctx.db, entity=entity, actor=who, since=since.isoformat() if since else None,
                           until=until.isoformat() if until else None, limit=1000)
     st.dataframe(pd.DataFrame([{
-        t("admin.when"): i18n.timestamp(r["at"], ctx.lang), t("admin.audit_actor"): i18n.actor_name(r["actor"], ctx.lang),
-        t("admin.audit_entity"): i18n.label("audit.entity", r["entity"], ctx.lang), t("admin.entity_id"): r["entity_id"],
+        t("admin.when"): i18n.timestamp(r["at"], ctx.lang),
+        t("admin.audit_actor"): i18n.actor_name(r["actor"], ctx.lang),
+        t("admin.audit_entity"): i18n.label("audit.entity", r["entity"], ctx.lang),
+        t("admin.entity_id"): r["entity_id"],
         t("admin.action"): i18n.label("audit.action", r["action"], ctx.lang),
         t("admin.before"): dbm.audit_text(r["before"]), t("admin.after"): dbm.audit_text(r["after"])} for r in rows]),
         hide_index=True, width="stretch")

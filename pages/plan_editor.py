@@ -58,8 +58,8 @@ with right:
             st.session_state.pop("ed_sel", None)
             st.rerun()
         st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
-        st.caption(t("editor.last_saved", by=i18n.actor_name(row["updated_by"], ctx.lang), at=i18n.timestamp(row["updated_at"], ctx.lang),
-                     version=row["version"]))
+        st.caption(t("editor.last_saved", by=i18n.actor_name(row["updated_by"], ctx.lang),
+                     at=i18n.timestamp(row["updated_at"], ctx.lang), version=row["version"]))
         if entity == "goal" and (origin := workshop.goal_origin(ctx.db, item_id, ctx.lang)):
             st.caption(md_escape(origin))
         item_actions(ctx, entity, row)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import i18n, plans
+from .. import plans
 from ..errors import ConflictError, LapeError
 from ..model import Scope
 from .guard import Ctx
@@ -134,7 +134,7 @@ def show_conflict(ctx: Ctx, prefix: str) -> None:
     if not current:
         return
     t = ctx.t
-    st.error(t("error.conflict", by=i18n.actor_name(current["updated_by"], ctx.lang), at=i18n.timestamp(current["updated_at"], ctx.lang)))
+    ctx.conflict(current)
     with st.container(border=True):
         st.caption(t("editor.their_version"))
         for field in ("title_fi", "title_sv", "description"):

@@ -134,7 +134,8 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
     latest = fu.get_current(ctx.db, entity, item_id, year)
     if latest:
         st.text(t("follow_up.latest", status=status_label(ctx, latest["status"]), progress=pct(ctx, latest["progress"]),
-                  by=i18n.actor_name(latest["updated_by"], ctx.lang), at=i18n.timestamp(latest["updated_at"], ctx.lang), version=latest["version"]))
+                  by=i18n.actor_name(latest["updated_by"], ctx.lang), at=i18n.timestamp(latest["updated_at"], ctx.lang),
+                  version=latest["version"]))
     else:
         st.text(t("follow_up.no_update_yet", year=year))
     if prefix + "_version" not in st.session_state:
@@ -174,7 +175,7 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
-        st.error(t("error.conflict", by=i18n.actor_name(conflict["updated_by"], ctx.lang), at=i18n.timestamp(conflict["updated_at"], ctx.lang)))
+        ctx.conflict(conflict)
         with st.container(border=True):
             st.caption(t("follow_up.their_update"))
             st.text(f"{t('field.fu_status')}: {status_label(ctx, conflict['status'])} · "
@@ -217,8 +218,8 @@ def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
     for h in rows[:limit]:
         with st.container(border=True, key=f"fu_hist_{h['id']}"):
             changed = ", ".join(t(f"follow_up.changed.{c}") for c in h["changed"]) or "–"
-            st.text(t("follow_up.history_line", at=i18n.timestamp(h["updated_at"], ctx.lang), by=i18n.actor_name(h["updated_by"], ctx.lang),
-                      year=h["year"], version=h["version"]))
+            st.text(t("follow_up.history_line", at=i18n.timestamp(h["updated_at"], ctx.lang),
+                      by=i18n.actor_name(h["updated_by"], ctx.lang), year=h["year"], version=h["version"]))
             st.text(f"{status_label(ctx, h['status'])} · {pct(ctx, h['progress'])} — "
                     f"{t('follow_up.col_changed')}: {changed}")
             if h["narrative"]:

@@ -35,6 +35,11 @@ class Ctx:
     def error(self, err) -> None:
         st.error(i18n.error_text(err, self.lang))
 
+    def conflict(self, row: dict) -> None:
+        """Someone else saved `row` after this screen was opened: who and when."""
+        st.error(i18n.t("error.conflict", self.lang, by=i18n.actor_name(row["updated_by"], self.lang),
+                        at=i18n.timestamp(row["updated_at"], self.lang)))
+
 
 @st.cache_resource(show_spinner=False)
 def _first_start(path: str) -> bool:

@@ -399,7 +399,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
-        st.error(t("error.conflict", by=i18n.actor_name(conflict["updated_by"], ctx.lang), at=i18n.timestamp(conflict["updated_at"], ctx.lang)))
+        ctx.conflict(conflict)
         if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
             st.session_state[prefix + "_version"] = conflict["version"]
             del st.session_state[prefix + "_conflict"]

@@ -163,9 +163,8 @@ section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { displa
 </style>"""
 
 
-# The participant page has no menu: no sidebar to open (on a phone Streamlit would offer
-# one listing the pages/ files). On a phone the default top margin and title size push
-# the form below the fold.
+# The participant page has no menu, so no sidebar to open. On a phone the default top
+# margin and title size push the form below the fold.
 PARTICIPANT_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none !important; }
 @media (max-width: 640px) {
