@@ -256,10 +256,10 @@ def resume_session(db: Database, token: str | None, timeout_seconds: int,
         return None
     idle = at - dt.datetime.fromisoformat(row[1])
     actor = actor_for(db, row[0]) if idle <= dt.timedelta(seconds=timeout_seconds) else None
-    with write(db):
-        if actor is None:
-            db.execute("delete from sessions where token_hash = ?", [key])
-        elif idle >= _SEEN_EVERY:
+    if actor is None:
+        end_session(db, token)
+    elif idle >= _SEEN_EVERY:  # a write lock only when there is something to write
+        with write(db):
             db.execute("update sessions set last_seen = ? where token_hash = ?",
                        [at.isoformat(timespec="seconds"), key])
     return actor
