@@ -105,7 +105,7 @@ def list_section(ctx: Ctx) -> None:
             t("assessments.col_organisation"): _org_names(ctx, r["responsible_ids"]),
             t("field.lava_form"): lava.label("form", r["assessment"]["form"], ctx.lang),
             t("assessments.col_state"): lava.label("state", r["assessment"]["state"], ctx.lang),
-            t("field.lava_follow_up_year"): r["assessment"]["follow_up_year"] or "–",
+            t("field.lava_follow_up_year"): str(r["assessment"]["follow_up_year"] or "–"),
             t("assessments.col_updated"): f"{i18n.actor_name(r['assessment']['updated_by'], ctx.lang)} "
                                           f"{i18n.timestamp(r['assessment']['updated_at'], ctx.lang)}",
         } for r in rows]), hide_index=True, width="stretch", height="content")
