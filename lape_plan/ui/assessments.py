@@ -432,6 +432,10 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
         if a["follow_up_year"]:
             st.caption(t("assessments.fu_in_year", year=a["follow_up_year"]))
         return
+    if not lava.allowed(ctx.db, ctx.actor, a["target"], a["target_id"]):
+        st.caption(t("assessments.fu_question", year=year))
+        st.text(f"{lava.label('outcome', a['outcome'], ctx.lang)}. {a['outcome_note'] or ''}" if a["outcome"] else "–")
+        return
     prefix = f"lava_fu_{a['id']}"
     if prefix + "_version" not in st.session_state:
         st.session_state.update({prefix + "_version": a["version"], prefix + "_note": a["outcome_note"] or ""})
@@ -440,8 +444,6 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
                  index=lava.OUTCOMES.index(a["outcome"]) if a["outcome"] else None,
                  horizontal=True, format_func=lambda o: lava.label("outcome", o, ctx.lang))
         st.text_area(t("field.lava_outcome_note"), key=prefix + "_note", height=80, max_chars=lava.TEXT_MAX)
-        if not lava.allowed(ctx.db, ctx.actor, a["target"], a["target_id"]):
-            return
         if st.button(t("assessments.fu_save"), key=prefix + "_save"):
             try:
                 lava.record_outcome(ctx.db, ctx.actor, a["id"], st.session_state[prefix + "_version"],

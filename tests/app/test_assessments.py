@@ -138,3 +138,13 @@ def test_follow_up_asks_in_the_follow_up_year(app, conn, make_user):
     saved = lava.get(conn, a["id"])
     assert (saved["state"], saved["outcome"], saved["outcome_by"]) == ("followed_up", "yes", "Sanna Soite")
     assert saved["version"] == a["version"] + 1
+
+
+def test_follow_up_question_is_read_only_for_another_organisation(app, conn, make_user):
+    chat = _measure(conn, "Chat-palvelu nuorille iltaisin")
+    a = lava.for_target(conn, "measure", chat)
+    at = app("pages/follow_up.py", user_id=make_user("Kalle Kannus", Role.MEMBER, ["217"]), auth_role="member",
+             fu_org=0, fu_item=f"measure:{chat}", fu_year=2024)  # all organisations' items
+    assert any(c.value.startswith("Toteutuivatko arvioinnin odotetut vaikutukset (2024)") for c in at.caption)
+    assert not [r for r in at.radio if r.key == f"lava_fu_{a['id']}_outcome"]
+    assert not [b for b in at.button if b.key == f"lava_fu_{a['id']}_save"]
