@@ -148,3 +148,12 @@ def test_follow_up_question_is_read_only_for_another_organisation(app, conn, mak
     assert any(c.value.startswith("Toteutuivatko arvioinnin odotetut vaikutukset (2024)") for c in at.caption)
     assert not [r for r in at.radio if r.key == f"lava_fu_{a['id']}_outcome"]
     assert not [b for b in at.button if b.key == f"lava_fu_{a['id']}_save"]
+
+
+def test_page_in_swedish(app, conn):
+    chat = _measure(conn, "Chat-palvelu nuorille iltaisin")
+    at = app(PAGE, lang="sv", lava_target=f"measure:{chat}")
+    assert at.title[0].value == "Bedömning av konsekvenser för barn"
+    assert [t.label for t in at.tabs] == ["Bedömningar", "Bedömning", "Beslut"]
+    assert at.radio(key=f"lava_measure_{chat}_form").value == "short"
+    assert at.text_area(key=f"lava_measure_{chat}_affected").label == "Vilka barn och familjer det gäller"
