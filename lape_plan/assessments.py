@@ -565,7 +565,7 @@ def load_example(db: Database, plan_id: int) -> None:
                hearing="Nuorisovaltuusto ja kahden koulun oppilaskunnat antoivat lausunnon (esimerkki).",
                conclusion="Vaikutukset lapsiin ovat myönteisiä; päätös tehdään esityksen mukaan.")
         outreach = by_title["Liikkuva nuorisotyö kolmessa lähiössä"]["id"]
-        set_required(db, _SYSTEM_FACILITATOR, outreach, True)
+        set_required(db, _COOPERATION_GROUP, outreach, True)
         full = create(
             db, kokkola, "measure", outreach, is_example=True, form="full", status="done",
             subject="Kaksi nuoriso-ohjaajaa jalkautuu kolmeen lähiöön iltaisin ja viikonloppuisin (esimerkki).",
@@ -589,7 +589,7 @@ def load_example(db: Database, plan_id: int) -> None:
         record_outcome(db, kokkola, full, 1, "partly",
                        "Kahdessa lähiössä toiminta vakiintui; kolmannessa tavoitettiin vähemmän nuoria kuin odotettiin.")
         chat = by_title["Chat-palvelu nuorille iltaisin"]["id"]
-        set_required(db, _SYSTEM_FACILITATOR, chat, True)
+        set_required(db, _COOPERATION_GROUP, chat, True)
         create(db, soite, "measure", chat, is_example=True, form="short", status="done",
                affected="13–17-vuotiaat koko alueella, myös ruotsinkieliset.",
                expected_effects="Nuoret saavat keskusteluavun iltaisin ilman ajanvarausta.",
@@ -598,7 +598,7 @@ def load_example(db: Database, plan_id: int) -> None:
         create(db, soite, "goal", by_title["Perheet saavat tukea varhain ja yhdestä paikasta"]["id"],
                is_example=True, form="short", affected="Alle kouluikäisten lasten perheet (luonnos).")
         # marked, but not assessed yet: the list of missing assessments has something to show
-        set_required(db, _SYSTEM_FACILITATOR, by_title["Harrastamisen Suomen malli kaikissa kunnissa"]["id"], True)
+        set_required(db, _COOPERATION_GROUP, by_title["Harrastamisen Suomen malli kaikissa kunnissa"]["id"], True)
 
 
-_SYSTEM_FACILITATOR = Actor(name="Yhteistyöryhmä (esimerkki)")
+_COOPERATION_GROUP = Actor(name="Yhteistyöryhmä (esimerkki)")

@@ -2,7 +2,7 @@
 measures marked as needing one that have none (tab-separated)."""
 from __future__ import annotations
 
-from . import assessments as lava, db as dbm, i18n, plans
+from . import assessments as lava, db as dbm, plans
 
 
 def _plan(database, plan_id):

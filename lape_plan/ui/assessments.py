@@ -148,7 +148,7 @@ def required_marks(ctx: Ctx) -> None:
 
 
 # ---------------------------------------------------------------- the form
-def _values(a: dict | None, plan: dict) -> dict:
+def _values(a: dict | None) -> dict:
     a = a or {}
     return {"form": a.get("form", "full"), "status": a.get("status", "draft"),
             **{f: a.get(f, "") for f in lava.TEXT_FIELDS},
@@ -200,7 +200,7 @@ def editor_section(ctx: Ctx) -> None:
 def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
     t = ctx.t
     prefix = f"lava_{item['target']}_{item['id']}"
-    _open(prefix, _values(a, ctx.plan), a["version"] if a else 0)
+    _open(prefix, _values(a), a["version"] if a else 0)
     if a:
         st.caption(t("assessments.saved_by", by=i18n.actor_name(a["updated_by"], ctx.lang),
                      at=i18n.timestamp(a["updated_at"], ctx.lang), version=a["version"]))
