@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import follow_up, indicators, plans
+from . import assessments, follow_up, indicators, plans
 from .db import write
 from .model import SYSTEM, Actor, OrgKind, Scope
 
@@ -140,6 +140,7 @@ def load(db: Database, follow_up_example: bool = False) -> int:
                 plans.add(db, SYSTEM, "measure", goal_id, title_fi=m_fi, title_sv=m_sv, responsible_org_id=codes[org],
                           start_year=start, end_year=end, resources_text=text, resources_eur=euros)
     indicators.load_example(db, plan_id)
+    assessments.load_example(db, plan_id)
     if follow_up_example:
         load_follow_up(db, plan_id)
     return plan_id

@@ -482,6 +482,11 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
         title = _sheet_title(table.name, taken)
         data_titles.append(title)
         _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}")
+    from .assessments import export_table  # the child impact assessments, when the plan has any
+    lava = export_table(db, plan_id, lang)
+    if lava.rows and not blank:
+        _write_table(wb, lava, lang, _sheet_title(lava.name, taken), f"{plan_title} – {lava.name}", False,
+                     "lape_assessments")
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
     for r_i, (key, value) in enumerate([("format", FORMAT), ("plan_id", plan_id), ("lang", lang),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from .. import follow_up as fu, follow_up_charts, i18n, plans
 from ..errors import ConflictError, LapeError
+from .assessments import follow_up_panel
 from .guard import Ctx, sticky
 
 ALL = 0
@@ -188,6 +189,7 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
             st.session_state[prefix + "_version"] = conflict["version"]
             del st.session_state[prefix + "_conflict"]
             st.rerun()
+    follow_up_panel(ctx, item, year)
     if entity == "measure":
         weight_form(ctx, item)
 
