@@ -144,6 +144,8 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
         before = _latest(db, entity, item_id, year)
         current_version = before["version"] if before else 0
         if (expected_version or 0) != current_version:
+            if before is None:  # the screen showed an update that is no longer there
+                raise ConflictError(by="", at="", key="follow_up.error.update_gone", year=year)
             raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
         if progress is None:
             progress = typical_progress(status, before["progress"] if before else previous_progress(

@@ -203,6 +203,17 @@ def get_plan(db: Database, plan_id: int) -> dict:
     return rows[0]
 
 
+def plan_or_first(db: Database, plan_id: int | None = None) -> dict:
+    """The plan with this id, or when none is given the first one `plans()` lists;
+    NotFound (not an IndexError) when the database has no plan yet."""
+    if plan_id:
+        return get_plan(db, plan_id)
+    rows = plans(db)
+    if not rows:
+        raise NotFound("error.no_plan")
+    return rows[0]
+
+
 def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
     auth.require_plan_editor(actor)
     get_plan(db, plan_id)
