@@ -131,7 +131,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     When someone saved in between, ConflictError carries their update (with narrative)
     so the form can show it next to the user's own text."""
     status = _check_status(status)
-    narrative = plans.clean_text(narrative, "fu_narrative", max_len=NARRATIVE_MAX)
+    narrative = plans.clean_text(narrative, "fu_narrative", max_len=NARRATIVE_MAX, multiline=True)
     if status in NEEDS_NARRATIVE and not narrative:
         raise ValidationError("follow_up.error.narrative_required", field="fu_narrative", status=status)
     progress = _check_progress(progress)

@@ -88,7 +88,7 @@ def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_a
     auth.require_plan_editor(actor)
     plans.get_plan(db, plan_id)
     title = plans.clean_text(title, "workshop_title", required=True, max_len=TITLE_MAX)
-    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX)
+    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
     budget = _budget(votes_per_participant)
     area_ids = _focus_areas(db, plan_id, focus_area_ids)
     with write(db):
@@ -154,7 +154,7 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
     """Change the settings. The vote rules are frozen once a vote has been given."""
     auth.require_plan_editor(actor)
     title = plans.clean_text(title, "workshop_title", required=True, max_len=TITLE_MAX)
-    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX)
+    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
     budget = _budget(votes_per_participant)
     with write(db):
         before = get(db, workshop_id)
@@ -217,7 +217,7 @@ def participant(db: Database, token) -> dict:
 
 
 def propose(db: Database, token, focus_area_id, text) -> int:
-    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
+    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         person = participant(db, token)
         workshop = person["workshop"]
@@ -351,7 +351,7 @@ def get_proposal(db: Database, proposal_id: int) -> dict:
 def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, text) -> int:
     """A proposal written by the facilitator (from a paper note or the room); any phase but closed."""
     auth.require_plan_editor(actor)
-    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
+    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         workshop = get(db, workshop_id)
         if workshop["phase"] == "closed":
@@ -382,7 +382,7 @@ def set_hidden(db: Database, actor: Actor, proposal_id: int, hidden: bool) -> No
 def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, text, focus_area_id=None) -> int:
     """Fix a typo or move the proposal to another offered focus area (optimistic locking)."""
     auth.require_plan_editor(actor)
-    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
+    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         before = get_proposal(db, proposal_id)
         require_version(before, expected_version)
@@ -452,7 +452,7 @@ def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_s
             goal = db.execute("select deleted_at from goals where id = ?", [proposal["goal_id"]]).fetchone()
             if goal and not goal[0]:
                 raise ValidationError("workshop.error.already_promoted")
-        title = title_fi if (title_fi or "").strip() else proposal["text"]
+        title = title_fi if plans.normalise_text(title_fi) else proposal["text"]
         goal_id = plans.add(db, actor, "goal", proposal["focus_area_id"], title_fi=title, title_sv=title_sv)
         stamp = now()
         db["workshop_proposals"].update(proposal_id, {"goal_id": goal_id, "promoted_at": stamp,

@@ -445,3 +445,18 @@ def test_cli_lists_workshops_and_writes_results(tmp_path, capsys):
                      "--out", str(target)]) == 0
     assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("1;Kerhoja;")
     assert cli.main(["workshop-results", "999", "--db", str(path)]) == 2
+
+
+def test_invisible_only_proposals_and_names_are_refused_or_cleaned(setup):
+    db, wid, areas = setup
+    token = ws.join(db, code_of(db, wid), "\u200bMaija\x00")
+    assert ws.participant(db, token)["name"] == "Maija"
+    for text in ("\u200b", "\u200b\u200b\u200b", "\ufeff\u2060\u200d", "\x00\x00", " \u3164 "):
+        with pytest.raises(ValidationError) as e:
+            ws.propose(db, token, areas[0], text)
+        assert err_key(e) == "error.required"
+        with pytest.raises(ValidationError):
+            ws.add_proposal(db, FAC, wid, areas[0], text)
+    pid = ws.propose(db, token, areas[0], "Kerhoja\x00\nkaikille\u200b")
+    assert ws.get_proposal(db, pid)["text"] == "Kerhoja\nkaikille"
+    assert not db.execute("select count(*) from workshop_proposals where text not like 'Kerhoja%'").fetchone()[0]
