@@ -374,7 +374,8 @@ def _measure_fields(db, plan, data: dict) -> dict:
         "responsible_org_id": responsible,
         "start_year": start,
         "end_year": end,
-        "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2, multiline=True),
+        "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2,
+                                     multiline=True),
         "resources_eur": _euros(data.get("resources_eur")),
     }
 

@@ -2,7 +2,7 @@
 
 Participants have no account: joining gives a random token that travels in their URL, and
 every participant function takes that token. The page also keeps the token in a cookie of the
-browser, per workshop, and `join(..., resume=token)` returns that same participant instead of a
+browser, per workshop, and `join(..., resume_token=token)` returns that participant instead of a
 new one: one participant (and one vote budget) per browser. A workshop may cap its participants.
 Facilitator functions take an Actor and need plan-editor rights.
 

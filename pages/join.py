@@ -1,8 +1,9 @@
 """Public participant page (no account, phone-first): join by code, propose, vote.
 
 Kept tiny for capacity: a few elements, forms (no rerun per keystroke), shared cached
-reads, no polling; a proposal or a vote reruns only its fragment. The participant's token is in the URL (?p=), so a reload keeps them,
-and in a cookie per workshop, so the same browser joining again (a new tab, the code typed again) is the same participant."""
+reads, no polling; a proposal or a vote reruns only its fragment. The participant's token
+is in the URL (?p=), so a reload keeps them, and in a cookie per workshop, so the same
+browser joining again (a new tab, the code typed again) is the same participant."""
 import streamlit as st
 
 from lape_plan import config, db as dbm, workshop

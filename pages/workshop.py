@@ -82,9 +82,9 @@ if reveal != bool(w["results_visible"]):
 figures = workshop.live(ctx.db, w["id"])
 cols = st.columns(5)
 joined = ctx.num(figures["participants"])
-cols[0].metric(t("workshop.count.participants"), t("workshop.participants_of_cap", count=joined,
-                                                  max=ctx.num(w["max_participants"])) if w["max_participants"] else joined,
-               help=t("workshop.participants_help"))
+if w["max_participants"]:
+    joined = t("workshop.participants_of_cap", count=joined, max=ctx.num(w["max_participants"]))
+cols[0].metric(t("workshop.count.participants"), joined, help=t("workshop.participants_help"))
 for col, key in zip(cols[1:], ("proposals", "votes", "voters")):
     col.metric(t(f"workshop.count.{key}"), ctx.num(figures[key]))
 cols[4].button(t("workshop.refresh"), icon=":material/refresh:", width="stretch")
