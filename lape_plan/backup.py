@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import sqlite3
 import tempfile
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from . import auth, db as dbm
 from .errors import ValidationError
@@ -47,16 +51,91 @@ def validate(path: Path) -> None:
             tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
             if not REQUIRED_TABLES <= tables:
                 raise ValidationError("error.backup_foreign", field="file")
-            applied = {r[0] for r in conn.execute(
-                "select name from _sqlite_migrations where migration_set = ?", [dbm.migrations.name])}
+            order = [r[0] for r in conn.execute(
+                "select name from _sqlite_migrations where migration_set = ? order by rowid", [dbm.migrations.name])]
+            found = schema_of(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError:
         raise ValidationError("error.backup_corrupt", field="file") from None
+    applied = set(order)
     dbm._register_migrations()
     known = {m.name for m in dbm.migrations._migrations}
     if applied - known:
         raise ValidationError("error.backup_newer", field="file", names=", ".join(sorted(applied - known)))
+    # A restored trigger or view would run inside the live app (a trigger on audit rows made a
+    # viewer an administrator): every schema object must be what the migrations create.
+    if len(applied) != len(order):  # a migration recorded twice: not written by the app
+        raise ValidationError("error.backup_foreign", field="file")
+    try:
+        expected = expected_schema(tuple(order))
+    except sqlite3.Error:  # the recorded order cannot have been applied
+        raise ValidationError("error.backup_foreign", field="file") from None
+    odd = [f"{kind} {name}" for kind, name in sorted(found.keys() - expected.keys())
+           if not (kind == "table" and name in SQLITE_STAT_TABLES)]
+    odd += [f"{kind} {name} (≠)" for kind, name in sorted(found.keys() & expected.keys())
+            if found[kind, name] != expected[kind, name]]
+    odd += [f"{kind} {name} (–)" for kind, name in sorted(expected.keys() - found.keys())]
+    if odd:
+        shown = odd[:12] + ([f"… (+{len(odd) - 12})"] if len(odd) > 12 else [])
+        raise ValidationError("error.backup_schema", field="file", objects=", ".join(shown))
+
+
+# Tables SQLite itself may add to any database (ANALYZE, PRAGMA optimize); they only steer the planner.
+SQLITE_STAT_TABLES = {"sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+
+
+def _sql(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _bare_sql(text: str | None) -> str:
+    """Stored SQL without spacing, case and identifier quoting, which differ between versions
+    of the library that wrote it but not in meaning; CHECK clauses and the like remain."""
+    return re.sub(r'[\s"`\[\]]', "", (text or "").lower())
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple]:
+    """Every schema object as (type, name) -> a comparable definition. Tables and indexes by
+    their structure (columns with type, not-null, default, key, generated; foreign keys; indexed
+    columns, unique, partial) and their SQL without spacing and quoting; triggers and views
+    (which run code) by their whole SQL."""
+    out = {}
+    rows = conn.execute("select type, name, tbl_name, sql from sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        if kind == "table":
+            columns = sorted(tuple(r[1:]) for r in conn.execute(f"pragma table_xinfo({_quote(name)})"))
+            keys = sorted(tuple(r[2:]) for r in conn.execute(f"pragma foreign_key_list({_quote(name)})"))
+            out[kind, name] = (tuple(columns), tuple(keys), _bare_sql(sql))
+        elif kind == "index":
+            info = {r[1]: r for r in conn.execute(f"pragma index_list({_quote(table)})")}.get(name)
+            columns = tuple(tuple(r) for r in conn.execute(f"pragma index_xinfo({_quote(name)})"))
+            out[kind, name] = (table, info[2] if info else None, info[4] if info else None, columns, _bare_sql(sql))
+        else:
+            out[kind, name] = (table, _sql(sql))
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def expected_schema(order: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
+    """The schema the app's own migrations create when applied in this order (the order a
+    database recorded), built in an in-memory database."""
+    dbm._register_migrations()
+    by_name = {m.name: m for m in dbm.migrations._migrations}
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        memory = Database(conn)
+        dbm.migrations.ensure_migrations_table(memory)
+        for name in order:
+            with memory.atomic():
+                by_name[name].fn(memory)
+        return schema_of(conn)
+    finally:
+        conn.close()
 
 
 def restore(db_path: str | Path, actor: Actor, data: bytes, keep_dir: str | Path | None = None) -> Path:

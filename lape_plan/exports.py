@@ -519,7 +519,7 @@ def _csv_value(value, kind: str, lang: str) -> str:
         return text.replace(".", ",") if lang in ("fi", "sv") else text
     if isinstance(value, (int, float)):
         return str(value)
-    return csv_safe(str(value))
+    return csv_safe(safe_text(value))  # control characters stored before input was cleaned stay out
 
 
 def plan_csv(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> bytes:

@@ -131,7 +131,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     When someone saved in between, ConflictError carries their update (with narrative)
     so the form can show it next to the user's own text."""
     status = _check_status(status)
-    narrative = plans.clean_text(narrative, "fu_narrative", max_len=NARRATIVE_MAX)
+    narrative = plans.clean_text(narrative, "fu_narrative", max_len=NARRATIVE_MAX, multiline=True)
     if status in NEEDS_NARRATIVE and not narrative:
         raise ValidationError("follow_up.error.narrative_required", field="fu_narrative", status=status)
     progress = _check_progress(progress)
@@ -144,6 +144,8 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
         before = _latest(db, entity, item_id, year)
         current_version = before["version"] if before else 0
         if (expected_version or 0) != current_version:
+            if before is None:  # the screen showed an update that is no longer there
+                raise ConflictError(by="", at="", key="follow_up.error.update_gone", year=year)
             raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
         if progress is None:
             progress = typical_progress(status, before["progress"] if before else previous_progress(

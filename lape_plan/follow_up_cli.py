@@ -6,7 +6,7 @@ from . import db as dbm, follow_up as fu, i18n, plans
 
 
 def _plan(database, plan_id):
-    return plans.get_plan(database, plan_id) if plan_id else plans.plans(database)[0]
+    return plans.plan_or_first(database, plan_id)
 
 
 def _year(plan, year):

@@ -210,7 +210,7 @@ def add_custom(db: Database, actor: Actor, code, title_fi, title_sv="", title_en
         "title_sv": plans.clean_text(title_sv, "title_sv", max_len=TITLE_MAX),
         "title_en": plans.clean_text(title_en, "ind_title_en", max_len=TITLE_MAX),
         "unit_fi": plans.clean_text(unit_fi, "ind_unit", max_len=80),
-        "description_fi": plans.clean_text(description_fi, "description", max_len=TEXT_MAX),
+        "description_fi": plans.clean_text(description_fi, "description", max_len=TEXT_MAX, multiline=True),
         "direction": direction, "decimals": decimals, "is_example": int(bool(is_example)),
         "version": 1, "updated_at": now(), "updated_by": actor.name,
     }

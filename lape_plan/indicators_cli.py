@@ -1,6 +1,8 @@
 """Command-line commands of the indicators feature (registered in cli.COMMAND_MODULES)."""
 from __future__ import annotations
 
+import sys
+
 from . import i18n, indicators, plans
 from .errors import ImportRejected
 
@@ -35,7 +37,7 @@ def _cmd_fetch(args) -> int:
     from .sotkanet import SotkanetUnavailable
 
     database = dbm.connect(args.db)
-    plan_id = args.plan or plans.plans(database)[0]["id"]
+    plan_id = plans.plan_or_first(database, args.plan)["id"]
     try:
         reports = indicators.fetch_live(database, SYSTEM, plan_id, indicators.parse_ids(args.indicators),
                                         indicators.parse_years(args.years))
@@ -54,7 +56,7 @@ def _cmd_example(args) -> int:
     database = dbm.connect(args.db)
     plan_id = args.plan or next((p["id"] for p in plans.plans(database) if p["is_example"]), None)
     if plan_id is None:
-        print("no example plan: run `init --demo` first")
+        print("error: no example plan: run `init --demo` first", file=sys.stderr)
         return 2
     added = indicator_examples.load(database, plan_id)
     print("example indicators, links and generated values added" if added else "the plan already has indicator links")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from sqlite_utils import Database
 
@@ -20,8 +22,45 @@ _LINKS = {"municipality_ids": "goal_municipalities", "responsible_ids": "goal_re
 
 
 # ---------------------------------------------------------------- validation
-def clean_text(value, field: str, *, required: bool = False, max_len: int = TEXT_MAX) -> str:
-    text = "" if value is None else str(value).strip()
+# C0/C1 control characters (NUL, escape, vertical tab ...) and lone surrogates; tab and
+# newline are handled apart (kept in multi-line text, spaces elsewhere).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Invisible characters that are neither whitespace nor format (Cf): Hangul fillers, braille blank.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    """Whitespace, zero-width and other format characters, fillers, variation selectors."""
+    return (ch.isspace() or ch in _BLANK or unicodedata.category(ch) == "Cf"
+            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
+
+
+def normalise_text(value, *, multiline: bool = False) -> str:
+    """Text as the app stores it: Unicode NFC; control characters removed (NUL would reach
+    files and exports); line breaks as \\n, kept with tabs only in multi-line text, spaces
+    elsewhere; whitespace and invisible characters (zero-width space, BOM, direction marks ...)
+    removed from both ends, so text that only looks empty is empty. Inside the text they stay
+    (a zero-width joiner builds emoji, a soft hyphen is the writer's)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _CONTROL.sub("", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    start, end = 0, len(text)
+    while start < end and _invisible(text[start]):
+        start += 1
+    while end > start and _invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def clean_text(value, field: str, *, required: bool = False, max_len: int = TEXT_MAX,
+               multiline: bool = False) -> str:
+    """The one cleaner of text that users and files bring in (normalise_text), with the
+    field's rules: required (not empty after normalising) and a maximum length."""
+    text = normalise_text(value, multiline=multiline)
     if required and not text:
         raise ValidationError("error.required", field=field)
     if len(text) > max_len:
@@ -203,6 +242,17 @@ def get_plan(db: Database, plan_id: int) -> dict:
     return rows[0]
 
 
+def plan_or_first(db: Database, plan_id: int | None = None) -> dict:
+    """The plan with this id, or when none is given the first one `plans()` lists;
+    NotFound (not an IndexError) when the database has no plan yet."""
+    if plan_id:
+        return get_plan(db, plan_id)
+    rows = plans(db)
+    if not rows:
+        raise NotFound("error.no_plan")
+    return rows[0]
+
+
 def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
     auth.require_plan_editor(actor)
     get_plan(db, plan_id)
@@ -279,7 +329,7 @@ def _focus_area_fields(db, plan, data: dict) -> dict:
     return {
         "title_fi": clean_text(data.get("title_fi"), "title_fi", required=True, max_len=TITLE_MAX),
         "title_sv": clean_text(data.get("title_sv"), "title_sv", max_len=TITLE_MAX),
-        "description": clean_text(data.get("description"), "description"),
+        "description": clean_text(data.get("description"), "description", multiline=True),
     }
 
 
@@ -299,7 +349,7 @@ def _goal_fields(db, plan, data: dict) -> dict:
     return {
         "title_fi": clean_text(data.get("title_fi"), "title_fi", required=True, max_len=TITLE_MAX),
         "title_sv": clean_text(data.get("title_sv"), "title_sv", max_len=TITLE_MAX),
-        "description": clean_text(data.get("description"), "description"),
+        "description": clean_text(data.get("description"), "description", multiline=True),
         "scope": scope.value,
         "municipality_ids": municipality_ids if scope == Scope.LOCAL else [],
         "responsible_ids": responsible_ids,
@@ -320,11 +370,12 @@ def _measure_fields(db, plan, data: dict) -> dict:
     return {
         "title_fi": clean_text(data.get("title_fi"), "title_fi", required=True, max_len=TITLE_MAX),
         "title_sv": clean_text(data.get("title_sv"), "title_sv", max_len=TITLE_MAX),
-        "description": clean_text(data.get("description"), "description"),
+        "description": clean_text(data.get("description"), "description", multiline=True),
         "responsible_org_id": responsible,
         "start_year": start,
         "end_year": end,
-        "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2),
+        "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2,
+                                     multiline=True),
         "resources_eur": _euros(data.get("resources_eur")),
     }
 

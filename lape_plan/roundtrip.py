@@ -386,8 +386,8 @@ class _Run:
             return  # an item-year still without a status: nothing to do, and not worth counting
         fields = {"status": status, "progress": progress,
                   "narrative": plans.clean_text(values.get("narrative") and _text(values["narrative"]), "fu_narrative",
-                                                max_len=follow_up.NARRATIVE_MAX),
-                  "evidence_url": _text(values.get("evidence_url")).strip()}
+                                                max_len=follow_up.NARRATIVE_MAX, multiline=True),
+                  "evidence_url": plans.normalise_text(_text(values.get("evidence_url")))}
         before = now or {}
         diff = {header(k, self.lang): (self._show(k, before.get(k)), self._show(k, v)) for k, v in fields.items()
                 if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)}

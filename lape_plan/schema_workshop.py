@@ -95,3 +95,9 @@ def workshop_tables(db):
     db["workshop_votes"].create_index(["workshop_id"])
     db["workshop_votes"].create_index(["participant_id", "proposal_id"])
     db["workshop_votes"].create_index(["proposal_id"])
+
+
+@migrations(name="0330_workshop_participant_cap")
+def workshop_participant_cap(db):
+    # null: no cap; otherwise joins beyond this many participants are refused
+    db["workshops"].add_column("max_participants", int)

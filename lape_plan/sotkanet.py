@@ -165,13 +165,18 @@ def plain_text(value) -> str:
         return ""
     text = re.sub(r"<\s*(br|/p|/li|/div)\s*/?>", "\n", str(value), flags=re.I)
     text = html.unescape(re.sub(r"<[^>]*>", "", text))
-    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+    from .plans import normalise_text
+
+    return normalise_text(re.sub(r"\n\s*\n+", "\n\n", text), multiline=True)
 
 
 def _langs(value) -> dict:
+    """Titles in fi/sv/en, cleaned like every text that comes in (plans.normalise_text)."""
+    from .plans import normalise_text
+
     if isinstance(value, dict):
-        return {lang: (value.get(lang) or "") for lang in ("fi", "sv", "en")}
-    return {"fi": str(value or ""), "sv": "", "en": ""}
+        return {lang: normalise_text(value.get(lang) or "") for lang in ("fi", "sv", "en")}
+    return {"fi": normalise_text(value or ""), "sv": "", "en": ""}
 
 
 def _norm(header: str) -> str:

@@ -1,8 +1,10 @@
 """Co-creation workshops: join codes, proposals, votes, moderation and promotion to goals.
 
 Participants have no account: joining gives a random token that travels in their URL, and
-every participant function takes that token. Facilitator functions take an Actor and need
-plan-editor rights.
+every participant function takes that token. The page also keeps the token in a cookie of the
+browser, per workshop, and `join(..., resume_token=token)` returns that participant instead of a
+new one: one participant (and one vote budget) per browser. A workshop may cap its participants.
+Facilitator functions take an Actor and need plan-editor rights.
 
 Votes are one row per vote. `vote()` and `unvote()` check phase, budget and the per-proposal
 limit inside one BEGIN IMMEDIATE transaction, and take the participant's `vote_version` as
@@ -33,6 +35,7 @@ PROPOSAL_MAX = 280  # fits a phone screen and a projector line
 NAME_MAX = 60
 QUESTION_MAX = 500
 BUDGET_MAX = 20
+PARTICIPANTS_MAX = 2000  # the largest cap a facilitator can set
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
 # ---------------------------------------------------------------- helpers
@@ -71,6 +74,19 @@ def _budget(value) -> int:
     return budget
 
 
+def _cap(value) -> int | None:
+    """The participant cap: empty or 0 is no cap."""
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        cap = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("workshop.error.cap", field="workshop_cap", max=PARTICIPANTS_MAX) from None
+    if not 1 <= cap <= PARTICIPANTS_MAX:
+        raise ValidationError("workshop.error.cap", field="workshop_cap", max=PARTICIPANTS_MAX)
+    return cap
+
+
 def _focus_areas(db: Database, plan_id: int, focus_area_ids) -> list[int]:
     ids = list(dict.fromkeys(int(f) for f in focus_area_ids or []))
     if not ids:
@@ -84,12 +100,14 @@ def _focus_areas(db: Database, plan_id: int, focus_area_ids) -> list[int]:
 
 # ---------------------------------------------------------------- facilitator: workshops
 def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_area_ids=(),
-           votes_per_participant=5, several_per_proposal=False, moderate_first=False) -> int:
+           votes_per_participant=5, several_per_proposal=False, moderate_first=False,
+           max_participants=None) -> int:
     auth.require_plan_editor(actor)
     plans.get_plan(db, plan_id)
     title = plans.clean_text(title, "workshop_title", required=True, max_len=TITLE_MAX)
-    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX)
+    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
     budget = _budget(votes_per_participant)
+    cap = _cap(max_participants)
     area_ids = _focus_areas(db, plan_id, focus_area_ids)
     with write(db):
         stamp = now()
@@ -97,7 +115,7 @@ def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_a
             "plan_id": plan_id, "code": _new_code(db), "title": title, "question": question,
             "votes_per_participant": budget, "max_votes_per_proposal": budget if several_per_proposal else 1,
             "moderate_first": int(bool(moderate_first)), "phase": "collecting", "results_visible": 0,
-            "created_at": stamp, "created_by": actor.name, "version": 1, "updated_at": stamp,
+            "max_participants": cap, "created_at": stamp, "created_by": actor.name, "version": 1, "updated_at": stamp,
             "updated_by": actor.name,
         }
         workshop_id = db["workshops"].insert(row).last_pk
@@ -150,14 +168,18 @@ def set_results_visible(db: Database, actor: Actor, workshop_id: int, visible: b
 
 
 def update_settings(db: Database, actor: Actor, workshop_id: int, title, question, focus_area_ids,
-                    votes_per_participant, several_per_proposal, moderate_first) -> None:
-    """Change the settings. The vote rules are frozen once a vote has been given."""
+                    votes_per_participant, several_per_proposal, moderate_first, max_participants=...) -> None:
+    """Change the settings. The vote rules are frozen once a vote has been given. A cap below
+    the participants already there only stops new joins. max_participants left out: unchanged."""
     auth.require_plan_editor(actor)
     title = plans.clean_text(title, "workshop_title", required=True, max_len=TITLE_MAX)
-    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX)
+    question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
     budget = _budget(votes_per_participant)
+    cap = None if max_participants is ... else _cap(max_participants)
     with write(db):
         before = get(db, workshop_id)
+        if max_participants is ...:
+            cap = before["max_participants"]
         area_ids = _focus_areas(db, before["plan_id"], focus_area_ids)
         used = set(r[0] for r in db.execute(
             "select distinct focus_area_id from workshop_proposals where workshop_id = ?", [workshop_id]))
@@ -169,7 +191,7 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
             raise ValidationError("workshop.error.rules_frozen", field="workshop_budget")
         row = {"title": title, "question": question, "votes_per_participant": budget,
                "max_votes_per_proposal": max_per, "moderate_first": int(bool(moderate_first)),
-               "version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name}
+               "max_participants": cap, "version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name}
         db["workshops"].update(workshop_id, row)
         db["workshop_focus_areas"].delete_where("workshop_id = ?", [workshop_id])
         db["workshop_focus_areas"].insert_all(
@@ -192,18 +214,40 @@ def by_code(db: Database, code) -> dict:
     return get(db, rows[0]["id"])
 
 
-def join(db: Database, code, name="") -> str:
-    """A new participant of the workshop with this code. Returns their secret token."""
+def resume(db: Database, code, token) -> str | None:
+    """The token again when it is a participant's of the workshop with this code (whatever its
+    phase); else None. How a browser that joined before comes back without its link."""
+    if not token:
+        return None
+    row = db.execute("select p.token from workshop_participants p join workshops w on w.id = p.workshop_id "
+                     "where p.token = ? and w.code = ?", [str(token), normalise_code(code)]).fetchone()
+    return row[0] if row else None
+
+
+def join(db: Database, code, name="", resume_token=None) -> str:
+    """Join the workshop with this code; returns the participant's secret token. With
+    `resume_token` of a participant of this workshop (the browser's cookie), that participant
+    goes on with their own votes and budget: no new participant. A full workshop refuses."""
     name = plans.clean_text(name, "workshop_name", max_len=NAME_MAX)
     token = secrets.token_urlsafe(12)
     with write(db):
         workshop = by_code(db, code)
+        known = resume(db, workshop["code"], resume_token)
+        if known:
+            return known
+        cap = workshop.get("max_participants")
+        if cap and participant_count(db, workshop["id"]) >= cap:
+            raise ValidationError("workshop.error.full", field="workshop_code", max=cap)
         pid = db["workshop_participants"].insert(
             {"workshop_id": workshop["id"], "token": token, "name": name, "joined_at": now(), "vote_version": 0}
         ).last_pk
         audit(db, Actor(name=f"participant #{pid}"), "workshop_participant", pid, "join",
               after={"workshop_id": workshop["id"]})
     return token
+
+
+def participant_count(db: Database, workshop_id: int) -> int:
+    return db.execute("select count(*) from workshop_participants where workshop_id = ?", [workshop_id]).fetchone()[0]
 
 
 def participant(db: Database, token) -> dict:
@@ -217,7 +261,7 @@ def participant(db: Database, token) -> dict:
 
 
 def propose(db: Database, token, focus_area_id, text) -> int:
-    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
+    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         person = participant(db, token)
         workshop = person["workshop"]
@@ -351,7 +395,7 @@ def get_proposal(db: Database, proposal_id: int) -> dict:
 def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, text) -> int:
     """A proposal written by the facilitator (from a paper note or the room); any phase but closed."""
     auth.require_plan_editor(actor)
-    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
+    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         workshop = get(db, workshop_id)
         if workshop["phase"] == "closed":
@@ -382,7 +426,7 @@ def set_hidden(db: Database, actor: Actor, proposal_id: int, hidden: bool) -> No
 def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, text, focus_area_id=None) -> int:
     """Fix a typo or move the proposal to another offered focus area (optimistic locking)."""
     auth.require_plan_editor(actor)
-    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX)
+    text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         before = get_proposal(db, proposal_id)
         require_version(before, expected_version)
@@ -452,7 +496,7 @@ def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_s
             goal = db.execute("select deleted_at from goals where id = ?", [proposal["goal_id"]]).fetchone()
             if goal and not goal[0]:
                 raise ValidationError("workshop.error.already_promoted")
-        title = title_fi if (title_fi or "").strip() else proposal["text"]
+        title = title_fi if plans.normalise_text(title_fi) else proposal["text"]
         goal_id = plans.add(db, actor, "goal", proposal["focus_area_id"], title_fi=title, title_sv=title_sv)
         stamp = now()
         db["workshop_proposals"].update(proposal_id, {"goal_id": goal_id, "promoted_at": stamp,

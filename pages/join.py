@@ -1,24 +1,36 @@
 """Public participant page (no account, phone-first): join by code, propose, vote.
 
 Kept tiny for capacity: a few elements, forms (no rerun per keystroke), shared cached
-reads, no polling; a proposal or a vote reruns only its fragment. The participant's token is in the URL (?p=), so a reload keeps them."""
+reads, no polling; a proposal or a vote reruns only its fragment. The participant's token
+is in the URL (?p=), so a reload keeps them, and in a cookie per workshop, so the same
+browser joining again (a new tab, the code typed again) is the same participant."""
 import streamlit as st
 
 from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, ballot_order, flash, language_choice,
-                                   participant_call, participant_guard, show_flash)
+                                   participant_call, participant_guard, remember_participant, remembered_token,
+                                   show_flash)
 
 ctx = participant_guard()
 st.html(PARTICIPANT_CSS)
 t = ctx.t
 PATH = str(config.db_path())
 token = st.query_params.get("p")
+if not token and st.query_params.get("code"):  # this browser joined before: go on as that participant
+    token = workshop.resume(ctx.db, st.query_params["code"], remembered_token(st.query_params["code"]))
+    if token:
+        st.query_params["p"] = token
+        flash("info", t("workshop.resumed"))
 
 
 def join():
-    new = participant_call(ctx.lang, workshop.join, st.session_state.get("ws_code"), st.session_state.get("ws_name"))
+    code = st.session_state.get("ws_code")
+    known = remembered_token(code)
+    new = participant_call(ctx.lang, workshop.join, code, st.session_state.get("ws_name"), known)
+    if new and new == known:
+        flash("info", t("workshop.resumed"))
     if new:
         st.query_params["code"] = workshop.normalise_code(st.session_state.get("ws_code"))
         st.query_params["p"] = new
@@ -59,6 +71,7 @@ if person is None:
     st.stop()
 
 w = person["workshop"]
+remember_participant(w["code"], person["token"])
 st.title(md_escape(w["title"]))
 show_flash()
 

@@ -37,9 +37,11 @@ def settings_form(prefix: str, w: dict | None):
                               value=bool(w and w["max_votes_per_proposal"] > 1))
         moderate = c2.checkbox(t("workshop.moderate_first"), value=bool(w and w["moderate_first"]),
                                help=t("workshop.moderate_first_help"))
+        cap = c1.number_input(t("field.workshop_cap"), 0, workshop.PARTICIPANTS_MAX,
+                              (w["max_participants"] or 0) if w else 0, help=t("workshop.cap_help"))
         if st.form_submit_button(t("workshop.save") if w else t("workshop.create"), type="primary"):
             return dict(title=title, question=question, focus_area_ids=chosen, votes_per_participant=budget,
-                        several_per_proposal=several, moderate_first=moderate)
+                        several_per_proposal=several, moderate_first=moderate, max_participants=cap)
     return None
 
 
@@ -79,7 +81,11 @@ if reveal != bool(w["results_visible"]):
 
 figures = workshop.live(ctx.db, w["id"])
 cols = st.columns(5)
-for col, key in zip(cols, ("participants", "proposals", "votes", "voters")):
+joined = ctx.num(figures["participants"])
+if w["max_participants"]:
+    joined = t("workshop.participants_of_cap", count=joined, max=ctx.num(w["max_participants"]))
+cols[0].metric(t("workshop.count.participants"), joined, help=t("workshop.participants_help"))
+for col, key in zip(cols[1:], ("proposals", "votes", "voters")):
     col.metric(t(f"workshop.count.{key}"), ctx.num(figures[key]))
 cols[4].button(t("workshop.refresh"), icon=":material/refresh:", width="stretch")
 

@@ -167,7 +167,10 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
                       st.session_state[prefix + "_evidence_url"],
                       expected_version=st.session_state[prefix + "_version"] or None)
         except ConflictError as err:
-            st.session_state[prefix + "_conflict"] = err.current
+            if err.current:
+                st.session_state[prefix + "_conflict"] = err.current
+            else:  # nothing newer to show next to the user's text
+                ctx.error(err)
         except LapeError as err:
             ctx.error(err)
         else:
@@ -294,7 +297,7 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             # kept until the next save, so it stays visible while the user fixes the row
             st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=labels[err.index],
                                                         reason=i18n.error_text(err.error, ctx.lang)))
-            if isinstance(err.error, ConflictError):
+            if isinstance(err.error, ConflictError) and err.error.current:
                 st.session_state["fu_bulk_conflict"] = (key, err.error.current)
         else:
             st.session_state.pop("fu_bulk_error", None)

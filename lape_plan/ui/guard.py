@@ -80,12 +80,22 @@ def sso_enabled() -> bool:
     return bool(config.secrets().get("auth"))
 
 
+def cookie_script(name: str, value: str | None, max_age: int | None = None) -> str:
+    """A script (for st.html with JavaScript) that sets a cookie for this site only
+    (SameSite=Strict, Secure over HTTPS); None clears it; without max_age it lasts the
+    browser session. Set from the page, so it cannot be HttpOnly. Name and value must be
+    cookie-safe (our tokens and codes are)."""
+    if value is None:
+        text = f"{name}=; path=/; max-age=0; SameSite=Strict"
+    else:
+        text = f"{name}={value}; path=/; SameSite=Strict" + (f"; max-age={int(max_age)}" if max_age else "")
+    return f'<script>document.cookie = "{text}" + (location.protocol === "https:" ? "; Secure" : "");</script>'
+
+
 def _cookie_script(token: str | None) -> str:
     """Sets (or with None clears) the browser's session cookie: a cookie of the browser
     session, for this site only, so that a reload or a new tab stays signed in."""
-    value = f"{auth.SESSION_COOKIE}={token}; path=/; SameSite=Strict" if token else \
-        f"{auth.SESSION_COOKIE}=; path=/; max-age=0; SameSite=Strict"
-    return f'<script>document.cookie = "{value}" + (location.protocol === "https:" ? "; Secure" : "");</script>'
+    return cookie_script(auth.SESSION_COOKIE, token)
 
 
 def logout(database: Database) -> None:

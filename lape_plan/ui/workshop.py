@@ -3,6 +3,7 @@ the join link and QR code, the projector's live fragment and the moderation rows
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
 from dataclasses import dataclass
 from functools import partial
@@ -14,11 +15,12 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
-from .guard import Ctx, _first_start, through_navigation
+from .guard import Ctx, _first_start, cookie_script, through_navigation
 from .text import md_escape
 
 PARTICIPANT_PAGE = "join"
 REFRESH_SECONDS = 3
+PARTICIPANT_COOKIE_DAYS = 7  # outlasts a workshop day, also when the browser is closed in between
 _started: set[str] = set()
 
 
@@ -51,6 +53,32 @@ def participant_guard() -> ParticipantCtx:
     if lang not in LANGS:
         lang = st.session_state["lang"] = i18n.DEFAULT_LANG
     return ParticipantCtx(dbm.connect(path), lang)
+
+
+def participant_cookie(code) -> str:
+    """The name of the cookie that keeps this browser's participant token for one workshop."""
+    return "lape_ws_" + re.sub(r"[^A-Z0-9]", "", workshop.normalise_code(code))
+
+
+def remembered_token(code) -> str | None:
+    """This browser's participant token for the workshop with this code: from this session,
+    or from the cookie the browser sent when the session opened (a new tab, a reopened link)."""
+    if not workshop.normalise_code(code):
+        return None
+    kept = st.session_state.get("ws_tokens", {}).get(participant_cookie(code))
+    return kept or st.context.cookies.get(participant_cookie(code))
+
+
+def remember_participant(code: str, token: str) -> None:
+    """Keep the participant's token for this workshop in the session and, once per session,
+    in the browser's cookie, so that joining again from this browser resumes this participant."""
+    name = participant_cookie(code)
+    kept = st.session_state.setdefault("ws_tokens", {})
+    if kept.get(name) == token or not re.fullmatch(r"[A-Za-z0-9_-]+", token or ""):
+        return
+    kept[name] = token
+    if st.context.cookies.get(name) != token:
+        st.html(cookie_script(name, token, PARTICIPANT_COOKIE_DAYS * 86400), unsafe_allow_javascript=True)
 
 
 def nav_position() -> str:

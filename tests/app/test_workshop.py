@@ -262,3 +262,47 @@ def test_a_locked_database_is_reported_and_counts_nothing(participant, conn, sho
     assert not at.exception
     assert any("ruuhkainen" in e.value for e in at.error)
     assert conn.execute("select count(*) from workshop_votes").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------- one participant per browser, cap, join count
+def test_joining_again_in_the_same_session_resumes_the_participant(participant, conn, shop):
+    wid, code, areas = shop
+    at = participant(code=code)
+    at.button(key="ws_join").click().run()
+    token = at.query_params["p"]
+    pid = ws.propose(conn, token, areas[0], "Kerhoja")
+    ws.set_phase(conn, FAC, wid, "voting")
+    ws.vote(conn, token, pid, 0)
+    # the link without the token, the code typed again: the same participant, the same budget
+    del at.query_params["p"]
+    at.run()
+    assert at.query_params["p"] == token
+    assert any("Tervetuloa takaisin" in i.value for i in at.info)
+    assert "Ääniä jäljellä: 2/3" in at.radio[0].label
+    assert ws.participant_count(conn, wid) == 1
+
+
+def test_full_workshop_refuses_a_join_with_a_clear_message(participant, conn, shop):
+    wid, code, areas = shop
+    w = ws.get(conn, wid)
+    ws.update_settings(conn, FAC, wid, w["title"], w["question"], w["focus_area_ids"], 3, False, False,
+                       max_participants=1)
+    ws.join(conn, code)
+    at = participant(code=code)
+    at.button(key="ws_join").click().run()
+    assert any("täynnä (1 osallistujaa)" in e.value for e in at.error)
+    assert "p" not in at.query_params and ws.participant_count(conn, wid) == 1
+
+
+def test_facilitator_sets_a_cap_and_sees_the_join_count(app, conn, shop):
+    wid, code, areas = shop
+    ws.join(conn, code)
+    ws.join(conn, code)
+    at = app("pages/workshop.py")
+    assert {m.label: m.value for m in at.metric}["Osallistujia"] == "2"
+    cap = [n for n in at.number_input if n.label.startswith("Osallistujia enintään")][-1]
+    cap.set_value(40)
+    [b for b in at.button if b.label == "Tallenna"][-1].click().run()
+    assert not at.exception
+    assert ws.get(conn, wid)["max_participants"] == 40
+    assert {m.label: m.value for m in at.metric}["Osallistujia"] == "2 / 40"

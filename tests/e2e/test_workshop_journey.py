@@ -109,3 +109,70 @@ def test_participant_phone_and_projector(server, page, browser):
     expect(facilitator.get_by_text("1 ääntä", exact=False)).to_be_visible()
     no_exceptions(facilitator)
     phone_context.close()
+
+
+def test_same_browser_joining_twice_is_one_participant_with_one_budget(server, browser):
+    from lape_plan import db as dbm, plans, workshop as ws
+    from lape_plan.model import Actor, Role
+
+    conn = dbm.connect(server.db_path)
+    plan_id = plans.plans(conn)[0]["id"]
+    areas = [a["id"] for a in plans.tree(conn, plan_id)]
+    fac = Actor(name="Fasi", role=Role.FACILITATOR)
+    wid = ws.create(conn, fac, plan_id, "Kevätpaja", "", areas[:1], votes_per_participant=2, max_participants=2)
+    code = ws.get(conn, wid)["code"]
+    pid = ws.propose(conn, ws.join(conn, code), areas[0], "Kerho jokaiseen kouluun")  # the cap's first seat
+    ws.set_phase(conn, fac, wid, "voting")
+
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
+                                        has_touch=True)
+    first = phone_context.new_page()
+    first.goto(f"{server}/join?code={code}")
+    wait_idle(first)
+    first.get_by_role("button", name="Osallistu").click()
+    wait_idle(first)
+    expect(first.get_by_text("Ääniä jäljellä: 2/2")).to_be_visible()
+    first.get_by_text("Kerho jokaiseen kouluun").click()
+    first.get_by_role("button", name="Anna ääni").click()
+    wait_idle(first)
+    expect(first.get_by_text("Ääniä jäljellä: 1/2")).to_be_visible()
+    token = re.search(r"[?&]p=([\w-]+)", first.url).group(1)
+    cookie = {c["name"]: c for c in phone_context.cookies()}[f"lape_ws_{code}"]
+    assert cookie["value"] == token and cookie["sameSite"] == "Strict"
+
+    # a new tab of the same browser with the QR link (no token in it): the same participant goes on
+    second = phone_context.new_page()
+    second.goto(f"{server}/join?code={code}")
+    wait_idle(second)
+    expect(second.get_by_text("Tervetuloa takaisin", exact=False)).to_be_visible()
+    expect(second.get_by_text("Ääniä jäljellä: 1/2")).to_be_visible()
+    assert f"p={token}" in second.url
+    # the join page without the code, the code typed in: the same again, although the workshop is full
+    third = phone_context.new_page()
+    third.goto(f"{server}/join")
+    wait_idle(third)
+    third.get_by_label("Osallistumiskoodi").fill(code)
+    third.get_by_role("button", name="Osallistu").click()
+    wait_idle(third)
+    expect(third.get_by_text("Ääniä jäljellä: 1/2")).to_be_visible()
+    # a second vote on the same proposal is still refused: one budget, one vote per proposal
+    third.get_by_text("Kerho jokaiseen kouluun").click()
+    third.get_by_role("button", name="Anna ääni").click()
+    wait_idle(third)
+    expect(third.get_by_text("enintään 1", exact=False)).to_be_visible()
+    for page in (first, second, third):
+        no_exceptions(page)
+    assert ws.participant_count(conn, wid) == 2
+    assert conn.execute("select count(*) from workshop_votes where workshop_id = ?", [wid]).fetchone()[0] == 1
+
+    # another browser is another participant; the workshop is full, so it is refused
+    other_context = browser.new_context(locale="fi-FI")
+    other = other_context.new_page()
+    other.goto(f"{server}/join?code={code}")
+    wait_idle(other)
+    other.get_by_role("button", name="Osallistu").click()
+    wait_idle(other)
+    expect(other.get_by_text("Työpaja on täynnä (2 osallistujaa)", exact=False)).to_be_visible()
+    assert ws.participant_count(conn, wid) == 2
+    other_context.close()
+    phone_context.close()

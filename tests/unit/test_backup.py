@@ -96,3 +96,73 @@ def test_cli_create_user_backup_restore(tmp_path, monkeypatch, capsys):
     bad.write_text("not a database")
     assert cli.main(["restore", "--db", str(path), str(bad)]) == 2
     assert "not an SQLite database" in capsys.readouterr().err
+
+
+def _tampered(tmp_path, good: bytes, *statements) -> bytes:
+    path = tmp_path / "tampered.db"
+    path.write_bytes(good)
+    conn = sqlite3.connect(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("statements, named", [
+    (["create trigger promote_me after insert on audit begin "
+      "update users set role = 'admin' where username = 'viewer'; end"], "trigger promote_me"),
+    (["create trigger forget after insert on audit begin delete from audit where id = new.id; end"],
+     "trigger forget"),
+    (["create view goal_titles as select title_fi from goals"], "view goal_titles"),
+    (["create table notes (id integer primary key, text text)"], "table notes"),
+    (["create index idx_goals_title on goals (title_fi)"], "index idx_goals_title"),
+    (["alter table users add column note text"], "table users (≠)"),
+    (["drop index idx_goals_focus_area_id"], "index idx_goals_focus_area_id (–)"),
+])
+def test_restore_refuses_schema_objects_the_migrations_do_not_create(tmp_path, demo_db, statements, named):
+    from lape_plan import auth, i18n
+
+    path = tmp_path / "demo.db"
+    auth.create_user(demo_db, SYSTEM, "admin", "admin-password-1", role=Role.ADMIN)
+    viewer = auth.create_user(demo_db, SYSTEM, "viewer", "viewer-password-1", role=Role.VIEWER)
+    data = _tampered(tmp_path, backup.backup_bytes(path, SYSTEM), *statements)
+    before = _snapshot(path)
+    with pytest.raises(ValidationError) as err:
+        backup.restore(path, SYSTEM, data, keep_dir=tmp_path / "kept")
+    assert err.value.key == "error.backup_schema"
+    assert named in err.value.params["objects"].split(", ")
+    assert named in i18n.error_text(err.value, "en")
+    # nothing of it reached the live database: no trigger, the viewer is still a viewer
+    assert _snapshot(path) == before
+    live = dbm.connect(path)
+    assert not list(live.query("select name from sqlite_master where type in ('trigger', 'view')"))
+    with dbm.write(live):
+        dbm.audit(live, SYSTEM, "test", None, "after_refused_restore")  # would fire the trigger
+    assert auth.actor_for(live, viewer).role == Role.VIEWER
+    assert not (tmp_path / "kept").exists() or not list((tmp_path / "kept").iterdir())
+
+
+def test_backup_of_an_older_version_restores_and_is_brought_up_to_date(tmp_path, demo_db):
+    from sqlite_utils import Database
+
+    path = tmp_path / "demo.db"
+    old_path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(old_path, isolation_level=None))
+    dbm._register_migrations()
+    names = [m.name for m in dbm.migrations._migrations]
+    # an older version: the plan core and the workshop, before accounts and the other features
+    # existed (so its migrations ran in another order than a new database runs them)
+    dbm.migrations.apply(old, stop_before=names[1])
+    workshop_tables = next(m for m in dbm.migrations._migrations if m.name == "0005_workshop_tables")
+    with old.atomic():
+        workshop_tables.fn(old)
+        dbm.migrations._record_applied(old, workshop_tables.name)
+    assert [m.name for m in dbm.migrations.applied(old)] == ["0001_plan_core", "0005_workshop_tables"]
+    assert names.index("0005_workshop_tables") > 1
+    old["plans"].insert({"title_fi": "Vanha suunnitelma", "first_year": 2016, "last_year": 2019, "version": 1})
+    old.conn.close()
+    backup.restore(path, SYSTEM, old_path.read_bytes(), keep_dir=tmp_path / "kept")
+    live = dbm.connect(path)
+    assert [p["title_fi"] for p in plans.plans(live)] == ["Vanha suunnitelma"]
+    assert {m.name for m in dbm.migrations.applied(live)} == set(names)  # brought up to date

@@ -37,3 +37,20 @@ def test_help_exits_cleanly(capsys):
         cli.main(["--help"])
     assert exit_.value.code == 0
     assert "init" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [
+    ["follow-up-status"], ["follow-up-missing"], ["follow-up-summary"], ["follow-up-status", "--plan", "7"],
+    ["fetch-sotkanet", "--indicators", "191", "--years", "2020"], ["example-indicators"],
+    ["workshop-results", "1"], ["export", "--plan", "1", "--format", "csv", "-o", "out.csv"],
+])
+def test_commands_on_an_empty_database_say_so_and_fail(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "empty.db"
+    assert cli.main(["init", "--db", str(path)]) == 0
+    capsys.readouterr()
+    assert cli.main([*command, "--db", str(path)]) == 2  # an IndexError would propagate here
+    captured = capsys.readouterr()
+    message = captured.err + captured.out
+    assert re.search(r"^error: .*(no (example )?plan|not found)", message, re.M), message
+    assert not (tmp_path / "out.csv").exists()

@@ -384,3 +384,12 @@ def test_cancelled_goal_is_left_out_of_its_focus_area(demo_db):
     area = fu.rollup(demo_db, pid, 2022)["areas"][0]
     assert area["progress"] == pytest.approx(40)
     assert [g["goal"]["id"] for g in area["goals"]] == [g1["id"], g2["id"]]  # still listed
+
+
+def test_stale_version_on_an_item_year_without_update_is_a_conflict(demo_db):
+    m = _measure(demo_db, "Kaveritoiminta")
+    # the screen showed version 2 of the 2023 update, but the item-year has none (a restore, another file)
+    with pytest.raises(ConflictError) as err:
+        fu.record(demo_db, BO, "measure", m["id"], 2023, "on_track", 60, "Bon teksti", expected_version=2)
+    assert err.value.key == "follow_up.error.update_gone" and err.value.current == {}
+    assert fu.current(demo_db, _plan_id(demo_db)).get(("measure", m["id"], 2023)) is None

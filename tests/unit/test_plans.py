@@ -272,3 +272,42 @@ def test_delete_approval_is_audited(demo_db, plan_id):
     assert row["action"] == "delete" and json.loads(row["before"])["reference"] == approval["reference"]
     with pytest.raises(NotFound):
         plans.delete_approval(demo_db, ANNA, approval["id"])
+
+
+# ---------------------------------------------------------------- text normalising (one cleaner for all input)
+@pytest.mark.parametrize("raw, multiline, expected", [
+    ("\u200b\u200b", False, ""),  # zero-width spaces only
+    ("\ufeff\u200d\u2060 \u00a0\u3164", False, ""),  # BOM, joiners, no-break space, Hangul filler
+    ("\u200e\u200f\u202e\U000e0041", True, ""),  # direction marks and a tag character
+    ("Nu\x00ori\x07so", False, "Nuoriso"),  # NUL and BEL dropped
+    ("a\r\nb\tc\x0bd", True, "a\nb\tcd"),  # line breaks kept in multi-line text, vertical tab dropped
+    ("a\nb\tc", False, "a b c"),  # single-line text: spaces
+    ("\u200bKiusaaminen\u200b", False, "Kiusaaminen"),
+    ("Cafe\u0301", False, "Caf\u00e9"),  # NFC
+    ("👩\u200d👧 perhe", False, "👩\u200d👧 perhe"),  # a joiner inside the text stays
+])
+def test_normalise_text(raw, multiline, expected):
+    assert plans.normalise_text(raw, multiline=multiline) == expected
+
+
+def test_invisible_only_or_nul_text_is_refused_or_cleaned_everywhere(demo_db, plan_id, area_id):
+    from lape_plan import exports, follow_up
+
+    for invisible in ("\u200b", "\u200b\u200c\ufeff", "\x00", " \u2060 "):
+        with pytest.raises(ValidationError) as err:
+            plans.add(demo_db, ANNA, "goal", area_id, title_fi=invisible)
+        assert err.value.key == "error.required"
+    goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="Tavoite\x00 NUL", description="Rivi 1\x00\nRivi 2")
+    goal = plans.get(demo_db, "goal", goal_id)
+    assert goal["title_fi"] == "Tavoite NUL" and goal["description"] == "Rivi 1\nRivi 2"
+    measure_id = plans.add(demo_db, ANNA, "measure", goal_id, title_fi="Toimen\x00pide", resources_text="\x00")
+    follow_up.record(demo_db, ANNA, "measure", measure_id, 2022, "delayed", 10, "Selitys\x00 tässä\x1b")
+    assert follow_up.current(demo_db, plan_id)[("measure", measure_id, 2022)]["narrative"] == "Selitys tässä"
+    with pytest.raises(ValidationError) as err:  # a delayed status needs a narrative: invisible is none
+        follow_up.record(demo_db, ANNA, "measure", measure_id, 2022, "delayed", 10, "\u200b\u200b",
+                         expected_version=1)
+    assert err.value.key == "follow_up.error.narrative_required"
+    # a value stored before input was cleaned does not reach the CSV either
+    demo_db.execute("update measures set resources_text = 'vanha' || char(0) where id = ?", [measure_id])
+    data = exports.plan_csv(demo_db, plan_id, "fi")
+    assert b"\x00" not in data and "Tavoite NUL" in data.decode("utf-8-sig") and "vanha" in data.decode("utf-8-sig")

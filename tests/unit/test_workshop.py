@@ -445,3 +445,74 @@ def test_cli_lists_workshops_and_writes_results(tmp_path, capsys):
                      "--out", str(target)]) == 0
     assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("1;Kerhoja;")
     assert cli.main(["workshop-results", "999", "--db", str(path)]) == 2
+
+
+def test_invisible_only_proposals_and_names_are_refused_or_cleaned(setup):
+    db, wid, areas = setup
+    token = ws.join(db, code_of(db, wid), "\u200bMaija\x00")
+    assert ws.participant(db, token)["name"] == "Maija"
+    for text in ("\u200b", "\u200b\u200b\u200b", "\ufeff\u2060\u200d", "\x00\x00", " \u3164 "):
+        with pytest.raises(ValidationError) as e:
+            ws.propose(db, token, areas[0], text)
+        assert err_key(e) == "error.required"
+        with pytest.raises(ValidationError):
+            ws.add_proposal(db, FAC, wid, areas[0], text)
+    pid = ws.propose(db, token, areas[0], "Kerhoja\x00\nkaikille\u200b")
+    assert ws.get_proposal(db, pid)["text"] == "Kerhoja\nkaikille"
+    assert not db.execute("select count(*) from workshop_proposals where text not like 'Kerhoja%'").fetchone()[0]
+
+
+# ---------------------------------------------------------------- one participant per browser, participant cap
+def test_rejoin_with_the_browsers_token_resumes_the_same_participant_and_budget(setup):
+    db, wid, areas = setup
+    code = code_of(db, wid)
+    token = ws.join(db, code, "Anna")
+    pid = ws.propose(db, token, areas[0], "Kerhoja kaikille")
+    ws.set_phase(db, FAC, wid, "voting")
+    ws.vote(db, token, pid, 0)
+    # the same browser joins again (its cookie's token): no new participant, the vote already given counts
+    assert ws.join(db, code.lower(), "Anna uudestaan", resume_token=token) == token
+    assert ws.resume(db, code, token) == token
+    with pytest.raises(ValidationError) as e:  # one vote per proposal in this workshop: still one
+        ws.vote(db, token, pid, ws.participant(db, token)["vote_version"])
+    assert err_key(e) == "workshop.error.proposal_limit"
+    assert db.execute("select count(*) from workshop_participants").fetchone()[0] == 1
+    assert db.execute("select count(*) from workshop_votes").fetchone()[0] == 1
+    # a token of another workshop or a made-up one gives a new participant
+    other = ws.create(db, FAC, ws.get(db, wid)["plan_id"], "Toinen", "", areas[:1])
+    assert ws.resume(db, code_of(db, other), token) is None and ws.resume(db, code, "forged") is None
+    assert ws.join(db, code_of(db, other), resume_token=token) != token
+    assert ws.join(db, code, resume_token="forged") != token
+
+
+def test_participant_cap_refuses_joins_when_full(setup):
+    db, wid, areas = setup
+    plan_id = ws.get(db, wid)["plan_id"]
+    for bad in (-1, ws.PARTICIPANTS_MAX + 1, "many"):
+        with pytest.raises(ValidationError) as e:
+            ws.create(db, FAC, plan_id, "Pieni", "", areas[:1], max_participants=bad)
+        assert err_key(e) == "workshop.error.cap"
+    small = ws.create(db, FAC, plan_id, "Pieni", "", areas[:1], max_participants=2)
+    code = code_of(db, small)
+    first, second = ws.join(db, code), ws.join(db, code)
+    with pytest.raises(ValidationError) as e:
+        ws.join(db, code)
+    assert err_key(e) == "workshop.error.full" and e.value.params["max"] == 2
+    assert ws.join(db, code, resume_token=first) == first  # those already in may come back
+    assert ws.participant_count(db, small) == 2
+    # the facilitator raises the cap; leaving it out of a settings change keeps it
+    w = ws.get(db, small)
+    ws.update_settings(db, FAC, small, w["title"], w["question"], w["focus_area_ids"], w["votes_per_participant"],
+                       False, False, max_participants=3)
+    assert ws.join(db, code) not in (first, second)
+    w = ws.get(db, small)
+    ws.update_settings(db, FAC, small, "Pieni 2", w["question"], w["focus_area_ids"], w["votes_per_participant"],
+                       False, False)
+    assert ws.get(db, small)["max_participants"] == 3
+    with pytest.raises(ValidationError):
+        ws.join(db, code)
+    ws.update_settings(db, FAC, small, "Pieni 2", w["question"], w["focus_area_ids"], w["votes_per_participant"],
+                       False, False, max_participants=0)  # 0: no cap
+    assert ws.get(db, small)["max_participants"] is None
+    ws.join(db, code)
+    assert ws.participant_count(db, small) == 4
