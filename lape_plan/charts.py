@@ -12,7 +12,7 @@ from .indicators import PROGRESS
 
 FONT = {"axis_label": 16, "axis_title": 18, "legend": 16, "title": 22, "header": 16}
 PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b35900", "wrong_way": "#c0262d",
-                    "no_data": "#6b6b6b"}
+                    "within_margin": "#6f4fa0", "no_data": "#6b6b6b"}
 TEXT = "#1f2937"  # labels, legends and titles: the default light grey fades on a projector
 KIND_COLOURS = {"municipality": "#7a8fa6", "county": "#1f5fae", "plan": "#1a7f37", "country": "#3d3d3d"}
 # Lines of a trend keep their kind's colour of the comparison bars (the plan area green,

@@ -144,10 +144,11 @@ def _link_summary(ctx: Ctx, link: dict) -> None:
     st.caption(t(f"indicators.direction.{direction}") if direction else t("indicators.direction.none"))
 
 
-BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red", "no_data": "gray"}
+BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red",
+                 "within_margin": "violet", "no_data": "gray"}
 BADGE_ICONS = {"reached": ":material/check_circle:", "on_track": ":material/trending_up:",
                "too_slow": ":material/hourglass_bottom:", "wrong_way": ":material/trending_down:",
-               "no_data": ":material/help:"}
+               "within_margin": ":material/compare_arrows:", "no_data": ":material/help:"}
 
 
 def progress_badge(ctx: Ctx, progress: str) -> None:
