@@ -21,6 +21,11 @@ def _fmt(ctx: Ctx, value, decimals=None) -> str:
     return ctx.num(value, decimals)
 
 
+def _bound(ctx: Ctx, value, decimals) -> str:
+    """An interval's end, with the indicator's decimals (never more: it is an estimate)."""
+    return ctx.num(value, 1 if decimals is None else decimals)
+
+
 def _reason(reason, lang: str) -> str:
     return reason.text(lang) if isinstance(reason, sotkanet.Reason) else str(reason)
 
@@ -102,34 +107,66 @@ def render_charts(ctx: Ctx) -> None:
     chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
                             key=f"ind_chart_regions_{indicator_id}_{link_id}", placeholder=t("common.choose"))
     genders = indicators.genders(ctx.db, indicator_id)
+    if "female" in genders and "male" in genders:
+        genders.append("gap")
     gender = indicators.GENDER_TOTAL
     if len(genders) > 1:
-        gender = st.radio(t("indicators.chart.gender"), genders, horizontal=True, key=f"ind_chart_gender_{indicator_id}",
-                          format_func=lambda g: t(f"indicators.gender.{g}"))
-    if gender != indicators.GENDER_TOTAL:
-        link = None  # targets are set for the total
-    data = indicators.series(ctx.db, indicator_id, chosen, gender)
+        start = genders.index(link["gender"]) if link and link["gender"] in genders else 0
+        gender = st.radio(t("indicators.chart.gender"), genders, horizontal=True, index=start,
+                          key=f"ind_chart_gender_{indicator_id}", format_func=lambda g: t(f"indicators.gender.{g}"))
+    if link and link["gender"] != gender:
+        link = None  # a link's baseline and target belong to the group it follows
+    data = indicators.trusted_series(ctx.db, ind, chosen, gender)
     note = t("indicators.example_values_short") if any(r["is_example"] for r in data) else ""
     unit = indicators.unit_in(ind, ctx.lang)
     title = indicators.text_in(ind, ctx.lang)
-    if data:
+    shown = [r for r in data if not r["too_few"]]
+    if shown:
         kinds = {r["id"]: r["kind"] for r in regions}
         frame = pd.DataFrame([{"region": names[r["region_id"]], "kind": kinds.get(r["region_id"], "municipality"),
-                               "year": r["year"], "value": r["value"]} for r in data])
+                               "year": r["year"], "value": r["value"], "low": r["low"], "high": r["high"],
+                               "n": r["n"]} for r in shown])
         marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
                                       "region_name")} if link else None
         if gender != indicators.GENDER_TOTAL:
             title = f"{title} ({t(f'indicators.gender.{gender}')})"
         show_chart("trend", frame, ctx.lang, title, unit, marks, ind["decimals"], note=note, alt_text=title)
-        with st.expander(t("indicators.compare.table")):
-            table = frame.pivot_table(index="region", columns="year", values="value", aggfunc="first")
-            st.dataframe(table.map(lambda v: _fmt(ctx, None if pd.isna(v) else v, ind["decimals"])),
-                         width="stretch")
     else:
         st.info(t("indicators.chart.no_data_for_regions"))
+    _too_few_note(ctx, ind, [(names[r["region_id"]], r["year"]) for r in data if r["too_few"]])
+    if any(r["low"] is not None for r in shown):
+        st.caption(t("indicators.interval_note"))
+    if data:
+        with st.expander(t("indicators.compare.table")):
+            cells: dict = {}
+            for r in data:
+                cells.setdefault(names[r["region_id"]], {})[r["year"]] = _cell(ctx, r, ind["decimals"])
+            st.dataframe(pd.DataFrame.from_dict(cells, orient="index").sort_index(axis=1).fillna("–"),
+                         width="stretch")
     if link:
         _link_summary(ctx, link)
     _render_comparison(ctx, ind, regions, title, unit, gender)
+
+
+def _cell(ctx: Ctx, row: dict, decimals) -> str:
+    """A value for a table: with its interval when known, or "too few to show"."""
+    if row["too_few"]:
+        return ctx.t("indicators.too_few")
+    text = _fmt(ctx, row["value"], decimals)
+    if row["low"] is not None:
+        text += f" ({_bound(ctx, row['low'], decimals)}–{_bound(ctx, row['high'], decimals)})"
+    return text
+
+
+def _too_few_note(ctx: Ctx, ind: dict, hidden: list[tuple[str, int]]) -> None:
+    """Which municipalities' values are not shown, so that a missing point is never silent."""
+    if not hidden:
+        return
+    by_region: dict[str, list[str]] = {}
+    for name, year in hidden:
+        by_region.setdefault(name, []).append(str(year))
+    items = "; ".join(f"{name} {', '.join(years)}" for name, years in by_region.items())
+    st.text(ctx.t("indicators.too_few_list", min=indicators.trust(ind)["min_count"], items=items))
 
 
 def _link_summary(ctx: Ctx, link: dict) -> None:
@@ -140,8 +177,23 @@ def _link_summary(ctx: Ctx, link: dict) -> None:
     cols[0].metric(t("indicators.col.baseline", year=link["baseline_year"]), _fmt(ctx, link["baseline_value"], dec))
     cols[1].metric(t("indicators.col.latest", year=link["latest_year"] or "–"), _fmt(ctx, link["latest_value"], dec))
     cols[2].metric(t("indicators.col.target", year=link["target_year"]), _fmt(ctx, link["target_value"], dec))
-    direction = link["direction"]
+    direction = "lower" if link["gender"] == "gap" else link["direction"]
     st.caption(t(f"indicators.direction.{direction}") if direction else t("indicators.direction.none"))
+    _uncertainty_text(ctx, link)
+
+
+def _uncertainty_text(ctx: Ctx, link: dict) -> None:
+    """The latest value's interval and, when the change is within the margin, why."""
+    dec = link["decimals"]
+    if link["latest_low"] is not None:
+        values = {"value": _fmt(ctx, link["latest_value"], dec), "low": _bound(ctx, link["latest_low"], dec),
+                  "high": _bound(ctx, link["latest_high"], dec)}
+        if link["gender"] == "gap":
+            st.text(ctx.t("indicators.latest_interval_gap", **values))
+        else:
+            st.text(ctx.t("indicators.latest_interval", n=i18n.number(link["latest_n"], ctx.lang, 0), **values))
+    if link["margin_rule"]:
+        st.text(ctx.t(f"indicators.margin.{link['margin_rule']}"))
 
 
 BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red",
@@ -165,13 +217,15 @@ def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, uni
         return
     year = st.selectbox(t("indicators.chart.year"), available[::-1], key=f"ind_compare_year_{ind['id']}")
     rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang, gender)
-    frame = pd.DataFrame(rows)
+    shown = [r for r in rows if not r["too_few"]]
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
-    show_chart("comparison", frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
-               alt_text=f"{title} {year}")
+    if shown:
+        show_chart("comparison", pd.DataFrame(shown), ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
+                   alt_text=f"{title} {year}")
+    _too_few_note(ctx, ind, [(r["region"], year) for r in rows if r["too_few"]])
     with st.expander(t("indicators.compare.table")):
         st.dataframe(pd.DataFrame([{t("indicators.chart.region"): r["region"],
-                                    t("indicators.chart.value"): _fmt(ctx, r["value"], ind["decimals"])}
+                                    t("indicators.chart.value"): _cell(ctx, r, ind["decimals"])}
                                    for r in rows]), hide_index=True, width="stretch")
 
 
@@ -311,16 +365,48 @@ def render_catalogue(ctx: Ctx) -> None:
                 ctx.error(err)
             else:
                 st.rerun()
+    _render_trust_form(ctx, ind)
+
+
+def _render_trust_form(ctx: Ctx, ind: dict) -> None:
+    """The indicator's noise threshold and smallest number shown, set by a person."""
+    t = ctx.t
+    st.subheader(t("indicators.trust.heading"))
+    st.caption(t("indicators.trust.help", default=indicators.DEFAULT_MIN_COUNT))
+    key = f"ind_trust_{ind['id']}_{ind['version']}"
+    threshold = ind["noise_threshold"]
+    with st.form(key + "_form", enter_to_submit=False):
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(t("field.ind_noise_threshold"), key=key + "_noise", max_chars=12,
+                      value="" if threshold is None else i18n.number(threshold, ctx.lang))
+        c2.selectbox(t("field.ind_noise_unit"), list(indicators.NOISE_UNITS), key=key + "_unit",
+                     index=indicators.NOISE_UNITS.index(ind["noise_unit"] or "points"),
+                     format_func=lambda u: t(f"indicators.noise_unit.{u}"))
+        c3.text_input(t("field.ind_min_count"), key=key + "_min", max_chars=6,
+                      value="" if ind["min_count"] is None else str(ind["min_count"]),
+                      placeholder=str(indicators.DEFAULT_MIN_COUNT))
+        st.caption(f"{t('indicators.trust.survey_small')}: {i18n.number(indicators.SURVEY_NOISE_SMALL, ctx.lang, 0)}"
+                   f" · {t('indicators.trust.survey_large')}: {i18n.number(indicators.SURVEY_NOISE_LARGE, ctx.lang, 0)}")
+        if st.form_submit_button(t("editor.save")):
+            s = st.session_state
+            try:
+                indicators.set_trust(ctx.db, ctx.actor, ind["id"], s[key + "_noise"], s[key + "_unit"],
+                                     s[key + "_min"], ind["version"])
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.rerun()
 
 
 # ---------------------------------------------------------------- plan editor: a goal's links
-_LINK_FIELDS = ("indicator_id", "region_id", "baseline_year", "baseline_value", "target_year", "target_value")
+_LINK_FIELDS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year",
+                "target_value")
 
 
 def _link_initial(ctx: Ctx, link: dict | None, field: str):
     if link is None:
         return {"baseline_year": "", "target_year": str(ctx.plan["last_year"]), "baseline_value": "",
-                "target_value": ""}.get(field)
+                "target_value": "", "gender": indicators.GENDER_TOTAL}.get(field)
     value = link[field]
     if field in ("baseline_value", "target_value"):
         if value is None:
@@ -340,12 +426,14 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     # One short block per link rather than a wide table: the editor's column is narrow.
     for r in rows:
         with st.container(border=True, key=f"gi_row_{r['id']}"):
-            st.text(f"{r['indicator_title']} — {r['region_name']}")
+            group = "" if r["gender"] == indicators.GENDER_TOTAL else f" ({t('indicators.link_gender.' + r['gender'])})"
+            st.text(f"{r['indicator_title']}{group} — {r['region_name']}")
             st.text(t("indicators.goal.values",
                       baseline=_fmt(ctx, r["baseline_value"], r["decimals"]), baseline_year=r["baseline_year"],
                       latest=_fmt(ctx, r["latest_value"], r["decimals"]), latest_year=r["latest_year"] or "–",
                       target=_fmt(ctx, r["target_value"], r["decimals"]), target_year=r["target_year"]))
             progress_badge(ctx, r["progress"])
+            _uncertainty_text(ctx, r)
     if rows:
         if any(r["example_values"] for r in rows):
             st.caption(t("indicators.example_values_short"))
@@ -376,6 +464,8 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         st.selectbox(t("field.ind_indicator"), list(by_ind), key=f"{prefix}_indicator_id",
                      format_func=lambda i: indicators.indicator_label(by_ind[i], ctx.lang))
         st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get)
+        st.selectbox(t("field.ind_link_gender"), list(indicators.LINK_GENDERS), key=f"{prefix}_gender",
+                     format_func=lambda g: t(f"indicators.link_gender.{g}"))
         c1, c2 = st.columns(2)
         c1.text_input(t("field.ind_baseline_year"), key=f"{prefix}_baseline_year", max_chars=4)
         c2.text_input(t("field.ind_baseline_value"), key=f"{prefix}_baseline_value", max_chars=30,
