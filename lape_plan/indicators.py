@@ -191,6 +191,16 @@ def get_indicator(db: Database, indicator_id: int) -> dict:
     return rows[0]
 
 
+def find_indicator(db: Database, ref) -> dict:
+    """An indicator by its Sotkanet id or custom code (as typed on the command line)."""
+    ref = str(ref or "").strip()
+    rows = list(db.query("select * from indicators where (source = 'sotkanet' and source_id = ?) "
+                         "or (source = 'custom' and upper(source_id) = upper(?)) order by source desc", [ref, ref]))
+    if not rows:
+        raise NotFound("error.not_found", entity="indicator", id=ref)
+    return rows[0]
+
+
 def indicator_label(row: dict, lang: str) -> str:
     prefix = f"{row['source_id']} " if row["source"] == "sotkanet" else f"{row['source_id']}: "
     return prefix + text_in(row, lang)
