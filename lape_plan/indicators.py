@@ -1014,10 +1014,25 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
         wanted = set()
     wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
     for indicator_id in indicator_ids:
-        data = _fetch_parsed(db, client, client.data_url(indicator_id, years), max_age_hours)
+        # all three genders: the girls' and boys' values give the gap and the survey's small-number rule
+        data = _fetch_parsed(db, client, client.data_url(indicator_id, years, genders=("total", "female", "male")),
+                             max_age_hours)
         data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
         parsed.append(data)
     return import_parsed(db, actor, parsed)
+
+
+def fetch_catalogue(db: Database, actor: Actor, client=None, max_age_hours: float = 24 * 30) -> FileReport:
+    """Sotkanet's whole indicator list (/indicators, metadata of ~3,700 indicators), fetched once a
+    month at most and imported as metadata, so that the child set resolves and search finds them."""
+    from . import sotkanet
+
+    auth.require_plan_editor(actor)
+    client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
+    parsed = _fetch_parsed(db, client, f"{client.base_url}/indicators", max_age_hours)
+    if parsed.kind != "metadata":
+        raise ImportRejected([(parsed.name, 1, sotkanet.Reason("indicators.reason.not_metadata"))])
+    return import_parsed(db, actor, [parsed])[0]
 
 
 def _base_url() -> str | None:

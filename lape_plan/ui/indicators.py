@@ -328,6 +328,7 @@ def render_catalogue(ctx: Ctx) -> None:
     items = catalogue(ctx)
     if not items:
         st.info(t("indicators.catalogue.empty"))
+        _render_child_set(ctx)
         return
     st.dataframe(pd.DataFrame([{
         t("indicators.catalogue.source"): t(f"indicators.source.{c['source']}"),
@@ -366,6 +367,43 @@ def render_catalogue(ctx: Ctx) -> None:
             else:
                 st.rerun()
     _render_trust_form(ctx, ind)
+    _render_child_set(ctx)
+
+
+def _render_child_set(ctx: Ctx) -> None:
+    """The child and youth indicator set, what of it is in the catalogue, and a search."""
+    from .. import indicator_set
+
+    t = ctx.t
+    with st.expander(t("indicators.set.heading"), icon=":material/child_care:"):
+        st.caption(t("indicators.set.help"))
+        rows = indicator_set.child_set(ctx.db, ctx.lang)
+        st.dataframe(pd.DataFrame([{
+            t("indicators.set.area"): r["area_name"], t("indicators.catalogue.id"): r["source_id"] or "–",
+            t("field.ind_indicator"): r["title"],
+            t("indicators.set.status"): t("indicators.set.in_catalogue" if r["indicator_id"] else "indicators.set.missing"),
+        } for r in rows]), hide_index=True, width="stretch")
+        if st.button(t("indicators.set.fetch_list"), key="ind_fetch_list", icon=":material/cloud_download:"):
+            try:
+                with st.spinner(t("indicators.fetch.running")):
+                    indicators.fetch_catalogue(ctx.db, ctx.actor)
+            except sotkanet.SotkanetUnavailable as err:
+                st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
+            except ImportRejected as err:
+                show_rejection(ctx, err)
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.rerun()
+        query = st.text_input(t("indicators.search.label"), key="ind_search", max_chars=100)
+        if query.strip():
+            found = indicator_set.search(ctx.db, query)
+            if found:
+                st.dataframe(pd.DataFrame([{t("indicators.catalogue.id"): r["source_id"],
+                                            t("field.ind_indicator"): indicators.text_in(r, ctx.lang)}
+                                           for r in found]), hide_index=True, width="stretch")
+            else:
+                st.caption(t("indicators.search.none"))
 
 
 def _render_trust_form(ctx: Ctx, ind: dict) -> None:
@@ -453,16 +491,16 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         for field in _LINK_FIELDS:
             st.session_state[f"{prefix}_{field}"] = _link_initial(ctx, link, field)
         st.session_state[prefix + "_version"] = link["version"] if link else 0
+    labels = _offered(ctx, goal["id"], items, st.session_state[f"{prefix}_indicator_id"])
     by_ind = {i["id"]: i for i in items}
     regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
-    if st.session_state[f"{prefix}_indicator_id"] not in by_ind:
-        st.session_state[f"{prefix}_indicator_id"] = items[0]["id"]
+    if st.session_state[f"{prefix}_indicator_id"] not in labels:
+        st.session_state[f"{prefix}_indicator_id"] = next(iter(labels))
     if st.session_state[f"{prefix}_region_id"] not in names:
         st.session_state[f"{prefix}_region_id"] = regions[0]["id"]
     with st.form(prefix + "_form", enter_to_submit=False):
-        st.selectbox(t("field.ind_indicator"), list(by_ind), key=f"{prefix}_indicator_id",
-                     format_func=lambda i: indicators.indicator_label(by_ind[i], ctx.lang))
+        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get)
         st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get)
         st.selectbox(t("field.ind_link_gender"), list(indicators.LINK_GENDERS), key=f"{prefix}_gender",
                      format_func=lambda g: t(f"indicators.link_gender.{g}"))
@@ -505,6 +543,33 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.session_state.pop(f"gi_pick_{goal['id']}", None)
             st.session_state["ed_flash"] = t("editor.deleted")
             st.rerun()
+
+
+def _offered(ctx: Ctx, goal_id: int, items: list[dict], current) -> dict:
+    """Indicators offered for a link (id -> label): the whole catalogue, the child and youth set
+    grouped by focus area, or what a search in Finnish or Swedish finds. The link's current
+    indicator stays offered, so that narrowing the list never changes a link silently."""
+    from .. import indicator_set
+
+    t = ctx.t
+    c1, c2 = st.columns([1, 2])
+    source = c1.radio(t("indicators.set.offer"), ["all", "set"], key=f"gi_offer_{goal_id}",
+                      format_func=lambda o: t(f"indicators.set.offer.{o}"))
+    query = c2.text_input(t("indicators.search.label"), key=f"gi_search_{goal_id}", max_chars=100)
+    by_id = {i["id"]: i for i in items}
+    labels: dict = {}
+    if query.strip():
+        labels = {r["id"]: indicators.indicator_label(r, ctx.lang) for r in indicator_set.search(ctx.db, query)}
+        if not labels:
+            st.caption(t("indicators.search.none"))
+    elif source == "set":
+        labels = {r["indicator_id"]: f"{r['area_name']} — {indicators.indicator_label(by_id[r['indicator_id']], ctx.lang)}"
+                  for r in indicator_set.child_set(ctx.db, ctx.lang) if r["indicator_id"] in by_id}
+    if not labels:
+        labels = {i: indicators.indicator_label(row, ctx.lang) for i, row in by_id.items()}
+    if current in by_id and current not in labels:
+        labels = {current: indicators.indicator_label(by_id[current], ctx.lang), **labels}
+    return labels
 
 
 def _reset(prefix: str) -> None:

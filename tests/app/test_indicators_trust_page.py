@@ -83,3 +83,22 @@ def test_catalogue_sets_the_noise_threshold_and_minimum(app, conn):
     assert not at.exception
     row = indicators.get_indicator(conn, ind)
     assert (row["noise_threshold"], row["noise_unit"], row["min_count"]) == (2.5, "relative", 15)
+
+
+def test_goal_link_offers_the_child_set_and_a_search(app, conn):
+    plan_id = plans.plans(conn)[0]["id"]
+    goal = plans.tree(conn, plan_id)[0]["goals"][0]
+    at = app("pages/plan_editor.py")
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    prefix = f"gi_{goal['id']}_0"
+    assert len(at.selectbox(key=f"{prefix}_indicator_id").options) == len(indicators.choices(conn))
+    at.radio(key=f"gi_offer_{goal['id']}").set_value("set").run()
+    options = at.selectbox(key=f"{prefix}_indicator_id").options
+    # the example catalogue holds three of the set's verified Sotkanet indicators
+    assert len(options) == 3 and options[0].startswith("Perheiden tuki ja lastensuojelu — 191 ")
+    at.text_input(key=f"gi_search_{goal['id']}").set_value("mobbad").run()
+    # what the search found, after the indicator already chosen (narrowing never changes a choice silently)
+    assert [o.split(" ")[0].rstrip(":") for o in at.selectbox(key=f"{prefix}_indicator_id").options] == [
+        "191", "EX-BULLY"]
+    at.selectbox(key=f"{prefix}_gender").set_value("gap")
+    assert at.selectbox(key=f"{prefix}_gender").value == "gap"
