@@ -464,9 +464,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     # One short block per link rather than a wide table: the editor's column is narrow.
     for r in rows:
         with st.container(border=True, key=f"gi_row_{r['id']}"):
-            gender = r["gender"]
-            group = "" if gender == indicators.GENDER_TOTAL else f" ({t(f'indicators.link_gender.{gender}')})"
-            st.text(f"{r['indicator_title']}{group} — {r['region_name']}")
+            st.text(f"{r['indicator_title']} — {r['region_name']}")
             st.text(t("indicators.goal.values",
                       baseline=_fmt(ctx, r["baseline_value"], r["decimals"]), baseline_year=r["baseline_year"],
                       latest=_fmt(ctx, r["latest_value"], r["decimals"]), latest_year=r["latest_year"] or "–",

@@ -145,3 +145,12 @@ def test_comparison_hides_too_few(setup):
     assert rows["Halsua"]["too_few"] and rows["Halsua"]["value"] is None
     county = next(r for r in rows.values() if r["kind"] == "county")
     assert county["value"] == 25.0 and not county["too_few"]
+
+
+def test_a_links_group_shows_in_its_title(setup):
+    db, plan_id, ind, regions = setup
+    goal = _goal(db, plan_id)
+    indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=regions["municipality:074"],
+                        gender="male", baseline_year=2023, target_year=2025, target_value="5")
+    rows = indicators.goal_indicator_rows(db, plan_id, "sv")
+    assert "Osuus (Pojkar)" in {r["indicator_title"] for r in rows}
