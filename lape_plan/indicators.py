@@ -514,7 +514,8 @@ def values_by_year(db: Database, indicator_id: int, region_id: int, gender: str 
 
 def years(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTAL) -> list[int]:
     if gender == "gap":
-        return sorted(set(years(db, indicator_id, region_ids, "female")) & set(years(db, indicator_id, region_ids, "male")))
+        both = set(years(db, indicator_id, region_ids, "female")) & set(years(db, indicator_id, region_ids, "male"))
+        return sorted(both)
     return sorted({r["year"] for r in series(db, indicator_id, region_ids, gender)})
 
 
@@ -611,7 +612,8 @@ def trusted_series(db: Database, indicator: dict, region_ids, gender: str = GEND
     return rows
 
 
-def link_values(db: Database, indicator: dict, region_id: int, gender: str = GENDER_TOTAL) -> tuple[dict, dict, dict | None]:
+def link_values(db: Database, indicator: dict, region_id: int,
+                gender: str = GENDER_TOTAL) -> tuple[dict, dict, dict | None]:
     """(year -> value, year -> people measured, year -> gap row or None) a link's progress is read
     from. Values too few to show are left out. A gap link follows the size of the gap |girls - boys|."""
     rows = [r for r in trusted_series(db, indicator, [region_id], gender) if not r["too_few"]]
@@ -910,7 +912,8 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
         example = db.execute("select max(is_example) from indicator_values where indicator_id = ? and region_id = ?",
                              [row["indicator_id"], row["region_id"]]).fetchone()[0]
         row.update(
-            indicator_title=text_in(row, lang) + _group_suffix(row["gender"], lang), region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
+            indicator_title=text_in(row, lang) + _group_suffix(row["gender"], lang),
+            region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
             unit=unit_in(row, lang), goal_title=plans.title_in({"title_fi": row["goal_title_fi"],
                                                                 "title_sv": row["goal_title_sv"]}, lang),
             baseline_value=result.baseline_value, latest_year=result.latest_year, latest_value=result.latest_value,

@@ -381,7 +381,8 @@ def _render_child_set(ctx: Ctx) -> None:
         st.dataframe(pd.DataFrame([{
             t("indicators.set.area"): r["area_name"], t("indicators.catalogue.id"): r["source_id"] or "–",
             t("field.ind_indicator"): r["title"],
-            t("indicators.set.status"): t("indicators.set.in_catalogue" if r["indicator_id"] else "indicators.set.missing"),
+            t("indicators.set.status"): t("indicators.set.in_catalogue") if r["indicator_id"]
+            else t("indicators.set.missing"),
         } for r in rows]), hide_index=True, width="stretch")
         if st.button(t("indicators.set.fetch_list"), key="ind_fetch_list", icon=":material/cloud_download:"):
             try:
@@ -423,8 +424,9 @@ def _render_trust_form(ctx: Ctx, ind: dict) -> None:
         c3.text_input(t("field.ind_min_count"), key=key + "_min", max_chars=6,
                       value="" if ind["min_count"] is None else str(ind["min_count"]),
                       placeholder=str(indicators.DEFAULT_MIN_COUNT))
-        st.caption(f"{t('indicators.trust.survey_small')}: {i18n.number(indicators.SURVEY_NOISE_SMALL, ctx.lang, 0)}"
-                   f" · {t('indicators.trust.survey_large')}: {i18n.number(indicators.SURVEY_NOISE_LARGE, ctx.lang, 0)}")
+        small, large = (i18n.number(v, ctx.lang, 0) for v in (indicators.SURVEY_NOISE_SMALL,
+                                                               indicators.SURVEY_NOISE_LARGE))
+        st.caption(f"{t('indicators.trust.survey_small')}: {small} · {t('indicators.trust.survey_large')}: {large}")
         if st.form_submit_button(t("editor.save")):
             s = st.session_state
             try:
@@ -562,7 +564,8 @@ def _offered(ctx: Ctx, goal_id: int, items: list[dict], current) -> dict:
         if not labels:
             st.caption(t("indicators.search.none"))
     elif source == "set":
-        labels = {r["indicator_id"]: f"{r['area_name']} — {indicators.indicator_label(by_id[r['indicator_id']], ctx.lang)}"
+        label = indicators.indicator_label
+        labels = {r["indicator_id"]: f"{r['area_name']} — {label(by_id[r['indicator_id']], ctx.lang)}"
                   for r in indicator_set.child_set(ctx.db, ctx.lang) if r["indicator_id"] in by_id}
     if not labels:
         labels = {i: indicators.indicator_label(row, ctx.lang) for i, row in by_id.items()}
