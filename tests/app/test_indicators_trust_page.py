@@ -102,3 +102,18 @@ def test_goal_link_offers_the_child_set_and_a_search(app, conn):
         "191", "EX-BULLY"]
     at.selectbox(key=f"{prefix}_gender").set_value("gap")
     assert at.selectbox(key=f"{prefix}_gender").value == "gap"
+
+
+def test_child_set_in_the_catalogue_and_an_offline_list_fetch(app, monkeypatch):
+    monkeypatch.setenv("LAPE_SOTKANET_URL", "http://127.0.0.1:9/rest/1.1")  # a closed local port
+    at = app(PAGE, lang="sv")
+    at.radio(key="ind_view").set_value("catalogue").run()
+    table = at.dataframe[1].value   # after the catalogue itself
+    assert list(table["Fokusområde"]).count("Fattigdom och försörjning") == 5
+    assert dict(zip(table["Id"], table["Status"]))["191"] == "i katalogen"
+    assert dict(zip(table["Id"], table["Status"]))["5495"] == "inte i katalogen"
+    at.button(key="ind_fetch_list").click().run()
+    assert not at.exception   # no network: said so, nothing else changes
+    assert any(w.value.startswith("Ingen förbindelse till Sotkanet") for w in at.warning)
+    at.text_input(key="ind_search").set_value("mobbad").run()
+    assert list(at.dataframe[2].value["Id"]) == ["EX-BULLY"]
