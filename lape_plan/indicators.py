@@ -912,7 +912,7 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
         example = db.execute("select max(is_example) from indicator_values where indicator_id = ? and region_id = ?",
                              [row["indicator_id"], row["region_id"]]).fetchone()[0]
         row.update(
-            indicator_title=text_in(row, lang) + _group_suffix(row["gender"], lang),
+            indicator_title=text_in(row, lang) + group_suffix(row["gender"], lang),
             region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
             unit=unit_in(row, lang), goal_title=plans.title_in({"title_fi": row["goal_title_fi"],
                                                                 "title_sv": row["goal_title_sv"]}, lang),
@@ -925,7 +925,7 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
     return rows
 
 
-def _group_suffix(gender: str, lang: str) -> str:
+def group_suffix(gender: str, lang: str) -> str:
     """" (Girls)" and the like after a link's indicator title; nothing for the total."""
     return "" if gender == GENDER_TOTAL else f" ({i18n.t(f'indicators.link_gender.{gender}', lang)})"
 

@@ -98,7 +98,8 @@ def render_charts(ctx: Ctx) -> None:
     link_id = st.selectbox(t("indicators.chart.link"), link_ids, key=f"ind_chart_link_{indicator_id}",
                            index=1 if plan_links else 0,
                            format_func=lambda i: t("indicators.chart.no_link") if i is None else
-                           f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}")
+                           f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}"
+                           + indicators.group_suffix(by_link[i]["gender"], ctx.lang))
     link = by_link.get(link_id)
     default = [r["id"] for r in regions if r["kind"] in ("plan", "county", "country")
                or (ctx.municipality_id and r["org_id"] == ctx.municipality_id)]
