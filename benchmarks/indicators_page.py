@@ -1,5 +1,6 @@
 """Script time of the Indicators page with national-scale data:
-308 municipalities x 50 indicators x 20 years x 3 genders (924,000 values).
+308 municipalities x 50 indicators x 20 years x 3 genders (924,000 values), each a percentage
+with the count behind it, so that intervals, the test of the change and "too few" all apply.
 
     python benchmarks/indicators_page.py             # national scale, 20 reruns per view
     python benchmarks/indicators_page.py --municipalities 60 --reruns 5
@@ -22,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lape_plan import db as dbm, demo, indicators, sotkanet  # noqa: E402
-from lape_plan.model import SYSTEM  # noqa: E402
+from lape_plan import auth, db as dbm, demo, indicators, sotkanet  # noqa: E402
+from lape_plan.model import SYSTEM, Role  # noqa: E402
 
 INDICATORS, YEARS, GENDERS = 50, 20, ("total", "male", "female")
 
@@ -31,6 +32,7 @@ INDICATORS, YEARS, GENDERS = 50, 20, ("total", "male", "female")
 def build(path: Path, municipalities: int) -> int:
     database = dbm.connect(path)
     demo.load(database)
+    auth.create_user(database, SYSTEM, "bench", "bench-password-1", role=Role.ADMIN, display_name="Bench")
     codes = [c for c, _, _ in demo.MUNICIPALITIES]
     others = [f"{n:03d}" for n in range(1, 1000) if f"{n:03d}" not in codes][: max(0, municipalities - len(codes))]
     regions = [{"id": 30000 + i, "code": code, "category": "KUNTA", "title": {"fi": f"Kunta {code}"}, "memberOf": []}
@@ -38,7 +40,9 @@ def build(path: Path, municipalities: int) -> int:
     regions += [{"id": 964, "code": "18", "category": "HYVINVOINTIALUE", "title": {"fi": "Soite"}, "memberOf": []},
                 {"id": 971, "code": "17", "category": "HYVINVOINTIALUE", "title": {"fi": "Pohjanmaa"}, "memberOf": []},
                 {"id": 658, "code": "SSS", "category": "MAA", "title": {"fi": "Koko maa"}, "memberOf": []}]
+    # percentages with the count behind each value, so that every value gets its interval
     metadata = [{"id": 20000 + i, "title": {"fi": f"Indikaattori {i}", "sv": f"Indikator {i}"}, "decimals": 1,
+                 "primaryValueType": {"code": "PROS", "title": {"fi": "%"}},
                  "description": {"fi": "<p>Kuvaus</p>"}} for i in range(INDICATORS)]
     indicators.import_files(database, SYSTEM, [("r.json", json.dumps(regions).encode()),
                                                ("m.json", json.dumps(metadata).encode())])
@@ -47,9 +51,22 @@ def build(path: Path, municipalities: int) -> int:
         for region in regions:
             for year in range(2024 - YEARS, 2024):
                 for g in GENDERS:
-                    rows.append((20000 + ind, region["id"], year, g, (ind + region["id"] + year) % 97 / 3, None, 0))
+                    value = round((ind + region["id"] + year) % 97 / 3 + 0.5, 1)
+                    people = 40 + (region["id"] * 37) % 4000  # from a few dozen to thousands measured
+                    rows.append((20000 + ind, region["id"], year, g, value, round(value * people / 100), 0))
     indicators.import_parsed(database, SYSTEM, [sotkanet.Parsed("national", "data", rows)])
     return len(rows)
+
+
+def signed_in(script: str, path: Path):
+    """AppTest of a page script with the session signed in as the benchmark's administrator."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(script, default_timeout=60)
+    user_id = dbm.connect(path).execute("select id from users where username = 'bench'").fetchone()[0]
+    for key, value in {"user_id": user_id, "last_seen": time.time(), "auth_role": "admin"}.items():
+        at.session_state[key] = value
+    return at
 
 
 def per_run(at, reruns: int, action=None) -> float:
@@ -91,11 +108,12 @@ def run(args, tmp: Path) -> None:
     baseline = per_run(AppTest.from_file(str(hello), default_timeout=60), args.reruns)
     results = {}
     for view in ("charts", "catalogue", "import"):
-        at = AppTest.from_file(str(ROOT / "pages" / "indicators.py"), default_timeout=60)
+        at = signed_in(str(ROOT / "pages" / "indicators.py"), path)
         at.session_state["ind_view"] = view
         at.run()
+        assert not at.exception and at.radio(key="ind_view").value == view, "the page did not render"
         results[view] = per_run(at, args.reruns)
-    at = AppTest.from_file(str(ROOT / "pages" / "indicators.py"), default_timeout=60)
+    at = signed_in(str(ROOT / "pages" / "indicators.py"), path)
     at.run()
     ids = [r[0] for r in dbm.connect(path).execute("select id from indicators where source = 'sotkanet' limit 10")]
     state = {"i": 0}
@@ -105,8 +123,7 @@ def run(args, tmp: Path) -> None:
         at.selectbox(key="ind_chart_indicator").set_value(ids[state["i"] % len(ids)])
 
     results["charts, switching indicator"] = per_run(at, args.reruns, switch)
-    results["overview page"] = per_run(AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=60),
-                                       args.reruns)
+    results["overview page"] = per_run(signed_in(str(ROOT / "pages" / "overview.py"), path), args.reruns)
     database = dbm.connect(path)
     start = time.perf_counter()
     indicators.catalogue(database)

@@ -12,7 +12,7 @@ from .indicators import PROGRESS
 
 FONT = {"axis_label": 16, "axis_title": 18, "legend": 16, "title": 22, "header": 16}
 PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b35900", "wrong_way": "#c0262d",
-                    "no_data": "#6b6b6b"}
+                    "within_margin": "#6f4fa0", "no_data": "#6b6b6b"}
 TEXT = "#1f2937"  # labels, legends and titles: the default light grey fades on a projector
 KIND_COLOURS = {"municipality": "#7a8fa6", "county": "#1f5fae", "plan": "#1a7f37", "country": "#3d3d3d"}
 # Lines of a trend keep their kind's colour of the comparison bars (the plan area green,
@@ -83,7 +83,8 @@ def _fmt(decimals) -> str:
 
 def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dict | None = None,
           decimals: int | None = 1, height: int = 560, note: str = ""):
-    """Yearly values per region (columns region, kind, year, value). With `link` (baseline_year,
+    """Yearly values per region (columns region, kind, year, value; optional low and high, a 95 %
+    interval drawn as error bars, and n, the people measured). With `link` (baseline_year,
     baseline_value, target_year, target_value, region_name) the baseline and target are
     marked and a dashed line shows the path needed from baseline to target.
 
@@ -111,12 +112,20 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
     tooltip = [alt.Tooltip("region:N", title=t("indicators.chart.region")),
                alt.Tooltip("year:Q", title=t("indicators.chart.year"), format="d"),
                alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=number)]
+    intervals = "low" in values and values["low"].notna().any()
+    if intervals:
+        tooltip += [alt.Tooltip("low:Q", title=t("indicators.chart.low"), format=number),
+                    alt.Tooltip("high:Q", title=t("indicators.chart.high"), format=number),
+                    alt.Tooltip("n:Q", title=t("indicators.chart.n"), format=",d")]
     domain, colours = region_colours(list(zip(values["region"], values["kind"])))
     colour = alt.Color("region:N", title=t("indicators.chart.region"), scale=alt.Scale(domain=domain, range=colours))
     base = alt.Chart()  # the data goes once on the layer chart; each layer filters its rows
     series = base.transform_filter("datum.layer == 'series'")
     layers = [series.mark_line(strokeWidth=4).encode(axis_x, axis_y, colour),
               series.mark_point(size=110, filled=True).encode(axis_x, axis_y, colour, tooltip=tooltip)]
+    if intervals:  # error bars rather than a band: biennial surveys leave gaps a band would bridge
+        layers.insert(0, base.transform_filter("datum.layer == 'series' && isValid(datum.low)").mark_rule(
+            strokeWidth=3, opacity=0.55).encode(axis_x, alt.Y("low:Q"), alt.Y2("high:Q"), colour))
     if extra:
         layers += [
             base.transform_filter("datum.layer == 'path'").mark_line(
@@ -142,7 +151,8 @@ def trend(values: pd.DataFrame, lang: str, title: str, unit: str = "", link: dic
 
 def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decimals: int | None = 1, note: str = ""):
     """One indicator and year: the plan's municipalities beside the counties, the plan area and
-    the country (columns region, kind, value), sorted by value."""
+    the country (columns region, kind, value; optional low and high, drawn as error bars),
+    sorted by value."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     kinds = [k for k in KIND_COLOURS if k in set(rows["kind"])]
     records = _records(rows.assign(kind_label=[t(f"indicators.kind.{k}") for k in rows["kind"]]))
@@ -158,7 +168,12 @@ def comparison(rows: pd.DataFrame, lang: str, title: str, unit: str = "", decima
                                alt.Tooltip("value:Q", title=unit or t("indicators.chart.value"), format=_fmt(decimals))])
     labels = alt.Chart().mark_text(align="left", dx=6, fontSize=16).encode(
         x, y, text=alt.Text("value:Q", format=_fmt(decimals)))
-    chart = alt.layer(bars, labels, data=alt.NamedData(name="comparison")).properties(
+    layers = [bars, labels]
+    if "low" in rows and rows["low"].notna().any():
+        labels.mark.dy = -9  # the label sits above the error bar
+        layers.insert(1, alt.Chart().transform_filter("isValid(datum.low)").mark_rule(
+            strokeWidth=3, color="#111111").encode(alt.X("low:Q"), alt.X2("high:Q"), y))
+    chart = alt.layer(*layers, data=alt.NamedData(name="comparison")).properties(
         title=alt.TitleParams(title, subtitle=[note] if note else []), height=alt.Step(34), width="container")
     return _with_data(_style(chart, lang), "comparison", records)
 

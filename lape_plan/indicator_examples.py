@@ -75,7 +75,11 @@ LINKS = [
     (6, "EX-ANXIETY", "plan", 11.0, 13.0, 9.0),      # wrong way
     (7, "EX-DRUNK", "plan", 9.0, 6.5, 6.0),          # on track
     (4, "228", "272", 12.0, 9.8, 10.0),              # reached
+    (1, "EX-BULLY", "217", 10.0, 8.3, 5.0),          # within the margin of error (60 answered)
 ]
+# Number of people measured behind the values of a linked region, each year: the counts are
+# stored as Sotkanet's absolute value, so the interval and the test of the change apply.
+PEOPLE = {("EX-BULLY", "217"): 60}
 
 
 def _key(source: str, code: str) -> str:
@@ -114,7 +118,7 @@ def load(db: Database, plan_id: int) -> bool:
             for region_key, region in by_region_key.items():
                 exact = linked.get((code, region_key))
                 rows += _values(rng, ids[_key(source, code)], region["id"], exact or spec, exact is not None,
-                                biennial, region["kind"])
+                                biennial, region["kind"], PEOPLE.get((code, region_key)))
         db.conn.executemany("insert or ignore into indicator_values values (?, ?, ?, ?, ?, ?, 1)", rows)
         for goal_index, code, region_key, _base, _latest, target in LINKS:
             source = "custom" if code.startswith("EX-") else "sotkanet"
@@ -146,7 +150,7 @@ def _indicators(db: Database) -> dict[str, int]:
     return ids
 
 
-def _values(rng, indicator_id, region_id, spec, exact, biennial, kind) -> list[tuple]:
+def _values(rng, indicator_id, region_id, spec, exact, biennial, kind, people=None) -> list[tuple]:
     """Made-up yearly values. For a linked region the 2019 and 2023 values are exactly the
     designed ones (so each example link shows a known progress class); others scatter around."""
     base, latest = spec
@@ -165,7 +169,8 @@ def _values(rng, indicator_id, region_id, spec, exact, biennial, kind) -> list[t
             step = (latest - base) * (year - 2019) / 4
             noise = 0 if exact and year == 2023 else rng.uniform(-0.03, 0.03) * base
             value = (base + step) * scale + noise
-        rows.append((indicator_id, region_id, year, "total", round(max(value, 0.0), 1), None))
+        value = round(max(value, 0.0), 1)
+        rows.append((indicator_id, region_id, year, "total", value, round(value * people / 100) if people else None))
     return rows
 
 

@@ -18,8 +18,19 @@ from .sotkanet import Parsed, Problems, no_gc, parse_file
 COUNTRY_SOTKANET_ID = 658
 COUNTY_SOTKANET_IDS = {"18": 964, "17": 971}
 DIRECTIONS = ("higher", "lower")
-PROGRESS = ("reached", "on_track", "too_slow", "wrong_way", "no_data")
+PROGRESS = ("reached", "on_track", "too_slow", "wrong_way", "within_margin", "no_data")
 GENDER_TOTAL = "total"
+# What a goal link can follow: the total, one gender, or the gap girls minus boys.
+LINK_GENDERS = ("total", "female", "male", "gap")
+NOISE_UNITS = ("points", "relative")
+# Smallest number of people behind a municipality's value that is shown (Sotkanet's own
+# small-number practice); school health survey indicators should be set to 15.
+DEFAULT_MIN_COUNT = 5
+SURVEY_MIN_COUNT = 15
+# Suggested noise thresholds for survey indicators when the number who answered is unknown
+# (guidance for the School Health Promotion study's municipal users), percentage points.
+SURVEY_NOISE_SMALL, SURVEY_NOISE_LARGE = 5.0, 2.0
+Z95 = 1.959963984540054  # two-sided 95 %
 
 
 # ---------------------------------------------------------------- small helpers
@@ -180,6 +191,16 @@ def get_indicator(db: Database, indicator_id: int) -> dict:
     return rows[0]
 
 
+def find_indicator(db: Database, ref) -> dict:
+    """An indicator by its Sotkanet id or custom code (as typed on the command line)."""
+    ref = str(ref or "").strip()
+    rows = list(db.query("select * from indicators where (source = 'sotkanet' and source_id = ?) "
+                         "or (source = 'custom' and upper(source_id) = upper(?)) order by source desc", [ref, ref]))
+    if not rows:
+        raise NotFound("error.not_found", entity="indicator", id=ref)
+    return rows[0]
+
+
 def indicator_label(row: dict, lang: str) -> str:
     prefix = f"{row['source_id']} " if row["source"] == "sotkanet" else f"{row['source_id']}: "
     return prefix + text_in(row, lang)
@@ -237,6 +258,43 @@ def set_direction(db: Database, actor: Actor, indicator_id: int, direction: str 
                                                "updated_by": actor.name})
         audit(db, actor, "indicator", indicator_id, "update", before={"direction": before["direction"]},
               after={"direction": direction})
+    return version
+
+
+def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, noise_unit: str | None,
+              min_count, expected_version: int) -> int:
+    """How far an indicator's values are trusted, set by a person: the noise threshold used when
+    the number of people behind a value is unknown (None: every change counts), its unit
+    ("points": the indicator's own units, "relative": percent of the baseline), and the smallest
+    number of people behind a municipality's value that is shown (None: DEFAULT_MIN_COUNT)."""
+    auth.require_plan_editor(actor)
+    threshold = _num(noise_threshold, "ind_noise_threshold")
+    if threshold is not None and not 0 < threshold <= 1000:
+        raise ValidationError("error.invalid", field="ind_noise_threshold")
+    noise_unit = noise_unit or "points"
+    if noise_unit not in NOISE_UNITS:
+        raise ValidationError("error.invalid", field="ind_noise_unit")
+    if min_count in (None, ""):
+        minimum = None
+    else:
+        try:
+            minimum = int(min_count)
+        except (TypeError, ValueError):
+            raise ValidationError("error.not_a_number", field="ind_min_count", value=min_count) from None
+        if not 1 <= minimum <= 10000:
+            raise ValidationError("error.invalid", field="ind_min_count")
+    after = {"noise_threshold": threshold, "noise_unit": noise_unit if threshold is not None else None,
+             "min_count": minimum}
+    with write(db):
+        before = get_indicator(db, indicator_id)
+        require_version(before, expected_version)
+        old = {k: before[k] for k in after}
+        if old == after:
+            return before["version"]
+        version = before["version"] + 1
+        db["indicators"].update(indicator_id, {**after, "version": version, "updated_at": now(),
+                                               "updated_by": actor.name})
+        audit(db, actor, "indicator", indicator_id, "update", before=old, after=after)
     return version
 
 
@@ -455,6 +513,9 @@ def values_by_year(db: Database, indicator_id: int, region_id: int, gender: str 
 
 
 def years(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTAL) -> list[int]:
+    if gender == "gap":
+        both = set(years(db, indicator_id, region_ids, "female")) & set(years(db, indicator_id, region_ids, "male"))
+        return sorted(both)
     return sorted({r["year"] for r in series(db, indicator_id, region_ids, gender)})
 
 
@@ -467,12 +528,98 @@ def genders(db: Database, indicator_id: int) -> list[str]:
 
 def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str,
                gender: str = GENDER_TOTAL) -> list[dict]:
-    """One indicator and year for every region of the plan, the counties and the country."""
+    """One indicator and year for every region of the plan, the counties and the country, each
+    with its interval (low, high) and whether it is too few to show (then value is None)."""
     regions = plan_regions(db, plan_id, lang)
-    by_region = {r["region_id"]: r for r in series(db, indicator_id, [r["id"] for r in regions], gender)
+    indicator = get_indicator(db, indicator_id)
+    by_region = {r["region_id"]: r for r in trusted_series(db, indicator, [r["id"] for r in regions], gender)
                  if r["year"] == year}
-    return [{"region": r["name"], "kind": r["kind"], "value": by_region[r["id"]]["value"],
-             "is_example": by_region[r["id"]]["is_example"]} for r in regions if r["id"] in by_region]
+    result = []
+    for region in regions:
+        row = by_region.get(region["id"])
+        if row is None:
+            continue
+        hidden = row["too_few"]
+        result.append({"region": region["name"], "kind": region["kind"], "value": None if hidden else row["value"],
+                       "low": None if hidden else row["low"], "high": None if hidden else row["high"],
+                       "too_few": hidden, "is_example": row["is_example"]})
+    return result
+
+
+def trust(indicator: dict) -> dict:
+    """The settings that decide how far an indicator's values are trusted."""
+    unit = indicator.get("noise_unit") or "points"
+    return {"scale": proportion_scale(indicator), "threshold": indicator.get("noise_threshold"), "unit": unit,
+            "min_count": indicator.get("min_count") if indicator.get("min_count") is not None else DEFAULT_MIN_COUNT}
+
+
+def trusted_series(db: Database, indicator: dict, region_ids, gender: str = GENDER_TOTAL) -> list[dict]:
+    """Yearly values of regions with what is known of their uncertainty, ordered by region and year:
+    region_id, year, value, n (people measured, when known), low and high (95 % Wilson interval,
+    when n is known), too_few (a municipality's value based on fewer people than the indicator's
+    minimum: not to be shown) and is_example. gender "gap" gives girls minus boys (with female,
+    male, n_female, n_male), its interval Newcombe's hybrid score interval of a difference.
+
+    A municipality's total is too few also when its girls' or boys' count is below the minimum
+    (the survey rule of at least 15 girls and 15 boys)."""
+    region_ids = list(region_ids)
+    if not region_ids:
+        return []
+    settings = trust(indicator)
+    scale, minimum = settings["scale"], settings["min_count"]
+    marks = ", ".join("?" * len(region_ids))
+    municipal = {r[0] for r in db.execute(f"select id from ind_regions where category = 'KUNTA' and id in ({marks})",
+                                          region_ids)}
+    wanted = ("female", "male") if gender == "gap" else ((gender, "female", "male") if gender == GENDER_TOTAL
+                                                           else (gender,))
+    cells: dict[tuple, dict] = {}
+    for region_id, year, g, value, abs_value, example in db.execute(
+            f"select region_id, year, gender, value, abs_value, is_example from indicator_values "
+            f"where indicator_id = ? and region_id in ({marks}) and gender in ({', '.join('?' * len(wanted))}) "
+            f"order by region_id, year", [indicator["id"], *region_ids, *wanted]):
+        n = people(value, abs_value, scale)
+        count = n if scale is not None else abs_value
+        cells.setdefault((region_id, year), {})[g] = (value, n, count, example)
+
+    def small(cell, g):
+        return cell.get(g) is not None and cell[g][2] is not None and cell[g][2] < minimum
+
+    rows = []
+    for (region_id, year), cell in cells.items():
+        local = region_id in municipal
+        if gender == "gap":
+            if "female" not in cell or "male" not in cell:
+                continue
+            (f, nf, _, ef), (m, nm, _, em) = cell["female"], cell["male"]
+            low = high = None
+            if nf and nm and scale is not None:
+                lf, uf = interval(f, nf, scale)
+                lm, um = interval(m, nm, scale)
+                d = f - m
+                low, high = d - ((f - lf) ** 2 + (um - m) ** 2) ** 0.5, d + ((uf - f) ** 2 + (m - lm) ** 2) ** 0.5
+            rows.append({"region_id": region_id, "year": year, "value": f - m, "n": None, "low": low, "high": high,
+                         "too_few": local and (small(cell, "female") or small(cell, "male")),
+                         "is_example": max(ef, em), "female": f, "male": m, "n_female": nf, "n_male": nm})
+            continue
+        if gender not in cell:
+            continue
+        value, n, _, example = cell[gender]
+        too_few = local and (small(cell, gender) or (gender == GENDER_TOTAL and (small(cell, "female")
+                                                                                  or small(cell, "male"))))
+        low, high = interval(value, n, scale)
+        rows.append({"region_id": region_id, "year": year, "value": value, "n": n, "low": low, "high": high,
+                     "too_few": too_few, "is_example": example})
+    return rows
+
+
+def link_values(db: Database, indicator: dict, region_id: int,
+                gender: str = GENDER_TOTAL) -> tuple[dict, dict, dict | None]:
+    """(year -> value, year -> people measured, year -> gap row or None) a link's progress is read
+    from. Values too few to show are left out. A gap link follows the size of the gap |girls - boys|."""
+    rows = [r for r in trusted_series(db, indicator, [region_id], gender) if not r["too_few"]]
+    if gender == "gap":
+        return {r["year"]: abs(r["value"]) for r in rows}, {}, {r["year"]: r for r in rows}
+    return {r["year"]: r["value"] for r in rows}, {r["year"]: r["n"] for r in rows if r["n"]}, None
 
 
 def has_example_values(db: Database, indicator_ids=None) -> bool:
@@ -480,6 +627,91 @@ def has_example_values(db: Database, indicator_ids=None) -> bool:
         return bool(db.execute("select 1 from indicator_values where is_example = 1 limit 1").fetchone())
     return any(db.execute("select 1 from indicator_values where indicator_id = ? and is_example = 1 limit 1",
                           [i]).fetchone() for i in set(indicator_ids))
+
+
+# ---------------------------------------------------------------- uncertainty
+def proportion_scale(indicator: dict) -> float | None:
+    """100 when the indicator's values are percentages of people (Sotkanet's value type PROS, or a
+    custom indicator whose unit is "%"), so that the count behind a value tells how many were
+    measured; None otherwise."""
+    value_type = (indicator.get("value_type") or "").strip().upper()
+    if value_type == "PROS":
+        return 100.0
+    if not value_type and (indicator.get("unit_fi") or "").strip() == "%":
+        return 100.0
+    return None
+
+
+def people(value, abs_value, scale) -> int | None:
+    """The number of people measured behind a percentage: n = count × 100 / value. Unknown
+    without the count, for a value of 0 (any n fits) or for values that are not percentages."""
+    if scale is None or abs_value is None or value is None or value <= 0 or abs_value < 0 or value > scale:
+        return None
+    return max(1, round(abs_value * scale / value))
+
+
+def wilson(p: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of a proportion p observed among n people."""
+    z2n = z * z / n
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z / (1 + z2n) * ((p * (1 - p) / n + z2n / (4 * n)) ** 0.5)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def interval(value: float, n: int | None, scale: float | None) -> tuple[float, float] | tuple[None, None]:
+    """The 95 % interval of a percentage value in its own units, or (None, None) without n."""
+    if n is None or scale is None:
+        return None, None
+    low, high = wilson(min(max(value / scale, 0.0), 1.0), n)
+    return low * scale, high * scale
+
+
+def two_proportion_z(p1: float, n1: int, p2: float, n2: int) -> float:
+    """The pooled two-proportion z statistic of the change p1 -> p2 (0 when nothing varies)."""
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    return 0.0 if variance <= 0 else (p2 - p1) / variance ** 0.5
+
+
+def noise_limit(baseline_value: float, threshold, unit) -> float | None:
+    """The change a person set as noise for an indicator, in the indicator's units."""
+    if threshold is None:
+        return None
+    return threshold * abs(baseline_value) / 100 if unit == "relative" else threshold
+
+
+def change_is_noise(baseline_value, baseline_n, latest_value, latest_n, scale, threshold=None,
+                    unit="points") -> tuple[bool, str | None]:
+    """(is the change from baseline to latest within the margin of error, the rule used).
+
+    With the number of people behind both values known, the change is noise when the pooled
+    two-proportion z-test does not reject "no change" at the 5 % level (|z| < 1.96): rule "test".
+    Otherwise, with a threshold set for the indicator, when |latest - baseline| is below it:
+    rule "threshold". With neither, every change counts (rule None)."""
+    if None in (baseline_value, latest_value):
+        return False, None
+    if scale is not None and baseline_n and latest_n:
+        z = two_proportion_z(baseline_value / scale, baseline_n, latest_value / scale, latest_n)
+        return abs(z) < Z95, "test"
+    limit = noise_limit(baseline_value, threshold, unit)
+    if limit is None:
+        return False, None
+    return abs(latest_value - baseline_value) < limit, "threshold"
+
+
+def gap_change_is_noise(before: dict, after: dict, scale, threshold=None, unit="points") -> tuple[bool, str | None]:
+    """Like change_is_noise for the gap girls minus boys: with all four counts known, a Wald test
+    of the change of the gap (its variance the sum of the four values' p(1-p)/n); else the threshold."""
+    counts = [before.get("n_female"), before.get("n_male"), after.get("n_female"), after.get("n_male")]
+    if scale is not None and all(counts):
+        shares = [before["female"] / scale, before["male"] / scale, after["female"] / scale, after["male"] / scale]
+        variance = sum(p * (1 - p) / n for p, n in zip(shares, counts))
+        change = abs(after["value"]) - abs(before["value"])
+        return (variance <= 0 and change == 0) or (variance > 0 and abs(change) / scale < Z95 * variance ** 0.5), "test"
+    limit = noise_limit(before["value"], threshold, unit)
+    if limit is None:
+        return False, None
+    return abs(abs(after["value"]) - abs(before["value"])) < limit, "threshold"
 
 
 # ---------------------------------------------------------------- progress
@@ -491,17 +723,21 @@ class Assessment:
     latest_value: float | None
     observed_per_year: float | None = None
     needed_per_year: float | None = None
+    rule: str | None = None  # how "within the margin" was decided: "test", "threshold" or None
 
 
-def evaluate(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value) -> str:
+def evaluate(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value,
+             within_margin: bool = False) -> str:
     """Classify progress toward a target (method in the README, "Progress evaluation").
 
-    direction: "higher" or "lower" is better; None infers it from target vs baseline."""
+    direction: "higher" or "lower" is better; None infers it from target vs baseline.
+    within_margin: the change since the baseline is not distinguishable from zero."""
     return assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year,
-                         target_value)[0]
+                         target_value, within_margin)[0]
 
 
-def assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value):
+def assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value,
+                  within_margin: bool = False):
     """(progress class, observed good change per year, needed good change per year)."""
     if None in (baseline_year, baseline_value, latest_year, latest_value, target_year, target_value):
         return "no_data", None, None
@@ -516,6 +752,8 @@ def assess_points(direction, baseline_year, baseline_value, latest_year, latest_
     if latest_year <= baseline_year:
         return "no_data", None, None  # a single data point: no trend yet
     observed = sign * (latest_value - baseline_value) / (latest_year - baseline_year)
+    if within_margin:
+        return "within_margin", observed, None
     if observed < -eps:
         return "wrong_way", observed, None
     if abs(observed) <= eps or latest_year >= target_year:
@@ -524,17 +762,31 @@ def assess_points(direction, baseline_year, baseline_value, latest_year, latest_
     return ("on_track" if observed >= needed - eps else "too_slow"), observed, needed
 
 
-def assess(values: dict[int, float], direction, baseline_year, baseline_value, target_year, target_value) -> Assessment:
+def assess(values: dict[int, float], direction, baseline_year, baseline_value, target_year, target_value,
+           counts: dict[int, int] | None = None, scale: float | None = None, threshold=None,
+           unit="points", gaps: dict[int, dict] | None = None) -> Assessment:
     """Progress of one link from the values of its region by year. Missing years are fine:
-    the latest value is the most recent year at or after the baseline year."""
+    the latest value is the most recent year at or after the baseline year. `counts` (year ->
+    people measured) and `scale` allow the test of the change; `threshold` and `unit` are the
+    indicator's noise threshold; `gaps` (year -> gap row) switches to the gap's test."""
+    counts = counts or {}
+    data_baseline = values.get(baseline_year) if baseline_year is not None else None
     if baseline_value is None and baseline_year is not None:
-        baseline_value = values.get(baseline_year)
+        baseline_value = data_baseline
     later = [y for y in values if baseline_year is None or y >= baseline_year]
     latest_year = max(later) if later else None
     latest_value = values.get(latest_year) if latest_year is not None else None
+    # the count of the baseline year applies only when the baseline is that year's value
+    same = data_baseline is not None and baseline_value is not None and abs(data_baseline - baseline_value) < 1e-9
+    if gaps is not None and same and latest_year in gaps and baseline_year in gaps:
+        within, rule = gap_change_is_noise(gaps[baseline_year], gaps[latest_year], scale, threshold, unit)
+    else:
+        within, rule = change_is_noise(baseline_value, counts.get(baseline_year) if same else None, latest_value,
+                                       counts.get(latest_year), scale, threshold, unit)
     progress, observed, needed = assess_points(direction, baseline_year, baseline_value, latest_year, latest_value,
-                                               target_year, target_value)
-    return Assessment(progress, baseline_value, latest_year, latest_value, observed, needed)
+                                               target_year, target_value, within)
+    return Assessment(progress, baseline_value, latest_year, latest_value, observed, needed,
+                      rule if progress == "within_margin" else None)
 
 
 def progress_label(progress: str, lang: str) -> str:
@@ -552,7 +804,7 @@ def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None =
         indicator_id = int(data.get("indicator_id"))
     except (TypeError, ValueError):
         raise ValidationError("error.required", field="ind_indicator") from None
-    get_indicator(db, indicator_id)
+    indicator = get_indicator(db, indicator_id)
     try:
         region_id = int(data.get("region_id"))
     except (TypeError, ValueError):
@@ -564,15 +816,20 @@ def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None =
     if target_year <= baseline_year:
         raise ValidationError("indicators.error.target_before_baseline", field="ind_target_year",
                               baseline=baseline_year, target=target_year)
+    gender = data.get("gender") or GENDER_TOTAL
+    if gender not in LINK_GENDERS:
+        raise ValidationError("error.invalid", field="ind_link_gender")
     baseline_value = _num(data.get("baseline_value"), "ind_baseline_value")
     if baseline_value is None:  # prefilled from the data of that year, when there is any
-        baseline_value = values_by_year(db, indicator_id, region_id).get(baseline_year)
+        baseline_value = link_values(db, indicator, region_id, gender)[0].get(baseline_year)
     target_value = _num(data.get("target_value"), "ind_target_value", required=True)
+    if gender == "gap" and target_value < 0:  # a gap link follows the size of the gap
+        raise ValidationError("indicators.error.gap_target_negative", field="ind_target_value")
     clash = db.execute("select id from goal_indicators where goal_id = ? and indicator_id = ? and region_id = ? "
-                       "and id is not ?", [goal_id, indicator_id, region_id, link_id]).fetchone()
+                       "and gender = ? and id is not ?", [goal_id, indicator_id, region_id, gender, link_id]).fetchone()
     if clash:
         raise ValidationError("indicators.error.duplicate_link", field="ind_indicator")
-    return {"goal_id": goal_id, "indicator_id": indicator_id, "region_id": region_id,
+    return {"goal_id": goal_id, "indicator_id": indicator_id, "region_id": region_id, "gender": gender,
             "baseline_year": baseline_year, "baseline_value": baseline_value,
             "target_year": target_year, "target_value": target_value}
 
@@ -622,7 +879,8 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
     region name, latest value and progress class."""
     sql = """select l.*, g.title_fi goal_title_fi, g.title_sv goal_title_sv, g.scope goal_scope,
                     i.source, i.source_id, i.title_fi, i.title_sv, i.title_en, i.unit_fi, i.unit_sv, i.unit_en,
-                    i.value_type, i.decimals, i.direction, i.is_example indicator_is_example
+                    i.value_type, i.decimals, i.direction, i.is_example indicator_is_example,
+                    i.noise_threshold, i.noise_unit, i.min_count
                from goal_indicators l join goals g on g.id = l.goal_id
                join focus_areas f on f.id = g.focus_area_id join indicators i on i.id = l.indicator_id
               where f.plan_id = ? and g.deleted_at is null and f.deleted_at is null"""
@@ -637,21 +895,39 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
         rows = [r for r in rows if r["goal_id"] in allowed]
     names = {r["id"]: r["name"] for r in plan_regions(db, plan_id, lang)}
     for row in rows:
-        values = values_by_year(db, row["indicator_id"], row["region_id"])
-        result = assess(values, row["direction"], row["baseline_year"], row["baseline_value"], row["target_year"],
-                        row["target_value"])
+        indicator = {"id": row["indicator_id"], "value_type": row["value_type"], "unit_fi": row["unit_fi"],
+                     "noise_threshold": row["noise_threshold"], "noise_unit": row["noise_unit"],
+                     "min_count": row["min_count"]}
+        settings = trust(indicator)
+        values, counts, gaps = link_values(db, indicator, row["region_id"], row["gender"])
+        direction = "lower" if row["gender"] == "gap" else row["direction"]  # a smaller gap is better
+        result = assess(values, direction, row["baseline_year"], row["baseline_value"], row["target_year"],
+                        row["target_value"], counts, settings["scale"], settings["threshold"], settings["unit"], gaps)
+        latest_n = counts.get(result.latest_year)
+        low, high = (interval(result.latest_value, latest_n, settings["scale"]) if result.latest_value is not None
+                     else (None, None))
+        if gaps and result.latest_year in gaps and gaps[result.latest_year]["low"] is not None:
+            gap = gaps[result.latest_year]
+            low, high = (gap["low"], gap["high"]) if gap["value"] >= 0 else (-gap["high"], -gap["low"])
         example = db.execute("select max(is_example) from indicator_values where indicator_id = ? and region_id = ?",
                              [row["indicator_id"], row["region_id"]]).fetchone()[0]
         row.update(
-            indicator_title=text_in(row, lang), region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
+            indicator_title=text_in(row, lang) + group_suffix(row["gender"], lang),
+            region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
             unit=unit_in(row, lang), goal_title=plans.title_in({"title_fi": row["goal_title_fi"],
                                                                 "title_sv": row["goal_title_sv"]}, lang),
             baseline_value=result.baseline_value, latest_year=result.latest_year, latest_value=result.latest_value,
             progress=result.progress, progress_label=progress_label(result.progress, lang),
             observed_per_year=result.observed_per_year, needed_per_year=result.needed_per_year,
-            values=values, example_values=bool(example),
+            values=values, example_values=bool(example), latest_n=latest_n, latest_low=low, latest_high=high,
+            margin_rule=result.rule,
         )
     return rows
+
+
+def group_suffix(gender: str, lang: str) -> str:
+    """" (Girls)" and the like after a link's indicator title; nothing for the total."""
+    return "" if gender == GENDER_TOTAL else f" ({i18n.t(f'indicators.link_gender.{gender}', lang)})"
 
 
 def goal_indicator_rows(db: Database, plan_id: int, lang: str) -> list[dict]:
@@ -746,10 +1022,25 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
         wanted = set()
     wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
     for indicator_id in indicator_ids:
-        data = _fetch_parsed(db, client, client.data_url(indicator_id, years), max_age_hours)
+        # all three genders: the girls' and boys' values give the gap and the survey's small-number rule
+        data = _fetch_parsed(db, client, client.data_url(indicator_id, years, genders=("total", "female", "male")),
+                             max_age_hours)
         data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
         parsed.append(data)
     return import_parsed(db, actor, parsed)
+
+
+def fetch_catalogue(db: Database, actor: Actor, client=None, max_age_hours: float = 24 * 30) -> FileReport:
+    """Sotkanet's whole indicator list (/indicators, metadata of ~3,700 indicators), fetched once a
+    month at most and imported as metadata, so that the child set resolves and search finds them."""
+    from . import sotkanet
+
+    auth.require_plan_editor(actor)
+    client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
+    parsed = _fetch_parsed(db, client, f"{client.base_url}/indicators", max_age_hours)
+    if parsed.kind != "metadata":
+        raise ImportRejected([(parsed.name, 1, sotkanet.Reason("indicators.reason.not_metadata"))])
+    return import_parsed(db, actor, [parsed])[0]
 
 
 def _base_url() -> str | None:

@@ -66,7 +66,42 @@ def _cmd_example(args) -> int:
     return 0
 
 
+def _cmd_trust(args) -> int:
+    from . import db as dbm
+    from .errors import LapeError
+    from .model import SYSTEM
+
+    database = dbm.connect(args.db)
+    try:
+        ind = indicators.find_indicator(database, args.indicator)
+        if args.noise is not None or args.noise_unit is not None or args.min_count is not None:
+            keep = lambda new, old: old if new is None else new  # noqa: E731
+            indicators.set_trust(database, SYSTEM, ind["id"], keep(args.noise, ind["noise_threshold"]),
+                                 keep(args.noise_unit, ind["noise_unit"]), keep(args.min_count, ind["min_count"]),
+                                 ind["version"])
+            ind = indicators.get_indicator(database, ind["id"])
+    except LapeError as err:
+        print(f"error: {i18n.error_text(err, 'en')}")
+        return 2
+    settings = indicators.trust(ind)
+    threshold = "none" if settings["threshold"] is None else f"{settings['threshold']:g} {settings['unit']}"
+    print(f"{ind['source_id']}\tnoise threshold {threshold}\tmin count {settings['min_count']}"
+          f"\tcounts give n: {'yes' if settings['scale'] else 'no'}")
+    return 0
+
+
 def register_cli(sub, add_db) -> None:
+    p = sub.add_parser("indicator-trust", help="show or set an indicator's noise threshold and minimum count",
+                       description="Show or set how far an indicator's values are trusted: the noise threshold used "
+                                   "when the number of people behind a value is unknown (empty string: none) and "
+                                   "the smallest number of people behind a municipality's value that is shown.")
+    add_db(p)
+    p.add_argument("indicator", help="Sotkanet id or custom indicator code")
+    p.add_argument("--noise", help="noise threshold, e.g. 2 or 2,5; '' removes it")
+    p.add_argument("--noise-unit", choices=indicators.NOISE_UNITS, help="points (default) or relative (%% of baseline)")
+    p.add_argument("--min-count", help="smallest number of people shown for a municipality; '' for the default 5")
+    p.set_defaults(func=_cmd_trust)
+
     p = sub.add_parser("import-indicators", help="import Sotkanet files or the custom-indicator template",
                        description="Import Sotkanet JSON/CSV data rows, indicator metadata JSON, regions JSON and "
                                    "custom-indicator CSV/Excel files in one transaction. A file with any bad row "

@@ -59,3 +59,17 @@ def example_values_index(db):
     # at once even when a national-scale table holds no example values at all.
     db.execute("create index if not exists indicator_values_example on indicator_values (indicator_id, region_id) "
                "where is_example = 1")
+
+
+@migrations(name="0340_indicator_trust")
+def indicator_trust(db):
+    # Set by a person per indicator: the change that counts as noise when the number of people
+    # behind a value is unknown (points or percent of the baseline), and the smallest number of
+    # people behind a municipality's value that may be shown (NULL: the documented default).
+    db["indicators"].add_column("noise_threshold", float)
+    db["indicators"].add_column("noise_unit", str)
+    db["indicators"].add_column("min_count", int)
+    # A link follows the total, one gender, or the gap between girls and boys.
+    db["goal_indicators"].add_column("gender", str, not_null_default="total")
+    db.execute("drop index if exists idx_goal_indicators_goal_id_indicator_id_region_id")
+    db["goal_indicators"].create_index(["goal_id", "indicator_id", "region_id", "gender"], unique=True)

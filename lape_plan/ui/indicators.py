@@ -21,6 +21,11 @@ def _fmt(ctx: Ctx, value, decimals=None) -> str:
     return ctx.num(value, decimals)
 
 
+def _bound(ctx: Ctx, value, decimals) -> str:
+    """An interval's end, with the indicator's decimals (never more: it is an estimate)."""
+    return ctx.num(value, 1 if decimals is None else decimals)
+
+
 def _reason(reason, lang: str) -> str:
     return reason.text(lang) if isinstance(reason, sotkanet.Reason) else str(reason)
 
@@ -93,7 +98,8 @@ def render_charts(ctx: Ctx) -> None:
     link_id = st.selectbox(t("indicators.chart.link"), link_ids, key=f"ind_chart_link_{indicator_id}",
                            index=1 if plan_links else 0,
                            format_func=lambda i: t("indicators.chart.no_link") if i is None else
-                           f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}")
+                           f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}"
+                           + indicators.group_suffix(by_link[i]["gender"], ctx.lang))
     link = by_link.get(link_id)
     default = [r["id"] for r in regions if r["kind"] in ("plan", "county", "country")
                or (ctx.municipality_id and r["org_id"] == ctx.municipality_id)]
@@ -102,34 +108,66 @@ def render_charts(ctx: Ctx) -> None:
     chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
                             key=f"ind_chart_regions_{indicator_id}_{link_id}", placeholder=t("common.choose"))
     genders = indicators.genders(ctx.db, indicator_id)
+    if "female" in genders and "male" in genders:
+        genders.append("gap")
     gender = indicators.GENDER_TOTAL
     if len(genders) > 1:
-        gender = st.radio(t("indicators.chart.gender"), genders, horizontal=True, key=f"ind_chart_gender_{indicator_id}",
-                          format_func=lambda g: t(f"indicators.gender.{g}"))
-    if gender != indicators.GENDER_TOTAL:
-        link = None  # targets are set for the total
-    data = indicators.series(ctx.db, indicator_id, chosen, gender)
+        start = genders.index(link["gender"]) if link and link["gender"] in genders else 0
+        gender = st.radio(t("indicators.chart.gender"), genders, horizontal=True, index=start,
+                          key=f"ind_chart_gender_{indicator_id}", format_func=lambda g: t(f"indicators.gender.{g}"))
+    if link and link["gender"] != gender:
+        link = None  # a link's baseline and target belong to the group it follows
+    data = indicators.trusted_series(ctx.db, ind, chosen, gender)
     note = t("indicators.example_values_short") if any(r["is_example"] for r in data) else ""
     unit = indicators.unit_in(ind, ctx.lang)
     title = indicators.text_in(ind, ctx.lang)
-    if data:
+    shown = [r for r in data if not r["too_few"]]
+    if shown:
         kinds = {r["id"]: r["kind"] for r in regions}
         frame = pd.DataFrame([{"region": names[r["region_id"]], "kind": kinds.get(r["region_id"], "municipality"),
-                               "year": r["year"], "value": r["value"]} for r in data])
+                               "year": r["year"], "value": r["value"], "low": r["low"], "high": r["high"],
+                               "n": r["n"]} for r in shown])
         marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
                                       "region_name")} if link else None
         if gender != indicators.GENDER_TOTAL:
             title = f"{title} ({t(f'indicators.gender.{gender}')})"
         show_chart("trend", frame, ctx.lang, title, unit, marks, ind["decimals"], note=note, alt_text=title)
-        with st.expander(t("indicators.compare.table")):
-            table = frame.pivot_table(index="region", columns="year", values="value", aggfunc="first")
-            st.dataframe(table.map(lambda v: _fmt(ctx, None if pd.isna(v) else v, ind["decimals"])),
-                         width="stretch")
     else:
         st.info(t("indicators.chart.no_data_for_regions"))
+    _too_few_note(ctx, ind, [(names[r["region_id"]], r["year"]) for r in data if r["too_few"]])
+    if any(r["low"] is not None for r in shown):
+        st.caption(t("indicators.interval_note"))
+    if data:
+        with st.expander(t("indicators.compare.table")):
+            cells: dict = {}
+            for r in data:
+                cells.setdefault(names[r["region_id"]], {})[r["year"]] = _cell(ctx, r, ind["decimals"])
+            st.dataframe(pd.DataFrame.from_dict(cells, orient="index").sort_index(axis=1).fillna("–"),
+                         width="stretch")
     if link:
         _link_summary(ctx, link)
     _render_comparison(ctx, ind, regions, title, unit, gender)
+
+
+def _cell(ctx: Ctx, row: dict, decimals) -> str:
+    """A value for a table: with its interval when known, or "too few to show"."""
+    if row["too_few"]:
+        return ctx.t("indicators.too_few")
+    text = _fmt(ctx, row["value"], decimals)
+    if row["low"] is not None:
+        text += f" ({_bound(ctx, row['low'], decimals)}–{_bound(ctx, row['high'], decimals)})"
+    return text
+
+
+def _too_few_note(ctx: Ctx, ind: dict, hidden: list[tuple[str, int]]) -> None:
+    """Which municipalities' values are not shown, so that a missing point is never silent."""
+    if not hidden:
+        return
+    by_region: dict[str, list[str]] = {}
+    for name, year in hidden:
+        by_region.setdefault(name, []).append(str(year))
+    items = "; ".join(f"{name} {', '.join(years)}" for name, years in by_region.items())
+    st.text(ctx.t("indicators.too_few_list", min=indicators.trust(ind)["min_count"], items=items))
 
 
 def _link_summary(ctx: Ctx, link: dict) -> None:
@@ -140,14 +178,30 @@ def _link_summary(ctx: Ctx, link: dict) -> None:
     cols[0].metric(t("indicators.col.baseline", year=link["baseline_year"]), _fmt(ctx, link["baseline_value"], dec))
     cols[1].metric(t("indicators.col.latest", year=link["latest_year"] or "–"), _fmt(ctx, link["latest_value"], dec))
     cols[2].metric(t("indicators.col.target", year=link["target_year"]), _fmt(ctx, link["target_value"], dec))
-    direction = link["direction"]
+    direction = "lower" if link["gender"] == "gap" else link["direction"]
     st.caption(t(f"indicators.direction.{direction}") if direction else t("indicators.direction.none"))
+    _uncertainty_text(ctx, link)
 
 
-BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red", "no_data": "gray"}
+def _uncertainty_text(ctx: Ctx, link: dict) -> None:
+    """The latest value's interval and, when the change is within the margin, why."""
+    dec = link["decimals"]
+    if link["latest_low"] is not None:
+        values = {"value": _fmt(ctx, link["latest_value"], dec), "low": _bound(ctx, link["latest_low"], dec),
+                  "high": _bound(ctx, link["latest_high"], dec)}
+        if link["gender"] == "gap":
+            st.text(ctx.t("indicators.latest_interval_gap", **values))
+        else:
+            st.text(ctx.t("indicators.latest_interval", n=i18n.number(link["latest_n"], ctx.lang, 0), **values))
+    if link["margin_rule"]:
+        st.text(ctx.t(f"indicators.margin.{link['margin_rule']}"))
+
+
+BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red",
+                 "within_margin": "violet", "no_data": "gray"}
 BADGE_ICONS = {"reached": ":material/check_circle:", "on_track": ":material/trending_up:",
                "too_slow": ":material/hourglass_bottom:", "wrong_way": ":material/trending_down:",
-               "no_data": ":material/help:"}
+               "within_margin": ":material/compare_arrows:", "no_data": ":material/help:"}
 
 
 def progress_badge(ctx: Ctx, progress: str) -> None:
@@ -164,13 +218,15 @@ def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, uni
         return
     year = st.selectbox(t("indicators.chart.year"), available[::-1], key=f"ind_compare_year_{ind['id']}")
     rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang, gender)
-    frame = pd.DataFrame(rows)
+    shown = [r for r in rows if not r["too_few"]]
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
-    show_chart("comparison", frame, ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
-               alt_text=f"{title} {year}")
+    if shown:
+        show_chart("comparison", pd.DataFrame(shown), ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
+                   alt_text=f"{title} {year}")
+    _too_few_note(ctx, ind, [(r["region"], year) for r in rows if r["too_few"]])
     with st.expander(t("indicators.compare.table")):
         st.dataframe(pd.DataFrame([{t("indicators.chart.region"): r["region"],
-                                    t("indicators.chart.value"): _fmt(ctx, r["value"], ind["decimals"])}
+                                    t("indicators.chart.value"): _cell(ctx, r, ind["decimals"])}
                                    for r in rows]), hide_index=True, width="stretch")
 
 
@@ -273,6 +329,7 @@ def render_catalogue(ctx: Ctx) -> None:
     items = catalogue(ctx)
     if not items:
         st.info(t("indicators.catalogue.empty"))
+        _render_child_set(ctx)
         return
     st.dataframe(pd.DataFrame([{
         t("indicators.catalogue.source"): t(f"indicators.source.{c['source']}"),
@@ -310,16 +367,87 @@ def render_catalogue(ctx: Ctx) -> None:
                 ctx.error(err)
             else:
                 st.rerun()
+    _render_trust_form(ctx, ind)
+    _render_child_set(ctx)
+
+
+def _render_child_set(ctx: Ctx) -> None:
+    """The child and youth indicator set, what of it is in the catalogue, and a search."""
+    from .. import indicator_set
+
+    t = ctx.t
+    with st.expander(t("indicators.set.heading"), icon=":material/child_care:"):
+        st.caption(t("indicators.set.help"))
+        rows = indicator_set.child_set(ctx.db, ctx.lang)
+        st.dataframe(pd.DataFrame([{
+            t("indicators.set.area"): r["area_name"], t("indicators.catalogue.id"): r["source_id"] or "–",
+            t("field.ind_indicator"): r["title"],
+            t("indicators.set.status"): t("indicators.set.in_catalogue") if r["indicator_id"]
+            else t("indicators.set.missing"),
+        } for r in rows]), hide_index=True, width="stretch")
+        if st.button(t("indicators.set.fetch_list"), key="ind_fetch_list", icon=":material/cloud_download:"):
+            try:
+                with st.spinner(t("indicators.fetch.running")):
+                    indicators.fetch_catalogue(ctx.db, ctx.actor)
+            except sotkanet.SotkanetUnavailable as err:
+                st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
+            except ImportRejected as err:
+                show_rejection(ctx, err)
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.rerun()
+        query = st.text_input(t("indicators.search.label"), key="ind_search", max_chars=100)
+        if query.strip():
+            found = indicator_set.search(ctx.db, query)
+            if found:
+                st.dataframe(pd.DataFrame([{t("indicators.catalogue.id"): r["source_id"],
+                                            t("field.ind_indicator"): indicators.text_in(r, ctx.lang)}
+                                           for r in found]), hide_index=True, width="stretch")
+            else:
+                st.caption(t("indicators.search.none"))
+
+
+def _render_trust_form(ctx: Ctx, ind: dict) -> None:
+    """The indicator's noise threshold and smallest number shown, set by a person."""
+    t = ctx.t
+    st.subheader(t("indicators.trust.heading"))
+    st.caption(t("indicators.trust.help", default=indicators.DEFAULT_MIN_COUNT))
+    key = f"ind_trust_{ind['id']}_{ind['version']}"
+    threshold = ind["noise_threshold"]
+    with st.form(key + "_form", enter_to_submit=False):
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(t("field.ind_noise_threshold"), key=key + "_noise", max_chars=12,
+                      value="" if threshold is None else i18n.number(threshold, ctx.lang))
+        c2.selectbox(t("field.ind_noise_unit"), list(indicators.NOISE_UNITS), key=key + "_unit",
+                     index=indicators.NOISE_UNITS.index(ind["noise_unit"] or "points"),
+                     format_func=lambda u: t(f"indicators.noise_unit.{u}"))
+        c3.text_input(t("field.ind_min_count"), key=key + "_min", max_chars=6,
+                      value="" if ind["min_count"] is None else str(ind["min_count"]),
+                      placeholder=str(indicators.DEFAULT_MIN_COUNT))
+        small, large = (i18n.number(v, ctx.lang, 0) for v in (indicators.SURVEY_NOISE_SMALL,
+                                                               indicators.SURVEY_NOISE_LARGE))
+        st.caption(f"{t('indicators.trust.survey_small')}: {small} · {t('indicators.trust.survey_large')}: {large}")
+        if st.form_submit_button(t("editor.save")):
+            s = st.session_state
+            try:
+                indicators.set_trust(ctx.db, ctx.actor, ind["id"], s[key + "_noise"], s[key + "_unit"],
+                                     s[key + "_min"], ind["version"])
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.rerun()
 
 
 # ---------------------------------------------------------------- plan editor: a goal's links
-_LINK_FIELDS = ("indicator_id", "region_id", "baseline_year", "baseline_value", "target_year", "target_value")
+_LINK_FIELDS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year",
+                "target_value")
 
 
 def _link_initial(ctx: Ctx, link: dict | None, field: str):
     if link is None:
         return {"baseline_year": "", "target_year": str(ctx.plan["last_year"]), "baseline_value": "",
-                "target_value": ""}.get(field)
+                "target_value": "", "gender": indicators.GENDER_TOTAL}.get(field)
     value = link[field]
     if field in ("baseline_value", "target_value"):
         if value is None:
@@ -345,6 +473,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
                       latest=_fmt(ctx, r["latest_value"], r["decimals"]), latest_year=r["latest_year"] or "–",
                       target=_fmt(ctx, r["target_value"], r["decimals"]), target_year=r["target_year"]))
             progress_badge(ctx, r["progress"])
+            _uncertainty_text(ctx, r)
     if rows:
         if any(r["example_values"] for r in rows):
             st.caption(t("indicators.example_values_short"))
@@ -364,17 +493,19 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         for field in _LINK_FIELDS:
             st.session_state[f"{prefix}_{field}"] = _link_initial(ctx, link, field)
         st.session_state[prefix + "_version"] = link["version"] if link else 0
+    labels = _offered(ctx, goal["id"], items, st.session_state[f"{prefix}_indicator_id"])
     by_ind = {i["id"]: i for i in items}
     regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
-    if st.session_state[f"{prefix}_indicator_id"] not in by_ind:
-        st.session_state[f"{prefix}_indicator_id"] = items[0]["id"]
+    if st.session_state[f"{prefix}_indicator_id"] not in labels:
+        st.session_state[f"{prefix}_indicator_id"] = next(iter(labels))
     if st.session_state[f"{prefix}_region_id"] not in names:
         st.session_state[f"{prefix}_region_id"] = regions[0]["id"]
     with st.form(prefix + "_form", enter_to_submit=False):
-        st.selectbox(t("field.ind_indicator"), list(by_ind), key=f"{prefix}_indicator_id",
-                     format_func=lambda i: indicators.indicator_label(by_ind[i], ctx.lang))
+        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get)
         st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get)
+        st.selectbox(t("field.ind_link_gender"), list(indicators.LINK_GENDERS), key=f"{prefix}_gender",
+                     format_func=lambda g: t(f"indicators.link_gender.{g}"))
         c1, c2 = st.columns(2)
         c1.text_input(t("field.ind_baseline_year"), key=f"{prefix}_baseline_year", max_chars=4)
         c2.text_input(t("field.ind_baseline_value"), key=f"{prefix}_baseline_value", max_chars=30,
@@ -414,6 +545,34 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.session_state.pop(f"gi_pick_{goal['id']}", None)
             st.session_state["ed_flash"] = t("editor.deleted")
             st.rerun()
+
+
+def _offered(ctx: Ctx, goal_id: int, items: list[dict], current) -> dict:
+    """Indicators offered for a link (id -> label): the whole catalogue, the child and youth set
+    grouped by focus area, or what a search in Finnish or Swedish finds. The link's current
+    indicator stays offered, so that narrowing the list never changes a link silently."""
+    from .. import indicator_set
+
+    t = ctx.t
+    c1, c2 = st.columns([1, 2])
+    source = c1.radio(t("indicators.set.offer"), ["all", "set"], key=f"gi_offer_{goal_id}",
+                      format_func=lambda o: t(f"indicators.set.offer.{o}"))
+    query = c2.text_input(t("indicators.search.label"), key=f"gi_search_{goal_id}", max_chars=100)
+    by_id = {i["id"]: i for i in items}
+    labels: dict = {}
+    if query.strip():
+        labels = {r["id"]: indicators.indicator_label(r, ctx.lang) for r in indicator_set.search(ctx.db, query)}
+        if not labels:
+            st.caption(t("indicators.search.none"))
+    elif source == "set":
+        label = indicators.indicator_label
+        labels = {r["indicator_id"]: f"{r['area_name']} — {label(by_id[r['indicator_id']], ctx.lang)}"
+                  for r in indicator_set.child_set(ctx.db, ctx.lang) if r["indicator_id"] in by_id}
+    if not labels:
+        labels = {i: indicators.indicator_label(row, ctx.lang) for i, row in by_id.items()}
+    if current in by_id and current not in labels:
+        labels = {current: indicators.indicator_label(by_id[current], ctx.lang), **labels}
+    return labels
 
 
 def _reset(prefix: str) -> None:

@@ -63,6 +63,8 @@ def test_upload_link_and_see_progress(server, page):
     expect(link).to_contain_text(COUNTY)
     expect(link).to_contain_text("Lähtötaso 1,9 (2019) · viimeisin 1,5 (2023) · tavoite 1,0 (2024)")
     expect(link).to_contain_text("Edistyminen: Kehitys liian hidasta")
+    # the counts in the file give the people measured: ~11,300 children, a narrow interval
+    expect(link).to_contain_text("Viimeisin arvo 1,5, 95 %:n luottamusväli 1,3–1,7")
 
     # see the chart and the progress class
     _nav(page, "Indikaattorit")

@@ -54,3 +54,19 @@ def test_commands_on_an_empty_database_say_so_and_fail(tmp_path, monkeypatch, ca
     message = captured.err + captured.out
     assert re.search(r"^error: .*(no (example )?plan|not found)", message, re.M), message
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_indicator_trust_shows_and_sets(tmp_path, capsys):
+    from lape_plan import indicators
+
+    path = tmp_path / "cli.db"
+    assert cli.main(["init", "--db", str(path), "--demo"]) == 0
+    assert cli.main(["indicator-trust", "--db", str(path), "ex-bully"]) == 0
+    assert "EX-BULLY\tnoise threshold none\tmin count 5\tcounts give n: yes" in capsys.readouterr().out
+    assert cli.main(["indicator-trust", "--db", str(path), "EX-BULLY", "--noise", "2,5", "--min-count", "15"]) == 0
+    assert "noise threshold 2.5 points\tmin count 15" in capsys.readouterr().out
+    assert cli.main(["indicator-trust", "--db", str(path), "EX-BULLY", "--noise-unit", "relative"]) == 0
+    row = indicators.find_indicator(dbm.connect(path), "EX-BULLY")
+    assert (row["noise_threshold"], row["noise_unit"], row["min_count"]) == (2.5, "relative", 15)
+    assert cli.main(["indicator-trust", "--db", str(path), "EX-BULLY", "--min-count", "lots"]) == 2
+    assert cli.main(["indicator-trust", "--db", str(path), "nope"]) == 2
