@@ -247,7 +247,8 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         area("lava_hearing")
         area("lava_conclusion")
     st.selectbox(t("field.lava_follow_up_year"), [None, *years], key=prefix + "_follow_up_year",
-                 format_func=lambda y: "–" if y is None else str(y), help=t("assessments.follow_up_year_help"))
+                 format_func=lambda y: "–" if y is None else str(y), help=t("assessments.follow_up_year_help"),
+                 placeholder=t("common.choose"))
     if full:
         area("lava_follow_up_method")
     if st.button(t("assessments.save"), key=prefix + "_save", type="primary"):
@@ -380,7 +381,7 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
             prefix + "_date": dt.date.fromisoformat(r["date"]) if r.get("date") else dt.date.today()})
     with st.form(prefix + "_form", enter_to_submit=False):
         st.selectbox(t("field.lava_decision_org"), [None, *orgs], key=prefix + "_org_id",
-                     format_func=lambda o: "–" if o is None else orgs[o])
+                     format_func=lambda o: "–" if o is None else orgs[o], placeholder=t("common.choose"))
         st.text_input(t("field.lava_decision_body"), key=prefix + "_body", max_chars=300,
                       placeholder=t("assessments.decision_body_example"))
         c1, c2 = st.columns(2)
