@@ -23,7 +23,7 @@ import unicodedata
 
 from sqlite_utils import Database
 
-from . import auth, i18n, plans
+from . import auth, i18n, plans, throttle
 from .db import audit, now, write
 from .errors import NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
@@ -180,24 +180,30 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
 
 # ---------------------------------------------------------------- participants
 def by_code(db: Database, code) -> dict:
-    """The open workshop with this join code; a clear error when unknown or closed."""
+    """The open workshop with this join code. An unknown and a closed code get the same
+    answer, so that guessing tells nothing about which codes were ever used."""
     code = normalise_code(code)
     if not code:
         raise ValidationError("workshop.error.code_required", field="workshop_code")
     rows = list(db.query("select id, phase from workshops where code = ?", [code]))
-    if not rows:
+    if not rows or rows[0]["phase"] == "closed":
         raise ValidationError("workshop.error.unknown_code", field="workshop_code", code=code)
-    if rows[0]["phase"] == "closed":
-        raise ValidationError("workshop.error.closed", field="workshop_code", code=code)
     return get(db, rows[0]["id"])
 
 
-def join(db: Database, code, name="") -> str:
-    """A new participant of the workshop with this code. Returns their secret token."""
+def join(db: Database, code, name="", client=None) -> str:
+    """A new participant of the workshop with this code. Returns their secret token.
+    `client` (network address or browser session) may try throttle.JOIN.limit wrong codes
+    in the window; then every code is refused until the window moves on."""
     name = plans.clean_text(name, "workshop_name", max_len=NAME_MAX)
     token = secrets.token_urlsafe(12)
+    throttle.refuse(throttle.JOIN.retry_after(client), "error.too_many_joins")
     with write(db):
-        workshop = by_code(db, code)
+        try:
+            workshop = by_code(db, code)
+        except ValidationError:
+            throttle.JOIN.record(client)
+            raise
         pid = db["workshop_participants"].insert(
             {"workshop_id": workshop["id"], "token": token, "name": name, "joined_at": now(), "vote_version": 0}
         ).last_pk

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
+from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, ballot_order, flash, language_choice,
                                    participant_call, participant_guard, show_flash)
@@ -18,7 +19,8 @@ token = st.query_params.get("p")
 
 
 def join():
-    new = participant_call(ctx.lang, workshop.join, st.session_state.get("ws_code"), st.session_state.get("ws_name"))
+    new = participant_call(ctx.lang, workshop.join, st.session_state.get("ws_code"), st.session_state.get("ws_name"),
+                           client_id())
     if new:
         st.query_params["code"] = workshop.normalise_code(st.session_state.get("ws_code"))
         st.query_params["p"] = new

@@ -1,8 +1,9 @@
 import datetime as dt
+import threading
 
 import pytest
 
-from lape_plan import auth, plans
+from lape_plan import auth, db as dbm, plans, throttle
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
 
@@ -39,24 +40,112 @@ def test_password_is_hashed_with_argon2(db):
     assert stored.startswith("$argon2id$") and PW not in stored
 
 
-def test_login_wrong_password_and_lock_out(db):
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttles' clock, moved by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
+    return now
+
+
+def test_failed_sign_ins_throttle_the_client_not_the_account(db, clock):
     auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
-    start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
-    assert auth.authenticate(db, "ADMIN ", PW, at=start).name == "admin"
-    for i in range(auth.MAX_FAILED_LOGINS):
+    assert auth.authenticate(db, "ADMIN ", PW, client="a").name == "admin"
+    for _ in range(throttle.LOGIN_ACCOUNT.limit):
         with pytest.raises(auth.LoginFailed):
-            auth.authenticate(db, "admin", "wrong", at=start)
-    # locked: even the right password is refused until the lock ends
-    with pytest.raises(auth.AccountLocked):
-        auth.authenticate(db, "admin", PW, at=start + dt.timedelta(minutes=1))
-    later = start + dt.timedelta(minutes=auth.LOCK_MINUTES + 1)
-    assert auth.authenticate(db, "admin", PW, at=later).role == Role.ADMIN
-    assert auth.get_user(db, 1)["failed_logins"] == 0
+            auth.authenticate(db, "admin", "wrong-password", client="a")
+    # that client is refused even the right password until the window moves on
+    with pytest.raises(throttle.TooManyAttempts) as err:
+        auth.authenticate(db, "admin", PW, client="a")
+    assert err.value.key == "error.too_many_attempts" and err.value.params == {"minutes": 15}
+    # a stranger's failures do not lock the owner out: another client signs in
+    assert auth.authenticate(db, "admin", PW, client="b").role == Role.ADMIN
+    clock[0] += throttle.LOGIN_ACCOUNT.window + 1
+    assert auth.authenticate(db, "admin", PW, client="a").role == Role.ADMIN
+    assert auth.get_user(db, 1)["failed_logins"] == 0 and auth.get_user(db, 1)["locked_until"] is None
+    failed = db.execute("select count(*) from audit where action = 'login_failed'").fetchone()[0]
+    assert failed == throttle.LOGIN_ACCOUNT.limit
 
 
-def test_unknown_user_gets_the_same_error(db):
-    with pytest.raises(auth.LoginFailed):
-        auth.authenticate(db, "nobody", PW)
+def test_a_client_guessing_many_usernames_is_throttled(db, clock):
+    auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    for i in range(throttle.LOGIN_CLIENT.limit):
+        with pytest.raises(auth.LoginFailed):
+            auth.authenticate(db, f"guess{i}", PW, client="x")
+    with pytest.raises(throttle.TooManyAttempts):
+        auth.authenticate(db, "admin", PW, client="x")
+    assert auth.authenticate(db, "admin", PW, client="y")
+
+
+class CountingHasher:
+    def __init__(self, real):
+        self.real, self.verified = real, 0
+
+    def verify(self, stored, password):
+        self.verified += 1
+        return self.real.verify(stored, password)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_answers_do_not_tell_whether_an_account_exists(db, clock, monkeypatch):
+    """Same message and the same work (one Argon2 verification) for an unknown user, a wrong
+    password, an inactive account and a throttled client, known user or not."""
+    admin = auth.actor_for(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))
+    auth.update_user(db, admin, auth.create_user(db, admin, "maija", PW), 1, active=False)
+    hasher = CountingHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", hasher)
+
+    def answer(username, password, client):
+        before = hasher.verified
+        with pytest.raises((auth.LoginFailed, throttle.TooManyAttempts)) as err:
+            auth.authenticate(db, username, password, client=client)
+        assert hasher.verified == before + 1
+        return err.value.key, err.value.params
+
+    assert answer("nobody", PW, "c") == answer("admin", "wrong-password", "c") == answer("maija", PW, "c") \
+        == ("error.login_failed", {})
+    for i in range(throttle.LOGIN_CLIENT.limit):
+        answer(f"nobody{i}", "wrong-password", "t")
+    assert answer("admin", PW, "t") == answer("nobody", PW, "t") == ("error.too_many_attempts", {"minutes": 15})
+
+
+@pytest.mark.parametrize("password", [PW, "wrong-password"])
+def test_password_check_runs_outside_the_write_lock(tmp_path, monkeypatch, password):
+    """A workshop vote (any write) goes through while a sign-in's Argon2 verification runs."""
+    path = tmp_path / "lock.db"
+    auth.create_user(dbm.connect(path), SYSTEM, "admin", PW, role=Role.ADMIN)
+    verifying, release = threading.Event(), threading.Event()
+
+    class SlowHasher(CountingHasher):
+        def verify(self, stored, given):
+            verifying.set()
+            assert release.wait(10)
+            return super().verify(stored, given)
+
+    monkeypatch.setattr(auth, "_hasher", SlowHasher(auth._hasher))
+    outcome = {}
+
+    def sign_in():
+        try:
+            outcome["actor"] = auth.authenticate(dbm.connect(path), "admin", password)
+        except auth.LoginFailed as err:
+            outcome["error"] = err
+
+    thread = threading.Thread(target=sign_in)
+    thread.start()
+    try:
+        assert verifying.wait(10)
+        other = dbm.connect(path)
+        other.execute("PRAGMA busy_timeout = 1000")  # the old code held the lock here: "database is locked"
+        with dbm.write(other):
+            dbm.audit(other, SYSTEM, "workshop_vote", 1, "create")
+    finally:
+        release.set()
+        thread.join(10)
+    assert ("actor" in outcome) == (password == PW)
+    assert other.execute("select count(*) from audit where entity = 'workshop_vote'").fetchone()[0] == 1
 
 
 def test_deactivated_user_cannot_sign_in_and_loses_session(demo_db):
