@@ -77,7 +77,7 @@ def client_id() -> str:
     (on localhost, where Streamlit gives none) the browser session. Behind a reverse proxy
     every client has the proxy's address, so the limits then apply to all clients together."""
     address = st.context.ip_address
-    if address:
+    if isinstance(address, str) and address:  # AppTest gives a stand-in object
         return f"ip:{address}"
     run = get_script_run_ctx()
     return f"session:{run.session_id if run else '-'}"

@@ -325,3 +325,92 @@ def test_session_ends_with_sign_out_or_a_deactivated_account(db):
     auth.update_user(db, admin, uid, 1, active=False)
     assert auth.resume_session(db, other, HOUR) is None
     assert db.execute("select count(*) from sessions").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------- password rules
+@pytest.mark.parametrize("password, key", [
+    (" " * 12, "error.password_short"),  # blank
+    ("   abc   \t ", "error.password_short"),  # spaces at the ends do not count
+    ("Kaisa.Virtanen", "error.password_username"),  # the username itself, any case
+    ("kaisa.virtanen12", "error.password_username"),  # the username and a little more
+    ("password123", "error.password_common"),
+    ("qwertyuiop", "error.password_common"),  # keyboard row
+    ("1234567890", "error.password_common"),
+    ("aaaaaaaaaaaa", "error.password_common"),  # repeated
+    ("P@ssw0rd2024", "error.password_common"),  # a common one dressed up
+    ("Salasana123", "error.password_common"),  # context word: "password" in Finnish
+    ("x" * (auth.PASSWORD_MAX + 1), "error.too_long"),
+])
+def test_weak_passwords_are_refused(db, password, key):
+    admin = auth.actor_for(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))
+    with pytest.raises(ValidationError) as err:
+        auth.create_user(db, admin, "kaisa.virtanen", password)
+    assert err.value.key == key and err.value.field == "password"
+    uid = auth.create_user(db, admin, "kaisa.virtanen", "kaisan-oma-lause-2025")
+    with pytest.raises(ValidationError) as err:
+        auth.set_password(db, admin, uid, password)
+    assert err.value.key == key
+    assert auth.authenticate(db, "kaisa.virtanen", "kaisan-oma-lause-2025").user_id == uid  # unchanged
+
+
+def test_reasonable_passwords_are_accepted(db):
+    auth.check_password("kesäloma mökillä 2025", "maija")
+    auth.check_password("maija-kirjoittaa-suunnitelmaa", "maija")  # the username plus enough of its own
+    auth.check_password("Tre små grodor hoppar", "anna")
+    assert auth.MIN_PASSWORD == 10
+
+
+# ---------------------------------------------------------------- session lifetime
+def test_set_password_ends_the_users_other_sessions(db):
+    admin_id = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    admin = auth.actor_for(db, admin_id)
+    uid = auth.create_user(db, admin, "maija", PW)
+    maija = auth.actor_for(db, uid)
+    phone, laptop, admins = auth.start_session(db, uid), auth.start_session(db, uid), auth.start_session(db, admin_id)
+    # her own change keeps the session she changed it in and ends the others
+    auth.set_password(db, maija, uid, "new-password-123", keep_session=laptop)
+    assert auth.resume_session(db, phone, HOUR) is None
+    assert auth.resume_session(db, laptop, HOUR).user_id == uid
+    # an administrator's change ends them all (the token to keep must be the user's own)
+    auth.set_password(db, admin, uid, "third-password-456", keep_session=admins)
+    assert auth.resume_session(db, laptop, HOUR) is None
+    assert auth.resume_session(db, admins, HOUR).user_id == admin_id
+    last = db.execute("select after from audit where action = 'set_password' order by id desc").fetchone()[0]
+    assert '"sessions_ended": 1' in last
+
+
+def test_session_ends_after_its_lifetime_even_when_used(db):
+    uid = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    token = auth.start_session(db, uid, at=T0)
+    # used every 50 minutes for almost 12 hours
+    for minutes in range(50, 12 * 60, 50):
+        assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(minutes=minutes))
+    assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(hours=12, minutes=1)) is None
+    assert db.execute("select count(*) from sessions").fetchone()[0] == 0
+    short = auth.start_session(db, uid, at=T0)
+    assert auth.resume_session(db, short, HOUR, at=T0 + dt.timedelta(minutes=50), max_age_seconds=HOUR)
+    assert auth.resume_session(db, short, HOUR, at=T0 + dt.timedelta(minutes=61), max_age_seconds=HOUR) is None
+
+
+def test_session_limits_come_from_secrets(monkeypatch):
+    from lape_plan import config
+
+    monkeypatch.setattr(config, "secrets", lambda: {})
+    assert auth.session_limits() == (60 * 60, 12 * HOUR)
+    monkeypatch.setattr(config, "secrets", lambda: {"session_timeout_minutes": 30, "session_max_hours": 8})
+    assert auth.session_limits() == (30 * 60, 8 * HOUR)
+
+
+def test_expired_session_rows_are_deleted_when_a_session_starts(db):
+    uid = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    limits = (HOUR, 12 * HOUR)
+    idle = auth.start_session(db, uid, at=T0, limits=limits)  # never used again
+    busy = auth.start_session(db, uid, at=T0, limits=limits)
+    for hours in range(1, 13):  # used every hour: idle never, but 12 hours old
+        auth.resume_session(db, busy, HOUR, at=T0 + dt.timedelta(hours=hours, minutes=-5))
+    recent = auth.start_session(db, uid, at=T0 + dt.timedelta(hours=11, minutes=30), limits=limits)
+    assert db.execute("select count(*) from sessions").fetchone()[0] == 2  # the idle one went here
+    auth.start_session(db, uid, at=T0 + dt.timedelta(hours=12, minutes=30), limits=limits)
+    hashes = {r[0] for r in db.execute("select token_hash from sessions")}
+    assert auth._token_hash(idle) not in hashes and auth._token_hash(busy) not in hashes
+    assert auth._token_hash(recent) in hashes and len(hashes) == 2
