@@ -16,15 +16,17 @@ org_names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
 roles = [r.value for r in Role]
 users_tab, audit_tab, backup_tab = st.tabs([t("admin.users"), t("admin.audit"), t("admin.backup")])
 
-NEW_USER_KEYS = ("nu_username", "nu_display_name", "nu_email", "nu_role", "nu_orgs", "nu_password")
+NEW_USER = {"nu_username": "", "nu_display_name": "", "nu_email": "", "nu_role": "member", "nu_orgs": [],
+            "nu_password": ""}
 
 with users_tab:
     # After a save the page runs again (st.rerun) so that the table shows the change; the form
-    # for a new user starts empty, since widget values can only be cleared before the widgets exist.
+    # for a new user is emptied then, since a widget's value can only be set before it is drawn.
     done = st.session_state.pop("admin_done", None)
     if done and done[0] == "created":
-        for key in NEW_USER_KEYS:
-            st.session_state.pop(key, None)
+        st.session_state.update(NEW_USER)
+    for key, value in NEW_USER.items():
+        st.session_state.setdefault(key, value)
     users = auth.users(ctx.db)
     st.dataframe(pd.DataFrame([{
         t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"] or "",
@@ -40,7 +42,7 @@ with users_tab:
         c1.text_input(t("auth.username"), key="nu_username", max_chars=80)
         c2.text_input(t("auth.display_name"), key="nu_display_name", max_chars=120)
         c1.text_input(t("admin.email"), key="nu_email", max_chars=200)
-        c2.selectbox(t("admin.role"), roles, key="nu_role", index=roles.index("member"), format_func=lambda r: t(f"role.{r}"))
+        c2.selectbox(t("admin.role"), roles, key="nu_role", format_func=lambda r: t(f"role.{r}"))
         st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get,
                        placeholder=t("common.choose"))
         st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
