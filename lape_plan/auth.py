@@ -211,7 +211,8 @@ def set_password(db: Database, actor: Actor, user_id: int, password: str, keep_s
     with write(db):
         get_user(db, user_id)
         db["users"].update(user_id, {"password_hash": hashed, "failed_logins": 0,
-                                     "locked_until": None, "updated_at": now(), "updated_by": actor.name})
+                                     "locked_until": None,  # a lock set by older versions
+                                     "updated_at": now(), "updated_by": actor.name})
         ended = db.execute("delete from sessions where user_id = ? and token_hash != ?", [user_id, keep]).rowcount
         audit(db, actor, "user", user_id, "set_password", after={"sessions_ended": ended})
 
