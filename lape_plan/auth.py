@@ -80,7 +80,8 @@ def check_password(password: str, username: str = "") -> None:
     name = (username or "").strip().casefold()
     if name and name in password.casefold() and len(password) - len(name) < MIN_PASSWORD:
         raise ValidationError("error.password_username", field="password", min=MIN_PASSWORD)
-    if zxcvbn(password, user_inputs=[name, *_CONTEXT_WORDS])["guesses_log10"] < MIN_GUESSES_LOG10:
+    # zxcvbn refuses more than 72 characters (its cost grows fast); the start decides
+    if zxcvbn(password[:72], user_inputs=[name, *_CONTEXT_WORDS])["guesses_log10"] < MIN_GUESSES_LOG10:
         raise ValidationError("error.password_common", field="password")
 
 

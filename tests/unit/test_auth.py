@@ -357,6 +357,7 @@ def test_reasonable_passwords_are_accepted(db):
     auth.check_password("kesäloma mökillä 2025", "maija")
     auth.check_password("maija-kirjoittaa-suunnitelmaa", "maija")  # the username plus enough of its own
     auth.check_password("Tre små grodor hoppar", "anna")
+    auth.check_password("Pitkä lause, jossa on monta sanaa ja joka jatkuu vielä pitkään ja pitkään " * 3, "x")
     assert auth.MIN_PASSWORD == 10
 
 
