@@ -10,26 +10,29 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 from sqlite_utils import Database
 
+from . import config, throttle
 from .db import audit, now, write
 from .errors import LapeError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD = 10
+PASSWORD_MAX = 256  # hashing and strength-checking cost grows with the length
+# A password that zxcvbn's estimate guesses in fewer than 10^6 tries is refused: common
+# passwords (its list of 30,000), keyboard patterns, repeats, sequences and simple variants.
+MIN_GUESSES_LOG10 = 6
+# Context words (NIST SP 800-63B: the service's name and the like), added to zxcvbn's lists.
+_CONTEXT_WORDS = ("lape", "lapeplan", "salasana", "lösenord", "losenord")
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both cases take the same time.
+# Verified against when the username is unknown or the client must wait, so that every
+# answer to a sign-in costs the same.
 _DUMMY_HASH = _hasher.hash("not a real password, only for timing")
 
 
 class LoginFailed(LapeError):
     key = "error.login_failed"
-
-
-class AccountLocked(LapeError):
-    key = "error.account_locked"
 
 
 # ---------------------------------------------------------------- permissions
@@ -66,9 +69,20 @@ def _clean_role(role) -> str:
         raise ValidationError("error.invalid", field="role") from None
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+def check_password(password: str, username: str = "") -> None:
+    """Refuse a password that is short (spaces at either end do not count), too long,
+    little more than the username, or common or easy to guess."""
+    password = password or ""
+    if len(password) > PASSWORD_MAX:
+        raise ValidationError("error.too_long", field="password", max=PASSWORD_MAX, length=len(password))
+    if len(password.strip()) < MIN_PASSWORD:
         raise ValidationError("error.password_short", field="password", min=MIN_PASSWORD)
+    name = (username or "").strip().casefold()
+    if name and name in password.casefold() and len(password) - len(name) < MIN_PASSWORD:
+        raise ValidationError("error.password_username", field="password", min=MIN_PASSWORD)
+    # zxcvbn refuses more than 72 characters (its cost grows fast); the start decides
+    if zxcvbn(password[:72], user_inputs=[name, *_CONTEXT_WORDS])["guesses_log10"] < MIN_GUESSES_LOG10:
+        raise ValidationError("error.password_common", field="password")
 
 
 def has_users(db: Database) -> bool:
@@ -87,7 +101,8 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role=R
     if email and "@" not in email:
         raise ValidationError("error.invalid", field="email")
     role = _clean_role(role)
-    _check_password(password)
+    check_password(password, username)
+    hashed = _hasher.hash(password)  # before the write lock: hashing takes ~0.2 s
     with write(db):
         first = not has_users(db)
         if first:
@@ -99,7 +114,7 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role=R
             raise ValidationError("error.username_taken", field="username", username=username)
         _check_orgs(db, org_ids)
         row = {"username": username, "display_name": display_name, "email": email or None,
-               "password_hash": _hasher.hash(password), "role": role, "active": 1, "failed_logins": 0,
+               "password_hash": hashed, "role": role, "active": 1, "failed_logins": 0,
                "created_at": now(), "version": 1, "updated_at": now(), "updated_by": actor.name}
         user_id = db["users"].insert(row).last_pk
         db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
@@ -134,35 +149,46 @@ def actor_for(db: Database, user_id: int) -> Actor | None:
                  org_ids=frozenset(user["org_ids"]))
 
 
-def authenticate(db: Database, username: str, password: str, at: dt.datetime | None = None) -> Actor:
-    """Check a password. After MAX_FAILED_LOGINS failures in a row the account is
-    locked for LOCK_MINUTES; the same message is given for unknown users and wrong passwords."""
+def authenticate(db: Database, username: str, password: str, at: dt.datetime | None = None,
+                 client=None) -> Actor:
+    """Check a password. `client` (network address, else browser session) is throttled: after
+    throttle.LOGIN_CLIENT.limit failures, or LOGIN_ACCOUNT.limit for one username, within the
+    window it gets TooManyAttempts whatever it sends. Counting per client, not per account,
+    means nobody can lock an owner out by failing on purpose. Unknown users, wrong passwords,
+    inactive accounts and throttled clients all cost one Argon2 verification, so neither the
+    message nor the time tells whether an account exists. The verification runs outside the
+    write lock (~0.2 s), which is taken only to record the result."""
     at = at or dt.datetime.now(dt.timezone.utc)
     username = (username or "").strip().lower()
-    with write(db):
-        rows = list(db.query("select * from users where username = ?", [username]))
-        user = rows[0] if rows else None
-        if user and user["locked_until"] and dt.datetime.fromisoformat(user["locked_until"]) > at:
-            raise AccountLocked(until=user["locked_until"])
-        try:
-            _hasher.verify(user["password_hash"] if user else _DUMMY_HASH, password or "")
-            ok = user is not None and bool(user["active"])
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if not ok:
-            if user:
-                failed = (user["failed_logins"] or 0) + 1
-                locked = (at + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds") \
-                    if failed >= MAX_FAILED_LOGINS else None
-                db["users"].update(user["id"], {"failed_logins": 0 if locked else failed, "locked_until": locked})
-                audit(db, Actor(name=username), "user", user["id"], "login_failed", after={"locked_until": locked})
-        else:
-            changes = {"failed_logins": 0, "locked_until": None, "last_login_at": at.isoformat(timespec="seconds")}
-            if _hasher.check_needs_rehash(user["password_hash"]):
-                changes["password_hash"] = _hasher.hash(password)
-            db["users"].update(user["id"], changes)
+    wait = max(throttle.LOGIN_CLIENT.retry_after(client), throttle.LOGIN_ACCOUNT.retry_after((client, username)))
+    rows = list(db.query("select id, password_hash, active from users where username = ?", [username]))
+    user = rows[0] if rows and not wait else None
+    stored = user["password_hash"] if user else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password or "")
+        ok = user is not None and bool(user["active"])
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:  # a refused attempt of a throttled client counts too: hammering keeps it waiting
+        throttle.LOGIN_CLIENT.record(client)
+        throttle.LOGIN_ACCOUNT.record((client, username))
+    throttle.refuse(wait)
     if not ok:
+        if user:
+            with write(db):
+                db.execute("update users set failed_logins = coalesce(failed_logins, 0) + 1 where id = ?",
+                           [user["id"]])
+                audit(db, Actor(name=username), "user", user["id"], "login_failed")
         raise LoginFailed()
+    changes = {"failed_logins": 0, "locked_until": None, "last_login_at": at.isoformat(timespec="seconds")}
+    if _hasher.check_needs_rehash(stored):
+        changes["password_hash"] = _hasher.hash(password)
+    with write(db):
+        current = db.execute("select password_hash, active from users where id = ?", [user["id"]]).fetchone()
+        if current is None or current[0] != stored or not current[1]:
+            raise LoginFailed()  # the password changed or the account was closed while verifying
+        db["users"].update(user["id"], changes)
+    throttle.LOGIN_ACCOUNT.clear((client, username))
     return actor_for(db, user["id"])
 
 
@@ -174,15 +200,22 @@ def user_by_email(db: Database, email: str) -> Actor | None:
     return actor_for(db, row[0]) if row else None
 
 
-def set_password(db: Database, actor: Actor, user_id: int, password: str) -> None:
+def set_password(db: Database, actor: Actor, user_id: int, password: str, keep_session: str | None = None) -> None:
+    """Set a password and end the user's sessions everywhere, so that a device signed in with
+    the old password is signed out. `keep_session`: the token of the session in which users
+    change their own password, which stays signed in; any other change ends them all."""
     if actor.user_id != user_id:
         require_admin(actor)
-    _check_password(password)
+    check_password(password, get_user(db, user_id)["username"])
+    keep = _token_hash(keep_session) if keep_session and actor.user_id == user_id else ""
+    hashed = _hasher.hash(password)  # before the write lock: hashing takes ~0.2 s
     with write(db):
         get_user(db, user_id)
-        db["users"].update(user_id, {"password_hash": _hasher.hash(password), "failed_logins": 0,
-                                     "locked_until": None, "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "user", user_id, "set_password")
+        db["users"].update(user_id, {"password_hash": hashed, "failed_logins": 0,
+                                     "locked_until": None,  # a lock set by older versions
+                                     "updated_at": now(), "updated_by": actor.name})
+        ended = db.execute("delete from sessions where user_id = ? and token_hash != ?", [user_id, keep]).rowcount
+        audit(db, actor, "user", user_id, "set_password", after={"sessions_ended": ended})
 
 
 def update_user(db: Database, actor: Actor, user_id: int, expected_version: int, **changes) -> int:
@@ -226,42 +259,63 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
 SESSION_COOKIE = "lape_session"
 # last_seen is written at most this often: not one write per rerun
 _SEEN_EVERY = dt.timedelta(minutes=1)
+SESSION_TIMEOUT_MINUTES = 60  # idle
+SESSION_MAX_HOURS = 12  # absolute: a session used every hour still ends
+
+
+def session_limits() -> tuple[int, int]:
+    """(idle timeout, absolute lifetime) of a session in seconds: `session_timeout_minutes`
+    and `session_max_hours` in secrets.toml."""
+    conf = config.secrets()
+    return (int(conf.get("session_timeout_minutes", SESSION_TIMEOUT_MINUTES)) * 60,
+            int(conf.get("session_max_hours", SESSION_MAX_HOURS)) * 3600)
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(db: Database, user_id: int, at: dt.datetime | None = None) -> str:
+def _stamp(at: dt.datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def start_session(db: Database, user_id: int, at: dt.datetime | None = None,
+                  limits: tuple[int, int] | None = None) -> str:
     """A new random session token for a signed-in user (kept in a browser cookie); the
-    database keeps only its hash."""
+    database keeps only its hash. Sessions of anyone that are past their idle timeout or
+    lifetime (`limits`, see session_limits) are deleted on the way."""
     token = secrets.token_urlsafe(32)
-    stamp = (at or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    at = at or dt.datetime.now(dt.timezone.utc)
+    idle, max_age = limits or session_limits()
     with write(db):
-        db["sessions"].insert({"token_hash": _token_hash(token), "user_id": user_id, "created_at": stamp,
-                               "last_seen": stamp})
+        db.execute("delete from sessions where last_seen < ? or created_at < ?",
+                   [_stamp(at - dt.timedelta(seconds=idle)), _stamp(at - dt.timedelta(seconds=max_age))])
+        db["sessions"].insert({"token_hash": _token_hash(token), "user_id": user_id, "created_at": _stamp(at),
+                               "last_seen": _stamp(at)})
     return token
 
 
 def resume_session(db: Database, token: str | None, timeout_seconds: int,
-                   at: dt.datetime | None = None) -> Actor | None:
+                   at: dt.datetime | None = None, max_age_seconds: int = SESSION_MAX_HOURS * 3600) -> Actor | None:
     """The actor of a session token, or None when the token is unknown, was idle longer
-    than `timeout_seconds` (it is then removed) or its account is no longer active."""
+    than `timeout_seconds` or began more than `max_age_seconds` ago (it is then removed),
+    or its account is no longer active."""
     if not isinstance(token, str) or not token:
         return None
     at = at or dt.datetime.now(dt.timezone.utc)
     key = _token_hash(token)
-    row = db.execute("select user_id, last_seen from sessions where token_hash = ?", [key]).fetchone()
+    row = db.execute("select user_id, last_seen, created_at from sessions where token_hash = ?", [key]).fetchone()
     if row is None:
         return None
     idle = at - dt.datetime.fromisoformat(row[1])
-    actor = actor_for(db, row[0]) if idle <= dt.timedelta(seconds=timeout_seconds) else None
+    age = at - dt.datetime.fromisoformat(row[2])
+    alive = idle <= dt.timedelta(seconds=timeout_seconds) and age <= dt.timedelta(seconds=max_age_seconds)
+    actor = actor_for(db, row[0]) if alive else None
     if actor is None:
         end_session(db, token)
     elif idle >= _SEEN_EVERY:  # a write lock only when there is something to write
         with write(db):
-            db.execute("update sessions set last_seen = ? where token_hash = ?",
-                       [at.isoformat(timespec="seconds"), key])
+            db.execute("update sessions set last_seen = ? where token_hash = ?", [_stamp(at), key])
     return actor
 
 

@@ -68,8 +68,9 @@ def register_cli(sub, add_db) -> None:
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_create_user)
 
-    p = sub.add_parser("set-password", help="set a user's password and clear a lock",
-                       description="Set a user's password; also clears failed sign-ins and a lock.")
+    p = sub.add_parser("set-password", help="set a user's password and end their sessions",
+                       description="Set a user's password (the same rules as in the app); ends the "
+                                   "user's sessions everywhere and clears the count of failed sign-ins.")
     add_db(p)
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

@@ -83,7 +83,8 @@ def write(db: Database):
 
 def audit(db: Database, actor, entity: str, entity_id, action: str, before=None, after=None) -> int:
     """One audit row; call inside the write transaction of the change itself."""
-    assert db.conn.in_transaction, "audit() must run inside db.write()"
+    if not db.conn.in_transaction:  # not an assert: `python -O` removes those
+        raise RuntimeError("audit() must run inside db.write()")
     return db["audit"].insert(
         {
             "at": now(),

@@ -25,7 +25,7 @@ import unicodedata
 
 from sqlite_utils import Database
 
-from . import auth, i18n, plans
+from . import auth, i18n, plans, throttle
 from .db import audit, now, write
 from .errors import NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
@@ -202,15 +202,14 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
 
 # ---------------------------------------------------------------- participants
 def by_code(db: Database, code) -> dict:
-    """The open workshop with this join code; a clear error when unknown or closed."""
+    """The open workshop with this join code. An unknown and a closed code get the same
+    answer, so that guessing tells nothing about which codes were ever used."""
     code = normalise_code(code)
     if not code:
         raise ValidationError("workshop.error.code_required", field="workshop_code")
     rows = list(db.query("select id, phase from workshops where code = ?", [code]))
-    if not rows:
+    if not rows or rows[0]["phase"] == "closed":
         raise ValidationError("workshop.error.unknown_code", field="workshop_code", code=code)
-    if rows[0]["phase"] == "closed":
-        raise ValidationError("workshop.error.closed", field="workshop_code", code=code)
     return get(db, rows[0]["id"])
 
 
@@ -224,14 +223,21 @@ def resume(db: Database, code, token) -> str | None:
     return row[0] if row else None
 
 
-def join(db: Database, code, name="", resume_token=None) -> str:
+def join(db: Database, code, name="", resume_token=None, client=None) -> str:
     """Join the workshop with this code; returns the participant's secret token. With
     `resume_token` of a participant of this workshop (the browser's cookie), that participant
-    goes on with their own votes and budget: no new participant. A full workshop refuses."""
+    goes on with their own votes and budget: no new participant. A full workshop refuses.
+    `client` (network address or browser session) may try throttle.JOIN.limit wrong codes
+    in the window; then every code is refused until the window moves on."""
     name = plans.clean_text(name, "workshop_name", max_len=NAME_MAX)
     token = secrets.token_urlsafe(12)
+    throttle.refuse(throttle.JOIN.retry_after(client), "error.too_many_joins")
     with write(db):
-        workshop = by_code(db, code)
+        try:
+            workshop = by_code(db, code)
+        except ValidationError:
+            throttle.JOIN.record(client)
+            raise
         known = resume(db, workshop["code"], resume_token)
         if known:
             return known

@@ -16,20 +16,33 @@ org_names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
 roles = [r.value for r in Role]
 users_tab, audit_tab, backup_tab = st.tabs([t("admin.users"), t("admin.audit"), t("admin.backup")])
 
+NEW_USER = {"nu_username": "", "nu_display_name": "", "nu_email": "", "nu_role": "member", "nu_orgs": [],
+            "nu_password": ""}
+
 with users_tab:
+    # After a save the page runs again (st.rerun) so that the table shows the change; the form
+    # for a new user is emptied then, since a widget's value can only be set before it is drawn.
+    done = st.session_state.pop("admin_done", None)
+    if done and done[0] == "created":
+        st.session_state.update(NEW_USER)
+    for key, value in NEW_USER.items():
+        st.session_state.setdefault(key, value)
     users = auth.users(ctx.db)
     st.dataframe(pd.DataFrame([{
         t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"] or "",
         t("admin.role"): t(f"role.{u['role']}"), t("admin.user_orgs"): ", ".join(org_names.get(o, "?") for o in u["org_ids"]),
         t("admin.active"): "✓" if u["active"] else "–", t("admin.last_login"): i18n.timestamp(u["last_login_at"], ctx.lang),
     } for u in users]), hide_index=True, width="stretch", height="content")
+    if done:
+        st.success(t({"created": "admin.user_created", "updated": "admin.user_updated",
+                      "password": "admin.password_changed"}[done[0]], username=done[1]))
     st.subheader(t("admin.new_user"))
     with st.form("new_user", clear_on_submit=False):
         c1, c2 = st.columns(2)
         c1.text_input(t("auth.username"), key="nu_username", max_chars=80)
         c2.text_input(t("auth.display_name"), key="nu_display_name", max_chars=120)
         c1.text_input(t("admin.email"), key="nu_email", max_chars=200)
-        c2.selectbox(t("admin.role"), roles, key="nu_role", index=roles.index("member"), format_func=lambda r: t(f"role.{r}"))
+        c2.selectbox(t("admin.role"), roles, key="nu_role", format_func=lambda r: t(f"role.{r}"))
         st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get,
                        placeholder=t("common.choose"))
         st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
@@ -38,9 +51,11 @@ with users_tab:
                 auth.create_user(ctx.db, ctx.actor, st.session_state.nu_username, st.session_state.nu_password,
                                  st.session_state.nu_role, st.session_state.nu_display_name,
                                  st.session_state.nu_email, st.session_state.nu_orgs)
-                st.success(t("admin.user_created", username=st.session_state.nu_username))
             except LapeError as err:
-                ctx.error(err)
+                ctx.error(err)  # the typed values stay for correcting
+            else:
+                st.session_state["admin_done"] = ("created", st.session_state.nu_username.strip().lower())
+                st.rerun()
     if users:
         st.subheader(t("admin.edit_user"))
         by_id = {u["id"]: u for u in users}
@@ -54,13 +69,17 @@ with users_tab:
             new_password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
             if st.form_submit_button(t("editor.save"), type="primary"):
                 try:
+                    if new_password:  # refused before anything is saved
+                        auth.check_password(new_password, user["username"])
                     auth.update_user(ctx.db, ctx.actor, user_id, user["version"], role=role, org_ids=user_orgs, active=active)
                     if new_password:
-                        auth.set_password(ctx.db, ctx.actor, user_id, new_password)
-                    st.success(t("editor.saved"))
-                    st.rerun()
+                        auth.set_password(ctx.db, ctx.actor, user_id, new_password,
+                                          keep_session=st.session_state.get("session_token"))
                 except LapeError as err:
                     ctx.error(err)
+                else:
+                    st.session_state["admin_done"] = ("password" if new_password else "updated", user["username"])
+                    st.rerun()
 
 with audit_tab:
     c1, c2, c3, c4 = st.columns(4)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
+from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, ballot_order, flash, language_choice,
                                    participant_call, participant_guard, remember_participant, remembered_token,
@@ -28,7 +29,7 @@ if not token and st.query_params.get("code"):  # this browser joined before: go 
 def join():
     code = st.session_state.get("ws_code")
     known = remembered_token(code)
-    new = participant_call(ctx.lang, workshop.join, code, st.session_state.get("ws_name"), known)
+    new = participant_call(ctx.lang, workshop.join, code, st.session_state.get("ws_name"), known, client_id())
     if new and new == known:
         flash("info", t("workshop.resumed"))
     if new:

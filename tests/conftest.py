@@ -1,6 +1,6 @@
 import pytest
 
-from lape_plan import auth, db as dbm, demo
+from lape_plan import auth, db as dbm, demo, throttle
 from lape_plan.model import SYSTEM, Role
 
 ADMIN = ("admin", "admin-password-1")
@@ -9,6 +9,14 @@ ADMIN = ("admin", "admin-password-1")
 def add_admin(database) -> int:
     """The administrator that AppTest and browser tests sign in as."""
     return auth.create_user(database, SYSTEM, ADMIN[0], ADMIN[1], role=Role.ADMIN, display_name="Testi Ylläpitäjä")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Attempt limits are kept per process: each test starts with none counted."""
+    throttle.reset_all()
+    yield
+    throttle.reset_all()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from sqlite_utils import Database
 
 from .. import auth, config, db as dbm, demo, i18n, plans
@@ -71,8 +72,15 @@ def sticky(widget, label: str, key: str, *args, **kwargs):
     return widget(label, *args, key=widget_key, on_change=keep, **kwargs)
 
 
-def session_timeout_seconds() -> int:
-    return int(config.secrets().get("session_timeout_minutes", 60)) * 60
+def client_id() -> str:
+    """Whom attempt limits (sign-in, join codes) count against: the network address, else
+    (on localhost, where Streamlit gives none) the browser session. Behind a reverse proxy
+    every client has the proxy's address, so the limits then apply to all clients together."""
+    address = st.context.ip_address
+    if isinstance(address, str) and address:  # AppTest gives a stand-in object
+        return f"ip:{address}"
+    run = get_script_run_ctx()
+    return f"session:{run.session_id if run else '-'}"
 
 
 def sso_enabled() -> bool:
@@ -101,7 +109,7 @@ def _cookie_script(token: str | None) -> str:
 def logout(database: Database) -> None:
     auth.end_session(database, st.session_state.pop("session_token", None))
     st.session_state["clear_cookie"] = True
-    for key in ("user_id", "last_seen", "auth_role"):
+    for key in ("user_id", "last_seen", "auth_role", "signed_in_at"):
         st.session_state.pop(key, None)
     if sso_enabled() and st.user.get("is_logged_in", False):
         st.logout()
@@ -119,21 +127,25 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
             st.stop()
         _sign_in(actor.user_id, actor.role)
         st.rerun()  # so that app.py builds the menu for this role
+    idle, max_age = auth.session_limits()
     if user_id is None:
         token = st.context.cookies.get(auth.SESSION_COOKIE)
-        actor = auth.resume_session(database, token, session_timeout_seconds())
+        actor = auth.resume_session(database, token, idle, max_age_seconds=max_age)
         if actor is None:
             return None
         _sign_in(actor.user_id, actor.role, token)
         st.rerun()
     last_seen = st.session_state.get("last_seen", time.time())
-    if time.time() - last_seen > session_timeout_seconds():
+    # a session kept by a cookie has its lifetime in the database; one without (single
+    # sign-on) has it here
+    signed_in_at = st.session_state.get("signed_in_at", time.time())
+    if time.time() - last_seen > idle or time.time() - signed_in_at > max_age:
         logout(database)
-        st.session_state["auth_flash"] = "auth.expired"
+        st.session_state["auth_flash"] = "auth.expired" if time.time() - last_seen > idle else "auth.session_max_age"
         return None
     token = st.session_state.get("session_token")
     # with a session: ended when signed out in another tab, or idle too long there
-    actor = auth.resume_session(database, token, session_timeout_seconds()) if token else \
+    actor = auth.resume_session(database, token, idle, max_age_seconds=max_age) if token else \
         auth.actor_for(database, user_id)
     if actor is None:  # account deactivated or removed meanwhile, or the session ended
         logout(database)
@@ -144,7 +156,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
 
 
 def _sign_in(user_id: int, role: Role, token: str | None = None) -> None:
-    st.session_state.update(user_id=user_id, auth_role=role.value, last_seen=time.time())
+    st.session_state.update(user_id=user_id, auth_role=role.value, last_seen=time.time(), signed_in_at=time.time())
     if token:
         st.session_state["session_token"] = token
 
@@ -186,10 +198,8 @@ def _login_form(database: Database, lang: str) -> None:
                                                role=Role.ADMIN, display_name=st.session_state.get("setup_display_name"))
                     role = Role.ADMIN
                 else:
-                    signed_in = auth.authenticate(database, username, password)
+                    signed_in = auth.authenticate(database, username, password, client=client_id())
                     user_id, role = signed_in.user_id, signed_in.role
-            except auth.AccountLocked as err:
-                st.error(t("error.account_locked", until=i18n.timestamp(err.params["until"], lang)))
             except LapeError as err:
                 st.error(i18n.error_text(err, lang))
             else:

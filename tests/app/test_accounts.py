@@ -2,7 +2,8 @@ import time
 
 import pytest
 
-from lape_plan import auth, db as dbm, plans
+from lape_plan import auth, db as dbm, plans, throttle
+from lape_plan.ui import guard
 from lape_plan.model import Role
 from tests.conftest import ADMIN
 
@@ -31,13 +32,27 @@ def test_login_wrong_password_keeps_username_then_succeeds(app):
     assert any("Kirjautuneena: Testi Ylläpitäjä" in c.value for c in at.sidebar.caption)
 
 
-def test_lock_out_after_repeated_failures(app):
+def test_lock_out_after_repeated_failures(app, monkeypatch):
     at = app(user_id=None, auth_role=None)
-    for _ in range(auth.MAX_FAILED_LOGINS):
+    for _ in range(throttle.LOGIN_ACCOUNT.limit):
         _login(at, "admin", "wrong-password")
     _login(at, *ADMIN)
-    assert "lukittu" in at.error[0].value
+    assert "lukittu" in at.error[0].value and "15 minuutiksi" in at.error[0].value
     assert at.title[0].value == "Kirjaudu sisään"
+    # the lock is this client's only: the owner signs in from another address
+    monkeypatch.setattr(guard, "client_id", lambda: "ip:192.0.2.7")
+    _login(at, *ADMIN)
+    assert "AIKAA LAPSELLE" in at.subheader[0].value
+
+
+def test_unknown_user_and_locked_account_answer_alike(app):
+    at = app(user_id=None, auth_role=None)
+    for i in range(throttle.LOGIN_CLIENT.limit):
+        _login(at, f"nobody{i}", "wrong-password")
+        assert [e.value for e in at.error] == ["Väärä käyttäjätunnus tai salasana."]
+    locked = [e.value for e in _login(at, *ADMIN).error]
+    assert locked == [e.value for e in _login(at, "nobody", "wrong-password").error]
+    assert "lukittu" in locked[0]
 
 
 def test_logout(app):

@@ -20,6 +20,54 @@ def test_admin_creates_a_member_with_organisation(app, conn):
     assert actor.org_ids == {kokkola} and actor.role == "member"
 
 
+def _create(at, username, password, orgs=(), role=None):
+    at.text_input(key="nu_username").set_value(username)
+    at.text_input(key="nu_password").set_value(password)
+    if orgs:
+        at.multiselect(key="nu_orgs").set_value(list(orgs))
+    if role:
+        at.selectbox(key="nu_role").set_value(role)
+    [b for b in at.button if b.label == "Luo käyttäjä"][0].click().run()
+    return at
+
+
+def test_creating_two_users_in_a_row_starts_each_from_an_empty_form(app, conn):
+    """The second user once got the first one's organisations (and role and password)."""
+    kannus, kokkola = (conn.execute("select id from organisations where code = ?", [c]).fetchone()[0]
+                       for c in ("217", "272"))
+    at = _create(app(PAGE), "eka", "ensimmainen-salasana", orgs=[kannus, kokkola], role="facilitator")
+    assert [s.value for s in at.success] == ["Käyttäjä eka luotu."]
+    assert at.text_input(key="nu_username").value == "" and at.text_input(key="nu_password").value == ""
+    assert at.multiselect(key="nu_orgs").value == [] and at.selectbox(key="nu_role").value == "member"
+    assert "eka" in set(at.dataframe[0].value["Käyttäjätunnus"])  # the list shows the new user at once
+    _create(at, "toka", "toinen-oma-salasana")
+    second = auth.authenticate(conn, "toka", "toinen-oma-salasana")
+    assert second.org_ids == frozenset() and second.role == "member"
+    assert auth.authenticate(conn, "eka", "ensimmainen-salasana").org_ids == {kannus, kokkola}
+    assert {"eka", "toka"} <= set(at.dataframe[0].value["Käyttäjätunnus"])
+
+
+def test_editing_a_user_confirms_and_a_weak_password_saves_nothing(app, conn):
+    uid = auth.create_user(conn, auth.actor_for(conn, 1), "maija", "maijan-salasana-1")
+    at = app(PAGE)
+    at.selectbox(key="eu_id").set_value(uid).run()
+    [s for s in at.selectbox if s.key != "eu_id" and s.label == "Rooli"][-1].set_value("viewer")
+    [t for t in at.text_input if t.label.startswith("Uusi salasana")][0].set_value("qwertyuiop")
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()
+    assert "arvattava" in at.error[0].value
+    assert auth.get_user(conn, uid)["role"] == "member"  # nothing saved
+    [t for t in at.text_input if t.label.startswith("Uusi salasana")][0].set_value("maijan-uusi-lause-7")
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()
+    assert [s.value for s in at.success] == ["Salasana vaihdettu; käyttäjän maija istunnot muilla laitteilla päättyivät."]
+    assert auth.get_user(conn, uid)["role"] == "viewer"
+    assert auth.authenticate(conn, "maija", "maijan-uusi-lause-7").user_id == uid
+    at.selectbox(key="eu_id").set_value(uid).run()
+    [c for c in at.checkbox if c.label == "Käytössä"][0].uncheck()
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()
+    assert [s.value for s in at.success] == ["Käyttäjän maija tiedot tallennettu."]
+    assert not auth.get_user(conn, uid)["active"]
+
+
 def test_audit_log_filters_by_user(app, conn):
     goal = plans.tree(conn, plans.plans(conn)[0]["id"])[0]["goals"][0]
     plans.update(conn, auth.actor_for(conn, 1), "goal", goal["id"], goal["version"], title_fi="Muutettu")

@@ -65,6 +65,28 @@ def test_unknown_code_is_refused_and_kept(participant, conn, shop):
     assert conn.execute("select count(*) from workshop_participants").fetchone()[0] == 0
 
 
+def test_closed_code_answers_as_unknown_and_wrong_codes_are_throttled(participant, conn, shop, monkeypatch):
+    from lape_plan import throttle
+
+    wid, code, _ = shop
+    at = participant()
+
+    def join_with(value):
+        at.text_input(key="ws_code").set_value(value)
+        at.button(key="ws_join").click().run()
+        return [e.value for e in at.error]
+
+    unknown = join_with("ZZZ999")
+    ws.set_phase(conn, FAC, wid, "closed")
+    assert join_with(code) == [unknown[0].replace("ZZZ999", code)]
+    ws.set_phase(conn, FAC, wid, "collecting")
+    for _ in range(throttle.JOIN.limit - 2):
+        join_with("ZZZ999")
+    refused = join_with(code)  # the right code, but this client has guessed too often
+    assert refused and "Liian monta väärää koodia" in refused[0] and "p" not in at.query_params
+    assert conn.execute("select count(*) from workshop_participants").fetchone()[0] == 0
+
+
 def test_bad_token_shows_error_and_join_form(participant, shop):
     at = participant(code=shop[1], p="forged")
     assert any("Liity uudelleen" in e.value for e in at.error)

@@ -51,3 +51,31 @@ def test_member_sees_no_admin_menu_and_admin_url_is_refused(server, page):
     expect(page.locator("h1")).to_have_text("Yleiskuva")
     assert page.url.rstrip("/") == server.rstrip("/")
     expect(page.get_by_test_id("stToast")).to_have_count(0)
+
+
+def test_two_users_created_in_a_row_each_get_only_their_own_organisations(server, page):
+    from lape_plan import auth, db as dbm
+
+    login(page, server, "/admin")
+    form = page.get_by_test_id("stForm").filter(has=page.locator(".st-key-nu_username"))
+    form.locator(".st-key-nu_username input").fill("eka")
+    form.locator(".st-key-nu_orgs [data-testid='stMultiSelect']").click()
+    page.get_by_role("option", name="Kannus", exact=True).click()
+    page.keyboard.press("Escape")
+    form.locator(".st-key-nu_password input").fill("ensimmainen-salasana")
+    form.get_by_role("button", name="Luo käyttäjä").click()
+    wait_idle(page)
+    expect(page.get_by_text("Käyttäjä eka luotu.")).to_be_visible()
+    # the form is empty again, and the table lists the new user
+    expect(form.locator(".st-key-nu_username input")).to_have_value("")
+    expect(form.locator(".st-key-nu_orgs")).not_to_contain_text("Kannus")
+    expect(page.get_by_test_id("stDataFrame").first).to_contain_text("eka")
+    form.locator(".st-key-nu_username input").fill("toka")
+    form.locator(".st-key-nu_password input").fill("toinen-oma-salasana")
+    form.get_by_role("button", name="Luo käyttäjä").click()
+    wait_idle(page)
+    expect(page.get_by_text("Käyttäjä toka luotu.")).to_be_visible()
+    conn = dbm.connect(server.db_path)
+    assert auth.authenticate(conn, "toka", "toinen-oma-salasana").org_ids == frozenset()
+    assert len(auth.authenticate(conn, "eka", "ensimmainen-salasana").org_ids) == 1
+    no_exceptions(page)

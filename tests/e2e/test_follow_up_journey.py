@@ -25,9 +25,9 @@ def test_member_updates_two_measures_and_sees_rollup_and_history(server, page):
 
     conn = dbm.connect(server.db_path)
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
+    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
                      org_ids=[kokkola])
-    login(page, server, username="kaisa", password="kaisa-password")
+    login(page, server, username="kaisa", password="kaisa-password-1")
     expect(page.get_by_text("Toteutumisen seuranta 2024")).to_be_visible()
     expect(_metric(page, "Etenee tai valmis")).to_have_text("0 %")
     expect(_metric(page, "Edistyminen 2024")).to_have_text("–")

@@ -13,7 +13,7 @@ def test_participant_link_opened_first_on_a_fresh_server(server, page):
     expect(page.get_by_label("Osallistumiskoodi")).to_have_value("XXXXXX")
     page.get_by_role("button", name="Osallistu").click()
     wait_idle(page)
-    expect(page.get_by_text("Koodilla XXXXXX ei löydy työpajaa", exact=False)).to_be_visible()
+    expect(page.get_by_text("Koodilla XXXXXX ei ole avointa työpajaa", exact=False)).to_be_visible()
     no_exceptions(page)
     # no sidebar to open: Streamlit would list the pages/ files in it
     expect(page.get_by_test_id("stExpandSidebarButton")).to_be_hidden()

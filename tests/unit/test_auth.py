@@ -1,8 +1,9 @@
 import datetime as dt
+import threading
 
 import pytest
 
-from lape_plan import auth, plans
+from lape_plan import auth, db as dbm, plans, throttle
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
 
@@ -39,24 +40,112 @@ def test_password_is_hashed_with_argon2(db):
     assert stored.startswith("$argon2id$") and PW not in stored
 
 
-def test_login_wrong_password_and_lock_out(db):
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttles' clock, moved by hand."""
+    now = [1000.0]
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
+    return now
+
+
+def test_failed_sign_ins_throttle_the_client_not_the_account(db, clock):
     auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
-    start = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
-    assert auth.authenticate(db, "ADMIN ", PW, at=start).name == "admin"
-    for i in range(auth.MAX_FAILED_LOGINS):
+    assert auth.authenticate(db, "ADMIN ", PW, client="a").name == "admin"
+    for _ in range(throttle.LOGIN_ACCOUNT.limit):
         with pytest.raises(auth.LoginFailed):
-            auth.authenticate(db, "admin", "wrong", at=start)
-    # locked: even the right password is refused until the lock ends
-    with pytest.raises(auth.AccountLocked):
-        auth.authenticate(db, "admin", PW, at=start + dt.timedelta(minutes=1))
-    later = start + dt.timedelta(minutes=auth.LOCK_MINUTES + 1)
-    assert auth.authenticate(db, "admin", PW, at=later).role == Role.ADMIN
-    assert auth.get_user(db, 1)["failed_logins"] == 0
+            auth.authenticate(db, "admin", "wrong-password", client="a")
+    # that client is refused even the right password until the window moves on
+    with pytest.raises(throttle.TooManyAttempts) as err:
+        auth.authenticate(db, "admin", PW, client="a")
+    assert err.value.key == "error.too_many_attempts" and err.value.params == {"minutes": 15}
+    # a stranger's failures do not lock the owner out: another client signs in
+    assert auth.authenticate(db, "admin", PW, client="b").role == Role.ADMIN
+    clock[0] += throttle.LOGIN_ACCOUNT.window + 1
+    assert auth.authenticate(db, "admin", PW, client="a").role == Role.ADMIN
+    assert auth.get_user(db, 1)["failed_logins"] == 0 and auth.get_user(db, 1)["locked_until"] is None
+    failed = db.execute("select count(*) from audit where action = 'login_failed'").fetchone()[0]
+    assert failed == throttle.LOGIN_ACCOUNT.limit
 
 
-def test_unknown_user_gets_the_same_error(db):
-    with pytest.raises(auth.LoginFailed):
-        auth.authenticate(db, "nobody", PW)
+def test_a_client_guessing_many_usernames_is_throttled(db, clock):
+    auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    for i in range(throttle.LOGIN_CLIENT.limit):
+        with pytest.raises(auth.LoginFailed):
+            auth.authenticate(db, f"guess{i}", PW, client="x")
+    with pytest.raises(throttle.TooManyAttempts):
+        auth.authenticate(db, "admin", PW, client="x")
+    assert auth.authenticate(db, "admin", PW, client="y")
+
+
+class CountingHasher:
+    def __init__(self, real):
+        self.real, self.verified = real, 0
+
+    def verify(self, stored, password):
+        self.verified += 1
+        return self.real.verify(stored, password)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_answers_do_not_tell_whether_an_account_exists(db, clock, monkeypatch):
+    """Same message and the same work (one Argon2 verification) for an unknown user, a wrong
+    password, an inactive account and a throttled client, known user or not."""
+    admin = auth.actor_for(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))
+    auth.update_user(db, admin, auth.create_user(db, admin, "maija", PW), 1, active=False)
+    hasher = CountingHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", hasher)
+
+    def answer(username, password, client):
+        before = hasher.verified
+        with pytest.raises((auth.LoginFailed, throttle.TooManyAttempts)) as err:
+            auth.authenticate(db, username, password, client=client)
+        assert hasher.verified == before + 1
+        return err.value.key, err.value.params
+
+    assert answer("nobody", PW, "c") == answer("admin", "wrong-password", "c") == answer("maija", PW, "c") \
+        == ("error.login_failed", {})
+    for i in range(throttle.LOGIN_CLIENT.limit):
+        answer(f"nobody{i}", "wrong-password", "t")
+    assert answer("admin", PW, "t") == answer("nobody", PW, "t") == ("error.too_many_attempts", {"minutes": 15})
+
+
+@pytest.mark.parametrize("password", [PW, "wrong-password"])
+def test_password_check_runs_outside_the_write_lock(tmp_path, monkeypatch, password):
+    """A workshop vote (any write) goes through while a sign-in's Argon2 verification runs."""
+    path = tmp_path / "lock.db"
+    auth.create_user(dbm.connect(path), SYSTEM, "admin", PW, role=Role.ADMIN)
+    verifying, release = threading.Event(), threading.Event()
+
+    class SlowHasher(CountingHasher):
+        def verify(self, stored, given):
+            verifying.set()
+            assert release.wait(10)
+            return super().verify(stored, given)
+
+    monkeypatch.setattr(auth, "_hasher", SlowHasher(auth._hasher))
+    outcome = {}
+
+    def sign_in():
+        try:
+            outcome["actor"] = auth.authenticate(dbm.connect(path), "admin", password)
+        except auth.LoginFailed as err:
+            outcome["error"] = err
+
+    thread = threading.Thread(target=sign_in)
+    thread.start()
+    try:
+        assert verifying.wait(10)
+        other = dbm.connect(path)
+        other.execute("PRAGMA busy_timeout = 1000")  # the old code held the lock here: "database is locked"
+        with dbm.write(other):
+            dbm.audit(other, SYSTEM, "workshop_vote", 1, "create")
+    finally:
+        release.set()
+        thread.join(10)
+    assert ("actor" in outcome) == (password == PW)
+    assert other.execute("select count(*) from audit where entity = 'workshop_vote'").fetchone()[0] == 1
 
 
 def test_deactivated_user_cannot_sign_in_and_loses_session(demo_db):
@@ -236,3 +325,93 @@ def test_session_ends_with_sign_out_or_a_deactivated_account(db):
     auth.update_user(db, admin, uid, 1, active=False)
     assert auth.resume_session(db, other, HOUR) is None
     assert db.execute("select count(*) from sessions").fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------- password rules
+@pytest.mark.parametrize("password, key", [
+    (" " * 12, "error.password_short"),  # blank
+    ("   abc   \t ", "error.password_short"),  # spaces at the ends do not count
+    ("Kaisa.Virtanen", "error.password_username"),  # the username itself, any case
+    ("kaisa.virtanen12", "error.password_username"),  # the username and a little more
+    ("password123", "error.password_common"),
+    ("qwertyuiop", "error.password_common"),  # keyboard row
+    ("1234567890", "error.password_common"),
+    ("aaaaaaaaaaaa", "error.password_common"),  # repeated
+    ("P@ssw0rd2024", "error.password_common"),  # a common one dressed up
+    ("Salasana123", "error.password_common"),  # context word: "password" in Finnish
+    ("x" * (auth.PASSWORD_MAX + 1), "error.too_long"),
+])
+def test_weak_passwords_are_refused(db, password, key):
+    admin = auth.actor_for(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))
+    with pytest.raises(ValidationError) as err:
+        auth.create_user(db, admin, "kaisa.virtanen", password)
+    assert err.value.key == key and err.value.field == "password"
+    uid = auth.create_user(db, admin, "kaisa.virtanen", "kaisan-oma-lause-2025")
+    with pytest.raises(ValidationError) as err:
+        auth.set_password(db, admin, uid, password)
+    assert err.value.key == key
+    assert auth.authenticate(db, "kaisa.virtanen", "kaisan-oma-lause-2025").user_id == uid  # unchanged
+
+
+def test_reasonable_passwords_are_accepted(db):
+    auth.check_password("kesäloma mökillä 2025", "maija")
+    auth.check_password("maija-kirjoittaa-suunnitelmaa", "maija")  # the username plus enough of its own
+    auth.check_password("Tre små grodor hoppar", "anna")
+    auth.check_password("Pitkä lause, jossa on monta sanaa ja joka jatkuu vielä pitkään ja pitkään " * 3, "x")
+    assert auth.MIN_PASSWORD == 10
+
+
+# ---------------------------------------------------------------- session lifetime
+def test_set_password_ends_the_users_other_sessions(db):
+    admin_id = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    admin = auth.actor_for(db, admin_id)
+    uid = auth.create_user(db, admin, "maija", PW)
+    maija = auth.actor_for(db, uid)
+    phone, laptop, admins = auth.start_session(db, uid), auth.start_session(db, uid), auth.start_session(db, admin_id)
+    # her own change keeps the session she changed it in and ends the others
+    auth.set_password(db, maija, uid, "new-password-123", keep_session=laptop)
+    assert auth.resume_session(db, phone, HOUR) is None
+    assert auth.resume_session(db, laptop, HOUR).user_id == uid
+    # an administrator's change ends them all (the token to keep must be the user's own)
+    auth.set_password(db, admin, uid, "third-password-456", keep_session=admins)
+    assert auth.resume_session(db, laptop, HOUR) is None
+    assert auth.resume_session(db, admins, HOUR).user_id == admin_id
+    last = db.execute("select after from audit where action = 'set_password' order by id desc").fetchone()[0]
+    assert '"sessions_ended": 1' in last
+
+
+def test_session_ends_after_its_lifetime_even_when_used(db):
+    uid = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    token = auth.start_session(db, uid, at=T0)
+    # used every 50 minutes for almost 12 hours
+    for minutes in range(50, 12 * 60, 50):
+        assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(minutes=minutes))
+    assert auth.resume_session(db, token, HOUR, at=T0 + dt.timedelta(hours=12, minutes=1)) is None
+    assert db.execute("select count(*) from sessions").fetchone()[0] == 0
+    short = auth.start_session(db, uid, at=T0)
+    assert auth.resume_session(db, short, HOUR, at=T0 + dt.timedelta(minutes=50), max_age_seconds=HOUR)
+    assert auth.resume_session(db, short, HOUR, at=T0 + dt.timedelta(minutes=61), max_age_seconds=HOUR) is None
+
+
+def test_session_limits_come_from_secrets(monkeypatch):
+    from lape_plan import config
+
+    monkeypatch.setattr(config, "secrets", lambda: {})
+    assert auth.session_limits() == (60 * 60, 12 * HOUR)
+    monkeypatch.setattr(config, "secrets", lambda: {"session_timeout_minutes": 30, "session_max_hours": 8})
+    assert auth.session_limits() == (30 * 60, 8 * HOUR)
+
+
+def test_expired_session_rows_are_deleted_when_a_session_starts(db):
+    uid = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    limits = (HOUR, 12 * HOUR)
+    idle = auth.start_session(db, uid, at=T0, limits=limits)  # never used again
+    busy = auth.start_session(db, uid, at=T0, limits=limits)
+    for hours in range(1, 13):  # used every hour: idle never, but 12 hours old
+        auth.resume_session(db, busy, HOUR, at=T0 + dt.timedelta(hours=hours, minutes=-5))
+    recent = auth.start_session(db, uid, at=T0 + dt.timedelta(hours=11, minutes=30), limits=limits)
+    assert db.execute("select count(*) from sessions").fetchone()[0] == 2  # the idle one went here
+    auth.start_session(db, uid, at=T0 + dt.timedelta(hours=12, minutes=30), limits=limits)
+    hashes = {r[0] for r in db.execute("select token_hash from sessions")}
+    assert auth._token_hash(idle) not in hashes and auth._token_hash(busy) not in hashes
+    assert auth._token_hash(recent) in hashes and len(hashes) == 2

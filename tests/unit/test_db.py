@@ -32,8 +32,24 @@ def test_write_rolls_back_everything_on_error(db):
 
 
 def test_audit_outside_transaction_is_refused(db):
-    with pytest.raises(AssertionError):
+    with pytest.raises(RuntimeError):
         dbm.audit(db, SYSTEM, "x", 1, "create")
+    assert db["audit"].count == 0
+
+
+def test_audit_outside_transaction_is_refused_under_python_O(tmp_path):
+    """`python -O` strips asserts: the check must be a real error."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from lape_plan import db as dbm\n"
+            f"database = dbm.connect({str(tmp_path / 'o.db')!r})\n"
+            "try:\n    dbm.audit(database, 'x', 'x', 1, 'create')\n"
+            "except RuntimeError:\n    print('refused', database['audit'].count)\n")
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "refused 0", out.stderr
 
 
 def test_db_path_precedence(monkeypatch, tmp_path):

@@ -78,8 +78,28 @@ def test_join_normalises_code_and_refuses_unknown_or_closed(setup):
     ws.set_phase(db, FAC, wid, "closed")
     with pytest.raises(ValidationError) as e:
         ws.join(db, code)
-    assert err_key(e) == "workshop.error.closed"
+    # a closed code answers as an unknown one: guessing tells nothing about past workshops
+    assert err_key(e) == "workshop.error.unknown_code" and e.value.params == {"field": "workshop_code", "code": code}
     assert db.execute("select count(*) from workshop_participants").fetchone()[0] == 1
+
+
+def test_join_codes_are_throttled_per_client(setup, monkeypatch):
+    from lape_plan import throttle
+
+    now = [1000.0]
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
+    db, wid, _ = setup
+    code = code_of(db, wid)
+    for i in range(throttle.JOIN.limit):
+        with pytest.raises(ValidationError):
+            ws.join(db, f"ZZZZ{i:02d}", client="ip:10.0.0.1")
+    # now even the right code is refused to that client, with a wait, and nothing is looked up
+    with pytest.raises(throttle.TooManyAttempts) as e:
+        ws.join(db, code, client="ip:10.0.0.1")
+    assert err_key(e) == "error.too_many_joins" and e.value.params == {"minutes": 10}
+    assert ws.participant(db, ws.join(db, code, client="ip:10.0.0.2"))["workshop_id"] == wid  # other clients join
+    now[0] += throttle.JOIN.window + 1
+    assert ws.join(db, code, client="ip:10.0.0.1")
 
 
 def test_unknown_token(setup):
