@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import follow_up, indicators, plans
+from . import budget, follow_up, indicators, plans
 from .db import write
 from .model import SYSTEM, Actor, OrgKind, Scope
 
@@ -142,6 +142,7 @@ def load(db: Database, follow_up_example: bool = False) -> int:
     indicators.load_example(db, plan_id)
     if follow_up_example:
         load_follow_up(db, plan_id)
+        budget.load_example(db, plan_id)
     return plan_id
 
 
