@@ -153,18 +153,20 @@ class Totals:
         self.by_kind = {k: [0.0, 0.0] for k in (*KINDS, UNSET)}
         self.direct_planned = self.share_planned = self.direct_actual = self.share_actual = 0.0
 
-    def add(self, r: tuple) -> None:
-        (_y, _o, _a, source, kind, cancelled, lines, planned, actual, d_planned, s_planned, d_actual, s_actual) = r
+    def add(self, r) -> None:
+        """One group row: source (None: not grouped by source), kind, cancelled, measure-years
+        with euros, planned, actual, direct planned, planned with a share, the same actual."""
+        source, kind, cancelled, lines, planned, actual, d_planned, s_planned, d_actual, s_actual = r
         planned, actual = planned or 0.0, actual or 0.0
         self.lines += lines
         if cancelled:
             self.cancelled_planned += planned
-            planned = 0.0
-            d_planned = s_planned = 0.0
+            planned = d_planned = s_planned = 0.0
         self.planned += planned
         self.actual += actual
-        self.by_source[source][0] += planned
-        self.by_source[source][1] += actual
+        if source is not None:
+            self.by_source[source][0] += planned
+            self.by_source[source][1] += actual
         self.by_kind[kind][0] += planned
         self.by_kind[kind][1] += actual
         self.direct_planned += d_planned or 0.0
@@ -183,47 +185,56 @@ class Totals:
 
 
 _SCOPE = "(g.scope = 'shared' or exists (select 1 from goal_municipalities gm where gm.goal_id = g.id and gm.org_id = :muni))"
-_ORG = ("coalesce(m.responsible_org_id, case when (select count(*) from goal_responsibles r where r.goal_id = g.id) = 1 "
-        "then (select min(r.org_id) from goal_responsibles r where r.goal_id = g.id) end)")
-# The latest status of the measure up to the line's year (the unique index serves it).
-_CANCELLED = ("coalesce((select u.status = 'cancelled' from status_updates u where u.entity = 'measure' "
-              "and u.item_id = b.measure_id and u.year <= b.year order by u.year desc, u.version desc limit 1), 0)")
-_JOIN = ("from budget_lines b join measures m on m.id = b.measure_id and m.deleted_at is null "
+_FROM = ("from budget_lines b join measures m on m.id = b.measure_id and m.deleted_at is null "
          "join goals g on g.id = m.goal_id and g.deleted_at is null "
-         "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null join plans p on p.id = f.plan_id "
-         "where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) "
-         "and coalesce(m.end_year, p.last_year)")
+         "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null join plans p on p.id = f.plan_id ")
+_WHERE = ("where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) "
+          "and coalesce(m.end_year, p.last_year)")
+# The organisation: the measure's own, else its goal's when the goal has exactly one.
+_GOAL_ORG = ("left join (select goal_id, min(org_id) org_id from goal_responsibles group by goal_id "
+             "having count(*) = 1) gr on gr.goal_id = g.id ")
+# Cancelled: the measure's latest status up to the line's year is "cancelled". Looked up
+# (through the unique index) only for measures that were ever cancelled.
+_CANCELLED = ("case when b.measure_id in (select item_id from status_updates where entity = 'measure' "
+              "and status = 'cancelled') then coalesce((select u.status = 'cancelled' from status_updates u "
+              "where u.entity = 'measure' and u.item_id = b.measure_id and u.year <= b.year "
+              "order by u.year desc, u.version desc limit 1), 0) else 0 end")
+_SUMS = ("count(planned_eur) + count(actual_eur) - count(planned_eur * actual_eur), sum(planned_eur), "
+         "sum(actual_eur), sum(planned_eur * direct_share / 100.0), sum(planned_eur * (direct_share >= 0)), "
+         "sum(actual_eur * direct_share / 100.0), sum(actual_eur * (direct_share >= 0))")
 
 
 def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> dict:
-    """Planned and actual euros of a plan: the period, per year, organisation, focus area
-    (each with its euros by source and kind), the measures without euros, the
-    preventive share per year. See the module's text for the rules."""
+    """Planned and actual euros of a plan: the period and each year (by source and kind),
+    each organisation and focus area (by kind), the measures without euros and how many
+    run each year. See the module's text for the rules."""
     plan = plans.get_plan(db, plan_id)
     params = {"p": plan_id, "muni": municipality_id}
     scope = f" and {_SCOPE}" if municipality_id else ""
-    # Grouped in SQL: the groups are few (years × organisations × areas × sources × kinds),
-    # so the Python side stays small however many lines the plan has.
+    # The lines are read once into a temporary table and grouped there twice: by year,
+    # source and kind, and by organisation, focus area and kind. The groups are few, so
+    # the Python side stays small however many lines the plan has.
     groups = db.execute(
-        f"select b.year, {_ORG} org_id, f.id area_id, coalesce(b.source, '') source, coalesce(b.kind, '') kind, "
-        f"{_CANCELLED} cancelled, "
-        "sum(b.planned_eur is not null or b.actual_eur is not null), sum(b.planned_eur), sum(b.actual_eur), "
-        "sum(b.planned_eur * b.direct_share / 100.0), sum(case when b.direct_share is not null then b.planned_eur end), "
-        "sum(b.actual_eur * b.direct_share / 100.0), sum(case when b.direct_share is not null then b.actual_eur end) "
-        f"{_JOIN}{scope} group by 1, 2, 3, 4, 5, 6", params).fetchall()
+        "with x as materialized (select b.year, coalesce(m.responsible_org_id, gr.org_id) org_id, f.id area_id, "
+        f"coalesce(b.source, '') source, coalesce(b.kind, '') kind, {_CANCELLED} cancelled, b.planned_eur, "
+        f"b.actual_eur, b.direct_share {_FROM}{_GOAL_ORG}{_WHERE}{scope}) "
+        f"select year, null, source, kind, cancelled, {_SUMS} from x group by year, source, kind, cancelled "
+        f"union all select org_id, area_id, null, kind, cancelled, {_SUMS} from x "
+        "group by org_id, area_id, kind, cancelled", params).fetchall()
     years = follow_up.plan_years(plan)
     total = Totals()
     by_year = {y: Totals() for y in years}
     by_org: dict[int | None, Totals] = {}
     by_area: dict[int, Totals] = {}
     cancelled_years = 0
-    for r in groups:
-        total.add(r)
-        by_year[r[0]].add(r)
-        (by_org.get(r[1]) or by_org.setdefault(r[1], Totals())).add(r)
-        (by_area.get(r[2]) or by_area.setdefault(r[2], Totals())).add(r)
-        if r[5]:
-            cancelled_years += r[6]
+    for key, area_id, *r in groups:
+        if r[0] is not None:  # by year, source and kind
+            total.add(r)
+            by_year[key].add(r)
+            cancelled_years += r[3] if r[2] else 0
+        else:
+            (by_org.get(key) or by_org.setdefault(key, Totals())).add(r)
+            (by_area.get(area_id) or by_area.setdefault(area_id, Totals())).add(r)
     # Measures in scope: how many run each year, and which have no euros at all.
     measures = db.execute(
         "select m.id, m.title_fi, m.title_sv, m.start_year, m.end_year, f.id, "
@@ -256,7 +267,7 @@ def trend(r: dict) -> list[dict]:
 def read_rows(db: Database, plan_id: int, municipality_id: int | None = None) -> list[tuple]:
     """The plan's lines in scope as plain rows (the benchmark's baseline and the CSV)."""
     scope = f" and {_SCOPE}" if municipality_id else ""
-    return db.execute(f"select b.* {_JOIN}{scope}", {"p": plan_id, "muni": municipality_id}).fetchall()
+    return db.execute(f"select b.* {_FROM}{_WHERE}{scope}", {"p": plan_id, "muni": municipality_id}).fetchall()
 
 
 # ---------------------------------------------------------------- the example plan
