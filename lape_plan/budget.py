@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from . import auth, follow_up, plans
 from .db import audit, now, save_changes, write
-from .errors import ConflictError, LapeError, NotFound, ValidationError
+from .errors import LapeError, NotFound, ValidationError, require_version
 from .model import Actor
 
 SOURCES = ("own", "state", "project", "other")  # own budget, state grant, EU or other project funding, other
@@ -131,8 +131,7 @@ def save(db: Database, actor: Actor, measure_id: int, year: int, expected_versio
             line_id = db["budget_lines"].insert(row).last_pk
             audit(db, actor, "budget", line_id, "create", after={"measure_id": measure_id, "year": year, **fields})
             return 1
-        if (expected_version or 0) != before["version"]:
-            raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
+        require_version(before, expected_version or 0)
         if all(before[k] == v for k, v in fields.items()):
             return before["version"]
         # a person's edit of an example line makes it theirs
