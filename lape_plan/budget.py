@@ -143,7 +143,7 @@ class Totals:
     """Euros of one group (a year, an organisation, a focus area, the period...)."""
 
     __slots__ = ("planned", "actual", "cancelled_planned", "lines", "by_source", "by_kind", "direct_planned",
-                 "share_planned", "direct_actual", "share_actual")
+                 "share_planned", "direct_actual", "share_actual", "has_planned", "has_actual")
 
     def __init__(self):
         self.planned = self.actual = self.cancelled_planned = 0.0
@@ -151,11 +151,14 @@ class Totals:
         self.by_source = {s: [0.0, 0.0] for s in (*SOURCES, UNSET)}  # source -> [planned, actual]
         self.by_kind = {k: [0.0, 0.0] for k in (*KINDS, UNSET)}
         self.direct_planned = self.share_planned = self.direct_actual = self.share_actual = 0.0
+        self.has_planned = self.has_actual = False  # any euros given at all: else shown as "–", not 0 €
 
     def add(self, r) -> None:
         """One group row: source (None: not grouped by source), kind, cancelled, measure-years
         with euros, planned, actual, direct planned, planned with a share, the same actual."""
         source, kind, cancelled, lines, planned, actual, d_planned, s_planned, d_actual, s_actual = r
+        self.has_planned |= planned is not None
+        self.has_actual |= actual is not None
         planned, actual = planned or 0.0, actual or 0.0
         self.lines += lines
         if cancelled:
@@ -172,6 +175,12 @@ class Totals:
         self.share_planned += s_planned or 0.0
         self.direct_actual += d_actual or 0.0
         self.share_actual += s_actual or 0.0
+
+    def shown(self, which: int) -> float | None:
+        """Planned (0) or actual (1) euros, None when no one gave any (not the same as 0 €)."""
+        if which == 0:
+            return self.planned if self.has_planned else None
+        return self.actual if self.has_actual else None
 
     def preventive_share(self, which: int) -> float | None:
         """(Preventive + early support) / euros with a kind; which: 0 planned, 1 actual."""
@@ -258,7 +267,7 @@ def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> di
 
 def trend(r: dict) -> list[dict]:
     """Per year: planned and actual euros and the preventive share of each (the chart's data)."""
-    return [{"year": y, "planned": t.planned, "actual": t.actual, "preventive_planned": t.preventive_share(0),
+    return [{"year": y, "planned": t.shown(0), "actual": t.shown(1), "preventive_planned": t.preventive_share(0),
              "preventive_actual": t.preventive_share(1), "with_euros": t.lines, "measures": r["running"][y]}
             for y, t in r["by_year"].items()]
 

@@ -24,13 +24,14 @@ def preventive_share(rows: list[dict], series_labels: dict[str, str], year_title
         .encode(
             x=alt.X("year:O", title=year_title, sort=[str(r["year"]) for r in rows],
                     scale=alt.Scale(domain=[str(r["year"]) for r in rows]), axis=alt.Axis(labelAngle=0, **axis)),
-            y=alt.Y("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%", **axis)),
+            y=alt.Y("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]),
+                    axis=alt.Axis(labelExpr="format(datum.value * 100, '.0f') + '\u00a0%'", **axis)),
             color=alt.Color("series:N", title=None, scale=scale,
                             legend=alt.Legend(orient="bottom", labelColor=TEXT, labelFontSize=14)),
             tooltip=[alt.Tooltip("year:O", title=year_title), alt.Tooltip("series:N", title=share_title),
                      alt.Tooltip("share:Q", title=share_title, format=".1%")],
         )
-        .properties(height=280)
+        .properties(height=360, width="container")
     )
     chart.config = alt.Config(locale=_locale(lang))
     return chart

@@ -34,7 +34,7 @@ def cmd_summary(args) -> int:
                      t("budget.col.preventive_actual"), t("budget.col.direct")]))
 
     def line(name, g):
-        print("\t".join([str(name), num(g.planned), num(g.actual), num(g.cancelled_planned),
+        print("\t".join([str(name), num(g.shown(0)), num(g.shown(1)), num(g.cancelled_planned),
                          share(g.preventive_share(0)), share(g.preventive_share(1)), share(g.direct_share(0))]))
 
     line(f"{plan['first_year']}–{plan['last_year']}", r["total"])

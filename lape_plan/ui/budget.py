@@ -159,8 +159,8 @@ def metrics(ctx: Ctx, r: dict) -> None:
     t, plan = ctx.t, ctx.plan
     period = {"first": plan["first_year"], "last": plan["last_year"]}
     cols = st.columns(4)
-    cols[0].metric(t("budget.planned_total", **period), euro(ctx, r["total"].planned))
-    cols[1].metric(t("budget.actual_total", **period), euro(ctx, r["total"].actual))
+    cols[0].metric(t("budget.planned_total", **period), euro(ctx, r["total"].shown(0)))
+    cols[1].metric(t("budget.actual_total", **period), euro(ctx, r["total"].shown(1)))
     cols[2].metric(t("budget.preventive_share"), pct(ctx, r["total"].preventive_share(0)),
                    help=t("budget.preventive_share_help"))
     cols[3].metric(t("budget.without_euros"), f"{ctx.num(len(r['without_euros']))} / {ctx.num(r['measures'])}",
@@ -171,7 +171,7 @@ def chart(ctx: Ctx, r: dict):
     t = ctx.t
     return budget_charts.preventive_share(
         budget.trend(r), {k: t(f"budget.series.{k}") for k in ("planned", "actual")}, t("budget.col.year"),
-        t("budget.preventive_share"), ctx.lang)
+        t("budget.axis_share"), ctx.lang)
 
 
 def trend_frame(ctx: Ctx, r: dict) -> pd.DataFrame:
@@ -188,8 +188,8 @@ def trend_frame(ctx: Ctx, r: dict) -> pd.DataFrame:
 def _group_frame(ctx: Ctx, groups: list[tuple[str, budget.Totals]]) -> pd.DataFrame:
     t = ctx.t
     return pd.DataFrame([{
-        t("budget.col.group"): name, t("budget.col.planned"): euro(ctx, g.planned),
-        t("budget.col.actual"): euro(ctx, g.actual), t("budget.col.cancelled"): euro(ctx, g.cancelled_planned),
+        t("budget.col.group"): name, t("budget.col.planned"): euro(ctx, g.shown(0)),
+        t("budget.col.actual"): euro(ctx, g.shown(1)), t("budget.col.cancelled"): euro(ctx, g.cancelled_planned),
         t("budget.col.preventive_planned"): pct(ctx, g.preventive_share(0)),
         t("budget.col.direct"): pct(ctx, g.direct_share(0)),
     } for name, g in groups])
@@ -218,7 +218,7 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
     metrics(ctx, r)
     if not r["total"].lines:
         st.info(t("budget.no_euros"))
-    left, right = st.columns([3, 2])
+    left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('budget.chart_title')}**")
         st.altair_chart(chart(ctx, r), width="stretch")

@@ -37,7 +37,7 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
     at = app(PAGE, user_id=make_user("Kaisa Kokkola", Role.MEMBER, ["272"]), bu_measure=m["id"], bu_year=2022)
     assert at.title[0].value == "Lapsibudjetointi"
     metrics = {x.label: x.value for x in at.metric}
-    assert metrics["Suunniteltu 2020–2024"] == "0 €" and metrics["Toimenpiteitä ilman euroja"] == "14 / 14"
+    assert metrics["Suunniteltu 2020–2024"] == "–" and metrics["Toimenpiteitä ilman euroja"] == "14 / 14"
     assert any(i.value.startswith("Euroja ei ole vielä merkitty") for i in at.info)
     p = f"bu_{m['id']}_2022"
     _fill(at, p, planned_eur="12 500", actual_eur="11 000,5", source="state", kind="preventive", direct_share="80")
@@ -49,7 +49,7 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Suunniteltu 2020–2024"] == "12\u00a0500 €"
     assert metrics["Toteutunut 2020–2024"] == "11\u00a0000 €"  # whole euros: 11 000,5 rounds to even
-    assert metrics["Ehkäisevän ja varhaisen tuen osuus"] == "100 %"
+    assert metrics["Ehkäisevä ja varhainen tuki"] == "100 %"
     assert metrics["Toimenpiteitä ilman euroja"] == "13 / 14"
     values = _chart_rows(at)
     assert {(v["year"], v["series"], v["share"]) for v in values} == {
@@ -58,6 +58,7 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
     row = trend[trend["Vuosi"] == "2022"].iloc[0]
     assert (row["Suunniteltu"], row["Ehkäisevä osuus, suunniteltu"], row["Toimenpiteitä, joilla euroja"]) == (
         "12\u00a0500 €", "100 %", "1/14")
+    assert trend[trend["Vuosi"] == "2021"].iloc[0]["Suunniteltu"] == "–"  # no euros given, not 0 €
     # the form opens again on the saved values, in the user's number format
     assert at.text_input(key=f"{p}_actual_eur").value == "11000,5"
 
@@ -115,6 +116,6 @@ def test_swedish_numbers_and_the_overview_section(app, conn):
     at = app(PAGE, lang="sv")
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Planerat 2020–2024"] == "1\u00a0135\u00a0100 €"  # no follow-up here: nothing cancelled
-    assert metrics["Andel förebyggande och tidigt stöd"] == "75 %"
+    assert metrics["Förebyggande och tidigt stöd"] == "75 %"
     by_source = next(df.value for df in at.dataframe if "Planerat 2020–2024" in df.value.columns)
     assert list(by_source["Grupp"])[:2] == ["Egen budget", "Statsunderstöd"]

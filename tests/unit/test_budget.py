@@ -146,6 +146,8 @@ def test_rollup_totals_by_year_source_kind_and_shares(demo_db):
     assert [(y, t.planned) for y, t in r["by_year"].items()] == [
         (2020, 0), (2021, 10000), (2022, 10000), (2023, 500), (2024, 0)]
     assert r["by_year"][2020].preventive_share(0) is None  # no euros: no share, not 0 %
+    assert (r["by_year"][2020].shown(0), r["by_year"][2023].shown(0), r["by_year"][2023].shown(1)) == (
+        None, 500, None)  # euros not given are not 0 €
     assert r["by_year"][2023].preventive_share(0) is None  # euros without a kind
     kokkola, hva17 = _org(demo_db, "272"), _org(demo_db, "HVA17")
     assert {o: t.planned for o, t in r["by_org"].items()} == {kokkola: 6500, hva17: 14000}
