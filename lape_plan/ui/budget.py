@@ -146,6 +146,7 @@ def lines_table(ctx: Ctx, item: dict) -> None:
     rows = budget.lines_of(ctx.db, item["id"])
     if not rows:
         return
+    st.markdown(f"**{t('budget.lines_heading')}**")
     st.dataframe(pd.DataFrame([{
         t("budget.col.year"): str(r["year"]), t("field.planned_eur"): euro(ctx, r["planned_eur"]),
         t("field.actual_eur"): euro(ctx, r["actual_eur"]), t("field.funding_source"): t(f"budget.source.{r['source'] or ''}"),
