@@ -141,3 +141,17 @@ def test_newer_edit_in_the_app_is_a_conflict(demo_db, kaveri):
     # the original file too: its stale 1000 differs from the app's 1100
     again = roundtrip.apply(demo_db, EXCEL, data, "fi")
     assert [c.sheet for c in again.conflicts] == [SHEET] and not again.changed
+
+
+def test_libreoffice_saved_file_comes_back_unchanged(demo_db, kaveri, tmp_path):
+    from tests.unit.test_export_render import _soffice
+
+    budget.save(demo_db, ANNA, kaveri["id"], 2023, planned_eur="1250,5", source="project", kind="early_support",
+                direct_share="33,3")
+    path = tmp_path / "in" / "plan_sv.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(exports.plan_workbook(demo_db, _plan_id(demo_db), "sv"))
+    saved = _soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", path)
+    result = roundtrip.preview(demo_db, EXCEL, saved.read_bytes(), "sv")
+    assert (result.added, result.changed, result.conflicts) == ([], [], [])
+    assert result.unchanged == 4 + 8 + 14 + 2
