@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from . import auth, follow_up, plans
 from .db import audit, now, save_changes, write
-from .errors import LapeError, NotFound, ValidationError, require_version
+from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor
 
 SOURCES = ("own", "state", "project", "other")  # own budget, state grant, EU or other project funding, other
@@ -102,7 +102,7 @@ def allowed(db: Database, actor: Actor, measure_id: int) -> bool:
     """Whether `actor` may change the measure's euros (the UI's read-only view); save() checks again."""
     try:
         auth.require_org_editor(actor, follow_up.responsible_orgs(db, "measure", plans.get(db, "measure", measure_id)))
-    except LapeError:
+    except PermissionDenied:
         return False
     return True
 
