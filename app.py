@@ -14,6 +14,7 @@ pages = [
     st.Page("pages/indicators.py", title=t("nav.indicators"), icon=":material/monitoring:", url_path="indicators"),
     st.Page("pages/follow_up.py", title=t("nav.follow_up"), icon=":material/fact_check:", url_path="follow_up"),
     st.Page("pages/assessments.py", title=t("nav.assessments"), icon=":material/child_care:", url_path="assessments"),
+    st.Page("pages/budget.py", title=t("nav.budget"), icon=":material/euro:", url_path="budget"),
     st.Page("pages/export.py", title=t("export.nav"), icon=":material/download:", url_path="export"),
 ]
 # Signed out: every page is registered so its URL resolves to the login form; the menu is hidden.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import assessments, follow_up, indicators, plans
+from . import assessments, budget, follow_up, indicators, plans
 from .db import write
 from .model import SYSTEM, Actor, OrgKind, Scope
 
@@ -143,6 +143,7 @@ def load(db: Database, follow_up_example: bool = False) -> int:
     assessments.load_example(db, plan_id)
     if follow_up_example:
         load_follow_up(db, plan_id)
+        budget.load_example(db, plan_id)
     return plan_id
 
 

@@ -25,7 +25,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlite_utils import Database
 
-from . import follow_up, i18n, indicators, plans
+from . import budget, follow_up, i18n, indicators, plans
 from .db import now
 from .errors import NotFound, ValidationError
 from .model import LANGS, OrgKind, Scope
@@ -35,7 +35,7 @@ FORMAT = "lape-plan-workbook/1"
 META_SHEET = "_lape"
 # Text starting with one of these may be read as a formula (or DDE) by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-DATA_SHEETS = ("focus_areas", "goals", "measures", "follow_up")
+DATA_SHEETS = ("focus_areas", "goals", "measures", "follow_up", "budget")
 
 
 t = i18n.t
@@ -94,6 +94,11 @@ DATA_COLUMNS = {
                   Col("year", 7, "int"), Col("status", 18), Col("progress", 11, "percent"),
                   Col("narrative", 55), Col("evidence_url", 30), Col("version", 8, "id"),
                   Col("updated_by", 18, "ref"), Col("updated_at", 17, "ref")],
+    "budget": [Col("measure_id", 9, "id"), Col("number", 9, "ref"), Col("measure", 45, "ref"),
+               Col("measure_responsible", 22, "ref"), Col("year", 7, "int"), Col("planned_eur", 14, "euro"),
+               Col("actual_eur", 14, "euro"), Col("funding_source", 22), Col("spending_kind", 20),
+               Col("direct_share", 13, "percent"), Col("version", 8, "id"), Col("updated_by", 18, "ref"),
+               Col("updated_at", 17, "ref")],
 }
 # Columns the round trip reads (the rest are there to read, or are ids).
 EDITABLE = {
@@ -102,6 +107,7 @@ EDITABLE = {
     "measures": ("title_fi", "title_sv", "description", "responsible", "start_year", "end_year",
                  "resources_text", "resources_eur"),
     "follow_up": ("status", "progress", "narrative", "evidence_url"),
+    "budget": ("planned_eur", "actual_eur", "funding_source", "spending_kind", "direct_share"),
 }
 
 
@@ -231,6 +237,7 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
                 u["narrative"] or "", u["evidence_url"] or "", u["version"], u["updated_by"] or "", stamps[at]])
 
     years = list(range(plan["first_year"], plan["last_year"] + 1))
+    budget_measures: list[tuple[dict, str]] = []
     for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
         tables["focus_areas"].rows.append([area["id"], area["version"], f"{a_i}", area["title_fi"],
                                            area["title_sv"] or "", area["description"] or ""])
@@ -252,7 +259,58 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
                 first = m["start_year"] or plan["first_year"]
                 last = m["end_year"] or plan["last_year"]
                 status_rows("measure", m, m_number, plans.title_in(m, lang), range(first, last + 1))
+                budget_measures.append((m, m_number))
+    _budget_rows(db, plan, tables["budget"], budget_measures, orgs, lang, stamps)
     return list(tables.values())
+
+
+# ---------------------------------------------------------------- budget sheet and CSV
+def budget_labels(lang: str) -> tuple[dict, dict]:
+    """Funding source and kind of spending code -> label in `lang` (None -> empty)."""
+    return ({None: "", **{s: t(f"budget.source.{s}", lang) for s in budget.SOURCES}},
+            {None: "", **{k: t(f"budget.kind.{k}", lang) for k in budget.KINDS}})
+
+
+def _budget_rows(db: Database, plan: dict, table: Table, measures: list[tuple[dict, str]], orgs: dict, lang: str,
+                 stamps: dict) -> None:
+    """One row per measure and year of its own years: the euros, or empty cells to fill in."""
+    lines = {(r["measure_id"], r["year"]): r for r in db.query(
+        "select b.* from budget_lines b join measures m on m.id = b.measure_id join goals g on g.id = m.goal_id "
+        "join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?", [plan["id"]])}
+    sources, kinds = budget_labels(lang)
+    for m, number in measures:
+        title = plans.title_in(m, lang)
+        responsible = _names(orgs, [m["responsible_org_id"]], lang)
+        for y in range(m["start_year"] or plan["first_year"], (m["end_year"] or plan["last_year"]) + 1):
+            b = lines.get((m["id"], y))
+            if b is None:
+                table.rows.append([m["id"], number, title, responsible, y, None, None, "", "", None, None, "", ""])
+                continue
+            if b["updated_at"] not in stamps:
+                stamps[b["updated_at"]] = i18n.timestamp(b["updated_at"], lang)
+            table.rows.append([m["id"], number, title, responsible, y, b["planned_eur"], b["actual_eur"],
+                               sources.get(b["source"], b["source"]), kinds.get(b["kind"], b["kind"]),
+                               b["direct_share"], b["version"], b["updated_by"] or "", stamps[b["updated_at"]]])
+
+
+def _list_validation(ws, table: Table, key: str, labels: list[str], lang: str) -> None:
+    col = get_column_letter(1 + [c.key for c in table.cols].index(key))
+    text = ",".join(labels)
+    dv = DataValidation(type="list", formula1=f'"{text}"', allow_blank=True, showErrorMessage=True,
+                        errorTitle=header(key, lang), error=t("export.note.status_list", lang, labels=text))
+    dv.add(f"{col}2:{col}{max(len(table.rows) + 1, 2) + 500}")
+    ws.add_data_validation(dv)
+
+
+def budget_table(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> Table:
+    """The budget data sheet's rows on their own (the budget CSV)."""
+    return next(tb for tb in data_tables(db, plan_id, lang, municipality_id) if tb.key == "budget")
+
+
+def budget_csv(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> bytes:
+    """The budget, one row per measure and year, as CSV like `plan_csv` (the plan CSV
+    stays one row per measure)."""
+    return _table_csv(budget_table(db, plan_id, lang, municipality_id), lang)
 
 
 # ---------------------------------------------------------------- workbook
@@ -396,6 +454,10 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
                             errorTitle=header("status", lang), error=t("export.note.status_list", lang, labels=labels))
         dv.add(f"{col}2:{col}{max(len(table.rows) + 1, 2) + 500}")
         ws.add_data_validation(dv)
+    if table.key == "budget":
+        sources, kinds = budget_labels(lang)
+        _list_validation(ws, table, "funding_source", list(sources.values())[1:], lang)
+        _list_validation(ws, table, "spending_kind", list(kinds.values())[1:], lang)
 
 
 def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, municipality_id: int | None,
@@ -525,7 +587,10 @@ def _csv_value(value, kind: str, lang: str) -> str:
 def plan_csv(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> bytes:
     """The council table as CSV for Excel in Finland: UTF-8 with BOM, `;` separated,
     decimal comma in fi and sv, formula-like text behind an apostrophe."""
-    table = plan_table(db, plan_id, lang, municipality_id)
+    return _table_csv(plan_table(db, plan_id, lang, municipality_id), lang)
+
+
+def _table_csv(table: Table, lang: str) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in table.headers(lang)])

@@ -82,15 +82,18 @@ def _year(value, field: str, plan: dict) -> int | None:
     return year
 
 
-def _euros(value) -> float | None:
+def _euros(value, field: str = "resources_eur") -> float | None:
+    """'1 200,50', '1200.5' or '1 200 €' as people type them; never negative."""
     if value in (None, ""):
         return None
     try:
-        euros = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+        euros = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("€", ""))
     except ValueError:
-        raise ValidationError("error.not_a_number", field="resources_eur", value=value) from None
+        raise ValidationError("error.not_a_number", field=field, value=value) from None
+    if euros != euros or euros in (float("inf"), float("-inf")):  # NaN, infinity
+        raise ValidationError("error.not_a_number", field=field, value=value)
     if euros < 0:
-        raise ValidationError("error.negative", field="resources_eur", value=value)
+        raise ValidationError("error.negative", field=field, value=value)
     return euros
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from sqlite_utils import Database
 
-from . import follow_up, i18n, plans
+from . import budget, follow_up, i18n, plans
 from .db import write
 from .errors import ImportRejected, LapeError, NotFound
 from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, header
@@ -29,6 +29,8 @@ REQUIRED = {
     "measures": ("id", "version", "goal_id", "title_fi", "title_sv", "description", "responsible", "start_year",
                  "end_year", "resources_text", "resources_eur"),
     "follow_up": ("entity", "item_id", "year", "status", "progress", "narrative", "evidence_url", "version"),
+    "budget": ("measure_id", "year", "planned_eur", "actual_eur", "funding_source", "spending_kind", "direct_share",
+               "version"),
 }
 _ENTITY = {"focus_areas": "focus_area", "goals": "goal", "measures": "measure"}
 
@@ -412,6 +414,84 @@ class _Run:
                          expected_version=now["version"] if now else None)
         (self.result.changed if now else self.result.added).append(change)
 
+    # -- budget: planned and actual euros, source, kind and share per measure and year
+    def _budget_codes(self) -> tuple[dict, dict]:
+        """Label (any language) or code -> code, for funding sources and kinds of spending."""
+        if not hasattr(self, "_codes"):
+            sources, kinds = {s: s for s in budget.SOURCES}, {k: k for k in budget.KINDS}
+            for lang in LANGS:
+                sources.update({t(f"budget.source.{s}", lang).lower(): s for s in budget.SOURCES})
+                kinds.update({t(f"budget.kind.{k}", lang).lower(): k for k in budget.KINDS})
+            self._codes = (sources, kinds)
+        return self._codes
+
+    def _budget_code(self, values: dict, key: str, codes: dict, prefix: str, allowed: tuple):
+        text = _text(values.get(key)).strip()
+        if not text:
+            return None
+        if text.lower() not in codes:
+            raise _Bad(t("budget.rt.unknown_label", self.lang, column=header(key, self.file_lang), value=text,
+                         labels=", ".join(t(f"{prefix}.{c}", self.lang) for c in allowed)))
+        return codes[text.lower()]
+
+    def _show_budget(self, key: str, value) -> str:
+        if value is None:
+            return ""
+        if key in ("source", "kind"):
+            return t(f"budget.{key}.{value}", self.lang)
+        return i18n.number(value, self.lang) + (" %" if key == "direct_share" else " €")
+
+    def budget_row(self, sheet: _Sheet, number: int, values: dict, seen: set) -> None:
+        measure_id = _int(values, "measure_id", self.lang, self.file_lang)
+        year = _int(values, "year", self.lang, self.file_lang)
+        version = _int(values, "version", self.lang, self.file_lang)
+        deleted = None
+        if measure_id is not None and measure_id not in self.ids["measure"]:
+            deleted = self._deleted("measure", measure_id)
+        if measure_id is None or (measure_id not in self.ids["measure"] and deleted is None):
+            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t("entity.measure", self.lang),
+                         id=measure_id or "–"))
+        if year is None:
+            raise _Bad(t("export.rt.year_missing", self.lang))
+        if ("budget", measure_id, year) in seen:
+            raise _Bad(t("export.rt.duplicate_status", self.lang, id=measure_id, year=year))
+        seen.add(("budget", measure_id, year))
+        sources, kinds = self._budget_codes()
+        fields = budget.clean({
+            "planned_eur": _strip_unit(values.get("planned_eur"), "€"),
+            "actual_eur": _strip_unit(values.get("actual_eur"), "€"),
+            "source": self._budget_code(values, "funding_source", sources, "budget.source", budget.SOURCES),
+            "kind": self._budget_code(values, "spending_kind", kinds, "budget.kind", budget.KINDS),
+            "direct_share": values.get("direct_share"),
+        })
+        now = budget.get(self.db, measure_id, year)
+        if version is not None and version > (now["version"] if now else 0):
+            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=now["version"] if now else 0))
+        before = now or dict.fromkeys(budget.FIELDS)
+        diff = {header({"source": "funding_source", "kind": "spending_kind"}.get(k, k), self.lang):
+                (self._show_budget(k, before[k]), self._show_budget(k, v))
+                for k, v in fields.items() if before[k] != v}
+        if not diff:
+            if now is not None:
+                self.result.unchanged += 1
+            return  # a measure-year still without euros: nothing to do
+        if deleted is not None:  # euros of a measure deleted in the app are not applied
+            row, by, at = deleted
+            self.result.conflicts.append(Change(sheet.title, number, "measure", measure_id,
+                                                plans.title_in(row, self.lang),
+                                                {t("export.rt.deleted", self.lang): ("", ""), **diff},
+                                                year=year, by=by, at=at))
+            return
+        title = plans.title_in(plans.get(self.db, "measure", measure_id), self.lang)
+        change = Change(sheet.title, number, "measure", measure_id, title, diff, year=year)
+        if now is not None and (version or 0) < now["version"]:
+            change.by, change.at = now["updated_by"], now["updated_at"]
+            self.result.conflicts.append(change)
+            return
+        budget.save(self.db, self.actor, measure_id, year, expected_version=now["version"] if now else None,
+                    **fields)
+        (self.result.changed if now else self.result.added).append(change)
+
     def run(self, sheets: list[_Sheet]) -> None:
         seen: set = set()
         for sheet in sheets:
@@ -432,6 +512,8 @@ class _Run:
                 try:
                     if sheet.key == "follow_up":
                         self.status_row(sheet, number, values, seen, current, entity_of, status_of)
+                    elif sheet.key == "budget":
+                        self.budget_row(sheet, number, values, seen)
                     else:
                         self.item_row(sheet, number, values, seen)
                 except _Bad as bad:

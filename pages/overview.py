@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from lape_plan import i18n, plans
+from lape_plan.ui.budget import render_budget_overview
 from lape_plan.ui.follow_up import render_follow_up_overview
 from lape_plan.ui.guard import guard
 from lape_plan.ui.indicators import render_indicators_overview
@@ -28,6 +29,7 @@ cols[1].metric(t("overview.goals"), ctx.num(data["goals"]))
 cols[2].metric(t("overview.measures"), ctx.num(data["measures"]))
 cols[3].metric(t("overview.organisations"), ctx.num(len(orgs)))
 render_follow_up_overview(ctx)
+render_budget_overview(ctx)
 
 st.subheader(t("overview.by_focus_area"))
 st.dataframe(
