@@ -125,17 +125,13 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
             return None
         _sign_in(actor.user_id, actor.role, token)
         st.rerun()
-    last_seen = st.session_state.get("last_seen", time.time())
-    if time.time() - last_seen > session_timeout_seconds():
+    idle = time.time() - st.session_state.get("last_seen", time.time()) > session_timeout_seconds()
+    try:
+        actor = fresh_actor(database)
+    except PermissionDenied:  # idle, signed out in another tab, account deactivated or removed
         logout(database)
-        st.session_state["auth_flash"] = "auth.expired"
-        return None
-    token = st.session_state.get("session_token")
-    # with a session: ended when signed out in another tab, or idle too long there
-    actor = auth.resume_session(database, token, session_timeout_seconds()) if token else \
-        auth.actor_for(database, user_id)
-    if actor is None:  # account deactivated or removed meanwhile, or the session ended
-        logout(database)
+        if idle:
+            st.session_state["auth_flash"] = "auth.expired"
         return None
     st.session_state["last_seen"] = time.time()
     st.session_state["auth_role"] = actor.role.value
@@ -143,8 +139,8 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
 
 
 def fresh_actor(database: Database) -> Actor:
-    """The actor of this browser session as the database has it at the moment of a write.
-    Callbacks run before the page's guard, with the actor of the screen they were drawn
+    """The actor of this browser session as the database has it now: at every page run (the
+    guard) and at the moment of every write (`Ctx.writer`). Callbacks run before the page's guard, with the actor of the screen they were drawn
     on; so every write asks again: the session is signed in and not idle too long, its
     browser session still exists (not signed out in another tab), the account is active,
     and the role and organisations are today's. Refuses (PermissionDenied) otherwise."""
