@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
-from .guard import Ctx, _first_start, fresh_actor, through_navigation, unexpected
+from .guard import Ctx, _first_start, failures_shown, fresh_actor, through_navigation, unexpected
 from .text import error_md, md_escape
 
 PARTICIPANT_PAGE = "join"
@@ -203,6 +203,10 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def live_part():
+        with failures_shown(lang):  # its reruns do not pass through app.py
+            live_figures()
+
+    def live_figures():
         t = partial(i18n.t, lang=lang)
         database = dbm.connect(config.db_path())
         try:

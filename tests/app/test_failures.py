@@ -118,3 +118,16 @@ def test_with_error_details_on_the_failure_shows_as_itself(app, monkeypatch):
     at.text_input(key="login_password").set_value("admin-password-1")
     at.button[0].click().run()
     assert at.exception and FULL in at.exception[0].message
+
+
+def test_projector_live_part_fails_alone(app, conn, production, monkeypatch, caplog):
+    """The live figures refresh on their own (a fragment, not through app.py): a failure
+    there is told in its place, and the join code stays on the screen."""
+    plan_id = plans.plans(conn)[0]["id"]
+    area = plans.tree(conn, plan_id)[0]["id"]
+    wid = ws.create(conn, Actor(name="Fasi", role=Role.FACILITATOR), plan_id, "Paja", "", [area])
+    monkeypatch.setattr(ws, "live", _full)
+    at = app("pages/projector.py", ws_id=wid)
+    _told(at)
+    assert _logged(caplog)
+    assert any(t.value == ws.get(conn, wid)["code"] for t in at.title)
