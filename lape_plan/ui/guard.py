@@ -140,10 +140,11 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
 
 def fresh_actor(database: Database) -> Actor:
     """The actor of this browser session as the database has it now: at every page run (the
-    guard) and at the moment of every write (`Ctx.writer`). Callbacks run before the page's guard, with the actor of the screen they were drawn
-    on; so every write asks again: the session is signed in and not idle too long, its
-    browser session still exists (not signed out in another tab), the account is active,
-    and the role and organisations are today's. Refuses (PermissionDenied) otherwise."""
+    guard) and at the moment of every write (`Ctx.writer`). Callbacks run before the page's
+    guard, with the actor of the screen they were drawn on; so every write asks again: the
+    session is signed in and not idle too long, its browser session still exists (not signed
+    out in another tab, not idle there), the account is active, and the role and
+    organisations are today's. Refuses (PermissionDenied) otherwise."""
     user_id = st.session_state.get("user_id")
     timeout = session_timeout_seconds()
     actor = None
@@ -172,7 +173,8 @@ def unexpected(err: Exception, lang: str) -> str:
 
 @contextmanager
 def failures_shown(lang: str):
-    """Around a whole page run (app.py): an unexpected failure becomes `unexpected`'s message."""
+    """Around a whole page run (app.py) or a fragment's own reruns: an unexpected failure
+    becomes `unexpected`'s message."""
     try:
         yield
     except Exception as err:  # st.stop and st.rerun are BaseExceptions and pass through
