@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lape_plan import i18n
-from lape_plan.ui.guard import current_lang
+from lape_plan.ui.guard import current_lang, failures_shown
 from lape_plan.ui.workshop import nav_position
 
 lang = current_lang()
@@ -30,4 +30,6 @@ if role in (None, "admin"):
                          url_path="admin"))
 # The workshop participants' page is public: no account, joined by code or QR.
 pages.append(st.Page("pages/join.py", title=t("nav.join"), icon=":material/how_to_vote:", url_path="join"))
-st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden").run()
+page = st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden")
+with failures_shown(lang):  # the page's unexpected failures: a translated message, the traceback to the log
+    page.run()

@@ -99,8 +99,9 @@ def language_name(lang: str) -> str:
     return {"fi": "Suomi", "sv": "Svenska", "en": "English"}[lang]
 
 
-def error_text(err, lang: str) -> str:
-    """A typed error (lape_plan.errors) in the user's language."""
+def error_text(err, lang: str, escape=None) -> str:
+    """A typed error (lape_plan.errors) in the user's language; `escape`, when given, is
+    applied to each text value filled in (for Markdown, say)."""
     params = dict(err.params)
     if params.get("field"):
         field_key = f"field.{params['field']}"
@@ -108,6 +109,8 @@ def error_text(err, lang: str) -> str:
     for k in ("at",):
         if params.get(k):
             params[k] = timestamp(params[k], lang)
+    if escape:
+        params = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
     return t(err.key, lang, **params)
 
 

@@ -7,6 +7,7 @@ from lape_plan import auth, backup, config, db as dbm, i18n, plans
 from lape_plan.errors import LapeError
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
+from lape_plan.ui.text import md_escape
 
 ctx = guard(roles=(Role.ADMIN,))
 t = ctx.t
@@ -48,7 +49,7 @@ with users_tab:
         st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
         if st.form_submit_button(t("admin.create_user"), type="primary"):
             try:
-                auth.create_user(ctx.db, ctx.actor, st.session_state.nu_username, st.session_state.nu_password,
+                auth.create_user(ctx.db, ctx.writer(), st.session_state.nu_username, st.session_state.nu_password,
                                  st.session_state.nu_role, st.session_state.nu_display_name,
                                  st.session_state.nu_email, st.session_state.nu_orgs)
             except LapeError as err:
@@ -71,9 +72,9 @@ with users_tab:
                 try:
                     if new_password:  # refused before anything is saved
                         auth.check_password(new_password, user["username"])
-                    auth.update_user(ctx.db, ctx.actor, user_id, user["version"], role=role, org_ids=user_orgs, active=active)
+                    auth.update_user(ctx.db, ctx.writer(), user_id, user["version"], role=role, org_ids=user_orgs, active=active)
                     if new_password:
-                        auth.set_password(ctx.db, ctx.actor, user_id, new_password,
+                        auth.set_password(ctx.db, ctx.writer(), user_id, new_password,
                                           keep_session=st.session_state.get("session_token"))
                 except LapeError as err:
                     ctx.error(err)
@@ -105,7 +106,10 @@ with audit_tab:
 with backup_tab:
     st.write(t("admin.backup_intro"))
     if st.button(t("admin.make_backup"), icon=":material/backup:"):
-        st.session_state["backup_bytes"] = backup.backup_bytes(config.db_path(), ctx.actor)
+        try:
+            st.session_state["backup_bytes"] = backup.backup_bytes(config.db_path(), ctx.writer())
+        except LapeError as err:
+            ctx.error(err)
     if st.session_state.get("backup_bytes"):
         st.download_button(t("admin.download_backup"), st.session_state["backup_bytes"],
                            file_name=f"lape_plan-{dt.date.today().isoformat()}.db", mime="application/vnd.sqlite3")
@@ -114,7 +118,7 @@ with backup_tab:
     upload = st.file_uploader(t("admin.restore_file"), type=["db", "sqlite", "sqlite3"], key="restore_file")
     if upload and st.button(t("admin.restore_now"), type="primary"):
         try:
-            kept = backup.restore(config.db_path(), ctx.actor, upload.getvalue())
-            st.success(t("admin.restored", kept=kept.name))
+            kept = backup.restore(config.db_path(), ctx.writer(), upload.getvalue())
+            st.success(t("admin.restored", kept=md_escape(kept.name)))
         except LapeError as err:
             ctx.error(err)

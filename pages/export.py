@@ -6,6 +6,7 @@ from lape_plan.model import LANGS
 from lape_plan.ui.export import CSV, XLSX, deferred, show_problems, show_result
 from lape_plan.ui.export import preview as cached_preview
 from lape_plan.ui.guard import guard
+from lape_plan.ui.text import md_escape
 
 ctx = guard()
 t = ctx.t
@@ -26,7 +27,7 @@ lang = c1.selectbox(t("export.page.file_lang"), list(LANGS), index=LANGS.index(c
 every = c2.checkbox(t("export.page.all_municipalities"), key="exp_all")
 editable = c2.checkbox(t("export.page.editable"), value=True, key="exp_editable")
 if municipality:
-    st.info(t("export.page.municipality_note", name=plans.org_name(municipality, ctx.lang)))
+    st.info(t("export.page.municipality_note", name=md_escape(plans.org_name(municipality, ctx.lang))))
 b1, b2, b3 = st.columns(3)
 b1.download_button(t("export.page.download_xlsx"), key="exp_xlsx", type="primary", icon=":material/table_view:",
                    data=deferred(exports.plan_workbook, plan_id, lang, m_id, all_municipalities=every,
@@ -68,7 +69,7 @@ if upload is not None:
         elif st.button(t("export.page.apply", count=len(preview.added) + len(preview.changed)), type="primary",
                        key="exp_apply", icon=":material/upload:"):
             try:
-                st.session_state["exp_done"] = roundtrip.apply(ctx.db, ctx.actor, data, ctx.lang)
+                st.session_state["exp_done"] = roundtrip.apply(ctx.db, ctx.writer(), data, ctx.lang)
             except ImportRejected as err:
                 show_problems(ctx, err)
             except LapeError as err:

@@ -58,7 +58,7 @@ with right:
             st.session_state.pop("ed_sel", None)
             st.rerun()
         st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
-        st.caption(t("editor.last_saved", by=i18n.actor_name(row["updated_by"], ctx.lang),
+        st.caption(t("editor.last_saved", by=md_escape(i18n.actor_name(row["updated_by"], ctx.lang)),
                      at=i18n.timestamp(row["updated_at"], ctx.lang), version=row["version"]))
         if entity == "goal" and (origin := workshop.goal_origin(ctx.db, item_id, ctx.lang)):
             st.caption(md_escape(origin))
@@ -82,7 +82,7 @@ with st.expander(t("editor.deleted_items")):
                 f"{i18n.actor_name(item['deleted_by'], ctx.lang)}, {i18n.timestamp(item['deleted_at'], ctx.lang)}")
         if c2.button(t("editor.restore"), key=f"restore_{item['entity']}_{item['id']}"):
             try:
-                plans.restore(ctx.db, ctx.actor, item["entity"], item["id"])
+                plans.restore(ctx.db, ctx.writer(), item["entity"], item["id"])
                 reset(f"ed_{item['entity']}_{item['id']}")
                 st.rerun()
             except LapeError as err:

@@ -49,7 +49,7 @@ if plan:
         last = c2.number_input(t("settings.last_year"), 2000, 2100, key=f"{prefix}_last")
         if st.form_submit_button(t("editor.save"), type="primary"):
             def save():
-                plans.update_plan(ctx.db, ctx.actor, plan["id"], base, title_fi, title_sv, first, last)
+                plans.update_plan(ctx.db, ctx.writer(), plan["id"], base, title_fi, title_sv, first, last)
                 reset(prefix)
             attempt(save, "editor.saved", prefix)
     show_conflict(ctx, prefix)
@@ -69,14 +69,14 @@ if plan:
         reference = c2.text_input(t("field.reference"), key="ap_reference", max_chars=300,
                                   placeholder="Kvalt 12.3.2020 § 15")
         if st.form_submit_button(t("settings.add_approval")):
-            attempt(lambda: plans.add_approval(ctx.db, ctx.actor, plan["id"], body, date, reference, org),
+            attempt(lambda: plans.add_approval(ctx.db, ctx.writer(), plan["id"], body, date, reference, org),
                     "editor.added")
     if approvals:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         doomed = c1.selectbox(t("settings.remove_approval"), [a["id"] for a in approvals],
                               format_func=lambda i: next(f"{a['body']} {a['reference']}" for a in approvals if a["id"] == i))
         if c2.button(t("editor.delete"), key="del_approval", icon=":material/delete:"):
-            attempt(lambda: plans.delete_approval(ctx.db, ctx.actor, doomed), "editor.deleted")
+            attempt(lambda: plans.delete_approval(ctx.db, ctx.writer(), doomed), "editor.deleted")
 
     st.subheader(t("settings.organisations"))
     in_plan = {o["id"] for o in plans.organisations(ctx.db, plan["id"])}
@@ -89,10 +89,10 @@ if plan:
     if outside:
         joining = c1.selectbox(t("settings.add_existing"), outside, format_func=names.get)
         if c2.button(t("settings.add_to_plan"), icon=":material/add:"):
-            attempt(lambda: plans.add_plan_organisation(ctx.db, ctx.actor, plan["id"], joining), "editor.added")
+            attempt(lambda: plans.add_plan_organisation(ctx.db, ctx.writer(), plan["id"], joining), "editor.added")
     leaving = c1.selectbox(t("settings.remove_org"), sorted(in_plan, key=names.get), format_func=names.get)
     if c2.button(t("settings.remove_from_plan"), icon=":material/remove:"):
-        attempt(lambda: plans.remove_plan_organisation(ctx.db, ctx.actor, plan["id"], leaving), "editor.deleted")
+        attempt(lambda: plans.remove_plan_organisation(ctx.db, ctx.writer(), plan["id"], leaving), "editor.deleted")
     with st.form("new_org"):
         st.caption(t("settings.new_org"))
         c1, c2 = st.columns(2)
@@ -102,7 +102,7 @@ if plan:
         code = c2.text_input(t("field.code"), key="no_code", max_chars=20, help=t("settings.code_help"))
         if st.form_submit_button(t("settings.add_org")):
             attempt(lambda: plans.add_plan_organisation(
-                ctx.db, ctx.actor, plan["id"], plans.add_organisation(ctx.db, ctx.actor, kind, name_fi, name_sv, code)),
+                ctx.db, ctx.writer(), plan["id"], plans.add_organisation(ctx.db, ctx.writer(), kind, name_fi, name_sv, code)),
                 "editor.added")
 
     if ctx.actor.role == Role.ADMIN:
@@ -110,7 +110,7 @@ if plan:
                           index=plans.SHARED_GOAL_EDITING.index(plan["shared_goal_editing"]),
                           format_func=lambda v: t(f"settings.shared.{v}"))
         if choice != plan["shared_goal_editing"]:
-            attempt(lambda: plans.set_shared_goal_editing(ctx.db, ctx.actor, plan["id"], choice), "editor.saved")
+            attempt(lambda: plans.set_shared_goal_editing(ctx.db, ctx.writer(), plan["id"], choice), "editor.saved")
 
 st.header(t("settings.new_plan"))
 with st.form("new_plan"):
@@ -123,5 +123,5 @@ with st.form("new_plan"):
                               placeholder=t("common.choose"))
     if st.form_submit_button(t("settings.create_plan"), type="primary"):
         def create():
-            st.session_state["plan_id"] = plans.create_plan(ctx.db, ctx.actor, new_fi, new_first, new_last, new_orgs, new_sv)
+            st.session_state["plan_id"] = plans.create_plan(ctx.db, ctx.writer(), new_fi, new_first, new_last, new_orgs, new_sv)
         attempt(create, "settings.plan_created")

@@ -49,7 +49,7 @@ with st.expander(t("workshop.new"), expanded=not existing):
     values = settings_form("ws_new", None)
     if values:
         try:
-            st.session_state["ws_id"] = workshop.create(ctx.db, ctx.actor, ctx.plan["id"], **values)
+            st.session_state["ws_id"] = workshop.create(ctx.db, ctx.writer(), ctx.plan["id"], **values)
             st.rerun()
         except LapeError as err:
             ctx.error(err)
@@ -105,7 +105,7 @@ with st.expander(t("workshop.add_proposal")):
         text = st.text_area(t("workshop.proposal_text"), max_chars=workshop.PROPOSAL_MAX, key="ws_add_text")
         if st.form_submit_button(t("workshop.add"), type="primary"):
             try:
-                workshop.add_proposal(ctx.db, ctx.actor, w["id"], area, text)
+                workshop.add_proposal(ctx.db, ctx.writer(), w["id"], area, text)
                 st.session_state.pop("ws_add_text", None)
                 st.rerun()
             except LapeError as err:
@@ -115,7 +115,7 @@ with st.expander(t("workshop.settings")):
     values = settings_form(f"ws_settings_{w['id']}_{w['version']}", w)
     if values:
         try:
-            workshop.update_settings(ctx.db, ctx.actor, w["id"], **values)
+            workshop.update_settings(ctx.db, ctx.writer(), w["id"], **values)
             st.rerun()
         except LapeError as err:
             ctx.error(err)

@@ -8,6 +8,7 @@ from .. import plans
 from ..errors import ConflictError, LapeError
 from ..model import Scope
 from .guard import Ctx
+from .text import md_escape
 
 FIELDS = {
     "focus_area": ["title_fi", "title_sv", "description"],
@@ -110,10 +111,10 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
         values = {f: st.session_state[f"{prefix}_{f}"] for f in FIELDS[entity]}
         try:
             if row:
-                plans.update(ctx.db, ctx.actor, entity, row["id"], st.session_state[prefix + "_version"], **values)
+                plans.update(ctx.db, ctx.writer(), entity, row["id"], st.session_state[prefix + "_version"], **values)
                 flash(t("editor.saved"))
             else:
-                new_id = plans.add(ctx.db, ctx.actor, entity, parent_id, **values)
+                new_id = plans.add(ctx.db, ctx.writer(), entity, parent_id, **values)
                 flash(t("editor.added"))
                 if entity == "focus_area":
                     st.session_state["ed_sel"] = (entity, new_id)
@@ -157,7 +158,7 @@ def item_actions(ctx: Ctx, entity: str, row: dict) -> None:
                                    (c2, 1, "editor.move_down", ":material/arrow_downward:")):
         if col.button(t(label), key=f"move_{step}", icon=icon, width="stretch"):
             try:
-                plans.move(ctx.db, ctx.actor, entity, row["id"], step)
+                plans.move(ctx.db, ctx.writer(), entity, row["id"], step)
                 st.rerun()
             except LapeError as err:
                 ctx.error(err)
@@ -165,11 +166,11 @@ def item_actions(ctx: Ctx, entity: str, row: dict) -> None:
         st.session_state["ed_confirm"] = selected
     if st.session_state.get("ed_confirm") != selected:
         return
-    st.warning(t("editor.confirm_delete", title=ctx.title(row)))
+    st.warning(t("editor.confirm_delete", title=md_escape(ctx.title(row))))
     yes, no = st.columns(2)
     if yes.button(t("editor.confirm_yes"), type="primary", key="confirm_yes", width="stretch"):
         try:
-            plans.delete(ctx.db, ctx.actor, entity, row["id"], row["version"])
+            plans.delete(ctx.db, ctx.writer(), entity, row["id"], row["version"])
         except LapeError as err:
             ctx.error(err)
         else:

@@ -10,6 +10,7 @@ from .. import follow_up as fu, follow_up_charts, i18n, plans
 from ..errors import ConflictError, LapeError
 from .assessments import follow_up_panel
 from .guard import Ctx, sticky
+from .text import error_md, md_escape
 
 ALL = 0
 
@@ -162,7 +163,7 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
                   placeholder="https://")
     if st.button(t("follow_up.save"), key=prefix + "_save", type="primary"):
         try:
-            fu.record(ctx.db, ctx.actor, entity, item_id, year, st.session_state[prefix + "_status"],
+            fu.record(ctx.db, ctx.writer(), entity, item_id, year, st.session_state[prefix + "_status"],
                       st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
                       st.session_state[prefix + "_evidence_url"],
                       expected_version=st.session_state[prefix + "_version"] or None)
@@ -206,7 +207,7 @@ def weight_form(ctx: Ctx, item: dict) -> None:
                                   help=t("follow_up.weight_help"))
             if st.form_submit_button(t("follow_up.save_weight")):
                 try:
-                    fu.set_weight(ctx.db, ctx.actor, item["id"], value.strip() or None)
+                    fu.set_weight(ctx.db, ctx.writer(), item["id"], value.strip() or None)
                     flash(t("follow_up.weight_saved"))
                     st.rerun()
                 except LapeError as err:
@@ -236,26 +237,34 @@ def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
 
 
 # ---------------------------------------------------------------- many items
+def _ref(entity: str, item_id: int) -> str:
+    return f"{entity}:{item_id}"
+
+
 def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     """Many items in one table; only rows with a new status are saved, all or nothing.
     The table's input stays fixed while the user edits (its state holds the edits),
-    and the versions it was opened on are kept beside it."""
+    and the versions it was opened on are kept beside it. Each row's index is its item
+    ("goal:12"): edited rows are paired with items by it, never by position, so a row
+    deleted or added in the widget state (Streamlit applies both, even to a fixed table)
+    cannot move one item's values onto another."""
     t = ctx.t
     nonce = st.session_state.setdefault("fu_bulk_nonce", 0)
     key = f"fu_bulk_{ctx.plan['id']}_{year}_{f['municipality_id']}_{f['focus_area_id']}_{f['org_id']}_{ctx.lang}_{nonce}"
     if key not in st.session_state:
         cur = fu.current(ctx.db, ctx.plan["id"])
-        rows, versions = [], []
+        rows, versions, refs = [], [], []
         for item in items:
             if year not in item["years"]:
                 continue
             upd = cur.get((item["entity"], item["id"], year))
             versions.append((item["entity"], item["id"], upd["version"] if upd else None))
+            refs.append(_ref(item["entity"], item["id"]))
             rows.append({"item": item_label(ctx, item),
                          "now": status_label(ctx, upd["status"]) if upd else status_label(ctx, fu.NO_UPDATE),
                          "status": None, "progress": None, "narrative": "", "evidence_url": ""})
         st.session_state[key] = {"frame": pd.DataFrame(rows, columns=["item", "now", "status", "progress", "narrative",
-                                                                      "evidence_url"]),
+                                                                      "evidence_url"], index=pd.Index(refs, dtype=str)),
                                  "versions": versions}
     snap = st.session_state[key]
     if snap["frame"].empty:
@@ -278,27 +287,31 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     )
     if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
         updates = []
-        for (entity, item_id, version), (_, row) in zip(snap["versions"], edited.iterrows()):
-            if not row["status"] or pd.isna(row["status"]):
-                continue
+        opened = {_ref(entity, item_id): (entity, item_id, version) for entity, item_id, version in snap["versions"]}
+        for ref, row in edited.iterrows():
+            if ref not in opened or not row["status"] or pd.isna(row["status"]):
+                continue  # a row the table was not opened with is nobody's
+            entity, item_id, version = opened.pop(ref)
             updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
                             "progress": None if pd.isna(row["progress"]) else row["progress"],
                             "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
                             "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
-                            "expected_version": version, "_label": row["item"]})
+                            "expected_version": version, "_label": snap["frame"].at[ref, "item"]})
         if not updates:
             st.warning(t("follow_up.bulk_nothing"))
             return
         labels = [u.pop("_label") for u in updates]
         st.session_state.pop("fu_bulk_conflict", None)
         try:
-            fu.record_many(ctx.db, ctx.actor, updates)
+            fu.record_many(ctx.db, ctx.writer(), updates)
         except fu.BulkError as err:
             # kept until the next save, so it stays visible while the user fixes the row
-            st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=labels[err.index],
-                                                        reason=i18n.error_text(err.error, ctx.lang)))
+            st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=md_escape(labels[err.index]),
+                                                        reason=error_md(err.error, ctx.lang)))
             if isinstance(err.error, ConflictError) and err.error.current:
                 st.session_state["fu_bulk_conflict"] = (key, err.error.current)
+        except LapeError as err:  # the session ended or the rights changed: nothing saved
+            ctx.error(err)
         else:
             st.session_state.pop("fu_bulk_error", None)
             st.session_state["fu_bulk_nonce"] = nonce + 1

@@ -3,7 +3,9 @@ municipality selection. A page opened by URL on a freshly started server first r
 without app.py (see `through_navigation`), so nothing here may rely on app.py having run."""
 from __future__ import annotations
 
+import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -12,8 +14,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from sqlite_utils import Database
 
 from .. import auth, config, db as dbm, demo, i18n, plans
-from ..errors import LapeError
+from ..errors import LapeError, PermissionDenied
 from ..model import LANGS, Actor, Role
+from .text import error_md, md_escape
+
+log = logging.getLogger("lape_plan")
 
 
 @dataclass
@@ -34,11 +39,15 @@ class Ctx:
         return plans.title_in(row, self.lang, field)
 
     def error(self, err) -> None:
-        st.error(i18n.error_text(err, self.lang))
+        st.error(error_md(err, self.lang))
+
+    def writer(self) -> Actor:
+        """The actor to write as, read from the database now (see `fresh_actor`)."""
+        return fresh_actor(self.db)
 
     def conflict(self, row: dict) -> None:
         """Someone else saved `row` after this screen was opened: who and when."""
-        st.error(i18n.t("error.conflict", self.lang, by=i18n.actor_name(row["updated_by"], self.lang),
+        st.error(i18n.t("error.conflict", self.lang, by=md_escape(i18n.actor_name(row["updated_by"], self.lang)),
                         at=i18n.timestamp(row["updated_at"], self.lang)))
 
 
@@ -122,7 +131,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
     if user_id is None and sso_enabled() and st.user.get("is_logged_in", False):
         actor = auth.user_by_email(database, st.user.get("email", ""))
         if actor is None:
-            st.error(i18n.t("auth.sso_no_account", lang, email=st.user.get("email", "")))
+            st.error(i18n.t("auth.sso_no_account", lang, email=md_escape(st.user.get("email", ""))))
             st.button(i18n.t("auth.logout", lang), on_click=st.logout)
             st.stop()
         _sign_in(actor.user_id, actor.role)
@@ -135,24 +144,67 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
             return None
         _sign_in(actor.user_id, actor.role, token)
         st.rerun()
-    last_seen = st.session_state.get("last_seen", time.time())
-    # a session kept by a cookie has its lifetime in the database; one without (single
-    # sign-on) has it here
-    signed_in_at = st.session_state.get("signed_in_at", time.time())
-    if time.time() - last_seen > idle or time.time() - signed_in_at > max_age:
+    now = time.time()
+    idle_out = now - st.session_state.get("last_seen", now) > idle
+    aged_out = now - st.session_state.get("signed_in_at", now) > max_age
+    try:
+        actor = fresh_actor(database)
+    except PermissionDenied:  # idle, too old, signed out in another tab, account deactivated or removed
         logout(database)
-        st.session_state["auth_flash"] = "auth.expired" if time.time() - last_seen > idle else "auth.session_max_age"
-        return None
-    token = st.session_state.get("session_token")
-    # with a session: ended when signed out in another tab, or idle too long there
-    actor = auth.resume_session(database, token, idle, max_age_seconds=max_age) if token else \
-        auth.actor_for(database, user_id)
-    if actor is None:  # account deactivated or removed meanwhile, or the session ended
-        logout(database)
+        if idle_out or aged_out:
+            st.session_state["auth_flash"] = "auth.expired" if idle_out else "auth.session_max_age"
         return None
     st.session_state["last_seen"] = time.time()
     st.session_state["auth_role"] = actor.role.value
     return actor
+
+
+def fresh_actor(database: Database) -> Actor:
+    """The actor of this browser session as the database has it now: at every page run (the
+    guard) and at the moment of every write (`Ctx.writer`). Callbacks run before the page's
+    guard, with the actor of the screen they were drawn on; so every write asks again: the
+    session is signed in and not idle too long, its browser session still exists (not signed
+    out in another tab, not idle there), the account is active, and the role and
+    organisations are today's. Refuses (PermissionDenied) otherwise."""
+    user_id = st.session_state.get("user_id")
+    idle, max_age = auth.session_limits()
+    now = time.time()
+    actor = None
+    # a session kept by a cookie has its lifetime in the database; one without (single
+    # sign-on) has it here
+    if user_id is not None and now - st.session_state.get("last_seen", now) <= idle \
+            and now - st.session_state.get("signed_in_at", now) <= max_age:
+        token = st.session_state.get("session_token")
+        actor = auth.resume_session(database, token, idle, max_age_seconds=max_age) if token else \
+            auth.actor_for(database, user_id)
+    if actor is None or actor.user_id != user_id:
+        raise PermissionDenied("error.session_ended")
+    return actor
+
+
+def _details_shown() -> bool:
+    """Streamlit set to show anything of an error (its default "full": development, tests)."""
+    return str(st.get_option("client.showErrorDetails")).lower() != "none"
+
+
+def unexpected(err: Exception, lang: str) -> str:
+    """An unexpected failure (a full disk, a bug): the traceback goes to the log and the
+    user gets a generic message in their language, never a server path or a database error.
+    Where Streamlit is set to show error details, the error is raised on instead."""
+    if _details_shown():
+        raise err
+    log.error("unexpected failure: %s", type(err).__name__, exc_info=err)
+    return i18n.t("error.unexpected", lang)
+
+
+@contextmanager
+def failures_shown(lang: str):
+    """Around a whole page run (app.py) or a fragment's own reruns: an unexpected failure
+    becomes `unexpected`'s message."""
+    try:
+        yield
+    except Exception as err:  # st.stop and st.rerun are BaseExceptions and pass through
+        st.error(unexpected(err, lang))
 
 
 def _sign_in(user_id: int, role: Role, token: str | None = None) -> None:
@@ -201,7 +253,7 @@ def _login_form(database: Database, lang: str) -> None:
                     signed_in = auth.authenticate(database, username, password, client=client_id())
                     user_id, role = signed_in.user_id, signed_in.role
             except LapeError as err:
-                st.error(i18n.error_text(err, lang))
+                st.error(error_md(err, lang))
             else:
                 _sign_in(user_id, role, auth.start_session(database, user_id))
                 st.session_state["set_cookie"] = True
@@ -261,7 +313,7 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
             sticky(st.selectbox, t("sidebar.municipality"), "municipality_id", options, format_func=names.get)
             municipality_id = st.session_state["municipality_id"] or None
         st.divider()
-        st.caption(t("auth.signed_in_as", name=actor.name, role=t(f"role.{actor.role.value}")))
+        st.caption(t("auth.signed_in_as", name=md_escape(actor.name), role=t(f"role.{actor.role.value}")))
         if st.button(t("auth.logout"), key="logout", icon=":material/logout:"):
             logout(database)
             st.rerun()

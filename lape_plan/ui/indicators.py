@@ -8,7 +8,7 @@ import streamlit as st
 from .. import charts, i18n, indicators, sotkanet
 from ..errors import ConflictError, ImportRejected, LapeError
 from .guard import Ctx
-from .text import md_escape
+from .text import error_md, md_escape
 
 
 def _fmt(ctx: Ctx, value, decimals=None) -> str:
@@ -243,7 +243,7 @@ def render_import(ctx: Ctx) -> None:
             st.error(t("indicators.import.no_files"))
         else:
             try:
-                reports = indicators.import_files(ctx.db, ctx.actor, [(f.name, f.getvalue()) for f in files])
+                reports = indicators.import_files(ctx.db, ctx.writer(), [(f.name, f.getvalue()) for f in files])
             except ImportRejected as err:
                 show_rejection(ctx, err)
             except LapeError as err:
@@ -280,11 +280,11 @@ def _render_fetch(ctx: Ctx) -> None:
     if submitted:
         try:
             with st.spinner(t("indicators.fetch.running")):
-                reports = indicators.fetch_live(ctx.db, ctx.actor, ctx.plan["id"],
+                reports = indicators.fetch_live(ctx.db, ctx.writer(), ctx.plan["id"],
                                                 indicators.parse_ids(st.session_state["ind_fetch_ids"]),
                                                 indicators.parse_years(st.session_state["ind_fetch_years"]))
         except sotkanet.SotkanetUnavailable as err:
-            st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
+            st.warning(error_md(err, ctx.lang), icon=":material/cloud_off:")
         except ImportRejected as err:
             show_rejection(ctx, err)
         except LapeError as err:
@@ -314,13 +314,13 @@ def _render_custom_form(ctx: Ctx) -> None:
     if submitted:
         s = st.session_state
         try:
-            indicators.add_custom(ctx.db, ctx.actor, s["ind_custom_code"], s["ind_custom_title_fi"],
+            indicators.add_custom(ctx.db, ctx.writer(), s["ind_custom_code"], s["ind_custom_title_fi"],
                                   s["ind_custom_title_sv"], s["ind_custom_title_en"], s["ind_custom_unit"],
                                   s["ind_custom_direction"], s["ind_custom_decimals"], s["ind_custom_description"])
         except LapeError as err:
             ctx.error(err)
         else:
-            st.success(t("indicators.custom.added", code=s["ind_custom_code"].strip().upper()))
+            st.success(t("indicators.custom.added", code=md_escape(s["ind_custom_code"].strip().upper())))
 
 
 # ---------------------------------------------------------------- catalogue
@@ -362,7 +362,7 @@ def render_catalogue(ctx: Ctx) -> None:
                  format_func=lambda d: t(f"indicators.direction.{d or 'none'}"))
         if st.form_submit_button(t("editor.save")):
             try:
-                indicators.set_direction(ctx.db, ctx.actor, ind["id"], st.session_state[key], ind["version"])
+                indicators.set_direction(ctx.db, ctx.writer(), ind["id"], st.session_state[key], ind["version"])
             except LapeError as err:
                 ctx.error(err)
             else:
@@ -517,9 +517,9 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in _LINK_FIELDS}
         try:
             if link:
-                indicators.update_link(ctx.db, ctx.actor, link["id"], st.session_state[prefix + "_version"], **values)
+                indicators.update_link(ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"], **values)
             else:
-                indicators.add_link(ctx.db, ctx.actor, goal["id"], **values)
+                indicators.add_link(ctx.db, ctx.writer(), goal["id"], **values)
         except ConflictError as err:
             st.session_state[prefix + "_conflict"] = err.current
         except LapeError as err:
@@ -537,7 +537,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.rerun()
     if link and st.button(t("indicators.goal.remove"), key=prefix + "_remove", icon=":material/link_off:"):
         try:
-            indicators.delete_link(ctx.db, ctx.actor, link["id"], st.session_state[prefix + "_version"])
+            indicators.delete_link(ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"])
         except LapeError as err:
             ctx.error(err)
         else:

@@ -15,8 +15,8 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
-from .guard import Ctx, _first_start, cookie_script, through_navigation
-from .text import md_escape
+from .guard import Ctx, _first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
+from .text import error_md, md_escape
 
 PARTICIPANT_PAGE = "join"
 REFRESH_SECONDS = 3
@@ -34,7 +34,7 @@ class ParticipantCtx:
         return i18n.t(key, self.lang, **values)
 
     def error(self, err) -> None:
-        st.error(i18n.error_text(err, self.lang))
+        st.error(error_md(err, self.lang))
 
 
 def participant_guard() -> ParticipantCtx:
@@ -231,6 +231,10 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
 
     @st.fragment(run_every=REFRESH_SECONDS)
     def live_part():
+        with failures_shown(lang):  # its reruns do not pass through app.py
+            live_figures()
+
+    def live_figures():
         t = partial(i18n.t, lang=lang)
         database = dbm.connect(config.db_path())
         try:
@@ -248,7 +252,7 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
             cols[3].metric(t("workshop.count.voters"), num(figures["voters"]))
             with st.container(key="projector_areas"):
                 for col, area in zip(st.columns(max(len(areas), 1)), areas):
-                    col.metric(plans.title_in(area, lang), num(figures["by_area"].get(area["id"], 0)))
+                    col.metric(md_escape(plans.title_in(area, lang)), num(figures["by_area"].get(area["id"], 0)))
             if w["results_visible"]:
                 st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch")
             elif w["phase"] == "collecting":
@@ -266,17 +270,19 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
 
 # ---------------------------------------------------------------- facilitator
 def act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
-    """Run one domain call from a button callback; report the outcome on the next run."""
+    """Run one domain call from a button callback; report the outcome on the next run.
+    A callback runs before the page's guard: the actor is read again (`fresh_actor`),
+    never the one of the screen the button was drawn on."""
     # Callbacks run in the next script run, maybe on another thread than ctx.db's: own connection.
     database = dbm.connect(config.db_path())
     try:
-        fn(database, ctx.actor, *args, **kwargs)
+        fn(database, fresh_actor(database), *args, **kwargs)
     except LapeError as err:
-        flash("error", i18n.error_text(err, ctx.lang))
+        flash("error", error_md(err, ctx.lang))
     except sqlite3.OperationalError as err:
-        if "locked" not in str(err):
-            raise
-        flash("error", i18n.t("workshop.busy", ctx.lang))
+        flash("error", i18n.t("workshop.busy", ctx.lang) if "locked" in str(err) else unexpected(err, ctx.lang))
+    except Exception as err:
+        flash("error", unexpected(err, ctx.lang))
     else:
         if done:
             flash("success", done)
@@ -331,10 +337,10 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
         submitted = st.form_submit_button(ctx.t("workshop.save"), type="primary")
     if submitted:
         try:
-            workshop.edit(ctx.db, ctx.actor, p["id"], st.session_state[prefix + "_version"],
+            workshop.edit(ctx.db, ctx.writer(), p["id"], st.session_state[prefix + "_version"],
                           st.session_state[prefix + "_text"], st.session_state[prefix + "_area"])
         except ConflictError as err:
-            st.error(i18n.error_text(err, ctx.lang))
+            st.error(error_md(err, ctx.lang))
             st.text(ctx.t("workshop.their_text", text=err.current.get("text", "")))
             st.session_state[prefix + "_version"] = err.current.get("version")  # saving again keeps mine
         except LapeError as err:
@@ -353,13 +359,14 @@ def participant_call(lang: str, fn, *args, done: str | None = None):
     try:
         result = fn(database, *args)
     except LapeError as err:
-        flash("error", i18n.error_text(err, lang))
+        flash("error", error_md(err, lang))
         return None
     except sqlite3.OperationalError as err:
-        if "locked" not in str(err):
-            raise
-        # the write waited out the busy timeout: it was rolled back, nothing was counted
-        flash("error", i18n.t("workshop.busy", lang))
+        # locked: the write waited out the busy timeout; it was rolled back, nothing was counted
+        flash("error", i18n.t("workshop.busy", lang) if "locked" in str(err) else unexpected(err, lang))
+        return None
+    except Exception as err:
+        flash("error", unexpected(err, lang))
         return None
     else:
         if done:

@@ -6,6 +6,18 @@ from streamlit.testing.v1 import AppTest
 from lape_plan import db as dbm
 
 
+@pytest.fixture(autouse=True)
+def error_details():
+    """Tests see a page's crash as a crash (at.exception): Streamlit's development default,
+    not the project's "none" (tests/app/test_failures.py tests that)."""
+    from streamlit import config
+
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", before)
+
+
 @pytest.fixture
 def app(db_path):
     """AppTest on app.py, signed in as the test administrator unless user_id=None is given."""

@@ -5,6 +5,7 @@ import pytest
 from lape_plan import auth, db as dbm, plans, throttle
 from lape_plan.ui import guard
 from lape_plan.model import Role
+from lape_plan.ui.text import md_escape
 from tests.conftest import ADMIN
 
 
@@ -106,7 +107,7 @@ def test_sso_user_matched_by_email(app, conn, monkeypatch):
     at2 = app(user_id=None, auth_role=None)
     at2.user = {"is_logged_in": True, "email": "stranger@example.com"}
     at2.run()
-    assert "stranger@example.com" in at2.error[0].value
+    assert md_escape("stranger@example.com") in at2.error[0].value  # shown as text, escaped for Markdown
     assert "user_id" not in at2.session_state
 
 

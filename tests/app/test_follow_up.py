@@ -2,6 +2,7 @@ import json
 
 from lape_plan import follow_up as fu, plans
 from lape_plan.model import Actor
+from lape_plan.ui.text import md_escape
 
 PAGE = "pages/follow_up.py"
 
@@ -119,7 +120,8 @@ def test_bulk_update_is_all_or_nothing_and_edits_stay(app, conn):
                              "added_rows": [], "deleted_rows": []}
     at.run()
     _click(at, "Tallenna kaikki")
-    assert any("Mitään ei tallennettu" in e.value and frame["item"][rows[1]] in e.value for e in at.error)
+    # the item's title is user text: escaped in the Markdown of the message
+    assert any("Mitään ei tallennettu" in e.value and md_escape(frame["item"].iloc[rows[1]]) in e.value for e in at.error)
     assert fu.current(conn, _plan(conn)["id"]) == {}
     assert at.session_state[key]["edited_rows"][rows[1]] == {"status": "delayed"}
     at.session_state[key] = {"edited_rows": {rows[0]: {"status": "on_track", "progress": 40},
@@ -132,6 +134,23 @@ def test_bulk_update_is_all_or_nothing_and_edits_stay(app, conn):
     assert cur[("measure", versions[rows[0]][1], 2022)]["progress"] == 40
     assert cur[("measure", versions[rows[1]][1], 2022)]["narrative"] == "Rahoitus myöhässä"
     assert any("2 päivitystä tallennettu" in s.value for s in at.success)
+
+
+def test_bulk_save_pairs_rows_with_items_not_positions(app, conn):
+    """A forged row deletion (Streamlit applies it even to a fixed table) must not shift
+    the values typed for one item onto the item above it; forged added rows are nobody's."""
+    at = app(PAGE, fu_year=2022)
+    key = _bulk_key(conn)
+    versions = at.session_state[key[:-3]]["versions"]
+    row = [i for i, (entity, _, _) in enumerate(versions) if entity == "measure"][0]
+    assert row > 0  # a row above it to shift onto
+    at.session_state[key] = {"edited_rows": {row: {"status": "delayed", "narrative": "Kirjoitettu tälle"}},
+                             "added_rows": [{"item": "x", "status": "done"}], "deleted_rows": [0]}
+    at.run()
+    _click(at, "Tallenna kaikki")
+    cur = fu.current(conn, _plan(conn)["id"])
+    assert list(cur) == [("measure", versions[row][1], 2022)]
+    assert cur[("measure", versions[row][1], 2022)]["narrative"] == "Kirjoitettu tälle"
 
 
 def test_missing_updates_and_year_summary(app, conn):

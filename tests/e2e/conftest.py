@@ -110,6 +110,11 @@ def choose(page, key, option):
 def no_exceptions(page):
     assert page.locator("[data-testid='stException']").count() == 0, page.locator(
         "[data-testid='stException']").all_inner_texts()
+    # with error details off (.streamlit/config.toml) a crash of the page shows as this message
+    from lape_plan import i18n
+
+    alerts = " ".join(page.locator("[data-testid='stAlert']").all_inner_texts())
+    assert not any(i18n.t("error.unexpected", lang) in alerts for lang in i18n.LANGS), alerts
 
 
 def login(page, url, path="", username=None, password=None):

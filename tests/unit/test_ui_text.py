@@ -35,3 +35,29 @@ def test_empty_choices_have_a_translated_placeholder(path):
 
 def test_the_scan_finds_the_widgets():
     assert sum(1 for p in SOURCES for _ in _calls(p)) >= 20
+
+
+# Functions that only read and may take the actor the page's guard read on this run.
+ACTOR_READS = {"allowed", "preview"}
+
+
+def _actor_passed_to(path: Path):
+    """Names of the functions a page or UI helper hands `ctx.actor` to."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            for arg in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(arg, ast.Attribute) and arg.attr == "actor" and isinstance(arg.value, ast.Name):
+                    func = node.func
+                    yield f"{path.name}:{node.lineno}", func.attr if isinstance(func, ast.Attribute) else func.id
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_writes_take_the_actor_read_at_the_moment_of_the_write(path):
+    """Callbacks run before the guard with the screen's actor: writes use ctx.writer()
+    (lape_plan.ui.guard.fresh_actor), so only reads may be handed ctx.actor."""
+    writes = [where for where, name in _actor_passed_to(path) if name not in ACTOR_READS]
+    assert not writes, writes
+
+
+def test_the_actor_scan_finds_the_reads():
+    assert sum(1 for p in SOURCES for _ in _actor_passed_to(p)) >= 3
