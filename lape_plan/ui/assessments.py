@@ -139,7 +139,7 @@ def required_marks(ctx: Ctx) -> None:
         needed = measure_id in marked
         if st.button(t("assessments.unmark") if needed else t("assessments.mark"), key="lava_mark_save"):
             try:
-                lava.set_required(ctx.db, ctx.actor, measure_id, not needed)
+                lava.set_required(ctx.db, ctx.writer(), measure_id, not needed)
             except LapeError as err:
                 ctx.error(err)
             else:
@@ -267,7 +267,7 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         with st.expander(t("assessments.delete_heading")):
             if st.button(t("assessments.delete"), key=prefix + "_delete", icon=":material/delete:"):
                 try:
-                    lava.delete(ctx.db, ctx.actor, a["id"], st.session_state[prefix + "_version"])
+                    lava.delete(ctx.db, ctx.writer(), a["id"], st.session_state[prefix + "_version"])
                 except ConflictError as err:
                     st.session_state[prefix + "_conflict"] = err.current
                     st.rerun()
@@ -289,9 +289,9 @@ def _save(ctx: Ctx, item: dict, prefix: str, full: bool) -> None:
             current = lava.for_target(ctx.db, item["target"], item["id"])
             if current is None:  # deleted meanwhile: the next save creates it anew
                 raise LapeError("error.not_found")
-            lava.update(ctx.db, ctx.actor, current["id"], version, **values)
+            lava.update(ctx.db, ctx.writer(), current["id"], version, **values)
         else:
-            lava.create(ctx.db, ctx.actor, item["target"], item["id"], **values)
+            lava.create(ctx.db, ctx.writer(), item["target"], item["id"], **values)
     except ConflictError as err:
         st.session_state[prefix + "_conflict"] = err.current
     except LapeError as err:
@@ -396,9 +396,9 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in ("org_id", "body", "date", "section", "title", "url")}
         try:
             if row:
-                lava.update_decision(ctx.db, ctx.actor, row["id"], st.session_state[prefix + "_version"], **values)
+                lava.update_decision(ctx.db, ctx.writer(), row["id"], st.session_state[prefix + "_version"], **values)
             else:
-                lava.add_decision(ctx.db, ctx.actor, ctx.plan["id"], **values)
+                lava.add_decision(ctx.db, ctx.writer(), ctx.plan["id"], **values)
         except ConflictError as err:
             st.session_state[prefix + "_conflict"] = err.current
         except LapeError as err:
@@ -447,7 +447,7 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
         st.text_area(t("field.lava_outcome_note"), key=prefix + "_note", height=80, max_chars=lava.TEXT_MAX)
         if st.button(t("assessments.fu_save"), key=prefix + "_save"):
             try:
-                lava.record_outcome(ctx.db, ctx.actor, a["id"], st.session_state[prefix + "_version"],
+                lava.record_outcome(ctx.db, ctx.writer(), a["id"], st.session_state[prefix + "_version"],
                                     st.session_state[prefix + "_outcome"], st.session_state[prefix + "_note"])
             except ConflictError as err:
                 st.session_state[prefix + "_conflict"] = err.current

@@ -95,13 +95,13 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
     c1.text_input(t("field.planned_eur"), key=prefix + "_planned_eur", help=t("budget.euros_help"))
     c2.text_input(t("field.actual_eur"), key=prefix + "_actual_eur", help=t("budget.euros_help"))
     c1.selectbox(t("field.funding_source"), [None, *budget.SOURCES], key=prefix + "_source",
-                 format_func=lambda s: "–" if s is None else t(f"budget.source.{s}"))
+                 format_func=lambda s: "–" if s is None else t(f"budget.source.{s}"), placeholder=t("common.choose"))
     c2.selectbox(t("field.spending_kind"), [None, *budget.KINDS], key=prefix + "_kind",
-                 format_func=lambda k: "–" if k is None else t(f"budget.kind.{k}"))
+                 format_func=lambda k: "–" if k is None else t(f"budget.kind.{k}"), placeholder=t("common.choose"))
     c1.text_input(t("field.direct_share"), key=prefix + "_direct_share", help=t("budget.share_help"))
     if st.button(t("budget.save"), key=prefix + "_save", type="primary"):
         try:
-            budget.save(ctx.db, ctx.actor, measure_id, year, st.session_state[prefix + "_version"] or None,
+            budget.save(ctx.db, ctx.writer(), measure_id, year, st.session_state[prefix + "_version"] or None,
                         **{f: st.session_state[f"{prefix}_{k}"] for f, k in (
                             ("planned_eur", "planned_eur"), ("actual_eur", "actual_eur"), ("source", "source"),
                             ("kind", "kind"), ("direct_share", "direct_share"))})

@@ -388,11 +388,13 @@ def _render_child_set(ctx: Ctx) -> None:
         if st.button(t("indicators.set.fetch_list"), key="ind_fetch_list", icon=":material/cloud_download:"):
             try:
                 with st.spinner(t("indicators.fetch.running")):
-                    indicators.fetch_catalogue(ctx.db, ctx.actor)
+                    indicators.fetch_catalogue(ctx.db, ctx.writer())
             except sotkanet.SotkanetUnavailable as err:
                 st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
             except ImportRejected as err:
                 show_rejection(ctx, err)
+            except LapeError as err:
+                ctx.error(err)
             except LapeError as err:
                 ctx.error(err)
             else:
@@ -431,7 +433,7 @@ def _render_trust_form(ctx: Ctx, ind: dict) -> None:
         if st.form_submit_button(t("editor.save")):
             s = st.session_state
             try:
-                indicators.set_trust(ctx.db, ctx.actor, ind["id"], s[key + "_noise"], s[key + "_unit"],
+                indicators.set_trust(ctx.db, ctx.writer(), ind["id"], s[key + "_noise"], s[key + "_unit"],
                                      s[key + "_min"], ind["version"])
             except LapeError as err:
                 ctx.error(err)
