@@ -39,9 +39,9 @@ def test_member_fills_in_a_full_assessment(server, page):
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
     measure = conn.execute("select id from measures where title_fi = 'Oppilaskuntien kiusaamiskysely joka vuosi'"
                            ).fetchone()[0]
-    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
+    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
                      org_ids=[kokkola])
-    login(page, server, username="kaisa", password="kaisa-password")
+    login(page, server, username="kaisa", password="kaisa-password-1")
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Lapsivaikutukset").click()
     wait_idle(page)
     expect(page.locator("h1")).to_have_text("Lapsivaikutusten arviointi")
