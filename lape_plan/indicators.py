@@ -8,7 +8,7 @@ from operator import itemgetter
 
 from sqlite_utils import Database
 
-from . import auth, i18n, plans
+from . import auth, i18n, plans, sotkanet
 from .db import audit, now, save_changes, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
@@ -252,14 +252,19 @@ class FileReport:
     indicators: set = field(default_factory=set)
 
 
-def import_files(db: Database, actor: Actor, files, is_example: bool = False) -> list[FileReport]:
+def import_files(db: Database, actor: Actor, files, is_example: bool = False,
+                 limits: sotkanet.Limits = sotkanet.PAGE) -> list[FileReport]:
     """Import files given as (name, bytes) in one transaction, regions and metadata
-    before data so one upload can carry all. Any bad row refuses every file."""
+    before data so one upload can carry all. Any bad row refuses every file. An upload
+    beyond `limits` (the page's unless the command line passes its own) is refused
+    before any of it is read."""
     auth.require_plan_editor(actor)
+    files = list(files)
+    sotkanet.check_upload(files, limits)
     parsed, problems = [], Problems()
     for name, data in files:
         try:
-            parsed.append(parse_file(name, data, problems))
+            parsed.append(parse_file(name, data, problems, limits))
         except ImportRejected as err:  # the file could not be read at all
             for item in err.problems:
                 problems.items.append(item)
