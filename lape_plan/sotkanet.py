@@ -161,6 +161,13 @@ class SotkanetUnavailable(LapeError):
     key = "indicators.error.offline"
 
 
+class SotkanetHTTPError(SotkanetUnavailable):
+    """Sotkanet answered, with an HTTP error status: reachable, but no data (404: no such
+    indicator or resource; 5xx: trouble on its side)."""
+
+    key = "sotkanet.error.http"
+
+
 # ---------------------------------------------------------------- helpers
 def decode(name: str, data: bytes) -> str:
     if not data or data.isspace():  # not strip(): that would copy the whole file
@@ -607,11 +614,13 @@ class Client:
     """Occasional queries to the Sotkanet REST API. `transport(url, headers, timeout) -> bytes`
     can be replaced (tests pass recorded responses; nothing in the tests touches the network)."""
 
-    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20):
+    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20,
+                 sleep=time.sleep):
         self.base_url = base_url.rstrip("/")
         self.user_agent = user_agent
         self.transport = transport or _urllib_transport
         self.timeout = timeout
+        self.sleep = sleep
 
     def data_url(self, indicator_id: int, years, genders=("total",)) -> str:
         # Sotkanet refuses comma lists: one years= (and genders=) parameter per value.
@@ -626,8 +635,26 @@ class Client:
         return f"{self.base_url}/regions"
 
     def get(self, url: str) -> bytes:
+        """The response body. An HTTP error status is told apart from no connection at all
+        (HTTPError is a URLError too); 429 and 5xx are tried once more after a pause."""
         headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
-        try:
-            return self.transport(url, headers, self.timeout)
-        except (urllib.error.URLError, OSError, TimeoutError) as err:
-            raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
+        for attempt in (1, 2):
+            try:
+                return self.transport(url, headers, self.timeout)
+            except urllib.error.HTTPError as err:
+                status, reason = err.code, str(err.reason or "")[:100]
+                if attempt == 1 and (status == 429 or 500 <= status < 600):
+                    self.sleep(_retry_after(err))
+                    continue
+                raise SotkanetHTTPError("sotkanet.error.not_found" if status in (404, 410) else None,
+                                        status=status, reason=reason) from None
+            except (urllib.error.URLError, OSError, TimeoutError) as err:
+                raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
+
+
+def _retry_after(err) -> float:
+    """Seconds to wait before the one retry: the server's Retry-After when it is short, else 1 s."""
+    try:
+        return min(max(float((err.headers or {}).get("Retry-After") or 1), 0), 10)
+    except (TypeError, ValueError):
+        return 1.0
