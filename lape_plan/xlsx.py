@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ class ReadLimits:
     cells: int  # non-empty cells read, likewise
     cols: int  # columns looked at in a row (cells further right are not read)
     parts: int = 2000  # zip members
+    elements: int = 2_000_000  # XML elements of one part that openpyxl parses whole when it opens the file
+    scan_above: int = 1_000_000  # bytes: smaller parts cannot hold enough elements to matter
 
 
 def _mb(n: int) -> str:
@@ -121,11 +124,56 @@ def check_zip(data: bytes, limits: ReadLimits) -> None:
         raise Refused("uploads.unpacked", size=_mb(total), mb=_mb(limits.unpacked))
 
 
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData\b")
+
+
+def _parsed_whole(z: zipfile.ZipFile, info) -> bool:
+    """Whether opening the workbook would parse this big part to its end: shared strings
+    are read whole, and a sheet without a <dimension> before its data is parsed through
+    to find its size. openpyxl's parser keeps every element it has read until a parent
+    closes, about 75 bytes each, so the elements of such a part are counted first."""
+    if info.file_size <= 0:
+        return False
+    with z.open(info) as f:
+        head = f.read(16384)
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return False  # not XML
+    dimension, data = _DIMENSION.search(head), _SHEET_DATA.search(head)
+    return not (dimension and (not data or dimension.start() < data.start()))
+
+
+def _count_elements(source, part: str, limit: int) -> None:
+    """Count the elements of an XML part in constant memory; refuse beyond `limit`."""
+    from lxml import etree
+
+    n = 0
+    for _, elem in etree.iterparse(source, events=("end",), resolve_entities=False, no_network=True):
+        n += 1
+        if n > limit:
+            raise Refused("uploads.too_many_elements", part=part[-80:], max=limit)
+        elem.clear()
+        while elem.getprevious() is not None:  # what was read is dropped as it goes
+            del elem.getparent()[0]
+
+
 def open_workbook(data: bytes, limits: ReadLimits):
-    """The workbook in read-only mode (close it after use), after `check_zip`."""
+    """The workbook in read-only mode (close it after use), after `check_zip` and after
+    counting the elements of the big parts that opening it parses whole."""
     import openpyxl
 
     check_zip(data, limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                if info.file_size > limits.scan_above and _parsed_whole(z, info):
+                    with z.open(info) as source:
+                        _count_elements(source, info.filename, limits.elements)
+    except Refused:
+        raise
+    except Exception as err:  # broken XML, a part failing its CRC check, …
+        log.info("unreadable workbook part: %r", err)
+        raise Refused("export.rt.not_xlsx", detail=type(err).__name__) from None
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as err:  # openpyxl and lxml raise many kinds for a broken workbook
