@@ -253,13 +253,14 @@ class FileReport:
 
 
 def import_files(db: Database, actor: Actor, files, is_example: bool = False,
-                 limits: sotkanet.Limits = sotkanet.PAGE) -> list[FileReport]:
+                 limits: sotkanet.Limits | None = None) -> list[FileReport]:
     """Import files given as (name, bytes) in one transaction, regions and metadata
     before data so one upload can carry all. Any bad row refuses every file. An upload
     beyond `limits` (the page's unless the command line passes its own) is refused
     before any of it is read."""
     auth.require_plan_editor(actor)
     files = list(files)
+    limits = limits or sotkanet.PAGE
     sotkanet.check_upload(files, limits)
     parsed, problems = [], Problems()
     for name, data in files:

@@ -73,10 +73,11 @@ def too_large(name: str, size: int, limits: Limits) -> tuple | None:
     return None
 
 
-def check_upload(files, limits: Limits = PAGE) -> None:
+def check_upload(files, limits: Limits | None = None) -> None:
     """Refuse an upload beyond the limits before reading any of it. Rows are estimated from
     the bytes without decoding them: line ends in CSV, objects (or every 8th comma, for lists
     of bare values) in JSON; an estimate may run high, never low."""
+    limits = limits or PAGE
     problems, rows = [], 0
     for name, data in files:
         problem = too_large(name, len(data), limits)
@@ -559,14 +560,14 @@ def _parse_regions(name, items, shared=None) -> Parsed:
 _SPACE = re.compile(r"\s*")
 
 
-def parse_file(name: str, data: bytes, shared: Problems | None = None, limits: Limits = PAGE) -> Parsed:
+def parse_file(name: str, data: bytes, shared: Problems | None = None, limits: Limits | None = None) -> Parsed:
     """Any supported file, told apart by extension and content. Problems that stop reading
     (encoding, missing columns, broken JSON) always raise; row problems go to `shared` when given.
     A file that breaks a parser in a way no rule foresaw is refused too, and logged."""
     try:
         lower = name.lower()
         if lower.endswith((".xlsx", ".xlsm")):
-            return parse_xlsx(name, data, shared, limits.xlsx)
+            return parse_xlsx(name, data, shared, (limits or PAGE).xlsx)
         text = decode(name, data)
         start = _SPACE.match(text).end()  # not lstrip(): that copies the text
         if lower.endswith(".json") or text[start:start + 1] in ("[", "{"):

@@ -181,7 +181,7 @@ def render_import(ctx: Ctx) -> None:
     with st.form("ind_upload_form", clear_on_submit=False, enter_to_submit=False):
         files = st.file_uploader(t("indicators.import.files"), type=["csv", "json", "xlsx", "txt"],
                                  accept_multiple_files=True, key="ind_upload",
-                                 max_upload_size=sotkanet.PAGE.file_bytes // 1_000_000)
+                                 max_upload_size=max(1, sotkanet.PAGE.file_bytes // 1_000_000))
         submitted = st.form_submit_button(t("indicators.import.button"), type="primary")
     if submitted:
         if not files:

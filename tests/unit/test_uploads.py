@@ -225,3 +225,33 @@ def test_xlsx_refusals_name_no_server_paths():
     with pytest.raises(xlsx.Refused) as err:
         xlsx.open_workbook(b"PK\x03\x04 not really a zip", roundtrip.LIMITS)
     assert err.value.key == "export.rt.not_xlsx" and set(err.value.params) == {"detail"}
+
+
+@pytest.mark.parametrize("part", ["sheet", "shared strings"])
+def test_big_parts_parsed_whole_on_opening_have_their_elements_counted(demo_db, exported, monkeypatch, part):
+    """openpyxl reads shared strings whole and parses a sheet without <dimension> to its end
+    just to open the file, keeping every element: those parts are counted first."""
+    monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, elements=50_000,
+                                                                 scan_above=100_000))
+    if part == "sheet":
+        path = _sheet_path(exported, "Seuranta")
+        row = b"<row>" + b"<c><v>1</v></c>" * 30_000 + b"</row>"
+        data = _rezip(exported, lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b"", b).replace(
+            b"<sheetData>", b"<sheetData>" + row, 1) if n == path else b)
+        name = path
+    else:
+        sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + \
+            b"<si><t>ab</t></si>" * 30_000 + b"</sst>"
+        data = _rezip(exported, lambda n, b: b.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                      b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                      b"</Types>") if n == "[Content_Types].xml" else b)
+        with zipfile.ZipFile(buf := io.BytesIO(data), "a") as z:
+            z.writestr("xl/sharedStrings.xml", sst)
+        data = buf.getvalue()
+        name = "xl/sharedStrings.xml"
+    problems = _refused_plan(demo_db, data)
+    assert f"part {name} has more than 50000 XML elements" in problems[0][2]
+    monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, elements=100_000,
+                                                                 scan_above=100_000))
+    if part == "shared strings":  # within the limits the same file imports
+        assert roundtrip.preview(demo_db, EXCEL, data, "en").unchanged > 0
