@@ -300,7 +300,8 @@ def main() -> int:
             result = cli("import-indicators", "--db", str(fresh), str(path), *map(str, extra))
         size = sum(p.stat().st_size for p in [path, *extra] if isinstance(p, Path) and p.suffix != ".db")
         legit = name.startswith("legitimate")
-        print(f"{name:<66} {size / 1e6:>6.1f}MB {result['peak_mb']:>6.0f}MB {result['peak_mb'] / base['peak_mb']:>6.1f}x "
+        ratio = result["peak_mb"] / base["peak_mb"]
+        print(f"{name:<66} {size / 1e6:>6.1f}MB {result['peak_mb']:>6.0f}MB {ratio:>6.1f}x "
               f"{result['cpu_s']:>6.1f}s  {result['outcome']}", flush=True)
         if result.get("reason"):
             print(f"{'':<66} {'':>8} {'':>8} {'':>7} {'':>7}  {result['reason']}")
