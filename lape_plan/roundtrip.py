@@ -90,8 +90,13 @@ class _Sheet:
 # 21,749 data rows; its biggest sheet is 16 MB of XML. The caps are checked on the zip
 # directory and while streaming, before any data is kept (see lape_plan.xlsx).
 MAX_UNPACKED = 150_000_000  # bytes of XML inside the zip
+MAX_FILE = 50_000_000  # bytes of the file itself (the largest plan's workbook is 5.3 MB)
 LIMITS = ReadLimits(unpacked=MAX_UNPACKED, sheet=64_000_000, part=30_000_000, rows=60_000, cells=900_000, cols=64)
 META_ROWS = 50  # the _lape sheet has seven
+
+
+def too_large(size: int) -> Refused:
+    return Refused("uploads.file_too_large", size=f"{size / 1_000_000:.0f}", max=f"{MAX_FILE / 1_000_000:.0f}")
 
 
 def _refused(err: Refused, lang: str) -> ImportRejected:
@@ -103,6 +108,8 @@ def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
     then (streaming) the hidden _lape sheet and the declared size of each data sheet, then
     the data sheets row by row, counting rows and cells."""
     limits = replace(LIMITS, unpacked=MAX_UNPACKED)
+    if len(data) > MAX_FILE:
+        raise _refused(too_large(len(data)), lang)
     try:
         wb = open_workbook(data, limits)
     except Refused as err:

@@ -255,3 +255,15 @@ def test_big_parts_parsed_whole_on_opening_have_their_elements_counted(demo_db, 
                                                                  scan_above=100_000))
     if part == "shared strings":  # within the limits the same file imports
         assert roundtrip.preview(demo_db, EXCEL, data, "en").unchanged > 0
+
+
+def test_plan_workbook_over_the_file_limit_is_refused_unread(demo_db, exported, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(roundtrip, "MAX_FILE", 1_000)
+    assert "files of at most 0 MB" in _refused_plan(demo_db, exported)[0][2]
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(exported)
+    read = []
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: read.append(self) or b"")
+    db_file = demo_db.execute("pragma database_list").fetchone()[2]
+    assert cli.main(["import-plan", "--db", db_file, "--dry-run", str(path)]) == 2
+    assert "files of at most" in capsys.readouterr().err and read == []
