@@ -434,7 +434,7 @@ def parse_xlsx(name: str, data: bytes, shared: Problems | None = None, limits: R
     after its size is checked (see lape_plan.xlsx)."""
     label = name
     try:
-        workbook = open_workbook(data, limits)
+        workbook = open_workbook(data, limits, data_only=True)  # a value typed as a formula counts
         try:
             sheet = workbook.worksheets[0]
             label = f"{name} / {sheet.title}"

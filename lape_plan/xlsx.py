@@ -157,9 +157,10 @@ def _count_elements(source, part: str, limit: int) -> None:
             del elem.getparent()[0]
 
 
-def open_workbook(data: bytes, limits: ReadLimits):
+def open_workbook(data: bytes, limits: ReadLimits, data_only: bool = False):
     """The workbook in read-only mode (close it after use), after `check_zip` and after
-    counting the elements of the big parts that opening it parses whole."""
+    counting the elements of the big parts that opening it parses whole. `data_only`: a
+    formula cell gives its last computed value instead of the formula."""
     import openpyxl
 
     check_zip(data, limits)
@@ -175,7 +176,7 @@ def open_workbook(data: bytes, limits: ReadLimits):
         log.info("unreadable workbook part: %r", err)
         raise Refused("export.rt.not_xlsx", detail=type(err).__name__) from None
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as err:  # openpyxl and lxml raise many kinds for a broken workbook
         log.info("unreadable workbook: %r", err)
         raise Refused("export.rt.not_xlsx", detail=type(err).__name__) from None

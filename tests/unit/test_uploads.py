@@ -267,3 +267,17 @@ def test_plan_workbook_over_the_file_limit_is_refused_unread(demo_db, exported, 
     db_file = demo_db.execute("pragma database_list").fetchone()[2]
     assert cli.main(["import-plan", "--db", db_file, "--dry-run", str(path)]) == 2
     assert "files of at most" in capsys.readouterr().err and read == []
+
+
+def test_template_formula_cells_give_their_computed_values():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(sotkanet.TEMPLATE_HEADER)
+    sheet.append(["OMA-1", "272", 2023, "total", "=10+2.5"])
+    buf = io.BytesIO()
+    book.save(buf)
+    # openpyxl stores no computed value; a spreadsheet would: put one in, as Excel saves it
+    data = _rezip(buf.getvalue(), lambda n, b: b.replace(b"<f>10+2.5</f><v></v>", b"<f>10+2.5</f><v>12.5</v>")
+                  if n == "xl/worksheets/sheet1.xml" else b)
+    assert b"<v>12.5</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert sotkanet.parse_file("t.xlsx", data).rows[0][4] == 12.5
