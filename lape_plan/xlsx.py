@@ -78,7 +78,7 @@ class ReadLimits:
     sheet: int  # bytes of one worksheet's XML (parsing time grows with it)
     part: int  # bytes of any other part, e.g. shared strings, which openpyxl reads whole
     rows: int  # rows read, over every sheet read through one RowBudget
-    cells: int  # non-empty cells read, likewise
+    cells: int  # cells (<c> elements) of the sheets read, likewise
     cols: int  # columns looked at in a row (cells further right are not read)
     parts: int = 2000  # zip members
     elements: int = 2_000_000  # XML elements of one part that openpyxl parses whole when it opens the file
