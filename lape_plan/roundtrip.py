@@ -9,6 +9,7 @@ database's and whose values differ from it is a conflict: it is listed with who
 changed it and left alone, never applied."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
@@ -19,6 +20,8 @@ from .errors import ImportRejected, LapeError, NotFound
 from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, header
 from .model import LANGS, Actor
 from .xlsx import ReadLimits, Refused, RowBudget, open_workbook
+
+log = logging.getLogger(__name__)
 
 # Columns a data sheet must have (ids plus what is read from it).
 REQUIRED = {
@@ -157,6 +160,8 @@ def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
     wanted = []
     for line in str(meta.get("data_sheets") or "").split("\n"):
         key, _, title = line.partition("=")
+        if key in DATA_SHEETS and title not in wb.sheetnames:  # the _lape sheet edited by hand
+            raise ImportRejected([(title, 0, t("export.rt.sheet_missing", lang, found="–"))])
         if key in DATA_SHEETS:
             wanted.append((key, wb[title]))
     for _, ws in wanted:  # every declared size first: a huge sheet is refused before any is read
@@ -209,13 +214,17 @@ def _int(values: dict, key: str, lang: str, file_lang: str) -> int | None:
         return None
     if isinstance(value, bool):
         raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value))
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int):
-        return value
     try:
-        return int(str(value).strip())
-    except ValueError:
+        if isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, int):
+            number = value
+        else:
+            number = int(str(value).strip())
+        if not -2**63 <= number < 2**63:  # what SQLite can hold
+            raise ValueError(value)
+        return number
+    except (ValueError, OverflowError):
         raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value)) from None
 
 
@@ -468,6 +477,11 @@ class _Run:
                     self.problems.append((sheet.title, number, bad.reason))
                 except LapeError as err:
                     self.problems.append((sheet.title, number, i18n.error_text(err, self.lang)))
+                except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as err:
+                    # A value no rule foresaw: the row is refused, never a traceback.
+                    log.warning("round trip: %s row %s could not be read", sheet.title, number, exc_info=True)
+                    self.problems.append((sheet.title, number, t("uploads.unreadable", self.lang,
+                                                                  detail=type(err).__name__)))
 
 
 def _run(db: Database, actor: Actor, data: bytes, lang: str, commit: bool) -> Result:

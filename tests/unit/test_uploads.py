@@ -281,3 +281,25 @@ def test_template_formula_cells_give_their_computed_values():
                   if n == "xl/worksheets/sheet1.xml" else b)
     assert b"<v>12.5</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert sotkanet.parse_file("t.xlsx", data).rows[0][4] == 12.5
+
+
+def test_numbers_beyond_what_sqlite_holds_are_bad_rows(demo_db, exported):
+    """Regression: an id of 10**30 raised OverflowError out of the preview."""
+    wb = openpyxl.load_workbook(io.BytesIO(exported))
+    wb["Toimenpiteet"].cell(2, 1).value = 10**30
+    wb["Seuranta"].cell(2, 5).value = 1e300
+    buf = io.BytesIO()
+    wb.save(buf)
+    problems = _refused_plan(demo_db, buf.getvalue())
+    assert [(p[0], p[1]) for p in problems] == [("Toimenpiteet", 2), ("Seuranta", 2)]
+    assert all("is not a whole number" in p[2] for p in problems)
+
+
+def test_meta_naming_a_sheet_that_is_not_there(demo_db, exported):
+    wb = openpyxl.load_workbook(io.BytesIO(exported))
+    meta = wb[exports.META_SHEET]
+    row = next(r for r in meta.iter_rows() if r[0].value == "data_sheets")
+    row[1].value = "goals=Ei ole"
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert _refused_plan(demo_db, buf.getvalue())[0][0] == "Ei ole"
