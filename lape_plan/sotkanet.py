@@ -379,10 +379,16 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
     return _finish(parsed, problems, shared)
 
 
-def _delimiter(text: str) -> str:
+def _line_end(text: str) -> str:
+    """"\n" (also for "\r\n"), or "\r" for a file with classic Mac line ends only."""
+    head = text[:65536]
+    return "\r" if "\n" not in head and "\r" in head else "\n"
+
+
+def _delimiter(text: str, end: str = "\n") -> str:
     """The delimiter among ';', ',' and tab, guessed once from the first lines."""
     head = text[:65536]
-    lines = head.split("\n")
+    lines = head.split(end)
     if len(text) > len(head):
         lines = lines[:-1]  # a line cut short would skew the counts
     try:
@@ -391,12 +397,12 @@ def _delimiter(text: str) -> str:
         return ";"
 
 
-def _lines(text: str):
+def _lines(text: str, sep: str = "\n"):
     """The lines with their ends, one at a time (io.StringIO would first copy the whole
     text at 4 bytes a character)."""
     start, find = 0, text.find
     while True:
-        end = find("\n", start)
+        end = find(sep, start)
         if end < 0:
             if start < len(text):
                 yield text[start:]
@@ -405,8 +411,8 @@ def _lines(text: str):
         start = end + 1
 
 
-def _csv_rows(text: str, delimiter: str, at: list):
-    reader = csv.reader(_lines(text), delimiter=delimiter)
+def _csv_rows(text: str, delimiter: str, at: list, sep: str = "\n"):
+    reader = csv.reader(_lines(text, sep), delimiter=delimiter)
     for cells in reader:
         at[0] = reader.line_num
         yield reader.line_num, cells
@@ -417,14 +423,14 @@ def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> P
     text = data if isinstance(data, str) else decode(name, data)
     if not text or text.isspace():
         raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
-    delimiter = _delimiter(text)
-    end = text.find("\n")
-    header = next(csv.reader([text[:end] if end >= 0 else text], delimiter=delimiter), [])
-    template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
+    sep = _line_end(text)
+    delimiter = _delimiter(text, sep)
     at = [0]
     try:
+        header = next(csv.reader(_lines(text, sep), delimiter=delimiter), [])
+        template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
         with no_gc():
-            return _parse_table(name, _csv_rows(text, delimiter, at), template, shared)
+            return _parse_table(name, _csv_rows(text, delimiter, at, sep), template, shared)
     except csv.Error as err:  # e.g. a field longer than the csv module's limit
         raise ImportRejected([(name, at[0] + 1, Reason("uploads.csv_error", detail=str(err)[:200]))]) from None
 
@@ -436,6 +442,8 @@ def parse_xlsx(name: str, data: bytes, shared: Problems | None = None, limits: R
     try:
         workbook = open_workbook(data, limits, data_only=True)  # a value typed as a formula counts
         try:
+            if not workbook.worksheets:
+                raise Refused("export.rt.not_xlsx", detail="0 sheets")
             sheet = workbook.worksheets[0]
             label = f"{name} / {sheet.title}"
             rows = ((i, list(r)) for i, r in RowBudget(limits).rows_of(sheet, values_only=True))
@@ -535,6 +543,7 @@ def _parse_metadata(name, items, shared=None) -> Parsed:
 def _parse_regions(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "regions")
+    seen: set = set()
     for index, item in enumerate(items, 1):
         if not isinstance(item, dict):
             problems.add(name, index, "indicators.reason.not_an_object")
@@ -548,11 +557,20 @@ def _parse_regions(name, items, shared=None) -> Parsed:
         except (TypeError, ValueError):
             problems.add(name, index, "indicators.reason.not_an_id", column="id", value=item["id"])
             continue
+        members = item.get("memberOf") or []
+        if not isinstance(members, list):
+            problems.add(name, index, "uploads.bad_field", field="memberOf", value=str(members)[:50])
+            continue
+        code, category = str(item["code"]).strip(), str(item["category"]).strip().upper()
+        if region_id in seen or (category, code) in seen:  # the import matches regions by either
+            problems.add(name, index, "uploads.duplicate_region", id=region_id, code=f"{category} {code}")
+            continue
+        seen.update((region_id, (category, code)))
         titles = _langs(item.get("title"))
         parsed.rows.append({
-            "sotkanet_id": region_id, "code": str(item["code"]).strip(), "category": str(item["category"]).strip().upper(),
+            "sotkanet_id": region_id, "code": code, "category": category,
             **{f"title_{k}": v for k, v in titles.items()},
-            "member_of": json.dumps([m for m in item.get("memberOf") or [] if isinstance(m, int)]),
+            "member_of": json.dumps([m for m in members if isinstance(m, int)]),
         })
     return _finish(parsed, problems, shared)
 

@@ -197,7 +197,10 @@ def test_page_limits_hold_the_data_files_and_refuse_an_85_mb_csv(demo_db):
      "could not be read: field larger than field limit"),
     ("deep.json", b"[" * 100_000 + b"]" * 100_000, "could not be read (RecursionError)"),
     ("regions.json", json.dumps([{"id": 1, "code": "1", "category": "KUNTA", "memberOf": 5}]).encode(),
-     "could not be read (TypeError)"),
+     "The field memberOf has an unexpected value: 5."),
+    ("regions.json", json.dumps([{"id": 1, "code": "1", "category": "KUNTA"},
+                                 {"id": 1, "code": "2", "category": "KUNTA"}]).encode(),
+     "The region 1 (KUNTA 2) appears more than once in the file."),
 ])
 def test_broken_files_are_a_clear_refusal(base_file_db, name, data, reason):
     with pytest.raises(ImportRejected) as err:
@@ -303,3 +306,23 @@ def test_meta_naming_a_sheet_that_is_not_there(demo_db, exported):
     buf = io.BytesIO()
     wb.save(buf)
     assert _refused_plan(demo_db, buf.getvalue())[0][0] == "Ei ole"
+
+
+def test_csv_with_classic_mac_line_ends_and_a_stray_carriage_return():
+    text = "indicator;region;year;gender;primary value\r191;964;2021;total;1.8\r191;964;2022;total;1.9\r"
+    assert [r[2] for r in sotkanet.parse_csv("mac.csv", text).rows] == [2021, 2022]
+    with pytest.raises(ImportRejected) as err:  # a lone \r inside a line of a \n file: a clear refusal
+        sotkanet.parse_file("s.csv", b"indicator;region;year;gender;primary value\n191;96\r4;2021;total;1.8\n")
+    assert err.value.problems[0][1] == 2 and "could not be read: new-line character" in err.value.problems[0][2]
+
+
+def test_regions_file_moving_a_sotkanet_id_to_another_code(db):
+    """Regression: a region whose Sotkanet id comes with a code another stored region has
+    raised IntegrityError (the id stayed on the row set aside)."""
+    def regions(*rows):
+        return [("r.json", json.dumps([{"id": i, "code": c, "category": "KUNTA"} for i, c in rows]).encode())]
+
+    indicators.import_files(db, SYSTEM, regions((2, "002"), (1, "001"), (3, "003")))
+    report = indicators.import_files(db, SYSTEM, regions((2, "003")))[0]
+    assert report.changed == 1
+    assert db.execute("select code from ind_regions where sotkanet_id = 2").fetchone()[0] == "003"
