@@ -326,3 +326,51 @@ def test_regions_file_moving_a_sotkanet_id_to_another_code(db):
     report = indicators.import_files(db, SYSTEM, regions((2, "003")))[0]
     assert report.changed == 1
     assert db.execute("select code from ind_regions where sotkanet_id = 2").fetchone()[0] == "003"
+
+
+# ---------------------------------------------------------------- seeded fuzzing
+_TOKENS = [b"\x00", b'"', b"<", b"&", b"{", b"[", b"]", b"}", b"1e999", b"\r", b"\t", b";", b",", b"-1",
+           b"99999999999999999999999", b"<c><v>1</v></c>", b'r="XFD1048576"', b't="e"', b't="d"', b"<f>1</f>",
+           b'"memberOf": "x"', b'"title": 5', b'"range": 5']
+
+
+def _mutate(rng, body: bytes) -> bytes:
+    b = bytearray(body)
+    for _ in range(rng.choice([1, 3, 10])):
+        i = rng.randrange(len(b)) if b else 0
+        op = rng.random()
+        if op < 0.3 and b:
+            b[i] = rng.randrange(256)
+        elif op < 0.5:
+            b[i:i + rng.randrange(1, 40)] = b""
+        else:
+            b[i:i] = rng.choice(_TOKENS)
+    return bytes(b)
+
+
+def _mutate_part(rng, data: bytes) -> bytes:
+    target = rng.choice([n for n in zipfile.ZipFile(io.BytesIO(data)).namelist() if n.endswith(".xml")])
+    return _rezip(data, lambda n, b: _mutate(rng, b) if n == target else b)
+
+
+def test_mangled_files_are_imported_or_refused_never_a_traceback(demo_db, exported):
+    """Random damage to real files: the only outcomes are an import or ImportRejected."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(11)
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
+    seeds = [(p.name, p.read_bytes()) for p in sorted(fixtures.glob("*.*")) if p.suffix in (".csv", ".json")]
+    seeds.append(("t.xlsx", sotkanet.template_xlsx()))
+    for _ in range(100):
+        name, body = rng.choice(seeds)
+        data = _mutate_part(rng, body) if name.endswith(".xlsx") else _mutate(rng, body)
+        try:
+            indicators.import_files(demo_db, SYSTEM, [(name, data)])
+        except ImportRejected:
+            pass
+    for _ in range(40):
+        try:
+            roundtrip.preview(demo_db, EXCEL, _mutate_part(rng, exported), "en")
+        except ImportRejected:
+            pass
