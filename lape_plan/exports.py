@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -29,29 +29,15 @@ from . import budget, follow_up, i18n, indicators, plans
 from .db import now
 from .errors import NotFound, ValidationError
 from .model import LANGS, OrgKind, Scope
+from .xlsx import FORMULA_START, ILLEGAL as _ILLEGAL, csv_safe, put, safe_text  # noqa: F401 (re-exported)
 
 
 FORMAT = "lape-plan-workbook/1"
 META_SHEET = "_lape"
-# Text starting with one of these may be read as a formula (or DDE) by a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATA_SHEETS = ("focus_areas", "goals", "measures", "follow_up", "budget")
 
 
 t = i18n.t
-
-
-_ILLEGAL = ILLEGAL_CHARACTERS_RE
-
-
-def safe_text(value) -> str:
-    """Characters XML (and so xlsx) cannot hold are dropped."""
-    return _ILLEGAL.sub("", str(value))
-
-
-def csv_safe(value: str) -> str:
-    """The CSV convention against formula injection: a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 # ---------------------------------------------------------------- columns
@@ -348,23 +334,6 @@ def _styles(wb: Workbook) -> None:
 _CELL_STYLE = {"text": "lape_text", "ref": "lape_text", "id": "lape_id", "int": "lape_int", "euro": "lape_euro",
                "percent": "lape_percent"}
 _HEADER_STYLE = {"id": "lape_header_id", "ref": "lape_header_ref"}
-
-
-def put(ws, row: int, col: int, value, style: str | None = None):
-    """Write one cell; text is always a string cell (never a formula), and text that
-    starts like a formula gets the quote prefix so that editing it keeps it text."""
-    cell = ws.cell(row=row, column=col)
-    if style:
-        cell.style = style  # first: setting a named style resets the quote prefix
-    if isinstance(value, str):
-        value = safe_text(value)
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
 
 
 LINE_PT = 13.5  # one line of 10 pt text

@@ -51,11 +51,13 @@ def _print_changes(title: str, changes, lang: str) -> None:
 
 def cmd_import(args) -> int:
     database = dbm.connect(args.db)
-    data = Path(args.file).read_bytes()
     lang = "en"
     run = roundtrip.preview if args.dry_run else roundtrip.apply
     try:
-        result = run(database, CLI_ACTOR, data, lang)
+        size = Path(args.file).stat().st_size
+        if size > roundtrip.MAX_FILE:  # refused without reading it into memory
+            raise ImportRejected([("", 0, i18n.error_text(roundtrip.too_large(size), lang))])
+        result = run(database, CLI_ACTOR, Path(args.file).read_bytes(), lang)
     except ImportRejected as err:
         print(f"error: {i18n.error_text(err, lang)}", file=sys.stderr)
         for sheet, row, reason in err.problems:

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
 
 from sqlite_utils import Database
 
-from . import auth, i18n, plans
+from . import auth, i18n, plans, sotkanet
 from .db import audit, now, save_changes, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
 from .sotkanet import Parsed, Problems, no_gc, parse_file
+
+log = logging.getLogger(__name__)
 
 # Sotkanet region ids given in the domain notes (the country and the two counties of the example region).
 COUNTRY_SOTKANET_ID = 658
@@ -310,14 +313,20 @@ class FileReport:
     indicators: set = field(default_factory=set)
 
 
-def import_files(db: Database, actor: Actor, files, is_example: bool = False) -> list[FileReport]:
+def import_files(db: Database, actor: Actor, files, is_example: bool = False,
+                 limits: sotkanet.Limits | None = None) -> list[FileReport]:
     """Import files given as (name, bytes) in one transaction, regions and metadata
-    before data so one upload can carry all. Any bad row refuses every file."""
+    before data so one upload can carry all. Any bad row refuses every file. An upload
+    beyond `limits` (the page's unless the command line passes its own) is refused
+    before any of it is read."""
     auth.require_plan_editor(actor)
+    files = list(files)
+    limits = limits or sotkanet.PAGE
+    sotkanet.check_upload(files, limits)
     parsed, problems = [], Problems()
     for name, data in files:
         try:
-            parsed.append(parse_file(name, data, problems))
+            parsed.append(parse_file(name, data, problems, limits))
         except ImportRejected as err:  # the file could not be read at all
             for item in err.problems:
                 problems.items.append(item)
@@ -339,7 +348,12 @@ def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: 
         for item in sorted(parsed, key=lambda p: _ORDER[p.kind]):
             report = FileReport(item.name, item.kind, skipped_empty=item.skipped_empty)
             if item.kind == "regions":
-                _import_regions(db, item, report, problems)
+                try:
+                    _import_regions(db, item, report, problems)
+                except sqlite3.IntegrityError as err:  # two regions of the file meet one stored region
+                    log.warning("regions file %s clashes with the stored regions: %s", item.name, err)
+                    problems.add(item.name, "", "uploads.regions_clash", detail=str(err)[:120])
+                    break  # the transaction is rolled back below
             elif item.kind == "metadata":
                 _import_metadata(db, item, report, is_example)
             else:
@@ -367,7 +381,8 @@ def _import_regions(db, item: Parsed, report: FileReport, problems: Problems) ->
             if clash and clash["id"] != current["id"]:
                 # a region made from an organisation code meets its Sotkanet row: keep the one in use
                 db["ind_regions"].update(clash["id"], {"sotkanet_id": None})
-                db["ind_regions"].update(current["id"], {"category": "OLD", "code": f"OLD{current['id']}"})
+                db["ind_regions"].update(current["id"], {"category": "OLD", "code": f"OLD{current['id']}",
+                                                         "sotkanet_id": None})  # its id moves to the clash
                 db["ind_regions"].update(clash["id"], row)
             else:
                 db["ind_regions"].update(current["id"], row)

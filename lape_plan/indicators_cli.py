@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from . import i18n, indicators, plans
+from . import i18n, indicators, plans, sotkanet
 from .errors import ImportRejected
 
 def _print_reports(reports) -> None:
@@ -19,9 +19,14 @@ def _cmd_import(args) -> int:
     from .model import SYSTEM
 
     database = dbm.connect(args.db)
-    files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
     try:
-        reports = indicators.import_files(database, SYSTEM, files)
+        # Sizes first, so that a huge file is refused without reading it into memory.
+        problems = [p for p in (sotkanet.too_large(Path(f).name, Path(f).stat().st_size, sotkanet.CLI)
+                                for f in args.files) if p]
+        if problems:
+            raise ImportRejected(problems)
+        files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
+        reports = indicators.import_files(database, SYSTEM, files, limits=sotkanet.CLI)
     except ImportRejected as err:
         print(f"refused: {len(err.problems)} problems; nothing was imported", flush=True)
         for name, row, reason in err.problems:

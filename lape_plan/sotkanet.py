@@ -15,8 +15,10 @@ import gc
 import html
 import io
 import json
+import logging
 import math
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from . import i18n
 from .errors import ImportRejected, LapeError
+from .xlsx import ReadLimits, Refused, RowBudget, open_workbook, put_row
 
 BASE_URL = "https://sotkanet.fi/rest/1.1"
 USER_AGENT = "lape-plan/1.0 (children and youth wellbeing plan dashboard; occasional queries)"
@@ -34,6 +37,58 @@ GENDERS = {
     "male": "male", "miehet": "male", "pojat": "male", "män": "male", "pojkar": "male", "m": "male",
     "female": "female", "naiset": "female", "tytöt": "female", "kvinnor": "female", "flickor": "female", "f": "female",
 }
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may hold, checked before any of it is decoded or parsed. The page's
+    limits are lower than the command line's: an upload is parsed in the server process,
+    whose memory every session shares."""
+    file_bytes: int  # one file
+    rows: int  # data rows of all files of one upload together (CSV lines, JSON objects)
+    xlsx: ReadLimits  # the custom template as a workbook (first sheet only)
+
+
+# The custom template typed in Excel: 100,000 rows of five columns unpack to about 17 MB.
+XLSX_LIMITS = ReadLimits(unpacked=40_000_000, sheet=30_000_000, part=20_000_000, rows=100_000, cells=1_000_000,
+                         cols=20)
+# Page: 300,000 rows is 50 indicators x 2,000 regions x 3 genders for one year, or every
+# region of the plan for decades; at that size an import peaks well below 400 MB.
+PAGE = Limits(file_bytes=50_000_000, rows=300_000, xlsx=XLSX_LIMITS)
+# Command line (import-indicators): a full Sotkanet download of 1,000,000 rows is ~35 MB.
+CLI = Limits(file_bytes=250_000_000, rows=2_000_000, xlsx=XLSX_LIMITS)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.0f}" if n >= 1_000_000 else f"{n / 1_000_000:.1f}"
+
+
+def too_large(name: str, size: int, limits: Limits) -> tuple | None:
+    """The problem of a file bigger than the limits allow, or None."""
+    if size > limits.file_bytes:
+        return (name, "", Reason("uploads.file_too_large", size=_mb(size), max=_mb(limits.file_bytes)))
+    return None
+
+
+def check_upload(files, limits: Limits | None = None) -> None:
+    """Refuse an upload beyond the limits before reading any of it. Rows are estimated from
+    the bytes without decoding them: line ends in CSV, objects (or every 8th comma, for lists
+    of bare values) in JSON; an estimate may run high, never low."""
+    limits = limits or PAGE
+    problems, rows = [], 0
+    for name, data in files:
+        problem = too_large(name, len(data), limits)
+        if problem:
+            problems.append(problem)
+        elif not name.lower().endswith((".xlsx", ".xlsm")):  # workbooks are counted as they are read
+            rows += max(data.count(b"\n"), data.count(b"{"), data.count(b",") // 8)
+    if rows > limits.rows:
+        problems.append(("", "", Reason("uploads.upload_rows", max=limits.rows)))
+    if problems:
+        raise ImportRejected(problems)
 
 
 @contextmanager
@@ -107,9 +162,16 @@ class SotkanetUnavailable(LapeError):
     key = "indicators.error.offline"
 
 
+class SotkanetHTTPError(SotkanetUnavailable):
+    """Sotkanet answered, with an HTTP error status: reachable, but no data (404: no such
+    indicator or resource; 5xx: trouble on its side)."""
+
+    key = "sotkanet.error.http"
+
+
 # ---------------------------------------------------------------- helpers
 def decode(name: str, data: bytes) -> str:
-    if not data or not data.strip():
+    if not data or data.isspace():  # not strip(): that would copy the whole file
         raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
@@ -322,40 +384,79 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
     return _finish(parsed, problems, shared)
 
 
-def _csv_rows(text: str):
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first else ("\t" if "\t" in first else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _line_end(text: str) -> str:
+    """"\n" (also for "\r\n"), or "\r" for a file with classic Mac line ends only."""
+    head = text[:65536]
+    return "\r" if "\n" not in head and "\r" in head else "\n"
+
+
+def _delimiter(text: str, end: str = "\n") -> str:
+    """The delimiter among ';', ',' and tab, guessed once from the first lines."""
+    head = text[:65536]
+    lines = head.split(end)
+    if len(text) > len(head):
+        lines = lines[:-1]  # a line cut short would skew the counts
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=";,\t").delimiter
+    except csv.Error:  # e.g. a single column: the missing columns are reported
+        return ";"
+
+
+def _lines(text: str, sep: str = "\n"):
+    """The lines with their ends, one at a time (io.StringIO would first copy the whole
+    text at 4 bytes a character)."""
+    start, find = 0, text.find
+    while True:
+        end = find(sep, start)
+        if end < 0:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
+
+
+def _csv_rows(text: str, delimiter: str, at: list, sep: str = "\n"):
+    reader = csv.reader(_lines(text, sep), delimiter=delimiter)
     for cells in reader:
+        at[0] = reader.line_num
         yield reader.line_num, cells
 
 
 def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
     """Sotkanet REST CSV, or the custom template when the header names region_code."""
     text = data if isinstance(data, str) else decode(name, data)
-    if not text.strip():
+    if not text or text.isspace():
         raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";" if ";" in text.split("\n", 1)[0] else ","))
-    template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
-    with no_gc():
-        return _parse_table(name, _csv_rows(text), template, shared)
-
-
-def parse_xlsx(name: str, data: bytes, shared: Problems | None = None) -> Parsed:
-    """The custom-indicator template as an Excel workbook (first sheet)."""
-    import openpyxl
-
+    sep = _line_end(text)
+    delimiter = _delimiter(text, sep)
+    at = [0]
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRejected([(name, "", Reason("indicators.reason.not_excel"))]) from None
-    sheet = workbook.worksheets[0]
-    label = f"{name} / {sheet.title}"
-    rows = ((i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1))
+        header = next(csv.reader(_lines(text, sep), delimiter=delimiter), [])
+        template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
+        with no_gc():
+            return _parse_table(name, _csv_rows(text, delimiter, at, sep), template, shared)
+    except csv.Error as err:  # e.g. a field longer than the csv module's limit
+        raise ImportRejected([(name, at[0] + 1, Reason("uploads.csv_error", detail=str(err)[:200]))]) from None
+
+
+def parse_xlsx(name: str, data: bytes, shared: Problems | None = None, limits: ReadLimits = XLSX_LIMITS) -> Parsed:
+    """The custom-indicator template as an Excel workbook (first sheet), read as a stream
+    after its size is checked (see lape_plan.xlsx)."""
+    label = name
     try:
-        return _parse_table(label, rows, True, shared)
-    finally:
-        workbook.close()
+        workbook = open_workbook(data, limits, data_only=True)  # a value typed as a formula counts
+        try:
+            if not workbook.worksheets:
+                raise Refused("export.rt.not_xlsx", detail="0 sheets")
+            sheet = workbook.worksheets[0]
+            label = f"{name} / {sheet.title}"
+            rows = ((i, list(r)) for i, r in RowBudget(limits).rows_of(sheet, values_only=True))
+            return _parse_table(label, rows, True, shared)
+        finally:
+            workbook.close()
+    except Refused as err:
+        raise ImportRejected([(label, "", Reason(err.key, **err.params))]) from None
 
 
 def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
@@ -447,6 +548,7 @@ def _parse_metadata(name, items, shared=None) -> Parsed:
 def _parse_regions(name, items, shared=None) -> Parsed:
     problems = Problems()
     parsed = Parsed(name, "regions")
+    seen: set = set()
     for index, item in enumerate(items, 1):
         if not isinstance(item, dict):
             problems.add(name, index, "indicators.reason.not_an_object")
@@ -460,25 +562,45 @@ def _parse_regions(name, items, shared=None) -> Parsed:
         except (TypeError, ValueError):
             problems.add(name, index, "indicators.reason.not_an_id", column="id", value=item["id"])
             continue
+        members = item.get("memberOf") or []
+        if not isinstance(members, list):
+            problems.add(name, index, "uploads.bad_field", field="memberOf", value=str(members)[:50])
+            continue
+        code, category = str(item["code"]).strip(), str(item["category"]).strip().upper()
+        if region_id in seen or (category, code) in seen:  # the import matches regions by either
+            problems.add(name, index, "uploads.duplicate_region", id=region_id, code=f"{category} {code}")
+            continue
+        seen.update((region_id, (category, code)))
         titles = _langs(item.get("title"))
         parsed.rows.append({
-            "sotkanet_id": region_id, "code": str(item["code"]).strip(), "category": str(item["category"]).strip().upper(),
+            "sotkanet_id": region_id, "code": code, "category": category,
             **{f"title_{k}": v for k, v in titles.items()},
-            "member_of": json.dumps([m for m in item.get("memberOf") or [] if isinstance(m, int)]),
+            "member_of": json.dumps([m for m in members if isinstance(m, int)]),
         })
     return _finish(parsed, problems, shared)
 
 
-def parse_file(name: str, data: bytes, shared: Problems | None = None) -> Parsed:
+_SPACE = re.compile(r"\s*")
+
+
+def parse_file(name: str, data: bytes, shared: Problems | None = None, limits: Limits | None = None) -> Parsed:
     """Any supported file, told apart by extension and content. Problems that stop reading
-    (encoding, missing columns, broken JSON) always raise; row problems go to `shared` when given."""
-    lower = name.lower()
-    if lower.endswith((".xlsx", ".xlsm")):
-        return parse_xlsx(name, data, shared)
-    text = decode(name, data)
-    if lower.endswith(".json") or text.lstrip()[:1] in ("[", "{"):
-        return parse_json(name, text, shared)
-    return parse_csv(name, text, shared)
+    (encoding, missing columns, broken JSON) always raise; row problems go to `shared` when given.
+    A file that breaks a parser in a way no rule foresaw is refused too, and logged."""
+    try:
+        lower = name.lower()
+        if lower.endswith((".xlsx", ".xlsm")):
+            return parse_xlsx(name, data, shared, (limits or PAGE).xlsx)
+        text = decode(name, data)
+        start = _SPACE.match(text).end()  # not lstrip(): that copies the text
+        if lower.endswith(".json") or text[start:start + 1] in ("[", "{"):
+            return parse_json(name, text, shared)
+        return parse_csv(name, text, shared)
+    except ImportRejected:
+        raise
+    except Exception as err:  # e.g. JSON nested too deep for the parser (RecursionError)
+        log.warning("import of %s failed unexpectedly", name, exc_info=True)
+        raise ImportRejected([(name, "", Reason("uploads.unreadable", detail=type(err).__name__))]) from None
 
 
 def template_csv() -> bytes:
@@ -493,8 +615,8 @@ def template_xlsx() -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "values"
-    sheet.append(TEMPLATE_HEADER)
-    sheet.append(["OMA-1", "272", 2023, "total", 12.5])
+    put_row(sheet, 1, TEMPLATE_HEADER)
+    put_row(sheet, 2, ["OMA-1", "272", 2023, "total", 12.5])
     for column, width in zip("ABCDE", (18, 14, 8, 10, 10)):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, max_col=2):
@@ -516,11 +638,13 @@ class Client:
     """Occasional queries to the Sotkanet REST API. `transport(url, headers, timeout) -> bytes`
     can be replaced (tests pass recorded responses; nothing in the tests touches the network)."""
 
-    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20):
+    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20,
+                 sleep=time.sleep):
         self.base_url = base_url.rstrip("/")
         self.user_agent = user_agent
         self.transport = transport or _urllib_transport
         self.timeout = timeout
+        self.sleep = sleep
 
     def data_url(self, indicator_id: int, years, genders=("total",)) -> str:
         # Sotkanet refuses comma lists: one years= (and genders=) parameter per value.
@@ -535,8 +659,26 @@ class Client:
         return f"{self.base_url}/regions"
 
     def get(self, url: str) -> bytes:
+        """The response body. An HTTP error status is told apart from no connection at all
+        (HTTPError is a URLError too); 429 and 5xx are tried once more after a pause."""
         headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
-        try:
-            return self.transport(url, headers, self.timeout)
-        except (urllib.error.URLError, OSError, TimeoutError) as err:
-            raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
+        for attempt in (1, 2):
+            try:
+                return self.transport(url, headers, self.timeout)
+            except urllib.error.HTTPError as err:
+                status, reason = err.code, str(err.reason or "")[:100]
+                if attempt == 1 and (status == 429 or 500 <= status < 600):
+                    self.sleep(_retry_after(err))
+                    continue
+                raise SotkanetHTTPError("sotkanet.error.not_found" if status in (404, 410) else None,
+                                        status=status, reason=reason) from None
+            except (urllib.error.URLError, OSError, TimeoutError) as err:
+                raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
+
+
+def _retry_after(err) -> float:
+    """Seconds to wait before the one retry: the server's Retry-After when it is short, else 1 s."""
+    try:
+        return min(max(float((err.headers or {}).get("Retry-After") or 1), 0), 10)
+    except (TypeError, ValueError):
+        return 1.0

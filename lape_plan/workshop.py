@@ -29,6 +29,7 @@ from . import auth, i18n, plans, throttle
 from .db import audit, now, write
 from .errors import NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
+from .xlsx import csv_safe, put, put_row
 
 PHASES = ("collecting", "voting", "closed")
 PROPOSAL_MAX = 280  # fits a phone screen and a projector line
@@ -560,26 +561,19 @@ def results(db: Database, workshop_id: int, lang: str) -> tuple[list[str], list[
     return header, out
 
 
-def safe_cell(value):
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def results_csv(db: Database, workshop_id: int, lang: str) -> bytes:
     header, rows = results(db, workshop_id, lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([csv_safe(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
-    """The results as a workbook. Every text is a string cell, so a proposal such as
-    '=HYPERLINK(...)' stays text exactly as written and never becomes a formula."""
+    """The results as a workbook, every cell through the shared safe-cell writer: text stays
+    text exactly as written (never a formula), and characters XML cannot hold are dropped."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -588,22 +582,20 @@ def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = i18n.t("workshop.sheet.results", lang)[:31]
-    sheet.append([workshop["title"]])
-    sheet["A1"].font = Font(bold=True, size=14)
+    put(sheet, 1, 1, workshop["title"]).font = Font(bold=True, size=14)
+    line = 2
     if workshop["question"]:
-        sheet.append([workshop["question"]])
-    sheet.append([])
-    sheet.append(header)
-    for cell in sheet[sheet.max_row]:
+        put(sheet, line, 1, workshop["question"])
+        line += 1
+    line += 1  # a blank row before the table
+    for cell in put_row(sheet, line, header):
         cell.font = Font(bold=True)
-    sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a string: sheet.cell() would create a row
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl marks text starting with '=' as a formula
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = f"A{line + 1}"  # a string: sheet.cell() would create a row
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r_i, row in enumerate(rows, line + 1):
+        for cell in put_row(sheet, r_i, row):
+            if cell.data_type == "s":
+                cell.alignment = wrap
     for col, width in zip("ABCDEFGH", (6, 60, 30, 8, 8, 12, 40, 40)):
         sheet.column_dimensions[col].width = width
     out = io.BytesIO()

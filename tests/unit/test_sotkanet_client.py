@@ -100,3 +100,74 @@ def test_a_bad_response_is_refused(demo_db):
     with pytest.raises(ImportRejected):
         indicators.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet.Client(transport=broken))
     assert demo_db.execute("select count(*) from sotkanet_cache").fetchone()[0] == 0  # asked again next time
+
+
+# ---------------------------------------------------------------- HTTP errors and the one retry
+class Answers:
+    """A transport that answers each call with the next item: bytes, or an exception to raise."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = 0
+
+    def __call__(self, url, headers, timeout):
+        self.calls += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def _http(status, reason="", headers=None):
+    import email.message
+
+    message = email.message.Message()
+    for k, v in (headers or {}).items():
+        message[k] = v
+    return urllib.error.HTTPError("https://sotkanet.fi/rest/1.1/json", status, reason, message, None)
+
+
+def test_404_is_not_reported_as_unreachable():
+    """Regression: HTTPError is a URLError, so a 404 was shown as 'could not be reached'."""
+    from lape_plan import i18n
+
+    transport = Answers(_http(404, "Not Found"))
+    with pytest.raises(sotkanet.SotkanetHTTPError) as err:
+        sotkanet.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/indicators/999999")
+    assert transport.calls == 1, "a 404 is not retried"
+    text = i18n.error_text(err.value, "en")
+    assert "HTTP 404" in text and "could not be reached" not in text
+    assert "HTTP 404" in i18n.error_text(err.value, "fi")
+    assert isinstance(err.value, sotkanet.SotkanetUnavailable)  # pages and CLI still catch it as before
+
+
+def test_server_error_is_retried_once_then_reported_with_its_status():
+    waits = []
+    transport = Answers(_http(503, "Service Unavailable"), _http(502, "Bad Gateway"))
+    with pytest.raises(sotkanet.SotkanetHTTPError) as err:
+        sotkanet.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions")
+    assert transport.calls == 2 and waits == [1.0]
+    assert err.value.params["status"] == 502 and "Bad Gateway" in sotkanet.i18n.error_text(err.value, "en")
+
+
+@pytest.mark.parametrize("first", [_http(500, "Internal Server Error"), _http(429, "Too Many", {"Retry-After": "3"})])
+def test_one_retry_recovers_from_a_passing_error(first):
+    waits = []
+    transport = Answers(first, b"[]")
+    assert sotkanet.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions") == b"[]"
+    assert transport.calls == 2 and waits == [3.0 if first.code == 429 else 1.0]
+
+
+def test_no_connection_is_still_unreachable_and_not_retried():
+    transport = Answers(urllib.error.URLError("Name or service not known"))
+    with pytest.raises(sotkanet.SotkanetUnavailable) as err:
+        sotkanet.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/regions")
+    assert not isinstance(err.value, sotkanet.SotkanetHTTPError) and transport.calls == 1
+
+
+def test_fetch_of_an_unknown_indicator_says_so(demo_db):
+    plan_id = plans.plans(demo_db)[0]["id"]
+    transport = Answers(_http(404, "Not Found"))
+    with pytest.raises(sotkanet.SotkanetHTTPError):
+        indicators.fetch_live(demo_db, SYSTEM, plan_id, [999999], [2022],
+                              client=sotkanet.Client(transport=transport, sleep=lambda s: None))
