@@ -22,7 +22,8 @@ def test_council_staff_download_swedish_workbook_and_upload_an_edit(server, page
     assert path.name.endswith("_sv.xlsx")
     wb = openpyxl.load_workbook(path)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["Försättsblad", "Plan", "Fokusområden", "Mål", "Åtgärder", "Uppföljning", "Barnbudget"]
+    assert visible == ["Försättsblad", "Plan", "Fokusområden", "Mål", "Åtgärder", "Uppföljning", "Barnbudget",
+                       "Konsekvenser för barn"]
     assert wb["Plan"]["A1"].value == "Fokusområde"
     assert wb["Plan"]["B2"].value == "1.1 Varje barn har minst en god vän"
     assert wb["Försättsblad"]["A1"].value.startswith("TID FÖR BARNEN")
