@@ -108,13 +108,15 @@ def is_published(db: Database, plan_id: int) -> bool:
 
 
 def changed_since(db: Database, plan_id: int) -> bool:
-    """Whether anything was written after the last publication (one indexed look-up: any audit
-    row after it, not only this plan's), so the screen can suggest publishing again."""
+    """Whether anything was written after the last publication: any audit row after its own (not
+    only this plan's; two look-ups by key), so the screen can suggest publishing again."""
     row = state(db, plan_id)
     if not row or not row["published"]:
         return False
-    later = db.execute("select 1 from audit where at > ? and not (entity = 'publication' and entity_id = ?) "
-                       "order by id desc limit 1", [row["published_at"], plan_id]).fetchone()
+    last = db.execute("select max(id) from audit where entity = 'publication' and entity_id = ? and action = 'publish'",
+                      [plan_id]).fetchone()[0]
+    later = db.execute("select 1 from audit where id > ? and not (entity = 'publication' and entity_id = ?) limit 1",
+                       [last or 0, plan_id]).fetchone()
     return bool(later)
 
 
@@ -444,7 +446,7 @@ def _trail_section(db: Database, plan: dict, lang: str) -> Markup | None:
     for area in plan["areas"]:
         items = [(g, e) for g in area["goals"] for e in g["trail"]]
         if items:
-            entries.append({"area": area, "items": items})
+            entries.append({"area": area, "pairs": items})
     if not entries:
         return None
     return render_fragment("published_trail.html", entries=entries, lang=lang,
