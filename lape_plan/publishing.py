@@ -232,6 +232,7 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
                 "description": _text(goal, lang, "description") if goal.get("description") else None,
                 "responsible": [org(i) for i in goal["responsible_ids"]],
                 "municipalities": [org(i) for i in goal["municipality_ids"]] if goal["scope"] == Scope.LOCAL else [],
+                "scope": goal["scope"], "municipality_ids": list(goal["municipality_ids"]),
                 "status": _status(latest, "goal", goal["id"], lang), "measures": measures,
                 "indicators": [], "trail": [],
             })
@@ -373,16 +374,17 @@ def plan_csv(data: dict, lang: str) -> bytes:
 
 
 # ---------------------------------------------------------------- the site
-def _municipality_summary(data: dict, municipality: dict, db: Database, plan_id: int) -> dict:
-    """Goals and measures that apply in one municipality (shared plus its own), by status."""
-    own = {g["id"] for a in plans.tree(db, plan_id, municipality["id"]) for g in a["goals"]}
-    goals = [g for a in data["areas"] for g in a["goals"] if g["id"] in own]
+def _municipality_summary(data: dict, municipality: dict) -> dict:
+    """Goals and measures that apply in one municipality (shared plus its own, as plans.tree
+    with a municipality), by status."""
+    goals = [g for a in data["areas"] for g in a["goals"]
+             if g["scope"] != Scope.LOCAL or municipality["id"] in g["municipality_ids"]]
     counts: dict[str, int] = {}
     for g in goals:
         for item in [g, *g["measures"]]:
             code = item["status"]["code"] if item["status"] else follow_up.NO_UPDATE
             counts[code] = counts.get(code, 0) + 1
-    return {"goals": len(goals), "own_goals": sum(1 for g in goals if g["municipalities"]),
+    return {"goals": len(goals), "own_goals": sum(1 for g in goals if g["scope"] == Scope.LOCAL),
             "measures": sum(len(g["measures"]) for g in goals), "counts": counts}
 
 
@@ -419,7 +421,7 @@ def collect(db: Database, plan_id: int, langs=PUBLISH_LANGS):
         data["published_on"] = i18n.date(now(), lang)
         data_by_lang[lang] = data
         sections_by_lang[lang] = [m for m in (s.render(db, data, lang) for s in SECTIONS) if m]
-        summaries_by_lang[lang] = [{**m, **_municipality_summary(data, m, db, plan_id)}
+        summaries_by_lang[lang] = [{**m, **_municipality_summary(data, m)}
                                    for m in data["municipalities"]]
     return data_by_lang, sections_by_lang, summaries_by_lang
 
