@@ -185,10 +185,12 @@ def _shown(row: dict) -> bool:
 def _text(row: dict, lang: str, field: str = "title") -> dict:
     """A plan text in the reader's language, with the language it is really in (Finnish
     when no Swedish version exists), for the `lang` attribute."""
+    if f"{field}_fi" not in row:  # a single-language column (descriptions): its language is not known
+        return {"text": row.get(field) or "", "lang": lang}
     own = (row.get(f"{field}_{lang}") or "").strip() if lang != "fi" else ""
     if own:
         return {"text": own, "lang": lang}
-    return {"text": plans.title_in(row, "fi", field) if f"{field}_fi" in row else "", "lang": "fi"}
+    return {"text": plans.title_in(row, "fi", field), "lang": "fi"}
 
 
 def _status(cur_by_item: dict, entity: str, item_id: int, lang: str) -> dict | None:

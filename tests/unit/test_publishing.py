@@ -135,6 +135,9 @@ def test_content_goals_measures_status_indicators_approvals(hostile):
     goal_ids = [g["id"] for a in data["areas"] for g in a["goals"]]
     assert hostile["draft_id"] not in goal_ids and hostile["trail_goal"] in goal_ids
     first = data["areas"][0]["goals"][0]
+    assert first["description"]["text"] == HOSTILE[2] and first["title"] == {"text": HOSTILE[1] + " mål", "lang": "sv"}
+    fi_only = next(g for a in data["areas"] for g in a["goals"] if g["id"] == hostile["trail_goal"])
+    assert fi_only["title"] == {"text": "Työpajasta tullut tavoite", "lang": "fi"}  # no Swedish title: marked fi
     assert first["measures"][0]["status"]["label"] == i18n.t("follow_up.status.delayed", "sv")
     assert first["measures"][0]["status"]["narrative"] == "\n".join(HOSTILE)
     linked = [g for a in data["areas"] for g in a["goals"] if g["indicators"]]
