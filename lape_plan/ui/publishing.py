@@ -25,8 +25,8 @@ def section(ctx: Ctx, plan: dict) -> None:
         if publishing.changed_since(ctx.db, plan["id"]):
             st.warning(t("publishing.ui.changed"))
         for lang in publishing.PUBLISH_LANGS:
-            st.link_button(t("publishing.ui.link", language=i18n.language_name(lang)), publishing.site_url(plan["id"], lang),
-                           icon=":material/open_in_new:")
+            st.link_button(t("publishing.ui.link", language=i18n.language_name(lang)),
+                           publishing.site_url(plan["id"], lang), icon=":material/open_in_new:")
     else:
         st.write(t("publishing.ui.not_published"))
     c1, c2 = st.columns(2, vertical_alignment="bottom")

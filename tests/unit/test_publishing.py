@@ -212,7 +212,8 @@ def test_publish_state_permissions_and_unpublish(hostile, tmp_path):
     db, plan_id = hostile["db"], hostile["plan_id"]
     row = publishing.state(db, plan_id)
     assert row["published"] == 1 and row["published_by"] == "Fasilitaattori Nimi"
-    assert db.execute("select count(*) from audit where entity = 'publication' and action = 'publish'").fetchone()[0] == 1
+    sql = "select count(*) from audit where entity = 'publication' and action = 'publish'"
+    assert db.execute(sql).fetchone()[0] == 1
     assert not publishing.changed_since(db, plan_id)
     for role in (Role.MEMBER, Role.VIEWER):
         with pytest.raises(PermissionDenied):
