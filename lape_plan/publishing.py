@@ -17,6 +17,8 @@ import math
 import os
 import shutil
 import tempfile
+import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -165,13 +167,16 @@ def unpublish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = N
     shutil.rmtree(Path(out_dir) if out_dir else site_dir(plan_id), ignore_errors=True)
 
 
+_swap_lock = threading.Lock()  # two sessions publishing at once swap one after the other
+
+
 def _swap(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    new.rename(target)
+    with _swap_lock:
+        old = None
+        if target.exists():
+            old = target.with_name(f".old-{target.name}-{uuid.uuid4().hex}")
+            target.rename(old)
+        new.rename(target)
     if old:
         shutil.rmtree(old, ignore_errors=True)
 

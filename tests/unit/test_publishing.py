@@ -247,6 +247,31 @@ def test_a_failed_build_keeps_the_old_site_and_state(hostile, monkeypatch):
     assert publishing.state(db, plan_id)["version"] == 1
 
 
+def test_two_sessions_publishing_at_once_both_succeed(demo_db, tmp_path):
+    import threading
+
+    from lape_plan import db as dbm
+
+    path = demo_db.conn.execute("pragma database_list").fetchone()[2]
+    plan_id = plans.plans(demo_db)[0]["id"]
+    out, errors = tmp_path / "site", []
+
+    def run():
+        try:
+            publishing.publish(dbm.connect(path), SYSTEM, plan_id, out)
+        except Exception as err:  # noqa: BLE001 (collected for the assertion)
+            errors.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert (out / "fi" / "index.html").exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert publishing.state(demo_db, plan_id)["version"] == 4
+
+
 def test_registered_sections_appear_on_the_front_page(demo_db, tmp_path):
     plan_id = plans.plans(demo_db)[0]["id"]
     seen = []
