@@ -319,7 +319,7 @@ def chart_svg(values: list[tuple[int, float]], link: dict, lang: str) -> dict | 
         lo, hi = lo - 1, hi + 1
     pad = (hi - lo) * 0.1
     lo, hi = (0 if lo >= 0 and lo - pad < 0 else lo - pad), hi + pad
-    w, h, left, right, top, bottom = 600, 220, 64, 16, 14, 34
+    w, h, left, right, top, bottom = 600, 240, 78, 18, 16, 40
     sx = lambda y: left + (w - left - right) * ((y - y0) / (y1 - y0) if y1 != y0 else 0.5)  # noqa: E731
     sy = lambda v: top + (h - top - bottom) * (1 - (v - lo) / (hi - lo))  # noqa: E731
     line = " ".join(f"{sx(y):.1f},{sy(v):.1f}" for y, v in points)
