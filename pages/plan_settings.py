@@ -8,6 +8,7 @@ from lape_plan.errors import ConflictError, LapeError
 from lape_plan.model import OrgKind, Role
 from lape_plan.ui.editor import open_version, reset, show_conflict
 from lape_plan.ui.guard import guard
+from lape_plan.ui.publishing import section as publishing_section
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -111,6 +112,8 @@ if plan:
                           format_func=lambda v: t(f"settings.shared.{v}"))
         if choice != plan["shared_goal_editing"]:
             attempt(lambda: plans.set_shared_goal_editing(ctx.db, ctx.writer(), plan["id"], choice), "editor.saved")
+
+    publishing_section(ctx, plan)
 
 st.header(t("settings.new_plan"))
 with st.form("new_plan"):
