@@ -1,0 +1,105 @@
+"""The plan's narrative chapters (Child Welfare Act 12 §), written as Markdown in
+Finnish and Swedish. Each chapter has the plan's common text and optionally a part
+per municipality. Saves are versioned and audited like the plan's other texts.
+
+Who may edit: administrators and facilitators every chapter and part; members only
+the municipality-specific part of a municipality among their own organisations
+(the common text is the cooperation group's); viewers nothing."""
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from . import db as dbm, plans
+from .db import audit, now, save_changes, write
+from .errors import PermissionDenied, ValidationError, require_version
+from .model import Actor, OrgKind, Role
+
+# In the order of the document. "child_welfare" belongs to a county's plan (the need for
+# child welfare and its services): offered when one of the plan's organisations is a county.
+KINDS = ("wellbeing", "goals", "resources", "services", "cooperation", "hearing", "follow_up", "child_welfare")
+COUNTY_ONLY = {"child_welfare"}
+CHAPTER_MAX = 20000
+ENTITY = "chapter"
+
+
+def kinds(db: Database, plan_id: int) -> list[str]:
+    has_county = bool(plans.organisations(db, plan_id, kind=OrgKind.COUNTY))
+    return [k for k in KINDS if k not in COUNTY_ONLY or has_county]
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValidationError("error.invalid", field="kind")
+    return kind
+
+
+def get(db: Database, plan_id: int, kind: str, municipality_id: int | None = None) -> dict | None:
+    rows = list(db.query("select * from plan_chapters where plan_id = ? and kind = ? and ifnull(municipality_id, 0) = ?",
+                         [plan_id, kind, municipality_id or 0]))
+    return rows[0] if rows else None
+
+
+def part(db: Database, plan_id: int, kind: str, municipality_id: int | None = None) -> dict:
+    """The saved part, or an empty one at version 0 (not written yet)."""
+    return get(db, plan_id, kind, municipality_id) or {
+        "id": None, "plan_id": plan_id, "kind": kind, "municipality_id": municipality_id, "text_fi": "",
+        "text_sv": "", "is_example": 0, "version": 0, "updated_at": None, "updated_by": None}
+
+
+def all_parts(db: Database, plan_id: int) -> dict[tuple[str, int | None], dict]:
+    """Every saved part of a plan by (kind, municipality id or None)."""
+    return {(r["kind"], r["municipality_id"]): dict(r)
+            for r in db.query("select * from plan_chapters where plan_id = ? order by id", [plan_id])}
+
+
+def may_edit(actor: Actor, municipality_id: int | None) -> bool:
+    if actor.role in (Role.ADMIN, Role.FACILITATOR):
+        return True
+    return actor.role == Role.MEMBER and municipality_id is not None and municipality_id in actor.org_ids
+
+
+def _authorise(actor: Actor, municipality_id: int | None) -> None:
+    if not may_edit(actor, municipality_id):
+        raise PermissionDenied("error.permission", action="chapter.edit")
+
+
+def _clean(value, field: str) -> str:
+    # Keep the author's line breaks and indentation (Markdown); only trailing space goes.
+    text = "" if value is None else str(value).replace("\r\n", "\n").rstrip()
+    if len(text) > CHAPTER_MAX:
+        raise ValidationError("error.too_long", field=field, max=CHAPTER_MAX, length=len(text))
+    return text
+
+
+def save(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: int | None, expected_version: int,
+         text_fi, text_sv="", is_example: bool = False) -> int:
+    """Save a chapter part seen at `expected_version` (0: not written yet). Returns the
+    new version. Raises ConflictError with who saved in between; the caller keeps the text."""
+    _check_kind(kind)
+    _authorise(actor, municipality_id)
+    plans.get_plan(db, plan_id)
+    fields = {"text_fi": _clean(text_fi, "text_fi"), "text_sv": _clean(text_sv, "text_sv")}
+    with write(db):
+        if municipality_id is not None:
+            org = db.execute("select o.kind from organisations o join plan_organisations po on po.org_id = o.id "
+                             "where po.plan_id = ? and o.id = ?", [plan_id, municipality_id]).fetchone()
+            if not org or org[0] != OrgKind.MUNICIPALITY:
+                raise ValidationError("error.not_a_municipality", field="municipality_ids", id=municipality_id)
+        before = get(db, plan_id, kind, municipality_id)
+        if before is None:
+            require_version({"version": 0, "updated_by": None, "updated_at": None}, expected_version)
+            row = {"plan_id": plan_id, "kind": kind, "municipality_id": municipality_id, **fields,
+                   "is_example": int(bool(is_example)), "created_at": now(), "version": 1, "updated_at": now(),
+                   "updated_by": actor.name}
+            chapter_id = db["plan_chapters"].insert(row).last_pk
+            audit(db, actor, ENTITY, chapter_id, "create", after=row)
+            return 1
+        require_version(before, expected_version)
+        return save_changes(db, actor, "plan_chapters", ENTITY, before, fields)
+
+
+def history(db: Database, chapter_id: int | None) -> list[dict]:
+    """The chapter part's saves from the audit trail, newest first."""
+    if chapter_id is None:
+        return []
+    return dbm.audit_rows(db, entity=ENTITY, entity_id=chapter_id)

@@ -1,0 +1,40 @@
+"""Command line: `document` (the plan for the councils as Word or PDF)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import db as dbm, documents, plans
+
+KINDS = ("plan",)
+
+
+def cmd_document(args) -> int:
+    database = dbm.connect(args.db)
+    plan = plans.get_plan(database, args.plan)
+    data = documents.plan_docx(database, plan["id"], args.lang, with_charts=not args.no_charts)
+    if args.format == "pdf":
+        if not documents.pdf_available():
+            print("error: PDF needs LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui); "
+                  "write --format docx instead", file=sys.stderr)
+            return 2
+        data = documents.to_pdf(data)
+    output = args.output or documents.filename(plan, args.lang, args.format, args.kind)
+    Path(output).write_bytes(data)
+    print(f"wrote {output} ({len(data):,} bytes)")
+    return 0
+
+
+def register_cli(sub, add_db) -> None:
+    p = sub.add_parser("document", help="write the plan for the councils as Word (.docx) or PDF",
+                       description="Write the plan as the councils' document: cover, approvals, contents, the "
+                                   "12 § chapters, goals and measures goal by goal, each goal's indicators with "
+                                   "a chart, page numbers. PDF is converted from the Word file by LibreOffice.")
+    add_db(p)
+    p.add_argument("--plan", type=int, required=True, metavar="ID", help="plan id (see the `plans` command)")
+    p.add_argument("--kind", choices=KINDS, default="plan", help="which document (default plan)")
+    p.add_argument("--format", choices=("docx", "pdf"), default="docx", help="file format (default docx)")
+    p.add_argument("--lang", choices=documents.DOC_LANGS, default="fi", help="language (default fi)")
+    p.add_argument("--no-charts", action="store_true", help="leave out the indicator charts (faster)")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: a name from the plan)")
+    p.set_defaults(func=cmd_document)
