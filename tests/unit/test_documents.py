@@ -1,0 +1,211 @@
+"""The plan as the councils' Word document (and PDF where LibreOffice Writer exists):
+every document is opened again with python-docx and checked."""
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from lape_plan import chapters, documents, plans
+from lape_plan.model import SYSTEM
+
+HOSTILE = "=SUM(A1) <script>alert(1)</script> **x** {{x}}"
+
+
+def _plan(db):
+    return plans.plans(db)[0]["id"]
+
+
+def _open(data: bytes) -> docx.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def _texts(document) -> list[str]:
+    out = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        out += [cell.text for row in table.rows for cell in row.cells]
+    return out
+
+
+def _xml(data: bytes, part: str = "word/document.xml") -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read(part).decode()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The example plan with its follow-up, as Finnish and Swedish documents (charts included)."""
+    from lape_plan import db as dbm, demo
+
+    database = dbm.connect(tmp_path_factory.mktemp("doc") / "doc.db")
+    plan_id = demo.load(database, follow_up_example=True)
+    return database, plan_id, {lang: documents.plan_docx(database, plan_id, lang) for lang in ("fi", "sv")}
+
+
+def test_structure_headings_language_toc_page_numbers(example):
+    database, plan_id, files = example
+    document = _open(files["fi"])
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    chapter_titles = [text for style, text in headings if style == "Heading 1"]
+    assert chapter_titles[:2] == ["Hyväksyminen", "Sisällys"]
+    assert chapter_titles[2:] == [f"{i} {t}" for i, t in enumerate([
+        "Lasten ja nuorten hyvinvointi ja kasvuolot", "Tavoitteet ja toimenpiteet", "Voimavarat",
+        "Palvelut ja palveluverkosto", "Yhteistyö kuntien, hyvinvointialueen ja muiden toimijoiden kesken",
+        "Lasten, nuorten ja perheiden kuuleminen", "Seuranta ja arviointi", "Lastensuojelun tarve ja palvelut"], 1)]
+    assert ("Heading 2", "2.1 Yksinäisyys ja kiusaaminen") in headings
+    assert ("Heading 3", "2.1.1 Jokaisella lapsella on vähintään yksi hyvä ystävä") in headings
+    assert ("Heading 2", "Kokkola") in headings  # Kokkola's own part of the wellbeing chapter
+    assert document.paragraphs[0].style.name == "Title"
+    # the language on the document defaults, none overriding it in a style; core property too
+    styles = _xml(files["fi"], "word/styles.xml")
+    assert re.findall(r'<w:lang [^>]*w:val="([^"]+)"', styles) == ["fi-FI"]
+    assert document.core_properties.language == "fi-FI"
+    assert 'w:val="sv-FI"' in _xml(files["sv"], "word/styles.xml")
+    body = _xml(files["fi"])
+    assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", body) == [' TOC \\o "1-2" \\h \\z \\u ']
+    toc = [p.text for p in document.paragraphs if p.style.name.startswith("TOC")]
+    assert "2 Tavoitteet ja toimenpiteet" in toc and "2.1 Yksinäisyys ja kiusaaminen" in toc
+    footer = _xml(files["fi"], "word/footer1.xml") if "word/footer1.xml" in zipfile.ZipFile(
+        io.BytesIO(files["fi"])).namelist() else document.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_tables_have_header_rows_and_readable_text(example):
+    database, plan_id, files = example
+    document = _open(files["fi"])
+    assert document.styles["Table Text"].font.size >= Pt(9)
+    measure_tables = [t for t in document.tables if t.rows[0].cells[1].text == "Toimenpide"]
+    assert len(measure_tables) == 8  # one per goal, goal by goal
+    for table in document.tables:
+        first = table.rows[0]._tr
+        assert first.trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.bold for c in table.rows[0].cells for p in c.paragraphs for r in p.runs)
+        for row in table.rows[1:]:
+            assert all(p.style.name == "Table Text" for c in row.cells for p in c.paragraphs)
+    first = measure_tables[0]
+    assert [c.text for c in first.rows[1].cells] == [
+        "1.1.1", "Kaveritoiminta kaikkiin alakouluihin", "Kokkola", "2021–2024", "Koulujen oma työ",
+        "Valmis (2024), 100 %"]
+    approvals = document.tables[0]
+    assert [c.text for c in approvals.rows[1].cells] == [
+        "Kokkolan kaupunginvaltuusto (esimerkki)", "12.3.2020", "Kvalt 12.3.2020 § 15"]
+
+
+def test_goal_indicators_with_charts_alt_text_and_baseline_target_latest(example):
+    database, plan_id, files = example
+    document = _open(files["fi"])
+    pictures = document.inline_shapes
+    assert len(pictures) == 10  # one per goal–indicator link of the example plan
+    alts = [s._inline.docPr.get("descr") for s in pictures]
+    assert all(a.startswith("Kaavio: ") and "Lähtötaso" in a and "tavoite" in a for a in alts)
+    texts = _texts(document)
+    line = next(t for t in texts if t.startswith("Ei yhtään läheistä ystävää") or "→" in t and "(2019)" in t)
+    assert re.search(r"\(2019\) → .* \(2024\) → .* \(20\d\d\) — ", line)
+    assert "Osa luvuista on keksittyjä esimerkkiarvoja, ei todellisia tilastoja." in texts
+
+
+def test_swedish_document_marks_finnish_only_text(example):
+    database, plan_id, files = example
+    texts = _texts(_open(files["sv"]))
+    joined = "\n".join(texts)
+    assert "2 Mål och åtgärder" in texts
+    assert "Varje barn har minst en god vän" in joined
+    assert "Jokaisella lapsella" not in joined  # the Finnish title is not mixed in where Swedish exists
+    assert "Barnen och de unga i området mår i huvudsak bra" in joined
+    assert "Alueen lapset ja nuoret voivat pääosin hyvin" not in joined
+    # the cooperation chapter exists only in Finnish: marked, then shown
+    i = texts.index("[Texten finns endast på finska.]")
+    assert "LAPE-yhteistyöryhmä kokoontuu" in " ".join(texts[i:i + 3])
+
+
+def test_markdown_becomes_word_structure(demo_db):
+    plan_id = _plan(demo_db)
+    part = chapters.part(demo_db, plan_id, "resources")
+    chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"],
+                  "Alku **lihava** ja *kursiivi* ja `koodi`.\n\n## Väliotsikko\n\n- yksi\n- kaksi\n\n"
+                  "1. eka\n2. toka\n\nväli\n\n1. uusi lista\n\n[linkki](https://example.org)")
+    document = _open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False))
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Alku lihava"))
+    block = paragraphs[start:start + 9]
+    assert [(p.style.name, p.text) for p in block] == [
+        ("Normal", "Alku lihava ja kursiivi ja koodi."), ("Heading 3", "Väliotsikko"), ("List Bullet", "yksi"),
+        ("List Bullet", "kaksi"), ("List Number", "eka"), ("List Number", "toka"), ("Normal", "väli"),
+        ("List Number", "uusi lista"), ("Normal", "linkki (https://example.org)")]
+    runs = {r.text: r for r in block[0].runs}
+    assert runs["lihava"].bold and runs["kursiivi"].italic
+    # each numbered list starts again from 1: its own numbering instance
+    num = lambda p: p._p.pPr.numPr.numId.val  # noqa: E731
+    assert num(block[4]) == num(block[5]) != num(block[7])
+
+
+def test_hostile_user_text_stays_literal(demo_db):
+    plan_id = _plan(demo_db)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi=HOSTILE, title_sv=HOSTILE,
+                 description="{{ description }} =HYPERLINK(\"x\")")
+    measure = goal["measures"][0]
+    plans.update(demo_db, SYSTEM, "measure", measure["id"], measure["version"], title_fi=HOSTILE,
+                 resources_text="=1+1")
+    part = chapters.part(demo_db, plan_id, "resources")
+    chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"],
+                  "=SUM(A1) <script>alert(1)</script> {{x}} \\*\\*y\\*\\* { PAGE } <w:fldSimple/>")
+    data = documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)
+    texts = _texts(_open(data))
+    assert f"2.1.1 {HOSTILE}" in texts  # the heading, word for word
+    assert any(t.startswith(HOSTILE) for t in texts)  # the measure cell
+    assert "{{ description }} =HYPERLINK(\"x\")" in texts and "=1+1" in texts
+    assert "=SUM(A1) <script>alert(1)</script> {{x}} **y** { PAGE } <w:fldSimple/>" in texts
+    body = _xml(data)
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    # the only fields are the document's own: the table of contents (and PAGE in the footer)
+    assert body.count("<w:fldSimple") == 0 and body.count("<w:instrText") == 1
+    assert body.count('w:fldCharType="begin"') == 1
+
+
+def test_empty_plan_document(db):
+    plan_id = plans.create_plan(db, SYSTEM, "Tyhjä suunnitelma", 2025, 2028)
+    document = _open(documents.plan_docx(db, plan_id, "sv"))
+    texts = _texts(document)
+    assert "Tyhjä suunnitelma [endast på finska]" in texts
+    assert "Planen har ännu inte godkänts." in texts
+    assert texts.count("Kapitlet är ännu inte skrivet.") == 7
+    assert not any(t.startswith("8 ") for t in texts)  # no county in this plan: no child welfare chapter
+    area = plans.add(db, SYSTEM, "focus_area", plan_id, title_fi="Painopiste", title_sv="Fokus")
+    goal = plans.add(db, SYSTEM, "goal", area, title_fi="Vain suomeksi")
+    plans.add(db, SYSTEM, "measure", goal, title_fi="Toimi", title_sv="Åtgärda")
+    texts = _texts(_open(documents.plan_docx(db, plan_id, "sv")))
+    assert "2.1 Fokus" in texts and "2.1.1 Vain suomeksi [endast på finska]" in texts
+    assert "Åtgärda" in texts and "Toimi" not in " ".join(texts)
+    assert texts.count("Kapitlet är ännu inte skrivet.") == 6
+
+
+def test_filename():
+    plan = {"first_year": 2020, "last_year": 2024}
+    assert documents.filename(plan, "sv", "docx") == "lape_plan_2020-2024_sv.docx"
+    assert documents.filename(plan, "fi", "pdf") == "lape_suunnitelma_2020-2024_fi.pdf"
+
+
+@pytest.mark.skipif(not documents.pdf_available(), reason="LibreOffice Writer is not installed")
+def test_pdf_text_and_language(example, tmp_path):
+    database, plan_id, files = example
+    pdf = documents.to_pdf(files["sv"])
+    assert pdf.startswith(b"%PDF")
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Mål och åtgärder" in text and "Varje barn har minst en god vän" in text
+    assert "[endast på finska]" in text
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Tagged:\s+yes", info)
+    assert b"/Lang(sv-FI)" in pdf or b"/Lang (sv-FI)" in pdf
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "3", "-l", "3", str(path), str(tmp_path / "page")],
+                       check=True)
