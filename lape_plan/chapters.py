@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import db as dbm, plans
+from . import db as dbm, i18n, plans
 from .db import audit, now, save_changes, write
 from .errors import PermissionDenied, ValidationError, require_version
 from .model import Actor, OrgKind, Role
@@ -25,6 +25,10 @@ ENTITY = "chapter"
 def kinds(db: Database, plan_id: int) -> list[str]:
     has_county = bool(plans.organisations(db, plan_id, kind=OrgKind.COUNTY))
     return [k for k in KINDS if k not in COUNTY_ONLY or has_county]
+
+
+def title(kind: str, lang: str) -> str:
+    return i18n.label("chapters.kind", kind, lang)
 
 
 def _check_kind(kind: str) -> str:

@@ -414,7 +414,7 @@ def _cover(w: Writer, data: _PlanData) -> None:
 
 def _chapter(w: Writer, data: _PlanData, kind: str, number: int, with_charts: bool) -> None:
     lang = w.lang
-    w.heading(f"{number} {w.t('chapters.kind.' + kind)}", 1)
+    w.heading(f"{number} {chapters.title(kind, lang)}", 1)
     common = data.parts.get((kind, None))
     wrote = _chapter_text(w, common, 2)
     if kind == "wellbeing":

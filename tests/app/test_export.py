@@ -2,7 +2,7 @@ import io
 
 import openpyxl
 
-from lape_plan import exports, plans
+from lape_plan import documents, exports, plans
 
 PAGE = "pages/export.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,7 +24,11 @@ def test_page_offers_the_downloads_in_the_users_language(app):
     at = app(PAGE, lang="sv")
     assert at.title[0].value == "Tabeller för fullmäktige: export och import"
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Excel-arbetsbok", "CSV-tabell", "Tom mall"]
+    assert labels[:3] == ["Excel-arbetsbok", "CSV-tabell", "Tom mall"]
+    # the councils' document: Word always, PDF where LibreOffice Writer is installed (else the page says why)
+    assert labels[3:] == (["Planen (Word)", "Planen (PDF)"] if documents.pdf_available() else ["Planen (Word)"])
+    if not documents.pdf_available():
+        assert any("LibreOffice Writer" in i.value for i in at.info)
     assert at.file_uploader[0].label == "Redigerad arbetsbok (.xlsx)"
 
 
