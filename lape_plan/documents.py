@@ -89,6 +89,7 @@ class Writer:
         cell.font.size = Pt(TABLE_PT)
         cell.paragraph_format.space_after = Pt(0)
         self.cell_style = cell
+        self.table_style_id = doc.styles["Table Grid"].style_id
         for level in (1, 2):
             toc = doc.styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
             toc.base_style = normal
@@ -108,15 +109,23 @@ class Writer:
         doc.settings.element.append(update)
 
     # ---- blocks
+    def styled(self, style):
+        """A new paragraph of `style`, set by its id: python-docx's lookup by style object scans
+        every style each time, which was most of the time of a large plan's document."""
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.get_or_add_pPr().style = style.style_id
+        return paragraph
+
     def heading(self, text: str, level: int, toc: bool = True):
-        paragraph = self.doc.add_paragraph(style=self.heading_styles[min(level, 9)])
+        paragraph = self.styled(self.heading_styles[min(level, 9)])
         paragraph.add_run(text)
         if toc and level <= 2:
             self.headings.append((level, text))
         return paragraph
 
     def paragraph(self, text: str = "", style: str | None = None, italic: bool = False, bold: bool = False):
-        paragraph = self.doc.add_paragraph(style=self.styles[style] if style else None)
+        paragraph = self.styled(self.styles[style] if style else None)
         if text:
             run = paragraph.add_run(text)
             run.italic = italic or None
@@ -134,31 +143,35 @@ class Writer:
     def table(self, headers: list[str], rows: list[list], widths_mm: list[float] | None = None):
         """A table with a repeated, bold header row, 9 pt text; cells hold text only."""
         table = self.doc.add_table(rows=1, cols=len(headers))
-        table.style = self.doc.styles["Table Grid"]
+        tbl_pr = table._tbl.tblPr
+        style_el = OxmlElement("w:tblStyle")
+        style_el.set(qn("w:val"), self.table_style_id)
+        tbl_pr.insert(0, style_el)
         header = table.rows[0]
         tr_pr = header._tr.get_or_add_trPr()
-        for tag in ("w:tblHeader", "w:cantSplit"):
+        for tag in ("w:cantSplit", "w:tblHeader"):
             el = OxmlElement(tag)
             el.set(qn("w:val"), "true")
             tr_pr.append(el)
+        style_id = self.cell_style.style_id
         for cell, text in zip(header.cells, headers):
             p = cell.paragraphs[0]
-            p.style = self.cell_style
+            p._p.get_or_add_pPr().style = style_id
             p.add_run(text).bold = True
-        style = self.cell_style
         for values in rows:
             row = table.add_row()
-            cant_split = OxmlElement("w:cantSplit")
-            row._tr.get_or_add_trPr().append(cant_split)
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
             for cell, value in zip(row.cells, values):
                 p = cell.paragraphs[0]
-                p.style = style
+                p._p.get_or_add_pPr().style = style_id
                 p.add_run("" if value is None else str(value))
         if widths_mm:
-            for column, width in zip(table.columns, widths_mm):
-                column.width = Mm(width)
-                for cell in column.cells:
-                    cell.width = Mm(width)
+            # Fixed layout on the grid's column widths (each cell's own width is not needed).
+            layout = OxmlElement("w:tblLayout")
+            layout.set(qn("w:type"), "fixed")
+            tbl_pr.append(layout)
+            for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
+                col.w = Mm(width)
         self.doc.add_paragraph()
         return table
 
@@ -192,17 +205,17 @@ class Writer:
             elif heading:
                 flush()
                 numbered = None
-                p = self.doc.add_paragraph(style=self.heading_styles[min(level + len(heading[1]) - 1, 9)])
+                p = self.styled(self.heading_styles[min(level + len(heading[1]) - 1, 9)])
                 self._inline(p, heading[2])
             elif bullet:
                 flush()
                 numbered = None
-                self._inline(self.doc.add_paragraph(style=self.styles["List Bullet"]), bullet[1])
+                self._inline(self.styled(self.styles["List Bullet"]), bullet[1])
             elif number:
                 flush()
                 if numbered is None:
                     numbered = self._new_numbering()
-                p = self.doc.add_paragraph(style=self.styles["List Number"])
+                p = self.styled(self.styles["List Number"])
                 num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val = 0
                 num_pr.get_or_add_numId().val = numbered
@@ -260,7 +273,8 @@ class Writer:
         entries = self.headings or [(1, "")]
         paragraphs = []
         for level, text in entries:
-            p = anchor.insert_paragraph_before(style=self.toc_styles[level])
+            p = anchor.insert_paragraph_before()
+            p._p.get_or_add_pPr().style = self.toc_styles[level].style_id
             paragraphs.append(p)
         first, last = paragraphs[0], paragraphs[-1]
         _field_char(first, "begin")
