@@ -463,12 +463,13 @@ def _chapter_text(w: Writer, part: dict | None, level: int) -> bool:
     return True
 
 
-def _indicator_summary(w: Writer, data: _PlanData) -> bool:
+def _indicator_summary(w: Writer, data: _PlanData, heading: bool = True) -> bool:
     links = [link for goal_links in data.links.values() for link in goal_links]
     if not links:
         return False
     lang = w.lang
-    w.heading(w.t("documents.indicators"), 2)
+    if heading:
+        w.heading(w.t("documents.indicators"), 2)
     if any(link["example_values"] for link in links):
         w.paragraph(w.t("documents.example_values"), italic=True)
     w.table([w.t("documents.col.indicator"), w.t("documents.col.region"), w.t("documents.col.baseline"),
@@ -574,6 +575,171 @@ def _follow_up_summary(w: Writer, data: _PlanData, db: Database | None = None) -
     return True
 
 
+# ---------------------------------------------------------------- a municipality's card
+def municipality_docx(db: Database, plan_id: int, municipality_id: int, lang: str = "fi") -> bytes:
+    """The municipality's card (kuntakortti) for its council: the shared and its own goals
+    and measures with their status, its indicators against the counties and the country,
+    its resources, and its own parts of the chapters. Two to four pages for the example."""
+    data = _PlanData(db, plan_id, lang, municipality_id)
+    municipality = plans.get_organisation(db, municipality_id)
+    if municipality_id not in {m["id"] for m in data.municipalities}:
+        from .errors import ValidationError
+
+        raise ValidationError("error.not_a_municipality", field="municipality_ids", id=municipality_id)
+    name = plans.org_name(municipality, lang)
+    w = Writer(lang, _t("documents.card_title", lang, name=name))
+    w.paragraph(_t("documents.card_title", lang, name=name), style="Title")
+    w.paragraph(marked(data.plan, lang), style="Subtitle")
+    if data.plan["is_example"]:
+        w.paragraph(w.t("documents.example_note"), italic=True)
+    w.paragraph(w.t("documents.made", date=i18n.date(dt.date.today().isoformat(), lang)))
+    w.heading(w.t("chapters.kind.goals"), 1)
+    headers = [w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.responsible"),
+               w.t("documents.col.status")]
+    for a_i, area in enumerate(data.areas, 1):
+        if not area["goals"]:
+            continue
+        w.heading(f"{a_i} {marked(area, lang)}", 2)
+        rows = []
+        for g_i, goal in enumerate(area["goals"], 1):
+            own = "" if goal["scope"] == Scope.SHARED else f" ({w.t('documents.own_goal')})"
+            rows.append([f"{a_i}.{g_i}", marked(goal, lang) + own,
+                         ", ".join(data.org(o, lang) for o in goal["responsible_ids"]) or "–",
+                         _status(data, "goal", goal["id"], lang)])
+            for m_i, m in enumerate(goal["measures"], 1):
+                rows.append([f"{a_i}.{g_i}.{m_i}", "– " + marked(m, lang), data.org(m["responsible_org_id"], lang),
+                             _status(data, "measure", m["id"], lang)])
+        w.table(headers, rows, [16, 86, 36, 28])
+    _comparison(w, db, data, municipality)
+    _own_resources(w, data, municipality_id)
+    parts = [(kind, data.parts.get((kind, municipality_id))) for kind in data.kinds]
+    parts = [(kind, part) for kind, part in parts if part and (part["text_fi"] or part["text_sv"])]
+    if parts:
+        w.heading(w.t("documents.own_parts"), 1)
+        for kind, part in parts:
+            w.heading(chapters.title(kind, lang), 2)
+            _chapter_text(w, part, 3)
+    return w.finish()
+
+
+def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) -> None:
+    """Each indicator of the municipality's goals: its latest year, the municipality, the
+    plan's counties and the whole country side by side."""
+    lang = w.lang
+    regions = indicators.plan_regions(db, data.plan["id"], lang)
+    own = next((r for r in regions if r["org_id"] == municipality["id"]), None)
+    columns = [own] + [r for r in regions if r["kind"] == "county"] + [r for r in regions if r["kind"] == "country"]
+    columns = [r for r in columns if r]
+    seen, rows, example = set(), [], False
+    for goal_links in data.links.values():
+        for link in goal_links:
+            if link["indicator_id"] in seen:
+                continue
+            seen.add(link["indicator_id"])
+            values = indicators.series(db, link["indicator_id"], [r["id"] for r in columns])
+            if not values:
+                continue
+            by_region: dict[int, dict[int, float]] = {}
+            for v in values:
+                by_region.setdefault(v["region_id"], {})[v["year"]] = v["value"]
+                example = example or bool(v["is_example"])
+            years = by_region.get(own["id"]) if own else None
+            year = max(years) if years else max(v["year"] for v in values)
+            rows.append([indicator_title(link, lang), year]
+                        + [_num(by_region.get(r["id"], {}).get(year), lang, link.get("decimals")) for r in columns])
+    w.heading(w.t("documents.card_indicators"), 1)
+    if not rows:
+        w.paragraph(w.t("documents.no_indicators"), italic=True)
+        return
+    if example:
+        w.paragraph(w.t("documents.example_values"), italic=True)
+    widths = [60, 14] + [round(92 / len(columns), 1)] * len(columns)
+    w.table([w.t("documents.col.indicator"), w.t("documents.col.year")] + [r["name"] for r in columns], rows, widths)
+
+
+def _own_resources(w: Writer, data: _PlanData, municipality_id: int) -> None:
+    lang = w.lang
+    rows, total = [], 0.0
+    for a_i, area in enumerate(data.areas, 1):
+        for g_i, goal in enumerate(area["goals"], 1):
+            for m_i, m in enumerate(goal["measures"], 1):
+                if m["responsible_org_id"] == municipality_id and (m["resources_text"] or m["resources_eur"]):
+                    total += m["resources_eur"] or 0
+                    rows.append([f"{a_i}.{g_i}.{m_i}", marked(m, lang), m["resources_text"] or "–",
+                                 f"{_num(m['resources_eur'], lang)} €" if m["resources_eur"] is not None else "–"])
+    w.heading(w.t("documents.card_resources"), 1)
+    if not rows:
+        w.paragraph(w.t("documents.no_resources"), italic=True)
+        return
+    rows.append(["", w.t("documents.total"), "", f"{_num(total, lang)} €"])
+    w.table([w.t("documents.col.number"), w.t("documents.col.measure"), w.t("documents.col.resources"),
+             w.t("documents.col.euros")], rows, [16, 80, 44, 26])
+
+
+# ---------------------------------------------------------------- the yearly report
+def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") -> bytes:
+    """The councils' yearly report: the roll-up, what changed since the year before,
+    delayed and cancelled items with their narratives, missing updates by organisation,
+    and indicator progress."""
+    data = _PlanData(db, plan_id, lang)
+    plan = data.plan
+    year = follow_up.check_year(year, plan)
+    w = Writer(lang, _t("documents.report_title", lang, year=year))
+    w.paragraph(_t("documents.report_title", lang, year=year), style="Title")
+    w.paragraph(marked(plan, lang), style="Subtitle")
+    if plan["is_example"]:
+        w.paragraph(w.t("documents.example_note"), italic=True)
+    w.paragraph(w.t("documents.made", date=i18n.date(dt.date.today().isoformat(), lang)))
+    w.paragraph(w.t("documents.narratives_note"), italic=True)
+    roll = follow_up.rollup(db, plan_id, year)
+    w.heading(w.t("documents.report_rollup"), 1)
+    w.paragraph(w.t("documents.report_progress", year=year, progress=_num(
+        round(roll["progress"]) if roll["progress"] is not None else None, lang)))
+    status_rows = [[i18n.label("follow_up.status", s, lang), n, f"{_num(round(100 * roll['shares'][s]), lang)} %"]
+                   for s, n in roll["counts"].items() if n]
+    w.table([w.t("documents.col.status"), w.t("documents.col.count"), w.t("documents.col.share")], status_rows,
+            [90, 38, 38])
+    w.table([w.t("documents.col.focus_area"), w.t("documents.col.progress_pct")],
+            [[marked(a["focus_area"], lang), f"{_num(round(a['progress']), lang)} %" if a["progress"] is not None
+              else "–"] for a in roll["areas"]], [128, 38])
+    summary = follow_up.year_summary(db, plan_id, year)
+    changed = [r for r in summary if r["change"] not in ("unchanged", "no_update")]
+    w.heading(w.t("documents.report_changes", previous=year - 1), 1)
+    if changed:
+        w.table([w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.change"),
+                 w.t("documents.col.narrative")],
+                [[r["number"], marked(r["row"], lang), f"{i18n.label('follow_up.change', r['change'], lang)}: "
+                  f"{i18n.label('follow_up.status', r['previous_status'], lang)} → "
+                  f"{i18n.label('follow_up.status', r['status'], lang)}", r["narrative"] or "–"] for r in changed],
+                [16, 56, 40, 54])
+    else:
+        w.paragraph(w.t("documents.nothing"), italic=True)
+    late = [r for r in summary if r["status"] in ("delayed", "cancelled")]
+    w.heading(w.t("documents.report_late"), 1)
+    if late:
+        w.table([w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.status"),
+                 w.t("documents.col.responsible"), w.t("documents.col.narrative")],
+                [[r["number"], marked(r["row"], lang), i18n.label("follow_up.status", r["status"], lang),
+                  ", ".join(data.org(o, lang) for o in r["responsible_ids"]) or "–", r["narrative"] or "–"]
+                 for r in late], [14, 48, 22, 30, 52])
+    else:
+        w.paragraph(w.t("documents.nothing"), italic=True)
+    w.heading(w.t("documents.report_missing"), 1)
+    groups = follow_up.missing(db, plan_id, year)
+    if groups:
+        for group in groups:
+            name = plans.org_name(group["organisation"], lang) if group["organisation"] else w.t("documents.no_org")
+            w.heading(f"{name} ({len(group['items'])})", 2)
+            w.table([w.t("documents.col.number"), w.t("documents.col.item")],
+                    [[i["number"], marked(i["row"], lang)] for i in group["items"]], [20, 146])
+    else:
+        w.paragraph(w.t("documents.no_missing"), italic=True)
+    w.heading(w.t("documents.indicators"), 1)
+    if not _indicator_summary(w, data, heading=False):
+        w.paragraph(w.t("documents.no_indicators"), italic=True)
+    return w.finish()
+
+
 # ---------------------------------------------------------------- PDF
 def soffice() -> str | None:
     """LibreOffice's soffice when it can convert Word files (its Writer part is installed)."""
@@ -612,6 +778,14 @@ def to_pdf(docx_bytes: bytes, timeout: int = 180) -> bytes:
 
 def plan_pdf(db: Database, plan_id: int, lang: str = "fi") -> bytes:
     return to_pdf(plan_docx(db, plan_id, lang))
+
+
+def municipality_pdf(db: Database, plan_id: int, municipality_id: int, lang: str = "fi") -> bytes:
+    return to_pdf(municipality_docx(db, plan_id, municipality_id, lang))
+
+
+def year_report_pdf(db: Database, plan_id: int, year: int, lang: str = "fi") -> bytes:
+    return to_pdf(year_report_docx(db, plan_id, year, lang))
 
 
 def filename(plan: dict, lang: str, ext: str, kind: str = "plan", municipality: dict | None = None,

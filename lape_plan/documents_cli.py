@@ -4,35 +4,53 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import db as dbm, documents, plans
+from . import db as dbm, documents, follow_up, plans
+from .errors import ValidationError
+from .exports_cli import _municipality
 
-KINDS = ("plan",)
+KINDS = ("plan", "card", "report")
 
 
 def cmd_document(args) -> int:
     database = dbm.connect(args.db)
     plan = plans.get_plan(database, args.plan)
-    data = documents.plan_docx(database, plan["id"], args.lang, with_charts=not args.no_charts)
+    municipality = _municipality(database, plan["id"], args.municipality)
+    year = None
+    if args.kind == "plan":
+        data = documents.plan_docx(database, plan["id"], args.lang, with_charts=not args.no_charts)
+    elif args.kind == "card":
+        if not municipality:
+            raise ValidationError("error.required", field="municipality")
+        data = documents.municipality_docx(database, plan["id"], municipality["id"], args.lang)
+    else:
+        year = args.year or follow_up.reporting_year(plan)
+        data = documents.year_report_docx(database, plan["id"], year, args.lang)
     if args.format == "pdf":
         if not documents.pdf_available():
             print("error: PDF needs LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui); "
                   "write --format docx instead", file=sys.stderr)
             return 2
         data = documents.to_pdf(data)
-    output = args.output or documents.filename(plan, args.lang, args.format, args.kind)
+    output = args.output or documents.filename(plan, args.lang, args.format, args.kind,
+                                               municipality if args.kind == "card" else None, year)
     Path(output).write_bytes(data)
     print(f"wrote {output} ({len(data):,} bytes)")
     return 0
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("document", help="write the plan for the councils as Word (.docx) or PDF",
-                       description="Write the plan as the councils' document: cover, approvals, contents, the "
+    p = sub.add_parser("document", help="write the plan, a municipality's card or the yearly report as Word or PDF",
+                       description="Write a document for the councils. plan: cover, approvals, contents, the "
                                    "12 § chapters, goals and measures goal by goal, each goal's indicators with "
-                                   "a chart, page numbers. PDF is converted from the Word file by LibreOffice.")
+                                   "a chart, page numbers. card: one municipality's goals, measures, indicators "
+                                   "and resources. report: the yearly report (roll-up, changes, delayed and "
+                                   "cancelled items, missing updates, indicators). PDF is converted from the "
+                                   "Word file by LibreOffice Writer.")
     add_db(p)
     p.add_argument("--plan", type=int, required=True, metavar="ID", help="plan id (see the `plans` command)")
     p.add_argument("--kind", choices=KINDS, default="plan", help="which document (default plan)")
+    p.add_argument("--municipality", metavar="CODE", help="card: municipality code (e.g. 272) or name")
+    p.add_argument("--year", type=int, metavar="Y", help="report: the year (default: the reporting year)")
     p.add_argument("--format", choices=("docx", "pdf"), default="docx", help="file format (default docx)")
     p.add_argument("--lang", choices=documents.DOC_LANGS, default="fi", help="language (default fi)")
     p.add_argument("--no-charts", action="store_true", help="leave out the indicator charts (faster)")

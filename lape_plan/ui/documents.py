@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import chapters, db as dbm, documents, i18n, plans
+from .. import chapters, db as dbm, documents, follow_up, i18n, plans
 from ..errors import ConflictError, LapeError
 from .editor import open_version, reset
 from .export import deferred
@@ -95,23 +95,40 @@ def history(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
 
 
 def document_downloads(ctx: Ctx) -> None:
-    """The Export page's documents: the plan as Word, and as PDF where LibreOffice Writer is installed."""
+    """The Export page's documents: the plan, the card of the municipality chosen in the
+    sidebar and the yearly report, as Word, and as PDF where LibreOffice Writer is installed."""
     t = ctx.t
     st.subheader(t("documents.section"))
     st.caption(t("documents.section_help"))
-    lang = st.selectbox(t("documents.doc_lang"), list(documents.DOC_LANGS),
+    plan, plan_id = ctx.plan, ctx.plan["id"]
+    years = follow_up.plan_years(plan)
+    c1, c2 = st.columns(2)
+    lang = c1.selectbox(t("documents.doc_lang"), list(documents.DOC_LANGS),
                         index=documents.DOC_LANGS.index(ctx.lang) if ctx.lang in documents.DOC_LANGS else 0,
                         format_func=i18n.language_name, key="doc_lang")
-    plan_id = ctx.plan["id"]
-    c1, c2 = st.columns(2)
-    c1.download_button(t("documents.download_docx"), key="doc_docx", icon=":material/description:",
-                       data=deferred(documents.plan_docx, plan_id, lang),
-                       file_name=documents.filename(ctx.plan, lang, "docx"), mime=documents.DOCX,
-                       on_click="ignore", width="stretch")
-    if documents.pdf_available():
-        c2.download_button(t("documents.download_pdf"), key="doc_pdf", icon=":material/picture_as_pdf:",
-                           data=deferred(documents.plan_pdf, plan_id, lang),
-                           file_name=documents.filename(ctx.plan, lang, "pdf"), mime=documents.PDF,
+    year = c2.selectbox(t("documents.report_year"), years, index=years.index(follow_up.reporting_year(plan)),
+                        key="doc_year")
+    municipality = plans.get_organisation(ctx.db, ctx.municipality_id) if ctx.municipality_id else None
+    pdf = documents.pdf_available()
+    rows = [("plan", documents.plan_docx, documents.plan_pdf, (plan_id,), {})]
+    if municipality:
+        rows.append(("card", documents.municipality_docx, documents.municipality_pdf, (plan_id, municipality["id"]),
+                     {"name": plans.org_name(municipality, ctx.lang)}))
+    rows.append(("report", documents.year_report_docx, documents.year_report_pdf, (plan_id,), {"year": year}))
+    for kind, to_docx, to_pdf, args, values in rows:
+        extra = (year,) if kind == "report" else ()
+        names = {"municipality": municipality if kind == "card" else None, "year": year if kind == "report" else None}
+        b1, b2 = st.columns(2)
+        b1.download_button(t(f"documents.download_{kind}_docx", **values), key=f"doc_{kind}_docx",
+                           icon=":material/description:", data=deferred(to_docx, *args, *extra, lang),
+                           file_name=documents.filename(plan, lang, "docx", kind, **names), mime=documents.DOCX,
                            on_click="ignore", width="stretch")
-    else:
-        c2.info(t("documents.no_pdf"), icon=":material/info:")
+        if pdf:
+            b2.download_button(t(f"documents.download_{kind}_pdf", **values), key=f"doc_{kind}_pdf",
+                               icon=":material/picture_as_pdf:", data=deferred(to_pdf, *args, *extra, lang),
+                               file_name=documents.filename(plan, lang, "pdf", kind, **names), mime=documents.PDF,
+                               on_click="ignore", width="stretch")
+    if not municipality:
+        st.caption(t("documents.card_hint"))
+    if not pdf:
+        st.info(t("documents.no_pdf"), icon=":material/info:")

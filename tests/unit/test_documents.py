@@ -209,3 +209,56 @@ def test_pdf_text_and_language(example, tmp_path):
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "3", "-l", "3", str(path), str(tmp_path / "page")],
                        check=True)
+
+
+def _org(db, code):
+    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
+
+
+def test_municipality_card(example):
+    database, plan_id, _ = example
+    kronoby = _org(database, "288")
+    data = documents.municipality_docx(database, plan_id, kronoby, "sv")
+    document = _open(data)
+    texts = _texts(document)
+    assert document.paragraphs[0].text == "Kommunkort: Kronoby"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "Mål och åtgärder", "Indikatorer: kommunen, välfärdsområdena och hela landet",
+        "Resurser för åtgärder som kommunen ansvarar för"]
+    # Kronoby's own goal is there and marked, Kokkola's own goal is not
+    assert "I Kronoby finns familjetjänster på svenska (kommunens eget)" in texts
+    assert "Lågtröskelmötesplatser för unga i Karlebys förorter" not in " ".join(texts)
+    assert "– Ungas psykiska hälsotjänster har låg tröskel" not in texts  # goals are not dashed, measures are
+    assert any(t.startswith("– Chattjänst för unga") for t in texts)
+    comparison = next(t for t in document.tables if t.rows[0].cells[0].text == "Indikator")
+    assert [c.text for c in comparison.rows[0].cells][2:] == [
+        "Kronoby", "Välfärdsområdet i Mellersta Österbotten (Soite)", "Österbottens välfärdsområde", "Hela landet"]
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert 'w:val="sv-FI"' in _xml(data, "word/styles.xml")
+    # Kokkola's card carries its own part of the wellbeing chapter
+    texts = _texts(_open(documents.municipality_docx(database, plan_id, _org(database, "272"), "fi")))
+    assert "Kunnan omat osat suunnitelman luvuista" in texts
+    assert any(t.startswith("Kokkolan lähiöissä nuorten kohtaamispaikkoja") for t in texts)
+    with pytest.raises(Exception):
+        documents.municipality_docx(database, plan_id, _org(database, "HVA18"), "fi")
+
+
+def test_yearly_report(example):
+    database, plan_id, _ = example
+    document = _open(documents.year_report_docx(database, plan_id, 2024, "fi"))
+    texts = _texts(document)
+    assert document.paragraphs[0].text == "Vuosiraportti 2024"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "Yhteenveto", "Muutokset vuodesta 2023", "Viivästyneet ja lopetetut",
+        "Puuttuvat päivitykset vastuutahoittain", "Suunnitelman indikaattorit"]
+    assert any(re.fullmatch(r"Suunnitelman eteneminen vuonna 2024: \d+ %", t) for t in texts)
+    # the cancelled measure with its narrative, the missing 2024 update under its organisation
+    late = next(t for t in document.tables if [c.text for c in t.rows[0].cells][2:3] == ["Tila"]
+                and len(t.columns) == 5)
+    rows = [[c.text for c in r.cells] for r in late.rows[1:]]
+    assert ["Peruttu", "Jatkuu osana seurakuntien päihdekasvatusta."] in [[r[2], r[4]] for r in rows]
+    assert "Perho (1)" in texts and "Lasten parlamentti vuosittain" in texts
+    assert "Valmistui: Etenee → Valmis" in " ".join(texts)
+    with pytest.raises(Exception):
+        documents.year_report_docx(database, plan_id, 2031, "fi")
