@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from sqlite_utils import Database
 
-from . import chapters, follow_up, i18n, indicators, plans
+from . import chapters, follow_up, i18n, indicators, plans, workshop
 from .model import OrgKind, Scope
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -391,6 +391,7 @@ class _PlanData:
         self.latest = latest
         self.approvals = plans.approvals(db, plan_id)
         self.parts = chapters.all_parts(db, plan_id)
+        self.workshops = [{**w, **workshop.live(db, w["id"])} for w in workshop.for_plan(db, plan_id)]
         self.kinds = chapters.kinds(db, plan_id)
 
     def org(self, org_id, lang: str) -> str:
@@ -439,6 +440,8 @@ def _chapter(w: Writer, data: _PlanData, kind: str, number: int, with_charts: bo
         wrote = _resources(w, data) or wrote
     elif kind == "follow_up":
         wrote = _follow_up_summary(w, data) or wrote
+    elif kind == "hearing":
+        wrote = _workshops(w, data) or wrote
     for municipality in data.municipalities:
         part = data.parts.get((kind, municipality["id"]))
         if part and (part["text_fi"] or part["text_sv"]):
@@ -559,6 +562,19 @@ def _resources(w: Writer, data: _PlanData) -> bool:
     rows = [[data.org(o, lang) or "–", f"{_num(v, lang)} €"] for o, v in sorted(totals.items(), key=lambda x: -x[1])]
     rows.append([w.t("documents.total"), f"{_num(sum(totals.values()), lang)} €"])
     w.table([w.t("documents.col.responsible"), w.t("documents.col.euros")], rows, [110, 56])
+    return True
+
+
+def _workshops(w: Writer, data: _PlanData) -> bool:
+    """The participation figures of the plan's workshops (oldest first)."""
+    if not data.workshops:
+        return False
+    w.heading(w.t("documents.workshops"), 2)
+    w.table([w.t("documents.col.workshop"), w.t("documents.col.date"), w.t("documents.col.participants"),
+             w.t("documents.col.proposals"), w.t("documents.col.votes")],
+            [[x["title"] + (f"\n{x['question']}" if x["question"] else ""), i18n.date(x["created_at"], w.lang),
+              x["participants"], x["proposals"], x["votes"]] for x in reversed(data.workshops)],
+            [70, 24, 24, 24, 24])
     return True
 
 

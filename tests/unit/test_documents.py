@@ -262,3 +262,20 @@ def test_yearly_report(example):
     assert "Valmistui: Etenee → Valmis" in " ".join(texts)
     with pytest.raises(Exception):
         documents.year_report_docx(database, plan_id, 2031, "fi")
+
+
+def test_hearing_chapter_shows_workshop_participation(demo_db):
+    from lape_plan import workshop
+
+    plan_id = _plan(demo_db)
+    area = plans.tree(demo_db, plan_id)[0]
+    workshop_id = workshop.create(demo_db, SYSTEM, plan_id, HOSTILE, "Mitä nuoret tarvitsevat?", [area["id"]])
+    code = workshop.get(demo_db, workshop_id)["code"]
+    tokens = [workshop.join(demo_db, code) for _ in range(3)]
+    workshop.propose(demo_db, tokens[0], area["id"], "Nuorisotila")
+    document = _open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Työpaja ja kysymys")
+    assert [c.text for c in table.rows[1].cells][2:] == ["3", "1", "0"]
+    assert table.rows[1].cells[0].text == f"{HOSTILE}\nMitä nuoret tarvitsevat?"
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("Työpajat ja osallistujat") == headings.index("6 Lasten, nuorten ja perheiden kuuleminen") + 1
