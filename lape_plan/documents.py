@@ -375,6 +375,7 @@ class _PlanData:
     """What the plan document reads, gathered once."""
 
     def __init__(self, db: Database, plan_id: int, lang: str, municipality_id: int | None = None):
+        self.db = db
         self.plan = plans.get_plan(db, plan_id)
         self.areas = plans.tree(db, plan_id, municipality_id)
         self.orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
@@ -481,7 +482,7 @@ def _indicator_summary(w: Writer, data: _PlanData, heading: bool = True) -> bool
               _year_value(link["baseline_year"], link["baseline_value"], lang, link.get("decimals")),
               _year_value(link["target_year"], link["target_value"], lang, link.get("decimals")),
               _year_value(link["latest_year"], link["latest_value"], lang, link.get("decimals")),
-              link["progress_label"]] for link in links], [52, 30, 24, 24, 24, 12 + 0])
+              link["progress_label"]] for link in links], [46, 28, 22, 22, 22, 26])
     return True
 
 
@@ -578,16 +579,15 @@ def _workshops(w: Writer, data: _PlanData) -> bool:
     return True
 
 
-def _follow_up_summary(w: Writer, data: _PlanData, db: Database | None = None) -> bool:
-    counts = []
-    for (entity, _), row in data.latest.items():
-        counts.append(row["status"])
-    if not counts:
+def _follow_up_summary(w: Writer, data: _PlanData) -> bool:
+    """Counts per status in the reporting year (the yearly report has the details)."""
+    roll = follow_up.rollup(data.db, data.plan["id"], data.year)
+    if not roll["total"]:
         return False
     lang = w.lang
     w.heading(w.t("documents.follow_up_table", year=data.year), 2)
-    rows = [[i18n.label("follow_up.status", s, lang), counts.count(s)] for s in follow_up.STATUSES if counts.count(s)]
-    w.table([w.t("documents.col.status"), w.t("documents.col.count")], rows, [110, 56])
+    w.table([w.t("documents.col.status"), w.t("documents.col.count")],
+            [[i18n.label("follow_up.status", s, lang), n] for s, n in roll["counts"].items() if n], [110, 56])
     return True
 
 
