@@ -96,7 +96,7 @@ def save(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: i
                    "is_example": int(bool(is_example)), "created_at": now(), "version": 1, "updated_at": now(),
                    "updated_by": actor.name}
             chapter_id = db["plan_chapters"].insert(row).last_pk
-            audit(db, actor, ENTITY, chapter_id, "create", after=row)
+            audit(db, actor, "chapter", chapter_id, "create", after=row)
             return 1
         require_version(before, expected_version)
         return save_changes(db, actor, "plan_chapters", ENTITY, before, fields)
