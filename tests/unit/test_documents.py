@@ -287,3 +287,29 @@ def test_hearing_chapter_shows_workshop_participation(demo_db):
     assert table.rows[1].cells[0].text == f"{HOSTILE}\nMitä nuoret tarvitsevat?"
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings.index("Työpajat ja osallistujat") == headings.index("6 Lasten, nuorten ja perheiden kuuleminen") + 1
+
+
+def test_pdf_conversion_command_and_detection(tmp_path, monkeypatch):
+    """LibreOffice is found only with its Writer part, and is called headless with tagged PDF
+    export and a profile of its own (a stand-in soffice records its arguments)."""
+    program = tmp_path / "program"
+    program.mkdir()
+    soffice = program / "soffice"
+    soffice.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$LAPE_ARGS"\n'
+                       'outdir=$(printf "%s\\n" "$@" | sed -n "/^--outdir$/{n;p}")\n'
+                       'printf "%%PDF-1.7 fake" > "$outdir/document.pdf"\n')
+    soffice.chmod(0o755)
+    import os
+
+    monkeypatch.setenv("PATH", f"{program}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("LAPE_ARGS", str(tmp_path / "args"))
+    assert not documents.pdf_available()  # soffice without Writer: no PDF
+    with pytest.raises(RuntimeError):
+        documents.to_pdf(b"docx")
+    (program / "libswlo.so").write_bytes(b"")
+    assert documents.pdf_available()
+    assert documents.to_pdf(b"docx") == b"%PDF-1.7 fake"
+    args = (tmp_path / "args").read_text().splitlines()
+    assert "--headless" in args and args[args.index("--convert-to") + 1] == (
+        'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}')
+    assert args[0].startswith("-env:UserInstallation=file:///") and args[-1].endswith("document.docx")
