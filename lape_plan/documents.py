@@ -756,6 +756,64 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
     return w.finish()
 
 
+# ---------------------------------------------------------------- a workshop's report
+def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
+    """A workshop's report: its question, the focus areas offered, participation, the ranked
+    proposals with a chart, and the proposals that became goals of the plan."""
+    ws = workshop.get(db, workshop_id)
+    plan = plans.get_plan(db, ws["plan_id"])
+    live = workshop.live(db, workshop_id)
+    title = _t("documents.workshop_title", lang, title=ws["title"])
+    w = Writer(lang, title)
+    w.paragraph(title, style="Title")
+    w.paragraph(marked(plan, lang), style="Subtitle")
+    if plan["is_example"]:
+        w.paragraph(w.t("documents.example_note"), italic=True)
+    w.paragraph(w.t("documents.made", date=i18n.date(dt.date.today().isoformat(), lang)))
+    w.paragraph(w.t("documents.proposals_note"), italic=True)
+    w.heading(w.t("documents.workshop_question"), 1)
+    w.paragraph(ws["question"] or "–")
+    areas = workshop.focus_areas(db, ws)
+    if areas:
+        w.paragraph(w.t("documents.workshop_areas") + ": " + ", ".join(marked(a, lang) for a in areas))
+    w.heading(w.t("documents.workshop_participation"), 1)
+    w.table([w.t("documents.col.date"), w.t("documents.col.participants"), w.t("documents.col.voters"),
+             w.t("documents.col.proposals"), w.t("documents.col.votes")],
+            [[i18n.date(ws["created_at"], lang), live["participants"], live["voters"], live["proposals"],
+              live["votes"]]], [40, 32, 32, 31, 31])
+    w.heading(w.t("documents.workshop_results"), 1)
+    ranking = live["ranking"]
+    if not ranking:
+        w.paragraph(w.t("documents.nothing"), italic=True)
+    else:
+        area_names = {a["id"]: marked(a, lang) for a in plans.tree(db, plan["id"])}
+        goals = {g["id"]: g for a in plans.tree(db, plan["id"]) for g in a["goals"]}
+        import vl_convert
+
+        top = ranking[:10]
+        chart = workshop.ranking_chart(top, lang).properties(width=760)
+        alt_text = w.t("documents.ranking_alt", count=len(top)) + " " + "; ".join(
+            f"{i}. {p['text']} ({p['votes']})" for i, p in enumerate(top, 1))
+        w.picture(vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1), alt_text, 160)
+        w.table([w.t("documents.col.rank"), w.t("documents.col.proposal"), w.t("documents.col.focus_area"),
+                 w.t("documents.col.votes"), w.t("documents.col.goal")],
+                [[i, p["text"], area_names.get(p["focus_area_id"], "–"), p["votes"],
+                  marked(goals[p["goal_id"]], lang) if p["goal_id"] in goals else "–"]
+                 for i, p in enumerate(ranking, 1)], [12, 70, 36, 16, 32])
+    promoted = [p for p in ranking if p["goal_id"] in goals] if ranking else []
+    w.heading(w.t("documents.workshop_goals"), 1)
+    if promoted:
+        for p in promoted:
+            w.paragraph(f"{marked(goals[p['goal_id']], lang)} ← {p['text']}", style="List Bullet")
+    else:
+        w.paragraph(w.t("documents.nothing"), italic=True)
+    return w.finish()
+
+
+def workshop_pdf(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
+    return to_pdf(workshop_docx(db, workshop_id, lang))
+
+
 # ---------------------------------------------------------------- PDF
 def soffice() -> str | None:
     """LibreOffice's soffice when it can convert Word files (its Writer part is installed)."""
@@ -805,10 +863,12 @@ def year_report_pdf(db: Database, plan_id: int, year: int, lang: str = "fi") -> 
 
 
 def filename(plan: dict, lang: str, ext: str, kind: str = "plan", municipality: dict | None = None,
-             year: int | None = None) -> str:
+             year: int | None = None, workshop_id: int | None = None) -> str:
     stem = "lape_" + _t(f"documents.file.{kind}", lang) + f"_{plan['first_year']}-{plan['last_year']}"
     if municipality:
         stem += "_" + plans.org_name(municipality, lang)
     if year:
         stem += f"_{year}"
+    if workshop_id:
+        stem += f"_{workshop_id}"
     return re.sub(r"[^\w.-]+", "_", stem) + f"_{lang}.{ext}"

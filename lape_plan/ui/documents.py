@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import chapters, db as dbm, documents, follow_up, i18n, plans
+from .. import chapters, db as dbm, documents, follow_up, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from .editor import open_version, reset
 from .export import deferred
@@ -128,6 +128,20 @@ def document_downloads(ctx: Ctx) -> None:
                                icon=":material/picture_as_pdf:", data=deferred(to_pdf, *args, *extra, lang),
                                file_name=documents.filename(plan, lang, "pdf", kind, **names), mime=documents.PDF,
                                on_click="ignore", width="stretch")
+    workshops = workshop.for_plan(ctx.db, plan_id)
+    if workshops:
+        titles = {w["id"]: w["title"] for w in workshops}
+        chosen = st.selectbox(t("documents.workshop_choice"), list(titles), format_func=titles.get, key="doc_workshop")
+        b1, b2 = st.columns(2)
+        b1.download_button(t("documents.download_workshop_docx"), key="doc_workshop_docx",
+                           icon=":material/description:", data=deferred(documents.workshop_docx, chosen, lang),
+                           file_name=documents.filename(plan, lang, "docx", "workshop", workshop_id=chosen),
+                           mime=documents.DOCX, on_click="ignore", width="stretch")
+        if pdf:
+            b2.download_button(t("documents.download_workshop_pdf"), key="doc_workshop_pdf",
+                               icon=":material/picture_as_pdf:", data=deferred(documents.workshop_pdf, chosen, lang),
+                               file_name=documents.filename(plan, lang, "pdf", "workshop", workshop_id=chosen),
+                               mime=documents.PDF, on_click="ignore", width="stretch")
     if not municipality:
         st.caption(t("documents.card_hint"))
     if not pdf:

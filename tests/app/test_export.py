@@ -102,3 +102,14 @@ def test_municipality_card_offered_for_the_chosen_municipality(app, conn):
     at = app(PAGE)
     assert not any(label.startswith("Kuntakortti") for label in [b.proto.label for b in at.get("download_button")])
     assert any("valitsemalla kunnan" in c.value for c in at.caption)
+
+
+def test_workshop_report_offered_when_the_plan_has_workshops(app, conn):
+    from lape_plan import workshop
+    from lape_plan.model import SYSTEM
+
+    area = plans.tree(conn, _plan_id(conn))[0]
+    workshop.create(conn, SYSTEM, _plan_id(conn), "LAPE-akatemia", focus_area_ids=[area["id"]])
+    at = app(PAGE, lang="en")
+    assert at.selectbox(key="doc_workshop").value is not None
+    assert "Workshop report (Word)" in [b.proto.label for b in at.get("download_button")]

@@ -313,3 +313,36 @@ def test_pdf_conversion_command_and_detection(tmp_path, monkeypatch):
     assert "--headless" in args and args[args.index("--convert-to") + 1] == (
         'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}')
     assert args[0].startswith("-env:UserInstallation=file:///") and args[-1].endswith("document.docx")
+
+
+def test_workshop_report(demo_db):
+    from lape_plan import workshop
+
+    plan_id = _plan(demo_db)
+    area = plans.tree(demo_db, plan_id)[0]
+    workshop_id = workshop.create(demo_db, SYSTEM, plan_id, "LAPE-akatemia", "Mitä lapset tarvitsevat?", [area["id"]])
+    code = workshop.get(demo_db, workshop_id)["code"]
+    tokens = [workshop.join(demo_db, code) for _ in range(4)]
+    first = workshop.propose(demo_db, tokens[0], area["id"], "Kaverikummit kouluihin")
+    second = workshop.propose(demo_db, tokens[1], area["id"], HOSTILE)
+    hidden = workshop.propose(demo_db, tokens[2], area["id"], "Piilotettu ehdotus")
+    workshop.set_hidden(demo_db, SYSTEM, hidden, True)
+    workshop.set_phase(demo_db, SYSTEM, workshop_id, "voting")
+    for token in tokens:
+        workshop.vote(demo_db, token, second)
+    workshop.vote(demo_db, tokens[0], first)
+    workshop.promote(demo_db, SYSTEM, second, title_fi="Kaikilla on kaveri", title_sv="Alla har en kamrat")
+    data = documents.workshop_docx(demo_db, workshop_id, "sv")
+    document = _open(data)
+    assert document.paragraphs[0].text == "Verkstadsrapport: LAPE-akatemia"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "Fråga", "Deltagande", "Resultat efter antal röster", "Förslag som blev mål i planen"]
+    tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
+    assert tables[0][1][1:] == ["4", "4", "2", "5"]  # participants, voters, visible proposals, votes
+    assert tables[1][1:] == [["1", HOSTILE, "Ensamhet och mobbning", "4", "Alla har en kamrat"],
+                             ["2", "Kaverikummit kouluihin", "Ensamhet och mobbning", "1", "–"]]
+    assert f"Alla har en kamrat ← {HOSTILE}" in [p.text for p in document.paragraphs]
+    (chart,) = document.inline_shapes
+    assert chart._inline.docPr.get("descr").startswith("Stapeldiagram: de 2 förslag")
+    assert "Piilotettu" not in _xml(data)
+    assert _xml(data).count("<w:instrText") == 0 and "<w:fldSimple" not in _xml(data)
