@@ -47,7 +47,7 @@ def part(db: Database, plan_id: int, kind: str, municipality_id: int | None = No
     """The saved part, or an empty one at version 0 (not written yet)."""
     return get(db, plan_id, kind, municipality_id) or {
         "id": None, "plan_id": plan_id, "kind": kind, "municipality_id": municipality_id, "text_fi": "",
-        "text_sv": "", "is_example": 0, "version": 0, "updated_at": None, "updated_by": None}
+        "text_sv": "", "fi_outdated": 0, "sv_outdated": 0, "is_example": 0, "version": 0, "updated_at": None, "updated_by": None}
 
 
 def all_parts(db: Database, plan_id: int) -> dict[tuple[str, int | None], dict]:
@@ -99,7 +99,55 @@ def save(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: i
             audit(db, actor, "chapter", chapter_id, "create", after=row)
             return 1
         require_version(before, expected_version)
-        return save_changes(db, actor, "plan_chapters", ENTITY, before, fields)
+        return save_changes(db, actor, "plan_chapters", ENTITY, before, {**fields, **_outdated(before, fields)})
+
+
+def _outdated(before: dict, fields: dict) -> dict:
+    """A change to one language's text marks the other's (when there is one) as outdated until
+    it is updated or confirmed; changing a text clears its own mark. Writing a translation for
+    the first time marks nothing."""
+    changed = {lang: before[f"text_{lang}"] != fields[f"text_{lang}"] for lang in ("fi", "sv")}
+    out = {}
+    for lang, other in (("fi", "sv"), ("sv", "fi")):
+        edited = changed[other] and before[f"text_{other}"]
+        flag = 0 if changed[lang] else 1 if edited else before[f"{lang}_outdated"]
+        out[f"{lang}_outdated"] = int(bool(flag and fields[f"text_{lang}"]))
+    return out
+
+
+def confirm(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: int | None, lang: str,
+            expected_version: int) -> int:
+    """Someone has checked that the `lang` text still says what the other one says."""
+    _check_kind(kind)
+    _authorise(actor, municipality_id)
+    if lang not in ("fi", "sv"):
+        raise ValidationError("error.invalid", field="lang")
+    with write(db):
+        before = get(db, plan_id, kind, municipality_id)
+        if before is None:
+            raise ValidationError("error.invalid", field="kind")
+        require_version(before, expected_version)
+        if not before[f"{lang}_outdated"]:
+            return before["version"]
+        version = before["version"] + 1
+        db["plan_chapters"].update(before["id"], {f"{lang}_outdated": 0, "version": version, "updated_at": now(),
+                                                  "updated_by": actor.name})
+        audit(db, actor, "chapter", before["id"], "confirm", before={f"{lang}_outdated": 1},
+              after={f"{lang}_outdated": 0})
+        return version
+
+
+def language_status(db: Database, plan_id: int) -> list[dict]:
+    """Saved chapter parts whose text is missing or outdated in either language, in chapter order."""
+    order = {k: i for i, k in enumerate(KINDS)}
+    rows = []
+    for (kind, municipality_id), part in all_parts(db, plan_id).items():
+        problems = [f"{state}_{lang}" for lang in ("fi", "sv") for state, bad in (
+            ("missing", not part[f"text_{lang}"]), ("outdated", part[f"{lang}_outdated"])) if bad]
+        if problems:
+            rows.append({"kind": kind, "municipality_id": municipality_id, "problems": problems, "part": part})
+    rows.sort(key=lambda r: (order[r["kind"]], r["municipality_id"] or 0))
+    return rows
 
 
 def history(db: Database, chapter_id: int | None) -> list[dict]:

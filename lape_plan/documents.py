@@ -461,6 +461,8 @@ def _chapter_text(w: Writer, part: dict | None, level: int) -> bool:
         return False
     if only_fi:
         w.paragraph(w.t("documents.only_fi_chapter"), italic=True)
+    elif part.get(f"{w.lang}_outdated"):
+        w.paragraph(w.t(f"documents.outdated_{w.lang}"), italic=True)
     if part.get("is_example"):
         w.paragraph(w.t("documents.example_chapter"), italic=True)
     w.markdown(text, level)

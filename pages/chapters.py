@@ -1,7 +1,7 @@
 import streamlit as st
 
 from lape_plan import chapters
-from lape_plan.ui.documents import chapter_form, history, part_options
+from lape_plan.ui.documents import chapter_form, history, language_list, part_options
 from lape_plan.ui.guard import guard
 
 ctx = guard()
@@ -13,6 +13,7 @@ if not ctx.plan:
 if ctx.plan["is_example"]:
     st.warning(t("common.example_banner"), icon=":material/science:")
 st.caption(t("chapters.help"))
+language_list(ctx)
 kinds = chapters.kinds(ctx.db, ctx.plan["id"])
 options, names = part_options(ctx)
 # A member starts on the part of their own municipality, the one they may edit.

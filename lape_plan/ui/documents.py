@@ -33,7 +33,23 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
     flash = st.session_state.pop("ch_flash", None)
     if flash:
         st.success(flash)
-    if not chapters.may_edit(ctx.actor, municipality_id):
+    editable = chapters.may_edit(ctx.actor, municipality_id)
+    for lang in ("fi", "sv"):
+        if part[f"{lang}_outdated"]:
+            st.warning(t(f"chapters.outdated_{lang}"), icon=":material/translate:")
+            if editable and st.button(t(f"chapters.confirm_{lang}"), key=f"{prefix}_confirm_{lang}",
+                                      icon=":material/check:"):
+                try:
+                    version = chapters.confirm(ctx.db, ctx.actor, ctx.plan["id"], kind, municipality_id, lang,
+                                               part["version"])
+                except LapeError as err:
+                    ctx.error(err)
+                else:
+                    # The form keeps what was typed; it now stands on the confirmed version.
+                    if st.session_state.get(prefix + "_version") == part["version"]:
+                        st.session_state[prefix + "_version"] = version
+                    st.rerun()
+    if not editable:
         st.caption(t("chapters.read_only"))
         c1, c2 = st.columns(2)
         for col, field in ((c1, "text_fi"), (c2, "text_sv")):
@@ -76,6 +92,22 @@ def _conflict(ctx: Ctx, prefix: str) -> None:
         st.session_state[prefix + "_version"] = current["version"]
         del st.session_state[prefix + "_conflict"]
         st.rerun()
+
+
+def language_list(ctx: Ctx) -> None:
+    """The plan's chapter parts whose text is missing or outdated in Finnish or Swedish."""
+    t = ctx.t
+    rows = chapters.language_status(ctx.db, ctx.plan["id"])
+    _, names = part_options(ctx)
+    with st.expander(f"{t('chapters.languages')} ({len(rows)})", icon=":material/translate:"):
+        if not rows:
+            st.caption(t("chapters.languages_ok"))
+            return
+        st.dataframe(pd.DataFrame([{
+            t("chapters.col.chapter"): chapters.title(r["kind"], ctx.lang),
+            t("chapters.col.part"): names.get(r["municipality_id"] or 0, ""),
+            t("chapters.col.problems"): ", ".join(i18n.label("chapters.problem", p, ctx.lang) for p in r["problems"]),
+        } for r in rows]), hide_index=True, width="stretch")
 
 
 def history(ctx: Ctx, kind: str, municipality_id: int | None) -> None:

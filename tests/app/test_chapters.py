@@ -57,3 +57,22 @@ def test_member_edits_only_their_municipalitys_part(app, conn, make_user):
     at.selectbox(key="ch_part").set_value(0).run()
     assert not at.get("form_submit_button") and not at.text_area
     assert any("et muokata" in c.value for c in at.caption)
+
+
+def test_outdated_swedish_text_is_shown_and_confirmed(app, conn):
+    plan_id = _plan_id(conn)
+    part = chapters.get(conn, plan_id, "services")
+    chapters.save(conn, Actor("Fiia Suomi"), plan_id, "services", None, part["version"], "Muutettu teksti.",
+                  part["text_sv"])
+    at = app(PAGE, lang="en")
+    assert at.expander[0].label == "Missing and outdated language versions (2)"  # cooperation lacks Swedish too
+    at.selectbox(key="ch_kind").set_value("services").run()
+    assert "The Finnish text has changed since" in at.warning[-1].value
+    at.button(key="ch_services_0_confirm_sv").click().run()
+    assert not at.exception
+    assert chapters.get(conn, plan_id, "services")["sv_outdated"] == 0
+    assert not any("has changed since" in w.value for w in at.warning)
+    at.text_area(key="ch_services_0_text_sv").input("Uppdaterad text")
+    at.get("form_submit_button")[0].click().run()  # the form stands on the confirmed version: no conflict
+    assert not at.error
+    assert chapters.get(conn, plan_id, "services")["text_sv"] == "Uppdaterad text"

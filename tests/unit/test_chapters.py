@@ -84,3 +84,31 @@ def test_example_plan_has_example_chapters(db):
     assert parts[("cooperation", None)]["text_sv"] == ""  # shows the "only in Finnish" marking
     # the county's chapter is offered because the plan has a county
     assert chapters.kinds(db, plan_id)[-1] == "child_welfare"
+
+
+def test_changing_one_language_marks_the_other_outdated_until_confirmed(demo_db, plan_id):
+    save = lambda v, fi, sv: chapters.save(demo_db, SYSTEM, plan_id, "resources", None, v, fi, sv)  # noqa: E731
+    part = lambda: chapters.get(demo_db, plan_id, "resources")  # noqa: E731
+    v = save(0, "Rahat", "")
+    assert [r["problems"] for r in chapters.language_status(demo_db, plan_id) if r["kind"] == "resources"] == [
+        ["missing_sv"]]
+    v = save(v, "Rahat", "Pengar")  # the first translation marks nothing
+    assert (part()["fi_outdated"], part()["sv_outdated"]) == (0, 0)
+    v = save(v, "Rahat ja tilat", "Pengar")  # Finnish changed: Swedish outdated
+    assert (part()["fi_outdated"], part()["sv_outdated"]) == (0, 1)
+    assert ["outdated_sv"] in [r["problems"] for r in chapters.language_status(demo_db, plan_id)]
+    v = save(v, "Rahat, tilat ja ihmiset", "Pengar")  # still outdated after another Finnish change
+    assert part()["sv_outdated"] == 1
+    with pytest.raises(ConflictError):
+        chapters.confirm(demo_db, SYSTEM, plan_id, "resources", None, "sv", v - 1)
+    member = Actor("Jäsen", Role.MEMBER, org_ids=frozenset({_org(demo_db, "272")}))
+    with pytest.raises(PermissionDenied):
+        chapters.confirm(demo_db, member, plan_id, "resources", None, "sv", v)
+    v = chapters.confirm(demo_db, Actor("Sara Svensson", Role.FACILITATOR), plan_id, "resources", None, "sv", v)
+    assert (part()["sv_outdated"], part()["version"], part()["updated_by"]) == (0, v, "Sara Svensson")
+    assert chapters.history(demo_db, part()["id"])[0]["action"] == "confirm"
+    v = save(v, "Rahat, tilat ja ihmiset", "Pengar och lokaler")  # Swedish changed: Finnish outdated
+    assert (part()["fi_outdated"], part()["sv_outdated"]) == (1, 0)
+    save(v, "Rahat ja tilat", "Pengar och rum")  # both changed together: both current
+    assert (part()["fi_outdated"], part()["sv_outdated"]) == (0, 0)
+    assert not [r for r in chapters.language_status(demo_db, plan_id) if r["kind"] == "resources"]

@@ -346,3 +346,15 @@ def test_workshop_report(demo_db):
     assert chart._inline.docPr.get("descr").startswith("Stapeldiagram: de 2 förslag")
     assert "Piilotettu" not in _xml(data)
     assert _xml(data).count("<w:instrText") == 0 and "<w:fldSimple" not in _xml(data)
+
+
+def test_outdated_translation_is_marked_in_the_document(demo_db):
+    plan_id = _plan(demo_db)
+    part = chapters.part(demo_db, plan_id, "services")
+    chapters.save(demo_db, SYSTEM, plan_id, "services", None, part["version"], "Uusi suomenkielinen teksti.",
+                  part["text_sv"])
+    texts = _texts(_open(documents.plan_docx(demo_db, plan_id, "sv", with_charts=False)))
+    i = texts.index("[Den svenska texten har inte uppdaterats efter den senaste ändringen av den finska.]")
+    assert any(t.startswith("Familjecentret samlar tjänsterna") for t in texts[i + 1:i + 3])
+    fi = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
+    assert not any(t.startswith("[Suomenkielistä tekstiä ei ole päivitetty") for t in fi)
