@@ -33,6 +33,9 @@ PDF = "application/pdf"
 DOC_LANGS = ("fi", "sv")
 LOCALES = {"fi": "fi-FI", "sv": "sv-FI"}
 TABLE_PT = 9
+_SETTINGS_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
+                                 "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol",
+                                 "listSeparator")
 
 
 def _t(key: str, lang: str, **values) -> str:
@@ -103,10 +106,20 @@ class Writer:
         footer.alignment = 1
         footer.add_run(self.t("documents.page") + " ")
         _simple_field(footer, "PAGE", "1")
-        # Word refreshes the table of contents (page numbers) when the file is opened.
+        # Word refreshes the table of contents (page numbers) when the file is opened. Settings are an
+        # ordered sequence in the schema: updateFields goes before compat and what follows it.
+        settings = doc.settings.element
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
-        doc.settings.element.append(update)
+        later = [settings.find(qn(f"w:{tag}")) for tag in _SETTINGS_AFTER_UPDATE_FIELDS]
+        later = [el for el in later if el is not None]
+        if later:
+            min(later, key=settings.index).addprevious(update)
+        else:
+            settings.append(update)
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), LOCALES[self.lang])
 
     # ---- blocks
     def styled(self, style):
@@ -169,7 +182,11 @@ class Writer:
             # Fixed layout on the grid's column widths (each cell's own width is not needed).
             layout = OxmlElement("w:tblLayout")
             layout.set(qn("w:type"), "fixed")
-            tbl_pr.append(layout)
+            look = tbl_pr.find(qn("w:tblLook"))
+            if look is not None:
+                look.addprevious(layout)  # the schema's order: tblLayout before tblCellMar and tblLook
+            else:
+                tbl_pr.append(layout)
             for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths_mm):
                 col.w = Mm(width)
         self.doc.add_paragraph()
