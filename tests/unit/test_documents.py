@@ -71,6 +71,10 @@ def test_structure_headings_language_toc_page_numbers(example):
     footer = _xml(files["fi"], "word/footer1.xml") if "word/footer1.xml" in zipfile.ZipFile(
         io.BytesIO(files["fi"])).namelist() else document.sections[0].footer._element.xml
     assert 'w:instr="PAGE"' in footer
+    # elements in the order the schema requires (Word refuses some files otherwise)
+    settings = _xml(files["fi"], "word/settings.xml")
+    assert settings.index("<w:updateFields") < settings.index("<w:compat>")
+    assert all(t.index("<w:tblLayout") < t.index("<w:tblLook") for t in re.findall(r"<w:tblPr>.*?</w:tblPr>", body))
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
