@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from docx import Document
@@ -355,19 +356,28 @@ def _year_value(year, value, lang: str, decimals) -> str:
 
 
 # ---------------------------------------------------------------- charts
+_CHART_KEYS = ("region_name", "unit", "decimals", "baseline_year", "baseline_value", "target_year", "target_value")
+
+
 def indicator_chart(link: dict, lang: str) -> bytes | None:
     """A small PNG of a goal–indicator link: its values, baseline, target and the path needed."""
     if not link["values"]:
         return None
+    return _chart_png(lang, indicator_title(link, lang), tuple(sorted(link["values"].items())),
+                      tuple((k, link.get(k)) for k in _CHART_KEYS))
+
+
+@lru_cache(maxsize=512)
+def _chart_png(lang: str, title: str, values: tuple, fields: tuple) -> bytes:
+    """Building and drawing a chart costs about 0.15 s; the same chart is drawn once per process."""
     import pandas as pd
     import vl_convert
 
     from . import charts
 
-    frame = pd.DataFrame([{"region": link["region_name"], "kind": "plan", "year": y, "value": v}
-                          for y, v in sorted(link["values"].items())])
-    chart = charts.trend(frame, lang, indicator_title(link, lang), link["unit"], link, link.get("decimals"),
-                         height=230).properties(width=620)
+    link = dict(fields)
+    frame = pd.DataFrame([{"region": link["region_name"], "kind": "plan", "year": y, "value": v} for y, v in values])
+    chart = charts.trend(frame, lang, title, link["unit"], link, link["decimals"], height=230).properties(width=620)
     return vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1.25)
 
 
