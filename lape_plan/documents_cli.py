@@ -12,6 +12,10 @@ KINDS = ("plan", "card", "report", "workshop")
 
 
 def cmd_document(args) -> int:
+    if args.format == "pdf" and not documents.pdf_available():
+        print("error: PDF needs LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui); "
+              "write --format docx instead", file=sys.stderr)
+        return 2
     database = dbm.connect(args.db)
     plan = plans.get_plan(database, args.plan)
     municipality = _municipality(database, plan["id"], args.municipality)
@@ -30,10 +34,6 @@ def cmd_document(args) -> int:
             raise ValidationError("error.required", field="workshop")
         data = documents.workshop_docx(database, args.workshop, args.lang)
     if args.format == "pdf":
-        if not documents.pdf_available():
-            print("error: PDF needs LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui); "
-                  "write --format docx instead", file=sys.stderr)
-            return 2
         data = documents.to_pdf(data)
     output = args.output or documents.filename(plan, args.lang, args.format, args.kind,
                                                municipality if args.kind == "card" else None, year,

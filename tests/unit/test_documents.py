@@ -362,3 +362,24 @@ def test_outdated_translation_is_marked_in_the_document(demo_db):
     assert any(t.startswith("Familjecentret samlar tjänsterna") for t in texts[i + 1:i + 3])
     fi = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
     assert not any(t.startswith("[Suomenkielistä tekstiä ei ole päivitetty") for t in fi)
+
+
+def test_document_command(tmp_path, capsys):
+    from lape_plan import cli, db as dbm, demo
+
+    path = tmp_path / "cli.db"
+    plan_id = demo.load(dbm.connect(path))
+    out = tmp_path / "card.docx"
+    assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--kind", "card",
+                     "--municipality", "Karleby", "--lang", "sv", "-o", str(out)]) == 0
+    assert _open(out.read_bytes()).paragraphs[0].text == "Kommunkort: Karleby"
+    assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--kind", "report", "--year", "2023",
+                     "--no-charts", "-o", str(tmp_path / "r.docx")]) == 0
+    assert _open((tmp_path / "r.docx").read_bytes()).paragraphs[0].text == "Vuosiraportti 2023"
+    assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--kind", "card"]) == 2
+    assert "municipality" in capsys.readouterr().err
+    if not documents.pdf_available():
+        assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--format", "pdf",
+                         "-o", str(tmp_path / "p.pdf")]) == 2
+        assert "libreoffice-writer-nogui" in capsys.readouterr().err
+        assert not (tmp_path / "p.pdf").exists()
