@@ -1,4 +1,5 @@
-"""Command line: `document` (the plan, a municipality's card, the yearly report or a workshop report as Word or PDF)."""
+"""Command line: `document`: the plan, a municipality's card, the yearly report or a workshop's report
+as Word or PDF."""
 from __future__ import annotations
 
 import sys
