@@ -38,8 +38,8 @@ def _check_kind(kind: str) -> str:
 
 
 def get(db: Database, plan_id: int, kind: str, municipality_id: int | None = None) -> dict | None:
-    rows = list(db.query("select * from plan_chapters where plan_id = ? and kind = ? and ifnull(municipality_id, 0) = ?",
-                         [plan_id, kind, municipality_id or 0]))
+    rows = list(db.query("select * from plan_chapters where plan_id = ? and kind = ? "
+                         "and ifnull(municipality_id, 0) = ?", [plan_id, kind, municipality_id or 0]))
     return rows[0] if rows else None
 
 
@@ -47,7 +47,8 @@ def part(db: Database, plan_id: int, kind: str, municipality_id: int | None = No
     """The saved part, or an empty one at version 0 (not written yet)."""
     return get(db, plan_id, kind, municipality_id) or {
         "id": None, "plan_id": plan_id, "kind": kind, "municipality_id": municipality_id, "text_fi": "",
-        "text_sv": "", "fi_outdated": 0, "sv_outdated": 0, "is_example": 0, "version": 0, "updated_at": None, "updated_by": None}
+        "text_sv": "", "fi_outdated": 0, "sv_outdated": 0, "is_example": 0, "version": 0, "updated_at": None,
+        "updated_by": None}
 
 
 def all_parts(db: Database, plan_id: int) -> dict[tuple[str, int | None], dict]:

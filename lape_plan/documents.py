@@ -352,7 +352,9 @@ def _num(value, lang: str, decimals=None) -> str:
 
 
 def _year_value(year, value, lang: str, decimals) -> str:
-    return "–" if value is None else f"{_num(value, lang, decimals)} ({year})" if year else _num(value, lang, decimals)
+    if value is None:
+        return "–"
+    return f"{_num(value, lang, decimals)} ({year})" if year else _num(value, lang, decimals)
 
 
 # ---------------------------------------------------------------- charts
@@ -589,7 +591,8 @@ def _resources(w: Writer, data: _PlanData) -> bool:
     if not totals:
         return False
     w.heading(w.t("documents.resources_table"), 2)
-    rows = [[data.org(o, lang) or "–", f"{_num(v, lang)} €"] for o, v in sorted(totals.items(), key=lambda x: -x[1])]
+    rows = [[data.org(o, lang) or "–", f"{_num(v, lang)} €"]
+            for o, v in sorted(totals.items(), key=lambda x: -x[1])]
     rows.append([w.t("documents.total"), f"{_num(sum(totals.values()), lang)} €"])
     w.table([w.t("documents.col.responsible"), w.t("documents.col.euros")], rows, [110, 56])
     return True

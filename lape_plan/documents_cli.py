@@ -45,7 +45,8 @@ def cmd_document(args) -> int:
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("document", help="write the plan, a municipality's card, the yearly report or a workshop report as Word or PDF",
+    p = sub.add_parser("document", help="write the plan, a municipality's card, the yearly report or a workshop "
+                                        "report as Word or PDF",
                        description="Write a document for the councils. plan: cover, approvals, contents, the "
                                    "12 § chapters, goals and measures goal by goal, each goal's indicators with "
                                    "a chart, page numbers. card: one municipality's goals, measures, indicators "

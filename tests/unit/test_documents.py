@@ -244,7 +244,8 @@ def test_municipality_card(example):
     assert any(t.startswith("– Chattjänst för unga") for t in texts)
     comparison = next(t for t in document.tables if t.rows[0].cells[0].text == "Indikator")
     assert [c.text for c in comparison.rows[0].cells][2:] == [
-        "Kronoby", "Välfärdsområdet i Mellersta Österbotten (Soite)", "Österbottens välfärdsområde", "Hela landet"]
+        "Kronoby", "Välfärdsområdet i Mellersta Österbotten (Soite)", "Österbottens välfärdsområde",
+        "Hela landet"]
     for table in document.tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert 'w:val="sv-FI"' in _xml(data, "word/styles.xml")
@@ -290,7 +291,8 @@ def test_hearing_chapter_shows_workshop_participation(demo_db):
     assert [c.text for c in table.rows[1].cells][2:] == ["3", "1", "0"]
     assert table.rows[1].cells[0].text == f"{HOSTILE}\nMitä nuoret tarvitsevat?"
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings.index("Työpajat ja osallistujat") == headings.index("6 Lasten, nuorten ja perheiden kuuleminen") + 1
+    hearing = headings.index("6 Lasten, nuorten ja perheiden kuuleminen")
+    assert headings.index("Työpajat ja osallistujat") == hearing + 1
 
 
 def test_pdf_conversion_command_and_detection(tmp_path, monkeypatch):
