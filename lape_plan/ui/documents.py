@@ -98,16 +98,25 @@ def language_list(ctx: Ctx) -> None:
     """The plan's chapter parts whose text is missing or outdated in Finnish or Swedish."""
     t = ctx.t
     rows = chapters.language_status(ctx.db, ctx.plan["id"])
+    items = chapters.items_missing_swedish(ctx.db, ctx.plan["id"])
     _, names = part_options(ctx)
-    with st.expander(f"{t('chapters.languages')} ({len(rows)})", icon=":material/translate:"):
+    with st.expander(f"{t('chapters.languages')} ({len(rows) + len(items)})", icon=":material/translate:"):
         if not rows:
             st.caption(t("chapters.languages_ok"))
-            return
-        st.dataframe(pd.DataFrame([{
-            t("chapters.col.chapter"): chapters.title(r["kind"], ctx.lang),
-            t("chapters.col.part"): names.get(r["municipality_id"] or 0, ""),
-            t("chapters.col.problems"): ", ".join(i18n.label("chapters.problem", p, ctx.lang) for p in r["problems"]),
-        } for r in rows]), hide_index=True, width="stretch")
+        else:
+            st.dataframe(pd.DataFrame([{
+                t("chapters.col.chapter"): chapters.title(r["kind"], ctx.lang),
+                t("chapters.col.part"): names.get(r["municipality_id"] or 0, ""),
+                t("chapters.col.problems"): ", ".join(i18n.label("chapters.problem", p, ctx.lang)
+                                                      for p in r["problems"]),
+            } for r in rows]), hide_index=True, width="stretch")
+        if items:
+            st.markdown(f"**{t('chapters.items_missing_sv')}**")
+            st.dataframe(pd.DataFrame([{
+                t("documents.col.number"): i["number"],
+                t("chapters.col.item"): i18n.label("entity", i["entity"], ctx.lang),
+                t("field.title_fi"): i["title_fi"],
+            } for i in items]), hide_index=True, width="stretch")
 
 
 def history(ctx: Ctx, kind: str, municipality_id: int | None) -> None:

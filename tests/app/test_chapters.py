@@ -76,3 +76,14 @@ def test_outdated_swedish_text_is_shown_and_confirmed(app, conn):
     at.get("form_submit_button")[0].click().run()  # the form stands on the confirmed version: no conflict
     assert not at.error
     assert chapters.get(conn, plan_id, "services")["text_sv"] == "Uppdaterad text"
+
+
+def test_language_list_names_items_without_swedish(app, conn):
+    from lape_plan.model import SYSTEM
+
+    goal = plans.tree(conn, _plan_id(conn))[0]["goals"][1]
+    plans.update(conn, SYSTEM, "goal", goal["id"], goal["version"], title_sv="")
+    at = app(PAGE, lang="sv")
+    assert at.expander[0].label == "Språkversioner som saknas eller är föråldrade (2)"
+    frame = at.dataframe[1].value  # after the chapters' table, before the history
+    assert frame.iloc[0].tolist() == ["1.2", "Mål", goal["title_fi"]]

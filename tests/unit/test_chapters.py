@@ -112,3 +112,14 @@ def test_changing_one_language_marks_the_other_outdated_until_confirmed(demo_db,
     save(v, "Rahat ja tilat", "Pengar och rum")  # both changed together: both current
     assert (part()["fi_outdated"], part()["sv_outdated"]) == (0, 0)
     assert not [r for r in chapters.language_status(demo_db, plan_id) if r["kind"] == "resources"]
+
+
+def test_items_missing_swedish(demo_db, plan_id):
+    assert chapters.items_missing_swedish(demo_db, plan_id) == []  # the example has Swedish everywhere
+    area = plans.tree(demo_db, plan_id)[1]
+    goal = area["goals"][0]
+    plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_sv="")
+    measure = goal["measures"][1]
+    plans.update(demo_db, SYSTEM, "measure", measure["id"], measure["version"], title_sv="  ")
+    assert [(i["entity"], i["number"], i["title_fi"]) for i in chapters.items_missing_swedish(demo_db, plan_id)] == [
+        ("goal", "2.1", goal["title_fi"]), ("measure", "2.1.2", measure["title_fi"])]
