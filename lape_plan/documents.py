@@ -39,6 +39,15 @@ _SETTINGS_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", 
                                  "listSeparator")
 
 
+# Characters XML 1.0 cannot hold (python-docx refuses them): control characters pasted from other
+# programs would otherwise make a document fail to build.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _safe(text) -> str:
+    return _NOT_XML.sub("", "" if text is None else str(text))
+
+
 def _t(key: str, lang: str, **values) -> str:
     return i18n.t(key, lang, **values)
 
@@ -66,7 +75,7 @@ class Writer:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(22)
         section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        doc.core_properties.title = title
+        doc.core_properties.title = _safe(title)
         doc.core_properties.language = LOCALES[self.lang]
         doc.core_properties.author = ""
         doc.core_properties.comments = ""
@@ -132,6 +141,7 @@ class Writer:
         return paragraph
 
     def heading(self, text: str, level: int, toc: bool = True):
+        text = _safe(text)
         paragraph = self.styled(self.heading_styles[min(level, 9)])
         paragraph.add_run(text)
         if toc and level <= 2:
@@ -141,7 +151,7 @@ class Writer:
     def paragraph(self, text: str = "", style: str | None = None, italic: bool = False, bold: bool = False):
         paragraph = self.styled(self.styles[style] if style else None)
         if text:
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(_safe(text))
             run.italic = italic or None
             run.bold = bold or None
         return paragraph
@@ -171,14 +181,14 @@ class Writer:
         for cell, text in zip(header.cells, headers):
             p = cell.paragraphs[0]
             p._p.get_or_add_pPr().style = style_id
-            p.add_run(text).bold = True
+            p.add_run(_safe(text)).bold = True
         for values in rows:
             row = table.add_row()
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
             for cell, value in zip(row.cells, values):
                 p = cell.paragraphs[0]
                 p._p.get_or_add_pPr().style = style_id
-                p.add_run("" if value is None else str(value))
+                p.add_run(_safe(value))
         if widths_mm:
             # Fixed layout on the grid's column widths (each cell's own width is not needed).
             layout = OxmlElement("w:tblLayout")
@@ -196,6 +206,7 @@ class Writer:
     def picture(self, png: bytes, alt: str, width_mm: float = 130) -> None:
         shape = self.doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
         doc_pr = shape._inline.docPr
+        alt = _safe(alt)
         doc_pr.set("descr", alt)
         doc_pr.set("title", alt[:120])
 
@@ -212,7 +223,7 @@ class Writer:
                 self._inline(self.doc.add_paragraph(), " ".join(lines))
                 lines.clear()
 
-        for raw in (text or "").split("\n"):
+        for raw in _safe(text).split("\n"):
             line = raw.strip()
             heading = re.match(r"(#{1,6})\s+(.*?)\s*#*$", line)
             bullet = re.match(r"[-*+]\s+(.*)", line)

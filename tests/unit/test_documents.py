@@ -385,3 +385,14 @@ def test_document_command(tmp_path, capsys):
                          "-o", str(tmp_path / "p.pdf")]) == 2
         assert "libreoffice-writer-nogui" in capsys.readouterr().err
         assert not (tmp_path / "p.pdf").exists()
+
+
+def test_control_characters_from_pasted_text_do_not_break_the_document(demo_db):
+    plan_id = _plan(demo_db)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi="Sivu\x0cvaihto\x07",
+                 description="rivi\x0bväli")
+    part = chapters.part(demo_db, plan_id, "resources")
+    chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"], "Nolla\x00merkki ja\ttabulaattori")
+    texts = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
+    assert "2.1.1 Sivuvaihto" in texts and "riviväli" in texts and "Nollamerkki ja\ttabulaattori" in texts
