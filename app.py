@@ -11,6 +11,7 @@ t = lambda key: i18n.t(key, lang)  # noqa: E731
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/plan_editor.py", title=t("nav.plan_editor"), icon=":material/edit_note:", url_path="plan_editor"),
+    st.Page("pages/chapters.py", title=t("chapters.nav"), icon=":material/article:", url_path="chapters"),
     st.Page("pages/indicators.py", title=t("nav.indicators"), icon=":material/monitoring:", url_path="indicators"),
     st.Page("pages/follow_up.py", title=t("nav.follow_up"), icon=":material/fact_check:", url_path="follow_up"),
     st.Page("pages/assessments.py", title=t("nav.assessments"), icon=":material/child_care:", url_path="assessments"),

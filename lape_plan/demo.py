@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import assessments, budget, follow_up, indicators, plans
+from . import assessments, budget, chapters, follow_up, indicators, plans
 from .db import write
 from .model import SYSTEM, Actor, OrgKind, Scope
 
@@ -100,6 +100,44 @@ FOLLOW_UP = {
         2023: "Kampanja yhdistettiin seurakuntien yhteiseen päihdekasvatukseen.",
         2024: "Jatkuu osana seurakuntien päihdekasvatusta."}),
 }
+# Example chapters (Child Welfare Act 12 §), Finnish and Swedish, flagged as examples: short texts
+# that show the kind of content each chapter holds, not the real plan's text. Keyed by (kind,
+# municipality code or None); the cooperation chapter is left without Swedish on purpose, so the
+# Swedish document shows how a text that exists only in Finnish is marked.
+CHAPTERS = {
+    ("wellbeing", None): (
+        "Tämä luku on **esimerkki**. Alueen lapset ja nuoret voivat pääosin hyvin, mutta kouluterveyskyselyn "
+        "mukaan yksinäisyys ja kiusaaminen ovat yleistyneet.\n\n## Keskeiset havainnot\n\n"
+        "- yksinäisyyttä kokevien nuorten osuus on kasvanut\n- harrastuksiin osallistuminen on vähentynyt\n"
+        "- perheiden tuen tarve on kasvanut\n\nLuvun lopussa on suunnitelman indikaattorit.",
+        "Detta kapitel är ett **exempel**. Barnen och de unga i området mår i huvudsak bra, men enligt enkäten "
+        "Hälsa i skolan har ensamhet och mobbning blivit vanligare.\n\n## Viktiga iakttagelser\n\n"
+        "- andelen unga som känner sig ensamma har ökat\n- deltagandet i hobbyer har minskat\n"
+        "- familjernas behov av stöd har ökat\n\nI slutet av kapitlet finns planens indikatorer."),
+    ("wellbeing", "272"): (
+        "Kokkolan lähiöissä nuorten kohtaamispaikkoja on vähemmän kuin keskustassa (esimerkki).",
+        "I Karlebys förorter finns färre mötesplatser för unga än i centrum (exempel)."),
+    ("goals", None): (
+        "Tavoitteet ja toimenpiteet on koottu neljän painopisteen alle. Jokaisella toimenpiteellä on vastuutaho, "
+        "aikataulu ja resurssit (esimerkki).",
+        "Målen och åtgärderna är ordnade under fyra fokusområden. Varje åtgärd har en ansvarig, en tidtabell och "
+        "resurser (exempel)."),
+    ("services", None): (
+        "Perhekeskus kokoaa lasten ja perheiden palvelut: hyvinvointialue vastaa neuvoloista ja perhetyöstä, "
+        "kunnat varhaiskasvatuksesta, opetuksesta ja nuorisotyöstä, järjestöt ja seurakunnat vertaistuesta "
+        "(esimerkki).",
+        "Familjecentret samlar tjänsterna för barn och familjer: välfärdsområdet ansvarar för rådgivningen och "
+        "familjearbetet, kommunerna för småbarnspedagogiken, undervisningen och ungdomsarbetet, organisationerna "
+        "och församlingarna för kamratstödet (exempel)."),
+    ("cooperation", None): (
+        "LAPE-yhteistyöryhmä kokoontuu neljästi vuodessa ja seuraa suunnitelman toteutumista (esimerkki).", ""),
+    ("hearing", None): (
+        "Lapsia, nuoria ja perheitä kuultiin työpajoissa, nuorisovaltuustoissa ja kyselyllä (esimerkki).",
+        "Barn, unga och familjer hördes i verkstäder, ungdomsfullmäktige och genom en enkät (exempel)."),
+    ("follow_up", None): (
+        "Toimenpiteiden tila päivitetään kerran vuodessa, ja valtuustot saavat vuosiraportin (esimerkki).",
+        "Åtgärdernas status uppdateras en gång om året, och fullmäktige får en årsrapport (exempel)."),
+}
 _STATUS = {"n": "not_started", "o": "on_track", "d": "delayed", "D": "done", "c": "cancelled"}
 _USUAL = {"not_started": "", "on_track": "Etenee suunnitellusti.", "done": "Valmis.",
           "delayed": "Osa työstä on myöhässä.", "cancelled": "Lopetettu."}
@@ -139,6 +177,9 @@ def load(db: Database, follow_up_example: bool = False) -> int:
             for m_fi, m_sv, org, start, end, text, euros in measures:
                 plans.add(db, SYSTEM, "measure", goal_id, title_fi=m_fi, title_sv=m_sv, responsible_org_id=codes[org],
                           start_year=start, end_year=end, resources_text=text, resources_eur=euros)
+        for (kind, code), (text_fi, text_sv) in CHAPTERS.items():
+            chapters.save(db, SYSTEM, plan_id, kind, codes[code] if code else None, 0, text_fi, text_sv,
+                          is_example=True)
     indicators.load_example(db, plan_id)
     assessments.load_example(db, plan_id)
     if follow_up_example:

@@ -3,6 +3,7 @@ import streamlit as st
 from lape_plan import exports, i18n, plans, roundtrip
 from lape_plan.errors import ImportRejected, LapeError
 from lape_plan.model import LANGS
+from lape_plan.ui.documents import document_downloads
 from lape_plan.ui.export import CSV, XLSX, deferred, show_problems, show_result
 from lape_plan.ui.export import preview as cached_preview
 from lape_plan.ui.guard import guard
@@ -42,6 +43,9 @@ b3.download_button(t("export.page.download_template"), key="exp_template", icon=
                    data=deferred(exports.plan_workbook, plan_id, lang, m_id, blank=True),
                    file_name=exports.workbook_filename(ctx.plan, lang, "xlsx", municipality, blank=True),
                    mime=XLSX, on_click="ignore", width="stretch")
+
+st.divider()
+document_downloads(ctx)
 
 st.divider()
 st.subheader(t("export.page.import"))

@@ -2,13 +2,15 @@
 # Install everything the tests need (Python packages, Debian packages) and run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Chromium for the browser tests; LibreOffice Calc and pdftotext to render the exported workbook.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftotext ]; then
+# Chromium for the browser tests; LibreOffice Calc and pdftotext to render the exported workbook;
+# LibreOffice Writer to make the plan's PDF from its Word document.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftotext ] \
+    || ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
-    libreoffice-calc-nogui poppler-utils >/dev/null
+    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 python3 -m pytest "$@"

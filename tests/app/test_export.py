@@ -2,7 +2,7 @@ import io
 
 import openpyxl
 
-from lape_plan import exports, plans
+from lape_plan import documents, exports, plans
 
 PAGE = "pages/export.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,7 +24,13 @@ def test_page_offers_the_downloads_in_the_users_language(app):
     at = app(PAGE, lang="sv")
     assert at.title[0].value == "Tabeller för fullmäktige: export och import"
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Excel-arbetsbok", "CSV-tabell", "Tom mall"]
+    assert labels[:3] == ["Excel-arbetsbok", "CSV-tabell", "Tom mall"]
+    # the councils' document: Word always, PDF where LibreOffice Writer is installed (else the page says why)
+    pdf = documents.pdf_available()
+    assert labels[3:] == (["Planen (Word)", "Planen (PDF)", "Årsrapport 2024 (Word)", "Årsrapport 2024 (PDF)"]
+                          if pdf else ["Planen (Word)", "Årsrapport 2024 (Word)"])
+    if not documents.pdf_available():
+        assert any("LibreOffice Writer" in i.value for i in at.info)
     assert at.file_uploader[0].label == "Redigerad arbetsbok (.xlsx)"
 
 
@@ -86,3 +92,24 @@ def test_preview_is_kept_across_reruns_until_the_database_changes(app, conn, mon
     plans.update(conn, Actor(name="Anna App"), "focus_area", area["id"], area["version"], description="Annan kuvaus")
     at.checkbox(key="exp_all").uncheck().run()
     assert len(calls) == 2 and [m.value for m in at.metric] == ["0", "0", "1", "25"]  # now a conflict
+
+
+def test_municipality_card_offered_for_the_chosen_municipality(app, conn):
+    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
+    at = app(PAGE, municipality_id=kokkola)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Kuntakortti: Kokkola (Word)" in labels
+    at = app(PAGE)
+    assert not any(label.startswith("Kuntakortti") for label in [b.proto.label for b in at.get("download_button")])
+    assert any("valitsemalla kunnan" in c.value for c in at.caption)
+
+
+def test_workshop_report_offered_when_the_plan_has_workshops(app, conn):
+    from lape_plan import workshop
+    from lape_plan.model import SYSTEM
+
+    area = plans.tree(conn, _plan_id(conn))[0]
+    workshop.create(conn, SYSTEM, _plan_id(conn), "LAPE-akatemia", focus_area_ids=[area["id"]])
+    at = app(PAGE, lang="en")
+    assert at.selectbox(key="doc_workshop").value is not None
+    assert "Workshop report (Word)" in [b.proto.label for b in at.get("download_button")]
