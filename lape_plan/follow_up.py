@@ -138,6 +138,8 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     evidence_url = _check_url(evidence_url)
     with write(db):
         item = _item(db, entity, item_id)
+        if item["draft"] or (entity == "measure" and plans.get(db, "goal", item["goal_id"])["draft"]):
+            raise ValidationError("drafts.error.follow_up", field="fu_entity")
         plan = plans.plan_of(db, entity, item_id)
         year = check_year(year, plan)
         auth.require_org_editor(actor, responsible_orgs(db, entity, item))
@@ -221,16 +223,18 @@ def weights(db: Database, plan_id: int) -> dict[int, float]:
 
 
 # ---------------------------------------------------------------- reading
-_PLAN_UPDATES = """
+# Drafts' updates are left out (they count again once accepted); deleted items' are not,
+# because the round trip reports an update of an item deleted since the export.
+_PLAN_UPDATES = f"""
   select u.* from status_updates u
     join measures m on u.entity = 'measure' and m.id = u.item_id
     join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id
-   where f.plan_id = :p
+   where f.plan_id = :p and {plans.counts_sql("m", deleted_too=True)} and {plans.counts_sql("g", deleted_too=True)}
   union all
   select u.* from status_updates u
     join goals g on u.entity = 'goal' and g.id = u.item_id
     join focus_areas f on f.id = g.focus_area_id
-   where f.plan_id = :p"""
+   where f.plan_id = :p and {plans.counts_sql("g", deleted_too=True)}"""
 
 
 def current(db: Database, plan_id: int, years=None) -> dict[tuple, dict]:

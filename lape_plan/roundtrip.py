@@ -309,6 +309,8 @@ class _Run:
             return None
         item, kind = row, entity
         while True:
+            if item.get("draft"):  # drafts are not in the workbook; one set back to draft since the export
+                raise _Bad(t("drafts.rt_draft", self.lang, entity=i18n.t(f"entity.{entity}", self.lang), id=item_id))
             if item["deleted_at"]:
                 return row, item["deleted_by"] or "", item["deleted_at"]
             parent = {"measure": ("goal", "goal_id"), "goal": ("focus_area", "focus_area_id")}.get(kind)
