@@ -219,7 +219,11 @@ def test_facilitator_merges_duplicates(app, conn, shop):
     ws.vote(conn, a, keep, 0)
     ws.vote(conn, a, dup, 1)
     at = app("pages/workshop.py")
-    at.selectbox(key=f"ws_keep_{dup}").set_value(keep)
+    # no default target: nothing is chosen and the merge cannot be confirmed until one is
+    assert at.selectbox(key=f"ws_keep_{dup}").value is None
+    assert at.button(key=f"ws_merge_{dup}").disabled
+    at.selectbox(key=f"ws_keep_{dup}").set_value(keep).run()
+    assert ws.get_proposal(conn, dup)["merged_into"] is None  # choosing is not merging
     at.button(key=f"ws_merge_{dup}").click().run()
     assert ws.get_proposal(conn, dup)["merged_into"] == keep
     assert {p["id"]: p["votes"] for p in ws.proposals(conn, wid)}[keep] == 1
