@@ -229,6 +229,8 @@ def test_a_goal_set_back_to_draft_leaves_everything_and_accepting_brings_it_back
     assert all(before[k] for k in before), before  # the fixture shows everywhere
     version = drafts.mark(demo_db, FAC, "goal", goal["id"], goal["version"])
     hidden = _everything(demo_db, goal, measure)
+    # its own form in the plan editor still lists its indicator links
+    assert indicators.links(demo_db, _plan_id(demo_db), goal_id=goal["id"])
     for place, shown in before.items():
         if isinstance(shown, bool):
             assert hidden[place] is False, place
