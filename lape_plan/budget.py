@@ -193,8 +193,8 @@ class Totals:
 
 
 _SCOPE = "(g.scope = 'shared' or exists (select 1 from goal_municipalities gm where gm.goal_id = g.id and gm.org_id = :muni))"
-_FROM = ("from budget_lines b join measures m on m.id = b.measure_id and m.deleted_at is null "
-         "join goals g on g.id = m.goal_id and g.deleted_at is null "
+_FROM = (f"from budget_lines b join measures m on m.id = b.measure_id and {plans.counts_sql('m')} "
+         f"join goals g on g.id = m.goal_id and {plans.counts_sql('g')} "
          "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null join plans p on p.id = f.plan_id ")
 _WHERE = ("where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) "
           "and coalesce(m.end_year, p.last_year)")
@@ -248,9 +248,9 @@ def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> di
         "select m.id, m.title_fi, m.title_sv, m.start_year, m.end_year, f.id, "
         "exists (select 1 from budget_lines b where b.measure_id = m.id "
         "and (b.planned_eur is not null or b.actual_eur is not null)) "
-        "from measures m join goals g on g.id = m.goal_id and g.deleted_at is null "
+        f"from measures m join goals g on g.id = m.goal_id and {plans.counts_sql('g')} "
         "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null "
-        f"where f.plan_id = :p and m.deleted_at is null{scope}", params).fetchall()
+        f"where f.plan_id = :p and {plans.counts_sql('m')}{scope}", params).fetchall()
     running = dict.fromkeys(years, 0)
     without = []
     for m_id, title_fi, title_sv, start, end, area_id, has_euros in measures:

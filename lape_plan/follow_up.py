@@ -138,6 +138,8 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     evidence_url = _check_url(evidence_url)
     with write(db):
         item = _item(db, entity, item_id)
+        if item["draft"] or (entity == "measure" and plans.get(db, "goal", item["goal_id"])["draft"]):
+            raise ValidationError("drafts.error.follow_up", field="fu_entity")
         plan = plans.plan_of(db, entity, item_id)
         year = check_year(year, plan)
         auth.require_org_editor(actor, responsible_orgs(db, entity, item))
@@ -225,16 +227,23 @@ _PLAN_UPDATES = """
   select u.* from status_updates u
     join measures m on u.entity = 'measure' and m.id = u.item_id
     join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id
-   where f.plan_id = :p
+   where f.plan_id = :p{measure}
   union all
   select u.* from status_updates u
     join goals g on u.entity = 'goal' and g.id = u.item_id
     join focus_areas f on f.id = g.focus_area_id
-   where f.plan_id = :p"""
+   where f.plan_id = :p{goal}"""
+_COUNTED_UPDATES = _PLAN_UPDATES.format(
+    measure=f" and {plans.counts_sql('m', deleted_too=True)} and {plans.counts_sql('g', deleted_too=True)}",
+    goal=f" and {plans.counts_sql('g', deleted_too=True)}")
 
 
-def current(db: Database, plan_id: int, years=None) -> dict[tuple, dict]:
-    """Latest update per (entity, item_id, year) of a plan (only `years` when given)."""
+def current(db: Database, plan_id: int, years=None, *, include_drafts: bool = False) -> dict[tuple, dict]:
+    """Latest update per (entity, item_id, year) of a plan (only `years` when given).
+
+    Drafts' updates are left out (they count again once accepted) unless `include_drafts`
+    (the round trip, which reports edits of items set back to draft since the export);
+    deleted items' are kept, for the same reason."""
     # SQLite fills the bare columns of a max() aggregate from the row holding the maximum,
     # so one grouped pass gives the latest update of each item-year.
     params: dict = {"p": plan_id}
@@ -243,7 +252,8 @@ def current(db: Database, plan_id: int, years=None) -> dict[tuple, dict]:
         years = [int(y) for y in years]
         params.update({f"y{i}": y for i, y in enumerate(years)})
         where = " where u.year in (" + ", ".join(f":y{i}" for i in range(len(years))) + ")" if years else " where 0"
-    sql = (f"select {', '.join('u.' + k for k in _PUBLIC)}, max(u.version) from ({_PLAN_UPDATES}) u{where} "
+    plan_updates = _PLAN_UPDATES.format(measure="", goal="") if include_drafts else _COUNTED_UPDATES
+    sql = (f"select {', '.join('u.' + k for k in _PUBLIC)}, max(u.version) from ({plan_updates}) u{where} "
            "group by u.entity, u.item_id, u.year")
     # Plain tuples, one dict each: a large plan's exports read tens of thousands of rows.
     return {values[:3]: dict(zip(_PUBLIC, values)) for values in db.execute(sql, params).fetchall()}

@@ -898,7 +898,9 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
                     i.noise_threshold, i.noise_unit, i.min_count
                from goal_indicators l join goals g on g.id = l.goal_id
                join focus_areas f on f.id = g.focus_area_id join indicators i on i.id = l.indicator_id
-              where f.plan_id = ? and g.deleted_at is null and f.deleted_at is null"""
+              where f.plan_id = ? and f.deleted_at is null and """
+    # one goal's links (its form in the plan editor) also for a draft; the plan's only for goals that count
+    sql += "g.deleted_at is null" if goal_id is not None else plans.counts_sql("g")
     args: list = [plan_id]
     if goal_id is not None:
         sql += " and l.goal_id = ?"

@@ -455,8 +455,10 @@ def _store_links(db, goal_id: int, fields: dict) -> None:
             db[link].insert_all([{"goal_id": goal_id, "org_id": o} for o in fields[key]])
 
 
-def add(db: Database, actor: Actor, entity: str, parent_id: int, **data) -> int:
-    """Create a focus area (parent: plan), goal (parent: focus area) or measure (parent: goal)."""
+def add(db: Database, actor: Actor, entity: str, parent_id: int, *, draft: bool = False, **data) -> int:
+    """Create a focus area (parent: plan), goal (parent: focus area) or measure (parent: goal).
+
+    `draft`: a goal or measure that does not count until accepted (`drafts.accept`)."""
     table, parent_col = ENTITIES[entity]
     plan = get_plan(db, parent_id) if entity == "focus_area" else plan_of(db, _parent_entity(entity), parent_id)
     if entity != "focus_area":
@@ -469,6 +471,8 @@ def add(db: Database, actor: Actor, entity: str, parent_id: int, **data) -> int:
             {parent_col: parent_id, "position": _next_position(db, entity, parent_id), "version": 1,
              "updated_at": now(), "updated_by": actor.name}
         )
+        if draft and entity != "focus_area":
+            row["draft"] = 1
         item_id = db[table].insert(row).last_pk
         _store_links(db, item_id, fields)
         audit(db, actor, entity, item_id, "create", after={**row, **{k: fields[k] for k in _LINKS if k in fields}})
@@ -562,18 +566,32 @@ def move(db: Database, actor: Actor, entity: str, item_id: int, step: int) -> No
 
 
 # ---------------------------------------------------------------- reading a plan
-def tree(db: Database, plan_id: int, municipality_id: int | None = None) -> list[dict]:
-    """Focus areas with their goals and measures, in order, deleted items left out.
+def counts_sql(alias: str, *, deleted_too: bool = False) -> str:
+    """The one definition, in SQL, of a goal or measure row (`alias`) that counts: not
+    deleted and not a draft. `tree()` uses it, and so does every query that reads goals
+    or measures past it (follow-up, budget, indicators). `deleted_too`: only the draft
+    part, for queries whose callers look up deleted items on purpose."""
+    draft = f"{alias}.draft = 0"
+    return draft if deleted_too else f"{alias}.deleted_at is null and {draft}"
+
+
+def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
+         include_drafts: bool = False) -> list[dict]:
+    """Focus areas with their goals and measures, in order: the items of the plan that
+    count. Deleted items are left out, and so are drafts (and a draft goal's measures)
+    unless `include_drafts` (the plan editor, which shows and accepts them).
 
     With a municipality: shared goals plus that municipality's own goals."""
+    goal_ok = "g.deleted_at is null" if include_drafts else counts_sql("g")
+    measure_ok = "m.deleted_at is null" if include_drafts else counts_sql("m")
     focus_areas = [dict(r) for r in db.query(
         "select * from focus_areas where plan_id = ? and deleted_at is null order by position, id", [plan_id])]
     goals = [dict(r) for r in db.query(
         "select g.* from goals g join focus_areas f on f.id = g.focus_area_id "
-        "where f.plan_id = ? and g.deleted_at is null order by g.position, g.id", [plan_id])]
+        f"where f.plan_id = ? and {goal_ok} order by g.position, g.id", [plan_id])]
     measures = [dict(r) for r in db.query(
         "select m.* from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
-        "where f.plan_id = ? and m.deleted_at is null order by m.position, m.id", [plan_id])]
+        f"where f.plan_id = ? and {measure_ok} order by m.position, m.id", [plan_id])]
     links: dict[str, dict[int, list[int]]] = {}
     for key, link in _LINKS.items():
         links[key] = {}

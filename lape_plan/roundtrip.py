@@ -305,9 +305,9 @@ class _Run:
             if deleted is None:
                 raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
                              id=item_id))
-            row, by, at = deleted
+            row, by, at, gone = deleted
             self.result.conflicts.append(Change(sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
-                                                {t("export.rt.deleted", self.lang): ("", "")}, by=by, at=at))
+                                                {gone: ("", "")}, by=by, at=at))
             return
         if version is None:
             raise _Bad(t("export.rt.version_missing", self.lang))
@@ -338,8 +338,8 @@ class _Run:
             self.result.changed.append(change)
 
     def _deleted(self, entity: str, item_id: int):
-        """(row, by, at) when the item was deleted in the app after the export (itself or
-        the focus area or goal above it); None when it never was in this plan."""
+        """(row, by, at, why) when the item was deleted or set back to draft in the app after
+        the export (itself or the focus area or goal above it); None when it never was in this plan."""
         try:
             row = plans._get(self.db, entity, item_id, include_deleted=True)
             if plans.plan_of(self.db, entity, item_id)["id"] != self.plan["id"]:
@@ -349,10 +349,12 @@ class _Run:
         item, kind = row, entity
         while True:
             if item["deleted_at"]:
-                return row, item["deleted_by"] or "", item["deleted_at"]
+                return row, item["deleted_by"] or "", item["deleted_at"], t("export.rt.deleted", self.lang)
+            if item.get("draft"):  # set back to draft after the export: drafts are not in the workbook
+                return row, item["updated_by"] or "", item["updated_at"], t("drafts.rt_draft", self.lang)
             parent = {"measure": ("goal", "goal_id"), "goal": ("focus_area", "focus_area_id")}.get(kind)
             if parent is None:
-                return row, row["updated_by"], row["updated_at"]
+                return row, row["updated_by"], row["updated_at"], t("export.rt.deleted", self.lang)
             kind = parent[0]
             item = plans._get(self.db, kind, item[parent[1]], include_deleted=True)
 
@@ -434,10 +436,10 @@ class _Run:
                 if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)}
         if deleted is not None:  # statuses of an item deleted in the app are not applied
             if diff:
-                row, by, at = deleted
+                row, by, at, gone = deleted
                 self.result.conflicts.append(Change(
                     sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
-                    {t("export.rt.deleted", self.lang): ("", ""), **diff}, year=year, by=by, at=at))
+                    {gone: ("", ""), **diff}, year=year, by=by, at=at))
             return
         title = plans.title_in(plans.get(self.db, entity, item_id), self.lang)
         change = Change(sheet.title, number, entity, item_id, title, diff, year=year)
@@ -515,10 +517,10 @@ class _Run:
                 self.result.unchanged += 1
             return  # a measure-year still without euros: nothing to do
         if deleted is not None:  # euros of a measure deleted in the app are not applied
-            row, by, at = deleted
+            row, by, at, gone = deleted
             self.result.conflicts.append(Change(sheet.title, number, "measure", measure_id,
                                                 plans.title_in(row, self.lang),
-                                                {t("export.rt.deleted", self.lang): ("", ""), **diff},
+                                                {gone: ("", ""), **diff},
                                                 year=year, by=by, at=at))
             return
         title = plans.title_in(plans.get(self.db, "measure", measure_id), self.lang)
@@ -535,7 +537,7 @@ class _Run:
         seen: set = set()
         for sheet in sheets:
             if sheet.key == "follow_up":
-                current = follow_up.current(self.db, self.plan["id"])
+                current = follow_up.current(self.db, self.plan["id"], include_drafts=True)
                 entity_of, status_of = {}, {}
                 for lang in LANGS:
                     for e in follow_up.ENTITIES:

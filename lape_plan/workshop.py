@@ -490,27 +490,38 @@ def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> dict:
     return {"moved": moved, "returned": returned}
 
 
-def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_sv="") -> int:
-    """Turn a proposal into a new goal in its focus area; returns the goal id.
+def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_sv="", goal_id=None) -> int:
+    """Turn a proposal into a draft goal in its focus area, or, with `goal_id`, a draft
+    measure under that goal; returns the new item's id. A draft counts nowhere until a
+    facilitator accepts it (`drafts.accept`).
 
-    The proposal keeps the goal id, so the goal can show where it came from."""
+    The proposal keeps the goal id (and the measure id), so the item can show where it came from."""
     auth.require_plan_editor(actor)
     with write(db):
         proposal = get_proposal(db, proposal_id)
         if proposal["merged_into"]:
             raise ValidationError("workshop.error.already_merged")
-        if proposal["goal_id"]:
-            goal = db.execute("select deleted_at from goals where id = ?", [proposal["goal_id"]]).fetchone()
-            if goal and not goal[0]:
+        became = ("measures", proposal["measure_id"]) if proposal["measure_id"] else ("goals", proposal["goal_id"])
+        if became[1]:
+            item = db.execute(f"select deleted_at from {became[0]} where id = ?", [became[1]]).fetchone()
+            if item and not item[0]:
                 raise ValidationError("workshop.error.already_promoted")
         title = title_fi if plans.normalise_text(title_fi) else proposal["text"]
-        goal_id = plans.add(db, actor, "goal", proposal["focus_area_id"], title_fi=title, title_sv=title_sv)
+        if goal_id in (None, ""):
+            item_id = plans.add(db, actor, "goal", proposal["focus_area_id"], draft=True, title_fi=title,
+                                title_sv=title_sv)
+            link = {"goal_id": item_id, "measure_id": None}
+        else:
+            if plans.plan_of(db, "goal", int(goal_id))["id"] != get(db, proposal["workshop_id"])["plan_id"]:
+                raise ValidationError("drafts.error.goal_other_plan", field="goal_id")
+            item_id = plans.add(db, actor, "measure", int(goal_id), draft=True, title_fi=title, title_sv=title_sv)
+            link = {"goal_id": int(goal_id), "measure_id": item_id}
         stamp = now()
-        db["workshop_proposals"].update(proposal_id, {"goal_id": goal_id, "promoted_at": stamp,
+        db["workshop_proposals"].update(proposal_id, {**link, "promoted_at": stamp,
                                                       "promoted_by": actor.name, "version": proposal["version"] + 1,
                                                       "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, "workshop_proposal", proposal_id, "promote", after={"goal_id": goal_id})
-    return goal_id
+        audit(db, actor, "workshop_proposal", proposal_id, "promote", after=link)
+    return item_id
 
 
 def goal_origin(db: Database, goal_id: int, lang: str) -> str | None:

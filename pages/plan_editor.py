@@ -1,7 +1,8 @@
 import streamlit as st
 
-from lape_plan import i18n, plans, workshop
+from lape_plan import i18n, plans
 from lape_plan.errors import LapeError
+from lape_plan.ui.drafts import badge_md, draft_panel
 from lape_plan.ui.editor import TREE_CSS, item_actions, item_form, reset, show_flash
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
@@ -16,18 +17,20 @@ if ctx.plan["is_example"]:
     st.warning(t("common.example_banner"), icon=":material/science:")
 show_flash()
 
-areas = plans.tree(ctx.db, ctx.plan["id"])
+areas = plans.tree(ctx.db, ctx.plan["id"], include_drafts=True)  # the editor shows drafts, marked
 selected = st.session_state.get("ed_sel")
 
 
 def select(entity, item_id):
     st.session_state["ed_sel"] = (entity, item_id)
     st.session_state.pop("ed_confirm", None)
+    st.session_state.pop("draft_confirm", None)
 
 
 def tree_button(entity, item, label, indent):
     kind = "primary" if selected == (entity, item["id"]) else "tertiary"
-    st.button(f"{indent}{md_escape(label)}", key=f"sel_{entity}_{item['id']}", type=kind,
+    badge = f" {badge_md(ctx)}" if item.get("draft") else ""
+    st.button(f"{indent}{md_escape(label)}{badge}", key=f"sel_{entity}_{item['id']}", type=kind,
               on_click=select, args=(entity, item["id"]))
 
 
@@ -60,8 +63,7 @@ with right:
         st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
         st.caption(t("editor.last_saved", by=md_escape(i18n.actor_name(row["updated_by"], ctx.lang)),
                      at=i18n.timestamp(row["updated_at"], ctx.lang), version=row["version"]))
-        if entity == "goal" and (origin := workshop.goal_origin(ctx.db, item_id, ctx.lang)):
-            st.caption(md_escape(origin))
+        draft_panel(ctx, entity, row)
         item_actions(ctx, entity, row)
         item_form(ctx, entity, row)
         if entity == "goal":

@@ -16,7 +16,7 @@ if not ctx.plan:
     st.stop()
 show_flash()
 
-areas = plans.tree(ctx.db, ctx.plan["id"])
+areas = plans.tree(ctx.db, ctx.plan["id"], include_drafts=True)  # proposals name the drafts they became
 area_title = {a["id"]: ctx.title(a) for a in areas}
 existing = workshop.for_plan(ctx.db, ctx.plan["id"])
 

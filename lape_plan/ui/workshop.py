@@ -303,7 +303,8 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
         if p["hidden"]:
             notes.append(t("workshop.status.hidden"))
         if p["goal_id"]:
-            notes.append(t("workshop.became_goal", goal=goals.get(p["goal_id"], f"#{p['goal_id']}")))
+            became = "drafts.became_measure" if p.get("measure_id") else "workshop.became_goal"
+            notes.append(t(became, goal=goals.get(p["goal_id"], f"#{p['goal_id']}")))
         st.caption(md_escape(" · ".join(notes)))
         for m in p["merged"]:
             st.text(t("workshop.merged_line", text=m["text"]))
@@ -313,13 +314,28 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
         with c2.popover(t("workshop.edit"), width="stretch"):
             edit_form(ctx, p, area_names_)
         with c3.popover(t("workshop.merge"), width="stretch", disabled=not others or bool(p["goal_id"])):
+            # no default target: a merge moves votes, so the facilitator names the proposal to keep
             keep = st.selectbox(t("workshop.merge_into"), [o["id"] for o in others], key=f"ws_keep_{p['id']}",
+                                index=None, placeholder=t("common.choose"),
                                 format_func=lambda i: next(o["text"][:80] for o in others if o["id"] == i))
-            st.button(t("workshop.merge_confirm"), key=f"ws_merge_{p['id']}", type="primary",
+            st.caption(t("drafts.merge_summary"))
+            st.button(t("workshop.merge_confirm"), key=f"ws_merge_{p['id']}", type="primary", disabled=keep is None,
                       on_click=act, args=(ctx, workshop.merge, p["id"], keep), kwargs={"done": t("workshop.merged")})
-        c4.button(t("workshop.promote"), key=f"ws_promote_{p['id']}", type="primary", width="stretch",
-                  disabled=bool(p["goal_id"]), help=t("workshop.promote_help"),
-                  on_click=act, args=(ctx, workshop.promote, p["id"]), kwargs={"done": t("workshop.promoted")})
+        with c4.popover(t("workshop.promote"), width="stretch", disabled=bool(p["goal_id"]),
+                        help=t("workshop.promote_help")):
+            # the popover is the confirm step: what the proposal becomes, then one explicit button
+            kind = st.radio(t("drafts.promote_as"), ["goal", "measure"], key=f"ws_promote_as_{p['id']}",
+                            format_func=lambda k: t(f"drafts.promote_as.{k}"))
+            target = None
+            if kind == "measure":
+                target = st.selectbox(t("drafts.promote_goal"), list(goals), key=f"ws_promote_goal_{p['id']}",
+                                      index=None, placeholder=t("common.choose"), format_func=goals.get)
+            st.caption(t("drafts.promote_explain"))
+            st.button(t("drafts.promote_confirm"), key=f"ws_promote_{p['id']}", type="primary", width="stretch",
+                      disabled=bool(p["goal_id"]) or (kind == "measure" and target is None),
+                      on_click=act, args=(ctx, workshop.promote, p["id"]),
+                      kwargs={"goal_id": target,
+                              "done": t("drafts.promoted_measure" if target else "workshop.promoted")})
 
 
 def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:

@@ -56,3 +56,26 @@ def test_user_text_is_shown_as_text(app, conn):
     plans.update(conn, SYSTEM, "focus_area", area["id"], area["version"], title_fi="<b>bold</b> **star**")
     at = app()
     assert "**1\\. \\<b\\>bold\\</b\\> \\*\\*star\\*\\***" in [m.value for m in at.markdown]
+
+
+def test_drafts_are_not_counted_on_the_overview(app, conn):
+    from lape_plan import drafts
+    from lape_plan.model import Actor, Role
+
+    plan_id = plans.plans(conn)[0]["id"]
+    area = plans.tree(conn, plan_id)[0]
+    fac = Actor(name="Fasi", role=Role.FACILITATOR)
+    goal_id = plans.add(conn, fac, "goal", area["id"], draft=True, title_fi="Luonnostavoite")
+    plans.add(conn, fac, "measure", goal_id, title_fi="Luonnoksen toimenpide")
+    at = app()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tavoitteet"] == "8" and metrics["Toimenpiteet"] == "14"
+    assert list(_table(at, "Painopiste")["Tavoitteet"])[0] == len(area["goals"])
+    assert "Luonnostavoite" not in _goal_titles(at)
+    goal = plans.get(conn, "goal", goal_id)
+    drafts.accept(conn, fac, "goal", goal_id, goal["version"], title_sv="Utkastmål",
+                  responsible_ids=[o["id"] for o in plans.organisations(conn, plan_id)][:1])
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tavoitteet"] == "9" and metrics["Toimenpiteet"] == "15"
+    assert "Luonnostavoite" in _goal_titles(at)

@@ -104,3 +104,40 @@ def test_editor_in_swedish(app):
     at = app(PAGE, lang="sv")
     assert at.title[0].value == "Redigera planen"
     assert any(b.label.startswith("Ensamhet") or "Ensamhet" in b.label for b in at.button)
+
+
+def test_a_draft_is_marked_and_accepted_only_when_complete(app, conn):
+    from lape_plan import drafts
+    from lape_plan.model import Role
+
+    area = plans.tree(conn, _plan_id(conn))[0]
+    fac = Actor(name="Fasi", role=Role.FACILITATOR)
+    goal_id = plans.add(conn, fac, "goal", area["id"], draft=True, title_fi="Nuorisotila joka kylään")
+    at = app(PAGE)
+    label = at.button(key=f"sel_goal_{goal_id}").label
+    assert "Nuorisotila joka kylään" in label and ":orange-badge[Luonnos]" in label
+    other = at.button(key=f"sel_goal_{_first_goal(conn)['id']}").label
+    assert "badge" not in other
+    at.button(key=f"sel_goal_{goal_id}").click().run()
+    assert any("Luonnos: ei vielä mukana seurannassa" in m.value for m in at.markdown)
+    assert any("vastuutaho, ruotsinkielinen nimi" in m.value for m in at.markdown)
+    at.button(key="draft_accept").click().run()
+    assert any("puuttuvat vastuutaho ja ruotsinkielinen nimi" in e.value for e in at.error)
+    assert plans.get(conn, "goal", goal_id)["draft"] == 1
+    # fill in what is missing, save, accept
+    p = _form_prefix("goal", goal_id)
+    org = plans.organisations(conn, _plan_id(conn))[0]["id"]
+    at.text_input(key=f"{p}_title_sv").set_value("Ungdomsgård i varje by")
+    at.multiselect(key=f"{p}_responsible_ids").set_value([org])
+    _save(at)
+    at.button(key="draft_accept").click().run()
+    goal = plans.get(conn, "goal", goal_id)
+    assert goal["draft"] == 0 and goal["updated_by"] == "Testi Ylläpitäjä"
+    assert any("hyväksytty" in s.value for s in at.success)
+    assert ":orange-badge" not in at.button(key=f"sel_goal_{goal_id}").label
+    # and back to draft, with a confirmation
+    at.button(key="draft_mark").click().run()
+    assert plans.get(conn, "goal", goal_id)["draft"] == 0
+    at.button(key="draft_mark_yes").click().run()
+    assert plans.get(conn, "goal", goal_id)["draft"] == 1
+    assert drafts.origin(conn, "goal", goal_id, "fi") is None

@@ -204,10 +204,32 @@ def test_facilitator_phases_moderation_and_promote(app, conn, shop):
     at.button(key=f"ws_promote_{pid}").click().run()
     goal_id = ws.get_proposal(conn, pid)["goal_id"]
     assert plans.get(conn, "goal", goal_id)["title_fi"] == "Nuorisotila joka kylään"
+    assert plans.get(conn, "goal", goal_id)["draft"] == 1
     assert any("Tavoiteluonnos" in s.value for s in at.success)
     assert at.button(key=f"ws_promote_{pid}").disabled
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Lataa Excel", "Lataa CSV"]
+
+
+def test_promote_asks_first_and_can_make_a_draft_measure_under_a_chosen_goal(app, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pid = ws.propose(conn, token, areas[0], "Kerho joka kouluun")
+    goal = plans.tree(conn, plans.plans(conn)[0]["id"])[1]["goals"][0]
+    at = app("pages/workshop.py")
+    # the popover is the confirmation: opening it and choosing writes nothing
+    at.radio(key=f"ws_promote_as_{pid}").set_value("measure").run()
+    assert at.selectbox(key=f"ws_promote_goal_{pid}").value is None  # no goal chosen for the facilitator
+    assert at.button(key=f"ws_promote_{pid}").disabled
+    at.selectbox(key=f"ws_promote_goal_{pid}").set_value(goal["id"]).run()
+    assert ws.get_proposal(conn, pid)["measure_id"] is None
+    at.button(key=f"ws_promote_{pid}").click().run()
+    measure_id = ws.get_proposal(conn, pid)["measure_id"]
+    measure = plans.get(conn, "measure", measure_id)
+    assert (measure["goal_id"], measure["draft"], measure["title_fi"]) == (goal["id"], 1, "Kerho joka kouluun")
+    assert any("Toimenpideluonnos" in s.value for s in at.success)
+    assert any("toimenpideluonnoksena tavoitteen alle" in c.value for c in at.caption)
+    assert at.button(key=f"ws_promote_{pid}").disabled
 
 
 def test_facilitator_merges_duplicates(app, conn, shop):
@@ -219,7 +241,11 @@ def test_facilitator_merges_duplicates(app, conn, shop):
     ws.vote(conn, a, keep, 0)
     ws.vote(conn, a, dup, 1)
     at = app("pages/workshop.py")
-    at.selectbox(key=f"ws_keep_{dup}").set_value(keep)
+    # no default target: nothing is chosen and the merge cannot be confirmed until one is
+    assert at.selectbox(key=f"ws_keep_{dup}").value is None
+    assert at.button(key=f"ws_merge_{dup}").disabled
+    at.selectbox(key=f"ws_keep_{dup}").set_value(keep).run()
+    assert ws.get_proposal(conn, dup)["merged_into"] is None  # choosing is not merging
     at.button(key=f"ws_merge_{dup}").click().run()
     assert ws.get_proposal(conn, dup)["merged_into"] == keep
     assert {p["id"]: p["votes"] for p in ws.proposals(conn, wid)}[keep] == 1

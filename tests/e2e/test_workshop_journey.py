@@ -93,10 +93,11 @@ def test_participant_phone_and_projector(server, page, browser):
     expect(projector.get_by_test_id("stVegaLiteChart")).to_be_visible(timeout=15000)
     no_exceptions(projector)
 
-    # the facilitator promotes the proposal; it becomes a goal with its origin
+    # the facilitator promotes the proposal (and confirms); it becomes a draft goal with its origin
     facilitator.get_by_role("button", name="Päivitä").click()
     wait_idle(facilitator)
     facilitator.get_by_role("button", name="Tavoitteeksi").click()
+    facilitator.get_by_role("button", name="Vahvista: tee luonnos").click()
     wait_idle(facilitator)
     expect(facilitator.get_by_text("Tavoiteluonnos lisätty suunnitelmaan.")).to_be_visible()
     facilitator.get_by_test_id("stSidebarNavLink").filter(has_text="Suunnitelman muokkaus").click()
