@@ -39,7 +39,7 @@ if class_code is not None:
         language_choice(ctx.lang)
         st.stop()
     plan = plans.get_plan(ctx.db, klass["plan_id"])
-    st.markdown(md_escape(t("ideas.class_banner", label=klass["label"], band=t(f"ideas.band.{klass['grade_band']}"))))
+    st.markdown(t("ideas.class_banner", label=md_escape(klass["label"]), band=t(f"ideas.band.{klass['grade_band']}")))
 else:
     open_now = open_plans(PATH, dt.date.today().isoformat())
     wanted = st.query_params.get("plan")

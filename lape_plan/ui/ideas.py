@@ -3,6 +3,7 @@ moderation rows of the staff page."""
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 import streamlit as st
 
@@ -56,9 +57,9 @@ def send(lang: str, plan_id: int, area, text, *, group=None, municipality=None, 
          simple=False) -> bool:
     """Send one idea from a callback; the outcome shows on the next run. True when stored."""
     key = nonce()
-    done = participant_call(lang, ideas.submit, plan_id, area, text, group=group, municipality_id=municipality,
-                            email=email, class_code=class_code, simple=simple, lang=lang, client=client_id(),
-                            submission_key=key)
+    submit = partial(ideas.submit, group=group, municipality_id=municipality, email=email, class_code=class_code,
+                     simple=simple, lang=lang, client=client_id(), submission_key=key)
+    done = participant_call(lang, submit, plan_id, area, text)
     if done is None:
         return False
     st.session_state["idea_nonce"] = secrets.token_urlsafe(9)
@@ -109,10 +110,15 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
         s.update(values)
         s["idea_step"] = to
 
+    def keep():
+        # the text area's state goes with the widget when the next screen does not draw it
+        s["idea_draft"] = s.get("idea_simple_text", "")
+
     def finish(group=None):
-        if send(lang, plan_id, s.get("idea_simple_area"), s.get("idea_simple_text"), group=group,
+        if send(lang, plan_id, s.get("idea_simple_area"), s.get("idea_draft"), group=group,
                 class_code=class_code, simple=True):
             s["idea_step"] = "thanks"
+            s.pop("idea_draft", None)
             s.pop("idea_simple_text", None)
 
     with st.container(key="idea_simple"):
@@ -124,17 +130,19 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
         elif step == "text":
             st.header(t("ideas.simple.text"))
             st.markdown(md_escape(areas.get(s.get("idea_simple_area"), "")))
+            if "idea_simple_text" not in s:
+                s["idea_simple_text"] = s.get("idea_draft", "")
             with st.form(f"idea_simple_form_{key}", border=False):
                 st.text_area(t("ideas.simple.text_label"), key="idea_simple_text", max_chars=ideas.IDEA_MAX)
                 if class_code:
                     st.form_submit_button(t("ideas.simple.send"), type="primary", width="stretch",
-                                          key=f"idea_simple_send_{key}", on_click=finish)
+                                          key=f"idea_simple_send_{key}", on_click=lambda: (keep(), finish()))
                 else:
                     st.form_submit_button(t("ideas.simple.next"), type="primary", width="stretch",
-                                          key=f"idea_simple_next_{key}", on_click=go, args=("who",))
+                                          key=f"idea_simple_next_{key}", on_click=lambda: (keep(), go("who")))
             st.button(t("ideas.simple.back"), key="idea_back_area", width="stretch", on_click=go, args=("area",))
         elif step == "who":
-            if not plans.normalise_text(s.get("idea_simple_text")):
+            if not plans.normalise_text(s.get("idea_draft")):
                 go("text")
                 st.rerun()
             st.header(t("ideas.simple.who"))
@@ -298,63 +306,75 @@ def idea_row(ctx: Ctx, idea: dict, areas: dict, munis: dict, links: dict, others
                       args=(ctx, ideas.merge, idea["id"], keep), kwargs={"done": t("ideas.merged")})
         if idea["has_contact"]:
             with c5.popover(t("ideas.email_action"), width="stretch"):
-                st.text(ideas.contact(ctx.db, ctx.writer(), idea["id"]) or "–")
+                st.text(ideas.contact(ctx.db, ctx.actor, idea["id"]) or "–")
                 st.button(t("ideas.delete_email"), key=f"idea_forget_{idea['id']}", on_click=act,
                           args=(ctx, ideas.delete_contact, idea["id"]), kwargs={"done": t("ideas.email_deleted")})
 
 
-def _save(ctx: Ctx, fn, prefix: str, *args) -> None:
+def _opened(prefix: str, idea: dict, **fields) -> int:
+    """The version the form was opened on, and its fields' first values. Kept until saved: a
+    save over a newer version is refused with who saved it, and the typed text stays."""
+    if prefix + "_version" not in st.session_state:
+        st.session_state[prefix + "_version"] = idea["version"]
+        for name, value in fields.items():
+            st.session_state[f"{prefix}_{name}"] = value
+    return st.session_state[prefix + "_version"]
+
+
+def _save(ctx: Ctx, fn, prefix: str, idea_id: int, *args) -> None:
     try:
-        fn(ctx.db, ctx.writer(), *args)
+        fn(ctx.db, ctx.writer(), idea_id, st.session_state[prefix + "_version"], *args)
     except ConflictError as err:
-        ctx.error(err)  # the screen was stale: the form stays, the page shows the newer version after a reload
+        ctx.error(err)
+        st.session_state[prefix + "_version"] = err.current.get("version")  # saving again is deliberate
     except LapeError as err:
         ctx.error(err)
     else:
-        _forget_form(prefix)
+        _forget_form(prefix + "_")
         flash("success", ctx.t("ideas.saved"))
         st.rerun()
 
 
 def hide_form(ctx: Ctx, idea: dict) -> None:
-    prefix = f"idea_hide_{idea['id']}_{idea['version']}"
+    prefix = f"idea_hide_{idea['id']}"
+    _opened(prefix, idea, reason="")
     with st.form(prefix, enter_to_submit=False, border=False):
         st.text_input(ctx.t("field.ideas_hidden_reason"), key=prefix + "_reason", max_chars=ideas.REASON_MAX)
         if st.form_submit_button(ctx.t("ideas.hide_confirm"), type="primary"):
-            _save(ctx, ideas.hide, prefix, idea["id"], idea["version"], st.session_state.get(prefix + "_reason"))
+            _save(ctx, ideas.hide, prefix, idea["id"], st.session_state.get(prefix + "_reason"))
 
 
 def edit_form(ctx: Ctx, idea: dict, areas: dict) -> None:
-    prefix = f"idea_edit_{idea['id']}_{idea['version']}"
+    prefix = f"idea_edit_{idea['id']}"
+    _opened(prefix, idea, text=idea["text"], area=idea["focus_area_id"])
     with st.form(prefix, enter_to_submit=False, border=False):
-        text = st.text_area(ctx.t("field.ideas_text"), value=idea["text"], max_chars=ideas.IDEA_MAX,
-                            key=prefix + "_text")
-        area = st.selectbox(ctx.t("field.ideas_focus_area"), list(areas), format_func=areas.get,
-                            index=list(areas).index(idea["focus_area_id"]) if idea["focus_area_id"] in areas else 0,
-                            key=prefix + "_area")
+        st.text_area(ctx.t("field.ideas_text"), max_chars=ideas.IDEA_MAX, key=prefix + "_text")
+        st.selectbox(ctx.t("field.ideas_focus_area"), list(areas), format_func=lambda a: areas.get(a, "–"),
+                     key=prefix + "_area")
         if st.form_submit_button(ctx.t("ideas.save"), type="primary"):
-            _save(ctx, ideas.edit, prefix, idea["id"], idea["version"], text, area)
+            _save(ctx, ideas.edit, prefix, idea["id"], st.session_state[prefix + "_text"],
+                  st.session_state[prefix + "_area"])
 
 
 def answer_form(ctx: Ctx, idea: dict, links: dict) -> None:
-    prefix = f"idea_answer_{idea['id']}_{idea['version']}"
-    options = [None] + list(links)
+    prefix = f"idea_answer_{idea['id']}"
     current = ("goal", idea["goal_id"]) if idea["goal_id"] else ("measure", idea["measure_id"]) if \
         idea["measure_id"] else None
+    _opened(prefix, idea, status=idea["status"], text=idea["answer"] or "", link=current if current in links else None)
     with st.form(prefix, enter_to_submit=False, border=False):
-        status = st.selectbox(ctx.t("field.ideas_status"), ideas.STATUSES, key=prefix + "_status",
-                              index=ideas.STATUSES.index(idea["status"]),
-                              format_func=lambda s: ctx.t(f"ideas.status.{s}"))
-        text = st.text_area(ctx.t("field.ideas_answer"), value=idea["answer"] or "", max_chars=ideas.ANSWER_MAX,
-                            key=prefix + "_text", help=ctx.t("ideas.answer_help"))
-        link = st.selectbox(ctx.t("field.ideas_link"), options, key=prefix + "_link",
-                            index=options.index(current) if current in options else 0,
-                            format_func=lambda o: ctx.t("ideas.no_link") if o is None else links[o],
-                            help=ctx.t("ideas.link_help"))
+        st.selectbox(ctx.t("field.ideas_status"), ideas.STATUSES, key=prefix + "_status",
+                     format_func=lambda s: ctx.t(f"ideas.status.{s}"))
+        st.text_area(ctx.t("field.ideas_answer"), max_chars=ideas.ANSWER_MAX, key=prefix + "_text",
+                     help=ctx.t("ideas.answer_help"))
+        st.selectbox(ctx.t("field.ideas_link"), [None] + list(links), key=prefix + "_link",
+                     format_func=lambda o: ctx.t("ideas.no_link") if o is None else links.get(o, "–"),
+                     help=ctx.t("ideas.link_help"))
         if st.form_submit_button(ctx.t("ideas.save_answer"), type="primary"):
+            link = st.session_state[prefix + "_link"]
             goal = link[1] if link and link[0] == "goal" else None
             measure = link[1] if link and link[0] == "measure" else None
-            _save(ctx, ideas.answer, prefix, idea["id"], idea["version"], status, text, goal, measure)
+            _save(ctx, ideas.answer, prefix, idea["id"], st.session_state[prefix + "_status"],
+                  st.session_state[prefix + "_text"], goal, measure)
 
 
 def link_options(ctx: Ctx, plan_id: int) -> dict:
