@@ -233,7 +233,8 @@ def class_form(ctx: Ctx, plan_id: int, munis: dict) -> None:
 def class_row(ctx: Ctx, c: dict) -> None:
     open_now = c["closes_at"] > dbm.now()
     with st.container(border=True, key=f"idea_class_{c['id']}"):
-        st.markdown(md_escape(f"{c['label']} · {ctx.t('ideas.band.' + c['grade_band'])}") + " · " +
+        band = ctx.t(f"ideas.band.{c['grade_band']}")
+        st.markdown(md_escape(f"{c['label']} · {band}") + " · " +
                     ctx.t("ideas.class_count", count=ctx.num(c["ideas"]), cap=ctx.num(c["cap"])))
         if open_now:
             link_panel(ctx, public_link(ctx, c["plan_id"], simple=True, class_code=c["code"]), c["code"])

@@ -332,3 +332,20 @@ def test_area_icons_have_labels_and_differ():
     icons = [ideas.area_icon({"title_fi": t}, i) for i, t in enumerate(
         ("Yksinäisyys ja kiusaaminen", "Osallisuus", "Lapsiperheiden tuki", "Päihteet ja mielenterveys", "Muu"))]
     assert icons[:4] == ["🤝", "🙋", "👨‍👩‍👧", "💚"] and len(set(icons)) == 5
+
+
+def test_cli_open_figures_export(tmp_path, capsys):
+    from lape_plan import cli
+
+    path = tmp_path / "cli.db"
+    assert cli.main(["init", "--db", str(path), "--demo"]) == 0
+    assert cli.main(["ideas-open", "--db", str(path), "2026-01-01", "2026-12-31"]) == 0
+    database = dbm.connect(path)
+    plan_id = plans.plans(database)[0]["id"]
+    assert ideas.period(database, plan_id)["closes_on"] == "2026-12-31"
+    assert cli.main(["ideas-open", "--db", str(path), "2026-12-31", "2026-01-01"]) == 2
+    assert cli.main(["ideas-figures", "--db", str(path), "--lang", "en"]) == 0
+    assert "Ideas\t\t0" in capsys.readouterr().out
+    out = tmp_path / "ideas.csv"
+    assert cli.main(["ideas-export", "--db", str(path), "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith("\ufeffNro;".encode())
