@@ -4,7 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import db as dbm, i18n, ideas, plans
+from . import db as dbm
+from . import i18n, ideas, plans
 from .model import SYSTEM
 
 

@@ -8,8 +8,15 @@ import streamlit as st
 from lape_plan import i18n, ideas, plans
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
-from lape_plan.ui.ideas import (class_form, class_row, idea_row, link_options, link_panel, period_form,
-                                public_link)
+from lape_plan.ui.ideas import (
+    class_form,
+    class_row,
+    idea_row,
+    link_options,
+    link_panel,
+    period_form,
+    public_link,
+)
 from lape_plan.ui.workshop import show_flash
 
 ctx = guard()

@@ -7,7 +7,8 @@ from functools import partial
 
 import streamlit as st
 
-from .. import db as dbm, i18n, ideas, plans
+from .. import db as dbm
+from .. import i18n, ideas, plans
 from ..errors import ConflictError, LapeError
 from .guard import Ctx, client_id
 from .text import md_escape

@@ -6,7 +6,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from lape_plan import db as dbm, ideas, plans, throttle, workshop
+from lape_plan import db as dbm
+from lape_plan import ideas, plans, throttle, workshop
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
 
@@ -262,7 +263,7 @@ def test_published_outcomes_only_published_and_nothing_private(setup):
     area1, area2 = tree[0], tree[1]
     secret = "SALAINEN@example.fi"
     published = send(db, plan_id, area2["id"], "Julkaistu idea", group="child", municipality_id=muni, email=secret)
-    pending = send(db, plan_id, area1["id"], "ODOTTAA moderointia")
+    send(db, plan_id, area1["id"], "ODOTTAA moderointia")
     hidden = send(db, plan_id, area1["id"], "PIILOTETTU, Matti Meikäläinen 040123")
     dup = send(db, plan_id, area2["id"], "YHDISTETTY kaksoiskappale")
     adopted = send(db, plan_id, area1["id"], "Tavoitteeksi tullut")
