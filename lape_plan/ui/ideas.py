@@ -54,16 +54,18 @@ def nonce() -> str:
     return st.session_state.setdefault("idea_nonce", secrets.token_urlsafe(9))
 
 
-def send(lang: str, plan_id: int, area, text, *, group=None, municipality=None, email=None, class_code=None,
-         simple=False) -> bool:
-    """Send one idea from a callback; the outcome shows on the next run. True when stored."""
-    key = nonce()
+def send(key: str, lang: str, plan_id: int, area, text, *, group=None, municipality=None, email=None,
+         class_code=None, simple=False) -> bool:
+    """Send one idea from a callback of the form with this key; the outcome shows on the next
+    run. True when stored. A double tap that reaches the server while the first send still
+    runs may call the same form's callback twice: the key makes the second store nothing."""
     submit = partial(ideas.submit, group=group, municipality_id=municipality, email=email, class_code=class_code,
                      simple=simple, lang=lang, client=client_id(), submission_key=key)
     done = participant_call(lang, submit, plan_id, area, text)
     if done is None:
         return False
-    st.session_state["idea_nonce"] = secrets.token_urlsafe(9)
+    if st.session_state.get("idea_nonce") == key:
+        st.session_state["idea_nonce"] = secrets.token_urlsafe(9)
     return True
 
 
@@ -77,7 +79,7 @@ def standard_form(t, lang: str, plan_id: int, path: str, class_code: str | None)
         if s.get(f"idea_area_{key}") is None:
             flash("warning", t("ideas.pick_area"))
             return
-        if send(lang, plan_id, s.get(f"idea_area_{key}"), s.get(f"idea_text_{key}"),
+        if send(key, lang, plan_id, s.get(f"idea_area_{key}"), s.get(f"idea_text_{key}"),
                 group=s.get(f"idea_group_{key}"), municipality=s.get(f"idea_muni_{key}"),
                 email=s.get(f"idea_email_{key}") if s.get(f"idea_wants_{key}") else None, class_code=class_code):
             flash("success", t("ideas.thanks"))
@@ -116,7 +118,7 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
         s["idea_draft"] = s.get("idea_simple_text", "")
 
     def finish(group=None):
-        if send(lang, plan_id, s.get("idea_simple_area"), s.get("idea_draft"), group=group,
+        if send(key, lang, plan_id, s.get("idea_simple_area"), s.get("idea_draft"), group=group,
                 class_code=class_code, simple=True):
             s["idea_step"] = "thanks"
             s.pop("idea_draft", None)
