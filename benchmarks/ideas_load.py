@@ -65,7 +65,7 @@ async def sender(port, plan_id, n, args, stats: Stats):
                 return
             text = f"Idea {n}.{k}: lisää nuorisotiloja ja kerhoja iltaisin"
             options = s.widgets[f"idea_area_{key}"].options
-            states = [(f"idea_area_{key}", "int_value", random.randrange(len(options))),
+            states = [(f"idea_area_{key}", "string_value", random.choice(options)),
                       (f"idea_text_{key}", "string_value", text), (f"idea_send_{key}", "trigger_value", True)]
             double = random.random() < 0.1
             stats.double_taps += double

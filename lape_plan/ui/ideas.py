@@ -3,6 +3,8 @@ moderation rows of the staff page."""
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from functools import partial
 
 import streamlit as st
@@ -25,7 +27,32 @@ IDEAS_CSS = """<style>
 
 
 # ---------------------------------------------------------------- cached reads (shared by all senders)
-@st.cache_data(ttl=30, show_spinner=False, max_entries=50)
+def shared(seconds: float, max_entries: int = 200):
+    """Memoise a read for every session of the process for `seconds`. st.cache_data costs
+    about a millisecond a call here (argument hashing, a copy of the value), a third of the
+    idea page's own time; this costs microseconds. Callers must not change what it returns."""
+    def wrap(fn):
+        store: dict = {}
+        lock = threading.Lock()
+
+        def cached(*args):
+            now = time.monotonic()
+            hit = store.get(args)
+            if hit is not None and hit[0] > now:
+                return hit[1]
+            value = fn(*args)
+            with lock:
+                if len(store) >= max_entries:
+                    store.clear()
+                store[args] = (now + seconds, value)
+            return value
+
+        cached.clear = store.clear
+        return cached
+    return wrap
+
+
+@shared(30)
 def open_plans(path: str, day: str) -> list[dict]:
     database = dbm.connect(path)
     try:
@@ -36,7 +63,7 @@ def open_plans(path: str, day: str) -> list[dict]:
         database.close()
 
 
-@st.cache_data(ttl=30, show_spinner=False, max_entries=200)
+@shared(30)
 def choices(path: str, plan_id: int, lang: str) -> tuple[dict, dict]:
     """{focus area id: "icon title"} and {municipality id: name} of a plan."""
     database = dbm.connect(path)
@@ -81,7 +108,7 @@ def standard_form(t, lang: str, plan_id: int, path: str, class_code: str | None)
             return
         if send(key, lang, plan_id, s.get(f"idea_area_{key}"), s.get(f"idea_text_{key}"),
                 group=s.get(f"idea_group_{key}"), municipality=s.get(f"idea_muni_{key}"),
-                email=s.get(f"idea_email_{key}") if s.get(f"idea_wants_{key}") else None, class_code=class_code):
+                email=s.get(f"idea_email_{key}"), class_code=class_code):
             flash("success", t("ideas.thanks"))
 
     with st.form(f"idea_form_{key}"):
@@ -93,7 +120,6 @@ def standard_form(t, lang: str, plan_id: int, path: str, class_code: str | None)
                          format_func=lambda g: t(f"ideas.group.{g}"), placeholder=t("ideas.not_told"))
             st.selectbox(t("ideas.municipality_optional"), list(munis), key=f"idea_muni_{key}", index=None,
                          format_func=munis.get, placeholder=t("ideas.not_told"))
-            st.checkbox(t("ideas.wants_answer"), key=f"idea_wants_{key}")
             st.text_input(t("ideas.email"), key=f"idea_email_{key}", max_chars=ideas.EMAIL_MAX,
                           help=t("ideas.email_help"))
         st.caption(t("ideas.privacy"))
