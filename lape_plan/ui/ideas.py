@@ -65,10 +65,12 @@ def open_plans(path: str, day: str) -> list[dict]:
 
 @shared(30)
 def choices(path: str, plan_id: int, lang: str) -> tuple[dict, dict]:
-    """{focus area id: "icon title"} and {municipality id: name} of a plan."""
+    """{focus area id: "icon title"} (escaped: radio and button labels render Markdown) and
+    {municipality id: name} of a plan."""
     database = dbm.connect(path)
     try:
-        areas = {a["id"]: f"{a['icon']} {plans.title_in(a, lang)}" for a in ideas.focus_areas(database, plan_id)}
+        areas = {a["id"]: f"{a['icon']} {md_escape(plans.title_in(a, lang))}"
+                 for a in ideas.focus_areas(database, plan_id)}
         munis = {m["id"]: plans.org_name(m, lang) for m in plans.organisations(database, plan_id, kind="municipality")}
         return areas, munis
     finally:
@@ -158,7 +160,7 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
                           args=("text",), kwargs={"idea_simple_area": area_id})
         elif step == "text":
             st.header(t("ideas.simple.text"))
-            st.markdown(md_escape(areas.get(s.get("idea_simple_area"), "")))
+            st.markdown(areas.get(s.get("idea_simple_area"), ""))
             if "idea_simple_text" not in s:
                 s["idea_simple_text"] = s.get("idea_draft", "")
             with st.form(f"idea_simple_form_{key}", border=False):

@@ -170,3 +170,12 @@ def test_member_reads_published_only_and_opens_a_class(app, conn, plan, make_use
     at.button(key="FormSubmitter:idea_class_new-Avaa luokalle koodi").click().run()
     assert not at.exception
     assert [c["label"] for c in ideas.classes(conn, plan_id, Actor("x", Role.ADMIN))] == ["5B"]
+
+
+def test_focus_area_names_are_shown_as_text(visitor, conn, plan):
+    plan_id, tree = plan
+    area = tree[0]
+    plans.update(conn, FAC, "focus_area", area["id"], area["version"], title_fi="**Iso** [linkki](http://x)")
+    at = visitor()
+    options = at.radio(key=f"idea_area_{at.session_state['idea_nonce']}").options
+    assert any(o.endswith(r"\*\*Iso\*\* \[linkki\]\(http\://x\)") for o in options), options
