@@ -70,8 +70,8 @@ def area_icon(area: dict, position: int = 0) -> str:
 
 
 def _resident() -> Actor:
-    # Senders have no account and no name: their audit rows say so and nothing more.
-    return Actor(name="resident", role=Role.VIEWER)
+    # Senders have no account and no name: their audit rows say "participant" and nothing more.
+    return Actor(name="participant", role=Role.VIEWER)
 
 
 def _today() -> dt.date:

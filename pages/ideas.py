@@ -53,7 +53,8 @@ else:
         st.stop()
     if plan is None:
         names = {p["id"]: plans.title_in(p, ctx.lang) for p in open_now}
-        picked = st.selectbox(t("ideas.pick_plan"), list(names), format_func=names.get, index=None)
+        picked = st.selectbox(t("ideas.pick_plan"), list(names), format_func=names.get, index=None,
+                              placeholder=t("common.choose"))
         if picked is None:
             st.stop()
         plan = next(p for p in open_now if p["id"] == picked)

@@ -49,7 +49,7 @@ if teacher:
     with st.expander(t("ideas.classes")):
         st.markdown(t("ideas.classes_help"))
         class_form(ctx, plan_id, munis)
-        for c in ideas.classes(ctx.db, plan_id, ctx.actor):
+        for c in ideas.classes(ctx.db, plan_id, ctx.writer()):
             class_row(ctx, c)
 
 st.subheader(t("ideas.figures"))
@@ -68,7 +68,7 @@ st.subheader(t("ideas.list"))
 states = ideas.STATES if moderator else ("published",)
 state = st.segmented_control(t("ideas.show_state"), states, default=states[0], key="idea_state_filter",
                              format_func=lambda s: t(f"ideas.state.{s}")) or states[0]
-all_rows = ideas.ideas_for(ctx.db, plan_id, ctx.actor)
+all_rows = ideas.ideas_for(ctx.db, plan_id, ctx.writer())
 shown = [r for r in all_rows if r["state"] == state]
 links = link_options(ctx, plan_id)
 duplicates = ideas.likely_duplicates(all_rows)

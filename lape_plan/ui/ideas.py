@@ -338,7 +338,7 @@ def idea_row(ctx: Ctx, idea: dict, areas: dict, munis: dict, links: dict, others
                       args=(ctx, ideas.merge, idea["id"], keep), kwargs={"done": t("ideas.merged")})
         if idea["has_contact"]:
             with c5.popover(t("ideas.email_action"), width="stretch"):
-                st.text(ideas.contact(ctx.db, ctx.actor, idea["id"]) or "–")
+                st.text(ideas.contact(ctx.db, ctx.writer(), idea["id"]) or "–")  # the role of now
                 st.button(t("ideas.delete_email"), key=f"idea_forget_{idea['id']}", on_click=act,
                           args=(ctx, ideas.delete_contact, idea["id"]), kwargs={"done": t("ideas.email_deleted")})
 
@@ -400,7 +400,7 @@ def answer_form(ctx: Ctx, idea: dict, links: dict) -> None:
                      help=ctx.t("ideas.answer_help"))
         st.selectbox(ctx.t("field.ideas_link"), [None] + list(links), key=prefix + "_link",
                      format_func=lambda o: ctx.t("ideas.no_link") if o is None else links.get(o, "–"),
-                     help=ctx.t("ideas.link_help"))
+                     help=ctx.t("ideas.link_help"), placeholder=ctx.t("ideas.no_link"))
         if st.form_submit_button(ctx.t("ideas.save_answer"), type="primary"):
             link = st.session_state[prefix + "_link"]
             goal = link[1] if link and link[0] == "goal" else None

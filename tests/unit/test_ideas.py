@@ -283,7 +283,7 @@ def test_published_outcomes_only_published_and_nothing_private(setup):
     assert set(by_id[published]) == {"id", "text", "status", "status_label", "answer", "link"}
     dumped = json.dumps(out, ensure_ascii=False)
     for leak in ("SALAINEN", "example.fi", "ODOTTAA", "PIILOTETTU", "HENKILÖTIETOJA", "YHDISTETTY",
-                 FAC.name, "resident", "child"):
+                 FAC.name, "participant", "child"):
         assert leak not in dumped, leak
     assert ideas.published_outcomes(db, plan_id, "sv")[0]["ideas"][0]["status_label"] == "Blev en del av planen"
     plans.delete(db, FAC, "goal", goal["id"], plans.get(db, "goal", goal["id"])["version"])
