@@ -17,6 +17,7 @@ pages = [
     st.Page("pages/assessments.py", title=t("nav.assessments"), icon=":material/child_care:", url_path="assessments"),
     st.Page("pages/budget.py", title=t("nav.budget"), icon=":material/euro:", url_path="budget"),
     st.Page("pages/export.py", title=t("export.nav"), icon=":material/download:", url_path="export"),
+    st.Page("pages/ideas_admin.py", title=t("nav.ideas_admin"), icon=":material/lightbulb:", url_path="ideas_admin"),
 ]
 # Signed out: every page is registered so its URL resolves to the login form; the menu is hidden.
 if role in (None, "admin", "facilitator"):
@@ -31,6 +32,7 @@ if role in (None, "admin"):
                          url_path="admin"))
 # The workshop participants' page is public: no account, joined by code or QR.
 pages.append(st.Page("pages/join.py", title=t("nav.join"), icon=":material/how_to_vote:", url_path="join"))
+pages.append(st.Page("pages/ideas.py", title=t("nav.ideas"), icon=":material/emoji_objects:", url_path="ideas"))
 page = st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden")
 with failures_shown(lang):  # the page's unexpected failures: a translated message, the traceback to the log
     page.run()

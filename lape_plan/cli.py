@@ -46,7 +46,8 @@ def register_cli(sub, add_db) -> None:
 # Modules whose register_cli(subparsers, add_db) adds their commands, in --help order.
 COMMAND_MODULES = ["lape_plan.cli", "lape_plan.auth_cli", "lape_plan.indicators_cli", "lape_plan.follow_up_cli",
                    "lape_plan.workshop_cli", "lape_plan.exports_cli", "lape_plan.documents_cli",
-                   "lape_plan.assessments_cli", "lape_plan.budget_cli", "lape_plan.publishing_cli"]
+                   "lape_plan.assessments_cli", "lape_plan.budget_cli", "lape_plan.publishing_cli",
+                   "lape_plan.ideas_cli"]
 
 
 def build_parser() -> argparse.ArgumentParser:

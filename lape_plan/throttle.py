@@ -1,4 +1,4 @@
-"""Per-client attempt limits (sign-in, workshop join codes): a sliding window of failed
+"""Per-client attempt limits (sign-in, workshop join codes, ideas sent): a sliding window of failed
 attempts per key.
 
 Kept in memory, per process, not in the database: counting an attempt then takes no
@@ -85,8 +85,11 @@ LOGIN_ACCOUNT = Throttle(limit=5, window=15 * 60)
 # Wrong workshop join codes per client. Generous: a room of participants may share one
 # address (the venue's network) and mistype the code; 31^6 codes stay out of reach.
 JOIN = Throttle(limit=30, window=10 * 60)
+# Ideas sent on the public idea page per client (stored ones are counted). A class session is
+# bounded by its cap instead: a school's pupils often share one address.
+IDEAS = Throttle(limit=20, window=10 * 60)
 
-ALL = (LOGIN_CLIENT, LOGIN_ACCOUNT, JOIN)
+ALL = (LOGIN_CLIENT, LOGIN_ACCOUNT, JOIN, IDEAS)
 
 
 def reset_all() -> None:

@@ -52,10 +52,11 @@ def normalise_code(code) -> str:
     return text
 
 
-def _new_code(db: Database) -> str:
+def _new_code(db: Database, table: str = "workshops") -> str:
+    """A free join code of `table` (workshops; the idea page's class sessions)."""
     for _ in range(50):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not db.execute("select 1 from workshops where code = ?", [code]).fetchone():
+        if not db.execute(f"select 1 from [{table}] where code = ?", [code]).fetchone():
             return code
     raise RuntimeError("no free join code")  # 31^6 codes: practically unreachable
 
