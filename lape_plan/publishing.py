@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from sqlite_utils import Database
 
-from . import auth, follow_up, i18n, indicators, plans, workshop
+from . import auth, follow_up, i18n, ideas, indicators, plans, workshop
 from .db import audit, now, write
 from .errors import NotFound
 from .exports import csv_safe, safe_text
@@ -463,3 +463,28 @@ def _trail_section(db: Database, plan: dict, lang: str) -> Markup | None:
 
 
 register_section("workshop_trail", _trail_section)
+
+
+# ---------------------------------------------------------------- residents' ideas and what became of them
+def _ideas_section(db: Database, plan: dict, lang: str) -> Markup | None:
+    """Published ideas with their answers; a link only to a goal or measure that is itself published."""
+    targets = {}
+    for area in plan["areas"]:
+        for g in area["goals"]:
+            targets[("goal", g["id"])] = (f"{area['slug']}.html#goal-{g['id']}", "publishing.goal_link", g["number"])
+            for m in g["measures"]:
+                targets[("measure", m["id"])] = (f"{area['slug']}.html#measure-{m['id']}", "publishing.measure_link",
+                                                 m["number"])
+    areas = ideas.published_outcomes(db, plan["id"], lang)
+    if not areas:
+        return None
+    for area in areas:
+        for idea in area["ideas"]:
+            link = idea["link"]
+            target = targets.get((link["kind"], link["id"])) if link else None
+            idea["href"] = target[0] if target else None
+            idea["link_text"] = f"{i18n.t(target[1], lang, number=target[2])}: {link['title']}" if target else ""
+    return render_fragment("published_ideas.html", areas=areas, t=lambda k, **v: i18n.t(k, lang, **v))
+
+
+register_section("resident_ideas", _ideas_section)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lape_plan import auth, cli, follow_up, i18n, indicators, plans, publishing, workshop as ws
+from lape_plan import auth, cli, drafts, follow_up, i18n, indicators, plans, publishing, workshop as ws
 from lape_plan.errors import PermissionDenied
 from lape_plan.model import SYSTEM, Actor, Role
 
@@ -61,10 +61,8 @@ def hostile(demo_db, tmp_path):
     follow_up.record(db, staff, "measure", measure["id"], year, "delayed", 40, narrative="\n".join(HOSTILE),
                      evidence_url="https://intra.example/salainen")
     plans.add_approval(db, staff, plan_id, HOSTILE[0], "2024-05-01", HOSTILE[3])
-    # a draft goal (a column another feature adds) with its own measure, and a deleted goal
-    db["goals"].add_column("draft", int)
-    draft_id = plans.add(db, staff, "goal", area["id"], title_fi="LUONNOS-TAVOITE")
-    db["goals"].update(draft_id, {"draft": 1})
+    # a draft goal with its own measure, and a deleted goal
+    draft_id = plans.add(db, staff, "goal", area["id"], title_fi="LUONNOS-TAVOITE", draft=True)
     plans.add(db, staff, "measure", draft_id, title_fi="LUONNOS-TOIMENPIDE")
     gone = plans.add(db, staff, "goal", area["id"], title_fi="POISTETTU-TAVOITE")
     plans.delete(db, staff, "goal", gone, plans.get(db, "goal", gone)["version"])
@@ -77,11 +75,17 @@ def hostile(demo_db, tmp_path):
     ws.set_phase(db, fac, wid, "voting")
     ws.vote(db, token, shown)
     trail_goal = ws.promote(db, fac, shown, title_fi="Työpajasta tullut tavoite")
-    ws.promote(db, fac, hidden, title_fi="Piilotetusta tullut tavoite")
+    county = plans.organisations(db, plan_id, kind="county")[0]["id"]
+    drafts.accept(db, fac, "goal", trail_goal, plans.get(db, "goal", trail_goal)["version"],
+                  title_sv="Mål från workshoppen", responsible_ids=[county])  # a draft is published once accepted
+    fi_only = plans.add(db, staff, "goal", area["id"], title_fi="Vain suomeksi kirjoitettu tavoite")
+    hidden_goal = ws.promote(db, fac, hidden, title_fi="Piilotetusta tullut tavoite")
+    drafts.accept(db, fac, "goal", hidden_goal, plans.get(db, "goal", hidden_goal)["version"],
+                  title_sv="Mål från ett dolt förslag", responsible_ids=[county])
     ws.set_hidden(db, fac, hidden, True)
     plans.create_plan(db, SYSTEM, "TOINEN-SUUNNITELMA", 2025, 2028)
     out = publishing.publish(db, fac, plan_id, tmp_path / "site")
-    return {"db": db, "plan_id": plan_id, "out": out, "trail_goal": trail_goal, "draft_id": draft_id,
+    return {"db": db, "plan_id": plan_id, "out": out, "trail_goal": trail_goal, "draft_id": draft_id, "fi_only": fi_only,
             "goal_id": goal["id"]}
 
 
@@ -136,8 +140,8 @@ def test_content_goals_measures_status_indicators_approvals(hostile):
     assert hostile["draft_id"] not in goal_ids and hostile["trail_goal"] in goal_ids
     first = data["areas"][0]["goals"][0]
     assert first["description"]["text"] == HOSTILE[2] and first["title"] == {"text": HOSTILE[1] + " mål", "lang": "sv"}
-    fi_only = next(g for a in data["areas"] for g in a["goals"] if g["id"] == hostile["trail_goal"])
-    assert fi_only["title"] == {"text": "Työpajasta tullut tavoite", "lang": "fi"}  # no Swedish title: marked fi
+    fi_only = next(g for a in data["areas"] for g in a["goals"] if g["id"] == hostile["fi_only"])
+    assert fi_only["title"] == {"text": "Vain suomeksi kirjoitettu tavoite", "lang": "fi"}  # no Swedish title: marked fi
     assert first["measures"][0]["status"]["label"] == i18n.t("follow_up.status.delayed", "sv")
     assert first["measures"][0]["status"]["narrative"] == "\n".join(HOSTILE)
     linked = [g for a in data["areas"] for g in a["goals"] if g["indicators"]]
@@ -311,3 +315,47 @@ def test_publish_command(demo_db, tmp_path, capsys):
     assert cli.main(["publish", "--db", path, "--plan", str(plan_id), "-o", str(out), "--unpublish"]) == 0
     assert not out.exists() and not publishing.is_published(demo_db, plan_id)
     assert cli.main(["publish", "--db", path, "--plan", "999", "-o", str(out)]) == 2
+
+
+def test_published_ideas_with_answers_link_only_to_published_items(demo_db, tmp_path):
+    import datetime as dt
+
+    from lape_plan import ideas
+
+    plan_id = plans.plans(demo_db)[0]["id"]
+    today = ideas._today()
+    ideas.set_period(demo_db, SYSTEM, plan_id, today - dt.timedelta(days=1), today + dt.timedelta(days=9))
+    area = plans.tree(demo_db, plan_id)[0]
+    goal, measure = area["goals"][0], area["goals"][0]["measures"][0]
+
+    def sent(idea_text, **answer):
+        idea = ideas.submit(demo_db, plan_id, area["id"], idea_text, email="asukas@example.org")
+        version = ideas.publish(demo_db, SYSTEM, idea, 1)
+        if answer:
+            ideas.answer(demo_db, SYSTEM, idea, version, **answer)
+        return idea
+
+    sent(HOSTILE[0] + " tavoitteeksi", status="adopted", text="Otettiin mukaan", goal_id=goal["id"])
+    sent("Toimenpiteeksi", status="adopted", text="Vastaus B", measure_id=measure["id"])
+    sent("Harkinnassa oleva idea")
+    hidden = ideas.submit(demo_db, plan_id, area["id"], "PIILOTETTU-IDEA")
+    ideas.hide(demo_db, SYSTEM, hidden, 1, "asiaton")
+    ideas.submit(demo_db, plan_id, area["id"], "ODOTTAVA-IDEA")
+    publishing.publish(demo_db, SYSTEM, plan_id, tmp_path / "s")
+    text = (tmp_path / "s" / "fi" / "index.html").read_text()
+    page = Page(text)
+    assert "script" not in page.tags
+    body = "".join(page.text)
+    assert "Mitä ideoillemme tapahtui" in body and HOSTILE[0] + " tavoitteeksi" in body
+    assert "Otettiin mukaan" in body and "Harkinnassa oleva idea" in body
+    assert ("a", "href", f"area-1.html#goal-{goal['id']}") in page.attrs
+    assert ("a", "href", f"area-1.html#measure-{measure['id']}") in page.attrs
+    for leak in ("PIILOTETTU-IDEA", "ODOTTAVA-IDEA", "asiaton", "asukas@example.org"):
+        assert leak not in text
+    # a goal set back to draft is no longer published: the idea stays, its link goes
+    fresh = plans.get(demo_db, "goal", goal["id"])
+    drafts.mark(demo_db, SYSTEM, "goal", goal["id"], fresh["version"])
+    publishing.publish(demo_db, SYSTEM, plan_id, tmp_path / "s")
+    again = Page((tmp_path / "s" / "fi" / "index.html").read_text())
+    assert HOSTILE[0] + " tavoitteeksi" in "".join(again.text)
+    assert ("a", "href", f"area-1.html#goal-{goal['id']}") not in again.attrs
