@@ -834,8 +834,8 @@ def results_csv(db: Database, workshop_id: int, lang: str) -> bytes:
         writer.writerow([safe_cell(v) for v in row])
     for table in _extra_tables(db, workshop_id, lang):
         writer.writerow([])
-        for row in table[1]:
-            writer.writerow([safe_cell(v) for v in row])
+        for row in table[1]:  # a mean grade with the language's decimal comma, as Excel reads it there
+            writer.writerow([i18n.number(v, lang, 2) if isinstance(v, float) else safe_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
