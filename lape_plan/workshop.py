@@ -48,7 +48,7 @@ GRADES = range(4, 11)  # the day's feedback grade, as in Finnish schools
 COMMENT_MAX = 500
 CHART_ROW_PX = 58
 PROJECTOR_TOP = 8  # results rows on the projector: 8 × 58 px plus the axis fit under the title at 1080 px
-PROJECTOR_PAGE = 6  # proposals per projector page while collecting or voting; pages rotate
+PROJECTOR_PAGE = 4  # proposals (two lines each at most) per projector page while voting; pages rotate
 MIN_GROUP = 3  # vote splits by background leave out smaller groups: a group of one would show a person's votes
 # Optional background questions a workshop may ask on joining, and their answers. Municipality
 # answers are the plan's municipalities (organisation ids) or "other".

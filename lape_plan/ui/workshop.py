@@ -236,12 +236,14 @@ def qr_png(url: str) -> bytes:
     return workshop.qr_png(url)
 
 
-def unreachable_warning(ctx: Ctx, url: str) -> None:
+def unreachable_warning(ctx: Ctx, url: str, short: bool = False) -> None:
     """Said plainly before the code goes on the screen: a join link on localhost or a loopback
-    address reaches no phone in the room, and how to fix it."""
+    address reaches no phone in the room, and how to fix it (the projector: one line)."""
     host = workshop.unreachable_host(url)
     if host:
-        st.warning(ctx.t("workshop_room.unreachable", host=md_escape(host)), icon=":material/wifi_off:")
+        host = host.replace("`", "")  # shown in a code span, where Markdown escapes would show as typed
+        key = "workshop_room.unreachable_short" if short else "workshop_room.unreachable"
+        st.warning(ctx.t(key, host=host), icon=":material/wifi_off:")
 
 
 def join_panel(ctx: Ctx, w: dict, page_path: str) -> None:
@@ -316,7 +318,7 @@ def projector_view(ctx: Ctx, w: dict) -> None:
         projector_live(ctx, w["id"], (w["phase"], w["round_id"]))
     if not closed:
         with right.container(key="projector_join"):
-            unreachable_warning(ctx, url)
+            unreachable_warning(ctx, url, short=True)
             st.markdown(ctx.t("workshop.join_at"))
             st.title(w["code"])
             st.image(qr_png(url), width=420)

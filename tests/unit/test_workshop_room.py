@@ -192,12 +192,12 @@ def test_unreachable_join_host(url, host):
 def test_projector_pages_through_60_proposals():
     items = list(range(60))
     seen, pages = [], set()
-    for step in range(10):
+    for step in range(15):
         shown, page, total = ws.projector_page(items, clock=step * 9.0)
-        assert len(shown) <= ws.PROJECTOR_PAGE and total == 10
+        assert len(shown) <= ws.PROJECTOR_PAGE and total == 15
         pages.add(page)
         seen += shown
-    assert sorted(seen) == items and pages == set(range(1, 11))
+    assert sorted(seen) == items and pages == set(range(1, 16))
     assert ws.projector_page([], 0) == ([], 1, 1)
 
 
