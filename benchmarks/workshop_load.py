@@ -313,12 +313,20 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
             stats.background.append(await s.rerun(states))
         follower = asyncio.create_task(s.follow(stop, stats))
         stats.given[token] = 0
+        def reach(switch, screen):
+            """Wait until the screen shows `screen` after the facilitator's `switch`; the delay is
+            from the switch to the end of the run that showed it."""
+            async def wait():
+                if not await s.until(lambda: switch in stats.switched and s.screen() == screen, limit):
+                    stats.errors.append(f"P{n}: {switch} never shown ({s.screen()})")
+                    return False
+                stats.lag.setdefault(switch, []).append(s.finished_at - stats.switched[switch])
+                return True
+            return wait()
+
         for rnd in range(1, ROUNDS + 1):
-            if not await s.until(lambda: s.screen() == "collecting", limit):
-                stats.errors.append(f"P{n}: round {rnd} collecting never shown ({s.screen()})")
+            if rnd > 1 and not await reach(f"collecting{rnd}", "collecting"):
                 break
-            if rnd > 1:
-                stats.lag.setdefault(f"collecting{rnd}", []).append(s.finished_at - stats.switched[f"collecting{rnd}"])
             await asyncio.sleep(think(mean))
             if s.screen() == "collecting":
                 stats.propose.append(await s.rerun([("ws_text", "string_value", f"Kierros {rnd}: ehdotus {n}"),
@@ -327,10 +335,8 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                     stats.proposed += 1
             room.arrive(f"proposed{rnd}")
             # nobody reloads: the follow fragment brings the ballot
-            if not await s.until(lambda: s.screen() == "voting", limit):
-                stats.errors.append(f"P{n}: round {rnd} ballot never shown ({s.screen()})")
+            if not await reach(f"voting{rnd}", "voting"):
                 break
-            stats.lag.setdefault(f"voting{rnd}", []).append(s.finished_at - stats.switched[f"voting{rnd}"])
             await asyncio.sleep(think(mean))
             given = 0
             while given < VOTES_PER_ROUND and s.screen() == "voting":
@@ -351,6 +357,7 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                     stats.errors.append(f"P{n}: vote not confirmed {[b for f, b in s.alerts if f == ERROR]}")
                     break
                 if s.vote_version() != version + 1:
+                    stats.errors.append(f"P{n}: the room moved on during a vote")  # the facilitator waits for all
                     break
                 if double:
                     await s.quiesce()
@@ -367,10 +374,7 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                 if left:
                     stats.screen[token] = int(left.group(2)) - int(left.group(1))
             room.arrive(f"voted{rnd}")
-        if await s.until(lambda: s.screen() == "closed", limit):
-            stats.lag.setdefault("closed", []).append(s.finished_at - stats.switched["closed"])
-        else:
-            stats.errors.append(f"P{n}: closing never shown ({s.screen()})")
+        await reach("closed", "closed")
         await stop.wait()  # the phone stays open, following, while the idle cost is measured
     finally:
         if follower:
@@ -397,10 +401,17 @@ async def projector(port, workshop_id, stats: Stats, stop: asyncio.Event):
         if not s.fragment:
             stats.errors.append("projector: no self-refreshing fragment")
             return
-        fragment_id, interval = s.fragment
         while not stop.is_set():
+            # the latest fragment: a phase change redraws the whole view, which may give it a new id
+            fragment_id, interval = s.fragment
             await asyncio.sleep(interval)
-            stats.projector.append(await s.rerun(fragment_id=fragment_id))
+            try:
+                began = time.perf_counter()
+                await s.rerun(fragment_id=fragment_id, wait=False)
+                await s.finish(timeout=30)
+                stats.projector.append(time.perf_counter() - began)
+            except asyncio.TimeoutError:  # sent just as the view was redrawn: the old fragment is gone
+                pass
     finally:
         await s.close()
 
@@ -473,13 +484,13 @@ async def main(args):
         stats.switched[name] = time.time()
 
     async def facilitate():
-        # each switch when every phone is ready for it, or after a quarter of the time limit
+        # each switch when every phone is ready for it (or after the time limit: then the run fails)
         for rnd in range(1, ROUNDS + 1):
             for name in (f"proposed{rnd}", f"voted{rnd}"):
                 try:
-                    await asyncio.wait_for(room.event(name).wait(), args.limit / (2 * ROUNDS))
+                    await asyncio.wait_for(room.event(name).wait(), args.limit)
                 except asyncio.TimeoutError:
-                    pass
+                    stats.errors.append(f"facilitator: not everyone {name} within {args.limit:.0f} s")
                 if name.startswith("proposed"):
                     await switch(f"voting{rnd}", lambda: workshop.set_phase(database, SYSTEM, wid, "voting"))
                 elif rnd < ROUNDS:
@@ -531,7 +542,9 @@ async def main(args):
 
     p95 = pct(stats.vote, 0.95)
     ratio = page_rate / base_rate
-    print(f"load phase: {load_seconds:.0f} s, {len(stats.join)} joined, {stats.proposed} proposals, "
+    per_round = [r["proposals"] for r in workshop.rounds(database, wid)]
+    print(f"load phase: {load_seconds:.0f} s, {len(stats.join)} joined, proposals per round {per_round} "
+          f"({stats.proposed} confirmed on screen), "
           f"projector fragment runs {len(stats.projector)} (median {pct(stats.projector, .5) * 1000:.0f} ms)")
     print(f"join round trip: median {pct(stats.join, .5) * 1000:.0f} ms, p95 {pct(stats.join, .95) * 1000:.0f} ms; "
           f"proposal: median {pct(stats.propose, .5) * 1000:.0f} ms, p95 {pct(stats.propose, .95) * 1000:.0f} ms")

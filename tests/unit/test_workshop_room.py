@@ -211,3 +211,23 @@ def test_results_chart_is_readable_from_the_back_row():
     assert spec["layer"][1]["mark"]["fontSize"] >= 28
     values = next(iter(spec["datasets"].values()))
     assert len(values) == ws.PROJECTOR_TOP  # the rest would run off a 1080-pixel screen
+
+
+def test_migration_gives_existing_workshops_one_round(tmp_path):
+    from sqlite_utils import Database
+
+    from lape_plan import db as dbm
+
+    dbm._register_migrations()
+    old = Database(tmp_path / "old.db")
+    dbm.migrations.apply(old, stop_before="0380_workshop_rounds_background_feedback")
+    wid = old["workshops"].insert({"plan_id": 1, "code": "ABCDEF", "title": "Vanha", "question": "Mitä?",
+                                   "phase": "voting", "votes_per_participant": 3, "max_votes_per_proposal": 1,
+                                   "created_at": "2026-11-01T10:00:00+00:00", "created_by": "F",
+                                   "updated_at": "2026-11-01T11:00:00+00:00"}).last_pk
+    pid = old["workshop_proposals"].insert({"workshop_id": wid, "text": "Kerhoja"}).last_pk
+    dbm.migrations.apply(old)
+    rounds = list(old.query("select * from workshop_rounds"))
+    assert [(r["workshop_id"], r["position"], r["question"]) for r in rounds] == [(wid, 1, "Mitä?")]
+    assert old["workshops"].get(wid)["round_id"] == rounds[0]["id"]
+    assert old["workshop_proposals"].get(pid)["round_id"] == rounds[0]["id"]
