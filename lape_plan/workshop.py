@@ -670,19 +670,20 @@ def goal_origin(db: Database, goal_id: int, lang: str) -> str | None:
 
 
 # ---------------------------------------------------------------- live figures and results
-def live(db: Database, workshop_id: int, round_id: int | None = None) -> dict:
-    """Everything the projector shows about one round (the current one unless given), in a few
-    cheap queries; participants are the workshop's."""
-    if round_id is None:
+def live(db: Database, workshop_id: int, round_id: int | None = None, day: bool = False) -> dict:
+    """Everything the projector shows about one round (the current one unless given; with `day`,
+    every round), in a few cheap queries; participants are the workshop's."""
+    if round_id is None and not day:
         round_id = stage(db, workshop_id)[1]
     w = {"w": workshop_id, "r": round_id}
     participants = db.execute("select count(*) from workshop_participants where workshop_id = :w", w).fetchone()[0]
     votes, voters = db.execute(
         "select count(*), count(distinct v.participant_id) from workshop_votes v "
-        "join workshop_proposals p on p.id = v.proposal_id where v.workshop_id = :w and p.round_id = :r", w).fetchone()
+        "join workshop_proposals p on p.id = v.proposal_id where v.workshop_id = :w and (:r is null or p.round_id = :r)",
+        w).fetchone()
     by_area = {r[0]: r[1] for r in db.execute(
         "select focus_area_id, count(*) from workshop_proposals where workshop_id = :w and hidden = 0 "
-        "and merged_into is null and round_id = :r group by focus_area_id", w)}
+        "and merged_into is null and (:r is null or round_id = :r) group by focus_area_id", w)}
     visible = [p for p in proposals(db, workshop_id, round_id) if not p["hidden"] and not p["merged_into"]]
     return {"participants": participants, "proposals": len(visible), "votes": votes, "voters": voters,
             "by_area": by_area, "ranking": visible}

@@ -231,3 +231,13 @@ def test_migration_gives_existing_workshops_one_round(tmp_path):
     assert [(r["workshop_id"], r["position"], r["question"]) for r in rounds] == [(wid, 1, "Mitä?")]
     assert old["workshops"].get(wid)["round_id"] == rounds[0]["id"]
     assert old["workshop_proposals"].get(pid)["round_id"] == rounds[0]["id"]
+
+
+def test_day_figures_count_every_round(setup):
+    db, wid, areas = setup
+    token = ws.join(db, code(db, wid))
+    ws.propose(db, token, areas[0], "Ensimmäinen")
+    ws.next_round(db, FAC, wid, "Toinen kysymys")
+    ws.propose(db, token, areas[0], "Toinen")
+    assert ws.live(db, wid)["proposals"] == 1  # the projector: this round
+    assert ws.live(db, wid, day=True)["proposals"] == 2  # the plan's hearing record and the CLI: the day
