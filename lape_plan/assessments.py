@@ -486,7 +486,7 @@ def hearing_workshops(db: Database, plan_id: int) -> list[dict]:
 
     out = []
     for w in workshop.for_plan(db, plan_id):
-        figures = workshop.live(db, w["id"])
+        figures = workshop.live(db, w["id"], day=True)
         out.append({"id": w["id"], "title": w["title"], "created_at": w["created_at"],
                     "participants": figures["participants"], "proposals": figures["proposals"],
                     "votes": figures["votes"]})

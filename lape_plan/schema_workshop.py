@@ -101,3 +101,38 @@ def workshop_tables(db):
 def workshop_participant_cap(db):
     # null: no cap; otherwise joins beyond this many participants are refused
     db["workshops"].add_column("max_participants", int)
+
+
+@migrations(name="0380_workshop_rounds_background_feedback")
+def workshop_rounds_background_feedback(db):
+    # A workshop is a sequence of questions (rounds); its phase and revealed results belong to the
+    # current round. Existing workshops get one round with their question.
+    db["workshop_rounds"].create(
+        {"id": int, "workshop_id": int, "position": int, "question": str, "created_at": str, "created_by": str},
+        pk="id", foreign_keys=[("workshop_id", "workshops", "id")], not_null={"workshop_id", "position"},
+    )
+    db["workshop_rounds"].create_index(["workshop_id", "position"], unique=True)
+    db["workshops"].add_column("round_id", int)
+    db["workshops"].add_column("phase_at", str)  # when the phase last changed: late proposals' grace period
+    db["workshops"].add_column("background", str)  # JSON list of the background questions asked on join
+    db["workshops"].add_column("projector_split", str)  # the background question the projector splits results by
+    db["workshop_proposals"].add_column("round_id", int)
+    db["workshop_proposals"].create_index(["round_id"])
+    # Background answers sit on the pseudonymous participant row; no page, export or audit row shows
+    # them next to a name, and vote splits leave out groups smaller than workshop.MIN_GROUP.
+    db["workshop_participants"].add_column("role_group", str)
+    db["workshop_participants"].add_column("age_band", str)
+    db["workshop_participants"].add_column("municipality", str)
+    db["workshop_participants"].add_column("background_at", str)  # answered (or skipped) once, on joining
+    db["workshop_feedback"].create(
+        {"id": int, "workshop_id": int, "participant_id": int, "grade": int, "comment": str, "given_at": str},
+        pk="id", foreign_keys=[("workshop_id", "workshops", "id"), ("participant_id", "workshop_participants", "id")],
+        not_null={"workshop_id", "participant_id", "grade"},
+    )
+    db["workshop_feedback"].create_index(["workshop_id", "participant_id"], unique=True)
+    for w in list(db.query("select id, question, created_at, created_by, updated_at from workshops")):
+        round_id = db["workshop_rounds"].insert(
+            {"workshop_id": w["id"], "position": 1, "question": w["question"] or "", "created_at": w["created_at"],
+             "created_by": w["created_by"]}).last_pk
+        db.execute("update workshops set round_id = ?, phase_at = ? where id = ?", [round_id, w["updated_at"], w["id"]])
+        db.execute("update workshop_proposals set round_id = ? where workshop_id = ?", [round_id, w["id"]])

@@ -19,15 +19,20 @@ single-vote workshop counts once."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import ipaddress
+import json
 import secrets
 import unicodedata
+from functools import partial
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, throttle
 from .db import audit, now, write
-from .errors import NotFound, ValidationError, require_version
+from .errors import LapeError, NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
 from .xlsx import csv_safe, put, put_row
 
@@ -39,6 +44,20 @@ BUDGET_MAX = 20
 PARTICIPANTS_MAX = 2000  # the largest cap a facilitator can set
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 CODE_LENGTH = 6
+LATE_SECONDS = 60  # a proposal typed while collecting closed is still taken this long (asked for by the page)
+GRADES = range(4, 11)  # the day's feedback grade, as in Finnish schools
+COMMENT_MAX = 500
+CHART_ROW_PX = 58
+PROJECTOR_TOP = 8  # results rows on the projector: 8 × 58 px plus the axis fit under the title at 1080 px
+PROJECTOR_PAGE = 4  # proposals (two lines each at most) per projector page while voting; pages rotate
+MIN_GROUP = 3  # vote splits by background leave out smaller groups: a group of one would show a person's votes
+# Optional background questions a workshop may ask on joining, and their answers. Municipality
+# answers are the plan's municipalities (organisation ids) or "other".
+BACKGROUND = {
+    "role_group": ("young", "parent", "professional", "elected", "other"),
+    "age_band": ("under_13", "13_17", "18_29", "30_64", "65_plus"),
+    "municipality": None,
+}
 # ---------------------------------------------------------------- helpers
 
 
@@ -103,9 +122,10 @@ def _focus_areas(db: Database, plan_id: int, focus_area_ids) -> list[int]:
 # ---------------------------------------------------------------- facilitator: workshops
 def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_area_ids=(),
            votes_per_participant=5, several_per_proposal=False, moderate_first=False,
-           max_participants=None) -> int:
+           max_participants=None, background=()) -> int:
     auth.require_plan_editor(actor)
     plans.get_plan(db, plan_id)
+    asked = _background_keys(background)
     title = plans.clean_text(title, "workshop_title", required=True, max_len=TITLE_MAX)
     question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
     budget = _budget(votes_per_participant)
@@ -118,9 +138,12 @@ def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_a
             "votes_per_participant": budget, "max_votes_per_proposal": budget if several_per_proposal else 1,
             "moderate_first": int(bool(moderate_first)), "phase": "collecting", "results_visible": 0,
             "max_participants": cap, "created_at": stamp, "created_by": actor.name, "version": 1, "updated_at": stamp,
-            "updated_by": actor.name,
+            "updated_by": actor.name, "phase_at": stamp, "background": json.dumps(asked),
         }
         workshop_id = db["workshops"].insert(row).last_pk
+        round_id = db["workshop_rounds"].insert({"workshop_id": workshop_id, "position": 1, "question": question,
+                                                 "created_at": stamp, "created_by": actor.name}).last_pk
+        db["workshops"].update(workshop_id, {"round_id": round_id})
         db["workshop_focus_areas"].insert_all(
             [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)])
         audit(db, actor, "workshop", workshop_id, "create", after={**row, "focus_area_ids": area_ids})
@@ -134,7 +157,67 @@ def get(db: Database, workshop_id: int) -> dict:
     row = rows[0]
     row["focus_area_ids"] = [r[0] for r in db.execute(
         "select focus_area_id from workshop_focus_areas where workshop_id = ? order by position", [workshop_id])]
+    row["background"] = json.loads(row.get("background") or "[]")
+    position = db.execute("select position from workshop_rounds where id = ?", [row["round_id"]]).fetchone()
+    row["round"] = position[0] if position else 1
     return row
+
+
+def _background_keys(keys) -> list[str]:
+    keys = list(dict.fromkeys(keys or ()))
+    for key in keys:
+        if key not in BACKGROUND:
+            raise ValidationError("error.invalid", field="workshop_background")
+    return keys
+
+
+def rounds(db: Database, workshop_id: int) -> list[dict]:
+    """The workshop's rounds (questions) in order, each with its proposal and vote counts."""
+    return [dict(r) for r in db.query(
+        """select r.*, (select count(*) from workshop_proposals p where p.round_id = r.id
+                         and p.merged_into is null) proposals,
+                  (select count(*) from workshop_votes v join workshop_proposals p on p.id = v.proposal_id
+                    where p.round_id = r.id) votes
+             from workshop_rounds r where r.workshop_id = ? order by r.position""", [workshop_id])]
+
+
+def next_round(db: Database, actor: Actor, workshop_id: int, question) -> int:
+    """Start the next question of the day: the room collects again, results hidden, every
+    participant has their full vote budget for the new round. Returns the round's id."""
+    auth.require_plan_editor(actor)
+    question = plans.clean_text(question, "workshop_question", required=True, max_len=QUESTION_MAX, multiline=True)
+    with write(db):
+        before = get(db, workshop_id)
+        stamp = now()
+        position = db.execute("select coalesce(max(position), 0) + 1 from workshop_rounds where workshop_id = ?",
+                              [workshop_id]).fetchone()[0]
+        round_id = db["workshop_rounds"].insert({"workshop_id": workshop_id, "position": position,
+                                                 "question": question, "created_at": stamp,
+                                                 "created_by": actor.name}).last_pk
+        db["workshops"].update(workshop_id, {"round_id": round_id, "question": question, "phase": "collecting",
+                                             "results_visible": 0, "phase_at": stamp, "version": before["version"] + 1,
+                                             "updated_at": stamp, "updated_by": actor.name})
+        audit(db, actor, "workshop", workshop_id, "round", before={"round_id": before["round_id"]},
+              after={"round_id": round_id, "position": position, "question": question})
+    return round_id
+
+
+def set_projector_split(db: Database, actor: Actor, workshop_id: int, key: str | None) -> None:
+    """Show the revealed results on the projector split by one background question (None: not)."""
+    auth.require_plan_editor(actor)
+    with write(db):
+        before = get(db, workshop_id)
+        if key is not None and key not in before["background"]:
+            raise ValidationError("error.invalid", field="workshop_background")
+        db["workshops"].update(workshop_id, {"projector_split": key, "version": before["version"] + 1,
+                                             "updated_at": now(), "updated_by": actor.name})
+        audit(db, actor, "workshop", workshop_id, "projector_split", after={"projector_split": key})
+
+
+def stage(db: Database, workshop_id: int) -> tuple:
+    """What a participant's screen depends on: (phase, round). One indexed read."""
+    row = db.execute("select phase, round_id from workshops where id = ?", [workshop_id]).fetchone()
+    return tuple(row) if row else ("closed", None)
 
 
 def for_plan(db: Database, plan_id: int) -> list[dict]:
@@ -155,8 +238,9 @@ def set_phase(db: Database, actor: Actor, workshop_id: int, phase: str) -> None:
         before = get(db, workshop_id)
         if before["phase"] == phase:
             return
-        db["workshops"].update(workshop_id, {"phase": phase, "version": before["version"] + 1,
-                                             "updated_at": now(), "updated_by": actor.name})
+        stamp = now()
+        db["workshops"].update(workshop_id, {"phase": phase, "version": before["version"] + 1, "phase_at": stamp,
+                                             "updated_at": stamp, "updated_by": actor.name})
         audit(db, actor, "workshop", workshop_id, "phase", before={"phase": before["phase"]}, after={"phase": phase})
 
 
@@ -170,7 +254,8 @@ def set_results_visible(db: Database, actor: Actor, workshop_id: int, visible: b
 
 
 def update_settings(db: Database, actor: Actor, workshop_id: int, title, question, focus_area_ids,
-                    votes_per_participant, several_per_proposal, moderate_first, max_participants=...) -> None:
+                    votes_per_participant, several_per_proposal, moderate_first, max_participants=...,
+                    background=...) -> None:
     """Change the settings. The vote rules are frozen once a vote has been given. A cap below
     the participants already there only stops new joins. max_participants left out: unchanged."""
     auth.require_plan_editor(actor)
@@ -178,6 +263,7 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
     question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
     budget = _budget(votes_per_participant)
     cap = None if max_participants is ... else _cap(max_participants)
+    asked = None if background is ... else _background_keys(background)
     with write(db):
         before = get(db, workshop_id)
         if max_participants is ...:
@@ -194,7 +280,11 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
         row = {"title": title, "question": question, "votes_per_participant": budget,
                "max_votes_per_proposal": max_per, "moderate_first": int(bool(moderate_first)),
                "max_participants": cap, "version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name}
+        if asked is not None:
+            row["background"] = json.dumps(asked)
         db["workshops"].update(workshop_id, row)
+        # the question shown is the current round's
+        db.execute("update workshop_rounds set question = ? where id = ?", [question, before["round_id"]])
         db["workshop_focus_areas"].delete_where("workshop_id = ?", [workshop_id])
         db["workshop_focus_areas"].insert_all(
             [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)])
@@ -254,6 +344,38 @@ def join(db: Database, code, name="", resume_token=None, client=None) -> str:
     return token
 
 
+def background_options(db: Database, workshop: dict, key: str) -> list[str]:
+    """The answers offered to one background question (municipalities: the plan's, then 'other')."""
+    if key == "municipality":
+        return [str(o["id"]) for o in plans.organisations(db, workshop["plan_id"], kind="municipality")] + ["other"]
+    return list(BACKGROUND[key])
+
+
+def _answers(db: Database, workshop: dict, background) -> dict:
+    answers = {}
+    for key, value in (background or {}).items():
+        if value in (None, ""):
+            continue  # every question may be left unanswered
+        if key not in workshop["background"] or str(value) not in background_options(db, workshop, key):
+            raise ValidationError("error.invalid", field="workshop_background")
+        answers[key] = str(value)
+    return answers
+
+
+def answer_background(db: Database, token, answers: dict) -> bool:
+    """The participant's answers to the workshop's background questions ({key: answer}, each
+    optional), given once right after joining: a second call changes nothing and returns False.
+    The audit row records that answers were given, not which."""
+    with write(db):
+        person = participant(db, token)
+        if person.get("background_at"):
+            return False
+        clean = _answers(db, person["workshop"], answers)
+        db["workshop_participants"].update(person["id"], {**clean, "background_at": now()})
+        audit(db, _participant_actor(person), "workshop_participant", person["id"], "background")
+    return True
+
+
 def participant_count(db: Database, workshop_id: int) -> int:
     return db.execute("select count(*) from workshop_participants where workshop_id = ?", [workshop_id]).fetchone()[0]
 
@@ -268,12 +390,23 @@ def participant(db: Database, token) -> dict:
     return row
 
 
-def propose(db: Database, token, focus_area_id, text) -> int:
+def late_open(workshop: dict, at: str | None = None) -> bool:
+    """True while a proposal typed before voting started may still be sent (LATE_SECONDS)."""
+    if workshop["phase"] != "voting" or not workshop.get("phase_at"):
+        return False
+    since = dt.datetime.fromisoformat(at or now()) - dt.datetime.fromisoformat(workshop["phase_at"])
+    return since.total_seconds() <= LATE_SECONDS
+
+
+def propose(db: Database, token, focus_area_id, text, late=False) -> int:
+    """A participant's proposal to the current round. With `late` (the page had the form open
+    while collecting), it is still taken for LATE_SECONDS after voting started, so text that was
+    being typed when the facilitator moved on is not lost; it joins the ballot."""
     text = plans.clean_text(text, "workshop_text", required=True, max_len=PROPOSAL_MAX, multiline=True)
     with write(db):
         person = participant(db, token)
         workshop = person["workshop"]
-        if workshop["phase"] != "collecting":
+        if workshop["phase"] != "collecting" and not (late and late_open(workshop)):
             raise ValidationError("workshop.error.not_collecting")
         try:
             focus_area_id = int(focus_area_id)
@@ -282,58 +415,68 @@ def propose(db: Database, token, focus_area_id, text) -> int:
         if focus_area_id not in workshop["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         folded = _fold(text)
-        for other in db.execute("select text from workshop_proposals where participant_id = ?", [person["id"]]):
+        for other in db.execute("select text from workshop_proposals where participant_id = ? and round_id = ?",
+                                [person["id"], workshop["round_id"]]):
             if _fold(other[0]) == folded:
                 raise ValidationError("workshop.error.duplicate_proposal")
         stamp = now()
-        row = {"workshop_id": workshop["id"], "participant_id": person["id"], "focus_area_id": focus_area_id,
-               "text": text, "hidden": workshop["moderate_first"], "created_at": stamp, "version": 1,
+        row = {"workshop_id": workshop["id"], "round_id": workshop["round_id"], "participant_id": person["id"],
+               "focus_area_id": focus_area_id, "text": text, "hidden": workshop["moderate_first"],
+               "created_at": stamp, "version": 1,
                "updated_at": stamp, "updated_by": _participant_actor(person).name}
         proposal_id = db["workshop_proposals"].insert(row).last_pk
         audit(db, _participant_actor(person), "workshop_proposal", proposal_id, "create", after=row)
     return proposal_id
 
 
-def my_proposals(db: Database, participant_id: int) -> list[dict]:
+def my_proposals(db: Database, participant_id: int, round_id: int | None = None) -> list[dict]:
+    """The participant's proposals (of one round when given)."""
     return [dict(r) for r in db.query(
         "select id, text, hidden, merged_into, focus_area_id from workshop_proposals "
-        "where participant_id = ? order by id", [participant_id])]
+        "where participant_id = :p and (:r is null or round_id = :r) order by id", {"p": participant_id, "r": round_id})]
 
 
 def ballot_proposals(db: Database, workshop_id: int) -> list[dict]:
-    """What participants vote on: visible, unmerged proposals (no counts: voting is blind)."""
+    """What participants vote on: the current round's visible, unmerged proposals (no counts:
+    voting is blind)."""
     return [dict(r) for r in db.query(
-        "select id, text, focus_area_id from workshop_proposals where workshop_id = ? and hidden = 0 "
-        "and merged_into is null order by id", [workshop_id])]
+        "select id, text, focus_area_id from workshop_proposals where workshop_id = :w and hidden = 0 "
+        "and merged_into is null and round_id = (select round_id from workshops where id = :w) order by id",
+        {"w": workshop_id})]
 
 
-def my_votes(db: Database, participant_id: int) -> dict[int, int]:
+def my_votes(db: Database, participant_id: int, round_id: int | None = None) -> dict[int, int]:
+    """The participant's votes per proposal (of one round when given)."""
     return {r[0]: r[1] for r in db.execute(
-        "select proposal_id, count(*) from workshop_votes where participant_id = ? group by proposal_id",
-        [participant_id])}
+        "select v.proposal_id, count(*) from workshop_votes v join workshop_proposals p on p.id = v.proposal_id "
+        "where v.participant_id = :p and (:r is null or p.round_id = :r) group by v.proposal_id",
+        {"p": participant_id, "r": round_id})}
 
 
 def _voter(db: Database, token, proposal_id: int, expected_version) -> dict:
     """Everything a vote change checks, in two queries: the vote transaction holds the
     database's write lock, so it stays short even when 60 phones vote at once."""
     row = db.execute(
-        "select p.id, p.vote_version, w.id, w.phase, w.votes_per_participant, w.max_votes_per_proposal "
+        "select p.id, p.vote_version, w.id, w.phase, w.votes_per_participant, w.max_votes_per_proposal, w.round_id "
         "from workshop_participants p join workshops w on w.id = p.workshop_id where p.token = ?",
         [str(token or "")]).fetchone()
     if not token or not row:
         raise NotFound("workshop.error.unknown_participant")
-    person = dict(zip(("id", "vote_version", "workshop_id", "phase", "budget", "max_per_proposal"), row))
+    person = dict(zip(("id", "vote_version", "workshop_id", "phase", "budget", "max_per_proposal", "round_id"), row))
     if person["phase"] != "voting":
         raise ValidationError("workshop.error.not_voting")
     if expected_version is not None and int(expected_version) != person["vote_version"]:
         raise ValidationError("workshop.error.stale_vote")
+    # The budget is per round: only votes on this round's proposals count.
     proposal = db.execute(
         "select hidden, merged_into, "
-        "(select count(*) from workshop_votes where participant_id = :person), "
-        "(select count(*) from workshop_votes where participant_id = :person and proposal_id = :proposal) "
+        "(select count(*) from workshop_votes v join workshop_proposals q on q.id = v.proposal_id "
+        " where v.participant_id = :person and q.round_id = :round), "
+        "(select count(*) from workshop_votes where participant_id = :person and proposal_id = :proposal), round_id "
         "from workshop_proposals where id = :proposal and workshop_id = :workshop",
-        {"person": person["id"], "proposal": proposal_id, "workshop": person["workshop_id"]}).fetchone()
-    if not proposal or proposal[0] or proposal[1]:
+        {"person": person["id"], "proposal": proposal_id, "workshop": person["workshop_id"],
+         "round": person["round_id"]}).fetchone()
+    if not proposal or proposal[0] or proposal[1] or proposal[4] != person["round_id"]:
         raise ValidationError("workshop.error.proposal_unavailable")
     person["used"], person["on_this"] = proposal[2], proposal[3]
     return person
@@ -375,15 +518,17 @@ def unvote(db: Database, token, proposal_id: int, expected_version=None) -> int:
 
 
 # ---------------------------------------------------------------- facilitator: proposals
-def proposals(db: Database, workshop_id: int) -> list[dict]:
-    """Every proposal with votes, voters, what merged into it and the goal it became; ranked."""
+def proposals(db: Database, workshop_id: int, round_id: int | None = None) -> list[dict]:
+    """Every proposal (of one round when given) with votes, voters, what merged into it and
+    the goal it became; ranked."""
     rows = [dict(r) for r in db.query(
         """select p.*, coalesce(v.votes, 0) votes, coalesce(v.voters, 0) voters, pa.name author
              from workshop_proposals p
              left join workshop_participants pa on pa.id = p.participant_id
              left join (select proposal_id, count(*) votes, count(distinct participant_id) voters
                           from workshop_votes where workshop_id = :w group by proposal_id) v on v.proposal_id = p.id
-            where p.workshop_id = :w order by votes desc, p.id""", {"w": workshop_id})]
+            where p.workshop_id = :w and (:r is null or p.round_id = :r)
+            order by votes desc, p.id""", {"w": workshop_id, "r": round_id})]
     merged: dict[int, list[dict]] = {}
     for r in rows:
         if r["merged_into"]:
@@ -411,7 +556,8 @@ def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, te
         if focus_area_id is None or int(focus_area_id) not in workshop["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         stamp = now()
-        row = {"workshop_id": workshop_id, "participant_id": None, "focus_area_id": int(focus_area_id),
+        row = {"workshop_id": workshop_id, "round_id": workshop["round_id"], "participant_id": None,
+               "focus_area_id": int(focus_area_id),
                "text": text, "hidden": 0, "created_at": stamp, "version": 1, "updated_at": stamp,
                "updated_by": actor.name}
         proposal_id = db["workshop_proposals"].insert(row).last_pk
@@ -461,7 +607,7 @@ def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> dict:
         raise ValidationError("workshop.error.merge_same")
     with write(db):
         dup, keep = get_proposal(db, duplicate_id), get_proposal(db, keep_id)
-        if dup["workshop_id"] != keep["workshop_id"]:
+        if dup["workshop_id"] != keep["workshop_id"] or dup["round_id"] != keep["round_id"]:
             raise ValidationError("workshop.error.merge_other_workshop")
         if dup["merged_into"] or keep["merged_into"]:
             raise ValidationError("workshop.error.already_merged")
@@ -537,23 +683,30 @@ def goal_origin(db: Database, goal_id: int, lang: str) -> str | None:
 
 
 # ---------------------------------------------------------------- live figures and results
-def live(db: Database, workshop_id: int) -> dict:
-    """Everything the projector shows, in a few cheap queries."""
-    w = {"w": workshop_id}
+def live(db: Database, workshop_id: int, round_id: int | None = None, day: bool = False) -> dict:
+    """Everything the projector shows about one round (the current one unless given; with `day`,
+    every round), in a few cheap queries; participants are the workshop's."""
+    if round_id is None and not day:
+        round_id = stage(db, workshop_id)[1]
+    w = {"w": workshop_id, "r": round_id}
     participants = db.execute("select count(*) from workshop_participants where workshop_id = :w", w).fetchone()[0]
     votes, voters = db.execute(
-        "select count(*), count(distinct participant_id) from workshop_votes where workshop_id = :w", w).fetchone()
+        "select count(*), count(distinct v.participant_id) from workshop_votes v "
+        "join workshop_proposals p on p.id = v.proposal_id where v.workshop_id = :w and (:r is null or p.round_id = :r)",
+        w).fetchone()
     by_area = {r[0]: r[1] for r in db.execute(
         "select focus_area_id, count(*) from workshop_proposals where workshop_id = :w and hidden = 0 "
-        "and merged_into is null group by focus_area_id", w)}
-    visible = [p for p in proposals(db, workshop_id) if not p["hidden"] and not p["merged_into"]]
+        "and merged_into is null and (:r is null or round_id = :r) group by focus_area_id", w)}
+    visible = [p for p in proposals(db, workshop_id, round_id) if not p["hidden"] and not p["merged_into"]]
     return {"participants": participants, "proposals": len(visible), "votes": votes, "voters": voters,
             "by_area": by_area, "ranking": visible}
 
 
-def results(db: Database, workshop_id: int, lang: str) -> tuple[list[str], list[list]]:
-    """Header and rows of the results table, ranked by votes, in the given language."""
+def results(db: Database, workshop_id: int, lang: str, round_id: int | None = None) -> tuple[list[str], list[list]]:
+    """Header and rows of the results table in the given language: one round's, or the day's
+    (every round, ranked within its round, in round order)."""
     workshop = get(db, workshop_id)
+    positions = {r["id"]: r["position"] for r in rounds(db, workshop_id)}
     areas = {a["id"]: plans.title_in(a, lang) for a in plans.tree(db, workshop["plan_id"])}
     goals = {}
     for a in plans.tree(db, workshop["plan_id"]):
@@ -562,25 +715,165 @@ def results(db: Database, workshop_id: int, lang: str) -> tuple[list[str], list[
     status = {True: i18n.t("workshop.status.hidden", lang), False: i18n.t("workshop.status.visible", lang)}
     header = [i18n.t(f"workshop.col.{c}", lang) for c in
               ("rank", "proposal", "focus_area", "votes", "voters", "status", "merged", "goal")]
-    out, rank = [], 0
-    for p in proposals(db, workshop_id):
+    header.append(i18n.t("workshop_room.col.round", lang))
+    out, ranks = [], {}
+    ranked = sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))  # stable
+    for p in ranked:
         if p["merged_into"]:
             continue
-        rank += 1
+        ranks[p["round_id"]] = rank = ranks.get(p["round_id"], 0) + 1
         out.append([rank, p["text"], areas.get(p["focus_area_id"], ""), p["votes"], p["voters"],
                     status[bool(p["hidden"])], " | ".join(m["text"] for m in p["merged"]),
-                    goals.get(p["goal_id"], "") if p["goal_id"] else ""])
+                    goals.get(p["goal_id"], "") if p["goal_id"] else "", positions.get(p["round_id"], 1)])
     return header, out
 
 
+# ---------------------------------------------------------------- who took part, and the day's feedback
+def background_label(db: Database, workshop: dict, key: str, value, lang: str) -> str:
+    if value in (None, ""):
+        return i18n.t("workshop_room.no_answer", lang)
+    if key == "municipality" and value != "other":
+        try:
+            return plans.org_name(plans.get_organisation(db, int(value)), lang)
+        except (LapeError, ValueError):
+            return str(value)
+    return i18n.t(f"workshop_room.bg.{key}.{value}", lang)
+
+
+def participation(db: Database, workshop_id: int) -> dict[str, list[tuple[str | None, int]]]:
+    """Participants per answer of each background question the workshop asks, for the plan's
+    participation record: {key: [(answer or None, count), ...]} in the options' order."""
+    workshop = get(db, workshop_id)
+    out = {}
+    for key in workshop["background"]:
+        counts = {r[0]: r[1] for r in db.execute(
+            f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id])}
+        order = background_options(db, workshop, key) + [None]
+        out[key] = [(value, counts[value]) for value in order if counts.get(value)]
+    return out
+
+
+def split(db: Database, workshop_id: int, key: str, round_id: int | None = None) -> dict:
+    """Votes per proposal by the voters' answer to one background question ("what did young
+    people choose"). Groups with fewer than MIN_GROUP participants are pooled under
+    "small" (None: not answered), so no one's votes can be picked out.
+    Returns {"groups": [(answer, participants)], "rows": [{"id", "text", "round", "votes": {answer: n}}]}."""
+    workshop = get(db, workshop_id)
+    if key not in workshop["background"]:
+        raise ValidationError("error.invalid", field="workshop_background")
+    sizes = {r[0]: r[1] for r in db.execute(
+        f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id])}
+
+    def group(value):
+        return value if sizes.get(value, 0) >= MIN_GROUP else "small"
+
+    order = background_options(db, workshop, key) + [None]
+    pooled: dict = {}
+    for value, size in sizes.items():
+        pooled[group(value)] = pooled.get(group(value), 0) + size
+    groups = [(v, pooled[v]) for v in order if v in pooled] + ([("small", pooled["small"])] if "small" in pooled else [])
+    votes: dict[int, dict] = {}
+    for proposal_id, value, n in db.execute(
+            f"select v.proposal_id, pa.{key}, count(*) from workshop_votes v "
+            f"join workshop_participants pa on pa.id = v.participant_id "
+            f"where v.workshop_id = ? group by v.proposal_id, pa.{key}", [workshop_id]):
+        per = votes.setdefault(proposal_id, {})
+        per[group(value)] = per.get(group(value), 0) + n
+    positions = {r["id"]: r["position"] for r in rounds(db, workshop_id)}
+    rows = [{"id": p["id"], "text": p["text"], "round": positions.get(p["round_id"], 1), "total": p["votes"],
+             "votes": votes.get(p["id"], {})}
+            for p in sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))
+            if not p["merged_into"]]
+    return {"groups": groups, "rows": rows}
+
+
+def split_label(db: Database, workshop: dict, key: str, value, lang: str) -> str:
+    if value == "small":
+        return i18n.t("workshop_room.small_groups", lang, min=MIN_GROUP)
+    return background_label(db, workshop, key, value, lang)
+
+
+def give_feedback(db: Database, token, grade, comment="") -> None:
+    """The day's feedback from a participant once the workshop is closed: a grade 4–10 and an
+    optional comment. Sending again replaces the participant's earlier feedback (one per person)."""
+    comment = plans.clean_text(comment, "workshop_comment", max_len=COMMENT_MAX, multiline=True)
+    try:
+        grade = int(grade)
+    except (TypeError, ValueError):
+        raise ValidationError("workshop_room.error.grade", field="workshop_grade") from None
+    if grade not in GRADES:
+        raise ValidationError("workshop_room.error.grade", field="workshop_grade")
+    with write(db):
+        person = participant(db, token)
+        if person["workshop"]["phase"] != "closed":
+            raise ValidationError("workshop_room.error.not_closed")
+        db.execute("insert into workshop_feedback (workshop_id, participant_id, grade, comment, given_at) "
+                   "values (?, ?, ?, ?, ?) on conflict (workshop_id, participant_id) do update set "
+                   "grade = excluded.grade, comment = excluded.comment, given_at = excluded.given_at",
+                   [person["workshop_id"], person["id"], grade, comment, now()])
+        audit(db, _participant_actor(person), "workshop", person["workshop_id"], "feedback")
+
+
+def my_feedback(db: Database, participant_id: int) -> dict | None:
+    row = db.execute("select grade, comment from workshop_feedback where participant_id = ?",
+                     [participant_id]).fetchone()
+    return {"grade": row[0], "comment": row[1]} if row else None
+
+
+def feedback(db: Database, workshop_id: int) -> dict:
+    """The day's feedback: how many gave it, the mean grade (None when none), grades and comments."""
+    rows = db.execute("select grade, comment from workshop_feedback where workshop_id = ? order by id",
+                      [workshop_id]).fetchall()
+    grades = [r[0] for r in rows]
+    return {"count": len(grades), "mean": sum(grades) / len(grades) if grades else None,
+            "grades": {g: grades.count(g) for g in GRADES if g in grades},
+            "comments": [r[1] for r in rows if r[1]]}
+
+
 def results_csv(db: Database, workshop_id: int, lang: str) -> bytes:
+    """The day's ranked results; then, after an empty line each, the votes by group, the
+    participants by group and the feedback, when the workshop has them."""
     header, rows = results(db, workshop_id, lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([csv_safe(v) for v in row])
+    for table in _extra_tables(db, workshop_id, lang):
+        writer.writerow([])
+        for row in table[1]:  # a mean grade with the language's decimal comma, as Excel reads it there
+            writer.writerow([i18n.number(v, lang, 2) if isinstance(v, float) else csv_safe(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _extra_tables(db: Database, workshop_id: int, lang: str) -> list[tuple[str, list[list]]]:
+    """(sheet name, rows) of the votes by group, participants by group and the feedback."""
+    workshop = get(db, workshop_id)
+    t = partial(i18n.t, lang=lang)
+    tables = []
+    for key in workshop["background"]:
+        data = split(db, workshop_id, key)
+        labels = [split_label(db, workshop, key, g, lang) for g, _ in data["groups"]]
+        rows = [[t(f"workshop_room.bg.{key}")],
+                [t("workshop_room.col.round"), t("workshop.col.proposal"), t("workshop.col.votes"), *labels],
+                ["", t("workshop.count.participants"), "", *[n for _, n in data["groups"]]]]
+        rows += [[r["round"], r["text"], r["total"], *[r["votes"].get(g, 0) for g, _ in data["groups"]]]
+                 for r in data["rows"]]
+        tables.append((t(f"workshop_room.bg.{key}"), rows))
+    if workshop["background"]:
+        rows = [[t("workshop_room.participation")]]
+        for key, counts in participation(db, workshop_id).items():
+            rows += [[t(f"workshop_room.bg.{key}"), background_label(db, workshop, key, v, lang), n] for v, n in counts]
+        tables.append((t("workshop_room.participation"), rows))
+    given = feedback(db, workshop_id)
+    if given["count"]:
+        rows = [[t("workshop_room.feedback")],
+                [t("workshop_room.feedback_count"), given["count"]],
+                [t("workshop_room.feedback_mean"), round(given["mean"], 2)],
+                *[[t("workshop_room.grade_n", grade=g), n] for g, n in given["grades"].items()],
+                [t("workshop_room.comments")], *[[c] for c in given["comments"]]]
+        tables.append((t("workshop_room.feedback"), rows))
+    return tables
 
 
 def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
@@ -608,14 +901,48 @@ def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
         for cell in put_row(sheet, r_i, row):
             if cell.data_type == "s":
                 cell.alignment = wrap
-    for col, width in zip("ABCDEFGH", (6, 60, 30, 8, 8, 12, 40, 40)):
+    for col, width in zip("ABCDEFGHI", (6, 60, 30, 8, 8, 12, 40, 40, 8)):
         sheet.column_dimensions[col].width = width
+    for name, rows in _extra_tables(db, workshop_id, lang):
+        extra = book.create_sheet(_sheet_name(name, book))
+        for r_i, row in enumerate(rows, 1):
+            for cell in put_row(extra, r_i, row):
+                if cell.data_type == "s":
+                    cell.alignment = wrap
+        extra["A1"].font = Font(bold=True, size=12)
+        extra.column_dimensions["A"].width = 30
+        extra.column_dimensions["B"].width = 60
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _sheet_name(name: str, book) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ and unique in the book
+    base = "".join(c for c in name if c not in "[]:*?/\\")[:28] or "Sheet"
+    taken = set(book.sheetnames)
+    for i in range(1, 100):
+        candidate = base if i == 1 else f"{base[:26]} {i}"
+        if candidate not in taken:
+            return candidate
+    return base
+
+
 # ---------------------------------------------------------------- join link and QR code
+def unreachable_host(url: str) -> str | None:
+    """The host of a join link that phones in the room cannot reach (localhost, a loopback or
+    unspecified address): a QR code of it joins nobody. None when the host looks reachable."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host:
+        return url or "?"
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return host if address.is_loopback or address.is_unspecified or address.is_link_local else None
+
 def participant_url(base: str, code: str, lang: str | None = None) -> str:
     """The participant page with the join code in it, e.g. https://host/join?code=ABC123."""
     url = base.rstrip("/") + "/join?code=" + code
@@ -632,7 +959,7 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def ranking_chart(ranking: list[dict], lang: str, top: int = 10):
+def ranking_chart(ranking: list[dict], lang: str, top: int = PROJECTOR_TOP):
     """Horizontal bars of the most-voted proposals: big type and dark bars on white for a projector."""
     import altair as alt
     import pandas as pd
@@ -641,16 +968,27 @@ def ranking_chart(ranking: list[dict], lang: str, top: int = 10):
             for i, p in enumerate(sorted(ranking, key=lambda p: (-p["votes"], p["id"]))[:top], 1)]
     frame = pd.DataFrame(rows, columns=["rank", "proposal", "votes"])
     votes_title = i18n.t("workshop.count.votes", lang)
+    # Read from the back row of a 1920 × 1080 room: every label and number ≥ 28 px, all text near-black.
     base = alt.Chart(frame).encode(
         y=alt.Y("proposal:N", sort=alt.SortField("rank"), title=None,
-                axis=alt.Axis(labelFontSize=22, labelLimit=700, labelColor="#111827")),
-        x=alt.X("votes:Q", title=votes_title, axis=alt.Axis(labelFontSize=18, titleFontSize=20, tickMinStep=1,
-                                                             format="d", labelColor="#111827")),
+                axis=alt.Axis(labelFontSize=28, labelLimit=820, labelColor="#111827")),
+        x=alt.X("votes:Q", title=votes_title, axis=alt.Axis(labelFontSize=28, titleFontSize=28, tickMinStep=1,
+                                                             format="d", labelColor="#111827",
+                                                             titleColor="#111827")),
     )
     bars = base.mark_bar(color="#0b4f9c")
-    labels = base.mark_text(align="left", dx=6, fontSize=24, fontWeight="bold", color="#111827").encode(
+    labels = base.mark_text(align="left", dx=8, fontSize=32, fontWeight="bold", color="#111827").encode(
         text="votes:Q")
-    return (bars + labels).properties(height=max(60 * len(rows), 120)).configure_view(stroke=None)
+    return (bars + labels).properties(height=max(CHART_ROW_PX * len(rows), 120)).configure_view(stroke=None)
+
+
+
+def projector_page(items: list, clock: float, seconds: float = 9.0, size: int = PROJECTOR_PAGE) -> tuple[list, int, int]:
+    """The page of `items` the projector shows at `clock` (seconds), turning every `seconds`:
+    (items on it, page number from 1, pages). Long lists rotate instead of running off the screen."""
+    pages = max(1, -(-len(items) // size))
+    page = int(clock // seconds) % pages
+    return items[page * size:(page + 1) * size], page + 1, pages
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -13,7 +13,7 @@ def _cmd_workshops(args) -> int:
         if args.plan and plan["id"] != args.plan:
             continue
         for w in workshop.for_plan(database, plan["id"]):
-            figures = workshop.live(database, w["id"])
+            figures = workshop.live(database, w["id"], day=True)
             print(f"{w['id']}\t{w['code']}\t{w['phase']}\t{figures['participants']} participants\t"
                   f"{figures['proposals']} proposals\t{figures['votes']} votes\t{w['title']}")
     return 0

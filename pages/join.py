@@ -1,7 +1,9 @@
 """Public participant page (no account, phone-first): join by code, propose, vote.
 
 Kept tiny for capacity: a few elements, forms (no rerun per keystroke), shared cached
-reads, no polling; a proposal or a vote reruns only its fragment. The participant's token
+reads; a proposal or a vote reruns only its fragment. To follow the facilitator, one tiny
+fragment reads the workshop's phase and round from a shared one-second cache every few
+seconds and reruns the page only when they changed. The participant's token
 is in the URL (?p=), so a reload keeps them, and in a cookie per workshop, so the same
 browser joining again (a new tab, the code typed again) is the same participant."""
 import streamlit as st
@@ -10,9 +12,9 @@ from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, ballot_order, flash, language_choice,
-                                   participant_call, participant_guard, remember_participant, remembered_token,
-                                   show_flash)
+from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, background_form, ballot_labels, ballot_order,
+                                   feedback_form, flash, follow_room, language_choice, participant_call,
+                                   participant_guard, remember_participant, remembered_token, room_stage, show_flash)
 
 ctx = participant_guard()
 st.html(PARTICIPANT_CSS)
@@ -37,11 +39,13 @@ def join():
         st.query_params["p"] = new
 
 
-def send():
+def send(late=False):
     done = participant_call(ctx.lang, workshop.propose, token, st.session_state.get("ws_area"),
-                            st.session_state.get("ws_text"), done=t("workshop.proposal_sent"))
+                            st.session_state.get("ws_text"), late, done=t("workshop.proposal_sent"))
     if done:
         st.session_state["ws_text"] = ""  # the typed text stays when the proposal was refused
+    elif late:
+        st.session_state["ws_late_refused"] = True  # shown back with its text once the form is gone
 
 
 def cast(fn, version, done):
@@ -49,7 +53,9 @@ def cast(fn, version, done):
     if pick is None:
         flash("warning", t("workshop.pick_first"))
     else:
-        participant_call(ctx.lang, fn, token, pick, version, done=done)
+        # A double tap sends the same screen twice: the second is refused as stale and stays quiet,
+        # so the room sees the one vote that counted, not a red error.
+        participant_call(ctx.lang, fn, token, pick, version, done=done, quiet=("workshop.error.stale_vote",))
 
 
 person = None
@@ -74,7 +80,24 @@ if person is None:
 w = person["workshop"]
 remember_participant(w["code"], person["token"])
 st.title(md_escape(w["title"]))
-show_flash()
+if background_form(ctx, person):  # the optional background questions, answered once on joining
+    st.stop()
+seen = room_stage(PATH, w["id"])
+if w["phase"] == "collecting":
+    st.session_state["ws_collecting_round"] = w["round_id"]
+# A phone that had the proposal form open keeps it, at the same place, for LATE_SECONDS after
+# voting starts: the text being typed stays in the box and can still be sent.
+late = (w["phase"] == "voting" and st.session_state.get("ws_collecting_round") == w["round_id"]
+        and workshop.late_open(w))
+# One container above the form, whatever it holds, keeps the form at the same place in the page.
+with st.container():
+    show_flash()
+    if w["question"]:
+        st.markdown((f"**{t('workshop_room.round_n', n=w['round'])}** · " if w["round"] > 1 else "")
+                    + md_escape(w["question"]))
+    if st.session_state.get("ws_late_refused") and not late and st.session_state.get("ws_text"):
+        st.warning(t("workshop_room.late_missed"))
+        st.text(st.session_state["ws_text"])
 
 
 def fresh_person():
@@ -88,17 +111,24 @@ def fresh_person():
         st.rerun(scope="app")  # the page shows the error and the join form
 
 
+def moved_on(shop: dict) -> bool:
+    return (shop["phase"], shop["round_id"]) != (w["phase"], w["round_id"])
+
+
 # A proposal or a vote reruns only its fragment: not app.py, not the rest of the page.
 @st.fragment
-def proposing():
+def proposing(late=False):
     current, database = fresh_person()
     try:
-        mine = workshop.my_proposals(database, current["id"])
+        mine = workshop.my_proposals(database, current["id"], current["workshop"]["round_id"])
     finally:
         database.close()
-    if current["workshop"]["phase"] != "collecting":
+    if moved_on(current["workshop"]) and not (late and workshop.late_open(current["workshop"])):
         st.rerun(scope="app")  # the facilitator moved on: the whole page follows
-    show_flash()
+    with st.container():  # one element whatever it holds: the form below keeps its place
+        show_flash()
+        if late:
+            st.warning(t("workshop_room.late_notice", seconds=workshop.LATE_SECONDS))
     names = area_names(PATH, w["id"], ctx.lang)
     if st.session_state.get("ws_area") not in names:
         st.session_state["ws_area"] = next(iter(names), None)
@@ -107,7 +137,8 @@ def proposing():
             st.selectbox(t("workshop.focus_area"), list(names), key="ws_area", format_func=names.get)
         st.text_area(t("workshop.your_proposal"), key="ws_text", max_chars=workshop.PROPOSAL_MAX,
                      placeholder=t("workshop.proposal_placeholder"))
-        st.form_submit_button(t("workshop.send"), type="primary", on_click=send, width="stretch", key="ws_send")
+        st.form_submit_button(t("workshop.send"), type="primary", on_click=send, args=(late,), width="stretch",
+                              key="ws_send")
     if mine:
         st.subheader(t("workshop.your_proposals", count=len(mine)))
         st.text("\n".join(f"• {p['text']}" + (f"  ({t('workshop.waiting')})" if p["hidden"] else "") for p in mine))
@@ -118,11 +149,11 @@ def voting():
     # The busiest view (a rerun per vote): as few elements as possible, the ballot from a shared cache.
     current, database = fresh_person()
     try:
-        mine = workshop.my_votes(database, current["id"])
+        mine = workshop.my_votes(database, current["id"], current["workshop"]["round_id"])
     finally:
         database.close()
     shop = current["workshop"]
-    if shop["phase"] != "voting":
+    if moved_on(shop):
         st.rerun(scope="app")
     show_flash()
     ballot = ballot_order(ballot_labels(PATH, shop["id"]), current["id"])
@@ -144,13 +175,15 @@ def voting():
                               on_click=cast, args=(workshop.unvote, version, t("workshop.vote_taken_back")))
 
 
-if w["phase"] == "collecting":
-    if w["question"]:
-        st.markdown(md_escape(w["question"]))
-    proposing()
-elif w["phase"] == "voting":
+with st.container():
+    if w["phase"] == "collecting" or late:
+        proposing(late)
+if w["phase"] == "voting":
     voting()
+    follow_room(ctx, PATH, w["id"], seen)
     st.stop()
-else:
+if w["phase"] == "closed":
     st.success(t("workshop.closed_thanks"))
+    feedback_form(ctx, token)
 language_choice(ctx.lang)
+follow_room(ctx, PATH, w["id"], seen)

@@ -6,7 +6,8 @@ from lape_plan.errors import LapeError
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import act, join_panel, proposal_row, show_flash
+from lape_plan.ui.workshop import (act, feedback_panel, join_panel, proposal_row, results_panel, round_panel,
+                                   show_flash)
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -39,9 +40,14 @@ def settings_form(prefix: str, w: dict | None):
                                help=t("workshop.moderate_first_help"))
         cap = c1.number_input(t("field.workshop_cap"), 0, workshop.PARTICIPANTS_MAX,
                               (w["max_participants"] or 0) if w else 0, help=t("workshop.cap_help"))
+        background = st.multiselect(t("field.workshop_background"), list(workshop.BACKGROUND),
+                                    default=w["background"] if w else [], key=f"{prefix}_background",
+                                    format_func=lambda k: t(f"workshop_room.bg.{k}"), placeholder=t("common.choose"),
+                                    help=t("workshop_room.background_help"))
         if st.form_submit_button(t("workshop.save") if w else t("workshop.create"), type="primary"):
             return dict(title=title, question=question, focus_area_ids=chosen, votes_per_participant=budget,
-                        several_per_proposal=several, moderate_first=moderate, max_participants=cap)
+                        several_per_proposal=several, moderate_first=moderate, max_participants=cap,
+                        background=background)
     return None
 
 
@@ -65,8 +71,9 @@ w = workshop.get(ctx.db, st.session_state["ws_id"])
 
 with st.container(border=True):
     join_panel(ctx, w, "workshop")
-    st.page_link("pages/projector.py", label=t("workshop.open_projector"), icon=":material/slideshow:",
-                 query_params={"w": str(w["id"])})
+    # A new tab: the facilitator's page stays where it is.
+    st.link_button(t("workshop.open_projector"), f"projector?w={w['id']}", icon=":material/slideshow:")
+    round_panel(ctx, w)
 
 c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
 phase = c1.segmented_control(t("workshop.phase"), workshop.PHASES, default=w["phase"], key=f"ws_phase_{w['version']}",
@@ -91,7 +98,7 @@ cols[4].button(t("workshop.refresh"), icon=":material/refresh:", width="stretch"
 
 st.subheader(t("workshop.proposals"))
 offered = {a: area_title[a] for a in w["focus_area_ids"] if a in area_title}
-all_props = workshop.proposals(ctx.db, w["id"])
+all_props = workshop.proposals(ctx.db, w["id"], w["round_id"])
 open_props = [p for p in all_props if not p["merged_into"]]
 goals = {g["id"]: ctx.title(g) for a in areas for g in a["goals"]}
 if not open_props:
@@ -119,6 +126,11 @@ with st.expander(t("workshop.settings")):
             st.rerun()
         except LapeError as err:
             ctx.error(err)
+
+st.subheader(t("workshop_room.results"))
+results_panel(ctx, w)
+st.subheader(t("workshop_room.feedback"))
+feedback_panel(ctx, w)
 
 st.subheader(t("workshop.export"))
 d1, d2 = st.columns(2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from .text import error_md, md_escape
 
 PARTICIPANT_PAGE = "join"
 REFRESH_SECONDS = 3
+FOLLOW_SECONDS = 3  # a phone notices a phase or round change within this plus the stage cache's second
 PARTICIPANT_COOKIE_DAYS = 7  # outlasts a workshop day, also when the browser is closed in between
 _started: set[str] = set()
 
@@ -103,6 +105,83 @@ def ballot_labels(path: str, workshop_id: int) -> list[dict]:
         database.close()
 
 
+@st.cache_data(ttl=1, show_spinner=False, max_entries=200)
+def room_stage(path: str, workshop_id: int) -> tuple:
+    """The workshop's (phase, round), shared by all its phones: one read a second at most,
+    however many phones ask."""
+    database = dbm.connect(path)
+    try:
+        return workshop.stage(database, workshop_id)
+    finally:
+        database.close()
+
+
+def follow_room(ctx: ParticipantCtx, path: str, workshop_id: int, seen: tuple) -> None:
+    """Phones follow the facilitator without a reload and without rerunning the page on a
+    timer: this fragment draws nothing, compares the cached stage with the one the page was
+    drawn for every FOLLOW_SECONDS, and reruns the whole page only when it changed."""
+    lang = ctx.lang
+
+    @st.fragment(run_every=FOLLOW_SECONDS)
+    def follow():
+        with failures_shown(lang):
+            if room_stage(path, workshop_id) != seen:
+                st.rerun(scope="app")
+
+    follow()
+
+
+def background_form(ctx: ParticipantCtx, person: dict) -> bool:
+    """The workshop's optional background questions, once, right after joining. True while the
+    form is shown (the page stops there)."""
+    w = person["workshop"]
+    if not w["background"] or person.get("background_at"):
+        return False
+    t = ctx.t
+    options = {key: workshop.background_options(ctx.db, w, key) for key in w["background"]}
+    labels = {key: {v: workshop.background_label(ctx.db, w, key, v, ctx.lang) for v in values}
+              for key, values in options.items()}
+
+    def save():
+        answers = {key: st.session_state.get(f"ws_bg_{key}") for key in options}
+        participant_call(ctx.lang, workshop.answer_background, person["token"], answers)
+
+    st.markdown(t("workshop_room.background_intro"))
+    with st.form("ws_background_form"):
+        for key, values in options.items():
+            st.selectbox(t(f"workshop_room.bg.{key}"), values, index=None, key=f"ws_bg_{key}",
+                         format_func=labels[key].get, placeholder=t("workshop_room.no_answer"))
+        st.form_submit_button(t("workshop_room.continue"), type="primary", on_click=save, width="stretch",
+                              key="ws_bg_save")
+    return True
+
+
+def feedback_form(ctx: ParticipantCtx, token: str) -> None:
+    """The day's feedback once the workshop is closed: a grade 4–10 and a comment."""
+    t = ctx.t
+    database = dbm.connect(config.db_path())
+    try:
+        person = workshop.participant(database, token)
+        given = workshop.my_feedback(database, person["id"])
+    finally:
+        database.close()
+
+    def send():
+        participant_call(ctx.lang, workshop.give_feedback, token, st.session_state.get("ws_grade"),
+                         st.session_state.get("ws_comment"), done=t("workshop_room.feedback_thanks"))
+
+    show_flash()
+    if given:
+        st.info(t("workshop_room.feedback_given", grade=given["grade"]))
+        return
+    with st.form("ws_feedback_form"):
+        st.markdown(f"**{t('workshop_room.feedback_ask')}**")
+        st.radio(t("workshop_room.grade"), list(workshop.GRADES), index=None, horizontal=True, key="ws_grade")
+        st.text_area(t("workshop_room.comment"), key="ws_comment", max_chars=workshop.COMMENT_MAX)
+        st.form_submit_button(t("workshop_room.send_feedback"), type="primary", on_click=send, width="stretch",
+                              key="ws_feedback_send")
+
+
 @st.cache_data(ttl=30, show_spinner=False, max_entries=200)
 def area_names(path: str, workshop_id: int, lang: str) -> dict[int, str]:
     database = dbm.connect(path)
@@ -157,9 +236,20 @@ def qr_png(url: str) -> bytes:
     return workshop.qr_png(url)
 
 
+def unreachable_warning(ctx: Ctx, url: str, short: bool = False) -> None:
+    """Said plainly before the code goes on the screen: a join link on localhost or a loopback
+    address reaches no phone in the room, and how to fix it (the projector: one line)."""
+    host = workshop.unreachable_host(url)
+    if host:
+        host = host.replace("`", "")  # shown in a code span, where Markdown escapes would show as typed
+        key = "workshop_room.unreachable_short" if short else "workshop_room.unreachable"
+        st.warning(ctx.t(key, host=host), icon=":material/wifi_off:")
+
+
 def join_panel(ctx: Ctx, w: dict, page_path: str) -> None:
     """Join code, link and QR code (the facilitator's page)."""
     url = workshop.participant_url(public_base(page_path), w["code"], ctx.lang)
+    unreachable_warning(ctx, url)
     left, right = st.columns([2, 1], vertical_alignment="center")
     with left:
         st.markdown(ctx.t("workshop.join_at"))
@@ -188,6 +278,15 @@ section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { displa
 .st-key-projector_latest [data-testid="stText"], .st-key-projector_latest [data-testid="stText"] div {
   font-size: 1.9rem; line-height: 1.35; color: #111827; font-family: inherit; }
 .st-key-projector_live [data-testid="stAlert"] p { font-size: 1.8rem; }
+.st-key-projector_items [data-testid="stText"], .st-key-projector_items [data-testid="stText"] div {
+  font-size: 1.9rem; line-height: 1.3; color: #111827; font-family: inherit; white-space: normal;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+.st-key-projector_items [data-testid="stCaptionContainer"] p,
+.st-key-projector_groups [data-testid="stCaptionContainer"] p { font-size: 1.6rem; color: #111827; }
+.st-key-projector_groups h4 { font-size: 1.9rem; color: #111827; }
+.st-key-projector_groups [data-testid="stText"], .st-key-projector_groups [data-testid="stText"] div {
+  font-size: 1.75rem; line-height: 1.3; color: #111827; font-family: inherit; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
 </style>"""
 
 
@@ -204,28 +303,34 @@ section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { displa
 
 def projector_view(ctx: Ctx, w: dict) -> None:
     """The room's screen: title and question, live figures on the left; join code, QR
-    and link on the right, large enough to read and scan from the back."""
+    and link on the right, large enough to read and scan from the back. Once the day is
+    closed the code and QR give way to the results, across the whole width."""
     st.html(PROJECTOR_CSS)
     url = workshop.participant_url(public_base("projector"), w["code"], ctx.lang)
-    left, right = st.columns([3, 2], gap="large")
+    closed = w["phase"] == "closed"
+    left, right = st.columns([3, 2], gap="large") if not closed else (st.container(), st.container())
     with left:
         with st.container(key="projector_head"):
             st.title(md_escape(w["title"]))
             if w["question"]:
-                st.header(md_escape(w["question"]))
-        projector_live(ctx, w["id"])
-    with right.container(key="projector_join"):
-        st.markdown(ctx.t("workshop.join_at"))
-        st.title(w["code"])
-        st.image(qr_png(url), width=420)
-        st.code(url, language=None, wrap_lines=True)
+                prefix = ctx.t("workshop_room.round_n", n=w["round"]) + " · " if w["round"] > 1 else ""
+                st.header(prefix + md_escape(w["question"]))
+        projector_live(ctx, w["id"], (w["phase"], w["round_id"]))
+    if not closed:
+        with right.container(key="projector_join"):
+            unreachable_warning(ctx, url, short=True)
+            st.markdown(ctx.t("workshop.join_at"))
+            st.title(w["code"])
+            st.image(qr_png(url), width=420)
+            st.code(url, language=None, wrap_lines=True)
     # The menu is hidden here; the facilitator's way back.
     right.page_link("pages/workshop.py", label=ctx.t("nav.workshop"), icon=":material/arrow_back:")
 
 
-def projector_live(ctx: Ctx, workshop_id: int) -> None:
+def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
     """The projector's self-refreshing part. Fragment reruns may run on another thread,
-    so it opens its own connection; the focus areas are read once, outside it."""
+    so it opens its own connection; the focus areas are read once, outside it. A new phase
+    or round redraws the whole view (the code and QR leave when the day closes)."""
     lang = ctx.lang
     areas = workshop.focus_areas(ctx.db, workshop.get(ctx.db, workshop_id))
 
@@ -239,7 +344,14 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
         database = dbm.connect(config.db_path())
         try:
             w = workshop.get(database, workshop_id)
+            if (w["phase"], w["round_id"]) != drawn:
+                st.rerun(scope="app")
             figures = workshop.live(database, workshop_id)
+            split = None
+            if w["results_visible"] and w["projector_split"] in w["background"]:
+                split = workshop.split(database, workshop_id, w["projector_split"], w["round_id"])
+                split["labels"] = {g: workshop.split_label(database, w, w["projector_split"], g, lang)
+                                   for g, _ in split["groups"]}
         finally:
             database.close()
         num = partial(i18n.number, lang=lang)
@@ -253,19 +365,45 @@ def projector_live(ctx: Ctx, workshop_id: int) -> None:
             with st.container(key="projector_areas"):
                 for col, area in zip(st.columns(max(len(areas), 1)), areas):
                     col.metric(md_escape(plans.title_in(area, lang)), num(figures["by_area"].get(area["id"], 0)))
-            if w["results_visible"]:
+            if w["results_visible"] and split:
+                groups_view(split, t)
+            elif w["results_visible"]:
                 st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch")
             elif w["phase"] == "collecting":
-                latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:6]
+                latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:workshop.PROJECTOR_PAGE]
                 if latest:
                     st.subheader(t("workshop.latest"))
-                    with st.container(key="projector_latest"):
+                    with st.container(key="projector_items"):
                         for p in latest:
                             st.text(f"• {p['text']}")
+            elif w["phase"] == "voting":
+                # What the room votes on, without counts; long lists turn page instead of running off.
+                ballot = sorted(figures["ranking"], key=lambda p: p["id"])
+                shown, page, pages = workshop.projector_page(ballot, time.time())
+                st.subheader(t("workshop_room.voting_on"))
+                with st.container(key="projector_items"):
+                    for p in shown:
+                        st.text(f"• {p['text']}")
+                    if pages > 1:
+                        st.caption(t("workshop_room.page_of", page=page, pages=pages))
+                st.info(t("workshop.results_hidden"))
             else:
                 st.info(t("workshop.results_hidden"))
 
     live_part()
+
+
+def groups_view(split: dict, t) -> None:
+    """The revealed results by group on the projector: each group's three most-voted."""
+    groups = [(g, n) for g, n in split["groups"] if g is not None]
+    with st.container(key="projector_groups"):
+        for col, (group, size) in zip(st.columns(max(min(len(groups), 3), 1)), groups[:3]):
+            top = sorted((r for r in split["rows"] if r["votes"].get(group)),
+                         key=lambda r: -r["votes"][group])[:3]
+            col.markdown(f"#### {md_escape(split['labels'][group])}")
+            col.caption(t("workshop_room.group_size", n=size))
+            for i, r in enumerate(top, 1):
+                col.text(f"{i}. {r['text']} ({r['votes'][group]})")
 
 
 # ---------------------------------------------------------------- facilitator
@@ -338,6 +476,79 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
                               "done": t("drafts.promoted_measure" if target else "workshop.promoted")})
 
 
+def round_panel(ctx: Ctx, w: dict) -> None:
+    """The current round and the way to the next question of the day."""
+    t = ctx.t
+    all_rounds = workshop.rounds(ctx.db, w["id"])
+    st.markdown(f"**{t('workshop_room.round_of', n=w['round'], total=len(all_rounds))}** · "
+                + md_escape(w["question"] or "–"))
+    with st.popover(t("workshop_room.next_round"), icon=":material/skip_next:"):
+        with st.form(f"ws_next_round_{w['id']}", enter_to_submit=False):
+            st.text_area(t("workshop_room.next_question"), key="ws_next_question", max_chars=workshop.QUESTION_MAX,
+                         height=80, help=t("workshop_room.next_round_help"))
+            go = st.form_submit_button(t("workshop_room.start_round"), type="primary")
+        if go:
+            try:
+                workshop.next_round(ctx.db, ctx.writer(), w["id"], st.session_state.get("ws_next_question"))
+            except LapeError as err:
+                ctx.error(err)
+            else:
+                st.session_state.pop("ws_next_question", None)
+                flash("success", t("workshop_room.round_started"))
+                st.rerun()
+
+
+def results_panel(ctx: Ctx, w: dict) -> None:
+    """Results of a round or of the whole day, split by a background question when asked,
+    and who took part by group."""
+    t = ctx.t
+    all_rounds = workshop.rounds(ctx.db, w["id"])
+    choices = [r["id"] for r in all_rounds] + ([None] if len(all_rounds) > 1 else [])
+    labels = {r["id"]: t("workshop_room.round_n", n=r["position"]) + " · " + (r["question"] or "")[:60]
+              for r in all_rounds}
+    labels[None] = t("workshop_room.whole_day")
+    current = w["round_id"] if w["round_id"] in choices else choices[0]
+    round_id = st.selectbox(t("workshop_room.results_of"), choices, index=choices.index(current),
+                            format_func=labels.get, key=f"ws_results_round_{w['id']}")
+    header, rows = workshop.results(ctx.db, w["id"], ctx.lang, round_id)
+    if rows:
+        st.dataframe([dict(zip(header, r)) for r in rows], hide_index=True, width="stretch")
+    if not w["background"]:
+        return
+    keys = w["background"]
+    names = {k: t(f"workshop_room.bg.{k}") for k in keys}
+    key = st.selectbox(t("workshop_room.split_by"), keys, format_func=names.get, key=f"ws_split_{w['id']}")
+    data = workshop.split(ctx.db, w["id"], key, round_id)
+    group_names = [workshop.split_label(ctx.db, w, key, g, ctx.lang) for g, _ in data["groups"]]
+    table = [{t("workshop.col.proposal"): r["text"], t("workshop.col.votes"): r["total"],
+              **{f"{name} ({n})": r["votes"].get(g, 0) for name, (g, n) in zip(group_names, data["groups"])}}
+             for r in data["rows"]]
+    if table:
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("workshop_room.split_note", min=workshop.MIN_GROUP))
+    on_screen = w["projector_split"] == key
+    st.toggle(t("workshop_room.split_on_projector"), value=on_screen, key=f"ws_split_projector_{w['id']}_{w['version']}",
+              on_change=act, args=(ctx, workshop.set_projector_split, w["id"], None if on_screen else key))
+    st.markdown(f"**{t('workshop_room.participation')}**")
+    counts = workshop.participation(ctx.db, w["id"])
+    st.dataframe([{t("workshop_room.question"): names[k], t("workshop_room.answer"):
+                   workshop.background_label(ctx.db, w, k, v, ctx.lang), t("workshop.count.participants"): n}
+                  for k, per in counts.items() for v, n in per], hide_index=True, width="stretch")
+
+
+def feedback_panel(ctx: Ctx, w: dict) -> None:
+    """The day's feedback: mean grade, how many gave it, and the comments (as plain text)."""
+    given = workshop.feedback(ctx.db, w["id"])
+    if not given["count"]:
+        st.caption(ctx.t("workshop_room.no_feedback"))
+        return
+    c1, c2 = st.columns(2)
+    c1.metric(ctx.t("workshop_room.feedback_mean"), ctx.num(given["mean"], 1))
+    c2.metric(ctx.t("workshop_room.feedback_count"), ctx.num(given["count"]))
+    for comment in given["comments"]:
+        st.text(f"• {comment}")
+
+
 def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
     """Fix a typo; the form keeps the version it was opened on, so a second moderator's
     newer edit is not overwritten and the typed text stays."""
@@ -368,14 +579,16 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
             st.rerun()
 
 
-def participant_call(lang: str, fn, *args, done: str | None = None):
+def participant_call(lang: str, fn, *args, done: str | None = None, quiet: tuple = ()):
     """One participant action from a form callback, with its own connection; errors and
-    success are shown on the run that follows. Returns the result or None."""
+    success are shown on the run that follows. Errors whose key is in `quiet` show nothing.
+    Returns the result or None."""
     database = dbm.connect(config.db_path())
     try:
         result = fn(database, *args)
     except LapeError as err:
-        flash("error", error_md(err, lang))
+        if err.key not in quiet:
+            flash("error", error_md(err, lang))
         return None
     except sqlite3.OperationalError as err:
         # locked: the write waited out the busy timeout; it was rolled back, nothing was counted

@@ -28,10 +28,12 @@ def test_participant_phone_and_projector(server, page, browser):
     expect(page.get_by_test_id("stImage").first).to_be_visible()  # the QR code
     no_exceptions(page)
 
-    # the projector opens in its own tab
-    page.get_by_text("Avaa valkokangasnäkymä").click()
-    wait_idle(page)
-    projector = page
+    # the projector opens in a new tab; the facilitator's page stays
+    with page.expect_popup() as opened:
+        page.get_by_text("Avaa valkokangasnäkymä").click()
+    projector = opened.value
+    wait_idle(projector)
+    expect(page.locator("h1").first).to_have_text("Työpaja")
     expect(projector.locator("h1").first).to_have_text("Syysseminaari")
     expect(metric(projector, "Ehdotuksia")).to_contain_text("0")
     # made for a room: no menu, a join code readable from the back, counts in large type
