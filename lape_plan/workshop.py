@@ -671,17 +671,6 @@ def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_s
     return item_id
 
 
-def goal_origin(db: Database, goal_id: int, lang: str) -> str | None:
-    """'From workshop «X», 14 votes' for a goal that was promoted from a proposal; else None."""
-    row = db.execute(
-        "select w.title, w.created_at, p.id from workshop_proposals p join workshops w on w.id = p.workshop_id "
-        "where p.goal_id = ? order by p.id limit 1", [goal_id]).fetchone()
-    if not row:
-        return None
-    votes = db.execute("select count(*) from workshop_votes where proposal_id = ?", [row[2]]).fetchone()[0]
-    return i18n.t("workshop.goal_origin", lang, title=row[0], date=i18n.date(row[1], lang), votes=votes)
-
-
 # ---------------------------------------------------------------- live figures and results
 def live(db: Database, workshop_id: int, round_id: int | None = None, day: bool = False) -> dict:
     """Everything the projector shows about one round (the current one unless given; with `day`,
@@ -707,11 +696,9 @@ def results(db: Database, workshop_id: int, lang: str, round_id: int | None = No
     (every round, ranked within its round, in round order)."""
     workshop = get(db, workshop_id)
     positions = {r["id"]: r["position"] for r in rounds(db, workshop_id)}
-    areas = {a["id"]: plans.title_in(a, lang) for a in plans.tree(db, workshop["plan_id"])}
-    goals = {}
-    for a in plans.tree(db, workshop["plan_id"]):
-        for g in a["goals"]:
-            goals[g["id"]] = plans.title_in(g, lang)
+    tree = plans.tree(db, workshop["plan_id"], include_drafts=True)  # proposals name the drafts they became
+    areas = {a["id"]: plans.title_in(a, lang) for a in tree}
+    goals = {g["id"]: plans.title_in(g, lang) for a in tree for g in a["goals"]}
     status = {True: i18n.t("workshop.status.hidden", lang), False: i18n.t("workshop.status.visible", lang)}
     header = [i18n.t(f"workshop.col.{c}", lang) for c in
               ("rank", "proposal", "focus_area", "votes", "voters", "status", "merged", "goal")]

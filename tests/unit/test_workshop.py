@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from lape_plan import db as dbm, plans, workshop as ws
+from lape_plan import db as dbm, drafts, plans, workshop as ws
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
 
@@ -366,11 +366,12 @@ def test_promote_creates_goal_and_shows_origin(setup):
     goal = plans.get(db, "goal", goal_id)
     assert goal["focus_area_id"] == areas[0] and goal["title_fi"] == "Ehdotus 0"
     assert ws.get_proposal(db, p1)["goal_id"] == goal_id
-    assert ws.goal_origin(db, goal_id, "fi").startswith("Luonnos työpajasta ”Syysseminaari”")
-    assert "2 ääntä" in ws.goal_origin(db, goal_id, "fi")
-    assert "2 votes" in ws.goal_origin(db, goal_id, "en")
+    assert ws.results(db, wid, "fi")[1][0][7] == "Ehdotus 0"  # the results name the draft it became
+    assert drafts.origin(db, "goal", goal_id, "fi").startswith("Luonnos työpajasta ”Syysseminaari”")
+    assert "2 ääntä" in drafts.origin(db, "goal", goal_id, "fi")
+    assert "2 votes" in drafts.origin(db, "goal", goal_id, "en")
     other_goal = plans.tree(db, ws.get(db, wid)["plan_id"])[0]["goals"][0]["id"]
-    assert ws.goal_origin(db, other_goal, "fi") is None
+    assert drafts.origin(db, "goal", other_goal, "fi") is None
     with pytest.raises(ValidationError) as e:
         ws.promote(db, FAC, p1)  # a double click
     assert err_key(e) == "workshop.error.already_promoted"
