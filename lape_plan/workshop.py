@@ -641,12 +641,23 @@ def ranking_chart(ranking: list[dict], lang: str, top: int = 10):
         y=alt.Y("proposal:N", sort=alt.SortField("rank"), title=None,
                 axis=alt.Axis(labelFontSize=22, labelLimit=700, labelColor="#111827")),
         x=alt.X("votes:Q", title=votes_title, axis=alt.Axis(labelFontSize=18, titleFontSize=20, tickMinStep=1,
-                                                             format="d", labelColor="#111827")),
+                                                             format="d", labelColor="#111827",
+                                                             titleColor="#111827")),
     )
     bars = base.mark_bar(color="#0b4f9c")
     labels = base.mark_text(align="left", dx=6, fontSize=24, fontWeight="bold", color="#111827").encode(
         text="votes:Q")
     return (bars + labels).properties(height=max(60 * len(rows), 120)).configure_view(stroke=None)
+
+
+def ranking_alt(ranking: list[dict], lang: str, top: int = 10) -> str:
+    """The ranking chart's text alternative: the same proposals and counts, in order."""
+    ordered = sorted(ranking, key=lambda p: (-p["votes"], p["id"]))[:top]
+    if not ordered:
+        return i18n.t("a11y.ranking_alt_empty", lang)
+    items = "; ".join(f"{i}. {p['text']}: {i18n.t('a11y.votes', lang, n=p['votes'])}"
+                      for i, p in enumerate(ordered, 1))
+    return i18n.t("a11y.ranking_alt", lang, items=items)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -349,12 +349,16 @@ def heatmap(ctx: Ctx, f: dict) -> None:
         st.info(t("follow_up.nothing_to_update"))
         return
     labels = {s: status_label(ctx, s) for s in follow_up_charts.ORDER}
+    cells = [{**c, "label": f"{c['number']} {ctx.title(c['row'])}",
+              "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang)} for c in cells]
     chart = follow_up_charts.status_heatmap(
-        [{**c, "label": f"{c['number']} {ctx.title(c['row'])}",
-          "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang)} for c in cells], labels,
+        cells, labels,
         item_title=t("follow_up.col_item"), year_title=t("field.fu_year"), status_title=t("field.fu_status"),
         progress_title=t("field.fu_progress"), by_title=t("follow_up.col_who"))
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", alt=t("a11y.heatmap_alt", n=len({c["label"] for c in cells})))
+    with st.expander(t("a11y.as_table")):  # the same figures as text
+        st.dataframe(follow_up_charts.table(cells, labels, t("follow_up.col_item")), hide_index=True,
+                     width="stretch")
 
 
 def missing_table(ctx: Ctx, f: dict) -> None:

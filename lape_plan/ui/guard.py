@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from .. import auth, config, db as dbm, demo, i18n, plans
 from ..errors import LapeError, PermissionDenied
 from ..model import LANGS, Actor, Role
+from . import a11y
 from .text import error_md, md_escape
 
 log = logging.getLogger("lape_plan")
@@ -62,9 +63,11 @@ def _first_start(path: str) -> bool:
 
 
 def current_lang() -> str:
+    """The session's language; a new session (a reload, a new tab) takes ?lang=, else the
+    language this browser chose before, else Finnish."""
     lang = st.session_state.get("lang")
     if lang not in LANGS:
-        lang = st.query_params.get("lang", i18n.DEFAULT_LANG)
+        lang = st.query_params.get("lang") or a11y.remembered_lang() or i18n.DEFAULT_LANG
         lang = lang if lang in LANGS else i18n.DEFAULT_LANG
     return lang
 
@@ -263,6 +266,7 @@ def _login_form(database: Database, lang: str) -> None:
         if sso_enabled() and not first:
             st.divider()
             st.button(t("auth.sso_login"), on_click=st.login, icon=":material/login:")
+        a11y.statement_link(lang)
 
 
 def through_navigation() -> None:
@@ -278,12 +282,13 @@ def through_navigation() -> None:
 def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
     """Page setup and the login wall. `roles` limits the page to those roles."""
     through_navigation()
-    st.set_page_config(page_title="LAPE", page_icon="🌱", layout="wide" if wide else "centered")
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = current_lang()
+    a11y.setup_page(st.session_state["lang"], layout="wide" if wide else "centered")
+    a11y.keep_lang_in_url(st.session_state["lang"])
     path = str(config.db_path())
     _first_start(path)
     database = dbm.connect(path)
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = current_lang()
     with st.sidebar:
         sticky(st.selectbox, i18n.t("sidebar.language", st.session_state["lang"]), "lang", list(LANGS),
                format_func=i18n.language_name)
@@ -317,6 +322,7 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
         if st.button(t("auth.logout"), key="logout", icon=":material/logout:"):
             logout(database)
             st.rerun()
+        a11y.statement_link(lang)
         if st.session_state.pop("set_cookie", None) and st.session_state.get("session_token"):
             st.html(_cookie_script(st.session_state["session_token"]), unsafe_allow_javascript=True)
     if roles and actor.role not in roles:

@@ -40,7 +40,7 @@ def test_upload_preview_then_apply(app, conn, make_user):
     assert not at.exception
     assert plans.get(conn, "focus_area", area["id"])["description"] == "Kuvaus Excelistä"
     assert plans.get(conn, "focus_area", area["id"])["updated_by"] == "Kaisa Kanslia"
-    assert "Tallennettu: 0 lisätty, 1 muutettu" in at.success[0].value
+    assert "Lisätty: 0, muutettu: 1," in at.success[0].value
     assert not any(b.key == "exp_apply" for b in at.button)  # the upload is cleared: no double apply
 
 

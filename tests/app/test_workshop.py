@@ -263,7 +263,7 @@ def test_plan_editor_shows_goal_origin(app, conn, shop):
     goal_id = ws.promote(conn, FAC, pid)
     at = app("pages/plan_editor.py")
     at.button(key=f"sel_goal_{goal_id}").click().run()
-    assert any("Syysseminaari" in c.value and "1 ääntä" in c.value for c in at.caption)
+    assert any("Syysseminaari" in c.value and "ääniä 1" in c.value for c in at.caption)
 
 
 def test_a_locked_database_is_reported_and_counts_nothing(participant, conn, shop, monkeypatch):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from .conftest import ROOT, login, no_exceptions, start_server, stop_server, wait_idle
 
-PUBLIC = {"join"}  # the workshop participant page needs no account
+PUBLIC = {"join", "accessibility"}  # the participant page and the accessibility statement need no account
 PATHS = [""] + [p for p in re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text()) if p not in PUBLIC]
 PLAN_TEXT = re.compile("AIKAA LAPSELLE|Yksinäisyys|Kokkola|Toimenpiteet")
 

@@ -367,8 +367,8 @@ def test_promote_creates_goal_and_shows_origin(setup):
     assert goal["focus_area_id"] == areas[0] and goal["title_fi"] == "Ehdotus 0"
     assert ws.get_proposal(db, p1)["goal_id"] == goal_id
     assert ws.goal_origin(db, goal_id, "fi").startswith("Luonnos työpajasta ”Syysseminaari”")
-    assert "2 ääntä" in ws.goal_origin(db, goal_id, "fi")
-    assert "2 votes" in ws.goal_origin(db, goal_id, "en")
+    assert "ääniä 2" in ws.goal_origin(db, goal_id, "fi")
+    assert "votes 2" in ws.goal_origin(db, goal_id, "en")
     other_goal = plans.tree(db, ws.get(db, wid)["plan_id"])[0]["goals"][0]["id"]
     assert ws.goal_origin(db, other_goal, "fi") is None
     with pytest.raises(ValidationError) as e:

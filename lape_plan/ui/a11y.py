@@ -1,0 +1,106 @@
+"""Shared accessibility of every page: the page's language and title, the language kept
+over reloads and new tabs, a style that fixes Streamlit's defaults below WCAG 2.1 AA, and
+the link to the accessibility statement. Streamlit hard-codes `<html lang="en">` and has
+no option for it, so a small script sets it from the session's language."""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from .. import i18n
+from ..model import LANGS
+
+LANG_COOKIE = "lape_lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
+STATEMENT_PAGE = "pages/accessibility.py"
+
+# The page file's name -> the catalogue key of its title (the menu's names).
+TITLE_KEYS = {
+    "overview": "nav.overview", "plan_editor": "nav.plan_editor", "indicators": "nav.indicators",
+    "follow_up": "nav.follow_up", "assessments": "nav.assessments", "budget": "nav.budget", "export": "export.nav",
+    "workshop": "nav.workshop", "projector": "nav.projector", "plan_settings": "nav.plan_settings",
+    "admin": "nav.admin", "join": "nav.join", "accessibility": "a11y.nav",
+}
+
+# - captions: Streamlit draws them in the text colour at 60 % opacity, 4.49:1 on the sidebar's
+#   background (needs 4.5:1); a solid grey instead (7:1 on white, 6.3:1 on the sidebar)
+# - chart and table toolbars are invisible until hovered, yet take keyboard focus: shown on focus
+# - metrics are cut ("8…") at 200 % text size: they wrap instead
+CSS = """<style>
+[data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
+[data-testid="stElementToolbar"]:focus-within, [data-testid="stElementToolbar"]:has(:focus-visible) {
+  opacity: 1 !important; visibility: visible !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div, [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; }
+</style>"""
+
+
+def current_page() -> str:
+    """The running page's file name without .py ("follow_up"), or "" when unknown."""
+    run = get_script_run_ctx()
+    if run is None:
+        return ""
+    try:
+        manager = run.pages_manager
+        page = manager.get_pages().get(manager.current_page_script_hash) or {}
+    except Exception:  # an internal of Streamlit; the title falls back to the app's name
+        return ""
+    path = str(page.get("script_path") or "")
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def page_title(page: str, lang: str) -> str:
+    """"Seuranta – LAPE": the page's own name first, so that tabs and history tell pages apart."""
+    key = TITLE_KEYS.get(page)
+    return f"{i18n.t(key, lang)} – LAPE" if key else "LAPE"
+
+
+def remembered_lang() -> str | None:
+    """The language this browser chose before (a cookie), for a reload or a new tab."""
+    try:
+        value = st.context.cookies.get(LANG_COOKIE)
+    except Exception:  # AppTest has no browser cookies
+        return None
+    return value if value in LANGS else None
+
+
+def meta_script(lang: str) -> str:
+    """Sets the document's language, remembers the choice in a cookie for a year, and marks
+    each language's name in the language switch with its own language."""
+    names = json.dumps({i18n.language_name(code): code for code in LANGS})
+    return f"""<script>
+document.documentElement.lang = "{lang}";
+document.cookie = "{LANG_COOKIE}={lang}; path=/; max-age={LANG_COOKIE_AGE}; SameSite=Lax"
+  + (location.protocol === "https:" ? "; Secure" : "");
+if (!window.lapeLangNames) {{
+  window.lapeLangNames = {names};
+  const mark = () => document.querySelectorAll(
+      '[role="option"], button, .st-key-_w_lang [data-baseweb="select"] div').forEach(el => {{
+    const code = window.lapeLangNames[el.textContent.trim()];
+    if (code && el.lang !== code) el.lang = code;
+  }});
+  mark();
+  new MutationObserver(mark).observe(document.body, {{childList: true, subtree: true}});
+}}
+</script>"""
+
+
+def setup_page(lang: str, layout: str = "wide", **config) -> None:
+    """Page config with the page's own title, then the document language and the shared style."""
+    st.set_page_config(page_title=page_title(current_page(), lang), page_icon="🌱", layout=layout, **config)
+    st.html(CSS)
+    st.html(meta_script(lang), unsafe_allow_javascript=True)
+
+
+def keep_lang_in_url(lang: str) -> None:
+    """A chosen language other than the default goes to the URL, so that a shared link keeps it."""
+    if st.query_params.get("lang", i18n.DEFAULT_LANG) != lang:
+        st.query_params["lang"] = lang
+
+
+def statement_link(lang: str) -> None:
+    st.page_link(STATEMENT_PAGE, label=i18n.t("a11y.link", lang), icon=":material/accessibility_new:")

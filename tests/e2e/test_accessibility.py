@@ -1,0 +1,76 @@
+"""Every page, in Finnish and Swedish, on a desktop and a phone (390 px), every workshop phase and
+the projector: no axe-core violations of WCAG 2.0/2.1 A and AA. Also the page language and titles."""
+import pytest
+from playwright.sync_api import expect
+
+from lape_plan import db as dbm, workshop
+from lape_plan.model import SYSTEM
+
+from .axe import violations
+from .conftest import login, no_exceptions, wait_idle
+
+PAGES = ["", "plan_editor", "indicators", "follow_up", "assessments", "budget", "export", "plan_settings", "admin",
+         "workshop", "accessibility"]
+VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="module")
+def shops(server):
+    """Three workshops, one in each phase, each with a participant who proposed (and voted)."""
+    database = dbm.connect(server.db_path)
+    plan_id = database.execute("select id from plans order by id limit 1").fetchone()[0]
+    out = {}
+    for phase in ("collecting", "voting", "closed"):
+        areas = [r[0] for r in database.execute("select id from focus_areas where plan_id = ? limit 2", [plan_id])]
+        wid = workshop.create(database, SYSTEM, plan_id, f"Työpaja {phase}", question="Mitä tehdään?",
+                              focus_area_ids=areas)
+        code = workshop.get(database, wid)["code"]
+        token = workshop.join(database, code, "Testi")
+        area = workshop.focus_areas(database, workshop.get(database, wid))[0]["id"]
+        proposal = workshop.propose(database, token, area, "Nuorisotila auki sunnuntaisin")
+        if phase != "collecting":
+            workshop.set_phase(database, SYSTEM, wid, "voting")
+            workshop.vote(database, token, proposal)
+        if phase == "closed":
+            workshop.set_phase(database, SYSTEM, wid, "closed")
+            workshop.set_results_visible(database, SYSTEM, wid, True)
+        out[phase] = (wid, code, token)
+    database.close()
+    return out
+
+
+def check(page, where, found):
+    wait_idle(page)
+    no_exceptions(page)
+    found += [f"{where}: {line}" for line in violations(page)]
+
+
+# Each language and each screen once over every page: the pages' structure is the same in
+# both languages, and two full rounds keep the run within a few minutes.
+@pytest.mark.parametrize(("device", "lang"), [("desktop", "fi"), ("phone", "sv")])
+def test_no_axe_violations(server, shops, browser, lang, device):
+    context = browser.new_context(viewport=VIEWPORTS[device], locale="fi-FI", is_mobile=device == "phone",
+                                  has_touch=device == "phone")
+    page = context.new_page()
+    found = []
+    try:
+        # signed out: the login form and the public participant page with its join form
+        page.goto(f"{server}/?lang={lang}")
+        check(page, "login", found)
+        page.goto(f"{server}/join?lang={lang}")
+        check(page, "join form", found)
+        for phase, (_, code, token) in shops.items():
+            page.goto(f"{server}/join?code={code}&p={token}&lang={lang}")
+            check(page, f"join {phase}", found)
+        login(page, server, "/?lang=fi")  # the form in Finnish; the pages below in `lang`
+        for path in PAGES:
+            page.goto(f"{server}/{path}?lang={lang}")
+            check(page, path or "overview", found)
+            if page.evaluate("document.documentElement.lang") != lang:
+                found.append(f"{path}: html lang is not {lang}")
+        for phase, (wid, _, _) in shops.items():
+            page.goto(f"{server}/projector?w={wid}&lang={lang}")
+            check(page, f"projector {phase}", found)
+    finally:
+        context.close()
+    assert not found, "\n".join(found)
