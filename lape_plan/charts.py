@@ -190,9 +190,12 @@ def small_multiples(panels: pd.DataFrame, lang: str, columns: int = 3):
     panels = panels.assign(panel=[_wrap(p) for p in panels["panel"]],
                            progress_label=[t(f"indicators.progress.{p}") for p in panels["progress"]])
     present = [p for p in PROGRESS if p in set(panels["progress"])]
+    # one legend entry a row: the panels are narrow, and three entries side by side made the
+    # Overview scroll sideways on a 320 px screen
     colour = alt.Color("progress_label:N", title=t("indicators.chart.progress"),
                        scale=alt.Scale(domain=[t(f"indicators.progress.{p}") for p in present],
-                                       range=[PROGRESS_COLOURS[p] for p in present]))
+                                       range=[PROGRESS_COLOURS[p] for p in present]),
+                       legend=alt.Legend(columns=1, labelLimit=220))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=2, labelFontSize=14),
               scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=14, tickCount=4))

@@ -31,7 +31,7 @@ TEXT = "#31333f"  # axis text dark enough to read (the default grey is below 4.5
 
 def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title: str, year_title: str,
                    status_title: str, progress_title: str, by_title: str, max_label: int = 60,
-                   label_limit: int = 260) -> alt.Chart:
+                   label_limit: int = 560) -> alt.Chart:
     """Items (rows, in the given order) × years, coloured by status.
 
     `cells`: dicts with `label` (the item's number and title), `year`, `status`, `progress`
@@ -50,8 +50,9 @@ def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title:
     scale = alt.Scale(domain=[status_labels[s] for s in present], range=[COLOURS[s] for s in present])
     x = alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT,
                                                        titleColor=TEXT, labelFontSize=15, titleFontSize=15))
-    # labels wrap on a narrow screen rather than push the cells out of the chart
-    y = alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=label_limit, labelColor=TEXT,
+    # at most under half of the chart's width, so the cells keep room on a 320 px screen
+    limit = alt.ExprRef(expr=f"clamp(containerSize()[0] * 0.45, 80, {label_limit})")
+    y = alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=limit, labelColor=TEXT,
                                                                 labelFontSize=14))
     tooltip = [alt.Tooltip("item:N", title=item_title), alt.Tooltip("year:O", title=year_title),
                alt.Tooltip("status:N", title=status_title), alt.Tooltip("progress:N", title=progress_title),

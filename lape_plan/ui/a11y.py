@@ -102,5 +102,52 @@ def keep_lang_in_url(lang: str) -> None:
         st.query_params["lang"] = lang
 
 
+# Where a person continues after an action that replaced the page: the participant's next
+# field (a proposal, a ballot) or else the page's heading.
+MAIN_HEADING = '[data-testid="stMain"] h1'
+NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input, [data-testid="stMain"] textarea, '
+              '[data-testid="stMain"] input[type="text"], ' + MAIN_HEADING)
+
+
+def focus_script(selector: str) -> str:
+    """Moves focus, once the run has drawn the page, to the first element matching
+    `selector` (a heading becomes focusable for this). Without it focus falls to the
+    page's body after sign-in, joining or voting, and a keyboard or screen reader user
+    starts again from the top."""
+    return f"""<script>
+(function () {{
+  let tries = 0;
+  const go = () => {{
+    const app = document.querySelector('[data-testid="stApp"]');
+    const el = document.querySelector({json.dumps(selector)});
+    if (app && app.dataset.testScriptState === "notRunning" && el) {{
+      if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
+      el.focus();
+    }} else if (tries++ < 50) setTimeout(go, 100);
+  }};
+  setTimeout(go, 100);
+}})();
+</script>"""
+
+
+def request_focus(selector: str = MAIN_HEADING) -> None:
+    """Asks the next run of this session to move focus (see `focus_script`)."""
+    st.session_state["a11y_focus"] = selector
+
+
+def pending_focus() -> None:
+    """Runs a focus that an action asked for, once."""
+    selector = st.session_state.pop("a11y_focus", None)
+    if selector:
+        st.html(focus_script(selector), unsafe_allow_javascript=True)
+
+
 def statement_link(lang: str) -> None:
     st.page_link(STATEMENT_PAGE, label=i18n.t("a11y.link", lang), icon=":material/accessibility_new:")
+
+
+def upload_note(lang: str, types: list[str], mb: int | None = None) -> None:
+    """Beside a file uploader: Streamlit's own texts ("Browse files", "200MB per file") are
+    English and state the server's default, so say in the user's language what it takes."""
+    mb = mb or st.get_option("server.maxUploadSize")
+    st.caption(i18n.t("a11y.upload_limit", lang, types=", ".join(f".{x}" for x in types), mb=mb))

@@ -261,6 +261,7 @@ def _login_form(database: Database, lang: str) -> None:
                 _sign_in(user_id, role, auth.start_session(database, user_id))
                 st.session_state["set_cookie"] = True
                 st.session_state.pop("clear_cookie", None)
+                a11y.request_focus()  # to the page's heading, where the person goes on
                 st.session_state.pop("login_password", None)
                 st.rerun()
         if sso_enabled() and not first:
@@ -325,6 +326,7 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
         a11y.statement_link(lang)
         if st.session_state.pop("set_cookie", None) and st.session_state.get("session_token"):
             st.html(_cookie_script(st.session_state["session_token"]), unsafe_allow_javascript=True)
+        a11y.pending_focus()
     if roles and actor.role not in roles:
         st.error(t("error.permission"))
         st.stop()

@@ -130,6 +130,7 @@ def show_flash() -> None:
     message = st.session_state.pop("ws_flash", None)
     if message:
         getattr(st, message[0])(message[1])
+    a11y.pending_focus()
 
 
 # ---------------------------------------------------------------- join link and QR
@@ -376,6 +377,7 @@ def participant_call(lang: str, fn, *args, done: str | None = None):
     else:
         if done:
             flash("success", done)
+        a11y.request_focus(a11y.NEXT_FIELD)  # to the next proposal or ballot, not the page's top
         return result
     finally:
         database.close()

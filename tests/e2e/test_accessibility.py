@@ -3,7 +3,7 @@ the projector: no axe-core violations of WCAG 2.0/2.1 A and AA. Also the page la
 import pytest
 from playwright.sync_api import expect
 
-from lape_plan import db as dbm, workshop
+from lape_plan import db as dbm, i18n, workshop
 from lape_plan.model import SYSTEM
 
 from .axe import violations
@@ -74,3 +74,70 @@ def test_no_axe_violations(server, shops, browser, lang, device):
     finally:
         context.close()
     assert not found, "\n".join(found)
+
+
+def test_language_survives_reload_and_new_tab_and_names_the_page(server, page):
+    page.goto(f"{server}/join?lang=sv")
+    wait_idle(page)
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert page.title() == "Delta i workshop – LAPE"
+    expect(page.get_by_role("link", name="Tillgänglighetsutlåtande")).to_be_visible()  # the statement, public
+    # the language names in the switch carry their own language
+    expect(page.locator("button[lang='fi']", has_text="Suomi")).to_have_count(1)
+    page.reload()
+    wait_idle(page)
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    other = page.context.new_page()  # a new tab without ?lang= keeps the choice too
+    other.goto(server)
+    wait_idle(other)
+    expect(other.get_by_role("button", name="Logga in")).to_be_visible()
+    assert other.evaluate("document.documentElement.lang") == "sv"
+    other.get_by_role("link", name="Tillgänglighetsutlåtande").click()
+    wait_idle(other)
+    expect(other.locator("h1")).to_have_text("Tillgänglighetsutlåtande")
+    expect(other.get_by_text("Vi svarar inom 14 dagar", exact=False)).to_be_visible()
+    assert other.title() == "Tillgänglighetsutlåtande – LAPE"
+
+
+def test_keyboard_only_sign_in_lands_on_the_heading(server, page):
+    page.goto(f"{server}/follow_up?lang=fi")
+    wait_idle(page)
+    page.get_by_label("Käyttäjätunnus").focus()
+    page.keyboard.type("admin")
+    page.keyboard.press("Tab")
+    page.keyboard.type("admin-password-1")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(page.locator("[data-testid='stSidebar'] .st-key-logout")).to_be_visible()
+    # focus moves to the page's heading, not the body
+    expect(page.locator("[data-testid='stMain'] h1").first).to_be_focused(timeout=5000)
+    assert page.title() == "Seuranta – LAPE"
+
+
+def test_reflow_at_320_px(server, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 800}, locale="fi-FI")
+    page = context.new_page()
+    try:
+        login(page, server, "/?lang=fi")
+        for path in ("", "follow_up"):
+            page.goto(f"{server}/{path}")
+            wait_idle(page)
+            page.wait_for_timeout(500)  # charts size themselves after the run
+            width = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
+            assert width <= 320, (path, width)
+        # the heatmap keeps room for its cells: labels take under half of its width
+        page.get_by_role("tab", name=i18n.t("follow_up.tab_heatmap", "fi")).click()
+        wait_idle(page)
+        chart = page.locator("[data-testid='stVegaLiteChart'] svg").first
+        chart.wait_for()
+        page.wait_for_timeout(500)
+        box = chart.bounding_box()
+        assert box["x"] + box["width"] <= 320, box
+        cells = page.locator("[data-testid='stVegaLiteChart'] svg .mark-rect path")
+        assert cells.count() > 0
+        first = cells.first.bounding_box()
+        assert first["x"] >= box["x"] + 40 and first["x"] + first["width"] <= 320, (first, box)
+        assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth") <= 320
+        assert violations(page) == []  # the heatmap, its symbols and its table
+    finally:
+        context.close()
