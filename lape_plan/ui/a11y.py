@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import i18n
@@ -143,7 +144,11 @@ def pending_focus() -> None:
 
 
 def statement_link(lang: str) -> None:
-    st.page_link(STATEMENT_PAGE, label=i18n.t("a11y.link", lang), icon=":material/accessibility_new:")
+    label = i18n.t("a11y.link", lang)
+    try:
+        st.page_link(STATEMENT_PAGE, label=label, icon=":material/accessibility_new:")
+    except StreamlitPageNotFoundError:  # a page run on its own, outside app.py's navigation
+        st.markdown(f"[{label}](accessibility?lang={lang})")
 
 
 def upload_note(lang: str, types: list[str], mb: int | None = None) -> None:

@@ -228,18 +228,21 @@ def _login_form(database: Database, lang: str) -> None:
         st.html(_cookie_script(None), unsafe_allow_javascript=True)
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title(t("auth.title"))
+        first = not auth.has_users(database)
+        # the very first start creates the administrator: headed so, fields in the order
+        # a person expects (name, user name, password twice)
+        st.title(t("a11y.setup_title") if first else t("auth.title"))
         flash = st.session_state.pop("auth_flash", None)
         if flash:
             st.info(t(flash))
-        first = not auth.has_users(database)
         if first:
             st.info(t("auth.setup_intro"))
         with st.form("login_form", enter_to_submit=True):
+            if first:
+                st.text_input(t("auth.display_name"), key="setup_display_name", max_chars=120)
             username = st.text_input(t("auth.username"), key="login_username", max_chars=80)
             password = st.text_input(t("auth.password"), type="password", key="login_password")
             if first:
-                st.text_input(t("auth.display_name"), key="setup_display_name", max_chars=120)
                 st.text_input(t("auth.password_again"), type="password", key="setup_password2")
             submitted = st.form_submit_button(t("auth.create_admin") if first else t("auth.login"), type="primary",
                                               key="login_submit")

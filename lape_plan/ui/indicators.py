@@ -616,8 +616,8 @@ def render_indicators_overview(ctx: Ctx) -> None:
                                                        panels=panels))
     with st.expander(t("a11y.as_table")):  # the small multiples' figures as text
         st.dataframe(pd.DataFrame([{
-            t("entity.goal"): r["goal_title"], t("a11y.col_indicator"): f"{r['indicator_title']} — {r['region_name']}",
+            t("a11y.col_goal"): r["goal_title"], t("a11y.col_indicator"): f"{r['indicator_title']} — {r['region_name']}",
             t("a11y.col_values"): ", ".join(f"{year}: {ctx.num(value)}" for year, value in sorted(r["values"].items())),
-            t("indicators.chart.target"): f"{r['target_year']}: {ctx.num(r['target_value'])}",
+            t("a11y.col_target"): f"{r['target_year']}: {ctx.num(r['target_value'])}",
             t("indicators.chart.progress"): indicators.progress_label(r["progress"], ctx.lang),
         } for r in rows]), hide_index=True, width="stretch")

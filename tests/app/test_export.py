@@ -49,7 +49,7 @@ def test_bad_file_is_refused_with_rows(app, conn):
     at = app(PAGE, lang="en")
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
     assert not at.exception
-    assert "The file was not imported: 1 bad rows" in at.error[0].value
+    assert "The file was not imported: 1 bad row." in at.error[0].value  # singular: one row
     frame = at.dataframe[0].value
     assert frame.iloc[0].tolist() == ["Toimenpiteet", 3, "Alkuvuosi: “ensi vuonna” is not a whole number."]
     assert not any(b.key == "exp_apply" for b in at.button)

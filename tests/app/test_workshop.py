@@ -312,7 +312,7 @@ def test_full_workshop_refuses_a_join_with_a_clear_message(participant, conn, sh
     ws.join(conn, code)
     at = participant(code=code)
     at.button(key="ws_join").click().run()
-    assert any("täynnä (1 osallistujaa)" in e.value for e in at.error)
+    assert any("täynnä (1 osallistuja)" in e.value for e in at.error)
     assert "p" not in at.query_params and ws.participant_count(conn, wid) == 1
 
 

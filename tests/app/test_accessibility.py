@@ -1,0 +1,45 @@
+"""Page-level accessibility and first-use wording, without a browser."""
+from streamlit.testing.v1 import AppTest
+
+from lape_plan import db as dbm
+
+
+def test_first_start_is_headed_as_creating_the_administrator_with_fields_in_order(tmp_path, monkeypatch):
+    path = tmp_path / "empty.db"
+    dbm.connect(path)  # no accounts yet
+    monkeypatch.setenv("LAPE_PLAN_DB", str(path))
+    at = AppTest.from_file("../../app.py", default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "Luo ylläpitäjän tunnus"
+    assert [w.label for w in at.text_input] == ["Nimi", "Käyttäjätunnus", "Salasana", "Salasana uudelleen"]
+
+
+def test_sign_in_form_keeps_its_heading_and_links_the_statement(db_path):
+    at = AppTest.from_file("../../app.py", default_timeout=30).run()
+    assert at.title[0].value == "Kirjaudu sisään"
+    assert [w.label for w in at.text_input] == ["Käyttäjätunnus", "Salasana"]
+    assert any(link.label == "Saavutettavuusseloste" for link in at.get("page_link"))
+
+
+def test_statement_page_is_public_in_each_language(db_path):
+    for lang, heading in (("fi", "Saavutettavuusseloste"), ("sv", "Tillgänglighetsutlåtande"),
+                          ("en", "Accessibility statement")):
+        at = AppTest.from_file("../../pages/accessibility.py", default_timeout=30)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == heading
+        assert "306/2019" in " ".join(m.value for m in at.markdown)
+
+
+def test_follow_up_heatmap_has_alt_text_and_a_table(app):
+    at = app("pages/follow_up.py")
+    alts = [c.proto.alt for c in at.get("vega_lite_chart")]
+    assert any(a.startswith("Seurantakartta: ") for a in alts), alts
+    assert "Näytä samat tiedot taulukkona" in [e.label for e in at.expander]
+
+
+def test_every_chart_on_the_overview_has_alt_text(app):
+    at = app()
+    alts = [c.proto.alt for c in at.get("vega_lite_chart")]
+    assert alts and all(alts), alts
