@@ -94,7 +94,12 @@ def setup_page(lang: str, layout: str = "wide", **config) -> None:
     """Page config with the page's own title, then the document language and the shared style."""
     st.set_page_config(page_title=page_title(current_page(), lang), page_icon="🌱", layout=layout, **config)
     st.html(CSS)
-    st.html(meta_script(lang), unsafe_allow_javascript=True)
+    # Once per session and language: the document keeps its lang across the session's reruns
+    # and page switches, and a script element drawn on every rerun disturbed the data
+    # editor's keyboard navigation.
+    if st.session_state.get("_a11y_meta") != lang:
+        st.session_state["_a11y_meta"] = lang
+        st.html(meta_script(lang), unsafe_allow_javascript=True)
 
 
 def keep_lang_in_url(lang: str) -> None:

@@ -3,6 +3,8 @@ version it was opened on and the user's text on conflict), the bulk editor (all 
 nothing), history, heatmap, missing updates, year summary and the Overview section."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -231,7 +233,7 @@ def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
             if h["narrative"]:
                 st.text(h["narrative"])
             if h["evidence_url"]:
-                st.text(f"{t('follow_up.col_evidence')}: {h['evidence_url']}")
+                evidence_link(ctx, h["evidence_url"])
     if len(rows) > limit:
         st.caption(t("follow_up.history_more", n=len(rows) - limit))
 
@@ -339,6 +341,15 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             st.session_state.pop("fu_bulk_conflict", None)
             st.session_state.pop("fu_bulk_error", None)
             st.rerun()
+
+
+def evidence_link(ctx: Ctx, url: str) -> None:
+    """The evidence as a link to open (saved URLs are http(s) without spaces); anything else,
+    from before that check, as plain text."""
+    if re.fullmatch(r"https?://\S+", url):
+        st.link_button(f"{ctx.t('follow_up.col_evidence')}: {url}", url, icon=":material/open_in_new:")
+    else:
+        st.text(f"{ctx.t('follow_up.col_evidence')}: {url}")
 
 
 # ---------------------------------------------------------------- overviews of many items

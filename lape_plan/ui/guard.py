@@ -326,7 +326,6 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
         if st.button(t("auth.logout"), key="logout", icon=":material/logout:"):
             logout(database)
             st.rerun()
-        a11y.statement_link(lang)
         if st.session_state.pop("set_cookie", None) and st.session_state.get("session_token"):
             st.html(_cookie_script(st.session_state["session_token"]), unsafe_allow_javascript=True)
         a11y.pending_focus()

@@ -43,3 +43,16 @@ def test_every_chart_on_the_overview_has_alt_text(app):
     at = app()
     alts = [c.proto.alt for c in at.get("vega_lite_chart")]
     assert alts and all(alts), alts
+
+
+def test_follow_up_evidence_is_a_link(app, conn):
+    from lape_plan import follow_up as fu
+    from lape_plan.model import Actor
+
+    m = next(conn.query("select * from measures where title_fi like 'Kaveritoiminta%'"))
+    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2022, "on_track", 30,
+              evidence_url="https://example.org/muistio")
+    at = app("pages/follow_up.py", fu_item=f"measure:{m['id']}", fu_year=2022)
+    links = [b.proto for b in at.get("link_button")]
+    assert [(link.url, link.label) for link in links] == [("https://example.org/muistio",
+                                                           "Näyttö: https://example.org/muistio")]

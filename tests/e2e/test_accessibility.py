@@ -112,6 +112,17 @@ def test_keyboard_only_sign_in_lands_on_the_heading(server, page):
     # focus moves to the page's heading, not the body
     expect(page.locator("[data-testid='stMain'] h1").first).to_be_focused(timeout=5000)
     assert page.title() == "Seuranta – LAPE"
+    # metrics wrap instead of being cut ("8…") when text is enlarged
+    value = page.get_by_test_id("stMetricValue").first
+    assert value.evaluate("e => getComputedStyle(e).whiteSpace") == "normal"
+    # a table's toolbar, invisible until hovered, shows when it takes keyboard focus
+    page.goto(f"{server}/?lang=fi")
+    wait_idle(page)
+    toolbar = page.get_by_test_id("stElementToolbar").first
+    assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "0"
+    toolbar.locator("button").first.focus()
+    page.wait_for_timeout(400)  # its fade-in transition
+    assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"
 
 
 def test_reflow_at_320_px(server, browser):

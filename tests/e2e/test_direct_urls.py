@@ -86,7 +86,7 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
         links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()
         assert [link.split("\n")[-1] for link in links] == [
             "Yleiskuva", "Suunnitelman muokkaus", "Indikaattorit", "Seuranta", "Lapsivaikutukset", "Lapsibudjetointi",
-            "Vienti ja tuonti", "Osallistu työpajaan"]
+            "Vienti ja tuonti", "Osallistu työpajaan", "Saavutettavuusseloste"]
     finally:
         stop_server(proc)
 
