@@ -102,6 +102,12 @@ def setup_page(lang: str, layout: str = "wide", **config) -> None:
         st.html(meta_script(lang), unsafe_allow_javascript=True)
 
 
+def redraw_meta() -> None:
+    """Before an st.rerun early in a session's first run: that run's script may never reach
+    the browser, so the next run draws it again."""
+    st.session_state.pop("_a11y_meta", None)
+
+
 def keep_lang_in_url(lang: str) -> None:
     """A chosen language other than the default goes to the URL, so that a shared link keeps it."""
     if st.query_params.get("lang", i18n.DEFAULT_LANG) != lang:

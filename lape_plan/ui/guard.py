@@ -138,6 +138,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
             st.button(i18n.t("auth.logout", lang), on_click=st.logout)
             st.stop()
         _sign_in(actor.user_id, actor.role)
+        a11y.redraw_meta()
         st.rerun()  # so that app.py builds the menu for this role
     idle, max_age = auth.session_limits()
     if user_id is None:
@@ -146,6 +147,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
         if actor is None:
             return None
         _sign_in(actor.user_id, actor.role, token)
+        a11y.redraw_meta()
         st.rerun()
     now = time.time()
     idle_out = now - st.session_state.get("last_seen", now) > idle
