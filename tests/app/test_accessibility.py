@@ -56,3 +56,12 @@ def test_follow_up_evidence_is_a_link(app, conn):
     links = [b.proto for b in at.get("link_button")]
     assert [(link.url, link.label) for link in links] == [("https://example.org/muistio",
                                                            "Näyttö: https://example.org/muistio")]
+
+
+def test_follow_up_item_picker_says_which_items_are_not_scheduled_for_the_year(app):
+    at = app("pages/follow_up.py", fu_year=2024)
+    picker = at.selectbox(key="_w_fu_item")
+    options = picker.options
+    measure_3 = [o for o in options if o.startswith("1.2.1 ")]  # scheduled 2020–2022 in the example plan
+    assert measure_3 and measure_3[0].endswith("– Ei ajoitettu tälle vuodelle")
+    assert not [o for o in options if o.startswith("1.1.1 ")][0].endswith("tälle vuodelle")  # 2021–2024
