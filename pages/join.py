@@ -8,6 +8,7 @@ import streamlit as st
 
 from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
+from lape_plan.ui.a11y import statement_link
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, ballot_labels, ballot_order, flash, language_choice,
@@ -150,6 +151,7 @@ if w["phase"] == "collecting":
     proposing()
 elif w["phase"] == "voting":
     voting()
+    statement_link(ctx.lang)  # the accessibility statement, from every page
     st.stop()
 else:
     st.success(t("workshop.closed_thanks"))

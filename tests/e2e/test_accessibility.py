@@ -62,6 +62,8 @@ def test_no_axe_violations(server, shops, browser, lang, device):
         for phase, (_, code, token) in shops.items():
             page.goto(f"{server}/join?code={code}&p={token}&lang={lang}")
             check(page, f"join {phase}", found)
+            if page.get_by_role("link", name=i18n.t("a11y.link", lang)).count() != 1:
+                found.append(f"join {phase}: no link to the accessibility statement")
         login(page, server, "/?lang=fi")  # the form in Finnish; the pages below in `lang`
         for path in PAGES:
             page.goto(f"{server}/{path}?lang={lang}")
