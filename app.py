@@ -33,6 +33,9 @@ if role in (None, "admin"):
 # The workshop participants' page is public: no account, joined by code or QR.
 pages.append(st.Page("pages/join.py", title=t("nav.join"), icon=":material/how_to_vote:", url_path="join"))
 pages.append(st.Page("pages/ideas.py", title=t("nav.ideas"), icon=":material/emoji_objects:", url_path="ideas"))
+# The accessibility statement is public too (Act 306/2019), linked from every page.
+pages.append(st.Page("pages/accessibility.py", title=t("a11y.nav"), icon=":material/accessibility_new:",
+                     url_path="accessibility"))
 page = st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden")
 with failures_shown(lang):  # the page's unexpected failures: a translated message, the traceback to the log
     page.run()

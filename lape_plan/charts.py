@@ -16,10 +16,11 @@ PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b
 TEXT = "#1f2937"  # labels, legends and titles: the default light grey fades on a projector
 KIND_COLOURS = {"municipality": "#7a8fa6", "county": "#1f5fae", "plan": "#1a7f37", "country": "#3d3d3d"}
 # Lines of a trend keep their kind's colour of the comparison bars (the plan area green,
-# the country dark grey, the first county blue); the rest take Okabe–Ito colours, which
-# stay apart with colour-vision deficiencies and on a projector.
-OTHER_COUNTY = "#56B4E9"
-MUNICIPALITY_COLOURS = ["#E69F00", "#CC79A7", "#D55E00", "#0072B2", "#999999", "#F0E442"]
+# the country dark grey, the first county blue); the rest take Okabe–Ito hues darkened to
+# at least 3:1 on white (WCAG 1.4.11), which stay apart with colour-vision deficiencies
+# and on a projector.
+OTHER_COUNTY = "#1f7a8c"
+MUNICIPALITY_COLOURS = ["#b85c00", "#a8417f", "#c4320a", "#0072B2", "#6b6b6b", "#7d6b00"]
 
 
 def region_colours(regions: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
@@ -189,9 +190,12 @@ def small_multiples(panels: pd.DataFrame, lang: str, columns: int = 3):
     panels = panels.assign(panel=[_wrap(p) for p in panels["panel"]],
                            progress_label=[t(f"indicators.progress.{p}") for p in panels["progress"]])
     present = [p for p in PROGRESS if p in set(panels["progress"])]
+    # one legend entry a row: the panels are narrow, and three entries side by side made the
+    # Overview scroll sideways on a 320 px screen
     colour = alt.Color("progress_label:N", title=t("indicators.chart.progress"),
                        scale=alt.Scale(domain=[t(f"indicators.progress.{p}") for p in present],
-                                       range=[PROGRESS_COLOURS[p] for p in present]))
+                                       range=[PROGRESS_COLOURS[p] for p in present]),
+                       legend=alt.Legend(columns=1, labelLimit=220))
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=2, labelFontSize=14),
               scale=alt.Scale(zero=False, nice=False))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelFontSize=14, tickCount=4))
@@ -199,7 +203,7 @@ def small_multiples(panels: pd.DataFrame, lang: str, columns: int = 3):
     target = alt.Chart().transform_filter("datum.is_target").mark_point(
         shape="diamond", size=260, filled=True, color="#111111").encode(
         alt.X("year:Q"), alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", title=t("indicators.chart.target"))])
-    chart = alt.layer(line, target, data=alt.NamedData(name="panels")).properties(width=260, height=150).facet(
+    chart = alt.layer(line, target, data=alt.NamedData(name="panels")).properties(width=200, height=150).facet(
         facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(panels["panel"])),
                         header=alt.Header(labelExpr="split(datum.label, '\\n')", labelFontSize=15,
                                           labelAnchor="start")),

@@ -29,7 +29,15 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+COUNTS = ("n", "count", "max")  # the placeholders that count something: "{n} päivitystä"
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+    """The text of `key` in `lang`, filled in. A counted message ({n} or {count}) has its
+    singular under `key.one`, used when the count is exactly one."""
+    count = next((values[name] for name in COUNTS if name in values), None)
+    if count == 1 and f"{key}.one" in catalogue():
+        key = f"{key}.one"
     entry = catalogue().get(key)
     if entry is None:
         raise KeyError(f"missing i18n key {key!r}")

@@ -978,5 +978,15 @@ def projector_page(items: list, clock: float, seconds: float = 9.0, size: int = 
     return items[page * size:(page + 1) * size], page + 1, pages
 
 
+def ranking_alt(ranking: list[dict], lang: str, top: int = 10) -> str:
+    """The ranking chart's text alternative: the same proposals and counts, in order."""
+    ordered = sorted(ranking, key=lambda p: (-p["votes"], p["id"]))[:top]
+    if not ordered:
+        return i18n.t("a11y.ranking_alt_empty", lang)
+    items = "; ".join(f"{i}. {p['text']}: {i18n.t('a11y.votes', lang, n=p['votes'])}"
+                      for i, p in enumerate(ordered, 1))
+    return i18n.t("a11y.ranking_alt", lang, items=items)
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -6,6 +6,7 @@ import streamlit as st
 from lape_plan import auth, backup, config, db as dbm, i18n, plans
 from lape_plan.errors import LapeError
 from lape_plan.model import Role
+from lape_plan.ui import a11y
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 
@@ -115,6 +116,7 @@ with backup_tab:
                            file_name=f"lape_plan-{dt.date.today().isoformat()}.db", mime="application/vnd.sqlite3")
     st.subheader(t("admin.restore"))
     st.warning(t("admin.restore_warning"))
+    a11y.upload_note(ctx.lang, ["db", "sqlite", "sqlite3"])
     upload = st.file_uploader(t("admin.restore_file"), type=["db", "sqlite", "sqlite3"], key="restore_file")
     if upload and st.button(t("admin.restore_now"), type="primary"):
         try:

@@ -6,6 +6,7 @@ from lape_plan.model import LANGS
 from lape_plan.ui.documents import document_downloads
 from lape_plan.ui.export import CSV, XLSX, deferred, show_problems, show_result
 from lape_plan.ui.export import preview as cached_preview
+from lape_plan.ui import a11y
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 
@@ -56,6 +57,7 @@ if done:
                  conflicts=len(done.conflicts)))
     show_result(ctx, done)
 upload_key = f"exp_upload_{st.session_state.get('exp_round', 0)}"
+a11y.upload_note(ctx.lang, ["xlsx"], 50)
 upload = st.file_uploader(t("export.page.upload"), type=["xlsx"], key=upload_key, max_upload_size=50)
 if upload is not None:
     data = upload.getvalue()

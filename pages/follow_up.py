@@ -34,7 +34,8 @@ with tabs[0]:
         if st.session_state.get("fu_item") not in by_key:
             st.session_state["fu_item"] = next(iter(by_key))
         sticky(st.selectbox, t("follow_up.pick_item"), "fu_item", list(by_key),
-                     format_func=lambda k: f"{ui.item_label(ctx, by_key[k])} ({t('entity.' + by_key[k]['entity'])})")
+                     format_func=lambda k: f"{ui.item_label(ctx, by_key[k])} ({t('entity.' + by_key[k]['entity'])})"
+                     + ("" if year in by_key[k]["years"] else f" – {t('follow_up.status.not_scheduled')}"))
         item = by_key[st.session_state["fu_item"]]
         st.text(f"{t('follow_up.organisation')}: {ui.org_names(ctx, item['responsible_ids'])}")
         if year not in item["years"]:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lape_plan import config, db as dbm, workshop
 from lape_plan.errors import NotFound
+from lape_plan.ui.a11y import statement_link
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, background_form, ballot_labels, ballot_order,
@@ -181,6 +182,7 @@ with st.container():
 if w["phase"] == "voting":
     voting()
     follow_room(ctx, PATH, w["id"], seen)
+    statement_link(ctx.lang)  # the accessibility statement, from every page
     st.stop()
 if w["phase"] == "closed":
     st.success(t("workshop.closed_thanks"))

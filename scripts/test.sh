@@ -13,4 +13,10 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pd
     libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# axe-core for the accessibility browser test (tests/e2e/axe.py pins the same version)
+if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get update -qq;
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+  npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1 >/dev/null
+fi
 python3 -m pytest "$@"

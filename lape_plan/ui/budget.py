@@ -222,7 +222,7 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('budget.chart_title')}**")
-        st.altair_chart(chart(ctx, r), width="stretch")
+        st.altair_chart(chart(ctx, r), width="stretch", alt=t("a11y.budget_alt"))
     with right:
         st.dataframe(trend_frame(ctx, r), hide_index=True, width="stretch", height="content")
     orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}

@@ -3,6 +3,8 @@ version it was opened on and the user's text on conflict), the bulk editor (all 
 nothing), history, heatmap, missing updates, year summary and the Overview section."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -231,7 +233,7 @@ def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
             if h["narrative"]:
                 st.text(h["narrative"])
             if h["evidence_url"]:
-                st.text(f"{t('follow_up.col_evidence')}: {h['evidence_url']}")
+                evidence_link(ctx, h["evidence_url"])
     if len(rows) > limit:
         st.caption(t("follow_up.history_more", n=len(rows) - limit))
 
@@ -341,6 +343,15 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             st.rerun()
 
 
+def evidence_link(ctx: Ctx, url: str) -> None:
+    """The evidence as a link to open (saved URLs are http(s) without spaces); anything else,
+    from before that check, as plain text."""
+    if re.fullmatch(r"https?://\S+", url):
+        st.link_button(f"{ctx.t('follow_up.col_evidence')}: {url}", url, icon=":material/open_in_new:")
+    else:
+        st.text(f"{ctx.t('follow_up.col_evidence')}: {url}")
+
+
 # ---------------------------------------------------------------- overviews of many items
 def heatmap(ctx: Ctx, f: dict) -> None:
     t = ctx.t
@@ -349,12 +360,16 @@ def heatmap(ctx: Ctx, f: dict) -> None:
         st.info(t("follow_up.nothing_to_update"))
         return
     labels = {s: status_label(ctx, s) for s in follow_up_charts.ORDER}
+    cells = [{**c, "label": f"{c['number']} {ctx.title(c['row'])}",
+              "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang)} for c in cells]
     chart = follow_up_charts.status_heatmap(
-        [{**c, "label": f"{c['number']} {ctx.title(c['row'])}",
-          "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang)} for c in cells], labels,
+        cells, labels,
         item_title=t("follow_up.col_item"), year_title=t("field.fu_year"), status_title=t("field.fu_status"),
         progress_title=t("field.fu_progress"), by_title=t("follow_up.col_who"))
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", alt=t("a11y.heatmap_alt", n=len({c["label"] for c in cells})))
+    with st.expander(t("a11y.as_table")):  # the same figures as text
+        st.dataframe(follow_up_charts.table(cells, labels, t("follow_up.col_item")), hide_index=True,
+                     width="stretch")
 
 
 def missing_table(ctx: Ctx, f: dict) -> None:

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from .. import auth, config, db as dbm, demo, i18n, plans
 from ..errors import LapeError, PermissionDenied
 from ..model import LANGS, Actor, Role
+from . import a11y
 from .text import error_md, md_escape
 
 log = logging.getLogger("lape_plan")
@@ -62,9 +63,11 @@ def _first_start(path: str) -> bool:
 
 
 def current_lang() -> str:
+    """The session's language; a new session (a reload, a new tab) takes ?lang=, else the
+    language this browser chose before, else Finnish."""
     lang = st.session_state.get("lang")
     if lang not in LANGS:
-        lang = st.query_params.get("lang", i18n.DEFAULT_LANG)
+        lang = st.query_params.get("lang") or a11y.remembered_lang() or i18n.DEFAULT_LANG
         lang = lang if lang in LANGS else i18n.DEFAULT_LANG
     return lang
 
@@ -135,6 +138,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
             st.button(i18n.t("auth.logout", lang), on_click=st.logout)
             st.stop()
         _sign_in(actor.user_id, actor.role)
+        a11y.redraw_meta()
         st.rerun()  # so that app.py builds the menu for this role
     idle, max_age = auth.session_limits()
     if user_id is None:
@@ -143,6 +147,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
         if actor is None:
             return None
         _sign_in(actor.user_id, actor.role, token)
+        a11y.redraw_meta()
         st.rerun()
     now = time.time()
     idle_out = now - st.session_state.get("last_seen", now) > idle
@@ -225,18 +230,21 @@ def _login_form(database: Database, lang: str) -> None:
         st.html(_cookie_script(None), unsafe_allow_javascript=True)
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title(t("auth.title"))
+        first = not auth.has_users(database)
+        # the very first start creates the administrator: headed so, fields in the order
+        # a person expects (name, user name, password twice)
+        st.title(t("a11y.setup_title") if first else t("auth.title"))
         flash = st.session_state.pop("auth_flash", None)
         if flash:
             st.info(t(flash))
-        first = not auth.has_users(database)
         if first:
             st.info(t("auth.setup_intro"))
         with st.form("login_form", enter_to_submit=True):
+            if first:
+                st.text_input(t("auth.display_name"), key="setup_display_name", max_chars=120)
             username = st.text_input(t("auth.username"), key="login_username", max_chars=80)
             password = st.text_input(t("auth.password"), type="password", key="login_password")
             if first:
-                st.text_input(t("auth.display_name"), key="setup_display_name", max_chars=120)
                 st.text_input(t("auth.password_again"), type="password", key="setup_password2")
             submitted = st.form_submit_button(t("auth.create_admin") if first else t("auth.login"), type="primary",
                                               key="login_submit")
@@ -258,11 +266,13 @@ def _login_form(database: Database, lang: str) -> None:
                 _sign_in(user_id, role, auth.start_session(database, user_id))
                 st.session_state["set_cookie"] = True
                 st.session_state.pop("clear_cookie", None)
+                a11y.request_focus()  # to the page's heading, where the person goes on
                 st.session_state.pop("login_password", None)
                 st.rerun()
         if sso_enabled() and not first:
             st.divider()
             st.button(t("auth.sso_login"), on_click=st.login, icon=":material/login:")
+        a11y.statement_link(lang)
 
 
 def through_navigation() -> None:
@@ -278,12 +288,13 @@ def through_navigation() -> None:
 def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
     """Page setup and the login wall. `roles` limits the page to those roles."""
     through_navigation()
-    st.set_page_config(page_title="LAPE", page_icon="🌱", layout="wide" if wide else "centered")
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = current_lang()
+    a11y.setup_page(st.session_state["lang"], layout="wide" if wide else "centered")
+    a11y.keep_lang_in_url(st.session_state["lang"])
     path = str(config.db_path())
     _first_start(path)
     database = dbm.connect(path)
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = current_lang()
     with st.sidebar:
         sticky(st.selectbox, i18n.t("sidebar.language", st.session_state["lang"]), "lang", list(LANGS),
                format_func=i18n.language_name)
@@ -319,6 +330,7 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
             st.rerun()
         if st.session_state.pop("set_cookie", None) and st.session_state.get("session_token"):
             st.html(_cookie_script(st.session_state["session_token"]), unsafe_allow_javascript=True)
+        a11y.pending_focus()
     if roles and actor.role not in roles:
         st.error(t("error.permission"))
         st.stop()

@@ -219,7 +219,7 @@ def link_panel(ctx: Ctx, url: str, code: str | None = None) -> None:
         if code:
             st.header(code)
         st.code(url, language=None, wrap_lines=True)
-    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=160)
+    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=160, alt=ctx.t("workshop.qr_caption"))
 
 
 def period_form(ctx: Ctx, plan_id: int) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from .. import charts, i18n, indicators, sotkanet
 from ..errors import ConflictError, ImportRejected, LapeError
+from . import a11y
 from .guard import Ctx
 from .text import error_md, md_escape
 
@@ -235,6 +236,7 @@ def render_import(ctx: Ctx) -> None:
     t = ctx.t
     st.markdown(t("indicators.import.help"))
     with st.form("ind_upload_form", clear_on_submit=False, enter_to_submit=False):
+        a11y.upload_note(ctx.lang, ["csv", "json", "xlsx", "txt"])
         files = st.file_uploader(t("indicators.import.files"), type=["csv", "json", "xlsx", "txt"],
                                  accept_multiple_files=True, key="ind_upload",
                                  max_upload_size=max(1, sotkanet.PAGE.file_bytes // 1_000_000))
@@ -608,5 +610,15 @@ def render_indicators_overview(ctx: Ctx) -> None:
         for col, goal_rows in zip(st.columns(per_row), goal_list[start:start + per_row]):
             with col:
                 st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
+                panels = "; ".join(f"{r['indicator_title']} — {r['region_name']}: "
+                                   f"{indicators.progress_label(r['progress'], ctx.lang)}" for r in goal_rows)
                 show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, columns=1,
-                           width="content", alt_text=goal_rows[0]["goal_title"])
+                           width="content", alt_text=t("a11y.overview_alt", goal=goal_rows[0]["goal_title"],
+                                                       panels=panels))
+    with st.expander(t("a11y.as_table")):  # the small multiples' figures as text
+        st.dataframe(pd.DataFrame([{
+            t("a11y.col_goal"): r["goal_title"], t("a11y.col_indicator"): f"{r['indicator_title']} — {r['region_name']}",
+            t("a11y.col_values"): ", ".join(f"{year}: {ctx.num(value)}" for year, value in sorted(r["values"].items())),
+            t("a11y.col_target"): f"{r['target_year']}: {ctx.num(r['target_value'])}",
+            t("indicators.chart.progress"): indicators.progress_label(r["progress"], ctx.lang),
+        } for r in rows]), hide_index=True, width="stretch")

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
+from . import a11y
 from .guard import Ctx, _first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
 from .text import error_md, md_escape
 
@@ -43,17 +44,17 @@ def participant_guard() -> ParticipantCtx:
     """The public participant page's guard: phone layout, language from ?lang= or the
     session, a database connection. No sidebar, no plan selection, no login."""
     through_navigation()
-    st.set_page_config(page_title="LAPE", page_icon="🌱", layout="centered", initial_sidebar_state="collapsed")
-    path = str(config.db_path())
-    if path not in _started:  # once per database and process, not on every phone's rerun
-        _first_start(path)
-        _started.add(path)
     wanted = st.query_params.get("lang")
     if wanted in LANGS:
         st.session_state["lang"] = wanted
     lang = st.session_state.get("lang")
     if lang not in LANGS:
-        lang = st.session_state["lang"] = i18n.DEFAULT_LANG
+        lang = st.session_state["lang"] = a11y.remembered_lang() or i18n.DEFAULT_LANG
+    a11y.setup_page(lang, layout="centered", initial_sidebar_state="collapsed")
+    path = str(config.db_path())
+    if path not in _started:  # once per database and process, not on every phone's rerun
+        _first_start(path)
+        _started.add(path)
     return ParticipantCtx(dbm.connect(path), lang)
 
 
@@ -208,6 +209,7 @@ def show_flash() -> None:
     message = st.session_state.pop("ws_flash", None)
     if message:
         getattr(st, message[0])(message[1])
+    a11y.pending_focus()
 
 
 # ---------------------------------------------------------------- join link and QR
@@ -255,7 +257,8 @@ def join_panel(ctx: Ctx, w: dict, page_path: str) -> None:
         st.markdown(ctx.t("workshop.join_at"))
         st.header(w["code"])
         st.code(url, language=None, wrap_lines=True)
-    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=180)
+    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=180,
+                alt=ctx.t("a11y.qr_alt", code=w["code"]))
 
 
 # ---------------------------------------------------------------- projector
@@ -321,10 +324,12 @@ def projector_view(ctx: Ctx, w: dict) -> None:
             unreachable_warning(ctx, url, short=True)
             st.markdown(ctx.t("workshop.join_at"))
             st.title(w["code"])
-            st.image(qr_png(url), width=420)
+            st.image(qr_png(url), width=420, alt=ctx.t("a11y.qr_alt", code=w["code"]))
             st.code(url, language=None, wrap_lines=True)
     # The menu is hidden here; the facilitator's way back.
     right.page_link("pages/workshop.py", label=ctx.t("nav.workshop"), icon=":material/arrow_back:")
+    with right:
+        a11y.statement_link(ctx.lang)
 
 
 def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
@@ -368,7 +373,8 @@ def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
             if w["results_visible"] and split:
                 groups_view(split, t)
             elif w["results_visible"]:
-                st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch")
+                st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch",
+                                alt=workshop.ranking_alt(figures["ranking"], lang))
             elif w["phase"] == "collecting":
                 latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:workshop.PROJECTOR_PAGE]
                 if latest:
@@ -600,6 +606,7 @@ def participant_call(lang: str, fn, *args, done: str | None = None, quiet: tuple
     else:
         if done:
             flash("success", done)
+        a11y.request_focus(a11y.NEXT_FIELD)  # to the next proposal or ballot, not the page's top
         return result
     finally:
         database.close()
@@ -617,3 +624,4 @@ def language_choice(lang: str) -> None:
     st.session_state["ws_lang_pick"] = lang
     st.segmented_control(i18n.t("workshop.language", lang), list(LANGS), key="ws_lang_pick",
                          format_func=i18n.language_name, on_change=change)
+    a11y.statement_link(lang)

@@ -46,7 +46,7 @@ def test_upload_preview_then_apply(app, conn, make_user):
     assert not at.exception
     assert plans.get(conn, "focus_area", area["id"])["description"] == "Kuvaus Excelistä"
     assert plans.get(conn, "focus_area", area["id"])["updated_by"] == "Kaisa Kanslia"
-    assert "Tallennettu: 0 lisätty, 1 muutettu" in at.success[0].value
+    assert "Lisätty: 0, muutettu: 1," in at.success[0].value
     assert not any(b.key == "exp_apply" for b in at.button)  # the upload is cleared: no double apply
 
 
@@ -55,7 +55,7 @@ def test_bad_file_is_refused_with_rows(app, conn):
     at = app(PAGE, lang="en")
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
     assert not at.exception
-    assert "The file was not imported: 1 bad rows" in at.error[0].value
+    assert "The file was not imported: 1 bad row." in at.error[0].value  # singular: one row
     frame = at.dataframe[0].value
     assert frame.iloc[0].tolist() == ["Toimenpiteet", 3, "Alkuvuosi: “ensi vuonna” is not a whole number."]
     assert not any(b.key == "exp_apply" for b in at.button)

@@ -64,7 +64,7 @@ def test_bad_upload_lists_rows_and_changes_nothing(app, conn):
     bad = b"indicator;region;year;gender;primary value\n191;964;2020;total;1.5\n191;964;2021;total;lots\n"
     at.file_uploader(key="ind_upload").set_value(("bad.csv", bad, "text/csv"))
     [b for b in at.button if b.label == "Import the files"][0].click().run()
-    assert any("not imported: 1 bad rows" in e.value for e in at.error)
+    assert any("not imported: 1 bad row." in e.value for e in at.error)
     problems = at.dataframe[0].value
     assert list(problems["Row"]) == ["3"] and "“lots” is not a number" in problems["Reason"][0]
     assert conn.execute("select count(*), sum(value) from indicator_values").fetchone() == before

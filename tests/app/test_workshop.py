@@ -289,7 +289,7 @@ def test_plan_editor_shows_goal_origin(app, conn, shop):
     goal_id = ws.promote(conn, FAC, pid)
     at = app("pages/plan_editor.py")
     at.button(key=f"sel_goal_{goal_id}").click().run()
-    assert any("Syysseminaari" in c.value and "1 ääntä" in c.value for c in at.caption)
+    assert any("Syysseminaari" in c.value and "ääniä 1" in c.value for c in at.caption)
 
 
 def test_a_locked_database_is_reported_and_counts_nothing(participant, conn, shop, monkeypatch):
@@ -338,7 +338,7 @@ def test_full_workshop_refuses_a_join_with_a_clear_message(participant, conn, sh
     ws.join(conn, code)
     at = participant(code=code)
     at.button(key="ws_join").click().run()
-    assert any("täynnä (1 osallistujaa)" in e.value for e in at.error)
+    assert any("täynnä (1 osallistuja)" in e.value for e in at.error)
     assert "p" not in at.query_params and ws.participant_count(conn, wid) == 1
 
 

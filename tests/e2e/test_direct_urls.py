@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from .conftest import ROOT, login, no_exceptions, start_server, stop_server, wait_idle
 
-PUBLIC = {"join", "ideas"}  # the workshop participant page and the idea page need no account
+PUBLIC = {"join", "ideas", "accessibility"}  # the participant page, the idea page and the accessibility statement need no account
 PATHS = [""] + [p for p in re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text()) if p not in PUBLIC]
 PLAN_TEXT = re.compile("AIKAA LAPSELLE|Yksinäisyys|Kokkola|Toimenpiteet")
 
@@ -86,7 +86,7 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
         links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()
         assert [link.split("\n")[-1] for link in links] == [
             "Yleiskuva", "Suunnitelman muokkaus", "Indikaattorit", "Seuranta", "Lapsivaikutukset", "Lapsibudjetointi",
-            "Vienti ja tuonti", "Osallistu työpajaan"]
+            "Vienti ja tuonti", "Osallistu työpajaan", "Saavutettavuusseloste"]
     finally:
         stop_server(proc)
 

@@ -109,7 +109,7 @@ def test_participant_phone_and_projector(server, page, browser):
     goal.click()
     wait_idle(facilitator)
     expect(facilitator.get_by_text("Luonnos työpajasta ”Syysseminaari”", exact=False)).to_be_visible()
-    expect(facilitator.get_by_text("1 ääntä", exact=False)).to_be_visible()
+    expect(facilitator.get_by_text("ääniä 1", exact=False)).to_be_visible()
     no_exceptions(facilitator)
     phone_context.close()
 

@@ -266,7 +266,7 @@ def test_hearing_links_the_plans_workshops_with_figures(demo_db):
     assert lava.get(demo_db, a_id)["workshop_ids"] == [w_id]
     figures = lava.hearing_workshops(demo_db, plan_id)
     assert figures[0]["participants"] == 2
-    assert "2 osallistujaa" in lava.workshop_label(figures[0], "fi")
+    assert "osallistujia 2" in lava.workshop_label(figures[0], "fi")
     with pytest.raises(ValidationError):
         lava.update(demo_db, ADMIN, a_id, 1, workshop_ids=[w_id + 99])
 

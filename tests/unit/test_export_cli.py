@@ -60,5 +60,5 @@ def test_import_plan_refuses_a_bad_file_with_rows(tmp_path, capsys):
     wb.save(out)
     assert cli.main(["import-plan", "--db", str(path), str(out)]) == 2
     err = capsys.readouterr().err
-    assert "The file was not imported: 1 bad rows" in err
+    assert "The file was not imported: 1 bad row." in err
     assert "Toimenpiteet, row 3: Alkuvuosi: “ensi vuonna” is not a whole number." in err

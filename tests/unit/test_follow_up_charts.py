@@ -18,17 +18,17 @@ def test_heatmap_cells_colours_and_order():
     spec = charts.status_heatmap(_cells(), LABELS, "Item", "Year", "Status", "Progress", "By").to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert [(r["item"][:6], r["year"], r["status"]) for r in rows] == [
-        ("1.1 Go", "2023", "On Track"), ("1.1 Go", "2024", "No Update"), ("1.1.1 ", "2023", "Not Scheduled"),
-        ("1.1.1 ", "2024", "Done")]
+        ("1.1 Go", "2023", "▶ On Track"), ("1.1 Go", "2024", "? No Update"), ("1.1.1 ", "2023", "Not Scheduled"),
+        ("1.1.1 ", "2024", "✓ Done")]
     assert len(rows[2]["item"]) == 60 and rows[2]["item"].endswith("…")
     assert rows[0]["progress"] == "40 %" and rows[1]["progress"] == "–" and rows[0]["by"] == "Anna"
-    enc = spec["encoding"]
+    enc = spec["layer"][0]["encoding"]  # the cells; the symbols are the second layer
     scale = dict(zip(enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"]))
-    assert scale == {"On Track": charts.COLOURS["on_track"], "Done": charts.COLOURS["done"],
-                     "No Update": charts.COLOURS[fu.NO_UPDATE], "Not Scheduled": charts.COLOURS[fu.NOT_SCHEDULED]}
+    assert scale == {"▶ On Track": charts.COLOURS["on_track"], "✓ Done": charts.COLOURS["done"],
+                     "? No Update": charts.COLOURS[fu.NO_UPDATE], "Not Scheduled": charts.COLOURS[fu.NOT_SCHEDULED]}
     assert enc["y"]["sort"] == [rows[0]["item"], rows[2]["item"]]
     # only a missing report gets the dark red border
-    assert enc["stroke"]["condition"]["test"] == "(datum.status === 'No Update')"
+    assert enc["stroke"]["condition"]["test"] == "(datum.status === '? No Update')"
     assert enc["stroke"]["condition"]["value"] == "#a61b29" and enc["stroke"]["value"] != "#a61b29"
 
 

@@ -368,8 +368,8 @@ def test_promote_creates_goal_and_shows_origin(setup):
     assert ws.get_proposal(db, p1)["goal_id"] == goal_id
     assert ws.results(db, wid, "fi")[1][0][7] == "Ehdotus 0"  # the results name the draft it became
     assert drafts.origin(db, "goal", goal_id, "fi").startswith("Luonnos työpajasta ”Syysseminaari”")
-    assert "2 ääntä" in drafts.origin(db, "goal", goal_id, "fi")
-    assert "2 votes" in drafts.origin(db, "goal", goal_id, "en")
+    assert "ääniä 2" in drafts.origin(db, "goal", goal_id, "fi")
+    assert "votes 2" in drafts.origin(db, "goal", goal_id, "en")
     other_goal = plans.tree(db, ws.get(db, wid)["plan_id"])[0]["goals"][0]["id"]
     assert drafts.origin(db, "goal", other_goal, "fi") is None
     with pytest.raises(ValidationError) as e:

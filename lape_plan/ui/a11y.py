@@ -1,0 +1,169 @@
+"""Shared accessibility of every page: the page's language and title, the language kept
+over reloads and new tabs, a style that fixes Streamlit's defaults below WCAG 2.1 AA, and
+the link to the accessibility statement. Streamlit hard-codes `<html lang="en">` and has
+no option for it, so a small script sets it from the session's language."""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from .. import i18n
+from ..model import LANGS
+
+LANG_COOKIE = "lape_lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
+STATEMENT_PAGE = "pages/accessibility.py"
+
+# The page file's name -> the catalogue key of its title (the menu's names).
+TITLE_KEYS = {
+    "overview": "nav.overview", "plan_editor": "nav.plan_editor", "indicators": "nav.indicators",
+    "follow_up": "nav.follow_up", "assessments": "nav.assessments", "budget": "nav.budget", "export": "export.nav",
+    "workshop": "nav.workshop", "projector": "nav.projector", "plan_settings": "nav.plan_settings",
+    "admin": "nav.admin", "join": "nav.join", "accessibility": "a11y.nav",
+}
+
+# - captions: Streamlit draws them in the text colour at 60 % opacity, 4.49:1 on the sidebar's
+#   background (needs 4.5:1); a solid grey instead (7:1 on white, 6.3:1 on the sidebar)
+# - chart and table toolbars are invisible until hovered, yet take keyboard focus: shown on focus
+# - metrics are cut ("8…") at 200 % text size: they wrap instead
+CSS = """<style>
+[data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
+[data-testid="stElementToolbar"]:focus-within, [data-testid="stElementToolbar"]:has(:focus-visible) {
+  opacity: 1 !important; visibility: visible !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div, [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; }
+</style>"""
+
+
+def current_page() -> str:
+    """The running page's file name without .py ("follow_up"), or "" when unknown."""
+    run = get_script_run_ctx()
+    if run is None:
+        return ""
+    try:
+        manager = run.pages_manager
+        page = manager.get_pages().get(manager.current_page_script_hash) or {}
+    except Exception:  # an internal of Streamlit; the title falls back to the app's name
+        return ""
+    path = str(page.get("script_path") or "")
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def page_title(page: str, lang: str) -> str:
+    """"Seuranta – LAPE": the page's own name first, so that tabs and history tell pages apart."""
+    key = TITLE_KEYS.get(page)
+    return f"{i18n.t(key, lang)} – LAPE" if key else "LAPE"
+
+
+def remembered_lang() -> str | None:
+    """The language this browser chose before (a cookie), for a reload or a new tab."""
+    try:
+        value = st.context.cookies.get(LANG_COOKIE)
+    except Exception:  # AppTest has no browser cookies
+        return None
+    return value if value in LANGS else None
+
+
+def meta_script(lang: str) -> str:
+    """Sets the document's language, remembers the choice in a cookie for a year, and marks
+    each language's name in the language switch with its own language."""
+    names = json.dumps({i18n.language_name(code): code for code in LANGS})
+    return f"""<script>
+document.documentElement.lang = "{lang}";
+document.cookie = "{LANG_COOKIE}={lang}; path=/; max-age={LANG_COOKIE_AGE}; SameSite=Lax"
+  + (location.protocol === "https:" ? "; Secure" : "");
+if (!window.lapeLangNames) {{
+  window.lapeLangNames = {names};
+  const mark = () => document.querySelectorAll(
+      '[role="option"], button, .st-key-_w_lang [data-baseweb="select"] div').forEach(el => {{
+    const code = window.lapeLangNames[el.textContent.trim()];
+    if (code && el.lang !== code) el.lang = code;
+  }});
+  mark();
+  new MutationObserver(mark).observe(document.body, {{childList: true, subtree: true}});
+}}
+</script>"""
+
+
+def setup_page(lang: str, layout: str = "wide", **config) -> None:
+    """Page config with the page's own title, then the document language and the shared style."""
+    st.set_page_config(page_title=page_title(current_page(), lang), page_icon="🌱", layout=layout, **config)
+    st.html(CSS)
+    # Once per session and language: the document keeps its lang across the session's reruns
+    # and page switches, and a script element drawn on every rerun disturbed the data
+    # editor's keyboard navigation.
+    if st.session_state.get("_a11y_meta") != lang:
+        st.session_state["_a11y_meta"] = lang
+        st.html(meta_script(lang), unsafe_allow_javascript=True)
+
+
+def redraw_meta() -> None:
+    """Before an st.rerun early in a session's first run: that run's script may never reach
+    the browser, so the next run draws it again."""
+    st.session_state.pop("_a11y_meta", None)
+
+
+def keep_lang_in_url(lang: str) -> None:
+    """A chosen language other than the default goes to the URL, so that a shared link keeps it."""
+    if st.query_params.get("lang", i18n.DEFAULT_LANG) != lang:
+        st.query_params["lang"] = lang
+
+
+# Where a person continues after an action that replaced the page: the participant's next
+# field (a proposal, a ballot) or else the page's heading.
+MAIN_HEADING = '[data-testid="stMain"] h1'
+NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input, [data-testid="stMain"] textarea, '
+              '[data-testid="stMain"] input[type="text"], ' + MAIN_HEADING)
+
+
+def focus_script(selector: str) -> str:
+    """Moves focus, once the run has drawn the page, to the first element matching
+    `selector` (a heading becomes focusable for this). Without it focus falls to the
+    page's body after sign-in, joining or voting, and a keyboard or screen reader user
+    starts again from the top."""
+    return f"""<script>
+(function () {{
+  let tries = 0;
+  const go = () => {{
+    const app = document.querySelector('[data-testid="stApp"]');
+    const el = document.querySelector({json.dumps(selector)});
+    if (app && app.dataset.testScriptState === "notRunning" && el) {{
+      if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
+      el.focus();
+    }} else if (tries++ < 50) setTimeout(go, 100);
+  }};
+  setTimeout(go, 100);
+}})();
+</script>"""
+
+
+def request_focus(selector: str = MAIN_HEADING) -> None:
+    """Asks the next run of this session to move focus (see `focus_script`)."""
+    st.session_state["a11y_focus"] = selector
+
+
+def pending_focus() -> None:
+    """Runs a focus that an action asked for, once."""
+    selector = st.session_state.pop("a11y_focus", None)
+    if selector:
+        st.html(focus_script(selector), unsafe_allow_javascript=True)
+
+
+def statement_link(lang: str) -> None:
+    label = i18n.t("a11y.link", lang)
+    try:
+        st.page_link(STATEMENT_PAGE, label=label, icon=":material/accessibility_new:")
+    except StreamlitPageNotFoundError:  # a page run on its own, outside app.py's navigation
+        st.markdown(f"[{label}](accessibility?lang={lang})")
+
+
+def upload_note(lang: str, types: list[str], mb: int | None = None) -> None:
+    """Beside a file uploader: Streamlit's own texts ("Browse files", "200MB per file") are
+    English and state the server's default, so say in the user's language what it takes."""
+    mb = mb or st.get_option("server.maxUploadSize")
+    st.caption(i18n.t("a11y.upload_limit", lang, types=", ".join(f".{x}" for x in types), mb=mb))
