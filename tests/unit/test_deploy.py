@@ -83,3 +83,41 @@ def test_haproxy_accepts_the_documented_and_the_benchmark_configuration(tmp_path
     for path in (documented, generated):
         out = subprocess.run(["haproxy", "-c", "-f", str(path)], capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path):
+    """Sign-in limits count per client behind a proxy: Streamlit's server (uvicorn) takes the client's
+    address from X-Forwarded-For sent by a proxy on loopback (README, "HTTPS behind your reverse proxy")."""
+    if not shutil.which("haproxy"):
+        pytest.skip("HAProxy is needed: apt-get install haproxy (scripts/test.sh installs it)")
+    import asyncio
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.processes import haproxy_config, start_haproxy
+    from benchmarks.workshop_load import Session, free_port, start_server
+
+    page = tmp_path / "ip.py"
+    page.write_text("import streamlit as st\nst.error(f'ip={st.context.ip_address}')\n")
+    server, port = start_server(page, tmp_path, {}, tmp_path / "server.log")
+    front = free_port()
+    config = haproxy_config({"ip": (front, [port])})
+    # the test client is on loopback too: the proxy reports a documentation address for it
+    config = config.replace("    option forwardfor\n", "").replace(
+        "    default_backend ip\n", "    default_backend ip\n    http-request set-header X-Forwarded-For 203.0.113.7\n")
+    assert "203.0.113.7" in config
+    proxy = start_haproxy(config, tmp_path, [front])
+
+    async def seen(to):
+        session = Session(to, "")
+        await session.open()
+        await session.rerun()
+        await session.close()
+        return [text for _, text in session.alerts]
+
+    try:
+        assert asyncio.run(seen(port)) == ["ip=None"]  # loopback: no address (the app then counts per session)
+        assert asyncio.run(seen(front)) == ["ip=203.0.113.7"]
+    finally:
+        for proc in (proxy, server):
+            proc.terminate()
+            proc.wait(timeout=15)
