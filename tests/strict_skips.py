@@ -17,7 +17,7 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("LAPE_REQUIRE_ALL") == "1" and _skipped and exitstatus == pytest.ExitCode.OK:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter:
-            reporter.ensure_newline()
+            reporter.write("\n")
             reporter.write_line(f"LAPE_REQUIRE_ALL=1: {len(_skipped)} test(s) skipped, which fails the run: "
                                 + ", ".join(_skipped[:10]), red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
