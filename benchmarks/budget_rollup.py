@@ -68,7 +68,10 @@ def main(argv=None) -> int:
     parser.add_argument("--measures", type=int, default=3000)
     parser.add_argument("--quick", action="store_true", help="300 measures")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.measures, args.repeat = 20, 1
     measures = 300 if args.quick else args.measures
     with tempfile.TemporaryDirectory() as tmp:
         database = dbm.connect(Path(tmp) / "bench.db")

@@ -96,8 +96,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a tenth of the size")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best and median are reported)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
     args = parser.parse_args()
-    goals, measures = (100, 300) if args.quick else (1000, 3000)
+    goals, measures = (10, 30) if args.smoke else (100, 300) if args.quick else (1000, 3000)
+    if args.smoke:
+        args.repeat = 1
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         started = time.perf_counter()

@@ -59,7 +59,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measures", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="300 measures")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.measures = 20
     measures = 300 if args.quick else args.measures
     with tempfile.TemporaryDirectory() as tmp:
         database = dbm.connect(Path(tmp) / "bench.db")

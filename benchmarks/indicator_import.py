@@ -62,7 +62,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of import and baseline; the best of each counts")
     parser.add_argument("--on-disk", action="store_true", help="use the temp directory on disk, not /dev/shm")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.rows, args.repeat = 2000, 1
     data = make_csv(args.rows)
     # Both databases live in memory-backed /dev/shm when there is one: the disk's write-back of
     # earlier runs otherwise lands on whichever run comes next and swamps the difference measured.

@@ -85,7 +85,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--municipalities", type=int, default=308)
     parser.add_argument("--reruns", type=int, default=20)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.municipalities, args.reruns = 10, 1
 
     tmp = Path(tempfile.mkdtemp())
     try:

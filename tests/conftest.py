@@ -1,9 +1,39 @@
+import shutil
+from pathlib import Path
+
 import pytest
+from argon2 import PasswordHasher
 
 from lape_plan import auth, db as dbm, demo, throttle
 from lape_plan.model import SYSTEM, Role
 
+pytest_plugins = ["tests.strict_skips"]
+
 ADMIN = ("admin", "admin-password-1")
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def cheap_argon2() -> None:
+    """Argon2 at its cheapest parameters, in tests only: at production cost (~0.3 s per hash or
+    verification here) it was the suite's main avoidable cost. A hash carries its parameters,
+    so verifying and the code paths stay the same; production keeps argon2-cffi's defaults
+    (tests/unit/test_auth.py checks both)."""
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    auth._DUMMY_HASH = auth._hasher.hash("not a real password, only for timing")
+
+
+cheap_argon2()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests; skip the LibreOffice tests where soffice or pdftotext is missing
+    (with LAPE_REQUIRE_ALL=1, as in CI, such a skip fails the run: tests/strict_skips.py)."""
+    missing = [tool for tool in ("soffice", "pdftotext") if not shutil.which(tool)]
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+        if missing and item.get_closest_marker("libreoffice"):
+            item.add_marker(pytest.mark.skip(reason=f"LibreOffice tests need {' and '.join(missing)}"))
 
 
 def add_admin(database) -> int:

@@ -499,7 +499,6 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.session_state[f"{prefix}_{field}"] = _link_initial(ctx, link, field)
         st.session_state[prefix + "_version"] = link["version"] if link else 0
     labels = _offered(ctx, goal["id"], items, st.session_state[f"{prefix}_indicator_id"])
-    by_ind = {i["id"]: i for i in items}
     regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     if st.session_state[f"{prefix}_indicator_id"] not in labels:

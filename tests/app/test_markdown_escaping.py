@@ -2,7 +2,6 @@
 holds Markdown that would fetch a remote image, render a link, LaTeX, HTML or bold; each
 page's elements that render Markdown (text, captions, headings, alerts, and the labels of
 widgets, metrics, expanders and tabs) must show it only in escaped form."""
-import time
 
 import pytest
 from streamlit.testing.v1 import AppTest

@@ -34,7 +34,7 @@ def start_server(db_path: Path, log_path: Path, with_admin: bool = True):
     env = {**os.environ, "LAPE_PLAN_DB": str(db_path)}
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "tests.e2e.serve", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

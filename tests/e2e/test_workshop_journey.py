@@ -124,7 +124,7 @@ def test_same_browser_joining_twice_is_one_participant_with_one_budget(server, b
     fac = Actor(name="Fasi", role=Role.FACILITATOR)
     wid = ws.create(conn, fac, plan_id, "Kevätpaja", "", areas[:1], votes_per_participant=2, max_participants=2)
     code = ws.get(conn, wid)["code"]
-    pid = ws.propose(conn, ws.join(conn, code), areas[0], "Kerho jokaiseen kouluun")  # the cap's first seat
+    ws.propose(conn, ws.join(conn, code), areas[0], "Kerho jokaiseen kouluun")  # the cap's first seat
     ws.set_phase(conn, fac, wid, "voting")
 
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,

@@ -1,5 +1,8 @@
 import datetime as dt
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +41,23 @@ def test_password_is_hashed_with_argon2(db):
     user_id = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
     stored = auth.get_user(db, user_id)["password_hash"]
     assert stored.startswith("$argon2id$") and PW not in stored
+
+
+def test_tests_hash_cheaply_while_the_app_keeps_argon2_defaults(db):
+    """tests/conftest.py runs Argon2 at its cheapest; a process that is not a test keeps
+    argon2-cffi's defaults (RFC 9106 low-memory profile), for new hashes and the dummy one."""
+    from argon2 import PasswordHasher
+
+    stored = auth.get_user(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))["password_hash"]
+    assert "$m=8,t=1,p=1$" in stored
+    code = ("from lape_plan import auth; h = auth._hasher; "
+            "print(h.time_cost, h.memory_cost, h.parallelism, auth._DUMMY_HASH.split('$')[3])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True,
+                         capture_output=True, text=True).stdout.split()
+    d = PasswordHasher()
+    assert d.time_cost >= 3 and d.memory_cost >= 65536
+    assert out == [str(d.time_cost), str(d.memory_cost), str(d.parallelism),
+                   f"m={d.memory_cost},t={d.time_cost},p={d.parallelism}"]
 
 
 @pytest.fixture

@@ -143,6 +143,7 @@ def test_newer_edit_in_the_app_is_a_conflict(demo_db, kaveri):
     assert [c.sheet for c in again.conflicts] == [SHEET] and not again.changed
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_saved_file_comes_back_unchanged(demo_db, kaveri, tmp_path):
     from tests.unit.test_export_render import _soffice
 

@@ -9,6 +9,8 @@ import pytest
 from lape_plan import exports, follow_up, plans, roundtrip
 from lape_plan.model import SYSTEM
 
+pytestmark = pytest.mark.libreoffice
+
 FORMULA = "=11111*11111"  # evaluated it would show 123454321
 HOSTILE = [FORMULA, "@SUM(A1:A9)", "+41 123 456", "-2+3", '=HYPERLINK("http://evil.example","klikkaa")']
 
