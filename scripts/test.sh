@@ -4,19 +4,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Chromium for the browser tests; LibreOffice Calc and pdftotext to render the exported workbook;
 # LibreOffice Writer to make the plan's PDF from its Word document; HAProxy for the
-# several-processes smoke test (benchmarks/processes.py); npm for axe-core.
+# several-processes smoke test (benchmarks/processes.py).
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftotext ] \
-    || ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || [ ! -x /usr/sbin/haproxy ] \
-    || ! command -v npm >/dev/null; then
+    || ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || [ ! -x /usr/sbin/haproxy ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
-    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils haproxy npm >/dev/null
+    libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils haproxy >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 # axe-core for the accessibility browser tests (tests/e2e/axe.py pins the same version)
 if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  # npm alone: where Node.js comes from elsewhere with its own npm, Debian's npm conflicts with it
+  command -v npm >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo; $SUDO apt-get update -qq;
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
   npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1 >/dev/null
 fi
 # Lint: syntax errors and pyflakes findings (rules in pyproject.toml).
