@@ -9,6 +9,7 @@ from ..errors import ConflictError, LapeError
 from .editor import open_version, reset
 from .export import deferred
 from .guard import Ctx
+from .text import md_escape
 
 
 def part_options(ctx: Ctx) -> tuple[list[int], dict[int, str]]:
@@ -154,7 +155,7 @@ def document_downloads(ctx: Ctx) -> None:
     rows = [("plan", documents.plan_docx, documents.plan_pdf, (plan_id,), {})]
     if municipality:
         rows.append(("card", documents.municipality_docx, documents.municipality_pdf, (plan_id, municipality["id"]),
-                     {"name": plans.org_name(municipality, ctx.lang)}))
+                     {"name": md_escape(plans.org_name(municipality, ctx.lang))}))
     rows.append(("report", documents.year_report_docx, documents.year_report_pdf, (plan_id,), {"year": year}))
     for kind, to_docx, to_pdf, args, values in rows:
         extra = (year,) if kind == "report" else ()

@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from lape_plan import budget, exports, plans, roundtrip
+from lape_plan import budget, exports, i18n, plans, roundtrip
 from lape_plan.errors import ImportRejected
 from lape_plan.model import Actor
 
@@ -53,7 +53,7 @@ def kaveri(demo_db):
 
 def test_budget_sheet_lists_every_measure_year_with_labels_and_lists(demo_db, kaveri):
     wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")))
-    assert wb.sheetnames[-2:] == [SHEET, exports.META_SHEET]
+    assert wb.sheetnames[-3:] == [SHEET, i18n.t("assessments.sheet", "fi"), exports.META_SHEET]  # before the assessments sheet
     ws = wb[SHEET]
     headers = [c.value for c in ws[1]]
     assert headers[:10] == ["Toimenpiteen tunniste", "Nro", "Toimenpide", "Toimenpiteen vastuutaho", "Vuosi",
