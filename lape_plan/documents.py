@@ -829,8 +829,9 @@ def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
     if not ranking:
         w.paragraph(w.t("documents.nothing"), italic=True)
     else:
-        area_names = {a["id"]: marked(a, lang) for a in plans.tree(db, plan["id"])}
-        goals = {g["id"]: g for a in plans.tree(db, plan["id"]) for g in a["goals"]}
+        tree = plans.tree(db, plan["id"], include_drafts=True)  # proposals name the drafts they became
+        area_names = {a["id"]: marked(a, lang) for a in tree}
+        goals = {g["id"]: g for a in tree for g in a["goals"]}
         import vl_convert
 
         top = ranking[:10]

@@ -22,7 +22,8 @@ TITLE_KEYS = {
     "overview": "nav.overview", "plan_editor": "nav.plan_editor", "indicators": "nav.indicators",
     "follow_up": "nav.follow_up", "assessments": "nav.assessments", "budget": "nav.budget", "export": "export.nav",
     "workshop": "nav.workshop", "projector": "nav.projector", "plan_settings": "nav.plan_settings",
-    "admin": "nav.admin", "join": "nav.join", "accessibility": "a11y.nav",
+    "admin": "nav.admin", "join": "nav.join", "accessibility": "a11y.nav", "chapters": "chapters.nav",
+    "ideas": "nav.ideas", "ideas_admin": "nav.ideas_admin",
 }
 
 # - captions: Streamlit draws them in the text colour at 60 % opacity, 4.49:1 on the sidebar's

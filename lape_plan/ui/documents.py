@@ -41,7 +41,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
             if editable and st.button(t(f"chapters.confirm_{lang}"), key=f"{prefix}_confirm_{lang}",
                                       icon=":material/check:"):
                 try:
-                    version = chapters.confirm(ctx.db, ctx.actor, ctx.plan["id"], kind, municipality_id, lang,
+                    version = chapters.confirm(ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id, lang,
                                                part["version"])
                 except LapeError as err:
                     ctx.error(err)
@@ -64,7 +64,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
         submitted = st.form_submit_button(t("chapters.save"), type="primary", icon=":material/save:")
     if submitted:
         try:
-            chapters.save(ctx.db, ctx.actor, ctx.plan["id"], kind, municipality_id,
+            chapters.save(ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id,
                           st.session_state[prefix + "_version"], st.session_state[f"{prefix}_text_fi"],
                           st.session_state[f"{prefix}_text_sv"])
         except ConflictError as err:

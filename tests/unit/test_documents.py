@@ -104,7 +104,7 @@ def test_goal_indicators_with_charts_alt_text_and_baseline_target_latest(example
     database, plan_id, files = example
     document = _open(files["fi"])
     pictures = document.inline_shapes
-    assert len(pictures) == 10  # one per goal–indicator link of the example plan
+    assert len(pictures) == 11  # one per goal–indicator link of the example plan (eleven)
     alts = [s._inline.docPr.get("descr") for s in pictures]
     assert all(a.startswith("Kaavio: ") and "Lähtötaso" in a and "tavoite" in a for a in alts)
     texts = _texts(document)
