@@ -120,8 +120,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="the large plan at a tenth of the size")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best and median are reported)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs")
     args = parser.parse_args()
-    goals, measures = (100, 300) if args.quick else (1000, 3000)
+    goals, measures = (10, 30) if args.smoke else (100, 300) if args.quick else (1000, 3000)
+    if args.smoke:
+        args.repeat = 1
     with tempfile.TemporaryDirectory() as tmp:
         db = dbm.connect(Path(tmp) / "example.db")
         plan_id = demo.load(db, follow_up_example=True)

@@ -119,9 +119,10 @@ def serve(database, db_path: Path, plan_id: int, readers: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs")
     parser.add_argument("--serve", type=int, metavar="READERS", help="also measure serving to this many readers")
     args = parser.parse_args()
-    rounds = 5 if args.quick else 15
+    rounds = 1 if args.smoke else 5 if args.quick else 15
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
         database = dbm.connect(db_path)

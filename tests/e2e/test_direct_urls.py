@@ -85,8 +85,9 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
         expect(page.locator("h1")).to_have_text("Toteutumisen seuranta")
         links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()
         assert [link.split("\n")[-1] for link in links] == [
-            "Yleiskuva", "Suunnitelman muokkaus", "Indikaattorit", "Seuranta", "Lapsivaikutukset", "Lapsibudjetointi",
-            "Vienti ja tuonti", "Osallistu työpajaan", "Saavutettavuusseloste"]
+            "Yleiskuva", "Suunnitelman muokkaus", "Suunnitelman luvut", "Indikaattorit", "Seuranta",
+            "Lapsivaikutukset", "Lapsibudjetointi", "Vienti ja tuonti", "Asukkaiden ideat", "Osallistu työpajaan",
+            "Saavutettavuusseloste"]
     finally:
         stop_server(proc)
 

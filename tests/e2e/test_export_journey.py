@@ -43,11 +43,11 @@ def test_council_staff_download_swedish_workbook_and_upload_an_edit(server, page
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(edited))
     wait_idle(page)
     expect(page.get_by_text("Förhandsvisning: inget har sparats ännu.")).to_be_visible()
-    expect(page.get_by_role("button", name="Spara 1 ändringar")).to_be_visible()
+    expect(page.get_by_role("button", name="Spara 1 ändring")).to_be_visible()
     no_exceptions(page)
-    page.get_by_role("button", name="Spara 1 ändringar").click()
+    page.get_by_role("button", name="Spara 1 ändring").click()
     wait_idle(page)
-    expect(page.get_by_text("Sparat: 0 tillagda, 1 ändrade")).to_be_visible()
+    expect(page.get_by_text("Sparat. Tillagda: 0, ändrade: 1")).to_be_visible()
     no_exceptions(page)
 
     # the next download carries the edit

@@ -1,5 +1,7 @@
 """The deployment files: what can be checked without a Docker daemon, and HAProxy's own check of
 the documented configuration (benchmarks/processes.py runs it for real in its smoke test)."""
+import asyncio
+import concurrent.futures
 import glob
 import re
 import shutil
@@ -85,12 +87,18 @@ def test_haproxy_accepts_the_documented_and_the_benchmark_configuration(tmp_path
         assert out.returncode == 0, out.stdout + out.stderr
 
 
+def _run(coro):
+    """asyncio.run in a thread of its own: the browser tests' sync Playwright leaves an event loop
+    running in this thread when they run first in the same session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path):
     """Sign-in limits count per client behind a proxy: Streamlit's server (uvicorn) takes the client's
     address from X-Forwarded-For sent by a proxy on loopback (README, "HTTPS behind your reverse proxy")."""
     if not shutil.which("haproxy"):
         pytest.skip("HAProxy is needed: apt-get install haproxy (scripts/test.sh installs it)")
-    import asyncio
 
     sys.path.insert(0, str(ROOT))
     from benchmarks.processes import haproxy_config, start_haproxy
@@ -115,8 +123,8 @@ def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path):
         return [text for _, text in session.alerts]
 
     try:
-        assert asyncio.run(seen(port)) == ["ip=None"]  # loopback: no address (the app then counts per session)
-        assert asyncio.run(seen(front)) == ["ip=203.0.113.7"]
+        assert _run(seen(port)) == ["ip=None"]  # loopback: no address (the app then counts per session)
+        assert _run(seen(front)) == ["ip=203.0.113.7"]
     finally:
         for proc in (proxy, server):
             proc.terminate()
