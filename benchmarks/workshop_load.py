@@ -383,9 +383,12 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
         await s.close()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(proc) -> float:
+    """User + system CPU time of a process so far (Linux /proc); NaN for app processes started
+    elsewhere (--app-port), whose CPU this run does not see."""
+    if proc is None:
+        return float("nan")
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -503,21 +506,21 @@ async def main(args):
                     await switch("closed", lambda: workshop.set_phase(database, SYSTEM, wid, "closed"))
         await asyncio.sleep(8)  # every phone has shown the closing
         # what following costs: the server's CPU while every phone only follows
-        before, t0 = cpu_seconds(app.pid), time.perf_counter()
+        before, t0 = cpu_seconds(app), time.perf_counter()
         follows0 = stats.follows
         await asyncio.sleep(args.idle)
-        idle["cpu"] = (cpu_seconds(app.pid) - before) / (time.perf_counter() - t0)
+        idle["cpu"] = (cpu_seconds(app) - before) / (time.perf_counter() - t0)
         idle["rate"] = (stats.follows - follows0) / (time.perf_counter() - t0)
         stop.set()
 
-    cpu0 = cpu_seconds(app.pid)
+    cpu0 = cpu_seconds(app)
     boss = asyncio.create_task(facilitate())
     await asyncio.gather(*(participant(app_port, code, n, args.think, stats, room, stop, args.limit)
                            for n in range(args.sessions)))
     await boss
     await proj
     load_seconds = time.time() - started
-    load_cpu = cpu_seconds(app.pid) - cpu0
+    load_cpu = cpu_seconds(app) - cpu0
 
     given = sum(stats.given.values())
     in_db = database.execute("select count(*) from workshop_votes where workshop_id = ?", [wid]).fetchone()[0]
