@@ -87,7 +87,7 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
         assert [link.split("\n")[-1] for link in links] == [
             "Yleiskuva", "Suunnitelman muokkaus", "Suunnitelman luvut", "Indikaattorit", "Seuranta",
             "Lapsivaikutukset", "Lapsibudjetointi", "Vienti ja tuonti", "Asukkaiden ideat", "Osallistu työpajaan",
-            "Saavutettavuusseloste"]
+            "Kerro ideasi", "Saavutettavuusseloste"]
     finally:
         stop_server(proc)
 
