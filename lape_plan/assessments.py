@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from sqlite_utils import Database
 
 from . import auth, follow_up, i18n, plans
-from .db import audit, now, save_changes, write
+from .db import audit, now, save_changes, save_version, write
 from .errors import ConflictError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor
 
@@ -298,10 +298,8 @@ def delete(db: Database, actor: Actor, assessment_id: int, expected_version: int
         _authorise(actor, before["target"], _target(db, before["target"], before["target_id"])[2])
         require_version(before, expected_version)
         stamp = now()
-        db["assessments"].update(assessment_id, {"deleted_at": stamp, "deleted_by": actor.name,
-                                                 "version": before["version"] + 1, "updated_at": stamp,
-                                                 "updated_by": actor.name})
-        audit(db, actor, "assessment", assessment_id, "delete", before=before)
+        save_version(db, actor, "assessments", "assessment", before, {"deleted_at": stamp, "deleted_by": actor.name},
+                     action="delete", stamp=stamp, audit_before=before, audit_after=None)
 
 
 def record_outcome(db: Database, actor: Actor, assessment_id: int, expected_version: int, outcome,
@@ -400,10 +398,8 @@ def delete_decision(db: Database, actor: Actor, decision_id: int, expected_versi
         if for_target(db, "decision", decision_id):
             raise ValidationError("assessments.error.decision_assessed", field=_field("target"))
         stamp = now()
-        db["decisions"].update(decision_id, {"deleted_at": stamp, "deleted_by": actor.name,
-                                             "version": before["version"] + 1, "updated_at": stamp,
-                                             "updated_by": actor.name})
-        audit(db, actor, "decision", decision_id, "delete", before=before)
+        save_version(db, actor, "decisions", "decision", before, {"deleted_at": stamp, "deleted_by": actor.name},
+                     action="delete", stamp=stamp, audit_before=before, audit_after=None)
 
 
 def decision_label(row: dict, lang: str) -> str:

@@ -14,7 +14,7 @@ from zxcvbn import zxcvbn
 from sqlite_utils import Database
 
 from . import config, throttle
-from .db import audit, now, write
+from .db import audit, now, save_version, write
 from .errors import LapeError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
@@ -247,12 +247,9 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
             _check_orgs(db, org_ids)
             db["user_organisations"].delete_where("user_id = ?", [user_id])
             db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
-        row.update({"version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name})
-        db["users"].update(user_id, row)
-        audit(db, actor, "user", user_id, "update",
-              before={k: before[k] for k in row if k in before} | {"org_ids": before["org_ids"]},
-              after=row | {"org_ids": org_ids if org_ids is not None else before["org_ids"]})
-    return row["version"]
+        return save_version(db, actor, "users", "user", before, row,
+                            audit_before={k: before[k] for k in row if k in before} | {"org_ids": before["org_ids"]},
+                            audit_after=row | {"org_ids": org_ids if org_ids is not None else before["org_ids"]})
 
 
 # ---------------------------------------------------------------- browser sessions

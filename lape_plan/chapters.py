@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from . import db as dbm, i18n, plans
-from .db import audit, now, save_changes, write
+from .db import audit, now, save_changes, save_version, write
 from .errors import PermissionDenied, ValidationError, require_version
 from .model import Actor, OrgKind, Role
 
@@ -130,12 +130,7 @@ def confirm(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id
         require_version(before, expected_version)
         if not before[f"{lang}_outdated"]:
             return before["version"]
-        version = before["version"] + 1
-        db["plan_chapters"].update(before["id"], {f"{lang}_outdated": 0, "version": version, "updated_at": now(),
-                                                  "updated_by": actor.name})
-        audit(db, actor, "chapter", before["id"], "confirm", before={f"{lang}_outdated": 1},
-              after={f"{lang}_outdated": 0})
-        return version
+        return save_version(db, actor, "plan_chapters", "chapter", before, {f"{lang}_outdated": 0}, action="confirm")
 
 
 def language_status(db: Database, plan_id: int) -> list[dict]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from . import config
+from .errors import require_version
 
 migrations = Migrations("lape_plan")
 _migrated: set[str] = set()
@@ -99,20 +100,52 @@ def audit(db: Database, actor, entity: str, entity_id, action: str, before=None,
     ).last_pk
 
 
+_UNCHECKED = object()  # no expected version given: the caller has checked it, or no screen supplied one
+_AS_WRITTEN = object()  # audit the written columns' old and new values
+_stamped: dict[str, bool] = {}  # table -> has updated_at and updated_by (the schema is the same for every database)
+
+
+def save_version(db: Database, actor, table: str, entity: str, before: dict, row: dict, *, action: str = "update",
+                 expected_version=_UNCHECKED, audit_before=_AS_WRITTEN, audit_after=_AS_WRITTEN,
+                 stamp: str | None = None, key: str = "id") -> int:
+    """The one way to store a new version of a row: inside the caller's write transaction,
+    refuse a stale screen (`expected_version`, when given), write `row` with the version
+    bumped, stamp updated_at/updated_by where the table has them, and write the audit row
+    (`action`; before/after default to the written columns' old and new values). `before`
+    is the row as read in the same transaction; `key` its primary key column. Returns the
+    new version.
+
+    Workshop votes keep their own counter (`workshop_participants.vote_version`, bumped in
+    workshop.py by one UPDATE): it is the hot path of 60 phones, and its audit row names the
+    proposal, not the participant whose counter moves."""
+    if expected_version is not _UNCHECKED:
+        require_version(before, expected_version)
+    version = before["version"] + 1
+    written = {**row, "version": version}
+    if table not in _stamped:
+        _stamped[table] = {"updated_at", "updated_by"} <= set(db[table].columns_dict)
+    if _stamped[table]:
+        written.update(updated_at=stamp or now(), updated_by=actor.name)
+    db[table].update(before[key], written)
+    audit(db, actor, entity, before[key], action,
+          before={k: before.get(k) for k in row} if audit_before is _AS_WRITTEN else audit_before,
+          after=row if audit_after is _AS_WRITTEN else audit_after)
+    return version
+
+
 def save_changes(db: Database, actor, table: str, entity: str, before: dict, fields: dict,
-                 row: dict | None = None) -> int:
-    """Store the `fields` that differ from `before` as the row's next version, with
-    its audit row; inside the caller's write transaction, after its version check.
-    `row`: the columns to write when not just the changed ones. Returns the version
-    now current, `before`'s own when nothing differs."""
+                 row: dict | None = None, expected_version=_UNCHECKED) -> int:
+    """Store the `fields` that differ from `before` as the row's next version (`save_version`),
+    auditing just those; nothing is written when nothing differs. `row`: the columns to
+    write when not just the changed ones. Returns the version now current, `before`'s own
+    when nothing differs."""
+    if expected_version is not _UNCHECKED:
+        require_version(before, expected_version)
     changed = {k: v for k, v in fields.items() if before.get(k) != v}
     if not changed:
         return before["version"]
-    version = before["version"] + 1
-    db[table].update(before["id"], {**(changed if row is None else row), "version": version, "updated_at": now(),
-                                    "updated_by": actor.name})
-    audit(db, actor, entity, before["id"], "update", before={k: before.get(k) for k in changed}, after=changed)
-    return version
+    return save_version(db, actor, table, entity, before, changed if row is None else row,
+                        audit_before={k: before.get(k) for k in changed}, audit_after=changed)
 
 
 def audit_rows(db: Database, entity: str | None = None, entity_id=None, actor: str | None = None,

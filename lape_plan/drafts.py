@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from . import auth, i18n, plans
-from .db import audit, now, write
+from .db import now, save_version, write
 from .errors import ValidationError, require_version
 from .model import Actor
 
@@ -58,13 +58,11 @@ def accept(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
                    ("responsible", "title_sv"): "drafts.error.missing_responsible_and_title_sv"}[tuple(missing)]
             raise ValidationError(key, field=first)
         changed = {k: v for k, v in fields.items() if before.get(k) != v}
-        version = before["version"] + 1
         row = {k: v for k, v in changed.items() if k not in plans._LINKS}
-        db[table].update(item_id, {**row, "draft": 0, "version": version, "updated_at": now(),
-                                   "updated_by": actor.name})
+        version = save_version(db, actor, table, entity, before, {**row, "draft": 0}, action="accept_draft",
+                               audit_before={**{k: before.get(k) for k in changed}, "draft": 1},
+                               audit_after={**changed, "draft": 0})
         plans._store_links(db, item_id, changed)
-        audit(db, actor, entity, item_id, "accept_draft", before={**{k: before.get(k) for k in changed}, "draft": 1},
-              after={**changed, "draft": 0})
     return version
 
 
@@ -79,10 +77,7 @@ def mark(db: Database, actor: Actor, entity: str, item_id: int, expected_version
         require_version(before, expected_version)
         if before["draft"]:
             return before["version"]
-        version = before["version"] + 1
-        db[table].update(item_id, {"draft": 1, "version": version, "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, entity, item_id, "mark_draft", before={"draft": 0}, after={"draft": 1})
-    return version
+        return save_version(db, actor, table, entity, before, {"draft": 1}, action="mark_draft")
 
 
 def discard(db: Database, actor: Actor, entity: str, item_id: int, expected_version: int) -> None:
@@ -96,9 +91,8 @@ def discard(db: Database, actor: Actor, entity: str, item_id: int, expected_vers
         if not before["draft"]:
             raise ValidationError("drafts.error.not_a_draft", field="draft")
         stamp = now()
-        db[table].update(item_id, {"deleted_at": stamp, "deleted_by": actor.name, "version": before["version"] + 1,
-                                   "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, entity, item_id, "discard_draft", before=before)
+        save_version(db, actor, table, entity, before, {"deleted_at": stamp, "deleted_by": actor.name},
+                     action="discard_draft", stamp=stamp, audit_before=before, audit_after=None)
 
 
 def origin(db: Database, entity: str, item_id: int, lang: str) -> str | None:

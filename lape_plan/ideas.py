@@ -29,7 +29,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from . import auth, exports, i18n, plans, throttle
-from .db import audit, now, write
+from .db import audit, now, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
@@ -116,18 +116,15 @@ def set_period(db: Database, actor: Actor, plan_id: int, opens_on, closes_on, in
     intro = plans.clean_text(intro, "ideas_intro", max_len=IDEA_MAX, multiline=True)
     with write(db):
         before = period(db, plan_id)
-        row = {"opens_on": opens, "closes_on": closes, "intro": intro, "updated_at": now(), "updated_by": actor.name}
+        row = {"opens_on": opens, "closes_on": closes, "intro": intro}
         if before is None:
+            row.update(updated_at=now(), updated_by=actor.name)
             db["idea_periods"].insert({"plan_id": plan_id, "version": 1, **row})
             audit(db, actor, "idea_period", plan_id, "create", after=row)
             return 1
         if expected_version is not None:
             require_version({**before, "id": plan_id}, expected_version)
-        row["version"] = before["version"] + 1
-        db["idea_periods"].update(plan_id, row)
-        audit(db, actor, "idea_period", plan_id, "update",
-              before={k: before[k] for k in ("opens_on", "closes_on", "intro")}, after=row)
-        return row["version"]
+        return save_version(db, actor, "idea_periods", "idea_period", before, row, key="plan_id")
 
 
 def is_open(db: Database, plan_id: int, today: dt.date | None = None) -> bool:
@@ -202,10 +199,7 @@ def close_class(db: Database, actor: Actor, class_id: int) -> None:
         stamp = now()
         if before["closes_at"] <= stamp:
             return
-        db["idea_classes"].update(class_id, {"closes_at": stamp, "version": before["version"] + 1,
-                                             "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, "idea_class", class_id, "close", before={"closes_at": before["closes_at"]},
-              after={"closes_at": stamp})
+        save_version(db, actor, "idea_classes", "idea_class", before, {"closes_at": stamp}, action="close", stamp=stamp)
 
 
 def class_by_code(db: Database, code) -> dict:
@@ -337,11 +331,7 @@ def get(db: Database, idea_id: int) -> dict:
 
 
 def _update(db: Database, actor: Actor, before: dict, fields: dict, action: str) -> int:
-    stamp = now()
-    version = before["version"] + 1
-    db["ideas"].update(before["id"], {**fields, "version": version, "updated_at": stamp, "updated_by": actor.name})
-    audit(db, actor, "idea", before["id"], action, before={k: before.get(k) for k in fields}, after=fields)
-    return version
+    return save_version(db, actor, "ideas", "idea", before, fields, action=action)
 
 
 def publish(db: Database, actor: Actor, idea_id: int, expected_version: int) -> int:

@@ -10,7 +10,7 @@ from operator import itemgetter
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, sotkanet
-from .db import audit, now, save_changes, write
+from .db import audit, now, save_changes, save_version, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
 from .sotkanet import Parsed, Problems, no_gc, parse_file
@@ -256,12 +256,7 @@ def set_direction(db: Database, actor: Actor, indicator_id: int, direction: str 
         require_version(before, expected_version)
         if before["direction"] == direction:
             return before["version"]
-        version = before["version"] + 1
-        db["indicators"].update(indicator_id, {"direction": direction, "version": version, "updated_at": now(),
-                                               "updated_by": actor.name})
-        audit(db, actor, "indicator", indicator_id, "update", before={"direction": before["direction"]},
-              after={"direction": direction})
-    return version
+        return save_version(db, actor, "indicators", "indicator", before, {"direction": direction})
 
 
 def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, noise_unit: str | None,
@@ -294,11 +289,7 @@ def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, no
         old = {k: before[k] for k in after}
         if old == after:
             return before["version"]
-        version = before["version"] + 1
-        db["indicators"].update(indicator_id, {**after, "version": version, "updated_at": now(),
-                                               "updated_by": actor.name})
-        audit(db, actor, "indicator", indicator_id, "update", before=old, after=after)
-    return version
+        return save_version(db, actor, "indicators", "indicator", before, after)
 
 
 # ---------------------------------------------------------------- import
@@ -408,7 +399,7 @@ def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> 
         changes = {k: row[k] for k in _META_FIELDS if before.get(k) != row.get(k)}
         if not is_example and before["is_example"]:
             changes["is_example"] = 0
-        if changes:
+        if changes:  # one audit row for the whole import (import_parsed), as for values
             db["indicators"].update(current[0], {**changes, "version": before["version"] + 1,
                                                  "updated_at": now(), "updated_by": "import"})
             report.changed += 1

@@ -8,7 +8,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from . import auth
-from .db import audit, now, save_changes, write
+from .db import audit, now, save_changes, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
 
@@ -442,10 +442,8 @@ def set_shared_goal_editing(db: Database, actor: Actor, plan_id: int, value: str
     if value not in SHARED_GOAL_EDITING:
         raise ValidationError("error.invalid", field="shared_goal_editing")
     with write(db):
-        before = get_plan(db, plan_id)
-        db["plans"].update(plan_id, {"shared_goal_editing": value, "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "plan", plan_id, "update", before={"shared_goal_editing": before["shared_goal_editing"]},
-              after={"shared_goal_editing": value})
+        # a versioned change like any other: a plan form opened before it is refused as stale
+        save_changes(db, actor, "plans", "plan", get_plan(db, plan_id), {"shared_goal_editing": value})
 
 
 def _store_links(db, goal_id: int, fields: dict) -> None:
@@ -509,9 +507,8 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         _authorise(db, actor, entity, before)
         require_version(before, expected_version)
         stamp = now()
-        db[table].update(item_id, {"deleted_at": stamp, "deleted_by": actor.name, "version": before["version"] + 1,
-                                   "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, entity, item_id, "delete", before=before)
+        save_version(db, actor, table, entity, before, {"deleted_at": stamp, "deleted_by": actor.name},
+                     action="delete", stamp=stamp, audit_before=before, audit_after=None)
 
 
 def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
@@ -524,9 +521,8 @@ def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
         parent_entity = {"goal": "focus_area", "measure": "goal"}.get(entity)
         if parent_entity:
             _get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
-        db[table].update(item_id, {"deleted_at": None, "deleted_by": None, "version": before["version"] + 1,
-                                   "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, entity, item_id, "restore", before={"deleted_at": before["deleted_at"]})
+        save_version(db, actor, table, entity, before, {"deleted_at": None, "deleted_by": None}, action="restore",
+                     audit_before={"deleted_at": before["deleted_at"]}, audit_after=None)
 
 
 def deleted_items(db: Database, plan_id: int) -> list[dict]:

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from sqlite_utils import Database
 
 from . import auth, follow_up, i18n, ideas, indicators, plans, workshop
-from .db import audit, now, write
+from .db import audit, now, save_version, write
 from .errors import NotFound
 from .exports import csv_safe, safe_text
 from .model import Actor, OrgKind, Scope
@@ -141,12 +141,14 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
             before = state(db, plan["id"])
             row = {"plan_id": plan["id"], "published": 1, "published_at": stamp, "published_by": actor.name,
                    "published_by_user_id": actor.user_id, "unpublished_at": None, "unpublished_by": None,
-                   "first_published_at": (before or {}).get("first_published_at") or stamp,
-                   "version": (before or {}).get("version", 0) + 1}
-            db["publications"].upsert(row, pk="plan_id")
-            audit(db, actor, "publication", plan["id"], "publish",
-                  before={"published": before["published"]} if before else None,
-                  after={"published": 1, "langs": list(langs)})
+                   "first_published_at": (before or {}).get("first_published_at") or stamp}
+            after = {"published": 1, "langs": list(langs)}
+            if before is None:
+                db["publications"].insert({**row, "version": 1}, pk="plan_id")
+                audit(db, actor, "publication", plan["id"], "publish", after=after)
+            else:
+                save_version(db, actor, "publications", "publication", before, row, action="publish", key="plan_id",
+                             audit_before={"published": before["published"]}, audit_after=after)
         _swap(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -161,9 +163,9 @@ def unpublish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = N
         before = state(db, plan_id)
         if not before or not before["published"]:
             raise NotFound("error.not_found", entity="publication", id=plan_id)
-        db["publications"].update(plan_id, {"published": 0, "unpublished_at": now(), "unpublished_by": actor.name,
-                                            "version": before["version"] + 1})
-        audit(db, actor, "publication", plan_id, "unpublish", before={"published": 1}, after={"published": 0})
+        save_version(db, actor, "publications", "publication", before,
+                     {"published": 0, "unpublished_at": now(), "unpublished_by": actor.name}, action="unpublish",
+                     key="plan_id", audit_before={"published": 1}, audit_after={"published": 0})
     shutil.rmtree(Path(out_dir) if out_dir else site_dir(plan_id), ignore_errors=True)
 
 

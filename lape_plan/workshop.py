@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, throttle
-from .db import audit, now, write
+from .db import audit, now, save_version, write
 from .errors import LapeError, NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
 from .xlsx import csv_safe, put, put_row
@@ -194,11 +194,10 @@ def next_round(db: Database, actor: Actor, workshop_id: int, question) -> int:
         round_id = db["workshop_rounds"].insert({"workshop_id": workshop_id, "position": position,
                                                  "question": question, "created_at": stamp,
                                                  "created_by": actor.name}).last_pk
-        db["workshops"].update(workshop_id, {"round_id": round_id, "question": question, "phase": "collecting",
-                                             "results_visible": 0, "phase_at": stamp, "version": before["version"] + 1,
-                                             "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, "workshop", workshop_id, "round", before={"round_id": before["round_id"]},
-              after={"round_id": round_id, "position": position, "question": question})
+        save_version(db, actor, "workshops", "workshop", before,
+                     {"round_id": round_id, "question": question, "phase": "collecting", "results_visible": 0,
+                      "phase_at": stamp}, action="round", stamp=stamp, audit_before={"round_id": before["round_id"]},
+                     audit_after={"round_id": round_id, "position": position, "question": question})
     return round_id
 
 
@@ -209,9 +208,8 @@ def set_projector_split(db: Database, actor: Actor, workshop_id: int, key: str |
         before = get(db, workshop_id)
         if key is not None and key not in before["background"]:
             raise ValidationError("error.invalid", field="workshop_background")
-        db["workshops"].update(workshop_id, {"projector_split": key, "version": before["version"] + 1,
-                                             "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "workshop", workshop_id, "projector_split", after={"projector_split": key})
+        save_version(db, actor, "workshops", "workshop", before, {"projector_split": key}, action="projector_split",
+                     audit_before=None)
 
 
 def stage(db: Database, workshop_id: int) -> tuple:
@@ -239,18 +237,16 @@ def set_phase(db: Database, actor: Actor, workshop_id: int, phase: str) -> None:
         if before["phase"] == phase:
             return
         stamp = now()
-        db["workshops"].update(workshop_id, {"phase": phase, "version": before["version"] + 1, "phase_at": stamp,
-                                             "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, "workshop", workshop_id, "phase", before={"phase": before["phase"]}, after={"phase": phase})
+        save_version(db, actor, "workshops", "workshop", before, {"phase": phase, "phase_at": stamp}, action="phase",
+                     stamp=stamp, audit_before={"phase": before["phase"]}, audit_after={"phase": phase})
 
 
 def set_results_visible(db: Database, actor: Actor, workshop_id: int, visible: bool) -> None:
     auth.require_plan_editor(actor)
     with write(db):
         before = get(db, workshop_id)
-        db["workshops"].update(workshop_id, {"results_visible": int(bool(visible)), "version": before["version"] + 1,
-                                             "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "workshop", workshop_id, "results_visible", after={"results_visible": bool(visible)})
+        save_version(db, actor, "workshops", "workshop", before, {"results_visible": int(bool(visible))},
+                     action="results_visible", audit_before=None, audit_after={"results_visible": bool(visible)})
 
 
 def update_settings(db: Database, actor: Actor, workshop_id: int, title, question, focus_area_ids,
@@ -279,17 +275,17 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
             raise ValidationError("workshop.error.rules_frozen", field="workshop_budget")
         row = {"title": title, "question": question, "votes_per_participant": budget,
                "max_votes_per_proposal": max_per, "moderate_first": int(bool(moderate_first)),
-               "max_participants": cap, "version": before["version"] + 1, "updated_at": now(), "updated_by": actor.name}
+               "max_participants": cap}
         if asked is not None:
             row["background"] = json.dumps(asked)
-        db["workshops"].update(workshop_id, row)
+        save_version(db, actor, "workshops", "workshop", before, row,
+                     audit_before={k: before[k] for k in row if k in before},
+                     audit_after={**row, "focus_area_ids": area_ids})
         # the question shown is the current round's
         db.execute("update workshop_rounds set question = ? where id = ?", [question, before["round_id"]])
         db["workshop_focus_areas"].delete_where("workshop_id = ?", [workshop_id])
         db["workshop_focus_areas"].insert_all(
             [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)])
-        audit(db, actor, "workshop", workshop_id, "update",
-              before={k: before[k] for k in row if k in before}, after={**row, "focus_area_ids": area_ids})
 
 
 # ---------------------------------------------------------------- participants
@@ -572,9 +568,8 @@ def set_hidden(db: Database, actor: Actor, proposal_id: int, hidden: bool) -> No
         before = get_proposal(db, proposal_id)
         if bool(before["hidden"]) == bool(hidden):
             return
-        db["workshop_proposals"].update(proposal_id, {"hidden": int(bool(hidden)), "version": before["version"] + 1,
-                                                      "updated_at": now(), "updated_by": actor.name})
-        audit(db, actor, "workshop_proposal", proposal_id, "hide" if hidden else "show")
+        save_version(db, actor, "workshop_proposals", "workshop_proposal", before, {"hidden": int(bool(hidden))},
+                     action="hide" if hidden else "show", audit_before=None, audit_after=None)
 
 
 def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, text, focus_area_id=None) -> int:
@@ -589,13 +584,8 @@ def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, te
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         if text == before["text"] and area == before["focus_area_id"]:
             return before["version"]
-        row = {"text": text, "focus_area_id": area, "version": before["version"] + 1, "updated_at": now(),
-               "updated_by": actor.name}
-        db["workshop_proposals"].update(proposal_id, row)
-        audit(db, actor, "workshop_proposal", proposal_id, "update",
-              before={"text": before["text"], "focus_area_id": before["focus_area_id"]},
-              after={"text": text, "focus_area_id": area})
-    return row["version"]
+        return save_version(db, actor, "workshop_proposals", "workshop_proposal", before,
+                            {"text": text, "focus_area_id": area})
 
 
 def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> dict:
@@ -630,10 +620,9 @@ def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> dict:
             returned += len(extra)
         stamp = now()
         db.execute("update workshop_proposals set merged_into = ? where merged_into = ?", [keep_id, duplicate_id])
-        db["workshop_proposals"].update(duplicate_id, {"merged_into": keep_id, "version": dup["version"] + 1,
-                                                       "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, "workshop_proposal", duplicate_id, "merge",
-              after={"merged_into": keep_id, "votes_moved": moved, "votes_returned": returned})
+        save_version(db, actor, "workshop_proposals", "workshop_proposal", dup, {"merged_into": keep_id},
+                     action="merge", stamp=stamp, audit_before=None,
+                     audit_after={"merged_into": keep_id, "votes_moved": moved, "votes_returned": returned})
     return {"moved": moved, "returned": returned}
 
 
@@ -664,10 +653,9 @@ def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_s
             item_id = plans.add(db, actor, "measure", int(goal_id), draft=True, title_fi=title, title_sv=title_sv)
             link = {"goal_id": int(goal_id), "measure_id": item_id}
         stamp = now()
-        db["workshop_proposals"].update(proposal_id, {**link, "promoted_at": stamp,
-                                                      "promoted_by": actor.name, "version": proposal["version"] + 1,
-                                                      "updated_at": stamp, "updated_by": actor.name})
-        audit(db, actor, "workshop_proposal", proposal_id, "promote", after=link)
+        save_version(db, actor, "workshop_proposals", "workshop_proposal", proposal,
+                     {**link, "promoted_at": stamp, "promoted_by": actor.name}, action="promote", stamp=stamp,
+                     audit_before=None, audit_after=link)
     return item_id
 
 
