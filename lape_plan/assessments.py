@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from sqlite_utils import Database
 
 from . import auth, follow_up, i18n, plans
-from .db import audit, now, save_changes, save_version, write
+from .db import audit, get_or_not_found, now, save_changes, save_version, write
 from .errors import ConflictError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor
 
@@ -355,10 +355,7 @@ def _authorise_decision(actor: Actor, org_id) -> None:
 
 
 def get_decision(db: Database, decision_id: int) -> dict:
-    rows = list(db.query("select * from decisions where id = ? and deleted_at is null", [decision_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="decision", id=decision_id)
-    return rows[0]
+    return get_or_not_found(db, "decisions", decision_id, entity="decision", where="deleted_at is null")
 
 
 def decisions(db: Database, plan_id: int) -> list[dict]:

@@ -14,7 +14,7 @@ from zxcvbn import zxcvbn
 from sqlite_utils import Database
 
 from . import config, throttle
-from .db import audit, now, save_version, write
+from .db import audit, get_or_not_found, now, save_version, write
 from .errors import LapeError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
@@ -124,10 +124,7 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role=R
 
 
 def get_user(db: Database, user_id: int) -> dict:
-    rows = list(db.query("select * from users where id = ?", [user_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="user", id=user_id)
-    user = rows[0]
+    user = get_or_not_found(db, "users", user_id, entity="user")
     user["org_ids"] = [r["org_id"] for r in db.query(
         "select org_id from user_organisations where user_id = ? order by org_id", [user_id])]
     return user

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database, Migrations
 
 from . import config
-from .errors import require_version
+from .errors import NotFound, require_version
 
 migrations = Migrations("lape_plan")
 _migrated: set[str] = set()
@@ -98,6 +98,17 @@ def audit(db: Database, actor, entity: str, entity_id, action: str, before=None,
             "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
         }
     ).last_pk
+
+
+def get_or_not_found(db: Database, table: str, row_id, *, entity: str, where: str = "", key: str = "id") -> dict:
+    """The row of `table` whose `key` is `row_id`, or NotFound naming `entity` (the one
+    message every "no such …" shares). `where`: one more SQL condition, e.g.
+    "deleted_at is null"."""
+    sql = f"select * from [{table}] where [{key}] = ?" + (f" and {where}" if where else "")
+    row = next(db.query(sql, [row_id]), None)
+    if row is None:
+        raise NotFound("error.not_found", entity=entity, id=row_id)
+    return row
 
 
 _UNCHECKED = object()  # no expected version given: the caller has checked it, or no screen supplied one

@@ -29,7 +29,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from . import auth, exports, i18n, plans, throttle
-from .db import audit, now, save_version, write
+from .db import audit, get_or_not_found, now, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
@@ -183,10 +183,7 @@ def open_class(db: Database, actor: Actor, plan_id: int, label, grade_band, cap=
 
 
 def get_class(db: Database, class_id: int) -> dict:
-    rows = list(db.query("select * from idea_classes where id = ?", [class_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="idea_class", id=class_id)
-    return rows[0]
+    return get_or_not_found(db, "idea_classes", class_id, entity="idea_class")
 
 
 def close_class(db: Database, actor: Actor, class_id: int) -> None:
@@ -324,10 +321,7 @@ def submit(db: Database, plan_id: int, focus_area_id, text, *, group=None, munic
 
 # ---------------------------------------------------------------- moderation
 def get(db: Database, idea_id: int) -> dict:
-    rows = list(db.query("select * from ideas where id = ?", [idea_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="idea", id=idea_id)
-    return rows[0]
+    return get_or_not_found(db, "ideas", idea_id, entity="idea")
 
 
 def _update(db: Database, actor: Actor, before: dict, fields: dict, action: str) -> int:

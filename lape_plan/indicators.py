@@ -10,7 +10,7 @@ from operator import itemgetter
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, sotkanet
-from .db import audit, now, save_changes, save_version, write
+from .db import audit, get_or_not_found, now, save_changes, save_version, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
 from .sotkanet import Parsed, Problems, no_gc, parse_file
@@ -188,10 +188,7 @@ def choices(db: Database) -> list[dict]:
 
 
 def get_indicator(db: Database, indicator_id: int) -> dict:
-    rows = list(db.query("select * from indicators where id = ?", [indicator_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="indicator", id=indicator_id)
-    return rows[0]
+    return get_or_not_found(db, "indicators", indicator_id, entity="indicator")
 
 
 def find_indicator(db: Database, ref) -> dict:
@@ -852,10 +849,7 @@ def add_link(db: Database, actor: Actor, goal_id: int, **data) -> int:
 
 
 def get_link(db: Database, link_id: int) -> dict:
-    rows = list(db.query("select * from goal_indicators where id = ?", [link_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="goal_indicator", id=link_id)
-    return rows[0]
+    return get_or_not_found(db, "goal_indicators", link_id, entity="goal_indicator")
 
 
 def update_link(db: Database, actor: Actor, link_id: int, expected_version: int, **data) -> int:

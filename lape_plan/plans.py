@@ -8,7 +8,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from . import auth
-from .db import audit, now, save_changes, save_version, write
+from .db import audit, get_or_not_found, now, save_changes, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
 
@@ -146,10 +146,7 @@ def organisations(db: Database, plan_id: int | None = None, kind: str | None = N
 
 
 def get_organisation(db: Database, org_id: int) -> dict:
-    rows = list(db.query("select * from organisations where id = ?", [org_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="organisation", id=org_id)
-    return rows[0]
+    return get_or_not_found(db, "organisations", org_id, entity="organisation")
 
 
 # ---------------------------------------------------------------- plans
@@ -239,10 +236,7 @@ def plans(db: Database) -> list[dict]:
 
 
 def get_plan(db: Database, plan_id: int) -> dict:
-    rows = list(db.query("select * from plans where id = ?", [plan_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="plan", id=plan_id)
-    return rows[0]
+    return get_or_not_found(db, "plans", plan_id, entity="plan")
 
 
 def plan_or_first(db: Database, plan_id: int | None = None) -> dict:
@@ -278,11 +272,9 @@ def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
 def delete_approval(db: Database, actor: Actor, approval_id: int) -> None:
     auth.require_plan_editor(actor)
     with write(db):
-        rows = list(db.query("select * from approvals where id = ?", [approval_id]))
-        if not rows:
-            raise NotFound("error.not_found", entity="approval", id=approval_id)
+        before = get_or_not_found(db, "approvals", approval_id, entity="approval")
         db["approvals"].delete(approval_id)
-        audit(db, actor, "approval", approval_id, "delete", before=rows[0])
+        audit(db, actor, "approval", approval_id, "delete", before=before)
 
 
 def approvals(db: Database, plan_id: int) -> list[dict]:
@@ -292,10 +284,7 @@ def approvals(db: Database, plan_id: int) -> list[dict]:
 # ---------------------------------------------------------------- plan items
 def _get(db, entity: str, item_id: int, include_deleted: bool = False) -> dict:
     table = ENTITIES[entity][0]
-    rows = list(db.query(f"select * from {table} where id = ?", [item_id]))
-    if not rows or (rows[0]["deleted_at"] and not include_deleted):
-        raise NotFound("error.not_found", entity=entity, id=item_id)
-    row = rows[0]
+    row = get_or_not_found(db, table, item_id, entity=entity, where="" if include_deleted else "deleted_at is null")
     if entity == "goal":
         for key, link in _LINKS.items():
             row[key] = [r["org_id"] for r in db.query(f"select org_id from {link} where goal_id = ? order by org_id", [item_id])]

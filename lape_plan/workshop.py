@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, throttle
-from .db import audit, now, save_version, write
+from .db import audit, get_or_not_found, now, save_version, write
 from .errors import LapeError, NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
 from .xlsx import csv_safe, put, put_row
@@ -151,10 +151,7 @@ def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_a
 
 
 def get(db: Database, workshop_id: int) -> dict:
-    rows = list(db.query("select * from workshops where id = ?", [workshop_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="workshop", id=workshop_id)
-    row = rows[0]
+    row = get_or_not_found(db, "workshops", workshop_id, entity="workshop")
     row["focus_area_ids"] = [r[0] for r in db.execute(
         "select focus_area_id from workshop_focus_areas where workshop_id = ? order by position", [workshop_id])]
     row["background"] = json.loads(row.get("background") or "[]")
@@ -535,10 +532,7 @@ def proposals(db: Database, workshop_id: int, round_id: int | None = None) -> li
 
 
 def get_proposal(db: Database, proposal_id: int) -> dict:
-    rows = list(db.query("select * from workshop_proposals where id = ?", [proposal_id]))
-    if not rows:
-        raise NotFound("error.not_found", entity="proposal", id=proposal_id)
-    return rows[0]
+    return get_or_not_found(db, "workshop_proposals", proposal_id, entity="proposal")
 
 
 def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, text) -> int:

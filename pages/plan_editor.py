@@ -3,7 +3,8 @@ import streamlit as st
 from lape_plan import i18n, plans
 from lape_plan.errors import LapeError
 from lape_plan.ui.drafts import badge_md, draft_panel
-from lape_plan.ui.editor import TREE_CSS, item_actions, item_form, reset, show_flash
+from lape_plan.ui.editor import TREE_CSS, item_actions, item_form, show_flash
+from lape_plan.ui.state import reset
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 

@@ -6,9 +6,11 @@ import streamlit as st
 from lape_plan import i18n, plans
 from lape_plan.errors import ConflictError, LapeError
 from lape_plan.model import OrgKind, Role
-from lape_plan.ui.editor import open_version, reset, show_conflict
+from lape_plan.ui.editor import open_version, show_conflict
 from lape_plan.ui.guard import guard
 from lape_plan.ui.publishing import section as publishing_section
+from lape_plan.ui import state
+from lape_plan.ui.state import reset
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -29,12 +31,11 @@ def attempt(action, success_key=None, prefix=None):
         ctx.error(err)
         return False
     if success_key:
-        st.session_state["settings_flash"] = t(success_key)
+        state.flash("settings_flash", t(success_key))
     st.rerun()
 
 
-if st.session_state.get("settings_flash"):
-    st.success(st.session_state.pop("settings_flash"))
+state.show_flash("settings_flash")
 
 plan = ctx.plan
 if plan:

@@ -4,6 +4,7 @@ user's text on conflict), decisions, and the panel on a measure's follow-up."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -11,24 +12,15 @@ import streamlit as st
 from .. import assessments as lava, i18n, plans
 from ..errors import ConflictError, LapeError
 from ..model import Role
+from . import state
 from .guard import Ctx, sticky
+from .state import reset
 
 ALL = 0
 
 
-def _reset(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
-
-
-def flash(message: str) -> None:
-    st.session_state["lava_flash"] = message
-
-
-def show_flash() -> None:
-    message = st.session_state.pop("lava_flash", None)
-    if message:
-        st.success(message)
+flash = partial(state.flash, "lava_flash")
+show_flash = partial(state.show_flash, "lava_flash")
 
 
 def _org_names(ctx: Ctx, org_ids) -> str:
@@ -161,7 +153,7 @@ def _open(prefix: str, values: dict, version: int) -> None:
     """Fill the form from the saved assessment when first shown; later runs keep what the
     user typed. A field whose widget was hidden (the other form) is filled again."""
     if prefix + "_version" not in st.session_state:
-        _reset(prefix)
+        reset(prefix)
         st.session_state[prefix + "_version"] = version
     for field, value in values.items():
         st.session_state.setdefault(f"{prefix}_{field}", value)
@@ -274,7 +266,7 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
                 except LapeError as err:
                     ctx.error(err)
                 else:
-                    _reset(prefix)
+                    reset(prefix)
                     flash(t("assessments.deleted"))
                     st.rerun()
 
@@ -297,7 +289,7 @@ def _save(ctx: Ctx, item: dict, prefix: str, full: bool) -> None:
     except LapeError as err:
         ctx.error(err)
     else:
-        _reset(prefix)
+        reset(prefix)
         flash(t("assessments.saved"))
         st.rerun()
 
@@ -404,7 +396,7 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
         except LapeError as err:
             ctx.error(err)
         else:
-            _reset(prefix)
+            reset(prefix)
             flash(t("assessments.decision_saved"))
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")
@@ -454,8 +446,8 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
             except LapeError as err:
                 ctx.error(err)
             else:
-                _reset(prefix)
-                st.session_state["fu_flash"] = t("assessments.fu_saved")
+                reset(prefix)
+                state.flash("fu_flash", t("assessments.fu_saved"))
                 st.rerun()
         conflict = st.session_state.get(prefix + "_conflict")
         if conflict:

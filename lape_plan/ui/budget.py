@@ -3,13 +3,17 @@ opened on and the typed values on an error or a conflict), the roll-up with the
 preventive-share chart next to its figures, and the Overview section."""
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from .. import budget, budget_charts, exports, follow_up as fu, i18n, plans
 from ..errors import ConflictError, LapeError
+from . import state
 from .export import CSV, deferred
 from .guard import Ctx, sticky
+from .state import reset
 
 
 def euro(ctx: Ctx, value) -> str:
@@ -29,19 +33,8 @@ def _typed(ctx: Ctx, value) -> str:
     return text.replace(".", ",") if ctx.lang in ("fi", "sv") else text
 
 
-def flash(message: str) -> None:
-    st.session_state["bu_flash"] = message
-
-
-def show_flash() -> None:
-    message = st.session_state.pop("bu_flash", None)
-    if message:
-        st.success(message)
-
-
-def _reset(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
+flash = partial(state.flash, "bu_flash")
+show_flash = partial(state.show_flash, "bu_flash")
 
 
 # ---------------------------------------------------------------- entering a year's euros
@@ -110,7 +103,7 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
         except LapeError as err:
             ctx.error(err)  # the typed values stay in the form
         else:
-            _reset(prefix)
+            reset(prefix)
             flash(t("budget.saved", item=item["number"], year=year))
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")

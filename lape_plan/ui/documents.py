@@ -6,7 +6,9 @@ import streamlit as st
 
 from .. import chapters, db as dbm, documents, follow_up, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
-from .editor import open_version, reset
+from . import state
+from .editor import open_version
+from .state import reset
 from .export import deferred
 from .guard import Ctx
 from .text import md_escape
@@ -31,9 +33,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
                      at=i18n.timestamp(part["updated_at"], ctx.lang), version=part["version"]))
     if part["is_example"]:
         st.info(t("chapters.example"), icon=":material/science:")
-    flash = st.session_state.pop("ch_flash", None)
-    if flash:
-        st.success(flash)
+    state.show_flash("ch_flash")
     editable = chapters.may_edit(ctx.actor, municipality_id)
     for lang in ("fi", "sv"):
         if part[f"{lang}_outdated"]:
@@ -73,7 +73,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
             ctx.error(err)
         else:
             reset(prefix)
-            st.session_state["ch_flash"] = t("chapters.saved")
+            state.flash("ch_flash", t("chapters.saved"))
             st.rerun()
     _conflict(ctx, prefix)
 

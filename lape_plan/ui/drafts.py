@@ -6,7 +6,8 @@ import streamlit as st
 
 from .. import auth, drafts
 from ..errors import LapeError
-from .editor import flash, reset
+from .editor import flash
+from .state import reset
 from .guard import Ctx
 from .text import md_escape
 

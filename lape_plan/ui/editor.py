@@ -2,12 +2,16 @@
 save over someone else's newer edit is refused and the typed text stays."""
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from .. import plans
 from ..errors import ConflictError, LapeError
 from ..model import Scope
+from . import state
 from .guard import Ctx
+from .state import reset
 from .text import md_escape
 
 FIELDS = {
@@ -33,11 +37,6 @@ def _prefix(entity: str, item_id, parent_id=None) -> str:
     return f"ed_{entity}_{item_id}" if item_id else f"ed_new_{entity}_{parent_id}"
 
 
-def reset(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
-
-
 def open_version(prefix: str, values: dict, version: int) -> int:
     """Fill a form's widget state from the saved row the first time it is shown, and
     remember the version it was opened on. Later runs keep what the user typed, so a
@@ -49,14 +48,8 @@ def open_version(prefix: str, values: dict, version: int) -> int:
     return st.session_state[prefix + "_version"]
 
 
-def flash(message: str) -> None:
-    st.session_state["ed_flash"] = message
-
-
-def show_flash() -> None:
-    message = st.session_state.pop("ed_flash", None)
-    if message:
-        st.success(message)
+flash = partial(state.flash, "ed_flash")
+show_flash = partial(state.show_flash, "ed_flash")
 
 
 def _initial(row: dict | None, field: str):

@@ -4,14 +4,17 @@ nothing), history, heatmap, missing updates, year summary and the Overview secti
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from .. import follow_up as fu, follow_up_charts, i18n, plans
 from ..errors import ConflictError, LapeError
+from . import state
 from .assessments import follow_up_panel
 from .guard import Ctx, sticky
+from .state import reset
 from .text import error_md, md_escape
 
 ALL = 0
@@ -39,19 +42,8 @@ def org_names(ctx: Ctx, org_ids) -> str:
     return ", ".join(plans.org_name(orgs[o], ctx.lang) for o in org_ids if o in orgs) or "–"
 
 
-def flash(message: str) -> None:
-    st.session_state["fu_flash"] = message
-
-
-def show_flash() -> None:
-    message = st.session_state.pop("fu_flash", None)
-    if message:
-        st.success(message)
-
-
-def _reset(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
+flash = partial(state.flash, "fu_flash")
+show_flash = partial(state.show_flash, "fu_flash")
 
 
 # ---------------------------------------------------------------- filters
@@ -177,7 +169,7 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
         except LapeError as err:
             ctx.error(err)
         else:
-            _reset(prefix)
+            reset(prefix)
             flash(t("follow_up.saved", item=item["number"]))
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")

@@ -8,7 +8,9 @@ import streamlit as st
 from .. import charts, i18n, indicators, sotkanet
 from ..errors import ConflictError, ImportRejected, LapeError
 from . import a11y
+from . import state
 from .guard import Ctx
+from .state import reset
 from .text import error_md, md_escape
 
 
@@ -529,8 +531,8 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         except LapeError as err:
             ctx.error(err)
         else:
-            _reset(prefix)
-            st.session_state["ed_flash"] = t("editor.saved")
+            reset(prefix)
+            state.flash("ed_flash", t("editor.saved"))
             st.rerun()
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
@@ -545,9 +547,9 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         except LapeError as err:
             ctx.error(err)
         else:
-            _reset(prefix)
+            reset(prefix)
             st.session_state.pop(f"gi_pick_{goal['id']}", None)
-            st.session_state["ed_flash"] = t("editor.deleted")
+            state.flash("ed_flash", t("editor.deleted"))
             st.rerun()
 
 
@@ -577,11 +579,6 @@ def _offered(ctx: Ctx, goal_id: int, items: list[dict], current) -> dict:
     if current in by_id and current not in labels:
         labels = {current: indicators.indicator_label(by_id[current], ctx.lang), **labels}
     return labels
-
-
-def _reset(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-        del st.session_state[key]
 
 
 # ---------------------------------------------------------------- overview

@@ -6,6 +6,7 @@ import streamlit as st
 
 from .. import i18n, publishing
 from ..errors import LapeError
+from . import state
 from .guard import Ctx
 from .text import md_escape
 
@@ -14,9 +15,7 @@ def section(ctx: Ctx, plan: dict) -> None:
     t = ctx.t
     st.header(t("publishing.ui.title"))
     st.write(t("publishing.ui.intro"))
-    message = st.session_state.pop("pub_flash", None)
-    if message:
-        st.success(message)
+    state.show_flash("pub_flash")
     row = publishing.state(ctx.db, plan["id"])
     published = bool(row and row["published"])
     if published:
@@ -46,5 +45,5 @@ def _run(ctx: Ctx, action, success_key: str) -> None:
     except LapeError as err:
         ctx.error(err)
         return
-    st.session_state["pub_flash"] = ctx.t(success_key)
+    state.flash("pub_flash", ctx.t(success_key))
     st.rerun()

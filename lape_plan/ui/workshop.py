@@ -17,6 +17,7 @@ from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
 from . import a11y
+from . import state
 from .guard import Ctx, _first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
 from .text import error_md, md_escape
 
@@ -202,13 +203,11 @@ def ballot_order(proposals: list[dict], participant_id: int) -> list[dict]:
 
 
 def flash(kind: str, text: str) -> None:
-    st.session_state["ws_flash"] = (kind, text)
+    state.flash("ws_flash", text, kind)
 
 
 def show_flash() -> None:
-    message = st.session_state.pop("ws_flash", None)
-    if message:
-        getattr(st, message[0])(message[1])
+    state.show_flash("ws_flash")
     a11y.pending_focus()
 
 
