@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from sqlite_utils import Database
 
-from . import auth, follow_up, i18n, plans
+from . import auth, follow_up, i18n, plans, validation
 from .db import audit, get_or_not_found, now, save_changes, save_version, write
 from .errors import ConflictError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor
@@ -107,19 +107,6 @@ def check_effect(effect: dict, options: list[str], row: int = 1) -> dict:
             "direction": _choice(effect.get("direction"), DIRECTIONS, "effect_direction"), "reason": reason}
 
 
-def _year(value, plan: dict) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("error.not_a_year", field=_field("follow_up_year"), value=value) from None
-    if not plan["first_year"] <= year <= plan["last_year"]:
-        raise ValidationError("error.year_outside_plan", field=_field("follow_up_year"), year=year,
-                              first=plan["first_year"], last=plan["last_year"])
-    return year
-
-
 def _url(value) -> str:
     url = plans.clean_text(value, _field("decision_url"), max_len=URL_MAX)
     if url:
@@ -152,7 +139,7 @@ def _fields(db: Database, plan: dict, data: dict) -> dict:
         raise ValidationError("assessments.error.too_many", field=_field("effects"), max=EFFECTS_MAX)
     fields["effects"] = [check_effect(e, fields["options"], i) for i, e in enumerate(effects, 1)]
     fields["workshop_ids"] = _workshops(db, plan["id"], data.get("workshop_ids"))
-    fields["follow_up_year"] = _year(data.get("follow_up_year"), plan)
+    fields["follow_up_year"] = validation.year(data.get("follow_up_year"), _field("follow_up_year"), plan)
     if fields["status"] == "done":
         for name in _REQUIRED_DONE[fields["form"]]:
             if not fields[name]:
@@ -333,7 +320,7 @@ def _decision_fields(db: Database, plan_id: int, data: dict) -> dict:
         org_id = None
     else:
         org_id = int(org_id)
-        plans._check_orgs(db, [org_id], plan_id)
+        validation.check_orgs(db, [org_id], plan_id)
     date = data.get("date")
     if isinstance(date, (dt.date, dt.datetime)):
         date = date.isoformat()[:10]

@@ -17,6 +17,7 @@ from . import config, throttle
 from .db import audit, get_or_not_found, now, save_version, write
 from .errors import LapeError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
+from .validation import check_orgs, clean_text
 
 MIN_PASSWORD = 10
 PASSWORD_MAX = 256  # hashing and strength-checking cost grows with the length
@@ -93,8 +94,6 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role=R
                 display_name: str = "", email: str = "", org_ids=()) -> int:
     """Create an account. Only an administrator may, except for the very first account,
     which must be an administrator (the one-time setup)."""
-    from .plans import _check_orgs, clean_text
-
     username = clean_text(username, "username", required=True, max_len=80).lower()
     display_name = clean_text(display_name, "display_name", max_len=120) or username
     email = clean_text(email, "email", max_len=200).lower()
@@ -112,7 +111,7 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role=R
             require_admin(actor)
         if db.execute("select 1 from users where username = ?", [username]).fetchone():
             raise ValidationError("error.username_taken", field="username", username=username)
-        _check_orgs(db, org_ids)
+        check_orgs(db, org_ids)
         row = {"username": username, "display_name": display_name, "email": email or None,
                "password_hash": hashed, "role": role, "active": 1, "failed_logins": 0,
                "created_at": now(), "version": 1, "updated_at": now(), "updated_by": actor.name}
@@ -217,8 +216,6 @@ def set_password(db: Database, actor: Actor, user_id: int, password: str, keep_s
 
 def update_user(db: Database, actor: Actor, user_id: int, expected_version: int, **changes) -> int:
     """Change role, organisations, name, e-mail or active flag."""
-    from .plans import _check_orgs, clean_text
-
     require_admin(actor)
     with write(db):
         before = get_user(db, user_id)
@@ -241,7 +238,7 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
         org_ids = changes.get("org_ids")
         if org_ids is not None:
             org_ids = sorted({int(o) for o in org_ids})
-            _check_orgs(db, org_ids)
+            check_orgs(db, org_ids)
             db["user_organisations"].delete_where("user_id = ?", [user_id])
             db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
         return save_version(db, actor, "users", "user", before, row,

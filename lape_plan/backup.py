@@ -59,8 +59,7 @@ def validate(path: Path) -> None:
     except sqlite3.DatabaseError:
         raise ValidationError("error.backup_corrupt", field="file") from None
     applied = set(order)
-    dbm._register_migrations()
-    known = {m.name for m in dbm.migrations._migrations}
+    known = set(dbm.known_migrations())
     if applied - known:
         raise ValidationError("error.backup_newer", field="file", names=", ".join(sorted(applied - known)))
     # A restored trigger or view would run inside the live app (a trigger on audit rows made a
@@ -124,8 +123,7 @@ def schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple]:
 def expected_schema(order: tuple[str, ...]) -> dict[tuple[str, str], tuple]:
     """The schema the app's own migrations create when applied in this order (the order a
     database recorded), built in an in-memory database."""
-    dbm._register_migrations()
-    by_name = {m.name: m for m in dbm.migrations._migrations}
+    by_name = dbm.known_migrations()
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         memory = Database(conn)
@@ -154,7 +152,7 @@ def restore(db_path: str | Path, actor: Actor, data: bytes, keep_dir: str | Path
         _copy(db_path, kept)
         # Copy into the live file through SQLite, so open connections see the new content.
         _copy(incoming, db_path)
-    dbm._migrated.discard(str(db_path.resolve()))
+    dbm.forget_migrated(db_path)
     restored = dbm.connect(db_path)  # brings an older backup's schema up to date
     with dbm.write(restored):
         dbm.audit(restored, actor, "database", None, "restore", after={"previous_kept_as": str(kept)})

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from . import auth, follow_up, plans
+from . import auth, follow_up, plans, validation
 from .db import audit, now, save_changes, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor
@@ -60,8 +60,8 @@ def _code(value, allowed: tuple, field: str) -> str | None:
 def clean(values: dict) -> dict:
     """The five fields checked and normalised, or ValidationError naming the field."""
     return {
-        "planned_eur": plans._euros(values.get("planned_eur"), "planned_eur"),
-        "actual_eur": plans._euros(values.get("actual_eur"), "actual_eur"),
+        "planned_eur": validation.euros(values.get("planned_eur"), "planned_eur"),
+        "actual_eur": validation.euros(values.get("actual_eur"), "actual_eur"),
         "source": _code(values.get("source"), SOURCES, "funding_source"),
         "kind": _code(values.get("kind"), KINDS, "spending_kind"),
         "direct_share": _share(values.get("direct_share")),
@@ -76,10 +76,7 @@ def measure_years(db: Database, measure: dict) -> list[int]:
 
 def check_year(db: Database, measure: dict, year) -> int:
     years = measure_years(db, measure)
-    try:
-        value = int(year)
-    except (TypeError, ValueError):
-        raise ValidationError("error.not_a_year", field="budget_year", value=year) from None
+    value = validation.whole(year, "budget_year", "error.not_a_year", value=year)
     if value not in years:
         raise ValidationError("budget.error.year_outside_measure", field="budget_year", year=value,
                               first=years[0], last=years[-1])

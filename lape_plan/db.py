@@ -63,6 +63,18 @@ def _register_migrations() -> None:
             importlib.import_module(f"{__package__}.{info.name}")
 
 
+def known_migrations() -> dict:
+    """Every migration the app has, name -> migration (its `.fn`), in the order a new
+    database applies them (backup checks a restored file against these)."""
+    _register_migrations()
+    return {m.name: m for m in migrations.pending(Database(memory=True))}
+
+
+def forget_migrated(path: str | Path) -> None:
+    """Check the schema again on the next connect() to this file: its content was replaced."""
+    _migrated.discard(str(Path(path).resolve()))
+
+
 @contextmanager
 def write(db: Database):
     """One write transaction taken with BEGIN IMMEDIATE, so concurrent writers

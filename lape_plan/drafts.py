@@ -27,7 +27,7 @@ def missing_for_accept(db: Database, entity: str, row: dict) -> list[str]:
     """What a draft still lacks before it may count: "responsible" (no responsible
     organisation: a goal's own; a measure's own or its goal's) and "title_sv"."""
     missing = []
-    responsible = plans._responsible_orgs(row, entity)
+    responsible = plans.responsible_ids(row, entity)
     if entity == "measure" and not responsible:
         responsible = plans.get(db, "goal", row["goal_id"])["responsible_ids"]
     if not responsible:
@@ -49,7 +49,7 @@ def accept(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         require_version(before, expected_version)
         if not before["draft"]:
             raise ValidationError("drafts.error.not_a_draft", field="draft")
-        fields = plans._FIELDS[entity](db, plans.plan_of(db, entity, item_id), {**before, **data})
+        fields = plans.check_fields(db, entity, plans.plan_of(db, entity, item_id), {**before, **data})
         missing = missing_for_accept(db, entity, {**before, **fields})
         if missing:
             first = {"responsible": "responsible_ids" if entity == "goal" else "responsible_org_id"}.get(
@@ -58,11 +58,11 @@ def accept(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
                    ("responsible", "title_sv"): "drafts.error.missing_responsible_and_title_sv"}[tuple(missing)]
             raise ValidationError(key, field=first)
         changed = {k: v for k, v in fields.items() if before.get(k) != v}
-        row = {k: v for k, v in changed.items() if k not in plans._LINKS}
+        row = {k: v for k, v in changed.items() if k not in plans.LINKS}
         version = save_version(db, actor, table, entity, before, {**row, "draft": 0}, action="accept_draft",
                                audit_before={**{k: before.get(k) for k in changed}, "draft": 1},
                                audit_after={**changed, "draft": 0})
-        plans._store_links(db, item_id, changed)
+        plans.store_links(db, item_id, changed)
     return version
 
 

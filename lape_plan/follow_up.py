@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from sqlite_utils import Database
 
-from . import auth, plans
+from . import auth, plans, validation
 from .db import audit, now, write
 from .errors import ConflictError, LapeError, ValidationError
 from .model import Actor
@@ -57,18 +57,6 @@ def _check_status(status) -> str:
     return status
 
 
-def _check_progress(progress) -> int | None:
-    if progress in (None, ""):
-        return None
-    try:
-        value = float(str(progress).replace(",", ".").replace("%", "").strip())
-    except ValueError:
-        raise ValidationError("follow_up.error.progress", field="fu_progress", value=progress) from None
-    if value != value or not 0 <= value <= 100:  # NaN or out of range
-        raise ValidationError("follow_up.error.progress", field="fu_progress", value=progress)
-    return int(round(value))
-
-
 def _check_url(value) -> str:
     url = plans.clean_text(value, "fu_evidence_url", max_len=URL_MAX)
     if not url:
@@ -81,14 +69,9 @@ def _check_url(value) -> str:
 
 def check_year(year, plan: dict) -> int:
     """A reporting year inside the plan period, or ValidationError."""
-    try:
-        value = int(year)
-    except (TypeError, ValueError):
-        raise ValidationError("error.not_a_year", field="fu_year", value=year) from None
-    if not plan["first_year"] <= value <= plan["last_year"]:
-        raise ValidationError("error.year_outside_plan", field="fu_year", year=value,
-                              first=plan["first_year"], last=plan["last_year"])
-    return value
+    if year in (None, ""):  # a reporting year is never optional
+        raise ValidationError("error.not_a_year", field="fu_year", value=year)
+    return validation.year(year, "fu_year", plan)
 
 
 def _item(db: Database, entity: str, item_id: int) -> dict:
@@ -134,7 +117,7 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
     narrative = plans.clean_text(narrative, "fu_narrative", max_len=NARRATIVE_MAX, multiline=True)
     if status in NEEDS_NARRATIVE and not narrative:
         raise ValidationError("follow_up.error.narrative_required", field="fu_narrative", status=status)
-    progress = _check_progress(progress)
+    progress = validation.percent(progress, "fu_progress", "follow_up.error.progress")
     evidence_url = _check_url(evidence_url)
     with write(db):
         item = _item(db, entity, item_id)

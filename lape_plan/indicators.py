@@ -9,7 +9,7 @@ from operator import itemgetter
 
 from sqlite_utils import Database
 
-from . import auth, i18n, plans, sotkanet
+from . import auth, i18n, plans, sotkanet, validation
 from .db import audit, get_or_not_found, now, save_changes, save_version, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
@@ -40,32 +40,6 @@ Z95 = 1.959963984540054  # two-sided 95 %
 def text_in(row: dict, lang: str, field_name: str = "title") -> str:
     """The text in the user's language, else Finnish, else English."""
     return row.get(f"{field_name}_{lang}") or row.get(f"{field_name}_fi") or row.get(f"{field_name}_en") or ""
-
-
-def _num(value, field_name: str, required: bool = False):
-    from .sotkanet import number
-
-    try:
-        result = number(value)
-    except ValueError:
-        raise ValidationError("error.not_a_number", field=field_name, value=value) from None
-    if result is None and required:
-        raise ValidationError("error.required", field=field_name)
-    return result
-
-
-def _year(value, field_name: str, required: bool = True):
-    if value in (None, ""):
-        if required:
-            raise ValidationError("error.required", field=field_name)
-        return None
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("error.not_a_year", field=field_name, value=value) from None
-    if not 1900 <= year <= 2100:
-        raise ValidationError("error.not_a_year", field=field_name, value=value)
-    return year
 
 
 # ---------------------------------------------------------------- regions
@@ -263,7 +237,7 @@ def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, no
     ("points": the indicator's own units, "relative": percent of the baseline), and the smallest
     number of people behind a municipality's value that is shown (None: DEFAULT_MIN_COUNT)."""
     auth.require_plan_editor(actor)
-    threshold = _num(noise_threshold, "ind_noise_threshold")
+    threshold = validation.decimal(noise_threshold, "ind_noise_threshold")
     if threshold is not None and not 0 < threshold <= 1000:
         raise ValidationError("error.invalid", field="ind_noise_threshold")
     noise_unit = noise_unit or "points"
@@ -272,10 +246,7 @@ def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, no
     if min_count in (None, ""):
         minimum = None
     else:
-        try:
-            minimum = int(min_count)
-        except (TypeError, ValueError):
-            raise ValidationError("error.not_a_number", field="ind_min_count", value=min_count) from None
+        minimum = validation.whole(min_count, "ind_min_count", value=min_count)
         if not 1 <= minimum <= 10000:
             raise ValidationError("error.invalid", field="ind_min_count")
     after = {"noise_threshold": threshold, "noise_unit": noise_unit if threshold is not None else None,
@@ -814,18 +785,18 @@ def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None =
         raise ValidationError("error.required", field="ind_region") from None
     if region_id not in {r["id"] for r in plan_regions(db, plan["id"])}:
         raise ValidationError("indicators.error.region_not_in_plan", field="ind_region")
-    baseline_year = _year(data.get("baseline_year"), "ind_baseline_year")
-    target_year = _year(data.get("target_year"), "ind_target_year")
+    baseline_year = validation.year(data.get("baseline_year"), "ind_baseline_year", required=True)
+    target_year = validation.year(data.get("target_year"), "ind_target_year", required=True)
     if target_year <= baseline_year:
         raise ValidationError("indicators.error.target_before_baseline", field="ind_target_year",
                               baseline=baseline_year, target=target_year)
     gender = data.get("gender") or GENDER_TOTAL
     if gender not in LINK_GENDERS:
         raise ValidationError("error.invalid", field="ind_link_gender")
-    baseline_value = _num(data.get("baseline_value"), "ind_baseline_value")
+    baseline_value = validation.decimal(data.get("baseline_value"), "ind_baseline_value")
     if baseline_value is None:  # prefilled from the data of that year, when there is any
         baseline_value = link_values(db, indicator, region_id, gender)[0].get(baseline_year)
-    target_value = _num(data.get("target_value"), "ind_target_value", required=True)
+    target_value = validation.decimal(data.get("target_value"), "ind_target_value", required=True)
     if gender == "gap" and target_value < 0:  # a gap link follows the size of the gap
         raise ValidationError("indicators.error.gap_target_negative", field="ind_target_value")
     clash = db.execute("select id from goal_indicators where goal_id = ? and indicator_id = ? and region_id = ? "

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from sqlite_utils import Database
 
-from . import auth
+from . import auth, validation
+# Text cleaning lives in validation; plans.clean_text and plans.normalise_text are the names
+# most features call.
+from .validation import clean_text, normalise_text  # noqa: F401
 from .db import audit, get_or_not_found, now, save_changes, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
-from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind, Scope
+from .model import TITLE_MAX, Actor, OrgKind, Scope
 
 # entity name -> (table, parent column)
 ENTITIES = {
@@ -18,83 +19,8 @@ ENTITIES = {
     "goal": ("goals", "focus_area_id"),
     "measure": ("measures", "goal_id"),
 }
-_LINKS = {"municipality_ids": "goal_municipalities", "responsible_ids": "goal_responsibles"}
-
-
-# ---------------------------------------------------------------- validation
-# C0/C1 control characters (NUL, escape, vertical tab ...) and lone surrogates; tab and
-# newline are handled apart (kept in multi-line text, spaces elsewhere).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Invisible characters that are neither whitespace nor format (Cf): Hangul fillers, braille blank.
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-
-
-def _invisible(ch: str) -> bool:
-    """Whitespace, zero-width and other format characters, fillers, variation selectors."""
-    return (ch.isspace() or ch in _BLANK or unicodedata.category(ch) == "Cf"
-            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
-
-
-def normalise_text(value, *, multiline: bool = False) -> str:
-    """Text as the app stores it: Unicode NFC; control characters removed (NUL would reach
-    files and exports); line breaks as \\n, kept with tabs only in multi-line text, spaces
-    elsewhere; whitespace and invisible characters (zero-width space, BOM, direction marks ...)
-    removed from both ends, so text that only looks empty is empty. Inside the text they stay
-    (a zero-width joiner builds emoji, a soft hyphen is the writer's)."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value))
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _CONTROL.sub("", text)
-    if not multiline:
-        text = text.replace("\n", " ").replace("\t", " ")
-    start, end = 0, len(text)
-    while start < end and _invisible(text[start]):
-        start += 1
-    while end > start and _invisible(text[end - 1]):
-        end -= 1
-    return text[start:end]
-
-
-def clean_text(value, field: str, *, required: bool = False, max_len: int = TEXT_MAX,
-               multiline: bool = False) -> str:
-    """The one cleaner of text that users and files bring in (normalise_text), with the
-    field's rules: required (not empty after normalising) and a maximum length."""
-    text = normalise_text(value, multiline=multiline)
-    if required and not text:
-        raise ValidationError("error.required", field=field)
-    if len(text) > max_len:
-        raise ValidationError("error.too_long", field=field, max=max_len, length=len(text))
-    return text
-
-
-def _year(value, field: str, plan: dict) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("error.not_a_year", field=field, value=value) from None
-    if not plan["first_year"] <= year <= plan["last_year"]:
-        raise ValidationError(
-            "error.year_outside_plan", field=field, year=year, first=plan["first_year"], last=plan["last_year"]
-        )
-    return year
-
-
-def _euros(value, field: str = "resources_eur") -> float | None:
-    """'1 200,50', '1200.5' or '1 200 €' as people type them; never negative."""
-    if value in (None, ""):
-        return None
-    try:
-        euros = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("€", ""))
-    except ValueError:
-        raise ValidationError("error.not_a_number", field=field, value=value) from None
-    if euros != euros or euros in (float("inf"), float("-inf")):  # NaN, infinity
-        raise ValidationError("error.not_a_number", field=field, value=value)
-    if euros < 0:
-        raise ValidationError("error.negative", field=field, value=value)
-    return euros
+# a goal's organisation lists and the tables that hold them
+LINKS = {"municipality_ids": "goal_municipalities", "responsible_ids": "goal_responsibles"}
 
 
 def title_in(row: dict, lang: str, field: str = "title") -> str:
@@ -166,7 +92,7 @@ def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv
     auth.require_plan_editor(actor)
     fields = _plan_fields(title_fi, title_sv, first_year, last_year)
     with write(db):
-        _check_orgs(db, org_ids)
+        validation.check_orgs(db, org_ids)
         row = {
             **fields,
             "is_example": int(bool(is_example)),
@@ -220,17 +146,6 @@ def remove_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: i
         audit(db, actor, "plan", plan_id, "remove_organisation", before={"org_id": org_id})
 
 
-def _check_orgs(db, org_ids, plan_id: int | None = None) -> None:
-    for org_id in org_ids:
-        sql = "select 1 from organisations where id = ?"
-        args = [org_id]
-        if plan_id is not None:
-            sql = "select 1 from plan_organisations where org_id = ? and plan_id = ?"
-            args.append(plan_id)
-        if not db.execute(sql, args).fetchone():
-            raise ValidationError("error.unknown_org", field="org", id=org_id)
-
-
 def plans(db: Database) -> list[dict]:
     return [dict(r) for r in db.query("select * from plans order by first_year desc, id")]
 
@@ -262,7 +177,7 @@ def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
             raise ValidationError("error.not_a_date", field="date", value=date) from None
     with write(db):
         if org_id is not None:
-            _check_orgs(db, [org_id], plan_id)
+            validation.check_orgs(db, [org_id], plan_id)
         row = {"plan_id": plan_id, "org_id": org_id, "body": body, "date": date.isoformat(), "reference": reference}
         approval_id = db["approvals"].insert(row).last_pk
         audit(db, actor, "approval", approval_id, "create", after=row)
@@ -282,17 +197,15 @@ def approvals(db: Database, plan_id: int) -> list[dict]:
 
 
 # ---------------------------------------------------------------- plan items
-def _get(db, entity: str, item_id: int, include_deleted: bool = False) -> dict:
+def get(db, entity: str, item_id: int, include_deleted: bool = False) -> dict:
+    """A focus area, goal (with its organisation links) or measure; NotFound when deleted,
+    unless `include_deleted`."""
     table = ENTITIES[entity][0]
     row = get_or_not_found(db, table, item_id, entity=entity, where="" if include_deleted else "deleted_at is null")
     if entity == "goal":
-        for key, link in _LINKS.items():
+        for key, link in LINKS.items():
             row[key] = [r["org_id"] for r in db.query(f"select org_id from {link} where goal_id = ? order by org_id", [item_id])]
     return row
-
-
-def get(db, entity: str, item_id: int) -> dict:
-    return _get(db, entity, item_id)
 
 
 def plan_of(db, entity: str, item_id: int) -> dict:
@@ -332,7 +245,7 @@ def _goal_fields(db, plan, data: dict) -> dict:
         raise ValidationError("error.invalid", field="scope") from None
     municipality_ids = sorted({int(o) for o in data.get("municipality_ids") or []})
     responsible_ids = sorted({int(o) for o in data.get("responsible_ids") or []})
-    _check_orgs(db, municipality_ids + responsible_ids, plan["id"])
+    validation.check_orgs(db, municipality_ids + responsible_ids, plan["id"])
     if scope == Scope.LOCAL and not municipality_ids:
         raise ValidationError("error.local_goal_needs_municipality", field="municipality_ids")
     for org_id in municipality_ids:
@@ -352,11 +265,11 @@ def _measure_fields(db, plan, data: dict) -> dict:
     responsible = data.get("responsible_org_id")
     if responsible not in (None, ""):
         responsible = int(responsible)
-        _check_orgs(db, [responsible], plan["id"])
+        validation.check_orgs(db, [responsible], plan["id"])
     else:
         responsible = None
-    start = _year(data.get("start_year"), "start_year", plan)
-    end = _year(data.get("end_year"), "end_year", plan)
+    start = validation.year(data.get("start_year"), "start_year", plan)
+    end = validation.year(data.get("end_year"), "end_year", plan)
     if start and end and end < start:
         raise ValidationError("error.end_before_start", field="end_year", start=start, end=end)
     return {
@@ -368,14 +281,20 @@ def _measure_fields(db, plan, data: dict) -> dict:
         "end_year": end,
         "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2,
                                      multiline=True),
-        "resources_eur": _euros(data.get("resources_eur")),
+        "resources_eur": validation.euros(data.get("resources_eur")),
     }
 
 
 _FIELDS = {"focus_area": _focus_area_fields, "goal": _goal_fields, "measure": _measure_fields}
 
 
-def _responsible_orgs(row: dict, entity: str) -> list[int]:
+def check_fields(db, entity: str, plan: dict, data: dict) -> dict:
+    """An item's fields validated and normalised: the one check behind the editor, the
+    round trip and draft acceptance."""
+    return check_fields(db, entity, plan, data)
+
+
+def responsible_ids(row: dict, entity: str) -> list[int]:
     if entity == "goal":
         return row.get("responsible_ids") or []
     if entity == "measure":
@@ -391,11 +310,11 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
     elif entity == "goal" and row["scope"] == Scope.SHARED and _shared_goals_for_coordinators(db, row):
         auth.require_plan_editor(actor)
     elif row is None:  # new measure
-        auth.require_org_editor(actor, _get(db, "goal", parent_id)["responsible_ids"])
+        auth.require_org_editor(actor, get(db, "goal", parent_id)["responsible_ids"])
     else:
-        orgs = _responsible_orgs(row, entity)
+        orgs = responsible_ids(row, entity)
         if entity == "measure" and not orgs:
-            orgs = _get(db, "goal", row["goal_id"])["responsible_ids"]
+            orgs = get(db, "goal", row["goal_id"])["responsible_ids"]
         auth.require_org_editor(actor, orgs)
 
 
@@ -420,7 +339,7 @@ def add_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: int)
     auth.require_plan_editor(actor)
     get_plan(db, plan_id)
     with write(db):
-        _check_orgs(db, [org_id])
+        validation.check_orgs(db, [org_id])
         db["plan_organisations"].insert({"plan_id": plan_id, "org_id": org_id}, ignore=True)
         audit(db, actor, "plan", plan_id, "add_organisation", after={"org_id": org_id})
 
@@ -435,8 +354,8 @@ def set_shared_goal_editing(db: Database, actor: Actor, plan_id: int, value: str
         save_changes(db, actor, "plans", "plan", get_plan(db, plan_id), {"shared_goal_editing": value})
 
 
-def _store_links(db, goal_id: int, fields: dict) -> None:
-    for key, link in _LINKS.items():
+def store_links(db, goal_id: int, fields: dict) -> None:
+    for key, link in LINKS.items():
         if key in fields:
             db[link].delete_where("goal_id = ?", [goal_id])
             db[link].insert_all([{"goal_id": goal_id, "org_id": o} for o in fields[key]])
@@ -449,11 +368,11 @@ def add(db: Database, actor: Actor, entity: str, parent_id: int, *, draft: bool 
     table, parent_col = ENTITIES[entity]
     plan = get_plan(db, parent_id) if entity == "focus_area" else plan_of(db, _parent_entity(entity), parent_id)
     if entity != "focus_area":
-        _get(db, _parent_entity(entity), parent_id)  # parent must exist and not be deleted
+        get(db, _parent_entity(entity), parent_id)  # parent must exist and not be deleted
     _authorise(db, actor, entity, None, parent_id)
     with write(db):
-        fields = _FIELDS[entity](db, plan, data)
-        row = {k: v for k, v in fields.items() if k not in _LINKS}
+        fields = check_fields(db, entity, plan, data)
+        row = {k: v for k, v in fields.items() if k not in LINKS}
         row.update(
             {parent_col: parent_id, "position": _next_position(db, entity, parent_id), "version": 1,
              "updated_at": now(), "updated_by": actor.name}
@@ -461,8 +380,8 @@ def add(db: Database, actor: Actor, entity: str, parent_id: int, *, draft: bool 
         if draft and entity != "focus_area":
             row["draft"] = 1
         item_id = db[table].insert(row).last_pk
-        _store_links(db, item_id, fields)
-        audit(db, actor, entity, item_id, "create", after={**row, **{k: fields[k] for k in _LINKS if k in fields}})
+        store_links(db, item_id, fields)
+        audit(db, actor, entity, item_id, "create", after={**row, **{k: fields[k] for k in LINKS if k in fields}})
     return item_id
 
 
@@ -476,15 +395,15 @@ def update(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
     Raises ConflictError naming who saved in between; the caller keeps the user's text."""
     table = ENTITIES[entity][0]
     with write(db):
-        before = _get(db, entity, item_id)
+        before = get(db, entity, item_id)
         _authorise(db, actor, entity, before)
         require_version(before, expected_version)
         plan = plan_of(db, entity, item_id)
-        fields = _FIELDS[entity](db, plan, {**before, **data})
+        fields = check_fields(db, entity, plan, {**before, **data})
         version = save_changes(db, actor, table, entity, before, fields,
-                               row={k: v for k, v in fields.items() if k not in _LINKS})
+                               row={k: v for k, v in fields.items() if k not in LINKS})
         if version != before["version"]:
-            _store_links(db, item_id, fields)
+            store_links(db, item_id, fields)
     return version
 
 
@@ -492,7 +411,7 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
     """Soft delete: the row stays, hidden, and `restore` brings it back."""
     table = ENTITIES[entity][0]
     with write(db):
-        before = _get(db, entity, item_id)
+        before = get(db, entity, item_id)
         _authorise(db, actor, entity, before)
         require_version(before, expected_version)
         stamp = now()
@@ -503,13 +422,13 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
 def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
     table = ENTITIES[entity][0]
     with write(db):
-        before = _get(db, entity, item_id, include_deleted=True)
+        before = get(db, entity, item_id, include_deleted=True)
         if not before["deleted_at"]:
             return
         _authorise(db, actor, entity, before)
         parent_entity = {"goal": "focus_area", "measure": "goal"}.get(entity)
         if parent_entity:
-            _get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
+            get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
         save_version(db, actor, table, entity, before, {"deleted_at": None, "deleted_by": None}, action="restore",
                      audit_before={"deleted_at": before["deleted_at"]}, audit_after=None)
 
@@ -535,7 +454,7 @@ def move(db: Database, actor: Actor, entity: str, item_id: int, step: int) -> No
     """Swap an item with its neighbour above (step=-1) or below (step=+1)."""
     table, parent_col = ENTITIES[entity]
     with write(db):
-        row = _get(db, entity, item_id)
+        row = get(db, entity, item_id)
         _authorise(db, actor, entity, row)
         op, order = ("<", "desc") if step < 0 else (">", "asc")
         other = db.execute(
@@ -578,7 +497,7 @@ def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
         "select m.* from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
         f"where f.plan_id = ? and {measure_ok} order by m.position, m.id", [plan_id])]
     links: dict[str, dict[int, list[int]]] = {}
-    for key, link in _LINKS.items():
+    for key, link in LINKS.items():
         links[key] = {}
         for r in db.query(
             f"select l.goal_id, l.org_id from {link} l join goals g on g.id = l.goal_id "
@@ -590,7 +509,7 @@ def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
         by_goal.setdefault(m["goal_id"], []).append(m)
     by_area: dict[int, list[dict]] = {}
     for g in goals:
-        for key in _LINKS:
+        for key in LINKS:
             g[key] = links[key].get(g["id"], [])
         if municipality_id is not None and g["scope"] == Scope.LOCAL and municipality_id not in g["municipality_ids"]:
             continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
-from . import budget, follow_up, i18n, plans
+from . import budget, follow_up, i18n, plans, validation
 from .db import write
 from .errors import ImportRejected, LapeError, NotFound
 from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, header
@@ -214,27 +214,13 @@ def _int(values: dict, key: str, lang: str, file_lang: str) -> int | None:
     value = values.get(key)
     if value in (None, ""):
         return None
-    if isinstance(value, bool):
-        raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value))
     try:
-        if isinstance(value, float) and value.is_integer():
-            number = int(value)
-        elif isinstance(value, int):
-            number = value
-        else:
-            number = int(str(value).strip())
+        number = validation.integer(value)
         if not -2**63 <= number < 2**63:  # what SQLite can hold
             raise ValueError(value)
         return number
     except (ValueError, OverflowError):
         raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value)) from None
-
-
-def _strip_unit(value, unit: str):
-    """'1 200 €' and '55 %' as people type them; the number is checked afterwards."""
-    if isinstance(value, str):
-        return value.replace(unit, "").strip()
-    return value
 
 
 def _text(value) -> str:
@@ -318,10 +304,9 @@ class _Run:
                 raise _Bad(t("export.rt.goal_changed", self.lang))
         if version > current["version"]:
             raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=current["version"]))
-        validate = plans._FIELDS[entity]  # the same validation and normalising as the app's forms
-        try:
-            before = validate(self.db, self.plan, current)
-            after = validate(self.db, self.plan, {**current, **fields})
+        try:  # the same validation and normalising as the app's forms
+            before = plans.check_fields(self.db, entity, self.plan, current)
+            after = plans.check_fields(self.db, entity, self.plan, {**current, **fields})
         except LapeError as err:
             raise _Bad(i18n.error_text(err, self.lang)) from None
         diff = {self._field_name(k): (self._show(k, before[k]), self._show(k, v))
@@ -341,7 +326,7 @@ class _Run:
         """(row, by, at, why) when the item was deleted or set back to draft in the app after
         the export (itself or the focus area or goal above it); None when it never was in this plan."""
         try:
-            row = plans._get(self.db, entity, item_id, include_deleted=True)
+            row = plans.get(self.db, entity, item_id, include_deleted=True)
             if plans.plan_of(self.db, entity, item_id)["id"] != self.plan["id"]:
                 return None
         except NotFound:
@@ -356,7 +341,7 @@ class _Run:
             if parent is None:
                 return row, row["updated_by"], row["updated_at"], t("export.rt.deleted", self.lang)
             kind = parent[0]
-            item = plans._get(self.db, kind, item[parent[1]], include_deleted=True)
+            item = plans.get(self.db, kind, item[parent[1]], include_deleted=True)
 
     def _measure_fields(self, values: dict) -> dict:
         responsible = _text(values.get("responsible")).strip()
@@ -370,7 +355,7 @@ class _Run:
             "start_year": _int(values, "start_year", self.lang, self.file_lang),
             "end_year": _int(values, "end_year", self.lang, self.file_lang),
             "resources_text": _text(values.get("resources_text")).strip(),
-            "resources_eur": _strip_unit(values.get("resources_eur"), "€"),
+            "resources_eur": validation.strip_unit(values.get("resources_eur"), "€"),
         }
 
     def _new_measure(self, sheet: _Sheet, number: int, values: dict, fields: dict) -> None:
@@ -400,7 +385,7 @@ class _Run:
         item_id = _int(values, "item_id", self.lang, self.file_lang)
         year = _int(values, "year", self.lang, self.file_lang)
         version = _int(values, "version", self.lang, self.file_lang)
-        progress = _int({"progress": _strip_unit(values.get("progress"), "%")}, "progress", self.lang,
+        progress = _int({"progress": validation.strip_unit(values.get("progress"), "%")}, "progress", self.lang,
                         self.file_lang)
         deleted = None
         if item_id is not None and item_id not in self.ids[entity]:
@@ -499,8 +484,8 @@ class _Run:
         seen.add(("budget", measure_id, year))
         sources, kinds = self._budget_codes()
         fields = budget.clean({
-            "planned_eur": _strip_unit(values.get("planned_eur"), "€"),
-            "actual_eur": _strip_unit(values.get("actual_eur"), "€"),
+            "planned_eur": validation.strip_unit(values.get("planned_eur"), "€"),
+            "actual_eur": validation.strip_unit(values.get("actual_eur"), "€"),
             "source": self._budget_code(values, "funding_source", sources, "budget.source", budget.SOURCES),
             "kind": self._budget_code(values, "spending_kind", kinds, "budget.kind", budget.KINDS),
             "direct_share": values.get("direct_share"),

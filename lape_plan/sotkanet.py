@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from . import i18n
 from .errors import ImportRejected, LapeError
+from .validation import integer, normalise_text, number, year_number
 from .xlsx import ReadLimits, Refused, RowBudget, open_workbook, put_row
 
 BASE_URL = "https://sotkanet.fi/rest/1.1"
@@ -185,56 +186,18 @@ def decode(name: str, data: bytes) -> str:
         raise ImportRejected([(name, line, Reason("indicators.reason.encoding"))]) from None
 
 
-def number(value):
-    """A float from a JSON number or text with a decimal point or comma; None when empty.
-    Raises ValueError for text that is not a number."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, float)):
-        result = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
-        if text == "":
-            return None
-        result = float(text.replace(",", "."))
-    if not math.isfinite(result):
-        raise ValueError(value)
-    return result
-
-
-def _int(value):
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return int(str(value).strip())
-
-
-def _year(value):
-    year = _int(value)
-    if not 1900 <= year <= 2100:
-        raise ValueError(value)
-    return year
-
-
 def plain_text(value) -> str:
     """Descriptions carry HTML: keep the text, drop the tags."""
     if value is None:
         return ""
     text = re.sub(r"<\s*(br|/p|/li|/div)\s*/?>", "\n", str(value), flags=re.I)
     text = html.unescape(re.sub(r"<[^>]*>", "", text))
-    from .plans import normalise_text
 
     return normalise_text(re.sub(r"\n\s*\n+", "\n\n", text), multiline=True)
 
 
 def _langs(value) -> dict:
-    """Titles in fi/sv/en, cleaned like every text that comes in (plans.normalise_text)."""
-    from .plans import normalise_text
+    """Titles in fi/sv/en, cleaned like every text that comes in (validation.normalise_text)."""
 
     if isinstance(value, dict):
         return {lang: normalise_text(value.get(lang) or "") for lang in ("fi", "sv", "en")}
@@ -305,18 +268,18 @@ def _data_row(name, line, get, template, problems, out, parsed):
             return
     else:
         try:
-            indicator = _int(raw_ind)
+            indicator = integer(raw_ind)
         except (TypeError, ValueError):
             problems.add(name, line, "indicators.reason.not_an_id", column="indicator", value=raw_ind)
             return
         try:
-            region = _int(raw_reg)
+            region = integer(raw_reg)
         except (TypeError, ValueError):
             problems.add(name, line, "indicators.reason.not_an_id", column="region", value=raw_reg)
             return
     raw_year = get("year")
     try:
-        year = _year(raw_year)
+        year = year_number(raw_year)
     except (TypeError, ValueError):
         problems.add(name, line, "indicators.reason.not_a_year", value=raw_year)
         return
@@ -511,7 +474,7 @@ def _parse_metadata(name, items, shared=None) -> Parsed:
             problems.add(name, index, "indicators.reason.not_an_object")
             continue
         try:
-            source_id = _int(item.get("id"))
+            source_id = integer(item.get("id"))
         except (TypeError, ValueError):
             problems.add(name, index, "indicators.reason.not_an_id", column="id", value=item.get("id"))
             continue
@@ -526,7 +489,7 @@ def _parse_metadata(name, items, shared=None) -> Parsed:
         org_title = _langs(organisation.get("title") if isinstance(organisation, dict) else organisation)
         span = item.get("range") or {}
         try:
-            decimals = _int(item["decimals"]) if item.get("decimals") is not None else None
+            decimals = integer(item["decimals"]) if item.get("decimals") is not None else None
         except (TypeError, ValueError):
             problems.add(name, index, "indicators.reason.not_a_number", column="decimals", value=item.get("decimals"))
             continue
@@ -558,7 +521,7 @@ def _parse_regions(name, items, shared=None) -> Parsed:
             problems.add(name, index, "indicators.reason.missing_fields", fields=", ".join(missing))
             continue
         try:
-            region_id = _int(item["id"])
+            region_id = integer(item["id"])
         except (TypeError, ValueError):
             problems.add(name, index, "indicators.reason.not_an_id", column="id", value=item["id"])
             continue
