@@ -179,7 +179,7 @@ def authenticate(db: Database, username: str, password: str, at: dt.datetime | N
     changes = {"failed_logins": 0, "locked_until": None, "last_login_at": at.isoformat(timespec="seconds")}
     if _hasher.check_needs_rehash(stored):
         changes["password_hash"] = _hasher.hash(password)
-    with write(db):
+    with write(db, audit=False):  # sign-in bookkeeping; refused sign-ins are audited above
         current = db.execute("select password_hash, active from users where id = ?", [user["id"]]).fetchone()
         if current is None or current[0] != stored or not current[1]:
             raise LoginFailed()  # the password changed or the account was closed while verifying
@@ -278,7 +278,7 @@ def start_session(db: Database, user_id: int, at: dt.datetime | None = None,
     token = secrets.token_urlsafe(32)
     at = at or dt.datetime.now(dt.timezone.utc)
     idle, max_age = limits or session_limits()
-    with write(db):
+    with write(db, audit=False):  # sessions are not plan data
         db.execute("delete from sessions where last_seen < ? or created_at < ?",
                    [_stamp(at - dt.timedelta(seconds=idle)), _stamp(at - dt.timedelta(seconds=max_age))])
         db["sessions"].insert({"token_hash": _token_hash(token), "user_id": user_id, "created_at": _stamp(at),
@@ -305,12 +305,12 @@ def resume_session(db: Database, token: str | None, timeout_seconds: int,
     if actor is None:
         end_session(db, token)
     elif idle >= _SEEN_EVERY:  # a write lock only when there is something to write
-        with write(db):
+        with write(db, audit=False):  # sessions are not plan data
             db.execute("update sessions set last_seen = ? where token_hash = ?", [_stamp(at), key])
     return actor
 
 
 def end_session(db: Database, token: str | None) -> None:
     if token:
-        with write(db):
+        with write(db, audit=False):  # sessions are not plan data
             db.execute("delete from sessions where token_hash = ?", [_token_hash(token)])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -75,17 +76,39 @@ def forget_migrated(path: str | Path) -> None:
     _migrated.discard(str(Path(path).resolve()))
 
 
+# In tests (tests/conftest.py sets it; LAPE_PLAN_CHECK_AUDIT=1 for a server): every write
+# transaction that changed data must have written an audit row.
+CHECK_AUDIT = os.environ.get("LAPE_PLAN_CHECK_AUDIT") == "1"
+
+
+class UnauditedWrite(RuntimeError):
+    """A write transaction changed data without an audit row (only raised with CHECK_AUDIT)."""
+
+
+def _last_audit_id(db: Database):
+    return db.execute("select max(id) from audit").fetchone()[0]
+
+
 @contextmanager
-def write(db: Database):
+def write(db: Database, audit: bool = True):
     """One write transaction taken with BEGIN IMMEDIATE, so concurrent writers
     queue on the lock instead of failing with "database is locked" on upgrade.
-    Nested use joins the outer transaction."""
+    Nested use joins the outer transaction.
+
+    `audit=False`: this write keeps no audit row on purpose (sessions, caches, reference
+    data); every other write that changes data writes one (db.audit), which tests check."""
     if db.conn.in_transaction:
         yield db
         return
     db.execute("BEGIN IMMEDIATE")
+    check = CHECK_AUDIT and audit
+    if check:
+        changes, last_audit = db.conn.total_changes, _last_audit_id(db)
     try:
         yield db
+        if check and db.conn.total_changes != changes and _last_audit_id(db) == last_audit:
+            raise UnauditedWrite("a write changed data without an audit row: call db.audit() in the same "
+                                 "transaction, or use db.write(db, audit=False) and say why")
     except BaseException:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")

@@ -56,7 +56,7 @@ def _org_region(org: dict) -> tuple[str, str] | None:
 def ensure_regions(db: Database) -> None:
     """Regions every plan needs: the country, the counties and municipalities of the
     organisations (by their codes), and one "plan area" region per plan. Idempotent."""
-    with write(db):
+    with write(db, audit=False):  # reference data derived from the organisations, not an edit
         existing = {(r["category"], r["code"]) for r in db.query("select category, code from ind_regions")}
         used_ids = {r[0] for r in db.execute("select sotkanet_id from ind_regions where sotkanet_id is not null")}
 
@@ -939,7 +939,7 @@ def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parse
             return parse_json(url, row[0])
     body = client.get(url).decode("utf-8", "replace")
     parsed = parse_json(url, body)
-    with write(db):
+    with write(db, audit=False):  # a cache of public data
         db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
     return parsed
 

@@ -291,7 +291,7 @@ _FIELDS = {"focus_area": _focus_area_fields, "goal": _goal_fields, "measure": _m
 def check_fields(db, entity: str, plan: dict, data: dict) -> dict:
     """An item's fields validated and normalised: the one check behind the editor, the
     round trip and draft acceptance."""
-    return check_fields(db, entity, plan, data)
+    return _FIELDS[entity](db, plan, data)
 
 
 def responsible_ids(row: dict, entity: str) -> list[int]:

@@ -81,8 +81,8 @@ def decimal(value, field: str, required: bool = False) -> float | None:
     return result
 
 
-def whole(value, field: str, key: str = "error.not_a_number", low: int | None = None, high: int | None = None,
-          **params) -> int:
+def whole(value, field: str, /, key: str = "error.not_a_number", *, low: int | None = None,
+          high: int | None = None, **params) -> int:
     """A whole number in `field`, within low..high when given; `key` (with `params`) is the
     message for anything else, empty included."""
     try:

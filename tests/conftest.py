@@ -23,6 +23,7 @@ def cheap_argon2() -> None:
 
 
 cheap_argon2()
+dbm.CHECK_AUDIT = True  # a write that changes data without an audit row fails the test (db.write)
 
 
 def pytest_collection_modifyitems(config, items):
