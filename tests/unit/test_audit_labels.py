@@ -1,4 +1,5 @@
 """The audit log and "saved by" lines in the reader's language."""
+import ast
 import re
 from pathlib import Path
 
@@ -9,8 +10,23 @@ ROOT = Path(__file__).resolve().parents[2]
 AUDIT_CALL = re.compile(r"audit\(\w+, [^,]+(?:\([^)]*\))?, (?:\"(\w+)\"|\w+), [^,]+, \"(\w+)\"")
 
 
+def _versioned_saves(source: str) -> list[tuple]:
+    """(entity, action) of each save_version/save_changes call: they write the audit row
+    (entity: the fourth argument; action: `action=`, "update" when not given)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in (
+                "save_version", "save_changes") and len(node.args) >= 4:
+            entity = node.args[3].value if isinstance(node.args[3], ast.Constant) else None
+            action = next((k.value.value for k in node.keywords if k.arg == "action"
+                           and isinstance(k.value, ast.Constant)), "update")
+            found.append((entity, action))
+    return found
+
+
 def test_every_audited_entity_and_action_has_a_label_in_each_language():
     found = [m.groups() for p in (ROOT / "lape_plan").glob("*.py") for m in AUDIT_CALL.finditer(p.read_text())]
+    found += [pair for p in (ROOT / "lape_plan").glob("*.py") for pair in _versioned_saves(p.read_text())]
     entities = {e for e, _ in found if e} | {"focus_area", "goal", "measure"}  # the plan items' own calls
     actions = {a for _, a in found}
     assert {"restore", "status", "vote", "join", "login_failed", "promote"} <= actions  # the scan works
