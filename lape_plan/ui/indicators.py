@@ -7,8 +7,7 @@ import streamlit as st
 
 from .. import charts, i18n, indicators, sotkanet
 from ..errors import ConflictError, ImportRejected, LapeError
-from . import a11y
-from . import state
+from . import a11y, state
 from .guard import Ctx
 from .state import reset
 from .text import error_md, md_escape

@@ -16,8 +16,7 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
-from . import a11y
-from . import state
+from . import a11y, state
 from .guard import Ctx, _first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
 from .text import error_md, md_escape
 
