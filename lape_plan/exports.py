@@ -404,6 +404,7 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
     last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"
+    ws.print_area = f"A1:{last}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -469,13 +470,14 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
         put(ws, row, 3, f"{i18n.date(a['date'], lang)} · {a['reference']}" if a["reference"]
             else i18n.date(a["date"], lang), "lape_plain")
         row += 1
-    if not data_sheet_names:
-        return
-    row += 1
-    put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
-    text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
-    put(ws, row, 2, text, "lape_plain")
-    _fit_row(ws, row, ["", text], [28, 60])
+    if data_sheet_names:
+        row += 1
+        put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
+        text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
+        put(ws, row, 2, text, "lape_plain")
+        _fit_row(ws, row, ["", text], [28, 60])
+        row += 1
+    ws.print_area = f"A1:C{max(row - 1, 1)}"
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -488,7 +490,10 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     """The plan as an .xlsx file. `municipality_id` adds that municipality's own sheet
     (shared goals plus its own) and limits the data sheets to it; `all_municipalities`
     adds a sheet for every municipality; `blank` gives the round-trip template;
-    `editable=False` leaves out the data sheets (the council's copy: cover and tables)."""
+    `editable=False` leaves out the data sheets (the council's copy: cover and tables; the
+    Export page and the `export` command give it by default). The data sheets, when included,
+    are hidden: a hidden sheet is the only kind that neither Excel nor LibreOffice prints
+    (printing "the entire workbook" ignores print areas of other sheets)."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     wb = Workbook()
     _styles(wb)
@@ -513,6 +518,7 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
         title = _sheet_title(table.name, taken)
         data_titles.append(title)
         _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}")
+        wb[title].sheet_state = "hidden"  # for editing, never printed
     from .assessments import export_table  # the child impact assessments, when the plan has any
     lava = export_table(db, plan_id, lang)
     if lava.rows and not blank:
