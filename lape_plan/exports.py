@@ -366,8 +366,12 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: str, lock_note: bool,
-                 range_name: str) -> None:
+                 range_name: str, printed: bool = True) -> None:
+    """`printed=False`: a sheet for editing, hidden and without a print area (LibreOffice prints
+    a hidden sheet that has one)."""
     ws = wb.create_sheet(title)
+    if not printed:
+        ws.sheet_state = "hidden"
     for c_i, col in enumerate(table.cols, 1):
         cell = put(ws, 1, c_i, header(col.key, lang), _HEADER_STYLE.get(col.kind, "lape_header"))
         if lock_note and col.kind in ("id", "ref"):
@@ -404,7 +408,8 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
     last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"
-    ws.print_area = f"A1:{last}"
+    if printed:
+        ws.print_area = f"A1:{last}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -492,8 +497,8 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     adds a sheet for every municipality; `blank` gives the round-trip template;
     `editable=False` leaves out the data sheets (the council's copy: cover and tables; the
     Export page and the `export` command give it by default). The data sheets, when included,
-    are hidden: a hidden sheet is the only kind that neither Excel nor LibreOffice prints
-    (printing "the entire workbook" ignores print areas of other sheets)."""
+    are hidden without a print area: the only kind of sheet neither Excel nor LibreOffice prints
+    (printing "the entire workbook" prints every visible sheet)."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     wb = Workbook()
     _styles(wb)
@@ -517,8 +522,8 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     for table in tables:
         title = _sheet_title(table.name, taken)
         data_titles.append(title)
-        _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}")
-        wb[title].sheet_state = "hidden"  # for editing, never printed
+        _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}",
+                     printed=False)
     from .assessments import export_table  # the child impact assessments, when the plan has any
     lava = export_table(db, plan_id, lang)
     if lava.rows and not blank:

@@ -290,8 +290,9 @@ def test_only_the_councils_sheets_are_printed(demo_db):
             assert int(ws.page_setup.paperSize) == 9  # A4
         assert printed[0].page_setup.orientation == "portrait"
         assert printed[1].print_area == f"'Suunnitelma'!$A$1:${_col(printed[1])}${printed[1].max_row}"
-        hidden = [ws.title for ws in wb.worksheets if ws.sheet_state == "hidden"]
-        assert ("Toimenpiteet" in hidden) == editable
+        hidden = [ws for ws in wb.worksheets if ws.sheet_state == "hidden"]
+        assert ("Toimenpiteet" in [ws.title for ws in hidden]) == editable
+        assert not any(ws.print_area for ws in hidden)  # LibreOffice prints a hidden sheet that has one
 
 
 def _col(ws):
