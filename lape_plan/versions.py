@@ -281,3 +281,22 @@ def changes_since(db: Database, plan_id: int, version_id: int | None = None, lan
 
 def field_label(name: str, lang: str) -> str:
     return i18n.t(f"approvals.field.{name}", lang)
+
+
+def change_rows(changes: list[Change], lang: str) -> list[dict]:
+    """The changes as table rows for reading: one row per changed field, one for an item
+    added or removed. Texts are data: the page and the documents show them as text."""
+    rows = []
+    for c in changes:
+        base = {"number": c.number, "kind": i18n.t(f"approvals.kind.{c.kind}", lang), "title": c.title,
+                "change": i18n.t(f"approvals.change.{c.change}", lang)}
+        if not c.fields:
+            rows.append({**base, "field": "", "old": "", "new": ""})
+        for name, old, new in c.fields:
+            rows.append({**base, "field": field_label(name, lang), "old": old, "new": new})
+    return rows
+
+
+def version_label(version: dict, lang: str) -> str:
+    return i18n.t("approvals.version_label", lang, number=version["number"],
+                  date=i18n.date(version["created_at"][:10], lang))
