@@ -213,6 +213,18 @@ def text_delta(old: str, new: str, limit: int = 12) -> tuple[str, str]:
     return cut(gone), cut(came)
 
 
+_LINK_KEYS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year",
+              "target_value")
+
+
+def _value(name: str, value):
+    """What is compared: indicator links by what the plan set (not the catalogue's titles,
+    which an import may reword); ids, not names, for organisations (a rename is no change)."""
+    if name == "indicators":
+        return [tuple(link.get(k) for k in _LINK_KEYS) for link in value or []]
+    return value
+
+
 def _title(row: dict, lang: str) -> str:
     return plans.title_in(row, lang)
 
@@ -236,10 +248,7 @@ def diff(old: dict, new: dict, lang: str = "fi") -> list[Change]:
                 continue
             was = before[item_id]
             changed = [(f, _shown(f, was.get(f), old_orgs, lang), _shown(f, row.get(f), new_orgs, lang))
-                       for f in ITEM_FIELDS[kind] if was.get(f) != row.get(f)]
-            # a rename of an organisation is not a change of the plan: compare what the reader sees
-            changed = [c for c in changed if c[1] != c[2] or c[0] not in ("municipality_ids", "responsible_ids",
-                                                                             "responsible_org_id")]
+                       for f in ITEM_FIELDS[kind] if _value(f, was.get(f)) != _value(f, row.get(f))]
             if changed:
                 out.append(Change(kind, item_id, row["number"], _title(row, lang), "changed", changed))
         for item_id, row in before.items():

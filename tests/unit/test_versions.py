@@ -163,3 +163,11 @@ def test_indicator_link_change_is_a_change_of_its_goal(demo_db, plan_id):
     change = next(c for c in versions.changes_since(demo_db, plan_id, version["id"])[1] if c.key == link[1])
     assert change.kind == "goal" and change.fields[0][0] == "indicators"
     assert "1,5" in change.fields[0][2] and "1,5" not in change.fields[0][1]
+
+
+def test_a_reworded_indicator_title_or_renamed_organisation_is_no_change_of_the_plan(demo_db, plan_id):
+    _send(demo_db, plan_id)
+    demo_db.execute("update indicators set title_fi = title_fi || ' (uusi nimi)'")
+    demo_db.execute("update organisations set name_fi = name_fi || ' (uusi)' where code = '272'")
+    version = versions.latest_version(demo_db, plan_id)
+    assert versions.changes_since(demo_db, plan_id, version["id"])[1] == []
