@@ -366,8 +366,12 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: str, lock_note: bool,
-                 range_name: str) -> None:
+                 range_name: str, printed: bool = True) -> None:
+    """`printed=False`: a sheet for editing, hidden and without a print area (LibreOffice prints
+    a hidden sheet that has one)."""
     ws = wb.create_sheet(title)
+    if not printed:
+        ws.sheet_state = "hidden"
     for c_i, col in enumerate(table.cols, 1):
         cell = put(ws, 1, c_i, header(col.key, lang), _HEADER_STYLE.get(col.kind, "lape_header"))
         if lock_note and col.kind in ("id", "ref"):
@@ -404,6 +408,8 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
     last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}"
+    if printed:
+        ws.print_area = f"A1:{last}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -469,13 +475,14 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
         put(ws, row, 3, f"{i18n.date(a['date'], lang)} · {a['reference']}" if a["reference"]
             else i18n.date(a["date"], lang), "lape_plain")
         row += 1
-    if not data_sheet_names:
-        return
-    row += 1
-    put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
-    text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
-    put(ws, row, 2, text, "lape_plain")
-    _fit_row(ws, row, ["", text], [28, 60])
+    if data_sheet_names:
+        row += 1
+        put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
+        text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
+        put(ws, row, 2, text, "lape_plain")
+        _fit_row(ws, row, ["", text], [28, 60])
+        row += 1
+    ws.print_area = f"A1:C{max(row - 1, 1)}"
     ws.page_setup.orientation = "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -488,7 +495,10 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     """The plan as an .xlsx file. `municipality_id` adds that municipality's own sheet
     (shared goals plus its own) and limits the data sheets to it; `all_municipalities`
     adds a sheet for every municipality; `blank` gives the round-trip template;
-    `editable=False` leaves out the data sheets (the council's copy: cover and tables)."""
+    `editable=False` leaves out the data sheets (the council's copy: cover and tables; the
+    Export page and the `export` command give it by default). The data sheets, when included,
+    are hidden without a print area: the only kind of sheet neither Excel nor LibreOffice prints
+    (printing "the entire workbook" prints every visible sheet)."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     wb = Workbook()
     _styles(wb)
@@ -512,7 +522,8 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     for table in tables:
         title = _sheet_title(table.name, taken)
         data_titles.append(title)
-        _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}")
+        _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}",
+                     printed=False)
     from .assessments import export_table  # the child impact assessments, when the plan has any
     lava = export_table(db, plan_id, lang)
     if lava.rows and not blank:

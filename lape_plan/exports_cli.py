@@ -30,7 +30,7 @@ def cmd_export(args) -> int:
     else:
         data = exports.plan_workbook(database, plan["id"], args.lang, m_id,
                                      all_municipalities=args.all_municipalities, blank=args.template,
-                                     editable=not args.tables_only)
+                                     editable=(args.editable or args.template) and not args.tables_only)
     Path(args.output).write_bytes(data)
     print(f"wrote {args.output} ({len(data):,} bytes)")
     return 0
@@ -73,8 +73,9 @@ def cmd_import(args) -> int:
 
 def register_cli(sub, add_db) -> None:
     p = sub.add_parser("export", help="write the plan as an Excel workbook or CSV",
-                       description="Write the plan's council tables as an Excel workbook (cover, plan table, "
-                                   "data sheets for the round trip) or as CSV (UTF-8 with BOM, ';').")
+                       description="Write the plan's council tables as an Excel workbook (the council's copy: cover and "
+                                   "plan tables; with --editable also the data sheets for the round trip) or as "
+                                   "CSV (UTF-8 with BOM, ';').")
     add_db(p)
     p.add_argument("--plan", type=int, required=True, metavar="ID", help="plan id (see the `plans` command)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="file format (default xlsx)")
@@ -83,8 +84,11 @@ def register_cli(sub, add_db) -> None:
                    help="municipality code (e.g. 272) or name: its own sheet, and only what concerns it")
     p.add_argument("--all-municipalities", action="store_true", help="xlsx: add a sheet for every municipality")
     p.add_argument("--template", action="store_true", help="xlsx: blank round-trip template (no measures yet)")
+    p.add_argument("--editable", action="store_true",
+                   help="xlsx: add the sheets for editing and importing back (hidden, so never printed); "
+                        "without it the file is the council's copy, cover and plan tables")
     p.add_argument("--tables-only", action="store_true",
-                   help="xlsx: the council's copy, cover and plan tables without the sheets for editing")
+                   help="xlsx: the council's copy without the sheets for editing (the default; kept for scripts)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     p.set_defaults(func=cmd_export)
 

@@ -165,7 +165,10 @@ def plan_or_first(db: Database, plan_id: int | None = None) -> dict:
     return rows[0]
 
 
-def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
+def add_approval(db, actor, plan_id, body, date, reference, org_id=None, version_id=None) -> int:
+    """A council's decision (body, date, § number). It is recorded against the plan's frozen
+    version `version_id` (versions.py), by default the newest one; a plan never sent to the
+    councils has none."""
     auth.require_plan_editor(actor)
     get_plan(db, plan_id)
     body = clean_text(body, "body", required=True, max_len=TITLE_MAX)
@@ -178,7 +181,16 @@ def add_approval(db, actor, plan_id, body, date, reference, org_id=None) -> int:
     with write(db):
         if org_id is not None:
             validation.check_orgs(db, [org_id], plan_id)
-        row = {"plan_id": plan_id, "org_id": org_id, "body": body, "date": date.isoformat(), "reference": reference}
+        if version_id is None:
+            newest = db.execute("select id from plan_versions where plan_id = ? order by number desc limit 1",
+                                [plan_id]).fetchone()
+            version_id = newest[0] if newest else None
+        else:
+            from .versions import check_version_of
+
+            check_version_of(db, plan_id, int(version_id))
+        row = {"plan_id": plan_id, "org_id": org_id, "body": body, "date": date.isoformat(), "reference": reference,
+               "version_id": version_id}
         approval_id = db["approvals"].insert(row).last_pk
         audit(db, actor, "approval", approval_id, "create", after=row)
     return approval_id

@@ -3,6 +3,7 @@ import streamlit as st
 from lape_plan import chapters
 from lape_plan.ui.documents import chapter_form, history, language_list, part_options
 from lape_plan.ui.guard import guard
+from lape_plan.ui.versions import changes_section
 
 ctx = guard()
 t = ctx.t
@@ -24,3 +25,5 @@ kind = c1.selectbox(t("chapters.kind_label"), kinds, key="ch_kind",
 part = c2.selectbox(t("chapters.part"), options, index=options.index(own), key="ch_part", format_func=names.get)
 chapter_form(ctx, kind, part or None)
 history(ctx, kind, part or None)
+st.divider()
+changes_section(ctx, ctx.plan)

@@ -3,7 +3,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lape_plan import i18n, plans
+from lape_plan import i18n, plans, versions
 from lape_plan.errors import ConflictError, LapeError
 from lape_plan.model import OrgKind, Role
 from lape_plan.ui.editor import open_version, show_conflict
@@ -11,6 +11,7 @@ from lape_plan.ui.guard import guard
 from lape_plan.ui.publishing import section as publishing_section
 from lape_plan.ui import state
 from lape_plan.ui.state import reset
+from lape_plan.ui.versions import approval_section, changes_section
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -56,13 +57,22 @@ if plan:
             attempt(save, "editor.saved", prefix)
     show_conflict(ctx, prefix)
 
+    frozen = approval_section(ctx, plan)
     st.subheader(t("overview.approvals"))
     approvals = plans.approvals(ctx.db, plan["id"])
+    numbers = {v["id"]: v["number"] for v in frozen}
     if approvals:
         st.dataframe(pd.DataFrame([{t("overview.body"): a["body"], t("overview.date"): i18n.date(a["date"], ctx.lang),
-                                    t("overview.reference"): a["reference"]} for a in approvals]),
+                                    t("overview.reference"): a["reference"],
+                                    t("approvals.col.version"): numbers.get(a["version_id"], "–")} for a in approvals]),
                      hide_index=True, width="stretch", height="content")
     with st.form("new_approval"):
+        if frozen:  # a decision is recorded against the version the councils were sent
+            version_id = st.selectbox(t("approvals.decision_version"), list(numbers), key="ap_version",
+                                      format_func=lambda i: next(versions.version_label(v, ctx.lang)
+                                                                 for v in frozen if v["id"] == i))
+        else:
+            version_id = None
         c1, c2 = st.columns(2)
         body = c1.text_input(t("field.body"), key="ap_body", max_chars=300, placeholder=t("settings.body_example"))
         org = c2.selectbox(t("field.org"), [None, *[o["id"] for o in plans.organisations(ctx.db, plan["id"])]],
@@ -71,8 +81,8 @@ if plan:
         reference = c2.text_input(t("field.reference"), key="ap_reference", max_chars=300,
                                   placeholder="Kvalt 12.3.2020 § 15")
         if st.form_submit_button(t("settings.add_approval")):
-            attempt(lambda: plans.add_approval(ctx.db, ctx.writer(), plan["id"], body, date, reference, org),
-                    "editor.added")
+            attempt(lambda: plans.add_approval(ctx.db, ctx.writer(), plan["id"], body, date, reference, org,
+                                               version_id), "editor.added")
     if approvals:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         doomed = c1.selectbox(t("settings.remove_approval"), [a["id"] for a in approvals],
@@ -114,6 +124,7 @@ if plan:
         if choice != plan["shared_goal_editing"]:
             attempt(lambda: plans.set_shared_goal_editing(ctx.db, ctx.writer(), plan["id"], choice), "editor.saved")
 
+    changes_section(ctx, plan)
     publishing_section(ctx, plan)
 
 st.header(t("settings.new_plan"))

@@ -87,3 +87,25 @@ def test_language_list_names_items_without_swedish(app, conn):
     assert at.expander[0].label == "Språkversioner som saknas eller är föråldrade (2)"
     frame = at.dataframe[1].value  # after the chapters' table, before the history
     assert frame.iloc[0].tolist() == ["1.2", "Mål", goal["title_fi"]]
+
+
+def test_readers_see_what_changed_since_the_approved_version(app, conn, make_user):
+    from lape_plan import versions
+    from lape_plan.model import SYSTEM
+
+    plan_id = _plan_id(conn)
+    viewer = make_user("Sanna Sihteeri", role=Role.VIEWER)
+    at = app(PAGE, user_id=viewer)
+    assert any("ei ole vielä lähetetty valtuustoihin" in i.value for i in at.info)
+    version = plans.get_plan(conn, plan_id)["version"]
+    versions.move(conn, SYSTEM, plan_id, "councils", versions.move(conn, SYSTEM, plan_id, "cooperation_group", version))
+    plans.add_approval(conn, SYSTEM, plan_id, "Kokkolan kaupunginvaltuusto", "2025-02-03", "§ 9")
+    measure = plans.tree(conn, plan_id)[0]["goals"][0]["measures"][0]
+    plans.update(conn, SYSTEM, "measure", measure["id"], measure["version"], title_sv="<b>Ny</b> **åtgärd**")
+    at.run()
+    assert not at.exception
+    frame = at.dataframe[-1].value
+    row = list(frame.iloc[0])
+    assert row[0] == "1.1.1" and row[2:4] == ["muutettu", "otsikko ruotsiksi"]
+    assert row[5] == "<b>Ny</b> **åtgärd**"  # a table cell: shown as typed, never as markup
+    assert not [b for b in at.button if b.key.startswith("apv_")]  # readers cannot move the plan

@@ -15,6 +15,16 @@ def test_council_staff_download_swedish_workbook_and_upload_an_edit(server, page
     expect(page.locator("h1")).to_have_text("Tabeller för fullmäktige: export och import")
     no_exceptions(page)
 
+    # the council's copy by default: cover and plan tables only
+    with page.expect_download() as council:
+        page.get_by_role("button", name="Excel-arbetsbok").click()
+    council.value.save_as(tmp_path / "council.xlsx")
+    council_wb = openpyxl.load_workbook(tmp_path / "council.xlsx")
+    assert council_wb.sheetnames == ["Försättsblad", "Plan", "Konsekvenser för barn", "_lape"]
+
+    # the sheets for editing on request: in the file, hidden so that they are never printed
+    page.get_by_text("Med redigerbara flikar").click()
+    wait_idle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Excel-arbetsbok").click()
     path = tmp_path / download.value.suggested_filename
@@ -22,8 +32,8 @@ def test_council_staff_download_swedish_workbook_and_upload_an_edit(server, page
     assert path.name.endswith("_sv.xlsx")
     wb = openpyxl.load_workbook(path)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible == ["Försättsblad", "Plan", "Fokusområden", "Mål", "Åtgärder", "Uppföljning", "Barnbudget",
-                       "Konsekvenser för barn"]
+    assert visible == ["Försättsblad", "Plan", "Konsekvenser för barn"]
+    assert wb.sheetnames[2:7] == ["Fokusområden", "Mål", "Åtgärder", "Uppföljning", "Barnbudget"]
     assert wb["Plan"]["A1"].value == "Fokusområde"
     assert wb["Plan"]["B2"].value == "1.1 Varje barn har minst en god vän"
     assert wb["Försättsblad"]["A1"].value.startswith("TID FÖR BARNEN")

@@ -396,3 +396,33 @@ def test_control_characters_from_pasted_text_do_not_break_the_document(demo_db):
     chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"], "Nolla\x00merkki ja\ttabulaattori")
     texts = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
     assert "2.1.1 Sivuvaihto" in texts and "riviväli" in texts and "Nollamerkki ja\ttabulaattori" in texts
+
+
+def test_revised_plan_and_yearly_report_list_changes_since_the_approved_version(demo_db):
+    from lape_plan import versions
+
+    plan_id = _plan(demo_db)
+    plain = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
+    assert not any(t.startswith("Muutokset hyväksytyn version") for t in plain)  # never approved: no section
+    version = plans.get_plan(demo_db, plan_id)["version"]
+    versions.move(demo_db, SYSTEM, plan_id, "councils",
+                  versions.move(demo_db, SYSTEM, plan_id, "cooperation_group", version))
+    plans.add_approval(demo_db, SYSTEM, plan_id, "Kokkolan kaupunginvaltuusto", "2025-02-03", "Kvalt § 9")
+    approved = _open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False))
+    cover = approved.tables[0]
+    assert [c.text for c in cover.rows[0].cells][-1] == "Versio"
+    assert [c.text for c in cover.rows[-1].cells] == ["Kokkolan kaupunginvaltuusto", "3.2.2025", "Kvalt § 9", "1"]
+    assert not any(t.startswith("Muutokset hyväksytyn version") for t in _texts(approved))  # nothing changed yet
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi=HOSTILE)
+    for data in (documents.plan_docx(demo_db, plan_id, "fi", with_charts=False),
+                 documents.year_report_docx(demo_db, plan_id, 2024, "fi")):
+        document = _open(data)
+        headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+        assert "Muutokset hyväksytyn version 1 jälkeen" in headings
+        table = next(t for t in document.tables if t.rows[0].cells[1].text == "Kohta")
+        assert [c.text for c in table.rows[1].cells] == ["1.1", f"Tavoite: {HOSTILE}", "muutettu",
+                                                         "otsikko suomeksi", goal["title_fi"], HOSTILE]
+        assert "<script>" not in _xml(data)  # user text only as the text of runs
+    sv = _texts(_open(documents.plan_docx(demo_db, plan_id, "sv", with_charts=False)))
+    assert "Ändringar sedan den godkända versionen 1" in sv

@@ -45,8 +45,10 @@ def _first_goal(db, plan_id):
 ])
 def test_sheets_follow_the_language(demo_db, lang, names):
     wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), lang))
+    assert wb.sheetnames[:5] == names
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    assert visible[:5] == names
+    assert visible[:2] == names[:2]
+    assert all(wb[name].sheet_state == "hidden" for name in names[2:])  # the sheets for editing: never printed
     assert wb[exports.META_SHEET].sheet_state == "hidden"
     plan_sheet = wb[names[1]]
     headers = [c.value for c in plan_sheet[1]]
@@ -270,3 +272,30 @@ def test_tables_only_workbook_for_the_council(demo_db):
     with pytest.raises(ImportRejected) as err:
         roundtrip.preview(demo_db, SYSTEM, data, "en")
     assert "no sheets for editing" in err.value.problems[0][2]
+
+
+def test_only_the_councils_sheets_are_printed(demo_db):
+    """Excel and LibreOffice print every visible sheet when asked for the whole workbook: the
+    sheets for editing are hidden, and each printed sheet has its print area."""
+    plan_id = _plan_id(demo_db)
+    council = {"Kansilehti", "Suunnitelma", "Kokkola", "Lapsivaikutukset"}
+    for editable in (False, True):
+        wb = _open(exports.plan_workbook(demo_db, plan_id, "fi", editable=editable, all_municipalities=True))
+        printed = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+        assert {ws.title for ws in printed} >= council
+        assert not {"Painopisteet", "Tavoitteet", "Toimenpiteet", "Seuranta", "Lapsibudjetti",
+                    exports.META_SHEET} & {ws.title for ws in printed}
+        for ws in printed:
+            assert ws.print_area, ws.title
+            assert int(ws.page_setup.paperSize) == 9  # A4
+        assert printed[0].page_setup.orientation == "portrait"
+        assert printed[1].print_area == f"'Suunnitelma'!$A$1:${_col(printed[1])}${printed[1].max_row}"
+        hidden = [ws for ws in wb.worksheets if ws.sheet_state == "hidden"]
+        assert ("Toimenpiteet" in [ws.title for ws in hidden]) == editable
+        assert not any(ws.print_area for ws in hidden)  # LibreOffice prints a hidden sheet that has one
+
+
+def _col(ws):
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(ws.max_column)

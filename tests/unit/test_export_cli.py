@@ -35,8 +35,9 @@ def test_export_unknown_municipality_and_plan(tmp_path, capsys):
 def test_import_plan_dry_run_then_apply(tmp_path, capsys):
     path, plan_id = _setup(tmp_path)
     out = tmp_path / "plan.xlsx"
-    assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "-o", str(out)]) == 0
+    assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "--editable", "-o", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
+    wb["Painopisteet"].sheet_state = "visible"  # unhidden to edit it, as the cover says
     wb["Painopisteet"]["F2"] = "Kuvaus Excelistä"
     wb.save(out)
     capsys.readouterr()
@@ -54,7 +55,7 @@ def test_import_plan_dry_run_then_apply(tmp_path, capsys):
 def test_import_plan_refuses_a_bad_file_with_rows(tmp_path, capsys):
     path, plan_id = _setup(tmp_path)
     out = tmp_path / "plan.xlsx"
-    cli.main(["export", "--db", str(path), "--plan", str(plan_id), "-o", str(out)])
+    cli.main(["export", "--db", str(path), "--plan", str(plan_id), "--editable", "-o", str(out)])
     wb = openpyxl.load_workbook(out)
     wb["Toimenpiteet"]["J3"] = "ensi vuonna"
     wb.save(out)
@@ -62,3 +63,18 @@ def test_import_plan_refuses_a_bad_file_with_rows(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "The file was not imported: 1 bad row." in err
     assert "Toimenpiteet, row 3: Alkuvuosi: “ensi vuonna” is not a whole number." in err
+
+
+def test_export_gives_the_councils_copy_unless_editing_sheets_are_asked_for(tmp_path):
+    path, plan_id = _setup(tmp_path)
+    council, editable, template = tmp_path / "c.xlsx", tmp_path / "e.xlsx", tmp_path / "t.xlsx"
+    assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "-o", str(council)]) == 0
+    assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "--editable", "-o", str(editable)]) == 0
+    assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "--template", "-o", str(template)]) == 0
+    wb = openpyxl.load_workbook(council)
+    assert "Toimenpiteet" not in wb.sheetnames and "Muokkaaminen Excelissä" not in [
+        c.value for row in wb["Kansilehti"].iter_rows() for c in row]
+    for path_ in (editable, template):
+        wb = openpyxl.load_workbook(path_)
+        assert wb["Toimenpiteet"].sheet_state == "hidden"
+        assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"][:2] == ["Kansilehti", "Suunnitelma"]

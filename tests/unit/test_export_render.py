@@ -52,6 +52,9 @@ def test_libreoffice_renders_the_workbook_to_pdf(workbook, tmp_path):
     for text_value in ("=11111*11111", "@SUM(A1:A9)", "+41 123 456", "-2+3", "=HYPERLINK("):
         assert text_value in text, text_value
     assert "123454321" not in text  # shown as text, never calculated
+    # the sheets for editing are in the file (hidden) but never printed; their page header would say so
+    assert openpyxl.load_workbook(workbook)["Åtgärder"].sheet_state == "hidden"
+    assert "2024 – Åtgärder" not in text and "2024 – Uppföljning" not in text and "Målets id" not in text
 
 
 def test_libreoffice_keeps_text_as_text_and_its_file_comes_back(workbook, demo_db, tmp_path):

@@ -1,0 +1,100 @@
+"""Plan settings and the Chapters page: the plan's approval state, its frozen versions with
+the councils' decisions, and what changed since the approved version."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import config, db as dbm, i18n, versions
+from ..errors import ConflictError, LapeError
+from .guard import Ctx, fresh_actor
+from .text import md_escape
+
+_ICONS = {"cooperation_group": ":material/groups:", "councils": ":material/gavel:", "draft": ":material/undo:"}
+
+
+def _move(plan_id: int, target: str, seen_version: int, lang: str) -> None:
+    """Button callback: runs before the next page run, with the plan version this screen
+    showed, so a click after someone else moved the plan is refused with who did it."""
+    database = dbm.connect(config.db_path())  # callbacks may run on another thread
+    try:
+        versions.move(database, fresh_actor(database), plan_id, target, seen_version)
+    except ConflictError as err:
+        st.session_state["apv_conflict"] = err.current
+    except LapeError as err:
+        st.session_state["apv_error"] = err
+    else:
+        st.session_state["apv_flash"] = i18n.t("approvals.moved", lang,
+                                               state=i18n.label("approvals.state", target, lang))
+    finally:
+        database.close()
+
+
+def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
+    """State and the moves allowed from it (administrators and facilitators), and the versions
+    (returned, newest first)."""
+    t = ctx.t
+    st.subheader(t("approvals.title"))
+    st.caption(t("approvals.help"))
+    if st.session_state.get("apv_flash"):
+        st.success(st.session_state.pop("apv_flash"))
+    if st.session_state.get("apv_conflict"):
+        ctx.conflict(st.session_state.pop("apv_conflict"))
+    if st.session_state.get("apv_error"):
+        ctx.error(st.session_state.pop("apv_error"))
+    state = versions.state(plan)
+    st.markdown(t("approvals.state_now", state=i18n.label("approvals.state", state, ctx.lang)))
+    columns = st.columns(len(versions.MOVES[state]))
+    for column, target in zip(columns, versions.MOVES[state]):
+        column.button(t(f"approvals.move.{target}"), key=f"apv_move_{target}", icon=_ICONS[target],
+                      on_click=_move, args=(plan["id"], target, plan["version"], ctx.lang))
+    return versions_table(ctx, plan)
+
+
+def versions_table(ctx: Ctx, plan: dict) -> list[dict]:
+    t = ctx.t
+    rows = versions.versions(ctx.db, plan["id"])
+    st.markdown(f"**{t('approvals.versions')}**")
+    if not rows:
+        st.info(t("approvals.no_versions"))
+        return rows
+    st.dataframe(pd.DataFrame([{
+        t("approvals.col.version"): v["number"],
+        t("approvals.col.sent"): i18n.timestamp(v["created_at"], ctx.lang),
+        t("approvals.col.by"): i18n.actor_name(v["created_by"], ctx.lang),
+        t("approvals.col.decisions"): "; ".join(
+            f"{d['body']} {i18n.date(d['date'], ctx.lang)} {d['reference'] or ''}".strip() for d in v["decisions"])
+        or "–"} for v in rows]), hide_index=True, width="stretch", height="content")
+    return rows
+
+
+def changes_section(ctx: Ctx, plan: dict) -> None:
+    """What changed since the approved version (or another version chosen), per item and chapter."""
+    t = ctx.t
+    st.subheader(t("approvals.changes"))
+    rows = versions.versions(ctx.db, plan["id"])
+    if not rows:
+        st.info(t("approvals.no_versions"))
+        return
+    approved = next((v for v in rows if v["decisions"]), None)
+    if approved is None:
+        st.info(t("approvals.not_approved"))
+    ids = [v["id"] for v in rows]
+    chosen = st.selectbox(t("approvals.compare_with"), ids, index=ids.index((approved or rows[0])["id"]),
+                          key="apv_compare",
+                          format_func=lambda i: versions.version_label(next(v for v in rows if v["id"] == i),
+                                                                       ctx.lang))
+    version = next(v for v in rows if v["id"] == chosen)
+    if version["decisions"]:
+        st.markdown(t("approvals.approved_by", bodies=", ".join(md_escape(d["body"]) for d in version["decisions"])))
+    _, changes = versions.changes_since(ctx.db, plan["id"], chosen, ctx.lang)
+    if not changes:
+        st.success(t("approvals.no_changes"))
+        return
+    st.markdown(t("approvals.changes_intro", number=version["number"],
+                  date=i18n.date(version["created_at"][:10], ctx.lang), count=len(changes)))
+    st.dataframe(pd.DataFrame([{
+        t("documents.col.number"): r["number"], t("approvals.col.item"): f"{r['kind']}: {r['title']}",
+        t("approvals.col.change"): r["change"], t("approvals.col.field"): r["field"],
+        t("approvals.col.old"): r["old"], t("approvals.col.new"): r["new"]}
+        for r in versions.change_rows(changes, ctx.lang)]), hide_index=True, width="stretch")
