@@ -125,6 +125,48 @@ def render_follow_up_overview(ctx: Ctx) -> None:
 
 
 # ---------------------------------------------------------------- one item
+def item_picker(ctx: Ctx, items: list[dict], year: int) -> dict:
+    """The item to update. Each option says whether the item is scheduled for `year` and
+    whether this person may update it; a caption counts the scheduled ones."""
+    t = ctx.t
+    by_key = {f"{i['entity']}:{i['id']}": i for i in items}
+    if st.session_state.get("fu_item") not in by_key:
+        st.session_state["fu_item"] = next(iter(by_key))
+
+    def label(key: str) -> str:
+        item = by_key[key]
+        text = f"{item_label(ctx, item)} ({t('entity.' + item['entity'])})"
+        if year not in item["years"]:
+            return f"{text} – {t('friction.fu.not_scheduled', year=year)}"
+        if not fu.may_edit(ctx.actor, item):
+            return f"{text} – {t('friction.fu.read_only_option')}"
+        return text
+
+    sticky(st.selectbox, t("follow_up.pick_item"), "fu_item", list(by_key), format_func=label)
+    scheduled = sum(year in i["years"] for i in items)
+    st.caption(t("friction.fu.scheduled_count", n=scheduled, total=len(items), year=year))
+    return by_key[st.session_state["fu_item"]]
+
+
+def item_read_only(ctx: Ctx, item: dict, year: int) -> None:
+    """An item this person may not update: its latest status and who may update it,
+    instead of a form that would be refused on save."""
+    t = ctx.t
+    latest = fu.get_current(ctx.db, item["entity"], item["id"], year)
+    st.info(t("friction.fu.read_only", orgs=md_escape(org_names(ctx, item["responsible_ids"]))),
+            icon=":material/lock:")
+    if latest:
+        st.text(t("follow_up.latest", status=status_label(ctx, latest["status"]), progress=pct(ctx, latest["progress"]),
+                  by=i18n.actor_name(latest["updated_by"], ctx.lang), at=i18n.timestamp(latest["updated_at"], ctx.lang),
+                  version=latest["version"]))
+        if latest["narrative"]:
+            st.text(latest["narrative"])
+        if latest["evidence_url"]:
+            evidence_link(ctx, latest["evidence_url"])
+    else:
+        st.text(t("follow_up.no_update_yet", year=year))
+
+
 def _prefill_progress(prefix: str, previous) -> None:
     status = st.session_state[prefix + "_status"]
     st.session_state[prefix + "_progress"] = fu.typical_progress(status, previous) or 0
