@@ -11,6 +11,7 @@ import streamlit as st
 from .. import follow_up as fu, follow_up_charts, i18n, plans
 from ..errors import ConflictError, LapeError
 from .assessments import follow_up_panel
+from .editor import show_differences
 from .guard import Ctx, sticky
 from .text import error_md, md_escape
 
@@ -206,40 +207,42 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
     st.text_input(t("field.fu_evidence_url"), key=prefix + "_evidence_url", max_chars=fu.URL_MAX,
                   placeholder="https://")
     if st.button(t("follow_up.save"), key=prefix + "_save", type="primary"):
-        try:
-            fu.record(ctx.db, ctx.writer(), entity, item_id, year, st.session_state[prefix + "_status"],
-                      st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
-                      st.session_state[prefix + "_evidence_url"],
-                      expected_version=st.session_state[prefix + "_version"] or None)
-        except ConflictError as err:
-            if err.current:
-                st.session_state[prefix + "_conflict"] = err.current
-            else:  # nothing newer to show next to the user's text
-                ctx.error(err)
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            _reset(prefix)
-            flash(t("follow_up.saved", item=item["number"]))
-            st.rerun()
+        _save_item(ctx, item, year, prefix)
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        with st.container(border=True):
-            st.caption(t("follow_up.their_update"))
-            st.text(f"{t('field.fu_status')}: {status_label(ctx, conflict['status'])} · "
-                    f"{t('field.fu_progress')}: {pct(ctx, conflict['progress'])}")
-            if conflict.get("narrative"):
-                st.text(conflict["narrative"])
-            if conflict.get("evidence_url"):
-                st.text(conflict["evidence_url"])
-        if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("follow_up.keep_mine_help")):
-            st.session_state[prefix + "_version"] = conflict["version"]
-            del st.session_state[prefix + "_conflict"]
-            st.rerun()
+        show_differences(ctx, conflict["updated_by"], [
+            (t("field.fu_status"), status_label(ctx, conflict["status"]),
+             status_label(ctx, st.session_state[prefix + "_status"])),
+            (t("field.fu_progress"), pct(ctx, conflict["progress"]), pct(ctx, st.session_state[prefix + "_progress"])),
+            (t("field.fu_narrative"), conflict.get("narrative"), st.session_state[prefix + "_narrative"]),
+            (t("field.fu_evidence_url"), conflict.get("evidence_url"), st.session_state[prefix + "_evidence_url"])])
+        if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            _save_item(ctx, item, year, prefix)  # what the form holds now, on top of their update
     follow_up_panel(ctx, item, year)
     if entity == "measure":
         weight_form(ctx, item)
+
+
+def _save_item(ctx: Ctx, item: dict, year: int, prefix: str) -> None:
+    """Save the one-item form; a stale save keeps the typed values and shows theirs."""
+    try:
+        fu.record(ctx.db, ctx.writer(), item["entity"], item["id"], year, st.session_state[prefix + "_status"],
+                  st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
+                  st.session_state[prefix + "_evidence_url"],
+                  expected_version=st.session_state[prefix + "_version"] or None)
+    except ConflictError as err:
+        if err.current:
+            st.session_state[prefix + "_conflict"] = err.current
+        else:  # nothing newer to show next to the user's text
+            ctx.error(err)
+    except LapeError as err:
+        ctx.error(err)
+    else:
+        _reset(prefix)
+        flash(ctx.t("follow_up.saved", item=item["number"]))
+        st.rerun()
 
 
 def weight_form(ctx: Ctx, item: dict) -> None:
@@ -330,59 +333,66 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
         },
     )
     if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
-        updates = []
-        opened = {_ref(entity, item_id): (entity, item_id, version) for entity, item_id, version in snap["versions"]}
-        for ref, row in edited.iterrows():
-            if ref not in opened or not row["status"] or pd.isna(row["status"]):
-                continue  # a row the table was not opened with is nobody's
-            entity, item_id, version = opened.pop(ref)
-            updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
-                            "progress": None if pd.isna(row["progress"]) else row["progress"],
-                            "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
-                            "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
-                            "expected_version": version, "_label": snap["frame"].at[ref, "item"]})
-        if not updates:
-            st.warning(t("follow_up.bulk_nothing"))
-            return
-        labels = [u.pop("_label") for u in updates]
-        st.session_state.pop("fu_bulk_conflict", None)
-        try:
-            fu.record_many(ctx.db, ctx.writer(), updates)
-        except fu.BulkError as err:
-            # kept until the next save, so it stays visible while the user fixes the row
-            st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=md_escape(labels[err.index]),
-                                                        reason=error_md(err.error, ctx.lang)))
-            if isinstance(err.error, ConflictError) and err.error.current:
-                st.session_state["fu_bulk_conflict"] = (key, err.error.current)
-        except LapeError as err:  # the session ended or the rights changed: nothing saved
-            ctx.error(err)
-        else:
-            st.session_state.pop("fu_bulk_error", None)
-            st.session_state["fu_bulk_nonce"] = nonce + 1
-            st.session_state.pop(key, None)
-            for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
-                del st.session_state[stale]  # one-item forms opened before this save
-            st.session_state.pop("fu_bulk_conflict", None)
-            flash(t("follow_up.bulk_saved", n=len(updates)))
-            st.rerun()
+        _save_bulk(ctx, key, snap, edited, year)
     failed = st.session_state.get("fu_bulk_error")
     if failed and failed[0] == key:
         st.error(failed[1])
     conflict = st.session_state.get("fu_bulk_conflict")
     if conflict and conflict[0] == key:
-        current = conflict[1]
-        with st.container(border=True):
-            st.caption(t("follow_up.their_update"))
-            st.text(f"{status_label(ctx, current['status'])} · {pct(ctx, current['progress'])} · "
-                    f"{i18n.actor_name(current['updated_by'], ctx.lang)}")
-            if current.get("narrative"):
-                st.text(current["narrative"])
-        if st.button(t("follow_up.keep_mine"), key="fu_bulk_rebase", help=t("follow_up.keep_mine_help")):
+        current, mine = conflict[1], conflict[2]
+        show_differences(ctx, current["updated_by"], [
+            (t("field.fu_status"), status_label(ctx, current["status"]), status_label(ctx, mine["status"])),
+            (t("field.fu_progress"), pct(ctx, current["progress"]), pct(ctx, mine["progress"])),
+            (t("field.fu_narrative"), current.get("narrative"), mine["narrative"]),
+            (t("field.fu_evidence_url"), current.get("evidence_url"), mine["evidence_url"])])
+        if st.button(t("follow_up.keep_mine"), key="fu_bulk_rebase", help=t("friction.diff.save_help")):
             snap["versions"] = [(e, i, current["version"]) if (e, i) == (current["entity"], current["item_id"]) else
                                 (e, i, v) for e, i, v in snap["versions"]]
             st.session_state.pop("fu_bulk_conflict", None)
             st.session_state.pop("fu_bulk_error", None)
+            _save_bulk(ctx, key, snap, edited, year)  # the table as it is now, on top of their update
             st.rerun()
+
+
+def _save_bulk(ctx: Ctx, key: str, snap: dict, edited: pd.DataFrame, year: int) -> None:
+    """Save the bulk table's rows with a new status, all or nothing. A failed row is kept
+    on screen (and a stale one shown next to the saved update) until the next save."""
+    t = ctx.t
+    updates = []
+    opened = {_ref(entity, item_id): (entity, item_id, version) for entity, item_id, version in snap["versions"]}
+    for ref, row in edited.iterrows():
+        if ref not in opened or not row["status"] or pd.isna(row["status"]):
+            continue  # a row the table was not opened with is nobody's
+        entity, item_id, version = opened.pop(ref)
+        updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
+                        "progress": None if pd.isna(row["progress"]) else row["progress"],
+                        "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
+                        "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
+                        "expected_version": version, "_label": snap["frame"].at[ref, "item"]})
+    if not updates:
+        st.warning(t("follow_up.bulk_nothing"))
+        return
+    labels = [u.pop("_label") for u in updates]
+    st.session_state.pop("fu_bulk_conflict", None)
+    try:
+        fu.record_many(ctx.db, ctx.writer(), updates)
+    except fu.BulkError as err:
+        # kept until the next save, so it stays visible while the user fixes the row
+        st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=md_escape(labels[err.index]),
+                                                    reason=error_md(err.error, ctx.lang)))
+        if isinstance(err.error, ConflictError) and err.error.current:
+            st.session_state["fu_bulk_conflict"] = (key, err.error.current, updates[err.index])
+    except LapeError as err:  # the session ended or the rights changed: nothing saved
+        ctx.error(err)
+    else:
+        st.session_state.pop("fu_bulk_error", None)
+        st.session_state["fu_bulk_nonce"] = st.session_state.get("fu_bulk_nonce", 0) + 1
+        st.session_state.pop(key, None)
+        for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
+            del st.session_state[stale]  # one-item forms opened before this save
+        st.session_state.pop("fu_bulk_conflict", None)
+        flash(t("follow_up.bulk_saved", n=len(updates)))
+        st.rerun()
 
 
 def evidence_link(ctx: Ctx, url: str) -> None:

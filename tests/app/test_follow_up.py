@@ -87,12 +87,13 @@ def test_stale_save_shows_theirs_and_keeps_mine(app, conn, make_user):
     at.text_area(key=f"{p}_narrative").set_value("Bon oma teksti")
     _click(at, "Tallenna päivitys")
     assert any("Anna" in e.value for e in at.error)
-    assert any("Annan selitys viiveestä" in t.value for t in at.text)
+    md = [x.value for x in at.markdown]  # theirs and mine side by side, the differences marked
+    assert any(":red-background[~~Annan selitys viiveestä~~]" in x for x in md)
+    assert any(":green-background[**Bon oma teksti**]" in x for x in md)
     assert at.text_area(key=f"{p}_narrative").value == "Bon oma teksti"
     assert len(fu.history(conn, "measure", m["id"])) == 1
-    at.button(key=f"{p}_rebase").click().run()
-    assert at.text_area(key=f"{p}_narrative").value == "Bon oma teksti"
-    _click(at, "Tallenna päivitys")
+    at.button(key=f"{p}_rebase").click().run()  # saves at once, on top of their update
+    assert not at.exception and any("Päivitys tallennettu" in s.value for s in at.success)
     hist = fu.history(conn, "measure", m["id"])
     assert [h["updated_by"] for h in hist] == ["Bo", "Anna"] and hist[0]["narrative"] == "Bon oma teksti"
 
@@ -232,11 +233,11 @@ def test_bulk_conflict_names_who_and_keeps_edits_until_merged(app, conn, make_us
     at.run()
     _click(at, "Tallenna kaikki")
     assert any("Mitään ei tallennettu" in e.value and "Anna" in e.value for e in at.error)
-    assert any("Annan huomio" in t.value for t in at.text)
+    assert any(":red-background[~~Annan huomio~~]" in x.value for x in at.markdown)
+    assert any(":green-background[**Bon teksti**]" in x.value for x in at.markdown)
     assert at.session_state[key]["edited_rows"][row]["narrative"] == "Bon teksti"
-    at.button(key="fu_bulk_rebase").click().run()
-    assert not at.error
-    _click(at, "Tallenna kaikki")
+    at.button(key="fu_bulk_rebase").click().run()  # saves the table at once, on top of their update
+    assert not at.error and not at.exception
     hist = fu.history(conn, "measure", item_id)
     assert [(h["updated_by"], h["narrative"]) for h in hist] == [("Bo", "Bon teksti"), ("Anna", "Annan huomio")]
 
