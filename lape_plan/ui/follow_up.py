@@ -288,6 +288,13 @@ def _ref(entity: str, item_id: int) -> str:
     return f"{entity}:{item_id}"
 
 
+# The bulk table's column widths (px) fit each header in Finnish and Swedish (editable
+# columns also show an edit icon); rows are tall enough that Streamlit wraps cell text (it
+# does above 4rem), so item names show whole.
+BULK_WIDTHS = {"item": 300, "now": 120, "status": 150, "progress": 160, "narrative": 290, "evidence_url": 280}
+BULK_ROW_HEIGHT = 70
+
+
 def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     """Many items in one table; only rows with a new status are saved, all or nothing.
     The table's input stays fixed while the user edits (its state holds the edits),
@@ -320,16 +327,20 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     st.caption(t("follow_up.bulk_help", year=year))
     edited = st.data_editor(
         snap["frame"], key=key + "_ed", hide_index=True, disabled=["item", "now"], width="stretch", placeholder="",
+        row_height=BULK_ROW_HEIGHT,
         column_config={
-            "item": st.column_config.TextColumn(t("follow_up.col_item"), width=230),
-            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=110),
+            "item": st.column_config.TextColumn(t("follow_up.col_item"), width=BULK_WIDTHS["item"]),
+            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=BULK_WIDTHS["now"]),
             "status": st.column_config.SelectboxColumn(t("follow_up.col_new_status"), options=list(fu.STATUSES),
-                                                       format_func=lambda s: status_label(ctx, s), width=110),
+                                                       format_func=lambda s: status_label(ctx, s),
+                                                       width=BULK_WIDTHS["status"]),
             "progress": st.column_config.NumberColumn(t("field.fu_progress"), min_value=0, max_value=100, step=1,
-                                                      help=t("follow_up.bulk_progress_help"), width=90),
+                                                      help=t("follow_up.bulk_progress_help"),
+                                                      width=BULK_WIDTHS["progress"]),
             "narrative": st.column_config.TextColumn(t("field.fu_narrative"), max_chars=fu.NARRATIVE_MAX,
-                                                     width=200),
-            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX, width=120),
+                                                     width=BULK_WIDTHS["narrative"]),
+            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX,
+                                                        width=BULK_WIDTHS["evidence_url"]),
         },
     )
     if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
