@@ -91,7 +91,8 @@ def register_cli(sub, add_db) -> None:
     p = sub.add_parser("import-plan", help="import an edited plan workbook (preview with --dry-run)",
                        description="Import a plan workbook edited in Excel: corrected texts, new measures and "
                                    "statuses. A file with any bad row is refused whole; rows edited in the app "
-                                   "since the export are reported as conflicts and not applied.")
+                                   "since the export are reported as conflicts, and rows of items the importer "
+                                   "may not change as not permitted; neither is applied.")
     add_db(p)
     p.add_argument("file", metavar="FILE", help="the edited .xlsx file")
     p.add_argument("--dry-run", action="store_true", help="only show what would be added and changed")
