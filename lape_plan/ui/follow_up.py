@@ -166,6 +166,7 @@ def item_read_only(ctx: Ctx, item: dict, year: int) -> None:
             evidence_link(ctx, latest["evidence_url"])
     else:
         st.text(t("follow_up.no_update_yet", year=year))
+    follow_up_panel(ctx, item, year)  # the item's impact assessment, read-only for them too
 
 
 def _prefill_progress(prefix: str, previous) -> None:
