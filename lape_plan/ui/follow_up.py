@@ -138,7 +138,7 @@ def item_picker(ctx: Ctx, items: list[dict], year: int) -> dict:
         item = by_key[key]
         text = f"{item_label(ctx, item)} ({t('entity.' + item['entity'])})"
         if year not in item["years"]:
-            return f"{text} – {t('friction.fu.not_scheduled', year=year)}"
+            return f"{text} – {t('follow_up.status.not_scheduled')}"
         if not fu.may_edit(ctx.actor, item):
             return f"{text} – {t('friction.fu.read_only_option')}"
         return text

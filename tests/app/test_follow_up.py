@@ -289,7 +289,7 @@ def test_member_form_opened_before_rights_changed_saves_nothing(app, conn, make_
 def test_picker_marks_items_not_scheduled_and_metrics_follow_the_filter(app, conn):
     at = app(PAGE, fu_year=2020)
     options = at.selectbox(key="_w_fu_item").options
-    marked = [o for o in options if o.endswith("– ei ajoitettu vuodelle 2020")]
+    marked = [o for o in options if o.endswith("– Ei ajoitettu tälle vuodelle")]
     assert marked and len(marked) < len(options)
     scheduled = len(options) - len(marked)
     assert any(c.value.startswith(f"Ajoitettu vuodelle 2020: {scheduled}/{len(options)}") for c in at.caption)
