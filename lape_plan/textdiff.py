@@ -13,11 +13,16 @@ def tokens(text) -> list[str]:
     return _TOKEN.findall(str(text or ""))
 
 
+def _filler(text: str) -> bool:
+    return "\n" not in text and (text.isspace() or (len(text.strip()) <= 2 and not any(c.isalnum() for c in text)))
+
+
 def _joined(runs: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
     runs = [r for r in runs if r[1]]
-    # A space between two changed words belongs to the change: "new words", not "new" "words".
+    # A space or a mark or two between changed words belong to the change: "new words", not
+    # "new" "words" (nor a "/" left standing because both texts happen to have one there).
     runs = [(True, text) if (not differs and 0 < i < len(runs) - 1 and runs[i - 1][0] and runs[i + 1][0]
-                             and text.isspace() and "\n" not in text) else (differs, text)
+                             and _filler(text)) else (differs, text)
             for i, (differs, text) in enumerate(runs)]
     out: list[tuple[bool, str]] = []
     for changed, text in runs:

@@ -32,3 +32,6 @@ def test_a_changed_phrase_is_one_mark():
     assert left == [(True, "Annan selitys viiveestä")] and right == [(True, "Bon oma teksti")]
     left, _ = textdiff.compare("yksi kaksi kolme", "yksi KAKSI kolme")
     assert left == [(False, "yksi "), (True, "kaksi"), (False, " kolme")]
+    # a "/" both texts happen to have does not split a replaced phrase
+    left, right = textdiff.compare("koulussa [linkki](http://x).", "koulussa <b>heti</b>.")
+    assert left[1] == (True, "[linkki](http://x)") and right[1] == (True, "<b>heti</b>")
