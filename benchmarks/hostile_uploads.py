@@ -53,7 +53,7 @@ if mode != "baseline":
             out["outcome"] = f"accepted ({sum(r.new for r in reports)} new)"
     except ImportRejected as err:
         out["outcome"] = "refused"
-        out["reason"] = str(err.problems[0][2])
+        out["reason"] = err.problems[0].text("en")
 out["cpu_s"] = time.process_time() - start
 print(json.dumps(out))
 """

@@ -6,8 +6,17 @@ import importlib
 import sys
 
 from . import db as dbm, demo, plans
-from .errors import LapeError
+from .errors import ImportRejected, LapeError
 from .i18n import error_text
+
+
+def print_problems(err: ImportRejected, file_name: str = "", lang: str = "en") -> None:
+    """A refused import on the command line (standard error): what happened, then one
+    line per problem with its file or sheet and row."""
+    print(f"error: {error_text(err, lang)}", file=sys.stderr)
+    for p in err.problems:
+        row = f", row {p.row}" if p.row not in ("", 0, None) else ""
+        print(f"  {p.where or file_name}{row}: {p.text(lang)}", file=sys.stderr)
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:

@@ -2,6 +2,8 @@
 so the UI can show it in the user's language."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 
 class LapeError(Exception):
     key = "error.generic"
@@ -48,11 +50,47 @@ class PermissionDenied(LapeError):
     key = "error.permission"
 
 
+@dataclass(frozen=True)
+class Term:
+    """A value of a problem's message that is itself text of the catalogue (an item type,
+    the allowed labels): translated with the message, the keys joined with ", "."""
+
+    keys: tuple[str, ...]
+
+    def __init__(self, *keys: str):
+        object.__setattr__(self, "keys", keys)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an imported file: where (file or sheet; "" for the whole
+    upload), the row ("" or 0 when none), and the reason as a message key and its values.
+    Translated where it is shown (`i18n.error_text`, `text`), so one problem reads in the
+    language of each screen and of the command line."""
+
+    where: str
+    row: int | str
+    key: str
+    params: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, where: str, row: int | str, err: LapeError) -> Problem:
+        """A typed error met on a row (a validation of the app's own rules)."""
+        return cls(where, row, err.key, dict(err.params))
+
+    def text(self, lang: str) -> str:
+        from . import i18n
+
+        return i18n.error_text(self, lang)
+
+
 class ImportRejected(LapeError):
-    """A whole file refused. `problems` lists (sheet_or_file, row, reason)."""
+    """A whole file refused. `problems` lists every Problem found."""
 
     key = "error.import_rejected"
 
-    def __init__(self, problems: list[tuple], key: str | None = None, **params):
+    def __init__(self, problems: list[Problem], key: str | None = None, **params):
+        if not all(isinstance(p, Problem) for p in problems):  # one shape, so every screen can translate it
+            raise TypeError("ImportRejected takes Problem items")
         self.problems = problems
         super().__init__(key, count=len(problems), **params)

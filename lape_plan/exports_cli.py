@@ -1,11 +1,11 @@
 """Command line: `export` (plan workbook or CSV) and `import-plan` (the Excel round trip)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from . import db as dbm, exports, i18n, plans, roundtrip
-from .errors import ImportRejected, ValidationError
+from .cli import print_problems
+from .errors import ImportRejected, Problem, ValidationError
 from .model import LANGS, Actor, OrgKind
 
 CLI_ACTOR = Actor(name="import-plan (command line)")
@@ -42,7 +42,8 @@ def _print_changes(title: str, changes, lang: str) -> None:
     print(f"{title}: {len(changes)}")
     for c in changes:
         year = f" {c.year}" if c.year else ""
-        print(f"  {c.sheet}, row {c.row}: {i18n.t('entity.' + c.entity, lang)} {c.item_id or ''}{year} {c.title}")
+        number = f" {c.number}" if c.number else ""
+        print(f"  {c.sheet}, row {c.row}: {i18n.t('entity.' + c.entity, lang)}{number}{year} {c.title}")
         for name, (before, after) in c.fields.items():
             print(f"    {name}: {before!r} -> {after!r}" if before or after else f"    {name}")
         if c.by:
@@ -56,16 +57,15 @@ def cmd_import(args) -> int:
     try:
         size = Path(args.file).stat().st_size
         if size > roundtrip.MAX_FILE:  # refused without reading it into memory
-            raise ImportRejected([("", 0, i18n.error_text(roundtrip.too_large(size), lang))])
+            raise ImportRejected([Problem.of("", 0, roundtrip.too_large(size))])
         result = run(database, CLI_ACTOR, Path(args.file).read_bytes(), lang)
     except ImportRejected as err:
-        print(f"error: {i18n.error_text(err, lang)}", file=sys.stderr)
-        for sheet, row, reason in err.problems:
-            print(f"  {sheet or args.file}, row {row}: {reason}", file=sys.stderr)
+        print_problems(err, args.file, lang)
         return 2
     _print_changes("added", result.added, lang)
     _print_changes("changed", result.changed, lang)
     _print_changes("conflicts (newer edit in the app)", result.conflicts, lang)
+    _print_changes("not permitted (items of other organisations; not applied)", result.not_permitted, lang)
     print(f"unchanged: {result.unchanged}")
     print("applied in one transaction" if result.applied else "dry run: nothing was written")
     return 0
@@ -95,7 +95,8 @@ def register_cli(sub, add_db) -> None:
     p = sub.add_parser("import-plan", help="import an edited plan workbook (preview with --dry-run)",
                        description="Import a plan workbook edited in Excel: corrected texts, new measures and "
                                    "statuses. A file with any bad row is refused whole; rows edited in the app "
-                                   "since the export are reported as conflicts and not applied.")
+                                   "since the export are reported as conflicts, and rows of items the importer "
+                                   "may not change as not permitted; neither is applied.")
     add_db(p)
     p.add_argument("file", metavar="FILE", help="the edited .xlsx file")
     p.add_argument("--dry-run", action="store_true", help="only show what would be added and changed")

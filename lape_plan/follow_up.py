@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from . import auth, plans, validation
 from .db import audit, now, write
-from .errors import ConflictError, LapeError, ValidationError
+from .errors import ConflictError, LapeError, PermissionDenied, ValidationError
 from .model import Actor
 
 STATUSES = ("not_started", "on_track", "delayed", "done", "cancelled")
@@ -88,6 +88,17 @@ def responsible_orgs(db: Database, entity: str, item: dict) -> list[int]:
     if item.get("responsible_org_id"):
         return [item["responsible_org_id"]]
     return list(plans.get(db, "goal", item["goal_id"])["responsible_ids"])
+
+
+def may_edit(actor: Actor, item: dict) -> bool:
+    """Whether `actor` may record updates of `item` (from `items()`), by the rule `record`
+    applies; the screen uses it to show other organisations' items read-only, `record`
+    still checks at write time."""
+    try:
+        auth.require_org_editor(actor, item["responsible_ids"])
+    except PermissionDenied:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- writing
@@ -308,7 +319,8 @@ def _mean(pairs) -> float | None:
     return sum(v * w for v, w in pairs) / total if total else None
 
 
-def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = None) -> dict:
+def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = None,
+           org_id: int | None = None) -> dict:
     """Progress of goals, focus areas and the plan in one year.
 
     A goal's progress is the weighted mean of its scheduled, not cancelled measures that
@@ -316,10 +328,11 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
     update. A focus area is the mean of its goals that have a value and are not
     cancelled, the plan the mean of its focus areas. Items without an update are left out of the means and counted
     in `coverage`, never taken as zero. `counts` holds the shown status of every
-    scheduled goal and measure."""
+    scheduled goal and measure. With `org_id`, only what that organisation answers for:
+    its measures, and its goals (a goal kept only for its measures is not counted)."""
     cur = current(db, plan_id, [year])
     w = weights(db, plan_id)
-    all_items = items(db, plan_id, municipality_id)
+    all_items = items(db, plan_id, municipality_id, org_id=org_id)
     counts = {s: 0 for s in (*STATUSES, NO_UPDATE)}
     goals: dict[int, dict] = {}
     areas: dict[int, dict] = {}
@@ -327,7 +340,8 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
         status = status_of(cur, item, year)
         if status == NOT_SCHEDULED:
             continue
-        counts[status] += 1
+        if not org_id or org_id in item["responsible_ids"]:  # else a goal kept as its measures' frame
+            counts[status] += 1
         upd = cur.get((item["entity"], item["id"], year))
         if item["entity"] == "goal":
             area = areas.setdefault(item["focus_area"]["id"], {"focus_area": item["focus_area"], "goals": []})
@@ -454,6 +468,6 @@ def grid(db: Database, plan_id: int, municipality_id: int | None = None, focus_a
     return cells
 
 
-__all__ = ["STATUSES", "NO_UPDATE", "NOT_SCHEDULED", "record", "record_many", "current", "history", "rollup",
+__all__ = ["STATUSES", "NO_UPDATE", "NOT_SCHEDULED", "may_edit", "record", "record_many", "current", "history", "rollup",
            "missing", "year_summary", "items", "typical_progress", "reporting_year", "set_weight", "weights",
            "BulkError", "grid", "get_current"]

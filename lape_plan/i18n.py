@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .errors import Term
 from .model import LANGS
 
 DEFAULT_LANG = "fi"
@@ -117,6 +118,9 @@ def error_text(err, lang: str, escape=None) -> str:
     for k in ("at",):
         if params.get(k):
             params[k] = timestamp(params[k], lang)
+    for k, v in params.items():
+        if isinstance(v, Term):
+            params[k] = ", ".join(t(key, lang) for key in v.keys)
     if escape:
         params = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
     return t(err.key, lang, **params)

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from . import auth, i18n, plans, sotkanet, validation
 from .db import audit, get_or_not_found, now, save_changes, save_version, write
-from .errors import ImportRejected, NotFound, ValidationError, require_version
+from .errors import ImportRejected, NotFound, Problem, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
 from .sotkanet import Parsed, Problems, no_gc, parse_file
 
@@ -1012,7 +1012,7 @@ def fetch_catalogue(db: Database, actor: Actor, client=None, max_age_hours: floa
     client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
     parsed = _fetch_parsed(db, client, f"{client.base_url}/indicators", max_age_hours)
     if parsed.kind != "metadata":
-        raise ImportRejected([(parsed.name, 1, sotkanet.Reason("indicators.reason.not_metadata"))])
+        raise ImportRejected([Problem(parsed.name, 1, "indicators.reason.not_metadata")])
     return import_parsed(db, actor, [parsed])[0]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from . import i18n, indicators, plans, sotkanet
+from .cli import print_problems
 from .errors import ImportRejected
 
 def _print_reports(reports) -> None:
@@ -28,9 +29,7 @@ def _cmd_import(args) -> int:
         files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
         reports = indicators.import_files(database, SYSTEM, files, limits=sotkanet.CLI)
     except ImportRejected as err:
-        print(f"refused: {len(err.problems)} problems; nothing was imported", flush=True)
-        for name, row, reason in err.problems:
-            print(f"{name}\trow {row}\t{reason}")
+        print_problems(err)
         return 2
     _print_reports(reports)
     return 0

@@ -4,9 +4,11 @@ what conflicts with a newer edit in the app; `apply` does the same in one write
 transaction through the `plans` (and `follow_up`) functions, which write the audit rows.
 
 A file with any bad row is refused whole: every problem is listed with its sheet,
-row and reason, and nothing is written. A row whose version is older than the
-database's and whose values differ from it is a conflict: it is listed with who
-changed it and left alone, never applied."""
+row and reason (an `errors.Problem`, translated where it is shown), and nothing is
+written. A row whose version is older than the database's and whose values differ
+from it is a conflict: it is listed with who changed it and left alone, never applied.
+A row the person may not change (another organisation's item) is listed as not
+permitted and left alone; the rows they may change are applied."""
 from __future__ import annotations
 
 import logging
@@ -14,11 +16,11 @@ from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
-from . import budget, follow_up, i18n, plans, validation
+from . import auth, budget, follow_up, i18n, plans, validation
 from .db import write
-from .errors import ImportRejected, LapeError, NotFound
+from .errors import ImportRejected, LapeError, NotFound, PermissionDenied, Problem, Term
 from .exports import DATA_COLUMNS, DATA_SHEETS, FORMAT, META_SHEET, header
-from .model import LANGS, Actor
+from .model import LANGS, Actor, Role
 from .xlsx import ReadLimits, Refused, RowBudget, open_workbook
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ class Change:
     year: int | None = None
     by: str = ""
     at: str = ""
+    number: str = ""  # the item's number in the plan ("2.3"), "" when it has none (deleted, new)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Result:
     added: list[Change] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     conflicts: list[Change] = field(default_factory=list)
+    not_permitted: list[Change] = field(default_factory=list)  # rows of items the person may not change
     unchanged: int = 0
     applied: bool = False
 
@@ -64,6 +68,22 @@ class _Rollback(Exception):
 
 
 t = i18n.t
+
+
+def upload_refusal(db: Database, actor: Actor, plan_id: int) -> str | None:
+    """Why `actor` could change nothing in the plan by a file (a message key), or None when
+    some item is theirs to change: a viewer, or a member none of whose organisations answers
+    for any item. The upload is then not offered; `apply` checks each row anyway."""
+    try:
+        auth.require_plan_editor(actor)
+        return None
+    except PermissionDenied:
+        pass
+    if actor.role == Role.VIEWER:
+        return "friction.rt.viewer"
+    if any(follow_up.may_edit(actor, item) for item in follow_up.items(db, plan_id)):
+        return None
+    return "friction.rt.no_items"
 
 
 def change_marker(db: Database) -> int:
@@ -105,7 +125,7 @@ def too_large(size: int) -> Refused:
 
 
 def _refused(err: Refused, lang: str) -> ImportRejected:
-    return ImportRejected([(err.params.get("sheet", ""), 0, t(err.key, lang, **err.params))])
+    return ImportRejected([Problem.of(err.params.get("sheet", ""), 0, err)])
 
 
 def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
@@ -129,17 +149,17 @@ def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
 
 def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
     if META_SHEET not in wb.sheetnames:
-        raise ImportRejected([("", 0, t("export.rt.not_ours", lang))])
+        raise ImportRejected([Problem("", 0, "export.rt.not_ours")])
     meta = {}
     for _, row in budget.rows_of(wb[META_SHEET], max_row=META_ROWS, values_only=True):
         if row and row[0]:
             meta[str(row[0])] = row[1] if len(row) > 1 else None
     if meta.get("format") != FORMAT or meta.get("lang") not in LANGS:
-        raise ImportRejected([(META_SHEET, 0, t("export.rt.bad_format", lang, format=meta.get("format") or "–"))])
+        raise ImportRejected([Problem(META_SHEET, 0, "export.rt.bad_format", {"format": meta.get("format") or "–"})])
     try:
         meta["plan_id"] = int(meta.get("plan_id"))
     except (TypeError, ValueError):
-        raise ImportRejected([(META_SHEET, 0, t("export.rt.bad_format", lang, format=FORMAT))]) from None
+        raise ImportRejected([Problem(META_SHEET, 0, "export.rt.bad_format", {"format": FORMAT})]) from None
     problems = []
     expected = [s for s in str(meta.get("sheets") or "").split("\n") if s]
     actual = [s for s in wb.sheetnames if s != META_SHEET]
@@ -150,20 +170,20 @@ def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
         if name in actual:
             if missing:  # the positions follow from the missing sheet; report that alone
                 continue
-            problems.append((name, 0, t("export.rt.sheet_moved", lang, position=pos + 1, now=actual.index(name) + 1)))
+            problems.append(Problem(name, 0, "export.rt.sheet_moved", {"position": pos + 1, "now": actual.index(name) + 1}))
         else:
             found = actual[pos] if pos < len(actual) and actual[pos] not in expected else "–"
-            problems.append((name, 0, t("export.rt.sheet_missing", lang, found=found)))
+            problems.append(Problem(name, 0, "export.rt.sheet_missing", {"found": found}))
     if problems:
         raise ImportRejected(problems)
     file_lang = meta["lang"]
     if not str(meta.get("data_sheets") or "").strip():
-        raise ImportRejected([("", 0, t("export.rt.no_data_sheets", lang))])
+        raise ImportRejected([Problem("", 0, "export.rt.no_data_sheets")])
     wanted = []
     for line in str(meta.get("data_sheets") or "").split("\n"):
         key, _, title = line.partition("=")
         if key in DATA_SHEETS and title not in wb.sheetnames:  # the _lape sheet edited by hand
-            raise ImportRejected([(title, 0, t("export.rt.sheet_missing", lang, found="–"))])
+            raise ImportRejected([Problem(title, 0, "export.rt.sheet_missing", {"found": "–"})])
         if key in DATA_SHEETS:
             wanted.append((key, wb[title]))
     for _, ws in wanted:  # every declared size first: a huge sheet is refused before any is read
@@ -185,7 +205,7 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget:
                 if col_key and col_key not in columns.values():
                     columns[pos] = col_key
             for missing in [c for c in REQUIRED[key] if c not in columns.values()]:
-                problems.append((ws.title, 1, t("export.rt.column_missing", lang, column=header(missing, file_lang))))
+                problems.append(Problem(ws.title, 1, "export.rt.column_missing", {"column": header(missing, file_lang)}))
             continue
         values = {}
         for pos, cell in enumerate(cells):
@@ -195,7 +215,7 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget:
             if cell.data_type == "f" and col_key not in REQUIRED[key]:
                 continue  # a formula in a column that is only there to read does no harm: not imported
             if cell.data_type == "f":  # reported with the row's other problems, and the row is not used
-                values.setdefault("_formula", t("export.rt.formula", lang, column=header(col_key, file_lang)))
+                values.setdefault("_formula", {"column": header(col_key, file_lang)})
                 continue
             value = cell.value
             values[col_key] = value.strip() if isinstance(value, str) else value
@@ -206,21 +226,26 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget:
 
 # ---------------------------------------------------------------- checking and applying
 class _Bad(Exception):
-    def __init__(self, reason: str):
-        self.reason = reason
+    """A bad value in a row: the reason's message key and values (see errors.Problem)."""
+
+    def __init__(self, key: str, **params):
+        self.key = key
+        self.params = params
 
 
 def _int(values: dict, key: str, lang: str, file_lang: str) -> int | None:
     value = values.get(key)
     if value in (None, ""):
         return None
+    if isinstance(value, bool):
+        raise _Bad("export.rt.not_integer", column=header(key, file_lang), value=value)
     try:
         number = validation.integer(value)
         if not -2**63 <= number < 2**63:  # what SQLite can hold
             raise ValueError(value)
         return number
     except (ValueError, OverflowError):
-        raise _Bad(t("export.rt.not_integer", lang, column=header(key, file_lang), value=value)) from None
+        raise _Bad("export.rt.not_integer", column=header(key, file_lang), value=value) from None
 
 
 def _text(value) -> str:
@@ -245,7 +270,10 @@ class _Run:
                     self.org_by_name[name.strip().lower()] = o["id"]
         ids: dict[str, set[int]] = {"focus_area": set(), "goal": set(), "measure": set()}
         self.measure_titles: dict[int, set[str]] = {}
-        for area in plans.tree(db, self.plan["id"]):
+        # The numbers people quote ("2.3"), as the follow-up numbers the plan's items.
+        self.numbers = {(i["entity"], i["id"]): i["number"] for i in follow_up.items(db, self.plan["id"])}
+        for a_i, area in enumerate(plans.tree(db, self.plan["id"]), 1):
+            self.numbers[("focus_area", area["id"])] = str(a_i)
             ids["focus_area"].add(area["id"])
             for goal in area["goals"]:
                 ids["goal"].add(goal["id"])
@@ -254,6 +282,22 @@ class _Run:
         self.ids = ids
 
     # -- display
+    def _change(self, sheet: _Sheet, row: int, entity: str, item_id: int | None, title: str, fields: dict,
+                **kwargs) -> Change:
+        return Change(sheet.title, row, entity, item_id, title, fields,
+                      number=self.numbers.get((entity, item_id), ""), **kwargs)
+
+    def _write(self, change: Change, fn, *args, **kwargs) -> bool:
+        """Apply one row through the app's own write function; a row of an item this person
+        may not change is listed as not permitted and left alone (the function checks before
+        it writes anything)."""
+        try:
+            fn(self.db, self.actor, *args, **kwargs)
+        except PermissionDenied:
+            self.result.not_permitted.append(change)
+            return False
+        return True
+
     def _show(self, key: str, value) -> str:
         if value is None or value == "":
             return ""
@@ -279,47 +323,46 @@ class _Run:
             fields.update(self._measure_fields(values))
         if item_id is None:
             if entity != "measure":
-                raise _Bad(t("export.rt.new_only_measures", self.lang))
+                raise _Bad("export.rt.new_only_measures")
             if version is not None:
-                raise _Bad(t("export.rt.version_without_id", self.lang))
+                raise _Bad("export.rt.version_without_id")
             return self._new_measure(sheet, number, values, fields)
         if (entity, item_id) in seen:
-            raise _Bad(t("export.rt.duplicate", self.lang, id=item_id))
+            raise _Bad("export.rt.duplicate", id=item_id)
         seen.add((entity, item_id))
         if item_id not in self.ids[entity]:
             deleted = self._deleted(entity, item_id)
             if deleted is None:
-                raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
-                             id=item_id))
+                raise _Bad("export.rt.unknown_id", entity=Term(f"entity.{entity}"),
+                             id=item_id)
             row, by, at, gone = deleted
-            self.result.conflicts.append(Change(sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
-                                                {gone: ("", "")}, by=by, at=at))
+            self.result.conflicts.append(self._change(sheet, number, entity, item_id, plans.title_in(row, self.lang),
+                                                      {gone: ("", "")}, by=by, at=at))
             return
         if version is None:
-            raise _Bad(t("export.rt.version_missing", self.lang))
+            raise _Bad("export.rt.version_missing")
         current = plans.get(self.db, entity, item_id)
         if entity == "measure":
             goal_id = _int(values, "goal_id", self.lang, self.file_lang)
             if goal_id != current["goal_id"]:
-                raise _Bad(t("export.rt.goal_changed", self.lang))
+                raise _Bad("export.rt.goal_changed")
         if version > current["version"]:
-            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=current["version"]))
+            raise _Bad("export.rt.version_ahead", version=version, current=current["version"])
         try:  # the same validation and normalising as the app's forms
             before = plans.check_fields(self.db, entity, self.plan, current)
             after = plans.check_fields(self.db, entity, self.plan, {**current, **fields})
         except LapeError as err:
-            raise _Bad(i18n.error_text(err, self.lang)) from None
+            raise _Bad(err.key, **err.params) from None
         diff = {self._field_name(k): (self._show(k, before[k]), self._show(k, v))
                 for k, v in after.items() if before[k] != v}
         title = plans.title_in({**current, **fields}, self.lang)
-        change = Change(sheet.title, number, entity, item_id, title, diff)
+        change = self._change(sheet, number, entity, item_id, title, diff)
         if not diff:
             self.result.unchanged += 1
         elif version < current["version"]:
             change.by, change.at = current["updated_by"], current["updated_at"]
             self.result.conflicts.append(change)
-        else:
-            plans.update(self.db, self.actor, entity, item_id, version, **fields)
+        elif self._write(change, plans.update, entity, item_id, version, **fields):
             self.result.changed.append(change)
 
     def _deleted(self, entity: str, item_id: int):
@@ -349,7 +392,7 @@ class _Run:
         if responsible:
             org_id = self.org_by_name.get(responsible.lower())
             if org_id is None:
-                raise _Bad(t("export.rt.unknown_org", self.lang, name=responsible))
+                raise _Bad("export.rt.unknown_org", name=responsible)
         return {
             "responsible_org_id": org_id,
             "start_year": _int(values, "start_year", self.lang, self.file_lang),
@@ -361,19 +404,27 @@ class _Run:
     def _new_measure(self, sheet: _Sheet, number: int, values: dict, fields: dict) -> None:
         goal_id = _int(values, "goal_id", self.lang, self.file_lang)
         if goal_id is None:
-            raise _Bad(t("export.rt.goal_id_missing", self.lang))
+            raise _Bad("export.rt.goal_id_missing")
         if goal_id not in self.ids["goal"]:
-            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t("entity.goal", self.lang), id=goal_id))
+            raise _Bad("export.rt.unknown_id", entity=Term("entity.goal"), id=goal_id)
         title = (fields["title_fi"] or "").strip().lower()
         if title and title in self.measure_titles.get(goal_id, set()):
             # Uploading the same edited file twice must not add the measure twice.
             self.result.unchanged += 1
             return
-        new_id = plans.add(self.db, self.actor, "measure", goal_id, **fields)
+        shown = {self._field_name(k): ("", self._show(k, v)) for k, v in fields.items() if v not in (None, "")}
+        change = self._change(sheet, number, "measure", None, plans.title_in(fields, self.lang), shown)
+        goal_number = self.numbers.get(("goal", goal_id))
+        if goal_number:  # a new measure is placed under its goal: "under 1.2"
+            change.number = t("friction.rt.under", self.lang, number=goal_number)
+        try:
+            new_id = plans.add(self.db, self.actor, "measure", goal_id, **fields)
+        except PermissionDenied:
+            self.result.not_permitted.append(change)
+            return
         self.measure_titles.setdefault(goal_id, set()).add(title)
         self.ids["measure"].add(new_id)
-        shown = {self._field_name(k): ("", self._show(k, v)) for k, v in fields.items() if v not in (None, "")}
-        self.result.added.append(Change(sheet.title, number, "measure", None, plans.title_in(fields, self.lang), shown))
+        self.result.added.append(change)
 
     # -- follow-up
     def status_row(self, sheet: _Sheet, number: int, values: dict, seen: set, current: dict,
@@ -381,7 +432,7 @@ class _Run:
         label = _text(values.get("entity")).strip().lower()
         entity = entity_of.get(label)
         if entity is None:
-            raise _Bad(t("export.rt.unknown_entity", self.lang, value=values.get("entity") or "–"))
+            raise _Bad("export.rt.unknown_entity", value=values.get("entity") or "–")
         item_id = _int(values, "item_id", self.lang, self.file_lang)
         year = _int(values, "year", self.lang, self.file_lang)
         version = _int(values, "version", self.lang, self.file_lang)
@@ -391,26 +442,26 @@ class _Run:
         if item_id is not None and item_id not in self.ids[entity]:
             deleted = self._deleted(entity, item_id)
         if item_id is None or (item_id not in self.ids[entity] and deleted is None):
-            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t(f"entity.{entity}", self.lang),
-                         id=item_id or "–"))
+            raise _Bad("export.rt.unknown_id", entity=Term(f"entity.{entity}"),
+                         id=item_id or "–")
         if year is None:
-            raise _Bad(t("export.rt.year_missing", self.lang))
+            raise _Bad("export.rt.year_missing")
         if (entity, item_id, year) in seen:
-            raise _Bad(t("export.rt.duplicate_status", self.lang, id=item_id, year=year))
+            raise _Bad("export.rt.duplicate_status", id=item_id, year=year)
         seen.add((entity, item_id, year))
         status_text = _text(values.get("status")).strip()
         status = status_of.get(status_text.lower()) if status_text else None
         if status_text and status is None:
-            raise _Bad(t("export.rt.unknown_status", self.lang, value=status_text,
-                         labels=", ".join(i18n.t(f"follow_up.status.{s}", self.lang) for s in follow_up.STATUSES)))
+            raise _Bad("export.rt.unknown_status", value=status_text,
+                         labels=Term(*(f"follow_up.status.{s}" for s in follow_up.STATUSES)))
         now = current.get((entity, item_id, year))
         if now is None and version is not None:
-            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=0))
+            raise _Bad("export.rt.version_ahead", version=version, current=0)
         if now and version is not None and version > now["version"]:
-            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=now["version"]))
+            raise _Bad("export.rt.version_ahead", version=version, current=now["version"])
         if status is None:
             if now is not None:
-                raise _Bad(t("export.rt.status_removed", self.lang))
+                raise _Bad("export.rt.status_removed")
             return  # an item-year still without a status: nothing to do, and not worth counting
         fields = {"status": status, "progress": progress,
                   "narrative": plans.clean_text(values.get("narrative") and _text(values["narrative"]), "fu_narrative",
@@ -422,12 +473,12 @@ class _Run:
         if deleted is not None:  # statuses of an item deleted in the app are not applied
             if diff:
                 row, by, at, gone = deleted
-                self.result.conflicts.append(Change(
-                    sheet.title, number, entity, item_id, plans.title_in(row, self.lang),
+                self.result.conflicts.append(self._change(
+                    sheet, number, entity, item_id, plans.title_in(row, self.lang),
                     {gone: ("", ""), **diff}, year=year, by=by, at=at))
             return
         title = plans.title_in(plans.get(self.db, entity, item_id), self.lang)
-        change = Change(sheet.title, number, entity, item_id, title, diff, year=year)
+        change = self._change(sheet, number, entity, item_id, title, diff, year=year)
         if now is not None and not diff:
             self.result.unchanged += 1
             return
@@ -435,10 +486,10 @@ class _Run:
             change.by, change.at = now["updated_by"], now["updated_at"]
             self.result.conflicts.append(change)
             return
-        follow_up.record(self.db, self.actor, entity, item_id, year, status, progress=progress,
-                         narrative=fields["narrative"], evidence_url=fields["evidence_url"],
-                         expected_version=now["version"] if now else None)
-        (self.result.changed if now else self.result.added).append(change)
+        if self._write(change, follow_up.record, entity, item_id, year, status, progress=progress,
+                       narrative=fields["narrative"], evidence_url=fields["evidence_url"],
+                       expected_version=now["version"] if now else None):
+            (self.result.changed if now else self.result.added).append(change)
 
     # -- budget: planned and actual euros, source, kind and share per measure and year
     def _budget_codes(self) -> tuple[dict, dict]:
@@ -456,8 +507,8 @@ class _Run:
         if not text:
             return None
         if text.lower() not in codes:
-            raise _Bad(t("budget.rt.unknown_label", self.lang, column=header(key, self.file_lang), value=text,
-                         labels=", ".join(t(f"{prefix}.{c}", self.lang) for c in allowed)))
+            raise _Bad("budget.rt.unknown_label", column=header(key, self.file_lang), value=text,
+                       labels=Term(*(f"{prefix}.{c}" for c in allowed)))
         return codes[text.lower()]
 
     def _show_budget(self, key: str, value) -> str:
@@ -475,12 +526,12 @@ class _Run:
         if measure_id is not None and measure_id not in self.ids["measure"]:
             deleted = self._deleted("measure", measure_id)
         if measure_id is None or (measure_id not in self.ids["measure"] and deleted is None):
-            raise _Bad(t("export.rt.unknown_id", self.lang, entity=i18n.t("entity.measure", self.lang),
-                         id=measure_id or "–"))
+            raise _Bad("export.rt.unknown_id", entity=Term("entity.measure"),
+                         id=measure_id or "–")
         if year is None:
-            raise _Bad(t("export.rt.year_missing", self.lang))
+            raise _Bad("export.rt.year_missing")
         if ("budget", measure_id, year) in seen:
-            raise _Bad(t("export.rt.duplicate_status", self.lang, id=measure_id, year=year))
+            raise _Bad("export.rt.duplicate_status", id=measure_id, year=year)
         seen.add(("budget", measure_id, year))
         sources, kinds = self._budget_codes()
         fields = budget.clean({
@@ -492,7 +543,7 @@ class _Run:
         })
         now = budget.get(self.db, measure_id, year)
         if version is not None and version > (now["version"] if now else 0):
-            raise _Bad(t("export.rt.version_ahead", self.lang, version=version, current=now["version"] if now else 0))
+            raise _Bad("export.rt.version_ahead", version=version, current=now["version"] if now else 0)
         before = now or dict.fromkeys(budget.FIELDS)
         diff = {header({"source": "funding_source", "kind": "spending_kind"}.get(k, k), self.lang):
                 (self._show_budget(k, before[k]), self._show_budget(k, v))
@@ -503,20 +554,20 @@ class _Run:
             return  # a measure-year still without euros: nothing to do
         if deleted is not None:  # euros of a measure deleted in the app are not applied
             row, by, at, gone = deleted
-            self.result.conflicts.append(Change(sheet.title, number, "measure", measure_id,
-                                                plans.title_in(row, self.lang),
-                                                {gone: ("", ""), **diff},
-                                                year=year, by=by, at=at))
+            self.result.conflicts.append(self._change(sheet, number, "measure", measure_id,
+                                                      plans.title_in(row, self.lang),
+                                                      {gone: ("", ""), **diff},
+                                                      year=year, by=by, at=at))
             return
         title = plans.title_in(plans.get(self.db, "measure", measure_id), self.lang)
-        change = Change(sheet.title, number, "measure", measure_id, title, diff, year=year)
+        change = self._change(sheet, number, "measure", measure_id, title, diff, year=year)
         if now is not None and (version or 0) < now["version"]:
             change.by, change.at = now["updated_by"], now["updated_at"]
             self.result.conflicts.append(change)
             return
-        budget.save(self.db, self.actor, measure_id, year, expected_version=now["version"] if now else None,
-                    **fields)
-        (self.result.changed if now else self.result.added).append(change)
+        if self._write(change, budget.save, measure_id, year, expected_version=now["version"] if now else None,
+                       **fields):
+            (self.result.changed if now else self.result.added).append(change)
 
     def run(self, sheets: list[_Sheet]) -> None:
         seen: set = set()
@@ -533,7 +584,7 @@ class _Run:
                 status_of.update({s: s for s in follow_up.STATUSES})
             for number, values in sheet.rows:
                 if "_formula" in values:
-                    self.problems.append((sheet.title, number, values["_formula"]))
+                    self.problems.append(Problem(sheet.title, number, "export.rt.formula", values["_formula"]))
                     continue
                 try:
                     if sheet.key == "follow_up":
@@ -543,14 +594,14 @@ class _Run:
                     else:
                         self.item_row(sheet, number, values, seen)
                 except _Bad as bad:
-                    self.problems.append((sheet.title, number, bad.reason))
+                    self.problems.append(Problem(sheet.title, number, bad.key, bad.params))
                 except LapeError as err:
-                    self.problems.append((sheet.title, number, i18n.error_text(err, self.lang)))
+                    self.problems.append(Problem.of(sheet.title, number, err))
                 except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as err:
                     # A value no rule foresaw: the row is refused, never a traceback.
                     log.warning("round trip: %s row %s could not be read", sheet.title, number, exc_info=True)
-                    self.problems.append((sheet.title, number, t("uploads.unreadable", self.lang,
-                                                                  detail=type(err).__name__)))
+                    self.problems.append(Problem(sheet.title, number, "uploads.unreadable",
+                                                 {"detail": type(err).__name__}))
 
 
 def _run(db: Database, actor: Actor, data: bytes, lang: str, commit: bool) -> Result:
@@ -558,7 +609,7 @@ def _run(db: Database, actor: Actor, data: bytes, lang: str, commit: bool) -> Re
     try:
         run = _Run(db, actor, meta, lang)
     except NotFound:
-        raise ImportRejected([(META_SHEET, 0, t("export.rt.unknown_plan", lang, id=meta["plan_id"]))]) from None
+        raise ImportRejected([Problem(META_SHEET, 0, "export.rt.unknown_plan", {"id": meta["plan_id"]})]) from None
     try:
         with write(db):
             run.run(sheets)

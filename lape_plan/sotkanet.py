@@ -25,8 +25,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import i18n
-from .errors import ImportRejected, LapeError
+from .errors import ImportRejected, LapeError, Problem
 from .validation import integer, normalise_text, number, year_number
 from .xlsx import ReadLimits, Refused, RowBudget, open_workbook, put_row
 
@@ -70,7 +69,7 @@ def _mb(n: int) -> str:
 def too_large(name: str, size: int, limits: Limits) -> tuple | None:
     """The problem of a file bigger than the limits allow, or None."""
     if size > limits.file_bytes:
-        return (name, "", Reason("uploads.file_too_large", size=_mb(size), max=_mb(limits.file_bytes)))
+        return Problem(name, "", "uploads.file_too_large", {"size": _mb(size), "max": _mb(limits.file_bytes)})
     return None
 
 
@@ -87,7 +86,7 @@ def check_upload(files, limits: Limits | None = None) -> None:
         elif not name.lower().endswith((".xlsx", ".xlsm")):  # workbooks are counted as they are read
             rows += max(data.count(b"\n"), data.count(b"{"), data.count(b",") // 8)
     if rows > limits.rows:
-        problems.append(("", "", Reason("uploads.upload_rows", max=limits.rows)))
+        problems.append(Problem("", "", "uploads.upload_rows", {"max": limits.rows}))
     if problems:
         raise ImportRejected(problems)
 
@@ -103,19 +102,6 @@ def no_gc():
     finally:
         if was_enabled:
             gc.enable()
-
-
-class Reason(str):
-    """A problem text in English (for the CLI and logs) that the UI can translate."""
-
-    def __new__(cls, key: str, **params):
-        obj = super().__new__(cls, i18n.t(key, "en", **params))
-        obj.key = key
-        obj.params = params
-        return obj
-
-    def text(self, lang: str) -> str:
-        return i18n.t(self.key, lang, **self.params)
 
 
 @dataclass
@@ -135,7 +121,7 @@ class Problems:
 
     def add(self, name, row, key, **params):
         if len(self.items) < MAX_PROBLEMS:
-            self.items.append((name, row, Reason(key, **params)))
+            self.items.append(Problem(name, row, key, params))
         else:
             self.more += 1
 
@@ -143,7 +129,7 @@ class Problems:
         if self.items:
             items = list(self.items)
             if self.more:
-                items.append(("…", "", Reason("indicators.reason.more", n=self.more)))
+                items.append(Problem("…", "", "indicators.reason.more", {"n": self.more}))
             raise ImportRejected(items)
 
 
@@ -173,7 +159,7 @@ class SotkanetHTTPError(SotkanetUnavailable):
 # ---------------------------------------------------------------- helpers
 def decode(name: str, data: bytes) -> str:
     if not data or data.isspace():  # not strip(): that would copy the whole file
-        raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
+        raise ImportRejected([Problem(name, "", "indicators.reason.empty_file")])
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return data.decode("utf-16")
@@ -183,7 +169,7 @@ def decode(name: str, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise ImportRejected([(name, line, Reason("indicators.reason.encoding"))]) from None
+        raise ImportRejected([Problem(name, line, "indicators.reason.encoding")]) from None
 
 
 def plain_text(value) -> str:
@@ -301,7 +287,7 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
     try:
         _, header = next(rows_iter)
     except StopIteration:
-        raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))]) from None
+        raise ImportRejected([Problem(name, "", "indicators.reason.empty_file")]) from None
     wanted = _TEMPLATE_COLUMNS if template else _DATA_COLUMNS
     required = ["indicator", "region", "year", "value"] + ([] if template else ["gender"])
     cols = _columns(name, header, wanted, required, problems)
@@ -390,7 +376,7 @@ def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> P
     """Sotkanet REST CSV, or the custom template when the header names region_code."""
     text = data if isinstance(data, str) else decode(name, data)
     if not text or text.isspace():
-        raise ImportRejected([(name, "", Reason("indicators.reason.empty_file"))])
+        raise ImportRejected([Problem(name, "", "indicators.reason.empty_file")])
     sep = _line_end(text)
     delimiter = _delimiter(text, sep)
     at = [0]
@@ -400,7 +386,7 @@ def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> P
         with no_gc():
             return _parse_table(name, _csv_rows(text, delimiter, at, sep), template, shared)
     except csv.Error as err:  # e.g. a field longer than the csv module's limit
-        raise ImportRejected([(name, at[0] + 1, Reason("uploads.csv_error", detail=str(err)[:200]))]) from None
+        raise ImportRejected([Problem(name, at[0] + 1, "uploads.csv_error", {"detail": str(err)[:200]})]) from None
 
 
 def parse_xlsx(name: str, data: bytes, shared: Problems | None = None, limits: ReadLimits = XLSX_LIMITS) -> Parsed:
@@ -419,7 +405,7 @@ def parse_xlsx(name: str, data: bytes, shared: Problems | None = None, limits: R
         finally:
             workbook.close()
     except Refused as err:
-        raise ImportRejected([(label, "", Reason(err.key, **err.params))]) from None
+        raise ImportRejected([Problem.of(label, "", err)]) from None
 
 
 def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
@@ -428,10 +414,10 @@ def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> 
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ImportRejected([(name, err.lineno, Reason("indicators.reason.bad_json", message=err.msg))]) from None
+        raise ImportRejected([Problem(name, err.lineno, "indicators.reason.bad_json", {"message": err.msg})]) from None
     items = doc if isinstance(doc, list) else [doc]
     if not items:
-        raise ImportRejected([(name, "", Reason("indicators.reason.no_rows"))])
+        raise ImportRejected([Problem(name, "", "indicators.reason.no_rows")])
     first = items[0] if isinstance(items[0], dict) else {}
     if "region" in first and "year" in first:
         return _parse_json_data(name, items, shared)
@@ -439,7 +425,7 @@ def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> 
         return _parse_regions(name, items, shared)
     if "id" in first and "title" in first:
         return _parse_metadata(name, items, shared)
-    raise ImportRejected([(name, 1, Reason("indicators.reason.unknown_format"))])
+    raise ImportRejected([Problem(name, 1, "indicators.reason.unknown_format")])
 
 
 def _parse_json_data(name, items, shared=None) -> Parsed:
@@ -563,7 +549,7 @@ def parse_file(name: str, data: bytes, shared: Problems | None = None, limits: L
         raise
     except Exception as err:  # e.g. JSON nested too deep for the parser (RecursionError)
         log.warning("import of %s failed unexpectedly", name, exc_info=True)
-        raise ImportRejected([(name, "", Reason("uploads.unreadable", detail=type(err).__name__))]) from None
+        raise ImportRejected([Problem(name, "", "uploads.unreadable", {"detail": type(err).__name__})]) from None
 
 
 def template_csv() -> bytes:

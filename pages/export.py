@@ -4,10 +4,11 @@ from lape_plan import exports, i18n, plans, roundtrip
 from lape_plan.errors import ImportRejected, LapeError
 from lape_plan.model import LANGS
 from lape_plan.ui.documents import document_downloads
-from lape_plan.ui.export import CSV, XLSX, deferred, show_problems, show_result
+from lape_plan.ui.export import CSV, XLSX, deferred, show_result
 from lape_plan.ui.export import preview as cached_preview
 from lape_plan.ui import a11y
 from lape_plan.ui.guard import guard
+from lape_plan.ui.problems import show_problems
 from lape_plan.ui.text import md_escape
 
 ctx = guard()
@@ -56,6 +57,10 @@ if done:
     st.success(t("export.page.applied", added=len(done.added), changed=len(done.changed),
                  conflicts=len(done.conflicts)))
     show_result(ctx, done)
+refusal = roundtrip.upload_refusal(ctx.db, ctx.actor, plan_id)
+if refusal:  # nothing in the plan is theirs to change: no upload to be refused row by row
+    st.info(t(refusal), icon=":material/lock:")
+    st.stop()
 upload_key = f"exp_upload_{st.session_state.get('exp_round', 0)}"
 a11y.upload_note(ctx.lang, ["xlsx"], 50)
 upload = st.file_uploader(t("export.page.upload"), type=["xlsx"], key=upload_key, max_upload_size=50)

@@ -2,7 +2,7 @@ import streamlit as st
 
 from lape_plan import follow_up as fu
 from lape_plan.ui import follow_up as ui
-from lape_plan.ui.guard import guard, sticky
+from lape_plan.ui.guard import guard
 
 ctx = guard()
 t = ctx.t
@@ -16,7 +16,7 @@ ui.show_flash()
 
 f = ui.filters(ctx)
 year = f["year"]
-rollup = fu.rollup(ctx.db, ctx.plan["id"], year, ctx.municipality_id)
+rollup = fu.rollup(ctx.db, ctx.plan["id"], year, ctx.municipality_id, f["org_id"])
 ui.rollup_metrics(ctx, rollup)
 with st.expander(t("follow_up.rollup_heading", year=year)):
     ui.rollup_table(ctx, rollup)
@@ -30,16 +30,12 @@ with tabs[0]:
     if not items:
         st.info(t("follow_up.nothing_to_update"))
     else:
-        by_key = {f"{i['entity']}:{i['id']}": i for i in items}
-        if st.session_state.get("fu_item") not in by_key:
-            st.session_state["fu_item"] = next(iter(by_key))
-        sticky(st.selectbox, t("follow_up.pick_item"), "fu_item", list(by_key),
-                     format_func=lambda k: f"{ui.item_label(ctx, by_key[k])} ({t('entity.' + by_key[k]['entity'])})"
-                     + ("" if year in by_key[k]["years"] else f" – {t('follow_up.status.not_scheduled')}"))
-        item = by_key[st.session_state["fu_item"]]
+        item = ui.item_picker(ctx, items, year)
         st.text(f"{t('follow_up.organisation')}: {ui.org_names(ctx, item['responsible_ids'])}")
         if year not in item["years"]:
             st.info(t("follow_up.not_scheduled_in", year=year, first=item["years"][0], last=item["years"][-1]))
+        elif not fu.may_edit(ctx.actor, item):
+            ui.item_read_only(ctx, item, year)
         else:
             ui.item_form(ctx, item, year)
         st.subheader(t("follow_up.history_heading"))

@@ -26,7 +26,10 @@ def attempt(action, success_key=None, prefix=None):
     try:
         action()
     except ConflictError as err:
-        st.session_state[f"{prefix}_conflict"] = err.current
+        if prefix:
+            st.session_state[f"{prefix}_conflict"] = err.current
+            st.rerun()  # the form shows the conflict and its merge button
+        ctx.error(err)
         return False
     except LapeError as err:
         ctx.error(err)
@@ -50,12 +53,15 @@ if plan:
         c1, c2 = st.columns(2)
         first = c1.number_input(t("settings.first_year"), 2000, 2100, key=f"{prefix}_first")
         last = c2.number_input(t("settings.last_year"), 2000, 2100, key=f"{prefix}_last")
-        if st.form_submit_button(t("editor.save"), type="primary"):
-            def save():
-                plans.update_plan(ctx.db, ctx.writer(), plan["id"], base, title_fi, title_sv, first, last)
-                reset(prefix)
-            attempt(save, "editor.saved", prefix)
-    show_conflict(ctx, prefix)
+        submitted = st.form_submit_button(t("editor.save"), type="primary")
+        merged = show_conflict(ctx, prefix, ("title_fi", "title_sv"))  # saves the form on top of theirs
+    if merged:
+        base = st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+    if submitted or merged:
+        def save():
+            plans.update_plan(ctx.db, ctx.writer(), plan["id"], base, title_fi, title_sv, first, last)
+            reset(prefix)
+        attempt(save, "editor.saved", prefix)
 
     frozen = approval_section(ctx, plan)
     st.subheader(t("overview.approvals"))

@@ -13,6 +13,7 @@ from .. import assessments as lava, i18n, plans
 from ..errors import ConflictError, LapeError
 from ..model import Role
 from . import state
+from .editor import show_differences
 from .guard import Ctx, sticky
 from .state import reset
 
@@ -251,10 +252,13 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         with st.container(border=True):
             st.caption(t("assessments.their_version"))
             summary(ctx, conflict)
-        if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("assessments.keep_mine_help")):
-            st.session_state[prefix + "_version"] = conflict["version"]
-            del st.session_state[prefix + "_conflict"]
-            st.rerun()
+        shown = lava.FULL_FIELDS if full else lava.SHORT_FIELDS
+        show_differences(ctx, conflict.get("updated_by", ""), [
+            (t(f"field.lava_{f}"), conflict.get(f), st.session_state.get(f"{prefix}_{f}"))
+            for f in lava.TEXT_FIELDS if f in shown])
+        if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            _save(ctx, item, prefix, full)  # what the form holds now, on top of theirs
     if a:
         with st.expander(t("assessments.delete_heading")):
             if st.button(t("assessments.delete"), key=prefix + "_delete", icon=":material/delete:"):

@@ -11,6 +11,7 @@ import streamlit as st
 from .. import budget, budget_charts, exports, follow_up as fu, i18n, plans
 from ..errors import ConflictError, LapeError
 from . import state
+from .editor import show_differences
 from .export import CSV, deferred
 from .guard import Ctx, sticky
 from .state import reset
@@ -93,45 +94,44 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
                  format_func=lambda k: "–" if k is None else t(f"budget.kind.{k}"), placeholder=t("common.choose"))
     c1.text_input(t("field.direct_share"), key=prefix + "_direct_share", help=t("budget.share_help"))
     if st.button(t("budget.save"), key=prefix + "_save", type="primary"):
-        try:
-            budget.save(ctx.db, ctx.writer(), measure_id, year, st.session_state[prefix + "_version"] or None,
-                        **{f: st.session_state[f"{prefix}_{k}"] for f, k in (
-                            ("planned_eur", "planned_eur"), ("actual_eur", "actual_eur"), ("source", "source"),
-                            ("kind", "kind"), ("direct_share", "direct_share"))})
-        except ConflictError as err:
-            st.session_state[prefix + "_conflict"] = err.current
-        except LapeError as err:
-            ctx.error(err)  # the typed values stay in the form
-        else:
-            reset(prefix)
-            flash(t("budget.saved", item=item["number"], year=year))
-            st.rerun()
+        _save(ctx, item, measure_id, year, prefix)
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        with st.container(border=True):
-            st.caption(t("budget.their_line"))
-            st.text(_line_text(ctx, conflict))
-        if st.button(t("budget.keep_mine"), key=prefix + "_rebase", help=t("budget.keep_mine_help")):
-            st.session_state[prefix + "_version"] = conflict["version"]
-            del st.session_state[prefix + "_conflict"]
-            st.rerun()
+        mine = {k: st.session_state[f"{prefix}_{k}"] for k in _FORM}
+        label = {"source": lambda v: t(f"budget.source.{v}") if v else "",
+                 "kind": lambda v: t(f"budget.kind.{v}") if v else ""}
+        show_differences(ctx, conflict["updated_by"], [
+            (t(f"field.{field}"), label.get(k, lambda v: _typed(ctx, v))(conflict[k]),
+             label.get(k, lambda v: v)(mine[k]))
+            for k, field in _FORM.items()])
+        if st.button(t("budget.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            _save(ctx, item, measure_id, year, prefix)  # what the form holds now, on top of theirs
+
+
+# form key -> field label key
+_FORM = {"planned_eur": "planned_eur", "actual_eur": "actual_eur", "source": "funding_source",
+         "kind": "spending_kind", "direct_share": "direct_share"}
+
+
+def _save(ctx: Ctx, item: dict, measure_id: int, year: int, prefix: str) -> None:
+    try:
+        budget.save(ctx.db, ctx.writer(), measure_id, year, st.session_state[prefix + "_version"] or None,
+                    **{k: st.session_state[f"{prefix}_{k}"] for k in _FORM})
+    except ConflictError as err:
+        st.session_state[prefix + "_conflict"] = err.current
+    except LapeError as err:
+        ctx.error(err)  # the typed values stay in the form
+    else:
+        reset(prefix)
+        flash(ctx.t("budget.saved", item=item["number"], year=year))
+        st.rerun()
 
 
 def _orgs(ctx: Ctx, item: dict) -> list[dict]:
     orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
     return [orgs[o] for o in item["responsible_ids"] if o in orgs]
-
-
-def _line_text(ctx: Ctx, line: dict) -> str:
-    t = ctx.t
-    return " · ".join([
-        f"{t('field.planned_eur')}: {euro(ctx, line['planned_eur'])}",
-        f"{t('field.actual_eur')}: {euro(ctx, line['actual_eur'])}",
-        f"{t('field.funding_source')}: {t('budget.source.' + (line['source'] or ''))}",
-        f"{t('field.spending_kind')}: {t('budget.kind.' + (line['kind'] or ''))}",
-        f"{t('field.direct_share')}: {'–' if line['direct_share'] is None else ctx.num(line['direct_share']) + ' %'}",
-    ])
 
 
 def lines_table(ctx: Ctx, item: dict) -> None:

@@ -7,10 +7,10 @@ import streamlit as st
 from .. import chapters, db as dbm, documents, follow_up, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from . import state
-from .editor import open_version
-from .state import reset
+from .editor import open_version, show_conflict
 from .export import deferred
 from .guard import Ctx
+from .state import reset
 from .text import md_escape
 
 
@@ -62,37 +62,23 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
         c1.text_area(t("field.text_fi"), key=f"{prefix}_text_fi", height=380, max_chars=chapters.CHAPTER_MAX)
         c2.text_area(t("field.text_sv"), key=f"{prefix}_text_sv", height=380, max_chars=chapters.CHAPTER_MAX)
         submitted = st.form_submit_button(t("chapters.save"), type="primary", icon=":material/save:")
-    if submitted:
+        merged = show_conflict(ctx, prefix, ("text_fi", "text_sv"))  # saves the form on top of theirs
+    if merged:
+        st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+    if submitted or merged:
         try:
             chapters.save(ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id,
                           st.session_state[prefix + "_version"], st.session_state[f"{prefix}_text_fi"],
                           st.session_state[f"{prefix}_text_sv"])
         except ConflictError as err:
             st.session_state[prefix + "_conflict"] = err.current
+            st.rerun()  # the form shows the conflict and its merge button
         except LapeError as err:
             ctx.error(err)
         else:
             reset(prefix)
             state.flash("ch_flash", t("chapters.saved"))
             st.rerun()
-    _conflict(ctx, prefix)
-
-
-def _conflict(ctx: Ctx, prefix: str) -> None:
-    current = st.session_state.get(prefix + "_conflict")
-    if not current:
-        return
-    t = ctx.t
-    ctx.conflict(current)
-    with st.container(border=True):
-        st.caption(t("editor.their_version"))
-        c1, c2 = st.columns(2)
-        c1.text(current.get("text_fi") or t("chapters.empty"))
-        c2.text(current.get("text_sv") or t("chapters.empty"))
-    if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
-        st.session_state[prefix + "_version"] = current["version"]
-        del st.session_state[prefix + "_conflict"]
-        st.rerun()
 
 
 def language_list(ctx: Ctx) -> None:

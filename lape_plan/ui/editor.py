@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from .. import plans
+from .. import i18n, plans, textdiff
 from ..errors import ConflictError, LapeError
 from ..model import Scope
 from . import state
@@ -100,7 +100,11 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
             st.text_input(t("field.resources_text"), key=f"{prefix}_resources_text", max_chars=600)
             st.text_input(t("field.resources_eur"), key=f"{prefix}_resources_eur", help=t("field.resources_eur_help"))
         submitted = st.form_submit_button(t("editor.save") if row else t("editor.add"), type="primary")
-    if submitted:
+        # Inside the form: the merge button submits what is typed now, on top of their version.
+        merged = show_conflict(ctx, prefix, [f for f in COMPARED if f in FIELDS[entity]])
+    if merged:
+        st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+    if submitted or merged:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in FIELDS[entity]}
         try:
             if row:
@@ -113,31 +117,70 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                     st.session_state["ed_sel"] = (entity, new_id)
         except ConflictError as err:
             st.session_state[prefix + "_conflict"] = err.current
+            st.rerun()  # the form shows the conflict and its merge button
         except LapeError as err:
             ctx.error(err)
         else:
             reset(prefix)
             st.rerun()
-    show_conflict(ctx, prefix)
 
 
-def show_conflict(ctx: Ctx, prefix: str) -> None:
-    """After a refused stale save: who saved, what they wrote, and a way to save on top
-    of their version once the user has merged (the typed text is still in the form)."""
+COMPARED = ("title_fi", "title_sv", "description", "resources_text")
+
+
+def show_conflict(ctx: Ctx, prefix: str, fields) -> bool:
+    """After a refused stale save (inside the item's form): who saved, their text and the
+    typed one side by side with the differences, and a button that saves the form as it is
+    now on top of their version. True when that button was pressed."""
     current = st.session_state.get(prefix + "_conflict")
     if not current:
-        return
+        return False
     t = ctx.t
     ctx.conflict(current)
-    with st.container(border=True):
-        st.caption(t("editor.their_version"))
-        for field in ("title_fi", "title_sv", "description"):
-            if current.get(field):
-                st.text(f"{t('field.' + field)}: {current[field]}")
-    if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
-        st.session_state[prefix + "_version"] = current["version"]
-        del st.session_state[prefix + "_conflict"]
-        st.rerun()
+    show_differences(ctx, current.get("updated_by", ""), [
+        (t("field." + f), current.get(f), st.session_state.get(f"{prefix}_{f}")) for f in fields])
+    return st.form_submit_button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help"))
+
+
+def _marked(runs: list[tuple[bool, str]], theirs: bool) -> str:
+    """One side of a comparison as Markdown: the user's text escaped, what differs on a
+    coloured background and also struck through (theirs) or bold (yours), so the marking
+    does not rest on colour alone."""
+    out = []
+    for differs, text in runs:
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                out.append("  \n")
+            core = line.strip()
+            if not core:
+                out.append(" " if line else "")
+                continue
+            lead, tail = line[:len(line) - len(line.lstrip())], line[len(line.rstrip()):]
+            escaped = md_escape(core)
+            if differs:
+                escaped = f":red-background[~~{escaped}~~]" if theirs else f":green-background[**{escaped}**]"
+            out.append(f"{' ' if lead else ''}{escaped}{' ' if tail else ''}")
+    return "".join(out) or "–"
+
+
+def show_differences(ctx: Ctx, theirs_by: str, fields: list[tuple[str, object, object]]) -> None:
+    """Their saved text and yours side by side, field by field, the differences marked
+    (`fields`: label, their value, your value; fields that are the same are left out)."""
+    t = ctx.t
+    shown = [(label, str(a or ""), str(b or "")) for label, a, b in fields if str(a or "") != str(b or "")]
+    if not shown:
+        return
+    st.caption(t("friction.diff.legend"))
+    head = st.columns(2)
+    head[0].markdown(f"**{t('friction.diff.theirs', by=md_escape(i18n.actor_name(theirs_by, ctx.lang)))}**")
+    head[1].markdown(f"**{t('friction.diff.yours')}**")
+    for label, theirs, mine in shown:
+        left, right = textdiff.compare(theirs, mine)
+        c1, c2 = st.columns(2, border=True)
+        c1.caption(label)
+        c1.markdown(_marked(left, theirs=True))
+        c2.caption(label)
+        c2.markdown(_marked(right, theirs=False))
 
 
 def item_actions(ctx: Ctx, entity: str, row: dict) -> None:

@@ -28,14 +28,20 @@ def deferred(fn, *args, **kwargs):
     return partial(_build, str(config.db_path()), fn, *args, **kwargs)
 
 
+def item_name(ctx: Ctx, change: Change) -> str:
+    """How a row's item is named to people: its plan number and title ("2.3 Title"), never
+    the database id; a status or euros row adds its year."""
+    name = f"{change.number} {change.title}".strip()
+    return name + (f", {change.year}" if change.year else "")
+
+
 def _changes_frame(ctx: Ctx, changes: list[Change], with_who: bool = False) -> pd.DataFrame:
     t = ctx.t
     rows = []
     for c in changes:
         row = {t("export.page.col_sheet"): c.sheet, t("export.page.col_row"): c.row,
-               t("export.page.col_item"): f"{i18n.t('entity.' + c.entity, ctx.lang)} {c.item_id or ''}".strip()
-               + (f", {c.year}" if c.year else ""),
-               t("export.page.col_title"): c.title,
+               t("export.page.col_item"): item_name(ctx, c),
+               t("friction.rt.col_type"): i18n.t("entity." + c.entity, ctx.lang),
                t("export.page.col_changes"): "; ".join(f"{k}: {b or '–'} → {a or '–'}" if b or a else k
                                                           for k, (b, a) in c.fields.items())}
         if with_who:
@@ -46,28 +52,25 @@ def _changes_frame(ctx: Ctx, changes: list[Change], with_who: bool = False) -> p
 
 def show_result(ctx: Ctx, result: Result) -> None:
     t = ctx.t
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("export.page.added"), len(result.added))
-    c2.metric(t("export.page.changed"), len(result.changed))
-    c3.metric(t("export.page.conflicts"), len(result.conflicts))
-    c4.metric(t("export.page.unchanged"), result.unchanged)
-    for title, changes, who in ((t("export.page.added"), result.added, False),
-                                (t("export.page.changed"), result.changed, False),
-                                (t("export.page.conflicts"), result.conflicts, True)):
+    cols = st.columns(5 if result.not_permitted else 4)
+    cols[0].metric(t("export.page.added"), len(result.added))
+    cols[1].metric(t("export.page.changed"), len(result.changed))
+    cols[2].metric(t("export.page.conflicts"), len(result.conflicts))
+    cols[3].metric(t("export.page.unchanged"), result.unchanged)
+    if result.not_permitted:
+        cols[4].metric(t("friction.rt.not_permitted"), len(result.not_permitted))
+    for title, changes, who, note in (
+            (t("export.page.added"), result.added, False, None),
+            (t("export.page.changed"), result.changed, False, None),
+            (t("export.page.conflicts"), result.conflicts, True, "export.page.conflicts_help"),
+            (t("friction.rt.not_permitted"), result.not_permitted, False, "friction.rt.not_permitted_help")):
         if changes:
             st.subheader(title)
-            if who:
-                st.warning(t("export.page.conflicts_help"))
+            if note == "export.page.conflicts_help":
+                st.warning(t(note))
+            elif note:
+                st.info(t(note, n=len(changes)), icon=":material/lock:")
             st.dataframe(_changes_frame(ctx, changes, who), hide_index=True, width="stretch")
-
-
-def show_problems(ctx: Ctx, err) -> None:
-    ctx.error(err)
-    t = ctx.t
-    frame = pd.DataFrame([{t("export.page.col_sheet"): sheet or "–", t("export.page.col_row"): row or "–",
-                           t("export.page.col_reason"): reason[:1].upper() + reason[1:]}
-                          for sheet, row, reason in err.problems])
-    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def preview(ctx: Ctx, upload) -> Result:

@@ -13,6 +13,7 @@ from .. import follow_up as fu, follow_up_charts, i18n, plans
 from ..errors import ConflictError, LapeError
 from . import state
 from .assessments import follow_up_panel
+from .editor import show_differences
 from .guard import Ctx, sticky
 from .state import reset
 from .text import error_md, md_escape
@@ -117,6 +118,49 @@ def render_follow_up_overview(ctx: Ctx) -> None:
 
 
 # ---------------------------------------------------------------- one item
+def item_picker(ctx: Ctx, items: list[dict], year: int) -> dict:
+    """The item to update. Each option says whether the item is scheduled for `year` and
+    whether this person may update it; a caption counts the scheduled ones."""
+    t = ctx.t
+    by_key = {f"{i['entity']}:{i['id']}": i for i in items}
+    if st.session_state.get("fu_item") not in by_key:
+        st.session_state["fu_item"] = next(iter(by_key))
+
+    def label(key: str) -> str:
+        item = by_key[key]
+        text = f"{item_label(ctx, item)} ({t('entity.' + item['entity'])})"
+        if year not in item["years"]:
+            return f"{text} – {t('follow_up.status.not_scheduled')}"
+        if not fu.may_edit(ctx.actor, item):
+            return f"{text} – {t('friction.fu.read_only_option')}"
+        return text
+
+    sticky(st.selectbox, t("follow_up.pick_item"), "fu_item", list(by_key), format_func=label)
+    scheduled = sum(year in i["years"] for i in items)
+    st.caption(t("friction.fu.scheduled_count", n=scheduled, total=len(items), year=year))
+    return by_key[st.session_state["fu_item"]]
+
+
+def item_read_only(ctx: Ctx, item: dict, year: int) -> None:
+    """An item this person may not update: its latest status and who may update it,
+    instead of a form that would be refused on save."""
+    t = ctx.t
+    latest = fu.get_current(ctx.db, item["entity"], item["id"], year)
+    st.info(t("friction.fu.read_only", orgs=md_escape(org_names(ctx, item["responsible_ids"]))),
+            icon=":material/lock:")
+    if latest:
+        st.text(t("follow_up.latest", status=status_label(ctx, latest["status"]), progress=pct(ctx, latest["progress"]),
+                  by=i18n.actor_name(latest["updated_by"], ctx.lang), at=i18n.timestamp(latest["updated_at"], ctx.lang),
+                  version=latest["version"]))
+        if latest["narrative"]:
+            st.text(latest["narrative"])
+        if latest["evidence_url"]:
+            evidence_link(ctx, latest["evidence_url"])
+    else:
+        st.text(t("follow_up.no_update_yet", year=year))
+    follow_up_panel(ctx, item, year)  # the item's impact assessment, read-only for them too
+
+
 def _prefill_progress(prefix: str, previous) -> None:
     status = st.session_state[prefix + "_status"]
     st.session_state[prefix + "_progress"] = fu.typical_progress(status, previous) or 0
@@ -156,40 +200,42 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
     st.text_input(t("field.fu_evidence_url"), key=prefix + "_evidence_url", max_chars=fu.URL_MAX,
                   placeholder="https://")
     if st.button(t("follow_up.save"), key=prefix + "_save", type="primary"):
-        try:
-            fu.record(ctx.db, ctx.writer(), entity, item_id, year, st.session_state[prefix + "_status"],
-                      st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
-                      st.session_state[prefix + "_evidence_url"],
-                      expected_version=st.session_state[prefix + "_version"] or None)
-        except ConflictError as err:
-            if err.current:
-                st.session_state[prefix + "_conflict"] = err.current
-            else:  # nothing newer to show next to the user's text
-                ctx.error(err)
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            reset(prefix)
-            flash(t("follow_up.saved", item=item["number"]))
-            st.rerun()
+        _save_item(ctx, item, year, prefix)
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        with st.container(border=True):
-            st.caption(t("follow_up.their_update"))
-            st.text(f"{t('field.fu_status')}: {status_label(ctx, conflict['status'])} · "
-                    f"{t('field.fu_progress')}: {pct(ctx, conflict['progress'])}")
-            if conflict.get("narrative"):
-                st.text(conflict["narrative"])
-            if conflict.get("evidence_url"):
-                st.text(conflict["evidence_url"])
-        if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("follow_up.keep_mine_help")):
-            st.session_state[prefix + "_version"] = conflict["version"]
-            del st.session_state[prefix + "_conflict"]
-            st.rerun()
+        show_differences(ctx, conflict["updated_by"], [
+            (t("field.fu_status"), status_label(ctx, conflict["status"]),
+             status_label(ctx, st.session_state[prefix + "_status"])),
+            (t("field.fu_progress"), pct(ctx, conflict["progress"]), pct(ctx, st.session_state[prefix + "_progress"])),
+            (t("field.fu_narrative"), conflict.get("narrative"), st.session_state[prefix + "_narrative"]),
+            (t("field.fu_evidence_url"), conflict.get("evidence_url"), st.session_state[prefix + "_evidence_url"])])
+        if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            _save_item(ctx, item, year, prefix)  # what the form holds now, on top of their update
     follow_up_panel(ctx, item, year)
     if entity == "measure":
         weight_form(ctx, item)
+
+
+def _save_item(ctx: Ctx, item: dict, year: int, prefix: str) -> None:
+    """Save the one-item form; a stale save keeps the typed values and shows theirs."""
+    try:
+        fu.record(ctx.db, ctx.writer(), item["entity"], item["id"], year, st.session_state[prefix + "_status"],
+                  st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
+                  st.session_state[prefix + "_evidence_url"],
+                  expected_version=st.session_state[prefix + "_version"] or None)
+    except ConflictError as err:
+        if err.current:
+            st.session_state[prefix + "_conflict"] = err.current
+        else:  # nothing newer to show next to the user's text
+            ctx.error(err)
+    except LapeError as err:
+        ctx.error(err)
+    else:
+        reset(prefix)
+        flash(ctx.t("follow_up.saved", item=item["number"]))
+        st.rerun()
 
 
 def weight_form(ctx: Ctx, item: dict) -> None:
@@ -235,6 +281,13 @@ def _ref(entity: str, item_id: int) -> str:
     return f"{entity}:{item_id}"
 
 
+# The bulk table's column widths (px) fit each header in Finnish and Swedish (editable
+# columns also show an edit icon); rows are tall enough that Streamlit wraps cell text (it
+# does above 4rem), so item names show whole.
+BULK_WIDTHS = {"item": 300, "now": 120, "status": 150, "progress": 160, "narrative": 290, "evidence_url": 280}
+BULK_ROW_HEIGHT = 70
+
+
 def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     """Many items in one table; only rows with a new status are saved, all or nothing.
     The table's input stays fixed while the user edits (its state holds the edits),
@@ -267,72 +320,83 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     st.caption(t("follow_up.bulk_help", year=year))
     edited = st.data_editor(
         snap["frame"], key=key + "_ed", hide_index=True, disabled=["item", "now"], width="stretch", placeholder="",
+        row_height=BULK_ROW_HEIGHT,
         column_config={
-            "item": st.column_config.TextColumn(t("follow_up.col_item"), width=230),
-            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=110),
+            "item": st.column_config.TextColumn(t("follow_up.col_item"), width=BULK_WIDTHS["item"]),
+            "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=BULK_WIDTHS["now"]),
             "status": st.column_config.SelectboxColumn(t("follow_up.col_new_status"), options=list(fu.STATUSES),
-                                                       format_func=lambda s: status_label(ctx, s), width=110),
+                                                       format_func=lambda s: status_label(ctx, s),
+                                                       width=BULK_WIDTHS["status"]),
             "progress": st.column_config.NumberColumn(t("field.fu_progress"), min_value=0, max_value=100, step=1,
-                                                      help=t("follow_up.bulk_progress_help"), width=90),
+                                                      help=t("follow_up.bulk_progress_help"),
+                                                      width=BULK_WIDTHS["progress"]),
             "narrative": st.column_config.TextColumn(t("field.fu_narrative"), max_chars=fu.NARRATIVE_MAX,
-                                                     width=200),
-            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX, width=120),
+                                                     width=BULK_WIDTHS["narrative"]),
+            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX,
+                                                        width=BULK_WIDTHS["evidence_url"]),
         },
     )
     if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
-        updates = []
-        opened = {_ref(entity, item_id): (entity, item_id, version) for entity, item_id, version in snap["versions"]}
-        for ref, row in edited.iterrows():
-            if ref not in opened or not row["status"] or pd.isna(row["status"]):
-                continue  # a row the table was not opened with is nobody's
-            entity, item_id, version = opened.pop(ref)
-            updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
-                            "progress": None if pd.isna(row["progress"]) else row["progress"],
-                            "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
-                            "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
-                            "expected_version": version, "_label": snap["frame"].at[ref, "item"]})
-        if not updates:
-            st.warning(t("follow_up.bulk_nothing"))
-            return
-        labels = [u.pop("_label") for u in updates]
-        st.session_state.pop("fu_bulk_conflict", None)
-        try:
-            fu.record_many(ctx.db, ctx.writer(), updates)
-        except fu.BulkError as err:
-            # kept until the next save, so it stays visible while the user fixes the row
-            st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=md_escape(labels[err.index]),
-                                                        reason=error_md(err.error, ctx.lang)))
-            if isinstance(err.error, ConflictError) and err.error.current:
-                st.session_state["fu_bulk_conflict"] = (key, err.error.current)
-        except LapeError as err:  # the session ended or the rights changed: nothing saved
-            ctx.error(err)
-        else:
-            st.session_state.pop("fu_bulk_error", None)
-            st.session_state["fu_bulk_nonce"] = nonce + 1
-            st.session_state.pop(key, None)
-            for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
-                del st.session_state[stale]  # one-item forms opened before this save
-            st.session_state.pop("fu_bulk_conflict", None)
-            flash(t("follow_up.bulk_saved", n=len(updates)))
-            st.rerun()
+        _save_bulk(ctx, key, snap, edited, year)
     failed = st.session_state.get("fu_bulk_error")
     if failed and failed[0] == key:
         st.error(failed[1])
     conflict = st.session_state.get("fu_bulk_conflict")
     if conflict and conflict[0] == key:
-        current = conflict[1]
-        with st.container(border=True):
-            st.caption(t("follow_up.their_update"))
-            st.text(f"{status_label(ctx, current['status'])} · {pct(ctx, current['progress'])} · "
-                    f"{i18n.actor_name(current['updated_by'], ctx.lang)}")
-            if current.get("narrative"):
-                st.text(current["narrative"])
-        if st.button(t("follow_up.keep_mine"), key="fu_bulk_rebase", help=t("follow_up.keep_mine_help")):
+        current, mine = conflict[1], conflict[2]
+        show_differences(ctx, current["updated_by"], [
+            (t("field.fu_status"), status_label(ctx, current["status"]), status_label(ctx, mine["status"])),
+            (t("field.fu_progress"), pct(ctx, current["progress"]), pct(ctx, mine["progress"])),
+            (t("field.fu_narrative"), current.get("narrative"), mine["narrative"]),
+            (t("field.fu_evidence_url"), current.get("evidence_url"), mine["evidence_url"])])
+        if st.button(t("follow_up.keep_mine"), key="fu_bulk_rebase", help=t("friction.diff.save_help")):
             snap["versions"] = [(e, i, current["version"]) if (e, i) == (current["entity"], current["item_id"]) else
                                 (e, i, v) for e, i, v in snap["versions"]]
             st.session_state.pop("fu_bulk_conflict", None)
             st.session_state.pop("fu_bulk_error", None)
+            _save_bulk(ctx, key, snap, edited, year)  # the table as it is now, on top of their update
             st.rerun()
+
+
+def _save_bulk(ctx: Ctx, key: str, snap: dict, edited: pd.DataFrame, year: int) -> None:
+    """Save the bulk table's rows with a new status, all or nothing. A failed row is kept
+    on screen (and a stale one shown next to the saved update) until the next save."""
+    t = ctx.t
+    updates = []
+    opened = {_ref(entity, item_id): (entity, item_id, version) for entity, item_id, version in snap["versions"]}
+    for ref, row in edited.iterrows():
+        if ref not in opened or not row["status"] or pd.isna(row["status"]):
+            continue  # a row the table was not opened with is nobody's
+        entity, item_id, version = opened.pop(ref)
+        updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
+                        "progress": None if pd.isna(row["progress"]) else row["progress"],
+                        "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
+                        "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
+                        "expected_version": version, "_label": snap["frame"].at[ref, "item"]})
+    if not updates:
+        st.warning(t("follow_up.bulk_nothing"))
+        return
+    labels = [u.pop("_label") for u in updates]
+    st.session_state.pop("fu_bulk_conflict", None)
+    try:
+        fu.record_many(ctx.db, ctx.writer(), updates)
+    except fu.BulkError as err:
+        # kept until the next save, so it stays visible while the user fixes the row
+        st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=md_escape(labels[err.index]),
+                                                    reason=error_md(err.error, ctx.lang)))
+        if isinstance(err.error, ConflictError) and err.error.current:
+            st.session_state["fu_bulk_conflict"] = (key, err.error.current, updates[err.index])
+    except LapeError as err:  # the session ended or the rights changed: nothing saved
+        ctx.error(err)
+    else:
+        st.session_state.pop("fu_bulk_error", None)
+        st.session_state["fu_bulk_nonce"] = st.session_state.get("fu_bulk_nonce", 0) + 1
+        st.session_state.pop(key, None)
+        for stale in [k for k in st.session_state if str(k).startswith(("fu_goal_", "fu_measure_"))]:
+            del st.session_state[stale]  # one-item forms opened before this save
+        st.session_state.pop("fu_bulk_conflict", None)
+        flash(t("follow_up.bulk_saved", n=len(updates)))
+        st.rerun()
 
 
 def evidence_link(ctx: Ctx, url: str) -> None:

@@ -10,6 +10,7 @@ from ..errors import ConflictError, ImportRejected, LapeError
 from . import a11y, state
 from .guard import Ctx
 from .state import reset
+from .problems import show_problems
 from .text import error_md, md_escape
 
 
@@ -26,18 +27,6 @@ def _fmt(ctx: Ctx, value, decimals=None) -> str:
 def _bound(ctx: Ctx, value, decimals) -> str:
     """An interval's end, with the indicator's decimals (never more: it is an estimate)."""
     return ctx.num(value, 1 if decimals is None else decimals)
-
-
-def _reason(reason, lang: str) -> str:
-    return reason.text(lang) if isinstance(reason, sotkanet.Reason) else str(reason)
-
-
-def show_rejection(ctx: Ctx, err: ImportRejected) -> None:
-    """A refused file: the count, then every bad row with its reason, in the user's language."""
-    ctx.error(err)
-    st.dataframe(pd.DataFrame([{ctx.t("indicators.import.file"): str(name), ctx.t("indicators.import.row"): str(row),
-                                ctx.t("indicators.import.reason"): _reason(reason, ctx.lang)}
-                               for name, row, reason in err.problems]), hide_index=True, width="stretch")
 
 
 def example_notice(ctx: Ctx, indicator_ids=None) -> None:
@@ -249,7 +238,7 @@ def render_import(ctx: Ctx) -> None:
             try:
                 reports = indicators.import_files(ctx.db, ctx.writer(), [(f.name, f.getvalue()) for f in files])
             except ImportRejected as err:
-                show_rejection(ctx, err)
+                show_problems(ctx, err)
             except LapeError as err:
                 ctx.error(err)
             else:
@@ -290,7 +279,7 @@ def _render_fetch(ctx: Ctx) -> None:
         except sotkanet.SotkanetUnavailable as err:
             st.warning(error_md(err, ctx.lang), icon=":material/cloud_off:")
         except ImportRejected as err:
-            show_rejection(ctx, err)
+            show_problems(ctx, err)
         except LapeError as err:
             ctx.error(err)
         else:
@@ -396,7 +385,7 @@ def _render_child_set(ctx: Ctx) -> None:
             except sotkanet.SotkanetUnavailable as err:
                 st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
             except ImportRejected as err:
-                show_rejection(ctx, err)
+                show_problems(ctx, err)
             except LapeError as err:
                 ctx.error(err)
             except LapeError as err:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from .. import config, db as dbm, i18n, versions
 from ..errors import ConflictError, LapeError
+from . import state
 from .guard import Ctx, fresh_actor
 from .text import md_escape
 
@@ -24,8 +25,8 @@ def _move(plan_id: int, target: str, seen_version: int, lang: str) -> None:
     except LapeError as err:
         st.session_state["apv_error"] = err
     else:
-        st.session_state["apv_flash"] = i18n.t("approvals.moved", lang,
-                                               state=i18n.label("approvals.state", target, lang))
+        state.flash("apv_flash", i18n.t("approvals.moved", lang,
+                                        state=i18n.label("approvals.state", target, lang)))
     finally:
         database.close()
 
@@ -36,8 +37,7 @@ def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
     t = ctx.t
     st.subheader(t("approvals.title"))
     st.caption(t("approvals.help"))
-    if st.session_state.get("apv_flash"):
-        st.success(st.session_state.pop("apv_flash"))
+    state.show_flash("apv_flash")
     if st.session_state.get("apv_conflict"):
         ctx.conflict(st.session_state.pop("apv_conflict"))
     if st.session_state.get("apv_error"):

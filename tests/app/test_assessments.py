@@ -93,9 +93,9 @@ def test_stale_save_keeps_the_typed_text(app, conn):
     assert at.text_area(key=f"{p}_affected").value == "Minun tekstini"
     assert at.text_area(key=f"{p}_expected_effects").value == "Perheet saavat apua aiemmin"
     assert any(t.value == "Maijan versio" for t in at.text)
+    assert any(":red-background[~~Maijan versio~~]" in m.value for m in at.markdown)  # next to mine, marked
     assert lava.get(conn, a["id"])["affected"] == "Maijan versio"
-    _click(at, f"{p}_rebase")
-    _click(at, f"{p}_save")
+    _click(at, f"{p}_rebase")  # saves at once, on top of theirs
     saved = lava.get(conn, a["id"])
     assert (saved["affected"], saved["expected_effects"]) == ("Minun tekstini", "Perheet saavat apua aiemmin")
 

@@ -91,10 +91,10 @@ def test_stale_save_shows_who_and_keeps_mine(app, conn):
     _fill(at, p, planned_eur="900")
     _click(at, "Tallenna eurot")
     assert "Anna Toinen" in at.error[0].value
-    assert any("Suunnitellut eurot: 700 €" in x.value for x in at.text)
+    assert any(":red-background[~~700~~]" in x.value for x in at.markdown)  # theirs next to mine
+    assert any(":green-background[**900**]" in x.value for x in at.markdown)
     assert at.text_input(key=f"{p}_planned_eur").value == "900"
-    _click(at, "Tallennan omani heidän versionsa päälle")
-    _click(at, "Tallenna eurot")
+    _click(at, "Tallennan omani heidän versionsa päälle")  # saves at once, on top of theirs
     assert budget.get(conn, m["id"], 2024)["planned_eur"] == 900
 
 

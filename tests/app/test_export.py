@@ -57,7 +57,7 @@ def test_bad_file_is_refused_with_rows(app, conn):
     assert not at.exception
     assert "The file was not imported: 1 bad row." in at.error[0].value  # singular: one row
     frame = at.dataframe[0].value
-    assert frame.iloc[0].tolist() == ["Toimenpiteet", 3, "Alkuvuosi: “ensi vuonna” is not a whole number."]
+    assert frame.iloc[0].tolist() == ["Toimenpiteet", "3", "Alkuvuosi: “ensi vuonna” is not a whole number."]
     assert not any(b.key == "exp_apply" for b in at.button)
 
 
@@ -73,6 +73,7 @@ def test_conflict_is_shown_with_who_changed_it(app, conn):
     assert "changed in the app after the export" in at.warning[-1].value
     frame = at.dataframe[0].value
     assert frame.iloc[0]["Changed in the app by"].startswith("Anna App, ")
+    assert frame.iloc[0]["Item"] == f"1 {plans.title_in(area, 'en')}"  # its plan number, not its id
     assert any("no changes to import" in i.value for i in at.info)
 
 
@@ -113,3 +114,44 @@ def test_workshop_report_offered_when_the_plan_has_workshops(app, conn):
     at = app(PAGE, lang="en")
     assert at.selectbox(key="doc_workshop").value is not None
     assert "Workshop report (Word)" in [b.proto.label for b in at.get("download_button")]
+
+
+def _member(conn, make_user, codes):
+    from lape_plan.model import Role
+
+    return make_user("Kaisa Kokkola", Role.MEMBER, codes)
+
+
+def test_members_file_applies_their_rows_and_lists_the_rest_as_not_permitted(app, conn, make_user):
+    from lape_plan import follow_up
+
+    items = {i["row"]["title_fi"][:14]: i for i in follow_up.items(conn, _plan_id(conn))}
+    own, other = items["Kaveritoiminta"], items["Yhteinen kiusa"]
+
+    def edit(wb):
+        ws = wb["Toimenpiteet"]
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value in (own["id"], other["id"]):
+                row[6].value = "Ruotsiksi " + str(row[0].value)  # title in Swedish
+
+    at = app(PAGE, user_id=_member(conn, make_user, ["272"]), auth_role="member")
+    at.file_uploader[0].set_value(("plan.xlsx", _edited(conn, edit), XLSX)).run()
+    assert not at.exception and not at.error
+    assert [m.label for m in at.metric][-1] == "Ei muutosoikeutta" and at.metric[-1].value == "1"
+    assert any("koskee kohdetta, josta vastaa toinen organisaatio" in i.value for i in at.info)
+    frames = [d.value for d in at.dataframe]
+    assert frames[0]["Kohde"].tolist() == [f"{own['number']} {own['row']['title_fi']}"]  # changed: own
+    assert frames[1]["Kohde"].tolist() == [f"{other['number']} {other['row']['title_fi']}"]  # not permitted
+    at.button(key="exp_apply").click().run()
+    assert plans.get(conn, "measure", own["id"])["title_sv"] == f"Ruotsiksi {own['id']}"
+    assert plans.get(conn, "measure", other["id"])["title_sv"] != f"Ruotsiksi {other['id']}"
+
+
+def test_viewer_is_not_offered_the_upload(app, conn, make_user):
+    from lape_plan.model import Role
+
+    at = app(PAGE, user_id=make_user("Ville Viewer", Role.VIEWER), auth_role="viewer")
+    assert not at.file_uploader
+    assert any("Katselijana voit ladata suunnitelman" in i.value for i in at.info)
+    assert [b.proto.label for b in at.get("download_button")][0] == "Excel-työkirja"  # downloads stay
+

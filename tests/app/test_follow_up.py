@@ -87,12 +87,13 @@ def test_stale_save_shows_theirs_and_keeps_mine(app, conn, make_user):
     at.text_area(key=f"{p}_narrative").set_value("Bon oma teksti")
     _click(at, "Tallenna päivitys")
     assert any("Anna" in e.value for e in at.error)
-    assert any("Annan selitys viiveestä" in t.value for t in at.text)
+    md = [x.value for x in at.markdown]  # theirs and mine side by side, the differences marked
+    assert any(":red-background[~~Annan selitys viiveestä~~]" in x for x in md)
+    assert any(":green-background[**Bon oma teksti**]" in x for x in md)
     assert at.text_area(key=f"{p}_narrative").value == "Bon oma teksti"
     assert len(fu.history(conn, "measure", m["id"])) == 1
-    at.button(key=f"{p}_rebase").click().run()
-    assert at.text_area(key=f"{p}_narrative").value == "Bon oma teksti"
-    _click(at, "Tallenna päivitys")
+    at.button(key=f"{p}_rebase").click().run()  # saves at once, on top of their update
+    assert not at.exception and any("Päivitys tallennettu" in s.value for s in at.success)
     hist = fu.history(conn, "measure", m["id"])
     assert [h["updated_by"] for h in hist] == ["Bo", "Anna"] and hist[0]["narrative"] == "Bon oma teksti"
 
@@ -232,11 +233,11 @@ def test_bulk_conflict_names_who_and_keeps_edits_until_merged(app, conn, make_us
     at.run()
     _click(at, "Tallenna kaikki")
     assert any("Mitään ei tallennettu" in e.value and "Anna" in e.value for e in at.error)
-    assert any("Annan huomio" in t.value for t in at.text)
+    assert any(":red-background[~~Annan huomio~~]" in x.value for x in at.markdown)
+    assert any(":green-background[**Bon teksti**]" in x.value for x in at.markdown)
     assert at.session_state[key]["edited_rows"][row]["narrative"] == "Bon teksti"
-    at.button(key="fu_bulk_rebase").click().run()
-    assert not at.error
-    _click(at, "Tallenna kaikki")
+    at.button(key="fu_bulk_rebase").click().run()  # saves the table at once, on top of their update
+    assert not at.error and not at.exception
     hist = fu.history(conn, "measure", item_id)
     assert [(h["updated_by"], h["narrative"]) for h in hist] == [("Bo", "Bon teksti"), ("Anna", "Annan huomio")]
 
@@ -250,16 +251,54 @@ def test_member_starts_from_own_organisation_and_cannot_update_others(app, conn,
     assert at.selectbox(key="_w_fu_org").value == kannus
     options = at.selectbox(key="_w_fu_item").options
     assert options and not any("Kaveritoiminta" in o for o in options)
-    # the filter is a view, not the permission: an item of another organisation is still refused
+    # another organisation's item is shown read-only, naming who updates it: no form to be refused on save
     m = _measure(conn, "Kaveritoiminta")
     at.session_state["fu_org"] = 0
     at.session_state["fu_item"] = f"measure:{m['id']}"
     at.run()
     p = _prefix("measure", m["id"], 2022)
-    at.selectbox(key=f"{p}_status").set_value("on_track").run()
-    _click(at, "Tallenna päivitys")
-    assert any("ei ole oikeutta" in e.value for e in at.error)
+    assert not [w for w in at.selectbox if w.key == f"{p}_status"]
+    assert not [b for b in at.button if b.label == "Tallenna päivitys"]
+    assert any("vastuuorganisaation jäsenet (Kokkola)" in i.value for i in at.info)
+    label = [o for o in at.selectbox(key="_w_fu_item").options if "Kaveritoiminta" in o][0]
+    assert label.endswith("– vain luku")
+    own = [o for o in at.selectbox(key="_w_fu_item").options if "Yhteinen kiusaamisen" in o][0]
+    assert "vain luku" not in own
     assert fu.history(conn, "measure", m["id"]) == []
+
+
+def test_member_form_opened_before_rights_changed_saves_nothing(app, conn, make_user):
+    """A form opened while the member could edit saves nothing once the organisation is
+    taken away: the rights are read from the database on the save's run (record() checks
+    them again inside its transaction)."""
+    from lape_plan import auth
+    from lape_plan.model import SYSTEM, Role
+
+    member = make_user("Kokkolan jäsen", Role.MEMBER, ["272"])
+    m = _measure(conn, "Kaveritoiminta")
+    at = app(PAGE, fu_year=2022, user_id=member, auth_role="member", fu_item=f"measure:{m['id']}")
+    p = _prefix("measure", m["id"], 2022)
+    at.selectbox(key=f"{p}_status").set_value("on_track").run()
+    user = auth.get_user(conn, member)
+    auth.update_user(conn, SYSTEM, member, user["version"], org_ids=[_org(conn, "217")])
+    _click(at, "Tallenna päivitys")
+    assert any("vastuuorganisaation jäsenet (Kokkola)" in i.value for i in at.info)
+    assert fu.history(conn, "measure", m["id"]) == []
+
+
+def test_picker_marks_items_not_scheduled_and_metrics_follow_the_filter(app, conn):
+    at = app(PAGE, fu_year=2020)
+    options = at.selectbox(key="_w_fu_item").options
+    marked = [o for o in options if o.endswith("– Ei ajoitettu tälle vuodelle")]
+    assert marked and len(marked) < len(options)
+    scheduled = len(options) - len(marked)
+    assert any(c.value.startswith(f"Ajoitettu vuodelle 2020: {scheduled}/{len(options)}") for c in at.caption)
+    whole = at.metric[3].help
+    at.session_state["fu_org"] = _org(conn, "217")
+    at.run()
+    assert at.metric[3].help != whole  # the item count under "no update" follows the organisation
+    r = fu.rollup(conn, _plan(conn)["id"], 2020, org_id=_org(conn, "217"))
+    assert at.metric[3].help == f"Tavoitteita ja toimenpiteitä tälle vuodelle yhteensä {r['total']}."
 
 
 def test_first_start_shows_the_example_follow_up_on_the_overview(tmp_path, monkeypatch):

@@ -43,13 +43,16 @@ def test_stale_save_is_refused_and_text_survives(app, conn):
     _save(at)
     assert any("Maija" in e.value for e in at.error)
     assert at.text_input(key=f"{p}_title_fi").value == "Minun versioni"
-    assert any("Maijan versio" in t.value for t in at.text)
+    # their text and mine side by side, the differing words marked (and escaped)
+    md = [m.value for m in at.markdown]
+    assert any(":red-background[~~Maijan versio~~]" in m for m in md)
+    assert any(":green-background[**Minun versioni**]" in m for m in md)
     assert plans.get(conn, "goal", goal["id"])["title_fi"] == "Maijan versio"
-    # after merging, the user saves on top of the current version
+    # after merging, the one button saves on top of the current version: no second Save
     at.button(key=f"{p}_rebase").click().run()
-    assert at.text_input(key=f"{p}_title_fi").value == "Minun versioni"
-    _save(at)
+    assert not at.exception and not at.error
     assert plans.get(conn, "goal", goal["id"])["title_fi"] == "Minun versioni"
+    assert any("tallennettu" in s.value for s in at.success)
 
 
 def test_validation_error_keeps_text(app, conn):

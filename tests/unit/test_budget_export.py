@@ -119,7 +119,7 @@ def test_bad_rows_refuse_the_whole_file(demo_db, kaveri):
     with pytest.raises(ImportRejected) as err:
         roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "en")
     assert _lines(demo_db) == before
-    reasons = {row: reason for sheet, row, reason in err.value.problems if sheet == SHEET}
+    reasons = {p.row: p.text("en") for p in err.value.problems if p.where == SHEET}
     ws = openpyxl.load_workbook(io.BytesIO(data))[SHEET]
     assert reasons[_row(ws, kaveri["id"], 2022)] == "Planned euros: the value cannot be negative."
     assert reasons[_row(ws, kaveri["id"], 2023)] == (

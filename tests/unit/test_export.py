@@ -271,7 +271,7 @@ def test_tables_only_workbook_for_the_council(demo_db):
     assert not any(c.value == "Muokkaaminen Excelissä" for row in wb["Kansilehti"].iter_rows() for c in row)
     with pytest.raises(ImportRejected) as err:
         roundtrip.preview(demo_db, SYSTEM, data, "en")
-    assert "no sheets for editing" in err.value.problems[0][2]
+    assert "no sheets for editing" in err.value.problems[0].text("en")
 
 
 def test_only_the_councils_sheets_are_printed(demo_db):

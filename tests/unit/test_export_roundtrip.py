@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from lape_plan import db as dbm, exports, plans, roundtrip
+from lape_plan import db as dbm, exports, follow_up, plans, roundtrip
 from lape_plan.errors import ImportRejected
 from lape_plan.model import SYSTEM, Actor, Role
 
@@ -48,12 +48,17 @@ def exported(demo_db):
     return exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")
 
 
+def _shown(problems, lang="en"):
+    """Problems as a screen shows them: where, row and the reason in `lang`."""
+    return [(p.where, p.row, p.text(lang)) for p in problems]
+
+
 def _rejected(db, data, lang="en", actor=EXCEL):
     before = _snapshot(db)
     with pytest.raises(ImportRejected) as err:
         roundtrip.apply(db, actor, data, lang)
     assert _snapshot(db) == before  # refused whole: nothing written
-    return err.value.problems
+    return _shown(err.value.problems, lang)
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
@@ -145,18 +150,72 @@ def test_member_may_import_an_unchanged_file_but_not_edit_others_items(demo_db, 
     member = Actor(name="Maija", role=Role.MEMBER, org_ids=frozenset({999}))
     assert roundtrip.apply(demo_db, member, exported, "en").unchanged == 26
     area = plans.tree(demo_db, _plan_id(demo_db))[0]
-    problems = _rejected(demo_db, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus", "x")),
-                         actor=member)
-    assert problems == [("Painopisteet", 2, "You are not allowed to make this change.")]
+    before = _snapshot(demo_db)
+    result = roundtrip.apply(demo_db, member, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus",
+                                                                              "x")), "en")
+    assert [(c.sheet, c.row, c.number) for c in result.not_permitted] == [("Painopisteet", 2, "1")]
+    assert (result.changed, result.added) == ([], [])
+    assert _snapshot(demo_db) == before
 
 
 def test_viewer_cannot_add_measures(demo_db, exported):
     goal = plans.tree(demo_db, _plan_id(demo_db))[0]["goals"][0]
     viewer = Actor(name="Ville", role=Role.VIEWER)
     data = _edit(exported, lambda wb: wb["Toimenpiteet"].append([None, None, goal["id"], None, None, "Uusi"]))
-    with pytest.raises(ImportRejected) as err:
-        roundtrip.apply(demo_db, viewer, data, "en")
-    assert err.value.problems == [("Toimenpiteet", 16, "You are not allowed to make this change.")]
+    before = _snapshot(demo_db)
+    result = roundtrip.apply(demo_db, viewer, data, "en")
+    assert [(c.row, c.title, c.number) for c in result.not_permitted] == [(16, "Uusi", "new, under 1.1")]
+    assert result.added == [] and _snapshot(demo_db) == before
+    assert roundtrip.upload_refusal(demo_db, viewer, _plan_id(demo_db)) == "friction.rt.viewer"
+
+
+def _kokkola(db):
+    return db.execute("select id from organisations where code = '272'").fetchone()[0]
+
+
+def test_members_file_applies_their_rows_and_lists_the_rest_as_not_permitted(demo_db, exported):
+    """A member's file with a row outside their organisations is not refused whole: what
+    they may change is applied, the rest is listed as not permitted, by plan number."""
+    plan_id = _plan_id(demo_db)
+    kokkola = _kokkola(demo_db)
+    member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({kokkola}))
+    items = {i["row"]["title_fi"][:14]: i for i in follow_up.items(demo_db, plan_id)}
+    own, other = items["Kaveritoiminta"], items["Yhteinen kiusa"]
+    assert kokkola in own["responsible_ids"] and kokkola not in other["responsible_ids"]
+
+    def edit(wb):
+        _set(wb["Toimenpiteet"], own["id"], "Otsikko ruotsiksi", "Kamratverksamhet överallt")
+        _set(wb["Toimenpiteet"], other["id"], "Otsikko ruotsiksi", "Inte min")
+
+    preview = roundtrip.preview(demo_db, member, _edit(exported, edit), "en")
+    assert [c.number for c in preview.changed] == [own["number"]]
+    assert [(c.number, c.entity) for c in preview.not_permitted] == [(other["number"], "measure")]
+    result = roundtrip.apply(demo_db, member, _edit(exported, edit), "en")
+    assert plans.get(demo_db, "measure", own["id"])["title_sv"] == "Kamratverksamhet överallt"
+    assert plans.get(demo_db, "measure", other["id"])["title_sv"] != "Inte min"
+    assert len(result.not_permitted) == 1 and result.applied
+
+
+def test_a_bad_value_still_refuses_a_members_file_whole(demo_db, exported):
+    member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({_kokkola(demo_db)}))
+    measure = plans.tree(demo_db, _plan_id(demo_db))[0]["goals"][0]["measures"][0]
+
+    def edit(wb):
+        _set(wb["Toimenpiteet"], measure["id"], "Otsikko ruotsiksi", "Kamratverksamhet")
+        _set(wb["Toimenpiteet"], measure["id"], "Loppuvuosi", "ensi vuonna")
+
+    problems = _rejected(demo_db, _edit(exported, edit), actor=member)
+    assert len(problems) == 1 and "is not a whole number" in problems[0][2]
+
+
+def test_upload_is_offered_only_to_those_who_may_change_something(demo_db):
+    plan_id = _plan_id(demo_db)
+    assert roundtrip.upload_refusal(demo_db, ANNA, plan_id) is None  # a coordinator
+    assert roundtrip.upload_refusal(demo_db, Actor(name="V", role=Role.VIEWER), plan_id) == "friction.rt.viewer"
+    member = Actor(name="K", role=Role.MEMBER, org_ids=frozenset({_kokkola(demo_db)}))
+    assert roundtrip.upload_refusal(demo_db, member, plan_id) is None
+    outsider = Actor(name="O", role=Role.MEMBER, org_ids=frozenset({999}))
+    assert roundtrip.upload_refusal(demo_db, outsider, plan_id) == "friction.rt.no_items"
 
 
 # ---------------------------------------------------------------- bad files
@@ -365,7 +424,7 @@ def test_bad_status_rows_are_refused(demo_db):
     with pytest.raises(ImportRejected) as err:
         roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "en")
     assert _snapshot(demo_db) == before
-    reasons = {row: reason for sheet, row, reason in err.value.problems if sheet == "Seuranta"}
+    reasons = {row: reason for sheet, row, reason in _shown(err.value.problems) if sheet == "Seuranta"}
     assert reasons[rows["unknown"]].startswith("unknown status “Melkein valmis”; choose one of: Not started")
     assert "“puolet” is not a whole number" in reasons[rows["progress"]]
     assert reasons[rows["narrative"]] == i18n_error("follow_up.error.narrative_required", status="delayed")

@@ -393,3 +393,33 @@ def test_stale_version_on_an_item_year_without_update_is_a_conflict(demo_db):
         fu.record(demo_db, BO, "measure", m["id"], 2023, "on_track", 60, "Bon teksti", expected_version=2)
     assert err.value.key == "follow_up.error.update_gone" and err.value.current == {}
     assert fu.current(demo_db, _plan_id(demo_db)).get(("measure", m["id"], 2023)) is None
+
+
+def test_rollup_follows_the_organisation_filter(demo_db):
+    pid = _plan_id(demo_db)
+    kokkola, kannus = _org(demo_db, "272"), _org(demo_db, "217")
+    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Kaveritoiminta")["id"], 2022, "on_track", 40)  # Kokkola's
+    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Yhteinen kiusaamisen")["id"], 2022, "done")  # Kannus'
+    whole, only_kannus = fu.rollup(demo_db, pid, 2022), fu.rollup(demo_db, pid, 2022, org_id=kannus)
+    assert only_kannus["total"] < whole["total"]
+    assert only_kannus["counts"]["done"] == 1 and only_kannus["counts"]["on_track"] == 0
+    assert whole["counts"]["done"] == 1 and whole["counts"]["on_track"] == 1
+    # what Kannus answers for, exactly: its goals and measures, not a goal kept only as its measures' frame
+    expected = [i for i in fu.items(demo_db, pid, org_id=kannus) if kannus in i["responsible_ids"] and 2022 in i["years"]]
+    assert only_kannus["total"] == len(expected)
+    assert fu.rollup(demo_db, pid, 2022, org_id=kokkola)["counts"]["on_track"] == 1
+
+
+def test_may_edit_follows_the_rule_record_applies(demo_db):
+    pid = _plan_id(demo_db)
+    kokkola = _org(demo_db, "272")
+    member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({kokkola}))
+    for item in fu.items(demo_db, pid):
+        allowed = fu.may_edit(member, item)
+        year = item["years"][0]
+        if allowed:
+            assert fu.record(demo_db, member, item["entity"], item["id"], year, "on_track") >= 1
+        else:
+            with pytest.raises(PermissionDenied):
+                fu.record(demo_db, member, item["entity"], item["id"], year, "on_track")
+    assert not fu.may_edit(Actor(name="V", role=Role.VIEWER), fu.items(demo_db, pid)[0])

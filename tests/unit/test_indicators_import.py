@@ -29,7 +29,7 @@ def _refused(db, files):
     with pytest.raises(ImportRejected) as err:
         indicators.import_files(db, SYSTEM, files)
     assert _state(db) == before, "a refused import must leave the database untouched"
-    return err.value.problems
+    return [(p.where, p.row, p.text("en")) for p in err.value.problems]
 
 
 @pytest.fixture
@@ -237,9 +237,20 @@ def test_not_an_excel_file(base_db):
     assert "not an Excel workbook" in problems[0][2]
 
 
-def test_reasons_are_translated():
-    reason = sotkanet.Reason("indicators.reason.not_a_number", column="value", value="x")
-    assert "ei ole luku" in reason.text("fi") and "är inte ett tal" in reason.text("sv")
+def test_problems_are_translated_where_they_are_shown(base_db):
+    with pytest.raises(ImportRejected) as err:
+        indicators.import_files(base_db, SYSTEM, [("x.csv", (HEADER + "191;964;2020;total;x;\n").encode())])
+    problem = err.value.problems[0]
+    assert (problem.where, problem.row, problem.key) == ("x.csv", 2, "indicators.reason.not_a_number")
+    assert "ei ole luku" in problem.text("fi") and "är inte ett tal" in problem.text("sv")
+
+
+def test_import_problems_have_one_shape():
+    from lape_plan.errors import Problem
+
+    with pytest.raises(TypeError):
+        ImportRejected([("x.csv", 1, "a reason already in English")])
+    assert ImportRejected([Problem("x.csv", 1, "indicators.reason.empty_file")]).params["count"] == 1
 
 
 def test_import_needs_a_plan_editor(base_db):
@@ -256,8 +267,9 @@ def test_cli_import(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "191;964;2020;total;x;\n", encoding="utf-8")
     assert cli.main(["import-indicators", "--db", str(path), str(bad)]) == 2
-    out = capsys.readouterr().out
-    assert "refused" in out and "row 2" in out
+    err = capsys.readouterr().err  # the one way the command line lists import problems
+    assert "The file was not imported: 1 bad row." in err
+    assert "  bad.csv, row 2: Column value: “x” is not a number." in err
 
 
 def test_cli_example_and_offline_fetch(tmp_path, capsys, monkeypatch):

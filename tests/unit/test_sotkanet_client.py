@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lape_plan import indicators, plans, sotkanet
+from lape_plan import i18n, indicators, plans, sotkanet
 from lape_plan.model import SYSTEM
 
 RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "indicators" / "recorded"
@@ -129,7 +129,6 @@ def _http(status, reason="", headers=None):
 
 def test_404_is_not_reported_as_unreachable():
     """Regression: HTTPError is a URLError, so a 404 was shown as 'could not be reached'."""
-    from lape_plan import i18n
 
     transport = Answers(_http(404, "Not Found"))
     with pytest.raises(sotkanet.SotkanetHTTPError) as err:
@@ -147,7 +146,7 @@ def test_server_error_is_retried_once_then_reported_with_its_status():
     with pytest.raises(sotkanet.SotkanetHTTPError) as err:
         sotkanet.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions")
     assert transport.calls == 2 and waits == [1.0]
-    assert err.value.params["status"] == 502 and "Bad Gateway" in sotkanet.i18n.error_text(err.value, "en")
+    assert err.value.params["status"] == 502 and "Bad Gateway" in i18n.error_text(err.value, "en")
 
 
 @pytest.mark.parametrize("first", [_http(500, "Internal Server Error"), _http(429, "Too Many", {"Retry-After": "3"})])

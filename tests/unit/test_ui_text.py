@@ -38,7 +38,7 @@ def test_the_scan_finds_the_widgets():
 
 
 # Functions that only read and may take the actor the page's guard read on this run.
-ACTOR_READS = {"allowed", "preview", "may_edit", "require_plan_editor"}
+ACTOR_READS = {"allowed", "preview", "may_edit", "require_plan_editor", "upload_refusal"}
 
 
 def _actor_passed_to(path: Path):
