@@ -42,10 +42,10 @@ def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
         ctx.conflict(st.session_state.pop("apv_conflict"))
     if st.session_state.get("apv_error"):
         ctx.error(st.session_state.pop("apv_error"))
-    state = versions.state(plan)
-    st.markdown(t("approvals.state_now", state=i18n.label("approvals.state", state, ctx.lang)))
-    columns = st.columns(len(versions.MOVES[state]))
-    for column, target in zip(columns, versions.MOVES[state]):
+    now = versions.state(plan)
+    st.markdown(t("approvals.state_now", state=i18n.label("approvals.state", now, ctx.lang)))
+    columns = st.columns(len(versions.MOVES[now]))
+    for column, target in zip(columns, versions.MOVES[now]):
         column.button(t(f"approvals.move.{target}"), key=f"apv_move_{target}", icon=_ICONS[target],
                       on_click=_move, args=(plan["id"], target, plan["version"], ctx.lang))
     return versions_table(ctx, plan)
