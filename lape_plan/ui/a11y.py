@@ -11,11 +11,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import i18n
+from ..auth import SESSION_COOKIE
 from ..model import LANGS
 
 LANG_COOKIE = "lape_lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 STATEMENT_PAGE = "pages/accessibility.py"
+HOME_PAGE = "pages/overview.py"
 
 # The page file's name -> the catalogue key of its title (the menu's names).
 TITLE_KEYS = {
@@ -29,7 +31,8 @@ TITLE_KEYS = {
 # - captions: Streamlit draws them in the text colour at 60 % opacity, 4.49:1 on the sidebar's
 #   background (needs 4.5:1); a solid grey instead (7:1 on white, 6.3:1 on the sidebar)
 # - chart and table toolbars are invisible until hovered, yet take keyboard focus: shown on focus
-# - metrics are cut ("8…") at 200 % text size: they wrap instead
+# - metrics, text tables and the menu's page names are cut ("8…", "Suunnitelman …") at 200 %
+#   text size, and tables scroll sideways on a phone: they wrap instead
 CSS = """<style>
 [data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
 [data-testid="stElementToolbar"]:focus-within, [data-testid="stElementToolbar"]:has(:focus-visible) {
@@ -38,6 +41,9 @@ CSS = """<style>
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { white-space: normal !important; overflow-wrap: anywhere; }
+[data-testid="stSidebarNavLink"] span { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
 </style>"""
 
 
@@ -161,6 +167,29 @@ def statement_link(lang: str) -> None:
         st.page_link(STATEMENT_PAGE, label=label, icon=":material/accessibility_new:")
     except StreamlitPageNotFoundError:  # a page run on its own, outside app.py's navigation
         st.markdown(f"[{label}](accessibility?lang={lang})")
+
+
+def _signed_in_browser() -> bool:
+    """This session is signed in, or its browser holds a session cookie (not checked here:
+    the app's guard does that; a link to the app is all it gives)."""
+    if "user_id" in st.session_state:
+        return True
+    try:
+        return bool(st.context.cookies.get(SESSION_COOKIE))
+    except Exception:  # AppTest has no browser cookies
+        return False
+
+
+def back_to_app(lang: str) -> None:
+    """On the public participant pages, a way back for a signed-in person: the menu is
+    hidden there (a participant's link) or collapsed (a phone)."""
+    if not _signed_in_browser():
+        return
+    label = i18n.t("a11y.back_to_app", lang)
+    try:
+        st.page_link(HOME_PAGE, label=label, icon=":material/arrow_back:")
+    except StreamlitPageNotFoundError:  # a page run on its own, outside app.py's navigation
+        st.markdown(f"[{label}](/?lang={lang})")
 
 
 def upload_note(lang: str, types: list[str], mb: int | None = None) -> None:

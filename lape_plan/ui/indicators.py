@@ -107,7 +107,7 @@ def render_charts(ctx: Ctx) -> None:
     if link and link["region_id"] not in default:
         default.insert(0, link["region_id"])
     chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
-                            key=f"ind_chart_regions_{indicator_id}_{link_id}", placeholder=t("common.choose"))
+                            key=f"ind_chart_regions_{indicator_id}_{link_id}", select_all=False, placeholder=t("common.choose"))
     genders = indicators.genders(ctx.db, indicator_id)
     if "female" in genders and "male" in genders:
         genders.append("gap")
@@ -450,7 +450,7 @@ _LINK_FIELDS = ("indicator_id", "region_id", "gender", "baseline_year", "baselin
 
 
 def _link_initial(ctx: Ctx, link: dict | None, field: str):
-    if link is None:
+    if link is None:  # no indicator or region chosen for the person: a wrong link is easy to save unnoticed
         return {"baseline_year": "", "target_year": str(ctx.plan["last_year"]), "baseline_value": "",
                 "target_value": "", "gender": indicators.GENDER_TOTAL}.get(field)
     value = link[field]
@@ -502,12 +502,14 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     if st.session_state[f"{prefix}_indicator_id"] not in labels:
-        st.session_state[f"{prefix}_indicator_id"] = next(iter(labels))
+        st.session_state[f"{prefix}_indicator_id"] = None
     if st.session_state[f"{prefix}_region_id"] not in names:
-        st.session_state[f"{prefix}_region_id"] = regions[0]["id"]
+        st.session_state[f"{prefix}_region_id"] = None
     with st.form(prefix + "_form", enter_to_submit=False):
-        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get)
-        st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get)
+        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get,
+                     placeholder=t("indicators.goal.pick_indicator"))
+        st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get,
+                     placeholder=t("indicators.goal.pick_region"))
         st.selectbox(t("field.ind_link_gender"), list(indicators.LINK_GENDERS), key=f"{prefix}_gender",
                      format_func=lambda g: t(f"indicators.link_gender.{g}"))
         c1, c2 = st.columns(2)
@@ -530,8 +532,13 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             ctx.error(err)
         else:
             _reset(prefix)
-            st.session_state["ed_flash"] = t("editor.saved")
+            st.session_state[f"gi_saved_{goal['id']}"] = t(
+                "indicators.goal.link_saved", indicator=md_escape(labels.get(values["indicator_id"], "")),
+                region=md_escape(names.get(values["region_id"], "")))
             st.rerun()
+    saved = st.session_state.pop(f"gi_saved_{goal['id']}", None)
+    if saved:  # next to the form, where the person is looking
+        st.success(saved, icon=":material/check:")
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)

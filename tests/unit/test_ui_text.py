@@ -37,6 +37,15 @@ def test_the_scan_finds_the_widgets():
     assert sum(1 for p in SOURCES for _ in _calls(p)) >= 20
 
 
+def test_multiselects_offer_no_english_select_all():
+    """Streamlit adds an English "Select all" to a multiselect's list unless told not to."""
+    calls = [(p, c) for p in SOURCES for c in _calls(p) if c.func.attr == "multiselect"]
+    missing = [f"{p.name}:{c.lineno}" for p, c in calls
+               if not any(k.arg == "select_all" and isinstance(k.value, ast.Constant) and k.value.value is False
+                          for k in c.keywords)]
+    assert len(calls) >= 10 and not missing, missing
+
+
 # Functions that only read and may take the actor the page's guard read on this run.
 ACTOR_READS = {"allowed", "preview", "may_edit", "require_plan_editor"}
 
