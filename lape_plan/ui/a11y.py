@@ -122,23 +122,24 @@ def keep_lang_in_url(lang: str) -> None:
 
 
 # Where a person continues after an action that replaced the page: the participant's next
-# field (a proposal, a ballot) or else the page's heading.
+# field (a ballot, a proposal) or else the page's heading, in that order of preference.
 MAIN_HEADING = '[data-testid="stMain"] h1'
-NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input, [data-testid="stMain"] textarea, '
-              '[data-testid="stMain"] input[type="text"], ' + MAIN_HEADING)
+NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input', '[data-testid="stMain"] textarea',
+              '[data-testid="stMain"] input[type="text"]', MAIN_HEADING)
 
 
-def focus_script(selector: str) -> str:
-    """Moves focus, once the run has drawn the page, to the first element matching
-    `selector` (a heading becomes focusable for this). Without it focus falls to the
-    page's body after sign-in, joining or voting, and a keyboard or screen reader user
-    starts again from the top."""
+def focus_script(selectors: str | tuple[str, ...]) -> str:
+    """Moves focus, once the run has drawn the page, to the first element matching the
+    first of `selectors` that matches anything (a heading becomes focusable for this).
+    Without it focus falls to the page's body after sign-in, joining or voting, and a
+    keyboard or screen reader user starts again from the top."""
+    wanted = [selectors] if isinstance(selectors, str) else list(selectors)
     return f"""<script>
 (function () {{
   let tries = 0;
   const go = () => {{
     const app = document.querySelector('[data-testid="stApp"]');
-    const el = document.querySelector({json.dumps(selector)});
+    const el = {json.dumps(wanted)}.map(s => document.querySelector(s)).find(e => e);
     if (app && app.dataset.testScriptState === "notRunning" && el) {{
       if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
       el.focus();
@@ -149,9 +150,9 @@ def focus_script(selector: str) -> str:
 </script>"""
 
 
-def request_focus(selector: str = MAIN_HEADING) -> None:
+def request_focus(selectors: str | tuple[str, ...] = MAIN_HEADING) -> None:
     """Asks the next run of this session to move focus (see `focus_script`)."""
-    st.session_state["a11y_focus"] = selector
+    st.session_state["a11y_focus"] = selectors
 
 
 def pending_focus() -> None:
