@@ -32,16 +32,20 @@ TITLE_KEYS = {
 #   background (needs 4.5:1); a solid grey instead (7:1 on white, 6.3:1 on the sidebar)
 # - chart and table toolbars are invisible until hovered, yet take keyboard focus: shown on focus
 # - metrics, text tables and the menu's page names are cut ("8…", "Suunnitelman …") at 200 %
-#   text size, and tables scroll sideways on a phone: they wrap instead
+#   text size, and tables scroll sideways on a phone: they wrap instead, and a row of metrics
+#   goes onto two rows when its columns get narrower than 9 characters' room
 CSS = """<style>
 [data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
 [data-testid="stElementToolbar"]:focus-within, [data-testid="stElementToolbar"]:has(:focus-visible) {
   opacity: 1 !important; visibility: visible !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div, [data-testid="stMetricLabel"],
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] :is(div, p), [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] :is(div, p) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  overflow-wrap: anywhere; }
-[data-testid="stTable"] th, [data-testid="stTable"] td { white-space: normal !important; overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) { flex-wrap: wrap; }
+[data-testid="stColumn"]:has([data-testid="stMetric"]) { min-width: min(9rem, 100%); }
+[data-testid="stTable"] :is(th, td) { white-space: normal !important; overflow-wrap: break-word; }
+@media (max-width: 640px) { [data-testid="stTable"] :is(th, td) { padding: 0.35rem 0.4rem !important; } }
 [data-testid="stSidebarNavLink"] span { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
 </style>"""
@@ -77,8 +81,9 @@ def remembered_lang() -> str | None:
 
 
 def meta_script(lang: str) -> str:
-    """Sets the document's language, remembers the choice in a cookie for a year, and marks
-    each language's name in the language switch with its own language."""
+    """Sets the document's language, remembers the choice in a cookie for a year, marks
+    each language's name in the language switch with its own language, and lets the
+    keyboard reach (and so scroll) a text table's sideways-scrolling box."""
     names = json.dumps({i18n.language_name(code): code for code in LANGS})
     return f"""<script>
 document.documentElement.lang = "{lang}";
@@ -91,8 +96,12 @@ if (!window.lapeLangNames) {{
     const code = window.lapeLangNames[el.textContent.trim()];
     if (code && el.lang !== code) el.lang = code;
   }});
+  // a text table wider than a phone scrolls sideways in its own box: reachable by keyboard
+  const scrollers = () => document.querySelectorAll('[data-testid="stTable"] > div:not([tabindex])')
+    .forEach(el => {{ el.tabIndex = 0; }});
   mark();
-  new MutationObserver(mark).observe(document.body, {{childList: true, subtree: true}});
+  scrollers();
+  new MutationObserver(() => {{ mark(); scrollers(); }}).observe(document.body, {{childList: true, subtree: true}});
 }}
 </script>"""
 

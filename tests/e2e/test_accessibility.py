@@ -168,3 +168,54 @@ def test_reflow_at_320_px(server, browser):
         assert violations(page) == []  # the heatmap, its symbols and its table
     finally:
         context.close()
+
+
+CUT = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis'
+                      && getComputedStyle(e).overflow === 'hidden' && e.scrollWidth > e.clientWidth)
+                 .map(e => e.textContent.trim())"""
+
+
+def test_text_at_200_percent_wraps_instead_of_cutting(server, browser):
+    """Text enlarged to 200 % (the root font size, which Streamlit's sizes follow): metrics, the
+    roll-up table and the menu's page names wrap; none is cut ("8…", "Suunnitelman …")."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    page = context.new_page()
+    try:
+        login(page, server, "/follow_up?lang=fi")
+        for path in ("follow_up", ""):
+            page.goto(f"{server}/{path}")
+            wait_idle(page)
+            page.add_style_tag(content="html { font-size: 200% !important; }")
+            page.wait_for_timeout(500)
+            assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMetricValue\"]'))"
+                                 ".fontSize)") >= 40  # the enlargement took effect
+            for selector in ("[data-testid='stMetricValue'] *", "[data-testid='stMetricLabel'] *",
+                             "[data-testid='stSidebarNavLink'] span", "[data-testid='stTable'] td *"):
+                assert page.locator(selector).count() > 0, selector
+                assert page.locator(selector).evaluate_all(CUT) == [], (path, selector)
+    finally:
+        context.close()
+
+
+def test_phone_roll_up_shows_every_column_and_join_leads_back(server, shops, browser):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="fi-FI", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        login(page, server, "/?lang=fi")
+        table = page.get_by_test_id("stTable").first
+        headers = table.locator("th")
+        expect(headers).to_have_text(["Kohde", "Tila", "Edistyminen", "Päivitetyt toimenpiteet"])
+        for i in range(4):  # every column starts on the screen (the grid showed only the items)
+            box = headers.nth(i).bounding_box()
+            assert box["x"] + 20 < VIEWPORTS["phone"]["width"], (i, box)
+        # a signed-in person who opens the participant page (a join link) has a way back
+        _, code, _ = shops["collecting"]
+        page.goto(f"{server}/join?code={code}")
+        wait_idle(page)
+        back = page.get_by_role("link", name="Takaisin sovellukseen")
+        expect(back).to_be_visible()
+        back.click()
+        wait_idle(page)
+        expect(page.locator("[data-testid='stMain'] h1").first).to_have_text("Yleiskuva")
+    finally:
+        context.close()
