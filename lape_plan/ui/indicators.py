@@ -236,10 +236,10 @@ def render_import(ctx: Ctx) -> None:
     t = ctx.t
     st.markdown(t("indicators.import.help"))
     with st.form("ind_upload_form", clear_on_submit=False, enter_to_submit=False):
-        a11y.upload_note(ctx.lang, ["csv", "json", "xlsx", "txt"])
+        limit_mb = max(1, sotkanet.PAGE.file_bytes // 1_000_000)
+        a11y.upload_note(ctx.lang, ["csv", "json", "xlsx", "txt"], limit_mb)
         files = st.file_uploader(t("indicators.import.files"), type=["csv", "json", "xlsx", "txt"],
-                                 accept_multiple_files=True, key="ind_upload",
-                                 max_upload_size=max(1, sotkanet.PAGE.file_bytes // 1_000_000))
+                                 accept_multiple_files=True, key="ind_upload", max_upload_size=limit_mb)
         submitted = st.form_submit_button(t("indicators.import.button"), type="primary")
     if submitted:
         if not files:
