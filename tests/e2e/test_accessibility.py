@@ -49,7 +49,7 @@ def check(page, where, found):
     for device in ("desktop", "phone"):
         if device == "phone":
             page.set_viewport_size(VIEWPORTS["phone"])
-            page.wait_for_timeout(300)  # charts and the sidebar follow the new width
+            page.wait_for_timeout(200)  # charts and the sidebar follow the new width
         found += [f"{where} ({device}): {line}" for line in violations(page)]
     page.set_viewport_size(VIEWPORTS["desktop"])
 
