@@ -36,6 +36,7 @@ pages.append(st.Page("pages/ideas.py", title=t("nav.ideas"), icon=":material/emo
 # The accessibility statement is public too (Act 306/2019), linked from every page.
 pages.append(st.Page("pages/accessibility.py", title=t("a11y.nav"), icon=":material/accessibility_new:",
                      url_path="accessibility"))
-page = st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden")
+# expanded: the whole menu, without Streamlit's English "View 6 more"
+page = st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden", expanded=True)
 with failures_shown(lang):  # the page's unexpected failures: a translated message, the traceback to the log
     page.run()

@@ -46,7 +46,7 @@ with users_tab:
         c1.text_input(t("admin.email"), key="nu_email", max_chars=200)
         c2.selectbox(t("admin.role"), roles, key="nu_role", format_func=lambda r: t(f"role.{r}"))
         st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get,
-                       placeholder=t("common.choose"))
+                       select_all=False, placeholder=t("common.choose"))
         st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
         if st.form_submit_button(t("admin.create_user"), type="primary"):
             try:
@@ -66,7 +66,7 @@ with users_tab:
         with st.form(f"edit_user_{user_id}_{user['version']}"):
             role = st.selectbox(t("admin.role"), roles, index=roles.index(user["role"]), format_func=lambda r: t(f"role.{r}"))
             user_orgs = st.multiselect(t("admin.user_orgs"), list(org_names), default=user["org_ids"],
-                                   format_func=org_names.get, placeholder=t("common.choose"))
+                                   format_func=org_names.get, select_all=False, placeholder=t("common.choose"))
             active = st.checkbox(t("admin.active"), value=bool(user["active"]))
             new_password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
             if st.form_submit_button(t("editor.save"), type="primary"):

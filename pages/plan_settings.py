@@ -141,7 +141,7 @@ with st.form("new_plan"):
     new_first = c1.selectbox(t("settings.first_year"), years, key="np_first", index=years.index(dt.date.today().year + 1))
     new_last = c2.selectbox(t("settings.last_year"), years, key="np_last", index=years.index(dt.date.today().year + 4))
     new_orgs = st.multiselect(t("settings.organisations"), list(names), key="np_orgs", format_func=names.get,
-                              placeholder=t("common.choose"))
+                              select_all=False, placeholder=t("common.choose"))
     if st.form_submit_button(t("settings.create_plan"), type="primary"):
         def create():
             st.session_state["plan_id"] = plans.create_plan(ctx.db, ctx.writer(), new_fi, new_first, new_last, new_orgs, new_sv)

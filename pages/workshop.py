@@ -30,7 +30,7 @@ def settings_form(prefix: str, w: dict | None):
                                 max_chars=workshop.QUESTION_MAX, height=80)
         chosen = st.multiselect(t("field.workshop_focus_areas"), list(area_title), format_func=area_title.get,
                                 default=w["focus_area_ids"] if w else list(area_title),
-                                placeholder=t("common.choose"))
+                                select_all=False, placeholder=t("common.choose"))
         c1, c2 = st.columns(2)
         budget = c1.number_input(t("field.workshop_budget"), 1, workshop.BUDGET_MAX,
                                  w["votes_per_participant"] if w else 5)
@@ -42,7 +42,7 @@ def settings_form(prefix: str, w: dict | None):
                               (w["max_participants"] or 0) if w else 0, help=t("workshop.cap_help"))
         background = st.multiselect(t("field.workshop_background"), list(workshop.BACKGROUND),
                                     default=w["background"] if w else [], key=f"{prefix}_background",
-                                    format_func=lambda k: t(f"workshop_room.bg.{k}"), placeholder=t("common.choose"),
+                                    format_func=lambda k: t(f"workshop_room.bg.{k}"), select_all=False, placeholder=t("common.choose"),
                                     help=t("workshop_room.background_help"))
         if st.form_submit_button(t("workshop.save") if w else t("workshop.create"), type="primary"):
             return dict(title=title, question=question, focus_area_ids=chosen, votes_per_participant=budget,

@@ -11,11 +11,13 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import i18n
+from ..auth import SESSION_COOKIE
 from ..model import LANGS
 
 LANG_COOKIE = "lape_lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 STATEMENT_PAGE = "pages/accessibility.py"
+HOME_PAGE = "pages/overview.py"
 
 # The page file's name -> the catalogue key of its title (the menu's names).
 TITLE_KEYS = {
@@ -29,15 +31,23 @@ TITLE_KEYS = {
 # - captions: Streamlit draws them in the text colour at 60 % opacity, 4.49:1 on the sidebar's
 #   background (needs 4.5:1); a solid grey instead (7:1 on white, 6.3:1 on the sidebar)
 # - chart and table toolbars are invisible until hovered, yet take keyboard focus: shown on focus
-# - metrics are cut ("8…") at 200 % text size: they wrap instead
+# - metrics, text tables and the menu's page names are cut ("8…", "Suunnitelman …") at 200 %
+#   text size, and tables scroll sideways on a phone: they wrap instead, and a row of metrics
+#   goes onto two rows when its columns get narrower than 9 characters' room
 CSS = """<style>
 [data-testid="stCaptionContainer"] { color: #4b5563 !important; opacity: 1 !important; }
 [data-testid="stElementToolbar"]:focus-within, [data-testid="stElementToolbar"]:has(:focus-visible) {
   opacity: 1 !important; visibility: visible !important; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div, [data-testid="stMetricLabel"],
-[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] :is(div, p), [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] :is(div, p) {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) { flex-wrap: wrap; }
+[data-testid="stColumn"]:has([data-testid="stMetric"]) { min-width: min(9rem, 100%); }
+[data-testid="stTable"] :is(th, td) { white-space: normal !important; overflow-wrap: break-word; }
+@media (max-width: 640px) { [data-testid="stTable"] :is(th, td) { padding: 0.35rem 0.4rem !important; } }
+[data-testid="stSidebarNavLink"] span { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
 </style>"""
 
 
@@ -71,8 +81,9 @@ def remembered_lang() -> str | None:
 
 
 def meta_script(lang: str) -> str:
-    """Sets the document's language, remembers the choice in a cookie for a year, and marks
-    each language's name in the language switch with its own language."""
+    """Sets the document's language, remembers the choice in a cookie for a year, marks
+    each language's name in the language switch with its own language, and lets the
+    keyboard reach (and so scroll) a text table's sideways-scrolling box."""
     names = json.dumps({i18n.language_name(code): code for code in LANGS})
     return f"""<script>
 document.documentElement.lang = "{lang}";
@@ -85,8 +96,12 @@ if (!window.lapeLangNames) {{
     const code = window.lapeLangNames[el.textContent.trim()];
     if (code && el.lang !== code) el.lang = code;
   }});
+  // a text table wider than a phone scrolls sideways in its own box: reachable by keyboard
+  const scrollers = () => document.querySelectorAll('[data-testid="stTable"] > div:not([tabindex])')
+    .forEach(el => {{ el.tabIndex = 0; }});
   mark();
-  new MutationObserver(mark).observe(document.body, {{childList: true, subtree: true}});
+  scrollers();
+  new MutationObserver(() => {{ mark(); scrollers(); }}).observe(document.body, {{childList: true, subtree: true}});
 }}
 </script>"""
 
@@ -116,23 +131,24 @@ def keep_lang_in_url(lang: str) -> None:
 
 
 # Where a person continues after an action that replaced the page: the participant's next
-# field (a proposal, a ballot) or else the page's heading.
+# field (a ballot, a proposal) or else the page's heading, in that order of preference.
 MAIN_HEADING = '[data-testid="stMain"] h1'
-NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input, [data-testid="stMain"] textarea, '
-              '[data-testid="stMain"] input[type="text"], ' + MAIN_HEADING)
+NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input', '[data-testid="stMain"] textarea',
+              '[data-testid="stMain"] input[type="text"]', MAIN_HEADING)
 
 
-def focus_script(selector: str) -> str:
-    """Moves focus, once the run has drawn the page, to the first element matching
-    `selector` (a heading becomes focusable for this). Without it focus falls to the
-    page's body after sign-in, joining or voting, and a keyboard or screen reader user
-    starts again from the top."""
+def focus_script(selectors: str | tuple[str, ...]) -> str:
+    """Moves focus, once the run has drawn the page, to the first element matching the
+    first of `selectors` that matches anything (a heading becomes focusable for this).
+    Without it focus falls to the page's body after sign-in, joining or voting, and a
+    keyboard or screen reader user starts again from the top."""
+    wanted = [selectors] if isinstance(selectors, str) else list(selectors)
     return f"""<script>
 (function () {{
   let tries = 0;
   const go = () => {{
     const app = document.querySelector('[data-testid="stApp"]');
-    const el = document.querySelector({json.dumps(selector)});
+    const el = {json.dumps(wanted)}.map(s => document.querySelector(s)).find(e => e);
     if (app && app.dataset.testScriptState === "notRunning" && el) {{
       if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
       el.focus();
@@ -143,9 +159,9 @@ def focus_script(selector: str) -> str:
 </script>"""
 
 
-def request_focus(selector: str = MAIN_HEADING) -> None:
+def request_focus(selectors: str | tuple[str, ...] = MAIN_HEADING) -> None:
     """Asks the next run of this session to move focus (see `focus_script`)."""
-    st.session_state["a11y_focus"] = selector
+    st.session_state["a11y_focus"] = selectors
 
 
 def pending_focus() -> None:
@@ -161,6 +177,29 @@ def statement_link(lang: str) -> None:
         st.page_link(STATEMENT_PAGE, label=label, icon=":material/accessibility_new:")
     except StreamlitPageNotFoundError:  # a page run on its own, outside app.py's navigation
         st.markdown(f"[{label}](accessibility?lang={lang})")
+
+
+def _signed_in_browser() -> bool:
+    """This session is signed in, or its browser holds a session cookie (not checked here:
+    the app's guard does that; a link to the app is all it gives)."""
+    if "user_id" in st.session_state:
+        return True
+    try:
+        return bool(st.context.cookies.get(SESSION_COOKIE))
+    except Exception:  # AppTest has no browser cookies
+        return False
+
+
+def back_to_app(lang: str) -> None:
+    """On the public participant pages, a way back for a signed-in person: the menu is
+    hidden there (a participant's link) or collapsed (a phone)."""
+    if not _signed_in_browser():
+        return
+    label = i18n.t("a11y.back_to_app", lang)
+    try:
+        st.page_link(HOME_PAGE, label=label, icon=":material/arrow_back:")
+    except StreamlitPageNotFoundError:  # a page run on its own, outside app.py's navigation
+        st.markdown(f"[{label}](/?lang={lang})")
 
 
 def upload_note(lang: str, types: list[str], mb: int | None = None) -> None:

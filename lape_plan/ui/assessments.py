@@ -213,9 +213,9 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         area("lava_subject")
         area("lava_affected")
         st.multiselect(t("field.lava_age_groups"), lava.AGE_GROUPS, key=prefix + "_age_groups",
-                       format_func=lambda g: lava.label("group", g, ctx.lang), placeholder=t("common.choose"))
+                       format_func=lambda g: lava.label("group", g, ctx.lang), select_all=False, placeholder=t("common.choose"))
         st.multiselect(t("field.lava_vulnerable_groups"), lava.VULNERABLE_GROUPS, key=prefix + "_vulnerable_groups",
-                       format_func=lambda g: lava.label("group", g, ctx.lang), placeholder=t("common.choose"))
+                       format_func=lambda g: lava.label("group", g, ctx.lang), select_all=False, placeholder=t("common.choose"))
         st.text_input(t("field.lava_vulnerable_other"), key=prefix + "_vulnerable_other", max_chars=300)
         st.markdown(f"##### 2. {t('assessments.step_hearing')}")
         area("lava_hearing")
@@ -224,7 +224,7 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
                                                       if w in workshops]
         st.multiselect(t("field.lava_workshop_ids"), list(workshops), key=prefix + "_workshop_ids",
                        format_func=lambda w: lava.workshop_label(workshops[w], ctx.lang),
-                       placeholder=t("assessments.no_workshops") if not workshops else t("common.choose"))
+                       select_all=False, placeholder=t("assessments.no_workshops") if not workshops else t("common.choose"))
         st.markdown(f"##### 3. {t('assessments.step_options')}")
         area("lava_options", help=t("assessments.options_help"))
         st.markdown(f"##### 4. {t('assessments.step_effects')}")

@@ -86,9 +86,9 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                      format_func=lambda s: t(f"scope.{s}"))
             st.multiselect(t("field.municipality_ids"), [o["id"] for o in orgs if o["kind"] == "municipality"],
                            key=f"{prefix}_municipality_ids", format_func=names.get,
-                           help=t("field.municipality_ids_help"), placeholder=t("common.choose"))
+                           help=t("field.municipality_ids_help"), select_all=False, placeholder=t("common.choose"))
             st.multiselect(t("field.responsible_ids"), list(names), key=f"{prefix}_responsible_ids",
-                           format_func=names.get, placeholder=t("common.choose"))
+                           format_func=names.get, select_all=False, placeholder=t("common.choose"))
         if entity == "measure":
             st.selectbox(t("field.responsible_org_id"), [None, *names], key=f"{prefix}_responsible_org_id",
                          format_func=lambda o: names.get(o, "–"), placeholder=t("common.choose"))

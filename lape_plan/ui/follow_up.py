@@ -92,15 +92,18 @@ def rollup_table(ctx: Ctx, r: dict) -> None:
     t = ctx.t
     rows = []
     for area in r["areas"]:
-        rows.append({t("follow_up.col_item"): ctx.title(area["focus_area"]), t("field.fu_status"): "",
+        rows.append({t("follow_up.col_item"): md_escape(ctx.title(area["focus_area"])), t("field.fu_status"): "",
                      t("follow_up.col_progress"): pct(ctx, area["progress"]), t("follow_up.col_coverage"): ""})
         for g in area["goals"]:
             done, total = g["coverage"]
-            rows.append({t("follow_up.col_item"): f"\u2003{g['number']} {ctx.title(g['goal'])}",
+            rows.append({t("follow_up.col_item"): f"\u2003{g['number']} {md_escape(ctx.title(g['goal']))}",
                          t("field.fu_status"): status_label(ctx, g["status"]),
                          t("follow_up.col_progress"): pct(ctx, g["progress"]),
                          t("follow_up.col_coverage"): t("follow_up.coverage", done=done, total=total) if total else "–"})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
+    # A table of text, not the data grid: its cells wrap, so on a phone (390 px) and at 200 %
+    # text every column shows, where the grid showed only the item names. Its cells are
+    # Markdown: the titles are escaped.
+    st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 
 def render_follow_up_overview(ctx: Ctx) -> None:

@@ -97,7 +97,7 @@ def render_charts(ctx: Ctx) -> None:
     if link and link["region_id"] not in default:
         default.insert(0, link["region_id"])
     chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
-                            key=f"ind_chart_regions_{indicator_id}_{link_id}", placeholder=t("common.choose"))
+                            key=f"ind_chart_regions_{indicator_id}_{link_id}", select_all=False, placeholder=t("common.choose"))
     genders = indicators.genders(ctx.db, indicator_id)
     if "female" in genders and "male" in genders:
         genders.append("gap")
@@ -226,10 +226,10 @@ def render_import(ctx: Ctx) -> None:
     t = ctx.t
     st.markdown(t("indicators.import.help"))
     with st.form("ind_upload_form", clear_on_submit=False, enter_to_submit=False):
-        a11y.upload_note(ctx.lang, ["csv", "json", "xlsx", "txt"])
+        limit_mb = max(1, sotkanet.PAGE.file_bytes // 1_000_000)
+        a11y.upload_note(ctx.lang, ["csv", "json", "xlsx", "txt"], limit_mb)
         files = st.file_uploader(t("indicators.import.files"), type=["csv", "json", "xlsx", "txt"],
-                                 accept_multiple_files=True, key="ind_upload",
-                                 max_upload_size=max(1, sotkanet.PAGE.file_bytes // 1_000_000))
+                                 accept_multiple_files=True, key="ind_upload", max_upload_size=limit_mb)
         submitted = st.form_submit_button(t("indicators.import.button"), type="primary")
     if submitted:
         if not files:
@@ -440,7 +440,7 @@ _LINK_FIELDS = ("indicator_id", "region_id", "gender", "baseline_year", "baselin
 
 
 def _link_initial(ctx: Ctx, link: dict | None, field: str):
-    if link is None:
+    if link is None:  # no indicator or region chosen for the person: a wrong link is easy to save unnoticed
         return {"baseline_year": "", "target_year": str(ctx.plan["last_year"]), "baseline_value": "",
                 "target_value": "", "gender": indicators.GENDER_TOTAL}.get(field)
     value = link[field]
@@ -492,12 +492,14 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     if st.session_state[f"{prefix}_indicator_id"] not in labels:
-        st.session_state[f"{prefix}_indicator_id"] = next(iter(labels))
+        st.session_state[f"{prefix}_indicator_id"] = None
     if st.session_state[f"{prefix}_region_id"] not in names:
-        st.session_state[f"{prefix}_region_id"] = regions[0]["id"]
+        st.session_state[f"{prefix}_region_id"] = None
     with st.form(prefix + "_form", enter_to_submit=False):
-        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get)
-        st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get)
+        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get,
+                     placeholder=t("indicators.goal.pick_indicator"))
+        st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get,
+                     placeholder=t("indicators.goal.pick_region"))
         st.selectbox(t("field.ind_link_gender"), list(indicators.LINK_GENDERS), key=f"{prefix}_gender",
                      format_func=lambda g: t(f"indicators.link_gender.{g}"))
         c1, c2 = st.columns(2)
@@ -520,8 +522,11 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             ctx.error(err)
         else:
             reset(prefix)
-            state.flash("ed_flash", t("editor.saved"))
+            state.flash(f"gi_saved_{goal['id']}", t(
+                "indicators.goal.link_saved", indicator=md_escape(labels.get(values["indicator_id"], "")),
+                region=md_escape(names.get(values["region_id"], ""))))
             st.rerun()
+    state.show_flash(f"gi_saved_{goal['id']}")  # next to the form, where the person is looking
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)

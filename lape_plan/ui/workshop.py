@@ -51,6 +51,7 @@ def participant_guard() -> ParticipantCtx:
     if lang not in LANGS:
         lang = st.session_state["lang"] = a11y.remembered_lang() or i18n.DEFAULT_LANG
     a11y.setup_page(lang, layout="centered", initial_sidebar_state="collapsed")
+    a11y.back_to_app(lang)
     path = str(config.db_path())
     if path not in _started:  # once per database and process, not on every phone's rerun
         _first_start(path)

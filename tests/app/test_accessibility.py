@@ -65,3 +65,19 @@ def test_follow_up_item_picker_says_which_items_are_not_scheduled_for_the_year(a
     measure_3 = [o for o in options if o.startswith("1.2.1 ")]  # scheduled 2020–2022 in the example plan
     assert measure_3 and measure_3[0].endswith("– Ei ajoitettu tälle vuodelle")
     assert not [o for o in options if o.startswith("1.1.1 ")][0].endswith("tälle vuodelle")  # 2021–2024
+
+
+def test_rollup_is_a_text_table_with_titles_escaped(app, conn):
+    """The roll-up is an HTML table (its cells wrap on a phone and at 200 % text), whose cells
+    render Markdown: a goal's title shows only in escaped form."""
+    from lape_plan.ui.text import md_escape
+
+    hostile = "[link](http://evil) **bold**"
+    goal = next(conn.query("select id from goals order by id limit 1"))
+    conn.execute("update goals set title_fi = ? where id = ?", [hostile, goal["id"]])
+    conn.commit()
+    at = app()
+    table = at.table[0].value
+    assert list(table.columns) == ["Kohde", "Tila", "Edistyminen", "Päivitetyt toimenpiteet"]
+    items = " ".join(table["Kohde"])
+    assert md_escape(hostile) in items and "[link](" not in items and "**bold**" not in items

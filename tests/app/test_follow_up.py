@@ -34,7 +34,7 @@ def test_page_shows_filters_metrics_and_tabs(app):
     assert [m.label for m in at.metric] == ["Edistyminen 2024", "Etenee tai valmis", "Viivästyneitä", "Ei päivitystä"]
     assert at.metric[3].value == "100 %"
     assert any(e.label == "Edistyminen painopisteittäin ja tavoitteittain 2024" for e in at.expander)
-    rollup = at.dataframe[0].value
+    rollup = at.table[0].value
     assert rollup["Kohde"].tolist()[:2] == ["Yksinäisyys ja kiusaaminen",
                                            "\u20031.1 Jokaisella lapsella on vähintään yksi hyvä ystävä"]
     assert [t.label for t in at.tabs] == ["Päivitä", "Monta kerralla", "Tilakartta", "Puuttuvat päivitykset",

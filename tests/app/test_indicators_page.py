@@ -141,6 +141,35 @@ def test_plan_editor_lists_goal_links_and_adds_one(app, conn):
     assert any("Kodin ulkopuolelle sijoitetut" in t.value and "Koko maa" in t.value for t in at.text)
 
 
+def test_new_goal_link_has_no_default_and_says_saved_beside_the_form(app, conn):
+    plan_id = plans.plans(conn)[0]["id"]
+    goal = plans.tree(conn, plan_id)[0]["goals"][0]
+    at = app("pages/plan_editor.py")
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    prefix = f"gi_{goal['id']}_0"
+    # nothing chosen for the person: neither the first indicator nor the first region (Halsua)
+    assert at.selectbox(key=f"{prefix}_indicator_id").value is None
+    assert at.selectbox(key=f"{prefix}_region_id").value is None
+    before = len(indicators.links(conn, plan_id, goal_id=goal["id"]))
+    at.text_input(key=f"{prefix}_baseline_year").set_value("2019")
+    at.text_input(key=f"{prefix}_target_value").set_value("1,2")
+    [b for b in at.button if b.label == "Liitä indikaattori"][0].click().run()
+    assert any("Indikaattori" in e.value for e in at.error)  # refused: the indicator is required
+    assert len(indicators.links(conn, plan_id, goal_id=goal["id"])) == before
+    ind = conn.execute("select id from indicators where source_id = '191'").fetchone()[0]
+    country = next(r["id"] for r in indicators.plan_regions(conn, plan_id) if r["kind"] == "country")
+    at.selectbox(key=f"{prefix}_indicator_id").set_value(ind)
+    at.selectbox(key=f"{prefix}_region_id").set_value(country)
+    [b for b in at.button if b.label == "Liitä indikaattori"][0].click().run()
+    assert not at.exception and not at.error
+    assert len(indicators.links(conn, plan_id, goal_id=goal["id"])) == before + 1
+    saved = [s.value for s in at.success]
+    assert len(saved) == 1 and "Kodin ulkopuolelle sijoitetut" in saved[0] and "Koko maa" in saved[0], saved
+    assert at.selectbox(key=f"{prefix}_indicator_id").value is None  # a fresh form for the next link
+    at.run()
+    assert not at.success  # said once
+
+
 def test_plan_editor_stale_link_edit_is_refused(app, conn):
     plan_id = plans.plans(conn)[0]["id"]
     goal = plans.tree(conn, plan_id)[0]["goals"][0]

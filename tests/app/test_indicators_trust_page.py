@@ -97,9 +97,17 @@ def test_goal_link_offers_the_child_set_and_a_search(app, conn):
     # the example catalogue holds three of the set's verified Sotkanet indicators
     assert len(options) == 3 and options[0].startswith("Perheiden tuki ja lastensuojelu — 191 ")
     at.text_input(key=f"gi_search_{goal['id']}").set_value("mobbad").run()
-    # what the search found, after the indicator already chosen (narrowing never changes a choice silently)
+    # a new link has no indicator chosen for the person: the search offers what it found
+    assert [o.split(" ")[0].rstrip(":") for o in at.selectbox(key=f"{prefix}_indicator_id").options] == ["EX-BULLY"]
+    assert at.selectbox(key=f"{prefix}_indicator_id").value is None
+    # an existing link: what the search found, after the link's own indicator (narrowing never
+    # changes a link silently)
+    link = indicators.links(conn, plan_id, goal_id=goal["id"])[0]
+    at.selectbox(key=f"gi_pick_{goal['id']}").set_value(link["id"]).run()
+    prefix = f"gi_{goal['id']}_{link['id']}"
     assert [o.split(" ")[0].rstrip(":") for o in at.selectbox(key=f"{prefix}_indicator_id").options] == [
-        "191", "EX-BULLY"]
+        "EX-FRIEND", "EX-BULLY"]
+    assert at.selectbox(key=f"{prefix}_indicator_id").value == link["indicator_id"]
     at.selectbox(key=f"{prefix}_gender").set_value("gap")
     assert at.selectbox(key=f"{prefix}_gender").value == "gap"
 

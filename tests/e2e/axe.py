@@ -22,7 +22,8 @@ def violations(page) -> list[str]:
     """The WCAG 2.1 A/AA violations on the page as it is now, one line per element."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(axe_js()))
-    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+    # resultTypes: only the violations carry their nodes' details, which makes a run faster
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
                           ".then(r => r.violations.map(v => v.nodes.map(n => v.id + ' ' + n.target.join(' ') + ': '"
                           " + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200) + ' | ' + n.html.slice(0, 200))).flat())", TAGS)
     return found

@@ -7,10 +7,10 @@ from lape_plan import db as dbm, i18n, workshop
 from lape_plan.model import SYSTEM
 
 from .axe import violations
-from .conftest import login, no_exceptions, wait_idle
+from .conftest import choose, login, no_exceptions, wait_idle
 
-PAGES = ["", "plan_editor", "indicators", "follow_up", "assessments", "budget", "export", "plan_settings", "admin",
-         "workshop", "accessibility"]
+PAGES = ["", "plan_editor", "chapters", "indicators", "follow_up", "assessments", "budget", "export", "ideas_admin",
+         "plan_settings", "admin", "accessibility", "ideas"]
 VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 
 
@@ -40,17 +40,24 @@ def shops(server):
 
 
 def check(page, where, found):
+    """axe on the page as drawn on a desktop, then on a phone (390 px): the same page resized,
+    not loaded twice. Streamlit lays out by the window's width (the sidebar collapses as on a
+    phone's first load), so one load serves both and the four combinations of language and
+    screen cost little more than two."""
     wait_idle(page)
     no_exceptions(page)
-    found += [f"{where}: {line}" for line in violations(page)]
+    for device in ("desktop", "phone"):
+        if device == "phone":
+            page.set_viewport_size(VIEWPORTS["phone"])
+            page.wait_for_timeout(200)  # charts and the sidebar follow the new width
+        found += [f"{where} ({device}): {line}" for line in violations(page)]
+    page.set_viewport_size(VIEWPORTS["desktop"])
 
 
-# Each language and each screen once over every page: the pages' structure is the same in
-# both languages, and two full rounds keep the run within a few minutes.
-@pytest.mark.parametrize(("device", "lang"), [("desktop", "fi"), ("phone", "sv")])
-def test_no_axe_violations(server, shops, browser, lang, device):
-    context = browser.new_context(viewport=VIEWPORTS[device], locale="fi-FI", is_mobile=device == "phone",
-                                  has_touch=device == "phone")
+# Each language over every page and state, each state checked on a desktop and on a phone.
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_no_axe_violations(server, shops, browser, lang):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="fi-FI")
     page = context.new_page()
     found = []
     try:
@@ -64,12 +71,19 @@ def test_no_axe_violations(server, shops, browser, lang, device):
             check(page, f"join {phase}", found)
             if page.get_by_role("link", name=i18n.t("a11y.link", lang)).count() != 1:
                 found.append(f"join {phase}: no link to the accessibility statement")
-        login(page, server, "/?lang=fi")  # the form in Finnish; the pages below in `lang`
+        login(page, server, "/?lang=fi")  # the form in Finnish; the pages below in `lang`, one sign-in for all
         for path in PAGES:
             page.goto(f"{server}/{path}?lang={lang}")
             check(page, path or "overview", found)
             if page.evaluate("document.documentElement.lang") != lang:
                 found.append(f"{path}: html lang is not {lang}")
+        page.goto(f"{server}/join?lang={lang}")  # signed in: the join form with its way back to the app
+        check(page, "join form, signed in", found)
+        page.goto(f"{server}/workshop?lang={lang}")
+        wait_idle(page)
+        for phase, (wid, code, _) in shops.items():  # the facilitator's page with each phase's workshop
+            choose(page, "ws_id", f"Työpaja {phase} ({code})")
+            check(page, f"workshop {phase}", found)
         for phase, (wid, _, _) in shops.items():
             page.goto(f"{server}/projector?w={wid}&lang={lang}")
             check(page, f"projector {phase}", found)
@@ -132,13 +146,15 @@ def test_reflow_at_320_px(server, browser):
     page = context.new_page()
     try:
         login(page, server, "/?lang=fi")
-        for path in ("", "follow_up"):
+        for path in PAGES:  # no page scrolls sideways (a wide table scrolls in its own box)
             page.goto(f"{server}/{path}")
             wait_idle(page)
             page.wait_for_timeout(500)  # charts size themselves after the run
             width = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
             assert width <= 320, (path, width)
         # the heatmap keeps room for its cells: labels take under half of its width
+        page.goto(f"{server}/follow_up")
+        wait_idle(page)
         page.get_by_role("tab", name=i18n.t("follow_up.tab_heatmap", "fi")).click()
         wait_idle(page)
         chart = page.locator("[data-testid='stVegaLiteChart'] svg").first
@@ -152,5 +168,56 @@ def test_reflow_at_320_px(server, browser):
         assert first["x"] >= box["x"] + 40 and first["x"] + first["width"] <= 320, (first, box)
         assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollWidth") <= 320
         assert violations(page) == []  # the heatmap, its symbols and its table
+    finally:
+        context.close()
+
+
+CUT = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis'
+                      && getComputedStyle(e).overflow === 'hidden' && e.scrollWidth > e.clientWidth)
+                 .map(e => e.textContent.trim())"""
+
+
+def test_text_at_200_percent_wraps_instead_of_cutting(server, browser):
+    """Text enlarged to 200 % (the root font size, which Streamlit's sizes follow): metrics, the
+    roll-up table and the menu's page names wrap; none is cut ("8…", "Suunnitelman …")."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    page = context.new_page()
+    try:
+        login(page, server, "/follow_up?lang=fi")
+        for path in ("follow_up", ""):
+            page.goto(f"{server}/{path}")
+            wait_idle(page)
+            page.add_style_tag(content="html { font-size: 200% !important; }")
+            page.wait_for_timeout(500)
+            assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMetricValue\"]'))"
+                                 ".fontSize)") >= 40  # the enlargement took effect
+            for selector in ("[data-testid='stMetricValue'] *", "[data-testid='stMetricLabel'] *",
+                             "[data-testid='stSidebarNavLink'] span", "[data-testid='stTable'] td *"):
+                assert page.locator(selector).count() > 0, selector
+                assert page.locator(selector).evaluate_all(CUT) == [], (path, selector)
+    finally:
+        context.close()
+
+
+def test_phone_roll_up_shows_every_column_and_join_leads_back(server, shops, browser):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="fi-FI", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        login(page, server, "/?lang=fi")
+        table = page.get_by_test_id("stTable").first
+        headers = table.locator("th")
+        expect(headers).to_have_text(["Kohde", "Tila", "Edistyminen", "Päivitetyt toimenpiteet"])
+        for i in range(4):  # every column starts on the screen (the grid showed only the items)
+            box = headers.nth(i).bounding_box()
+            assert box["x"] + 20 < VIEWPORTS["phone"]["width"], (i, box)
+        # a signed-in person who opens the participant page (a join link) has a way back
+        _, code, _ = shops["collecting"]
+        page.goto(f"{server}/join?code={code}")
+        wait_idle(page)
+        back = page.get_by_role("link", name="Takaisin sovellukseen")
+        expect(back).to_be_visible()
+        back.click()
+        wait_idle(page)
+        expect(page.locator("[data-testid='stMain'] h1").first).to_have_text("Yleiskuva")
     finally:
         context.close()
