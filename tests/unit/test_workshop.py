@@ -463,7 +463,7 @@ def test_cli_lists_workshops_and_writes_results(tmp_path, capsys):
     assert f"{wid}\t{code_of(database, wid)}\tcollecting\t1 participants\t1 proposals\t0 votes\tKevät" in out
     target = tmp_path / "r.csv"
     assert cli.main(["workshop-results", str(wid), "--db", str(path), "--format", "csv", "--lang", "en",
-                     "--out", str(target)]) == 0
+                     "-o", str(target)]) == 0
     assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("1;Kerhoja;")
     assert cli.main(["workshop-results", "999", "--db", str(path)]) == 2
 
