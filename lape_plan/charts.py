@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from . import i18n
-from .indicators import PROGRESS
+from .progress import PROGRESS
 
 FONT = {"axis_label": 16, "axis_title": 18, "legend": 16, "title": 22, "header": 16}
 PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b35900", "wrong_way": "#c0262d",

@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from . import chapters, follow_up, i18n, indicators, plans, workshop
 from .model import OrgKind, Scope
+from .regions import plan_regions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -685,7 +686,7 @@ def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) ->
     """Each indicator of the municipality's goals: its latest year, the municipality, the
     plan's counties and the whole country side by side."""
     lang = w.lang
-    regions = indicators.plan_regions(db, data.plan["id"], lang)
+    regions = plan_regions(db, data.plan["id"], lang)
     own = next((r for r in regions if r["org_id"] == municipality["id"]), None)
     columns = [own] + [r for r in regions if r["kind"] == "county"] + [r for r in regions if r["kind"] == "country"]
     columns = [r for r in columns if r]
