@@ -387,11 +387,11 @@ def _chart_png(lang: str, title: str, values: tuple, fields: tuple) -> bytes:
     import pandas as pd
     import vl_convert
 
-    from . import charts
+    from .charts import indicators as indicator_charts
 
     link = dict(fields)
     frame = pd.DataFrame([{"region": link["region_name"], "kind": "plan", "year": y, "value": v} for y, v in values])
-    chart = charts.trend(frame, lang, title, link["unit"], link, link["decimals"], height=230).properties(width=620)
+    chart = indicator_charts.trend(frame, lang, title, link["unit"], link, link["decimals"], height=230).properties(width=620)
     return vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1.25)
 
 
@@ -835,8 +835,10 @@ def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
         goals = {g["id"]: g for a in tree for g in a["goals"]}
         import vl_convert
 
+        from .charts import workshop as workshop_charts
+
         top = ranking[:10]
-        chart = workshop.ranking_chart(top, lang).properties(width=760)
+        chart = workshop_charts.ranking_chart(top, lang).properties(width=760)
         alt_text = w.t("documents.ranking_alt", count=len(top)) + " " + "; ".join(
             f"{i}. {p['text']} ({p['votes']})" for i, p in enumerate(top, 1))
         w.picture(vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1), alt_text, 160)

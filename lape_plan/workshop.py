@@ -47,7 +47,6 @@ CODE_LENGTH = 6
 LATE_SECONDS = 60  # a proposal typed while collecting closed is still taken this long (asked for by the page)
 GRADES = range(4, 11)  # the day's feedback grade, as in Finnish schools
 COMMENT_MAX = 500
-CHART_ROW_PX = 58
 PROJECTOR_TOP = 8  # results rows on the projector: 8 × 58 px plus the axis fit under the title at 1080 px
 PROJECTOR_PAGE = 4  # proposals (two lines each at most) per projector page while voting; pages rotate
 MIN_GROUP = 3  # vote splits by background leave out smaller groups: a group of one would show a person's votes
@@ -946,30 +945,6 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def ranking_chart(ranking: list[dict], lang: str, top: int = PROJECTOR_TOP):
-    """Horizontal bars of the most-voted proposals: big type and dark bars on white for a projector."""
-    import altair as alt
-    import pandas as pd
-
-    rows = [{"rank": i, "proposal": f"{i}. {_shorten(p['text'], 70)}", "votes": p["votes"]}
-            for i, p in enumerate(sorted(ranking, key=lambda p: (-p["votes"], p["id"]))[:top], 1)]
-    frame = pd.DataFrame(rows, columns=["rank", "proposal", "votes"])
-    votes_title = i18n.t("workshop.count.votes", lang)
-    # Read from the back row of a 1920 × 1080 room: every label and number ≥ 28 px, all text near-black.
-    base = alt.Chart(frame).encode(
-        y=alt.Y("proposal:N", sort=alt.SortField("rank"), title=None,
-                axis=alt.Axis(labelFontSize=28, labelLimit=820, labelColor="#111827")),
-        x=alt.X("votes:Q", title=votes_title, axis=alt.Axis(labelFontSize=28, titleFontSize=28, tickMinStep=1,
-                                                             format="d", labelColor="#111827",
-                                                             titleColor="#111827")),
-    )
-    bars = base.mark_bar(color="#0b4f9c")
-    labels = base.mark_text(align="left", dx=8, fontSize=32, fontWeight="bold", color="#111827").encode(
-        text="votes:Q")
-    return (bars + labels).properties(height=max(CHART_ROW_PX * len(rows), 120)).configure_view(stroke=None)
-
-
-
 def projector_page(items: list, clock: float, seconds: float = 9.0, size: int = PROJECTOR_PAGE) -> tuple[list, int, int]:
     """The page of `items` the projector shows at `clock` (seconds), turning every `seconds`:
     (items on it, page number from 1, pages). Long lists rotate instead of running off the screen."""
@@ -986,7 +961,3 @@ def ranking_alt(ranking: list[dict], lang: str, top: int = 10) -> str:
     items = "; ".join(f"{i}. {p['text']}: {i18n.t('a11y.votes', lang, n=p['votes'])}"
                       for i, p in enumerate(ordered, 1))
     return i18n.t("a11y.ranking_alt", lang, items=items)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import budget, budget_charts, exports, follow_up as fu, i18n, plans
+from .. import budget, exports, follow_up as fu, i18n, plans
+from ..charts import budget as budget_charts
 from ..errors import ConflictError, LapeError
 from .export import CSV, deferred
 from .guard import Ctx, sticky

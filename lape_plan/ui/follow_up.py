@@ -8,7 +8,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from .. import follow_up as fu, follow_up_charts, i18n, plans
+from .. import follow_up as fu, i18n, plans
+from ..charts import follow_up as follow_up_charts
 from ..errors import ConflictError, LapeError
 from .assessments import follow_up_panel
 from .guard import Ctx, sticky

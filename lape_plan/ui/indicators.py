@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts, i18n, indicators, sotkanet, sotkanet_client
+from .. import i18n, indicators, sotkanet, sotkanet_client
+from ..charts import indicators as indicator_charts
 from ..errors import ConflictError, ImportRejected, LapeError
 from ..progress import DIRECTIONS, PROGRESS, progress_label
 from ..regions import plan_regions
@@ -75,7 +76,7 @@ def _chart_spec(builder: str, *args, **kwargs) -> dict:
     from altair.utils.schemapi import debug_mode
 
     with debug_mode(False):
-        return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+        return getattr(indicator_charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
 def show_chart(builder: str, *args, alt_text: str = "", width="stretch", **kwargs) -> None:
@@ -613,7 +614,7 @@ def render_indicators_overview(ctx: Ctx) -> None:
                 st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
                 panels = "; ".join(f"{r['indicator_title']} — {r['region_name']}: "
                                    f"{progress_label(r['progress'], ctx.lang)}" for r in goal_rows)
-                show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, columns=1,
+                show_chart("small_multiples", indicator_charts.overview_panels(goal_rows), ctx.lang, columns=1,
                            width="content", alt_text=t("a11y.overview_alt", goal=goal_rows[0]["goal_title"],
                                                        panels=panels))
     with st.expander(t("a11y.as_table")):  # the small multiples' figures as text

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lape_plan import db as dbm, drafts, plans, workshop as ws
+from lape_plan.charts import workshop as workshop_charts
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
 
@@ -442,7 +443,7 @@ def test_participant_url_and_qr(setup):
 
 
 def test_ranking_chart_orders_by_votes(setup):
-    chart = ws.ranking_chart([{"id": 1, "text": "A", "votes": 1}, {"id": 2, "text": "B" * 100, "votes": 5}], "fi")
+    chart = workshop_charts.ranking_chart([{"id": 1, "text": "A", "votes": 1}, {"id": 2, "text": "B" * 100, "votes": 5}], "fi")
     spec = chart.to_dict()
     values = next(iter(spec["datasets"].values()))
     assert [v["votes"] for v in values] == [5, 1]
