@@ -542,11 +542,11 @@ def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) ->
     headers = [w.t("documents.col.number"), w.t("documents.col.measure"), w.t("documents.col.responsible"),
                w.t("documents.col.years"), w.t("documents.col.resources"), w.t("documents.col.status")]
     wrote = False
-    for a_i, area in enumerate(data.areas, 1):
-        w.heading(f"{chapter}.{a_i} {marked(area, lang)}", 2)
+    for area in data.areas:
+        w.heading(f"{chapter}.{area['number']} {marked(area, lang)}", 2)
         wrote = True
-        for g_i, goal in enumerate(area["goals"], 1):
-            w.heading(f"{chapter}.{a_i}.{g_i} {marked(goal, lang)}", 3)
+        for goal in area["goals"]:
+            w.heading(f"{chapter}.{goal['number']} {marked(goal, lang)}", 3)
             scope = (w.t("documents.scope_shared") if goal["scope"] == Scope.SHARED
                      else ", ".join(data.org(o, lang) for o in goal["municipality_ids"]))
             w.paragraph(f"{w.t('documents.applies_to')}: {scope}")
@@ -558,13 +558,13 @@ def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) ->
                 w.paragraph(goal["description"])
             if goal["measures"]:
                 rows = []
-                for m_i, m in enumerate(goal["measures"], 1):
+                for m in goal["measures"]:
                     years = "–" if not (m["start_year"] or m["end_year"]) else \
                         f"{m['start_year'] or data.plan['first_year']}–{m['end_year'] or data.plan['last_year']}"
                     resources = ", ".join(x for x in (m["resources_text"], f"{_num(m['resources_eur'], lang)} €"
                                                       if m["resources_eur"] is not None else "") if x)
                     title = marked(m, lang) + (f"\n{m['description']}" if m["description"] else "")
-                    rows.append([f"{a_i}.{g_i}.{m_i}", title, data.org(m["responsible_org_id"], lang), years,
+                    rows.append([m["number"], title, data.org(m["responsible_org_id"], lang), years,
                                  resources or "–", _status(data, "measure", m["id"], lang)])
                 w.table(headers, rows, [14, 58, 30, 18, 26, 20])
             else:
@@ -656,18 +656,18 @@ def municipality_docx(db: Database, plan_id: int, municipality_id: int, lang: st
     w.heading(w.t("chapters.kind.goals"), 1)
     headers = [w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.responsible"),
                w.t("documents.col.status")]
-    for a_i, area in enumerate(data.areas, 1):
+    for area in data.areas:
         if not area["goals"]:
             continue
-        w.heading(f"{a_i} {marked(area, lang)}", 2)
+        w.heading(f"{area['number']} {marked(area, lang)}", 2)
         rows = []
-        for g_i, goal in enumerate(area["goals"], 1):
+        for goal in area["goals"]:
             own = "" if goal["scope"] == Scope.SHARED else f" ({w.t('documents.own_goal')})"
-            rows.append([f"{a_i}.{g_i}", marked(goal, lang) + own,
+            rows.append([goal["number"], marked(goal, lang) + own,
                          ", ".join(data.org(o, lang) for o in goal["responsible_ids"]) or "–",
                          _status(data, "goal", goal["id"], lang)])
-            for m_i, m in enumerate(goal["measures"], 1):
-                rows.append([f"{a_i}.{g_i}.{m_i}", "– " + marked(m, lang), data.org(m["responsible_org_id"], lang),
+            for m in goal["measures"]:
+                rows.append([m["number"], "– " + marked(m, lang), data.org(m["responsible_org_id"], lang),
                              _status(data, "measure", m["id"], lang)])
         w.table(headers, rows, [16, 86, 36, 28])
     _comparison(w, db, data, municipality)
@@ -720,12 +720,12 @@ def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) ->
 def _own_resources(w: Writer, data: _PlanData, municipality_id: int) -> None:
     lang = w.lang
     rows, total = [], 0.0
-    for a_i, area in enumerate(data.areas, 1):
-        for g_i, goal in enumerate(area["goals"], 1):
-            for m_i, m in enumerate(goal["measures"], 1):
+    for area in data.areas:
+        for goal in area["goals"]:
+            for m in goal["measures"]:
                 if m["responsible_org_id"] == municipality_id and (m["resources_text"] or m["resources_eur"]):
                     total += m["resources_eur"] or 0
-                    rows.append([f"{a_i}.{g_i}.{m_i}", marked(m, lang), m["resources_text"] or "–",
+                    rows.append([m["number"], marked(m, lang), m["resources_text"] or "–",
                                  f"{_num(m['resources_eur'], lang)} €" if m["resources_eur"] is not None else "–"])
     w.heading(w.t("documents.card_resources"), 1)
     if not rows:

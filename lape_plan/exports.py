@@ -166,14 +166,14 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
     labels = _status_labels(lang)
     table = Table("plan", t("export.sheet.plan", lang), cols)
     whole_area = t("export.whole_area", lang)
-    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
-        area_text = f"{a_i}. {plans.title_in(area, lang)}"
-        for g_i, goal in enumerate(area["goals"], 1):
-            goal_text = f"{a_i}.{g_i} {plans.title_in(goal, lang)}"
+    for area in plans.tree(db, plan_id, municipality_id):
+        area_text = f"{area['number']}. {plans.title_in(area, lang)}"
+        for goal in area["goals"]:
+            goal_text = f"{goal['number']} {plans.title_in(goal, lang)}"
             scope = whole_area if goal["scope"] == Scope.SHARED else _names(orgs, goal["municipality_ids"], lang)
             goal_cells = [area_text, goal_text, scope, _names(orgs, goal["responsible_ids"], lang)]
-            items = [("measure", m, f"{a_i}.{g_i}.{m_i} {plans.title_in(m, lang)}")
-                     for m_i, m in enumerate(goal["measures"], 1)] or [("goal", goal, "")]
+            items = [("measure", m, f"{m['number']} {plans.title_in(m, lang)}")
+                     for m in goal["measures"]] or [("goal", goal, "")]
             for entity, item, measure_text in items:
                 if entity == "measure":
                     timeline = "–".join(str(y) for y in dict.fromkeys(
@@ -224,18 +224,18 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
 
     years = list(range(plan["first_year"], plan["last_year"] + 1))
     budget_measures: list[tuple[dict, str]] = []
-    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
-        tables["focus_areas"].rows.append([area["id"], area["version"], f"{a_i}", area["title_fi"],
+    for area in plans.tree(db, plan_id, municipality_id):
+        tables["focus_areas"].rows.append([area["id"], area["version"], area["number"], area["title_fi"],
                                            area["title_sv"] or "", area["description"] or ""])
-        for g_i, goal in enumerate(area["goals"], 1):
-            number = f"{a_i}.{g_i}"
+        for goal in area["goals"]:
+            number = goal["number"]
             tables["goals"].rows.append([goal["id"], goal["version"], number, plans.title_in(area, lang),
                                          goal["title_fi"], goal["title_sv"] or "", goal["description"] or ""])
             if blank:
                 continue
             status_rows("goal", goal, number, plans.title_in(goal, lang), years)
-            for m_i, m in enumerate(goal["measures"], 1):
-                m_number = f"{number}.{m_i}"
+            for m in goal["measures"]:
+                m_number = m["number"]
                 responsible = orgs.get(m["responsible_org_id"])
                 tables["measures"].rows.append([
                     m["id"], m["version"], goal["id"], m_number, plans.title_in(goal, lang), m["title_fi"],

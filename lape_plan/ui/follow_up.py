@@ -62,7 +62,7 @@ def filters(ctx: Ctx) -> dict:
     t, plan = ctx.t, ctx.plan
     areas = plans.tree(ctx.db, plan["id"])
     area_names = {ALL: t("follow_up.all_focus_areas")} | {
-        a["id"]: f"{i}. {ctx.title(a)}" for i, a in enumerate(areas, 1)}
+        a["id"]: f"{a['number']}. {ctx.title(a)}" for a in areas}
     orgs = plans.organisations(ctx.db, plan["id"])
     org_opts = {ALL: t("follow_up.all_organisations")} | {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     years = fu.plan_years(plan)
