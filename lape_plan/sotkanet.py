@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import gc
 import html
-import io
 import json
 import logging
 import math
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import i18n
 from .errors import ImportRejected
-from .xlsx import ReadLimits, Refused, RowBudget, open_workbook, put_row
+from .xlsx import ReadLimits, Refused, RowBudget, new_workbook, open_workbook, put_row, workbook_bytes
 
 MAX_PROBLEMS = 200
 GENDERS = {
@@ -593,18 +592,14 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """The same template as an Excel workbook; codes are text cells so 074 keeps its zero."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "values"
-    put_row(sheet, 1, TEMPLATE_HEADER)
+    put_row(sheet, 1, TEMPLATE_HEADER, "lape_header")
     put_row(sheet, 2, ["OMA-1", "272", 2023, "total", 12.5])
     for column, width in zip("ABCDE", (18, 14, 8, 10, 10)):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, max_col=2):
         for cell in row:
             cell.number_format = "@"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -863,55 +863,34 @@ def _extra_tables(db: Database, workshop_id: int, lang: str) -> list[tuple[str, 
 
 
 def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
-    """The results as a workbook, every cell through the shared safe-cell writer: text stays
-    text exactly as written (never a formula), and characters XML cannot hold are dropped."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """The results as a workbook, every cell through the shared xlsx writer (its styles; text
+    stays text exactly as written, never a formula; characters XML cannot hold are dropped)."""
+    from . import xlsx
 
     workshop = get(db, workshop_id)
     header, rows = results(db, workshop_id, lang)
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = i18n.t("workshop.sheet.results", lang)[:31]
-    put(sheet, 1, 1, workshop["title"]).font = Font(bold=True, size=14)
+    put(sheet, 1, 1, workshop["title"], "lape_title")
     line = 2
     if workshop["question"]:
-        put(sheet, line, 1, workshop["question"])
+        put(sheet, line, 1, workshop["question"], "lape_plain")
         line += 1
     line += 1  # a blank row before the table
-    for cell in put_row(sheet, line, header):
-        cell.font = Font(bold=True)
+    put_row(sheet, line, header, "lape_header")
     sheet.freeze_panes = f"A{line + 1}"  # a string: sheet.cell() would create a row
-    wrap = Alignment(wrap_text=True, vertical="top")
     for r_i, row in enumerate(rows, line + 1):
-        for cell in put_row(sheet, r_i, row):
-            if cell.data_type == "s":
-                cell.alignment = wrap
+        put_row(sheet, r_i, row, "lape_text")
     for col, width in zip("ABCDEFGHI", (6, 60, 30, 8, 8, 12, 40, 40, 8)):
         sheet.column_dimensions[col].width = width
     for name, rows in _extra_tables(db, workshop_id, lang):
-        extra = book.create_sheet(_sheet_name(name, book))
+        extra = book.create_sheet(xlsx.sheet_title(name, {n.lower() for n in book.sheetnames}))
         for r_i, row in enumerate(rows, 1):
-            for cell in put_row(extra, r_i, row):
-                if cell.data_type == "s":
-                    cell.alignment = wrap
-        extra["A1"].font = Font(bold=True, size=12)
+            put_row(extra, r_i, row, "lape_label" if r_i == 1 else "lape_text")
         extra.column_dimensions["A"].width = 30
         extra.column_dimensions["B"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_name(name: str, book) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the book
-    base = "".join(c for c in name if c not in "[]:*?/\\")[:28] or "Sheet"
-    taken = set(book.sheetnames)
-    for i in range(1, 100):
-        candidate = base if i == 1 else f"{base[:26]} {i}"
-        if candidate not in taken:
-            return candidate
-    return base
+    return xlsx.workbook_bytes(book)
 
 
 # ---------------------------------------------------------------- join link and QR code

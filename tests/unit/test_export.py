@@ -6,7 +6,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from lape_plan import exports, plans
+from lape_plan import exports, plans, xlsx
 from lape_plan.errors import NotFound, ValidationError
 from lape_plan.model import SYSTEM
 
@@ -228,7 +228,7 @@ def test_csv_for_excel_in_finland(demo_db):
     resources = [r[7] for r in rows[1:]]
     for text in HOSTILE:
         assert "'" + text.strip() in resources
-    assert not any(v.startswith(exports.FORMULA_START) for r in rows for v in r)
+    assert not any(v.startswith(xlsx.FORMULA_START) for r in rows for v in r)
 
 
 def test_csv_decimal_comma_and_municipality(demo_db):
@@ -274,7 +274,7 @@ def test_rows_grow_for_wrapped_text(demo_db):
     wb = _open(exports.plan_workbook(demo_db, plan_id, "fi"))
     measures = wb["Toimenpiteet"]
     row = next(r[0].row for r in measures.iter_rows(min_row=2) if (r[5].value or "").startswith("Pitkä"))
-    assert measures.row_dimensions[row].height >= 6 * exports.LINE_PT  # 300 characters at about 50 a line
+    assert measures.row_dimensions[row].height >= 6 * xlsx.LINE_PT  # 300 characters at about 50 a line
     assert wb["Painopisteet"].row_dimensions[2].height is None  # short rows keep the default height
 
 
