@@ -9,7 +9,7 @@ paragraph with its style through `add_paragraph`, each table through `add_table`
 `add_row().cells[i].text`, each chart through `add_picture` of the same PNG (already drawn).
 So the ratio shows what the document's own work costs: styles, header rows, alt text, the
 table of contents, Markdown, reading the plan and (for the example) drawing the charts
-(Pillow, lape_plan/small_charts.py).
+(Pillow, lape_plan/charts/document.py).
 Goal: at most 2 x the plain python-docx time."""
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm  # noqa: E402
 
 from export import build  # noqa: E402  (benchmarks/export.py: the same large plan)
-from lape_plan import db as dbm, demo, documents, indicators, small_charts  # noqa: E402
+from lape_plan import db as dbm, demo, documents, indicators  # noqa: E402
+from lape_plan.charts import document as small_charts  # noqa: E402
 
 
 def blocks(data: bytes) -> list[tuple]:

@@ -157,11 +157,11 @@ def items_missing_swedish(db: Database, plan_id: int) -> list[dict]:
     """Focus areas, goals and measures of the plan without a Swedish title (the Finnish one is
     required), in plan order with their numbers."""
     out = []
-    for a_i, area in enumerate(plans.tree(db, plan_id), 1):
-        rows = [("focus_area", f"{a_i}", area)]
-        for g_i, goal in enumerate(area["goals"], 1):
-            rows.append(("goal", f"{a_i}.{g_i}", goal))
-            rows += [("measure", f"{a_i}.{g_i}.{m_i}", m) for m_i, m in enumerate(goal["measures"], 1)]
-        out += [{"entity": e, "number": n, "id": r["id"], "title_fi": r["title_fi"]}
-                for e, n, r in rows if not (r.get("title_sv") or "").strip()]
+    for area in plans.tree(db, plan_id):
+        rows = [("focus_area", area)]
+        for goal in area["goals"]:
+            rows.append(("goal", goal))
+            rows += [("measure", m) for m in goal["measures"]]
+        out += [{"entity": e, "number": r["number"], "id": r["id"], "title_fi": r["title_fi"]}
+                for e, r in rows if not (r.get("title_sv") or "").strip()]
     return out

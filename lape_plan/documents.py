@@ -26,8 +26,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from sqlite_utils import Database
 
-from . import chapters, follow_up, i18n, indicators, plans, small_charts, versions, workshop
+from . import chapters, follow_up, i18n, indicators, plans, versions, workshop
+from .charts import document as small_charts
 from .model import OrgKind, Scope
+from .regions import plan_regions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -382,7 +384,7 @@ def indicator_chart(link: dict, lang: str) -> bytes | None:
 
 @lru_cache(maxsize=512)
 def _chart_png(lang: str, title: str, values: tuple, fields: tuple) -> bytes:
-    """Drawn with Pillow (small_charts): a few milliseconds, where Altair through vl-convert took
+    """Drawn with Pillow (charts/document.py): a few milliseconds, where Altair through vl-convert took
     ~0.18 s a chart. Kept per process all the same: the same chart is drawn once."""
     link = dict(fields)
     return small_charts.trend_png(lang, title, values, link["region_name"], link["unit"], link["decimals"],
@@ -564,11 +566,11 @@ def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) ->
     headers = [w.t("documents.col.number"), w.t("documents.col.measure"), w.t("documents.col.responsible"),
                w.t("documents.col.years"), w.t("documents.col.resources"), w.t("documents.col.status")]
     wrote = False
-    for a_i, area in enumerate(data.areas, 1):
-        w.heading(f"{chapter}.{a_i} {marked(area, lang)}", 2)
+    for area in data.areas:
+        w.heading(f"{chapter}.{area['number']} {marked(area, lang)}", 2)
         wrote = True
-        for g_i, goal in enumerate(area["goals"], 1):
-            w.heading(f"{chapter}.{a_i}.{g_i} {marked(goal, lang)}", 3)
+        for goal in area["goals"]:
+            w.heading(f"{chapter}.{goal['number']} {marked(goal, lang)}", 3)
             scope = (w.t("documents.scope_shared") if goal["scope"] == Scope.SHARED
                      else ", ".join(data.org(o, lang) for o in goal["municipality_ids"]))
             w.paragraph(f"{w.t('documents.applies_to')}: {scope}")
@@ -580,13 +582,13 @@ def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) ->
                 w.paragraph(goal["description"])
             if goal["measures"]:
                 rows = []
-                for m_i, m in enumerate(goal["measures"], 1):
+                for m in goal["measures"]:
                     years = "–" if not (m["start_year"] or m["end_year"]) else \
                         f"{m['start_year'] or data.plan['first_year']}–{m['end_year'] or data.plan['last_year']}"
                     resources = ", ".join(x for x in (m["resources_text"], f"{_num(m['resources_eur'], lang)} €"
                                                       if m["resources_eur"] is not None else "") if x)
                     title = marked(m, lang) + (f"\n{m['description']}" if m["description"] else "")
-                    rows.append([f"{a_i}.{g_i}.{m_i}", title, data.org(m["responsible_org_id"], lang), years,
+                    rows.append([m["number"], title, data.org(m["responsible_org_id"], lang), years,
                                  resources or "–", _status(data, "measure", m["id"], lang)])
                 w.table(headers, rows, [14, 58, 30, 18, 26, 20])
             else:
@@ -678,18 +680,18 @@ def municipality_docx(db: Database, plan_id: int, municipality_id: int, lang: st
     w.heading(w.t("chapters.kind.goals"), 1)
     headers = [w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.responsible"),
                w.t("documents.col.status")]
-    for a_i, area in enumerate(data.areas, 1):
+    for area in data.areas:
         if not area["goals"]:
             continue
-        w.heading(f"{a_i} {marked(area, lang)}", 2)
+        w.heading(f"{area['number']} {marked(area, lang)}", 2)
         rows = []
-        for g_i, goal in enumerate(area["goals"], 1):
+        for goal in area["goals"]:
             own = "" if goal["scope"] == Scope.SHARED else f" ({w.t('documents.own_goal')})"
-            rows.append([f"{a_i}.{g_i}", marked(goal, lang) + own,
+            rows.append([goal["number"], marked(goal, lang) + own,
                          ", ".join(data.org(o, lang) for o in goal["responsible_ids"]) or "–",
                          _status(data, "goal", goal["id"], lang)])
-            for m_i, m in enumerate(goal["measures"], 1):
-                rows.append([f"{a_i}.{g_i}.{m_i}", "– " + marked(m, lang), data.org(m["responsible_org_id"], lang),
+            for m in goal["measures"]:
+                rows.append([m["number"], "– " + marked(m, lang), data.org(m["responsible_org_id"], lang),
                              _status(data, "measure", m["id"], lang)])
         w.table(headers, rows, [16, 86, 36, 28])
     _comparison(w, db, data, municipality)
@@ -708,7 +710,7 @@ def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) ->
     """Each indicator of the municipality's goals: its latest year, the municipality, the
     plan's counties and the whole country side by side."""
     lang = w.lang
-    regions = indicators.plan_regions(db, data.plan["id"], lang)
+    regions = plan_regions(db, data.plan["id"], lang)
     own = next((r for r in regions if r["org_id"] == municipality["id"]), None)
     columns = [own] + [r for r in regions if r["kind"] == "county"] + [r for r in regions if r["kind"] == "country"]
     columns = [r for r in columns if r]
@@ -742,12 +744,12 @@ def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) ->
 def _own_resources(w: Writer, data: _PlanData, municipality_id: int) -> None:
     lang = w.lang
     rows, total = [], 0.0
-    for a_i, area in enumerate(data.areas, 1):
-        for g_i, goal in enumerate(area["goals"], 1):
-            for m_i, m in enumerate(goal["measures"], 1):
+    for area in data.areas:
+        for goal in area["goals"]:
+            for m in goal["measures"]:
                 if m["responsible_org_id"] == municipality_id and (m["resources_text"] or m["resources_eur"]):
                     total += m["resources_eur"] or 0
-                    rows.append([f"{a_i}.{g_i}.{m_i}", marked(m, lang), m["resources_text"] or "–",
+                    rows.append([m["number"], marked(m, lang), m["resources_text"] or "–",
                                  f"{_num(m['resources_eur'], lang)} €" if m["resources_eur"] is not None else "–"])
     w.heading(w.t("documents.card_resources"), 1)
     if not rows:
@@ -858,8 +860,10 @@ def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
         goals = {g["id"]: g for a in tree for g in a["goals"]}
         import vl_convert
 
+        from .charts import workshop as workshop_charts
+
         top = ranking[:10]
-        chart = workshop.ranking_chart(top, lang).properties(width=760)
+        chart = workshop_charts.ranking_chart(top, lang).properties(width=760)
         alt_text = w.t("documents.ranking_alt", count=len(top)) + " " + "; ".join(
             f"{i}. {p['text']} ({p['votes']})" for i, p in enumerate(top, 1))
         w.picture(vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1), alt_text, 160)

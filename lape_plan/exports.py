@@ -16,20 +16,17 @@ import re
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlite_utils import Database
 
-from . import budget, follow_up, i18n, indicators, plans
+from . import budget, follow_up, i18n, indicators, plans, xlsx
 from .db import now
 from .errors import NotFound, ValidationError
 from .model import LANGS, OrgKind, Scope
-from .xlsx import FORMULA_START, ILLEGAL as _ILLEGAL, csv_safe, put, safe_text  # noqa: F401 (re-exported)
+from .xlsx import csv_safe, put, safe_text
 
 
 FORMAT = "lape-plan-workbook/1"
@@ -166,14 +163,14 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
     labels = _status_labels(lang)
     table = Table("plan", t("export.sheet.plan", lang), cols)
     whole_area = t("export.whole_area", lang)
-    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
-        area_text = f"{a_i}. {plans.title_in(area, lang)}"
-        for g_i, goal in enumerate(area["goals"], 1):
-            goal_text = f"{a_i}.{g_i} {plans.title_in(goal, lang)}"
+    for area in plans.tree(db, plan_id, municipality_id):
+        area_text = f"{area['number']}. {plans.title_in(area, lang)}"
+        for goal in area["goals"]:
+            goal_text = f"{goal['number']} {plans.title_in(goal, lang)}"
             scope = whole_area if goal["scope"] == Scope.SHARED else _names(orgs, goal["municipality_ids"], lang)
             goal_cells = [area_text, goal_text, scope, _names(orgs, goal["responsible_ids"], lang)]
-            items = [("measure", m, f"{a_i}.{g_i}.{m_i} {plans.title_in(m, lang)}")
-                     for m_i, m in enumerate(goal["measures"], 1)] or [("goal", goal, "")]
+            items = [("measure", m, f"{m['number']} {plans.title_in(m, lang)}")
+                     for m in goal["measures"]] or [("goal", goal, "")]
             for entity, item, measure_text in items:
                 if entity == "measure":
                     timeline = "–".join(str(y) for y in dict.fromkeys(
@@ -224,18 +221,18 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
 
     years = list(range(plan["first_year"], plan["last_year"] + 1))
     budget_measures: list[tuple[dict, str]] = []
-    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
-        tables["focus_areas"].rows.append([area["id"], area["version"], f"{a_i}", area["title_fi"],
+    for area in plans.tree(db, plan_id, municipality_id):
+        tables["focus_areas"].rows.append([area["id"], area["version"], area["number"], area["title_fi"],
                                            area["title_sv"] or "", area["description"] or ""])
-        for g_i, goal in enumerate(area["goals"], 1):
-            number = f"{a_i}.{g_i}"
+        for goal in area["goals"]:
+            number = goal["number"]
             tables["goals"].rows.append([goal["id"], goal["version"], number, plans.title_in(area, lang),
                                          goal["title_fi"], goal["title_sv"] or "", goal["description"] or ""])
             if blank:
                 continue
             status_rows("goal", goal, number, plans.title_in(goal, lang), years)
-            for m_i, m in enumerate(goal["measures"], 1):
-                m_number = f"{number}.{m_i}"
+            for m in goal["measures"]:
+                m_number = m["number"]
                 responsible = orgs.get(m["responsible_org_id"])
                 tables["measures"].rows.append([
                     m["id"], m["version"], goal["id"], m_number, plans.title_in(goal, lang), m["title_fi"],
@@ -300,125 +297,17 @@ def budget_csv(db: Database, plan_id: int, lang: str, municipality_id: int | Non
 
 
 # ---------------------------------------------------------------- workbook
-_THIN = Side(style="thin", color="B7C4CF")
-
-
-def _styles(wb: Workbook) -> None:
-    border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-    top_wrap = Alignment(wrap_text=True, vertical="top")
-    body = Font(size=10)
-    styles = [
-        NamedStyle("lape_header", font=Font(bold=True, color="FFFFFF", size=10),
-                   fill=PatternFill("solid", fgColor="1F4E79"), border=border, alignment=top_wrap),
-        NamedStyle("lape_header_id", font=Font(bold=True, color="1F1F1F", size=10),
-                   fill=PatternFill("solid", fgColor="D9D9D9"), border=border, alignment=top_wrap),
-        NamedStyle("lape_header_ref", font=Font(bold=True, italic=True, color="1F1F1F", size=10),
-                   fill=PatternFill("solid", fgColor="DDEBF7"), border=border, alignment=top_wrap),
-        NamedStyle("lape_text", font=body, border=border, alignment=top_wrap),
-        NamedStyle("lape_id", font=Font(color="595959", size=10), fill=PatternFill("solid", fgColor="F2F2F2"),
-                   border=border, alignment=Alignment(vertical="top")),
-        NamedStyle("lape_int", font=body, border=border, alignment=Alignment(vertical="top"), number_format="0"),
-        NamedStyle("lape_euro", font=body, border=border, alignment=Alignment(vertical="top"),
-                   number_format='#,##0 "€"'),
-        NamedStyle("lape_percent", font=body, border=border, alignment=Alignment(vertical="top"),
-                   number_format='0" %"'),
-        NamedStyle("lape_title", font=Font(bold=True, size=14, color="1F4E79"),
-                   alignment=Alignment(wrap_text=True, vertical="top")),
-        NamedStyle("lape_label", font=Font(bold=True, size=10), alignment=top_wrap),
-        NamedStyle("lape_plain", font=body, alignment=top_wrap),
-    ]
-    for style in styles:
-        wb.add_named_style(style)
-
-
-_CELL_STYLE = {"text": "lape_text", "ref": "lape_text", "id": "lape_id", "int": "lape_int", "euro": "lape_euro",
-               "percent": "lape_percent"}
-_HEADER_STYLE = {"id": "lape_header_id", "ref": "lape_header_ref"}
-
-
-LINE_PT = 13.5  # one line of 10 pt text
-
-
-def _lines(value, width: float) -> int:
-    """Lines a wrapped cell needs at this column width (about 1.15 characters of
-    10 pt text per width unit). Spreadsheets do not grow rows for wrapped text on
-    their own when opening a file, so the writer sets the heights."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(width * 1.15 - 1, 1)
-    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
-
-
-def _fit_row(ws, row: int, values, widths) -> None:
-    lines = max((_lines(v, w) for v, w in zip(values, widths)), default=1)
-    if lines > 1:
-        ws.row_dimensions[row].height = min(lines * LINE_PT + 3, 409)
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'")[:31] or "-"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
-
-
-def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: str, lock_note: bool,
-                 range_name: str, printed: bool = True) -> None:
-    """`printed=False`: a sheet for editing, hidden and without a print area (LibreOffice prints
-    a hidden sheet that has one)."""
-    ws = wb.create_sheet(title)
-    if not printed:
-        ws.sheet_state = "hidden"
-    for c_i, col in enumerate(table.cols, 1):
-        cell = put(ws, 1, c_i, header(col.key, lang), _HEADER_STYLE.get(col.kind, "lape_header"))
-        if lock_note and col.kind in ("id", "ref"):
-            cell.comment = Comment(t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan")
-        ws.column_dimensions[get_column_letter(c_i)].width = col.width
-    widths = [c.width for c in table.cols]
-    _fit_row(ws, 1, table.headers(lang), widths)
-    # The body goes in through ws.append with ready-made cells that share one style
-    # record per column: a third of the time of styling each cell by name.
-    plain, quoted = [], []
-    for col in table.cols:
-        probe = Cell(ws)
-        probe.style = _CELL_STYLE[col.kind]
-        plain.append(probe._style)
-        quoted.append(StyleArray(probe._style))
-        quoted[-1].quotePrefix = 1
-    capacity = [max(int(w * 1.15 - 1), 1) for w in widths]
-    for r_i, row in enumerate(table.rows, 2):
-        cells, lines = [], 1
-        for c_i, value in enumerate(row):
-            if value.__class__ is str:
-                value = _ILLEGAL.sub("", value)
-                cell = Cell(ws, value=value, style_array=quoted[c_i] if value.startswith(FORMULA_START)
-                            else plain[c_i])
-                cell.data_type = "s"
-                if len(value) > capacity[c_i] or "\n" in value:
-                    lines = max(lines, _lines(value, widths[c_i]))
-            else:
-                cell = Cell(ws, value=value, style_array=plain[c_i])
-            cells.append(cell)
-        ws.append(cells)
-        if lines > 1:
-            ws.row_dimensions[r_i].height = min(lines * LINE_PT + 3, 409)
-    last = f"{get_column_letter(len(table.cols))}{max(len(table.rows) + 1, 2)}"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}"
-    if printed:
-        ws.print_area = f"A1:{last}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.oddHeader.center.text = safe_text(print_title).replace("&", "&&")[:200]
-    ws.oddFooter.right.text = t("export.page_footer", lang)
+def write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: str, lock_note: bool,
+                range_name: str, printed: bool = True) -> None:
+    """The table on its own sheet (xlsx.write_sheet), with a workbook-level name and, for the
+    data sheets, notes on the machine columns and lists of the allowed values."""
+    ws = xlsx.write_sheet(wb, title, table.headers(lang), [c.kind for c in table.cols], [c.width for c in table.cols],
+                          table.rows, print_title, t("export.page_footer", lang), printed=printed)
+    if lock_note:
+        for c_i, col in enumerate(table.cols, 1):
+            if col.kind in ("id", "ref"):
+                ws.cell(1, c_i).comment = Comment(
+                    t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan")
     # A workbook-level name per table, so formulas and pivot tables can refer to it.
     wb.defined_names[range_name] = DefinedName(range_name, attr_text=f"{quote_sheetname(title)}!$A$1:"
                                          f"${get_column_letter(len(table.cols))}${max(len(table.rows) + 1, 2)}")
@@ -438,7 +327,7 @@ def _write_table(wb: Workbook, table: Table, lang: str, title: str, print_title:
 def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, municipality_id: int | None,
            data_sheet_names: list[str]) -> None:
     ws = wb.active
-    ws.title = _sheet_title(t("export.sheet.cover", lang), set())
+    ws.title = xlsx.sheet_title(t("export.sheet.cover", lang), set())
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 60
     ws.column_dimensions["C"].width = 28
@@ -456,7 +345,7 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
     for label, value in facts:
         put(ws, row, 1, label, "lape_label")
         put(ws, row, 2, value, "lape_plain")
-        _fit_row(ws, row, [label, value], [28, 60])
+        xlsx.fit_row(ws, row, [label, value], [28, 60])
         row += 1
     row += 1
     put(ws, row, 1, t("export.cover.organisations", lang), "lape_label")
@@ -480,7 +369,7 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
         put(ws, row, 1, t("export.cover.how_to_edit", lang), "lape_label")
         text = t("export.cover.how_to_edit_text", lang, sheets=", ".join(data_sheet_names))
         put(ws, row, 2, text, "lape_plain")
-        _fit_row(ws, row, ["", text], [28, 60])
+        xlsx.fit_row(ws, row, ["", text], [28, 60])
         row += 1
     ws.print_area = f"A1:C{max(row - 1, 1)}"
     ws.page_setup.orientation = "portrait"
@@ -500,8 +389,7 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     are hidden without a print area: the only kind of sheet neither Excel nor LibreOffice prints
     (printing "the entire workbook" prints every visible sheet)."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
-    wb = Workbook()
-    _styles(wb)
+    wb = xlsx.new_workbook()
     taken: set[str] = set()
     cache: dict = {}
     tables = data_tables(db, plan_id, lang, municipality_id, blank=blank, cache=cache) if editable else []
@@ -509,25 +397,25 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
     taken.add(wb.active.title.lower())
     plan_title = plans.title_in(plan, lang)
     main = plan_table(db, plan_id, lang, cache=cache)
-    _write_table(wb, main, lang, _sheet_title(main.name, taken), plan_title, False, "lape_plan")
+    write_table(wb, main, lang, xlsx.sheet_title(main.name, taken), plan_title, False, "lape_plan")
     if all_municipalities:
         extra = [o["id"] for o in orgs.values() if o["kind"] == OrgKind.MUNICIPALITY]
     else:
         extra = [municipality_id] if municipality_id else []
     for m_id in extra:
         name = plans.org_name(orgs[m_id], lang)
-        _write_table(wb, plan_table(db, plan_id, lang, m_id, cache=cache), lang, _sheet_title(name, taken),
+        write_table(wb, plan_table(db, plan_id, lang, m_id, cache=cache), lang, xlsx.sheet_title(name, taken),
                      f"{plan_title} – {name}", False, f"lape_plan_{orgs[m_id]['code'] or m_id}")
     data_titles = []
     for table in tables:
-        title = _sheet_title(table.name, taken)
+        title = xlsx.sheet_title(table.name, taken)
         data_titles.append(title)
-        _write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}",
-                     printed=False)
+        write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}",
+                    printed=False)
     from .assessments import export_table  # the child impact assessments, when the plan has any
     lava = export_table(db, plan_id, lang)
     if lava.rows and not blank:
-        _write_table(wb, lava, lang, _sheet_title(lava.name, taken), f"{plan_title} – {lava.name}", False,
+        write_table(wb, lava, lang, xlsx.sheet_title(lava.name, taken), f"{plan_title} – {lava.name}", False,
                      "lape_assessments")
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
@@ -538,9 +426,7 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
                                                                   in zip(tables, data_titles)))], 1):
         put(meta, r_i, 1, key)
         put(meta, r_i, 2, value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.workbook_bytes(wb)
 
 
 def workbook_filename(plan: dict, lang: str, ext: str = "xlsx", municipality: dict | None = None,

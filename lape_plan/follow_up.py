@@ -277,20 +277,20 @@ def items(db: Database, plan_id: int, municipality_id: int | None = None, focus_
     area, responsible organisations and the years they are scheduled for, filtered."""
     plan = plans.get_plan(db, plan_id)
     out = []
-    for a_i, area in enumerate(plans.tree(db, plan_id, municipality_id), 1):
+    for area in plans.tree(db, plan_id, municipality_id):
         if focus_area_id and area["id"] != focus_area_id:
             continue
-        for g_i, goal in enumerate(area["goals"], 1):
+        for goal in area["goals"]:
             goal_orgs = list(goal["responsible_ids"])
-            goal_item = {"entity": "goal", "id": goal["id"], "number": f"{a_i}.{g_i}", "row": goal,
+            goal_item = {"entity": "goal", "id": goal["id"], "number": goal["number"], "row": goal,
                          "focus_area": area, "goal_id": goal["id"], "responsible_ids": goal_orgs,
                          "years": plan_years(plan)}
             measures = []
-            for m_i, m in enumerate(goal["measures"], 1):
+            for m in goal["measures"]:
                 orgs = [m["responsible_org_id"]] if m["responsible_org_id"] else goal_orgs
                 first = m["start_year"] or plan["first_year"]
                 last = m["end_year"] or plan["last_year"]
-                measures.append({"entity": "measure", "id": m["id"], "number": f"{a_i}.{g_i}.{m_i}", "row": m,
+                measures.append({"entity": "measure", "id": m["id"], "number": m["number"], "row": m,
                                  "focus_area": area, "goal_id": goal["id"], "responsible_ids": orgs,
                                  "years": list(range(first, last + 1))})
             if org_id:

@@ -581,19 +581,14 @@ def export_csv(db: Database, plan_id: int, lang: str) -> bytes:
 
 
 def export_xlsx(db: Database, plan_id: int, lang: str) -> bytes:
-    import io
-
-    from openpyxl import Workbook
+    from . import xlsx
 
     table = export_table(db, plan_id, lang)
-    book = Workbook()
-    exports._styles(book)
+    book = xlsx.new_workbook()
     book.remove(book.active)
     title = table.name[:31]
-    exports._write_table(book, table, lang, title, plans.title_in(plans.get_plan(db, plan_id), lang), False, "ideas")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    exports.write_table(book, table, lang, title, plans.title_in(plans.get_plan(db, plan_id), lang), False, "ideas")
+    return xlsx.workbook_bytes(book)
 
 
 def fold(text: str) -> str:

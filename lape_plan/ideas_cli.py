@@ -34,9 +34,9 @@ def _cmd_export(args) -> int:
     plan = _plan(database, args.plan)
     write = ideas.export_xlsx if args.format == "xlsx" else ideas.export_csv
     data = write(database, plan["id"], args.lang)
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"wrote {args.out} ({len(data)} bytes)")
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} ({len(data)} bytes)")
     else:
         sys.stdout.buffer.write(data)
     return 0
@@ -67,5 +67,5 @@ def register_cli(sub, add_db) -> None:
     p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     p.add_argument("--lang", choices=i18n.LANGS, default="fi")
-    p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
     p.set_defaults(func=_cmd_export)

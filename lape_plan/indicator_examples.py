@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from . import plans
 from .db import audit, now, write
 from .model import SYSTEM
+from .regions import ensure_regions, plan_regions
 
 FIRST_YEAR, LAST_YEAR = 2015, 2023
 NOTE = {
@@ -99,8 +100,8 @@ def load(db: Database, plan_id: int) -> bool:
     if db.execute(f"select 1 from goal_indicators where goal_id in ({marks})", goal_ids).fetchone():
         return False
     with write(db):
-        indicators.ensure_regions(db)
-        regions = indicators.plan_regions(db, plan_id)
+        ensure_regions(db)
+        regions = plan_regions(db, plan_id)
         ids = _indicators(db)
         rng = random.Random(2020)
         by_region_key = {}

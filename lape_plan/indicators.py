@@ -1,7 +1,7 @@
-"""Indicator catalogue, regions, values, goal–indicator links and progress against targets."""
+"""Indicator catalogue, import, values and goal–indicator links (regions in regions.py, the progress
+method in progress.py, the live Sotkanet client in sotkanet_client.py)."""
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from dataclasses import dataclass, field
@@ -11,17 +11,14 @@ from sqlite_utils import Database
 
 from . import auth, i18n, plans, sotkanet, validation
 from .db import audit, get_or_not_found, now, save_changes, save_version, write
-from .errors import ImportRejected, NotFound, Problem, ValidationError, require_version
-from .model import TEXT_MAX, TITLE_MAX, Actor, OrgKind
+from .errors import ImportRejected, NotFound, ValidationError, require_version
+from .model import TEXT_MAX, TITLE_MAX, Actor
+from .progress import DIRECTIONS, assess, interval, people, progress_label, proportion_scale
+from .regions import ensure_regions, plan_regions, region_code_map, region_name
 from .sotkanet import Parsed, Problems, no_gc, parse_file
 
 log = logging.getLogger(__name__)
 
-# Sotkanet region ids given in the domain notes (the country and the two counties of the example region).
-COUNTRY_SOTKANET_ID = 658
-COUNTY_SOTKANET_IDS = {"18": 964, "17": 971}
-DIRECTIONS = ("higher", "lower")
-PROGRESS = ("reached", "on_track", "too_slow", "wrong_way", "within_margin", "no_data")
 GENDER_TOTAL = "total"
 # What a goal link can follow: the total, one gender, or the gap girls minus boys.
 LINK_GENDERS = ("total", "female", "male", "gap")
@@ -33,7 +30,6 @@ SURVEY_MIN_COUNT = 15
 # Suggested noise thresholds for survey indicators when the number who answered is unknown
 # (guidance for the School Health Promotion study's municipal users), percentage points.
 SURVEY_NOISE_SMALL, SURVEY_NOISE_LARGE = 5.0, 2.0
-Z95 = 1.959963984540054  # two-sided 95 %
 
 
 # ---------------------------------------------------------------- small helpers
@@ -42,104 +38,6 @@ def text_in(row: dict, lang: str, field_name: str = "title") -> str:
     return row.get(f"{field_name}_{lang}") or row.get(f"{field_name}_fi") or row.get(f"{field_name}_en") or ""
 
 
-# ---------------------------------------------------------------- regions
-def _org_region(org: dict) -> tuple[str, str] | None:
-    """The Sotkanet region (category, code) an organisation stands for, if any."""
-    code = (org["code"] or "").strip()
-    if org["kind"] == OrgKind.MUNICIPALITY and code.isdigit() and len(code) == 3:
-        return "KUNTA", code
-    if org["kind"] == OrgKind.COUNTY and code.upper().startswith("HVA") and code[3:].isdigit():
-        return "HYVINVOINTIALUE", code[3:]
-    return None
-
-
-def ensure_regions(db: Database) -> None:
-    """Regions every plan needs: the country, the counties and municipalities of the
-    organisations (by their codes), and one "plan area" region per plan. Idempotent."""
-    with write(db, audit=False):  # reference data derived from the organisations, not an edit
-        existing = {(r["category"], r["code"]) for r in db.query("select category, code from ind_regions")}
-        used_ids = {r[0] for r in db.execute("select sotkanet_id from ind_regions where sotkanet_id is not null")}
-
-        def add(category, code, titles, sotkanet_id=None, plan_id=None):
-            if (category, code) in existing:
-                return
-            if sotkanet_id in used_ids:
-                sotkanet_id = None
-            db["ind_regions"].insert({"category": category, "code": code, "sotkanet_id": sotkanet_id,
-                                      "plan_id": plan_id, **titles, "member_of": "[]"})
-            existing.add((category, code))
-
-        if not db.execute("select 1 from ind_regions where category = 'MAA'").fetchone():
-            add("MAA", "MAA", {"title_fi": "Koko maa", "title_sv": "Hela landet", "title_en": "Whole country"},
-                COUNTRY_SOTKANET_ID)
-        for org in db.query("select * from organisations"):
-            region = _org_region(org)
-            if region:
-                names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"],
-                         "title_en": org["name_fi"]}
-                add(*region, names, COUNTY_SOTKANET_IDS.get(region[1]) if region[0] == "HYVINVOINTIALUE" else None)
-        for plan in db.query("select id from plans"):
-            add("PLAN", f"PLAN{plan['id']}", {"title_fi": "Suunnitelma-alue", "title_sv": "Planområdet",
-                                              "title_en": "Plan area"}, plan_id=plan["id"])
-
-
-def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = False) -> list[dict]:
-    """Regions a plan's links can be read for: its municipalities, its counties, the whole
-    plan area and the whole country, each with `kind` and a display `name`."""
-    orgs = plans.organisations(db, plan_id)
-    wanted = []
-    for org in orgs:
-        region = _org_region(org)
-        if region:
-            wanted.append((*region, "municipality" if region[0] == "KUNTA" else "county", org))
-    wanted.append(("PLAN", f"PLAN{plan_id}", "plan", None))
-    rows = {(r["category"], r["code"]): r for r in db.query(
-        "select * from ind_regions where category in ('KUNTA', 'HYVINVOINTIALUE', 'PLAN', 'MAA')")}
-    country = next((r for r in rows.values() if r["category"] == "MAA"), None)
-    if country is None or any((c, code) not in rows for c, code, _, _ in wanted):
-        if _retry:
-            raise RuntimeError("regions of the plan could not be created")
-        ensure_regions(db)
-        return plan_regions(db, plan_id, lang, _retry=True)
-    result = []
-    for category, code, kind, org in wanted:
-        region = dict(rows[(category, code)])
-        region["kind"] = kind
-        region["org_id"] = org["id"] if org else None
-        region["name"] = plans.org_name(org, lang) if org else i18n.t("indicators.region.plan_area", lang)
-        result.append(region)
-    country = dict(country)
-    country.update(kind="country", org_id=None, name=i18n.t("indicators.region.country", lang))
-    result.append(country)
-    return result
-
-
-def region_name(db: Database, region_id: int, lang: str) -> str:
-    row = db.execute("select category, title_fi, title_sv, title_en from ind_regions where id = ?", [region_id]).fetchone()
-    if not row:
-        return "–"
-    if row[0] == "PLAN":
-        return i18n.t("indicators.region.plan_area", lang)
-    if row[0] == "MAA":
-        return i18n.t("indicators.region.country", lang)
-    return text_in({"title_fi": row[1], "title_sv": row[2], "title_en": row[3]}, lang)
-
-
-def _region_code_map(db: Database) -> dict[str, int]:
-    """Codes the custom template accepts: kuntanumero, county code (18 or HVA18), MAA, PLAN<id>."""
-    codes: dict[str, int] = {}
-    for r in db.query("select id, category, code from ind_regions"):
-        code = r["code"].upper()
-        if r["category"] == "KUNTA":
-            codes[code] = r["id"]
-        elif r["category"] == "HYVINVOINTIALUE":
-            codes.setdefault(code, r["id"])
-            codes["HVA" + code] = r["id"]
-        elif r["category"] == "MAA":
-            codes.update({code: r["id"], "MAA": r["id"]})
-        elif r["category"] == "PLAN":
-            codes[code] = r["id"]
-    return codes
 
 
 # ---------------------------------------------------------------- catalogue
@@ -388,7 +286,7 @@ def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_
     else:
         indicator_ids = {r[1].upper(): r[0] for r in db.execute(
             "select id, source_id from indicators where source = 'custom'")}
-        region_ids = _region_code_map(db)
+        region_ids = region_code_map(db)
         unknown_indicator, unknown_region = "indicators.reason.unknown_custom", "indicators.reason.unknown_region_code"
     flag = int(is_example)
     template = item.kind == "template"
@@ -603,170 +501,6 @@ def has_example_values(db: Database, indicator_ids=None) -> bool:
                           [i]).fetchone() for i in set(indicator_ids))
 
 
-# ---------------------------------------------------------------- uncertainty
-def proportion_scale(indicator: dict) -> float | None:
-    """100 when the indicator's values are percentages of people (Sotkanet's value type PROS, or a
-    custom indicator whose unit is "%"), so that the count behind a value tells how many were
-    measured; None otherwise."""
-    value_type = (indicator.get("value_type") or "").strip().upper()
-    if value_type == "PROS":
-        return 100.0
-    if not value_type and (indicator.get("unit_fi") or "").strip() == "%":
-        return 100.0
-    return None
-
-
-def people(value, abs_value, scale) -> int | None:
-    """The number of people measured behind a percentage: n = count × 100 / value. Unknown
-    without the count, for a value of 0 (any n fits) or for values that are not percentages."""
-    if scale is None or abs_value is None or value is None or value <= 0 or abs_value < 0 or value > scale:
-        return None
-    return max(1, round(abs_value * scale / value))
-
-
-def wilson(p: float, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a proportion p observed among n people."""
-    z2n = z * z / n
-    centre = (p + z2n / 2) / (1 + z2n)
-    half = z / (1 + z2n) * ((p * (1 - p) / n + z2n / (4 * n)) ** 0.5)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def interval(value: float, n: int | None, scale: float | None) -> tuple[float, float] | tuple[None, None]:
-    """The 95 % interval of a percentage value in its own units, or (None, None) without n."""
-    if n is None or scale is None:
-        return None, None
-    low, high = wilson(min(max(value / scale, 0.0), 1.0), n)
-    return low * scale, high * scale
-
-
-def two_proportion_z(p1: float, n1: int, p2: float, n2: int) -> float:
-    """The pooled two-proportion z statistic of the change p1 -> p2 (0 when nothing varies)."""
-    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
-    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
-    return 0.0 if variance <= 0 else (p2 - p1) / variance ** 0.5
-
-
-def noise_limit(baseline_value: float, threshold, unit) -> float | None:
-    """The change a person set as noise for an indicator, in the indicator's units."""
-    if threshold is None:
-        return None
-    return threshold * abs(baseline_value) / 100 if unit == "relative" else threshold
-
-
-def change_is_noise(baseline_value, baseline_n, latest_value, latest_n, scale, threshold=None,
-                    unit="points") -> tuple[bool, str | None]:
-    """(is the change from baseline to latest within the margin of error, the rule used).
-
-    With the number of people behind both values known, the change is noise when the pooled
-    two-proportion z-test does not reject "no change" at the 5 % level (|z| < 1.96): rule "test".
-    Otherwise, with a threshold set for the indicator, when |latest - baseline| is below it:
-    rule "threshold". With neither, every change counts (rule None)."""
-    if None in (baseline_value, latest_value):
-        return False, None
-    if scale is not None and baseline_n and latest_n:
-        z = two_proportion_z(baseline_value / scale, baseline_n, latest_value / scale, latest_n)
-        return abs(z) < Z95, "test"
-    limit = noise_limit(baseline_value, threshold, unit)
-    if limit is None:
-        return False, None
-    return abs(latest_value - baseline_value) < limit, "threshold"
-
-
-def gap_change_is_noise(before: dict, after: dict, scale, threshold=None, unit="points") -> tuple[bool, str | None]:
-    """Like change_is_noise for the gap girls minus boys: with all four counts known, a Wald test
-    of the change of the gap (its variance the sum of the four values' p(1-p)/n); else the threshold."""
-    counts = [before.get("n_female"), before.get("n_male"), after.get("n_female"), after.get("n_male")]
-    if scale is not None and all(counts):
-        shares = [before["female"] / scale, before["male"] / scale, after["female"] / scale, after["male"] / scale]
-        variance = sum(p * (1 - p) / n for p, n in zip(shares, counts))
-        change = abs(after["value"]) - abs(before["value"])
-        return (variance <= 0 and change == 0) or (variance > 0 and abs(change) / scale < Z95 * variance ** 0.5), "test"
-    limit = noise_limit(before["value"], threshold, unit)
-    if limit is None:
-        return False, None
-    return abs(abs(after["value"]) - abs(before["value"])) < limit, "threshold"
-
-
-# ---------------------------------------------------------------- progress
-@dataclass
-class Assessment:
-    progress: str
-    baseline_value: float | None
-    latest_year: int | None
-    latest_value: float | None
-    observed_per_year: float | None = None
-    needed_per_year: float | None = None
-    rule: str | None = None  # how "within the margin" was decided: "test", "threshold" or None
-
-
-def evaluate(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value,
-             within_margin: bool = False) -> str:
-    """Classify progress toward a target (method in the README, "Progress evaluation").
-
-    direction: "higher" or "lower" is better; None infers it from target vs baseline.
-    within_margin: the change since the baseline is not distinguishable from zero."""
-    return assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year,
-                         target_value, within_margin)[0]
-
-
-def assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value,
-                  within_margin: bool = False):
-    """(progress class, observed good change per year, needed good change per year)."""
-    if None in (baseline_year, baseline_value, latest_year, latest_value, target_year, target_value):
-        return "no_data", None, None
-    if direction not in DIRECTIONS:
-        if target_value == baseline_value:
-            return "no_data", None, None
-        direction = "higher" if target_value > baseline_value else "lower"
-    sign = 1 if direction == "higher" else -1
-    eps = 1e-9 * max(1.0, abs(target_value), abs(baseline_value))
-    if sign * (latest_value - target_value) >= -eps:
-        return "reached", None, None
-    if latest_year <= baseline_year:
-        return "no_data", None, None  # a single data point: no trend yet
-    observed = sign * (latest_value - baseline_value) / (latest_year - baseline_year)
-    if within_margin:
-        return "within_margin", observed, None
-    if observed < -eps:
-        return "wrong_way", observed, None
-    if abs(observed) <= eps or latest_year >= target_year:
-        return "too_slow", observed, None
-    needed = sign * (target_value - latest_value) / (target_year - latest_year)
-    return ("on_track" if observed >= needed - eps else "too_slow"), observed, needed
-
-
-def assess(values: dict[int, float], direction, baseline_year, baseline_value, target_year, target_value,
-           counts: dict[int, int] | None = None, scale: float | None = None, threshold=None,
-           unit="points", gaps: dict[int, dict] | None = None) -> Assessment:
-    """Progress of one link from the values of its region by year. Missing years are fine:
-    the latest value is the most recent year at or after the baseline year. `counts` (year ->
-    people measured) and `scale` allow the test of the change; `threshold` and `unit` are the
-    indicator's noise threshold; `gaps` (year -> gap row) switches to the gap's test."""
-    counts = counts or {}
-    data_baseline = values.get(baseline_year) if baseline_year is not None else None
-    if baseline_value is None and baseline_year is not None:
-        baseline_value = data_baseline
-    later = [y for y in values if baseline_year is None or y >= baseline_year]
-    latest_year = max(later) if later else None
-    latest_value = values.get(latest_year) if latest_year is not None else None
-    # the count of the baseline year applies only when the baseline is that year's value
-    same = data_baseline is not None and baseline_value is not None and abs(data_baseline - baseline_value) < 1e-9
-    if gaps is not None and same and latest_year in gaps and baseline_year in gaps:
-        within, rule = gap_change_is_noise(gaps[baseline_year], gaps[latest_year], scale, threshold, unit)
-    else:
-        within, rule = change_is_noise(baseline_value, counts.get(baseline_year) if same else None, latest_value,
-                                       counts.get(latest_year), scale, threshold, unit)
-    progress, observed, needed = assess_points(direction, baseline_year, baseline_value, latest_year, latest_value,
-                                               target_year, target_value, within)
-    return Assessment(progress, baseline_value, latest_year, latest_value, observed, needed,
-                      rule if progress == "within_margin" else None)
-
-
-def progress_label(progress: str, lang: str) -> str:
-    return i18n.t(f"indicators.progress.{progress}", lang)
-
-
 # ---------------------------------------------------------------- goal–indicator links
 def _goal_plan(db, goal_id: int) -> tuple[dict, dict]:
     goal = plans.get(db, "goal", goal_id)
@@ -917,33 +651,6 @@ def load_example(db: Database, plan_id: int) -> None:
     indicator_examples.load(db, plan_id)
 
 
-def regions_json(db: Database) -> list[dict]:
-    """Stored regions in Sotkanet's /regions shape (for exports and tests)."""
-    return [{"id": r["sotkanet_id"], "code": r["code"], "category": r["category"],
-             "title": {k: r[f"title_{k}"] for k in ("fi", "sv", "en")}, "memberOf": json.loads(r["member_of"] or "[]")}
-            for r in db.query("select * from ind_regions where sotkanet_id is not null order by sotkanet_id")]
-
-
-# ---------------------------------------------------------------- live Sotkanet
-def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parsed:
-    """A parsed response, from the cache when it is young enough. Only responses that parse
-    are cached, so a broken answer is asked for again next time."""
-    import datetime as dt
-
-    from .sotkanet import parse_json
-
-    row = db.execute("select body, fetched_at from sotkanet_cache where url = ?", [url]).fetchone()
-    if row:
-        age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(row[1])
-        if age.total_seconds() < max_age_hours * 3600:
-            return parse_json(url, row[0])
-    body = client.get(url).decode("utf-8", "replace")
-    parsed = parse_json(url, body)
-    with write(db, audit=False):  # a cache of public data
-        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
-    return parsed
-
-
 def parse_years(text) -> list[int]:
     """'2019-2023', '2019–2023' or '2019, 2021, 2023' -> years (at most 30)."""
     raw = str(text or "").replace("–", "-").replace(" ", "")
@@ -968,55 +675,3 @@ def parse_ids(text) -> list[int]:
     if not ids or len(ids) > 20:
         raise ValidationError("error.required", field="ind_indicator")
     return ids
-
-
-def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, client=None,
-               max_age_hours: float = 24) -> list[FileReport]:
-    """Fetch indicators from the Sotkanet REST API (metadata when missing, regions when the
-    plan's municipalities have no Sotkanet ids yet, data with one `years=` per year), keep
-    only the plan's regions and import it all in one transaction. Responses are cached."""
-    from . import sotkanet
-
-    auth.require_plan_editor(actor)
-    client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
-    parsed: list[Parsed] = []
-    regions = plan_regions(db, plan_id)
-    if any(r["sotkanet_id"] is None for r in regions if r["kind"] in ("municipality", "county")):
-        parsed.append(_fetch_parsed(db, client, client.regions_url(), max_age_hours * 30))
-    known = {r[0] for r in db.execute("select source_id from indicators where source = 'sotkanet'")}
-    for indicator_id in indicator_ids:
-        if str(indicator_id) not in known:
-            parsed.append(_fetch_parsed(db, client, client.indicator_url(indicator_id), max_age_hours))
-    wanted_codes = {(r["category"], r["code"]) for r in regions}
-    region_rows = next((p.rows for p in parsed if p.kind == "regions"), None)
-    if region_rows is not None:
-        wanted = {r["sotkanet_id"] for r in region_rows if (r["category"], r["code"]) in wanted_codes}
-    else:
-        wanted = set()
-    wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
-    for indicator_id in indicator_ids:
-        # all three genders: the girls' and boys' values give the gap and the survey's small-number rule
-        data = _fetch_parsed(db, client, client.data_url(indicator_id, years, genders=("total", "female", "male")),
-                             max_age_hours)
-        data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
-        parsed.append(data)
-    return import_parsed(db, actor, parsed)
-
-
-def fetch_catalogue(db: Database, actor: Actor, client=None, max_age_hours: float = 24 * 30) -> FileReport:
-    """Sotkanet's whole indicator list (/indicators, metadata of ~3,700 indicators), fetched once a
-    month at most and imported as metadata, so that the child set resolves and search finds them."""
-    from . import sotkanet
-
-    auth.require_plan_editor(actor)
-    client = client or sotkanet.Client(**({"base_url": _base_url()} if _base_url() else {}))
-    parsed = _fetch_parsed(db, client, f"{client.base_url}/indicators", max_age_hours)
-    if parsed.kind != "metadata":
-        raise ImportRejected([Problem(parsed.name, 1, "indicators.reason.not_metadata")])
-    return import_parsed(db, actor, [parsed])[0]
-
-
-def _base_url() -> str | None:
-    import os
-
-    return os.environ.get("LAPE_SOTKANET_URL") or None

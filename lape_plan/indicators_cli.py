@@ -38,13 +38,13 @@ def _cmd_import(args) -> int:
 def _cmd_fetch(args) -> int:
     from . import db as dbm
     from .model import SYSTEM
-    from .sotkanet import SotkanetUnavailable
+    from .sotkanet_client import SotkanetUnavailable, fetch_live
 
     database = dbm.connect(args.db)
     plan_id = plans.plan_or_first(database, args.plan)["id"]
     try:
-        reports = indicators.fetch_live(database, SYSTEM, plan_id, indicators.parse_ids(args.indicators),
-                                        indicators.parse_years(args.years))
+        reports = fetch_live(database, SYSTEM, plan_id, indicators.parse_ids(args.indicators),
+                             indicators.parse_years(args.years))
     except SotkanetUnavailable as err:
         print(f"error: {i18n.error_text(err, 'en')}")
         return 3

@@ -497,7 +497,10 @@ def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
     count. Deleted items are left out, and so are drafts (and a draft goal's measures)
     unless `include_drafts` (the plan editor, which shows and accepts them).
 
-    With a municipality: shared goals plus that municipality's own goals."""
+    With a municipality: shared goals plus that municipality's own goals.
+
+    Every area, goal and measure carries its `number` ("2", "2.1", "2.1.3"; see `number_items`), the
+    same with or without a municipality; a draft (or a draft goal's measure) has none."""
     goal_ok = "g.deleted_at is null" if include_drafts else counts_sql("g")
     measure_ok = "m.deleted_at is null" if include_drafts else counts_sql("m")
     focus_areas = [dict(r) for r in db.query(
@@ -519,6 +522,7 @@ def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
     by_goal: dict[int, list[dict]] = {}
     for m in measures:
         by_goal.setdefault(m["goal_id"], []).append(m)
+    number_items(focus_areas, goals, by_goal)
     by_area: dict[int, list[dict]] = {}
     for g in goals:
         for key in LINKS:
@@ -530,6 +534,28 @@ def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
     for f in focus_areas:
         f["goals"] = by_area.get(f["id"], [])
     return focus_areas
+
+
+def number_items(focus_areas: list[dict], goals: list[dict], measures_by_goal: dict[int, list[dict]]) -> None:
+    """Set `number` on each area, goal and measure: the one numbering of the plan ("2", "2.1",
+    "2.1.3"), by position among the items that count in the whole plan area. Numbers are quoted in
+    meetings, so a goal keeps its number in every municipality's view, sheet and document; drafts
+    get None and do not shift the others. Rows in plan order (as `tree` reads them)."""
+    area_number = {}
+    for a_i, area in enumerate(focus_areas, 1):
+        area["number"] = area_number[area["id"]] = str(a_i)
+    goals_in_area: dict[int, int] = {}
+    for g in goals:
+        g["number"] = None
+        if not g.get("draft") and g["focus_area_id"] in area_number:
+            goals_in_area[g["focus_area_id"]] = goals_in_area.get(g["focus_area_id"], 0) + 1
+            g["number"] = f"{area_number[g['focus_area_id']]}.{goals_in_area[g['focus_area_id']]}"
+        counted = 0
+        for m in measures_by_goal.get(g["id"], []):
+            m["number"] = None
+            if g["number"] and not m.get("draft"):
+                counted += 1
+                m["number"] = f"{g['number']}.{counted}"
 
 
 def overview(db: Database, plan_id: int) -> dict:

@@ -221,14 +221,14 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
             latest[(entity, item_id)] = row
     areas = []
     goal_ids: list[int] = []
-    for a_i, area in enumerate([a for a in plans.tree(db, plan_id) if _shown(a)], 1):
+    for area in [a for a in plans.tree(db, plan_id) if _shown(a)]:
         goals = []
-        for g_i, goal in enumerate([g for g in area["goals"] if _shown(g)], 1):
+        for goal in [g for g in area["goals"] if _shown(g)]:
             goal_ids.append(goal["id"])
             measures = []
-            for m_i, m in enumerate([m for m in goal["measures"] if _shown(m)], 1):
+            for m in [m for m in goal["measures"] if _shown(m)]:
                 measures.append({
-                    "id": m["id"], "number": f"{a_i}.{g_i}.{m_i}", "title": _text(m, lang),
+                    "id": m["id"], "number": m["number"], "title": _text(m, lang),
                     "description": _text(m, lang, "description") if m.get("description") else None,
                     "responsible": org(m["responsible_org_id"]) if m["responsible_org_id"] else
                     ", ".join(org(i) for i in goal["responsible_ids"]),
@@ -237,7 +237,7 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
                     "status": _status(latest, "measure", m["id"], lang),
                 })
             goals.append({
-                "id": goal["id"], "number": f"{a_i}.{g_i}", "title": _text(goal, lang),
+                "id": goal["id"], "number": goal["number"], "title": _text(goal, lang),
                 "description": _text(goal, lang, "description") if goal.get("description") else None,
                 "responsible": [org(i) for i in goal["responsible_ids"]],
                 "municipalities": [org(i) for i in goal["municipality_ids"]] if goal["scope"] == Scope.LOCAL else [],
@@ -245,7 +245,7 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
                 "status": _status(latest, "goal", goal["id"], lang), "measures": measures,
                 "indicators": [], "trail": [],
             })
-        areas.append({"id": area["id"], "number": a_i, "slug": f"area-{a_i}", "title": _text(area, lang),
+        areas.append({"id": area["id"], "number": area["number"], "slug": f"area-{area['number']}", "title": _text(area, lang),
                       "description": _text(area, lang, "description") if area.get("description") else None,
                       "goals": goals})
     by_goal = {g["id"]: g for a in areas for g in a["goals"]}

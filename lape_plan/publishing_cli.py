@@ -14,10 +14,10 @@ def cmd_publish(args) -> int:
     plan = plans.plan_or_first(database, args.plan)
     langs = args.lang or list(publishing.PUBLISH_LANGS)
     if args.unpublish:
-        publishing.unpublish(database, CLI_ACTOR, plan["id"], Path(args.out) if args.out else None)
+        publishing.unpublish(database, CLI_ACTOR, plan["id"], Path(args.output) if args.output else None)
         print(f"unpublished plan {plan['id']}")
         return 0
-    out = publishing.publish(database, CLI_ACTOR, plan["id"], Path(args.out) if args.out else None, langs)
+    out = publishing.publish(database, CLI_ACTOR, plan["id"], Path(args.output) if args.output else None, langs)
     print(f"published plan {plan['id']}: {out}")
     for lang in langs:
         print(f"  {out / lang / 'index.html'}")
@@ -33,7 +33,7 @@ def register_cli(sub, add_db) -> None:
                     "plan-ID (or $LAPE_PLAN_PUBLISH_DIR/plan-ID), which the app serves at /app/static/published/.")
     add_db(p)
     p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
-    p.add_argument("-o", "--out", metavar="DIR", help="output folder (replaced whole)")
+    p.add_argument("-o", "--output", metavar="DIR", help="output folder (replaced whole)")
     p.add_argument("--lang", action="append", choices=["fi", "sv", "en"],
                    help="a language to publish; repeat for several (default: fi and sv)")
     p.add_argument("--unpublish", action="store_true", help="take the site down and mark the plan unpublished")

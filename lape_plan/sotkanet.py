@@ -1,4 +1,4 @@
-"""Sotkanet file formats and the optional live client.
+"""Sotkanet file formats (the live client is in sotkanet_client.py).
 
 Parsers turn a file into plain rows or refuse it whole (ImportRejected, listing
 file, row and reason); they know nothing about the database. Formats:
@@ -13,24 +13,17 @@ from __future__ import annotations
 import csv
 import gc
 import html
-import io
 import json
 import logging
 import math
 import re
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .errors import ImportRejected, LapeError, Problem
+from .errors import ImportRejected, Problem
 from .validation import integer, normalise_text, number, year_number
-from .xlsx import ReadLimits, Refused, RowBudget, open_workbook, put_row
+from .xlsx import ReadLimits, Refused, RowBudget, new_workbook, open_workbook, put_row, workbook_bytes
 
-BASE_URL = "https://sotkanet.fi/rest/1.1"
-USER_AGENT = "lape-plan/1.0 (children and youth wellbeing plan dashboard; occasional queries)"
 MAX_PROBLEMS = 200
 GENDERS = {
     "total": "total", "yhteensä": "total", "yhteensa": "total", "totalt": "total", "kaikki": "total", "": "total",
@@ -143,17 +136,6 @@ def _finish(parsed: Parsed, problems: Problems, shared: Problems | None) -> Pars
         shared.items.extend(problems.items[:room])
         shared.more += problems.more + max(0, len(problems.items) - room)
     return parsed
-
-
-class SotkanetUnavailable(LapeError):
-    key = "indicators.error.offline"
-
-
-class SotkanetHTTPError(SotkanetUnavailable):
-    """Sotkanet answered, with an HTTP error status: reachable, but no data (404: no such
-    indicator or resource; 5xx: trouble on its side)."""
-
-    key = "sotkanet.error.http"
 
 
 # ---------------------------------------------------------------- helpers
@@ -559,75 +541,14 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """The same template as an Excel workbook; codes are text cells so 074 keeps its zero."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = "values"
-    put_row(sheet, 1, TEMPLATE_HEADER)
+    put_row(sheet, 1, TEMPLATE_HEADER, "lape_header")
     put_row(sheet, 2, ["OMA-1", "272", 2023, "total", 12.5])
     for column, width in zip("ABCDE", (18, 14, 8, 10, 10)):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2, max_col=2):
         for cell in row:
             cell.number_format = "@"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-# ---------------------------------------------------------------- live client
-def _urllib_transport(url: str, headers: dict, timeout: float) -> bytes:
-    request = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (fixed https base)
-        return response.read()
-
-
-class Client:
-    """Occasional queries to the Sotkanet REST API. `transport(url, headers, timeout) -> bytes`
-    can be replaced (tests pass recorded responses; nothing in the tests touches the network)."""
-
-    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20,
-                 sleep=time.sleep):
-        self.base_url = base_url.rstrip("/")
-        self.user_agent = user_agent
-        self.transport = transport or _urllib_transport
-        self.timeout = timeout
-        self.sleep = sleep
-
-    def data_url(self, indicator_id: int, years, genders=("total",)) -> str:
-        # Sotkanet refuses comma lists: one years= (and genders=) parameter per value.
-        params = [("indicator", int(indicator_id))] + [("years", int(y)) for y in years]
-        params += [("genders", g) for g in genders]
-        return f"{self.base_url}/json?{urllib.parse.urlencode(params)}"
-
-    def indicator_url(self, indicator_id: int) -> str:
-        return f"{self.base_url}/indicators/{int(indicator_id)}"
-
-    def regions_url(self) -> str:
-        return f"{self.base_url}/regions"
-
-    def get(self, url: str) -> bytes:
-        """The response body. An HTTP error status is told apart from no connection at all
-        (HTTPError is a URLError too); 429 and 5xx are tried once more after a pause."""
-        headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
-        for attempt in (1, 2):
-            try:
-                return self.transport(url, headers, self.timeout)
-            except urllib.error.HTTPError as err:
-                status, reason = err.code, str(err.reason or "")[:100]
-                if attempt == 1 and (status == 429 or 500 <= status < 600):
-                    self.sleep(_retry_after(err))
-                    continue
-                raise SotkanetHTTPError("sotkanet.error.not_found" if status in (404, 410) else None,
-                                        status=status, reason=reason) from None
-            except (urllib.error.URLError, OSError, TimeoutError) as err:
-                raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
-
-
-def _retry_after(err) -> float:
-    """Seconds to wait before the one retry: the server's Retry-After when it is short, else 1 s."""
-    try:
-        return min(max(float((err.headers or {}).get("Retry-After") or 1), 0), 10)
-    except (TypeError, ValueError):
-        return 1.0
+    return workbook_bytes(book)

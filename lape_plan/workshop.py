@@ -47,7 +47,6 @@ CODE_LENGTH = 6
 LATE_SECONDS = 60  # a proposal typed while collecting closed is still taken this long (asked for by the page)
 GRADES = range(4, 11)  # the day's feedback grade, as in Finnish schools
 COMMENT_MAX = 500
-CHART_ROW_PX = 58
 PROJECTOR_TOP = 8  # results rows on the projector: 8 × 58 px plus the axis fit under the title at 1080 px
 PROJECTOR_PAGE = 4  # proposals (two lines each at most) per projector page while voting; pages rotate
 MIN_GROUP = 3  # vote splits by background leave out smaller groups: a group of one would show a person's votes
@@ -846,55 +845,34 @@ def _extra_tables(db: Database, workshop_id: int, lang: str) -> list[tuple[str, 
 
 
 def results_xlsx(db: Database, workshop_id: int, lang: str) -> bytes:
-    """The results as a workbook, every cell through the shared safe-cell writer: text stays
-    text exactly as written (never a formula), and characters XML cannot hold are dropped."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """The results as a workbook, every cell through the shared xlsx writer (its styles; text
+    stays text exactly as written, never a formula; characters XML cannot hold are dropped)."""
+    from . import xlsx
 
     workshop = get(db, workshop_id)
     header, rows = results(db, workshop_id, lang)
-    book = Workbook()
+    book = xlsx.new_workbook()
     sheet = book.active
     sheet.title = i18n.t("workshop.sheet.results", lang)[:31]
-    put(sheet, 1, 1, workshop["title"]).font = Font(bold=True, size=14)
+    put(sheet, 1, 1, workshop["title"], "lape_title")
     line = 2
     if workshop["question"]:
-        put(sheet, line, 1, workshop["question"])
+        put(sheet, line, 1, workshop["question"], "lape_plain")
         line += 1
     line += 1  # a blank row before the table
-    for cell in put_row(sheet, line, header):
-        cell.font = Font(bold=True)
+    put_row(sheet, line, header, "lape_header")
     sheet.freeze_panes = f"A{line + 1}"  # a string: sheet.cell() would create a row
-    wrap = Alignment(wrap_text=True, vertical="top")
     for r_i, row in enumerate(rows, line + 1):
-        for cell in put_row(sheet, r_i, row):
-            if cell.data_type == "s":
-                cell.alignment = wrap
+        put_row(sheet, r_i, row, "lape_text")
     for col, width in zip("ABCDEFGHI", (6, 60, 30, 8, 8, 12, 40, 40, 8)):
         sheet.column_dimensions[col].width = width
     for name, rows in _extra_tables(db, workshop_id, lang):
-        extra = book.create_sheet(_sheet_name(name, book))
+        extra = book.create_sheet(xlsx.sheet_title(name, {n.lower() for n in book.sheetnames}))
         for r_i, row in enumerate(rows, 1):
-            for cell in put_row(extra, r_i, row):
-                if cell.data_type == "s":
-                    cell.alignment = wrap
-        extra["A1"].font = Font(bold=True, size=12)
+            put_row(extra, r_i, row, "lape_label" if r_i == 1 else "lape_text")
         extra.column_dimensions["A"].width = 30
         extra.column_dimensions["B"].width = 60
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _sheet_name(name: str, book) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the book
-    base = "".join(c for c in name if c not in "[]:*?/\\")[:28] or "Sheet"
-    taken = set(book.sheetnames)
-    for i in range(1, 100):
-        candidate = base if i == 1 else f"{base[:26]} {i}"
-        if candidate not in taken:
-            return candidate
-    return base
+    return xlsx.workbook_bytes(book)
 
 
 # ---------------------------------------------------------------- join link and QR code
@@ -928,30 +906,6 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def ranking_chart(ranking: list[dict], lang: str, top: int = PROJECTOR_TOP):
-    """Horizontal bars of the most-voted proposals: big type and dark bars on white for a projector."""
-    import altair as alt
-    import pandas as pd
-
-    rows = [{"rank": i, "proposal": f"{i}. {_shorten(p['text'], 70)}", "votes": p["votes"]}
-            for i, p in enumerate(sorted(ranking, key=lambda p: (-p["votes"], p["id"]))[:top], 1)]
-    frame = pd.DataFrame(rows, columns=["rank", "proposal", "votes"])
-    votes_title = i18n.t("workshop.count.votes", lang)
-    # Read from the back row of a 1920 × 1080 room: every label and number ≥ 28 px, all text near-black.
-    base = alt.Chart(frame).encode(
-        y=alt.Y("proposal:N", sort=alt.SortField("rank"), title=None,
-                axis=alt.Axis(labelFontSize=28, labelLimit=820, labelColor="#111827")),
-        x=alt.X("votes:Q", title=votes_title, axis=alt.Axis(labelFontSize=28, titleFontSize=28, tickMinStep=1,
-                                                             format="d", labelColor="#111827",
-                                                             titleColor="#111827")),
-    )
-    bars = base.mark_bar(color="#0b4f9c")
-    labels = base.mark_text(align="left", dx=8, fontSize=32, fontWeight="bold", color="#111827").encode(
-        text="votes:Q")
-    return (bars + labels).properties(height=max(CHART_ROW_PX * len(rows), 120)).configure_view(stroke=None)
-
-
-
 def projector_page(items: list, clock: float, seconds: float = 9.0, size: int = PROJECTOR_PAGE) -> tuple[list, int, int]:
     """The page of `items` the projector shows at `clock` (seconds), turning every `seconds`:
     (items on it, page number from 1, pages). Long lists rotate instead of running off the screen."""
@@ -968,7 +922,3 @@ def ranking_alt(ranking: list[dict], lang: str, top: int = 10) -> str:
     items = "; ".join(f"{i}. {p['text']}: {i18n.t('a11y.votes', lang, n=p['votes'])}"
                       for i, p in enumerate(ordered, 1))
     return i18n.t("a11y.ranking_alt", lang, items=items)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -24,9 +24,9 @@ def _cmd_results(args) -> int:
     workshop.get(database, args.workshop)
     write = workshop.results_xlsx if args.format == "xlsx" else workshop.results_csv
     data = write(database, args.workshop, args.lang)
-    if args.out:
-        Path(args.out).write_bytes(data)
-        print(f"wrote {args.out} ({len(data)} bytes)")
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} ({len(data)} bytes)")
     else:
         sys.stdout.buffer.write(data)
     return 0
@@ -46,5 +46,5 @@ def register_cli(sub, add_db) -> None:
     p.add_argument("workshop", type=int, help="workshop id (see `workshops`)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     p.add_argument("--lang", choices=i18n.LANGS, default="fi", help="language of headings and focus areas")
-    p.add_argument("--out", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
     p.set_defaults(func=_cmd_results)

@@ -56,8 +56,8 @@ st.dataframe(
 )
 
 st.subheader(t("overview.goals_heading"))
-for number, area in enumerate(plans.tree(ctx.db, plan["id"], ctx.municipality_id), 1):
-    st.markdown(f"**{number}\\. {md_escape(ctx.title(area))}**")
+for area in plans.tree(ctx.db, plan["id"], ctx.municipality_id):
+    st.markdown(f"**{area['number']}\\. {md_escape(ctx.title(area))}**")
     if not area["goals"]:
         st.caption(t("overview.no_goals"))
         continue

@@ -40,12 +40,13 @@ with left:
     st.subheader(t("editor.structure"))
     st.html(TREE_CSS)
     with st.container(key="ed_tree"):
-        for a_i, area in enumerate(areas, 1):
-            tree_button("focus_area", area, f"{a_i}. {ctx.title(area)}", "")
-            for g_i, goal in enumerate(area["goals"], 1):
-                tree_button("goal", goal, f"{a_i}.{g_i} {ctx.title(goal)}", "\u2003")
-                for m_i, measure in enumerate(goal["measures"], 1):
-                    tree_button("measure", measure, f"{a_i}.{g_i}.{m_i} {ctx.title(measure)}", "\u2003\u2003")
+        for area in areas:
+            tree_button("focus_area", area, f"{area['number']}. {ctx.title(area)}", "")
+            for goal in area["goals"]:  # a draft has no number until it is accepted
+                tree_button("goal", goal, " ".join(filter(None, (goal["number"], ctx.title(goal)))), "\u2003")
+                for measure in goal["measures"]:
+                    tree_button("measure", measure, " ".join(filter(None, (measure["number"], ctx.title(measure)))),
+                                "\u2003\u2003")
     st.button(t("editor.new_focus_area"), icon=":material/add:", on_click=select, args=("new", ctx.plan["id"]))
 
 with right:

@@ -8,7 +8,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from .. import budget, budget_charts, exports, follow_up as fu, i18n, plans
+from .. import budget, exports, follow_up as fu, i18n, plans
+from ..charts import budget as budget_charts
 from ..errors import ConflictError, LapeError
 from . import state
 from .editor import show_differences
@@ -219,7 +220,7 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
     with right:
         st.dataframe(trend_frame(ctx, r), hide_index=True, width="stretch", height="content")
     orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
-    areas = {a["id"]: (i, a) for i, a in enumerate(plans.tree(ctx.db, ctx.plan["id"]), 1)}
+    areas = {a["id"]: (int(a["number"]), a) for a in plans.tree(ctx.db, ctx.plan["id"])}
     tabs = st.tabs([t("budget.tab_org"), t("budget.tab_area"), t("budget.tab_source"), t("budget.tab_kind"),
                     t("budget.tab_without")])
     with tabs[0]:

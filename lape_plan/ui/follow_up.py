@@ -9,7 +9,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from .. import follow_up as fu, follow_up_charts, i18n, plans
+from .. import follow_up as fu, i18n, plans
+from ..charts import follow_up as follow_up_charts
 from ..errors import ConflictError, LapeError
 from . import state
 from .assessments import follow_up_panel
@@ -54,7 +55,7 @@ def filters(ctx: Ctx) -> dict:
     t, plan = ctx.t, ctx.plan
     areas = plans.tree(ctx.db, plan["id"])
     area_names = {ALL: t("follow_up.all_focus_areas")} | {
-        a["id"]: f"{i}. {ctx.title(a)}" for i, a in enumerate(areas, 1)}
+        a["id"]: f"{a['number']}. {ctx.title(a)}" for a in areas}
     orgs = plans.organisations(ctx.db, plan["id"])
     org_opts = {ALL: t("follow_up.all_organisations")} | {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     years = fu.plan_years(plan)

@@ -412,11 +412,11 @@ def answer_form(ctx: Ctx, idea: dict, links: dict) -> None:
 def link_options(ctx: Ctx, plan_id: int) -> dict:
     """(kind, id) -> "Goal 1.2: title" of the plan's goals and measures, for linking answers."""
     out = {}
-    for a_i, area in enumerate(plans.tree(ctx.db, plan_id), 1):
-        for g_i, goal in enumerate(area["goals"], 1):
-            out[("goal", goal["id"])] = ctx.t("ideas.goal_label", number=f"{a_i}.{g_i}", title=ctx.title(goal))
-            for m_i, measure in enumerate(goal["measures"], 1):
-                out[("measure", measure["id"])] = ctx.t("ideas.measure_label", number=f"{a_i}.{g_i}.{m_i}",
+    for area in plans.tree(ctx.db, plan_id):
+        for goal in area["goals"]:
+            out[("goal", goal["id"])] = ctx.t("ideas.goal_label", number=goal["number"], title=ctx.title(goal))
+            for measure in goal["measures"]:
+                out[("measure", measure["id"])] = ctx.t("ideas.measure_label", number=measure["number"],
                                                         title=ctx.title(measure))
     return out
 

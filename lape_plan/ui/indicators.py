@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import charts, i18n, indicators, sotkanet
+from .. import i18n, indicators, sotkanet, sotkanet_client
+from ..charts import indicators as indicator_charts
 from ..errors import ConflictError, ImportRejected, LapeError
+from ..progress import DIRECTIONS, PROGRESS, progress_label
+from ..regions import plan_regions
 from . import a11y, state
 from .guard import Ctx
 from .state import reset
@@ -63,7 +66,7 @@ def _chart_spec(builder: str, *args, **kwargs) -> dict:
     from altair.utils.schemapi import debug_mode
 
     with debug_mode(False):
-        return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+        return getattr(indicator_charts, builder)(*args, **kwargs).to_dict(validate=False)
 
 
 def show_chart(builder: str, *args, alt_text: str = "", width="stretch", **kwargs) -> None:
@@ -80,7 +83,7 @@ def render_charts(ctx: Ctx) -> None:
     indicator_id = st.selectbox(t("field.ind_indicator"), list(by_id), key="ind_chart_indicator",
                                 format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang))
     ind = by_id[indicator_id]
-    regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
+    regions = plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     plan_links = [link for link in indicators.links(ctx.db, ctx.plan["id"], ctx.lang, municipality_id=ctx.municipality_id)
                   if link["indicator_id"] == indicator_id]
@@ -196,7 +199,7 @@ BADGE_ICONS = {"reached": ":material/check_circle:", "on_track": ":material/tren
 
 
 def progress_badge(ctx: Ctx, progress: str) -> None:
-    st.badge(f"{ctx.t('indicators.col.progress')}: {indicators.progress_label(progress, ctx.lang)}",
+    st.badge(f"{ctx.t('indicators.col.progress')}: {progress_label(progress, ctx.lang)}",
              icon=BADGE_ICONS[progress], color=BADGE_COLOURS[progress])
 
 
@@ -273,10 +276,10 @@ def _render_fetch(ctx: Ctx) -> None:
     if submitted:
         try:
             with st.spinner(t("indicators.fetch.running")):
-                reports = indicators.fetch_live(ctx.db, ctx.writer(), ctx.plan["id"],
+                reports = sotkanet_client.fetch_live(ctx.db, ctx.writer(), ctx.plan["id"],
                                                 indicators.parse_ids(st.session_state["ind_fetch_ids"]),
                                                 indicators.parse_years(st.session_state["ind_fetch_years"]))
-        except sotkanet.SotkanetUnavailable as err:
+        except sotkanet_client.SotkanetUnavailable as err:
             st.warning(error_md(err, ctx.lang), icon=":material/cloud_off:")
         except ImportRejected as err:
             show_problems(ctx, err)
@@ -299,7 +302,7 @@ def _render_custom_form(ctx: Ctx) -> None:
         c2.text_input(t("field.ind_title_en"), key="ind_custom_title_en", max_chars=300)
         c1, c2, c3 = st.columns(3)
         c1.text_input(t("field.ind_unit"), key="ind_custom_unit", max_chars=80)
-        c2.selectbox(t("field.ind_direction"), list(indicators.DIRECTIONS), key="ind_custom_direction",
+        c2.selectbox(t("field.ind_direction"), list(DIRECTIONS), key="ind_custom_direction",
                      format_func=lambda d: t(f"indicators.direction.{d}"))
         c3.number_input(t("field.ind_decimals"), 0, 4, 1, key="ind_custom_decimals")
         st.text_area(t("field.description"), key="ind_custom_description", height=80)
@@ -348,7 +351,7 @@ def render_catalogue(ctx: Ctx) -> None:
     if ind["data_updated"]:
         facts.append(f"{t('indicators.catalogue.updated')}: {i18n.date(ind['data_updated'], ctx.lang)}")
     st.text(" · ".join(facts))
-    options = [None, *indicators.DIRECTIONS]
+    options = [None, *DIRECTIONS]
     key = f"ind_dir_{ind['id']}_{ind['version']}"
     with st.form(f"ind_dir_form_{ind['id']}", enter_to_submit=False):
         st.radio(t("field.ind_direction"), options, index=options.index(ind["direction"]), key=key, horizontal=True,
@@ -381,8 +384,8 @@ def _render_child_set(ctx: Ctx) -> None:
         if st.button(t("indicators.set.fetch_list"), key="ind_fetch_list", icon=":material/cloud_download:"):
             try:
                 with st.spinner(t("indicators.fetch.running")):
-                    indicators.fetch_catalogue(ctx.db, ctx.writer())
-            except sotkanet.SotkanetUnavailable as err:
+                    sotkanet_client.fetch_catalogue(ctx.db, ctx.writer())
+            except sotkanet_client.SotkanetUnavailable as err:
                 st.warning(i18n.error_text(err, ctx.lang), icon=":material/cloud_off:")
             except ImportRejected as err:
                 show_problems(ctx, err)
@@ -489,7 +492,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.session_state[f"{prefix}_{field}"] = _link_initial(ctx, link, field)
         st.session_state[prefix + "_version"] = link["version"] if link else 0
     labels = _offered(ctx, goal["id"], items, st.session_state[f"{prefix}_indicator_id"])
-    regions = indicators.plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
+    regions = plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     if st.session_state[f"{prefix}_indicator_id"] not in labels:
         st.session_state[f"{prefix}_indicator_id"] = None
@@ -587,8 +590,8 @@ def render_indicators_overview(ctx: Ctx) -> None:
         return
     if any(r["example_values"] for r in rows):
         st.warning(t("indicators.example_values"), icon=":material/science:")
-    counts = {p: sum(1 for r in rows if r["progress"] == p) for p in indicators.PROGRESS}
-    st.text(" · ".join(f"{indicators.progress_label(p, ctx.lang)}: {n}" for p, n in counts.items() if n))
+    counts = {p: sum(1 for r in rows if r["progress"] == p) for p in PROGRESS}
+    st.text(" · ".join(f"{progress_label(p, ctx.lang)}: {n}" for p, n in counts.items() if n))
     goals: dict[int, list[dict]] = {}
     for row in rows:
         goals.setdefault(row["goal_id"], []).append(row)
@@ -600,8 +603,8 @@ def render_indicators_overview(ctx: Ctx) -> None:
             with col:
                 st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
                 panels = "; ".join(f"{r['indicator_title']} — {r['region_name']}: "
-                                   f"{indicators.progress_label(r['progress'], ctx.lang)}" for r in goal_rows)
-                show_chart("small_multiples", charts.overview_panels(goal_rows), ctx.lang, columns=1,
+                                   f"{progress_label(r['progress'], ctx.lang)}" for r in goal_rows)
+                show_chart("small_multiples", indicator_charts.overview_panels(goal_rows), ctx.lang, columns=1,
                            width="content", alt_text=t("a11y.overview_alt", goal=goal_rows[0]["goal_title"],
                                                        panels=panels))
     with st.expander(t("a11y.as_table")):  # the small multiples' figures as text
@@ -609,5 +612,5 @@ def render_indicators_overview(ctx: Ctx) -> None:
             t("a11y.col_goal"): r["goal_title"], t("a11y.col_indicator"): f"{r['indicator_title']} — {r['region_name']}",
             t("a11y.col_values"): ", ".join(f"{year}: {ctx.num(value)}" for year, value in sorted(r["values"].items())),
             t("a11y.col_target"): f"{r['target_year']}: {ctx.num(r['target_value'])}",
-            t("indicators.chart.progress"): indicators.progress_label(r["progress"], ctx.lang),
+            t("indicators.chart.progress"): progress_label(r["progress"], ctx.lang),
         } for r in rows]), hide_index=True, width="stretch")

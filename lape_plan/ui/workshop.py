@@ -372,7 +372,9 @@ def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
             if w["results_visible"] and split:
                 groups_view(split, t)
             elif w["results_visible"]:
-                st.altair_chart(workshop.ranking_chart(figures["ranking"], lang), width="stretch",
+                from ..charts import workshop as workshop_charts  # Altair only where a chart is drawn
+
+                st.altair_chart(workshop_charts.ranking_chart(figures["ranking"], lang), width="stretch",
                                 alt=workshop.ranking_alt(figures["ranking"], lang))
             elif w["phase"] == "collecting":
                 latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:workshop.PROJECTOR_PAGE]

@@ -1,4 +1,5 @@
 from playwright.sync_api import expect
+from lape_plan.ui.follow_up import BULK_ROW_HEIGHT
 
 from .conftest import choose, login, no_exceptions, wait_idle
 
@@ -69,20 +70,56 @@ def test_member_updates_two_measures_and_sees_rollup_and_history(server, page):
     no_exceptions(page)
 
 
-def _cell_keys(page, *keys):
-    for key in keys:
-        page.keyboard.press(key)
-        page.wait_for_timeout(100)
+def _cell(grid, col, row):
+    """A cell of the grid's accessible table (row 0 is the first row under the header): its
+    text is the cell's value, and aria-selected tells where the grid's selection is."""
+    return grid.get_by_test_id(f"glide-cell-{col}-{row}")
 
 
 HEADER = 37  # px: the grid's header row (Streamlit keeps it when rows are taller)
+# Resolves once the canvas has kept its place and size for ten animation frames in a row.
+_SETTLED = """canvas => new Promise(resolve => {
+    let last = "", same = 0;
+    const tick = () => {
+        const r = canvas.getBoundingClientRect(), now = [r.x, r.y, r.width, r.height].join();
+        same = now === last ? same + 1 : 0;
+        last = now;
+        if (same >= 10) resolve(); else requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+})"""
 
 
-def _row_y(n: float) -> float:
-    """The middle of the n-th row (1-based; 0.5 steps are fine) below the header."""
-    from lape_plan.ui.follow_up import BULK_ROW_HEIGHT
+def _select_first_cell(grid):
+    """Put the keyboard on the first cell, the way Streamlit's own tests click a grid: wait until
+    the canvas stands still (it sizes itself after each run), click inside the first row, and
+    wait for the grid's accessible table to show the selection. A grid that lost the focus to a
+    button takes the first click as focus only; the click is then repeated."""
+    canvas = grid.get_by_test_id("data-grid-canvas")
+    expect(canvas).to_be_visible()
+    canvas.evaluate(_SETTLED)
+    for attempt in range(3):
+        grid.click(position={"x": 20, "y": HEADER + BULK_ROW_HEIGHT / 2})
+        try:
+            expect(_cell(grid, 0, 0)).to_have_attribute("aria-selected", "true", timeout=2000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
-    return HEADER + BULK_ROW_HEIGHT * (n - 0.5)
+
+def _move(page, grid, keys, col, row):
+    """Arrow keys from the selected cell; waits until (col, row) is selected."""
+    for key in keys:
+        page.keyboard.press(key)
+    expect(_cell(grid, col, row)).to_have_attribute("aria-selected", "true")
+
+
+def _choose_in_cell(page, grid, col, row, option, value):
+    page.keyboard.press("Enter")
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+    expect(_cell(grid, col, row)).to_have_text(value)
 
 
 def test_bulk_update_is_all_or_nothing_in_the_browser(server, page):
@@ -91,53 +128,39 @@ def test_bulk_update_is_all_or_nothing_in_the_browser(server, page):
     page.get_by_role("tab", name="Monta kerralla").click()
     wait_idle(page)
     grid = page.locator("[class*='st-key-fu_bulk_'] [data-testid='stDataFrame']")
-    def cell(col, row):  # by position in the table, not among the cells the grid happens to render
-        return grid.get_by_test_id(f"glide-cell-{col}-{row}")
-
-    expect(cell(0, 1)).to_have_text("1.1.1 Kaveritoiminta kaikkiin alakouluihin")
-    grid.scroll_into_view_if_needed()  # taller rows make a taller grid: click where it is now
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + _row_y(1))  # first row, first column
-    _cell_keys(page, "ArrowDown", "ArrowRight", "ArrowRight", "Enter")  # 1.1.1, new status
-    page.get_by_role("option", name="Etenee", exact=True).click()
-    wait_idle(page)
-    _cell_keys(page, "ArrowDown", "Enter")  # 1.1.2, new status
-    page.get_by_role("option", name="Viivästynyt", exact=True).click()
-    wait_idle(page)
+    expect(_cell(grid, 0, 1)).to_have_text("1.1.1 Kaveritoiminta kaikkiin alakouluihin")
+    _select_first_cell(grid)
+    _move(page, grid, ["ArrowDown", "ArrowRight", "ArrowRight"], 2, 1)  # 1.1.1, new status
+    _choose_in_cell(page, grid, 2, 1, "Etenee", "on_track")
+    _move(page, grid, ["ArrowDown"], 2, 2)  # 1.1.2, new status
+    _choose_in_cell(page, grid, 2, 2, "Viivästynyt", "delayed")
     page.get_by_role("button", name="Tallenna kaikki").click()
     wait_idle(page)
     error = page.get_by_test_id("stAlert").filter(has_text="Mitään ei tallennettu")
     expect(error).to_contain_text("1.1.2 Harrastamisen Suomen malli")
     expect(_metric(page, "Ei päivitystä")).to_have_text("100 %")  # nothing saved
-    expect(cell(2, 1)).to_have_text("on_track")  # the typed values stay
-    expect(cell(2, 2)).to_have_text("delayed")
+    expect(_cell(grid, 2, 1)).to_have_text("on_track")  # the typed values stay
+    expect(_cell(grid, 2, 2)).to_have_text("delayed")
 
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    # narrative column, after the item, now, status and progress columns; third row (1.1.2)
-    from lape_plan.ui.follow_up import BULK_WIDTHS
-
-    x = box["x"] + sum(BULK_WIDTHS[c] for c in ("item", "now", "status", "progress")) + 60
-    page.mouse.click(x, box["y"] + _row_y(3))  # focus the grid again after the button
-    page.wait_for_timeout(300)
-    page.mouse.dblclick(x, box["y"] + _row_y(3))
+    _select_first_cell(grid)  # the keyboard back from the button
+    _move(page, grid, ["ArrowDown", "ArrowDown"] + ["ArrowRight"] * 4, 4, 2)  # 1.1.2, narrative
+    page.keyboard.press("Enter")
     page.get_by_test_id("portal").locator(".gdg-clip-region").locator("textarea, input").first.fill("Avustuspäätös viivästyi.")
     page.keyboard.press("Enter")
     wait_idle(page)
-    expect(cell(4, 2)).to_have_text("Avustuspäätös viivästyi.")
+    expect(_cell(grid, 4, 2)).to_have_text("Avustuspäätös viivästyi.")
     page.get_by_role("button", name="Tallenna kaikki").click()
     wait_idle(page)
     expect(page.get_by_text("2 päivitystä tallennettu.")).to_be_visible()
     expect(_metric(page, "Ei päivitystä")).not_to_have_text("100 %")
     expect(_metric(page, "Viivästyneitä")).not_to_have_text("0 %")
-    expect(cell(1, 1)).to_have_text("Etenee")  # the table now starts from the saved state
+    expect(_cell(grid, 1, 1)).to_have_text("Etenee")  # the table now starts from the saved state
     no_exceptions(page)
 
 
 def test_bulk_editor_shows_item_names_and_headers_whole(server, page, tmp_path):
     """Item names wrap inside their cells and every header fits its column, on a laptop
     (1280 px) and a phone (390 px); the screenshots are kept for a look by eye."""
-    from lape_plan.ui.follow_up import BULK_ROW_HEIGHT
 
     login(page, server, "/follow_up")
     for width in (1280, 390):

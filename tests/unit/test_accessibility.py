@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from lape_plan import budget_charts, charts, follow_up_charts, i18n, workshop
+from lape_plan import i18n, workshop
+from lape_plan.charts import budget as budget_charts, follow_up as follow_up_charts, indicators as charts, workshop as workshop_charts
 from lape_plan.follow_up import NO_UPDATE, NOT_SCHEDULED, STATUSES
 from lape_plan.model import LANGS
 
@@ -75,7 +76,7 @@ def test_ranking_alt_lists_the_same_proposals_and_counts():
     ranking = [{"id": 1, "text": "Kerho", "votes": 1}, {"id": 2, "text": "Nuorisotila", "votes": 3}]
     assert workshop.ranking_alt(ranking, "fi") == "Eniten ääniä saaneet ehdotukset: 1. Nuorisotila: 3 ääntä; 2. Kerho: 1 ääni"
     assert workshop.ranking_alt([], "sv") == "Inga röster ännu."
-    axis = workshop.ranking_chart(ranking, "fi").to_dict()["layer"][0]["encoding"]["x"]["axis"]
+    axis = workshop_charts.ranking_chart(ranking, "fi").to_dict()["layer"][0]["encoding"]["x"]["axis"]
     assert contrast(axis["titleColor"], "#ffffff") >= 4.5  # the projector's axis title
 
 

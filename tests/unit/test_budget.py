@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from lape_plan import budget, budget_charts, cli, db as dbm, demo, exports, follow_up as fu, i18n, plans
+from lape_plan import budget, cli, db as dbm, demo, exports, follow_up as fu, i18n, plans
+from lape_plan.charts import budget as budget_charts
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
 

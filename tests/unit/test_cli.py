@@ -23,6 +23,16 @@ def test_every_command_has_help_db_option_and_readme_line():
         assert re.search(rf"^\| `{re.escape(name)}[ `]", README, re.M), f"README does not document {name}"
 
 
+def test_every_output_option_is_spelled_o_output():
+    # One spelling for the file or folder a command writes, so scripts need not remember which command
+    # takes which; no hidden alias of an older spelling either.
+    for name, parser in _commands().items():
+        for action in parser._actions:
+            flags = set(action.option_strings)
+            if flags & {"-o", "--out", "--output", "--output-file", "--out-dir"} or action.dest in {"out", "output"}:
+                assert action.option_strings == ["-o", "--output"], (name, action.option_strings)
+
+
 def test_init_with_demo_is_idempotent(tmp_path, capsys):
     path = tmp_path / "cli.db"
     assert cli.main(["init", "--db", str(path), "--demo"]) == 0

@@ -348,5 +348,5 @@ def test_cli_open_figures_export(tmp_path, capsys):
     assert cli.main(["ideas-figures", "--db", str(path), "--lang", "en"]) == 0
     assert "Ideas\t\t0" in capsys.readouterr().out
     out = tmp_path / "ideas.csv"
-    assert cli.main(["ideas-export", "--db", str(path), "--format", "csv", "--out", str(out)]) == 0
+    assert cli.main(["ideas-export", "--db", str(path), "--format", "csv", "-o", str(out)]) == 0
     assert out.read_bytes().startswith("\ufeffNro;".encode())

@@ -4,7 +4,7 @@ import json
 import urllib.parse
 from pathlib import Path
 
-from lape_plan import indicator_set, indicators, plans, sotkanet
+from lape_plan import indicator_set, indicators, plans, sotkanet_client
 from lape_plan.model import SYSTEM
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
@@ -69,16 +69,16 @@ class Recorded:
 
 def test_fetch_catalogue_once_then_from_the_cache(db):
     transport = Recorded()
-    client = sotkanet.Client(transport=transport)
-    report = indicators.fetch_catalogue(db, SYSTEM, client=client)
+    client = sotkanet_client.Client(transport=transport)
+    report = sotkanet_client.fetch_catalogue(db, SYSTEM, client=client)
     assert report.kind == "metadata" and report.new == 4
-    assert indicators.fetch_catalogue(db, SYSTEM, client=client).unchanged == 4
+    assert sotkanet_client.fetch_catalogue(db, SYSTEM, client=client).unchanged == 4
     assert len(transport.calls) == 1   # the second came from the cache
 
 
 def test_fetch_asks_for_girls_and_boys_too(demo_db):
     transport = Recorded()
     plan_id = plans.plans(demo_db)[0]["id"]
-    indicators.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet.Client(transport=transport))
+    sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet_client.Client(transport=transport))
     data = [urllib.parse.parse_qs(urllib.parse.urlsplit(u).query) for u in transport.calls if "/json?" in u]
     assert data and data[0]["genders"] == ["total", "female", "male"]

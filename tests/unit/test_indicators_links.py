@@ -5,13 +5,15 @@ import pytest
 from lape_plan import db as dbm, demo, indicator_examples, indicators, plans
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
+from lape_plan.progress import PROGRESS
+from lape_plan.regions import plan_regions
 
 
 @pytest.fixture
 def setup(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     goal = plans.tree(demo_db, plan_id)[1]["goals"][0]  # a goal without example links in the same region
-    regions = {r["kind"] + ":" + r["code"]: r["id"] for r in indicators.plan_regions(demo_db, plan_id)}
+    regions = {r["kind"] + ":" + r["code"]: r["id"] for r in plan_regions(demo_db, plan_id)}
     ind = indicators.add_custom(demo_db, SYSTEM, "T-1", "Testi-indikaattori", direction="higher")
     demo_db.conn.executemany("insert into indicator_values values (?, ?, ?, 'total', ?, null, 0)",
                              [(ind, regions["municipality:272"], y, v) for y, v in ((2019, 40.0), (2021, 44.0),
@@ -156,7 +158,7 @@ def test_municipality_filter_keeps_shared_and_own_goals(demo_db):
 def test_example_plan_has_every_progress_class_and_is_labelled(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     classes = {r["progress"] for r in indicators.links(demo_db, plan_id)}
-    assert classes == set(indicators.PROGRESS)
+    assert classes == set(PROGRESS)
     assert demo_db.execute("select count(*) from indicator_values where is_example = 0").fetchone()[0] == 0
     custom_titles = [r[0] for r in demo_db.execute("select title_fi from indicators where source = 'custom'")]
     assert custom_titles and all("(esimerkki)" in title for title in custom_titles)
@@ -200,7 +202,7 @@ def test_regions_follow_the_plan_organisations(demo_db):
     demo_db.execute("insert into plan_organisations values (?, ?)", [plan_id, odd])
     new_town = plans.add_organisation(demo_db, SYSTEM, "municipality", "Uusikunta", code="999")
     demo_db.execute("insert into plan_organisations values (?, ?)", [plan_id, new_town])
-    regions = indicators.plan_regions(demo_db, plan_id, "fi")
+    regions = plan_regions(demo_db, plan_id, "fi")
     assert "Uusikunta" in [r["name"] for r in regions if r["kind"] == "municipality"]
     assert "Outo alue" not in [r["name"] for r in regions]  # no Sotkanet region for that code
     assert [r["kind"] for r in regions][-2:] == ["plan", "country"]

@@ -5,6 +5,7 @@ import pytest
 from lape_plan import indicators, plans
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
+from lape_plan.regions import plan_regions
 
 # (region key, year, gender, value %, count behind it) -> people measured = count × 100 / value
 ROWS = [
@@ -23,7 +24,7 @@ ROWS = [
 @pytest.fixture
 def setup(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
-    regions = {r["kind"] + ":" + r["code"]: r["id"] for r in indicators.plan_regions(demo_db, plan_id)}
+    regions = {r["kind"] + ":" + r["code"]: r["id"] for r in plan_regions(demo_db, plan_id)}
     ind = indicators.add_custom(demo_db, SYSTEM, "T-PCT", "Osuus", unit_fi="%", direction="lower")
     demo_db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, 0)",
                              [(ind, regions[k], y, g, v, a) for k, y, g, v, a in ROWS])

@@ -212,6 +212,56 @@ def test_municipality_view_shows_shared_and_own_goals(demo_db, plan_id):
     assert counts["272"]["own_goals"] == 1
 
 
+def _own_goal_first(db, plan_id, org_id):
+    """A goal of one municipality put first in focus area 1, before the shared goals."""
+    area = plans.tree(db, plan_id)[0]
+    own = plans.add(db, SYSTEM, "goal", area["id"], title_fi="Oma tavoite", scope="local",
+                    municipality_ids=[org_id], responsible_ids=[org_id])
+    plans.add(db, SYSTEM, "measure", own, title_fi="Oma toimenpide", responsible_org_id=org_id)
+    for _ in area["goals"]:
+        plans.move(db, SYSTEM, "goal", own, -1)
+    return own, area["goals"]
+
+
+def _numbers(areas):
+    out = {}
+    for area in areas:
+        out[("focus_area", area["id"])] = area["number"]
+        for goal in area["goals"]:
+            out[("goal", goal["id"])] = goal["number"]
+            out.update({("measure", m["id"]): m["number"] for m in goal["measures"]})
+    return out
+
+
+def test_item_numbers_are_the_same_under_every_filter(demo_db, plan_id):
+    from lape_plan import chapters, follow_up
+
+    kokkola, halsua = _org_id(demo_db, "272"), _org_id(demo_db, "074")
+    own, shared = _own_goal_first(demo_db, plan_id, kokkola)
+    # a draft between two shared goals neither takes a number nor shifts the next one
+    draft = plans.add(demo_db, SYSTEM, "goal", shared[0]["focus_area_id"], draft=True, title_fi="Luonnos")
+    plans.add(demo_db, SYSTEM, "measure", draft, title_fi="Luonnoksen toimenpide", responsible_org_id=kokkola)
+    plans.move(demo_db, SYSTEM, "goal", draft, -1)
+    whole = _numbers(plans.tree(demo_db, plan_id))
+    assert whole[("goal", own)] == "1.1" and whole[("goal", shared[0]["id"])] == "1.2"
+    assert whole[("goal", shared[1]["id"])] == "1.3" and whole[("measure", shared[1]["measures"][0]["id"])] == "1.3.1"
+    assert len(set(whole.values())) == len(whole)
+
+    halsua_view = _numbers(plans.tree(demo_db, plan_id, halsua))
+    assert ("goal", own) not in halsua_view
+    assert halsua_view[("goal", shared[0]["id"])] == "1.2"  # not "1.1": the number the whole area quotes
+    editor = _numbers(plans.tree(demo_db, plan_id, include_drafts=True))
+    assert editor.pop(("goal", draft)) is None and None in editor.values()  # the draft's measure too
+    views = [halsua_view, _numbers(plans.tree(demo_db, plan_id, kokkola)),
+             {k: v for k, v in editor.items() if v is not None}]
+    for kwargs in ({"municipality_id": halsua}, {"org_id": _org_id(demo_db, "HVA18")}, {"org_id": kokkola},
+                   {"focus_area_id": plans.tree(demo_db, plan_id)[1]["id"]}):
+        views.append({(i["entity"], i["id"]): i["number"] for i in follow_up.items(demo_db, plan_id, **kwargs)})
+    views.append({(i["entity"], i["id"]): i["number"] for i in chapters.items_missing_swedish(demo_db, plan_id)})
+    for view in views:
+        assert view and {k: whole[k] for k in view} == view
+
+
 def test_viewer_cannot_edit_and_member_only_own_items(demo_db, plan_id):
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]  # responsible: Soite, Kokkola
     viewer = Actor(name="v", role=Role.VIEWER)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lape_plan import i18n, indicators, plans, sotkanet
+from lape_plan import i18n, indicators, plans, sotkanet_client
 from lape_plan.model import SYSTEM
 
 RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "indicators" / "recorded"
@@ -30,7 +30,7 @@ class Recorded:
 
 
 def test_data_url_has_one_years_parameter_per_year():
-    client = sotkanet.Client()
+    client = sotkanet_client.Client()
     url = client.data_url(191, [2019, 2020, 2021])
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
     assert url.startswith("https://sotkanet.fi/rest/1.1/json?")
@@ -40,7 +40,7 @@ def test_data_url_has_one_years_parameter_per_year():
 
 def test_requests_carry_a_named_user_agent():
     transport = Recorded()
-    sotkanet.Client(transport=transport).get("https://sotkanet.fi/rest/1.1/regions")
+    sotkanet_client.Client(transport=transport).get("https://sotkanet.fi/rest/1.1/regions")
     headers = transport.calls[0][1]
     assert headers["User-Agent"].startswith("lape-plan/") and "python-urllib" not in headers["User-Agent"].lower()
 
@@ -48,8 +48,8 @@ def test_requests_carry_a_named_user_agent():
 def test_fetch_keeps_the_plan_regions_and_caches(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     transport = Recorded()
-    client = sotkanet.Client(transport=transport)
-    reports = indicators.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=client)
+    client = sotkanet_client.Client(transport=transport)
+    reports = sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=client)
     kinds = {r.kind: r for r in reports}
     assert set(kinds) == {"regions", "data"}  # 423 is in the example catalogue already: no metadata fetch
     # Helsinki (9091) is not in the plan and is dropped; the county, Kokkola and the country stay
@@ -60,7 +60,7 @@ def test_fetch_keeps_the_plan_regions_and_caches(demo_db):
     assert demo_db.execute("select is_example from indicator_values where indicator_id = ? and region_id = ? "
                            "and year = 2022", [ind, kokkola]).fetchone()[0] == 0
     calls = len(transport.calls)
-    indicators.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=client)
+    sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=client)
     assert len(transport.calls) == calls, "a second fetch within a day is answered from the cache"
 
 
@@ -72,7 +72,7 @@ def test_fetch_brings_missing_metadata(db):
     db.execute("delete from goal_indicators")
     db.execute("delete from indicator_values")
     db.execute("delete from indicators")
-    indicators.fetch_live(db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet.Client(transport=transport))
+    sotkanet_client.fetch_live(db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet_client.Client(transport=transport))
     assert any("/indicators/423" in url for url, _ in transport.calls)
     row = db.execute("select title_sv, is_example from indicators where source_id = '423'").fetchone()
     assert tuple(row) == ("Barnfamiljer som fått utkomststöd, % av barnfamiljerna", 0)
@@ -84,8 +84,8 @@ def test_offline_is_a_clear_error_and_changes_nothing(demo_db):
 
     plan_id = plans.plans(demo_db)[0]["id"]
     before = demo_db.execute("select count(*) from indicator_values").fetchone()[0]
-    with pytest.raises(sotkanet.SotkanetUnavailable) as err:
-        indicators.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet.Client(transport=offline))
+    with pytest.raises(sotkanet_client.SotkanetUnavailable) as err:
+        sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet_client.Client(transport=offline))
     assert "Name or service not known" in err.value.params["reason"]
     assert demo_db.execute("select count(*) from indicator_values").fetchone()[0] == before
 
@@ -98,7 +98,7 @@ def test_a_bad_response_is_refused(demo_db):
     from lape_plan.errors import ImportRejected
 
     with pytest.raises(ImportRejected):
-        indicators.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet.Client(transport=broken))
+        sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet_client.Client(transport=broken))
     assert demo_db.execute("select count(*) from sotkanet_cache").fetchone()[0] == 0  # asked again next time
 
 
@@ -131,20 +131,20 @@ def test_404_is_not_reported_as_unreachable():
     """Regression: HTTPError is a URLError, so a 404 was shown as 'could not be reached'."""
 
     transport = Answers(_http(404, "Not Found"))
-    with pytest.raises(sotkanet.SotkanetHTTPError) as err:
-        sotkanet.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/indicators/999999")
+    with pytest.raises(sotkanet_client.SotkanetHTTPError) as err:
+        sotkanet_client.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/indicators/999999")
     assert transport.calls == 1, "a 404 is not retried"
     text = i18n.error_text(err.value, "en")
     assert "HTTP 404" in text and "could not be reached" not in text
     assert "HTTP 404" in i18n.error_text(err.value, "fi")
-    assert isinstance(err.value, sotkanet.SotkanetUnavailable)  # pages and CLI still catch it as before
+    assert isinstance(err.value, sotkanet_client.SotkanetUnavailable)  # pages and CLI still catch it as before
 
 
 def test_server_error_is_retried_once_then_reported_with_its_status():
     waits = []
     transport = Answers(_http(503, "Service Unavailable"), _http(502, "Bad Gateway"))
-    with pytest.raises(sotkanet.SotkanetHTTPError) as err:
-        sotkanet.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions")
+    with pytest.raises(sotkanet_client.SotkanetHTTPError) as err:
+        sotkanet_client.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions")
     assert transport.calls == 2 and waits == [1.0]
     assert err.value.params["status"] == 502 and "Bad Gateway" in i18n.error_text(err.value, "en")
 
@@ -153,20 +153,20 @@ def test_server_error_is_retried_once_then_reported_with_its_status():
 def test_one_retry_recovers_from_a_passing_error(first):
     waits = []
     transport = Answers(first, b"[]")
-    assert sotkanet.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions") == b"[]"
+    assert sotkanet_client.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions") == b"[]"
     assert transport.calls == 2 and waits == [3.0 if first.code == 429 else 1.0]
 
 
 def test_no_connection_is_still_unreachable_and_not_retried():
     transport = Answers(urllib.error.URLError("Name or service not known"))
-    with pytest.raises(sotkanet.SotkanetUnavailable) as err:
-        sotkanet.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/regions")
-    assert not isinstance(err.value, sotkanet.SotkanetHTTPError) and transport.calls == 1
+    with pytest.raises(sotkanet_client.SotkanetUnavailable) as err:
+        sotkanet_client.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/regions")
+    assert not isinstance(err.value, sotkanet_client.SotkanetHTTPError) and transport.calls == 1
 
 
 def test_fetch_of_an_unknown_indicator_says_so(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     transport = Answers(_http(404, "Not Found"))
-    with pytest.raises(sotkanet.SotkanetHTTPError):
-        indicators.fetch_live(demo_db, SYSTEM, plan_id, [999999], [2022],
-                              client=sotkanet.Client(transport=transport, sleep=lambda s: None))
+    with pytest.raises(sotkanet_client.SotkanetHTTPError):
+        sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [999999], [2022],
+                              client=sotkanet_client.Client(transport=transport, sleep=lambda s: None))

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lape_plan import db as dbm, drafts, plans, workshop as ws
+from lape_plan.charts import workshop as workshop_charts
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
 
@@ -442,7 +443,7 @@ def test_participant_url_and_qr(setup):
 
 
 def test_ranking_chart_orders_by_votes(setup):
-    chart = ws.ranking_chart([{"id": 1, "text": "A", "votes": 1}, {"id": 2, "text": "B" * 100, "votes": 5}], "fi")
+    chart = workshop_charts.ranking_chart([{"id": 1, "text": "A", "votes": 1}, {"id": 2, "text": "B" * 100, "votes": 5}], "fi")
     spec = chart.to_dict()
     values = next(iter(spec["datasets"].values()))
     assert [v["votes"] for v in values] == [5, 1]
@@ -463,7 +464,7 @@ def test_cli_lists_workshops_and_writes_results(tmp_path, capsys):
     assert f"{wid}\t{code_of(database, wid)}\tcollecting\t1 participants\t1 proposals\t0 votes\tKevät" in out
     target = tmp_path / "r.csv"
     assert cli.main(["workshop-results", str(wid), "--db", str(path), "--format", "csv", "--lang", "en",
-                     "--out", str(target)]) == 0
+                     "-o", str(target)]) == 0
     assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("1;Kerhoja;")
     assert cli.main(["workshop-results", "999", "--db", str(path)]) == 2
 

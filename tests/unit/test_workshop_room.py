@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lape_plan import plans, workshop as ws
+from lape_plan.charts import workshop as workshop_charts
 from lape_plan.errors import ValidationError
 from lape_plan.model import Actor, Role
 
@@ -203,7 +204,7 @@ def test_projector_pages_through_60_proposals():
 
 def test_results_chart_is_readable_from_the_back_row():
     ranking = [{"id": i, "text": f"Ehdotus {i}", "votes": 60 - i} for i in range(60)]
-    spec = ws.ranking_chart(ranking, "fi").to_dict()
+    spec = workshop_charts.ranking_chart(ranking, "fi").to_dict()
     axis_y = spec["layer"][0]["encoding"]["y"]["axis"]
     axis_x = spec["layer"][0]["encoding"]["x"]["axis"]
     assert axis_y["labelFontSize"] >= 28 and axis_x["labelFontSize"] >= 28 and axis_x["titleFontSize"] >= 28

@@ -1,4 +1,4 @@
-"""Every xlsx writer (plan workbook, workshop results, indicator template) goes through the
+"""Every xlsx writer (plan workbook, ideas export, workshop results, indicator template) goes through the
 one safe-cell helper in lape_plan.xlsx: control characters XML cannot hold are dropped,
 formula-like text stays text."""
 import io
@@ -58,3 +58,27 @@ def test_indicator_template_is_written_as_text_cells():
     sheet = load_workbook(io.BytesIO(sotkanet.template_xlsx())).active
     assert [c.value for c in sheet[1]] == sotkanet.TEMPLATE_HEADER
     assert sheet["B2"].value == "272" and sheet["B2"].data_type == "s"
+
+
+def test_every_writer_styles_its_sheets_through_the_one_helper(demo_db):
+    """Plan workbook, ideas export, workshop results and the indicator template all get their
+    header and title styles from xlsx.new_workbook, and user text there stays text."""
+    from lape_plan import ideas
+
+    plan_id = plans.plans(demo_db)[0]["id"]
+    areas = [a["id"] for a in plans.tree(demo_db, plan_id)]
+    wid = ws.create(demo_db, FAC, plan_id, "Syysseminaari", "Mitä tehdään?", areas[:2])
+    ws.propose(demo_db, ws.join(demo_db, ws.get(demo_db, wid)["code"]), areas[0], "=1+1 kerhoja")
+    books = {
+        "plan": load_workbook(io.BytesIO(exports.plan_workbook(demo_db, plan_id, "fi")))["Suunnitelma"],
+        "ideas": load_workbook(io.BytesIO(ideas.export_xlsx(demo_db, plan_id, "fi"))).active,
+        "template": load_workbook(io.BytesIO(sotkanet.template_xlsx())).active,
+    }
+    for name, sheet in books.items():
+        assert sheet["A1"].style.startswith("lape_header") and sheet["B1"].style == "lape_header", name
+    results = load_workbook(io.BytesIO(ws.results_xlsx(demo_db, wid, "fi"))).active
+    assert results["A1"].value == "Syysseminaari" and results["A1"].style == "lape_title"
+    header_row = next(r for r in results.iter_rows() if r[0].style == "lape_header")
+    assert all(c.style == "lape_header" for c in header_row if c.value is not None)
+    proposal = next(c for r in results.iter_rows() for c in r if c.value == "=1+1 kerhoja")
+    assert proposal.data_type == "s" and proposal.quotePrefix and proposal.style == "lape_text"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import i18n
-from .charts import KIND_COLOURS
+from .. import i18n
+from .indicators import KIND_COLOURS
 
 WIDTH, HEIGHT = 780, 296  # about the 775 px vl-convert drew; 120 mm wide in the document
 LEFT, RIGHT, TOP, BOTTOM = 72, 24, 52, 66

@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .follow_up import NO_UPDATE, NOT_SCHEDULED, STATUSES
+from ..follow_up import NO_UPDATE, NOT_SCHEDULED, STATUSES
 
 # Colours read as traffic lights and stay apart for common colour-vision deficiencies
 # (blue/orange axis) and in lightness, the pairs that look alike otherwise at least 2.5:1

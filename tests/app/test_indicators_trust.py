@@ -2,6 +2,7 @@
 values too few to show, the gap between girls and boys, the trust settings of an indicator."""
 from lape_plan import indicators, plans
 from lape_plan.model import SYSTEM
+from lape_plan.regions import plan_regions
 
 PAGE = "pages/indicators.py"
 
@@ -13,7 +14,7 @@ ROWS = [("272", 2019, "total", 12.0, 30), ("272", 2021, "total", 9.0, 18),
 
 def _indicator(conn):
     plan_id = plans.plans(conn)[0]["id"]
-    regions = {r["code"]: r["id"] for r in indicators.plan_regions(conn, plan_id) if r["kind"] == "municipality"}
+    regions = {r["code"]: r["id"] for r in plan_regions(conn, plan_id) if r["kind"] == "municipality"}
     ind = indicators.add_custom(conn, SYSTEM, "T-PCT", "Testiosuus", unit_fi="%", direction="lower")
     conn.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, 0)",
                           [(ind, regions[c], y, g, v, a) for c, y, g, v, a in ROWS])

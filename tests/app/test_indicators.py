@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from lape_plan import indicators, plans
+from lape_plan import indicators, plans, regions
 
 PAGE = "pages/indicators.py"
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
@@ -123,7 +123,7 @@ def test_plan_editor_lists_goal_links_and_adds_one(app, conn):
     assert any(t.value.startswith("Lähtötaso 10,0 (2019) · viimeisin 8,3 (2023) · tavoite 8,0 (2024)") for t in at.text)
     prefix = f"gi_{goal['id']}_0"
     ind = conn.execute("select id from indicators where source_id = '191'").fetchone()[0]
-    country = next(r["id"] for r in indicators.plan_regions(conn, plan_id) if r["kind"] == "country")
+    country = next(r["id"] for r in regions.plan_regions(conn, plan_id) if r["kind"] == "country")
     at.selectbox(key=f"{prefix}_indicator_id").set_value(ind)
     at.selectbox(key=f"{prefix}_region_id").set_value(country)
     at.text_input(key=f"{prefix}_baseline_year").set_value("2019")

@@ -1,7 +1,7 @@
 """Progress evaluation: both directions and the edge cases."""
 import pytest
 
-from lape_plan.indicators import assess, evaluate
+from lape_plan.progress import assess, evaluate
 
 # direction, baseline (year, value), latest (year, value), target (year, value), expected
 CASES = [
@@ -73,7 +73,7 @@ def test_no_values_at_all():
 
 # ---------------------------------------------------------------- uncertainty (README, "Uncertainty")
 # Every expected number below was computed by hand from the formulas in the README.
-from lape_plan.indicators import (  # noqa: E402
+from lape_plan.progress import (  # noqa: E402
     change_is_noise, gap_change_is_noise, interval, people, proportion_scale, two_proportion_z, wilson)
 
 

@@ -145,7 +145,7 @@ def test_newer_edit_in_the_app_is_a_conflict(demo_db, kaveri):
 
 @pytest.mark.libreoffice
 def test_libreoffice_saved_file_comes_back_unchanged(demo_db, kaveri, tmp_path):
-    from tests.unit.test_export_render import _soffice
+    from tests.unit.test_exports_render import _soffice
 
     budget.save(demo_db, ANNA, kaveri["id"], 2023, planned_eur="1250,5", source="project", kind="early_support",
                 direct_share="33,3")

@@ -6,7 +6,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from lape_plan import exports, plans
+from lape_plan import exports, plans, xlsx
 from lape_plan.errors import NotFound, ValidationError
 from lape_plan.model import SYSTEM
 
@@ -96,6 +96,27 @@ def test_municipality_sheet_holds_shared_goals_and_its_own(demo_db):
     assert any("Karlebys förorter" in (r[1].value or "") for r in wb["Plan"].iter_rows(min_row=2))
     assert not any("Karlebys förorter" in (r[5].value or "") for r in wb["Mål"].iter_rows(min_row=2))
     assert wb["Försättsblad"]["B6"].value == "Kronoby" or "Kronoby" in [c.value for c in wb["Försättsblad"]["B"]]
+
+
+def test_a_municipality_sheet_numbers_goals_as_the_whole_area_does(demo_db):
+    # A Kokkola goal first in focus area 1: Halsua's sheets leave it out, and the shared goals
+    # after it keep the numbers of the whole area's table ("1.2", not "1.1").
+    plan_id = _plan_id(demo_db)
+    kokkola, halsua = _org(demo_db, "272"), _org(demo_db, "074")
+    area = plans.tree(demo_db, plan_id)[0]
+    own = plans.add(demo_db, SYSTEM, "goal", area["id"], title_fi="Kokkolan oma tavoite", scope="local",
+                    municipality_ids=[kokkola["id"]], responsible_ids=[kokkola["id"]])
+    for _ in area["goals"]:
+        plans.move(demo_db, SYSTEM, "goal", own, -1)
+    wb = _open(exports.plan_workbook(demo_db, plan_id, "fi", halsua["id"]))
+    whole = [r[1].value for r in wb["Suunnitelma"].iter_rows(min_row=2) if r[1].value]
+    local = [r[1].value for r in wb["Halsua"].iter_rows(min_row=2) if r[1].value]
+    first_shared = plans.title_in(area["goals"][0], "fi")
+    assert "1.1 Kokkolan oma tavoite" in whole and "1.1 Kokkolan oma tavoite" not in local
+    assert f"1.2 {first_shared}" in whole and f"1.2 {first_shared}" in local
+    assert set(local) <= set(whole)
+    numbers = {r[4].value: r[2].value for r in wb["Tavoitteet"].iter_rows(min_row=2)}  # the data sheet, Halsua's
+    assert numbers[area["goals"][0]["title_fi"]] == "1.2" and "Kokkolan oma tavoite" not in numbers
 
 
 def test_a_sheet_for_every_municipality(demo_db):
@@ -209,7 +230,7 @@ def test_csv_for_excel_in_finland(demo_db):
     resources = [r[7] for r in rows[1:]]
     for text in HOSTILE:
         assert "'" + text.strip() in resources
-    assert not any(v.startswith(exports.FORMULA_START) for r in rows for v in r)
+    assert not any(v.startswith(xlsx.FORMULA_START) for r in rows for v in r)
 
 
 def test_csv_decimal_comma_and_municipality(demo_db):
@@ -255,7 +276,7 @@ def test_rows_grow_for_wrapped_text(demo_db):
     wb = _open(exports.plan_workbook(demo_db, plan_id, "fi"))
     measures = wb["Toimenpiteet"]
     row = next(r[0].row for r in measures.iter_rows(min_row=2) if (r[5].value or "").startswith("Pitkä"))
-    assert measures.row_dimensions[row].height >= 6 * exports.LINE_PT  # 300 characters at about 50 a line
+    assert measures.row_dimensions[row].height >= 6 * xlsx.LINE_PT  # 300 characters at about 50 a line
     assert wb["Painopisteet"].row_dimensions[2].height is None  # short rows keep the default height
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from .charts import _locale
+from . import number_locale
 
 COLOURS = {"planned": "#1f5fae", "actual": "#b85c00"}  # blue/orange stay apart for colour-vision deficiencies; both ≥ 3:1 on white
 TEXT = "#31333f"
@@ -35,5 +35,5 @@ def preventive_share(rows: list[dict], series_labels: dict[str, str], year_title
         )
         .properties(height=360, width="container")
     )
-    chart.config = alt.Config(locale=_locale(lang))
+    chart.config = alt.Config(locale=number_locale(lang))
     return chart

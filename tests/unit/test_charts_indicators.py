@@ -1,7 +1,7 @@
 """Chart builders: the right marks, the target path, large fonts and the reader's number format."""
 import pandas as pd
 
-from lape_plan import charts
+from lape_plan.charts import indicators as charts
 
 
 def _layers(spec):

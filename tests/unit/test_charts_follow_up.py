@@ -1,6 +1,7 @@
 """The status heatmap: one cell per item and year, coloured by status; a missing
 report stands out from a year outside the measure's own years."""
-from lape_plan import follow_up as fu, follow_up_charts as charts
+from lape_plan import follow_up as fu
+from lape_plan.charts import follow_up as charts
 
 LABELS = {s: s.replace("_", " ").title() for s in charts.ORDER}
 

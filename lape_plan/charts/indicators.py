@@ -1,4 +1,4 @@
-"""Altair chart builders: data in, chart out. Sized for a projector: large fonts,
+"""Altair chart builders of the indicators: data in, chart out. Sized for a projector: large fonts,
 thick lines, numbers in the reader's language (decimal comma in fi and sv)."""
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from . import i18n
-from .indicators import PROGRESS
+from .. import i18n
+from ..progress import PROGRESS
+from . import number_locale
 
 FONT = {"axis_label": 16, "axis_title": 18, "legend": 16, "title": 22, "header": 16}
 PROGRESS_COLOURS = {"reached": "#1a7f37", "on_track": "#1f5fae", "too_slow": "#b35900", "wrong_way": "#c0262d",
@@ -40,16 +41,10 @@ def region_colours(regions: list[tuple[str, str]]) -> tuple[list[str], list[str]
     return domain, colours
 
 
-def _locale(lang: str) -> dict:
-    if lang in ("fi", "sv"):
-        return {"number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]}}
-    return {"number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}}
-
-
 def _style(chart, lang: str):
     # Set the whole config at once: each configure_*() call deep-copies the chart and its data.
     chart.config = alt.Config(
-        locale=_locale(lang),
+        locale=number_locale(lang),
         axis={"labelFontSize": FONT["axis_label"], "titleFontSize": FONT["axis_title"], "labelLimit": 320,
               "labelColor": TEXT, "titleColor": TEXT},
         legend={"labelFontSize": FONT["legend"], "titleFontSize": FONT["legend"], "labelLimit": 420,
