@@ -6,7 +6,7 @@ from PIL import Image
 
 from lape_plan import documents, indicators, plans
 from lape_plan.charts import document as small_charts
-from lape_plan.charts import KIND_COLOURS
+from lape_plan.charts.indicators import KIND_COLOURS
 
 VALUES = ((2017, 8.1), (2019, 7.4), (2021, 9.0), (2023, 8.2))
 
