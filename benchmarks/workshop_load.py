@@ -102,8 +102,11 @@ class Session:
         self._widgets: dict[str, object] = {}
         self._widget_fragment: dict[str, str] = {}
         self._alerts: list[tuple[int, str]] = []
+        self._run_fragments: set[str] = set()  # the fragments the run in progress redraws (empty: full run)
+        self.values: dict[str, tuple[str, object]] = {}  # user key -> the value this client gave the widget
         self.queue: asyncio.Queue = asyncio.Queue()
         self.finished_at = 0.0  # arrival time of the latest completed run's end
+        self.rewritten = 0  # fragment runs whose finish the server rewrote to FINISHED_EARLY_FOR_RERUN
 
     async def open(self):
         self.ws = await connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"],
@@ -145,6 +148,16 @@ class Session:
         for key, kind, value in states:
             if key not in self.widgets:
                 raise RuntimeError(f"{self.page}: no widget {key!r} on screen; saw {sorted(self.widgets)} {self.alerts}")
+            if not kind.endswith("trigger_value"):
+                self.values[key] = (kind, value)
+        # As the browser does, every rerun (a fragment's auto-rerun too) carries the values of the
+        # widgets on screen: the server merges a waiting rerun with a newer one, and keeps from the
+        # older one only its triggers, so a vote whose run had not yet started would lose its pick.
+        given = {key for key, _, _ in states}
+        for key, (kind, value) in self.values.items():
+            if key in self.widgets and key not in given:
+                states = [*states, (key, kind, value)]
+        for key, kind, value in states:
             w = rerun.widget_states.widgets.add()
             w.id = self.widgets[key].id
             setattr(w, kind, value)
@@ -167,6 +180,8 @@ class Session:
             if match:
                 self._widgets[match.group(1)] = proto
                 self._widget_fragment[match.group(1)] = msg.delta.fragment_id
+                if getattr(proto, "set_value", False):  # the page set the value: the browser takes it
+                    self.values.pop(match.group(1), None)
             if etype == "alert":
                 self._alerts.append((proto.format, proto.body))
             elif etype == "exception":
@@ -177,6 +192,7 @@ class Session:
             self.running = True
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
             redrawn = set(msg.metadata.run.fragment_ids)
+            self._run_fragments = redrawn
             if redrawn:
                 self._widget_fragment = {k: f for k, f in self.widget_fragment.items() if f not in redrawn}
                 self._widgets = {k: self.widgets[k] for k in self._widget_fragment if k in self.widgets}
@@ -195,7 +211,25 @@ class Session:
                 self.widgets, self.widget_fragment, self.alerts = self._widgets, self._widget_fragment, self._alerts
                 self.finished_at = arrived
                 return True
+            if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN and self._run_fragments:
+                self._fragment_ended_early()
         return False
+
+    def _fragment_ended_early(self) -> None:
+        """A fragment run that ends "early for rerun" still leaves on the browser's screen what it
+        drew: the browser removes stale elements only after a run that finished successfully.
+        The server also rewrites a finished fragment run's end to FINISHED_EARLY_FOR_RERUN when
+        the next run starts before that end was sent (ForwardMsgQueue.clear keeps the other
+        fragments' deltas), which happens under load whenever a phone's follow fragment is
+        queued behind its vote. So the fragments that drew anything show what they drew; the
+        others keep their old widgets, as on the browser's screen."""
+        drew = {f for f in self._widget_fragment.values() if f in self._run_fragments}
+        kept = {k: f for k, f in self.widget_fragment.items() if f in self._run_fragments - drew}
+        self.widget_fragment = {**self._widget_fragment, **kept}
+        self.widgets = {k: self._widgets.get(k) or self.widgets[k] for k in self.widget_fragment}
+        if drew:
+            self.alerts = self._alerts
+            self.rewritten += 1
 
     async def finish(self, timeout: float = 120):
         while not self._handle(await asyncio.wait_for(self.queue.get(), timeout)):
@@ -263,6 +297,7 @@ class Stats:
         self.errors: list[str] = []
         self.proposed = 0
         self.follows = 0  # follow-fragment runs the phones sent
+        self.rewritten = 0  # fragment runs whose end reached a phone as "early for rerun", after drawing
         self.switched: dict[str, float] = {}  # phase name -> when the facilitator switched to it
         self.lag: dict[str, list[float]] = {}  # phase name -> seconds until each phone showed it
 
@@ -378,6 +413,7 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
         await reach("closed", "closed")
         await stop.wait()  # the phone stays open, following, while the idle cost is measured
     finally:
+        stats.rewritten += s.rewritten
         if follower:
             follower.cancel()
         await s.close()
@@ -569,6 +605,8 @@ async def main(args):
     print(f"phase following ({len(stats.switched)} switches: {', '.join(stats.switched)}): phones showing each "
           f"{shown}; delay median {pct(lags, .5):.1f} s, p95 {pct(lags, .95):.1f} s, max {worst:.1f} s  "
           f"[goal ≤ 5 s: {'PASS' if worst <= 5 else 'FAIL'}]")
+    print(f"fragment runs whose end came as 'early for rerun' after drawing (shown, as a browser does): "
+          f"{stats.rewritten}")
     print(f"background answers: {len(stats.background)} (median {pct(stats.background, .5) * 1000:.0f} ms); "
           f"server CPU during the load phase {load_cpu:.0f} s in {load_seconds:.0f} s")
     follow_cost = idle.get("rate", 0) / follow_rate if follow_rate else float("nan")
