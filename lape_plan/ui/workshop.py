@@ -102,6 +102,20 @@ def nav_position() -> str:
     return "sidebar"
 
 
+def nav_page(page: str, **options) -> st.Page:
+    """st.Page, built once per session and set of options (the title is translated, so the
+    language is one of them): building one resolves and checks its file, and app.py builds
+    all of them on every full run, a fifth of a participant's rerun. A session's runs never
+    overlap, so reusing its own page objects is safe."""
+    made = st.session_state.setdefault("_nav_pages", {})
+    key = (page, tuple(sorted(options.items())))
+    if key not in made:
+        if len(made) > 200:  # languages and roles change rarely; never let it grow
+            made.clear()
+        made[key] = st.Page(page, **options)
+    return made[key]
+
+
 @shared(2)
 def ballot_labels(path: str, workshop_id: int) -> list[dict]:
     """The ballot with its texts escaped for the radio labels (which render Markdown).
