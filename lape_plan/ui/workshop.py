@@ -104,9 +104,9 @@ def nav_position() -> str:
 
 def nav_page(page: str, **options) -> st.Page:
     """st.Page, built once per session and set of options (the title is translated, so the
-    language is one of them): building one resolves and checks its file, and app.py builds
-    all of them on every full run, a fifth of a participant's rerun. A session's runs never
-    overlap, so reusing its own page objects is safe."""
+    language is one of them): building one resolves and checks its file, and the 16 of app.py
+    took about a millisecond of every full run, a fifth of a participant's rerun. A session's
+    runs never overlap, so reusing its own page objects is safe."""
     made = st.session_state.setdefault("_nav_pages", {})
     key = (page, tuple(sorted(options.items())))
     if key not in made:
