@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import queue
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -23,15 +24,16 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def connect(path: str | Path | None = None) -> Database:
+def connect(path: str | Path | None = None, shared: bool = False) -> Database:
     """A new connection with foreign keys on and the schema up to date.
 
-    Cheap for SQLite, so pages open one per script run (connections refuse use
-    from another thread, and reruns may land on any thread)."""
+    Pages open one per script run (connections refuse use from another thread, and
+    reruns may land on any thread); `shared` allows use from any thread, one at a time
+    (see `pooled`)."""
     path = Path(path) if path else config.db_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=15, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=15, isolation_level=None, check_same_thread=not shared)
     conn.execute("PRAGMA foreign_keys = ON")
     # With WAL, NORMAL still never corrupts the database; it only may lose the last commits on a power
     # cut, and makes each write transaction about three times cheaper (workshop votes).
@@ -47,6 +49,53 @@ def connect(path: str | Path | None = None) -> Database:
                 migrations.apply(db)
                 _migrated.add(key)
     return db
+
+
+POOL_SIZE = 8  # idle connections kept per database; more are opened when busy, and closed after
+_pools: dict[str, queue.SimpleQueue] = {}
+
+
+def _file_id(path: str) -> tuple:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return st.st_dev, st.st_ino
+
+
+@contextmanager
+def pooled(path: str | Path | None = None):
+    """A connection for one short piece of work on a busy page (a participant's read or vote),
+    taken from a per-database pool and put back after. A new connection costs 2–3 ms here:
+    SQLite parses the whole schema on its first statement, more than the reads themselves;
+    a pooled one has it parsed. Used by one thread at a time; a connection that is left
+    inside a transaction, or whose file was replaced, is closed instead of kept."""
+    key = str(path or config.db_path())
+    if key == ":memory:":  # every in-memory connection is its own database: nothing to share
+        database = connect(key)
+        try:
+            yield database
+        finally:
+            database.close()
+        return
+    pool = _pools.setdefault(key, queue.SimpleQueue())
+    database = None
+    while database is None:
+        try:
+            database, file_id = pool.get_nowait()
+        except queue.Empty:
+            database, file_id = connect(key, shared=True), _file_id(key)
+            break
+        if file_id != _file_id(key):  # the file was deleted or replaced under the connection
+            database.close()
+            database = None
+    try:
+        yield database
+    finally:
+        if database.conn.in_transaction or pool.qsize() >= POOL_SIZE:
+            database.close()
+        else:
+            pool.put((database, file_id))
 
 
 def _register_migrations() -> None:

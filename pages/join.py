@@ -2,7 +2,7 @@
 
 Kept tiny for capacity: a few elements, forms (no rerun per keystroke), shared cached
 reads; a proposal or a vote reruns only its fragment. To follow the facilitator, one tiny
-fragment reads the workshop's phase and round from a shared one-second cache every few
+fragment reads the workshop's phase and round from a shared half-second cache every few
 seconds and reruns the page only when they changed. The participant's token
 is in the URL (?p=), so a reload keeps them, and in a cookie per workshop, so the same
 browser joining again (a new tab, the code typed again) is the same participant."""
@@ -62,7 +62,8 @@ def cast(fn, version, done):
 person = None
 if token:
     try:
-        person = workshop.participant(ctx.db, token)
+        with dbm.pooled(PATH) as database:
+            person = workshop.participant(database, token)
     except NotFound as err:
         ctx.error(err)
 
@@ -101,14 +102,11 @@ with st.container():
         st.text(st.session_state["ws_text"])
 
 
-def fresh_person():
-    """The participant as the database has it now. Fragment reruns may run on another thread
-    than ctx.db's, so each read opens its own connection."""
-    database = dbm.connect(PATH)
+def fresh_person(database):
+    """The participant as the database has it now."""
     try:
-        return workshop.participant(database, token), database
+        return workshop.participant(database, token)
     except NotFound:
-        database.close()
         st.rerun(scope="app")  # the page shows the error and the join form
 
 
@@ -119,11 +117,9 @@ def moved_on(shop: dict) -> bool:
 # A proposal or a vote reruns only its fragment: not app.py, not the rest of the page.
 @st.fragment
 def proposing(late=False):
-    current, database = fresh_person()
-    try:
+    with dbm.pooled(PATH) as database:  # fragment reruns may run on any thread: a pooled connection
+        current = fresh_person(database)
         mine = workshop.my_proposals(database, current["id"], current["workshop"]["round_id"])
-    finally:
-        database.close()
     if moved_on(current["workshop"]) and not (late and workshop.late_open(current["workshop"])):
         st.rerun(scope="app")  # the facilitator moved on: the whole page follows
     with st.container():  # one element whatever it holds: the form below keeps its place
@@ -148,11 +144,9 @@ def proposing(late=False):
 @st.fragment
 def voting():
     # The busiest view (a rerun per vote): as few elements as possible, the ballot from a shared cache.
-    current, database = fresh_person()
-    try:
+    with dbm.pooled(PATH) as database:
+        current = fresh_person(database)
         mine = workshop.my_votes(database, current["id"], current["workshop"]["round_id"])
-    finally:
-        database.close()
     shop = current["workshop"]
     if moved_on(shop):
         st.rerun(scope="app")

@@ -3,8 +3,6 @@ moderation rows of the staff page."""
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from functools import partial
 
 import streamlit as st
@@ -13,6 +11,7 @@ from .. import db as dbm
 from .. import i18n, ideas, plans
 from ..errors import ConflictError, LapeError
 from .guard import Ctx, client_id
+from .memo import shared
 from .text import md_escape
 from .workshop import act, flash, participant_call, public_base, qr_png
 
@@ -27,31 +26,6 @@ IDEAS_CSS = """<style>
 
 
 # ---------------------------------------------------------------- cached reads (shared by all senders)
-def shared(seconds: float, max_entries: int = 200):
-    """Memoise a read for every session of the process for `seconds`. st.cache_data costs
-    about a millisecond a call here (argument hashing, a copy of the value), a third of the
-    idea page's own time; this costs microseconds. Callers must not change what it returns."""
-    def wrap(fn):
-        store: dict = {}
-        lock = threading.Lock()
-
-        def cached(*args):
-            now = time.monotonic()
-            hit = store.get(args)
-            if hit is not None and hit[0] > now:
-                return hit[1]
-            value = fn(*args)
-            with lock:
-                if len(store) >= max_entries:
-                    store.clear()
-                store[args] = (now + seconds, value)
-            return value
-
-        cached.clear = store.clear
-        return cached
-    return wrap
-
-
 @shared(30)
 def open_plans(path: str, day: str) -> list[dict]:
     database = dbm.connect(path)

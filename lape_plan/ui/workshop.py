@@ -7,7 +7,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -18,11 +18,13 @@ from ..errors import ConflictError, LapeError
 from ..model import LANGS
 from . import a11y, state
 from .guard import Ctx, _first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
+from .memo import shared
 from .text import error_md, md_escape
 
 PARTICIPANT_PAGE = "join"
 REFRESH_SECONDS = 3
-FOLLOW_SECONDS = 3  # a phone notices a phase or round change within this plus the stage cache's second
+FOLLOW_SECONDS = 3  # a phone notices a phase or round change within this plus STAGE_SECONDS
+STAGE_SECONDS = 0.5  # how old the shared (phase, round) may be: one read per workshop per half second
 PARTICIPANT_COOKIE_DAYS = 7  # outlasts a workshop day, also when the browser is closed in between
 _started: set[str] = set()
 
@@ -30,8 +32,14 @@ _started: set[str] = set()
 # ---------------------------------------------------------------- participants
 @dataclass
 class ParticipantCtx:
-    db: Database
+    path: str
     lang: str
+
+    @cached_property
+    def db(self) -> Database:
+        """A connection of this run, opened when first used: the participant page's usual run
+        reads through the pool (`dbm.pooled`) and needs none."""
+        return dbm.connect(self.path)
 
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
@@ -56,7 +64,7 @@ def participant_guard() -> ParticipantCtx:
     if path not in _started:  # once per database and process, not on every phone's rerun
         _first_start(path)
         _started.add(path)
-    return ParticipantCtx(dbm.connect(path), lang)
+    return ParticipantCtx(path, lang)
 
 
 def participant_cookie(code) -> str:
@@ -95,27 +103,35 @@ def nav_position() -> str:
     return "sidebar"
 
 
-@st.cache_data(ttl=2, show_spinner=False, max_entries=200)
+def nav_page(page: str, **options) -> st.Page:
+    """st.Page, built once per session and set of options (the title is translated, so the
+    language is one of them): building one resolves and checks its file, and the 16 of app.py
+    took about a millisecond of every full run, a fifth of a participant's rerun. A session's
+    runs never overlap, so reusing its own page objects is safe."""
+    made = st.session_state.setdefault("_nav_pages", {})
+    key = (page, tuple(sorted(options.items())))
+    if key not in made:
+        if len(made) > 200:  # languages and roles change rarely; never let it grow
+            made.clear()
+        made[key] = st.Page(page, **options)
+    return made[key]
+
+
+@shared(2)
 def ballot_labels(path: str, workshop_id: int) -> list[dict]:
     """The ballot with its texts escaped for the radio labels (which render Markdown).
     Shared by every participant of the workshop: one query per two seconds, not per rerun."""
-    database = dbm.connect(path)
-    try:
+    with dbm.pooled(path) as database:
         return [{"id": p["id"], "label": md_escape(p["text"])}
                 for p in workshop.ballot_proposals(database, workshop_id)]
-    finally:
-        database.close()
 
 
-@st.cache_data(ttl=1, show_spinner=False, max_entries=200)
+@shared(STAGE_SECONDS)
 def room_stage(path: str, workshop_id: int) -> tuple:
-    """The workshop's (phase, round), shared by all its phones: one read a second at most,
-    however many phones ask."""
-    database = dbm.connect(path)
-    try:
+    """The workshop's (phase, round), shared by all its phones: one indexed read per
+    STAGE_SECONDS at most, however many phones ask."""
+    with dbm.pooled(path) as database:
         return workshop.stage(database, workshop_id)
-    finally:
-        database.close()
 
 
 def follow_room(ctx: ParticipantCtx, path: str, workshop_id: int, seen: tuple) -> None:
@@ -161,12 +177,9 @@ def background_form(ctx: ParticipantCtx, person: dict) -> bool:
 def feedback_form(ctx: ParticipantCtx, token: str) -> None:
     """The day's feedback once the workshop is closed: a grade 4–10 and a comment."""
     t = ctx.t
-    database = dbm.connect(config.db_path())
-    try:
+    with dbm.pooled(ctx.path) as database:
         person = workshop.participant(database, token)
         given = workshop.my_feedback(database, person["id"])
-    finally:
-        database.close()
 
     def send():
         participant_call(ctx.lang, workshop.give_feedback, token, st.session_state.get("ws_grade"),
@@ -184,14 +197,11 @@ def feedback_form(ctx: ParticipantCtx, token: str) -> None:
                               key="ws_feedback_send")
 
 
-@st.cache_data(ttl=30, show_spinner=False, max_entries=200)
+@shared(30)
 def area_names(path: str, workshop_id: int, lang: str) -> dict[int, str]:
-    database = dbm.connect(path)
-    try:
+    with dbm.pooled(path) as database:
         w = workshop.get(database, workshop_id)
         return {a["id"]: plans.title_in(a, lang) for a in workshop.focus_areas(database, w)}
-    finally:
-        database.close()
 
 
 def ballot_order(proposals: list[dict], participant_id: int) -> list[dict]:
@@ -587,10 +597,14 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
 
 
 def participant_call(lang: str, fn, *args, done: str | None = None, quiet: tuple = ()):
-    """One participant action from a form callback, with its own connection; errors and
+    """One participant action from a form callback, on a pooled connection; errors and
     success are shown on the run that follows. Errors whose key is in `quiet` show nothing.
     Returns the result or None."""
-    database = dbm.connect(config.db_path())
+    with dbm.pooled(config.db_path()) as database:
+        return _participant_call(database, lang, fn, args, done, quiet)
+
+
+def _participant_call(database: Database, lang: str, fn, args, done, quiet):
     try:
         result = fn(database, *args)
     except LapeError as err:
@@ -609,8 +623,6 @@ def participant_call(lang: str, fn, *args, done: str | None = None, quiet: tuple
             flash("success", done)
         a11y.request_focus(a11y.NEXT_FIELD)  # to the next proposal or ballot, not the page's top
         return result
-    finally:
-        database.close()
 
 
 def language_choice(lang: str) -> None:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from .conftest import choose, login, no_exceptions, wait_idle
 
-FOLLOW = 10000  # ms: a phone shows the new phase within a few seconds (3 s fragment + 1 s cache + a run)
+FOLLOW = 10000  # ms: a phone shows the new phase within a few seconds (3 s fragment + 0.5 s memo + a run)
 YOUNG = "lapsi tai nuori (alle 18 v.)"
 
 
