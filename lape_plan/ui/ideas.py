@@ -253,7 +253,7 @@ def class_form(ctx: Ctx, plan_id: int, munis: dict) -> None:
                             format_func=lambda m: munis.get(m, ctx.t("ideas.not_told")), key="idea_class_muni")
         cap = c2.number_input(ctx.t("field.ideas_cap"), 1, ideas.CLASS_CAP_MAX, ideas.CLASS_CAP_DEFAULT,
                               key="idea_class_cap")
-        if st.form_submit_button(ctx.t("ideas.open_class"), type="primary", key="idea_class_open"):
+        if st.form_submit_button(ctx.t("ideas.open_class"), type="primary"):
             try:
                 ideas.open_class(ctx.db, ctx.writer(), plan_id, label, band, cap, muni or None)
             except LapeError as err:

@@ -46,7 +46,7 @@ def test_teacher_opens_a_class_and_pupils_send_up_to_the_cap(server, page, brows
     choose(page, "idea_class_band", "3.–6. luokka")
     choose(page, "idea_class_muni", "Kokkola")
     page.locator(".st-key-idea_class_cap input").fill(str(CAP))
-    page.locator(".st-key-idea_class_open button").click()
+    page.get_by_role("button", name="Avaa luokalle koodi").click()
     wait_idle(page)
     no_exceptions(page)
     stored = list(database.query("select * from idea_classes"))
