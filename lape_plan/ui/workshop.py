@@ -7,7 +7,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -30,8 +30,14 @@ _started: set[str] = set()
 # ---------------------------------------------------------------- participants
 @dataclass
 class ParticipantCtx:
-    db: Database
+    path: str
     lang: str
+
+    @cached_property
+    def db(self) -> Database:
+        """A connection on first use: the idea page's plain reruns read only shared caches,
+        and opening a connection was a tenth of their CPU time."""
+        return dbm.connect(self.path)
 
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
@@ -40,9 +46,10 @@ class ParticipantCtx:
         st.error(error_md(err, self.lang))
 
 
-def participant_guard() -> ParticipantCtx:
+def participant_guard(css: str = "") -> ParticipantCtx:
     """The public participant page's guard: phone layout, language from ?lang= or the
-    session, a database connection. No sidebar, no plan selection, no login."""
+    session, a database connection. No sidebar, no plan selection, no login. `css`: the
+    page's own style, drawn with the shared one (one element less on every rerun)."""
     through_navigation()
     wanted = st.query_params.get("lang")
     if wanted in LANGS:
@@ -50,12 +57,12 @@ def participant_guard() -> ParticipantCtx:
     lang = st.session_state.get("lang")
     if lang not in LANGS:
         lang = st.session_state["lang"] = a11y.remembered_lang() or i18n.DEFAULT_LANG
-    a11y.setup_page(lang, layout="centered", initial_sidebar_state="collapsed")
+    a11y.setup_page(lang, layout="centered", initial_sidebar_state="collapsed", css=css)
     path = str(config.db_path())
     if path not in _started:  # once per database and process, not on every phone's rerun
         _first_start(path)
         _started.add(path)
-    return ParticipantCtx(dbm.connect(path), lang)
+    return ParticipantCtx(path, lang)
 
 
 def participant_cookie(code) -> str:
