@@ -46,7 +46,8 @@ TEXT_FIELDS = ("subject", "affected", "vulnerable_other", "expected_effects", "h
                "follow_up_method")
 SHORT_FIELDS = ("affected", "expected_effects", "hearing", "conclusion", "follow_up_year")
 FULL_FIELDS = ("subject", "affected", "age_groups", "vulnerable_groups", "vulnerable_other", "hearing",
-               "workshop_ids", "hearing_ideas", "idea_class_ids", "options", "effects", "mitigation", "conclusion", "follow_up_year",
+               "workshop_ids", "hearing_ideas", "idea_class_ids", "options", "effects", "mitigation", "conclusion",
+               "follow_up_year",
                "follow_up_method")
 _LISTS = ("age_groups", "vulnerable_groups", "options")
 _LINKED = ("effects", "workshop_ids", "idea_class_ids")  # stored in their own tables
@@ -553,8 +554,8 @@ def hearing_sources(db: Database, plan_id: int, lang: str) -> dict:
         consultation = f"{name}: {_idea_figures_text(db, plan_id, lang, munis)}"
     classes = {}
     for c in ideas.plan_classes(db, plan_id):
-        name = i18n.t("ideas_more.class_session", lang, label=c["label"], band=i18n.t(f"ideas.band.{c['grade_band']}", lang),
-                      date=i18n.date(c["opened_at"], lang))
+        band = i18n.t(f"ideas.band.{c['grade_band']}", lang)
+        name = i18n.t("ideas_more.class_session", lang, label=c["label"], band=band, date=i18n.date(c["opened_at"], lang))
         if c["municipality_id"] in munis:
             name += f", {munis[c['municipality_id']]}"
         classes[c["id"]] = f"{name}: {_idea_figures_text(db, plan_id, lang, munis, c['id'])}"

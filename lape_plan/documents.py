@@ -664,8 +664,9 @@ def _assessments_annex(w: Writer, data: _PlanData, number: int) -> bool:
         if a["effects"]:
             w.heading(w.t("lava_annex.effects"), 3)
             w.table([w.t(f"field.lava_effect_{c}") for c in ("option", "group", "aspect", "direction", "reason")],
-                    [[e["option"] or "–", lava.label("group", e["group"], lang), lava.label("aspect", e["aspect"], lang),
-                      lava.label("direction", e["direction"], lang), e["reason"]] for e in a["effects"]],
+                    [[e["option"] or "–", lava.label("group", e["group"], lang),
+                      lava.label("aspect", e["aspect"], lang), lava.label("direction", e["direction"], lang),
+                      e["reason"]] for e in a["effects"]],
                     [34, 30, 22, 22, 58])
     return True
 
@@ -677,8 +678,9 @@ def _assessment_rows(w: Writer, data: _PlanData, a: dict, item: dict, links: lis
     lang = w.lang
     follow = " – ".join(x for x in (str(a["follow_up_year"] or ""), a["follow_up_method"]) if x)
     outcome = f"{lava.label('outcome', a['outcome'], lang)}. {a['outcome_note']}".strip() if a["outcome"] else ""
+    orgs = ", ".join(data.org(o, lang) for o in item["responsible_ids"] if data.org(o, lang))
     parts = [
-        ("assessments.col_organisation", ", ".join(data.org(o, lang) for o in item["responsible_ids"] if data.org(o, lang))),
+        ("assessments.col_organisation", orgs),
         ("field.lava_form", lava.label("form", a["form"], lang)),
         ("field.lava_status", lava.label("state", a["state"], lang)),
         ("field.lava_subject", a["subject"]),
