@@ -3,7 +3,6 @@ municipality selection. A page opened by URL on a freshly started server first r
 without app.py (see `through_navigation`), so nothing here may rely on app.py having run."""
 from __future__ import annotations
 
-import copy
 import logging
 import time
 from contextlib import contextmanager
@@ -274,22 +273,6 @@ def _login_form(database: Database, lang: str) -> None:
             st.divider()
             st.button(t("auth.sso_login"), on_click=st.login, icon=":material/login:")
         a11y.statement_link(lang)
-
-
-_PAGES: dict[tuple, st.Page] = {}
-
-
-def st_page(page: str, **options) -> st.Page:
-    """st.Page for app.py's menu, built once per process (per page and options, the title
-    in each language) and copied for each run: building one resolves its file on disk,
-    and the menu's 17 pages cost a public page about a millisecond of CPU on every rerun.
-    A copy, because st.navigation marks the page it returns as the one to run."""
-    run = get_script_run_ctx()
-    key = (str(run.pages_manager.main_script_parent) if run else "", page, tuple(sorted(options.items())))
-    built = _PAGES.get(key)
-    if built is None:
-        built = _PAGES[key] = st.Page(page, **options)
-    return copy.copy(built)
 
 
 def through_navigation() -> None:

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import partial
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -30,14 +30,8 @@ _started: set[str] = set()
 # ---------------------------------------------------------------- participants
 @dataclass
 class ParticipantCtx:
-    path: str
+    db: Database
     lang: str
-
-    @cached_property
-    def db(self) -> Database:
-        """A connection on first use: the idea page's plain reruns read only shared caches,
-        and opening a connection was a tenth of their CPU time."""
-        return dbm.connect(self.path)
 
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
@@ -62,7 +56,7 @@ def participant_guard(css: str = "") -> ParticipantCtx:
     if path not in _started:  # once per database and process, not on every phone's rerun
         _first_start(path)
         _started.add(path)
-    return ParticipantCtx(path, lang)
+    return ParticipantCtx(dbm.connect(path), lang)
 
 
 def participant_cookie(code) -> str:
