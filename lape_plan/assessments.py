@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 from sqlite_utils import Database
 
-from . import auth, follow_up, i18n, ideas, plans
+from . import auth, follow_up, i18n, plans
 from .db import audit, now, save_changes, write
 from .errors import ConflictError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor
@@ -161,9 +161,9 @@ def _fields(db: Database, plan: dict, data: dict) -> dict:
     if len(effects) > EFFECTS_MAX:
         raise ValidationError("assessments.error.too_many", field=_field("effects"), max=EFFECTS_MAX)
     fields["effects"] = [check_effect(e, fields["options"], i) for i, e in enumerate(effects, 1)]
-    fields["workshop_ids"] = _workshops(db, plan["id"], data.get("workshop_ids"))
     fields["hearing_ideas"] = int(bool(data.get("hearing_ideas")))
     fields["idea_class_ids"] = _idea_classes(db, plan["id"], data.get("idea_class_ids"))
+    fields["workshop_ids"] = _workshops(db, plan["id"], data.get("workshop_ids"))
     fields["follow_up_year"] = _year(data.get("follow_up_year"), plan)
     if fields["status"] == "done":
         for name in _REQUIRED_DONE[fields["form"]]:
@@ -528,6 +528,8 @@ def workshop_label(w: dict, lang: str) -> str:
 
 def _idea_figures_text(db: Database, plan_id: int, lang: str, munis: dict, class_id: int | None = None) -> str:
     """"ideas 42; sender: child 10, …; grade band: …; municipality: …" (ideas.figures)."""
+    from . import ideas
+
     f = ideas.figures(db, plan_id, class_id)
     not_told = i18n.t("ideas.fig.not_told", lang)
     parts = [i18n.t("ideas_more.hearing_count", lang, count=f["ideas"])]
@@ -545,6 +547,8 @@ def hearing_sources(db: Database, plan_id: int, lang: str) -> dict:
     """What the hearing step can link, each with its participation figures as text in
     `lang`: the plan's workshops ({id: text}), its open idea consultation (text, or None
     without an idea period) and the consultation's class sessions ({id: text})."""
+    from . import ideas
+
     munis = {m["id"]: plans.org_name(m, lang) for m in plans.organisations(db, plan_id, kind="municipality")}
     period = ideas.period(db, plan_id)
     consultation = None

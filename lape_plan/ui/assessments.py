@@ -228,7 +228,13 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         st.text_input(t("field.lava_vulnerable_other"), key=prefix + "_vulnerable_other", max_chars=300)
         st.markdown(f"##### 2. {t('assessments.step_hearing')}")
         area("lava_hearing")
-        hearing_links(ctx, prefix)
+        idea_links(ctx, prefix)
+        workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, ctx.plan["id"], ctx.lang)}
+        st.session_state[prefix + "_workshop_ids"] = [w for w in st.session_state[prefix + "_workshop_ids"]
+                                                      if w in workshops]
+        st.multiselect(t("field.lava_workshop_ids"), list(workshops), key=prefix + "_workshop_ids",
+                       format_func=lambda w: lava.workshop_label(workshops[w], ctx.lang),
+                       placeholder=t("assessments.no_workshops") if not workshops else t("common.choose"))
         st.markdown(f"##### 3. {t('assessments.step_options')}")
         area("lava_options", help=t("assessments.options_help"))
         st.markdown(f"##### 4. {t('assessments.step_effects')}")
@@ -276,17 +282,15 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
                     st.rerun()
 
 
-def hearing_links(ctx: Ctx, prefix: str) -> None:
-    """The hearing step's links: the plan's workshops, its idea consultation and class
-    sessions, and what is linked with its participation figures."""
+def idea_links(ctx: Ctx, prefix: str) -> None:
+    """The hearing step's links to the plan's idea consultation and its class sessions, and
+    what is linked with its participation figures (the workshops follow, each labelled with
+    its own figures)."""
     t = ctx.t
     sources = lava.hearing_sources(ctx.db, ctx.plan["id"], ctx.lang)
-    workshops, classes = sources["workshops"], sources["classes"]
-    for field, known in (("workshop_ids", workshops), ("idea_class_ids", classes)):
-        st.session_state[f"{prefix}_{field}"] = [i for i in st.session_state[f"{prefix}_{field}"] if i in known]
-    st.multiselect(t("field.lava_workshop_ids"), list(workshops), key=prefix + "_workshop_ids",
-                   format_func=workshops.get,
-                   placeholder=t("assessments.no_workshops") if not workshops else t("common.choose"))
+    classes = sources["classes"]
+    st.session_state[prefix + "_idea_class_ids"] = [c for c in st.session_state[prefix + "_idea_class_ids"]
+                                                    if c in classes]
     if not sources["ideas"]:
         st.session_state[prefix + "_hearing_ideas"] = False
     st.checkbox(t("field.lava_hearing_ideas"), key=prefix + "_hearing_ideas", disabled=not sources["ideas"],
@@ -294,8 +298,8 @@ def hearing_links(ctx: Ctx, prefix: str) -> None:
     st.multiselect(t("field.lava_idea_class_ids"), list(classes), key=prefix + "_idea_class_ids",
                    format_func=classes.get,
                    placeholder=t("ideas_more.no_classes") if not classes else t("common.choose"))
-    linked = lava.hearing_links({f: st.session_state[f"{prefix}_{f}"]
-                                 for f in ("workshop_ids", "hearing_ideas", "idea_class_ids")}, sources)
+    linked = lava.hearing_links({"workshop_ids": [], "hearing_ideas": st.session_state[prefix + "_hearing_ideas"],
+                                 "idea_class_ids": st.session_state[prefix + "_idea_class_ids"]}, sources)
     if linked:
         st.caption(t("ideas_more.hearing_linked"))
         st.text("\n".join(linked))
