@@ -3,7 +3,8 @@
 An assessment belongs to one measure, goal or decision (a council or board decision
 recorded here) and comes in two forms: the short one (which children, expected
 effects, how children were heard, conclusion) and the full one (subject, children and
-families by age group and vulnerable group, hearing with the plan's workshops, options
+families by age group and vulnerable group, hearing with the plan's workshops and idea
+consultation (linked, with their participation figures), options
 compared, effect rows per option and group, mitigation, the decision and why, follow-up).
 Like every item it is versioned, audited and edited by the target's responsible
 organisations and the coordinators. In its follow-up year the follow-up of the measure
@@ -45,10 +46,11 @@ TEXT_FIELDS = ("subject", "affected", "vulnerable_other", "expected_effects", "h
                "follow_up_method")
 SHORT_FIELDS = ("affected", "expected_effects", "hearing", "conclusion", "follow_up_year")
 FULL_FIELDS = ("subject", "affected", "age_groups", "vulnerable_groups", "vulnerable_other", "hearing",
-               "workshop_ids", "options", "effects", "mitigation", "conclusion", "follow_up_year",
+               "workshop_ids", "hearing_ideas", "idea_class_ids", "options", "effects", "mitigation", "conclusion",
+               "follow_up_year",
                "follow_up_method")
 _LISTS = ("age_groups", "vulnerable_groups", "options")
-_LINKED = ("effects", "workshop_ids")  # stored in their own tables
+_LINKED = ("effects", "workshop_ids", "idea_class_ids")  # stored in their own tables
 _REQUIRED_DONE = {"short": ("affected", "expected_effects", "hearing", "conclusion"),
                   "full": ("subject", "affected", "age_groups", "hearing", "effects", "conclusion", "follow_up_year")}
 
@@ -124,6 +126,14 @@ def _workshops(db: Database, plan_id: int, ids) -> list[int]:
     return ids
 
 
+def _idea_classes(db: Database, plan_id: int, ids) -> list[int]:
+    ids = sorted({int(i) for i in ids or []})
+    for class_id in ids:
+        if not db.execute("select 1 from idea_classes where id = ? and plan_id = ?", [class_id, plan_id]).fetchone():
+            raise ValidationError("error.invalid", field=_field("idea_class_ids"))
+    return ids
+
+
 def _fields(db: Database, plan: dict, data: dict) -> dict:
     """Every field of an assessment, validated (the stored row merged with the changes)."""
     fields = {"form": _choice(data.get("form") or "short", FORMS, "form"),
@@ -138,6 +148,8 @@ def _fields(db: Database, plan: dict, data: dict) -> dict:
     if len(effects) > EFFECTS_MAX:
         raise ValidationError("assessments.error.too_many", field=_field("effects"), max=EFFECTS_MAX)
     fields["effects"] = [check_effect(e, fields["options"], i) for i, e in enumerate(effects, 1)]
+    fields["hearing_ideas"] = int(bool(data.get("hearing_ideas")))
+    fields["idea_class_ids"] = _idea_classes(db, plan["id"], data.get("idea_class_ids"))
     fields["workshop_ids"] = _workshops(db, plan["id"], data.get("workshop_ids"))
     fields["follow_up_year"] = validation.year(data.get("follow_up_year"), _field("follow_up_year"), plan)
     if fields["status"] == "done":
@@ -209,6 +221,10 @@ def _load(db: Database, where: str, args) -> list[dict]:
     for w in db.query(f"select * from assessment_workshops where assessment_id in ({marks}) order by workshop_id",
                       ids):
         links.setdefault(w["assessment_id"], []).append(w["workshop_id"])
+    classes: dict[int, list] = {}
+    for c in db.query(f"select * from assessment_idea_classes where assessment_id in ({marks}) order by class_id",
+                      ids):
+        classes.setdefault(c["assessment_id"], []).append(c["class_id"])
     for r in rows:
         for k in _LISTS:
             r[k] = json.loads(r[k]) if r[k] else []
@@ -216,6 +232,8 @@ def _load(db: Database, where: str, args) -> list[dict]:
             r[k] = r[k] or ""
         r["effects"] = effects.get(r["id"], [])
         r["workshop_ids"] = links.get(r["id"], [])
+        r["idea_class_ids"] = classes.get(r["id"], [])
+        r["hearing_ideas"] = r.get("hearing_ideas") or 0
         r["state"] = state(r)
     return rows
 
@@ -241,6 +259,9 @@ def _store_linked(db: Database, assessment_id: int, fields: dict) -> None:
     db["assessment_workshops"].delete_where("assessment_id = ?", [assessment_id])
     db["assessment_workshops"].insert_all([{"assessment_id": assessment_id, "workshop_id": w}
                                            for w in fields["workshop_ids"]])
+    db["assessment_idea_classes"].delete_where("assessment_id = ?", [assessment_id])
+    db["assessment_idea_classes"].insert_all([{"assessment_id": assessment_id, "class_id": c}
+                                              for c in fields["idea_class_ids"]])
 
 
 def create(db: Database, actor: Actor, target: str, target_id: int, is_example: bool = False, **data) -> int:
@@ -460,22 +481,80 @@ def counts(rows: list[dict]) -> dict[str, int]:
     return out
 
 
-def hearing_workshops(db: Database, plan_id: int) -> list[dict]:
-    """The plan's workshops with their participation figures, for linking the hearing."""
+def hearing_workshops(db: Database, plan_id: int, lang: str = i18n.DEFAULT_LANG) -> list[dict]:
+    """The plan's workshops with their participation figures, for linking the hearing:
+    participants, proposals, votes, and (`groups`, text in `lang`) the participants per
+    answer of each background question the workshop asked (workshop.participation)."""
     from . import workshop
 
     out = []
     for w in workshop.for_plan(db, plan_id):
         figures = workshop.live(db, w["id"], day=True)
+        groups = "; ".join(
+            i18n.t(f"workshop_room.bg.{key}", lang) + ": " + ", ".join(
+                f"{workshop.background_label(db, w, key, value, lang)} {n}" for value, n in per)
+            for key, per in workshop.participation(db, w["id"]).items() if per)
         out.append({"id": w["id"], "title": w["title"], "created_at": w["created_at"],
                     "participants": figures["participants"], "proposals": figures["proposals"],
-                    "votes": figures["votes"]})
+                    "votes": figures["votes"], "groups": groups})
     return out
 
 
 def workshop_label(w: dict, lang: str) -> str:
-    return i18n.t("assessments.workshop_figures", lang, title=w["title"], date=i18n.date(w["created_at"], lang),
+    text = i18n.t("assessments.workshop_figures", lang, title=w["title"], date=i18n.date(w["created_at"], lang),
                   participants=w["participants"], proposals=w["proposals"], votes=w["votes"])
+    return f"{text} ({w['groups']})" if w.get("groups") else text
+
+
+def _idea_figures_text(db: Database, plan_id: int, lang: str, munis: dict, class_id: int | None = None) -> str:
+    """"ideas 42; sender: child 10, …; grade band: …; municipality: …" (ideas.figures)."""
+    from . import ideas
+
+    f = ideas.figures(db, plan_id, class_id)
+    not_told = i18n.t("ideas.fig.not_told", lang)
+    parts = [i18n.t("ideas_more.hearing_count", lang, count=f["ideas"])]
+    for key, values, name in (
+            ("ideas.fig.by_group", f["by_group"], lambda k: i18n.t(f"ideas.group.{k}", lang) if k else not_told),
+            ("ideas.fig.by_band", {k: n for k, n in f["by_band"].items() if k},
+             lambda k: i18n.t(f"ideas.band.{k}", lang)),
+            ("ideas.fig.by_municipality", f["by_municipality"], lambda k: munis.get(k, not_told))):
+        if (values and class_id is None) or len(values) > 1:  # a class's one band goes without saying
+            parts.append(i18n.t(key, lang) + ": " + ", ".join(f"{name(k)} {n}" for k, n in values.items()))
+    return "; ".join(parts)
+
+
+def hearing_sources(db: Database, plan_id: int, lang: str) -> dict:
+    """What the hearing step can link, each with its participation figures as text in
+    `lang`: the plan's workshops ({id: text}), its open idea consultation (text, or None
+    without an idea period) and the consultation's class sessions ({id: text})."""
+    from . import ideas
+
+    munis = {m["id"]: plans.org_name(m, lang) for m in plans.organisations(db, plan_id, kind="municipality")}
+    period = ideas.period(db, plan_id)
+    consultation = None
+    if period:
+        name = i18n.t("ideas_more.consultation", lang, start=i18n.date(period["opens_on"], lang),
+                      end=i18n.date(period["closes_on"], lang))
+        consultation = f"{name}: {_idea_figures_text(db, plan_id, lang, munis)}"
+    classes = {}
+    for c in ideas.plan_classes(db, plan_id):
+        band = i18n.t(f"ideas.band.{c['grade_band']}", lang)
+        name = i18n.t("ideas_more.class_session", lang, label=c["label"], band=band, date=i18n.date(c["opened_at"], lang))
+        if c["municipality_id"] in munis:
+            name += f", {munis[c['municipality_id']]}"
+        classes[c["id"]] = f"{name}: {_idea_figures_text(db, plan_id, lang, munis, c['id'])}"
+    return {"workshops": {w["id"]: workshop_label(w, lang) for w in hearing_workshops(db, plan_id, lang)},
+            "ideas": consultation, "classes": classes}
+
+
+def hearing_links(a: dict, sources: dict) -> list[str]:
+    """The workshops, idea consultation and class sessions an assessment's hearing links,
+    each with its figures (`sources`: hearing_sources of the plan)."""
+    out = [sources["workshops"][w] for w in a["workshop_ids"] if w in sources["workshops"]]
+    if a.get("hearing_ideas") and sources["ideas"]:
+        out.append(sources["ideas"])
+    out += [sources["classes"][c] for c in a.get("idea_class_ids", []) if c in sources["classes"]]
+    return out
 
 
 # ---------------------------------------------------------------- texts shown and exported
@@ -506,13 +585,12 @@ def export_table(db: Database, plan_id: int, lang: str):
             Col("lava_follow_up", 18), Col("lava_outcome", 25), Col("lava_updated", 18)]
     table = Table("assessments", i18n.t("assessments.sheet", lang), cols)
     orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
-    workshops = {w["id"]: w for w in hearing_workshops(db, plan_id)}
+    sources = hearing_sources(db, plan_id, lang)
     for item in listing(db, plan_id):
         a = item["assessment"]
         kind = label("target", item["target"], lang)
         affected = "\n".join(x for x in (a["subject"], a["affected"]) if x)
-        hearing = "\n".join([a["hearing"]] + [workshop_label(workshops[w], lang) for w in a["workshop_ids"]
-                                              if w in workshops]).strip()
+        hearing = "\n".join([a["hearing"]] + hearing_links(a, sources)).strip()
         effects = "\n".join(effect_text(e, lang) for e in a["effects"]) or a["expected_effects"]
         follow = " – ".join(x for x in (str(a["follow_up_year"] or ""), a["follow_up_method"]) if x)
         outcome = f"{label('outcome', a['outcome'], lang)}: {a['outcome_note']}".rstrip(": ") if a["outcome"] else ""

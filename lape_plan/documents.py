@@ -448,6 +448,7 @@ def plan_docx(db: Database, plan_id: int, lang: str = "fi", with_charts: bool = 
     w.page_break()
     for number, kind in enumerate(data.kinds, 1):
         _chapter(w, data, kind, number, with_charts)
+    _assessments_annex(w, data, 1)
     return w.finish()
 
 
@@ -657,6 +658,68 @@ def _follow_up_summary(w: Writer, data: _PlanData) -> bool:
     w.table([w.t("documents.col.status"), w.t("documents.col.count")],
             [[i18n.label("follow_up.status", s, lang), n] for s, n in roll["counts"].items() if n], [110, 56])
     return True
+
+
+# ---------------------------------------------------------------- annex: child impact assessments
+def _assessments_annex(w: Writer, data: _PlanData, number: int) -> bool:
+    """The plan's child impact assessments as an annex: per assessment its target, a table of
+    its parts (the hearing with the linked workshops and idea consultation and their figures)
+    and a table of its expected effects per option and group. Assessments are written once,
+    in one language: a Swedish document says so; titles of goals and measures are marked
+    where they exist only in Finnish."""
+    from . import assessments as lava
+
+    lang = w.lang
+    listed = lava.listing(data.db, data.plan["id"])
+    if not listed:
+        return False
+    sources = lava.hearing_sources(data.db, data.plan["id"], lang)
+    w.page_break()
+    w.heading(w.t("lava_annex.title", number=number), 1)
+    w.paragraph(w.t("lava_annex.intro", count=len(listed)))
+    if lang != i18n.DEFAULT_LANG:
+        w.paragraph(w.t("lava_annex.as_written"), italic=True)
+    for item in listed:
+        a = item["assessment"]
+        title = lava.decision_label(item["row"], lang) if item["target"] == "decision" else \
+            f"{item['number']} {marked(item['row'], lang)}"
+        w.heading(f"{lava.label('target', item['target'], lang)}: {title}", 2)
+        w.table([w.t("lava_annex.col_part"), w.t("lava_annex.col_content")],
+                _assessment_rows(w, data, a, item, lava.hearing_links(a, sources)), [52, 114])
+        if a["effects"]:
+            w.heading(w.t("lava_annex.effects"), 3)
+            w.table([w.t(f"field.lava_effect_{c}") for c in ("option", "group", "aspect", "direction", "reason")],
+                    [[e["option"] or "–", lava.label("group", e["group"], lang),
+                      lava.label("aspect", e["aspect"], lang), lava.label("direction", e["direction"], lang),
+                      e["reason"]] for e in a["effects"]],
+                    [34, 30, 22, 22, 58])
+    return True
+
+
+def _assessment_rows(w: Writer, data: _PlanData, a: dict, item: dict, links: list[str]) -> list[list[str]]:
+    """(part, content) rows of one assessment, the empty parts left out."""
+    from . import assessments as lava
+
+    lang = w.lang
+    follow = " – ".join(x for x in (str(a["follow_up_year"] or ""), a["follow_up_method"]) if x)
+    outcome = f"{lava.label('outcome', a['outcome'], lang)}. {a['outcome_note']}".strip() if a["outcome"] else ""
+    orgs = ", ".join(data.org(o, lang) for o in item["responsible_ids"] if data.org(o, lang))
+    parts = [
+        ("assessments.col_organisation", orgs),
+        ("field.lava_form", lava.label("form", a["form"], lang)),
+        ("field.lava_status", lava.label("state", a["state"], lang)),
+        ("field.lava_subject", a["subject"]),
+        ("field.lava_affected", a["affected"]),
+        ("field.lava_groups", lava.groups_text(a, lang)),
+        ("field.lava_expected_effects", a["expected_effects"]),
+        ("field.lava_hearing", "\n".join(x for x in [a["hearing"], *links] if x)),
+        ("field.lava_options", "\n".join(a["options"])),
+        ("field.lava_mitigation", a["mitigation"]),
+        ("field.lava_conclusion_full" if a["form"] == "full" else "field.lava_conclusion", a["conclusion"]),
+        ("lava_annex.follow_up", follow),
+        ("field.lava_outcome", outcome),
+    ]
+    return [[w.t(key), value] for key, value in parts if value]
 
 
 # ---------------------------------------------------------------- a municipality's card

@@ -223,11 +223,16 @@ def find_class(db: Database, code, client=None) -> dict:
         raise
 
 
-def classes(db: Database, plan_id: int, actor: Actor) -> list[dict]:
-    """Class sessions with their idea counts: moderators see all, a teacher their own."""
-    rows = [dict(r) for r in db.query(
+def plan_classes(db: Database, plan_id: int) -> list[dict]:
+    """Every class session of the plan with its idea count (`ideas`), newest first."""
+    return [dict(r) for r in db.query(
         "select c.*, (select count(*) from ideas i where i.class_id = c.id) ideas from idea_classes c "
         "where c.plan_id = ? order by c.id desc", [plan_id])]
+
+
+def classes(db: Database, plan_id: int, actor: Actor) -> list[dict]:
+    """Class sessions with their idea counts: moderators see all, a teacher their own."""
+    rows = plan_classes(db, plan_id)
     if actor.role in (Role.ADMIN, Role.FACILITATOR):
         return rows
     return [r for r in rows if r["opened_by_id"] == actor.user_id]
@@ -502,18 +507,19 @@ def published_outcomes(db: Database, plan_id: int, lang: str) -> list[dict]:
     return [{k: v for k, v in e.items() if k != "position"} for e in sorted(out.values(), key=lambda e: e["position"])]
 
 
-def figures(db: Database, plan_id: int) -> dict:
+def figures(db: Database, plan_id: int, class_id: int | None = None) -> dict:
     """Participation figures for the plan's chapter on how children were heard. Ideas hidden
-    by a moderator (abuse, spam) do not count; merged duplicates do (each was someone's idea)."""
-    where = "plan_id = ? and state != 'hidden'"
+    by a moderator (abuse, spam) do not count; merged duplicates do (each was someone's idea).
+    With `class_id` the idea figures are those of one class session."""
+    where = "plan_id = ? and state != 'hidden'" + (" and class_id = ?" if class_id is not None else "")
+    args = [plan_id] + ([class_id] if class_id is not None else [])
 
     def by(column: str) -> dict:
         return {r[0]: r[1] for r in db.execute(
-            f"select coalesce({column}, ''), count(*) from ideas where {where} group by 1 order by 1", [plan_id])}
+            f"select coalesce({column}, ''), count(*) from ideas where {where} group by 1 order by 1", args)}
 
-    total = db.execute(f"select count(*) from ideas where {where}", [plan_id]).fetchone()[0]
-    published = db.execute("select count(*) from ideas where plan_id = ? and state = 'published'",
-                           [plan_id]).fetchone()[0]
+    total = db.execute(f"select count(*) from ideas where {where}", args).fetchone()[0]
+    published = db.execute(f"select count(*) from ideas where {where} and state = 'published'", args).fetchone()[0]
     workshops = db.execute(
         "select count(*), coalesce(sum((select count(*) from workshop_participants p where p.workshop_id = w.id)), 0), "
         "coalesce(sum((select count(*) from workshop_proposals q where q.workshop_id = w.id "
@@ -523,7 +529,7 @@ def figures(db: Database, plan_id: int) -> dict:
             "by_municipality": by("municipality_id"), "by_area": by("focus_area_id"), "by_status": {
                 r[0]: r[1] for r in db.execute("select status, count(*) from ideas where plan_id = ? and "
                                                "state = 'published' group by 1", [plan_id])},
-            "simple": db.execute(f"select count(*) from ideas where {where} and simple = 1", [plan_id]).fetchone()[0],
+            "simple": db.execute(f"select count(*) from ideas where {where} and simple = 1", args).fetchone()[0],
             "classes": class_row[0], "workshops": workshops[0], "workshop_participants": workshops[1],
             "workshop_proposals": workshops[2]}
 

@@ -57,3 +57,16 @@ def assessments_schema(db):
         pk="measure_id",
         foreign_keys=[("measure_id", "measures", "id")],
     )
+
+
+@migrations(name="0510_assessment_hearing_ideas")
+def assessment_hearing_ideas(db):
+    # The full form's hearing step links the plan's open idea consultation (all its ideas)
+    # and class sessions of it, next to the workshops; their figures are read when shown.
+    db["assessments"].add_column("hearing_ideas", int, not_null_default=0)
+    db["assessment_idea_classes"].create(
+        {"assessment_id": int, "class_id": int},
+        pk=("assessment_id", "class_id"),
+        # no foreign key to idea_classes: their migration may be registered after this one
+        foreign_keys=[("assessment_id", "assessments", "id")],
+    )

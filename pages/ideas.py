@@ -46,21 +46,27 @@ else:
     plan = next((p for p in open_now if str(p["id"]) == wanted), None)
     if plan is None and len(open_now) == 1:
         plan = open_now[0]
-    st.title(t("ideas.simple.title") if simple else t("ideas.title"))
-    if not open_now:
-        st.info(t("ideas.not_open"))
-        language_choice(ctx.lang)
-        st.stop()
+    heading = t("ideas.simple.title") if simple else t("ideas.title")
     if plan is None:
+        st.title(heading)
+        heading = None
+        if not open_now:
+            st.info(t("ideas.not_open"))
+            language_choice(ctx.lang)
+            st.stop()
         names = {p["id"]: plans.title_in(p, ctx.lang) for p in open_now}
         picked = st.selectbox(t("ideas.pick_plan"), list(names), format_func=names.get, index=None,
                               placeholder=t("common.choose"))
         if picked is None:
             st.stop()
         plan = next(p for p in open_now if p["id"] == picked)
-    st.caption(md_escape(plans.title_in(plan, ctx.lang)))
+    # The heading, the plan's name and its introduction as one element: each element costs
+    # every rerun of every phone a message from the script's thread to the server's.
+    lines = [f"# {md_escape(heading)}"] if heading else []
+    lines.append(f"**{md_escape(plans.title_in(plan, ctx.lang))}**")
     if plan.get("intro") and not simple:
-        st.markdown(md_escape(plan["intro"]))
+        lines.append(md_escape(plan["intro"]))
+    st.markdown("\n\n".join(lines))
 
 
 @st.fragment

@@ -48,10 +48,11 @@ def summary(ctx: Ctx, a: dict) -> None:
         if value:
             st.caption(t(f"field.{field}"))
             st.text(value)
-    if a["workshop_ids"]:
-        workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, a["plan_id"])}
-        st.caption(t("field.lava_workshop_ids"))
-        st.text("\n".join(lava.workshop_label(workshops[w], ctx.lang) for w in a["workshop_ids"] if w in workshops))
+    links = lava.hearing_links(a, lava.hearing_sources(ctx.db, a["plan_id"], ctx.lang)) \
+        if a["workshop_ids"] or a["hearing_ideas"] or a["idea_class_ids"] else []
+    if links:
+        st.caption(t("ideas_more.hearing_linked"))
+        st.text("\n".join(links))
     if a["effects"]:
         st.caption(t("field.lava_effects"))
         effects_table(ctx, a["effects"])
@@ -147,6 +148,7 @@ def _values(a: dict | None) -> dict:
             **{f: a.get(f, "") for f in lava.TEXT_FIELDS},
             "age_groups": list(a.get("age_groups", [])), "vulnerable_groups": list(a.get("vulnerable_groups", [])),
             "workshop_ids": list(a.get("workshop_ids", [])), "options": "\n".join(a.get("options", [])),
+            "hearing_ideas": bool(a.get("hearing_ideas")), "idea_class_ids": list(a.get("idea_class_ids", [])),
             "follow_up_year": a.get("follow_up_year"), "effects": [dict(e) for e in a.get("effects", [])]}
 
 
@@ -219,7 +221,8 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         st.text_input(t("field.lava_vulnerable_other"), key=prefix + "_vulnerable_other", max_chars=300)
         st.markdown(f"##### 2. {t('assessments.step_hearing')}")
         area("lava_hearing")
-        workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, ctx.plan["id"])}
+        idea_links(ctx, prefix)
+        workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, ctx.plan["id"], ctx.lang)}
         st.session_state[prefix + "_workshop_ids"] = [w for w in st.session_state[prefix + "_workshop_ids"]
                                                       if w in workshops]
         st.multiselect(t("field.lava_workshop_ids"), list(workshops), key=prefix + "_workshop_ids",
@@ -273,6 +276,29 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
                     reset(prefix)
                     flash(t("assessments.deleted"))
                     st.rerun()
+
+
+def idea_links(ctx: Ctx, prefix: str) -> None:
+    """The hearing step's links to the plan's idea consultation and its class sessions, and
+    what is linked with its participation figures (the workshops follow, each labelled with
+    its own figures)."""
+    t = ctx.t
+    sources = lava.hearing_sources(ctx.db, ctx.plan["id"], ctx.lang)
+    classes = sources["classes"]
+    st.session_state[prefix + "_idea_class_ids"] = [c for c in st.session_state[prefix + "_idea_class_ids"]
+                                                    if c in classes]
+    if not sources["ideas"]:
+        st.session_state[prefix + "_hearing_ideas"] = False
+    st.checkbox(t("field.lava_hearing_ideas"), key=prefix + "_hearing_ideas", disabled=not sources["ideas"],
+                help=None if sources["ideas"] else t("ideas_more.no_consultation"))
+    st.multiselect(t("field.lava_idea_class_ids"), list(classes), key=prefix + "_idea_class_ids",
+                   format_func=classes.get,
+                   placeholder=t("ideas_more.no_classes") if not classes else t("common.choose"))
+    linked = lava.hearing_links({"workshop_ids": [], "hearing_ideas": st.session_state[prefix + "_hearing_ideas"],
+                                 "idea_class_ids": st.session_state[prefix + "_idea_class_ids"]}, sources)
+    if linked:
+        st.caption(t("ideas_more.hearing_linked"))
+        st.text("\n".join(linked))
 
 
 def _save(ctx: Ctx, item: dict, prefix: str, full: bool) -> None:

@@ -220,12 +220,13 @@ def class_form(ctx: Ctx, plan_id: int, munis: dict) -> None:
     with st.form("idea_class_new", enter_to_submit=False):
         c1, c2 = st.columns(2)
         label = c1.text_input(ctx.t("field.ideas_class_label"), max_chars=ideas.LABEL_MAX,
-                              help=ctx.t("ideas.class_label_help"))
+                              help=ctx.t("ideas.class_label_help"), key="idea_class_label")
         band = c2.selectbox(ctx.t("field.ideas_grade_band"), ideas.GRADE_BANDS,
-                            format_func=lambda b: ctx.t(f"ideas.band.{b}"))
+                            format_func=lambda b: ctx.t(f"ideas.band.{b}"), key="idea_class_band")
         muni = c1.selectbox(ctx.t("field.ideas_municipality"), [0] + list(munis),
-                            format_func=lambda m: munis.get(m, ctx.t("ideas.not_told")))
-        cap = c2.number_input(ctx.t("field.ideas_cap"), 1, ideas.CLASS_CAP_MAX, ideas.CLASS_CAP_DEFAULT)
+                            format_func=lambda m: munis.get(m, ctx.t("ideas.not_told")), key="idea_class_muni")
+        cap = c2.number_input(ctx.t("field.ideas_cap"), 1, ideas.CLASS_CAP_MAX, ideas.CLASS_CAP_DEFAULT,
+                              key="idea_class_cap")
         if st.form_submit_button(ctx.t("ideas.open_class"), type="primary"):
             try:
                 ideas.open_class(ctx.db, ctx.writer(), plan_id, label, band, cap, muni or None)

@@ -54,7 +54,8 @@ def test_structure_headings_language_toc_page_numbers(example):
     assert chapter_titles[2:] == [f"{i} {t}" for i, t in enumerate([
         "Lasten ja nuorten hyvinvointi ja kasvuolot", "Tavoitteet ja toimenpiteet", "Voimavarat",
         "Palvelut ja palveluverkosto", "Yhteistyö kuntien, hyvinvointialueen ja muiden toimijoiden kesken",
-        "Lasten, nuorten ja perheiden kuuleminen", "Seuranta ja arviointi", "Lastensuojelun tarve ja palvelut"], 1)]
+        "Lasten, nuorten ja perheiden kuuleminen", "Seuranta ja arviointi", "Lastensuojelun tarve ja palvelut"], 1)] + [
+        "Liite 1. Lapsivaikutusten arvioinnit"]  # the example plan has child impact assessments
     assert ("Heading 2", "2.1 Yksinäisyys ja kiusaaminen") in headings
     assert ("Heading 3", "2.1.1 Jokaisella lapsella on vähintään yksi hyvä ystävä") in headings
     assert ("Heading 2", "Kokkola") in headings  # Kokkola's own part of the wellbeing chapter
