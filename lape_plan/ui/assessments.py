@@ -292,7 +292,7 @@ def idea_links(ctx: Ctx, prefix: str) -> None:
     st.checkbox(t("field.lava_hearing_ideas"), key=prefix + "_hearing_ideas", disabled=not sources["ideas"],
                 help=None if sources["ideas"] else t("ideas_more.no_consultation"))
     st.multiselect(t("field.lava_idea_class_ids"), list(classes), key=prefix + "_idea_class_ids",
-                   format_func=classes.get,
+                   format_func=classes.get, select_all=False,
                    placeholder=t("ideas_more.no_classes") if not classes else t("common.choose"))
     linked = lava.hearing_links({"workshop_ids": [], "hearing_ideas": st.session_state[prefix + "_hearing_ideas"],
                                  "idea_class_ids": st.session_state[prefix + "_idea_class_ids"]}, sources)
