@@ -5,10 +5,6 @@ from __future__ import annotations
 from . import assessments as lava, db as dbm, plans
 
 
-def _plan(database, plan_id):
-    return plans.get_plan(database, plan_id) if plan_id else plans.plans(database)[0]
-
-
 def _org(database, code):
     if not code:
         return None
@@ -20,7 +16,7 @@ def _org(database, code):
 
 def cmd_list(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     for r in lava.listing(database, plan["id"], _org(database, args.org)):
         a = r["assessment"]
         print("\t".join([lava.label("target", r["target"], args.lang), lava.target_title(r, args.lang),
@@ -31,7 +27,7 @@ def cmd_list(args) -> int:
 
 def cmd_missing(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     rows = lava.missing(database, plan["id"], _org(database, args.org))
     orgs = {o["id"]: o for o in plans.organisations(database, plan["id"])}
     for r in rows:

@@ -2,29 +2,19 @@
 the example euros for an existing example plan."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import budget, db as dbm, exports, i18n, plans
-from .errors import NotFound
+from .cli import write_output
 
 
-def _plan(database, plan_id):
-    return plans.get_plan(database, plan_id) if plan_id else plans.plans(database)[0]
-
-
-def _municipality(database, plan_id, code):
-    if not code:
-        return None
-    for org in plans.organisations(database, plan_id, kind="municipality"):
-        if org["code"] == code:
-            return org["id"]
-    raise NotFound("error.not_found", entity="municipality", id=code)
+def _municipality_id(database, plan_id: int, code: str | None) -> int | None:
+    municipality = plans.municipality_by_code(database, plan_id, code)
+    return municipality["id"] if municipality else None
 
 
 def cmd_summary(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
-    r = budget.rollup(database, plan["id"], _municipality(database, plan["id"], args.municipality))
+    plan = plans.plan_or_first(database, args.plan)
+    r = budget.rollup(database, plan["id"], _municipality_id(database, plan["id"], args.municipality))
     lang = args.lang
     num = lambda v: "–" if v is None else i18n.number(v, lang, 0)  # noqa: E731
     share = lambda v: "–" if v is None else i18n.number(v * 100, lang, 0) + " %"  # noqa: E731
@@ -55,17 +45,16 @@ def cmd_summary(args) -> int:
 
 def cmd_csv(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     data = exports.budget_csv(database, plan["id"], args.lang,
-                              _municipality(database, plan["id"], args.municipality))
-    Path(args.output).write_bytes(data)
-    print(f"wrote {args.output}")
+                              _municipality_id(database, plan["id"], args.municipality))
+    write_output(data, args.output)
     return 0
 
 
 def cmd_example(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     print(f"example budget lines added: {budget.load_example(database, plan['id'])}")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from . import db as dbm, demo, plans
 from .errors import ImportRejected, LapeError
@@ -17,6 +18,15 @@ def print_problems(err: ImportRejected, file_name: str = "", lang: str = "en") -
     for p in err.problems:
         row = f", row {p.row}" if p.row not in ("", 0, None) else ""
         print(f"  {p.where or file_name}{row}: {p.text(lang)}", file=sys.stderr)
+
+
+def write_output(data: bytes, output: str | None) -> None:
+    """A command's file: to `output`, saying so, or without one to standard output."""
+    if output:
+        Path(output).write_bytes(data)
+        print(f"wrote {output} ({len(data):,} bytes)")
+    else:
+        sys.stdout.buffer.write(data)
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:

@@ -3,11 +3,10 @@ as Word or PDF."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from . import db as dbm, documents, follow_up, plans, workshop
+from .cli import write_output
 from .errors import ValidationError
-from .exports_cli import _municipality
 
 KINDS = ("plan", "card", "report", "workshop")
 
@@ -19,7 +18,7 @@ def cmd_document(args) -> int:
         return 2
     database = dbm.connect(args.db)
     plan = plans.get_plan(database, args.plan)
-    municipality = _municipality(database, plan["id"], args.municipality)
+    municipality = plans.municipality_by_code(database, plan["id"], args.municipality)
     year = None
     if args.kind == "plan":
         data = documents.plan_docx(database, plan["id"], args.lang, with_charts=not args.no_charts)
@@ -39,8 +38,7 @@ def cmd_document(args) -> int:
     output = args.output or documents.filename(plan, args.lang, args.format, args.kind,
                                                municipality if args.kind == "card" else None, year,
                                                args.workshop if args.kind == "workshop" else None)
-    Path(output).write_bytes(data)
-    print(f"wrote {output} ({len(data):,} bytes)")
+    write_output(data, output)
     return 0
 
 

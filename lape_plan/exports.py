@@ -293,7 +293,7 @@ def budget_table(db: Database, plan_id: int, lang: str, municipality_id: int | N
 def budget_csv(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> bytes:
     """The budget, one row per measure and year, as CSV like `plan_csv` (the plan CSV
     stays one row per measure)."""
-    return _table_csv(budget_table(db, plan_id, lang, municipality_id), lang)
+    return table_csv(budget_table(db, plan_id, lang, municipality_id), lang)
 
 
 # ---------------------------------------------------------------- workbook
@@ -453,10 +453,10 @@ def _csv_value(value, kind: str, lang: str) -> str:
 def plan_csv(db: Database, plan_id: int, lang: str, municipality_id: int | None = None) -> bytes:
     """The council table as CSV for Excel in Finland: UTF-8 with BOM, `;` separated,
     decimal comma in fi and sv, formula-like text behind an apostrophe."""
-    return _table_csv(plan_table(db, plan_id, lang, municipality_id), lang)
+    return table_csv(plan_table(db, plan_id, lang, municipality_id), lang)
 
 
-def _table_csv(table: Table, lang: str) -> bytes:
+def table_csv(table: Table, lang: str) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in table.headers(lang)])

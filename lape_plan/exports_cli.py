@@ -4,26 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import db as dbm, exports, i18n, plans, roundtrip
-from .cli import print_problems
-from .errors import ImportRejected, Problem, ValidationError
-from .model import LANGS, Actor, OrgKind
+from .cli import print_problems, write_output
+from .errors import ImportRejected, Problem
+from .model import LANGS, Actor
 
 CLI_ACTOR = Actor(name="import-plan (command line)")
-
-
-def _municipality(database, plan_id: int, code: str | None) -> dict | None:
-    if not code:
-        return None
-    for org in plans.organisations(database, plan_id, kind=OrgKind.MUNICIPALITY):
-        if code in (org["code"], org["name_fi"], org["name_sv"]):
-            return org
-    raise ValidationError("export.error.unknown_municipality", field="municipality", value=code)
 
 
 def cmd_export(args) -> int:
     database = dbm.connect(args.db)
     plan = plans.get_plan(database, args.plan)
-    municipality = _municipality(database, plan["id"], args.municipality)
+    municipality = plans.municipality_by_code(database, plan["id"], args.municipality)
     m_id = municipality["id"] if municipality else None
     if args.format == "csv":
         data = exports.plan_csv(database, plan["id"], args.lang, m_id)
@@ -31,8 +22,7 @@ def cmd_export(args) -> int:
         data = exports.plan_workbook(database, plan["id"], args.lang, m_id,
                                      all_municipalities=args.all_municipalities, blank=args.template,
                                      editable=(args.editable or args.template) and not args.tables_only)
-    Path(args.output).write_bytes(data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
+    write_output(data, args.output)
     return 0
 
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 from . import db as dbm, follow_up as fu, i18n, plans
 
 
-def _plan(database, plan_id):
-    return plans.plan_or_first(database, plan_id)
-
-
 def _year(plan, year):
     return fu.check_year(year, plan) if year else fu.reporting_year(plan)
 
@@ -19,7 +15,7 @@ def _label(status, lang):
 
 def cmd_status(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     year = _year(plan, args.year)
     r = fu.rollup(database, plan["id"], year)
     print(f"{plans.title_in(plan, args.lang)}\t{year}\t{i18n.number(r['progress'], args.lang, 0)} %")
@@ -36,7 +32,7 @@ def cmd_status(args) -> int:
 
 def cmd_missing(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     year = _year(plan, args.year)
     groups = fu.missing(database, plan["id"], year)
     for g in groups:
@@ -48,7 +44,7 @@ def cmd_missing(args) -> int:
 
 def cmd_summary(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     year = _year(plan, args.year)
     for r in fu.year_summary(database, plan["id"], year):
         if not args.all and r["change"] in ("unchanged", "no_update"):

@@ -166,14 +166,14 @@ def open_class(db: Database, actor: Actor, plan_id: int, label, grade_band, cap=
     if not 1 <= cap <= CLASS_CAP_MAX:
         raise ValidationError("ideas.error.cap", field="ideas_cap", max=CLASS_CAP_MAX)
     municipality_id = _municipality(db, plan_id, municipality_id)
-    from .workshop import _new_code
+    from .workshop import new_code
 
     with write(db):
         if not is_open(db, plan_id):
             raise ValidationError("ideas.error.closed")
         stamp = now()
         closes = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)).isoformat(timespec="seconds")
-        row = {"plan_id": plan_id, "code": _new_code(db, "idea_classes"), "label": label, "grade_band": grade_band,
+        row = {"plan_id": plan_id, "code": new_code(db, "idea_classes"), "label": label, "grade_band": grade_band,
                "municipality_id": municipality_id, "cap": cap, "opened_at": stamp, "opened_by": actor.name,
                "opened_by_id": actor.user_id, "closes_at": closes, "version": 1, "updated_at": stamp,
                "updated_by": actor.name}
@@ -583,7 +583,7 @@ def export_table(db: Database, plan_id: int, lang: str) -> exports.Table:
 
 
 def export_csv(db: Database, plan_id: int, lang: str) -> bytes:
-    return exports._table_csv(export_table(db, plan_id, lang), lang)
+    return exports.table_csv(export_table(db, plan_id, lang), lang)
 
 
 def export_xlsx(db: Database, plan_id: int, lang: str) -> bytes:

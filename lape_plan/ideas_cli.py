@@ -1,21 +1,14 @@
 """CLI: ideas-open, ideas-figures, ideas-export."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from . import db as dbm
-from . import i18n, ideas, plans
+from . import db as dbm, i18n, ideas, plans
+from .cli import write_output
 from .model import SYSTEM
-
-
-def _plan(database, plan_id):
-    return plans.plan_or_first(database, plan_id)
 
 
 def _cmd_open(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     ideas.set_period(database, SYSTEM, plan["id"], args.opens, args.closes)
     print(f"plan {plan['id']}: ideas collected {args.opens}–{args.closes}")
     return 0
@@ -23,7 +16,7 @@ def _cmd_open(args) -> int:
 
 def _cmd_figures(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     for breakdown, value, count in ideas.figure_rows(database, plan["id"], args.lang):
         print(f"{breakdown}\t{value}\t{count}")
     return 0
@@ -31,14 +24,10 @@ def _cmd_figures(args) -> int:
 
 def _cmd_export(args) -> int:
     database = dbm.connect(args.db)
-    plan = _plan(database, args.plan)
+    plan = plans.plan_or_first(database, args.plan)
     write = ideas.export_xlsx if args.format == "xlsx" else ideas.export_csv
     data = write(database, plan["id"], args.lang)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {args.output} ({len(data)} bytes)")
-    else:
-        sys.stdout.buffer.write(data)
+    write_output(data, args.output)
     return 0
 
 

@@ -154,6 +154,16 @@ def get_plan(db: Database, plan_id: int) -> dict:
     return get_or_not_found(db, "plans", plan_id, entity="plan")
 
 
+def municipality_by_code(db: Database, plan_id: int, code: str | None) -> dict | None:
+    """A municipality of the plan by its code or name, as given on the command line; None for none."""
+    if not code:
+        return None
+    for org in organisations(db, plan_id, kind=OrgKind.MUNICIPALITY):
+        if code in (org["code"], org["name_fi"], org["name_sv"]):
+            return org
+    raise ValidationError("export.error.unknown_municipality", field="municipality", value=code)
+
+
 def plan_or_first(db: Database, plan_id: int | None = None) -> dict:
     """The plan with this id, or when none is given the first one `plans()` lists;
     NotFound (not an IndexError) when the database has no plan yet."""

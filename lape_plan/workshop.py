@@ -70,7 +70,7 @@ def normalise_code(code) -> str:
     return text
 
 
-def _new_code(db: Database, table: str = "workshops") -> str:
+def new_code(db: Database, table: str = "workshops") -> str:
     """A free join code of `table` (workshops; the idea page's class sessions)."""
     for _ in range(50):
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -133,7 +133,7 @@ def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_a
     with write(db):
         stamp = now()
         row = {
-            "plan_id": plan_id, "code": _new_code(db), "title": title, "question": question,
+            "plan_id": plan_id, "code": new_code(db), "title": title, "question": question,
             "votes_per_participant": budget, "max_votes_per_proposal": budget if several_per_proposal else 1,
             "moderate_first": int(bool(moderate_first)), "phase": "collecting", "results_visible": 0,
             "max_participants": cap, "created_at": stamp, "created_by": actor.name, "version": 1, "updated_at": stamp,

@@ -1,10 +1,8 @@
 """CLI: workshops, workshop-results."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from . import db as dbm, i18n, plans, workshop
+from .cli import write_output
 
 
 def _cmd_workshops(args) -> int:
@@ -24,11 +22,7 @@ def _cmd_results(args) -> int:
     workshop.get(database, args.workshop)
     write = workshop.results_xlsx if args.format == "xlsx" else workshop.results_csv
     data = write(database, args.workshop, args.lang)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {args.output} ({len(data)} bytes)")
-    else:
-        sys.stdout.buffer.write(data)
+    write_output(data, args.output)
     return 0
 
 

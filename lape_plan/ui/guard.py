@@ -53,7 +53,7 @@ class Ctx:
 
 
 @st.cache_resource(show_spinner=False)
-def _first_start(path: str) -> bool:
+def first_start(path: str) -> bool:
     """Schema and the example plan on the first start of this process for this database."""
     database = dbm.connect(path)
     if not plans.plans(database):
@@ -293,7 +293,7 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
     a11y.setup_page(st.session_state["lang"], layout="wide" if wide else "centered")
     a11y.keep_lang_in_url(st.session_state["lang"])
     path = str(config.db_path())
-    _first_start(path)
+    first_start(path)
     database = dbm.connect(path)
     with st.sidebar:
         sticky(st.selectbox, i18n.t("sidebar.language", st.session_state["lang"]), "lang", list(LANGS),

@@ -17,7 +17,7 @@ from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
 from . import a11y, state
-from .guard import Ctx, _first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
+from .guard import Ctx, first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
 from .memo import shared
 from .text import error_md, md_escape
 
@@ -62,7 +62,7 @@ def participant_guard() -> ParticipantCtx:
     a11y.back_to_app(lang)
     path = str(config.db_path())
     if path not in _started:  # once per database and process, not on every phone's rerun
-        _first_start(path)
+        first_start(path)
         _started.add(path)
     return ParticipantCtx(path, lang)
 
