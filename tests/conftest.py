@@ -30,15 +30,17 @@ dbm.CHECK_AUDIT = True  # a write that changes data without an audit row fails t
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Mark the browser tests, each module's as one xdist group (one worker runs a module's tests in
-    order against its one server; scripts/test.sh runs `--dist loadgroup`); skip the LibreOffice tests
+    """Mark the browser tests; those sharing a module's server (the `server` fixture) as one xdist
+    group per module, run in order by one worker against that server (scripts/test.sh runs
+    `--dist loadgroup`), while tests starting their own server spread over the workers; skip the LibreOffice tests
     where soffice or pdftotext is missing (with LAPE_REQUIRE_ALL=1, as in CI, such a skip fails the
     run: tests/strict_skips.py)."""
     missing = [tool for tool in ("soffice", "pdftotext") if not shutil.which(tool)]
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+            if "server" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(item.path.stem))
         if missing and item.get_closest_marker("libreoffice"):
             item.add_marker(pytest.mark.skip(reason=f"LibreOffice tests need {' and '.join(missing)}"))
 
