@@ -74,7 +74,7 @@ def _make_template(kind: str, path: Path) -> None:
 def database_file(kind: str, path: Path) -> Path:
     """A database file at `path`, made by copying a template built once per test process:
     "empty" (migrated), "demo" (plus the example plan) or "admin" (plus the test administrator).
-    Migrating and loading the example per test cost ~0.4 s each, for some 500 tests; a copy is
+    Migrating and loading the example per test cost ~0.45 s each, for some 400 tests; a copy is
     the same database (tests/unit/test_conftest_templates.py checks it) in ~0.02 s."""
     if kind not in _TEMPLATES:
         template = Path(tempfile.mkdtemp(prefix=f"lape-template-{kind}-")) / f"{kind}.db"
