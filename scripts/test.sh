@@ -24,4 +24,6 @@ fi
 # Lint: syntax errors and pyflakes findings (rules in pyproject.toml).
 python3 -m ruff check .
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
-LAPE_REQUIRE_ALL=1 python3 -m pytest "$@"
+# In parallel (pytest-xdist): LAPE_TEST_WORKERS processes (default 4, measured on 2 cores: the browser tests
+# mostly wait); a browser test module's tests stay together on one worker (xdist_group, tests/conftest.py).
+LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-4}" --dist loadgroup "$@"

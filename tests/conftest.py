@@ -1,4 +1,6 @@
 import shutil
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,13 +28,19 @@ cheap_argon2()
 dbm.CHECK_AUDIT = True  # a write that changes data without an audit row fails the test (db.write)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    """Mark the browser tests; skip the LibreOffice tests where soffice or pdftotext is missing
-    (with LAPE_REQUIRE_ALL=1, as in CI, such a skip fails the run: tests/strict_skips.py)."""
+    """Mark the browser tests; those sharing a module's server (the `server` fixture) as one xdist
+    group per module, run in order by one worker against that server (scripts/test.sh runs
+    `--dist loadgroup`), while tests starting their own server spread over the workers; skip the LibreOffice tests
+    where soffice or pdftotext is missing (with LAPE_REQUIRE_ALL=1, as in CI, such a skip fails the
+    run: tests/strict_skips.py)."""
     missing = [tool for tool in ("soffice", "pdftotext") if not shutil.which(tool)]
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            if "server" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(item.path.stem))
         if missing and item.get_closest_marker("libreoffice"):
             item.add_marker(pytest.mark.skip(reason=f"LibreOffice tests need {' and '.join(missing)}"))
 
@@ -50,24 +58,56 @@ def _fresh_throttles():
     throttle.reset_all()
 
 
+_TEMPLATES: dict[str, Path] = {}
+
+
+def _make_template(kind: str, path: Path) -> None:
+    database = dbm.connect(path)
+    if kind in ("demo", "admin"):
+        demo.load(database)
+    if kind == "admin":
+        add_admin(database)
+    database.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, which is copied
+    database.conn.close()
+
+
+def database_file(kind: str, path: Path) -> Path:
+    """A database file at `path`, made by copying a template built once per test process:
+    "empty" (migrated), "demo" (plus the example plan) or "admin" (plus the test administrator).
+    Migrating and loading the example per test cost ~0.45 s each, for some 400 tests; a copy is
+    the same database (tests/unit/test_conftest_templates.py checks it) in ~0.02 s."""
+    if kind not in _TEMPLATES:
+        template = Path(tempfile.mkdtemp(prefix=f"lape-template-{kind}-")) / f"{kind}.db"
+        _make_template(kind, template)
+        _TEMPLATES[kind] = template
+    # the sqlite backup API copies a consistent snapshot, whatever its journal state
+    with sqlite3.connect(_TEMPLATES[kind]) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_templates():
+    yield
+    for template in _TEMPLATES.values():
+        shutil.rmtree(template.parent, ignore_errors=True)
+
+
 @pytest.fixture
 def db(tmp_path):
-    return dbm.connect(tmp_path / "test.db")
+    return dbm.connect(database_file("empty", tmp_path / "test.db"))
 
 
 @pytest.fixture
 def demo_db(tmp_path):
-    database = dbm.connect(tmp_path / "demo.db")
-    demo.load(database)
-    return database
+    return dbm.connect(database_file("demo", tmp_path / "demo.db"))
 
 
 @pytest.fixture
 def db_path(tmp_path, monkeypatch):
     """A database file with the example plan, and LAPE_PLAN_DB pointing at it (for AppTest)."""
-    path = tmp_path / "app.db"
-    database = dbm.connect(path)
-    demo.load(database)
-    add_admin(database)
+    path = database_file("admin", tmp_path / "app.db")
     monkeypatch.setenv("LAPE_PLAN_DB", str(path))
     return path

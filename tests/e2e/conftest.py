@@ -24,14 +24,22 @@ def start_server(db_path: Path, log_path: Path, with_admin: bool = True):
     """Start `streamlit run` on a free port; with_admin first loads the example plan (as the first
     start would) and creates the test administrator."""
     if with_admin:
-        from lape_plan import db as dbm, demo
-        from tests.conftest import add_admin
+        from tests.conftest import database_file
 
-        database = dbm.connect(db_path)
-        demo.load(database)
-        add_admin(database)
-    port = _free_port()
+        database_file("admin", db_path)
     env = {**os.environ, "LAPE_PLAN_DB": str(db_path)}
+    for _ in range(3):
+        started = _start(env, log_path)
+        if started:
+            return started
+        # another process took the free port before streamlit bound it (tests run in parallel)
+        if "already in use" not in log_path.read_text():
+            break
+    raise RuntimeError(f"server did not start: {log_path.read_text()}")
+
+
+def _start(env, log_path: Path):
+    port = _free_port()
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.e2e.serve", "run", "app.py", "--server.headless", "true",
@@ -49,8 +57,9 @@ def start_server(db_path: Path, log_path: Path, with_admin: bool = True):
             time.sleep(0.3)
         if proc.poll() is not None:
             break
-    proc.terminate()
-    raise RuntimeError(f"server did not start: {log_path.read_text()}")
+    stop_server(proc)
+    log.close()
+    return None
 
 
 class Server(str):
