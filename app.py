@@ -1,4 +1,5 @@
 """Entry point: navigation over pages/. Each page runs the shared guard itself."""
+
 import streamlit as st
 
 from lape_plan import i18n
@@ -24,18 +25,23 @@ if role in (None, "admin", "facilitator"):
     pages += [
         nav_page("pages/workshop.py", title=t("nav.workshop"), icon=":material/groups:", url_path="workshop"),
         nav_page("pages/projector.py", title=t("nav.projector"), icon=":material/slideshow:", url_path="projector"),
-        nav_page("pages/plan_settings.py", title=t("nav.plan_settings"), icon=":material/settings:",
-                url_path="plan_settings"),
+        nav_page(
+            "pages/plan_settings.py", title=t("nav.plan_settings"), icon=":material/settings:", url_path="plan_settings"
+        ),
     ]
 if role in (None, "admin"):
-    pages.append(nav_page("pages/admin.py", title=t("nav.admin"), icon=":material/admin_panel_settings:",
-                         url_path="admin"))
+    pages.append(
+        nav_page("pages/admin.py", title=t("nav.admin"), icon=":material/admin_panel_settings:", url_path="admin")
+    )
 # The workshop participants' page is public: no account, joined by code or QR.
 pages.append(nav_page("pages/join.py", title=t("nav.join"), icon=":material/how_to_vote:", url_path="join"))
 pages.append(nav_page("pages/ideas.py", title=t("nav.ideas"), icon=":material/emoji_objects:", url_path="ideas"))
 # The accessibility statement is public too (Act 306/2019), linked from every page.
-pages.append(nav_page("pages/accessibility.py", title=t("a11y.nav"), icon=":material/accessibility_new:",
-                     url_path="accessibility"))
+pages.append(
+    nav_page(
+        "pages/accessibility.py", title=t("a11y.nav"), icon=":material/accessibility_new:", url_path="accessibility"
+    )
+)
 # expanded: the whole menu, without Streamlit's English "View 6 more"
 page = st.navigation(pages, position="sidebar" if role and nav_position() == "sidebar" else "hidden", expanded=True)
 with failures_shown(lang):  # the page's unexpected failures: a translated message, the traceback to the log

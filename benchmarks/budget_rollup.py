@@ -4,6 +4,7 @@ plain SQL in the same run (goal ≤ 3).
     python benchmarks/budget_rollup.py            # 3,000 measures × 5 years
     python benchmarks/budget_rollup.py --quick    # 300 measures
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,16 +21,17 @@ from lape_plan import budget, db as dbm, plans  # noqa: E402
 from lape_plan.db import now, write  # noqa: E402
 from lape_plan.model import SYSTEM  # noqa: E402
 
-PLAIN = ("select b.* from budget_lines b join measures m on m.id = b.measure_id join goals g on g.id = m.goal_id "
-         "join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?")
+PLAIN = (
+    "select b.* from budget_lines b join measures m on m.id = b.measure_id join goals g on g.id = m.goal_id "
+    "join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?"
+)
 
 
 def build(database, measures: int):
     """A plan of `measures` measures over 5 years under 10 organisations, 60 % of goals
     shared, a budget line for every measure-year (a few without euros or kind), and a
     follow-up status per measure-year, 3 % of them cancelled."""
-    orgs = [plans.add_organisation(database, SYSTEM, "municipality", f"Kunta {i}", code=f"9{i:02d}")
-            for i in range(10)]
+    orgs = [plans.add_organisation(database, SYSTEM, "municipality", f"Kunta {i}", code=f"9{i:02d}") for i in range(10)]
     plan_id = plans.create_plan(database, SYSTEM, "Benchmark", 2020, 2024, org_ids=orgs)
     goals = []
     with write(database):
@@ -37,26 +39,65 @@ def build(database, measures: int):
             area = plans.add(database, SYSTEM, "focus_area", plan_id, title_fi=f"Alue {a}")
             for g in range(6):
                 local = (a + g) % 5 >= 3
-                goals.append(plans.add(database, SYSTEM, "goal", area, title_fi=f"Tavoite {a}.{g}",
-                                       scope="local" if local else "shared",
-                                       municipality_ids=[orgs[g % 10]] if local else [],
-                                       responsible_ids=[orgs[(a + g) % 10]]))
-        ids = [plans.add(database, SYSTEM, "measure", goals[i % len(goals)], title_fi=f"Toimenpide {i}",
-                         responsible_org_id=orgs[i % 10] if i % 7 else None) for i in range(measures)]
+                goals.append(
+                    plans.add(
+                        database,
+                        SYSTEM,
+                        "goal",
+                        area,
+                        title_fi=f"Tavoite {a}.{g}",
+                        scope="local" if local else "shared",
+                        municipality_ids=[orgs[g % 10]] if local else [],
+                        responsible_ids=[orgs[(a + g) % 10]],
+                    )
+                )
+        ids = [
+            plans.add(
+                database,
+                SYSTEM,
+                "measure",
+                goals[i % len(goals)],
+                title_fi=f"Toimenpide {i}",
+                responsible_org_id=orgs[i % 10] if i % 7 else None,
+            )
+            for i in range(measures)
+        ]
     rng = random.Random(1)
     lines, statuses, stamp = [], [], now()
     for m in ids:
         for year in range(2020, 2025):
             planned = None if rng.random() < 0.05 else float(rng.randrange(1000, 200000, 100))
-            lines.append({"measure_id": m, "year": year, "planned_eur": planned,
-                          "actual_eur": None if planned is None or year == 2024 else planned * rng.uniform(0.8, 1.2),
-                          "source": rng.choice(budget.SOURCES), "kind": rng.choice((*budget.KINDS, None)),
-                          "direct_share": rng.choice((None, 50.0, 100.0)), "is_example": 0, "version": 1,
-                          "updated_at": stamp, "updated_by": "bench"})
+            lines.append(
+                {
+                    "measure_id": m,
+                    "year": year,
+                    "planned_eur": planned,
+                    "actual_eur": None if planned is None or year == 2024 else planned * rng.uniform(0.8, 1.2),
+                    "source": rng.choice(budget.SOURCES),
+                    "kind": rng.choice((*budget.KINDS, None)),
+                    "direct_share": rng.choice((None, 50.0, 100.0)),
+                    "is_example": 0,
+                    "version": 1,
+                    "updated_at": stamp,
+                    "updated_by": "bench",
+                }
+            )
             status = "cancelled" if rng.random() < 0.03 else rng.choice(("on_track", "delayed", "done"))
-            statuses.append({"entity": "measure", "item_id": m, "year": year, "version": 1, "status": status,
-                             "progress": 50, "narrative": "", "evidence_url": "", "updated_by": "bench",
-                             "user_id": None, "updated_at": stamp})
+            statuses.append(
+                {
+                    "entity": "measure",
+                    "item_id": m,
+                    "year": year,
+                    "version": 1,
+                    "status": status,
+                    "progress": 50,
+                    "narrative": "",
+                    "evidence_url": "",
+                    "updated_by": "bench",
+                    "user_id": None,
+                    "updated_at": stamp,
+                }
+            )
     with write(database):
         database["budget_lines"].insert_all(lines, batch_size=2000)
         database["status_updates"].insert_all(statuses, batch_size=2000)
@@ -68,7 +109,9 @@ def main(argv=None) -> int:
     parser.add_argument("--measures", type=int, default=3000)
     parser.add_argument("--quick", action="store_true", help="300 measures")
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.measures, args.repeat = 20, 1
@@ -91,8 +134,10 @@ def main(argv=None) -> int:
                 times[name].append(time.perf_counter() - start)
         database.close()
     base = statistics.median(times["plain SQL read of the lines"])
-    print(f"{measures} measures × 5 years: {n} budget lines ({plain_rows} read by the baseline), "
-          f"{n} status updates; median of {args.repeat}")
+    print(
+        f"{measures} measures × 5 years: {n} budget lines ({plain_rows} read by the baseline), "
+        f"{n} status updates; median of {args.repeat}"
+    )
     for name, values in times.items():
         value = statistics.median(values)
         print(f"{name:30s} {value * 1000:8.1f} ms  = {value / base:5.2f} × plain SQL")

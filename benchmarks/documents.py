@@ -11,6 +11,7 @@ So the ratio shows what the document's own work costs: styles, header rows, alt 
 table of contents, Markdown, reading the plan and (for the example) drawing the charts
 (Pillow, lape_plan/charts/document.py).
 Goal: at most 2 x the plain python-docx time."""
+
 from __future__ import annotations
 
 import argparse
@@ -45,17 +46,31 @@ def blocks(data: bytes) -> list[tuple]:
                 out.append(("picture", images[blip.get(qn("r:embed"))]))
             else:
                 style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-                out.append(("paragraph", "".join(t.text or "" for t in child.iter(qn("w:t"))),
-                            style.get(qn("w:val")) if style is not None else None))
+                out.append(
+                    (
+                        "paragraph",
+                        "".join(t.text or "" for t in child.iter(qn("w:t"))),
+                        style.get(qn("w:val")) if style is not None else None,
+                    )
+                )
         elif child.tag == qn("w:tbl"):
-            rows = [["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
-                    for tr in child.iter(qn("w:tr"))]
+            rows = [
+                ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+                for tr in child.iter(qn("w:tr"))
+            ]
             out.append(("table", rows))
     return out
 
 
-STYLE_NAMES = {"Heading1": "Heading 1", "Heading2": "Heading 2", "Heading3": "Heading 3", "Title": "Title",
-               "Subtitle": "Subtitle", "ListBullet": "List Bullet", "ListNumber": "List Number"}
+STYLE_NAMES = {
+    "Heading1": "Heading 1",
+    "Heading2": "Heading 2",
+    "Heading3": "Heading 3",
+    "Title": "Title",
+    "Subtitle": "Subtitle",
+    "ListBullet": "List Bullet",
+    "ListNumber": "List Number",
+}
 
 
 def plain(content: list[tuple]) -> bytes:
@@ -96,12 +111,16 @@ def measure(title: str, db, plan_id: int, repeat: int, **kwargs) -> float:
         base_cpu.append(time.process_time() - c0)
     counts = {k: sum(1 for c in content if c[0] == k) for k in ("paragraph", "table", "picture")}
     cells = sum(len(r) for c in content if c[0] == "table" for r in c[1])
-    print(f"\n{title}: {counts['paragraph']:,} paragraphs, {counts['table']:,} tables ({cells:,} cells), "
-          f"{counts['picture']} charts, {len(data) / 1e6:.2f} MB")
+    print(
+        f"\n{title}: {counts['paragraph']:,} paragraphs, {counts['table']:,} tables ({cells:,} cells), "
+        f"{counts['picture']} charts, {len(data) / 1e6:.2f} MB"
+    )
     for label, ours, base in (("CPU time ", ours_cpu, base_cpu), ("wall time", ours_wall, base_wall)):
-        print(f"  {label}: plan_docx best {min(ours):.2f} s, median {statistics.median(ours):.2f} s; "
-              f"plain python-docx best {min(base):.2f} s, median {statistics.median(base):.2f} s; "
-              f"ratio (best) {min(ours) / min(base):.2f} x")
+        print(
+            f"  {label}: plan_docx best {min(ours):.2f} s, median {statistics.median(ours):.2f} s; "
+            f"plain python-docx best {min(base):.2f} s, median {statistics.median(base):.2f} s; "
+            f"ratio (best) {min(ours) / min(base):.2f} x"
+        )
     ratio = min(ours_cpu) / min(base_cpu)
     print(f"  goal <= 2 x plain python-docx: {'met' if ratio <= 2 else 'NOT met'} (CPU time, best run)")
     if counts["picture"]:
@@ -113,8 +132,10 @@ def measure(title: str, db, plan_id: int, repeat: int, **kwargs) -> float:
         for link in links:
             documents.indicator_chart(link, "fi")
         charts = time.process_time() - c0
-        print(f"  of which drawing the {len(links)} charts: {charts:.3f} s CPU ({1000 * charts / len(links):.1f} ms each); "
-              f"the rest {min(ours_cpu) - charts:.2f} s = {(min(ours_cpu) - charts) / min(base_cpu):.2f} x plain")
+        print(
+            f"  of which drawing the {len(links)} charts: {charts:.3f} s CPU ({1000 * charts / len(links):.1f} ms each); "
+            f"the rest {min(ours_cpu) - charts:.2f} s = {(min(ours_cpu) - charts) / min(base_cpu):.2f} x plain"
+        )
         c0 = time.process_time()
         documents.plan_docx(db, plan_id, "fi", **kwargs)
         print(f"  again with the charts drawn before (kept in the process): {time.process_time() - c0:.2f} s CPU")
@@ -125,7 +146,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="the large plan at a tenth of the size")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best and median are reported)")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs"
+    )
     args = parser.parse_args()
     goals, measures = (10, 30) if args.smoke else (100, 300) if args.quick else (1000, 3000)
     if args.smoke:
@@ -137,8 +160,12 @@ def main() -> int:
         measure("example plan, without charts", db, plan_id, args.repeat, with_charts=False)
         path = Path(tmp) / "large.db"
         plan_id = build(path, goals, measures)
-        measure(f"large plan: {goals:,} goals, {measures:,} measures, 5 years of statuses", dbm.connect(path),
-                plan_id, args.repeat)
+        measure(
+            f"large plan: {goals:,} goals, {measures:,} measures, 5 years of statuses",
+            dbm.connect(path),
+            plan_id,
+            args.repeat,
+        )
     return 0
 
 

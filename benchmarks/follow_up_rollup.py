@@ -5,6 +5,7 @@ with single saves.
     python benchmarks/follow_up_rollup.py            # 2000 measures × 5 years × 2 updates
     python benchmarks/follow_up_rollup.py --quick    # 300 measures
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,19 +40,32 @@ def build(database, measures: int, updates_per_year: int):
         for a in range(max(1, measures // 50)):
             area = plans.add(database, SYSTEM, "focus_area", plan_id, title_fi=f"Alue {a}")
             for g in range(5):
-                goals.append(plans.add(database, SYSTEM, "goal", area, title_fi=f"Tavoite {a}.{g}",
-                                       responsible_ids=[org]))
-        ids = [plans.add(database, SYSTEM, "measure", goals[i % len(goals)], title_fi=f"Toimenpide {i}",
-                         responsible_org_id=org) for i in range(measures)]
+                goals.append(
+                    plans.add(database, SYSTEM, "goal", area, title_fi=f"Tavoite {a}.{g}", responsible_ids=[org])
+                )
+        ids = [
+            plans.add(
+                database, SYSTEM, "measure", goals[i % len(goals)], title_fi=f"Toimenpide {i}", responsible_org_id=org
+            )
+            for i in range(measures)
+        ]
     rng = random.Random(1)
     updates = []
     for m in ids:
         for year in range(2020, 2025):
             for v in range(updates_per_year):
                 status = rng.choice(fu.STATUSES)
-                updates.append({"entity": "measure", "item_id": m, "year": year, "status": status,
-                                "progress": rng.randint(0, 100), "narrative": "Syy" if status in fu.NEEDS_NARRATIVE
-                                else "", "expected_version": v or None})
+                updates.append(
+                    {
+                        "entity": "measure",
+                        "item_id": m,
+                        "year": year,
+                        "status": status,
+                        "progress": rng.randint(0, 100),
+                        "narrative": "Syy" if status in fu.NEEDS_NARRATIVE else "",
+                        "expected_version": v or None,
+                    }
+                )
     return plan_id, ids, updates
 
 
@@ -59,7 +73,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measures", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="300 measures")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.measures = 20
@@ -69,7 +85,7 @@ def main(argv=None) -> int:
         plan_id, ids, updates = build(database, measures, 2)
         start = time.perf_counter()
         for i in range(0, len(updates), 1000):
-            fu.record_many(database, SYSTEM, updates[i:i + 1000])
+            fu.record_many(database, SYSTEM, updates[i : i + 1000])
         bulk = (time.perf_counter() - start) / len(updates)
         single_n = 200
         start = time.perf_counter()
@@ -87,12 +103,19 @@ def main(argv=None) -> int:
     rows = len(updates) + single_n
     print(f"{measures} measures, {rows} status updates")
     print(f"baseline plans.tree: {tree * 1000:.1f} ms")
-    for name, value in (("current", current), ("rollup", rollup), ("missing", missing),
-                        ("year_summary", summary), ("grid (heatmap)", grid)):
+    for name, value in (
+        ("current", current),
+        ("rollup", rollup),
+        ("missing", missing),
+        ("year_summary", summary),
+        ("grid (heatmap)", grid),
+    ):
         print(f"{name:16s} {value * 1000:8.1f} ms  = {value / tree:5.1f} × tree")
     print(f"history of one item: {history * 1000:.2f} ms")
-    print(f"save per update: bulk {bulk * 1000:.2f} ms, single {single * 1000:.2f} ms "
-          f"(single = {single / bulk:.1f} × bulk)")
+    print(
+        f"save per update: bulk {bulk * 1000:.2f} ms, single {single * 1000:.2f} ms "
+        f"(single = {single / bulk:.1f} × bulk)"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ the package. Goal: every hostile file is refused with a clear reason, at a peak 
 "page" runs call what the page calls (roundtrip.preview, indicators.import_files with the
 page's limits) on the file's bytes, as the server would hold an upload; "cli" runs the
 command (`import-plan`, `import-indicators`) on the file."""
+
 from __future__ import annotations
 
 import argparse
@@ -69,9 +70,14 @@ def run(cmd: list[str]) -> dict:
         wall = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
-        return {"rc": proc.returncode, "stdout": out.read().decode(errors="replace"),
-                "stderr": err.read().decode(errors="replace"), "peak_mb": usage.ru_maxrss / 1024,
-                "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": wall}
+        return {
+            "rc": proc.returncode,
+            "stdout": out.read().decode(errors="replace"),
+            "stderr": err.read().decode(errors="replace"),
+            "peak_mb": usage.ru_maxrss / 1024,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "wall_s": wall,
+        }
 
 
 def child(mode: str, db: Path, *files: Path) -> dict:
@@ -93,8 +99,9 @@ def cli(*args: str) -> dict:
 
 
 # ---------------------------------------------------------------- building the files
-def _write_sheet(z: zipfile.ZipFile, name: str, rows: int, cells: int, dimension: str | None = None,
-                 row_numbers: bool = False) -> None:
+def _write_sheet(
+    z: zipfile.ZipFile, name: str, rows: int, cells: int, dimension: str | None = None, row_numbers: bool = False
+) -> None:
     """A sheet of `rows` rows of `cells` numeric cells, streamed into the zip."""
     with z.open(name, "w", force_zip64=True) as f:
         f.write(f'<worksheet xmlns="{MAIN}">'.encode())
@@ -114,28 +121,42 @@ def _write_sheet(z: zipfile.ZipFile, name: str, rows: int, cells: int, dimension
 def foreign_workbook(path: Path, rows: int, cells: int) -> None:
     """A minimal valid workbook of one sheet, not made by this app."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                   '<Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                   'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="'
-                   'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                   'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/'
-                   'officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets>'
-                   '</workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                   'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="'
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>",
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         _write_sheet(z, "xl/worksheets/sheet1.xml", rows, cells, dimension=f"A1:AX{rows}")
 
 
 def replace_part(source: bytes, path: Path, part: str, writer) -> None:
     """`source` (a workbook) with one part written anew by writer(zipfile, name)."""
-    with zipfile.ZipFile(io.BytesIO(source)) as src, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst,
+    ):
         for info in src.infolist():
             if info.filename == part:
                 writer(dst, part)
@@ -193,9 +214,21 @@ def build(tmp: Path, quick: bool) -> tuple[Path, list]:
     replace_part(ours, path, follow, lambda z, n: _write_sheet(z, n, 1, 4_000_000, dimension="A1:L1"))
     case("exported workbook, one row of 4,000,000 cells declared as 12", "plan", path)
     path = tmp / "ours_shared_strings.xlsx"
-    replace_part(ours, path, "[Content_Types].xml", lambda z, n: z.writestr(n, zipfile.ZipFile(io.BytesIO(ours)).read(n)
-                 .replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
-                          b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')))
+    replace_part(
+        ours,
+        path,
+        "[Content_Types].xml",
+        lambda z, n: z.writestr(
+            n,
+            zipfile.ZipFile(io.BytesIO(ours))
+            .read(n)
+            .replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            ),
+        ),
+    )
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
         shared_strings(z, "xl/sharedStrings.xml", 29_500_000)
     case("exported workbook + 29.5 MB of shared strings (under the part cap)", "plan", path)
@@ -205,16 +238,25 @@ def build(tmp: Path, quick: bool) -> tuple[Path, list]:
 
     template = sotkanet.template_xlsx()
     path = tmp / "template_bomb.xlsx"
-    replace_part(template, path, "xl/worksheets/sheet1.xml",
-                 lambda z, n: _write_sheet(z, n, 250_000, 50, dimension="A1:AX250000"))
+    replace_part(
+        template,
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda z, n: _write_sheet(z, n, 250_000, 50, dimension="A1:AX250000"),
+    )
     case("indicator template, sheet 250,000 x 50 cells (zip bomb)", "indicators", path)
     path = tmp / "template_tall.xlsx"
-    replace_part(template, path, "xl/worksheets/sheet1.xml",
-                 lambda z, n: _write_sheet(z, n, 1_000_000, 1, row_numbers=False))
+    replace_part(
+        template, path, "xl/worksheets/sheet1.xml", lambda z, n: _write_sheet(z, n, 1_000_000, 1, row_numbers=False)
+    )
     case("indicator template, 1,000,000 rows, no dimension", "indicators", path)
     path = tmp / "template_tall_declared.xlsx"
-    replace_part(template, path, "xl/worksheets/sheet1.xml",
-                 lambda z, n: _write_sheet(z, n, 1_000_000, 1, dimension="A1:E2", row_numbers=False))
+    replace_part(
+        template,
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda z, n: _write_sheet(z, n, 1_000_000, 1, dimension="A1:E2", row_numbers=False),
+    )
     case("indicator template, 1,000,000 rows declared as 2", "indicators", path)
 
     path = tmp / "sotkanet_85mb.csv"
@@ -243,11 +285,25 @@ def build(tmp: Path, quick: bool) -> tuple[Path, list]:
         for name, data in files:
             (tmp / name).write_bytes(data)
         (tmp / "sotkanet_1m.csv").write_bytes(indicator_import.make_csv(1_000_000))
-        cases.append(("legitimate: Sotkanet CSV of 1,000,000 rows, import-indicators", "cli-indicators",
-                      tmp / "regions.json", tmp / "metadata.json", tmp / "sotkanet_1m.csv"))
+        cases.append(
+            (
+                "legitimate: Sotkanet CSV of 1,000,000 rows, import-indicators",
+                "cli-indicators",
+                tmp / "regions.json",
+                tmp / "metadata.json",
+                tmp / "sotkanet_1m.csv",
+            )
+        )
         (tmp / "sotkanet_290k.csv").write_bytes(indicator_import.make_csv(290_000))
-        cases.append(("legitimate: Sotkanet CSV of 290,000 rows, page", "indicators-fresh",
-                      tmp / "regions.json", tmp / "metadata.json", tmp / "sotkanet_290k.csv"))
+        cases.append(
+            (
+                "legitimate: Sotkanet CSV of 290,000 rows, page",
+                "indicators-fresh",
+                tmp / "regions.json",
+                tmp / "metadata.json",
+                tmp / "sotkanet_290k.csv",
+            )
+        )
         import export as export_bench
 
         big_db = tmp / "big.db"
@@ -256,8 +312,7 @@ def build(tmp: Path, quick: bool) -> tuple[Path, list]:
         path = tmp / "big_plan.xlsx"
         path.write_bytes(exports.plan_workbook(big, plan_id, "fi", all_municipalities=True))
         big.close()
-        cases.append(("legitimate: plan of 1,000 goals, 3,000 measures, every municipality", "plan-big", path,
-                      big_db))
+        cases.append(("legitimate: plan of 1,000 goals, 3,000 measures, every municipality", "plan-big", path, big_db))
     return db, cases
 
 
@@ -270,8 +325,9 @@ def main() -> int:
     args.quick = args.quick or args.smoke
     if args.build:  # runs in its own process: see below
         db, cases = build(Path(args.build), args.quick)
-        (Path(args.build) / "cases.json").write_text(json.dumps(
-            {"db": str(db), "cases": [[c[0], c[1], *map(str, c[2:])] for c in cases]}))
+        (Path(args.build) / "cases.json").write_text(
+            json.dumps({"db": str(db), "cases": [[c[0], c[1], *map(str, c[2:])] for c in cases]})
+        )
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="lape_hostile_"))
     print(f"building files in {tmp} …", flush=True)
@@ -303,8 +359,11 @@ def main() -> int:
         size = sum(p.stat().st_size for p in [path, *extra] if isinstance(p, Path) and p.suffix != ".db")
         legit = name.startswith("legitimate")
         ratio = result["peak_mb"] / base["peak_mb"]
-        print(f"{name:<66} {size / 1e6:>6.1f}MB {result['peak_mb']:>6.0f}MB {ratio:>6.1f}x "
-              f"{result['cpu_s']:>6.1f}s  {result['outcome']}", flush=True)
+        print(
+            f"{name:<66} {size / 1e6:>6.1f}MB {result['peak_mb']:>6.0f}MB {ratio:>6.1f}x "
+            f"{result['cpu_s']:>6.1f}s  {result['outcome']}",
+            flush=True,
+        )
         if result.get("reason"):
             print(f"{'':<66} {'':>8} {'':>8} {'':>7} {'':>7}  {result['reason']}")
         if legit:

@@ -18,6 +18,7 @@ Reported:
 
 Usage: python benchmarks/ideas_load.py [--sessions 300] [--think 10] [--ideas 2] [--quick]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +68,7 @@ class Stats:
 
 def nonce(s: wl.Session) -> str | None:
     key = next((k for k in s.widgets if k.startswith("idea_send_")), None)
-    return key[len("idea_send_"):] if key else None
+    return key[len("idea_send_") :] if key else None
 
 
 async def sender(port, plan_id, n, args, stats: Stats):
@@ -84,8 +85,11 @@ async def sender(port, plan_id, n, args, stats: Stats):
                 return
             text = f"Idea {n}.{k}: lisää nuorisotiloja ja kerhoja iltaisin"
             options = s.widgets[f"idea_area_{key}"].options
-            states = [(f"idea_area_{key}", "string_value", random.choice(options)),
-                      (f"idea_text_{key}", "string_value", text), (f"idea_send_{key}", "trigger_value", True)]
+            states = [
+                (f"idea_area_{key}", "string_value", random.choice(options)),
+                (f"idea_text_{key}", "string_value", text),
+                (f"idea_send_{key}", "trigger_value", True),
+            ]
             double = random.random() < 0.1
             stats.double_taps += double
             started = time.perf_counter()
@@ -120,8 +124,10 @@ async def main(args):
     hello.write_text('import streamlit as st\nst.write("hello")\n')
     app, app_port = wl.start_server(wl.ROOT / "app.py", wl.ROOT, {"LAPE_PLAN_DB": str(path)}, tmp / "app.log")
     same, same_port = wl.start_server(hello, tmp, {}, tmp / "hello_nogc.log", "--runner.postScriptGC", "false")
-    print(f"servers up (app :{app_port}, one-line page :{same_port}); {args.sessions} sessions × {args.ideas} ideas, "
-          f"think time mean {args.think} s; load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"servers up (app :{app_port}, one-line page :{same_port}); {args.sessions} sessions × {args.ideas} ideas, "
+        f"think time mean {args.think} s; load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     first = wl.Session(app_port, "")  # app.py runs once before any page URL (see workshop_load)
     await first.open()
     await first.rerun()
@@ -146,24 +152,37 @@ async def main(args):
 
     p95 = wl.pct(stats.send, 0.95)
     ratio = page_rate / same_rate
-    print(f"load phase: {load_seconds:.0f} s; page open: median {wl.pct(stats.load, .5) * 1000:.0f} ms, "
-          f"p95 {wl.pct(stats.load, .95) * 1000:.0f} ms")
-    print(f"submission round trip ({len(stats.send)} single sends): median {wl.pct(stats.send, .5) * 1000:.0f} ms, "
-          f"p95 {p95 * 1000:.0f} ms  [goal ≤ 500 ms: {'PASS' if p95 <= 0.5 else 'FAIL'}]")
-    print(f"exactly once: {len(stats.confirmed)} ideas confirmed ({stats.double_taps} double-tapped), "
-          f"{sum(stored.values())} in the database, {twice} stored twice, {missing} missing, {extra} extra  "
-          f"[{'PASS' if exact else 'FAIL'}]")
-    print(f"rerun throughput, {len(queries)} sessions back-to-back: idea page {page_rate:.1f}/s, one-line page "
-          f"(post-run GC off, as the app) {same_rate:.1f}/s, ratio {ratio:.2f}  "
-          f"[goal ≥ 0.5: {'PASS' if ratio >= 0.5 else 'FAIL'}]")
-    print(f"server CPU per rerun: idea page {page_cpu:.1f} ms, one-line page {same_cpu:.1f} ms, "
-          f"({page_cpu / same_cpu:.1f} times the one-line page's server time)")
+    print(
+        f"load phase: {load_seconds:.0f} s; page open: median {wl.pct(stats.load, 0.5) * 1000:.0f} ms, "
+        f"p95 {wl.pct(stats.load, 0.95) * 1000:.0f} ms"
+    )
+    print(
+        f"submission round trip ({len(stats.send)} single sends): median {wl.pct(stats.send, 0.5) * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms  [goal ≤ 500 ms: {'PASS' if p95 <= 0.5 else 'FAIL'}]"
+    )
+    print(
+        f"exactly once: {len(stats.confirmed)} ideas confirmed ({stats.double_taps} double-tapped), "
+        f"{sum(stored.values())} in the database, {twice} stored twice, {missing} missing, {extra} extra  "
+        f"[{'PASS' if exact else 'FAIL'}]"
+    )
+    print(
+        f"rerun throughput, {len(queries)} sessions back-to-back: idea page {page_rate:.1f}/s, one-line page "
+        f"(post-run GC off, as the app) {same_rate:.1f}/s, ratio {ratio:.2f}  "
+        f"[goal ≥ 0.5: {'PASS' if ratio >= 0.5 else 'FAIL'}]"
+    )
+    print(
+        f"server CPU per rerun: idea page {page_cpu:.1f} ms, one-line page {same_cpu:.1f} ms, "
+        f"({page_cpu / same_cpu:.1f} times the one-line page's server time)"
+    )
     cpu_ratio = (same_cpu + same_client) / (page_cpu + page_client)
-    print(f"server + client CPU per rerun: idea page {page_cpu:.1f} + {page_client:.1f} ms, one-line page "
-          f"{same_cpu:.1f} + {same_client:.1f} ms; one-line / idea page {cpu_ratio:.2f} (when other work leaves "
-          f"both servers only a small share of the cores, the throughput ratio falls towards this)")
-    print(f"load average after: {os.getloadavg()[0]:.1f} (other processes on the machine skew every figure "
-          f"but the ratio)")
+    print(
+        f"server + client CPU per rerun: idea page {page_cpu:.1f} + {page_client:.1f} ms, one-line page "
+        f"{same_cpu:.1f} + {same_client:.1f} ms; one-line / idea page {cpu_ratio:.2f} (when other work leaves "
+        f"both servers only a small share of the cores, the throughput ratio falls towards this)"
+    )
+    print(
+        f"load average after: {os.getloadavg()[0]:.1f} (other processes on the machine skew every figure but the ratio)"
+    )
     if stats.errors:
         print(f"problems ({len(stats.errors)}):", *stats.errors[:5], sep="\n  ")
     if not args.keep:
@@ -181,7 +200,9 @@ if __name__ == "__main__":
     parser.add_argument("--tp-seconds", type=float, default=15, help="length of each throughput measurement")
     parser.add_argument("--quick", action="store_true", help="60 sessions, 6 s throughput runs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and server logs")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sessions, args.tp_seconds = 60, 6

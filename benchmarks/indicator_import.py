@@ -8,6 +8,7 @@ transaction; they alternate and the best of each counts. The import also validat
 row (known indicator and region, duplicates with different values) and compares with
 stored values to report new/changed/unchanged.
 ratio = plain insert time / import time (goal >= 0.5)."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,13 @@ def make_csv(rows: int) -> bytes:
 
 
 def setup_files():
-    regions = [{"id": 20000 + r, "code": f"{r + 1:03d}", "category": "KUNTA", "title": {"fi": f"Kunta {r}"},
-                "memberOf": []} for r in range(MUNICIPALITIES)]
-    metadata = [{"id": 10000 + i, "title": {"fi": f"Indikaattori {i}"}, "decimals": 1} for i in range(1, INDICATORS + 1)]
+    regions = [
+        {"id": 20000 + r, "code": f"{r + 1:03d}", "category": "KUNTA", "title": {"fi": f"Kunta {r}"}, "memberOf": []}
+        for r in range(MUNICIPALITIES)
+    ]
+    metadata = [
+        {"id": 10000 + i, "title": {"fi": f"Indikaattori {i}"}, "decimals": 1} for i in range(1, INDICATORS + 1)
+    ]
     return [("regions.json", json.dumps(regions).encode()), ("metadata.json", json.dumps(metadata).encode())]
 
 
@@ -62,7 +67,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of import and baseline; the best of each counts")
     parser.add_argument("--on-disk", action="store_true", help="use the temp directory on disk, not /dev/shm")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.rows, args.repeat = 2000, 1
@@ -85,8 +92,10 @@ def main() -> None:
         if mapped is None:
             # the baseline: the same rows, already mapped to ids, into the same table with executemany
             ind_ids = {int(r[1]): r[0] for r in database.execute("select id, source_id from indicators")}
-            reg_ids = {r[0]: r[1] for r in database.execute(
-                "select sotkanet_id, id from ind_regions where sotkanet_id is not null")}
+            reg_ids = {
+                r[0]: r[1]
+                for r in database.execute("select sotkanet_id, id from ind_regions where sotkanet_id is not null")
+            }
             mapped = [(ind_ids[i], reg_ids[r], y, g, v, a, 0) for i, r, y, g, v, a, _ in parsed.rows]
             ddl = database.execute("select sql from sqlite_master where name = 'indicator_values'").fetchone()[0]
         plain = sqlite3.connect(tmp / f"plain{run}.db", isolation_level=None)

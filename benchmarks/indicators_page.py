@@ -8,6 +8,7 @@ with the count behind it, so that intervals, the test of the change and "too few
 Each view of the page is run through Streamlit's AppTest (the real page script, guard
 included); a one-line page run the same way in the same process is the baseline, so the
 ratio shows what the page itself adds. Goal: <= 150 ms per rerun."""
+
 from __future__ import annotations
 
 import argparse
@@ -35,17 +36,29 @@ def build(path: Path, municipalities: int) -> int:
     auth.create_user(database, SYSTEM, "bench", "bench-password-1", role=Role.ADMIN, display_name="Bench")
     codes = [c for c, _, _ in demo.MUNICIPALITIES]
     others = [f"{n:03d}" for n in range(1, 1000) if f"{n:03d}" not in codes][: max(0, municipalities - len(codes))]
-    regions = [{"id": 30000 + i, "code": code, "category": "KUNTA", "title": {"fi": f"Kunta {code}"}, "memberOf": []}
-               for i, code in enumerate(codes + others)]
-    regions += [{"id": 964, "code": "18", "category": "HYVINVOINTIALUE", "title": {"fi": "Soite"}, "memberOf": []},
-                {"id": 971, "code": "17", "category": "HYVINVOINTIALUE", "title": {"fi": "Pohjanmaa"}, "memberOf": []},
-                {"id": 658, "code": "SSS", "category": "MAA", "title": {"fi": "Koko maa"}, "memberOf": []}]
+    regions = [
+        {"id": 30000 + i, "code": code, "category": "KUNTA", "title": {"fi": f"Kunta {code}"}, "memberOf": []}
+        for i, code in enumerate(codes + others)
+    ]
+    regions += [
+        {"id": 964, "code": "18", "category": "HYVINVOINTIALUE", "title": {"fi": "Soite"}, "memberOf": []},
+        {"id": 971, "code": "17", "category": "HYVINVOINTIALUE", "title": {"fi": "Pohjanmaa"}, "memberOf": []},
+        {"id": 658, "code": "SSS", "category": "MAA", "title": {"fi": "Koko maa"}, "memberOf": []},
+    ]
     # percentages with the count behind each value, so that every value gets its interval
-    metadata = [{"id": 20000 + i, "title": {"fi": f"Indikaattori {i}", "sv": f"Indikator {i}"}, "decimals": 1,
-                 "primaryValueType": {"code": "PROS", "title": {"fi": "%"}},
-                 "description": {"fi": "<p>Kuvaus</p>"}} for i in range(INDICATORS)]
-    indicators.import_files(database, SYSTEM, [("r.json", json.dumps(regions).encode()),
-                                               ("m.json", json.dumps(metadata).encode())])
+    metadata = [
+        {
+            "id": 20000 + i,
+            "title": {"fi": f"Indikaattori {i}", "sv": f"Indikator {i}"},
+            "decimals": 1,
+            "primaryValueType": {"code": "PROS", "title": {"fi": "%"}},
+            "description": {"fi": "<p>Kuvaus</p>"},
+        }
+        for i in range(INDICATORS)
+    ]
+    indicators.import_files(
+        database, SYSTEM, [("r.json", json.dumps(regions).encode()), ("m.json", json.dumps(metadata).encode())]
+    )
     rows = []
     for ind in range(INDICATORS):
         for region in regions:
@@ -85,7 +98,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--municipalities", type=int, default=308)
     parser.add_argument("--reruns", type=int, default=20)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, one run: only checks that the benchmark still runs (CI)"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.municipalities, args.reruns = 10, 1
@@ -134,8 +149,10 @@ def run(args, tmp: Path) -> None:
     print(f"one-line page (baseline): {baseline * 1000:6.0f} ms per rerun")
     print(f"catalogue value counts, first run after a write (then cached): {uncached * 1000:.0f} ms")
     for name, seconds in results.items():
-        print(f"indicators, {name:27s} {seconds * 1000:6.0f} ms per rerun   ratio to one-line page {seconds / baseline:5.1f}"
-              + ("" if name == "overview page" else f"   goal <= 150 ms: {'met' if seconds <= 0.150 else 'NOT met'}"))
+        print(
+            f"indicators, {name:27s} {seconds * 1000:6.0f} ms per rerun   ratio to one-line page {seconds / baseline:5.1f}"
+            + ("" if name == "overview page" else f"   goal <= 150 ms: {'met' if seconds <= 0.150 else 'NOT met'}")
+        )
 
 
 if __name__ == "__main__":

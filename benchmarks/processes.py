@@ -10,6 +10,7 @@ page's ratio, vote p95 ≤ 500 ms. The load client runs on the same cores as the
 
     python benchmarks/processes.py [--quick | --smoke] [--rounds N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,15 @@ def haproxy_config(pools: dict[str, tuple[int, list[int]]]) -> str:
     name = defaults.split()[1]
     out = ["global", "    maxconn 4000", "", defaults, *(f"    {line}" for line in sections[defaults])]
     for pool, (port, servers) in pools.items():
-        out += ["", f"frontend {pool}_front from {name}", f"    bind 127.0.0.1:{port}", f"    default_backend {pool}",
-                "", f"backend {pool} from {name}", *(f"    {line}" for line in settings)]
+        out += [
+            "",
+            f"frontend {pool}_front from {name}",
+            f"    bind 127.0.0.1:{port}",
+            f"    default_backend {pool}",
+            "",
+            f"backend {pool} from {name}",
+            *(f"    {line}" for line in settings),
+        ]
         out += [f"    server {pool}{i} 127.0.0.1:{p} check cookie {pool}{i}" for i, p in enumerate(servers, 1)]
     return "\n".join(out) + "\n"
 
@@ -65,8 +73,9 @@ def haproxy_config(pools: dict[str, tuple[int, list[int]]]) -> str:
 def start_haproxy(config: str, tmp: Path, ports: list[int]) -> subprocess.Popen:
     path = tmp / "haproxy.cfg"
     path.write_text(config)
-    proc = subprocess.Popen(["haproxy", "-db", "-f", str(path)], stdout=open(tmp / "haproxy.log", "w"),
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(path)], stdout=open(tmp / "haproxy.log", "w"), stderr=subprocess.STDOUT
+    )
     deadline = time.time() + 30
     for port in ports:  # up when each frontend answers through to a healthy server
         while True:
@@ -107,12 +116,31 @@ def run(n: int, args, tmp: Path) -> dict:
             procs.append(proc)
             hello_ports.append(port)
         front = {"app": free_port(), "hello": free_port()}
-        procs.append(start_haproxy(haproxy_config({"app": (front["app"], app_ports),
-                                                   "hello": (front["hello"], hello_ports)}), tmp, list(front.values())))
+        procs.append(
+            start_haproxy(
+                haproxy_config({"app": (front["app"], app_ports), "hello": (front["hello"], hello_ports)}),
+                tmp,
+                list(front.values()),
+            )
+        )
         mode = ["--smoke"] if args.smoke else ["--quick"] if args.quick else []
-        out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "workshop_load.py"), *mode, "--db", str(db),
-                              "--app-port", str(front["app"]), "--hello-port", str(front["hello"])],
-                             cwd=ROOT, capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "workshop_load.py"),
+                *mode,
+                "--db",
+                str(db),
+                "--app-port",
+                str(front["app"]),
+                "--hello-port",
+                str(front["hello"]),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     finally:
         for proc in procs:
             proc.terminate()
@@ -126,17 +154,23 @@ def run(n: int, args, tmp: Path) -> dict:
         raise RuntimeError(f"workshop_load.py failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
     result = {k: (m.group(1) if k == "exact" else float(m.group(1))) for k, m in found.items()}
     result["returncode"] = out.returncode
-    print(f"{n} process(es): participant page {result['page']:.1f}/s, one-line page {result['hello']:.1f}/s, "
-          f"vote p95 {result['p95']:.0f} ms, exactly once {result['exact']}", flush=True)
+    print(
+        f"{n} process(es): participant page {result['page']:.1f}/s, one-line page {result['hello']:.1f}/s, "
+        f"vote p95 {result['p95']:.0f} ms, exactly once {result['exact']}",
+        flush=True,
+    )
     return result
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="workshop_load.py --quick (20 phones)")
-    parser.add_argument("--smoke", action="store_true",
-                        help="2 processes only, workshop_load.py --smoke: only checks that it runs (votes counted "
-                             "once across the processes), no ratios")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="2 processes only, workshop_load.py --smoke: only checks that it runs (votes counted "
+        "once across the processes), no ratios",
+    )
     parser.add_argument("--rounds", type=int, default=1, help="alternate 1 and 2 processes this many times")
     args = parser.parse_args(argv)
     if not shutil.which("haproxy"):
@@ -157,10 +191,12 @@ def main(argv=None) -> int:
         one, two = results[1][r], results[2][r]
         app_ratio, hello_ratio = two["page"] / one["page"], two["hello"] / one["hello"]
         p95 = max(one["p95"], two["p95"])
-        print(f"round {r + 1}: 2/1 processes: app {app_ratio:.2f}, one-line page {hello_ratio:.2f}; "
-              f"app ratio / one-line ratio {app_ratio / hello_ratio:.2f} [goal ≥ 0.9: "
-              f"{'PASS' if app_ratio >= 0.9 * hello_ratio else 'FAIL'}]; vote p95 {p95:.0f} ms "
-              f"[goal ≤ 500 ms: {'PASS' if p95 <= 500 else 'FAIL'}]")
+        print(
+            f"round {r + 1}: 2/1 processes: app {app_ratio:.2f}, one-line page {hello_ratio:.2f}; "
+            f"app ratio / one-line ratio {app_ratio / hello_ratio:.2f} [goal ≥ 0.9: "
+            f"{'PASS' if app_ratio >= 0.9 * hello_ratio else 'FAIL'}]; vote p95 {p95:.0f} ms "
+            f"[goal ≤ 500 ms: {'PASS' if p95 <= 500 else 'FAIL'}]"
+        )
         ok = ok and app_ratio >= 0.9 * hello_ratio and p95 <= 500
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0 if ok else 1

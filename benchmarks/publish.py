@@ -6,6 +6,7 @@ the same pages (same templates, data already in memory, nothing written) in the 
     python benchmarks/publish.py --serve 50 # also: 50 readers at once fetching the published pages from
                                             # the app's own static serving vs Python's http.server
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,15 +37,26 @@ def plain_render(env: Environment, data_by_lang, sections_by_lang, summaries_by_
     """The same pages rendered with a bare Jinja2 environment: no database, no files."""
     size = 0
     for lang, data in data_by_lang.items():
-        common = {"plan": data, "lang": lang, "t": lambda k, _l=lang, **v: i18n.t(k, _l, **v), "num": i18n.number,
-                  "other_langs": [{"code": lg, "name": lg} for lg in data_by_lang if lg != lang]}
-        size += len(env.get_template("published_index.html").render(**common, sections=sections_by_lang[lang],
-                                                                      page="index.html"))
+        common = {
+            "plan": data,
+            "lang": lang,
+            "t": lambda k, _l=lang, **v: i18n.t(k, _l, **v),
+            "num": i18n.number,
+            "other_langs": [{"code": lg, "name": lg} for lg in data_by_lang if lg != lang],
+        }
+        size += len(
+            env.get_template("published_index.html").render(
+                **common, sections=sections_by_lang[lang], page="index.html"
+            )
+        )
         for area in data["areas"]:
             size += len(env.get_template("published_area.html").render(**common, area=area, page="x"))
         for m in summaries_by_lang[lang]:
-            size += len(env.get_template("published_embed.html").render(
-                **common, municipality=m, statuses=[*follow_up.STATUSES, follow_up.NO_UPDATE]))
+            size += len(
+                env.get_template("published_embed.html").render(
+                    **common, municipality=m, statuses=[*follow_up.STATUSES, follow_up.NO_UPDATE]
+                )
+            )
     return size
 
 
@@ -57,6 +69,7 @@ def _free_port() -> int:
 def _readers(urls: list[str], readers: int, per_reader: int) -> tuple[float, float, float]:
     """`readers` clients at once, each fetching `per_reader` pages back to back: (requests/s,
     median ms, p95 ms)."""
+
     def one(i):
         times = []
         for k in range(per_reader):
@@ -88,9 +101,23 @@ def serve(database, db_path: Path, plan_id: int, readers: int) -> None:
     pages = [str(p.relative_to(site)) for p in sorted(site.rglob("*.html"))]
     port = _free_port()
     log = open(db_path.with_suffix(".log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "LAPE_PLAN_DB": str(db_path)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "LAPE_PLAN_DB": str(db_path)},
+    )
     httpd = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -119,7 +146,9 @@ def serve(database, db_path: Path, plan_id: int, readers: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs"
+    )
     parser.add_argument("--serve", type=int, metavar="READERS", help="also measure serving to this many readers")
     args = parser.parse_args()
     rounds = 1 if args.smoke else 5 if args.quick else 15

@@ -31,6 +31,7 @@ Reported:
 Usage: python benchmarks/workshop_load.py [--sessions 200] [--think 5] [--limit 150] [--quick | --smoke]
   [--db PATH --app-port PORT [--hello-port PORT]]   # app processes started elsewhere, e.g. behind a proxy
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,11 @@ from lape_plan.model import SYSTEM, Role  # noqa: E402
 
 FACILITATOR = ("fasilitaattori", "benchmark-password")
 
-DONE = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
-        ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+DONE = (
+    ForwardMsg.FINISHED_SUCCESSFULLY,
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+)
 KEY = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")
 ERROR, SUCCESS = 1, 4
 
@@ -76,10 +80,29 @@ def free_port() -> int:
 def start_server(script: Path, cwd: Path, env: dict, log: Path, *options: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", *options],
-        cwd=cwd, env={**os.environ, **env}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            *options,
+        ],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -111,8 +134,13 @@ class Session:
         self.rewritten = 0  # fragment runs whose finish the server rewrote to FINISHED_EARLY_FOR_RERUN
 
     async def open(self):
-        self.ws = await connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"],
-                                max_size=None, open_timeout=30, ping_interval=None)
+        self.ws = await connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=30,
+            ping_interval=None,
+        )
         self.reader = asyncio.create_task(self._read())
 
     async def _read(self):
@@ -149,7 +177,9 @@ class Session:
             rerun.is_auto_rerun = auto
         for key, kind, value in states:
             if key not in self.widgets:
-                raise RuntimeError(f"{self.page}: no widget {key!r} on screen; saw {sorted(self.widgets)} {self.alerts}")
+                raise RuntimeError(
+                    f"{self.page}: no widget {key!r} on screen; saw {sorted(self.widgets)} {self.alerts}"
+                )
             if not kind.endswith("trigger_value"):
                 self.values[key] = (kind, value)
         # As the browser does, every rerun (a fragment's auto-rerun too) carries the values of the
@@ -338,8 +368,15 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
     try:
         await s.rerun()
         await asyncio.sleep(think(mean))
-        stats.join.append(await s.rerun([("ws_code", "string_value", code), ("ws_name", "string_value", f"P{n}"),
-                                         ("ws_join", "trigger_value", True)]))
+        stats.join.append(
+            await s.rerun(
+                [
+                    ("ws_code", "string_value", code),
+                    ("ws_name", "string_value", f"P{n}"),
+                    ("ws_join", "trigger_value", True),
+                ]
+            )
+        )
         token = dict(p.split("=", 1) for p in s.query.split("&")).get("p")
         if not token:
             stats.errors.append(f"P{n}: join failed {s.alerts}")
@@ -347,20 +384,24 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
         if "ws_bg_save" in s.widgets:  # the background question, once; one in five leaves it unanswered
             states = [("ws_bg_save", "trigger_value", True)]
             if random.random() < 0.8:
-                states.insert(0, ("ws_bg_role_group", "string_value",
-                                  random.choice(list(s.widgets["ws_bg_role_group"].options))))
+                states.insert(
+                    0, ("ws_bg_role_group", "string_value", random.choice(list(s.widgets["ws_bg_role_group"].options)))
+                )
             stats.background.append(await s.rerun(states))
         follower = asyncio.create_task(s.follow(stop, stats))
         stats.given[token] = 0
+
         def reach(switch, screen):
             """Wait until the screen shows `screen` after the facilitator's `switch`; the delay is
             from the switch to the end of the run that showed it."""
+
             async def wait():
                 if not await s.until(lambda: switch in stats.switched and s.screen() == screen, limit):
                     stats.errors.append(f"P{n}: {switch} never shown ({s.screen()})")
                     return False
                 stats.lag.setdefault(switch, []).append(s.finished_at - stats.switched[switch])
                 return True
+
             return wait()
 
         for rnd in range(1, ROUNDS + 1):
@@ -368,8 +409,11 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                 break
             await asyncio.sleep(think(mean))
             if s.screen() == "collecting":
-                stats.propose.append(await s.rerun([("ws_text", "string_value", f"Kierros {rnd}: ehdotus {n}"),
-                                                    ("ws_send", "trigger_value", True)]))
+                stats.propose.append(
+                    await s.rerun(
+                        [("ws_text", "string_value", f"Kierros {rnd}: ehdotus {n}"), ("ws_send", "trigger_value", True)]
+                    )
+                )
                 if any(f == SUCCESS for f, _ in s.alerts):
                     stats.proposed += 1
             room.arrive(f"proposed{rnd}")
@@ -383,8 +427,10 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                 options = [o for o in s.widgets[f"ws_pick_{version}"].options if "—" not in o]  # not yet voted
                 if not options or f"ws_vote_{version}" not in s.widgets:
                     break
-                states = [(f"ws_pick_{version}", "string_value", random.choice(options)),
-                          (f"ws_vote_{version}", "trigger_value", True)]
+                states = [
+                    (f"ws_pick_{version}", "string_value", random.choice(options)),
+                    (f"ws_vote_{version}", "trigger_value", True),
+                ]
                 double = random.random() < 0.1
                 stats.double_taps += double
                 started, rewritten = time.perf_counter(), s.rewritten
@@ -438,9 +484,13 @@ async def projector(port, workshop_id, stats: Stats, stop: asyncio.Event):
     try:
         await s.rerun()
         if "login_username" in s.widgets:  # the projector is a staff page: sign in first
-            await s.rerun(states=[("login_username", "string_value", FACILITATOR[0]),
-                                  ("login_password", "string_value", FACILITATOR[1]),
-                                  ("login_submit", "trigger_value", True)])
+            await s.rerun(
+                states=[
+                    ("login_username", "string_value", FACILITATOR[0]),
+                    ("login_password", "string_value", FACILITATOR[1]),
+                    ("login_submit", "trigger_value", True),
+                ]
+            )
             await s.quiesce()
         if not s.fragment:
             stats.errors.append("projector: no self-refreshing fragment")
@@ -507,19 +557,28 @@ async def main(args):
     areas = [a["id"] for a in plans.tree(database, plan_id)]
     auth.create_user(database, SYSTEM, "admin", "benchmark-admin-password", role=Role.ADMIN)
     auth.create_user(database, SYSTEM, FACILITATOR[0], FACILITATOR[1], role=Role.FACILITATOR)
-    wid = workshop.create(database, SYSTEM, plan_id, "Kuormitustesti", "Mitä tehdään?", areas, 5,
-                          background=["role_group"])
+    wid = workshop.create(
+        database, SYSTEM, plan_id, "Kuormitustesti", "Mitä tehdään?", areas, 5, background=["role_group"]
+    )
     code = workshop.get(database, wid)["code"]
     hello = tmp / "hello.py"
     hello.write_text('import streamlit as st\nst.write("hello")\n')
-    app, app_port = (None, args.app_port) if args.app_port else start_server(
-        ROOT / "app.py", ROOT, {"LAPE_PLAN_DB": str(path)}, tmp / "app.log")
+    app, app_port = (
+        (None, args.app_port)
+        if args.app_port
+        else start_server(ROOT / "app.py", ROOT, {"LAPE_PLAN_DB": str(path)}, tmp / "app.log")
+    )
     base, base_port = start_server(hello, tmp, {}, tmp / "hello.log")
-    same, same_port = (None, args.hello_port) if args.hello_port else start_server(
-        hello, tmp, {}, tmp / "hello_nogc.log", "--runner.postScriptGC", "false")
-    print(f"servers up (app :{app_port}, one-line page :{base_port}); {args.sessions} sessions, "
-          f"think time mean {args.think} s, limit {args.limit} s; load average before: {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    same, same_port = (
+        (None, args.hello_port)
+        if args.hello_port
+        else start_server(hello, tmp, {}, tmp / "hello_nogc.log", "--runner.postScriptGC", "false")
+    )
+    print(
+        f"servers up (app :{app_port}, one-line page :{base_port}); {args.sessions} sessions, "
+        f"think time mean {args.think} s, limit {args.limit} s; load average before: {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     # The facilitator opens the app first. Until some session has run app.py, Streamlit serves a
     # page URL by running the page script alone, which would leave app.py out of every rerun.
     facilitator = Session(app_port, "")
@@ -548,8 +607,9 @@ async def main(args):
                 if name.startswith("proposed"):
                     await switch(f"voting{rnd}", lambda: workshop.set_phase(database, SYSTEM, wid, "voting"))
                 elif rnd < ROUNDS:
-                    await switch(f"collecting{rnd + 1}", lambda: workshop.next_round(
-                        database, SYSTEM, wid, f"Kysymys {rnd + 1}"))
+                    await switch(
+                        f"collecting{rnd + 1}", lambda: workshop.next_round(database, SYSTEM, wid, f"Kysymys {rnd + 1}")
+                    )
                 else:
                     await switch("closed", lambda: workshop.set_phase(database, SYSTEM, wid, "closed"))
         await asyncio.sleep(8)  # every phone has shown the closing
@@ -563,8 +623,9 @@ async def main(args):
 
     cpu0 = cpu_seconds(app)
     boss = asyncio.create_task(facilitate())
-    await asyncio.gather(*(participant(app_port, code, n, args.think, stats, room, stop, args.limit)
-                           for n in range(args.sessions)))
+    await asyncio.gather(
+        *(participant(app_port, code, n, args.think, stats, room, stop, args.limit) for n in range(args.sessions))
+    )
     await boss
     await proj
     load_seconds = time.time() - started
@@ -577,14 +638,21 @@ async def main(args):
     for token, n in stats.given.items():
         person = workshop.participant(database, token)
         stored = sum(workshop.my_votes(database, person["id"]).values())
-        if stored != n or (token in stats.screen and stats.screen[token] != sum(
-                workshop.my_votes(database, person["id"], last_round).values())):
+        if stored != n or (
+            token in stats.screen
+            and stats.screen[token] != sum(workshop.my_votes(database, person["id"], last_round).values())
+        ):
             per_person_wrong += 1
 
     # rerun throughput, same run: the participant page in the voting phase against a one-line page
     workshop.set_phase(database, SYSTEM, wid, "voting")
-    tokens = [r[0] for r in database.execute(  # past the background question: the page has its follow fragment
-        "select token from workshop_participants where workshop_id = ? and background_at is not null limit 10", [wid])]
+    tokens = [
+        r[0]
+        for r in database.execute(  # past the background question: the page has its follow fragment
+            "select token from workshop_participants where workshop_id = ? and background_at is not null limit 10",
+            [wid],
+        )
+    ]
     queries = [f"code={code}&p={t}" for t in tokens] or [f"code={code}"]
     # In alternating windows, so that the load of other work on the machine weighs on each alike;
     # the median window of each.
@@ -596,7 +664,8 @@ async def main(args):
         runs["page"].append(await throughput(app_port, "join", queries, window, proc=app))
         runs["follow"].append(await throughput(app_port, "join", queries, window, follow=True, proc=app))
     (base_rate, _), (same_rate, same_cpu), (page_rate, page_cpu), (follow_rate, follow_cpu) = (
-        (pct([r for r, _ in v], .5), pct([c for _, c in v], .5)) for v in runs.values())
+        (pct([r for r, _ in v], 0.5), pct([c for _, c in v], 0.5)) for v in runs.values()
+    )
     for proc in (app, base, same):
         if proc:
             proc.terminate()
@@ -605,41 +674,62 @@ async def main(args):
     p95 = pct(stats.vote, 0.95)
     ratio = page_rate / same_rate  # like for like: the same GC setting
     per_round = [r["proposals"] for r in workshop.rounds(database, wid)]
-    print(f"load phase: {load_seconds:.0f} s, {len(stats.join)} joined, proposals per round {per_round} "
-          f"({stats.proposed} confirmed on screen), "
-          f"projector fragment runs {len(stats.projector)} (median {pct(stats.projector, .5) * 1000:.0f} ms)")
-    print(f"join round trip: median {pct(stats.join, .5) * 1000:.0f} ms, p95 {pct(stats.join, .95) * 1000:.0f} ms; "
-          f"proposal: median {pct(stats.propose, .5) * 1000:.0f} ms, p95 {pct(stats.propose, .95) * 1000:.0f} ms")
-    print(f"vote round trip ({len(stats.vote)} votes): median {pct(stats.vote, .5) * 1000:.0f} ms, "
-          f"p95 {p95 * 1000:.0f} ms  [goal ≤ 500 ms: {'PASS' if p95 <= 0.5 else 'FAIL'}]")
+    print(
+        f"load phase: {load_seconds:.0f} s, {len(stats.join)} joined, proposals per round {per_round} "
+        f"({stats.proposed} confirmed on screen), "
+        f"projector fragment runs {len(stats.projector)} (median {pct(stats.projector, 0.5) * 1000:.0f} ms)"
+    )
+    print(
+        f"join round trip: median {pct(stats.join, 0.5) * 1000:.0f} ms, p95 {pct(stats.join, 0.95) * 1000:.0f} ms; "
+        f"proposal: median {pct(stats.propose, 0.5) * 1000:.0f} ms, p95 {pct(stats.propose, 0.95) * 1000:.0f} ms"
+    )
+    print(
+        f"vote round trip ({len(stats.vote)} votes): median {pct(stats.vote, 0.5) * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms  [goal ≤ 500 ms: {'PASS' if p95 <= 0.5 else 'FAIL'}]"
+    )
     exact = given == in_db and per_person_wrong == 0
-    print(f"exactly once: {given} votes given ({stats.double_taps} of them double-tapped), {in_db} in the database, "
-          f"{per_person_wrong} participants whose database count or final screen differs  [{'PASS' if exact else 'FAIL'}]")
-    print(f"rerun throughput, {len(queries)} sessions back-to-back ({args.tp_windows} alternating windows, median): "
-          f"participant page {page_rate:.1f}/s; one-line page with the same GC setting (postScriptGC off) "
-          f"{same_rate:.1f}/s: ratio {ratio:.2f}  [goal ≥ 0.5: {'PASS' if ratio >= 0.5 else 'FAIL'}]; "
-          f"against Streamlit's defaults ({base_rate:.1f}/s): {page_rate / base_rate:.2f}")
-    print(f"server CPU per rerun: participant page {page_cpu:.1f} ms, one-line page {same_cpu:.1f} ms "
-          f"(capacity ratio {same_cpu / page_cpu:.2f}), follow fragment {follow_cpu:.1f} ms")
+    print(
+        f"exactly once: {given} votes given ({stats.double_taps} of them double-tapped), {in_db} in the database, "
+        f"{per_person_wrong} participants whose database count or final screen differs  [{'PASS' if exact else 'FAIL'}]"
+    )
+    print(
+        f"rerun throughput, {len(queries)} sessions back-to-back ({args.tp_windows} alternating windows, median): "
+        f"participant page {page_rate:.1f}/s; one-line page with the same GC setting (postScriptGC off) "
+        f"{same_rate:.1f}/s: ratio {ratio:.2f}  [goal ≥ 0.5: {'PASS' if ratio >= 0.5 else 'FAIL'}]; "
+        f"against Streamlit's defaults ({base_rate:.1f}/s): {page_rate / base_rate:.2f}"
+    )
+    print(
+        f"server CPU per rerun: participant page {page_cpu:.1f} ms, one-line page {same_cpu:.1f} ms "
+        f"(capacity ratio {same_cpu / page_cpu:.2f}), follow fragment {follow_cpu:.1f} ms"
+    )
     lags = [x for values in stats.lag.values() for x in values]
     worst = max(lags) if lags else float("nan")
     shown = {name: len(values) for name, values in stats.lag.items()}
-    print(f"phase following ({len(stats.switched)} switches: {', '.join(stats.switched)}): phones showing each "
-          f"{shown}; delay median {pct(lags, .5):.1f} s, p95 {pct(lags, .95):.1f} s, max {worst:.1f} s  "
-          f"[goal ≤ 5 s: {'PASS' if worst <= 5 else 'FAIL'}]")
-    print(f"fragment runs whose end came as 'early for rerun' after drawing (shown, as a browser does): "
-          f"{stats.rewritten}; votes confirmed by one: {stats.rescued}")
-    print(f"background answers: {len(stats.background)} (median {pct(stats.background, .5) * 1000:.0f} ms); "
-          f"server CPU during the load phase {load_cpu:.0f} s in {load_seconds:.0f} s")
+    print(
+        f"phase following ({len(stats.switched)} switches: {', '.join(stats.switched)}): phones showing each "
+        f"{shown}; delay median {pct(lags, 0.5):.1f} s, p95 {pct(lags, 0.95):.1f} s, max {worst:.1f} s  "
+        f"[goal ≤ 5 s: {'PASS' if worst <= 5 else 'FAIL'}]"
+    )
+    print(
+        f"fragment runs whose end came as 'early for rerun' after drawing (shown, as a browser does): "
+        f"{stats.rewritten}; votes confirmed by one: {stats.rescued}"
+    )
+    print(
+        f"background answers: {len(stats.background)} (median {pct(stats.background, 0.5) * 1000:.0f} ms); "
+        f"server CPU during the load phase {load_cpu:.0f} s in {load_seconds:.0f} s"
+    )
     follow_cost = idle.get("rate", 0) / follow_rate if follow_rate else float("nan")
     per_phone = idle.get("cpu", float("nan")) * 60 / args.sessions * 1000
-    print(f"following only ({args.sessions} phones idle, {idle.get('rate', 0):.1f} follow runs/s): server CPU "
-          f"{idle.get('cpu', float('nan')) * 100:.0f} % of one core = {per_phone:.0f} ms of CPU per phone per minute; "
-          f"follow fragment back-to-back {follow_rate:.1f} runs/s = {follow_rate / same_rate:.2f} × the one-line "
-          f"page's full reruns (same GC setting), so {args.sessions} phones following use ~{follow_cost * 100:.0f} % "
-          f"of the server's capacity")
-    print(f"load average after: {os.getloadavg()[0]:.1f} (other processes on the machine skew every figure "
-          f"but the ratio)")
+    print(
+        f"following only ({args.sessions} phones idle, {idle.get('rate', 0):.1f} follow runs/s): server CPU "
+        f"{idle.get('cpu', float('nan')) * 100:.0f} % of one core = {per_phone:.0f} ms of CPU per phone per minute; "
+        f"follow fragment back-to-back {follow_rate:.1f} runs/s = {follow_rate / same_rate:.2f} × the one-line "
+        f"page's full reruns (same GC setting), so {args.sessions} phones following use ~{follow_cost * 100:.0f} % "
+        f"of the server's capacity"
+    )
+    print(
+        f"load average after: {os.getloadavg()[0]:.1f} (other processes on the machine skew every figure but the ratio)"
+    )
     if stats.errors:
         print("problems:", *stats.errors[:5], sep="\n  ")
     if not args.keep:
@@ -659,14 +749,22 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="20 sessions, 60 s limit, 6 s throughput runs")
     parser.add_argument("--idle", type=float, default=15, help="seconds of phones only following, to measure its cost")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and server logs")
-    parser.add_argument("--smoke", action="store_true",
-                        help="3 sessions, 2 s throughput runs, timing goals not judged: only checks that it still runs")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="3 sessions, 2 s throughput runs, timing goals not judged: only checks that it still runs",
+    )
     parser.add_argument("--db", metavar="PATH", help="database file to create (default: a temporary file)")
-    parser.add_argument("--app-port", type=int, metavar="PORT",
-                        help="send the app's traffic to this loopback port (e.g. a reverse proxy in front of app "
-                             "processes started with LAPE_PLAN_DB=--db) instead of starting an app server")
-    parser.add_argument("--hello-port", type=int, metavar="PORT",
-                        help="likewise for the like-for-like one-line page (postScriptGC off)")
+    parser.add_argument(
+        "--app-port",
+        type=int,
+        metavar="PORT",
+        help="send the app's traffic to this loopback port (e.g. a reverse proxy in front of app "
+        "processes started with LAPE_PLAN_DB=--db) instead of starting an app server",
+    )
+    parser.add_argument(
+        "--hello-port", type=int, metavar="PORT", help="likewise for the like-for-like one-line page (postScriptGC off)"
+    )
     args = parser.parse_args()
     if args.app_port and not args.db:
         parser.error("--app-port needs --db, the database that the app processes use")

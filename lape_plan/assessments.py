@@ -12,6 +12,7 @@ asks whether the expected effects came true (`record_outcome`).
 
 States: draft, done (saved as done, which needs the form's required parts) and
 followed up (an outcome recorded)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,15 @@ FORMS = ("short", "full")
 STATUSES = ("draft", "done")
 STATES = ("draft", "done", "followed_up")
 AGE_GROUPS = ("0_6", "7_12", "13_17", "18_29", "families")
-VULNERABLE_GROUPS = ("disability", "child_welfare", "low_income", "migrant", "language_minority",
-                     "gender_sexual_minority", "sparsely_populated")
+VULNERABLE_GROUPS = (
+    "disability",
+    "child_welfare",
+    "low_income",
+    "migrant",
+    "language_minority",
+    "gender_sexual_minority",
+    "sparsely_populated",
+)
 # Whom an effect row concerns: all children, an age group, a vulnerable group or others.
 GROUPS = ("all", *AGE_GROUPS, *VULNERABLE_GROUPS, "other")
 ASPECTS = ("rights", "wellbeing", "services")
@@ -42,17 +50,40 @@ EFFECTS_MAX = 60
 URL_MAX = 500
 
 # Text fields and the form(s) they belong to.
-TEXT_FIELDS = ("subject", "affected", "vulnerable_other", "expected_effects", "hearing", "mitigation", "conclusion",
-               "follow_up_method")
+TEXT_FIELDS = (
+    "subject",
+    "affected",
+    "vulnerable_other",
+    "expected_effects",
+    "hearing",
+    "mitigation",
+    "conclusion",
+    "follow_up_method",
+)
 SHORT_FIELDS = ("affected", "expected_effects", "hearing", "conclusion", "follow_up_year")
-FULL_FIELDS = ("subject", "affected", "age_groups", "vulnerable_groups", "vulnerable_other", "hearing",
-               "workshop_ids", "hearing_ideas", "idea_class_ids", "options", "effects", "mitigation", "conclusion",
-               "follow_up_year",
-               "follow_up_method")
+FULL_FIELDS = (
+    "subject",
+    "affected",
+    "age_groups",
+    "vulnerable_groups",
+    "vulnerable_other",
+    "hearing",
+    "workshop_ids",
+    "hearing_ideas",
+    "idea_class_ids",
+    "options",
+    "effects",
+    "mitigation",
+    "conclusion",
+    "follow_up_year",
+    "follow_up_method",
+)
 _LISTS = ("age_groups", "vulnerable_groups", "options")
 _LINKED = ("effects", "workshop_ids", "idea_class_ids")  # stored in their own tables
-_REQUIRED_DONE = {"short": ("affected", "expected_effects", "hearing", "conclusion"),
-                  "full": ("subject", "affected", "age_groups", "hearing", "effects", "conclusion", "follow_up_year")}
+_REQUIRED_DONE = {
+    "short": ("affected", "expected_effects", "hearing", "conclusion"),
+    "full": ("subject", "affected", "age_groups", "hearing", "effects", "conclusion", "follow_up_year"),
+}
 
 
 # ---------------------------------------------------------------- validation
@@ -104,9 +135,13 @@ def check_effect(effect: dict, options: list[str], row: int = 1) -> dict:
     reason = plans.clean_text(effect.get("reason"), _field("effect_reason"), max_len=TEXT_MAX // 4)
     if not reason:
         raise ValidationError("assessments.error.effect_reason", field=_field("effects"), row=row)
-    return {"option": option, "group": _choice(effect.get("group"), GROUPS, "effect_group"),
-            "aspect": _choice(effect.get("aspect"), ASPECTS, "effect_aspect"),
-            "direction": _choice(effect.get("direction"), DIRECTIONS, "effect_direction"), "reason": reason}
+    return {
+        "option": option,
+        "group": _choice(effect.get("group"), GROUPS, "effect_group"),
+        "aspect": _choice(effect.get("aspect"), ASPECTS, "effect_aspect"),
+        "direction": _choice(effect.get("direction"), DIRECTIONS, "effect_direction"),
+        "reason": reason,
+    }
 
 
 def _url(value) -> str:
@@ -136,11 +171,14 @@ def _idea_classes(db: Database, plan_id: int, ids) -> list[int]:
 
 def _fields(db: Database, plan: dict, data: dict) -> dict:
     """Every field of an assessment, validated (the stored row merged with the changes)."""
-    fields = {"form": _choice(data.get("form") or "short", FORMS, "form"),
-              "status": _choice(data.get("status") or "draft", STATUSES, "status")}
+    fields = {
+        "form": _choice(data.get("form") or "short", FORMS, "form"),
+        "status": _choice(data.get("status") or "draft", STATUSES, "status"),
+    }
     for name in TEXT_FIELDS:
-        fields[name] = plans.clean_text(data.get(name), _field(name),
-                                        max_len=TITLE_MAX if name == "vulnerable_other" else TEXT_MAX)
+        fields[name] = plans.clean_text(
+            data.get(name), _field(name), max_len=TITLE_MAX if name == "vulnerable_other" else TEXT_MAX
+        )
     fields["age_groups"] = _codes(data.get("age_groups"), AGE_GROUPS, "age_groups")
     fields["vulnerable_groups"] = _codes(data.get("vulnerable_groups"), VULNERABLE_GROUPS, "vulnerable_groups")
     fields["options"] = _options(data.get("options"))
@@ -156,16 +194,18 @@ def _fields(db: Database, plan: dict, data: dict) -> dict:
         for name in _REQUIRED_DONE[fields["form"]]:
             if not fields[name]:
                 raise ValidationError("assessments.error.required_for_done", field=_field(name))
-        if fields["form"] == "full" and not fields["mitigation"] and any(
-                e["direction"] == "negative" for e in fields["effects"]):
+        if (
+            fields["form"] == "full"
+            and not fields["mitigation"]
+            and any(e["direction"] == "negative" for e in fields["effects"])
+        ):
             raise ValidationError("assessments.error.mitigation_required", field=_field("mitigation"))
     return fields
 
 
 def _columns(fields: dict) -> dict:
     """The assessment row's own columns (lists as JSON, linked rows left out)."""
-    return {k: (json.dumps(v, ensure_ascii=False) if k in _LISTS else v) for k, v in fields.items()
-            if k not in _LINKED}
+    return {k: (json.dumps(v, ensure_ascii=False) if k in _LISTS else v) for k, v in fields.items() if k not in _LINKED}
 
 
 def state(row: dict) -> str:
@@ -215,15 +255,19 @@ def _load(db: Database, where: str, args) -> list[dict]:
     effects: dict[int, list] = {}
     for e in db.query(f"select * from assessment_effects where assessment_id in ({marks}) order by position, id", ids):
         effects.setdefault(e["assessment_id"], []).append(
-            {"option": e["option"] or "", "group": e["grp"], "aspect": e["aspect"], "direction": e["direction"],
-             "reason": e["reason"] or ""})
+            {
+                "option": e["option"] or "",
+                "group": e["grp"],
+                "aspect": e["aspect"],
+                "direction": e["direction"],
+                "reason": e["reason"] or "",
+            }
+        )
     links: dict[int, list] = {}
-    for w in db.query(f"select * from assessment_workshops where assessment_id in ({marks}) order by workshop_id",
-                      ids):
+    for w in db.query(f"select * from assessment_workshops where assessment_id in ({marks}) order by workshop_id", ids):
         links.setdefault(w["assessment_id"], []).append(w["workshop_id"])
     classes: dict[int, list] = {}
-    for c in db.query(f"select * from assessment_idea_classes where assessment_id in ({marks}) order by class_id",
-                      ids):
+    for c in db.query(f"select * from assessment_idea_classes where assessment_id in ({marks}) order by class_id", ids):
         classes.setdefault(c["assessment_id"], []).append(c["class_id"])
     for r in rows:
         for k in _LISTS:
@@ -252,16 +296,28 @@ def for_target(db: Database, target: str, target_id: int) -> dict | None:
 
 def _store_linked(db: Database, assessment_id: int, fields: dict) -> None:
     db["assessment_effects"].delete_where("assessment_id = ?", [assessment_id])
-    db["assessment_effects"].insert_all([
-        {"assessment_id": assessment_id, "position": i, "option": e["option"], "grp": e["group"],
-         "aspect": e["aspect"], "direction": e["direction"], "reason": e["reason"]}
-        for i, e in enumerate(fields["effects"], 1)])
+    db["assessment_effects"].insert_all(
+        [
+            {
+                "assessment_id": assessment_id,
+                "position": i,
+                "option": e["option"],
+                "grp": e["group"],
+                "aspect": e["aspect"],
+                "direction": e["direction"],
+                "reason": e["reason"],
+            }
+            for i, e in enumerate(fields["effects"], 1)
+        ]
+    )
     db["assessment_workshops"].delete_where("assessment_id = ?", [assessment_id])
-    db["assessment_workshops"].insert_all([{"assessment_id": assessment_id, "workshop_id": w}
-                                           for w in fields["workshop_ids"]])
+    db["assessment_workshops"].insert_all(
+        [{"assessment_id": assessment_id, "workshop_id": w} for w in fields["workshop_ids"]]
+    )
     db["assessment_idea_classes"].delete_where("assessment_id = ?", [assessment_id])
-    db["assessment_idea_classes"].insert_all([{"assessment_id": assessment_id, "class_id": c}
-                                              for c in fields["idea_class_ids"]])
+    db["assessment_idea_classes"].insert_all(
+        [{"assessment_id": assessment_id, "class_id": c} for c in fields["idea_class_ids"]]
+    )
 
 
 def create(db: Database, actor: Actor, target: str, target_id: int, is_example: bool = False, **data) -> int:
@@ -274,13 +330,21 @@ def create(db: Database, actor: Actor, target: str, target_id: int, is_example: 
             raise ConflictError(by=existing["updated_by"], at=existing["updated_at"], current=existing)
         fields = _fields(db, plan, data)
         stamp = now()
-        row = {**_columns(fields), "plan_id": plan["id"], "target": target, "target_id": target_id,
-               "is_example": int(bool(is_example)), "created_at": stamp, "created_by": actor.name, "version": 1,
-               "updated_at": stamp, "updated_by": actor.name}
+        row = {
+            **_columns(fields),
+            "plan_id": plan["id"],
+            "target": target,
+            "target_id": target_id,
+            "is_example": int(bool(is_example)),
+            "created_at": stamp,
+            "created_by": actor.name,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": actor.name,
+        }
         assessment_id = db["assessments"].insert(row).last_pk
         _store_linked(db, assessment_id, fields)
-        audit(db, actor, "assessment", assessment_id, "create",
-              after={**row, **{k: fields[k] for k in _LINKED}})
+        audit(db, actor, "assessment", assessment_id, "create", after={**row, **{k: fields[k] for k in _LINKED}})
     return assessment_id
 
 
@@ -306,12 +370,23 @@ def delete(db: Database, actor: Actor, assessment_id: int, expected_version: int
         _authorise(actor, before["target"], _target(db, before["target"], before["target_id"])[2])
         require_version(before, expected_version)
         stamp = now()
-        save_version(db, actor, "assessments", "assessment", before, {"deleted_at": stamp, "deleted_by": actor.name},
-                     action="delete", stamp=stamp, audit_before=before, audit_after=None)
+        save_version(
+            db,
+            actor,
+            "assessments",
+            "assessment",
+            before,
+            {"deleted_at": stamp, "deleted_by": actor.name},
+            action="delete",
+            stamp=stamp,
+            audit_before=before,
+            audit_after=None,
+        )
 
 
-def record_outcome(db: Database, actor: Actor, assessment_id: int, expected_version: int, outcome,
-                   note: str = "") -> int:
+def record_outcome(
+    db: Database, actor: Actor, assessment_id: int, expected_version: int, outcome, note: str = ""
+) -> int:
     """The follow-up: did the expected effects come true (yes, partly, no), with a note.
     Only a finished assessment with a follow-up year is followed up."""
     outcome = _choice(outcome, OUTCOMES, "outcome")
@@ -323,8 +398,15 @@ def record_outcome(db: Database, actor: Actor, assessment_id: int, expected_vers
         if before["status"] != "done" or not before["follow_up_year"]:
             raise ValidationError("assessments.error.not_done", field=_field("outcome"))
         fields = {"outcome": outcome, "outcome_note": note}
-        return save_changes(db, actor, "assessments", "assessment", before, fields,
-                            row={**fields, "outcome_at": now(), "outcome_by": actor.name})
+        return save_changes(
+            db,
+            actor,
+            "assessments",
+            "assessment",
+            before,
+            fields,
+            row={**fields, "outcome_at": now(), "outcome_by": actor.name},
+        )
 
 
 def for_plan(db: Database, plan_id: int) -> list[dict]:
@@ -350,12 +432,14 @@ def _decision_fields(db: Database, plan_id: int, data: dict) -> dict:
         dt.date.fromisoformat(date)
     except ValueError:
         raise ValidationError("error.not_a_date", field=_field("decision_date"), value=date) from None
-    return {"org_id": org_id,
-            "body": plans.clean_text(data.get("body"), _field("decision_body"), required=True, max_len=TITLE_MAX),
-            "date": date,
-            "section": plans.clean_text(data.get("section"), _field("decision_section"), max_len=40),
-            "title": plans.clean_text(data.get("title"), _field("decision_title"), required=True, max_len=TITLE_MAX),
-            "url": _url(data.get("url"))}
+    return {
+        "org_id": org_id,
+        "body": plans.clean_text(data.get("body"), _field("decision_body"), required=True, max_len=TITLE_MAX),
+        "date": date,
+        "section": plans.clean_text(data.get("section"), _field("decision_section"), max_len=40),
+        "title": plans.clean_text(data.get("title"), _field("decision_title"), required=True, max_len=TITLE_MAX),
+        "url": _url(data.get("url")),
+    }
 
 
 def _authorise_decision(actor: Actor, org_id) -> None:
@@ -367,8 +451,12 @@ def get_decision(db: Database, decision_id: int) -> dict:
 
 
 def decisions(db: Database, plan_id: int) -> list[dict]:
-    return [dict(r) for r in db.query(
-        "select * from decisions where plan_id = ? and deleted_at is null order by date desc, id desc", [plan_id])]
+    return [
+        dict(r)
+        for r in db.query(
+            "select * from decisions where plan_id = ? and deleted_at is null order by date desc, id desc", [plan_id]
+        )
+    ]
 
 
 def add_decision(db: Database, actor: Actor, plan_id: int, is_example: bool = False, **data) -> int:
@@ -377,8 +465,15 @@ def add_decision(db: Database, actor: Actor, plan_id: int, is_example: bool = Fa
         fields = _decision_fields(db, plan_id, data)
         _authorise_decision(actor, fields["org_id"])
         stamp = now()
-        row = {**fields, "plan_id": plan_id, "is_example": int(bool(is_example)), "created_at": stamp,
-               "version": 1, "updated_at": stamp, "updated_by": actor.name}
+        row = {
+            **fields,
+            "plan_id": plan_id,
+            "is_example": int(bool(is_example)),
+            "created_at": stamp,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": actor.name,
+        }
         decision_id = db["decisions"].insert(row).last_pk
         audit(db, actor, "decision", decision_id, "create", after=row)
     return decision_id
@@ -403,12 +498,22 @@ def delete_decision(db: Database, actor: Actor, decision_id: int, expected_versi
         if for_target(db, "decision", decision_id):
             raise ValidationError("assessments.error.decision_assessed", field=_field("target"))
         stamp = now()
-        save_version(db, actor, "decisions", "decision", before, {"deleted_at": stamp, "deleted_by": actor.name},
-                     action="delete", stamp=stamp, audit_before=before, audit_after=None)
+        save_version(
+            db,
+            actor,
+            "decisions",
+            "decision",
+            before,
+            {"deleted_at": stamp, "deleted_by": actor.name},
+            action="delete",
+            stamp=stamp,
+            audit_before=before,
+            audit_after=None,
+        )
 
 
 def decision_label(row: dict, lang: str) -> str:
-    """"Kokkolan kaupunginhallitus 15.2.2021 § 58: title"."""
+    """ "Kokkolan kaupunginhallitus 15.2.2021 § 58: title"."""
     section = f" {row['section']}" if row.get("section") else ""
     return f"{row['body']} {i18n.date(row['date'], lang)}{section}: {row['title']}"
 
@@ -426,25 +531,52 @@ def set_required(db: Database, actor: Actor, measure_id: int, required: bool) ->
             db["assessment_required"].insert({"measure_id": measure_id, "marked_by": actor.name, "marked_at": now()})
         else:
             db["assessment_required"].delete(measure_id)
-        audit(db, actor, "measure", measure_id, "assessment_required", before={"required": bool(marked)},
-              after={"required": bool(required)})
+        audit(
+            db,
+            actor,
+            "measure",
+            measure_id,
+            "assessment_required",
+            before={"required": bool(marked)},
+            after={"required": bool(required)},
+        )
 
 
 def required_ids(db: Database, plan_id: int) -> set[int]:
-    return {r[0] for r in db.execute(
-        "select r.measure_id from assessment_required r join measures m on m.id = r.measure_id "
-        "join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?",
-        [plan_id])}
+    return {
+        r[0]
+        for r in db.execute(
+            "select r.measure_id from assessment_required r join measures m on m.id = r.measure_id "
+            "join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?",
+            [plan_id],
+        )
+    }
 
 
 # ---------------------------------------------------------------- lists
 def targets(db: Database, plan_id: int) -> list[dict]:
     """What can be assessed, in plan order: goals and measures (with their numbers) and
     the plan's decisions. Each: target, id, number, row, responsible_ids."""
-    out = [{"target": i["entity"], "id": i["id"], "number": i["number"], "row": i["row"],
-            "responsible_ids": i["responsible_ids"]} for i in follow_up.items(db, plan_id)]
-    out += [{"target": "decision", "id": d["id"], "number": d["section"] or "", "row": d,
-             "responsible_ids": [d["org_id"]] if d["org_id"] else []} for d in decisions(db, plan_id)]
+    out = [
+        {
+            "target": i["entity"],
+            "id": i["id"],
+            "number": i["number"],
+            "row": i["row"],
+            "responsible_ids": i["responsible_ids"],
+        }
+        for i in follow_up.items(db, plan_id)
+    ]
+    out += [
+        {
+            "target": "decision",
+            "id": d["id"],
+            "number": d["section"] or "",
+            "row": d,
+            "responsible_ids": [d["org_id"]] if d["org_id"] else [],
+        }
+        for d in decisions(db, plan_id)
+    ]
     return out
 
 
@@ -470,8 +602,14 @@ def missing(db: Database, plan_id: int, org_id: int | None = None) -> list[dict]
     """Measures marked as needing an assessment that have none, in plan order."""
     marked = required_ids(db, plan_id)
     done = {a["target_id"] for a in for_plan(db, plan_id) if a["target"] == "measure"}
-    return [i for i in targets(db, plan_id) if i["target"] == "measure" and i["id"] in marked
-            and i["id"] not in done and (org_id is None or org_id in i["responsible_ids"])]
+    return [
+        i
+        for i in targets(db, plan_id)
+        if i["target"] == "measure"
+        and i["id"] in marked
+        and i["id"] not in done
+        and (org_id is None or org_id in i["responsible_ids"])
+    ]
 
 
 def counts(rows: list[dict]) -> dict[str, int]:
@@ -491,33 +629,51 @@ def hearing_workshops(db: Database, plan_id: int, lang: str = i18n.DEFAULT_LANG)
     for w in workshop.for_plan(db, plan_id):
         figures = workshop.live(db, w["id"], day=True)
         groups = "; ".join(
-            i18n.t(f"workshop_room.bg.{key}", lang) + ": " + ", ".join(
-                f"{workshop.background_label(db, w, key, value, lang)} {n}" for value, n in per)
-            for key, per in workshop.participation(db, w["id"]).items() if per)
-        out.append({"id": w["id"], "title": w["title"], "created_at": w["created_at"],
-                    "participants": figures["participants"], "proposals": figures["proposals"],
-                    "votes": figures["votes"], "groups": groups})
+            i18n.t(f"workshop_room.bg.{key}", lang)
+            + ": "
+            + ", ".join(f"{workshop.background_label(db, w, key, value, lang)} {n}" for value, n in per)
+            for key, per in workshop.participation(db, w["id"]).items()
+            if per
+        )
+        out.append(
+            {
+                "id": w["id"],
+                "title": w["title"],
+                "created_at": w["created_at"],
+                "participants": figures["participants"],
+                "proposals": figures["proposals"],
+                "votes": figures["votes"],
+                "groups": groups,
+            }
+        )
     return out
 
 
 def workshop_label(w: dict, lang: str) -> str:
-    text = i18n.t("assessments.workshop_figures", lang, title=w["title"], date=i18n.date(w["created_at"], lang),
-                  participants=w["participants"], proposals=w["proposals"], votes=w["votes"])
+    text = i18n.t(
+        "assessments.workshop_figures",
+        lang,
+        title=w["title"],
+        date=i18n.date(w["created_at"], lang),
+        participants=w["participants"],
+        proposals=w["proposals"],
+        votes=w["votes"],
+    )
     return f"{text} ({w['groups']})" if w.get("groups") else text
 
 
 def _idea_figures_text(db: Database, plan_id: int, lang: str, munis: dict, class_id: int | None = None) -> str:
-    """"ideas 42; sender: child 10, …; grade band: …; municipality: …" (ideas.figures)."""
+    """ "ideas 42; sender: child 10, …; grade band: …; municipality: …" (ideas.figures)."""
     from . import ideas
 
     f = ideas.figures(db, plan_id, class_id)
     not_told = i18n.t("ideas.fig.not_told", lang)
     parts = [i18n.t("ideas_more.hearing_count", lang, count=f["ideas"])]
     for key, values, name in (
-            ("ideas.fig.by_group", f["by_group"], lambda k: i18n.t(f"ideas.group.{k}", lang) if k else not_told),
-            ("ideas.fig.by_band", {k: n for k, n in f["by_band"].items() if k},
-             lambda k: i18n.t(f"ideas.band.{k}", lang)),
-            ("ideas.fig.by_municipality", f["by_municipality"], lambda k: munis.get(k, not_told))):
+        ("ideas.fig.by_group", f["by_group"], lambda k: i18n.t(f"ideas.group.{k}", lang) if k else not_told),
+        ("ideas.fig.by_band", {k: n for k, n in f["by_band"].items() if k}, lambda k: i18n.t(f"ideas.band.{k}", lang)),
+        ("ideas.fig.by_municipality", f["by_municipality"], lambda k: munis.get(k, not_told)),
+    ):
         if (values and class_id is None) or len(values) > 1:  # a class's one band goes without saying
             parts.append(i18n.t(key, lang) + ": " + ", ".join(f"{name(k)} {n}" for k, n in values.items()))
     return "; ".join(parts)
@@ -533,18 +689,27 @@ def hearing_sources(db: Database, plan_id: int, lang: str) -> dict:
     period = ideas.period(db, plan_id)
     consultation = None
     if period:
-        name = i18n.t("ideas_more.consultation", lang, start=i18n.date(period["opens_on"], lang),
-                      end=i18n.date(period["closes_on"], lang))
+        name = i18n.t(
+            "ideas_more.consultation",
+            lang,
+            start=i18n.date(period["opens_on"], lang),
+            end=i18n.date(period["closes_on"], lang),
+        )
         consultation = f"{name}: {_idea_figures_text(db, plan_id, lang, munis)}"
     classes = {}
     for c in ideas.plan_classes(db, plan_id):
         band = i18n.t(f"ideas.band.{c['grade_band']}", lang)
-        name = i18n.t("ideas_more.class_session", lang, label=c["label"], band=band, date=i18n.date(c["opened_at"], lang))
+        name = i18n.t(
+            "ideas_more.class_session", lang, label=c["label"], band=band, date=i18n.date(c["opened_at"], lang)
+        )
         if c["municipality_id"] in munis:
             name += f", {munis[c['municipality_id']]}"
         classes[c["id"]] = f"{name}: {_idea_figures_text(db, plan_id, lang, munis, c['id'])}"
-    return {"workshops": {w["id"]: workshop_label(w, lang) for w in hearing_workshops(db, plan_id, lang)},
-            "ideas": consultation, "classes": classes}
+    return {
+        "workshops": {w["id"]: workshop_label(w, lang) for w in hearing_workshops(db, plan_id, lang)},
+        "ideas": consultation,
+        "classes": classes,
+    }
 
 
 def hearing_links(a: dict, sources: dict) -> list[str]:
@@ -571,18 +736,32 @@ def groups_text(a: dict, lang: str) -> str:
 
 def effect_text(e: dict, lang: str) -> str:
     option = f"{e['option']} · " if e["option"] else ""
-    return (f"{option}{label('group', e['group'], lang)} · {label('aspect', e['aspect'], lang)}: "
-            f"{label('direction', e['direction'], lang)} — {e['reason']}")
+    return (
+        f"{option}{label('group', e['group'], lang)} · {label('aspect', e['aspect'], lang)}: "
+        f"{label('direction', e['direction'], lang)} — {e['reason']}"
+    )
 
 
 def export_table(db: Database, plan_id: int, lang: str):
     """The assessments as a sheet of the plan workbook (one row per assessment)."""
     from .exports import Col, Table
 
-    cols = [Col("lava_target", 30), Col("lava_responsible", 18), Col("lava_form", 10), Col("lava_state", 12),
-            Col("lava_affected", 30), Col("lava_groups", 22), Col("lava_hearing", 30), Col("lava_options", 22),
-            Col("lava_effects", 45), Col("lava_mitigation", 25), Col("lava_conclusion", 30),
-            Col("lava_follow_up", 18), Col("lava_outcome", 25), Col("lava_updated", 18)]
+    cols = [
+        Col("lava_target", 30),
+        Col("lava_responsible", 18),
+        Col("lava_form", 10),
+        Col("lava_state", 12),
+        Col("lava_affected", 30),
+        Col("lava_groups", 22),
+        Col("lava_hearing", 30),
+        Col("lava_options", 22),
+        Col("lava_effects", 45),
+        Col("lava_mitigation", 25),
+        Col("lava_conclusion", 30),
+        Col("lava_follow_up", 18),
+        Col("lava_outcome", 25),
+        Col("lava_updated", 18),
+    ]
     table = Table("assessments", i18n.t("assessments.sheet", lang), cols)
     orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
     sources = hearing_sources(db, plan_id, lang)
@@ -594,12 +773,24 @@ def export_table(db: Database, plan_id: int, lang: str):
         effects = "\n".join(effect_text(e, lang) for e in a["effects"]) or a["expected_effects"]
         follow = " – ".join(x for x in (str(a["follow_up_year"] or ""), a["follow_up_method"]) if x)
         outcome = f"{label('outcome', a['outcome'], lang)}: {a['outcome_note']}".rstrip(": ") if a["outcome"] else ""
-        table.rows.append([
-            f"{kind}: {target_title(item, lang)}",
-            ", ".join(plans.org_name(orgs[o], lang) for o in item["responsible_ids"] if o in orgs),
-            label("form", a["form"], lang), label("state", a["state"], lang), affected, groups_text(a, lang),
-            hearing, "\n".join(a["options"]), effects, a["mitigation"], a["conclusion"], follow, outcome,
-            f"{i18n.actor_name(a['updated_by'], lang)} {i18n.timestamp(a['updated_at'], lang)}"])
+        table.rows.append(
+            [
+                f"{kind}: {target_title(item, lang)}",
+                ", ".join(plans.org_name(orgs[o], lang) for o in item["responsible_ids"] if o in orgs),
+                label("form", a["form"], lang),
+                label("state", a["state"], lang),
+                affected,
+                groups_text(a, lang),
+                hearing,
+                "\n".join(a["options"]),
+                effects,
+                a["mitigation"],
+                a["conclusion"],
+                follow,
+                outcome,
+                f"{i18n.actor_name(a['updated_by'], lang)} {i18n.timestamp(a['updated_at'], lang)}",
+            ]
+        )
     return table
 
 
@@ -615,46 +806,113 @@ def load_example(db: Database, plan_id: int) -> None:
     soite = Actor(name="Keski-Pohjanmaan hyvinvointialue (esimerkki)")
     with write(db):
         decision = add_decision(
-            db, kokkola, plan_id, is_example=True, org_id=org.get("272"), body="Kokkolan kaupunginhallitus (esimerkki)",
-            date="2021-02-15", section="§ 58", title="Liikkuvan nuorisotyön käynnistäminen lähiöissä (esimerkki)")
-        create(db, kokkola, "decision", decision, is_example=True, form="short", status="done",
-               affected="13–17-vuotiaat nuoret kolmessa lähiössä, erityisesti ne, joilla ei ole harrastusta.",
-               expected_effects="Nuorilla on turvallinen aikuinen tavattavissa iltaisin; häiriöt vähenevät.",
-               hearing="Nuorisovaltuusto ja kahden koulun oppilaskunnat antoivat lausunnon (esimerkki).",
-               conclusion="Vaikutukset lapsiin ovat myönteisiä; päätös tehdään esityksen mukaan.")
+            db,
+            kokkola,
+            plan_id,
+            is_example=True,
+            org_id=org.get("272"),
+            body="Kokkolan kaupunginhallitus (esimerkki)",
+            date="2021-02-15",
+            section="§ 58",
+            title="Liikkuvan nuorisotyön käynnistäminen lähiöissä (esimerkki)",
+        )
+        create(
+            db,
+            kokkola,
+            "decision",
+            decision,
+            is_example=True,
+            form="short",
+            status="done",
+            affected="13–17-vuotiaat nuoret kolmessa lähiössä, erityisesti ne, joilla ei ole harrastusta.",
+            expected_effects="Nuorilla on turvallinen aikuinen tavattavissa iltaisin; häiriöt vähenevät.",
+            hearing="Nuorisovaltuusto ja kahden koulun oppilaskunnat antoivat lausunnon (esimerkki).",
+            conclusion="Vaikutukset lapsiin ovat myönteisiä; päätös tehdään esityksen mukaan.",
+        )
         outreach = by_title["Liikkuva nuorisotyö kolmessa lähiössä"]["id"]
         set_required(db, _COOPERATION_GROUP, outreach, True)
         full = create(
-            db, kokkola, "measure", outreach, is_example=True, form="full", status="done",
+            db,
+            kokkola,
+            "measure",
+            outreach,
+            is_example=True,
+            form="full",
+            status="done",
             subject="Kaksi nuoriso-ohjaajaa jalkautuu kolmeen lähiöön iltaisin ja viikonloppuisin (esimerkki).",
             affected="Lähiöissä asuvat 10–17-vuotiaat ja heidän perheensä; noin 1 400 lasta ja nuorta.",
-            age_groups=["7_12", "13_17", "families"], vulnerable_groups=["low_income", "migrant"],
+            age_groups=["7_12", "13_17", "families"],
+            vulnerable_groups=["low_income", "migrant"],
             hearing="Kolme koulujen kyselyä ja kaksi lähiöiden iltakävelyä nuorten kanssa (esimerkki).",
             options=["Liikkuva nuorisotyö", "Nykyinen nuorisotila keskustassa"],
             effects=[
-                {"option": "Liikkuva nuorisotyö", "group": "13_17", "aspect": "wellbeing", "direction": "positive",
-                 "reason": "Turvallinen aikuinen on tavattavissa siellä, missä nuoret ovat."},
-                {"option": "Liikkuva nuorisotyö", "group": "migrant", "aspect": "services", "direction": "positive",
-                 "reason": "Ohjaajat ohjaavat perheitä palveluihin omalla kielellään."},
-                {"option": "Liikkuva nuorisotyö", "group": "7_12", "aspect": "rights", "direction": "unclear",
-                 "reason": "Nuorempien lasten osallistuminen iltaisin on epävarmaa."},
-                {"option": "Nykyinen nuorisotila keskustassa", "group": "low_income", "aspect": "services",
-                 "direction": "negative", "reason": "Matka keskustaan maksaa, eikä bussi kulje iltaisin."},
+                {
+                    "option": "Liikkuva nuorisotyö",
+                    "group": "13_17",
+                    "aspect": "wellbeing",
+                    "direction": "positive",
+                    "reason": "Turvallinen aikuinen on tavattavissa siellä, missä nuoret ovat.",
+                },
+                {
+                    "option": "Liikkuva nuorisotyö",
+                    "group": "migrant",
+                    "aspect": "services",
+                    "direction": "positive",
+                    "reason": "Ohjaajat ohjaavat perheitä palveluihin omalla kielellään.",
+                },
+                {
+                    "option": "Liikkuva nuorisotyö",
+                    "group": "7_12",
+                    "aspect": "rights",
+                    "direction": "unclear",
+                    "reason": "Nuorempien lasten osallistuminen iltaisin on epävarmaa.",
+                },
+                {
+                    "option": "Nykyinen nuorisotila keskustassa",
+                    "group": "low_income",
+                    "aspect": "services",
+                    "direction": "negative",
+                    "reason": "Matka keskustaan maksaa, eikä bussi kulje iltaisin.",
+                },
             ],
             mitigation="Ohjaajat sopivat iltavuorot koulujen kanssa; nuorisotila pysyy auki viikonloppuisin.",
             conclusion="Valitaan liikkuva nuorisotyö, koska se tavoittaa myös nuoret, jotka eivät tule keskustaan.",
-            follow_up_year=2023, follow_up_method="Tavoitettujen nuorten määrä ja kouluterveyskyselyn tulokset.")
-        record_outcome(db, kokkola, full, 1, "partly",
-                       "Kahdessa lähiössä toiminta vakiintui; kolmannessa tavoitettiin vähemmän nuoria kuin odotettiin.")
+            follow_up_year=2023,
+            follow_up_method="Tavoitettujen nuorten määrä ja kouluterveyskyselyn tulokset.",
+        )
+        record_outcome(
+            db,
+            kokkola,
+            full,
+            1,
+            "partly",
+            "Kahdessa lähiössä toiminta vakiintui; kolmannessa tavoitettiin vähemmän nuoria kuin odotettiin.",
+        )
         chat = by_title["Chat-palvelu nuorille iltaisin"]["id"]
         set_required(db, _COOPERATION_GROUP, chat, True)
-        create(db, soite, "measure", chat, is_example=True, form="short", status="done",
-               affected="13–17-vuotiaat koko alueella, myös ruotsinkieliset.",
-               expected_effects="Nuoret saavat keskusteluavun iltaisin ilman ajanvarausta.",
-               hearing="Nuorisovaltuustojen kysely (esimerkki).",
-               conclusion="Myönteinen; chat avataan ensin suomeksi ja vuonna 2023 ruotsiksi.", follow_up_year=2024)
-        create(db, soite, "goal", by_title["Perheet saavat tukea varhain ja yhdestä paikasta"]["id"],
-               is_example=True, form="short", affected="Alle kouluikäisten lasten perheet (luonnos).")
+        create(
+            db,
+            soite,
+            "measure",
+            chat,
+            is_example=True,
+            form="short",
+            status="done",
+            affected="13–17-vuotiaat koko alueella, myös ruotsinkieliset.",
+            expected_effects="Nuoret saavat keskusteluavun iltaisin ilman ajanvarausta.",
+            hearing="Nuorisovaltuustojen kysely (esimerkki).",
+            conclusion="Myönteinen; chat avataan ensin suomeksi ja vuonna 2023 ruotsiksi.",
+            follow_up_year=2024,
+        )
+        create(
+            db,
+            soite,
+            "goal",
+            by_title["Perheet saavat tukea varhain ja yhdestä paikasta"]["id"],
+            is_example=True,
+            form="short",
+            affected="Alle kouluikäisten lasten perheet (luonnos).",
+        )
         # marked, but not assessed yet: the list of missing assessments has something to show
         set_required(db, _COOPERATION_GROUP, by_title["Harrastamisen Suomen malli kaikissa kunnissa"]["id"], True)
 

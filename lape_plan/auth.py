@@ -2,6 +2,7 @@
 
 Permissions are checked inside every write function of lape_plan, not only by
 hiding buttons: the UI is never trusted to have asked first."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -90,8 +91,16 @@ def has_users(db: Database) -> bool:
     return db.execute("select 1 from users limit 1").fetchone() is not None
 
 
-def create_user(db: Database, actor: Actor, username: str, password: str, role=Role.MEMBER,
-                display_name: str = "", email: str = "", org_ids=()) -> int:
+def create_user(
+    db: Database,
+    actor: Actor,
+    username: str,
+    password: str,
+    role=Role.MEMBER,
+    display_name: str = "",
+    email: str = "",
+    org_ids=(),
+) -> int:
     """Create an account. Only an administrator may, except for the very first account,
     which must be an administrator (the one-time setup)."""
     username = clean_text(username, "username", required=True, max_len=80).lower()
@@ -112,20 +121,38 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role=R
         if db.execute("select 1 from users where username = ?", [username]).fetchone():
             raise ValidationError("error.username_taken", field="username", username=username)
         check_orgs(db, org_ids)
-        row = {"username": username, "display_name": display_name, "email": email or None,
-               "password_hash": hashed, "role": role, "active": 1, "failed_logins": 0,
-               "created_at": now(), "version": 1, "updated_at": now(), "updated_by": actor.name}
+        row = {
+            "username": username,
+            "display_name": display_name,
+            "email": email or None,
+            "password_hash": hashed,
+            "role": role,
+            "active": 1,
+            "failed_logins": 0,
+            "created_at": now(),
+            "version": 1,
+            "updated_at": now(),
+            "updated_by": actor.name,
+        }
         user_id = db["users"].insert(row).last_pk
         db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
-        audit(db, actor, "user", user_id, "create",
-              after={k: v for k, v in row.items() if k != "password_hash"} | {"org_ids": list(org_ids)})
+        audit(
+            db,
+            actor,
+            "user",
+            user_id,
+            "create",
+            after={k: v for k, v in row.items() if k != "password_hash"} | {"org_ids": list(org_ids)},
+        )
     return user_id
 
 
 def get_user(db: Database, user_id: int) -> dict:
     user = get_or_not_found(db, "users", user_id, entity="user")
-    user["org_ids"] = [r["org_id"] for r in db.query(
-        "select org_id from user_organisations where user_id = ? order by org_id", [user_id])]
+    user["org_ids"] = [
+        r["org_id"]
+        for r in db.query("select org_id from user_organisations where user_id = ? order by org_id", [user_id])
+    ]
     return user
 
 
@@ -141,12 +168,15 @@ def actor_for(db: Database, user_id: int) -> Actor | None:
         return None
     if not user["active"]:
         return None
-    return Actor(name=user["display_name"] or user["username"], role=Role(user["role"]), user_id=user["id"],
-                 org_ids=frozenset(user["org_ids"]))
+    return Actor(
+        name=user["display_name"] or user["username"],
+        role=Role(user["role"]),
+        user_id=user["id"],
+        org_ids=frozenset(user["org_ids"]),
+    )
 
 
-def authenticate(db: Database, username: str, password: str, at: dt.datetime | None = None,
-                 client=None) -> Actor:
+def authenticate(db: Database, username: str, password: str, at: dt.datetime | None = None, client=None) -> Actor:
     """Check a password. `client` (network address, else browser session) is throttled: after
     throttle.LOGIN_CLIENT.limit failures, or LOGIN_ACCOUNT.limit for one username, within the
     window it gets TooManyAttempts whatever it sends. Counting per client, not per account,
@@ -172,8 +202,7 @@ def authenticate(db: Database, username: str, password: str, at: dt.datetime | N
     if not ok:
         if user:
             with write(db):
-                db.execute("update users set failed_logins = coalesce(failed_logins, 0) + 1 where id = ?",
-                           [user["id"]])
+                db.execute("update users set failed_logins = coalesce(failed_logins, 0) + 1 where id = ?", [user["id"]])
                 audit(db, Actor(name=username), "user", user["id"], "login_failed")
         raise LoginFailed()
     changes = {"failed_logins": 0, "locked_until": None, "last_login_at": at.isoformat(timespec="seconds")}
@@ -207,9 +236,16 @@ def set_password(db: Database, actor: Actor, user_id: int, password: str, keep_s
     hashed = _hasher.hash(password)  # before the write lock: hashing takes ~0.2 s
     with write(db):
         get_user(db, user_id)
-        db["users"].update(user_id, {"password_hash": hashed, "failed_logins": 0,
-                                     "locked_until": None,  # a lock set by older versions
-                                     "updated_at": now(), "updated_by": actor.name})
+        db["users"].update(
+            user_id,
+            {
+                "password_hash": hashed,
+                "failed_logins": 0,
+                "locked_until": None,  # a lock set by older versions
+                "updated_at": now(),
+                "updated_by": actor.name,
+            },
+        )
         ended = db.execute("delete from sessions where user_id = ? and token_hash != ?", [user_id, keep]).rowcount
         audit(db, actor, "user", user_id, "set_password", after={"sessions_ended": ended})
 
@@ -231,8 +267,9 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
             row["email"] = clean_text(changes["email"], "email", max_len=200).lower() or None
         demoted = row.get("role", before["role"]) != Role.ADMIN or not row.get("active", before["active"])
         if before["role"] == Role.ADMIN and before["active"] and demoted:
-            others = db.execute("select count(*) from users where role = 'admin' and active = 1 and id != ?",
-                                [user_id]).fetchone()[0]
+            others = db.execute(
+                "select count(*) from users where role = 'admin' and active = 1 and id != ?", [user_id]
+            ).fetchone()[0]
             if not others:
                 raise ValidationError("error.last_admin", field="role")
         org_ids = changes.get("org_ids")
@@ -241,9 +278,16 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
             check_orgs(db, org_ids)
             db["user_organisations"].delete_where("user_id = ?", [user_id])
             db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
-        return save_version(db, actor, "users", "user", before, row,
-                            audit_before={k: before[k] for k in row if k in before} | {"org_ids": before["org_ids"]},
-                            audit_after=row | {"org_ids": org_ids if org_ids is not None else before["org_ids"]})
+        return save_version(
+            db,
+            actor,
+            "users",
+            "user",
+            before,
+            row,
+            audit_before={k: before[k] for k in row if k in before} | {"org_ids": before["org_ids"]},
+            audit_after=row | {"org_ids": org_ids if org_ids is not None else before["org_ids"]},
+        )
 
 
 # ---------------------------------------------------------------- browser sessions
@@ -258,8 +302,10 @@ def session_limits() -> tuple[int, int]:
     """(idle timeout, absolute lifetime) of a session in seconds: `session_timeout_minutes`
     and `session_max_hours` in secrets.toml."""
     conf = config.secrets()
-    return (int(conf.get("session_timeout_minutes", SESSION_TIMEOUT_MINUTES)) * 60,
-            int(conf.get("session_max_hours", SESSION_MAX_HOURS)) * 3600)
+    return (
+        int(conf.get("session_timeout_minutes", SESSION_TIMEOUT_MINUTES)) * 60,
+        int(conf.get("session_max_hours", SESSION_MAX_HOURS)) * 3600,
+    )
 
 
 def _token_hash(token: str) -> str:
@@ -270,8 +316,9 @@ def _stamp(at: dt.datetime) -> str:
     return at.isoformat(timespec="seconds")
 
 
-def start_session(db: Database, user_id: int, at: dt.datetime | None = None,
-                  limits: tuple[int, int] | None = None) -> str:
+def start_session(
+    db: Database, user_id: int, at: dt.datetime | None = None, limits: tuple[int, int] | None = None
+) -> str:
     """A new random session token for a signed-in user (kept in a browser cookie); the
     database keeps only its hash. Sessions of anyone that are past their idle timeout or
     lifetime (`limits`, see session_limits) are deleted on the way."""
@@ -279,15 +326,23 @@ def start_session(db: Database, user_id: int, at: dt.datetime | None = None,
     at = at or dt.datetime.now(dt.timezone.utc)
     idle, max_age = limits or session_limits()
     with write(db, audit=False):  # sessions are not plan data
-        db.execute("delete from sessions where last_seen < ? or created_at < ?",
-                   [_stamp(at - dt.timedelta(seconds=idle)), _stamp(at - dt.timedelta(seconds=max_age))])
-        db["sessions"].insert({"token_hash": _token_hash(token), "user_id": user_id, "created_at": _stamp(at),
-                               "last_seen": _stamp(at)})
+        db.execute(
+            "delete from sessions where last_seen < ? or created_at < ?",
+            [_stamp(at - dt.timedelta(seconds=idle)), _stamp(at - dt.timedelta(seconds=max_age))],
+        )
+        db["sessions"].insert(
+            {"token_hash": _token_hash(token), "user_id": user_id, "created_at": _stamp(at), "last_seen": _stamp(at)}
+        )
     return token
 
 
-def resume_session(db: Database, token: str | None, timeout_seconds: int,
-                   at: dt.datetime | None = None, max_age_seconds: int = SESSION_MAX_HOURS * 3600) -> Actor | None:
+def resume_session(
+    db: Database,
+    token: str | None,
+    timeout_seconds: int,
+    at: dt.datetime | None = None,
+    max_age_seconds: int = SESSION_MAX_HOURS * 3600,
+) -> Actor | None:
     """The actor of a session token, or None when the token is unknown, was idle longer
     than `timeout_seconds` or began more than `max_age_seconds` ago (it is then removed),
     or its account is no longer active."""

@@ -1,4 +1,5 @@
 """CLI: create-user, set-password, backup, restore."""
+
 from __future__ import annotations
 
 import getpass
@@ -26,8 +27,16 @@ def cmd_create_user(args) -> int:
         if not row:
             raise SystemExit(f"error: no organisation with code {code}")
         orgs.append(row[0])
-    user_id = auth.create_user(database, SYSTEM, args.username, _password(args), role=args.role,
-                               display_name=args.name or "", email=args.email or "", org_ids=orgs)
+    user_id = auth.create_user(
+        database,
+        SYSTEM,
+        args.username,
+        _password(args),
+        role=args.role,
+        display_name=args.name or "",
+        email=args.email or "",
+        org_ids=orgs,
+    )
     print(f"user {args.username} created (id {user_id}, role {args.role})")
     return 0
 
@@ -57,8 +66,11 @@ def cmd_restore(args) -> int:
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("create-user", help="create an account",
-                       description="Create an account. The first account must be an administrator.")
+    p = sub.add_parser(
+        "create-user",
+        help="create an account",
+        description="Create an account. The first account must be an administrator.",
+    )
     add_db(p)
     p.add_argument("username")
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
@@ -68,24 +80,32 @@ def register_cli(sub, add_db) -> None:
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_create_user)
 
-    p = sub.add_parser("set-password", help="set a user's password and end their sessions",
-                       description="Set a user's password (the same rules as in the app); ends the "
-                                   "user's sessions everywhere and clears the count of failed sign-ins.")
+    p = sub.add_parser(
+        "set-password",
+        help="set a user's password and end their sessions",
+        description="Set a user's password (the same rules as in the app); ends the "
+        "user's sessions everywhere and clears the count of failed sign-ins.",
+    )
     add_db(p)
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_set_password)
 
-    p = sub.add_parser("backup", help="write a consistent copy of the database",
-                       description="Write a consistent copy of the database (SQLite online backup), "
-                                   "safe while the app runs.")
+    p = sub.add_parser(
+        "backup",
+        help="write a consistent copy of the database",
+        description="Write a consistent copy of the database (SQLite online backup), safe while the app runs.",
+    )
     add_db(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="replace the database with a validated backup",
-                       description="Replace the database's content with a backup after validating it; "
-                                   "the previous database is kept under backups/ next to it.")
+    p = sub.add_parser(
+        "restore",
+        help="replace the database with a validated backup",
+        description="Replace the database's content with a backup after validating it; "
+        "the previous database is kept under backups/ next to it.",
+    )
     add_db(p)
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)

@@ -1,4 +1,5 @@
 """Consistent backups of the live database and validated restores."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -51,8 +52,12 @@ def validate(path: Path) -> None:
             tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
             if not REQUIRED_TABLES <= tables:
                 raise ValidationError("error.backup_foreign", field="file")
-            order = [r[0] for r in conn.execute(
-                "select name from _sqlite_migrations where migration_set = ? order by rowid", [dbm.migrations.name])]
+            order = [
+                r[0]
+                for r in conn.execute(
+                    "select name from _sqlite_migrations where migration_set = ? order by rowid", [dbm.migrations.name]
+                )
+            ]
             found = schema_of(conn)
         finally:
             conn.close()
@@ -70,10 +75,16 @@ def validate(path: Path) -> None:
         expected = expected_schema(tuple(order))
     except sqlite3.Error:  # the recorded order cannot have been applied
         raise ValidationError("error.backup_foreign", field="file") from None
-    odd = [f"{kind} {name}" for kind, name in sorted(found.keys() - expected.keys())
-           if not (kind == "table" and name in SQLITE_STAT_TABLES)]
-    odd += [f"{kind} {name} (≠)" for kind, name in sorted(found.keys() & expected.keys())
-            if found[kind, name] != expected[kind, name]]
+    odd = [
+        f"{kind} {name}"
+        for kind, name in sorted(found.keys() - expected.keys())
+        if not (kind == "table" and name in SQLITE_STAT_TABLES)
+    ]
+    odd += [
+        f"{kind} {name} (≠)"
+        for kind, name in sorted(found.keys() & expected.keys())
+        if found[kind, name] != expected[kind, name]
+    ]
     odd += [f"{kind} {name} (–)" for kind, name in sorted(expected.keys() - found.keys())]
     if odd:
         shown = odd[:12] + ([f"… (+{len(odd) - 12})"] if len(odd) > 12 else [])

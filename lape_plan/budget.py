@@ -19,6 +19,7 @@ Roll-up rules (`rollup`):
   divided by the euros of those rows.
 A measure's euros count for its own responsible organisation, else its goal's when
 the goal has exactly one; otherwise they are shown as "several or none" (None)."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database
@@ -78,8 +79,9 @@ def check_year(db: Database, measure: dict, year) -> int:
     years = measure_years(db, measure)
     value = validation.whole(year, "budget_year", "error.not_a_year", value=year)
     if value not in years:
-        raise ValidationError("budget.error.year_outside_measure", field="budget_year", year=value,
-                              first=years[0], last=years[-1])
+        raise ValidationError(
+            "budget.error.year_outside_measure", field="budget_year", year=value, first=years[0], last=years[-1]
+        )
     return value
 
 
@@ -91,8 +93,10 @@ def get(db: Database, measure_id: int, year: int) -> dict | None:
 
 def lines_of(db: Database, measure_id: int) -> list[dict]:
     """A measure's lines, by year."""
-    return [{k: r[k] for k in _PUBLIC} for r in db.query(
-        "select * from budget_lines where measure_id = ? order by year", [measure_id])]
+    return [
+        {k: r[k] for k in _PUBLIC}
+        for r in db.query("select * from budget_lines where measure_id = ? order by year", [measure_id])
+    ]
 
 
 def allowed(db: Database, actor: Actor, measure_id: int) -> bool:
@@ -104,8 +108,15 @@ def allowed(db: Database, actor: Actor, measure_id: int) -> bool:
     return True
 
 
-def save(db: Database, actor: Actor, measure_id: int, year: int, expected_version: int | None = None,
-         is_example: bool = False, **values) -> int:
+def save(
+    db: Database,
+    actor: Actor,
+    measure_id: int,
+    year: int,
+    expected_version: int | None = None,
+    is_example: bool = False,
+    **values,
+) -> int:
     """Store a measure's euros of one year; returns the version now current.
 
     `values`: planned_eur, actual_eur, source, kind, direct_share (text as typed, or
@@ -123,8 +134,15 @@ def save(db: Database, actor: Actor, measure_id: int, year: int, expected_versio
         if before is None:
             if expected_version:
                 raise NotFound("error.not_found", entity="budget", id=f"{measure_id}/{year}")
-            row = {"measure_id": measure_id, "year": year, **fields, "is_example": int(bool(is_example)),
-                   "version": 1, "updated_at": now(), "updated_by": actor.name}
+            row = {
+                "measure_id": measure_id,
+                "year": year,
+                **fields,
+                "is_example": int(bool(is_example)),
+                "version": 1,
+                "updated_at": now(),
+                "updated_by": actor.name,
+            }
             line_id = db["budget_lines"].insert(row).last_pk
             audit(db, actor, "budget", line_id, "create", after={"measure_id": measure_id, "year": year, **fields})
             return 1
@@ -132,15 +150,29 @@ def save(db: Database, actor: Actor, measure_id: int, year: int, expected_versio
         if all(before[k] == v for k, v in fields.items()):
             return before["version"]
         # a person's edit of an example line makes it theirs
-        return save_changes(db, actor, "budget_lines", "budget", before, {**fields, "is_example": int(bool(is_example))})
+        return save_changes(
+            db, actor, "budget_lines", "budget", before, {**fields, "is_example": int(bool(is_example))}
+        )
 
 
 # ---------------------------------------------------------------- roll-up
 class Totals:
     """Euros of one group (a year, an organisation, a focus area, the period...)."""
 
-    __slots__ = ("planned", "actual", "cancelled_planned", "lines", "by_source", "by_kind", "direct_planned",
-                 "share_planned", "direct_actual", "share_actual", "has_planned", "has_actual")
+    __slots__ = (
+        "planned",
+        "actual",
+        "cancelled_planned",
+        "lines",
+        "by_source",
+        "by_kind",
+        "direct_planned",
+        "share_planned",
+        "direct_actual",
+        "share_actual",
+        "has_planned",
+        "has_actual",
+    )
 
     def __init__(self):
         self.planned = self.actual = self.cancelled_planned = 0.0
@@ -190,23 +222,32 @@ class Totals:
 
 
 _SCOPE = "(g.scope = 'shared' or exists (select 1 from goal_municipalities gm where gm.goal_id = g.id and gm.org_id = :muni))"
-_FROM = (f"from budget_lines b join measures m on m.id = b.measure_id and {plans.counts_sql('m')} "
-         f"join goals g on g.id = m.goal_id and {plans.counts_sql('g')} "
-         "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null join plans p on p.id = f.plan_id ")
-_WHERE = ("where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) "
-          "and coalesce(m.end_year, p.last_year)")
+_FROM = (
+    f"from budget_lines b join measures m on m.id = b.measure_id and {plans.counts_sql('m')} "
+    f"join goals g on g.id = m.goal_id and {plans.counts_sql('g')} "
+    "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null join plans p on p.id = f.plan_id "
+)
+_WHERE = (
+    "where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) and coalesce(m.end_year, p.last_year)"
+)
 # The organisation: the measure's own, else its goal's when the goal has exactly one.
-_GOAL_ORG = ("left join (select goal_id, min(org_id) org_id from goal_responsibles group by goal_id "
-             "having count(*) = 1) gr on gr.goal_id = g.id ")
+_GOAL_ORG = (
+    "left join (select goal_id, min(org_id) org_id from goal_responsibles group by goal_id "
+    "having count(*) = 1) gr on gr.goal_id = g.id "
+)
 # Cancelled: the measure's latest status up to the line's year is "cancelled". Looked up
 # (through the unique index) only for measures that were ever cancelled.
-_CANCELLED = ("case when b.measure_id in (select item_id from status_updates where entity = 'measure' "
-              "and status = 'cancelled') then coalesce((select u.status = 'cancelled' from status_updates u "
-              "where u.entity = 'measure' and u.item_id = b.measure_id and u.year <= b.year "
-              "order by u.year desc, u.version desc limit 1), 0) else 0 end")
-_SUMS = ("count(planned_eur) + count(actual_eur) - count(planned_eur * actual_eur), sum(planned_eur), "
-         "sum(actual_eur), sum(planned_eur * direct_share / 100.0), sum(planned_eur * (direct_share >= 0)), "
-         "sum(actual_eur * direct_share / 100.0), sum(actual_eur * (direct_share >= 0))")
+_CANCELLED = (
+    "case when b.measure_id in (select item_id from status_updates where entity = 'measure' "
+    "and status = 'cancelled') then coalesce((select u.status = 'cancelled' from status_updates u "
+    "where u.entity = 'measure' and u.item_id = b.measure_id and u.year <= b.year "
+    "order by u.year desc, u.version desc limit 1), 0) else 0 end"
+)
+_SUMS = (
+    "count(planned_eur) + count(actual_eur) - count(planned_eur * actual_eur), sum(planned_eur), "
+    "sum(actual_eur), sum(planned_eur * direct_share / 100.0), sum(planned_eur * (direct_share >= 0)), "
+    "sum(actual_eur * direct_share / 100.0), sum(actual_eur * (direct_share >= 0))"
+)
 
 
 def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> dict:
@@ -225,7 +266,9 @@ def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> di
         f"b.actual_eur, b.direct_share {_FROM}{_GOAL_ORG}{_WHERE}{scope}) "
         f"select year, null, source, kind, cancelled, {_SUMS} from x group by year, source, kind, cancelled "
         f"union all select org_id, area_id, null, kind, cancelled, {_SUMS} from x "
-        "group by org_id, area_id, kind, cancelled", params).fetchall()
+        "group by org_id, area_id, kind, cancelled",
+        params,
+    ).fetchall()
     years = follow_up.plan_years(plan)
     total = Totals()
     by_year = {y: Totals() for y in years}
@@ -247,7 +290,9 @@ def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> di
         "and (b.planned_eur is not null or b.actual_eur is not null)) "
         f"from measures m join goals g on g.id = m.goal_id and {plans.counts_sql('g')} "
         "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null "
-        f"where f.plan_id = :p and {plans.counts_sql('m')}{scope}", params).fetchall()
+        f"where f.plan_id = :p and {plans.counts_sql('m')}{scope}",
+        params,
+    ).fetchall()
     running = dict.fromkeys(years, 0)
     without = []
     for m_id, title_fi, title_sv, start, end, area_id, has_euros in measures:
@@ -256,17 +301,33 @@ def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> di
         if not has_euros:
             without.append({"id": m_id, "title_fi": title_fi, "title_sv": title_sv, "focus_area_id": area_id})
     return {
-        "plan_id": plan_id, "years": years, "total": total, "by_year": by_year, "by_org": by_org,
-        "by_area": by_area, "measures": len(measures), "running": running, "without_euros": without,
+        "plan_id": plan_id,
+        "years": years,
+        "total": total,
+        "by_year": by_year,
+        "by_org": by_org,
+        "by_area": by_area,
+        "measures": len(measures),
+        "running": running,
+        "without_euros": without,
         "cancelled_years": cancelled_years,
     }
 
 
 def trend(r: dict) -> list[dict]:
     """Per year: planned and actual euros and the preventive share of each (the chart's data)."""
-    return [{"year": y, "planned": t.shown(0), "actual": t.shown(1), "preventive_planned": t.preventive_share(0),
-             "preventive_actual": t.preventive_share(1), "with_euros": t.lines, "measures": r["running"][y]}
-            for y, t in r["by_year"].items()]
+    return [
+        {
+            "year": y,
+            "planned": t.shown(0),
+            "actual": t.shown(1),
+            "preventive_planned": t.preventive_share(0),
+            "preventive_actual": t.preventive_share(1),
+            "with_euros": t.lines,
+            "measures": r["running"][y],
+        }
+        for y, t in r["by_year"].items()
+    ]
 
 
 def read_rows(db: Database, plan_id: int, municipality_id: int | None = None) -> list[tuple]:
@@ -308,8 +369,17 @@ def load_example(db: Database, plan_id: int) -> int:
             for m in [m for m in measures if m["title_fi"].startswith(prefix)][:1]:
                 for i, year in enumerate(measure_years(db, m)):
                     planned = round(first * (1 + change) ** i, -2)
-                    save(db, EXAMPLE_ACTOR, m["id"], year, is_example=True, planned_eur=planned,
-                         actual_eur=round(planned * spent, -2) if year < reporting else None,
-                         source=source, kind=kind, direct_share=direct)
+                    save(
+                        db,
+                        EXAMPLE_ACTOR,
+                        m["id"],
+                        year,
+                        is_example=True,
+                        planned_eur=planned,
+                        actual_eur=round(planned * spent, -2) if year < reporting else None,
+                        source=source,
+                        kind=kind,
+                        direct_share=direct,
+                    )
                     added += 1
     return added

@@ -1,5 +1,6 @@
 """Child budgeting commands: the roll-up as tab-separated text, the budget CSV, and
 the example euros for an existing example plan."""
+
 from __future__ import annotations
 
 from . import budget, db as dbm, exports, i18n, plans
@@ -19,13 +20,34 @@ def cmd_summary(args) -> int:
     num = lambda v: "–" if v is None else i18n.number(v, lang, 0)  # noqa: E731
     share = lambda v: "–" if v is None else i18n.number(v * 100, lang, 0) + " %"  # noqa: E731
     t = lambda key: i18n.t(key, lang)  # noqa: E731
-    print("\t".join([t("budget.col.group"), t("budget.col.planned"), t("budget.col.actual"),
-                     t("budget.col.cancelled"), t("budget.col.preventive_planned"),
-                     t("budget.col.preventive_actual"), t("budget.col.direct")]))
+    print(
+        "\t".join(
+            [
+                t("budget.col.group"),
+                t("budget.col.planned"),
+                t("budget.col.actual"),
+                t("budget.col.cancelled"),
+                t("budget.col.preventive_planned"),
+                t("budget.col.preventive_actual"),
+                t("budget.col.direct"),
+            ]
+        )
+    )
 
     def line(name, g):
-        print("\t".join([str(name), num(g.shown(0)), num(g.shown(1)), num(g.cancelled_planned),
-                         share(g.preventive_share(0)), share(g.preventive_share(1)), share(g.direct_share(0))]))
+        print(
+            "\t".join(
+                [
+                    str(name),
+                    num(g.shown(0)),
+                    num(g.shown(1)),
+                    num(g.cancelled_planned),
+                    share(g.preventive_share(0)),
+                    share(g.preventive_share(1)),
+                    share(g.direct_share(0)),
+                ]
+            )
+        )
 
     line(f"{plan['first_year']}–{plan['last_year']}", r["total"])
     for year, g in r["by_year"].items():
@@ -46,8 +68,9 @@ def cmd_summary(args) -> int:
 def cmd_csv(args) -> int:
     database = dbm.connect(args.db)
     plan = plans.plan_or_first(database, args.plan)
-    data = exports.budget_csv(database, plan["id"], args.lang,
-                              _municipality_id(database, plan["id"], args.municipality))
+    data = exports.budget_csv(
+        database, plan["id"], args.lang, _municipality_id(database, plan["id"], args.municipality)
+    )
     write_output(data, args.output)
     return 0
 
@@ -66,23 +89,32 @@ def register_cli(sub, add_db) -> None:
         p.add_argument("--municipality", metavar="CODE", help="kuntanumero: shared goals plus its own")
         p.add_argument("--lang", choices=("fi", "sv", "en"), default="fi", help="language of labels and numbers")
 
-    p = sub.add_parser("budget-summary", help="child budget roll-up",
-                       description="Print planned and actual euros of the plan period, each year and each "
-                                   "organisation, the preventive share, euros by source and kind, and the "
-                                   "measures without euros (tab-separated).")
+    p = sub.add_parser(
+        "budget-summary",
+        help="child budget roll-up",
+        description="Print planned and actual euros of the plan period, each year and each "
+        "organisation, the preventive share, euros by source and kind, and the "
+        "measures without euros (tab-separated).",
+    )
     common(p)
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("budget-csv", help="write the child budget as CSV",
-                       description="Write the child budget, one row per measure and year, as CSV (UTF-8 with "
-                                   "BOM, ';', decimal comma in fi and sv).")
+    p = sub.add_parser(
+        "budget-csv",
+        help="write the child budget as CSV",
+        description="Write the child budget, one row per measure and year, as CSV (UTF-8 with "
+        "BOM, ';', decimal comma in fi and sv).",
+    )
     common(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="the CSV file to write")
     p.set_defaults(func=cmd_csv)
 
-    p = sub.add_parser("example-budget", help="add example euros to the example plan",
-                       description="Add the made-up example euros (flagged as examples) to the example plan's "
-                                   "measures, unless the plan has euros already.")
+    p = sub.add_parser(
+        "example-budget",
+        help="add example euros to the example plan",
+        description="Add the made-up example euros (flagged as examples) to the example plan's "
+        "measures, unless the plan has euros already.",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, help="plan id (default: the first plan listed by `plans`)")
     p.set_defaults(func=cmd_example)

@@ -5,6 +5,7 @@ per municipality. Saves are versioned and audited like the plan's other texts.
 Who may edit: administrators and facilitators every chapter and part; members only
 the municipality-specific part of a municipality among their own organisations
 (the common text is the cooperation group's); viewers nothing."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database
@@ -38,23 +39,39 @@ def _check_kind(kind: str) -> str:
 
 
 def get(db: Database, plan_id: int, kind: str, municipality_id: int | None = None) -> dict | None:
-    rows = list(db.query("select * from plan_chapters where plan_id = ? and kind = ? "
-                         "and ifnull(municipality_id, 0) = ?", [plan_id, kind, municipality_id or 0]))
+    rows = list(
+        db.query(
+            "select * from plan_chapters where plan_id = ? and kind = ? and ifnull(municipality_id, 0) = ?",
+            [plan_id, kind, municipality_id or 0],
+        )
+    )
     return rows[0] if rows else None
 
 
 def part(db: Database, plan_id: int, kind: str, municipality_id: int | None = None) -> dict:
     """The saved part, or an empty one at version 0 (not written yet)."""
     return get(db, plan_id, kind, municipality_id) or {
-        "id": None, "plan_id": plan_id, "kind": kind, "municipality_id": municipality_id, "text_fi": "",
-        "text_sv": "", "fi_outdated": 0, "sv_outdated": 0, "is_example": 0, "version": 0, "updated_at": None,
-        "updated_by": None}
+        "id": None,
+        "plan_id": plan_id,
+        "kind": kind,
+        "municipality_id": municipality_id,
+        "text_fi": "",
+        "text_sv": "",
+        "fi_outdated": 0,
+        "sv_outdated": 0,
+        "is_example": 0,
+        "version": 0,
+        "updated_at": None,
+        "updated_by": None,
+    }
 
 
 def all_parts(db: Database, plan_id: int) -> dict[tuple[str, int | None], dict]:
     """Every saved part of a plan by (kind, municipality id or None)."""
-    return {(r["kind"], r["municipality_id"]): dict(r)
-            for r in db.query("select * from plan_chapters where plan_id = ? order by id", [plan_id])}
+    return {
+        (r["kind"], r["municipality_id"]): dict(r)
+        for r in db.query("select * from plan_chapters where plan_id = ? order by id", [plan_id])
+    }
 
 
 def may_edit(actor: Actor, municipality_id: int | None) -> bool:
@@ -76,8 +93,17 @@ def _clean(value, field: str) -> str:
     return text
 
 
-def save(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: int | None, expected_version: int,
-         text_fi, text_sv="", is_example: bool = False) -> int:
+def save(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    kind: str,
+    municipality_id: int | None,
+    expected_version: int,
+    text_fi,
+    text_sv="",
+    is_example: bool = False,
+) -> int:
     """Save a chapter part seen at `expected_version` (0: not written yet). Returns the
     new version. Raises ConflictError with who saved in between; the caller keeps the text."""
     _check_kind(kind)
@@ -86,16 +112,27 @@ def save(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: i
     fields = {"text_fi": _clean(text_fi, "text_fi"), "text_sv": _clean(text_sv, "text_sv")}
     with write(db):
         if municipality_id is not None:
-            org = db.execute("select o.kind from organisations o join plan_organisations po on po.org_id = o.id "
-                             "where po.plan_id = ? and o.id = ?", [plan_id, municipality_id]).fetchone()
+            org = db.execute(
+                "select o.kind from organisations o join plan_organisations po on po.org_id = o.id "
+                "where po.plan_id = ? and o.id = ?",
+                [plan_id, municipality_id],
+            ).fetchone()
             if not org or org[0] != OrgKind.MUNICIPALITY:
                 raise ValidationError("error.not_a_municipality", field="municipality_ids", id=municipality_id)
         before = get(db, plan_id, kind, municipality_id)
         if before is None:
             require_version({"version": 0, "updated_by": None, "updated_at": None}, expected_version)
-            row = {"plan_id": plan_id, "kind": kind, "municipality_id": municipality_id, **fields,
-                   "is_example": int(bool(is_example)), "created_at": now(), "version": 1, "updated_at": now(),
-                   "updated_by": actor.name}
+            row = {
+                "plan_id": plan_id,
+                "kind": kind,
+                "municipality_id": municipality_id,
+                **fields,
+                "is_example": int(bool(is_example)),
+                "created_at": now(),
+                "version": 1,
+                "updated_at": now(),
+                "updated_by": actor.name,
+            }
             chapter_id = db["plan_chapters"].insert(row).last_pk
             audit(db, actor, "chapter", chapter_id, "create", after=row)
             return 1
@@ -116,8 +153,9 @@ def _outdated(before: dict, fields: dict) -> dict:
     return out
 
 
-def confirm(db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: int | None, lang: str,
-            expected_version: int) -> int:
+def confirm(
+    db: Database, actor: Actor, plan_id: int, kind: str, municipality_id: int | None, lang: str, expected_version: int
+) -> int:
     """Someone has checked that the `lang` text still says what the other one says."""
     _check_kind(kind)
     _authorise(actor, municipality_id)
@@ -138,8 +176,12 @@ def language_status(db: Database, plan_id: int) -> list[dict]:
     order = {k: i for i, k in enumerate(KINDS)}
     rows = []
     for (kind, municipality_id), part in all_parts(db, plan_id).items():
-        problems = [f"{state}_{lang}" for lang in ("fi", "sv") for state, bad in (
-            ("missing", not part[f"text_{lang}"]), ("outdated", part[f"{lang}_outdated"])) if bad]
+        problems = [
+            f"{state}_{lang}"
+            for lang in ("fi", "sv")
+            for state, bad in (("missing", not part[f"text_{lang}"]), ("outdated", part[f"{lang}_outdated"]))
+            if bad
+        ]
         if problems:
             rows.append({"kind": kind, "municipality_id": municipality_id, "problems": problems, "part": part})
     rows.sort(key=lambda r: (order[r["kind"]], r["municipality_id"] or 0))
@@ -162,6 +204,9 @@ def items_missing_swedish(db: Database, plan_id: int) -> list[dict]:
         for goal in area["goals"]:
             rows.append(("goal", goal))
             rows += [("measure", m) for m in goal["measures"]]
-        out += [{"entity": e, "number": r["number"], "id": r["id"], "title_fi": r["title_fi"]}
-                for e, r in rows if not (r.get("title_sv") or "").strip()]
+        out += [
+            {"entity": e, "number": r["number"], "id": r["id"], "title_fi": r["title_fi"]}
+            for e, r in rows
+            if not (r.get("title_sv") or "").strip()
+        ]
     return out

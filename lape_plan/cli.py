@@ -1,4 +1,5 @@
 """Command line: `python -m lape_plan COMMAND --db PATH ...`. Every command has --help."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,9 @@ def write_output(data: bytes, output: str | None) -> None:
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH",
-                   help="SQLite database (default: $LAPE_PLAN_DB, secrets.toml db_path, data/lape_plan.db)")
+    p.add_argument(
+        "--db", metavar="PATH", help="SQLite database (default: $LAPE_PLAN_DB, secrets.toml db_path, data/lape_plan.db)"
+    )
 
 
 def cmd_init(args) -> int:
@@ -63,15 +65,25 @@ def register_cli(sub, add_db) -> None:
 
 
 # Modules whose register_cli(subparsers, add_db) adds their commands, in --help order.
-COMMAND_MODULES = ["lape_plan.cli", "lape_plan.auth_cli", "lape_plan.indicators_cli", "lape_plan.follow_up_cli",
-                   "lape_plan.workshop_cli", "lape_plan.exports_cli", "lape_plan.documents_cli",
-                   "lape_plan.assessments_cli", "lape_plan.budget_cli", "lape_plan.publishing_cli",
-                   "lape_plan.ideas_cli"]
+COMMAND_MODULES = [
+    "lape_plan.cli",
+    "lape_plan.auth_cli",
+    "lape_plan.indicators_cli",
+    "lape_plan.follow_up_cli",
+    "lape_plan.workshop_cli",
+    "lape_plan.exports_cli",
+    "lape_plan.documents_cli",
+    "lape_plan.assessments_cli",
+    "lape_plan.budget_cli",
+    "lape_plan.publishing_cli",
+    "lape_plan.ideas_cli",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lape_plan",
-                                     description="Children and youth wellbeing plan: database commands.")
+    parser = argparse.ArgumentParser(
+        prog="python -m lape_plan", description="Children and youth wellbeing plan: database commands."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register_cli(sub, _add_db)

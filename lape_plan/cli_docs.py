@@ -4,6 +4,7 @@
 `--check` only compares and exits 1 when the README differs (tests/unit/test_cli_docs.py does
 the same), so the reference cannot drift from `--help`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,13 @@ def generate() -> str:
         lines = ["| command | what it does |", "|---|---|"]
         for name, command in commands.items():
             lines.append(f"| `{_cell(_synopsis(command))}` | {_cell(' '.join((command.description or '').split()))} |")
-        lines += ["", "<details><summary>Every command's <code>--help</code></summary>", "", "```text",
-                  parser.format_help().rstrip()]
+        lines += [
+            "",
+            "<details><summary>Every command's <code>--help</code></summary>",
+            "",
+            "```text",
+            parser.format_help().rstrip(),
+        ]
         for command in commands.values():
             lines += ["", command.format_help().rstrip()]
         lines += ["```", "", "</details>"]
@@ -64,12 +70,12 @@ def generate() -> str:
 def current(readme: str) -> str:
     """The README's text between the markers (ValueError when they are missing)."""
     start = readme.index(START) + len(START) + 1
-    return readme[start:readme.index(END, start)]
+    return readme[start : readme.index(END, start)]
 
 
 def render(readme: str) -> str:
     start = readme.index(START) + len(START) + 1
-    return readme[:start] + generate() + readme[readme.index(END, start):]
+    return readme[:start] + generate() + readme[readme.index(END, start) :]
 
 
 def main(argv=None) -> int:
@@ -79,8 +85,9 @@ def main(argv=None) -> int:
     text = README.read_text(encoding="utf-8")
     if args.check:
         if current(text) != generate():
-            print("README.md's command reference differs from --help: run python -m lape_plan.cli_docs",
-                  file=sys.stderr)
+            print(
+                "README.md's command reference differs from --help: run python -m lape_plan.cli_docs", file=sys.stderr
+            )
             return 1
         return 0
     README.write_text(render(text), encoding="utf-8")

@@ -1,4 +1,5 @@
 """Where the database lives: env LAPE_PLAN_DB, else secrets.toml's `db_path`, else data/lape_plan.db."""
+
 from __future__ import annotations
 
 import os

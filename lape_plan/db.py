@@ -1,4 +1,5 @@
 """Connection, migrations, the write transaction and the audit trail."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -156,8 +157,10 @@ def write(db: Database, audit: bool = True):
     try:
         yield db
         if check and db.conn.total_changes != changes and _last_audit_id(db) == last_audit:
-            raise UnauditedWrite("a write changed data without an audit row: call db.audit() in the same "
-                                 "transaction, or use db.write(db, audit=False) and say why")
+            raise UnauditedWrite(
+                "a write changed data without an audit row: call db.audit() in the same "
+                "transaction, or use db.write(db, audit=False) and say why"
+            )
     except BaseException:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
@@ -170,18 +173,22 @@ def audit(db: Database, actor, entity: str, entity_id, action: str, before=None,
     """One audit row; call inside the write transaction of the change itself."""
     if not db.conn.in_transaction:  # not an assert: `python -O` removes those
         raise RuntimeError("audit() must run inside db.write()")
-    return db["audit"].insert(
-        {
-            "at": now(),
-            "actor": getattr(actor, "name", str(actor)),
-            "user_id": getattr(actor, "user_id", None),
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
-            "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
-        }
-    ).last_pk
+    return (
+        db["audit"]
+        .insert(
+            {
+                "at": now(),
+                "actor": getattr(actor, "name", str(actor)),
+                "user_id": getattr(actor, "user_id", None),
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
+                "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+            }
+        )
+        .last_pk
+    )
 
 
 def get_or_not_found(db: Database, table: str, row_id, *, entity: str, where: str = "", key: str = "id") -> dict:
@@ -200,9 +207,21 @@ _AS_WRITTEN = object()  # audit the written columns' old and new values
 _stamped: dict[str, bool] = {}  # table -> has updated_at and updated_by (the schema is the same for every database)
 
 
-def save_version(db: Database, actor, table: str, entity: str, before: dict, row: dict, *, action: str = "update",
-                 expected_version=_UNCHECKED, audit_before=_AS_WRITTEN, audit_after=_AS_WRITTEN,
-                 stamp: str | None = None, key: str = "id") -> int:
+def save_version(
+    db: Database,
+    actor,
+    table: str,
+    entity: str,
+    before: dict,
+    row: dict,
+    *,
+    action: str = "update",
+    expected_version=_UNCHECKED,
+    audit_before=_AS_WRITTEN,
+    audit_after=_AS_WRITTEN,
+    stamp: str | None = None,
+    key: str = "id",
+) -> int:
     """The one way to store a new version of a row: inside the caller's write transaction,
     refuse a stale screen (`expected_version`, when given), write `row` with the version
     bumped, stamp updated_at/updated_by where the table has them, and write the audit row
@@ -222,14 +241,28 @@ def save_version(db: Database, actor, table: str, entity: str, before: dict, row
     if _stamped[table]:
         written.update(updated_at=stamp or now(), updated_by=actor.name)
     db[table].update(before[key], written)
-    audit(db, actor, entity, before[key], action,
-          before={k: before.get(k) for k in row} if audit_before is _AS_WRITTEN else audit_before,
-          after=row if audit_after is _AS_WRITTEN else audit_after)
+    audit(
+        db,
+        actor,
+        entity,
+        before[key],
+        action,
+        before={k: before.get(k) for k in row} if audit_before is _AS_WRITTEN else audit_before,
+        after=row if audit_after is _AS_WRITTEN else audit_after,
+    )
     return version
 
 
-def save_changes(db: Database, actor, table: str, entity: str, before: dict, fields: dict,
-                 row: dict | None = None, expected_version=_UNCHECKED) -> int:
+def save_changes(
+    db: Database,
+    actor,
+    table: str,
+    entity: str,
+    before: dict,
+    fields: dict,
+    row: dict | None = None,
+    expected_version=_UNCHECKED,
+) -> int:
     """Store the `fields` that differ from `before` as the row's next version (`save_version`),
     auditing just those; nothing is written when nothing differs. `row`: the columns to
     write when not just the changed ones. Returns the version now current, `before`'s own
@@ -239,16 +272,36 @@ def save_changes(db: Database, actor, table: str, entity: str, before: dict, fie
     changed = {k: v for k, v in fields.items() if before.get(k) != v}
     if not changed:
         return before["version"]
-    return save_version(db, actor, table, entity, before, changed if row is None else row,
-                        audit_before={k: before.get(k) for k in changed}, audit_after=changed)
+    return save_version(
+        db,
+        actor,
+        table,
+        entity,
+        before,
+        changed if row is None else row,
+        audit_before={k: before.get(k) for k in changed},
+        audit_after=changed,
+    )
 
 
-def audit_rows(db: Database, entity: str | None = None, entity_id=None, actor: str | None = None,
-               since: str | None = None, until: str | None = None, limit: int = 200) -> list[dict]:
+def audit_rows(
+    db: Database,
+    entity: str | None = None,
+    entity_id=None,
+    actor: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 200,
+) -> list[dict]:
     """Audit rows, newest first. `since`/`until` are ISO dates, both inclusive."""
     where, args = [], []
-    for clause, value in (("entity = ?", entity), ("entity_id = ?", entity_id), ("actor = ?", actor),
-                          ("substr(at, 1, 10) >= ?", since), ("substr(at, 1, 10) <= ?", until)):
+    for clause, value in (
+        ("entity = ?", entity),
+        ("entity_id = ?", entity_id),
+        ("actor = ?", actor),
+        ("substr(at, 1, 10) >= ?", since),
+        ("substr(at, 1, 10) <= ?", until),
+    ):
         if value is not None and value != "":
             where.append(clause)
             args.append(value)

@@ -6,6 +6,7 @@ parser below into real headings, paragraphs and lists; every other text is writt
 as it is. Fields (table of contents, page numbers) come from fixed instructions only.
 
 PDF: the .docx converted by LibreOffice headless (Writer), as tagged PDF."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,19 @@ PDF = "application/pdf"
 DOC_LANGS = ("fi", "sv")
 LOCALES = {"fi": "fi-FI", "sv": "sv-FI"}
 TABLE_PT = 9
-_SETTINGS_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
-                                 "themeFontLang", "clrSchemeMapping", "shapeDefaults", "decimalSymbol",
-                                 "listSeparator")
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "shapeDefaults",
+    "decimalSymbol",
+    "listSeparator",
+)
 
 
 # Characters XML 1.0 cannot hold (python-docx refuses them): control characters pasted from other
@@ -112,8 +123,9 @@ class Writer:
             toc.paragraph_format.space_after = Pt(2)
         self.toc_styles = {1: doc.styles["TOC 1"], 2: doc.styles["TOC 2"]}
         self.heading_styles = {n: doc.styles[f"Heading {n}"] for n in range(1, 10)}
-        self.styles = {name: doc.styles[name] for name in ("Title", "Subtitle", "List Bullet", "List Number",
-                                                            "Normal", "Caption")}
+        self.styles = {
+            name: doc.styles[name] for name in ("Title", "Subtitle", "List Bullet", "List Number", "Normal", "Caption")
+        }
         footer = section.footer.paragraphs[0]
         footer.alignment = 1
         footer.add_run(self.t("documents.page") + " ")
@@ -257,14 +269,16 @@ class Writer:
                 lines.append(line)
         flush()
 
-    _INLINE = re.compile(r"\\([!-/:-@\[-`{-~])|\*\*(.+?)\*\*|(?<!\w)__(.+?)__(?!\w)|\*(?!\s)(.+?)\*"
-                         r"|(?<!\w)_(?!\s)(.+?)_(?!\w)|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)")
+    _INLINE = re.compile(
+        r"\\([!-/:-@\[-`{-~])|\*\*(.+?)\*\*|(?<!\w)__(.+?)__(?!\w)|\*(?!\s)(.+?)\*"
+        r"|(?<!\w)_(?!\s)(.+?)_(?!\w)|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)"
+    )
 
     def _inline(self, paragraph, text: str) -> None:
         pos = 0
         for m in self._INLINE.finditer(text):
             if m.start() > pos:
-                paragraph.add_run(text[pos:m.start()])
+                paragraph.add_run(text[pos : m.start()])
             escaped, bold, bold2, italic, italic2, code, link_text, url = m.groups()
             if escaped:
                 paragraph.add_run(escaped)
@@ -378,8 +392,12 @@ def indicator_chart(link: dict, lang: str) -> bytes | None:
     """A small PNG of a goal–indicator link: its values, baseline, target and the path needed."""
     if not link["values"]:
         return None
-    return _chart_png(lang, indicator_title(link, lang), tuple(sorted(link["values"].items())),
-                      tuple((k, link.get(k)) for k in _CHART_KEYS))
+    return _chart_png(
+        lang,
+        indicator_title(link, lang),
+        tuple(sorted(link["values"].items())),
+        tuple((k, link.get(k)) for k in _CHART_KEYS),
+    )
 
 
 @lru_cache(maxsize=512)
@@ -387,9 +405,16 @@ def _chart_png(lang: str, title: str, values: tuple, fields: tuple) -> bytes:
     """Drawn with Pillow (charts/document.py): a few milliseconds, where Altair through vl-convert took
     ~0.18 s a chart. Kept per process all the same: the same chart is drawn once."""
     link = dict(fields)
-    return small_charts.trend_png(lang, title, values, link["region_name"], link["unit"], link["decimals"],
-                                  (link["baseline_year"], link["baseline_value"]),
-                                  (link["target_year"], link["target_value"]))
+    return small_charts.trend_png(
+        lang,
+        title,
+        values,
+        link["region_name"],
+        link["unit"],
+        link["decimals"],
+        (link["baseline_year"], link["baseline_value"]),
+        (link["target_year"], link["target_value"]),
+    )
 
 
 def indicator_title(link: dict, lang: str) -> str:
@@ -401,11 +426,16 @@ def indicator_title(link: dict, lang: str) -> str:
 
 def chart_alt(link: dict, lang: str) -> str:
     d = link.get("decimals")
-    return _t("documents.chart_alt", lang, indicator=indicator_title(link, lang), region=link["region_name"],
-              baseline=_year_value(link["baseline_year"], link["baseline_value"], lang, d),
-              target=_year_value(link["target_year"], link["target_value"], lang, d),
-              latest=_year_value(link["latest_year"], link["latest_value"], lang, d),
-              progress=link["progress_label"])
+    return _t(
+        "documents.chart_alt",
+        lang,
+        indicator=indicator_title(link, lang),
+        region=link["region_name"],
+        baseline=_year_value(link["baseline_year"], link["baseline_value"], lang, d),
+        target=_year_value(link["target_year"], link["target_value"], lang, d),
+        latest=_year_value(link["latest_year"], link["latest_value"], lang, d),
+        progress=link["progress_label"],
+    )
 
 
 # ---------------------------------------------------------------- the plan
@@ -462,13 +492,25 @@ def _cover(w: Writer, data: _PlanData) -> None:
     w.heading(w.t("documents.approvals"), 1)
     numbers = {v["id"]: v["number"] for v in versions.versions(data.db, plan["id"])}
     if data.approvals and numbers:  # decisions recorded against frozen versions: say which
-        w.table([w.t("documents.col.body"), w.t("documents.col.date"), w.t("documents.col.reference"),
-                 w.t("approvals.col.version_of")],
-                [[a["body"], i18n.date(a["date"], lang), a["reference"], numbers.get(a["version_id"], "–")]
-                 for a in data.approvals], [70, 28, 50, 18])
+        w.table(
+            [
+                w.t("documents.col.body"),
+                w.t("documents.col.date"),
+                w.t("documents.col.reference"),
+                w.t("approvals.col.version_of"),
+            ],
+            [
+                [a["body"], i18n.date(a["date"], lang), a["reference"], numbers.get(a["version_id"], "–")]
+                for a in data.approvals
+            ],
+            [70, 28, 50, 18],
+        )
     elif data.approvals:
-        w.table([w.t("documents.col.body"), w.t("documents.col.date"), w.t("documents.col.reference")],
-                [[a["body"], i18n.date(a["date"], lang), a["reference"]] for a in data.approvals], [80, 30, 56])
+        w.table(
+            [w.t("documents.col.body"), w.t("documents.col.date"), w.t("documents.col.reference")],
+            [[a["body"], i18n.date(a["date"], lang), a["reference"]] for a in data.approvals],
+            [80, 30, 56],
+        )
     else:
         w.paragraph(w.t("documents.no_approvals"), italic=True)
     changes_since_approval(w, data.db, plan["id"])
@@ -484,13 +526,36 @@ def changes_since_approval(w: Writer, db: Database, plan_id: int) -> bool:
         return False
     w.heading(w.t("approvals.doc.changes", number=version["number"]), 1)
     decisions = [a for a in plans.approvals(db, plan_id) if a["version_id"] == version["id"]]
-    w.paragraph(w.t("approvals.doc.changes_intro", number=version["number"],
-                    date=i18n.date(version["created_at"][:10], lang),
-                    approved=w.t("approvals.approved_by", bodies=", ".join(a["body"] for a in decisions))))
-    w.table([w.t("documents.col.number"), w.t("approvals.col.item"), w.t("approvals.col.change"),
-             w.t("approvals.col.field"), w.t("approvals.col.old"), w.t("approvals.col.new")],
-            [[r["number"], f"{r['kind']}: {r['title']}", r["change"], r["field"] or "–", r["old"] or "–",
-              r["new"] or "–"] for r in versions.change_rows(changes, lang)], [12, 40, 18, 24, 36, 36])
+    w.paragraph(
+        w.t(
+            "approvals.doc.changes_intro",
+            number=version["number"],
+            date=i18n.date(version["created_at"][:10], lang),
+            approved=w.t("approvals.approved_by", bodies=", ".join(a["body"] for a in decisions)),
+        )
+    )
+    w.table(
+        [
+            w.t("documents.col.number"),
+            w.t("approvals.col.item"),
+            w.t("approvals.col.change"),
+            w.t("approvals.col.field"),
+            w.t("approvals.col.old"),
+            w.t("approvals.col.new"),
+        ],
+        [
+            [
+                r["number"],
+                f"{r['kind']}: {r['title']}",
+                r["change"],
+                r["field"] or "–",
+                r["old"] or "–",
+                r["new"] or "–",
+            ]
+            for r in versions.change_rows(changes, lang)
+        ],
+        [12, 40, 18, 24, 36, 36],
+    )
     return True
 
 
@@ -544,13 +609,28 @@ def _indicator_summary(w: Writer, data: _PlanData, heading: bool = True) -> bool
         w.heading(w.t("documents.indicators"), 2)
     if any(link["example_values"] for link in links):
         w.paragraph(w.t("documents.example_values"), italic=True)
-    w.table([w.t("documents.col.indicator"), w.t("documents.col.region"), w.t("documents.col.baseline"),
-             w.t("documents.col.target"), w.t("documents.col.latest"), w.t("documents.col.progress")],
-            [[indicator_title(link, lang), link["region_name"],
-              _year_value(link["baseline_year"], link["baseline_value"], lang, link.get("decimals")),
-              _year_value(link["target_year"], link["target_value"], lang, link.get("decimals")),
-              _year_value(link["latest_year"], link["latest_value"], lang, link.get("decimals")),
-              link["progress_label"]] for link in links], [46, 28, 22, 22, 22, 26])
+    w.table(
+        [
+            w.t("documents.col.indicator"),
+            w.t("documents.col.region"),
+            w.t("documents.col.baseline"),
+            w.t("documents.col.target"),
+            w.t("documents.col.latest"),
+            w.t("documents.col.progress"),
+        ],
+        [
+            [
+                indicator_title(link, lang),
+                link["region_name"],
+                _year_value(link["baseline_year"], link["baseline_value"], lang, link.get("decimals")),
+                _year_value(link["target_year"], link["target_value"], lang, link.get("decimals")),
+                _year_value(link["latest_year"], link["latest_value"], lang, link.get("decimals")),
+                link["progress_label"],
+            ]
+            for link in links
+        ],
+        [46, 28, 22, 22, 22, 26],
+    )
     return True
 
 
@@ -564,33 +644,60 @@ def _status(data: _PlanData, entity: str, item_id: int, lang: str) -> str:
 
 def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) -> bool:
     lang = w.lang
-    headers = [w.t("documents.col.number"), w.t("documents.col.measure"), w.t("documents.col.responsible"),
-               w.t("documents.col.years"), w.t("documents.col.resources"), w.t("documents.col.status")]
+    headers = [
+        w.t("documents.col.number"),
+        w.t("documents.col.measure"),
+        w.t("documents.col.responsible"),
+        w.t("documents.col.years"),
+        w.t("documents.col.resources"),
+        w.t("documents.col.status"),
+    ]
     wrote = False
     for area in data.areas:
         w.heading(f"{chapter}.{area['number']} {marked(area, lang)}", 2)
         wrote = True
         for goal in area["goals"]:
             w.heading(f"{chapter}.{goal['number']} {marked(goal, lang)}", 3)
-            scope = (w.t("documents.scope_shared") if goal["scope"] == Scope.SHARED
-                     else ", ".join(data.org(o, lang) for o in goal["municipality_ids"]))
+            scope = (
+                w.t("documents.scope_shared")
+                if goal["scope"] == Scope.SHARED
+                else ", ".join(data.org(o, lang) for o in goal["municipality_ids"])
+            )
             w.paragraph(f"{w.t('documents.applies_to')}: {scope}")
             if goal["responsible_ids"]:
-                w.paragraph(f"{w.t('documents.responsible')}: "
-                            + ", ".join(data.org(o, lang) for o in goal["responsible_ids"]))
+                w.paragraph(
+                    f"{w.t('documents.responsible')}: " + ", ".join(data.org(o, lang) for o in goal["responsible_ids"])
+                )
             w.paragraph(f"{w.t('documents.col.status')}: {_status(data, 'goal', goal['id'], lang)}")
             if goal["description"]:
                 w.paragraph(goal["description"])
             if goal["measures"]:
                 rows = []
                 for m in goal["measures"]:
-                    years = "–" if not (m["start_year"] or m["end_year"]) else \
-                        f"{m['start_year'] or data.plan['first_year']}–{m['end_year'] or data.plan['last_year']}"
-                    resources = ", ".join(x for x in (m["resources_text"], f"{_num(m['resources_eur'], lang)} €"
-                                                      if m["resources_eur"] is not None else "") if x)
+                    years = (
+                        "–"
+                        if not (m["start_year"] or m["end_year"])
+                        else f"{m['start_year'] or data.plan['first_year']}–{m['end_year'] or data.plan['last_year']}"
+                    )
+                    resources = ", ".join(
+                        x
+                        for x in (
+                            m["resources_text"],
+                            f"{_num(m['resources_eur'], lang)} €" if m["resources_eur"] is not None else "",
+                        )
+                        if x
+                    )
                     title = marked(m, lang) + (f"\n{m['description']}" if m["description"] else "")
-                    rows.append([m["number"], title, data.org(m["responsible_org_id"], lang), years,
-                                 resources or "–", _status(data, "measure", m["id"], lang)])
+                    rows.append(
+                        [
+                            m["number"],
+                            title,
+                            data.org(m["responsible_org_id"], lang),
+                            years,
+                            resources or "–",
+                            _status(data, "measure", m["id"], lang),
+                        ]
+                    )
                 w.table(headers, rows, [14, 58, 30, 18, 26, 20])
             else:
                 w.paragraph(w.t("documents.no_measures"), italic=True)
@@ -605,11 +712,18 @@ def _goal_indicators(w: Writer, links: list[dict], with_charts: bool) -> None:
     w.paragraph(w.t("documents.goal_indicators"), bold=True)
     for link in links:
         d = link.get("decimals")
-        w.paragraph(f"{indicator_title(link, lang)} ({link['region_name']}): "
-                    + " → ".join(_year_value(y, v, lang, d) for y, v in (
-                        (link["baseline_year"], link["baseline_value"]), (link["target_year"], link["target_value"]),
-                        (link["latest_year"], link["latest_value"])))
-                    + f" — {link['progress_label']}")
+        w.paragraph(
+            f"{indicator_title(link, lang)} ({link['region_name']}): "
+            + " → ".join(
+                _year_value(y, v, lang, d)
+                for y, v in (
+                    (link["baseline_year"], link["baseline_value"]),
+                    (link["target_year"], link["target_value"]),
+                    (link["latest_year"], link["latest_value"]),
+                )
+            )
+            + f" — {link['progress_label']}"
+        )
         png = indicator_chart(link, lang) if with_charts else None
         if png:
             w.picture(png, chart_alt(link, lang), 120)
@@ -628,8 +742,7 @@ def _resources(w: Writer, data: _PlanData) -> bool:
     if not totals:
         return False
     w.heading(w.t("documents.resources_table"), 2)
-    rows = [[data.org(o, lang) or "–", f"{_num(v, lang)} €"]
-            for o, v in sorted(totals.items(), key=lambda x: -x[1])]
+    rows = [[data.org(o, lang) or "–", f"{_num(v, lang)} €"] for o, v in sorted(totals.items(), key=lambda x: -x[1])]
     rows.append([w.t("documents.total"), f"{_num(sum(totals.values()), lang)} €"])
     w.table([w.t("documents.col.responsible"), w.t("documents.col.euros")], rows, [110, 56])
     return True
@@ -640,11 +753,26 @@ def _workshops(w: Writer, data: _PlanData) -> bool:
     if not data.workshops:
         return False
     w.heading(w.t("documents.workshops"), 2)
-    w.table([w.t("documents.col.workshop"), w.t("documents.col.date"), w.t("documents.col.participants"),
-             w.t("documents.col.proposals"), w.t("documents.col.votes")],
-            [[x["title"] + (f"\n{x['question']}" if x["question"] else ""), i18n.date(x["created_at"], w.lang),
-              x["participants"], x["proposals"], x["votes"]] for x in reversed(data.workshops)],
-            [70, 24, 24, 24, 24])
+    w.table(
+        [
+            w.t("documents.col.workshop"),
+            w.t("documents.col.date"),
+            w.t("documents.col.participants"),
+            w.t("documents.col.proposals"),
+            w.t("documents.col.votes"),
+        ],
+        [
+            [
+                x["title"] + (f"\n{x['question']}" if x["question"] else ""),
+                i18n.date(x["created_at"], w.lang),
+                x["participants"],
+                x["proposals"],
+                x["votes"],
+            ]
+            for x in reversed(data.workshops)
+        ],
+        [70, 24, 24, 24, 24],
+    )
     return True
 
 
@@ -655,8 +783,11 @@ def _follow_up_summary(w: Writer, data: _PlanData) -> bool:
         return False
     lang = w.lang
     w.heading(w.t("documents.follow_up_table", year=data.year), 2)
-    w.table([w.t("documents.col.status"), w.t("documents.col.count")],
-            [[i18n.label("follow_up.status", s, lang), n] for s, n in roll["counts"].items() if n], [110, 56])
+    w.table(
+        [w.t("documents.col.status"), w.t("documents.col.count")],
+        [[i18n.label("follow_up.status", s, lang), n] for s, n in roll["counts"].items() if n],
+        [110, 56],
+    )
     return True
 
 
@@ -681,18 +812,33 @@ def _assessments_annex(w: Writer, data: _PlanData, number: int) -> bool:
         w.paragraph(w.t("lava_annex.as_written"), italic=True)
     for item in listed:
         a = item["assessment"]
-        title = lava.decision_label(item["row"], lang) if item["target"] == "decision" else \
-            f"{item['number']} {marked(item['row'], lang)}"
+        title = (
+            lava.decision_label(item["row"], lang)
+            if item["target"] == "decision"
+            else f"{item['number']} {marked(item['row'], lang)}"
+        )
         w.heading(f"{lava.label('target', item['target'], lang)}: {title}", 2)
-        w.table([w.t("lava_annex.col_part"), w.t("lava_annex.col_content")],
-                _assessment_rows(w, data, a, item, lava.hearing_links(a, sources)), [52, 114])
+        w.table(
+            [w.t("lava_annex.col_part"), w.t("lava_annex.col_content")],
+            _assessment_rows(w, data, a, item, lava.hearing_links(a, sources)),
+            [52, 114],
+        )
         if a["effects"]:
             w.heading(w.t("lava_annex.effects"), 3)
-            w.table([w.t(f"field.lava_effect_{c}") for c in ("option", "group", "aspect", "direction", "reason")],
-                    [[e["option"] or "–", lava.label("group", e["group"], lang),
-                      lava.label("aspect", e["aspect"], lang), lava.label("direction", e["direction"], lang),
-                      e["reason"]] for e in a["effects"]],
-                    [34, 30, 22, 22, 58])
+            w.table(
+                [w.t(f"field.lava_effect_{c}") for c in ("option", "group", "aspect", "direction", "reason")],
+                [
+                    [
+                        e["option"] or "–",
+                        lava.label("group", e["group"], lang),
+                        lava.label("aspect", e["aspect"], lang),
+                        lava.label("direction", e["direction"], lang),
+                        e["reason"],
+                    ]
+                    for e in a["effects"]
+                ],
+                [34, 30, 22, 22, 58],
+            )
     return True
 
 
@@ -741,8 +887,12 @@ def municipality_docx(db: Database, plan_id: int, municipality_id: int, lang: st
         w.paragraph(w.t("documents.example_note"), italic=True)
     w.paragraph(w.t("documents.made", date=i18n.date(dt.date.today().isoformat(), lang)))
     w.heading(w.t("chapters.kind.goals"), 1)
-    headers = [w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.responsible"),
-               w.t("documents.col.status")]
+    headers = [
+        w.t("documents.col.number"),
+        w.t("documents.col.item"),
+        w.t("documents.col.responsible"),
+        w.t("documents.col.status"),
+    ]
     for area in data.areas:
         if not area["goals"]:
             continue
@@ -750,12 +900,23 @@ def municipality_docx(db: Database, plan_id: int, municipality_id: int, lang: st
         rows = []
         for goal in area["goals"]:
             own = "" if goal["scope"] == Scope.SHARED else f" ({w.t('documents.own_goal')})"
-            rows.append([goal["number"], marked(goal, lang) + own,
-                         ", ".join(data.org(o, lang) for o in goal["responsible_ids"]) or "–",
-                         _status(data, "goal", goal["id"], lang)])
+            rows.append(
+                [
+                    goal["number"],
+                    marked(goal, lang) + own,
+                    ", ".join(data.org(o, lang) for o in goal["responsible_ids"]) or "–",
+                    _status(data, "goal", goal["id"], lang),
+                ]
+            )
             for m in goal["measures"]:
-                rows.append([m["number"], "– " + marked(m, lang), data.org(m["responsible_org_id"], lang),
-                             _status(data, "measure", m["id"], lang)])
+                rows.append(
+                    [
+                        m["number"],
+                        "– " + marked(m, lang),
+                        data.org(m["responsible_org_id"], lang),
+                        _status(data, "measure", m["id"], lang),
+                    ]
+                )
         w.table(headers, rows, [16, 86, 36, 28])
     _comparison(w, db, data, municipality)
     _own_resources(w, data, municipality_id)
@@ -792,8 +953,10 @@ def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) ->
                 example = example or bool(v["is_example"])
             years = by_region.get(own["id"]) if own else None
             year = max(years) if years else max(v["year"] for v in values)
-            rows.append([indicator_title(link, lang), year]
-                        + [_num(by_region.get(r["id"], {}).get(year), lang, link.get("decimals")) for r in columns])
+            rows.append(
+                [indicator_title(link, lang), year]
+                + [_num(by_region.get(r["id"], {}).get(year), lang, link.get("decimals")) for r in columns]
+            )
     w.heading(w.t("documents.card_indicators"), 1)
     if not rows:
         w.paragraph(w.t("documents.no_indicators"), italic=True)
@@ -812,15 +975,29 @@ def _own_resources(w: Writer, data: _PlanData, municipality_id: int) -> None:
             for m in goal["measures"]:
                 if m["responsible_org_id"] == municipality_id and (m["resources_text"] or m["resources_eur"]):
                     total += m["resources_eur"] or 0
-                    rows.append([m["number"], marked(m, lang), m["resources_text"] or "–",
-                                 f"{_num(m['resources_eur'], lang)} €" if m["resources_eur"] is not None else "–"])
+                    rows.append(
+                        [
+                            m["number"],
+                            marked(m, lang),
+                            m["resources_text"] or "–",
+                            f"{_num(m['resources_eur'], lang)} €" if m["resources_eur"] is not None else "–",
+                        ]
+                    )
     w.heading(w.t("documents.card_resources"), 1)
     if not rows:
         w.paragraph(w.t("documents.no_resources"), italic=True)
         return
     rows.append(["", w.t("documents.total"), "", f"{_num(total, lang)} €"])
-    w.table([w.t("documents.col.number"), w.t("documents.col.measure"), w.t("documents.col.resources"),
-             w.t("documents.col.euros")], rows, [16, 80, 44, 26])
+    w.table(
+        [
+            w.t("documents.col.number"),
+            w.t("documents.col.measure"),
+            w.t("documents.col.resources"),
+            w.t("documents.col.euros"),
+        ],
+        rows,
+        [16, 80, 44, 26],
+    )
 
 
 # ---------------------------------------------------------------- the yearly report
@@ -840,36 +1017,82 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
     w.paragraph(w.t("documents.narratives_note"), italic=True)
     roll = follow_up.rollup(db, plan_id, year)
     w.heading(w.t("documents.report_rollup"), 1)
-    w.paragraph(w.t("documents.report_progress", year=year, progress=_num(
-        round(roll["progress"]) if roll["progress"] is not None else None, lang)))
-    status_rows = [[i18n.label("follow_up.status", s, lang), n, f"{_num(round(100 * roll['shares'][s]), lang)} %"]
-                   for s, n in roll["counts"].items() if n]
-    w.table([w.t("documents.col.status"), w.t("documents.col.count"), w.t("documents.col.share")], status_rows,
-            [90, 38, 38])
-    w.table([w.t("documents.col.focus_area"), w.t("documents.col.progress_pct")],
-            [[marked(a["focus_area"], lang), f"{_num(round(a['progress']), lang)} %" if a["progress"] is not None
-              else "–"] for a in roll["areas"]], [128, 38])
+    w.paragraph(
+        w.t(
+            "documents.report_progress",
+            year=year,
+            progress=_num(round(roll["progress"]) if roll["progress"] is not None else None, lang),
+        )
+    )
+    status_rows = [
+        [i18n.label("follow_up.status", s, lang), n, f"{_num(round(100 * roll['shares'][s]), lang)} %"]
+        for s, n in roll["counts"].items()
+        if n
+    ]
+    w.table(
+        [w.t("documents.col.status"), w.t("documents.col.count"), w.t("documents.col.share")], status_rows, [90, 38, 38]
+    )
+    w.table(
+        [w.t("documents.col.focus_area"), w.t("documents.col.progress_pct")],
+        [
+            [
+                marked(a["focus_area"], lang),
+                f"{_num(round(a['progress']), lang)} %" if a["progress"] is not None else "–",
+            ]
+            for a in roll["areas"]
+        ],
+        [128, 38],
+    )
     summary = follow_up.year_summary(db, plan_id, year)
     changed = [r for r in summary if r["change"] not in ("unchanged", "no_update")]
     w.heading(w.t("documents.report_changes", previous=year - 1), 1)
     if changed:
-        w.table([w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.change"),
-                 w.t("documents.col.narrative")],
-                [[r["number"], marked(r["row"], lang), f"{i18n.label('follow_up.change', r['change'], lang)}: "
-                  f"{i18n.label('follow_up.status', r['previous_status'], lang)} → "
-                  f"{i18n.label('follow_up.status', r['status'], lang)}", r["narrative"] or "–"] for r in changed],
-                [16, 56, 40, 54])
+        w.table(
+            [
+                w.t("documents.col.number"),
+                w.t("documents.col.item"),
+                w.t("documents.col.change"),
+                w.t("documents.col.narrative"),
+            ],
+            [
+                [
+                    r["number"],
+                    marked(r["row"], lang),
+                    f"{i18n.label('follow_up.change', r['change'], lang)}: "
+                    f"{i18n.label('follow_up.status', r['previous_status'], lang)} → "
+                    f"{i18n.label('follow_up.status', r['status'], lang)}",
+                    r["narrative"] or "–",
+                ]
+                for r in changed
+            ],
+            [16, 56, 40, 54],
+        )
     else:
         w.paragraph(w.t("documents.nothing"), italic=True)
     changes_since_approval(w, db, plan_id)
     late = [r for r in summary if r["status"] in ("delayed", "cancelled")]
     w.heading(w.t("documents.report_late"), 1)
     if late:
-        w.table([w.t("documents.col.number"), w.t("documents.col.item"), w.t("documents.col.status"),
-                 w.t("documents.col.responsible"), w.t("documents.col.narrative")],
-                [[r["number"], marked(r["row"], lang), i18n.label("follow_up.status", r["status"], lang),
-                  ", ".join(data.org(o, lang) for o in r["responsible_ids"]) or "–", r["narrative"] or "–"]
-                 for r in late], [14, 48, 22, 30, 52])
+        w.table(
+            [
+                w.t("documents.col.number"),
+                w.t("documents.col.item"),
+                w.t("documents.col.status"),
+                w.t("documents.col.responsible"),
+                w.t("documents.col.narrative"),
+            ],
+            [
+                [
+                    r["number"],
+                    marked(r["row"], lang),
+                    i18n.label("follow_up.status", r["status"], lang),
+                    ", ".join(data.org(o, lang) for o in r["responsible_ids"]) or "–",
+                    r["narrative"] or "–",
+                ]
+                for r in late
+            ],
+            [14, 48, 22, 30, 52],
+        )
     else:
         w.paragraph(w.t("documents.nothing"), italic=True)
     w.heading(w.t("documents.report_missing"), 1)
@@ -878,8 +1101,11 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
         for group in groups:
             name = plans.org_name(group["organisation"], lang) if group["organisation"] else w.t("documents.no_org")
             w.heading(f"{name} ({len(group['items'])})", 2)
-            w.table([w.t("documents.col.number"), w.t("documents.col.item")],
-                    [[i["number"], marked(i["row"], lang)] for i in group["items"]], [20, 146])
+            w.table(
+                [w.t("documents.col.number"), w.t("documents.col.item")],
+                [[i["number"], marked(i["row"], lang)] for i in group["items"]],
+                [20, 146],
+            )
     else:
         w.paragraph(w.t("documents.no_missing"), italic=True)
     w.heading(w.t("documents.indicators"), 1)
@@ -909,10 +1135,17 @@ def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
     if areas:
         w.paragraph(w.t("documents.workshop_areas") + ": " + ", ".join(marked(a, lang) for a in areas))
     w.heading(w.t("documents.workshop_participation"), 1)
-    w.table([w.t("documents.col.date"), w.t("documents.col.participants"), w.t("documents.col.voters"),
-             w.t("documents.col.proposals"), w.t("documents.col.votes")],
-            [[i18n.date(ws["created_at"], lang), live["participants"], live["voters"], live["proposals"],
-              live["votes"]]], [40, 32, 32, 31, 31])
+    w.table(
+        [
+            w.t("documents.col.date"),
+            w.t("documents.col.participants"),
+            w.t("documents.col.voters"),
+            w.t("documents.col.proposals"),
+            w.t("documents.col.votes"),
+        ],
+        [[i18n.date(ws["created_at"], lang), live["participants"], live["voters"], live["proposals"], live["votes"]]],
+        [40, 32, 32, 31, 31],
+    )
     w.heading(w.t("documents.workshop_results"), 1)
     ranking = live["ranking"]
     if not ranking:
@@ -927,14 +1160,32 @@ def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
 
         top = ranking[:10]
         chart = workshop_charts.ranking_chart(top, lang).properties(width=760)
-        alt_text = w.t("documents.ranking_alt", count=len(top)) + " " + "; ".join(
-            f"{i}. {p['text']} ({p['votes']})" for i, p in enumerate(top, 1))
+        alt_text = (
+            w.t("documents.ranking_alt", count=len(top))
+            + " "
+            + "; ".join(f"{i}. {p['text']} ({p['votes']})" for i, p in enumerate(top, 1))
+        )
         w.picture(vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1), alt_text, 160)
-        w.table([w.t("documents.col.rank"), w.t("documents.col.proposal"), w.t("documents.col.focus_area"),
-                 w.t("documents.col.votes"), w.t("documents.col.goal")],
-                [[i, p["text"], area_names.get(p["focus_area_id"], "–"), p["votes"],
-                  marked(goals[p["goal_id"]], lang) if p["goal_id"] in goals else "–"]
-                 for i, p in enumerate(ranking, 1)], [12, 70, 36, 16, 32])
+        w.table(
+            [
+                w.t("documents.col.rank"),
+                w.t("documents.col.proposal"),
+                w.t("documents.col.focus_area"),
+                w.t("documents.col.votes"),
+                w.t("documents.col.goal"),
+            ],
+            [
+                [
+                    i,
+                    p["text"],
+                    area_names.get(p["focus_area_id"], "–"),
+                    p["votes"],
+                    marked(goals[p["goal_id"]], lang) if p["goal_id"] in goals else "–",
+                ]
+                for i, p in enumerate(ranking, 1)
+            ],
+            [12, 70, 36, 16, 32],
+        )
     promoted = [p for p in ranking if p["goal_id"] in goals] if ranking else []
     w.heading(w.t("documents.workshop_goals"), 1)
     if promoted:
@@ -976,9 +1227,21 @@ def to_pdf(docx_bytes: bytes, timeout: int = 180) -> bytes:
         src = Path(tmp) / "document.docx"
         src.write_bytes(docx_bytes)
         result = subprocess.run(
-            [binary, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-             "--convert-to", PDF_FILTER, "--outdir", tmp, str(src)],
-            capture_output=True, timeout=timeout, check=False)
+            [
+                binary,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                PDF_FILTER,
+                "--outdir",
+                tmp,
+                str(src),
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
         out = Path(tmp) / "document.pdf"
         if not out.exists():
             raise RuntimeError(f"PDF conversion failed: {result.stderr.decode(errors='replace')[-500:]}")
@@ -997,8 +1260,15 @@ def year_report_pdf(db: Database, plan_id: int, year: int, lang: str = "fi") -> 
     return to_pdf(year_report_docx(db, plan_id, year, lang))
 
 
-def filename(plan: dict, lang: str, ext: str, kind: str = "plan", municipality: dict | None = None,
-             year: int | None = None, workshop_id: int | None = None) -> str:
+def filename(
+    plan: dict,
+    lang: str,
+    ext: str,
+    kind: str = "plan",
+    municipality: dict | None = None,
+    year: int | None = None,
+    workshop_id: int | None = None,
+) -> str:
     stem = "lape_" + _t(f"documents.file.{kind}", lang) + f"_{plan['first_year']}-{plan['last_year']}"
     if municipality:
         stem += "_" + plans.org_name(municipality, lang)

@@ -1,5 +1,6 @@
 """Command line: `document`: the plan, a municipality's card, the yearly report or a workshop's report
 as Word or PDF."""
+
 from __future__ import annotations
 
 import sys
@@ -13,8 +14,11 @@ KINDS = ("plan", "card", "report", "workshop")
 
 def cmd_document(args) -> int:
     if args.format == "pdf" and not documents.pdf_available():
-        print("error: PDF needs LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui); "
-              "write --format docx instead", file=sys.stderr)
+        print(
+            "error: PDF needs LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui); "
+            "write --format docx instead",
+            file=sys.stderr,
+        )
         return 2
     database = dbm.connect(args.db)
     plan = plans.get_plan(database, args.plan)
@@ -35,24 +39,32 @@ def cmd_document(args) -> int:
         data = documents.workshop_docx(database, args.workshop, args.lang)
     if args.format == "pdf":
         data = documents.to_pdf(data)
-    output = args.output or documents.filename(plan, args.lang, args.format, args.kind,
-                                               municipality if args.kind == "card" else None, year,
-                                               args.workshop if args.kind == "workshop" else None)
+    output = args.output or documents.filename(
+        plan,
+        args.lang,
+        args.format,
+        args.kind,
+        municipality if args.kind == "card" else None,
+        year,
+        args.workshop if args.kind == "workshop" else None,
+    )
     write_output(data, output)
     return 0
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("document", help="write the plan, a municipality's card, the yearly report or a workshop "
-                                        "report as Word or PDF",
-                       description="Write a document for the councils. plan: cover, approvals, contents, the "
-                                   "12 § chapters, goals and measures goal by goal, each goal's indicators with "
-                                   "a chart, page numbers. card: one municipality's goals, measures, indicators "
-                                   "and resources. report: the yearly report (roll-up, changes, delayed and "
-                                   "cancelled items, missing updates, indicators). workshop: a workshop's "
-                                   "question, participation, ranked results with a chart and the proposals that "
-                                   "became goals. PDF is converted from the "
-                                   "Word file by LibreOffice Writer.")
+    p = sub.add_parser(
+        "document",
+        help="write the plan, a municipality's card, the yearly report or a workshop report as Word or PDF",
+        description="Write a document for the councils. plan: cover, approvals, contents, the "
+        "12 § chapters, goals and measures goal by goal, each goal's indicators with "
+        "a chart, page numbers. card: one municipality's goals, measures, indicators "
+        "and resources. report: the yearly report (roll-up, changes, delayed and "
+        "cancelled items, missing updates, indicators). workshop: a workshop's "
+        "question, participation, ranked results with a chart and the proposals that "
+        "became goals. PDF is converted from the "
+        "Word file by LibreOffice Writer.",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, required=True, metavar="ID", help="plan id (see the `plans` command)")
     p.add_argument("--kind", choices=KINDS, default="plan", help="which document (default plan)")

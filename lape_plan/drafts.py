@@ -6,6 +6,7 @@ roll-ups, missing updates, counts, budget, assessments, indicators and every exp
 (`plans.tree` and `plans.counts_sql` are the one definition of what counts). A facilitator
 accepts it once it has its responsible organisation(s) and a Swedish title, sets an item
 back to draft, or discards a draft (a soft delete that `plans.restore` undoes)."""
+
 from __future__ import annotations
 
 from sqlite_utils import Database
@@ -53,15 +54,27 @@ def accept(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         missing = missing_for_accept(db, entity, {**before, **fields})
         if missing:
             first = {"responsible": "responsible_ids" if entity == "goal" else "responsible_org_id"}.get(
-                missing[0], missing[0])
-            key = {("responsible",): "drafts.error.missing_responsible", ("title_sv",): "drafts.error.missing_title_sv",
-                   ("responsible", "title_sv"): "drafts.error.missing_responsible_and_title_sv"}[tuple(missing)]
+                missing[0], missing[0]
+            )
+            key = {
+                ("responsible",): "drafts.error.missing_responsible",
+                ("title_sv",): "drafts.error.missing_title_sv",
+                ("responsible", "title_sv"): "drafts.error.missing_responsible_and_title_sv",
+            }[tuple(missing)]
             raise ValidationError(key, field=first)
         changed = {k: v for k, v in fields.items() if before.get(k) != v}
         row = {k: v for k, v in changed.items() if k not in plans.LINKS}
-        version = save_version(db, actor, table, entity, before, {**row, "draft": 0}, action="accept_draft",
-                               audit_before={**{k: before.get(k) for k in changed}, "draft": 1},
-                               audit_after={**changed, "draft": 0})
+        version = save_version(
+            db,
+            actor,
+            table,
+            entity,
+            before,
+            {**row, "draft": 0},
+            action="accept_draft",
+            audit_before={**{k: before.get(k) for k in changed}, "draft": 1},
+            audit_after={**changed, "draft": 0},
+        )
         plans.store_links(db, item_id, changed)
     return version
 
@@ -91,8 +104,18 @@ def discard(db: Database, actor: Actor, entity: str, item_id: int, expected_vers
         if not before["draft"]:
             raise ValidationError("drafts.error.not_a_draft", field="draft")
         stamp = now()
-        save_version(db, actor, table, entity, before, {"deleted_at": stamp, "deleted_by": actor.name},
-                     action="discard_draft", stamp=stamp, audit_before=before, audit_after=None)
+        save_version(
+            db,
+            actor,
+            table,
+            entity,
+            before,
+            {"deleted_at": stamp, "deleted_by": actor.name},
+            action="discard_draft",
+            stamp=stamp,
+            audit_before=before,
+            audit_after=None,
+        )
 
 
 def origin(db: Database, entity: str, item_id: int, lang: str) -> str | None:
@@ -101,7 +124,9 @@ def origin(db: Database, entity: str, item_id: int, lang: str) -> str | None:
     where = "p.measure_id = ?" if entity == "measure" else "p.goal_id = ? and p.measure_id is null"
     row = db.execute(
         "select w.title, w.created_at, p.id from workshop_proposals p join workshops w on w.id = p.workshop_id "
-        f"where {where} order by p.id limit 1", [item_id]).fetchone()
+        f"where {where} order by p.id limit 1",
+        [item_id],
+    ).fetchone()
     if not row:
         return None
     votes = db.execute("select count(*) from workshop_votes where proposal_id = ?", [row[2]]).fetchone()[0]

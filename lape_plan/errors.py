@@ -1,5 +1,6 @@
 """Typed errors. Each carries an i18n message key and the values to fill it,
 so the UI can show it in the user's language."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

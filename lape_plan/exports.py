@@ -8,6 +8,7 @@ data sheets carry each row's id and version; a hidden sheet records the plan, th
 language and the sheet order so that an edited file can be checked before use.
 
 Text from users is written so that no spreadsheet treats it as a formula."""
+
 from __future__ import annotations
 
 import csv
@@ -65,30 +66,82 @@ def header(key: str, lang: str, **values) -> str:
 
 
 DATA_COLUMNS = {
-    "focus_areas": [Col("id", 8, "id"), Col("version", 8, "id"), Col("number", 8, "ref"),
-                    Col("title_fi", 45), Col("title_sv", 45), Col("description", 50)],
-    "goals": [Col("id", 8, "id"), Col("version", 8, "id"), Col("number", 8, "ref"), Col("focus_area", 30, "ref"),
-              Col("title_fi", 45), Col("title_sv", 45), Col("description", 50)],
-    "measures": [Col("id", 8, "id"), Col("version", 8, "id"), Col("goal_id", 9, "id"), Col("number", 9, "ref"),
-                 Col("goal", 35, "ref"), Col("title_fi", 45), Col("title_sv", 45), Col("description", 45),
-                 Col("responsible", 28), Col("start_year", 11, "int"), Col("end_year", 11, "int"),
-                 Col("resources_text", 30), Col("resources_eur", 13, "euro")],
-    "follow_up": [Col("entity", 13, "ref"), Col("item_id", 9, "id"), Col("number", 9, "ref"), Col("item", 45, "ref"),
-                  Col("year", 7, "int"), Col("status", 18), Col("progress", 11, "percent"),
-                  Col("narrative", 55), Col("evidence_url", 30), Col("version", 8, "id"),
-                  Col("updated_by", 18, "ref"), Col("updated_at", 17, "ref")],
-    "budget": [Col("measure_id", 9, "id"), Col("number", 9, "ref"), Col("measure", 45, "ref"),
-               Col("measure_responsible", 22, "ref"), Col("year", 7, "int"), Col("planned_eur", 14, "euro"),
-               Col("actual_eur", 14, "euro"), Col("funding_source", 22), Col("spending_kind", 20),
-               Col("direct_share", 13, "percent"), Col("version", 8, "id"), Col("updated_by", 18, "ref"),
-               Col("updated_at", 17, "ref")],
+    "focus_areas": [
+        Col("id", 8, "id"),
+        Col("version", 8, "id"),
+        Col("number", 8, "ref"),
+        Col("title_fi", 45),
+        Col("title_sv", 45),
+        Col("description", 50),
+    ],
+    "goals": [
+        Col("id", 8, "id"),
+        Col("version", 8, "id"),
+        Col("number", 8, "ref"),
+        Col("focus_area", 30, "ref"),
+        Col("title_fi", 45),
+        Col("title_sv", 45),
+        Col("description", 50),
+    ],
+    "measures": [
+        Col("id", 8, "id"),
+        Col("version", 8, "id"),
+        Col("goal_id", 9, "id"),
+        Col("number", 9, "ref"),
+        Col("goal", 35, "ref"),
+        Col("title_fi", 45),
+        Col("title_sv", 45),
+        Col("description", 45),
+        Col("responsible", 28),
+        Col("start_year", 11, "int"),
+        Col("end_year", 11, "int"),
+        Col("resources_text", 30),
+        Col("resources_eur", 13, "euro"),
+    ],
+    "follow_up": [
+        Col("entity", 13, "ref"),
+        Col("item_id", 9, "id"),
+        Col("number", 9, "ref"),
+        Col("item", 45, "ref"),
+        Col("year", 7, "int"),
+        Col("status", 18),
+        Col("progress", 11, "percent"),
+        Col("narrative", 55),
+        Col("evidence_url", 30),
+        Col("version", 8, "id"),
+        Col("updated_by", 18, "ref"),
+        Col("updated_at", 17, "ref"),
+    ],
+    "budget": [
+        Col("measure_id", 9, "id"),
+        Col("number", 9, "ref"),
+        Col("measure", 45, "ref"),
+        Col("measure_responsible", 22, "ref"),
+        Col("year", 7, "int"),
+        Col("planned_eur", 14, "euro"),
+        Col("actual_eur", 14, "euro"),
+        Col("funding_source", 22),
+        Col("spending_kind", 20),
+        Col("direct_share", 13, "percent"),
+        Col("version", 8, "id"),
+        Col("updated_by", 18, "ref"),
+        Col("updated_at", 17, "ref"),
+    ],
 }
 # Columns the round trip reads (the rest are there to read, or are ids).
 EDITABLE = {
     "focus_areas": ("title_fi", "title_sv", "description"),
     "goals": ("title_fi", "title_sv", "description"),
-    "measures": ("title_fi", "title_sv", "description", "responsible", "start_year", "end_year",
-                 "resources_text", "resources_eur"),
+    "measures": (
+        "title_fi",
+        "title_sv",
+        "description",
+        "responsible",
+        "start_year",
+        "end_year",
+        "resources_text",
+        "resources_eur",
+    ),
     "follow_up": ("status", "progress", "narrative", "evidence_url"),
     "budget": ("planned_eur", "actual_eur", "funding_source", "spending_kind", "direct_share"),
 }
@@ -135,8 +188,10 @@ def _indicator_text(rows: list[dict], lang: str) -> str:
         if r.get("region_name"):
             text += f" ({r['region_name']})"
         unit = f" {r['unit']}" if r.get("unit") else ""
-        text += (f": {r.get('baseline_year') or '–'} {num(r.get('baseline_value'))}{unit} → "
-                 f"{r.get('target_year') or '–'} {num(r.get('target_value'))}{unit}")
+        text += (
+            f": {r.get('baseline_year') or '–'} {num(r.get('baseline_value'))}{unit} → "
+            f"{r.get('target_year') or '–'} {num(r.get('target_value'))}{unit}"
+        )
         if r.get("latest_year"):
             text += "; " + t("export.latest", lang, year=r["latest_year"], value=num(r.get("latest_value")) + unit)
         if r.get("progress_label"):
@@ -145,16 +200,25 @@ def _indicator_text(rows: list[dict], lang: str) -> str:
     return "\n".join(parts)
 
 
-def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | None = None,
-               cache: dict | None = None) -> Table:
+def plan_table(
+    db: Database, plan_id: int, lang: str, municipality_id: int | None = None, cache: dict | None = None
+) -> Table:
     """The council table: focus area, goal, scope, responsible organisations, measure,
     its responsible organisation, timeline, resources, indicators and status per year."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
     years = list(range(plan["first_year"], plan["last_year"] + 1))
     # Widths chosen so that a whole row fits an A4 landscape page at a readable scale.
-    cols = [Col("focus_area", 17), Col("goal", 28), Col("scope", 12), Col("goal_responsible", 18),
-            Col("measure", 32), Col("measure_responsible", 16), Col("timeline", 10), Col("resources_text", 16),
-            Col("resources_eur", 10, "euro")]
+    cols = [
+        Col("focus_area", 17),
+        Col("goal", 28),
+        Col("scope", 12),
+        Col("goal_responsible", 18),
+        Col("measure", 32),
+        Col("measure_responsible", 16),
+        Col("timeline", 10),
+        Col("resources_text", 16),
+        Col("resources_eur", 10, "euro"),
+    ]
     cols += [Col("indicators", 36)] + [Col(f"status_{y}", 11) for y in years] + [Col("narrative_latest", 30)]
     indicator_rows: dict[int, list[dict]] = {}
     for r in indicators.goal_indicator_rows(db, plan_id, lang):
@@ -169,14 +233,24 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
             goal_text = f"{goal['number']} {plans.title_in(goal, lang)}"
             scope = whole_area if goal["scope"] == Scope.SHARED else _names(orgs, goal["municipality_ids"], lang)
             goal_cells = [area_text, goal_text, scope, _names(orgs, goal["responsible_ids"], lang)]
-            items = [("measure", m, f"{m['number']} {plans.title_in(m, lang)}")
-                     for m in goal["measures"]] or [("goal", goal, "")]
+            items = [("measure", m, f"{m['number']} {plans.title_in(m, lang)}") for m in goal["measures"]] or [
+                ("goal", goal, "")
+            ]
             for entity, item, measure_text in items:
                 if entity == "measure":
-                    timeline = "–".join(str(y) for y in dict.fromkeys(
-                        [item["start_year"] or plan["first_year"], item["end_year"] or plan["last_year"]]))
-                    cells = [measure_text, _names(orgs, [item["responsible_org_id"]], lang), timeline,
-                             item["resources_text"] or "", item["resources_eur"]]
+                    timeline = "–".join(
+                        str(y)
+                        for y in dict.fromkeys(
+                            [item["start_year"] or plan["first_year"], item["end_year"] or plan["last_year"]]
+                        )
+                    )
+                    cells = [
+                        measure_text,
+                        _names(orgs, [item["responsible_org_id"]], lang),
+                        timeline,
+                        item["resources_text"] or "",
+                        item["resources_eur"],
+                    ]
                 else:
                     cells = ["", "", "", "", None]
                 row = goal_cells + cells + [_indicator_text(indicator_rows.get(goal["id"], []), lang)]
@@ -194,8 +268,14 @@ def plan_table(db: Database, plan_id: int, lang: str, municipality_id: int | Non
     return table
 
 
-def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | None = None,
-                blank: bool = False, cache: dict | None = None) -> list[Table]:
+def data_tables(
+    db: Database,
+    plan_id: int,
+    lang: str,
+    municipality_id: int | None = None,
+    blank: bool = False,
+    cache: dict | None = None,
+) -> list[Table]:
     """The sheets the round trip reads. `blank`: a template with the plan's focus areas
     and goals (to refer to) but no measures or statuses yet."""
     plan, orgs = _context(db, plan_id, lang, municipality_id)
@@ -209,36 +289,79 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
         for y in years:
             u = current.get((entity, item["id"], y))
             if u is None:
-                tables["follow_up"].rows.append([entity_label[entity], item["id"], number, title, y, "", None, "",
-                                                 "", None, "", ""])
+                tables["follow_up"].rows.append(
+                    [entity_label[entity], item["id"], number, title, y, "", None, "", "", None, "", ""]
+                )
                 continue
             at = u["updated_at"]
             if at not in stamps:
                 stamps[at] = i18n.timestamp(at, lang)
-            tables["follow_up"].rows.append([
-                entity_label[entity], item["id"], number, title, y, labels[u["status"]], u["progress"],
-                u["narrative"] or "", u["evidence_url"] or "", u["version"], u["updated_by"] or "", stamps[at]])
+            tables["follow_up"].rows.append(
+                [
+                    entity_label[entity],
+                    item["id"],
+                    number,
+                    title,
+                    y,
+                    labels[u["status"]],
+                    u["progress"],
+                    u["narrative"] or "",
+                    u["evidence_url"] or "",
+                    u["version"],
+                    u["updated_by"] or "",
+                    stamps[at],
+                ]
+            )
 
     years = list(range(plan["first_year"], plan["last_year"] + 1))
     budget_measures: list[tuple[dict, str]] = []
     for area in plans.tree(db, plan_id, municipality_id):
-        tables["focus_areas"].rows.append([area["id"], area["version"], area["number"], area["title_fi"],
-                                           area["title_sv"] or "", area["description"] or ""])
+        tables["focus_areas"].rows.append(
+            [
+                area["id"],
+                area["version"],
+                area["number"],
+                area["title_fi"],
+                area["title_sv"] or "",
+                area["description"] or "",
+            ]
+        )
         for goal in area["goals"]:
             number = goal["number"]
-            tables["goals"].rows.append([goal["id"], goal["version"], number, plans.title_in(area, lang),
-                                         goal["title_fi"], goal["title_sv"] or "", goal["description"] or ""])
+            tables["goals"].rows.append(
+                [
+                    goal["id"],
+                    goal["version"],
+                    number,
+                    plans.title_in(area, lang),
+                    goal["title_fi"],
+                    goal["title_sv"] or "",
+                    goal["description"] or "",
+                ]
+            )
             if blank:
                 continue
             status_rows("goal", goal, number, plans.title_in(goal, lang), years)
             for m in goal["measures"]:
                 m_number = m["number"]
                 responsible = orgs.get(m["responsible_org_id"])
-                tables["measures"].rows.append([
-                    m["id"], m["version"], goal["id"], m_number, plans.title_in(goal, lang), m["title_fi"],
-                    m["title_sv"] or "", m["description"] or "",
-                    plans.org_name(responsible, lang) if responsible else "", m["start_year"], m["end_year"],
-                    m["resources_text"] or "", m["resources_eur"]])
+                tables["measures"].rows.append(
+                    [
+                        m["id"],
+                        m["version"],
+                        goal["id"],
+                        m_number,
+                        plans.title_in(goal, lang),
+                        m["title_fi"],
+                        m["title_sv"] or "",
+                        m["description"] or "",
+                        plans.org_name(responsible, lang) if responsible else "",
+                        m["start_year"],
+                        m["end_year"],
+                        m["resources_text"] or "",
+                        m["resources_eur"],
+                    ]
+                )
                 first = m["start_year"] or plan["first_year"]
                 last = m["end_year"] or plan["last_year"]
                 status_rows("measure", m, m_number, plans.title_in(m, lang), range(first, last + 1))
@@ -250,16 +373,24 @@ def data_tables(db: Database, plan_id: int, lang: str, municipality_id: int | No
 # ---------------------------------------------------------------- budget sheet and CSV
 def budget_labels(lang: str) -> tuple[dict, dict]:
     """Funding source and kind of spending code -> label in `lang` (None -> empty)."""
-    return ({None: "", **{s: t(f"budget.source.{s}", lang) for s in budget.SOURCES}},
-            {None: "", **{k: t(f"budget.kind.{k}", lang) for k in budget.KINDS}})
+    return (
+        {None: "", **{s: t(f"budget.source.{s}", lang) for s in budget.SOURCES}},
+        {None: "", **{k: t(f"budget.kind.{k}", lang) for k in budget.KINDS}},
+    )
 
 
-def _budget_rows(db: Database, plan: dict, table: Table, measures: list[tuple[dict, str]], orgs: dict, lang: str,
-                 stamps: dict) -> None:
+def _budget_rows(
+    db: Database, plan: dict, table: Table, measures: list[tuple[dict, str]], orgs: dict, lang: str, stamps: dict
+) -> None:
     """One row per measure and year of its own years: the euros, or empty cells to fill in."""
-    lines = {(r["measure_id"], r["year"]): r for r in db.query(
-        "select b.* from budget_lines b join measures m on m.id = b.measure_id join goals g on g.id = m.goal_id "
-        "join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?", [plan["id"]])}
+    lines = {
+        (r["measure_id"], r["year"]): r
+        for r in db.query(
+            "select b.* from budget_lines b join measures m on m.id = b.measure_id join goals g on g.id = m.goal_id "
+            "join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?",
+            [plan["id"]],
+        )
+    }
     sources, kinds = budget_labels(lang)
     for m, number in measures:
         title = plans.title_in(m, lang)
@@ -271,16 +402,36 @@ def _budget_rows(db: Database, plan: dict, table: Table, measures: list[tuple[di
                 continue
             if b["updated_at"] not in stamps:
                 stamps[b["updated_at"]] = i18n.timestamp(b["updated_at"], lang)
-            table.rows.append([m["id"], number, title, responsible, y, b["planned_eur"], b["actual_eur"],
-                               sources.get(b["source"], b["source"]), kinds.get(b["kind"], b["kind"]),
-                               b["direct_share"], b["version"], b["updated_by"] or "", stamps[b["updated_at"]]])
+            table.rows.append(
+                [
+                    m["id"],
+                    number,
+                    title,
+                    responsible,
+                    y,
+                    b["planned_eur"],
+                    b["actual_eur"],
+                    sources.get(b["source"], b["source"]),
+                    kinds.get(b["kind"], b["kind"]),
+                    b["direct_share"],
+                    b["version"],
+                    b["updated_by"] or "",
+                    stamps[b["updated_at"]],
+                ]
+            )
 
 
 def _list_validation(ws, table: Table, key: str, labels: list[str], lang: str) -> None:
     col = get_column_letter(1 + [c.key for c in table.cols].index(key))
     text = ",".join(labels)
-    dv = DataValidation(type="list", formula1=f'"{text}"', allow_blank=True, showErrorMessage=True,
-                        errorTitle=header(key, lang), error=t("export.note.status_list", lang, labels=text))
+    dv = DataValidation(
+        type="list",
+        formula1=f'"{text}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=header(key, lang),
+        error=t("export.note.status_list", lang, labels=text),
+    )
     dv.add(f"{col}2:{col}{max(len(table.rows) + 1, 2) + 500}")
     ws.add_data_validation(dv)
 
@@ -297,25 +448,51 @@ def budget_csv(db: Database, plan_id: int, lang: str, municipality_id: int | Non
 
 
 # ---------------------------------------------------------------- workbook
-def write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: str, lock_note: bool,
-                range_name: str, printed: bool = True) -> None:
+def write_table(
+    wb: Workbook,
+    table: Table,
+    lang: str,
+    title: str,
+    print_title: str,
+    lock_note: bool,
+    range_name: str,
+    printed: bool = True,
+) -> None:
     """The table on its own sheet (xlsx.write_sheet), with a workbook-level name and, for the
     data sheets, notes on the machine columns and lists of the allowed values."""
-    ws = xlsx.write_sheet(wb, title, table.headers(lang), [c.kind for c in table.cols], [c.width for c in table.cols],
-                          table.rows, print_title, t("export.page_footer", lang), printed=printed)
+    ws = xlsx.write_sheet(
+        wb,
+        title,
+        table.headers(lang),
+        [c.kind for c in table.cols],
+        [c.width for c in table.cols],
+        table.rows,
+        print_title,
+        t("export.page_footer", lang),
+        printed=printed,
+    )
     if lock_note:
         for c_i, col in enumerate(table.cols, 1):
             if col.kind in ("id", "ref"):
                 ws.cell(1, c_i).comment = Comment(
-                    t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan")
+                    t("export.note.id_column" if col.kind == "id" else "export.note.ref_column", lang), "lape-plan"
+                )
     # A workbook-level name per table, so formulas and pivot tables can refer to it.
-    wb.defined_names[range_name] = DefinedName(range_name, attr_text=f"{quote_sheetname(title)}!$A$1:"
-                                         f"${get_column_letter(len(table.cols))}${max(len(table.rows) + 1, 2)}")
+    wb.defined_names[range_name] = DefinedName(
+        range_name,
+        attr_text=f"{quote_sheetname(title)}!$A$1:${get_column_letter(len(table.cols))}${max(len(table.rows) + 1, 2)}",
+    )
     if table.key == "follow_up":
         labels = ",".join(_status_label(s, lang) for s in follow_up.STATUSES)
         col = get_column_letter(1 + [c.key for c in table.cols].index("status"))
-        dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True, showErrorMessage=True,
-                            errorTitle=header("status", lang), error=t("export.note.status_list", lang, labels=labels))
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{labels}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=header("status", lang),
+            error=t("export.note.status_list", lang, labels=labels),
+        )
         dv.add(f"{col}2:{col}{max(len(table.rows) + 1, 2) + 500}")
         ws.add_data_validation(dv)
     if table.key == "budget":
@@ -324,8 +501,15 @@ def write_table(wb: Workbook, table: Table, lang: str, title: str, print_title: 
         _list_validation(ws, table, "spending_kind", list(kinds.values())[1:], lang)
 
 
-def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, municipality_id: int | None,
-           data_sheet_names: list[str]) -> None:
+def _cover(
+    wb: Workbook,
+    db: Database,
+    plan: dict,
+    orgs: dict,
+    lang: str,
+    municipality_id: int | None,
+    data_sheet_names: list[str],
+) -> None:
     ws = wb.active
     ws.title = xlsx.sheet_title(t("export.sheet.cover", lang), set())
     ws.column_dimensions["A"].width = 28
@@ -335,9 +519,11 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
     ws.merge_cells("A1:C1")
     ws.row_dimensions[1].height = 40
     row = 3
-    facts = [(t("export.cover.period", lang), f"{plan['first_year']}–{plan['last_year']}"),
-             (t("export.cover.language", lang), i18n.language_name(lang)),
-             (t("export.cover.exported", lang), i18n.timestamp(now(), lang))]
+    facts = [
+        (t("export.cover.period", lang), f"{plan['first_year']}–{plan['last_year']}"),
+        (t("export.cover.language", lang), i18n.language_name(lang)),
+        (t("export.cover.exported", lang), i18n.timestamp(now(), lang)),
+    ]
     if municipality_id:
         facts.append((t("export.cover.municipality", lang), plans.org_name(orgs[municipality_id], lang)))
     if plan["is_example"]:
@@ -351,7 +537,13 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
     put(ws, row, 1, t("export.cover.organisations", lang), "lape_label")
     for org in orgs.values():
         put(ws, row, 2, plans.org_name(org, lang), "lape_plain")
-        put(ws, row, 3, t(f"export.org_kind.{org['kind']}", lang) + (f" {org['code']}" if org["code"] else ""), "lape_plain")
+        put(
+            ws,
+            row,
+            3,
+            t(f"export.org_kind.{org['kind']}", lang) + (f" {org['code']}" if org["code"] else ""),
+            "lape_plain",
+        )
         row += 1
     row += 1
     put(ws, row, 1, t("export.cover.approvals", lang), "lape_label")
@@ -361,8 +553,13 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
         row += 1
     for a in approvals:
         put(ws, row, 2, a["body"], "lape_plain")
-        put(ws, row, 3, f"{i18n.date(a['date'], lang)} · {a['reference']}" if a["reference"]
-            else i18n.date(a["date"], lang), "lape_plain")
+        put(
+            ws,
+            row,
+            3,
+            f"{i18n.date(a['date'], lang)} · {a['reference']}" if a["reference"] else i18n.date(a["date"], lang),
+            "lape_plain",
+        )
         row += 1
     if data_sheet_names:
         row += 1
@@ -379,8 +576,16 @@ def _cover(wb: Workbook, db: Database, plan: dict, orgs: dict, lang: str, munici
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | None = None, *,
-                  all_municipalities: bool = False, blank: bool = False, editable: bool = True) -> bytes:
+def plan_workbook(
+    db: Database,
+    plan_id: int,
+    lang: str,
+    municipality_id: int | None = None,
+    *,
+    all_municipalities: bool = False,
+    blank: bool = False,
+    editable: bool = True,
+) -> bytes:
     """The plan as an .xlsx file. `municipality_id` adds that municipality's own sheet
     (shared goals plus its own) and limits the data sheets to it; `all_municipalities`
     adds a sheet for every municipality; `blank` gives the round-trip template;
@@ -404,33 +609,49 @@ def plan_workbook(db: Database, plan_id: int, lang: str, municipality_id: int | 
         extra = [municipality_id] if municipality_id else []
     for m_id in extra:
         name = plans.org_name(orgs[m_id], lang)
-        write_table(wb, plan_table(db, plan_id, lang, m_id, cache=cache), lang, xlsx.sheet_title(name, taken),
-                     f"{plan_title} – {name}", False, f"lape_plan_{orgs[m_id]['code'] or m_id}")
+        write_table(
+            wb,
+            plan_table(db, plan_id, lang, m_id, cache=cache),
+            lang,
+            xlsx.sheet_title(name, taken),
+            f"{plan_title} – {name}",
+            False,
+            f"lape_plan_{orgs[m_id]['code'] or m_id}",
+        )
     data_titles = []
     for table in tables:
         title = xlsx.sheet_title(table.name, taken)
         data_titles.append(title)
-        write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}",
-                    printed=False)
+        write_table(wb, table, lang, title, f"{plan_title} – {table.name}", True, f"lape_{table.key}", printed=False)
     from .assessments import export_table  # the child impact assessments, when the plan has any
+
     lava = export_table(db, plan_id, lang)
     if lava.rows and not blank:
-        write_table(wb, lava, lang, xlsx.sheet_title(lava.name, taken), f"{plan_title} – {lava.name}", False,
-                     "lape_assessments")
+        write_table(
+            wb, lava, lang, xlsx.sheet_title(lava.name, taken), f"{plan_title} – {lava.name}", False, "lape_assessments"
+        )
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
-    for r_i, (key, value) in enumerate([("format", FORMAT), ("plan_id", plan_id), ("lang", lang),
-                                        ("municipality_id", municipality_id or ""), ("exported_at", now()),
-                                        ("sheets", "\n".join(wb.sheetnames[:-1])),
-                                        ("data_sheets", "\n".join(f"{tb.key}={title}" for tb, title
-                                                                  in zip(tables, data_titles)))], 1):
+    for r_i, (key, value) in enumerate(
+        [
+            ("format", FORMAT),
+            ("plan_id", plan_id),
+            ("lang", lang),
+            ("municipality_id", municipality_id or ""),
+            ("exported_at", now()),
+            ("sheets", "\n".join(wb.sheetnames[:-1])),
+            ("data_sheets", "\n".join(f"{tb.key}={title}" for tb, title in zip(tables, data_titles))),
+        ],
+        1,
+    ):
         put(meta, r_i, 1, key)
         put(meta, r_i, 2, value)
     return xlsx.workbook_bytes(wb)
 
 
-def workbook_filename(plan: dict, lang: str, ext: str = "xlsx", municipality: dict | None = None,
-                      blank: bool = False) -> str:
+def workbook_filename(
+    plan: dict, lang: str, ext: str = "xlsx", municipality: dict | None = None, blank: bool = False
+) -> str:
     stem = "lape_" + (t("export.file.template", lang) if blank else t("export.file.plan", lang))
     stem += f"_{plan['first_year']}-{plan['last_year']}"
     if municipality:

@@ -1,4 +1,5 @@
 """Command line: `export` (plan workbook or CSV) and `import-plan` (the Excel round trip)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,9 +20,15 @@ def cmd_export(args) -> int:
     if args.format == "csv":
         data = exports.plan_csv(database, plan["id"], args.lang, m_id)
     else:
-        data = exports.plan_workbook(database, plan["id"], args.lang, m_id,
-                                     all_municipalities=args.all_municipalities, blank=args.template,
-                                     editable=(args.editable or args.template) and not args.tables_only)
+        data = exports.plan_workbook(
+            database,
+            plan["id"],
+            args.lang,
+            m_id,
+            all_municipalities=args.all_municipalities,
+            blank=args.template,
+            editable=(args.editable or args.template) and not args.tables_only,
+        )
     write_output(data, args.output)
     return 0
 
@@ -62,31 +69,46 @@ def cmd_import(args) -> int:
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("export", help="write the plan as an Excel workbook or CSV",
-                       description="Write the plan's council tables as an Excel workbook (the council's copy: cover and "
-                                   "plan tables; with --editable also the data sheets for the round trip) or as "
-                                   "CSV (UTF-8 with BOM, ';').")
+    p = sub.add_parser(
+        "export",
+        help="write the plan as an Excel workbook or CSV",
+        description="Write the plan's council tables as an Excel workbook (the council's copy: cover and "
+        "plan tables; with --editable also the data sheets for the round trip) or as "
+        "CSV (UTF-8 with BOM, ';').",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, required=True, metavar="ID", help="plan id (see the `plans` command)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="file format (default xlsx)")
     p.add_argument("--lang", choices=LANGS, default="fi", help="language of headers and texts (default fi)")
-    p.add_argument("--municipality", metavar="CODE",
-                   help="municipality code (e.g. 272) or name: its own sheet, and only what concerns it")
+    p.add_argument(
+        "--municipality",
+        metavar="CODE",
+        help="municipality code (e.g. 272) or name: its own sheet, and only what concerns it",
+    )
     p.add_argument("--all-municipalities", action="store_true", help="xlsx: add a sheet for every municipality")
     p.add_argument("--template", action="store_true", help="xlsx: blank round-trip template (no measures yet)")
-    p.add_argument("--editable", action="store_true",
-                   help="xlsx: add the sheets for editing and importing back (hidden, so never printed); "
-                        "without it the file is the council's copy, cover and plan tables")
-    p.add_argument("--tables-only", action="store_true",
-                   help="xlsx: the council's copy without the sheets for editing (the default; kept for scripts)")
+    p.add_argument(
+        "--editable",
+        action="store_true",
+        help="xlsx: add the sheets for editing and importing back (hidden, so never printed); "
+        "without it the file is the council's copy, cover and plan tables",
+    )
+    p.add_argument(
+        "--tables-only",
+        action="store_true",
+        help="xlsx: the council's copy without the sheets for editing (the default; kept for scripts)",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("import-plan", help="import an edited plan workbook (preview with --dry-run)",
-                       description="Import a plan workbook edited in Excel: corrected texts, new measures and "
-                                   "statuses. A file with any bad row is refused whole; rows edited in the app "
-                                   "since the export are reported as conflicts, and rows of items the importer "
-                                   "may not change as not permitted; neither is applied.")
+    p = sub.add_parser(
+        "import-plan",
+        help="import an edited plan workbook (preview with --dry-run)",
+        description="Import a plan workbook edited in Excel: corrected texts, new measures and "
+        "statuses. A file with any bad row is refused whole; rows edited in the app "
+        "since the export are reported as conflicts, and rows of items the importer "
+        "may not change as not permitted; neither is applied.",
+    )
     add_db(p)
     p.add_argument("file", metavar="FILE", help="the edited .xlsx file")
     p.add_argument("--dry-run", action="store_true", help="only show what would be added and changed")

@@ -4,6 +4,7 @@ missing updates and the year summary.
 Each update is a new row of `status_updates`; the current status of an item in a
 year is its latest row there. Versions count per item and year, so a screen that
 showed version n may only save version n + 1 (optimistic locking, like plans.update)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,22 +104,45 @@ def may_edit(actor: Actor, item: dict) -> bool:
 
 # ---------------------------------------------------------------- writing
 def _latest(db: Database, entity: str, item_id: int, year: int) -> dict | None:
-    rows = list(db.query(
-        "select * from status_updates where entity = ? and item_id = ? and year = ? order by version desc limit 1",
-        [entity, item_id, year]))
+    rows = list(
+        db.query(
+            "select * from status_updates where entity = ? and item_id = ? and year = ? order by version desc limit 1",
+            [entity, item_id, year],
+        )
+    )
     return _public(rows[0]) if rows else None
 
 
-_PUBLIC = ("entity", "item_id", "year", "status", "progress", "narrative", "evidence_url", "updated_by",
-           "updated_at", "version")
+_PUBLIC = (
+    "entity",
+    "item_id",
+    "year",
+    "status",
+    "progress",
+    "narrative",
+    "evidence_url",
+    "updated_by",
+    "updated_at",
+    "version",
+)
 
 
 def _public(row: dict) -> dict:
     return {k: row[k] for k in _PUBLIC}
 
 
-def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, status: str, progress=None,
-           narrative: str = "", evidence_url: str = "", expected_version: int | None = None) -> int:
+def record(
+    db: Database,
+    actor: Actor,
+    entity: str,
+    item_id: int,
+    year: int,
+    status: str,
+    progress=None,
+    narrative: str = "",
+    evidence_url: str = "",
+    expected_version: int | None = None,
+) -> int:
     """Save a status update of a goal or measure for one year; returns its new version.
 
     `expected_version` is the version the user's screen showed (None: no update yet).
@@ -144,24 +168,41 @@ def record(db: Database, actor: Actor, entity: str, item_id: int, year: int, sta
                 raise ConflictError(by="", at="", key="follow_up.error.update_gone", year=year)
             raise ConflictError(by=before["updated_by"], at=before["updated_at"], current=before)
         if progress is None:
-            progress = typical_progress(status, before["progress"] if before else previous_progress(
-                db, entity, item_id, year))
+            progress = typical_progress(
+                status, before["progress"] if before else previous_progress(db, entity, item_id, year)
+            )
         row = {
-            "entity": entity, "item_id": item_id, "year": year, "version": current_version + 1,
-            "status": status, "progress": progress, "narrative": narrative, "evidence_url": evidence_url,
-            "updated_by": actor.name, "user_id": actor.user_id, "updated_at": now(),
+            "entity": entity,
+            "item_id": item_id,
+            "year": year,
+            "version": current_version + 1,
+            "status": status,
+            "progress": progress,
+            "narrative": narrative,
+            "evidence_url": evidence_url,
+            "updated_by": actor.name,
+            "user_id": actor.user_id,
+            "updated_at": now(),
         }
         db["status_updates"].insert(row)
-        audit(db, actor, entity, item_id, "status",
-              before={k: before[k] for k in ("year", *_FIELDS)} if before else None,
-              after={k: row[k] for k in ("year", *_FIELDS)})
+        audit(
+            db,
+            actor,
+            entity,
+            item_id,
+            "status",
+            before={k: before[k] for k in ("year", *_FIELDS)} if before else None,
+            after={k: row[k] for k in ("year", *_FIELDS)},
+        )
     return row["version"]
 
 
 def previous_progress(db, entity, item_id, year) -> int | None:
     row = db.execute(
         "select progress from status_updates where entity = ? and item_id = ? and year < ? "
-        "order by year desc, version desc limit 1", [entity, item_id, year]).fetchone()
+        "order by year desc, version desc limit 1",
+        [entity, item_id, year],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -204,16 +245,21 @@ def set_weight(db: Database, actor: Actor, measure_id: int, weight) -> None:
             raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight) from None
         if not 0 <= value <= 1000:
             raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight)
-        db["measure_weights"].upsert({"measure_id": measure_id, "weight": value, "updated_by": actor.name,
-                                      "updated_at": now()}, pk="measure_id")
+        db["measure_weights"].upsert(
+            {"measure_id": measure_id, "weight": value, "updated_by": actor.name, "updated_at": now()}, pk="measure_id"
+        )
         audit(db, actor, "measure", measure_id, "weight", after={"weight": value})
 
 
 def weights(db: Database, plan_id: int) -> dict[int, float]:
-    return {r["measure_id"]: r["weight"] for r in db.query(
-        "select w.measure_id, w.weight from measure_weights w join measures m on m.id = w.measure_id "
-        "join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?",
-        [plan_id])}
+    return {
+        r["measure_id"]: r["weight"]
+        for r in db.query(
+            "select w.measure_id, w.weight from measure_weights w join measures m on m.id = w.measure_id "
+            "join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id where f.plan_id = ?",
+            [plan_id],
+        )
+    }
 
 
 # ---------------------------------------------------------------- reading
@@ -229,7 +275,8 @@ _PLAN_UPDATES = """
    where f.plan_id = :p{goal}"""
 _COUNTED_UPDATES = _PLAN_UPDATES.format(
     measure=f" and {plans.counts_sql('m', deleted_too=True)} and {plans.counts_sql('g', deleted_too=True)}",
-    goal=f" and {plans.counts_sql('g', deleted_too=True)}")
+    goal=f" and {plans.counts_sql('g', deleted_too=True)}",
+)
 
 
 def current(db: Database, plan_id: int, years=None, *, include_drafts: bool = False) -> dict[tuple, dict]:
@@ -247,8 +294,10 @@ def current(db: Database, plan_id: int, years=None, *, include_drafts: bool = Fa
         params.update({f"y{i}": y for i, y in enumerate(years)})
         where = " where u.year in (" + ", ".join(f":y{i}" for i in range(len(years))) + ")" if years else " where 0"
     plan_updates = _PLAN_UPDATES.format(measure="", goal="") if include_drafts else _COUNTED_UPDATES
-    sql = (f"select {', '.join('u.' + k for k in _PUBLIC)}, max(u.version) from ({plan_updates}) u{where} "
-           "group by u.entity, u.item_id, u.year")
+    sql = (
+        f"select {', '.join('u.' + k for k in _PUBLIC)}, max(u.version) from ({plan_updates}) u{where} "
+        "group by u.entity, u.item_id, u.year"
+    )
     # Plain tuples, one dict each: a large plan's exports read tens of thousands of rows.
     return {values[:3]: dict(zip(_PUBLIC, values)) for values in db.execute(sql, params).fetchall()}
 
@@ -256,8 +305,12 @@ def current(db: Database, plan_id: int, years=None, *, include_drafts: bool = Fa
 def history(db: Database, entity: str, item_id: int) -> list[dict]:
     """Every update of an item, newest first; `changed` lists the fields that differ
     from the previous update of the same year (all filled fields for a year's first)."""
-    rows = [{**_public(dict(r)), "id": r["id"]} for r in db.query(
-        "select * from status_updates where entity = ? and item_id = ? order by id", [entity, item_id])]
+    rows = [
+        {**_public(dict(r)), "id": r["id"]}
+        for r in db.query(
+            "select * from status_updates where entity = ? and item_id = ? order by id", [entity, item_id]
+        )
+    ]
     previous: dict[int, dict] = {}
     for row in rows:
         before = previous.get(row["year"])
@@ -271,8 +324,13 @@ def history(db: Database, entity: str, item_id: int) -> list[dict]:
     return rows
 
 
-def items(db: Database, plan_id: int, municipality_id: int | None = None, focus_area_id: int | None = None,
-          org_id: int | None = None) -> list[dict]:
+def items(
+    db: Database,
+    plan_id: int,
+    municipality_id: int | None = None,
+    focus_area_id: int | None = None,
+    org_id: int | None = None,
+) -> list[dict]:
     """Goals and measures of a plan in plan order, with their number ("2.1.3"), focus
     area, responsible organisations and the years they are scheduled for, filtered."""
     plan = plans.get_plan(db, plan_id)
@@ -282,17 +340,33 @@ def items(db: Database, plan_id: int, municipality_id: int | None = None, focus_
             continue
         for goal in area["goals"]:
             goal_orgs = list(goal["responsible_ids"])
-            goal_item = {"entity": "goal", "id": goal["id"], "number": goal["number"], "row": goal,
-                         "focus_area": area, "goal_id": goal["id"], "responsible_ids": goal_orgs,
-                         "years": plan_years(plan)}
+            goal_item = {
+                "entity": "goal",
+                "id": goal["id"],
+                "number": goal["number"],
+                "row": goal,
+                "focus_area": area,
+                "goal_id": goal["id"],
+                "responsible_ids": goal_orgs,
+                "years": plan_years(plan),
+            }
             measures = []
             for m in goal["measures"]:
                 orgs = [m["responsible_org_id"]] if m["responsible_org_id"] else goal_orgs
                 first = m["start_year"] or plan["first_year"]
                 last = m["end_year"] or plan["last_year"]
-                measures.append({"entity": "measure", "id": m["id"], "number": m["number"], "row": m,
-                                 "focus_area": area, "goal_id": goal["id"], "responsible_ids": orgs,
-                                 "years": list(range(first, last + 1))})
+                measures.append(
+                    {
+                        "entity": "measure",
+                        "id": m["id"],
+                        "number": m["number"],
+                        "row": m,
+                        "focus_area": area,
+                        "goal_id": goal["id"],
+                        "responsible_ids": orgs,
+                        "years": list(range(first, last + 1)),
+                    }
+                )
             if org_id:
                 keep = [m for m in measures if org_id in m["responsible_ids"]]
                 if org_id in goal_orgs or keep:
@@ -319,8 +393,9 @@ def _mean(pairs) -> float | None:
     return sum(v * w for v, w in pairs) / total if total else None
 
 
-def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = None,
-           org_id: int | None = None) -> dict:
+def rollup(
+    db: Database, plan_id: int, year: int, municipality_id: int | None = None, org_id: int | None = None
+) -> dict:
     """Progress of goals, focus areas and the plan in one year.
 
     A goal's progress is the weighted mean of its scheduled, not cancelled measures that
@@ -345,14 +420,27 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
         upd = cur.get((item["entity"], item["id"], year))
         if item["entity"] == "goal":
             area = areas.setdefault(item["focus_area"]["id"], {"focus_area": item["focus_area"], "goals": []})
-            goal = {"goal": item["row"], "number": item["number"], "status": status, "update": upd,
-                    "measures": [], "progress": None, "coverage": (0, 0)}
+            goal = {
+                "goal": item["row"],
+                "number": item["number"],
+                "status": status,
+                "update": upd,
+                "measures": [],
+                "progress": None,
+                "coverage": (0, 0),
+            }
             goals[item["id"]] = goal
             area["goals"].append(goal)
         else:
             goals[item["goal_id"]]["measures"].append(
-                {"measure": item["row"], "number": item["number"], "status": status, "update": upd,
-                 "weight": w.get(item["id"], 1.0)})
+                {
+                    "measure": item["row"],
+                    "number": item["number"],
+                    "status": status,
+                    "update": upd,
+                    "weight": w.get(item["id"], 1.0),
+                }
+            )
     for goal in goals.values():
         counted = [m for m in goal["measures"] if m["status"] != "cancelled"]
         with_value = [m for m in counted if m["update"] and m["update"]["progress"] is not None]
@@ -376,8 +464,14 @@ def rollup(db: Database, plan_id: int, year: int, municipality_id: int | None = 
     }
 
 
-def missing(db: Database, plan_id: int, year: int, municipality_id: int | None = None,
-            focus_area_id: int | None = None, org_id: int | None = None) -> list[dict]:
+def missing(
+    db: Database,
+    plan_id: int,
+    year: int,
+    municipality_id: int | None = None,
+    focus_area_id: int | None = None,
+    org_id: int | None = None,
+) -> list[dict]:
     """Scheduled goals and measures with no update for `year`, grouped by responsible
     organisation (an item with several organisations is listed under each), largest
     group first."""
@@ -400,8 +494,14 @@ CHANGE_KINDS = ("completed", "worse", "better", "started", "unchanged", "no_upda
 _RANK = {"cancelled": -1, "not_started": 0, "delayed": 1, "on_track": 2, "done": 3}
 
 
-def year_summary(db: Database, plan_id: int, year: int, municipality_id: int | None = None,
-                 focus_area_id: int | None = None, org_id: int | None = None) -> list[dict]:
+def year_summary(
+    db: Database,
+    plan_id: int,
+    year: int,
+    municipality_id: int | None = None,
+    focus_area_id: int | None = None,
+    org_id: int | None = None,
+) -> list[dict]:
     """What changed in `year` compared with the year before, one row per scheduled item.
 
     `change` is "completed" (done now, not before), "worse" (status fell, e.g. on track →
@@ -427,20 +527,30 @@ def year_summary(db: Database, plan_id: int, year: int, municipality_id: int | N
             change = "better" if (now_["progress"] or 0) > (before["progress"] or 0) else "worse"
         else:
             change = "unchanged"
-        rows.append({
-            "entity": item["entity"], "item_id": item["id"], "number": item["number"], "row": item["row"],
-            "responsible_ids": item["responsible_ids"], "change": change,
-            "previous_status": before["status"] if before else NO_UPDATE,
-            "previous_progress": before["progress"] if before else None,
-            "status": now_["status"] if now_ else NO_UPDATE,
-            "progress": now_["progress"] if now_ else None,
-            "narrative": now_["narrative"] if now_ else "",
-            "updated_by": now_["updated_by"] if now_ else "",
-            "updated_at": now_["updated_at"] if now_ else "",
-        })
+        rows.append(
+            {
+                "entity": item["entity"],
+                "item_id": item["id"],
+                "number": item["number"],
+                "row": item["row"],
+                "responsible_ids": item["responsible_ids"],
+                "change": change,
+                "previous_status": before["status"] if before else NO_UPDATE,
+                "previous_progress": before["progress"] if before else None,
+                "status": now_["status"] if now_ else NO_UPDATE,
+                "progress": now_["progress"] if now_ else None,
+                "narrative": now_["narrative"] if now_ else "",
+                "updated_by": now_["updated_by"] if now_ else "",
+                "updated_at": now_["updated_at"] if now_ else "",
+            }
+        )
     order = {k: i for i, k in enumerate(CHANGE_KINDS)}
-    rows.sort(key=lambda r: (r["change"] in ("unchanged", "no_update"), order[r["change"]] if r["change"] in (
-        "unchanged", "no_update") else 0))
+    rows.sort(
+        key=lambda r: (
+            r["change"] in ("unchanged", "no_update"),
+            order[r["change"]] if r["change"] in ("unchanged", "no_update") else 0,
+        )
+    )
     return rows
 
 
@@ -450,8 +560,13 @@ def get_current(db: Database, entity: str, item_id: int, year: int) -> dict | No
     return _latest(db, entity, item_id, year)
 
 
-def grid(db: Database, plan_id: int, municipality_id: int | None = None, focus_area_id: int | None = None,
-         org_id: int | None = None) -> list[dict]:
+def grid(
+    db: Database,
+    plan_id: int,
+    municipality_id: int | None = None,
+    focus_area_id: int | None = None,
+    org_id: int | None = None,
+) -> list[dict]:
     """One cell per item and plan year (the heatmap): the shown status, progress and
     who updated it last."""
     plan = plans.get_plan(db, plan_id)
@@ -460,14 +575,40 @@ def grid(db: Database, plan_id: int, municipality_id: int | None = None, focus_a
     for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
         for year in plan_years(plan):
             upd = cur.get((item["entity"], item["id"], year))
-            cells.append({"entity": item["entity"], "item_id": item["id"], "number": item["number"],
-                          "row": item["row"], "year": year, "status": status_of(cur, item, year),
-                          "progress": upd["progress"] if upd else None,
-                          "updated_by": upd["updated_by"] if upd else "",
-                          "updated_at": upd["updated_at"] if upd else ""})
+            cells.append(
+                {
+                    "entity": item["entity"],
+                    "item_id": item["id"],
+                    "number": item["number"],
+                    "row": item["row"],
+                    "year": year,
+                    "status": status_of(cur, item, year),
+                    "progress": upd["progress"] if upd else None,
+                    "updated_by": upd["updated_by"] if upd else "",
+                    "updated_at": upd["updated_at"] if upd else "",
+                }
+            )
     return cells
 
 
-__all__ = ["STATUSES", "NO_UPDATE", "NOT_SCHEDULED", "may_edit", "record", "record_many", "current", "history", "rollup",
-           "missing", "year_summary", "items", "typical_progress", "reporting_year", "set_weight", "weights",
-           "BulkError", "grid", "get_current"]
+__all__ = [
+    "STATUSES",
+    "NO_UPDATE",
+    "NOT_SCHEDULED",
+    "may_edit",
+    "record",
+    "record_many",
+    "current",
+    "history",
+    "rollup",
+    "missing",
+    "year_summary",
+    "items",
+    "typical_progress",
+    "reporting_year",
+    "set_weight",
+    "weights",
+    "BulkError",
+    "grid",
+    "get_current",
+]

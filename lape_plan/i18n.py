@@ -4,6 +4,7 @@ Each file in locales/ maps a key to its three translations, so one feature's
 strings live together and a missing translation is easy to spot. Lookups take
 the language explicitly: sessions share one process, so there is no global
 current language."""
+
 from __future__ import annotations
 
 import datetime as dt

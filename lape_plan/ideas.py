@@ -20,6 +20,7 @@ double tap, a resent request) stores one idea.
 
 E-mail addresses live in their own table, are never in a public read, an audit row or an
 export, and a moderator can delete one (after answering)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -105,8 +106,9 @@ def period(db: Database, plan_id: int) -> dict | None:
     return rows[0] if rows else None
 
 
-def set_period(db: Database, actor: Actor, plan_id: int, opens_on, closes_on, intro="",
-               expected_version: int | None = None) -> int:
+def set_period(
+    db: Database, actor: Actor, plan_id: int, opens_on, closes_on, intro="", expected_version: int | None = None
+) -> int:
     """Open the idea page for these dates (both inclusive, Finnish time). Returns the version."""
     require_moderator(actor)
     plans.get_plan(db, plan_id)
@@ -136,24 +138,42 @@ def is_open(db: Database, plan_id: int, today: dt.date | None = None) -> bool:
 def open_plans(db: Database, today: dt.date | None = None) -> list[dict]:
     """Plans whose idea page takes ideas today."""
     day = (today or _today()).isoformat()
-    return [dict(r) for r in db.query(
-        "select p.* from plans p join idea_periods i on i.plan_id = p.id "
-        "where i.opens_on <= ? and i.closes_on >= ? order by p.id", [day, day])]
+    return [
+        dict(r)
+        for r in db.query(
+            "select p.* from plans p join idea_periods i on i.plan_id = p.id "
+            "where i.opens_on <= ? and i.closes_on >= ? order by p.id",
+            [day, day],
+        )
+    ]
 
 
 def focus_areas(db: Database, plan_id: int) -> list[dict]:
     """The plan's focus areas with a picture each (`icon`)."""
-    rows = [dict(r) for r in db.query(
-        "select id, title_fi, title_sv, position from focus_areas where plan_id = ? and deleted_at is null "
-        "order by position, id", [plan_id])]
+    rows = [
+        dict(r)
+        for r in db.query(
+            "select id, title_fi, title_sv, position from focus_areas where plan_id = ? and deleted_at is null "
+            "order by position, id",
+            [plan_id],
+        )
+    ]
     for i, row in enumerate(rows):
         row["icon"] = area_icon(row, i)
     return rows
 
 
 # ---------------------------------------------------------------- class sessions
-def open_class(db: Database, actor: Actor, plan_id: int, label, grade_band, cap=CLASS_CAP_DEFAULT,
-               municipality_id=None, hours: float = CLASS_HOURS) -> int:
+def open_class(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    label,
+    grade_band,
+    cap=CLASS_CAP_DEFAULT,
+    municipality_id=None,
+    hours: float = CLASS_HOURS,
+) -> int:
     require_teacher(actor)
     plans.get_plan(db, plan_id)
     label = plans.clean_text(label, "ideas_class_label", required=True, max_len=LABEL_MAX)
@@ -173,10 +193,21 @@ def open_class(db: Database, actor: Actor, plan_id: int, label, grade_band, cap=
             raise ValidationError("ideas.error.closed")
         stamp = now()
         closes = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=hours)).isoformat(timespec="seconds")
-        row = {"plan_id": plan_id, "code": new_code(db, "idea_classes"), "label": label, "grade_band": grade_band,
-               "municipality_id": municipality_id, "cap": cap, "opened_at": stamp, "opened_by": actor.name,
-               "opened_by_id": actor.user_id, "closes_at": closes, "version": 1, "updated_at": stamp,
-               "updated_by": actor.name}
+        row = {
+            "plan_id": plan_id,
+            "code": new_code(db, "idea_classes"),
+            "label": label,
+            "grade_band": grade_band,
+            "municipality_id": municipality_id,
+            "cap": cap,
+            "opened_at": stamp,
+            "opened_by": actor.name,
+            "opened_by_id": actor.user_id,
+            "closes_at": closes,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": actor.name,
+        }
         class_id = db["idea_classes"].insert(row).last_pk
         audit(db, actor, "idea_class", class_id, "create", after=row)
     return class_id
@@ -225,9 +256,14 @@ def find_class(db: Database, code, client=None) -> dict:
 
 def plan_classes(db: Database, plan_id: int) -> list[dict]:
     """Every class session of the plan with its idea count (`ideas`), newest first."""
-    return [dict(r) for r in db.query(
-        "select c.*, (select count(*) from ideas i where i.class_id = c.id) ideas from idea_classes c "
-        "where c.plan_id = ? order by c.id desc", [plan_id])]
+    return [
+        dict(r)
+        for r in db.query(
+            "select c.*, (select count(*) from ideas i where i.class_id = c.id) ideas from idea_classes c "
+            "where c.plan_id = ? order by c.id desc",
+            [plan_id],
+        )
+    ]
 
 
 def classes(db: Database, plan_id: int, actor: Actor) -> list[dict]:
@@ -266,16 +302,29 @@ def _area(db: Database, plan_id: int, focus_area_id) -> int:
         focus_area_id = int(focus_area_id)
     except (TypeError, ValueError):
         raise ValidationError("ideas.error.focus_area", field="ideas_focus_area") from None
-    row = db.execute("select 1 from focus_areas where id = ? and plan_id = ? and deleted_at is null",
-                     [focus_area_id, plan_id]).fetchone()
+    row = db.execute(
+        "select 1 from focus_areas where id = ? and plan_id = ? and deleted_at is null", [focus_area_id, plan_id]
+    ).fetchone()
     if not row:
         raise ValidationError("ideas.error.focus_area", field="ideas_focus_area")
     return focus_area_id
 
 
-def submit(db: Database, plan_id: int, focus_area_id, text, *, group=None, municipality_id=None, email=None,
-           class_code=None, simple: bool = False, lang: str = i18n.DEFAULT_LANG, client=None,
-           submission_key: str | None = None) -> int:
+def submit(
+    db: Database,
+    plan_id: int,
+    focus_area_id,
+    text,
+    *,
+    group=None,
+    municipality_id=None,
+    email=None,
+    class_code=None,
+    simple: bool = False,
+    lang: str = i18n.DEFAULT_LANG,
+    client=None,
+    submission_key: str | None = None,
+) -> int:
     """Store one idea (pending moderation); returns its id. With `class_code` the idea belongs
     to that open class session (its plan, grade band and municipality). The same
     `submission_key` twice returns the first idea's id and stores nothing."""
@@ -307,18 +356,36 @@ def submit(db: Database, plan_id: int, focus_area_id, text, *, group=None, munic
         else:
             municipality = _municipality(db, plan_id, municipality_id)
         stamp = now()
-        row = {"plan_id": plan_id, "focus_area_id": area, "text": text, "sender_group": group or None,
-               "municipality_id": municipality, "class_id": klass["id"] if klass else None,
-               "grade_band": klass["grade_band"] if klass else None, "simple": int(bool(simple)),
-               "lang": lang if lang in i18n.LANGS else i18n.DEFAULT_LANG, "submission_key": key,
-               "state": "pending", "status": "received", "created_at": stamp, "version": 1, "updated_at": stamp,
-               "updated_by": _resident().name}
+        row = {
+            "plan_id": plan_id,
+            "focus_area_id": area,
+            "text": text,
+            "sender_group": group or None,
+            "municipality_id": municipality,
+            "class_id": klass["id"] if klass else None,
+            "grade_band": klass["grade_band"] if klass else None,
+            "simple": int(bool(simple)),
+            "lang": lang if lang in i18n.LANGS else i18n.DEFAULT_LANG,
+            "submission_key": key,
+            "state": "pending",
+            "status": "received",
+            "created_at": stamp,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": _resident().name,
+        }
         idea_id = db["ideas"].insert(row).last_pk
         if email:
             db["idea_contacts"].insert({"idea_id": idea_id, "email": email, "created_at": stamp})
         # the audit keeps the idea, never the address
-        audit(db, _resident(), "idea", idea_id, "create",
-              after={**{k: v for k, v in row.items() if k != "submission_key"}, "answer_by_email": bool(email)})
+        audit(
+            db,
+            _resident(),
+            "idea",
+            idea_id,
+            "create",
+            after={**{k: v for k, v in row.items() if k != "submission_key"}, "answer_by_email": bool(email)},
+        )
         if not klass:
             throttle.IDEAS.record(client)
     return idea_id
@@ -343,8 +410,13 @@ def publish(db: Database, actor: Actor, idea_id: int, expected_version: int) -> 
             raise ValidationError("ideas.error.merged")
         if before["state"] == "published":
             return before["version"]
-        return _update(db, actor, before, {"state": "published", "hidden_reason": None, "moderated_at": now(),
-                                           "moderated_by": actor.name}, "publish")
+        return _update(
+            db,
+            actor,
+            before,
+            {"state": "published", "hidden_reason": None, "moderated_at": now(), "moderated_by": actor.name},
+            "publish",
+        )
 
 
 def hide(db: Database, actor: Actor, idea_id: int, expected_version: int, reason) -> int:
@@ -356,8 +428,13 @@ def hide(db: Database, actor: Actor, idea_id: int, expected_version: int, reason
         require_version(before, expected_version)
         if before["state"] == "merged":
             raise ValidationError("ideas.error.merged")
-        return _update(db, actor, before, {"state": "hidden", "hidden_reason": reason, "moderated_at": now(),
-                                           "moderated_by": actor.name}, "hide")
+        return _update(
+            db,
+            actor,
+            before,
+            {"state": "hidden", "hidden_reason": reason, "moderated_at": now(), "moderated_by": actor.name},
+            "hide",
+        )
 
 
 def edit(db: Database, actor: Actor, idea_id: int, expected_version: int, text, focus_area_id=None) -> int:
@@ -388,8 +465,13 @@ def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> None:
         if dup["status"] == "adopted":
             raise ValidationError("ideas.error.merge_adopted")
         db.execute("update ideas set merged_into = ? where merged_into = ?", [keep_id, duplicate_id])
-        _update(db, actor, dup, {"state": "merged", "merged_into": keep_id, "moderated_at": now(),
-                                 "moderated_by": actor.name}, "merge")
+        _update(
+            db,
+            actor,
+            dup,
+            {"state": "merged", "merged_into": keep_id, "moderated_at": now(), "moderated_by": actor.name},
+            "merge",
+        )
 
 
 def _link(db: Database, plan_id: int, entity: str, item_id) -> int:
@@ -402,16 +484,16 @@ def _link(db: Database, plan_id: int, entity: str, item_id) -> int:
     return item["id"]
 
 
-def answer(db: Database, actor: Actor, idea_id: int, expected_version: int, status: str, text,
-           goal_id=None, measure_id=None) -> int:
+def answer(
+    db: Database, actor: Actor, idea_id: int, expected_version: int, status: str, text, goal_id=None, measure_id=None
+) -> int:
     """Give a published idea its status and public answer. `adopted` links one goal or one
     measure of the plan; `declined` needs the reason as the answer; every status change needs
     an answer. Returns the new version."""
     require_moderator(actor)
     if status not in STATUSES:
         raise ValidationError("error.invalid", field="ideas_status")
-    text = plans.clean_text(text, "ideas_answer", required=status != "received", max_len=ANSWER_MAX,
-                            multiline=True)
+    text = plans.clean_text(text, "ideas_answer", required=status != "received", max_len=ANSWER_MAX, multiline=True)
     with write(db):
         before = get(db, idea_id)
         require_version(before, expected_version)
@@ -454,9 +536,11 @@ def ideas_for(db: Database, plan_id: int, actor: Actor, state: str | None = None
     """The ideas of a plan for the moderation page, newest first. Moderators see every idea
     (with `has_contact`); other staff see the published ones only: a pending idea may hold
     what a moderator still has to take out."""
-    sql = ("select i.*, c.label class_label, exists(select 1 from idea_contacts k where k.idea_id = i.id) "
-           "has_contact, (select count(*) from ideas d where d.merged_into = i.id) similar "
-           "from ideas i left join idea_classes c on c.id = i.class_id where i.plan_id = ?")
+    sql = (
+        "select i.*, c.label class_label, exists(select 1 from idea_contacts k where k.idea_id = i.id) "
+        "has_contact, (select count(*) from ideas d where d.merged_into = i.id) similar "
+        "from ideas i left join idea_classes c on c.id = i.class_id where i.plan_id = ?"
+    )
     args: list = [plan_id]
     moderator = actor.role in (Role.ADMIN, Role.FACILITATOR)
     if not moderator:
@@ -483,14 +567,17 @@ def _titles(db: Database, plan_id: int, lang: str) -> tuple[dict, dict, dict]:
 
 
 def published_outcomes(db: Database, plan_id: int, lang: str) -> list[dict]:
-    """"What happened to our ideas", per focus area (in the plan's order, only areas with
+    """ "What happened to our ideas", per focus area (in the plan's order, only areas with
     published ideas): each published idea's text, status, answer and the goal or measure it
     became (kind, id, title; only while that item exists). Nothing else: no sender group,
     municipality, class, e-mail, moderator or date; no pending, hidden or merged idea."""
     areas, goals, measures = _titles(db, plan_id, lang)
     out: dict[int, dict] = {}
-    for r in db.query("select id, focus_area_id, text, status, answer, goal_id, measure_id from ideas "
-                      "where plan_id = ? and state = 'published' order by id", [plan_id]):
+    for r in db.query(
+        "select id, focus_area_id, text, status, answer, goal_id, measure_id from ideas "
+        "where plan_id = ? and state = 'published' order by id",
+        [plan_id],
+    ):
         if r["focus_area_id"] not in areas:
             continue
         area, position = areas[r["focus_area_id"]]
@@ -499,11 +586,26 @@ def published_outcomes(db: Database, plan_id: int, lang: str) -> list[dict]:
             link = {"kind": "goal", "id": r["goal_id"], "title": goals[r["goal_id"]]}
         elif r["status"] == "adopted" and r["measure_id"] in measures:
             link = {"kind": "measure", "id": r["measure_id"], "title": measures[r["measure_id"]]}
-        entry = out.setdefault(area["id"], {"focus_area_id": area["id"], "title": plans.title_in(area, lang),
-                                            "icon": area_icon(area, position), "position": position, "ideas": []})
-        entry["ideas"].append({"id": r["id"], "text": r["text"], "status": r["status"],
-                               "status_label": i18n.t(f"ideas.status.{r['status']}", lang),
-                               "answer": r["answer"] or "", "link": link})
+        entry = out.setdefault(
+            area["id"],
+            {
+                "focus_area_id": area["id"],
+                "title": plans.title_in(area, lang),
+                "icon": area_icon(area, position),
+                "position": position,
+                "ideas": [],
+            },
+        )
+        entry["ideas"].append(
+            {
+                "id": r["id"],
+                "text": r["text"],
+                "status": r["status"],
+                "status_label": i18n.t(f"ideas.status.{r['status']}", lang),
+                "answer": r["answer"] or "",
+                "link": link,
+            }
+        )
     return [{k: v for k, v in e.items() if k != "position"} for e in sorted(out.values(), key=lambda e: e["position"])]
 
 
@@ -515,23 +617,41 @@ def figures(db: Database, plan_id: int, class_id: int | None = None) -> dict:
     args = [plan_id] + ([class_id] if class_id is not None else [])
 
     def by(column: str) -> dict:
-        return {r[0]: r[1] for r in db.execute(
-            f"select coalesce({column}, ''), count(*) from ideas where {where} group by 1 order by 1", args)}
+        return {
+            r[0]: r[1]
+            for r in db.execute(
+                f"select coalesce({column}, ''), count(*) from ideas where {where} group by 1 order by 1", args
+            )
+        }
 
     total = db.execute(f"select count(*) from ideas where {where}", args).fetchone()[0]
     published = db.execute(f"select count(*) from ideas where {where} and state = 'published'", args).fetchone()[0]
     workshops = db.execute(
         "select count(*), coalesce(sum((select count(*) from workshop_participants p where p.workshop_id = w.id)), 0), "
         "coalesce(sum((select count(*) from workshop_proposals q where q.workshop_id = w.id "
-        "and q.participant_id is not null)), 0) from workshops w where w.plan_id = ?", [plan_id]).fetchone()
+        "and q.participant_id is not null)), 0) from workshops w where w.plan_id = ?",
+        [plan_id],
+    ).fetchone()
     class_row = db.execute("select count(*) from idea_classes where plan_id = ?", [plan_id]).fetchone()
-    return {"ideas": total, "published": published, "by_group": by("sender_group"), "by_band": by("grade_band"),
-            "by_municipality": by("municipality_id"), "by_area": by("focus_area_id"), "by_status": {
-                r[0]: r[1] for r in db.execute("select status, count(*) from ideas where plan_id = ? and "
-                                               "state = 'published' group by 1", [plan_id])},
-            "simple": db.execute(f"select count(*) from ideas where {where} and simple = 1", args).fetchone()[0],
-            "classes": class_row[0], "workshops": workshops[0], "workshop_participants": workshops[1],
-            "workshop_proposals": workshops[2]}
+    return {
+        "ideas": total,
+        "published": published,
+        "by_group": by("sender_group"),
+        "by_band": by("grade_band"),
+        "by_municipality": by("municipality_id"),
+        "by_area": by("focus_area_id"),
+        "by_status": {
+            r[0]: r[1]
+            for r in db.execute(
+                "select status, count(*) from ideas where plan_id = ? and state = 'published' group by 1", [plan_id]
+            )
+        },
+        "simple": db.execute(f"select count(*) from ideas where {where} and simple = 1", args).fetchone()[0],
+        "classes": class_row[0],
+        "workshops": workshops[0],
+        "workshop_participants": workshops[1],
+        "workshop_proposals": workshops[2],
+    }
 
 
 def figure_rows(db: Database, plan_id: int, lang: str) -> list[tuple[str, str, int]]:
@@ -540,27 +660,50 @@ def figure_rows(db: Database, plan_id: int, lang: str) -> list[tuple[str, str, i
     areas, _, _ = _titles(db, plan_id, lang)
     munis = {m["id"]: plans.org_name(m, lang) for m in plans.organisations(db, plan_id, kind="municipality")}
     t = lambda key: i18n.t(key, lang)  # noqa: E731
-    rows = [(t("ideas.fig.total"), "", f["ideas"]), (t("ideas.fig.published"), "", f["published"]),
-            (t("ideas.fig.simple"), "", f["simple"])]
-    rows += [(t("ideas.fig.by_group"), t(f"ideas.group.{k}") if k else t("ideas.fig.not_told"), n)
-             for k, n in f["by_group"].items()]
+    rows = [
+        (t("ideas.fig.total"), "", f["ideas"]),
+        (t("ideas.fig.published"), "", f["published"]),
+        (t("ideas.fig.simple"), "", f["simple"]),
+    ]
+    rows += [
+        (t("ideas.fig.by_group"), t(f"ideas.group.{k}") if k else t("ideas.fig.not_told"), n)
+        for k, n in f["by_group"].items()
+    ]
     rows += [(t("ideas.fig.by_band"), t(f"ideas.band.{k}"), n) for k, n in f["by_band"].items() if k]
-    rows += [(t("ideas.fig.by_municipality"), munis.get(k, t("ideas.fig.not_told")), n)
-             for k, n in f["by_municipality"].items()]
-    rows += [(t("ideas.fig.by_area"), plans.title_in(areas[k][0], lang) if k in areas else "–", n)
-             for k, n in f["by_area"].items()]
-    rows += [(t("ideas.fig.classes"), "", f["classes"]), (t("ideas.fig.workshops"), "", f["workshops"]),
-             (t("ideas.fig.workshop_participants"), "", f["workshop_participants"]),
-             (t("ideas.fig.workshop_proposals"), "", f["workshop_proposals"])]
+    rows += [
+        (t("ideas.fig.by_municipality"), munis.get(k, t("ideas.fig.not_told")), n)
+        for k, n in f["by_municipality"].items()
+    ]
+    rows += [
+        (t("ideas.fig.by_area"), plans.title_in(areas[k][0], lang) if k in areas else "–", n)
+        for k, n in f["by_area"].items()
+    ]
+    rows += [
+        (t("ideas.fig.classes"), "", f["classes"]),
+        (t("ideas.fig.workshops"), "", f["workshops"]),
+        (t("ideas.fig.workshop_participants"), "", f["workshop_participants"]),
+        (t("ideas.fig.workshop_proposals"), "", f["workshop_proposals"]),
+    ]
     return rows
 
 
 # ---------------------------------------------------------------- export
-COLUMNS = [exports.Col("idea_id", 8, "id"), exports.Col("idea_state", 14), exports.Col("idea_focus_area", 30),
-           exports.Col("idea_text", 60), exports.Col("idea_group", 18), exports.Col("idea_band", 16),
-           exports.Col("idea_municipality", 18), exports.Col("idea_class", 12), exports.Col("idea_sent", 12),
-           exports.Col("idea_status", 18), exports.Col("idea_answer", 50), exports.Col("idea_link", 40),
-           exports.Col("idea_merged_into", 10, "int"), exports.Col("idea_hidden_reason", 30)]
+COLUMNS = [
+    exports.Col("idea_id", 8, "id"),
+    exports.Col("idea_state", 14),
+    exports.Col("idea_focus_area", 30),
+    exports.Col("idea_text", 60),
+    exports.Col("idea_group", 18),
+    exports.Col("idea_band", 16),
+    exports.Col("idea_municipality", 18),
+    exports.Col("idea_class", 12),
+    exports.Col("idea_sent", 12),
+    exports.Col("idea_status", 18),
+    exports.Col("idea_answer", 50),
+    exports.Col("idea_link", 40),
+    exports.Col("idea_merged_into", 10, "int"),
+    exports.Col("idea_hidden_reason", 30),
+]
 
 
 def export_table(db: Database, plan_id: int, lang: str) -> exports.Table:
@@ -572,13 +715,24 @@ def export_table(db: Database, plan_id: int, lang: str) -> exports.Table:
     table = exports.Table("ideas", t("ideas.sheet"), COLUMNS)
     for r in db.query("select * from ideas where plan_id = ? order by id", [plan_id]):
         link = goals.get(r["goal_id"]) or measures.get(r["measure_id"]) or ""
-        table.rows.append([
-            r["id"], t(f"ideas.state.{r['state']}"),
-            plans.title_in(areas[r["focus_area_id"]][0], lang) if r["focus_area_id"] in areas else "",
-            r["text"], t(f"ideas.group.{r['sender_group']}") if r["sender_group"] else "",
-            t(f"ideas.band.{r['grade_band']}") if r["grade_band"] else "", munis.get(r["municipality_id"], ""),
-            labels.get(r["class_id"], ""), i18n.date(r["created_at"], lang), t(f"ideas.status.{r['status']}"),
-            r["answer"] or "", link, r["merged_into"], r["hidden_reason"] or ""])
+        table.rows.append(
+            [
+                r["id"],
+                t(f"ideas.state.{r['state']}"),
+                plans.title_in(areas[r["focus_area_id"]][0], lang) if r["focus_area_id"] in areas else "",
+                r["text"],
+                t(f"ideas.group.{r['sender_group']}") if r["sender_group"] else "",
+                t(f"ideas.band.{r['grade_band']}") if r["grade_band"] else "",
+                munis.get(r["municipality_id"], ""),
+                labels.get(r["class_id"], ""),
+                i18n.date(r["created_at"], lang),
+                t(f"ideas.status.{r['status']}"),
+                r["answer"] or "",
+                link,
+                r["merged_into"],
+                r["hidden_reason"] or "",
+            ]
+        )
     return table
 
 

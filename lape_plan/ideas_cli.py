@@ -1,4 +1,5 @@
 """CLI: ideas-open, ideas-figures, ideas-export."""
+
 from __future__ import annotations
 
 from . import db as dbm, i18n, ideas, plans
@@ -32,26 +33,35 @@ def _cmd_export(args) -> int:
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("ideas-open", help="open the public idea page of a plan for a period",
-                       description="Set the period (dates inclusive, YYYY-MM-DD) during which the public idea "
-                                   "page takes ideas for the plan.")
+    p = sub.add_parser(
+        "ideas-open",
+        help="open the public idea page of a plan for a period",
+        description="Set the period (dates inclusive, YYYY-MM-DD) during which the public idea "
+        "page takes ideas for the plan.",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
     p.add_argument("opens", help="first day, YYYY-MM-DD")
     p.add_argument("closes", help="last day, YYYY-MM-DD")
     p.set_defaults(func=_cmd_open)
 
-    p = sub.add_parser("ideas-figures", help="participation figures of ideas and workshops",
-                       description="Ideas by sender group, grade band, municipality and focus area, plus class "
-                                   "sessions and workshop participants: breakdown, value, count (tab-separated).")
+    p = sub.add_parser(
+        "ideas-figures",
+        help="participation figures of ideas and workshops",
+        description="Ideas by sender group, grade band, municipality and focus area, plus class "
+        "sessions and workshop participants: breakdown, value, count (tab-separated).",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
     p.add_argument("--lang", choices=i18n.LANGS, default="fi")
     p.set_defaults(func=_cmd_figures)
 
-    p = sub.add_parser("ideas-export", help="write the ideas with their answers as Excel or CSV",
-                       description="Write every idea of the plan with its moderation state, status, answer and "
-                                   "linked goal or measure (no e-mail addresses) as Excel or CSV (UTF-8 with BOM, ';').")
+    p = sub.add_parser(
+        "ideas-export",
+        help="write the ideas with their answers as Excel or CSV",
+        description="Write every idea of the plan with its moderation state, status, answer and "
+        "linked goal or measure (no e-mail addresses) as Excel or CSV (UTF-8 with BOM, ';').",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")

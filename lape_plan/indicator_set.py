@@ -5,6 +5,7 @@ Sotkanet ids are used only where the domain notes verified them (../shared/DOMAI
 indicators are named by their Finnish title and resolved against the imported Sotkanet catalogue
 (the /indicators list, imported as metadata or fetched once), so a wrong guess shows as "not in the
 catalogue" rather than as a wrong indicator."""
+
 from __future__ import annotations
 
 import re
@@ -53,17 +54,24 @@ def child_set(db: Database, lang: str) -> list[dict]:
     """The set, one dict per indicator: area, area_name, source_id (the verified id, or the id found
     by title), title (the catalogue's in `lang`, else the set's Finnish one), indicator_id (None when
     not in the catalogue) and verified (the id comes from the domain notes)."""
-    rows = list(db.query("select id, source_id, title_fi, title_sv, title_en from indicators "
-                         "where source = 'sotkanet'"))
+    rows = list(
+        db.query("select id, source_id, title_fi, title_sv, title_en from indicators where source = 'sotkanet'")
+    )
     by_id = {r["source_id"]: r for r in rows}
     titles = [(normalise(r["title_fi"]), r) for r in rows]
     result = []
     for area, sotkanet_id, title in CHILD_SET:
         found = by_id.get(str(sotkanet_id)) if sotkanet_id else _by_title(titles, title)
-        result.append({"area": area, "area_name": i18n.t(f"indicators.set.area.{area}", lang),
-                       "source_id": str(sotkanet_id) if sotkanet_id else (found["source_id"] if found else None),
-                       "title": text_in(found, lang) if found else title,
-                       "indicator_id": found["id"] if found else None, "verified": sotkanet_id is not None})
+        result.append(
+            {
+                "area": area,
+                "area_name": i18n.t(f"indicators.set.area.{area}", lang),
+                "source_id": str(sotkanet_id) if sotkanet_id else (found["source_id"] if found else None),
+                "title": text_in(found, lang) if found else title,
+                "indicator_id": found["id"] if found else None,
+                "verified": sotkanet_id is not None,
+            }
+        )
     return result
 
 
@@ -72,8 +80,11 @@ def _by_title(titles: list[tuple[str, dict]], title: str) -> dict | None:
     the least qualified), else None."""
     wanted = normalise(title)
     matches = [row for norm, row in titles if norm.startswith(wanted)]
-    return min(matches, key=lambda r: (len(r["title_fi"]), int(r["source_id"]) if r["source_id"].isdigit() else 0),
-               default=None)
+    return min(
+        matches,
+        key=lambda r: (len(r["title_fi"]), int(r["source_id"]) if r["source_id"].isdigit() else 0),
+        default=None,
+    )
 
 
 def search(db: Database, query: str, limit: int = 100) -> list[dict]:
@@ -83,8 +94,10 @@ def search(db: Database, query: str, limit: int = 100) -> list[dict]:
     if not words:
         return []
     result = []
-    for row in db.query("select id, source, source_id, title_fi, title_sv, title_en from indicators "
-                        "order by source desc, cast(source_id as integer), source_id"):
+    for row in db.query(
+        "select id, source, source_id, title_fi, title_sv, title_en from indicators "
+        "order by source desc, cast(source_id as integer), source_id"
+    ):
         haystack = normalise(" ".join(str(row[k] or "") for k in ("source_id", "title_fi", "title_sv", "title_en")))
         if all(w in haystack for w in words):
             result.append(dict(row))

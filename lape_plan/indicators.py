@@ -1,5 +1,6 @@
 """Indicator catalogue, import, values and goal–indicator links (regions in regions.py, the progress
 method in progress.py, the live Sotkanet client in sotkanet_client.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,6 @@ def text_in(row: dict, lang: str, field_name: str = "title") -> str:
     return row.get(f"{field_name}_{lang}") or row.get(f"{field_name}_fi") or row.get(f"{field_name}_en") or ""
 
 
-
-
 # ---------------------------------------------------------------- catalogue
 def catalogue(db: Database) -> list[dict]:
     """Every indicator with its number of values and year range."""
@@ -54,9 +53,13 @@ def catalogue(db: Database) -> list[dict]:
 
 def choices(db: Database) -> list[dict]:
     """Indicators to pick from (no value counts: cheap on a national-scale database)."""
-    return [dict(r) for r in db.query(
-        "select id, source, source_id, title_fi, title_sv, title_en from indicators "
-        "order by source desc, cast(source_id as integer), source_id")]
+    return [
+        dict(r)
+        for r in db.query(
+            "select id, source, source_id, title_fi, title_sv, title_en from indicators "
+            "order by source desc, cast(source_id as integer), source_id"
+        )
+    ]
 
 
 def get_indicator(db: Database, indicator_id: int) -> dict:
@@ -66,8 +69,13 @@ def get_indicator(db: Database, indicator_id: int) -> dict:
 def find_indicator(db: Database, ref) -> dict:
     """An indicator by its Sotkanet id or custom code (as typed on the command line)."""
     ref = str(ref or "").strip()
-    rows = list(db.query("select * from indicators where (source = 'sotkanet' and source_id = ?) "
-                         "or (source = 'custom' and upper(source_id) = upper(?)) order by source desc", [ref, ref]))
+    rows = list(
+        db.query(
+            "select * from indicators where (source = 'sotkanet' and source_id = ?) "
+            "or (source = 'custom' and upper(source_id) = upper(?)) order by source desc",
+            [ref, ref],
+        )
+    )
     if not rows:
         raise NotFound("error.not_found", entity="indicator", id=ref)
     return rows[0]
@@ -82,8 +90,19 @@ def unit_in(row: dict, lang: str) -> str:
     return text_in(row, lang, "unit") or (row.get("value_type") or "")
 
 
-def add_custom(db: Database, actor: Actor, code, title_fi, title_sv="", title_en="", unit_fi="", direction="higher",
-               decimals=1, description_fi="", is_example=False) -> int:
+def add_custom(
+    db: Database,
+    actor: Actor,
+    code,
+    title_fi,
+    title_sv="",
+    title_en="",
+    unit_fi="",
+    direction="higher",
+    decimals=1,
+    description_fi="",
+    is_example=False,
+) -> int:
     """A local indicator (e.g. a municipality's own survey), filled through the custom template."""
     auth.require_plan_editor(actor)
     code = plans.clean_text(code, "ind_code", required=True, max_len=40).upper()
@@ -98,14 +117,19 @@ def add_custom(db: Database, actor: Actor, code, title_fi, title_sv="", title_en
     if not 0 <= decimals <= 4:
         raise ValidationError("error.invalid", field="ind_decimals")
     row = {
-        "source": "custom", "source_id": code,
+        "source": "custom",
+        "source_id": code,
         "title_fi": plans.clean_text(title_fi, "title_fi", required=True, max_len=TITLE_MAX),
         "title_sv": plans.clean_text(title_sv, "title_sv", max_len=TITLE_MAX),
         "title_en": plans.clean_text(title_en, "ind_title_en", max_len=TITLE_MAX),
         "unit_fi": plans.clean_text(unit_fi, "ind_unit", max_len=80),
         "description_fi": plans.clean_text(description_fi, "description", max_len=TEXT_MAX, multiline=True),
-        "direction": direction, "decimals": decimals, "is_example": int(bool(is_example)),
-        "version": 1, "updated_at": now(), "updated_by": actor.name,
+        "direction": direction,
+        "decimals": decimals,
+        "is_example": int(bool(is_example)),
+        "version": 1,
+        "updated_at": now(),
+        "updated_by": actor.name,
     }
     with write(db):
         if db.execute("select 1 from indicators where source = 'custom' and source_id = ?", [code]).fetchone():
@@ -128,8 +152,15 @@ def set_direction(db: Database, actor: Actor, indicator_id: int, direction: str 
         return save_version(db, actor, "indicators", "indicator", before, {"direction": direction})
 
 
-def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, noise_unit: str | None,
-              min_count, expected_version: int) -> int:
+def set_trust(
+    db: Database,
+    actor: Actor,
+    indicator_id: int,
+    noise_threshold,
+    noise_unit: str | None,
+    min_count,
+    expected_version: int,
+) -> int:
     """How far an indicator's values are trusted, set by a person: the noise threshold used when
     the number of people behind a value is unknown (None: every change counts), its unit
     ("points": the indicator's own units, "relative": percent of the baseline), and the smallest
@@ -147,8 +178,11 @@ def set_trust(db: Database, actor: Actor, indicator_id: int, noise_threshold, no
         minimum = validation.whole(min_count, "ind_min_count", value=min_count)
         if not 1 <= minimum <= 10000:
             raise ValidationError("error.invalid", field="ind_min_count")
-    after = {"noise_threshold": threshold, "noise_unit": noise_unit if threshold is not None else None,
-             "min_count": minimum}
+    after = {
+        "noise_threshold": threshold,
+        "noise_unit": noise_unit if threshold is not None else None,
+        "min_count": minimum,
+    }
     with write(db):
         before = get_indicator(db, indicator_id)
         require_version(before, expected_version)
@@ -170,8 +204,9 @@ class FileReport:
     indicators: set = field(default_factory=set)
 
 
-def import_files(db: Database, actor: Actor, files, is_example: bool = False,
-                 limits: sotkanet.Limits | None = None) -> list[FileReport]:
+def import_files(
+    db: Database, actor: Actor, files, is_example: bool = False, limits: sotkanet.Limits | None = None
+) -> list[FileReport]:
     """Import files given as (name, bytes) in one transaction, regions and metadata
     before data so one upload can carry all. Any bad row refuses every file. An upload
     beyond `limits` (the page's unless the command line passes its own) is refused
@@ -193,8 +228,9 @@ def import_files(db: Database, actor: Actor, files, is_example: bool = False,
 _ORDER = {"regions": 0, "metadata": 1, "data": 2, "template": 2}
 
 
-def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False,
-                  problems: Problems | None = None) -> list[FileReport]:
+def import_parsed(
+    db: Database, actor: Actor, parsed: list[Parsed], is_example: bool = False, problems: Problems | None = None
+) -> list[FileReport]:
     """Store parsed files in one transaction. Problems found here (unknown indicator or region,
     conflicting duplicates) join those found while parsing, and any problem rolls it all back."""
     auth.require_plan_editor(actor)
@@ -219,14 +255,24 @@ def import_parsed(db: Database, actor: Actor, parsed: list[Parsed], is_example: 
             reports.append(report)
         if problems.items:
             problems.raise_if_any()  # rolls the whole transaction back
-        audit(db, actor, "indicator_import", None, "import", after=[
-            {"file": r.name, "kind": r.kind, "new": r.new, "changed": r.changed, "unchanged": r.unchanged}
-            for r in reports])
+        audit(
+            db,
+            actor,
+            "indicator_import",
+            None,
+            "import",
+            after=[
+                {"file": r.name, "kind": r.kind, "new": r.new, "changed": r.changed, "unchanged": r.unchanged}
+                for r in reports
+            ],
+        )
     return reports
 
 
 def _import_regions(db, item: Parsed, report: FileReport, problems: Problems) -> None:
-    by_sotkanet = {r["sotkanet_id"]: dict(r) for r in db.query("select * from ind_regions where sotkanet_id is not null")}
+    by_sotkanet = {
+        r["sotkanet_id"]: dict(r) for r in db.query("select * from ind_regions where sotkanet_id is not null")
+    }
     by_code = {(r["category"], r["code"]): dict(r) for r in db.query("select * from ind_regions")}
     for row in item.rows:
         current = by_sotkanet.get(row["sotkanet_id"]) or by_code.get((row["category"], row["code"]))
@@ -238,8 +284,9 @@ def _import_regions(db, item: Parsed, report: FileReport, problems: Problems) ->
             if clash and clash["id"] != current["id"]:
                 # a region made from an organisation code meets its Sotkanet row: keep the one in use
                 db["ind_regions"].update(clash["id"], {"sotkanet_id": None})
-                db["ind_regions"].update(current["id"], {"category": "OLD", "code": f"OLD{current['id']}",
-                                                         "sotkanet_id": None})  # its id moves to the clash
+                db["ind_regions"].update(
+                    current["id"], {"category": "OLD", "code": f"OLD{current['id']}", "sotkanet_id": None}
+                )  # its id moves to the clash
                 db["ind_regions"].update(clash["id"], row)
             else:
                 db["ind_regions"].update(current["id"], row)
@@ -248,17 +295,34 @@ def _import_regions(db, item: Parsed, report: FileReport, problems: Problems) ->
             report.unchanged += 1
 
 
-_META_FIELDS = ("title_fi", "title_sv", "title_en", "description_fi", "description_sv", "description_en", "value_type",
-                "unit_fi", "unit_sv", "unit_en", "decimals", "organisation", "data_updated", "range_start", "range_end")
+_META_FIELDS = (
+    "title_fi",
+    "title_sv",
+    "title_en",
+    "description_fi",
+    "description_sv",
+    "description_en",
+    "value_type",
+    "unit_fi",
+    "unit_sv",
+    "unit_en",
+    "decimals",
+    "organisation",
+    "data_updated",
+    "range_start",
+    "range_end",
+)
 
 
 def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> None:
     for row in item.rows:
-        current = db.execute("select id from indicators where source = ? and source_id = ?",
-                             [row["source"], row["source_id"]]).fetchone()
+        current = db.execute(
+            "select id from indicators where source = ? and source_id = ?", [row["source"], row["source_id"]]
+        ).fetchone()
         if current is None:
-            db["indicators"].insert({**row, "is_example": int(is_example), "version": 1, "updated_at": now(),
-                                     "updated_by": "import"})
+            db["indicators"].insert(
+                {**row, "is_example": int(is_example), "version": 1, "updated_at": now(), "updated_by": "import"}
+            )
             report.new += 1
             continue
         before = get_indicator(db, current[0])
@@ -266,26 +330,31 @@ def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> 
         if not is_example and before["is_example"]:
             changes["is_example"] = 0
         if changes:  # one audit row for the whole import (import_parsed), as for values
-            db["indicators"].update(current[0], {**changes, "version": before["version"] + 1,
-                                                 "updated_at": now(), "updated_by": "import"})
+            db["indicators"].update(
+                current[0], {**changes, "version": before["version"] + 1, "updated_at": now(), "updated_by": "import"}
+            )
             report.changed += 1
         else:
             report.unchanged += 1
         report.indicators.add(current[0])
 
 
-def _import_values(db, item: Parsed, report: FileReport, problems: Problems, is_example: bool,
-                   check_only: bool = False) -> None:
+def _import_values(
+    db, item: Parsed, report: FileReport, problems: Problems, is_example: bool, check_only: bool = False
+) -> None:
     name = item.name
     if item.kind == "data":
-        indicator_ids = {int(r[1]): r[0] for r in db.execute(
-            "select id, source_id from indicators where source = 'sotkanet'")}
-        region_ids = {r[0]: r[1] for r in db.execute(
-            "select sotkanet_id, id from ind_regions where sotkanet_id is not null")}
+        indicator_ids = {
+            int(r[1]): r[0] for r in db.execute("select id, source_id from indicators where source = 'sotkanet'")
+        }
+        region_ids = {
+            r[0]: r[1] for r in db.execute("select sotkanet_id, id from ind_regions where sotkanet_id is not null")
+        }
         unknown_indicator, unknown_region = "indicators.reason.unknown_indicator", "indicators.reason.unknown_region"
     else:
-        indicator_ids = {r[1].upper(): r[0] for r in db.execute(
-            "select id, source_id from indicators where source = 'custom'")}
+        indicator_ids = {
+            r[1].upper(): r[0] for r in db.execute("select id, source_id from indicators where source = 'custom'")
+        }
         region_ids = region_code_map(db)
         unknown_indicator, unknown_region = "indicators.reason.unknown_custom", "indicators.reason.unknown_region_code"
     flag = int(is_example)
@@ -338,8 +407,10 @@ def _store_values(db, rows: list[tuple], report: FileReport) -> None:
     Raises sqlite3.IntegrityError when a key repeats."""
     ids = sorted(set(map(itemgetter(0), rows)))
     marks = ",".join("?" * len(ids))
-    if not ids or not db.execute(f"select 1 from indicator_values where indicator_id in ({marks}) limit 1",
-                                 ids).fetchone():
+    if (
+        not ids
+        or not db.execute(f"select 1 from indicator_values where indicator_id in ({marks}) limit 1", ids).fetchone()
+    ):
         db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", rows)
         report.new += len(rows)
         return
@@ -349,8 +420,10 @@ def _store_values(db, rows: list[tuple], report: FileReport) -> None:
         raise sqlite3.IntegrityError("a key repeats")
     existing: dict[tuple, tuple] = {}
     for indicator_id in ids:
-        for r in db.execute("select region_id, year, gender, value, abs_value, is_example from indicator_values "
-                            "where indicator_id = ?", [indicator_id]):
+        for r in db.execute(
+            "select region_id, year, gender, value, abs_value, is_example from indicator_values where indicator_id = ?",
+            [indicator_id],
+        ):
             existing[(indicator_id, r[0], r[1], r[2])] = (r[3], r[4], r[5])
     new, changed = [], []
     for row in rows:
@@ -360,8 +433,11 @@ def _store_values(db, rows: list[tuple], report: FileReport) -> None:
         elif old != row[4:]:
             changed.append((*row[4:], *row[:4]))
     db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, ?)", new)
-    db.conn.executemany("update indicator_values set value = ?, abs_value = ?, is_example = ? where indicator_id = ? "
-                        "and region_id = ? and year = ? and gender = ?", changed)
+    db.conn.executemany(
+        "update indicator_values set value = ?, abs_value = ?, is_example = ? where indicator_id = ? "
+        "and region_id = ? and year = ? and gender = ?",
+        changed,
+    )
     report.new += len(new)
     report.changed += len(changed)
     report.unchanged += len(rows) - len(new) - len(changed)
@@ -373,15 +449,21 @@ def series(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOT
     if not region_ids:
         return []
     marks = ", ".join("?" * len(region_ids))
-    sql = (f"select region_id, year, value, is_example from indicator_values where indicator_id = ? "
-           f"and region_id in ({marks}) and gender = ? order by region_id, year")
+    sql = (
+        f"select region_id, year, value, is_example from indicator_values where indicator_id = ? "
+        f"and region_id in ({marks}) and gender = ? order by region_id, year"
+    )
     return [dict(r) for r in db.query(sql, [indicator_id, *region_ids, gender])]
 
 
 def values_by_year(db: Database, indicator_id: int, region_id: int, gender: str = GENDER_TOTAL) -> dict[int, float]:
-    return {r[0]: r[1] for r in db.execute(
-        "select year, value from indicator_values where indicator_id = ? and region_id = ? and gender = ?",
-        [indicator_id, region_id, gender])}
+    return {
+        r[0]: r[1]
+        for r in db.execute(
+            "select year, value from indicator_values where indicator_id = ? and region_id = ? and gender = ?",
+            [indicator_id, region_id, gender],
+        )
+    }
 
 
 def years(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTAL) -> list[int]:
@@ -393,36 +475,53 @@ def years(db: Database, indicator_id: int, region_ids, gender: str = GENDER_TOTA
 
 def genders(db: Database, indicator_id: int) -> list[str]:
     """Genders with values for an indicator, total first."""
-    found = {r[0] for r in db.execute("select distinct gender from indicator_values where indicator_id = ?",
-                                      [indicator_id])}
+    found = {
+        r[0] for r in db.execute("select distinct gender from indicator_values where indicator_id = ?", [indicator_id])
+    }
     return [g for g in ("total", "female", "male") if g in found]
 
 
-def comparison(db: Database, plan_id: int, indicator_id: int, year: int, lang: str,
-               gender: str = GENDER_TOTAL) -> list[dict]:
+def comparison(
+    db: Database, plan_id: int, indicator_id: int, year: int, lang: str, gender: str = GENDER_TOTAL
+) -> list[dict]:
     """One indicator and year for every region of the plan, the counties and the country, each
     with its interval (low, high) and whether it is too few to show (then value is None)."""
     regions = plan_regions(db, plan_id, lang)
     indicator = get_indicator(db, indicator_id)
-    by_region = {r["region_id"]: r for r in trusted_series(db, indicator, [r["id"] for r in regions], gender)
-                 if r["year"] == year}
+    by_region = {
+        r["region_id"]: r
+        for r in trusted_series(db, indicator, [r["id"] for r in regions], gender)
+        if r["year"] == year
+    }
     result = []
     for region in regions:
         row = by_region.get(region["id"])
         if row is None:
             continue
         hidden = row["too_few"]
-        result.append({"region": region["name"], "kind": region["kind"], "value": None if hidden else row["value"],
-                       "low": None if hidden else row["low"], "high": None if hidden else row["high"],
-                       "too_few": hidden, "is_example": row["is_example"]})
+        result.append(
+            {
+                "region": region["name"],
+                "kind": region["kind"],
+                "value": None if hidden else row["value"],
+                "low": None if hidden else row["low"],
+                "high": None if hidden else row["high"],
+                "too_few": hidden,
+                "is_example": row["is_example"],
+            }
+        )
     return result
 
 
 def trust(indicator: dict) -> dict:
     """The settings that decide how far an indicator's values are trusted."""
     unit = indicator.get("noise_unit") or "points"
-    return {"scale": proportion_scale(indicator), "threshold": indicator.get("noise_threshold"), "unit": unit,
-            "min_count": indicator.get("min_count") if indicator.get("min_count") is not None else DEFAULT_MIN_COUNT}
+    return {
+        "scale": proportion_scale(indicator),
+        "threshold": indicator.get("noise_threshold"),
+        "unit": unit,
+        "min_count": indicator.get("min_count") if indicator.get("min_count") is not None else DEFAULT_MIN_COUNT,
+    }
 
 
 def trusted_series(db: Database, indicator: dict, region_ids, gender: str = GENDER_TOTAL) -> list[dict]:
@@ -440,15 +539,19 @@ def trusted_series(db: Database, indicator: dict, region_ids, gender: str = GEND
     settings = trust(indicator)
     scale, minimum = settings["scale"], settings["min_count"]
     marks = ", ".join("?" * len(region_ids))
-    municipal = {r[0] for r in db.execute(f"select id from ind_regions where category = 'KUNTA' and id in ({marks})",
-                                          region_ids)}
-    wanted = ("female", "male") if gender == "gap" else ((gender, "female", "male") if gender == GENDER_TOTAL
-                                                           else (gender,))
+    municipal = {
+        r[0] for r in db.execute(f"select id from ind_regions where category = 'KUNTA' and id in ({marks})", region_ids)
+    }
+    wanted = (
+        ("female", "male") if gender == "gap" else ((gender, "female", "male") if gender == GENDER_TOTAL else (gender,))
+    )
     cells: dict[tuple, dict] = {}
     for region_id, year, g, value, abs_value, example in db.execute(
-            f"select region_id, year, gender, value, abs_value, is_example from indicator_values "
-            f"where indicator_id = ? and region_id in ({marks}) and gender in ({', '.join('?' * len(wanted))}) "
-            f"order by region_id, year", [indicator["id"], *region_ids, *wanted]):
+        f"select region_id, year, gender, value, abs_value, is_example from indicator_values "
+        f"where indicator_id = ? and region_id in ({marks}) and gender in ({', '.join('?' * len(wanted))}) "
+        f"order by region_id, year",
+        [indicator["id"], *region_ids, *wanted],
+    ):
         n = people(value, abs_value, scale)
         count = n if scale is not None else abs_value
         cells.setdefault((region_id, year), {})[g] = (value, n, count, example)
@@ -469,23 +572,48 @@ def trusted_series(db: Database, indicator: dict, region_ids, gender: str = GEND
                 lm, um = interval(m, nm, scale)
                 d = f - m
                 low, high = d - ((f - lf) ** 2 + (um - m) ** 2) ** 0.5, d + ((uf - f) ** 2 + (m - lm) ** 2) ** 0.5
-            rows.append({"region_id": region_id, "year": year, "value": f - m, "n": None, "low": low, "high": high,
-                         "too_few": local and (small(cell, "female") or small(cell, "male")),
-                         "is_example": max(ef, em), "female": f, "male": m, "n_female": nf, "n_male": nm})
+            rows.append(
+                {
+                    "region_id": region_id,
+                    "year": year,
+                    "value": f - m,
+                    "n": None,
+                    "low": low,
+                    "high": high,
+                    "too_few": local and (small(cell, "female") or small(cell, "male")),
+                    "is_example": max(ef, em),
+                    "female": f,
+                    "male": m,
+                    "n_female": nf,
+                    "n_male": nm,
+                }
+            )
             continue
         if gender not in cell:
             continue
         value, n, _, example = cell[gender]
-        too_few = local and (small(cell, gender) or (gender == GENDER_TOTAL and (small(cell, "female")
-                                                                                  or small(cell, "male"))))
+        too_few = local and (
+            small(cell, gender) or (gender == GENDER_TOTAL and (small(cell, "female") or small(cell, "male")))
+        )
         low, high = interval(value, n, scale)
-        rows.append({"region_id": region_id, "year": year, "value": value, "n": n, "low": low, "high": high,
-                     "too_few": too_few, "is_example": example})
+        rows.append(
+            {
+                "region_id": region_id,
+                "year": year,
+                "value": value,
+                "n": n,
+                "low": low,
+                "high": high,
+                "too_few": too_few,
+                "is_example": example,
+            }
+        )
     return rows
 
 
-def link_values(db: Database, indicator: dict, region_id: int,
-                gender: str = GENDER_TOTAL) -> tuple[dict, dict, dict | None]:
+def link_values(
+    db: Database, indicator: dict, region_id: int, gender: str = GENDER_TOTAL
+) -> tuple[dict, dict, dict | None]:
     """(year -> value, year -> people measured, year -> gap row or None) a link's progress is read
     from. Values too few to show are left out. A gap link follows the size of the gap |girls - boys|."""
     rows = [r for r in trusted_series(db, indicator, [region_id], gender) if not r["too_few"]]
@@ -497,8 +625,10 @@ def link_values(db: Database, indicator: dict, region_id: int,
 def has_example_values(db: Database, indicator_ids=None) -> bool:
     if indicator_ids is None:
         return bool(db.execute("select 1 from indicator_values where is_example = 1 limit 1").fetchone())
-    return any(db.execute("select 1 from indicator_values where indicator_id = ? and is_example = 1 limit 1",
-                          [i]).fetchone() for i in set(indicator_ids))
+    return any(
+        db.execute("select 1 from indicator_values where indicator_id = ? and is_example = 1 limit 1", [i]).fetchone()
+        for i in set(indicator_ids)
+    )
 
 
 # ---------------------------------------------------------------- goal–indicator links
@@ -522,8 +652,12 @@ def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None =
     baseline_year = validation.year(data.get("baseline_year"), "ind_baseline_year", required=True)
     target_year = validation.year(data.get("target_year"), "ind_target_year", required=True)
     if target_year <= baseline_year:
-        raise ValidationError("indicators.error.target_before_baseline", field="ind_target_year",
-                              baseline=baseline_year, target=target_year)
+        raise ValidationError(
+            "indicators.error.target_before_baseline",
+            field="ind_target_year",
+            baseline=baseline_year,
+            target=target_year,
+        )
     gender = data.get("gender") or GENDER_TOTAL
     if gender not in LINK_GENDERS:
         raise ValidationError("error.invalid", field="ind_link_gender")
@@ -533,13 +667,23 @@ def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None =
     target_value = validation.decimal(data.get("target_value"), "ind_target_value", required=True)
     if gender == "gap" and target_value < 0:  # a gap link follows the size of the gap
         raise ValidationError("indicators.error.gap_target_negative", field="ind_target_value")
-    clash = db.execute("select id from goal_indicators where goal_id = ? and indicator_id = ? and region_id = ? "
-                       "and gender = ? and id is not ?", [goal_id, indicator_id, region_id, gender, link_id]).fetchone()
+    clash = db.execute(
+        "select id from goal_indicators where goal_id = ? and indicator_id = ? and region_id = ? "
+        "and gender = ? and id is not ?",
+        [goal_id, indicator_id, region_id, gender, link_id],
+    ).fetchone()
     if clash:
         raise ValidationError("indicators.error.duplicate_link", field="ind_indicator")
-    return {"goal_id": goal_id, "indicator_id": indicator_id, "region_id": region_id, "gender": gender,
-            "baseline_year": baseline_year, "baseline_value": baseline_value,
-            "target_year": target_year, "target_value": target_value}
+    return {
+        "goal_id": goal_id,
+        "indicator_id": indicator_id,
+        "region_id": region_id,
+        "gender": gender,
+        "baseline_year": baseline_year,
+        "baseline_value": baseline_value,
+        "target_year": target_year,
+        "target_value": target_value,
+    }
 
 
 def add_link(db: Database, actor: Actor, goal_id: int, **data) -> int:
@@ -578,8 +722,9 @@ def delete_link(db: Database, actor: Actor, link_id: int, expected_version: int)
         audit(db, actor, "goal_indicator", link_id, "delete", before=before)
 
 
-def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = None,
-          municipality_id: int | None = None) -> list[dict]:
+def links(
+    db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = None, municipality_id: int | None = None
+) -> list[dict]:
     """Links of the plan's goals (not deleted), in plan order, each with its indicator,
     region name, latest value and progress class."""
     sql = """select l.*, g.title_fi goal_title_fi, g.title_sv goal_title_sv, g.scope goal_scope,
@@ -602,45 +747,87 @@ def links(db: Database, plan_id: int, lang: str = "fi", goal_id: int | None = No
         rows = [r for r in rows if r["goal_id"] in allowed]
     names = {r["id"]: r["name"] for r in plan_regions(db, plan_id, lang)}
     for row in rows:
-        indicator = {"id": row["indicator_id"], "value_type": row["value_type"], "unit_fi": row["unit_fi"],
-                     "noise_threshold": row["noise_threshold"], "noise_unit": row["noise_unit"],
-                     "min_count": row["min_count"]}
+        indicator = {
+            "id": row["indicator_id"],
+            "value_type": row["value_type"],
+            "unit_fi": row["unit_fi"],
+            "noise_threshold": row["noise_threshold"],
+            "noise_unit": row["noise_unit"],
+            "min_count": row["min_count"],
+        }
         settings = trust(indicator)
         values, counts, gaps = link_values(db, indicator, row["region_id"], row["gender"])
         direction = "lower" if row["gender"] == "gap" else row["direction"]  # a smaller gap is better
-        result = assess(values, direction, row["baseline_year"], row["baseline_value"], row["target_year"],
-                        row["target_value"], counts, settings["scale"], settings["threshold"], settings["unit"], gaps)
+        result = assess(
+            values,
+            direction,
+            row["baseline_year"],
+            row["baseline_value"],
+            row["target_year"],
+            row["target_value"],
+            counts,
+            settings["scale"],
+            settings["threshold"],
+            settings["unit"],
+            gaps,
+        )
         latest_n = counts.get(result.latest_year)
-        low, high = (interval(result.latest_value, latest_n, settings["scale"]) if result.latest_value is not None
-                     else (None, None))
+        low, high = (
+            interval(result.latest_value, latest_n, settings["scale"])
+            if result.latest_value is not None
+            else (None, None)
+        )
         if gaps and result.latest_year in gaps and gaps[result.latest_year]["low"] is not None:
             gap = gaps[result.latest_year]
             low, high = (gap["low"], gap["high"]) if gap["value"] >= 0 else (-gap["high"], -gap["low"])
-        example = db.execute("select max(is_example) from indicator_values where indicator_id = ? and region_id = ?",
-                             [row["indicator_id"], row["region_id"]]).fetchone()[0]
+        example = db.execute(
+            "select max(is_example) from indicator_values where indicator_id = ? and region_id = ?",
+            [row["indicator_id"], row["region_id"]],
+        ).fetchone()[0]
         row.update(
             indicator_title=text_in(row, lang) + group_suffix(row["gender"], lang),
             region_name=names.get(row["region_id"]) or region_name(db, row["region_id"], lang),
-            unit=unit_in(row, lang), goal_title=plans.title_in({"title_fi": row["goal_title_fi"],
-                                                                "title_sv": row["goal_title_sv"]}, lang),
-            baseline_value=result.baseline_value, latest_year=result.latest_year, latest_value=result.latest_value,
-            progress=result.progress, progress_label=progress_label(result.progress, lang),
-            observed_per_year=result.observed_per_year, needed_per_year=result.needed_per_year,
-            values=values, example_values=bool(example), latest_n=latest_n, latest_low=low, latest_high=high,
+            unit=unit_in(row, lang),
+            goal_title=plans.title_in({"title_fi": row["goal_title_fi"], "title_sv": row["goal_title_sv"]}, lang),
+            baseline_value=result.baseline_value,
+            latest_year=result.latest_year,
+            latest_value=result.latest_value,
+            progress=result.progress,
+            progress_label=progress_label(result.progress, lang),
+            observed_per_year=result.observed_per_year,
+            needed_per_year=result.needed_per_year,
+            values=values,
+            example_values=bool(example),
+            latest_n=latest_n,
+            latest_low=low,
+            latest_high=high,
             margin_rule=result.rule,
         )
     return rows
 
 
 def group_suffix(gender: str, lang: str) -> str:
-    """" (Girls)" and the like after a link's indicator title; nothing for the total."""
+    """ " (Girls)" and the like after a link's indicator title; nothing for the total."""
     return "" if gender == GENDER_TOTAL else f" ({i18n.t(f'indicators.link_gender.{gender}', lang)})"
 
 
 def goal_indicator_rows(db: Database, plan_id: int, lang: str) -> list[dict]:
     """One dict per goal–indicator link of the plan, for exports."""
-    keys = ("goal_id", "indicator_id", "indicator_title", "region_name", "unit", "baseline_year", "baseline_value",
-            "target_year", "target_value", "latest_year", "latest_value", "progress", "progress_label")
+    keys = (
+        "goal_id",
+        "indicator_id",
+        "indicator_title",
+        "region_name",
+        "unit",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "latest_year",
+        "latest_value",
+        "progress",
+        "progress_label",
+    )
     return [{k: row[k] for k in keys} | {"example_values": row["example_values"]} for row in links(db, plan_id, lang)]
 
 

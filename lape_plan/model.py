@@ -1,4 +1,5 @@
 """Enums and small value types shared across the package."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

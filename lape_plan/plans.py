@@ -1,4 +1,5 @@
 """Organisations, plans, focus areas, goals and measures."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,6 +7,7 @@ import datetime as dt
 from sqlite_utils import Database
 
 from . import auth, validation
+
 # Text cleaning lives in validation; plans.clean_text and plans.normalise_text are the names
 # most features call.
 from .validation import clean_text, normalise_text  # noqa: F401
@@ -117,7 +119,8 @@ def update_plan(db, actor, plan_id: int, expected_version: int, title_fi, title_
         outside = db.execute(
             "select count(*) from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
             "where f.plan_id = ? and m.deleted_at is null and (m.start_year < ? or m.end_year > ?)",
-            [plan_id, fields["first_year"], fields["last_year"]]).fetchone()[0]
+            [plan_id, fields["first_year"], fields["last_year"]],
+        ).fetchone()[0]
         if outside:
             raise ValidationError("error.measures_outside_period", field="first_year", count=outside)
         return save_changes(db, actor, "plans", "plan", before, fields)
@@ -139,7 +142,8 @@ def remove_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: i
                  union all
                  select m.id from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id
                    where f.plan_id = :p and m.responsible_org_id = :o and m.deleted_at is null)""",
-            {"p": plan_id, "o": org_id}).fetchone()[0]
+            {"p": plan_id, "o": org_id},
+        ).fetchone()[0]
         if used:
             raise ValidationError("error.organisation_in_use", field="org", count=used)
         db["plan_organisations"].delete_where("plan_id = ? and org_id = ?", [plan_id, org_id])
@@ -192,15 +196,22 @@ def add_approval(db, actor, plan_id, body, date, reference, org_id=None, version
         if org_id is not None:
             validation.check_orgs(db, [org_id], plan_id)
         if version_id is None:
-            newest = db.execute("select id from plan_versions where plan_id = ? order by number desc limit 1",
-                                [plan_id]).fetchone()
+            newest = db.execute(
+                "select id from plan_versions where plan_id = ? order by number desc limit 1", [plan_id]
+            ).fetchone()
             version_id = newest[0] if newest else None
         else:
             from .versions import check_version_of
 
             check_version_of(db, plan_id, int(version_id))
-        row = {"plan_id": plan_id, "org_id": org_id, "body": body, "date": date.isoformat(), "reference": reference,
-               "version_id": version_id}
+        row = {
+            "plan_id": plan_id,
+            "org_id": org_id,
+            "body": body,
+            "date": date.isoformat(),
+            "reference": reference,
+            "version_id": version_id,
+        }
         approval_id = db["approvals"].insert(row).last_pk
         audit(db, actor, "approval", approval_id, "create", after=row)
     return approval_id
@@ -226,7 +237,9 @@ def get(db, entity: str, item_id: int, include_deleted: bool = False) -> dict:
     row = get_or_not_found(db, table, item_id, entity=entity, where="" if include_deleted else "deleted_at is null")
     if entity == "goal":
         for key, link in LINKS.items():
-            row[key] = [r["org_id"] for r in db.query(f"select org_id from {link} where goal_id = ? order by org_id", [item_id])]
+            row[key] = [
+                r["org_id"] for r in db.query(f"select org_id from {link} where goal_id = ? order by org_id", [item_id])
+            ]
     return row
 
 
@@ -301,8 +314,9 @@ def _measure_fields(db, plan, data: dict) -> dict:
         "responsible_org_id": responsible,
         "start_year": start,
         "end_year": end,
-        "resources_text": clean_text(data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2,
-                                     multiline=True),
+        "resources_text": clean_text(
+            data.get("resources_text"), "resources_text", max_len=TITLE_MAX * 2, multiline=True
+        ),
         "resources_eur": validation.euros(data.get("resources_eur")),
     }
 
@@ -396,8 +410,13 @@ def add(db: Database, actor: Actor, entity: str, parent_id: int, *, draft: bool 
         fields = check_fields(db, entity, plan, data)
         row = {k: v for k, v in fields.items() if k not in LINKS}
         row.update(
-            {parent_col: parent_id, "position": _next_position(db, entity, parent_id), "version": 1,
-             "updated_at": now(), "updated_by": actor.name}
+            {
+                parent_col: parent_id,
+                "position": _next_position(db, entity, parent_id),
+                "version": 1,
+                "updated_at": now(),
+                "updated_by": actor.name,
+            }
         )
         if draft and entity != "focus_area":
             row["draft"] = 1
@@ -422,8 +441,9 @@ def update(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         require_version(before, expected_version)
         plan = plan_of(db, entity, item_id)
         fields = check_fields(db, entity, plan, {**before, **data})
-        version = save_changes(db, actor, table, entity, before, fields,
-                               row={k: v for k, v in fields.items() if k not in LINKS})
+        version = save_changes(
+            db, actor, table, entity, before, fields, row={k: v for k, v in fields.items() if k not in LINKS}
+        )
         if version != before["version"]:
             store_links(db, item_id, fields)
     return version
@@ -437,8 +457,18 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         _authorise(db, actor, entity, before)
         require_version(before, expected_version)
         stamp = now()
-        save_version(db, actor, table, entity, before, {"deleted_at": stamp, "deleted_by": actor.name},
-                     action="delete", stamp=stamp, audit_before=before, audit_after=None)
+        save_version(
+            db,
+            actor,
+            table,
+            entity,
+            before,
+            {"deleted_at": stamp, "deleted_by": actor.name},
+            action="delete",
+            stamp=stamp,
+            audit_before=before,
+            audit_after=None,
+        )
 
 
 def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
@@ -451,8 +481,17 @@ def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
         parent_entity = {"goal": "focus_area", "measure": "goal"}.get(entity)
         if parent_entity:
             get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
-        save_version(db, actor, table, entity, before, {"deleted_at": None, "deleted_by": None}, action="restore",
-                     audit_before={"deleted_at": before["deleted_at"]}, audit_after=None)
+        save_version(
+            db,
+            actor,
+            table,
+            entity,
+            before,
+            {"deleted_at": None, "deleted_by": None},
+            action="restore",
+            audit_before={"deleted_at": before["deleted_at"]},
+            audit_after=None,
+        )
 
 
 def deleted_items(db: Database, plan_id: int) -> list[dict]:
@@ -501,8 +540,7 @@ def counts_sql(alias: str, *, deleted_too: bool = False) -> str:
     return draft if deleted_too else f"{alias}.deleted_at is null and {draft}"
 
 
-def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
-         include_drafts: bool = False) -> list[dict]:
+def tree(db: Database, plan_id: int, municipality_id: int | None = None, *, include_drafts: bool = False) -> list[dict]:
     """Focus areas with their goals and measures, in order: the items of the plan that
     count. Deleted items are left out, and so are drafts (and a draft goal's measures)
     unless `include_drafts` (the plan editor, which shows and accepts them).
@@ -513,20 +551,35 @@ def tree(db: Database, plan_id: int, municipality_id: int | None = None, *,
     same with or without a municipality; a draft (or a draft goal's measure) has none."""
     goal_ok = "g.deleted_at is null" if include_drafts else counts_sql("g")
     measure_ok = "m.deleted_at is null" if include_drafts else counts_sql("m")
-    focus_areas = [dict(r) for r in db.query(
-        "select * from focus_areas where plan_id = ? and deleted_at is null order by position, id", [plan_id])]
-    goals = [dict(r) for r in db.query(
-        "select g.* from goals g join focus_areas f on f.id = g.focus_area_id "
-        f"where f.plan_id = ? and {goal_ok} order by g.position, g.id", [plan_id])]
-    measures = [dict(r) for r in db.query(
-        "select m.* from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
-        f"where f.plan_id = ? and {measure_ok} order by m.position, m.id", [plan_id])]
+    focus_areas = [
+        dict(r)
+        for r in db.query(
+            "select * from focus_areas where plan_id = ? and deleted_at is null order by position, id", [plan_id]
+        )
+    ]
+    goals = [
+        dict(r)
+        for r in db.query(
+            "select g.* from goals g join focus_areas f on f.id = g.focus_area_id "
+            f"where f.plan_id = ? and {goal_ok} order by g.position, g.id",
+            [plan_id],
+        )
+    ]
+    measures = [
+        dict(r)
+        for r in db.query(
+            "select m.* from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
+            f"where f.plan_id = ? and {measure_ok} order by m.position, m.id",
+            [plan_id],
+        )
+    ]
     links: dict[str, dict[int, list[int]]] = {}
     for key, link in LINKS.items():
         links[key] = {}
         for r in db.query(
             f"select l.goal_id, l.org_id from {link} l join goals g on g.id = l.goal_id "
-            f"join focus_areas f on f.id = g.focus_area_id where f.plan_id = ? order by l.org_id", [plan_id]
+            f"join focus_areas f on f.id = g.focus_area_id where f.plan_id = ? order by l.org_id",
+            [plan_id],
         ):
             links[key].setdefault(r["goal_id"], []).append(r["org_id"])
     by_goal: dict[int, list[dict]] = {}
@@ -573,20 +626,32 @@ def overview(db: Database, plan_id: int) -> dict:
     areas = tree(db, plan_id)
     municipalities = organisations(db, plan_id, kind=OrgKind.MUNICIPALITY)
     per_area = [
-        {"focus_area": a, "goals": len(a["goals"]), "measures": sum(len(g["measures"]) for g in a["goals"]),
-         "local_goals": sum(1 for g in a["goals"] if g["scope"] == Scope.LOCAL)}
+        {
+            "focus_area": a,
+            "goals": len(a["goals"]),
+            "measures": sum(len(g["measures"]) for g in a["goals"]),
+            "local_goals": sum(1 for g in a["goals"] if g["scope"] == Scope.LOCAL),
+        }
         for a in areas
     ]
     all_goals = [g for a in areas for g in a["goals"]]
     per_municipality = []
     for m in municipalities:
         goals = [g for g in all_goals if g["scope"] == Scope.SHARED or m["id"] in g["municipality_ids"]]
-        per_municipality.append({
-            "organisation": m,
-            "goals": len(goals),
-            "own_goals": sum(1 for g in goals if g["scope"] == Scope.LOCAL),
-            "measures": sum(len(g["measures"]) for g in goals),
-            "responsible_measures": sum(1 for g in all_goals for x in g["measures"] if x["responsible_org_id"] == m["id"]),
-        })
-    return {"per_area": per_area, "per_municipality": per_municipality,
-            "goals": len(all_goals), "measures": sum(len(g["measures"]) for g in all_goals)}
+        per_municipality.append(
+            {
+                "organisation": m,
+                "goals": len(goals),
+                "own_goals": sum(1 for g in goals if g["scope"] == Scope.LOCAL),
+                "measures": sum(len(g["measures"]) for g in goals),
+                "responsible_measures": sum(
+                    1 for g in all_goals for x in g["measures"] if x["responsible_org_id"] == m["id"]
+                ),
+            }
+        )
+    return {
+        "per_area": per_area,
+        "per_municipality": per_municipality,
+        "goals": len(all_goals),
+        "measures": sum(len(g["measures"]) for g in all_goals),
+    }

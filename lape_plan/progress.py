@@ -1,6 +1,7 @@
 """The progress method: how far an indicator has moved toward a goal's target, and whether a
 change is within the margin of error (the method is described in the README, "Progress evaluation").
 Pure functions of numbers; reading values from the database is in indicators.py."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ def two_proportion_z(p1: float, n1: int, p2: float, n2: int) -> float:
     """The pooled two-proportion z statistic of the change p1 -> p2 (0 when nothing varies)."""
     pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
     variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
-    return 0.0 if variance <= 0 else (p2 - p1) / variance ** 0.5
+    return 0.0 if variance <= 0 else (p2 - p1) / variance**0.5
 
 
 def noise_limit(baseline_value: float, threshold, unit) -> float | None:
@@ -63,8 +64,9 @@ def noise_limit(baseline_value: float, threshold, unit) -> float | None:
     return threshold * abs(baseline_value) / 100 if unit == "relative" else threshold
 
 
-def change_is_noise(baseline_value, baseline_n, latest_value, latest_n, scale, threshold=None,
-                    unit="points") -> tuple[bool, str | None]:
+def change_is_noise(
+    baseline_value, baseline_n, latest_value, latest_n, scale, threshold=None, unit="points"
+) -> tuple[bool, str | None]:
     """(is the change from baseline to latest within the margin of error, the rule used).
 
     With the number of people behind both values known, the change is noise when the pooled
@@ -90,7 +92,7 @@ def gap_change_is_noise(before: dict, after: dict, scale, threshold=None, unit="
         shares = [before["female"] / scale, before["male"] / scale, after["female"] / scale, after["male"] / scale]
         variance = sum(p * (1 - p) / n for p, n in zip(shares, counts))
         change = abs(after["value"]) - abs(before["value"])
-        return (variance <= 0 and change == 0) or (variance > 0 and abs(change) / scale < Z95 * variance ** 0.5), "test"
+        return (variance <= 0 and change == 0) or (variance > 0 and abs(change) / scale < Z95 * variance**0.5), "test"
     limit = noise_limit(before["value"], threshold, unit)
     if limit is None:
         return False, None
@@ -109,18 +111,35 @@ class Assessment:
     rule: str | None = None  # how "within the margin" was decided: "test", "threshold" or None
 
 
-def evaluate(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value,
-             within_margin: bool = False) -> str:
+def evaluate(
+    direction,
+    baseline_year,
+    baseline_value,
+    latest_year,
+    latest_value,
+    target_year,
+    target_value,
+    within_margin: bool = False,
+) -> str:
     """Classify progress toward a target (method in the README, "Progress evaluation").
 
     direction: "higher" or "lower" is better; None infers it from target vs baseline.
     within_margin: the change since the baseline is not distinguishable from zero."""
-    return assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year,
-                         target_value, within_margin)[0]
+    return assess_points(
+        direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value, within_margin
+    )[0]
 
 
-def assess_points(direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value,
-                  within_margin: bool = False):
+def assess_points(
+    direction,
+    baseline_year,
+    baseline_value,
+    latest_year,
+    latest_value,
+    target_year,
+    target_value,
+    within_margin: bool = False,
+):
     """(progress class, observed good change per year, needed good change per year)."""
     if None in (baseline_year, baseline_value, latest_year, latest_value, target_year, target_value):
         return "no_data", None, None
@@ -145,9 +164,19 @@ def assess_points(direction, baseline_year, baseline_value, latest_year, latest_
     return ("on_track" if observed >= needed - eps else "too_slow"), observed, needed
 
 
-def assess(values: dict[int, float], direction, baseline_year, baseline_value, target_year, target_value,
-           counts: dict[int, int] | None = None, scale: float | None = None, threshold=None,
-           unit="points", gaps: dict[int, dict] | None = None) -> Assessment:
+def assess(
+    values: dict[int, float],
+    direction,
+    baseline_year,
+    baseline_value,
+    target_year,
+    target_value,
+    counts: dict[int, int] | None = None,
+    scale: float | None = None,
+    threshold=None,
+    unit="points",
+    gaps: dict[int, dict] | None = None,
+) -> Assessment:
     """Progress of one link from the values of its region by year. Missing years are fine:
     the latest value is the most recent year at or after the baseline year. `counts` (year ->
     people measured) and `scale` allow the test of the change; `threshold` and `unit` are the
@@ -164,12 +193,27 @@ def assess(values: dict[int, float], direction, baseline_year, baseline_value, t
     if gaps is not None and same and latest_year in gaps and baseline_year in gaps:
         within, rule = gap_change_is_noise(gaps[baseline_year], gaps[latest_year], scale, threshold, unit)
     else:
-        within, rule = change_is_noise(baseline_value, counts.get(baseline_year) if same else None, latest_value,
-                                       counts.get(latest_year), scale, threshold, unit)
-    progress, observed, needed = assess_points(direction, baseline_year, baseline_value, latest_year, latest_value,
-                                               target_year, target_value, within)
-    return Assessment(progress, baseline_value, latest_year, latest_value, observed, needed,
-                      rule if progress == "within_margin" else None)
+        within, rule = change_is_noise(
+            baseline_value,
+            counts.get(baseline_year) if same else None,
+            latest_value,
+            counts.get(latest_year),
+            scale,
+            threshold,
+            unit,
+        )
+    progress, observed, needed = assess_points(
+        direction, baseline_year, baseline_value, latest_year, latest_value, target_year, target_value, within
+    )
+    return Assessment(
+        progress,
+        baseline_value,
+        latest_year,
+        latest_value,
+        observed,
+        needed,
+        rule if progress == "within_margin" else None,
+    )
 
 
 def progress_label(progress: str, lang: str) -> str:

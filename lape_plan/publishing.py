@@ -9,6 +9,7 @@ wrote or saved anything, audit rows, evidence links or e-mails. Rows with a trut
 `draft` key (promoted proposals not yet accepted) are left out everywhere.
 
 Extra sections (e.g. residents' ideas) plug in through `SECTIONS`."""
+
 from __future__ import annotations
 
 import csv
@@ -49,9 +50,13 @@ def env() -> Environment:
     missing variables so that a renamed field fails a test instead of printing nothing."""
     global _env
     if _env is None:
-        _env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                           autoescape=select_autoescape(default=True, default_for_string=True),
-                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        _env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     return _env
 
 
@@ -115,15 +120,17 @@ def changed_since(db: Database, plan_id: int) -> bool:
     row = state(db, plan_id)
     if not row or not row["published"]:
         return False
-    last = db.execute("select max(id) from audit where entity = 'publication' and entity_id = ? and action = 'publish'",
-                      [plan_id]).fetchone()[0]
-    later = db.execute("select 1 from audit where id > ? and not (entity = 'publication' and entity_id = ?) limit 1",
-                       [last or 0, plan_id]).fetchone()
+    last = db.execute(
+        "select max(id) from audit where entity = 'publication' and entity_id = ? and action = 'publish'", [plan_id]
+    ).fetchone()[0]
+    later = db.execute(
+        "select 1 from audit where id > ? and not (entity = 'publication' and entity_id = ?) limit 1",
+        [last or 0, plan_id],
+    ).fetchone()
     return bool(later)
 
 
-def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = None,
-            langs=PUBLISH_LANGS) -> Path:
+def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = None, langs=PUBLISH_LANGS) -> Path:
     """Publish (or regenerate) the plan's static site; administrators and facilitators.
 
     The site is built into a temporary folder next to the target and swapped in whole, so
@@ -139,16 +146,33 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
         stamp = now()
         with write(db):
             before = state(db, plan["id"])
-            row = {"plan_id": plan["id"], "published": 1, "published_at": stamp, "published_by": actor.name,
-                   "published_by_user_id": actor.user_id, "unpublished_at": None, "unpublished_by": None,
-                   "first_published_at": (before or {}).get("first_published_at") or stamp}
+            row = {
+                "plan_id": plan["id"],
+                "published": 1,
+                "published_at": stamp,
+                "published_by": actor.name,
+                "published_by_user_id": actor.user_id,
+                "unpublished_at": None,
+                "unpublished_by": None,
+                "first_published_at": (before or {}).get("first_published_at") or stamp,
+            }
             after = {"published": 1, "langs": list(langs)}
             if before is None:
                 db["publications"].insert({**row, "version": 1}, pk="plan_id")
                 audit(db, actor, "publication", plan["id"], "publish", after=after)
             else:
-                save_version(db, actor, "publications", "publication", before, row, action="publish", key="plan_id",
-                             audit_before={"published": before["published"]}, audit_after=after)
+                save_version(
+                    db,
+                    actor,
+                    "publications",
+                    "publication",
+                    before,
+                    row,
+                    action="publish",
+                    key="plan_id",
+                    audit_before={"published": before["published"]},
+                    audit_after=after,
+                )
         _swap(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -163,9 +187,18 @@ def unpublish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = N
         before = state(db, plan_id)
         if not before or not before["published"]:
             raise NotFound("error.not_found", entity="publication", id=plan_id)
-        save_version(db, actor, "publications", "publication", before,
-                     {"published": 0, "unpublished_at": now(), "unpublished_by": actor.name}, action="unpublish",
-                     key="plan_id", audit_before={"published": 1}, audit_after={"published": 0})
+        save_version(
+            db,
+            actor,
+            "publications",
+            "publication",
+            before,
+            {"published": 0, "unpublished_at": now(), "unpublished_by": actor.name},
+            action="unpublish",
+            key="plan_id",
+            audit_before={"published": 1},
+            audit_after={"published": 0},
+        )
     shutil.rmtree(Path(out_dir) if out_dir else site_dir(plan_id), ignore_errors=True)
 
 
@@ -204,9 +237,13 @@ def _status(cur_by_item: dict, entity: str, item_id: int, lang: str) -> dict | N
     row = cur_by_item.get((entity, item_id))
     if not row:
         return None
-    return {"code": row["status"], "label": i18n.label("follow_up.status", row["status"], lang),
-            "year": row["year"], "progress": row["progress"],
-            "narrative": row["narrative"] or ""}
+    return {
+        "code": row["status"],
+        "label": i18n.label("follow_up.status", row["status"], lang),
+        "year": row["year"],
+        "progress": row["progress"],
+        "narrative": row["narrative"] or "",
+    }
 
 
 def plan_data(db: Database, plan_id: int, lang: str) -> dict:
@@ -227,50 +264,91 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
             goal_ids.append(goal["id"])
             measures = []
             for m in [m for m in goal["measures"] if _shown(m)]:
-                measures.append({
-                    "id": m["id"], "number": m["number"], "title": _text(m, lang),
-                    "description": _text(m, lang, "description") if m.get("description") else None,
-                    "responsible": org(m["responsible_org_id"]) if m["responsible_org_id"] else
-                    ", ".join(org(i) for i in goal["responsible_ids"]),
-                    "years": f"{m['start_year'] or plan['first_year']}–{m['end_year'] or plan['last_year']}",
-                    "resources": m.get("resources_text") or "",
-                    "status": _status(latest, "measure", m["id"], lang),
-                })
-            goals.append({
-                "id": goal["id"], "number": goal["number"], "title": _text(goal, lang),
-                "description": _text(goal, lang, "description") if goal.get("description") else None,
-                "responsible": [org(i) for i in goal["responsible_ids"]],
-                "municipalities": [org(i) for i in goal["municipality_ids"]] if goal["scope"] == Scope.LOCAL else [],
-                "scope": goal["scope"], "municipality_ids": list(goal["municipality_ids"]),
-                "status": _status(latest, "goal", goal["id"], lang), "measures": measures,
-                "indicators": [], "trail": [],
-            })
-        areas.append({"id": area["id"], "number": area["number"], "slug": f"area-{area['number']}", "title": _text(area, lang),
-                      "description": _text(area, lang, "description") if area.get("description") else None,
-                      "goals": goals})
+                measures.append(
+                    {
+                        "id": m["id"],
+                        "number": m["number"],
+                        "title": _text(m, lang),
+                        "description": _text(m, lang, "description") if m.get("description") else None,
+                        "responsible": org(m["responsible_org_id"])
+                        if m["responsible_org_id"]
+                        else ", ".join(org(i) for i in goal["responsible_ids"]),
+                        "years": f"{m['start_year'] or plan['first_year']}–{m['end_year'] or plan['last_year']}",
+                        "resources": m.get("resources_text") or "",
+                        "status": _status(latest, "measure", m["id"], lang),
+                    }
+                )
+            goals.append(
+                {
+                    "id": goal["id"],
+                    "number": goal["number"],
+                    "title": _text(goal, lang),
+                    "description": _text(goal, lang, "description") if goal.get("description") else None,
+                    "responsible": [org(i) for i in goal["responsible_ids"]],
+                    "municipalities": [org(i) for i in goal["municipality_ids"]]
+                    if goal["scope"] == Scope.LOCAL
+                    else [],
+                    "scope": goal["scope"],
+                    "municipality_ids": list(goal["municipality_ids"]),
+                    "status": _status(latest, "goal", goal["id"], lang),
+                    "measures": measures,
+                    "indicators": [],
+                    "trail": [],
+                }
+            )
+        areas.append(
+            {
+                "id": area["id"],
+                "number": area["number"],
+                "slug": f"area-{area['number']}",
+                "title": _text(area, lang),
+                "description": _text(area, lang, "description") if area.get("description") else None,
+                "goals": goals,
+            }
+        )
     by_goal = {g["id"]: g for a in areas for g in a["goals"]}
     for link in indicators.links(db, plan_id, lang):
         if link["goal_id"] in by_goal and _shown(link):
             by_goal[link["goal_id"]]["indicators"].append(_indicator(link, lang))
     for entry in trail(db, plan_id, set(by_goal), lang):
         by_goal[entry["goal_id"]]["trail"].append(entry)
-    approvals = [{"body": a["body"], "date": i18n.date(a["date"], lang), "iso_date": a["date"],
-                  "reference": a["reference"] or "", "organisation": org(a["org_id"]) if a["org_id"] else ""}
-                 for a in plans.approvals(db, plan_id) if _shown(a)]
-    municipalities = [{"id": o["id"], "code": o["code"] or str(o["id"]), "name": plans.org_name(o, lang)}
-                      for o in plans.organisations(db, plan_id, kind=OrgKind.MUNICIPALITY)]
+    approvals = [
+        {
+            "body": a["body"],
+            "date": i18n.date(a["date"], lang),
+            "iso_date": a["date"],
+            "reference": a["reference"] or "",
+            "organisation": org(a["org_id"]) if a["org_id"] else "",
+        }
+        for a in plans.approvals(db, plan_id)
+        if _shown(a)
+    ]
+    municipalities = [
+        {"id": o["id"], "code": o["code"] or str(o["id"]), "name": plans.org_name(o, lang)}
+        for o in plans.organisations(db, plan_id, kind=OrgKind.MUNICIPALITY)
+    ]
     counts = {s: 0 for s in follow_up.STATUSES}
     for a in areas:
         for g in a["goals"]:
             for item in [g, *g["measures"]]:
                 if item["status"]:
                     counts[item["status"]["code"]] = counts.get(item["status"]["code"], 0) + 1
-    return {"id": plan["id"], "title": _text(plan, lang), "first_year": plan["first_year"],
-            "last_year": plan["last_year"], "is_example": bool(plan["is_example"]), "areas": areas,
-            "approvals": approvals, "municipalities": municipalities, "published_goal_ids": goal_ids,
-            "status_counts": [{"code": s, "label": i18n.label("follow_up.status", s, lang), "count": c}
-                              for s, c in counts.items()],
-            "goal_count": len(goal_ids), "measure_count": sum(len(g["measures"]) for g in by_goal.values())}
+    return {
+        "id": plan["id"],
+        "title": _text(plan, lang),
+        "first_year": plan["first_year"],
+        "last_year": plan["last_year"],
+        "is_example": bool(plan["is_example"]),
+        "areas": areas,
+        "approvals": approvals,
+        "municipalities": municipalities,
+        "published_goal_ids": goal_ids,
+        "status_counts": [
+            {"code": s, "label": i18n.label("follow_up.status", s, lang), "count": c} for s, c in counts.items()
+        ],
+        "goal_count": len(goal_ids),
+        "measure_count": sum(len(g["measures"]) for g in by_goal.values()),
+    }
 
 
 def trail(db: Database, plan_id: int, goal_ids: set[int], lang: str) -> list[dict]:
@@ -280,8 +358,16 @@ def trail(db: Database, plan_id: int, goal_ids: set[int], lang: str) -> list[dic
     for w in workshop.for_plan(db, plan_id):
         for p in workshop.proposals(db, w["id"]):
             if p["goal_id"] in goal_ids and not p["hidden"] and not p["merged_into"] and _shown(p):
-                out.append({"goal_id": p["goal_id"], "workshop": w["title"], "date": i18n.date(w["created_at"], lang),
-                            "text": p["text"], "votes": p["votes"], "merged": len(p["merged"])})
+                out.append(
+                    {
+                        "goal_id": p["goal_id"],
+                        "workshop": w["title"],
+                        "date": i18n.date(w["created_at"], lang),
+                        "text": p["text"],
+                        "votes": p["votes"],
+                        "merged": len(p["merged"]),
+                    }
+                )
     return out
 
 
@@ -290,17 +376,22 @@ def _indicator(link: dict, lang: str) -> dict:
     values = sorted((int(y), float(v)) for y, v in (link["values"] or {}).items() if v is not None)
     fmt = lambda v: i18n.number(v, lang, decimals)  # noqa: E731
     return {
-        "title": link["indicator_title"], "region": link["region_name"], "unit": link["unit"] or "",
+        "title": link["indicator_title"],
+        "region": link["region_name"],
+        "unit": link["unit"] or "",
         "rows": [{"year": y, "value": fmt(v)} for y, v in values],
         "baseline": {"year": link["baseline_year"], "value": fmt(link["baseline_value"])}
-        if link["baseline_year"] and link["baseline_value"] is not None else None,
+        if link["baseline_year"] and link["baseline_value"] is not None
+        else None,
         "target": {"year": link["target_year"], "value": fmt(link["target_value"])}
-        if link["target_year"] and link["target_value"] is not None else None,
+        if link["target_year"] and link["target_value"] is not None
+        else None,
         "progress": link["progress_label"] if link["progress"] else "",
         "example": bool(link["example_values"]),
         "chart": chart_svg(values, link, lang),
         "raw": values,  # for the CSV: numbers, not formatted text
-        "raw_baseline": link["baseline_value"], "raw_target": link["target_value"],
+        "raw_baseline": link["baseline_value"],
+        "raw_target": link["target_value"],
     }
 
 
@@ -308,8 +399,11 @@ def _indicator(link: dict, lang: str) -> dict:
 def chart_svg(values: list[tuple[int, float]], link: dict, lang: str) -> dict | None:
     """Geometry of a small line chart (values, baseline and target), drawn by the template as
     inline SVG: no scripts, prints and scales with the page."""
-    target = (link["target_year"], link["target_value"]) if link.get("target_year") and \
-        link.get("target_value") is not None else None
+    target = (
+        (link["target_year"], link["target_value"])
+        if link.get("target_year") and link.get("target_value") is not None
+        else None
+    )
     points = list(values)
     if not points:
         return None
@@ -329,19 +423,48 @@ def chart_svg(values: list[tuple[int, float]], link: dict, lang: str) -> dict | 
     step = max(1, math.ceil((y1 - y0 + 1) / 8))
     decimals = link.get("decimals")
     return {
-        "width": w, "height": h, "left": left, "right": w - right, "top": top, "bottom": h - bottom,
-        "line": line, "dots": [{"x": round(sx(y), 1), "y": round(sy(v), 1)} for y, v in points],
-        "target": {"x": round(sx(target[0]), 1), "y": round(sy(target[1]), 1),
-                   "from_x": round(sx(points[-1][0]), 1), "from_y": round(sy(points[-1][1]), 1)} if target else None,
-        "yticks": [{"y": round(sy(v), 1), "label": i18n.number(v, lang, decimals if decimals is not None else 1)}
-                   for v in ticks],
+        "width": w,
+        "height": h,
+        "left": left,
+        "right": w - right,
+        "top": top,
+        "bottom": h - bottom,
+        "line": line,
+        "dots": [{"x": round(sx(y), 1), "y": round(sy(v), 1)} for y, v in points],
+        "target": {
+            "x": round(sx(target[0]), 1),
+            "y": round(sy(target[1]), 1),
+            "from_x": round(sx(points[-1][0]), 1),
+            "from_y": round(sy(points[-1][1]), 1),
+        }
+        if target
+        else None,
+        "yticks": [
+            {"y": round(sy(v), 1), "label": i18n.number(v, lang, decimals if decimals is not None else 1)}
+            for v in ticks
+        ],
         "xticks": [{"x": round(sx(y), 1), "label": str(y)} for y in range(y0, y1 + 1, step)],
     }
 
 
 # ---------------------------------------------------------------- CSV
-CSV_COLUMNS = ("record", "number", "focus_area", "goal", "measure", "responsible", "year", "status", "progress",
-               "narrative", "indicator", "region", "unit", "value", "value_kind")
+CSV_COLUMNS = (
+    "record",
+    "number",
+    "focus_area",
+    "goal",
+    "measure",
+    "responsible",
+    "year",
+    "status",
+    "progress",
+    "narrative",
+    "indicator",
+    "region",
+    "unit",
+    "value",
+    "value_kind",
+)
 
 
 def plan_csv(data: dict, lang: str) -> bytes:
@@ -363,22 +486,53 @@ def plan_csv(data: dict, lang: str) -> bytes:
     for area in data["areas"]:
         for g in area["goals"]:
             base = [area["title"]["text"], g["title"]["text"]]
-            items = [("goal", g, ", ".join(g["responsible"]), "")] + \
-                [("measure", m, m["responsible"], m["title"]["text"]) for m in g["measures"]]
+            items = [("goal", g, ", ".join(g["responsible"]), "")] + [
+                ("measure", m, m["responsible"], m["title"]["text"]) for m in g["measures"]
+            ]
             for kind, item, responsible, measure in items:
                 s = item["status"]
-                w.writerow([cell(rec(kind)), item["number"], *map(cell, base), cell(measure), cell(responsible),
-                            s["year"] if s else "", cell(s["label"]) if s else "", num(s["progress"]) if s else "",
-                            cell(s["narrative"]) if s else "", "", "", "", "", ""])
+                w.writerow(
+                    [
+                        cell(rec(kind)),
+                        item["number"],
+                        *map(cell, base),
+                        cell(measure),
+                        cell(responsible),
+                        s["year"] if s else "",
+                        cell(s["label"]) if s else "",
+                        num(s["progress"]) if s else "",
+                        cell(s["narrative"]) if s else "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
             for ind in g["indicators"]:
                 rows = [(y, v, "value") for y, v in ind["raw"]]
                 for key in ("baseline", "target"):
                     if ind[key]:
                         rows.append((ind[key]["year"], ind["raw_" + key], key))
                 for year, value, kind in rows:
-                    w.writerow([cell(rec("indicator")), g["number"], *map(cell, base), "", "", year, "", "", "",
-                                cell(ind["title"]), cell(ind["region"]), cell(ind["unit"]), num(value),
-                                cell(i18n.t(f"publishing.csv.kind.{kind}", lang))])
+                    w.writerow(
+                        [
+                            cell(rec("indicator")),
+                            g["number"],
+                            *map(cell, base),
+                            "",
+                            "",
+                            year,
+                            "",
+                            "",
+                            "",
+                            cell(ind["title"]),
+                            cell(ind["region"]),
+                            cell(ind["unit"]),
+                            num(value),
+                            cell(i18n.t(f"publishing.csv.kind.{kind}", lang)),
+                        ]
+                    )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -386,38 +540,63 @@ def plan_csv(data: dict, lang: str) -> bytes:
 def _municipality_summary(data: dict, municipality: dict) -> dict:
     """Goals and measures that apply in one municipality (shared plus its own, as plans.tree
     with a municipality), by status."""
-    goals = [g for a in data["areas"] for g in a["goals"]
-             if g["scope"] != Scope.LOCAL or municipality["id"] in g["municipality_ids"]]
+    goals = [
+        g
+        for a in data["areas"]
+        for g in a["goals"]
+        if g["scope"] != Scope.LOCAL or municipality["id"] in g["municipality_ids"]
+    ]
     counts: dict[str, int] = {}
     for g in goals:
         for item in [g, *g["measures"]]:
             code = item["status"]["code"] if item["status"] else follow_up.NO_UPDATE
             counts[code] = counts.get(code, 0) + 1
-    return {"goals": len(goals), "own_goals": sum(1 for g in goals if g["scope"] == Scope.LOCAL),
-            "measures": sum(len(g["measures"]) for g in goals), "counts": counts}
+    return {
+        "goals": len(goals),
+        "own_goals": sum(1 for g in goals if g["scope"] == Scope.LOCAL),
+        "measures": sum(len(g["measures"]) for g in goals),
+        "counts": counts,
+    }
 
 
-def render_pages(data_by_lang: dict[str, dict], sections_by_lang: dict[str, list[Markup]],
-                 summaries_by_lang: dict[str, list[dict]]) -> dict[str, str | bytes]:
+def render_pages(
+    data_by_lang: dict[str, dict], sections_by_lang: dict[str, list[Markup]], summaries_by_lang: dict[str, list[dict]]
+) -> dict[str, str | bytes]:
     """Every file of the site as relative path -> content, from data already read."""
     e = env()
     langs = list(data_by_lang)
     files: dict[str, str | bytes] = {"style.css": (TEMPLATES / "published.css").read_text(encoding="utf-8")}
     files["index.html"] = e.get_template("published_root.html").render(
-        langs=[{"code": lg, "title": data_by_lang[lg]["title"], "name": i18n.language_name(lg),
-                "choose": i18n.t("publishing.choose_language", lg)} for lg in langs])
+        langs=[
+            {
+                "code": lg,
+                "title": data_by_lang[lg]["title"],
+                "name": i18n.language_name(lg),
+                "choose": i18n.t("publishing.choose_language", lg),
+            }
+            for lg in langs
+        ]
+    )
     for lang in langs:
         data = data_by_lang[lang]
-        common = {"plan": data, "lang": lang, "t": lambda k, **v: i18n.t(k, lang, **v), "num": i18n.number,
-                  "other_langs": [{"code": lg, "name": i18n.language_name(lg)} for lg in langs if lg != lang]}
+        common = {
+            "plan": data,
+            "lang": lang,
+            "t": lambda k, **v: i18n.t(k, lang, **v),
+            "num": i18n.number,
+            "other_langs": [{"code": lg, "name": i18n.language_name(lg)} for lg in langs if lg != lang],
+        }
         files[f"{lang}/index.html"] = e.get_template("published_index.html").render(
-            **common, sections=sections_by_lang[lang], page="index.html")
+            **common, sections=sections_by_lang[lang], page="index.html"
+        )
         for area in data["areas"]:
             files[f"{lang}/{area['slug']}.html"] = e.get_template("published_area.html").render(
-                **common, area=area, page=f"{area['slug']}.html")
+                **common, area=area, page=f"{area['slug']}.html"
+            )
         for m in summaries_by_lang[lang]:
             files[f"{lang}/embed-{m['code']}.html"] = e.get_template("published_embed.html").render(
-                **common, municipality=m, statuses=[*follow_up.STATUSES, follow_up.NO_UPDATE])
+                **common, municipality=m, statuses=[*follow_up.STATUSES, follow_up.NO_UPDATE]
+            )
         files[f"{lang}/plan.csv"] = plan_csv(data, lang)
     return files
 
@@ -430,8 +609,7 @@ def collect(db: Database, plan_id: int, langs=PUBLISH_LANGS):
         data["published_on"] = i18n.date(now(), lang)
         data_by_lang[lang] = data
         sections_by_lang[lang] = [m for m in (s.render(db, data, lang) for s in SECTIONS) if m]
-        summaries_by_lang[lang] = [{**m, **_municipality_summary(data, m)}
-                                   for m in data["municipalities"]]
+        summaries_by_lang[lang] = [{**m, **_municipality_summary(data, m)} for m in data["municipalities"]]
     return data_by_lang, sections_by_lang, summaries_by_lang
 
 
@@ -460,8 +638,7 @@ def _trail_section(db: Database, plan: dict, lang: str) -> Markup | None:
             entries.append({"area": area, "pairs": items})
     if not entries:
         return None
-    return render_fragment("published_trail.html", entries=entries, lang=lang,
-                           t=lambda k, **v: i18n.t(k, lang, **v))
+    return render_fragment("published_trail.html", entries=entries, lang=lang, t=lambda k, **v: i18n.t(k, lang, **v))
 
 
 register_section("workshop_trail", _trail_section)
@@ -475,8 +652,11 @@ def _ideas_section(db: Database, plan: dict, lang: str) -> Markup | None:
         for g in area["goals"]:
             targets[("goal", g["id"])] = (f"{area['slug']}.html#goal-{g['id']}", "publishing.goal_link", g["number"])
             for m in g["measures"]:
-                targets[("measure", m["id"])] = (f"{area['slug']}.html#measure-{m['id']}", "publishing.measure_link",
-                                                 m["number"])
+                targets[("measure", m["id"])] = (
+                    f"{area['slug']}.html#measure-{m['id']}",
+                    "publishing.measure_link",
+                    m["number"],
+                )
     areas = ideas.published_outcomes(db, plan["id"], lang)
     if not areas:
         return None

@@ -1,4 +1,5 @@
 """Publishing command: `publish` writes the plan's static site (and marks the plan published)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,15 +27,21 @@ def cmd_publish(args) -> int:
 
 def register_cli(sub, add_db) -> None:
     p = sub.add_parser(
-        "publish", help="write the plan's public static site (HTML per language, CSV, embeds)",
+        "publish",
+        help="write the plan's public static site (HTML per language, CSV, embeds)",
         description="Mark the plan published and write its static site: an index and a page per focus area in "
-                    "each language, an embeddable summary per municipality and the plan's data as CSV. Run it "
-                    "again after changes; the site is replaced whole. Without -o it goes to ./static/published/"
-                    "plan-ID (or $LAPE_PLAN_PUBLISH_DIR/plan-ID), which the app serves at /app/static/published/.")
+        "each language, an embeddable summary per municipality and the plan's data as CSV. Run it "
+        "again after changes; the site is replaced whole. Without -o it goes to ./static/published/"
+        "plan-ID (or $LAPE_PLAN_PUBLISH_DIR/plan-ID), which the app serves at /app/static/published/.",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, help="plan id (default: the first plan)")
     p.add_argument("-o", "--output", metavar="DIR", help="output folder (replaced whole)")
-    p.add_argument("--lang", action="append", choices=["fi", "sv", "en"],
-                   help="a language to publish; repeat for several (default: fi and sv)")
+    p.add_argument(
+        "--lang",
+        action="append",
+        choices=["fi", "sv", "en"],
+        help="a language to publish; repeat for several (default: fi and sv)",
+    )
     p.add_argument("--unpublish", action="store_true", help="take the site down and mark the plan unpublished")
     p.set_defaults(func=cmd_publish)

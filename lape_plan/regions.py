@@ -1,5 +1,6 @@
 """Regions the indicators are read for: the country, counties and municipalities by their
 codes, and one "plan area" region per plan (Sotkanet's region categories plus PLAN)."""
+
 from __future__ import annotations
 
 import json
@@ -37,22 +38,41 @@ def ensure_regions(db: Database) -> None:
                 return
             if sotkanet_id in used_ids:
                 sotkanet_id = None
-            db["ind_regions"].insert({"category": category, "code": code, "sotkanet_id": sotkanet_id,
-                                      "plan_id": plan_id, **titles, "member_of": "[]"})
+            db["ind_regions"].insert(
+                {
+                    "category": category,
+                    "code": code,
+                    "sotkanet_id": sotkanet_id,
+                    "plan_id": plan_id,
+                    **titles,
+                    "member_of": "[]",
+                }
+            )
             existing.add((category, code))
 
         if not db.execute("select 1 from ind_regions where category = 'MAA'").fetchone():
-            add("MAA", "MAA", {"title_fi": "Koko maa", "title_sv": "Hela landet", "title_en": "Whole country"},
-                COUNTRY_SOTKANET_ID)
+            add(
+                "MAA",
+                "MAA",
+                {"title_fi": "Koko maa", "title_sv": "Hela landet", "title_en": "Whole country"},
+                COUNTRY_SOTKANET_ID,
+            )
         for org in db.query("select * from organisations"):
             region = _org_region(org)
             if region:
-                names = {"title_fi": org["name_fi"], "title_sv": org["name_sv"] or org["name_fi"],
-                         "title_en": org["name_fi"]}
+                names = {
+                    "title_fi": org["name_fi"],
+                    "title_sv": org["name_sv"] or org["name_fi"],
+                    "title_en": org["name_fi"],
+                }
                 add(*region, names, COUNTY_SOTKANET_IDS.get(region[1]) if region[0] == "HYVINVOINTIALUE" else None)
         for plan in db.query("select id from plans"):
-            add("PLAN", f"PLAN{plan['id']}", {"title_fi": "Suunnitelma-alue", "title_sv": "Planområdet",
-                                              "title_en": "Plan area"}, plan_id=plan["id"])
+            add(
+                "PLAN",
+                f"PLAN{plan['id']}",
+                {"title_fi": "Suunnitelma-alue", "title_sv": "Planområdet", "title_en": "Plan area"},
+                plan_id=plan["id"],
+            )
 
 
 def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = False) -> list[dict]:
@@ -65,8 +85,10 @@ def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = Fa
         if region:
             wanted.append((*region, "municipality" if region[0] == "KUNTA" else "county", org))
     wanted.append(("PLAN", f"PLAN{plan_id}", "plan", None))
-    rows = {(r["category"], r["code"]): r for r in db.query(
-        "select * from ind_regions where category in ('KUNTA', 'HYVINVOINTIALUE', 'PLAN', 'MAA')")}
+    rows = {
+        (r["category"], r["code"]): r
+        for r in db.query("select * from ind_regions where category in ('KUNTA', 'HYVINVOINTIALUE', 'PLAN', 'MAA')")
+    }
     country = next((r for r in rows.values() if r["category"] == "MAA"), None)
     if country is None or any((c, code) not in rows for c, code, _, _ in wanted):
         if _retry:
@@ -87,7 +109,9 @@ def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = Fa
 
 
 def region_name(db: Database, region_id: int, lang: str) -> str:
-    row = db.execute("select category, title_fi, title_sv, title_en from ind_regions where id = ?", [region_id]).fetchone()
+    row = db.execute(
+        "select category, title_fi, title_sv, title_en from ind_regions where id = ?", [region_id]
+    ).fetchone()
     if not row:
         return "–"
     if row[0] == "PLAN":
@@ -117,6 +141,13 @@ def region_code_map(db: Database) -> dict[str, int]:
 
 def regions_json(db: Database) -> list[dict]:
     """Stored regions in Sotkanet's /regions shape (for exports and tests)."""
-    return [{"id": r["sotkanet_id"], "code": r["code"], "category": r["category"],
-             "title": {k: r[f"title_{k}"] for k in ("fi", "sv", "en")}, "memberOf": json.loads(r["member_of"] or "[]")}
-            for r in db.query("select * from ind_regions where sotkanet_id is not null order by sotkanet_id")]
+    return [
+        {
+            "id": r["sotkanet_id"],
+            "code": r["code"],
+            "category": r["category"],
+            "title": {k: r[f"title_{k}"] for k in ("fi", "sv", "en")},
+            "memberOf": json.loads(r["member_of"] or "[]"),
+        }
+        for r in db.query("select * from ind_regions where sotkanet_id is not null order by sotkanet_id")
+    ]

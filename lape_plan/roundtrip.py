@@ -9,6 +9,7 @@ written. A row whose version is older than the database's and whose values diffe
 from it is a conflict: it is listed with who changed it and left alone, never applied.
 A row the person may not change (another organisation's item) is listed as not
 permitted and left alone; the rows they may change are applied."""
+
 from __future__ import annotations
 
 import logging
@@ -29,11 +30,30 @@ log = logging.getLogger(__name__)
 REQUIRED = {
     "focus_areas": ("id", "version", "title_fi", "title_sv", "description"),
     "goals": ("id", "version", "title_fi", "title_sv", "description"),
-    "measures": ("id", "version", "goal_id", "title_fi", "title_sv", "description", "responsible", "start_year",
-                 "end_year", "resources_text", "resources_eur"),
+    "measures": (
+        "id",
+        "version",
+        "goal_id",
+        "title_fi",
+        "title_sv",
+        "description",
+        "responsible",
+        "start_year",
+        "end_year",
+        "resources_text",
+        "resources_eur",
+    ),
     "follow_up": ("entity", "item_id", "year", "status", "progress", "narrative", "evidence_url", "version"),
-    "budget": ("measure_id", "year", "planned_eur", "actual_eur", "funding_source", "spending_kind", "direct_share",
-               "version"),
+    "budget": (
+        "measure_id",
+        "year",
+        "planned_eur",
+        "actual_eur",
+        "funding_source",
+        "spending_kind",
+        "direct_share",
+        "version",
+    ),
 }
 _ENTITY = {"focus_areas": "focus_area", "goals": "goal", "measures": "measure"}
 
@@ -170,7 +190,9 @@ def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
         if name in actual:
             if missing:  # the positions follow from the missing sheet; report that alone
                 continue
-            problems.append(Problem(name, 0, "export.rt.sheet_moved", {"position": pos + 1, "now": actual.index(name) + 1}))
+            problems.append(
+                Problem(name, 0, "export.rt.sheet_moved", {"position": pos + 1, "now": actual.index(name) + 1})
+            )
         else:
             found = actual[pos] if pos < len(actual) and actual[pos] not in expected else "–"
             problems.append(Problem(name, 0, "export.rt.sheet_missing", {"found": found}))
@@ -205,7 +227,9 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget:
                 if col_key and col_key not in columns.values():
                     columns[pos] = col_key
             for missing in [c for c in REQUIRED[key] if c not in columns.values()]:
-                problems.append(Problem(ws.title, 1, "export.rt.column_missing", {"column": header(missing, file_lang)}))
+                problems.append(
+                    Problem(ws.title, 1, "export.rt.column_missing", {"column": header(missing, file_lang)})
+                )
             continue
         values = {}
         for pos, cell in enumerate(cells):
@@ -241,7 +265,7 @@ def _int(values: dict, key: str, lang: str, file_lang: str) -> int | None:
         raise _Bad("export.rt.not_integer", column=header(key, file_lang), value=value)
     try:
         number = validation.integer(value)
-        if not -2**63 <= number < 2**63:  # what SQLite can hold
+        if not -(2**63) <= number < 2**63:  # what SQLite can hold
             raise ValueError(value)
         return number
     except (ValueError, OverflowError):
@@ -282,10 +306,12 @@ class _Run:
         self.ids = ids
 
     # -- display
-    def _change(self, sheet: _Sheet, row: int, entity: str, item_id: int | None, title: str, fields: dict,
-                **kwargs) -> Change:
-        return Change(sheet.title, row, entity, item_id, title, fields,
-                      number=self.numbers.get((entity, item_id), ""), **kwargs)
+    def _change(
+        self, sheet: _Sheet, row: int, entity: str, item_id: int | None, title: str, fields: dict, **kwargs
+    ) -> Change:
+        return Change(
+            sheet.title, row, entity, item_id, title, fields, number=self.numbers.get((entity, item_id), ""), **kwargs
+        )
 
     def _write(self, change: Change, fn, *args, **kwargs) -> bool:
         """Apply one row through the app's own write function; a row of an item this person
@@ -333,11 +359,13 @@ class _Run:
         if item_id not in self.ids[entity]:
             deleted = self._deleted(entity, item_id)
             if deleted is None:
-                raise _Bad("export.rt.unknown_id", entity=Term(f"entity.{entity}"),
-                             id=item_id)
+                raise _Bad("export.rt.unknown_id", entity=Term(f"entity.{entity}"), id=item_id)
             row, by, at, gone = deleted
-            self.result.conflicts.append(self._change(sheet, number, entity, item_id, plans.title_in(row, self.lang),
-                                                      {gone: ("", "")}, by=by, at=at))
+            self.result.conflicts.append(
+                self._change(
+                    sheet, number, entity, item_id, plans.title_in(row, self.lang), {gone: ("", "")}, by=by, at=at
+                )
+            )
             return
         if version is None:
             raise _Bad("export.rt.version_missing")
@@ -353,8 +381,11 @@ class _Run:
             after = plans.check_fields(self.db, entity, self.plan, {**current, **fields})
         except LapeError as err:
             raise _Bad(err.key, **err.params) from None
-        diff = {self._field_name(k): (self._show(k, before[k]), self._show(k, v))
-                for k, v in after.items() if before[k] != v}
+        diff = {
+            self._field_name(k): (self._show(k, before[k]), self._show(k, v))
+            for k, v in after.items()
+            if before[k] != v
+        }
         title = plans.title_in({**current, **fields}, self.lang)
         change = self._change(sheet, number, entity, item_id, title, diff)
         if not diff:
@@ -427,8 +458,9 @@ class _Run:
         self.result.added.append(change)
 
     # -- follow-up
-    def status_row(self, sheet: _Sheet, number: int, values: dict, seen: set, current: dict,
-                   entity_of: dict, status_of: dict) -> None:
+    def status_row(
+        self, sheet: _Sheet, number: int, values: dict, seen: set, current: dict, entity_of: dict, status_of: dict
+    ) -> None:
         label = _text(values.get("entity")).strip().lower()
         entity = entity_of.get(label)
         if entity is None:
@@ -436,14 +468,14 @@ class _Run:
         item_id = _int(values, "item_id", self.lang, self.file_lang)
         year = _int(values, "year", self.lang, self.file_lang)
         version = _int(values, "version", self.lang, self.file_lang)
-        progress = _int({"progress": validation.strip_unit(values.get("progress"), "%")}, "progress", self.lang,
-                        self.file_lang)
+        progress = _int(
+            {"progress": validation.strip_unit(values.get("progress"), "%")}, "progress", self.lang, self.file_lang
+        )
         deleted = None
         if item_id is not None and item_id not in self.ids[entity]:
             deleted = self._deleted(entity, item_id)
         if item_id is None or (item_id not in self.ids[entity] and deleted is None):
-            raise _Bad("export.rt.unknown_id", entity=Term(f"entity.{entity}"),
-                         id=item_id or "–")
+            raise _Bad("export.rt.unknown_id", entity=Term(f"entity.{entity}"), id=item_id or "–")
         if year is None:
             raise _Bad("export.rt.year_missing")
         if (entity, item_id, year) in seen:
@@ -452,8 +484,11 @@ class _Run:
         status_text = _text(values.get("status")).strip()
         status = status_of.get(status_text.lower()) if status_text else None
         if status_text and status is None:
-            raise _Bad("export.rt.unknown_status", value=status_text,
-                         labels=Term(*(f"follow_up.status.{s}" for s in follow_up.STATUSES)))
+            raise _Bad(
+                "export.rt.unknown_status",
+                value=status_text,
+                labels=Term(*(f"follow_up.status.{s}" for s in follow_up.STATUSES)),
+            )
         now = current.get((entity, item_id, year))
         if now is None and version is not None:
             raise _Bad("export.rt.version_ahead", version=version, current=0)
@@ -463,19 +498,39 @@ class _Run:
             if now is not None:
                 raise _Bad("export.rt.status_removed")
             return  # an item-year still without a status: nothing to do, and not worth counting
-        fields = {"status": status, "progress": progress,
-                  "narrative": plans.clean_text(values.get("narrative") and _text(values["narrative"]), "fu_narrative",
-                                                max_len=follow_up.NARRATIVE_MAX, multiline=True),
-                  "evidence_url": plans.normalise_text(_text(values.get("evidence_url")))}
+        fields = {
+            "status": status,
+            "progress": progress,
+            "narrative": plans.clean_text(
+                values.get("narrative") and _text(values["narrative"]),
+                "fu_narrative",
+                max_len=follow_up.NARRATIVE_MAX,
+                multiline=True,
+            ),
+            "evidence_url": plans.normalise_text(_text(values.get("evidence_url"))),
+        }
         before = now or {}
-        diff = {header(k, self.lang): (self._show(k, before.get(k)), self._show(k, v)) for k, v in fields.items()
-                if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)}
+        diff = {
+            header(k, self.lang): (self._show(k, before.get(k)), self._show(k, v))
+            for k, v in fields.items()
+            if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)
+        }
         if deleted is not None:  # statuses of an item deleted in the app are not applied
             if diff:
                 row, by, at, gone = deleted
-                self.result.conflicts.append(self._change(
-                    sheet, number, entity, item_id, plans.title_in(row, self.lang),
-                    {gone: ("", ""), **diff}, year=year, by=by, at=at))
+                self.result.conflicts.append(
+                    self._change(
+                        sheet,
+                        number,
+                        entity,
+                        item_id,
+                        plans.title_in(row, self.lang),
+                        {gone: ("", ""), **diff},
+                        year=year,
+                        by=by,
+                        at=at,
+                    )
+                )
             return
         title = plans.title_in(plans.get(self.db, entity, item_id), self.lang)
         change = self._change(sheet, number, entity, item_id, title, diff, year=year)
@@ -486,9 +541,18 @@ class _Run:
             change.by, change.at = now["updated_by"], now["updated_at"]
             self.result.conflicts.append(change)
             return
-        if self._write(change, follow_up.record, entity, item_id, year, status, progress=progress,
-                       narrative=fields["narrative"], evidence_url=fields["evidence_url"],
-                       expected_version=now["version"] if now else None):
+        if self._write(
+            change,
+            follow_up.record,
+            entity,
+            item_id,
+            year,
+            status,
+            progress=progress,
+            narrative=fields["narrative"],
+            evidence_url=fields["evidence_url"],
+            expected_version=now["version"] if now else None,
+        ):
             (self.result.changed if now else self.result.added).append(change)
 
     # -- budget: planned and actual euros, source, kind and share per measure and year
@@ -507,8 +571,12 @@ class _Run:
         if not text:
             return None
         if text.lower() not in codes:
-            raise _Bad("budget.rt.unknown_label", column=header(key, self.file_lang), value=text,
-                       labels=Term(*(f"{prefix}.{c}" for c in allowed)))
+            raise _Bad(
+                "budget.rt.unknown_label",
+                column=header(key, self.file_lang),
+                value=text,
+                labels=Term(*(f"{prefix}.{c}" for c in allowed)),
+            )
         return codes[text.lower()]
 
     def _show_budget(self, key: str, value) -> str:
@@ -526,38 +594,53 @@ class _Run:
         if measure_id is not None and measure_id not in self.ids["measure"]:
             deleted = self._deleted("measure", measure_id)
         if measure_id is None or (measure_id not in self.ids["measure"] and deleted is None):
-            raise _Bad("export.rt.unknown_id", entity=Term("entity.measure"),
-                         id=measure_id or "–")
+            raise _Bad("export.rt.unknown_id", entity=Term("entity.measure"), id=measure_id or "–")
         if year is None:
             raise _Bad("export.rt.year_missing")
         if ("budget", measure_id, year) in seen:
             raise _Bad("export.rt.duplicate_status", id=measure_id, year=year)
         seen.add(("budget", measure_id, year))
         sources, kinds = self._budget_codes()
-        fields = budget.clean({
-            "planned_eur": validation.strip_unit(values.get("planned_eur"), "€"),
-            "actual_eur": validation.strip_unit(values.get("actual_eur"), "€"),
-            "source": self._budget_code(values, "funding_source", sources, "budget.source", budget.SOURCES),
-            "kind": self._budget_code(values, "spending_kind", kinds, "budget.kind", budget.KINDS),
-            "direct_share": values.get("direct_share"),
-        })
+        fields = budget.clean(
+            {
+                "planned_eur": validation.strip_unit(values.get("planned_eur"), "€"),
+                "actual_eur": validation.strip_unit(values.get("actual_eur"), "€"),
+                "source": self._budget_code(values, "funding_source", sources, "budget.source", budget.SOURCES),
+                "kind": self._budget_code(values, "spending_kind", kinds, "budget.kind", budget.KINDS),
+                "direct_share": values.get("direct_share"),
+            }
+        )
         now = budget.get(self.db, measure_id, year)
         if version is not None and version > (now["version"] if now else 0):
             raise _Bad("export.rt.version_ahead", version=version, current=now["version"] if now else 0)
         before = now or dict.fromkeys(budget.FIELDS)
-        diff = {header({"source": "funding_source", "kind": "spending_kind"}.get(k, k), self.lang):
-                (self._show_budget(k, before[k]), self._show_budget(k, v))
-                for k, v in fields.items() if before[k] != v}
+        diff = {
+            header({"source": "funding_source", "kind": "spending_kind"}.get(k, k), self.lang): (
+                self._show_budget(k, before[k]),
+                self._show_budget(k, v),
+            )
+            for k, v in fields.items()
+            if before[k] != v
+        }
         if not diff:
             if now is not None:
                 self.result.unchanged += 1
             return  # a measure-year still without euros: nothing to do
         if deleted is not None:  # euros of a measure deleted in the app are not applied
             row, by, at, gone = deleted
-            self.result.conflicts.append(self._change(sheet, number, "measure", measure_id,
-                                                      plans.title_in(row, self.lang),
-                                                      {gone: ("", ""), **diff},
-                                                      year=year, by=by, at=at))
+            self.result.conflicts.append(
+                self._change(
+                    sheet,
+                    number,
+                    "measure",
+                    measure_id,
+                    plans.title_in(row, self.lang),
+                    {gone: ("", ""), **diff},
+                    year=year,
+                    by=by,
+                    at=at,
+                )
+            )
             return
         title = plans.title_in(plans.get(self.db, "measure", measure_id), self.lang)
         change = self._change(sheet, number, "measure", measure_id, title, diff, year=year)
@@ -565,8 +648,9 @@ class _Run:
             change.by, change.at = now["updated_by"], now["updated_at"]
             self.result.conflicts.append(change)
             return
-        if self._write(change, budget.save, measure_id, year, expected_version=now["version"] if now else None,
-                       **fields):
+        if self._write(
+            change, budget.save, measure_id, year, expected_version=now["version"] if now else None, **fields
+        ):
             (self.result.changed if now else self.result.added).append(change)
 
     def run(self, sheets: list[_Sheet]) -> None:
@@ -600,8 +684,9 @@ class _Run:
                 except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as err:
                     # A value no rule foresaw: the row is refused, never a traceback.
                     log.warning("round trip: %s row %s could not be read", sheet.title, number, exc_info=True)
-                    self.problems.append(Problem(sheet.title, number, "uploads.unreadable",
-                                                 {"detail": type(err).__name__}))
+                    self.problems.append(
+                        Problem(sheet.title, number, "uploads.unreadable", {"detail": type(err).__name__})
+                    )
 
 
 def _run(db: Database, actor: Actor, data: bytes, lang: str, commit: bool) -> Result:

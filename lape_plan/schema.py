@@ -1,4 +1,5 @@
 """Versioned schema migrations. Append new migrations; never edit applied ones."""
+
 from __future__ import annotations
 
 from .db import migrations

@@ -1,4 +1,5 @@
 """Accounts: local users with hashed passwords, their organisations, plan permission settings."""
+
 from .db import migrations
 
 

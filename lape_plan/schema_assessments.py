@@ -1,6 +1,7 @@
 """Tables of the child impact assessment (LAVA): decisions recorded in the app, the
 assessments of measures, goals and decisions, their effect rows, the workshops where
 children were heard, and the measures marked as needing an assessment."""
+
 from __future__ import annotations
 
 from .db import migrations
@@ -13,8 +14,20 @@ _SOFT_DELETE = {"deleted_at": str, "deleted_by": str}
 def assessments_schema(db):
     # A council or board decision that affects children.
     db["decisions"].create(
-        {"id": int, "plan_id": int, "org_id": int, "body": str, "date": str, "section": str, "title": str,
-         "url": str, "is_example": int, "created_at": str, **_VERSIONED, **_SOFT_DELETE},
+        {
+            "id": int,
+            "plan_id": int,
+            "org_id": int,
+            "body": str,
+            "date": str,
+            "section": str,
+            "title": str,
+            "url": str,
+            "is_example": int,
+            "created_at": str,
+            **_VERSIONED,
+            **_SOFT_DELETE,
+        },
         pk="id",
         foreign_keys=[("plan_id", "plans", "id"), ("org_id", "organisations", "id")],
         not_null={"plan_id", "body", "title"},
@@ -25,12 +38,35 @@ def assessments_schema(db):
     # target's own table, so no foreign key. Lists (age groups, vulnerable groups, options)
     # are JSON text; effect rows have their own table.
     db["assessments"].create(
-        {"id": int, "plan_id": int, "target": str, "target_id": int, "form": str, "status": str,
-         "subject": str, "affected": str, "age_groups": str, "vulnerable_groups": str, "vulnerable_other": str,
-         "expected_effects": str, "hearing": str, "options": str, "mitigation": str, "conclusion": str,
-         "follow_up_year": int, "follow_up_method": str,
-         "outcome": str, "outcome_note": str, "outcome_at": str, "outcome_by": str,
-         "is_example": int, "created_at": str, "created_by": str, **_VERSIONED, **_SOFT_DELETE},
+        {
+            "id": int,
+            "plan_id": int,
+            "target": str,
+            "target_id": int,
+            "form": str,
+            "status": str,
+            "subject": str,
+            "affected": str,
+            "age_groups": str,
+            "vulnerable_groups": str,
+            "vulnerable_other": str,
+            "expected_effects": str,
+            "hearing": str,
+            "options": str,
+            "mitigation": str,
+            "conclusion": str,
+            "follow_up_year": int,
+            "follow_up_method": str,
+            "outcome": str,
+            "outcome_note": str,
+            "outcome_at": str,
+            "outcome_by": str,
+            "is_example": int,
+            "created_at": str,
+            "created_by": str,
+            **_VERSIONED,
+            **_SOFT_DELETE,
+        },
         pk="id",
         foreign_keys=[("plan_id", "plans", "id")],
         not_null={"plan_id", "target", "target_id", "form", "status"},
@@ -39,8 +75,16 @@ def assessments_schema(db):
     db["assessments"].create_index(["plan_id"])
     db["assessments"].create_index(["target", "target_id"])
     db["assessment_effects"].create(
-        {"id": int, "assessment_id": int, "position": int, "option": str, "grp": str, "aspect": str,
-         "direction": str, "reason": str},
+        {
+            "id": int,
+            "assessment_id": int,
+            "position": int,
+            "option": str,
+            "grp": str,
+            "aspect": str,
+            "direction": str,
+            "reason": str,
+        },
         pk="id",
         foreign_keys=[("assessment_id", "assessments", "id")],
         not_null={"assessment_id", "grp", "aspect", "direction"},

@@ -1,5 +1,6 @@
 """Child budgeting: one row per measure and year with planned and actual euros,
 funding source, kind of spending and the share that reaches children directly."""
+
 from __future__ import annotations
 
 from .db import migrations

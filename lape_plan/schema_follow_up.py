@@ -1,5 +1,6 @@
 """Follow-up tables: one row per status update (the history), and optional
 measure weights for the goal roll-up."""
+
 from __future__ import annotations
 
 from .db import migrations

@@ -1,5 +1,6 @@
 """Tables of the open consultation: idea periods, class sessions, ideas and the
 answer e-mail addresses (kept apart from the ideas, so deleting one leaves no trace)."""
+
 from __future__ import annotations
 
 from .db import migrations
@@ -9,8 +10,15 @@ from .db import migrations
 def ideas_tables(db):
     # One row per plan: the period during which the public idea page takes ideas.
     db["idea_periods"].create(
-        {"plan_id": int, "opens_on": str, "closes_on": str, "intro": str, "version": int, "updated_at": str,
-         "updated_by": str},
+        {
+            "plan_id": int,
+            "opens_on": str,
+            "closes_on": str,
+            "intro": str,
+            "version": int,
+            "updated_at": str,
+            "updated_by": str,
+        },
         pk="plan_id",
         foreign_keys=[("plan_id", "plans", "id")],
         defaults={"version": 1},
@@ -66,9 +74,15 @@ def ideas_tables(db):
             "updated_by": str,
         },
         pk="id",
-        foreign_keys=[("plan_id", "plans", "id"), ("focus_area_id", "focus_areas", "id"),
-                      ("municipality_id", "organisations", "id"), ("class_id", "idea_classes", "id"),
-                      ("merged_into", "ideas", "id"), ("goal_id", "goals", "id"), ("measure_id", "measures", "id")],
+        foreign_keys=[
+            ("plan_id", "plans", "id"),
+            ("focus_area_id", "focus_areas", "id"),
+            ("municipality_id", "organisations", "id"),
+            ("class_id", "idea_classes", "id"),
+            ("merged_into", "ideas", "id"),
+            ("goal_id", "goals", "id"),
+            ("measure_id", "measures", "id"),
+        ],
         not_null={"plan_id", "focus_area_id", "text", "state", "status"},
         defaults={"version": 1, "state": "pending", "status": "received", "simple": 0},
     )

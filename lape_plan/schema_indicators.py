@@ -1,5 +1,6 @@
 """Tables of the indicators feature: regions, the indicator catalogue, values,
 goal–indicator links and the cache of live Sotkanet responses."""
+
 from __future__ import annotations
 
 from .db import migrations
@@ -11,20 +12,49 @@ _VERSIONED = {"version": int, "updated_at": str, "updated_by": str}
 def indicators_schema(db):
     # Sotkanet regions (municipalities, counties, the country) plus one "plan area" region per plan.
     db["ind_regions"].create(
-        {"id": int, "sotkanet_id": int, "category": str, "code": str, "plan_id": int,
-         "title_fi": str, "title_sv": str, "title_en": str, "member_of": str},
-        pk="id", not_null={"category", "code"},
+        {
+            "id": int,
+            "sotkanet_id": int,
+            "category": str,
+            "code": str,
+            "plan_id": int,
+            "title_fi": str,
+            "title_sv": str,
+            "title_en": str,
+            "member_of": str,
+        },
+        pk="id",
+        not_null={"category", "code"},
     )
     db["ind_regions"].create_index(["sotkanet_id"], unique=True)
     db["ind_regions"].create_index(["category", "code"], unique=True)
     db["indicators"].create(
-        {"id": int, "source": str, "source_id": str,
-         "title_fi": str, "title_sv": str, "title_en": str,
-         "description_fi": str, "description_sv": str, "description_en": str,
-         "value_type": str, "unit_fi": str, "unit_sv": str, "unit_en": str, "decimals": int,
-         "organisation": str, "direction": str, "data_updated": str, "range_start": int, "range_end": int,
-         "is_example": int, **_VERSIONED},
-        pk="id", not_null={"source", "source_id", "title_fi"}, defaults={"version": 1, "is_example": 0},
+        {
+            "id": int,
+            "source": str,
+            "source_id": str,
+            "title_fi": str,
+            "title_sv": str,
+            "title_en": str,
+            "description_fi": str,
+            "description_sv": str,
+            "description_en": str,
+            "value_type": str,
+            "unit_fi": str,
+            "unit_sv": str,
+            "unit_en": str,
+            "decimals": int,
+            "organisation": str,
+            "direction": str,
+            "data_updated": str,
+            "range_start": int,
+            "range_end": int,
+            "is_example": int,
+            **_VERSIONED,
+        },
+        pk="id",
+        not_null={"source", "source_id", "title_fi"},
+        defaults={"version": 1, "is_example": 0},
     )
     db["indicators"].create_index(["source", "source_id"], unique=True)
     # WITHOUT ROWID: the primary key is the lookup path of every read and keeps a million rows compact.
@@ -41,12 +71,23 @@ def indicators_schema(db):
            ) without rowid"""
     )
     db["goal_indicators"].create(
-        {"id": int, "goal_id": int, "indicator_id": int, "region_id": int,
-         "baseline_year": int, "baseline_value": float, "target_year": int, "target_value": float,
-         **_VERSIONED},
+        {
+            "id": int,
+            "goal_id": int,
+            "indicator_id": int,
+            "region_id": int,
+            "baseline_year": int,
+            "baseline_value": float,
+            "target_year": int,
+            "target_value": float,
+            **_VERSIONED,
+        },
         pk="id",
-        foreign_keys=[("goal_id", "goals", "id"), ("indicator_id", "indicators", "id"),
-                      ("region_id", "ind_regions", "id")],
+        foreign_keys=[
+            ("goal_id", "goals", "id"),
+            ("indicator_id", "indicators", "id"),
+            ("region_id", "ind_regions", "id"),
+        ],
         defaults={"version": 1},
     )
     db["goal_indicators"].create_index(["goal_id", "indicator_id", "region_id"], unique=True)
@@ -57,8 +98,10 @@ def indicators_schema(db):
 def example_values_index(db):
     # "Are any example values shown?" is asked on every page run; a partial index answers it
     # at once even when a national-scale table holds no example values at all.
-    db.execute("create index if not exists indicator_values_example on indicator_values (indicator_id, region_id) "
-               "where is_example = 1")
+    db.execute(
+        "create index if not exists indicator_values_example on indicator_values (indicator_id, region_id) "
+        "where is_example = 1"
+    )
 
 
 @migrations(name="0340_indicator_trust")

@@ -1,5 +1,6 @@
 """Publishing: whether a plan is published for anyone to read, since when, and by whom
 (staff only: the published pages never show who published)."""
+
 from __future__ import annotations
 
 from .db import migrations

@@ -1,5 +1,6 @@
 """Tables of approval and versions: the plan's approval state, its frozen versions, and
 each council's decision recorded against the version it decided on."""
+
 from __future__ import annotations
 
 from .db import migrations
@@ -13,7 +14,8 @@ def plan_versions(db):
     # chapters as JSON (versions.snapshot), never updated afterwards.
     db["plan_versions"].create(
         {"id": int, "plan_id": int, "number": int, "snapshot": str, "created_at": str, "created_by": str},
-        pk="id", not_null={"plan_id", "number", "snapshot"},
+        pk="id",
+        not_null={"plan_id", "number", "snapshot"},
         foreign_keys=[("plan_id", "plans", "id")],
     )
     db["plan_versions"].create_index(["plan_id", "number"], unique=True)

@@ -1,4 +1,5 @@
 """Tables of the co-creation workshop: workshops, participants, proposals, votes."""
+
 from __future__ import annotations
 
 from .db import migrations
@@ -109,7 +110,9 @@ def workshop_rounds_background_feedback(db):
     # current round. Existing workshops get one round with their question.
     db["workshop_rounds"].create(
         {"id": int, "workshop_id": int, "position": int, "question": str, "created_at": str, "created_by": str},
-        pk="id", foreign_keys=[("workshop_id", "workshops", "id")], not_null={"workshop_id", "position"},
+        pk="id",
+        foreign_keys=[("workshop_id", "workshops", "id")],
+        not_null={"workshop_id", "position"},
     )
     db["workshop_rounds"].create_index(["workshop_id", "position"], unique=True)
     db["workshops"].add_column("round_id", int)
@@ -126,13 +129,24 @@ def workshop_rounds_background_feedback(db):
     db["workshop_participants"].add_column("background_at", str)  # answered (or skipped) once, on joining
     db["workshop_feedback"].create(
         {"id": int, "workshop_id": int, "participant_id": int, "grade": int, "comment": str, "given_at": str},
-        pk="id", foreign_keys=[("workshop_id", "workshops", "id"), ("participant_id", "workshop_participants", "id")],
+        pk="id",
+        foreign_keys=[("workshop_id", "workshops", "id"), ("participant_id", "workshop_participants", "id")],
         not_null={"workshop_id", "participant_id", "grade"},
     )
     db["workshop_feedback"].create_index(["workshop_id", "participant_id"], unique=True)
     for w in list(db.query("select id, question, created_at, created_by, updated_at from workshops")):
-        round_id = db["workshop_rounds"].insert(
-            {"workshop_id": w["id"], "position": 1, "question": w["question"] or "", "created_at": w["created_at"],
-             "created_by": w["created_by"]}).last_pk
+        round_id = (
+            db["workshop_rounds"]
+            .insert(
+                {
+                    "workshop_id": w["id"],
+                    "position": 1,
+                    "question": w["question"] or "",
+                    "created_at": w["created_at"],
+                    "created_by": w["created_by"],
+                }
+            )
+            .last_pk
+        )
         db.execute("update workshops set round_id = ?, phase_at = ? where id = ?", [round_id, w["updated_at"], w["id"]])
         db.execute("update workshop_proposals set round_id = ? where workshop_id = ?", [round_id, w["id"]])

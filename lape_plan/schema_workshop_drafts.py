@@ -1,6 +1,7 @@
 """Drafts: goals and measures that are in the plan editor but do not count yet
 (promoted workshop proposals, or items a facilitator set back to draft). Named after
 schema_workshop so that it registers after it (it adds a column to workshop_proposals)."""
+
 from __future__ import annotations
 
 from .db import migrations

@@ -8,6 +8,7 @@ file, row and reason); they know nothing about the database. Formats:
 - regions JSON (`/regions`: id, code, category, title{fi,sv,en}, memberOf)
 - the custom-indicator template, CSV or Excel: indicator_code, region_code, year, gender (optional), value
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,9 +27,24 @@ from .xlsx import ReadLimits, Refused, RowBudget, new_workbook, open_workbook, p
 
 MAX_PROBLEMS = 200
 GENDERS = {
-    "total": "total", "yhteensä": "total", "yhteensa": "total", "totalt": "total", "kaikki": "total", "": "total",
-    "male": "male", "miehet": "male", "pojat": "male", "män": "male", "pojkar": "male", "m": "male",
-    "female": "female", "naiset": "female", "tytöt": "female", "kvinnor": "female", "flickor": "female", "f": "female",
+    "total": "total",
+    "yhteensä": "total",
+    "yhteensa": "total",
+    "totalt": "total",
+    "kaikki": "total",
+    "": "total",
+    "male": "male",
+    "miehet": "male",
+    "pojat": "male",
+    "män": "male",
+    "pojkar": "male",
+    "m": "male",
+    "female": "female",
+    "naiset": "female",
+    "tytöt": "female",
+    "kvinnor": "female",
+    "flickor": "female",
+    "f": "female",
 }
 
 
@@ -40,14 +56,14 @@ class Limits:
     """What one upload may hold, checked before any of it is decoded or parsed. The page's
     limits are lower than the command line's: an upload is parsed in the server process,
     whose memory every session shares."""
+
     file_bytes: int  # one file
     rows: int  # data rows of all files of one upload together (CSV lines, JSON objects)
     xlsx: ReadLimits  # the custom template as a workbook (first sheet only)
 
 
 # The custom template typed in Excel: 100,000 rows of five columns unpack to about 17 MB.
-XLSX_LIMITS = ReadLimits(unpacked=40_000_000, sheet=30_000_000, part=20_000_000, rows=100_000, cells=1_000_000,
-                         cols=20)
+XLSX_LIMITS = ReadLimits(unpacked=40_000_000, sheet=30_000_000, part=20_000_000, rows=100_000, cells=1_000_000, cols=20)
 # Page: 300,000 rows is 50 indicators x 2,000 regions x 3 genders for one year, or every
 # region of the plan for decades; at that size an import peaks well below 400 MB.
 PAGE = Limits(file_bytes=50_000_000, rows=300_000, xlsx=XLSX_LIMITS)
@@ -316,7 +332,7 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
 
 
 def _line_end(text: str) -> str:
-    """"\n" (also for "\r\n"), or "\r" for a file with classic Mac line ends only."""
+    """ "\n" (also for "\r\n"), or "\r" for a file with classic Mac line ends only."""
     head = text[:65536]
     return "\r" if "\n" not in head and "\r" in head else "\n"
 
@@ -343,7 +359,7 @@ def _lines(text: str, sep: str = "\n"):
             if start < len(text):
                 yield text[start:]
             return
-        yield text[start:end + 1]
+        yield text[start : end + 1]
         start = end + 1
 
 
@@ -461,18 +477,21 @@ def _parse_metadata(name, items, shared=None) -> Parsed:
         except (TypeError, ValueError):
             problems.add(name, index, "indicators.reason.not_a_number", column="decimals", value=item.get("decimals"))
             continue
-        parsed.rows.append({
-            "source": "sotkanet", "source_id": str(source_id),
-            **{f"title_{k}": v.strip()[:500] for k, v in titles.items()},
-            **{f"description_{k}": plain_text(v)[:8000] for k, v in descriptions.items()},
-            "value_type": (value_type.get("code") if isinstance(value_type, dict) else None) or "",
-            **{f"unit_{k}": v for k, v in units.items()},
-            "decimals": decimals,
-            "organisation": org_title["fi"] or org_title["en"],
-            "data_updated": str(item.get("data-updated") or item.get("dataUpdated") or "") or None,
-            "range_start": span.get("start") if isinstance(span, dict) else None,
-            "range_end": span.get("end") if isinstance(span, dict) else None,
-        })
+        parsed.rows.append(
+            {
+                "source": "sotkanet",
+                "source_id": str(source_id),
+                **{f"title_{k}": v.strip()[:500] for k, v in titles.items()},
+                **{f"description_{k}": plain_text(v)[:8000] for k, v in descriptions.items()},
+                "value_type": (value_type.get("code") if isinstance(value_type, dict) else None) or "",
+                **{f"unit_{k}": v for k, v in units.items()},
+                "decimals": decimals,
+                "organisation": org_title["fi"] or org_title["en"],
+                "data_updated": str(item.get("data-updated") or item.get("dataUpdated") or "") or None,
+                "range_start": span.get("start") if isinstance(span, dict) else None,
+                "range_end": span.get("end") if isinstance(span, dict) else None,
+            }
+        )
     return _finish(parsed, problems, shared)
 
 
@@ -503,11 +522,15 @@ def _parse_regions(name, items, shared=None) -> Parsed:
             continue
         seen.update((region_id, (category, code)))
         titles = _langs(item.get("title"))
-        parsed.rows.append({
-            "sotkanet_id": region_id, "code": code, "category": category,
-            **{f"title_{k}": v for k, v in titles.items()},
-            "member_of": json.dumps([m for m in members if isinstance(m, int)]),
-        })
+        parsed.rows.append(
+            {
+                "sotkanet_id": region_id,
+                "code": code,
+                "category": category,
+                **{f"title_{k}": v for k, v in titles.items()},
+                "member_of": json.dumps([m for m in members if isinstance(m, int)]),
+            }
+        )
     return _finish(parsed, problems, shared)
 
 
@@ -524,7 +547,7 @@ def parse_file(name: str, data: bytes, shared: Problems | None = None, limits: L
             return parse_xlsx(name, data, shared, (limits or PAGE).xlsx)
         text = decode(name, data)
         start = _SPACE.match(text).end()  # not lstrip(): that copies the text
-        if lower.endswith(".json") or text[start:start + 1] in ("[", "{"):
+        if lower.endswith(".json") or text[start : start + 1] in ("[", "{"):
             return parse_json(name, text, shared)
         return parse_csv(name, text, shared)
     except ImportRejected:

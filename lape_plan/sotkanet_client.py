@@ -1,5 +1,6 @@
 """The live Sotkanet REST client (occasional queries, responses cached in the database) and the
 fetches that import its answers; the formats it reads are parsed by sotkanet.py."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,14 @@ class Client:
     """Occasional queries to the Sotkanet REST API. `transport(url, headers, timeout) -> bytes`
     can be replaced (tests pass recorded responses; nothing in the tests touches the network)."""
 
-    def __init__(self, base_url: str = BASE_URL, user_agent: str = USER_AGENT, transport=None, timeout: float = 20,
-                 sleep=time.sleep):
+    def __init__(
+        self,
+        base_url: str = BASE_URL,
+        user_agent: str = USER_AGENT,
+        transport=None,
+        timeout: float = 20,
+        sleep=time.sleep,
+    ):
         self.base_url = base_url.rstrip("/")
         self.user_agent = user_agent
         self.transport = transport or _urllib_transport
@@ -75,8 +82,9 @@ class Client:
                 if attempt == 1 and (status == 429 or 500 <= status < 600):
                     self.sleep(_retry_after(err))
                     continue
-                raise SotkanetHTTPError("sotkanet.error.not_found" if status in (404, 410) else None,
-                                        status=status, reason=reason) from None
+                raise SotkanetHTTPError(
+                    "sotkanet.error.not_found" if status in (404, 410) else None, status=status, reason=reason
+                ) from None
             except (urllib.error.URLError, OSError, TimeoutError) as err:
                 raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
 
@@ -104,8 +112,9 @@ def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parse
     return parsed
 
 
-def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, client=None,
-               max_age_hours: float = 24) -> list[indicators.FileReport]:
+def fetch_live(
+    db: Database, actor: Actor, plan_id: int, indicator_ids, years, client=None, max_age_hours: float = 24
+) -> list[indicators.FileReport]:
     """Fetch indicators from the Sotkanet REST API (metadata when missing, regions when the
     plan's municipalities have no Sotkanet ids yet, data with one `years=` per year), keep
     only the plan's regions and import it all in one transaction. Responses are cached."""
@@ -128,8 +137,9 @@ def fetch_live(db: Database, actor: Actor, plan_id: int, indicator_ids, years, c
     wanted |= {r["sotkanet_id"] for r in regions if r["sotkanet_id"] is not None}
     for indicator_id in indicator_ids:
         # all three genders: the girls' and boys' values give the gap and the survey's small-number rule
-        data = _fetch_parsed(db, client, client.data_url(indicator_id, years, genders=("total", "female", "male")),
-                             max_age_hours)
+        data = _fetch_parsed(
+            db, client, client.data_url(indicator_id, years, genders=("total", "female", "male")), max_age_hours
+        )
         data.rows = [r for r in data.rows if r[1] in wanted]  # the endpoint returns every region
         parsed.append(data)
     return indicators.import_parsed(db, actor, parsed)

@@ -1,5 +1,6 @@
 """Word-level differences between the saved version of a text and the one a person typed
 on a stale screen, so both can be shown side by side with what differs marked."""
+
 from __future__ import annotations
 
 import difflib
@@ -21,9 +22,12 @@ def _joined(runs: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
     runs = [r for r in runs if r[1]]
     # A space or a mark or two between changed words belong to the change: "new words", not
     # "new" "words" (nor a "/" left standing because both texts happen to have one there).
-    runs = [(True, text) if (not differs and 0 < i < len(runs) - 1 and runs[i - 1][0] and runs[i + 1][0]
-                             and _filler(text)) else (differs, text)
-            for i, (differs, text) in enumerate(runs)]
+    runs = [
+        (True, text)
+        if (not differs and 0 < i < len(runs) - 1 and runs[i - 1][0] and runs[i + 1][0] and _filler(text))
+        else (differs, text)
+        for i, (differs, text) in enumerate(runs)
+    ]
     out: list[tuple[bool, str]] = []
     for changed, text in runs:
         if out and out[-1][0] == changed:

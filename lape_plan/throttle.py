@@ -5,6 +5,7 @@ Kept in memory, per process, not in the database: counting an attempt then takes
 write lock (workshop votes queue on that lock) and leaves no rows to clean up. The app
 runs as one Streamlit process, so every session sees the same counts; a restart clears
 them, and several server processes would each count on their own."""
+
 from __future__ import annotations
 
 import math

@@ -11,6 +11,7 @@ into an import problem of their own shape); the field parsers (`decimal`, `whole
 keys (error.not_a_number, error.not_a_year, error.year_outside_plan, error.negative,
 error.required). Text: `normalise_text` and `clean_text` (with the field's rules);
 references: `check_orgs`."""
+
 from __future__ import annotations
 
 import math
@@ -81,8 +82,9 @@ def decimal(value, field: str, required: bool = False) -> float | None:
     return result
 
 
-def whole(value, field: str, /, key: str = "error.not_a_number", *, low: int | None = None,
-          high: int | None = None, **params) -> int:
+def whole(
+    value, field: str, /, key: str = "error.not_a_number", *, low: int | None = None, high: int | None = None, **params
+) -> int:
     """A whole number in `field`, within low..high when given; `key` (with `params`) is the
     message for anything else, empty included."""
     try:
@@ -110,8 +112,9 @@ def year(value, field: str, plan: dict | None = None, required: bool = False) ->
         if not YEAR_MIN <= result <= YEAR_MAX:
             raise ValidationError("error.not_a_year", field=field, value=value)
     elif not plan["first_year"] <= result <= plan["last_year"]:
-        raise ValidationError("error.year_outside_plan", field=field, year=result, first=plan["first_year"],
-                              last=plan["last_year"])
+        raise ValidationError(
+            "error.year_outside_plan", field=field, year=result, first=plan["first_year"], last=plan["last_year"]
+        )
     return result
 
 
@@ -157,8 +160,13 @@ _BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 def _invisible(ch: str) -> bool:
     """Whitespace, zero-width and other format characters, fillers, variation selectors."""
-    return (ch.isspace() or ch in _BLANK or unicodedata.category(ch) == "Cf"
-            or "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
+    return (
+        ch.isspace()
+        or ch in _BLANK
+        or unicodedata.category(ch) == "Cf"
+        or "\ufe00" <= ch <= "\ufe0f"
+        or "\U000e0100" <= ch <= "\U000e01ef"
+    )
 
 
 def normalise_text(value, *, multiline: bool = False) -> str:
@@ -182,8 +190,7 @@ def normalise_text(value, *, multiline: bool = False) -> str:
     return text[start:end]
 
 
-def clean_text(value, field: str, *, required: bool = False, max_len: int = TEXT_MAX,
-               multiline: bool = False) -> str:
+def clean_text(value, field: str, *, required: bool = False, max_len: int = TEXT_MAX, multiline: bool = False) -> str:
     """The one cleaner of text that users and files bring in (normalise_text), with the
     field's rules: required (not empty after normalising) and a maximum length."""
     text = normalise_text(value, multiline=multiline)

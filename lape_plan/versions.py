@@ -9,6 +9,7 @@ back to draft; sending it again freezes a new version, and the earlier ones are 
 
 `diff` tells what changed between a version and the plan as it is now (or another
 version): per item and chapter, added, removed or changed with the fields old -> new."""
+
 from __future__ import annotations
 
 import difflib
@@ -31,8 +32,16 @@ ENTITY = "plan_version"
 ITEM_FIELDS = {
     "focus_area": ("title_fi", "title_sv", "description"),
     "goal": ("title_fi", "title_sv", "description", "scope", "municipality_ids", "responsible_ids", "indicators"),
-    "measure": ("title_fi", "title_sv", "description", "responsible_org_id", "start_year", "end_year",
-                "resources_text", "resources_eur"),
+    "measure": (
+        "title_fi",
+        "title_sv",
+        "description",
+        "responsible_org_id",
+        "start_year",
+        "end_year",
+        "resources_text",
+        "resources_eur",
+    ),
 }
 PLAN_FIELDS = ("title_fi", "title_sv", "first_year", "last_year")
 CHAPTER_FIELDS = ("text_fi", "text_sv")
@@ -45,32 +54,74 @@ def snapshot(db: Database, plan_id: int) -> dict:
     plan = plans.get_plan(db, plan_id)
     links: dict[int, list[dict]] = {}
     for r in db.query(
-            "select l.goal_id, l.indicator_id, l.region_id, l.gender, l.baseline_year, l.baseline_value, "
-            "l.target_year, l.target_value, i.title_fi, i.title_sv, r.category region_category, "
-            "r.title_fi region_fi, r.title_sv region_sv from goal_indicators l "
-            "join indicators i on i.id = l.indicator_id join ind_regions r on r.id = l.region_id "
-            "join goals g on g.id = l.goal_id join focus_areas f on f.id = g.focus_area_id "
-            "where f.plan_id = ? order by l.id", [plan_id]):
+        "select l.goal_id, l.indicator_id, l.region_id, l.gender, l.baseline_year, l.baseline_value, "
+        "l.target_year, l.target_value, i.title_fi, i.title_sv, r.category region_category, "
+        "r.title_fi region_fi, r.title_sv region_sv from goal_indicators l "
+        "join indicators i on i.id = l.indicator_id join ind_regions r on r.id = l.region_id "
+        "join goals g on g.id = l.goal_id join focus_areas f on f.id = g.focus_area_id "
+        "where f.plan_id = ? order by l.id",
+        [plan_id],
+    ):
         links.setdefault(r["goal_id"], []).append(
-            {k: r[k] for k in ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value",
-                               "target_year", "target_value", "title_fi", "title_sv", "region_category",
-                               "region_fi", "region_sv")})
+            {
+                k: r[k]
+                for k in (
+                    "indicator_id",
+                    "region_id",
+                    "gender",
+                    "baseline_year",
+                    "baseline_value",
+                    "target_year",
+                    "target_value",
+                    "title_fi",
+                    "title_sv",
+                    "region_category",
+                    "region_fi",
+                    "region_sv",
+                )
+            }
+        )
     areas, goals, measures = [], [], []
     for a_i, area in enumerate(plans.tree(db, plan_id), 1):
         areas.append({"id": area["id"], "number": f"{a_i}", **{k: area[k] for k in ITEM_FIELDS["focus_area"]}})
         for g_i, goal in enumerate(area["goals"], 1):
-            goals.append({"id": goal["id"], "number": f"{a_i}.{g_i}", "focus_area_id": area["id"],
-                          **{k: goal.get(k) for k in ITEM_FIELDS["goal"] if k != "indicators"},
-                          "indicators": links.get(goal["id"], [])})
+            goals.append(
+                {
+                    "id": goal["id"],
+                    "number": f"{a_i}.{g_i}",
+                    "focus_area_id": area["id"],
+                    **{k: goal.get(k) for k in ITEM_FIELDS["goal"] if k != "indicators"},
+                    "indicators": links.get(goal["id"], []),
+                }
+            )
             for m_i, m in enumerate(goal["measures"], 1):
-                measures.append({"id": m["id"], "number": f"{a_i}.{g_i}.{m_i}", "goal_id": goal["id"],
-                                 **{k: m[k] for k in ITEM_FIELDS["measure"]}})
-    parts = [{"kind": p["kind"], "municipality_id": p["municipality_id"], "text_fi": p["text_fi"] or "",
-              "text_sv": p["text_sv"] or ""}
-             for p in chapters.all_parts(db, plan_id).values() if (p["text_fi"] or p["text_sv"])]
+                measures.append(
+                    {
+                        "id": m["id"],
+                        "number": f"{a_i}.{g_i}.{m_i}",
+                        "goal_id": goal["id"],
+                        **{k: m[k] for k in ITEM_FIELDS["measure"]},
+                    }
+                )
+    parts = [
+        {
+            "kind": p["kind"],
+            "municipality_id": p["municipality_id"],
+            "text_fi": p["text_fi"] or "",
+            "text_sv": p["text_sv"] or "",
+        }
+        for p in chapters.all_parts(db, plan_id).values()
+        if (p["text_fi"] or p["text_sv"])
+    ]
     orgs = {str(o["id"]): {"name_fi": o["name_fi"], "name_sv": o["name_sv"]} for o in plans.organisations(db)}
-    return {"plan": {k: plan[k] for k in PLAN_FIELDS}, "focus_areas": areas, "goals": goals,
-            "measures": measures, "chapters": parts, "organisations": orgs}
+    return {
+        "plan": {k: plan[k] for k in PLAN_FIELDS},
+        "focus_areas": areas,
+        "goals": goals,
+        "measures": measures,
+        "chapters": parts,
+        "organisations": orgs,
+    }
 
 
 # ---------------------------------------------------------------- reading
@@ -81,8 +132,14 @@ def state(plan: dict) -> str:
 def versions(db: Database, plan_id: int) -> list[dict]:
     """The plan's frozen versions, newest first, each with its decisions (approvals), without
     the snapshot itself."""
-    rows = [dict(r) for r in db.query("select id, plan_id, number, created_at, created_by from plan_versions "
-                                      "where plan_id = ? order by number desc", [plan_id])]
+    rows = [
+        dict(r)
+        for r in db.query(
+            "select id, plan_id, number, created_at, created_by from plan_versions "
+            "where plan_id = ? order by number desc",
+            [plan_id],
+        )
+    ]
     decisions: dict[int, list[dict]] = {}
     for a in plans.approvals(db, plan_id):
         if a.get("version_id"):
@@ -103,15 +160,18 @@ def get_version(db: Database, version_id: int) -> dict:
 
 def approved_version(db: Database, plan_id: int) -> dict | None:
     """The newest version with at least one council's decision, or None."""
-    row = db.execute("select v.id from plan_versions v where v.plan_id = ? and exists "
-                     "(select 1 from approvals a where a.version_id = v.id) order by v.number desc limit 1",
-                     [plan_id]).fetchone()
+    row = db.execute(
+        "select v.id from plan_versions v where v.plan_id = ? and exists "
+        "(select 1 from approvals a where a.version_id = v.id) order by v.number desc limit 1",
+        [plan_id],
+    ).fetchone()
     return get_version(db, row[0]) if row else None
 
 
 def latest_version(db: Database, plan_id: int) -> dict | None:
-    row = db.execute("select id from plan_versions where plan_id = ? order by number desc limit 1",
-                     [plan_id]).fetchone()
+    row = db.execute(
+        "select id from plan_versions where plan_id = ? order by number desc limit 1", [plan_id]
+    ).fetchone()
     return get_version(db, row[0]) if row else None
 
 
@@ -135,13 +195,18 @@ def move(db: Database, actor: Actor, plan_id: int, to_state: str, expected_versi
         require_version(before, expected_version)
         current = state(before)
         if to_state not in MOVES[current]:
-            raise ValidationError("approvals.error.move", field="approval_state", current=current,
-                                  target=to_state)
+            raise ValidationError("approvals.error.move", field="approval_state", current=current, target=to_state)
         if to_state == "councils":
-            number = db.execute("select coalesce(max(number), 0) + 1 from plan_versions where plan_id = ?",
-                                [plan_id]).fetchone()[0]
-            row = {"plan_id": plan_id, "number": number, "created_at": now(), "created_by": actor.name,
-                   "snapshot": json.dumps(snapshot(db, plan_id), ensure_ascii=False, sort_keys=True)}
+            number = db.execute(
+                "select coalesce(max(number), 0) + 1 from plan_versions where plan_id = ?", [plan_id]
+            ).fetchone()[0]
+            row = {
+                "plan_id": plan_id,
+                "number": number,
+                "created_at": now(),
+                "created_by": actor.name,
+                "snapshot": json.dumps(snapshot(db, plan_id), ensure_ascii=False, sort_keys=True),
+            }
             version_id = db["plan_versions"].insert(row).last_pk
             audit(db, actor, ENTITY, version_id, "create", after={"plan_id": plan_id, "number": number})
         return save_changes(db, actor, "plans", "plan", before, {"approval_state": to_state})
@@ -150,11 +215,11 @@ def move(db: Database, actor: Actor, plan_id: int, to_state: str, expected_versi
 # ---------------------------------------------------------------- what changed
 @dataclass
 class Change:
-    kind: str        # "plan", "focus_area", "goal", "measure", "chapter"
-    key: object      # item id, or (chapter kind, municipality id)
-    number: str      # the item's number now (its old number when removed)
-    title: str       # in the reader's language
-    change: str      # "added", "removed", "changed"
+    kind: str  # "plan", "focus_area", "goal", "measure", "chapter"
+    key: object  # item id, or (chapter kind, municipality id)
+    number: str  # the item's number now (its old number when removed)
+    title: str  # in the reader's language
+    change: str  # "added", "removed", "changed"
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new) as text
 
 
@@ -177,8 +242,11 @@ def _indicator_text(link: dict, lang: str) -> str:
 
     def point(year, value):
         return "–" if value is None else f"{i18n.number(value, lang)} ({year})" if year else i18n.number(value, lang)
-    return (f"{title} ({region}{gender}): {point(link.get('baseline_year'), link.get('baseline_value'))} → "
-            f"{point(link.get('target_year'), link.get('target_value'))}")
+
+    return (
+        f"{title} ({region}{gender}): {point(link.get('baseline_year'), link.get('baseline_value'))} → "
+        f"{point(link.get('target_year'), link.get('target_value'))}"
+    )
 
 
 def _shown(name: str, value, orgs: dict, lang: str) -> str:
@@ -210,11 +278,11 @@ def text_delta(old: str, new: str, limit: int = 12) -> tuple[str, str]:
         if not lines:
             return "–"
         return "\n".join(lines[:limit] + ([f"… (+{len(lines) - limit})"] if len(lines) > limit else []))
+
     return cut(gone), cut(came)
 
 
-_LINK_KEYS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year",
-              "target_value")
+_LINK_KEYS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year", "target_value")
 
 
 def _value(name: str, value):
@@ -235,8 +303,11 @@ def diff(old: dict, new: dict, lang: str = "fi") -> list[Change]:
     then chapters in chapter order."""
     out: list[Change] = []
     old_orgs, new_orgs = old.get("organisations", {}), new.get("organisations", {})
-    fields = [(f, _shown(f, old["plan"].get(f), old_orgs, lang), _shown(f, new["plan"].get(f), new_orgs, lang))
-              for f in PLAN_FIELDS if old["plan"].get(f) != new["plan"].get(f)]
+    fields = [
+        (f, _shown(f, old["plan"].get(f), old_orgs, lang), _shown(f, new["plan"].get(f), new_orgs, lang))
+        for f in PLAN_FIELDS
+        if old["plan"].get(f) != new["plan"].get(f)
+    ]
     if fields:
         out.append(Change("plan", None, "", _title(new["plan"], lang), "changed", fields))
     for kind, table in (("focus_area", "focus_areas"), ("goal", "goals"), ("measure", "measures")):
@@ -247,8 +318,11 @@ def diff(old: dict, new: dict, lang: str = "fi") -> list[Change]:
                 out.append(Change(kind, item_id, row["number"], _title(row, lang), "added"))
                 continue
             was = before[item_id]
-            changed = [(f, _shown(f, was.get(f), old_orgs, lang), _shown(f, row.get(f), new_orgs, lang))
-                       for f in ITEM_FIELDS[kind] if _value(f, was.get(f)) != _value(f, row.get(f))]
+            changed = [
+                (f, _shown(f, was.get(f), old_orgs, lang), _shown(f, row.get(f), new_orgs, lang))
+                for f in ITEM_FIELDS[kind]
+                if _value(f, was.get(f)) != _value(f, row.get(f))
+            ]
             if changed:
                 out.append(Change(kind, item_id, row["number"], _title(row, lang), "changed", changed))
         for item_id, row in before.items():
@@ -268,15 +342,19 @@ def diff(old: dict, new: dict, lang: str = "fi") -> list[Change]:
         elif key not in after:
             out.append(Change("chapter", key, number, title, "removed"))
         else:
-            changed = [(f, *text_delta(before[key][f], after[key][f])) for f in CHAPTER_FIELDS
-                       if before[key][f] != after[key][f]]
+            changed = [
+                (f, *text_delta(before[key][f], after[key][f]))
+                for f in CHAPTER_FIELDS
+                if before[key][f] != after[key][f]
+            ]
             if changed:
                 out.append(Change("chapter", key, number, title, "changed", changed))
     return out
 
 
-def changes_since(db: Database, plan_id: int, version_id: int | None = None, lang: str = "fi"
-                  ) -> tuple[dict | None, list[Change]]:
+def changes_since(
+    db: Database, plan_id: int, version_id: int | None = None, lang: str = "fi"
+) -> tuple[dict | None, list[Change]]:
     """(the version compared with, what changed since it in the plan as it is now). Without
     `version_id`: the approved version (the newest with a council's decision); (None, [])
     when there is none."""
@@ -297,8 +375,12 @@ def change_rows(changes: list[Change], lang: str) -> list[dict]:
     added or removed. Texts are data: the page and the documents show them as text."""
     rows = []
     for c in changes:
-        base = {"number": c.number, "kind": i18n.t(f"approvals.kind.{c.kind}", lang), "title": c.title,
-                "change": i18n.t(f"approvals.change.{c.change}", lang)}
+        base = {
+            "number": c.number,
+            "kind": i18n.t(f"approvals.kind.{c.kind}", lang),
+            "title": c.title,
+            "change": i18n.t(f"approvals.change.{c.change}", lang),
+        }
         if not c.fields:
             rows.append({**base, "field": "", "old": "", "new": ""})
         for name, old, new in c.fields:
@@ -307,5 +389,6 @@ def change_rows(changes: list[Change], lang: str) -> list[dict]:
 
 
 def version_label(version: dict, lang: str) -> str:
-    return i18n.t("approvals.version_label", lang, number=version["number"],
-                  date=i18n.date(version["created_at"][:10], lang))
+    return i18n.t(
+        "approvals.version_label", lang, number=version["number"], date=i18n.date(version["created_at"][:10], lang)
+    )

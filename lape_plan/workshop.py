@@ -16,6 +16,7 @@ never ends up with more votes on the kept proposal than one proposal may receive
 budget when several votes on one proposal are allowed); votes above that limit are removed
 and return to that participant's budget. So a person who voted for both duplicates of a
 single-vote workshop counts once."""
+
 from __future__ import annotations
 
 import csv
@@ -119,9 +120,19 @@ def _focus_areas(db: Database, plan_id: int, focus_area_ids) -> list[int]:
 
 
 # ---------------------------------------------------------------- facilitator: workshops
-def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_area_ids=(),
-           votes_per_participant=5, several_per_proposal=False, moderate_first=False,
-           max_participants=None, background=()) -> int:
+def create(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    title,
+    question="",
+    focus_area_ids=(),
+    votes_per_participant=5,
+    several_per_proposal=False,
+    moderate_first=False,
+    max_participants=None,
+    background=(),
+) -> int:
     auth.require_plan_editor(actor)
     plans.get_plan(db, plan_id)
     asked = _background_keys(background)
@@ -133,26 +144,54 @@ def create(db: Database, actor: Actor, plan_id: int, title, question="", focus_a
     with write(db):
         stamp = now()
         row = {
-            "plan_id": plan_id, "code": new_code(db), "title": title, "question": question,
-            "votes_per_participant": budget, "max_votes_per_proposal": budget if several_per_proposal else 1,
-            "moderate_first": int(bool(moderate_first)), "phase": "collecting", "results_visible": 0,
-            "max_participants": cap, "created_at": stamp, "created_by": actor.name, "version": 1, "updated_at": stamp,
-            "updated_by": actor.name, "phase_at": stamp, "background": json.dumps(asked),
+            "plan_id": plan_id,
+            "code": new_code(db),
+            "title": title,
+            "question": question,
+            "votes_per_participant": budget,
+            "max_votes_per_proposal": budget if several_per_proposal else 1,
+            "moderate_first": int(bool(moderate_first)),
+            "phase": "collecting",
+            "results_visible": 0,
+            "max_participants": cap,
+            "created_at": stamp,
+            "created_by": actor.name,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": actor.name,
+            "phase_at": stamp,
+            "background": json.dumps(asked),
         }
         workshop_id = db["workshops"].insert(row).last_pk
-        round_id = db["workshop_rounds"].insert({"workshop_id": workshop_id, "position": 1, "question": question,
-                                                 "created_at": stamp, "created_by": actor.name}).last_pk
+        round_id = (
+            db["workshop_rounds"]
+            .insert(
+                {
+                    "workshop_id": workshop_id,
+                    "position": 1,
+                    "question": question,
+                    "created_at": stamp,
+                    "created_by": actor.name,
+                }
+            )
+            .last_pk
+        )
         db["workshops"].update(workshop_id, {"round_id": round_id})
         db["workshop_focus_areas"].insert_all(
-            [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)])
+            [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)]
+        )
         audit(db, actor, "workshop", workshop_id, "create", after={**row, "focus_area_ids": area_ids})
     return workshop_id
 
 
 def get(db: Database, workshop_id: int) -> dict:
     row = get_or_not_found(db, "workshops", workshop_id, entity="workshop")
-    row["focus_area_ids"] = [r[0] for r in db.execute(
-        "select focus_area_id from workshop_focus_areas where workshop_id = ? order by position", [workshop_id])]
+    row["focus_area_ids"] = [
+        r[0]
+        for r in db.execute(
+            "select focus_area_id from workshop_focus_areas where workshop_id = ? order by position", [workshop_id]
+        )
+    ]
     row["background"] = json.loads(row.get("background") or "[]")
     position = db.execute("select position from workshop_rounds where id = ?", [row["round_id"]]).fetchone()
     row["round"] = position[0] if position else 1
@@ -169,12 +208,17 @@ def _background_keys(keys) -> list[str]:
 
 def rounds(db: Database, workshop_id: int) -> list[dict]:
     """The workshop's rounds (questions) in order, each with its proposal and vote counts."""
-    return [dict(r) for r in db.query(
-        """select r.*, (select count(*) from workshop_proposals p where p.round_id = r.id
+    return [
+        dict(r)
+        for r in db.query(
+            """select r.*, (select count(*) from workshop_proposals p where p.round_id = r.id
                          and p.merged_into is null) proposals,
                   (select count(*) from workshop_votes v join workshop_proposals p on p.id = v.proposal_id
                     where p.round_id = r.id) votes
-             from workshop_rounds r where r.workshop_id = ? order by r.position""", [workshop_id])]
+             from workshop_rounds r where r.workshop_id = ? order by r.position""",
+            [workshop_id],
+        )
+    ]
 
 
 def next_round(db: Database, actor: Actor, workshop_id: int, question) -> int:
@@ -185,15 +229,40 @@ def next_round(db: Database, actor: Actor, workshop_id: int, question) -> int:
     with write(db):
         before = get(db, workshop_id)
         stamp = now()
-        position = db.execute("select coalesce(max(position), 0) + 1 from workshop_rounds where workshop_id = ?",
-                              [workshop_id]).fetchone()[0]
-        round_id = db["workshop_rounds"].insert({"workshop_id": workshop_id, "position": position,
-                                                 "question": question, "created_at": stamp,
-                                                 "created_by": actor.name}).last_pk
-        save_version(db, actor, "workshops", "workshop", before,
-                     {"round_id": round_id, "question": question, "phase": "collecting", "results_visible": 0,
-                      "phase_at": stamp}, action="round", stamp=stamp, audit_before={"round_id": before["round_id"]},
-                     audit_after={"round_id": round_id, "position": position, "question": question})
+        position = db.execute(
+            "select coalesce(max(position), 0) + 1 from workshop_rounds where workshop_id = ?", [workshop_id]
+        ).fetchone()[0]
+        round_id = (
+            db["workshop_rounds"]
+            .insert(
+                {
+                    "workshop_id": workshop_id,
+                    "position": position,
+                    "question": question,
+                    "created_at": stamp,
+                    "created_by": actor.name,
+                }
+            )
+            .last_pk
+        )
+        save_version(
+            db,
+            actor,
+            "workshops",
+            "workshop",
+            before,
+            {
+                "round_id": round_id,
+                "question": question,
+                "phase": "collecting",
+                "results_visible": 0,
+                "phase_at": stamp,
+            },
+            action="round",
+            stamp=stamp,
+            audit_before={"round_id": before["round_id"]},
+            audit_after={"round_id": round_id, "position": position, "question": question},
+        )
     return round_id
 
 
@@ -204,8 +273,16 @@ def set_projector_split(db: Database, actor: Actor, workshop_id: int, key: str |
         before = get(db, workshop_id)
         if key is not None and key not in before["background"]:
             raise ValidationError("error.invalid", field="workshop_background")
-        save_version(db, actor, "workshops", "workshop", before, {"projector_split": key}, action="projector_split",
-                     audit_before=None)
+        save_version(
+            db,
+            actor,
+            "workshops",
+            "workshop",
+            before,
+            {"projector_split": key},
+            action="projector_split",
+            audit_before=None,
+        )
 
 
 def stage(db: Database, workshop_id: int) -> tuple:
@@ -233,21 +310,50 @@ def set_phase(db: Database, actor: Actor, workshop_id: int, phase: str) -> None:
         if before["phase"] == phase:
             return
         stamp = now()
-        save_version(db, actor, "workshops", "workshop", before, {"phase": phase, "phase_at": stamp}, action="phase",
-                     stamp=stamp, audit_before={"phase": before["phase"]}, audit_after={"phase": phase})
+        save_version(
+            db,
+            actor,
+            "workshops",
+            "workshop",
+            before,
+            {"phase": phase, "phase_at": stamp},
+            action="phase",
+            stamp=stamp,
+            audit_before={"phase": before["phase"]},
+            audit_after={"phase": phase},
+        )
 
 
 def set_results_visible(db: Database, actor: Actor, workshop_id: int, visible: bool) -> None:
     auth.require_plan_editor(actor)
     with write(db):
         before = get(db, workshop_id)
-        save_version(db, actor, "workshops", "workshop", before, {"results_visible": int(bool(visible))},
-                     action="results_visible", audit_before=None, audit_after={"results_visible": bool(visible)})
+        save_version(
+            db,
+            actor,
+            "workshops",
+            "workshop",
+            before,
+            {"results_visible": int(bool(visible))},
+            action="results_visible",
+            audit_before=None,
+            audit_after={"results_visible": bool(visible)},
+        )
 
 
-def update_settings(db: Database, actor: Actor, workshop_id: int, title, question, focus_area_ids,
-                    votes_per_participant, several_per_proposal, moderate_first, max_participants=...,
-                    background=...) -> None:
+def update_settings(
+    db: Database,
+    actor: Actor,
+    workshop_id: int,
+    title,
+    question,
+    focus_area_ids,
+    votes_per_participant,
+    several_per_proposal,
+    moderate_first,
+    max_participants=...,
+    background=...,
+) -> None:
     """Change the settings. The vote rules are frozen once a vote has been given. A cap below
     the participants already there only stops new joins. max_participants left out: unchanged."""
     auth.require_plan_editor(actor)
@@ -261,27 +367,44 @@ def update_settings(db: Database, actor: Actor, workshop_id: int, title, questio
         if max_participants is ...:
             cap = before["max_participants"]
         area_ids = _focus_areas(db, before["plan_id"], focus_area_ids)
-        used = set(r[0] for r in db.execute(
-            "select distinct focus_area_id from workshop_proposals where workshop_id = ?", [workshop_id]))
+        used = set(
+            r[0]
+            for r in db.execute(
+                "select distinct focus_area_id from workshop_proposals where workshop_id = ?", [workshop_id]
+            )
+        )
         if used - set(area_ids):
             raise ValidationError("workshop.error.area_in_use", field="workshop_focus_areas")
         max_per = budget if several_per_proposal else 1
         votes = db.execute("select count(*) from workshop_votes where workshop_id = ?", [workshop_id]).fetchone()[0]
         if votes and (budget, max_per) != (before["votes_per_participant"], before["max_votes_per_proposal"]):
             raise ValidationError("workshop.error.rules_frozen", field="workshop_budget")
-        row = {"title": title, "question": question, "votes_per_participant": budget,
-               "max_votes_per_proposal": max_per, "moderate_first": int(bool(moderate_first)),
-               "max_participants": cap}
+        row = {
+            "title": title,
+            "question": question,
+            "votes_per_participant": budget,
+            "max_votes_per_proposal": max_per,
+            "moderate_first": int(bool(moderate_first)),
+            "max_participants": cap,
+        }
         if asked is not None:
             row["background"] = json.dumps(asked)
-        save_version(db, actor, "workshops", "workshop", before, row,
-                     audit_before={k: before[k] for k in row if k in before},
-                     audit_after={**row, "focus_area_ids": area_ids})
+        save_version(
+            db,
+            actor,
+            "workshops",
+            "workshop",
+            before,
+            row,
+            audit_before={k: before[k] for k in row if k in before},
+            audit_after={**row, "focus_area_ids": area_ids},
+        )
         # the question shown is the current round's
         db.execute("update workshop_rounds set question = ? where id = ?", [question, before["round_id"]])
         db["workshop_focus_areas"].delete_where("workshop_id = ?", [workshop_id])
         db["workshop_focus_areas"].insert_all(
-            [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)])
+            [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)]
+        )
 
 
 # ---------------------------------------------------------------- participants
@@ -302,8 +425,11 @@ def resume(db: Database, code, token) -> str | None:
     phase); else None. How a browser that joined before comes back without its link."""
     if not token:
         return None
-    row = db.execute("select p.token from workshop_participants p join workshops w on w.id = p.workshop_id "
-                     "where p.token = ? and w.code = ?", [str(token), normalise_code(code)]).fetchone()
+    row = db.execute(
+        "select p.token from workshop_participants p join workshops w on w.id = p.workshop_id "
+        "where p.token = ? and w.code = ?",
+        [str(token), normalise_code(code)],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -328,11 +454,21 @@ def join(db: Database, code, name="", resume_token=None, client=None) -> str:
         cap = workshop.get("max_participants")
         if cap and participant_count(db, workshop["id"]) >= cap:
             raise ValidationError("workshop.error.full", field="workshop_code", max=cap)
-        pid = db["workshop_participants"].insert(
-            {"workshop_id": workshop["id"], "token": token, "name": name, "joined_at": now(), "vote_version": 0}
-        ).last_pk
-        audit(db, Actor(name=f"participant #{pid}"), "workshop_participant", pid, "join",
-              after={"workshop_id": workshop["id"]})
+        pid = (
+            db["workshop_participants"]
+            .insert(
+                {"workshop_id": workshop["id"], "token": token, "name": name, "joined_at": now(), "vote_version": 0}
+            )
+            .last_pk
+        )
+        audit(
+            db,
+            Actor(name=f"participant #{pid}"),
+            "workshop_participant",
+            pid,
+            "join",
+            after={"workshop_id": workshop["id"]},
+        )
     return token
 
 
@@ -407,15 +543,25 @@ def propose(db: Database, token, focus_area_id, text, late=False) -> int:
         if focus_area_id not in workshop["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         folded = _fold(text)
-        for other in db.execute("select text from workshop_proposals where participant_id = ? and round_id = ?",
-                                [person["id"], workshop["round_id"]]):
+        for other in db.execute(
+            "select text from workshop_proposals where participant_id = ? and round_id = ?",
+            [person["id"], workshop["round_id"]],
+        ):
             if _fold(other[0]) == folded:
                 raise ValidationError("workshop.error.duplicate_proposal")
         stamp = now()
-        row = {"workshop_id": workshop["id"], "round_id": workshop["round_id"], "participant_id": person["id"],
-               "focus_area_id": focus_area_id, "text": text, "hidden": workshop["moderate_first"],
-               "created_at": stamp, "version": 1,
-               "updated_at": stamp, "updated_by": _participant_actor(person).name}
+        row = {
+            "workshop_id": workshop["id"],
+            "round_id": workshop["round_id"],
+            "participant_id": person["id"],
+            "focus_area_id": focus_area_id,
+            "text": text,
+            "hidden": workshop["moderate_first"],
+            "created_at": stamp,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": _participant_actor(person).name,
+        }
         proposal_id = db["workshop_proposals"].insert(row).last_pk
         audit(db, _participant_actor(person), "workshop_proposal", proposal_id, "create", after=row)
     return proposal_id
@@ -423,26 +569,39 @@ def propose(db: Database, token, focus_area_id, text, late=False) -> int:
 
 def my_proposals(db: Database, participant_id: int, round_id: int | None = None) -> list[dict]:
     """The participant's proposals (of one round when given)."""
-    return [dict(r) for r in db.query(
-        "select id, text, hidden, merged_into, focus_area_id from workshop_proposals "
-        "where participant_id = :p and (:r is null or round_id = :r) order by id", {"p": participant_id, "r": round_id})]
+    return [
+        dict(r)
+        for r in db.query(
+            "select id, text, hidden, merged_into, focus_area_id from workshop_proposals "
+            "where participant_id = :p and (:r is null or round_id = :r) order by id",
+            {"p": participant_id, "r": round_id},
+        )
+    ]
 
 
 def ballot_proposals(db: Database, workshop_id: int) -> list[dict]:
     """What participants vote on: the current round's visible, unmerged proposals (no counts:
     voting is blind)."""
-    return [dict(r) for r in db.query(
-        "select id, text, focus_area_id from workshop_proposals where workshop_id = :w and hidden = 0 "
-        "and merged_into is null and round_id = (select round_id from workshops where id = :w) order by id",
-        {"w": workshop_id})]
+    return [
+        dict(r)
+        for r in db.query(
+            "select id, text, focus_area_id from workshop_proposals where workshop_id = :w and hidden = 0 "
+            "and merged_into is null and round_id = (select round_id from workshops where id = :w) order by id",
+            {"w": workshop_id},
+        )
+    ]
 
 
 def my_votes(db: Database, participant_id: int, round_id: int | None = None) -> dict[int, int]:
     """The participant's votes per proposal (of one round when given)."""
-    return {r[0]: r[1] for r in db.execute(
-        "select v.proposal_id, count(*) from workshop_votes v join workshop_proposals p on p.id = v.proposal_id "
-        "where v.participant_id = :p and (:r is null or p.round_id = :r) group by v.proposal_id",
-        {"p": participant_id, "r": round_id})}
+    return {
+        r[0]: r[1]
+        for r in db.execute(
+            "select v.proposal_id, count(*) from workshop_votes v join workshop_proposals p on p.id = v.proposal_id "
+            "where v.participant_id = :p and (:r is null or p.round_id = :r) group by v.proposal_id",
+            {"p": participant_id, "r": round_id},
+        )
+    }
 
 
 def _voter(db: Database, token, proposal_id: int, expected_version) -> dict:
@@ -451,7 +610,8 @@ def _voter(db: Database, token, proposal_id: int, expected_version) -> dict:
     row = db.execute(
         "select p.id, p.vote_version, w.id, w.phase, w.votes_per_participant, w.max_votes_per_proposal, w.round_id "
         "from workshop_participants p join workshops w on w.id = p.workshop_id where p.token = ?",
-        [str(token or "")]).fetchone()
+        [str(token or "")],
+    ).fetchone()
     if not token or not row:
         raise NotFound("workshop.error.unknown_participant")
     person = dict(zip(("id", "vote_version", "workshop_id", "phase", "budget", "max_per_proposal", "round_id"), row))
@@ -466,8 +626,13 @@ def _voter(db: Database, token, proposal_id: int, expected_version) -> dict:
         " where v.participant_id = :person and q.round_id = :round), "
         "(select count(*) from workshop_votes where participant_id = :person and proposal_id = :proposal), round_id "
         "from workshop_proposals where id = :proposal and workshop_id = :workshop",
-        {"person": person["id"], "proposal": proposal_id, "workshop": person["workshop_id"],
-         "round": person["round_id"]}).fetchone()
+        {
+            "person": person["id"],
+            "proposal": proposal_id,
+            "workshop": person["workshop_id"],
+            "round": person["round_id"],
+        },
+    ).fetchone()
     if not proposal or proposal[0] or proposal[1] or proposal[4] != person["round_id"]:
         raise ValidationError("workshop.error.proposal_unavailable")
     person["used"], person["on_this"] = proposal[2], proposal[3]
@@ -488,8 +653,10 @@ def vote(db: Database, token, proposal_id: int, expected_version=None) -> int:
             raise ValidationError("workshop.error.budget_spent", budget=person["budget"])
         if person["on_this"] >= person["max_per_proposal"]:
             raise ValidationError("workshop.error.proposal_limit", limit=person["max_per_proposal"])
-        db.execute("insert into workshop_votes (workshop_id, proposal_id, participant_id, cast_at) "
-                   "values (?, ?, ?, ?)", [person["workshop_id"], proposal_id, person["id"], now()])
+        db.execute(
+            "insert into workshop_votes (workshop_id, proposal_id, participant_id, cast_at) values (?, ?, ?, ?)",
+            [person["workshop_id"], proposal_id, person["id"], now()],
+        )
         version = _bump(db, person)
         # The audit names the proposal, not the voter: voting is anonymous.
         audit(db, Actor(name="participant"), "workshop_proposal", proposal_id, "vote")
@@ -502,8 +669,11 @@ def unvote(db: Database, token, proposal_id: int, expected_version=None) -> int:
         person = _voter(db, token, proposal_id, expected_version)
         if not person["on_this"]:
             raise ValidationError("workshop.error.no_vote_to_take_back")
-        db.execute("delete from workshop_votes where id = (select max(id) from workshop_votes "
-                   "where participant_id = ? and proposal_id = ?)", [person["id"], proposal_id])
+        db.execute(
+            "delete from workshop_votes where id = (select max(id) from workshop_votes "
+            "where participant_id = ? and proposal_id = ?)",
+            [person["id"], proposal_id],
+        )
         version = _bump(db, person)
         audit(db, Actor(name="participant"), "workshop_proposal", proposal_id, "unvote")
     return version
@@ -513,14 +683,19 @@ def unvote(db: Database, token, proposal_id: int, expected_version=None) -> int:
 def proposals(db: Database, workshop_id: int, round_id: int | None = None) -> list[dict]:
     """Every proposal (of one round when given) with votes, voters, what merged into it and
     the goal it became; ranked."""
-    rows = [dict(r) for r in db.query(
-        """select p.*, coalesce(v.votes, 0) votes, coalesce(v.voters, 0) voters, pa.name author
+    rows = [
+        dict(r)
+        for r in db.query(
+            """select p.*, coalesce(v.votes, 0) votes, coalesce(v.voters, 0) voters, pa.name author
              from workshop_proposals p
              left join workshop_participants pa on pa.id = p.participant_id
              left join (select proposal_id, count(*) votes, count(distinct participant_id) voters
                           from workshop_votes where workshop_id = :w group by proposal_id) v on v.proposal_id = p.id
             where p.workshop_id = :w and (:r is null or p.round_id = :r)
-            order by votes desc, p.id""", {"w": workshop_id, "r": round_id})]
+            order by votes desc, p.id""",
+            {"w": workshop_id, "r": round_id},
+        )
+    ]
     merged: dict[int, list[dict]] = {}
     for r in rows:
         if r["merged_into"]:
@@ -545,10 +720,18 @@ def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, te
         if focus_area_id is None or int(focus_area_id) not in workshop["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         stamp = now()
-        row = {"workshop_id": workshop_id, "round_id": workshop["round_id"], "participant_id": None,
-               "focus_area_id": int(focus_area_id),
-               "text": text, "hidden": 0, "created_at": stamp, "version": 1, "updated_at": stamp,
-               "updated_by": actor.name}
+        row = {
+            "workshop_id": workshop_id,
+            "round_id": workshop["round_id"],
+            "participant_id": None,
+            "focus_area_id": int(focus_area_id),
+            "text": text,
+            "hidden": 0,
+            "created_at": stamp,
+            "version": 1,
+            "updated_at": stamp,
+            "updated_by": actor.name,
+        }
         proposal_id = db["workshop_proposals"].insert(row).last_pk
         audit(db, actor, "workshop_proposal", proposal_id, "create", after=row)
     return proposal_id
@@ -561,8 +744,17 @@ def set_hidden(db: Database, actor: Actor, proposal_id: int, hidden: bool) -> No
         before = get_proposal(db, proposal_id)
         if bool(before["hidden"]) == bool(hidden):
             return
-        save_version(db, actor, "workshop_proposals", "workshop_proposal", before, {"hidden": int(bool(hidden))},
-                     action="hide" if hidden else "show", audit_before=None, audit_after=None)
+        save_version(
+            db,
+            actor,
+            "workshop_proposals",
+            "workshop_proposal",
+            before,
+            {"hidden": int(bool(hidden))},
+            action="hide" if hidden else "show",
+            audit_before=None,
+            audit_after=None,
+        )
 
 
 def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, text, focus_area_id=None) -> int:
@@ -577,8 +769,9 @@ def edit(db: Database, actor: Actor, proposal_id: int, expected_version: int, te
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         if text == before["text"] and area == before["focus_area_id"]:
             return before["version"]
-        return save_version(db, actor, "workshop_proposals", "workshop_proposal", before,
-                            {"text": text, "focus_area_id": area})
+        return save_version(
+            db, actor, "workshop_proposals", "workshop_proposal", before, {"text": text, "focus_area_id": area}
+        )
 
 
 def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> dict:
@@ -597,25 +790,43 @@ def merge(db: Database, actor: Actor, duplicate_id: int, keep_id: int) -> dict:
         if dup["goal_id"]:
             raise ValidationError("workshop.error.merge_promoted")
         cap = get(db, keep["workshop_id"])["max_votes_per_proposal"]
-        moved = db.execute("update workshop_votes set proposal_id = ? where proposal_id = ?",
-                           [keep_id, duplicate_id]).rowcount
+        moved = db.execute(
+            "update workshop_votes set proposal_id = ? where proposal_id = ?", [keep_id, duplicate_id]
+        ).rowcount
         returned = 0
-        over = db.execute("select participant_id, count(*) from workshop_votes where proposal_id = ? "
-                          "group by participant_id having count(*) > ?", [keep_id, cap]).fetchall()
+        over = db.execute(
+            "select participant_id, count(*) from workshop_votes where proposal_id = ? "
+            "group by participant_id having count(*) > ?",
+            [keep_id, cap],
+        ).fetchall()
         for participant_id, count in over:
-            extra = [r[0] for r in db.execute(
-                "select id from workshop_votes where proposal_id = ? and participant_id = ? order by id desc limit ?",
-                [keep_id, participant_id, count - cap])]
+            extra = [
+                r[0]
+                for r in db.execute(
+                    "select id from workshop_votes where proposal_id = ? and participant_id = ? order by id desc limit ?",
+                    [keep_id, participant_id, count - cap],
+                )
+            ]
             db.execute(f"delete from workshop_votes where id in ({','.join('?' * len(extra))})", extra)
             # their screen's vote counts are now stale
-            db.execute("update workshop_participants set vote_version = vote_version + 1 where id = ?",
-                       [participant_id])
+            db.execute(
+                "update workshop_participants set vote_version = vote_version + 1 where id = ?", [participant_id]
+            )
             returned += len(extra)
         stamp = now()
         db.execute("update workshop_proposals set merged_into = ? where merged_into = ?", [keep_id, duplicate_id])
-        save_version(db, actor, "workshop_proposals", "workshop_proposal", dup, {"merged_into": keep_id},
-                     action="merge", stamp=stamp, audit_before=None,
-                     audit_after={"merged_into": keep_id, "votes_moved": moved, "votes_returned": returned})
+        save_version(
+            db,
+            actor,
+            "workshop_proposals",
+            "workshop_proposal",
+            dup,
+            {"merged_into": keep_id},
+            action="merge",
+            stamp=stamp,
+            audit_before=None,
+            audit_after={"merged_into": keep_id, "votes_moved": moved, "votes_returned": returned},
+        )
     return {"moved": moved, "returned": returned}
 
 
@@ -637,8 +848,9 @@ def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_s
                 raise ValidationError("workshop.error.already_promoted")
         title = title_fi if plans.normalise_text(title_fi) else proposal["text"]
         if goal_id in (None, ""):
-            item_id = plans.add(db, actor, "goal", proposal["focus_area_id"], draft=True, title_fi=title,
-                                title_sv=title_sv)
+            item_id = plans.add(
+                db, actor, "goal", proposal["focus_area_id"], draft=True, title_fi=title, title_sv=title_sv
+            )
             link = {"goal_id": item_id, "measure_id": None}
         else:
             if plans.plan_of(db, "goal", int(goal_id))["id"] != get(db, proposal["workshop_id"])["plan_id"]:
@@ -646,9 +858,18 @@ def promote(db: Database, actor: Actor, proposal_id: int, title_fi=None, title_s
             item_id = plans.add(db, actor, "measure", int(goal_id), draft=True, title_fi=title, title_sv=title_sv)
             link = {"goal_id": int(goal_id), "measure_id": item_id}
         stamp = now()
-        save_version(db, actor, "workshop_proposals", "workshop_proposal", proposal,
-                     {**link, "promoted_at": stamp, "promoted_by": actor.name}, action="promote", stamp=stamp,
-                     audit_before=None, audit_after=link)
+        save_version(
+            db,
+            actor,
+            "workshop_proposals",
+            "workshop_proposal",
+            proposal,
+            {**link, "promoted_at": stamp, "promoted_by": actor.name},
+            action="promote",
+            stamp=stamp,
+            audit_before=None,
+            audit_after=link,
+        )
     return item_id
 
 
@@ -663,13 +884,25 @@ def live(db: Database, workshop_id: int, round_id: int | None = None, day: bool 
     votes, voters = db.execute(
         "select count(*), count(distinct v.participant_id) from workshop_votes v "
         "join workshop_proposals p on p.id = v.proposal_id where v.workshop_id = :w and (:r is null or p.round_id = :r)",
-        w).fetchone()
-    by_area = {r[0]: r[1] for r in db.execute(
-        "select focus_area_id, count(*) from workshop_proposals where workshop_id = :w and hidden = 0 "
-        "and merged_into is null and (:r is null or round_id = :r) group by focus_area_id", w)}
+        w,
+    ).fetchone()
+    by_area = {
+        r[0]: r[1]
+        for r in db.execute(
+            "select focus_area_id, count(*) from workshop_proposals where workshop_id = :w and hidden = 0 "
+            "and merged_into is null and (:r is null or round_id = :r) group by focus_area_id",
+            w,
+        )
+    }
     visible = [p for p in proposals(db, workshop_id, round_id) if not p["hidden"] and not p["merged_into"]]
-    return {"participants": participants, "proposals": len(visible), "votes": votes, "voters": voters,
-            "by_area": by_area, "ranking": visible}
+    return {
+        "participants": participants,
+        "proposals": len(visible),
+        "votes": votes,
+        "voters": voters,
+        "by_area": by_area,
+        "ranking": visible,
+    }
 
 
 def results(db: Database, workshop_id: int, lang: str, round_id: int | None = None) -> tuple[list[str], list[list]]:
@@ -681,8 +914,10 @@ def results(db: Database, workshop_id: int, lang: str, round_id: int | None = No
     areas = {a["id"]: plans.title_in(a, lang) for a in tree}
     goals = {g["id"]: plans.title_in(g, lang) for a in tree for g in a["goals"]}
     status = {True: i18n.t("workshop.status.hidden", lang), False: i18n.t("workshop.status.visible", lang)}
-    header = [i18n.t(f"workshop.col.{c}", lang) for c in
-              ("rank", "proposal", "focus_area", "votes", "voters", "status", "merged", "goal")]
+    header = [
+        i18n.t(f"workshop.col.{c}", lang)
+        for c in ("rank", "proposal", "focus_area", "votes", "voters", "status", "merged", "goal")
+    ]
     header.append(i18n.t("workshop_room.col.round", lang))
     out, ranks = [], {}
     ranked = sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))  # stable
@@ -690,9 +925,19 @@ def results(db: Database, workshop_id: int, lang: str, round_id: int | None = No
         if p["merged_into"]:
             continue
         ranks[p["round_id"]] = rank = ranks.get(p["round_id"], 0) + 1
-        out.append([rank, p["text"], areas.get(p["focus_area_id"], ""), p["votes"], p["voters"],
-                    status[bool(p["hidden"])], " | ".join(m["text"] for m in p["merged"]),
-                    goals.get(p["goal_id"], "") if p["goal_id"] else "", positions.get(p["round_id"], 1)])
+        out.append(
+            [
+                rank,
+                p["text"],
+                areas.get(p["focus_area_id"], ""),
+                p["votes"],
+                p["voters"],
+                status[bool(p["hidden"])],
+                " | ".join(m["text"] for m in p["merged"]),
+                goals.get(p["goal_id"], "") if p["goal_id"] else "",
+                positions.get(p["round_id"], 1),
+            ]
+        )
     return header, out
 
 
@@ -714,8 +959,12 @@ def participation(db: Database, workshop_id: int) -> dict[str, list[tuple[str | 
     workshop = get(db, workshop_id)
     out = {}
     for key in workshop["background"]:
-        counts = {r[0]: r[1] for r in db.execute(
-            f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id])}
+        counts = {
+            r[0]: r[1]
+            for r in db.execute(
+                f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id]
+            )
+        }
         order = background_options(db, workshop, key) + [None]
         out[key] = [(value, counts[value]) for value in order if counts.get(value)]
     return out
@@ -729,8 +978,12 @@ def split(db: Database, workshop_id: int, key: str, round_id: int | None = None)
     workshop = get(db, workshop_id)
     if key not in workshop["background"]:
         raise ValidationError("error.invalid", field="workshop_background")
-    sizes = {r[0]: r[1] for r in db.execute(
-        f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id])}
+    sizes = {
+        r[0]: r[1]
+        for r in db.execute(
+            f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id]
+        )
+    }
 
     def group(value):
         return value if sizes.get(value, 0) >= MIN_GROUP else "small"
@@ -739,19 +992,30 @@ def split(db: Database, workshop_id: int, key: str, round_id: int | None = None)
     pooled: dict = {}
     for value, size in sizes.items():
         pooled[group(value)] = pooled.get(group(value), 0) + size
-    groups = [(v, pooled[v]) for v in order if v in pooled] + ([("small", pooled["small"])] if "small" in pooled else [])
+    groups = [(v, pooled[v]) for v in order if v in pooled] + (
+        [("small", pooled["small"])] if "small" in pooled else []
+    )
     votes: dict[int, dict] = {}
     for proposal_id, value, n in db.execute(
-            f"select v.proposal_id, pa.{key}, count(*) from workshop_votes v "
-            f"join workshop_participants pa on pa.id = v.participant_id "
-            f"where v.workshop_id = ? group by v.proposal_id, pa.{key}", [workshop_id]):
+        f"select v.proposal_id, pa.{key}, count(*) from workshop_votes v "
+        f"join workshop_participants pa on pa.id = v.participant_id "
+        f"where v.workshop_id = ? group by v.proposal_id, pa.{key}",
+        [workshop_id],
+    ):
         per = votes.setdefault(proposal_id, {})
         per[group(value)] = per.get(group(value), 0) + n
     positions = {r["id"]: r["position"] for r in rounds(db, workshop_id)}
-    rows = [{"id": p["id"], "text": p["text"], "round": positions.get(p["round_id"], 1), "total": p["votes"],
-             "votes": votes.get(p["id"], {})}
-            for p in sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))
-            if not p["merged_into"]]
+    rows = [
+        {
+            "id": p["id"],
+            "text": p["text"],
+            "round": positions.get(p["round_id"], 1),
+            "total": p["votes"],
+            "votes": votes.get(p["id"], {}),
+        }
+        for p in sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))
+        if not p["merged_into"]
+    ]
     return {"groups": groups, "rows": rows}
 
 
@@ -775,27 +1039,34 @@ def give_feedback(db: Database, token, grade, comment="") -> None:
         person = participant(db, token)
         if person["workshop"]["phase"] != "closed":
             raise ValidationError("workshop_room.error.not_closed")
-        db.execute("insert into workshop_feedback (workshop_id, participant_id, grade, comment, given_at) "
-                   "values (?, ?, ?, ?, ?) on conflict (workshop_id, participant_id) do update set "
-                   "grade = excluded.grade, comment = excluded.comment, given_at = excluded.given_at",
-                   [person["workshop_id"], person["id"], grade, comment, now()])
+        db.execute(
+            "insert into workshop_feedback (workshop_id, participant_id, grade, comment, given_at) "
+            "values (?, ?, ?, ?, ?) on conflict (workshop_id, participant_id) do update set "
+            "grade = excluded.grade, comment = excluded.comment, given_at = excluded.given_at",
+            [person["workshop_id"], person["id"], grade, comment, now()],
+        )
         audit(db, _participant_actor(person), "workshop", person["workshop_id"], "feedback")
 
 
 def my_feedback(db: Database, participant_id: int) -> dict | None:
-    row = db.execute("select grade, comment from workshop_feedback where participant_id = ?",
-                     [participant_id]).fetchone()
+    row = db.execute(
+        "select grade, comment from workshop_feedback where participant_id = ?", [participant_id]
+    ).fetchone()
     return {"grade": row[0], "comment": row[1]} if row else None
 
 
 def feedback(db: Database, workshop_id: int) -> dict:
     """The day's feedback: how many gave it, the mean grade (None when none), grades and comments."""
-    rows = db.execute("select grade, comment from workshop_feedback where workshop_id = ? order by id",
-                      [workshop_id]).fetchall()
+    rows = db.execute(
+        "select grade, comment from workshop_feedback where workshop_id = ? order by id", [workshop_id]
+    ).fetchall()
     grades = [r[0] for r in rows]
-    return {"count": len(grades), "mean": sum(grades) / len(grades) if grades else None,
-            "grades": {g: grades.count(g) for g in GRADES if g in grades},
-            "comments": [r[1] for r in rows if r[1]]}
+    return {
+        "count": len(grades),
+        "mean": sum(grades) / len(grades) if grades else None,
+        "grades": {g: grades.count(g) for g in GRADES if g in grades},
+        "comments": [r[1] for r in rows if r[1]],
+    }
 
 
 def results_csv(db: Database, workshop_id: int, lang: str) -> bytes:
@@ -822,11 +1093,15 @@ def _extra_tables(db: Database, workshop_id: int, lang: str) -> list[tuple[str, 
     for key in workshop["background"]:
         data = split(db, workshop_id, key)
         labels = [split_label(db, workshop, key, g, lang) for g, _ in data["groups"]]
-        rows = [[t(f"workshop_room.bg.{key}")],
-                [t("workshop_room.col.round"), t("workshop.col.proposal"), t("workshop.col.votes"), *labels],
-                ["", t("workshop.count.participants"), "", *[n for _, n in data["groups"]]]]
-        rows += [[r["round"], r["text"], r["total"], *[r["votes"].get(g, 0) for g, _ in data["groups"]]]
-                 for r in data["rows"]]
+        rows = [
+            [t(f"workshop_room.bg.{key}")],
+            [t("workshop_room.col.round"), t("workshop.col.proposal"), t("workshop.col.votes"), *labels],
+            ["", t("workshop.count.participants"), "", *[n for _, n in data["groups"]]],
+        ]
+        rows += [
+            [r["round"], r["text"], r["total"], *[r["votes"].get(g, 0) for g, _ in data["groups"]]]
+            for r in data["rows"]
+        ]
         tables.append((t(f"workshop_room.bg.{key}"), rows))
     if workshop["background"]:
         rows = [[t("workshop_room.participation")]]
@@ -835,11 +1110,14 @@ def _extra_tables(db: Database, workshop_id: int, lang: str) -> list[tuple[str, 
         tables.append((t("workshop_room.participation"), rows))
     given = feedback(db, workshop_id)
     if given["count"]:
-        rows = [[t("workshop_room.feedback")],
-                [t("workshop_room.feedback_count"), given["count"]],
-                [t("workshop_room.feedback_mean"), round(given["mean"], 2)],
-                *[[t("workshop_room.grade_n", grade=g), n] for g, n in given["grades"].items()],
-                [t("workshop_room.comments")], *[[c] for c in given["comments"]]]
+        rows = [
+            [t("workshop_room.feedback")],
+            [t("workshop_room.feedback_count"), given["count"]],
+            [t("workshop_room.feedback_mean"), round(given["mean"], 2)],
+            *[[t("workshop_room.grade_n", grade=g), n] for g, n in given["grades"].items()],
+            [t("workshop_room.comments")],
+            *[[c] for c in given["comments"]],
+        ]
         tables.append((t("workshop_room.feedback"), rows))
     return tables
 
@@ -890,6 +1168,7 @@ def unreachable_host(url: str) -> str | None:
         return None
     return host if address.is_loopback or address.is_unspecified or address.is_link_local else None
 
+
 def participant_url(base: str, code: str, lang: str | None = None) -> str:
     """The participant page with the join code in it, e.g. https://host/join?code=ABC123."""
     url = base.rstrip("/") + "/join?code=" + code
@@ -906,12 +1185,14 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def projector_page(items: list, clock: float, seconds: float = 9.0, size: int = PROJECTOR_PAGE) -> tuple[list, int, int]:
+def projector_page(
+    items: list, clock: float, seconds: float = 9.0, size: int = PROJECTOR_PAGE
+) -> tuple[list, int, int]:
     """The page of `items` the projector shows at `clock` (seconds), turning every `seconds`:
     (items on it, page number from 1, pages). Long lists rotate instead of running off the screen."""
     pages = max(1, -(-len(items) // size))
     page = int(clock // seconds) % pages
-    return items[page * size:(page + 1) * size], page + 1, pages
+    return items[page * size : (page + 1) * size], page + 1, pages
 
 
 def ranking_alt(ranking: list[dict], lang: str, top: int = 10) -> str:
@@ -919,6 +1200,5 @@ def ranking_alt(ranking: list[dict], lang: str, top: int = 10) -> str:
     ordered = sorted(ranking, key=lambda p: (-p["votes"], p["id"]))[:top]
     if not ordered:
         return i18n.t("a11y.ranking_alt_empty", lang)
-    items = "; ".join(f"{i}. {p['text']}: {i18n.t('a11y.votes', lang, n=p['votes'])}"
-                      for i, p in enumerate(ordered, 1))
+    items = "; ".join(f"{i}. {p['text']}: {i18n.t('a11y.votes', lang, n=p['votes'])}" for i, p in enumerate(ordered, 1))
     return i18n.t("a11y.ranking_alt", lang, items=items)

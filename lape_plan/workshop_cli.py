@@ -1,4 +1,5 @@
 """CLI: workshops, workshop-results."""
+
 from __future__ import annotations
 
 from . import db as dbm, i18n, plans, workshop
@@ -12,8 +13,10 @@ def _cmd_workshops(args) -> int:
             continue
         for w in workshop.for_plan(database, plan["id"]):
             figures = workshop.live(database, w["id"], day=True)
-            print(f"{w['id']}\t{w['code']}\t{w['phase']}\t{figures['participants']} participants\t"
-                  f"{figures['proposals']} proposals\t{figures['votes']} votes\t{w['title']}")
+            print(
+                f"{w['id']}\t{w['code']}\t{w['phase']}\t{figures['participants']} participants\t"
+                f"{figures['proposals']} proposals\t{figures['votes']} votes\t{w['title']}"
+            )
     return 0
 
 
@@ -27,15 +30,21 @@ def _cmd_results(args) -> int:
 
 
 def register_cli(sub, add_db) -> None:
-    p = sub.add_parser("workshops", help="list workshops with their join codes and counts",
-                       description="List workshops: id, join code, phase, participants, proposals, votes, title.")
+    p = sub.add_parser(
+        "workshops",
+        help="list workshops with their join codes and counts",
+        description="List workshops: id, join code, phase, participants, proposals, votes, title.",
+    )
     add_db(p)
     p.add_argument("--plan", type=int, help="only this plan's workshops")
     p.set_defaults(func=_cmd_workshops)
 
-    p = sub.add_parser("workshop-results", help="write a workshop's results as Excel or CSV",
-                       description="Write a workshop's ranked results (votes, voters, merged duplicates, goals) "
-                                   "as an Excel workbook or a CSV file (UTF-8 with BOM, ';').")
+    p = sub.add_parser(
+        "workshop-results",
+        help="write a workshop's results as Excel or CSV",
+        description="Write a workshop's ranked results (votes, voters, merged duplicates, goals) "
+        "as an Excel workbook or a CSV file (UTF-8 with BOM, ';').",
+    )
     add_db(p)
     p.add_argument("workshop", type=int, help="workshop id (see `workshops`)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")

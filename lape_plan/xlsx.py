@@ -11,6 +11,7 @@ first (number of parts and their declared unpacked sizes, which zipfile enforces
 unpacking: a part that unpacks to more than it declares fails its CRC check), then the
 workbook is opened in read-only (streaming) mode, which parses no sheet until it is read,
 and sheets are read row by row with caps on rows and cells."""
+
 from __future__ import annotations
 
 import io
@@ -74,8 +75,14 @@ def put_row(ws, row: int, values, style: str | None = None) -> list:
 # with row heights set, print setup. Column kinds: text, ref (shown, not imported), id
 # (machine column), int, euro, percent.
 _THIN = Side(style="thin", color="B7C4CF")
-CELL_STYLE = {"text": "lape_text", "ref": "lape_text", "id": "lape_id", "int": "lape_int", "euro": "lape_euro",
-              "percent": "lape_percent"}
+CELL_STYLE = {
+    "text": "lape_text",
+    "ref": "lape_text",
+    "id": "lape_id",
+    "int": "lape_int",
+    "euro": "lape_euro",
+    "percent": "lape_percent",
+}
 HEADER_STYLE = {"id": "lape_header_id", "ref": "lape_header_ref"}  # every other kind: lape_header
 LINE_PT = 13.5  # one line of 10 pt text
 
@@ -87,22 +94,47 @@ def new_workbook() -> Workbook:
     top_wrap = Alignment(wrap_text=True, vertical="top")
     body = Font(size=10)
     styles = [
-        NamedStyle("lape_header", font=Font(bold=True, color="FFFFFF", size=10),
-                   fill=PatternFill("solid", fgColor="1F4E79"), border=border, alignment=top_wrap),
-        NamedStyle("lape_header_id", font=Font(bold=True, color="1F1F1F", size=10),
-                   fill=PatternFill("solid", fgColor="D9D9D9"), border=border, alignment=top_wrap),
-        NamedStyle("lape_header_ref", font=Font(bold=True, italic=True, color="1F1F1F", size=10),
-                   fill=PatternFill("solid", fgColor="DDEBF7"), border=border, alignment=top_wrap),
+        NamedStyle(
+            "lape_header",
+            font=Font(bold=True, color="FFFFFF", size=10),
+            fill=PatternFill("solid", fgColor="1F4E79"),
+            border=border,
+            alignment=top_wrap,
+        ),
+        NamedStyle(
+            "lape_header_id",
+            font=Font(bold=True, color="1F1F1F", size=10),
+            fill=PatternFill("solid", fgColor="D9D9D9"),
+            border=border,
+            alignment=top_wrap,
+        ),
+        NamedStyle(
+            "lape_header_ref",
+            font=Font(bold=True, italic=True, color="1F1F1F", size=10),
+            fill=PatternFill("solid", fgColor="DDEBF7"),
+            border=border,
+            alignment=top_wrap,
+        ),
         NamedStyle("lape_text", font=body, border=border, alignment=top_wrap),
-        NamedStyle("lape_id", font=Font(color="595959", size=10), fill=PatternFill("solid", fgColor="F2F2F2"),
-                   border=border, alignment=Alignment(vertical="top")),
+        NamedStyle(
+            "lape_id",
+            font=Font(color="595959", size=10),
+            fill=PatternFill("solid", fgColor="F2F2F2"),
+            border=border,
+            alignment=Alignment(vertical="top"),
+        ),
         NamedStyle("lape_int", font=body, border=border, alignment=Alignment(vertical="top"), number_format="0"),
-        NamedStyle("lape_euro", font=body, border=border, alignment=Alignment(vertical="top"),
-                   number_format='#,##0 "€"'),
-        NamedStyle("lape_percent", font=body, border=border, alignment=Alignment(vertical="top"),
-                   number_format='0" %"'),
-        NamedStyle("lape_title", font=Font(bold=True, size=14, color="1F4E79"),
-                   alignment=Alignment(wrap_text=True, vertical="top")),
+        NamedStyle(
+            "lape_euro", font=body, border=border, alignment=Alignment(vertical="top"), number_format='#,##0 "€"'
+        ),
+        NamedStyle(
+            "lape_percent", font=body, border=border, alignment=Alignment(vertical="top"), number_format='0" %"'
+        ),
+        NamedStyle(
+            "lape_title",
+            font=Font(bold=True, size=14, color="1F4E79"),
+            alignment=Alignment(wrap_text=True, vertical="top"),
+        ),
         NamedStyle("lape_label", font=Font(bold=True, size=10), alignment=top_wrap),
         NamedStyle("lape_plain", font=body, alignment=top_wrap),
     ]
@@ -138,13 +170,24 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def write_sheet(wb: Workbook, title: str, headers: list[str], kinds: list[str], widths: list[float], rows,
-                print_title: str, footer: str, printed: bool = True):
+def write_sheet(
+    wb: Workbook,
+    title: str,
+    headers: list[str],
+    kinds: list[str],
+    widths: list[float],
+    rows,
+    print_title: str,
+    footer: str,
+    printed: bool = True,
+):
     """A table on a new sheet: a styled header row, the rows (text never a formula, illegal
     characters dropped, row heights for wrapped text), filter, frozen header and A4 landscape
     print setup with `print_title` above and `footer` below each page. Returns the sheet."""
     ws = wb.create_sheet(title)
-    if not printed:  # a sheet for editing: hidden, and without a print area (LibreOffice prints a hidden sheet that has one)
+    if (
+        not printed
+    ):  # a sheet for editing: hidden, and without a print area (LibreOffice prints a hidden sheet that has one)
         ws.sheet_state = "hidden"
     for c_i, (text, kind, width) in enumerate(zip(headers, kinds, widths), 1):
         put(ws, 1, c_i, text, HEADER_STYLE.get(kind, "lape_header"))
@@ -167,8 +210,7 @@ def write_sheet(wb: Workbook, title: str, headers: list[str], kinds: list[str], 
         for c_i, value in enumerate(row):
             if value.__class__ is str:
                 value = ILLEGAL.sub("", value)
-                cell = Cell(ws, value=value, style_array=quoted[c_i] if value.startswith(FORMULA_START)
-                            else plain[c_i])
+                cell = Cell(ws, value=value, style_array=quoted[c_i] if value.startswith(FORMULA_START) else plain[c_i])
                 cell.data_type = "s"
                 if len(value) > capacity[c_i] or "\n" in value:
                     lines = max(lines, line_count(value, widths[c_i]))
@@ -228,11 +270,11 @@ def _mb(n: int) -> str:
 def _zip_entries(data: bytes) -> int | None:
     """Entries in the zip's end-of-central-directory record, read before zipfile builds an
     object per entry (a small file can declare hundreds of thousands). None when absent."""
-    tail = data[-(65536 + 22):]
+    tail = data[-(65536 + 22) :]
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or at + 22 > len(tail):
         return None
-    entries = struct.unpack("<H", tail[at + 10:at + 12])[0]
+    entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
     return entries
 
 
@@ -354,8 +396,9 @@ class RowBudget:
 
         cell_tag, row_tag, in_row = _MAIN + "c", _MAIN + "row", 0
         with ws.parent._archive.open(ws._worksheet_path) as source:  # the part openpyxl would read
-            for _, elem in etree.iterparse(source, events=("end",), tag=(cell_tag, row_tag),
-                                           resolve_entities=False, no_network=True):
+            for _, elem in etree.iterparse(
+                source, events=("end",), tag=(cell_tag, row_tag), resolve_entities=False, no_network=True
+            ):
                 if elem.tag == cell_tag:
                     in_row += 1
                     self.cells += 1
@@ -379,8 +422,9 @@ class RowBudget:
             self.scan(ws)
             ws.reset_dimensions()  # read every row there is, not what the sheet claims
             number = min_row - 1
-            for cells in ws.iter_rows(min_row=min_row, max_row=max_row, max_col=self.limits.cols,
-                                      values_only=values_only):
+            for cells in ws.iter_rows(
+                min_row=min_row, max_row=max_row, max_col=self.limits.cols, values_only=values_only
+            ):
                 number += 1
                 self.rows += 1
                 if self.rows > self.limits.rows:

@@ -1,4 +1,5 @@
 """The accessibility statement (Act 306/2019): public, like the participant page."""
+
 import streamlit as st
 
 from lape_plan import config

@@ -18,8 +18,14 @@ org_names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
 roles = [r.value for r in Role]
 users_tab, audit_tab, backup_tab = st.tabs([t("admin.users"), t("admin.audit"), t("admin.backup")])
 
-NEW_USER = {"nu_username": "", "nu_display_name": "", "nu_email": "", "nu_role": "member", "nu_orgs": [],
-            "nu_password": ""}
+NEW_USER = {
+    "nu_username": "",
+    "nu_display_name": "",
+    "nu_email": "",
+    "nu_role": "member",
+    "nu_orgs": [],
+    "nu_password": "",
+}
 
 with users_tab:
     # After a save the page runs again (st.rerun) so that the table shows the change; the form
@@ -30,14 +36,36 @@ with users_tab:
     for key, value in NEW_USER.items():
         st.session_state.setdefault(key, value)
     users = auth.users(ctx.db)
-    st.dataframe(pd.DataFrame([{
-        t("auth.username"): u["username"], t("auth.display_name"): u["display_name"], t("admin.email"): u["email"] or "",
-        t("admin.role"): t(f"role.{u['role']}"), t("admin.user_orgs"): ", ".join(org_names.get(o, "?") for o in u["org_ids"]),
-        t("admin.active"): "✓" if u["active"] else "–", t("admin.last_login"): i18n.timestamp(u["last_login_at"], ctx.lang),
-    } for u in users]), hide_index=True, width="stretch", height="content")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("auth.username"): u["username"],
+                    t("auth.display_name"): u["display_name"],
+                    t("admin.email"): u["email"] or "",
+                    t("admin.role"): t(f"role.{u['role']}"),
+                    t("admin.user_orgs"): ", ".join(org_names.get(o, "?") for o in u["org_ids"]),
+                    t("admin.active"): "✓" if u["active"] else "–",
+                    t("admin.last_login"): i18n.timestamp(u["last_login_at"], ctx.lang),
+                }
+                for u in users
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
     if done:
-        st.success(t({"created": "admin.user_created", "updated": "admin.user_updated",
-                      "password": "admin.password_changed"}[done[0]], username=done[1]))
+        st.success(
+            t(
+                {
+                    "created": "admin.user_created",
+                    "updated": "admin.user_updated",
+                    "password": "admin.password_changed",
+                }[done[0]],
+                username=done[1],
+            )
+        )
     st.subheader(t("admin.new_user"))
     with st.form("new_user", clear_on_submit=False):
         c1, c2 = st.columns(2)
@@ -45,14 +73,27 @@ with users_tab:
         c2.text_input(t("auth.display_name"), key="nu_display_name", max_chars=120)
         c1.text_input(t("admin.email"), key="nu_email", max_chars=200)
         c2.selectbox(t("admin.role"), roles, key="nu_role", format_func=lambda r: t(f"role.{r}"))
-        st.multiselect(t("admin.user_orgs"), list(org_names), key="nu_orgs", format_func=org_names.get,
-                       select_all=False, placeholder=t("common.choose"))
+        st.multiselect(
+            t("admin.user_orgs"),
+            list(org_names),
+            key="nu_orgs",
+            format_func=org_names.get,
+            select_all=False,
+            placeholder=t("common.choose"),
+        )
         st.text_input(t("auth.password"), type="password", key="nu_password", help=t("admin.password_help"))
         if st.form_submit_button(t("admin.create_user"), type="primary"):
             try:
-                auth.create_user(ctx.db, ctx.writer(), st.session_state.nu_username, st.session_state.nu_password,
-                                 st.session_state.nu_role, st.session_state.nu_display_name,
-                                 st.session_state.nu_email, st.session_state.nu_orgs)
+                auth.create_user(
+                    ctx.db,
+                    ctx.writer(),
+                    st.session_state.nu_username,
+                    st.session_state.nu_password,
+                    st.session_state.nu_role,
+                    st.session_state.nu_display_name,
+                    st.session_state.nu_email,
+                    st.session_state.nu_orgs,
+                )
             except LapeError as err:
                 ctx.error(err)  # the typed values stay for correcting
             else:
@@ -64,19 +105,34 @@ with users_tab:
         user_id = st.selectbox(t("auth.username"), list(by_id), format_func=lambda i: by_id[i]["username"], key="eu_id")
         user = by_id[user_id]
         with st.form(f"edit_user_{user_id}_{user['version']}"):
-            role = st.selectbox(t("admin.role"), roles, index=roles.index(user["role"]), format_func=lambda r: t(f"role.{r}"))
-            user_orgs = st.multiselect(t("admin.user_orgs"), list(org_names), default=user["org_ids"],
-                                   format_func=org_names.get, select_all=False, placeholder=t("common.choose"))
+            role = st.selectbox(
+                t("admin.role"), roles, index=roles.index(user["role"]), format_func=lambda r: t(f"role.{r}")
+            )
+            user_orgs = st.multiselect(
+                t("admin.user_orgs"),
+                list(org_names),
+                default=user["org_ids"],
+                format_func=org_names.get,
+                select_all=False,
+                placeholder=t("common.choose"),
+            )
             active = st.checkbox(t("admin.active"), value=bool(user["active"]))
             new_password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
             if st.form_submit_button(t("editor.save"), type="primary"):
                 try:
                     if new_password:  # refused before anything is saved
                         auth.check_password(new_password, user["username"])
-                    auth.update_user(ctx.db, ctx.writer(), user_id, user["version"], role=role, org_ids=user_orgs, active=active)
+                    auth.update_user(
+                        ctx.db, ctx.writer(), user_id, user["version"], role=role, org_ids=user_orgs, active=active
+                    )
                     if new_password:
-                        auth.set_password(ctx.db, ctx.writer(), user_id, new_password,
-                                          keep_session=st.session_state.get("session_token"))
+                        auth.set_password(
+                            ctx.db,
+                            ctx.writer(),
+                            user_id,
+                            new_password,
+                            keep_session=st.session_state.get("session_token"),
+                        )
                 except LapeError as err:
                     ctx.error(err)
                 else:
@@ -85,24 +141,48 @@ with users_tab:
 
 with audit_tab:
     c1, c2, c3, c4 = st.columns(4)
-    who = c1.selectbox(t("admin.audit_actor"), [None, *dbm.audit_actors(ctx.db)], key="audit_actor",
-                       format_func=lambda a: i18n.actor_name(a, ctx.lang) if a else t("admin.all"),
-                       placeholder=t("admin.all"))
-    entity = c2.selectbox(t("admin.audit_entity"), [None, *dbm.audit_entities(ctx.db)], key="audit_entity",
-                          format_func=lambda e: i18n.label("audit.entity", e, ctx.lang) if e else t("admin.all"),
-                          placeholder=t("admin.all"))
+    who = c1.selectbox(
+        t("admin.audit_actor"),
+        [None, *dbm.audit_actors(ctx.db)],
+        key="audit_actor",
+        format_func=lambda a: i18n.actor_name(a, ctx.lang) if a else t("admin.all"),
+        placeholder=t("admin.all"),
+    )
+    entity = c2.selectbox(
+        t("admin.audit_entity"),
+        [None, *dbm.audit_entities(ctx.db)],
+        key="audit_entity",
+        format_func=lambda e: i18n.label("audit.entity", e, ctx.lang) if e else t("admin.all"),
+        placeholder=t("admin.all"),
+    )
     since = c3.date_input(t("admin.since"), value=dt.date.today() - dt.timedelta(days=30), format="DD.MM.YYYY")
     until = c4.date_input(t("admin.until"), value=dt.date.today(), format="DD.MM.YYYY")
-    rows = dbm.audit_rows(ctx.db, entity=entity, actor=who, since=since.isoformat() if since else None,
-                          until=until.isoformat() if until else None, limit=1000)
-    st.dataframe(pd.DataFrame([{
-        t("admin.when"): i18n.timestamp(r["at"], ctx.lang),
-        t("admin.audit_actor"): i18n.actor_name(r["actor"], ctx.lang),
-        t("admin.audit_entity"): i18n.label("audit.entity", r["entity"], ctx.lang),
-        t("admin.entity_id"): r["entity_id"],
-        t("admin.action"): i18n.label("audit.action", r["action"], ctx.lang),
-        t("admin.before"): dbm.audit_text(r["before"]), t("admin.after"): dbm.audit_text(r["after"])} for r in rows]),
-        hide_index=True, width="stretch")
+    rows = dbm.audit_rows(
+        ctx.db,
+        entity=entity,
+        actor=who,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+        limit=1000,
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("admin.when"): i18n.timestamp(r["at"], ctx.lang),
+                    t("admin.audit_actor"): i18n.actor_name(r["actor"], ctx.lang),
+                    t("admin.audit_entity"): i18n.label("audit.entity", r["entity"], ctx.lang),
+                    t("admin.entity_id"): r["entity_id"],
+                    t("admin.action"): i18n.label("audit.action", r["action"], ctx.lang),
+                    t("admin.before"): dbm.audit_text(r["before"]),
+                    t("admin.after"): dbm.audit_text(r["after"]),
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 with backup_tab:
     st.write(t("admin.backup_intro"))
@@ -112,8 +192,12 @@ with backup_tab:
         except LapeError as err:
             ctx.error(err)
     if st.session_state.get("backup_bytes"):
-        st.download_button(t("admin.download_backup"), st.session_state["backup_bytes"],
-                           file_name=f"lape_plan-{dt.date.today().isoformat()}.db", mime="application/vnd.sqlite3")
+        st.download_button(
+            t("admin.download_backup"),
+            st.session_state["backup_bytes"],
+            file_name=f"lape_plan-{dt.date.today().isoformat()}.db",
+            mime="application/vnd.sqlite3",
+        )
     st.subheader(t("admin.restore"))
     st.warning(t("admin.restore_warning"))
     a11y.upload_note(ctx.lang, ["db", "sqlite", "sqlite3"])

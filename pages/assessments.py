@@ -14,8 +14,9 @@ if ctx.plan["is_example"]:
 st.caption(t("assessments.intro"))
 ui.show_flash()
 
-tabs = st.tabs([t("assessments.tab_list"), t("assessments.tab_assessment"), t("assessments.tab_decisions")],
-               key="lava_tab")
+tabs = st.tabs(
+    [t("assessments.tab_list"), t("assessments.tab_assessment"), t("assessments.tab_decisions")], key="lava_tab"
+)
 with tabs[0]:
     ui.list_section(ctx)
 with tabs[1]:

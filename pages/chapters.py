@@ -20,8 +20,12 @@ options, names = part_options(ctx)
 # A member starts on the part of their own municipality, the one they may edit.
 own = next((o for o in options if o and o in ctx.actor.org_ids), 0)
 c1, c2 = st.columns(2)
-kind = c1.selectbox(t("chapters.kind_label"), kinds, key="ch_kind",
-                    format_func=lambda k: f"{kinds.index(k) + 1} {chapters.title(k, ctx.lang)}")
+kind = c1.selectbox(
+    t("chapters.kind_label"),
+    kinds,
+    key="ch_kind",
+    format_func=lambda k: f"{kinds.index(k) + 1} {chapters.title(k, ctx.lang)}",
+)
 part = c2.selectbox(t("chapters.part"), options, index=options.index(own), key="ch_part", format_func=names.get)
 chapter_form(ctx, kind, part or None)
 history(ctx, kind, part or None)

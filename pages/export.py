@@ -25,26 +25,45 @@ municipality = plans.get_organisation(ctx.db, m_id) if m_id else None
 st.subheader(t("export.page.download"))
 st.caption(t("export.page.download_help"))
 c1, c2 = st.columns(2)
-lang = c1.selectbox(t("export.page.file_lang"), list(LANGS), index=LANGS.index(ctx.lang),
-                    format_func=i18n.language_name, key="exp_lang")
+lang = c1.selectbox(
+    t("export.page.file_lang"), list(LANGS), index=LANGS.index(ctx.lang), format_func=i18n.language_name, key="exp_lang"
+)
 every = c2.checkbox(t("export.page.all_municipalities"), key="exp_all")
 editable = c2.checkbox(t("export.page.editable"), value=False, key="exp_editable")
 if municipality:
     st.info(t("export.page.municipality_note", name=md_escape(plans.org_name(municipality, ctx.lang))))
 b1, b2, b3 = st.columns(3)
-b1.download_button(t("export.page.download_xlsx"), key="exp_xlsx", type="primary", icon=":material/table_view:",
-                   data=deferred(exports.plan_workbook, plan_id, lang, m_id, all_municipalities=every,
-                                 editable=editable),
-                   file_name=exports.workbook_filename(ctx.plan, lang, "xlsx", municipality), mime=XLSX,
-                   on_click="ignore", width="stretch")
-b2.download_button(t("export.page.download_csv"), key="exp_csv", icon=":material/csv:",
-                   data=deferred(exports.plan_csv, plan_id, lang, m_id),
-                   file_name=exports.workbook_filename(ctx.plan, lang, "csv", municipality), mime=CSV,
-                   on_click="ignore", width="stretch")
-b3.download_button(t("export.page.download_template"), key="exp_template", icon=":material/note_add:",
-                   data=deferred(exports.plan_workbook, plan_id, lang, m_id, blank=True),
-                   file_name=exports.workbook_filename(ctx.plan, lang, "xlsx", municipality, blank=True),
-                   mime=XLSX, on_click="ignore", width="stretch")
+b1.download_button(
+    t("export.page.download_xlsx"),
+    key="exp_xlsx",
+    type="primary",
+    icon=":material/table_view:",
+    data=deferred(exports.plan_workbook, plan_id, lang, m_id, all_municipalities=every, editable=editable),
+    file_name=exports.workbook_filename(ctx.plan, lang, "xlsx", municipality),
+    mime=XLSX,
+    on_click="ignore",
+    width="stretch",
+)
+b2.download_button(
+    t("export.page.download_csv"),
+    key="exp_csv",
+    icon=":material/csv:",
+    data=deferred(exports.plan_csv, plan_id, lang, m_id),
+    file_name=exports.workbook_filename(ctx.plan, lang, "csv", municipality),
+    mime=CSV,
+    on_click="ignore",
+    width="stretch",
+)
+b3.download_button(
+    t("export.page.download_template"),
+    key="exp_template",
+    icon=":material/note_add:",
+    data=deferred(exports.plan_workbook, plan_id, lang, m_id, blank=True),
+    file_name=exports.workbook_filename(ctx.plan, lang, "xlsx", municipality, blank=True),
+    mime=XLSX,
+    on_click="ignore",
+    width="stretch",
+)
 
 st.divider()
 document_downloads(ctx)
@@ -54,8 +73,9 @@ st.subheader(t("export.page.import"))
 st.caption(t("export.page.import_help"))
 done = st.session_state.pop("exp_done", None)
 if done:
-    st.success(t("export.page.applied", added=len(done.added), changed=len(done.changed),
-                 conflicts=len(done.conflicts)))
+    st.success(
+        t("export.page.applied", added=len(done.added), changed=len(done.changed), conflicts=len(done.conflicts))
+    )
     show_result(ctx, done)
 refusal = roundtrip.upload_refusal(ctx.db, ctx.actor, plan_id)
 if refusal:  # nothing in the plan is theirs to change: no upload to be refused row by row
@@ -77,8 +97,12 @@ if upload is not None:
         show_result(ctx, preview)
         if not (preview.added or preview.changed):
             st.info(t("export.page.nothing_to_apply"))
-        elif st.button(t("export.page.apply", count=len(preview.added) + len(preview.changed)), type="primary",
-                       key="exp_apply", icon=":material/upload:"):
+        elif st.button(
+            t("export.page.apply", count=len(preview.added) + len(preview.changed)),
+            type="primary",
+            key="exp_apply",
+            icon=":material/upload:",
+        ):
             try:
                 st.session_state["exp_done"] = roundtrip.apply(ctx.db, ctx.writer(), data, ctx.lang)
             except ImportRejected as err:

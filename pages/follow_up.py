@@ -23,8 +23,16 @@ with st.expander(t("follow_up.rollup_heading", year=year)):
     st.caption(t("follow_up.rollup_method"))
 items = fu.items(ctx.db, ctx.plan["id"], f["municipality_id"], f["focus_area_id"], f["org_id"])
 
-tabs = st.tabs([t("follow_up.tab_update"), t("follow_up.tab_bulk"), t("follow_up.tab_heatmap"),
-                t("follow_up.tab_missing"), t("follow_up.tab_summary")], key="fu_tab")
+tabs = st.tabs(
+    [
+        t("follow_up.tab_update"),
+        t("follow_up.tab_bulk"),
+        t("follow_up.tab_heatmap"),
+        t("follow_up.tab_missing"),
+        t("follow_up.tab_summary"),
+    ],
+    key="fu_tab",
+)
 
 with tabs[0]:
     if not items:

@@ -4,6 +4,7 @@ simple-language mode, ?class=CODE a class session (opened by a teacher).
 
 Kept tiny for capacity like the workshop page: cached reads, a form (no rerun per keystroke),
 and the sending part in a fragment, so a sent idea reruns only that part."""
+
 import datetime as dt
 
 import streamlit as st
@@ -55,8 +56,9 @@ else:
             language_choice(ctx.lang)
             st.stop()
         names = {p["id"]: plans.title_in(p, ctx.lang) for p in open_now}
-        picked = st.selectbox(t("ideas.pick_plan"), list(names), format_func=names.get, index=None,
-                              placeholder=t("common.choose"))
+        picked = st.selectbox(
+            t("ideas.pick_plan"), list(names), format_func=names.get, index=None, placeholder=t("common.choose")
+        )
         if picked is None:
             st.stop()
         plan = next(p for p in open_now if p["id"] == picked)

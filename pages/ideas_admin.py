@@ -2,6 +2,7 @@
 figures, moderation (publish, hide, merge, edit, answer, link to a goal or measure) and export.
 Facilitators and administrators moderate; other staff open class sessions and read the
 published ideas and the figures."""
+
 import pandas as pd
 import streamlit as st
 
@@ -33,8 +34,11 @@ areas = {a["id"]: f"{a['icon']} {ctx.title(a)}" for a in ideas.focus_areas(ctx.d
 munis = {m["id"]: plans.org_name(m, ctx.lang) for m in plans.organisations(ctx.db, plan_id, kind="municipality")}
 
 period = ideas.period(ctx.db, plan_id)
-st.markdown(t("ideas.period_is", start=i18n.date(period["opens_on"], ctx.lang),
-              end=i18n.date(period["closes_on"], ctx.lang)) if period else t("ideas.no_period"))
+st.markdown(
+    t("ideas.period_is", start=i18n.date(period["opens_on"], ctx.lang), end=i18n.date(period["closes_on"], ctx.lang))
+    if period
+    else t("ideas.no_period")
+)
 if ideas.is_open(ctx.db, plan_id):
     with st.expander(t("ideas.public_links"), expanded=False):
         st.markdown(t("ideas.link_standard"))
@@ -61,13 +65,24 @@ cols[2].metric(t("ideas.fig.classes"), ctx.num(figures["classes"]))
 cols[3].metric(t("ideas.fig.workshop_participants"), ctx.num(figures["workshop_participants"]))
 with st.expander(t("ideas.figures_table")):
     rows = ideas.figure_rows(ctx.db, plan_id, ctx.lang)
-    st.dataframe(pd.DataFrame(rows, columns=[t("ideas.fig.breakdown"), t("ideas.fig.value"), t("ideas.fig.count")]),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows, columns=[t("ideas.fig.breakdown"), t("ideas.fig.value"), t("ideas.fig.count")]),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader(t("ideas.list"))
 states = ideas.STATES if moderator else ("published",)
-state = st.segmented_control(t("ideas.show_state"), states, default=states[0], key="idea_state_filter",
-                             format_func=lambda s: t(f"ideas.state.{s}")) or states[0]
+state = (
+    st.segmented_control(
+        t("ideas.show_state"),
+        states,
+        default=states[0],
+        key="idea_state_filter",
+        format_func=lambda s: t(f"ideas.state.{s}"),
+    )
+    or states[0]
+)
 all_rows = ideas.ideas_for(ctx.db, plan_id, ctx.writer())
 shown = [r for r in all_rows if r["state"] == state]
 links = link_options(ctx, plan_id)
@@ -76,15 +91,34 @@ mergeable = [r for r in all_rows if r["state"] != "merged"]
 if not shown:
     st.info(t("ideas.none"))
 for idea in shown:
-    idea_row(ctx, idea, areas, munis, links, [o for o in mergeable if o["id"] != idea["id"]], moderator,
-             duplicates.get(idea["id"]))
+    idea_row(
+        ctx,
+        idea,
+        areas,
+        munis,
+        links,
+        [o for o in mergeable if o["id"] != idea["id"]],
+        moderator,
+        duplicates.get(idea["id"]),
+    )
 
 if moderator:
     st.subheader(t("ideas.export"))
     d1, d2 = st.columns(2)
     stem = f"ideas_plan_{plan_id}_{ctx.lang}"
-    d1.download_button(t("ideas.download_xlsx"), ideas.export_xlsx(ctx.db, plan_id, ctx.lang), f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", key="idea_xlsx")
-    d2.download_button(t("ideas.download_csv"), ideas.export_csv(ctx.db, plan_id, ctx.lang), f"{stem}.csv",
-                       mime="text/csv", icon=":material/download:", key="idea_csv")
+    d1.download_button(
+        t("ideas.download_xlsx"),
+        ideas.export_xlsx(ctx.db, plan_id, ctx.lang),
+        f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="idea_xlsx",
+    )
+    d2.download_button(
+        t("ideas.download_csv"),
+        ideas.export_csv(ctx.db, plan_id, ctx.lang),
+        f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="idea_csv",
+    )

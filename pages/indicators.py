@@ -12,6 +12,12 @@ if not ctx.plan:
 ui.example_notice(ctx)
 
 views = {"charts": ui.render_charts, "import": ui.render_import, "catalogue": ui.render_catalogue}
-view = st.radio(t("indicators.view"), list(views), key="ind_view", horizontal=True,
-                format_func=lambda v: t(f"indicators.view.{v}"), label_visibility="collapsed")
+view = st.radio(
+    t("indicators.view"),
+    list(views),
+    key="ind_view",
+    horizontal=True,
+    format_func=lambda v: t(f"indicators.view.{v}"),
+    label_visibility="collapsed",
+)
 views[view](ctx)

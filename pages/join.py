@@ -6,6 +6,7 @@ fragment reads the workshop's phase and round from a shared half-second cache ev
 seconds and reruns the page only when they changed. The participant's token
 is in the URL (?p=), so a reload keeps them, and in a cookie per workshop, so the same
 browser joining again (a new tab, the code typed again) is the same participant."""
+
 import streamlit as st
 
 from lape_plan import config, db as dbm, workshop
@@ -13,9 +14,23 @@ from lape_plan.errors import NotFound
 from lape_plan.ui.a11y import statement_link
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import (PARTICIPANT_CSS, area_names, background_form, ballot_labels, ballot_order,
-                                   feedback_form, flash, follow_room, language_choice, participant_call,
-                                   participant_guard, remember_participant, remembered_token, room_stage, show_flash)
+from lape_plan.ui.workshop import (
+    PARTICIPANT_CSS,
+    area_names,
+    background_form,
+    ballot_labels,
+    ballot_order,
+    feedback_form,
+    flash,
+    follow_room,
+    language_choice,
+    participant_call,
+    participant_guard,
+    remember_participant,
+    remembered_token,
+    room_stage,
+    show_flash,
+)
 
 ctx = participant_guard()
 st.html(PARTICIPANT_CSS)
@@ -41,8 +56,15 @@ def join():
 
 
 def send(late=False):
-    done = participant_call(ctx.lang, workshop.propose, token, st.session_state.get("ws_area"),
-                            st.session_state.get("ws_text"), late, done=t("workshop.proposal_sent"))
+    done = participant_call(
+        ctx.lang,
+        workshop.propose,
+        token,
+        st.session_state.get("ws_area"),
+        st.session_state.get("ws_text"),
+        late,
+        done=t("workshop.proposal_sent"),
+    )
     if done:
         st.session_state["ws_text"] = ""  # the typed text stays when the proposal was refused
     elif late:
@@ -73,8 +95,9 @@ if person is None:
     st.session_state.setdefault("ws_code", st.query_params.get("code", ""))
     with st.form("ws_join_form"):
         st.text_input(t("workshop.code"), key="ws_code", max_chars=12)
-        st.text_input(t("workshop.your_name"), key="ws_name", max_chars=workshop.NAME_MAX,
-                      help=t("workshop.your_name_help"))
+        st.text_input(
+            t("workshop.your_name"), key="ws_name", max_chars=workshop.NAME_MAX, help=t("workshop.your_name_help")
+        )
         st.form_submit_button(t("workshop.join"), type="primary", on_click=join, width="stretch", key="ws_join")
     language_choice(ctx.lang)
     st.stop()
@@ -89,14 +112,14 @@ if w["phase"] == "collecting":
     st.session_state["ws_collecting_round"] = w["round_id"]
 # A phone that had the proposal form open keeps it, at the same place, for LATE_SECONDS after
 # voting starts: the text being typed stays in the box and can still be sent.
-late = (w["phase"] == "voting" and st.session_state.get("ws_collecting_round") == w["round_id"]
-        and workshop.late_open(w))
+late = w["phase"] == "voting" and st.session_state.get("ws_collecting_round") == w["round_id"] and workshop.late_open(w)
 # One container above the form, whatever it holds, keeps the form at the same place in the page.
 with st.container():
     show_flash()
     if w["question"]:
-        st.markdown((f"**{t('workshop_room.round_n', n=w['round'])}** · " if w["round"] > 1 else "")
-                    + md_escape(w["question"]))
+        st.markdown(
+            (f"**{t('workshop_room.round_n', n=w['round'])}** · " if w["round"] > 1 else "") + md_escape(w["question"])
+        )
     if st.session_state.get("ws_late_refused") and not late and st.session_state.get("ws_text"):
         st.warning(t("workshop_room.late_missed"))
         st.text(st.session_state["ws_text"])
@@ -132,10 +155,15 @@ def proposing(late=False):
     with st.form("ws_propose_form"):
         if len(names) > 1:
             st.selectbox(t("workshop.focus_area"), list(names), key="ws_area", format_func=names.get)
-        st.text_area(t("workshop.your_proposal"), key="ws_text", max_chars=workshop.PROPOSAL_MAX,
-                     placeholder=t("workshop.proposal_placeholder"))
-        st.form_submit_button(t("workshop.send"), type="primary", on_click=send, args=(late,), width="stretch",
-                              key="ws_send")
+        st.text_area(
+            t("workshop.your_proposal"),
+            key="ws_text",
+            max_chars=workshop.PROPOSAL_MAX,
+            placeholder=t("workshop.proposal_placeholder"),
+        )
+        st.form_submit_button(
+            t("workshop.send"), type="primary", on_click=send, args=(late,), width="stretch", key="ws_send"
+        )
     if mine:
         st.subheader(t("workshop.your_proposals", count=len(mine)))
         st.text("\n".join(f"• {p['text']}" + (f"  ({t('workshop.waiting')})" if p["hidden"] else "") for p in mine))
@@ -152,22 +180,43 @@ def voting():
         st.rerun(scope="app")
     show_flash()
     ballot = ballot_order(ballot_labels(PATH, shop["id"]), current["id"])
-    left = t("workshop.votes_left", left=shop["votes_per_participant"] - sum(mine.values()),
-             budget=shop["votes_per_participant"])
+    left = t(
+        "workshop.votes_left",
+        left=shop["votes_per_participant"] - sum(mine.values()),
+        budget=shop["votes_per_participant"],
+    )
     if not ballot:
         st.info(f"{left}. {t('workshop.nothing_to_vote')}")
         return
     version = current["vote_version"]
-    texts = {p["id"]: p["label"] + (" — " + t("workshop.my_votes", n=mine[p["id"]]) if mine.get(p["id"]) else "")
-             for p in ballot}
+    texts = {
+        p["id"]: p["label"] + (" — " + t("workshop.my_votes", n=mine[p["id"]]) if mine.get(p["id"]) else "")
+        for p in ballot
+    }
     # Keys carry the vote version: a second tap on the old screen's button finds no widget.
     with st.form(f"ws_vote_form_{version}", border=False):
-        st.radio(f"**{left}** · {t('workshop.pick')}", list(texts), key=f"ws_pick_{version}", index=None,
-                 format_func=texts.get)
-        st.form_submit_button(t("workshop.give_vote"), type="primary", width="stretch", key=f"ws_vote_{version}",
-                              on_click=cast, args=(workshop.vote, version, t("workshop.vote_counted")))
-        st.form_submit_button(t("workshop.take_back"), width="stretch", key=f"ws_unvote_{version}",
-                              on_click=cast, args=(workshop.unvote, version, t("workshop.vote_taken_back")))
+        st.radio(
+            f"**{left}** · {t('workshop.pick')}",
+            list(texts),
+            key=f"ws_pick_{version}",
+            index=None,
+            format_func=texts.get,
+        )
+        st.form_submit_button(
+            t("workshop.give_vote"),
+            type="primary",
+            width="stretch",
+            key=f"ws_vote_{version}",
+            on_click=cast,
+            args=(workshop.vote, version, t("workshop.vote_counted")),
+        )
+        st.form_submit_button(
+            t("workshop.take_back"),
+            width="stretch",
+            key=f"ws_unvote_{version}",
+            on_click=cast,
+            args=(workshop.unvote, version, t("workshop.vote_taken_back")),
+        )
 
 
 with st.container():

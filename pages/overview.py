@@ -34,11 +34,19 @@ render_budget_overview(ctx)
 st.subheader(t("overview.by_focus_area"))
 st.dataframe(
     pd.DataFrame(
-        [{t("overview.focus_area"): ctx.title(r["focus_area"]), t("overview.goals"): r["goals"],
-          t("overview.local_goals"): r["local_goals"], t("overview.measures"): r["measures"]}
-         for r in data["per_area"]]
+        [
+            {
+                t("overview.focus_area"): ctx.title(r["focus_area"]),
+                t("overview.goals"): r["goals"],
+                t("overview.local_goals"): r["local_goals"],
+                t("overview.measures"): r["measures"],
+            }
+            for r in data["per_area"]
+        ]
     ),
-    hide_index=True, width="stretch", height="content",
+    hide_index=True,
+    width="stretch",
+    height="content",
 )
 
 st.subheader(t("overview.by_municipality"))
@@ -47,12 +55,21 @@ if ctx.municipality_id:
     rows = [r for r in rows if r["organisation"]["id"] == ctx.municipality_id]
 st.dataframe(
     pd.DataFrame(
-        [{t("overview.municipality"): plans.org_name(r["organisation"], ctx.lang),
-          t("overview.code"): r["organisation"]["code"], t("overview.goals"): r["goals"],
-          t("overview.own_goals"): r["own_goals"], t("overview.measures"): r["measures"],
-          t("overview.responsible_measures"): r["responsible_measures"]} for r in rows]
+        [
+            {
+                t("overview.municipality"): plans.org_name(r["organisation"], ctx.lang),
+                t("overview.code"): r["organisation"]["code"],
+                t("overview.goals"): r["goals"],
+                t("overview.own_goals"): r["own_goals"],
+                t("overview.measures"): r["measures"],
+                t("overview.responsible_measures"): r["responsible_measures"],
+            }
+            for r in rows
+        ]
     ),
-    hide_index=True, width="stretch", height="content",
+    hide_index=True,
+    width="stretch",
+    height="content",
 )
 
 st.subheader(t("overview.goals_heading"))
@@ -61,13 +78,26 @@ for area in plans.tree(ctx.db, plan["id"], ctx.municipality_id):
     if not area["goals"]:
         st.caption(t("overview.no_goals"))
         continue
-    st.dataframe(pd.DataFrame([{
-        t("entity.goal"): ctx.title(goal),
-        t("field.scope"): t("overview.shared") if goal["scope"] == "shared" else
-        ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["municipality_ids"] if o in orgs),
-        t("overview.responsible"): ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["responsible_ids"] if o in orgs),
-        t("overview.measures"): len(goal["measures"]),
-    } for goal in area["goals"]]), hide_index=True, width="stretch", height="content")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("entity.goal"): ctx.title(goal),
+                    t("field.scope"): t("overview.shared")
+                    if goal["scope"] == "shared"
+                    else ", ".join(plans.org_name(orgs[o], ctx.lang) for o in goal["municipality_ids"] if o in orgs),
+                    t("overview.responsible"): ", ".join(
+                        plans.org_name(orgs[o], ctx.lang) for o in goal["responsible_ids"] if o in orgs
+                    ),
+                    t("overview.measures"): len(goal["measures"]),
+                }
+                for goal in area["goals"]
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
 
 render_indicators_overview(ctx)
 
@@ -75,9 +105,19 @@ st.subheader(t("overview.approvals"))
 approvals = plans.approvals(ctx.db, plan["id"])
 if approvals:
     st.dataframe(
-        pd.DataFrame([{t("overview.body"): a["body"], t("overview.date"): i18n.date(a["date"], ctx.lang),
-                       t("overview.reference"): a["reference"]} for a in approvals]),
-        hide_index=True, width="stretch", height="content",
+        pd.DataFrame(
+            [
+                {
+                    t("overview.body"): a["body"],
+                    t("overview.date"): i18n.date(a["date"], ctx.lang),
+                    t("overview.reference"): a["reference"],
+                }
+                for a in approvals
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
     )
 else:
     st.info(t("overview.no_approvals"))

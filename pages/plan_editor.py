@@ -31,8 +31,13 @@ def select(entity, item_id):
 def tree_button(entity, item, label, indent):
     kind = "primary" if selected == (entity, item["id"]) else "tertiary"
     badge = f" {badge_md(ctx)}" if item.get("draft") else ""
-    st.button(f"{indent}{md_escape(label)}{badge}", key=f"sel_{entity}_{item['id']}", type=kind,
-              on_click=select, args=(entity, item["id"]))
+    st.button(
+        f"{indent}{md_escape(label)}{badge}",
+        key=f"sel_{entity}_{item['id']}",
+        type=kind,
+        on_click=select,
+        args=(entity, item["id"]),
+    )
 
 
 left, right = st.columns([2, 3], gap="large")
@@ -45,8 +50,12 @@ with left:
             for goal in area["goals"]:  # a draft has no number until it is accepted
                 tree_button("goal", goal, " ".join(filter(None, (goal["number"], ctx.title(goal)))), "\u2003")
                 for measure in goal["measures"]:
-                    tree_button("measure", measure, " ".join(filter(None, (measure["number"], ctx.title(measure)))),
-                                "\u2003\u2003")
+                    tree_button(
+                        "measure",
+                        measure,
+                        " ".join(filter(None, (measure["number"], ctx.title(measure)))),
+                        "\u2003\u2003",
+                    )
     st.button(t("editor.new_focus_area"), icon=":material/add:", on_click=select, args=("new", ctx.plan["id"]))
 
 with right:
@@ -63,13 +72,20 @@ with right:
             st.session_state.pop("ed_sel", None)
             st.rerun()
         st.subheader(f"{t('entity.' + entity)}: {md_escape(ctx.title(row))}")
-        st.caption(t("editor.last_saved", by=md_escape(i18n.actor_name(row["updated_by"], ctx.lang)),
-                     at=i18n.timestamp(row["updated_at"], ctx.lang), version=row["version"]))
+        st.caption(
+            t(
+                "editor.last_saved",
+                by=md_escape(i18n.actor_name(row["updated_by"], ctx.lang)),
+                at=i18n.timestamp(row["updated_at"], ctx.lang),
+                version=row["version"],
+            )
+        )
         draft_panel(ctx, entity, row)
         item_actions(ctx, entity, row)
         item_form(ctx, entity, row)
         if entity == "goal":
             from lape_plan.ui.indicators import render_goal_indicators
+
             render_goal_indicators(ctx, row)
         child = {"focus_area": "goal", "goal": "measure"}.get(entity)
         if child:
@@ -82,8 +98,10 @@ with st.expander(t("editor.deleted_items")):
         st.caption(t("editor.nothing_deleted"))
     for item in deleted:
         c1, c2 = st.columns([4, 1])
-        c1.text(f"{t('entity.' + item['entity'])}: {ctx.title(item)} — "
-                f"{i18n.actor_name(item['deleted_by'], ctx.lang)}, {i18n.timestamp(item['deleted_at'], ctx.lang)}")
+        c1.text(
+            f"{t('entity.' + item['entity'])}: {ctx.title(item)} — "
+            f"{i18n.actor_name(item['deleted_by'], ctx.lang)}, {i18n.timestamp(item['deleted_at'], ctx.lang)}"
+        )
         if c2.button(t("editor.restore"), key=f"restore_{item['entity']}_{item['id']}"):
             try:
                 plans.restore(ctx.db, ctx.writer(), item["entity"], item["id"])

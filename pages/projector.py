@@ -1,4 +1,5 @@
 """Projector: big join code and QR, live counts and ranking in a self-refreshing fragment."""
+
 import streamlit as st
 
 from lape_plan import workshop
@@ -21,8 +22,9 @@ if w is None:
         st.info(t("workshop.none_yet"))
         st.stop()
     names = {x["id"]: f"{x['title']} ({x['code']})" for x in existing}
-    chosen = st.selectbox(t("workshop.pick_workshop"), list(names), format_func=names.get, index=None,
-                          placeholder=t("common.choose"))
+    chosen = st.selectbox(
+        t("workshop.pick_workshop"), list(names), format_func=names.get, index=None, placeholder=t("common.choose")
+    )
     if chosen:
         st.query_params["w"] = str(chosen)
         st.rerun()

@@ -1,4 +1,5 @@
 """Facilitator: create a workshop, show the join code, switch phases, moderate, promote, export."""
+
 import streamlit as st
 
 from lape_plan import i18n, plans, workshop
@@ -6,8 +7,7 @@ from lape_plan.errors import LapeError
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import (act, feedback_panel, join_panel, proposal_row, results_panel, round_panel,
-                                   show_flash)
+from lape_plan.ui.workshop import act, feedback_panel, join_panel, proposal_row, results_panel, round_panel, show_flash
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -26,28 +26,53 @@ def settings_form(prefix: str, w: dict | None):
     """The fields of a new workshop or of the settings; returns the values when submitted."""
     with st.form(prefix, enter_to_submit=False):
         title = st.text_input(t("field.workshop_title"), value=w["title"] if w else "", max_chars=300)
-        question = st.text_area(t("field.workshop_question"), value=w["question"] if w else "",
-                                max_chars=workshop.QUESTION_MAX, height=80)
-        chosen = st.multiselect(t("field.workshop_focus_areas"), list(area_title), format_func=area_title.get,
-                                default=w["focus_area_ids"] if w else list(area_title),
-                                select_all=False, placeholder=t("common.choose"))
+        question = st.text_area(
+            t("field.workshop_question"), value=w["question"] if w else "", max_chars=workshop.QUESTION_MAX, height=80
+        )
+        chosen = st.multiselect(
+            t("field.workshop_focus_areas"),
+            list(area_title),
+            format_func=area_title.get,
+            default=w["focus_area_ids"] if w else list(area_title),
+            select_all=False,
+            placeholder=t("common.choose"),
+        )
         c1, c2 = st.columns(2)
-        budget = c1.number_input(t("field.workshop_budget"), 1, workshop.BUDGET_MAX,
-                                 w["votes_per_participant"] if w else 5)
-        several = c2.checkbox(t("workshop.several_per_proposal"),
-                              value=bool(w and w["max_votes_per_proposal"] > 1))
-        moderate = c2.checkbox(t("workshop.moderate_first"), value=bool(w and w["moderate_first"]),
-                               help=t("workshop.moderate_first_help"))
-        cap = c1.number_input(t("field.workshop_cap"), 0, workshop.PARTICIPANTS_MAX,
-                              (w["max_participants"] or 0) if w else 0, help=t("workshop.cap_help"))
-        background = st.multiselect(t("field.workshop_background"), list(workshop.BACKGROUND),
-                                    default=w["background"] if w else [], key=f"{prefix}_background",
-                                    format_func=lambda k: t(f"workshop_room.bg.{k}"), select_all=False, placeholder=t("common.choose"),
-                                    help=t("workshop_room.background_help"))
+        budget = c1.number_input(
+            t("field.workshop_budget"), 1, workshop.BUDGET_MAX, w["votes_per_participant"] if w else 5
+        )
+        several = c2.checkbox(t("workshop.several_per_proposal"), value=bool(w and w["max_votes_per_proposal"] > 1))
+        moderate = c2.checkbox(
+            t("workshop.moderate_first"), value=bool(w and w["moderate_first"]), help=t("workshop.moderate_first_help")
+        )
+        cap = c1.number_input(
+            t("field.workshop_cap"),
+            0,
+            workshop.PARTICIPANTS_MAX,
+            (w["max_participants"] or 0) if w else 0,
+            help=t("workshop.cap_help"),
+        )
+        background = st.multiselect(
+            t("field.workshop_background"),
+            list(workshop.BACKGROUND),
+            default=w["background"] if w else [],
+            key=f"{prefix}_background",
+            format_func=lambda k: t(f"workshop_room.bg.{k}"),
+            select_all=False,
+            placeholder=t("common.choose"),
+            help=t("workshop_room.background_help"),
+        )
         if st.form_submit_button(t("workshop.save") if w else t("workshop.create"), type="primary"):
-            return dict(title=title, question=question, focus_area_ids=chosen, votes_per_participant=budget,
-                        several_per_proposal=several, moderate_first=moderate, max_participants=cap,
-                        background=background)
+            return dict(
+                title=title,
+                question=question,
+                focus_area_ids=chosen,
+                votes_per_participant=budget,
+                several_per_proposal=several,
+                moderate_first=moderate,
+                max_participants=cap,
+                background=background,
+            )
     return None
 
 
@@ -76,8 +101,13 @@ with st.container(border=True):
     round_panel(ctx, w)
 
 c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-phase = c1.segmented_control(t("workshop.phase"), workshop.PHASES, default=w["phase"], key=f"ws_phase_{w['version']}",
-                             format_func=lambda p: t(f"workshop.phase.{p}"))
+phase = c1.segmented_control(
+    t("workshop.phase"),
+    workshop.PHASES,
+    default=w["phase"],
+    key=f"ws_phase_{w['version']}",
+    format_func=lambda p: t(f"workshop.phase.{p}"),
+)
 if phase and phase != w["phase"]:
     act(ctx, workshop.set_phase, w["id"], phase)
     st.rerun()
@@ -135,8 +165,18 @@ feedback_panel(ctx, w)
 st.subheader(t("workshop.export"))
 d1, d2 = st.columns(2)
 stem = f"workshop_{w['code']}"
-d1.download_button(t("workshop.download_xlsx"), workshop.results_xlsx(ctx.db, w["id"], ctx.lang), f"{stem}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
-d2.download_button(t("workshop.download_csv"), workshop.results_csv(ctx.db, w["id"], ctx.lang), f"{stem}.csv",
-                   mime="text/csv", icon=":material/download:")
+d1.download_button(
+    t("workshop.download_xlsx"),
+    workshop.results_xlsx(ctx.db, w["id"], ctx.lang),
+    f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+)
+d2.download_button(
+    t("workshop.download_csv"),
+    workshop.results_csv(ctx.db, w["id"], ctx.lang),
+    f"{stem}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
 st.caption(md_escape(t("workshop.created_by", by=i18n.actor_name(w["created_by"], ctx.lang), code=w["code"])))

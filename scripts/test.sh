@@ -21,9 +21,10 @@ if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
   npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1 >/dev/null
 fi
-# Lint: syntax errors and pyflakes findings (rules in pyproject.toml).
+# Lint: syntax errors and pyflakes findings (rules in pyproject.toml), and the code's layout.
 python3 -m ruff check .
+python3 -m ruff format --check .
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
-# In parallel (pytest-xdist): LAPE_TEST_WORKERS processes (default 4, measured on 2 cores: the browser tests
+# In parallel (pytest-xdist): LAPE_TEST_WORKERS processes (default 4 on 2 cores, because the browser tests
 # mostly wait); a browser test module's tests stay together on one worker (xdist_group, tests/conftest.py).
 LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-4}" --dist loadgroup "$@"

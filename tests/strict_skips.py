@@ -1,5 +1,6 @@
 """With LAPE_REQUIRE_ALL=1 (scripts/test.sh, so CI) a skipped test fails the run: the tests that
 skip on a machine without LibreOffice must run where it is installed."""
+
 import os
 
 import pytest
@@ -18,6 +19,9 @@ def pytest_sessionfinish(session, exitstatus):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter:
             reporter.write("\n")
-            reporter.write_line(f"LAPE_REQUIRE_ALL=1: {len(_skipped)} test(s) skipped, which fails the run: "
-                                + ", ".join(_skipped[:10]), red=True)
+            reporter.write_line(
+                f"LAPE_REQUIRE_ALL=1: {len(_skipped)} test(s) skipped, which fails the run: "
+                + ", ".join(_skipped[:10]),
+                red=True,
+            )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

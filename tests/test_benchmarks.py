@@ -1,5 +1,6 @@
 """Every benchmark still runs (its --smoke mode: tiny sizes, figures not judged), so that one
 that stops running fails the build instead of rotting unseen."""
+
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ def test_benchmarks_are_found():
 def test_benchmark_runs_in_smoke_mode(script, tmp_path):
     if script.stem == "processes" and not shutil.which("haproxy"):
         pytest.skip("HAProxy is needed: apt-get install haproxy (scripts/test.sh installs it)")
-    out = subprocess.run([sys.executable, str(script), "--smoke"], cwd=tmp_path, capture_output=True, text=True,
-                         timeout=600)
+    out = subprocess.run(
+        [sys.executable, str(script), "--smoke"], cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, f"{script.name} --smoke failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"

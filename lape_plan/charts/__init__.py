@@ -1,5 +1,6 @@
 """Altair chart builders, one module per feature (indicators, follow_up, budget, workshop): data in,
 chart out, no database and no streamlit. What they share is here."""
+
 from __future__ import annotations
 
 

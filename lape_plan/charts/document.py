@@ -6,6 +6,7 @@ a browser engine. Building an Altair chart and drawing it with vl-convert took ~
 chart, nine tenths of the example plan's document; this takes a few milliseconds.
 The text of the chart (title, axis labels, legend) is drawn in; the document gives each chart
 its alternative text."""
+
 from __future__ import annotations
 
 import io
@@ -22,10 +23,15 @@ WIDTH, HEIGHT = 780, 296  # about the 775 px vl-convert drew; 120 mm wide in the
 LEFT, RIGHT, TOP, BOTTOM = 72, 24, 52, 66
 INK, GRID, AXIS = (17, 17, 17), (226, 226, 226), (110, 110, 110)
 LINE = KIND_COLOURS["plan"]
-_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation2",
-              "/usr/share/fonts/truetype/liberation")
-_FONT_FILES = {False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
-               True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")}
+_FONT_DIRS = (
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/truetype/liberation",
+)
+_FONT_FILES = {
+    False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
+    True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"),
+}
 
 
 @lru_cache(maxsize=8)
@@ -82,25 +88,42 @@ def _dashed(draw, start, end, fill, width, dash=14, gap=9) -> None:
     pos = 0.0
     while pos < length:
         stop = min(pos + dash, length)
-        draw.line([(x0 + (x1 - x0) * pos / length, y0 + (y1 - y0) * pos / length),
-                   (x0 + (x1 - x0) * stop / length, y0 + (y1 - y0) * stop / length)], fill=fill, width=width)
+        draw.line(
+            [
+                (x0 + (x1 - x0) * pos / length, y0 + (y1 - y0) * pos / length),
+                (x0 + (x1 - x0) * stop / length, y0 + (y1 - y0) * stop / length),
+            ],
+            fill=fill,
+            width=width,
+        )
         pos = stop + gap
 
 
 def _decimals(step: float, decimals) -> int:
     needed = max(0, -math.floor(math.log10(step))) if step < 1 else 0
-    if step * 10 ** needed % 1:  # 2.5, 0.25 ...
+    if step * 10**needed % 1:  # 2.5, 0.25 ...
         needed += 1
     return min(max(needed, 0), int(decimals) if decimals is not None else 3)
 
 
-def trend_png(lang: str, title: str, values: tuple, region: str, unit: str = "", decimals=1,
-              baseline: tuple | None = None, target: tuple | None = None) -> bytes:
+def trend_png(
+    lang: str,
+    title: str,
+    values: tuple,
+    region: str,
+    unit: str = "",
+    decimals=1,
+    baseline: tuple | None = None,
+    target: tuple | None = None,
+) -> bytes:
     """A PNG of yearly `values` ((year, value), ...) of one region, with the baseline and target
     ((year, value) or None) marked and a dashed line for the path needed between them."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
-    marks = [(p, key) for p, key in ((baseline, "indicators.chart.baseline"), (target, "indicators.chart.target"))
-             if p and p[0] is not None and p[1] is not None]
+    marks = [
+        (p, key)
+        for p, key in ((baseline, "indicators.chart.baseline"), (target, "indicators.chart.target"))
+        if p and p[0] is not None and p[1] is not None
+    ]
     points = list(values) + [p for p, _ in marks]
     years = [y for y, _ in points]
     numbers = [v for _, v in points]

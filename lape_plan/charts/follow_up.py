@@ -1,4 +1,5 @@
 """Altair chart builders of the follow-up: data in, chart out (no database, no streamlit)."""
+
 from __future__ import annotations
 
 import altair as alt
@@ -21,17 +22,32 @@ COLOURS = {
     NO_UPDATE: "#fdecec",
     NOT_SCHEDULED: "#f4f4f4",
 }
-SYMBOLS = {"not_started": "○", "on_track": "▶", "delayed": "!", "done": "✓", "cancelled": "✕", NO_UPDATE: "?",
-           NOT_SCHEDULED: ""}
+SYMBOLS = {
+    "not_started": "○",
+    "on_track": "▶",
+    "delayed": "!",
+    "done": "✓",
+    "cancelled": "✕",
+    NO_UPDATE: "?",
+    NOT_SCHEDULED: "",
+}
 # the symbol's colour on its cell: white on the dark ones, black on the rest (≥ 4.5:1 each)
 ON_DARK = {"delayed", "done", "cancelled"}
 ORDER = (*STATUSES, NO_UPDATE, NOT_SCHEDULED)
 TEXT = "#31333f"  # axis text dark enough to read (the default grey is below 4.5:1)
 
 
-def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title: str, year_title: str,
-                   status_title: str, progress_title: str, by_title: str, max_label: int = 60,
-                   label_limit: int = 560) -> alt.Chart:
+def status_heatmap(
+    cells: list[dict],
+    status_labels: dict[str, str],
+    item_title: str,
+    year_title: str,
+    status_title: str,
+    progress_title: str,
+    by_title: str,
+    max_label: int = 60,
+    label_limit: int = 560,
+) -> alt.Chart:
     """Items (rows, in the given order) × years, coloured by status.
 
     `cells`: dicts with `label` (the item's number and title), `year`, `status`, `progress`
@@ -39,36 +55,62 @@ def status_heatmap(cells: list[dict], status_labels: dict[str, str], item_title:
     # each status's name carries its cell symbol, so the legend and the tooltip pair them
     status_labels = {s: f"{SYMBOLS[s]} {text}".strip() for s, text in status_labels.items()}
     frame = pd.DataFrame(
-        [{"item": _short(c["label"], max_label), "year": str(c["year"]), "status": status_labels[c["status"]],
-          "symbol": SYMBOLS[c["status"]], "ink": "#ffffff" if c["status"] in ON_DARK else "#111111",
-          "progress": "–" if c["progress"] is None else f"{c['progress']} %", "by": c.get("updated_by") or "–"}
-         for c in cells],
+        [
+            {
+                "item": _short(c["label"], max_label),
+                "year": str(c["year"]),
+                "status": status_labels[c["status"]],
+                "symbol": SYMBOLS[c["status"]],
+                "ink": "#ffffff" if c["status"] in ON_DARK else "#111111",
+                "progress": "–" if c["progress"] is None else f"{c['progress']} %",
+                "by": c.get("updated_by") or "–",
+            }
+            for c in cells
+        ],
         columns=["item", "year", "status", "symbol", "ink", "progress", "by"],
     )
     items = list(dict.fromkeys(frame["item"]))
     present = [s for s in ORDER if status_labels[s] in set(frame["status"])] or list(ORDER)
     scale = alt.Scale(domain=[status_labels[s] for s in present], range=[COLOURS[s] for s in present])
-    x = alt.X("year:O", title=year_title, axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT,
-                                                       titleColor=TEXT, labelFontSize=15, titleFontSize=15))
+    x = alt.X(
+        "year:O",
+        title=year_title,
+        axis=alt.Axis(labelAngle=0, orient="top", labelColor=TEXT, titleColor=TEXT, labelFontSize=15, titleFontSize=15),
+    )
     # at most under half of the chart's width, so the cells keep room on a 320 px screen
     limit = alt.ExprRef(expr=f"clamp(containerSize()[0] * 0.45, 80, {label_limit})")
-    y = alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=limit, labelColor=TEXT,
-                                                                labelFontSize=14))
-    tooltip = [alt.Tooltip("item:N", title=item_title), alt.Tooltip("year:O", title=year_title),
-               alt.Tooltip("status:N", title=status_title), alt.Tooltip("progress:N", title=progress_title),
-               alt.Tooltip("by:N", title=by_title)]
+    y = alt.Y("item:N", title=None, sort=items, axis=alt.Axis(labelLimit=limit, labelColor=TEXT, labelFontSize=14))
+    tooltip = [
+        alt.Tooltip("item:N", title=item_title),
+        alt.Tooltip("year:O", title=year_title),
+        alt.Tooltip("status:N", title=status_title),
+        alt.Tooltip("progress:N", title=progress_title),
+        alt.Tooltip("by:N", title=by_title),
+    ]
     base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
     cells = base.mark_rect().encode(
-        color=alt.Color("status:N", title=status_title, scale=scale,
-                        legend=alt.Legend(orient="bottom", columns=4, labelColor=TEXT, titleColor=TEXT,
-                                          labelFontSize=15, titleFontSize=15, symbolSize=400, symbolStrokeWidth=1,
-                                          symbolStrokeColor="#6b7280")),
-        stroke=alt.condition(alt.datum.status == status_labels[NO_UPDATE], alt.value("#a61b29"),
-                             alt.value("#6b7280")),
+        color=alt.Color(
+            "status:N",
+            title=status_title,
+            scale=scale,
+            legend=alt.Legend(
+                orient="bottom",
+                columns=4,
+                labelColor=TEXT,
+                titleColor=TEXT,
+                labelFontSize=15,
+                titleFontSize=15,
+                symbolSize=400,
+                symbolStrokeWidth=1,
+                symbolStrokeColor="#6b7280",
+            ),
+        ),
+        stroke=alt.condition(alt.datum.status == status_labels[NO_UPDATE], alt.value("#a61b29"), alt.value("#6b7280")),
         strokeWidth=alt.condition(alt.datum.status == status_labels[NO_UPDATE], alt.value(2), alt.value(1)),
     )
-    symbols = base.mark_text(fontSize=16, fontWeight="bold").encode(text="symbol:N",
-                                                                   color=alt.Color("ink:N", scale=None))
+    symbols = base.mark_text(fontSize=16, fontWeight="bold").encode(
+        text="symbol:N", color=alt.Color("ink:N", scale=None)
+    )
     return (cells + symbols).properties(height=alt.Step(28))
 
 

@@ -2,6 +2,7 @@
 over reloads and new tabs, a style that fixes Streamlit's defaults below WCAG 2.1 AA, and
 the link to the accessibility statement. Streamlit hard-codes `<html lang="en">` and has
 no option for it, so a small script sets it from the session's language."""
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,22 @@ HOME_PAGE = "pages/overview.py"
 
 # The page file's name -> the catalogue key of its title (the menu's names).
 TITLE_KEYS = {
-    "overview": "nav.overview", "plan_editor": "nav.plan_editor", "indicators": "nav.indicators",
-    "follow_up": "nav.follow_up", "assessments": "nav.assessments", "budget": "nav.budget", "export": "export.nav",
-    "workshop": "nav.workshop", "projector": "nav.projector", "plan_settings": "nav.plan_settings",
-    "admin": "nav.admin", "join": "nav.join", "accessibility": "a11y.nav", "chapters": "chapters.nav",
-    "ideas": "nav.ideas", "ideas_admin": "nav.ideas_admin",
+    "overview": "nav.overview",
+    "plan_editor": "nav.plan_editor",
+    "indicators": "nav.indicators",
+    "follow_up": "nav.follow_up",
+    "assessments": "nav.assessments",
+    "budget": "nav.budget",
+    "export": "export.nav",
+    "workshop": "nav.workshop",
+    "projector": "nav.projector",
+    "plan_settings": "nav.plan_settings",
+    "admin": "nav.admin",
+    "join": "nav.join",
+    "accessibility": "a11y.nav",
+    "chapters": "chapters.nav",
+    "ideas": "nav.ideas",
+    "ideas_admin": "nav.ideas_admin",
 }
 
 # - captions: Streamlit draws them in the text colour at 60 % opacity, 4.49:1 on the sidebar's
@@ -66,7 +78,7 @@ def current_page() -> str:
 
 
 def page_title(page: str, lang: str) -> str:
-    """"Seuranta – LAPE": the page's own name first, so that tabs and history tell pages apart."""
+    """ "Seuranta – LAPE": the page's own name first, so that tabs and history tell pages apart."""
     key = TITLE_KEYS.get(page)
     return f"{i18n.t(key, lang)} – LAPE" if key else "LAPE"
 
@@ -133,8 +145,12 @@ def keep_lang_in_url(lang: str) -> None:
 # Where a person continues after an action that replaced the page: the participant's next
 # field (a ballot, a proposal) or else the page's heading, in that order of preference.
 MAIN_HEADING = '[data-testid="stMain"] h1'
-NEXT_FIELD = ('[data-testid="stMain"] [role="radiogroup"] input', '[data-testid="stMain"] textarea',
-              '[data-testid="stMain"] input[type="text"]', MAIN_HEADING)
+NEXT_FIELD = (
+    '[data-testid="stMain"] [role="radiogroup"] input',
+    '[data-testid="stMain"] textarea',
+    '[data-testid="stMain"] input[type="text"]',
+    MAIN_HEADING,
+)
 
 
 def focus_script(selectors: str | tuple[str, ...]) -> str:

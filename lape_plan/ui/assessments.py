@@ -1,6 +1,7 @@
 """Streamlit parts of the child impact assessment: the list with states and missing
 assessments, the short and full form (keeps the version it was opened on and the
 user's text on conflict), decisions, and the panel on a measure's follow-up."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,19 +38,33 @@ def _key(item: dict) -> str:
 def summary(ctx: Ctx, a: dict) -> None:
     """An assessment as text (user text never meets Markdown)."""
     t = ctx.t
-    st.text(f"{lava.label('form', a['form'], ctx.lang)} · {lava.label('state', a['state'], ctx.lang)} · "
-            + t("assessments.saved_by", by=i18n.actor_name(a["updated_by"], ctx.lang),
-                at=i18n.timestamp(a["updated_at"], ctx.lang), version=a["version"]))
+    st.text(
+        f"{lava.label('form', a['form'], ctx.lang)} · {lava.label('state', a['state'], ctx.lang)} · "
+        + t(
+            "assessments.saved_by",
+            by=i18n.actor_name(a["updated_by"], ctx.lang),
+            at=i18n.timestamp(a["updated_at"], ctx.lang),
+            version=a["version"],
+        )
+    )
     conclusion = "lava_conclusion_full" if a["form"] == "full" else "lava_conclusion"
-    parts = [("lava_subject", a["subject"]), ("lava_affected", a["affected"]),
-             ("lava_groups", lava.groups_text(a, ctx.lang)), ("lava_expected_effects", a["expected_effects"]),
-             ("lava_hearing", a["hearing"]), ("lava_options", "\n".join(a["options"]))]
+    parts = [
+        ("lava_subject", a["subject"]),
+        ("lava_affected", a["affected"]),
+        ("lava_groups", lava.groups_text(a, ctx.lang)),
+        ("lava_expected_effects", a["expected_effects"]),
+        ("lava_hearing", a["hearing"]),
+        ("lava_options", "\n".join(a["options"])),
+    ]
     for field, value in parts:
         if value:
             st.caption(t(f"field.{field}"))
             st.text(value)
-    links = lava.hearing_links(a, lava.hearing_sources(ctx.db, a["plan_id"], ctx.lang)) \
-        if a["workshop_ids"] or a["hearing_ideas"] or a["idea_class_ids"] else []
+    links = (
+        lava.hearing_links(a, lava.hearing_sources(ctx.db, a["plan_id"], ctx.lang))
+        if a["workshop_ids"] or a["hearing_ideas"] or a["idea_class_ids"]
+        else []
+    )
     if links:
         st.caption(t("ideas_more.hearing_linked"))
         st.text("\n".join(links))
@@ -70,13 +85,23 @@ def summary(ctx: Ctx, a: dict) -> None:
 
 def effects_table(ctx: Ctx, effects: list[dict]) -> None:
     t = ctx.t
-    st.dataframe(pd.DataFrame([{
-        t("field.lava_effect_option"): e["option"] or "–",
-        t("field.lava_effect_group"): lava.label("group", e["group"], ctx.lang),
-        t("field.lava_effect_aspect"): lava.label("aspect", e["aspect"], ctx.lang),
-        t("field.lava_effect_direction"): lava.label("direction", e["direction"], ctx.lang),
-        t("field.lava_effect_reason"): e["reason"],
-    } for e in effects]), hide_index=True, width="stretch", height="content")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("field.lava_effect_option"): e["option"] or "–",
+                    t("field.lava_effect_group"): lava.label("group", e["group"], ctx.lang),
+                    t("field.lava_effect_aspect"): lava.label("aspect", e["aspect"], ctx.lang),
+                    t("field.lava_effect_direction"): lava.label("direction", e["direction"], ctx.lang),
+                    t("field.lava_effect_reason"): e["reason"],
+                }
+                for e in effects
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
 
 
 # ---------------------------------------------------------------- list
@@ -94,24 +119,46 @@ def list_section(ctx: Ctx) -> None:
     for col, s in zip(cols, lava.STATES):
         col.metric(lava.label("state", s, ctx.lang), ctx.num(counts[s]))
     if rows:
-        st.dataframe(pd.DataFrame([{
-            t("assessments.col_target"): f"{lava.label('target', r['target'], ctx.lang)}: {lava.target_title(r, ctx.lang)}",
-            t("assessments.col_organisation"): _org_names(ctx, r["responsible_ids"]),
-            t("field.lava_form"): lava.label("form", r["assessment"]["form"], ctx.lang),
-            t("assessments.col_state"): lava.label("state", r["assessment"]["state"], ctx.lang),
-            t("field.lava_follow_up_year"): str(r["assessment"]["follow_up_year"] or "–"),
-            t("assessments.col_updated"): f"{i18n.actor_name(r['assessment']['updated_by'], ctx.lang)} "
-                                          f"{i18n.timestamp(r['assessment']['updated_at'], ctx.lang)}",
-        } for r in rows]), hide_index=True, width="stretch", height="content")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t(
+                            "assessments.col_target"
+                        ): f"{lava.label('target', r['target'], ctx.lang)}: {lava.target_title(r, ctx.lang)}",
+                        t("assessments.col_organisation"): _org_names(ctx, r["responsible_ids"]),
+                        t("field.lava_form"): lava.label("form", r["assessment"]["form"], ctx.lang),
+                        t("assessments.col_state"): lava.label("state", r["assessment"]["state"], ctx.lang),
+                        t("field.lava_follow_up_year"): str(r["assessment"]["follow_up_year"] or "–"),
+                        t("assessments.col_updated"): f"{i18n.actor_name(r['assessment']['updated_by'], ctx.lang)} "
+                        f"{i18n.timestamp(r['assessment']['updated_at'], ctx.lang)}",
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height="content",
+        )
     else:
         st.info(t("assessments.none"))
     st.subheader(t("assessments.missing_heading"))
     missing = lava.missing(ctx.db, ctx.plan["id"], org_id)
     if missing:
-        st.dataframe(pd.DataFrame([{
-            t("assessments.col_target"): lava.target_title(m, ctx.lang),
-            t("assessments.col_organisation"): _org_names(ctx, m["responsible_ids"]),
-        } for m in missing]), hide_index=True, width="stretch", height="content")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("assessments.col_target"): lava.target_title(m, ctx.lang),
+                        t("assessments.col_organisation"): _org_names(ctx, m["responsible_ids"]),
+                    }
+                    for m in missing
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height="content",
+        )
     else:
         st.success(t("assessments.none_missing"))
     if ctx.actor.role in (Role.ADMIN, Role.FACILITATOR):
@@ -125,9 +172,13 @@ def required_marks(ctx: Ctx) -> None:
     measures = {m["id"]: m for m in lava.targets(ctx.db, ctx.plan["id"]) if m["target"] == "measure"}
     with st.expander(t("assessments.mark_heading")):
         measure_id = st.selectbox(
-            t("assessments.mark_measure"), list(measures), key="lava_mark_measure",
-            format_func=lambda i: lava.target_title(measures[i], ctx.lang)
-            + (f" ({t('assessments.marked')})" if i in marked else ""))
+            t("assessments.mark_measure"),
+            list(measures),
+            key="lava_mark_measure",
+            format_func=lambda i: (
+                lava.target_title(measures[i], ctx.lang) + (f" ({t('assessments.marked')})" if i in marked else "")
+            ),
+        )
         if measure_id is None:
             return
         needed = measure_id in marked
@@ -144,12 +195,19 @@ def required_marks(ctx: Ctx) -> None:
 # ---------------------------------------------------------------- the form
 def _values(a: dict | None) -> dict:
     a = a or {}
-    return {"form": a.get("form", "full"), "status": a.get("status", "draft"),
-            **{f: a.get(f, "") for f in lava.TEXT_FIELDS},
-            "age_groups": list(a.get("age_groups", [])), "vulnerable_groups": list(a.get("vulnerable_groups", [])),
-            "workshop_ids": list(a.get("workshop_ids", [])), "options": "\n".join(a.get("options", [])),
-            "hearing_ideas": bool(a.get("hearing_ideas")), "idea_class_ids": list(a.get("idea_class_ids", [])),
-            "follow_up_year": a.get("follow_up_year"), "effects": [dict(e) for e in a.get("effects", [])]}
+    return {
+        "form": a.get("form", "full"),
+        "status": a.get("status", "draft"),
+        **{f: a.get(f, "") for f in lava.TEXT_FIELDS},
+        "age_groups": list(a.get("age_groups", [])),
+        "vulnerable_groups": list(a.get("vulnerable_groups", [])),
+        "workshop_ids": list(a.get("workshop_ids", [])),
+        "options": "\n".join(a.get("options", [])),
+        "hearing_ideas": bool(a.get("hearing_ideas")),
+        "idea_class_ids": list(a.get("idea_class_ids", [])),
+        "follow_up_year": a.get("follow_up_year"),
+        "effects": [dict(e) for e in a.get("effects", [])],
+    }
 
 
 def _open(prefix: str, values: dict, version: int) -> None:
@@ -172,8 +230,15 @@ def editor_section(ctx: Ctx) -> None:
     def fmt(key):
         item = by_key[key]
         a = existing.get((item["target"], item["id"]))
-        state = lava.label("state", a["state"], ctx.lang) if a else (
-            t("assessments.needed") if item["target"] == "measure" and item["id"] in marked else t("assessments.no_assessment"))
+        state = (
+            lava.label("state", a["state"], ctx.lang)
+            if a
+            else (
+                t("assessments.needed")
+                if item["target"] == "measure" and item["id"] in marked
+                else t("assessments.no_assessment")
+            )
+        )
         return f"{lava.label('target', item['target'], ctx.lang)}: {lava.target_title(item, ctx.lang)} — {state}"
 
     if st.session_state.get("lava_target") not in by_key:
@@ -197,37 +262,78 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
     prefix = f"lava_{item['target']}_{item['id']}"
     _open(prefix, _values(a), a["version"] if a else 0)
     if a:
-        st.caption(t("assessments.saved_by", by=i18n.actor_name(a["updated_by"], ctx.lang),
-                     at=i18n.timestamp(a["updated_at"], ctx.lang), version=a["version"]))
+        st.caption(
+            t(
+                "assessments.saved_by",
+                by=i18n.actor_name(a["updated_by"], ctx.lang),
+                at=i18n.timestamp(a["updated_at"], ctx.lang),
+                version=a["version"],
+            )
+        )
     else:
         st.info(t("assessments.new_hint"))
     c1, c2 = st.columns(2)
-    c1.radio(t("field.lava_form"), lava.FORMS, key=prefix + "_form", horizontal=True,
-             format_func=lambda f: lava.label("form", f, ctx.lang), help=t("assessments.form_help"))
-    c2.radio(t("field.lava_status"), lava.STATUSES, key=prefix + "_status", horizontal=True,
-             format_func=lambda s: lava.label("state", s, ctx.lang), help=t("assessments.status_help"))
+    c1.radio(
+        t("field.lava_form"),
+        lava.FORMS,
+        key=prefix + "_form",
+        horizontal=True,
+        format_func=lambda f: lava.label("form", f, ctx.lang),
+        help=t("assessments.form_help"),
+    )
+    c2.radio(
+        t("field.lava_status"),
+        lava.STATUSES,
+        key=prefix + "_status",
+        horizontal=True,
+        format_func=lambda s: lava.label("state", s, ctx.lang),
+        help=t("assessments.status_help"),
+    )
     full = st.session_state[prefix + "_form"] == "full"
     years = list(range(ctx.plan["first_year"], ctx.plan["last_year"] + 1))
-    area = lambda field, **kw: st.text_area(t(f"field.{field}"), key=f"{prefix}_{field[5:]}",  # noqa: E731
-                                           max_chars=lava.TEXT_MAX, height=90, **kw)
+    area = lambda field, **kw: st.text_area(
+        t(f"field.{field}"),
+        key=f"{prefix}_{field[5:]}",  # noqa: E731
+        max_chars=lava.TEXT_MAX,
+        height=90,
+        **kw,
+    )
     if full:
         st.markdown(f"##### 1. {t('assessments.step_subject')}")
         area("lava_subject")
         area("lava_affected")
-        st.multiselect(t("field.lava_age_groups"), lava.AGE_GROUPS, key=prefix + "_age_groups",
-                       format_func=lambda g: lava.label("group", g, ctx.lang), select_all=False, placeholder=t("common.choose"))
-        st.multiselect(t("field.lava_vulnerable_groups"), lava.VULNERABLE_GROUPS, key=prefix + "_vulnerable_groups",
-                       format_func=lambda g: lava.label("group", g, ctx.lang), select_all=False, placeholder=t("common.choose"))
+        st.multiselect(
+            t("field.lava_age_groups"),
+            lava.AGE_GROUPS,
+            key=prefix + "_age_groups",
+            format_func=lambda g: lava.label("group", g, ctx.lang),
+            select_all=False,
+            placeholder=t("common.choose"),
+        )
+        st.multiselect(
+            t("field.lava_vulnerable_groups"),
+            lava.VULNERABLE_GROUPS,
+            key=prefix + "_vulnerable_groups",
+            format_func=lambda g: lava.label("group", g, ctx.lang),
+            select_all=False,
+            placeholder=t("common.choose"),
+        )
         st.text_input(t("field.lava_vulnerable_other"), key=prefix + "_vulnerable_other", max_chars=300)
         st.markdown(f"##### 2. {t('assessments.step_hearing')}")
         area("lava_hearing")
         idea_links(ctx, prefix)
         workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, ctx.plan["id"], ctx.lang)}
-        st.session_state[prefix + "_workshop_ids"] = [w for w in st.session_state[prefix + "_workshop_ids"]
-                                                      if w in workshops]
-        st.multiselect(t("field.lava_workshop_ids"), list(workshops), key=prefix + "_workshop_ids",
-                       format_func=lambda w: lava.workshop_label(workshops[w], ctx.lang),
-                       select_all=False, placeholder=t("assessments.no_workshops") if not workshops else t("common.choose"))
+        st.session_state[prefix + "_workshop_ids"] = [
+            w for w in st.session_state[prefix + "_workshop_ids"] if w in workshops
+        ]
+        st.multiselect(
+            t("field.lava_workshop_ids"),
+            list(workshops),
+            key=prefix + "_workshop_ids",
+            format_func=lambda w: lava.workshop_label(workshops[w], ctx.lang),
+            select_all=False,
+            placeholder=t("assessments.no_workshops") if not workshops else t("common.choose"),
+        )
         st.markdown(f"##### 3. {t('assessments.step_options')}")
         area("lava_options", help=t("assessments.options_help"))
         st.markdown(f"##### 4. {t('assessments.step_effects')}")
@@ -242,9 +348,14 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         area("lava_expected_effects")
         area("lava_hearing")
         area("lava_conclusion")
-    st.selectbox(t("field.lava_follow_up_year"), [None, *years], key=prefix + "_follow_up_year",
-                 format_func=lambda y: "–" if y is None else str(y), help=t("assessments.follow_up_year_help"),
-                 placeholder=t("common.choose"))
+    st.selectbox(
+        t("field.lava_follow_up_year"),
+        [None, *years],
+        key=prefix + "_follow_up_year",
+        format_func=lambda y: "–" if y is None else str(y),
+        help=t("assessments.follow_up_year_help"),
+        placeholder=t("common.choose"),
+    )
     if full:
         area("lava_follow_up_method")
     if st.button(t("assessments.save"), key=prefix + "_save", type="primary"):
@@ -256,9 +367,15 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
             st.caption(t("assessments.their_version"))
             summary(ctx, conflict)
         shown = lava.FULL_FIELDS if full else lava.SHORT_FIELDS
-        show_differences(ctx, conflict.get("updated_by", ""), [
-            (t(f"field.lava_{f}"), conflict.get(f), st.session_state.get(f"{prefix}_{f}"))
-            for f in lava.TEXT_FIELDS if f in shown])
+        show_differences(
+            ctx,
+            conflict.get("updated_by", ""),
+            [
+                (t(f"field.lava_{f}"), conflict.get(f), st.session_state.get(f"{prefix}_{f}"))
+                for f in lava.TEXT_FIELDS
+                if f in shown
+            ],
+        )
         if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
             st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
             _save(ctx, item, prefix, full)  # what the form holds now, on top of theirs
@@ -285,17 +402,33 @@ def idea_links(ctx: Ctx, prefix: str) -> None:
     t = ctx.t
     sources = lava.hearing_sources(ctx.db, ctx.plan["id"], ctx.lang)
     classes = sources["classes"]
-    st.session_state[prefix + "_idea_class_ids"] = [c for c in st.session_state[prefix + "_idea_class_ids"]
-                                                    if c in classes]
+    st.session_state[prefix + "_idea_class_ids"] = [
+        c for c in st.session_state[prefix + "_idea_class_ids"] if c in classes
+    ]
     if not sources["ideas"]:
         st.session_state[prefix + "_hearing_ideas"] = False
-    st.checkbox(t("field.lava_hearing_ideas"), key=prefix + "_hearing_ideas", disabled=not sources["ideas"],
-                help=None if sources["ideas"] else t("ideas_more.no_consultation"))
-    st.multiselect(t("field.lava_idea_class_ids"), list(classes), key=prefix + "_idea_class_ids",
-                   format_func=classes.get, select_all=False,
-                   placeholder=t("ideas_more.no_classes") if not classes else t("common.choose"))
-    linked = lava.hearing_links({"workshop_ids": [], "hearing_ideas": st.session_state[prefix + "_hearing_ideas"],
-                                 "idea_class_ids": st.session_state[prefix + "_idea_class_ids"]}, sources)
+    st.checkbox(
+        t("field.lava_hearing_ideas"),
+        key=prefix + "_hearing_ideas",
+        disabled=not sources["ideas"],
+        help=None if sources["ideas"] else t("ideas_more.no_consultation"),
+    )
+    st.multiselect(
+        t("field.lava_idea_class_ids"),
+        list(classes),
+        key=prefix + "_idea_class_ids",
+        format_func=classes.get,
+        select_all=False,
+        placeholder=t("ideas_more.no_classes") if not classes else t("common.choose"),
+    )
+    linked = lava.hearing_links(
+        {
+            "workshop_ids": [],
+            "hearing_ideas": st.session_state[prefix + "_hearing_ideas"],
+            "idea_class_ids": st.session_state[prefix + "_idea_class_ids"],
+        },
+        sources,
+    )
     if linked:
         st.caption(t("ideas_more.hearing_linked"))
         st.text("\n".join(linked))
@@ -340,17 +473,35 @@ def effects_editor(ctx: Ctx, prefix: str) -> None:
     options = lava.parse_options(st.session_state[prefix + "_options"])
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns(4)
-        c1.selectbox(t("field.lava_effect_option"), options or [""], key=prefix + "_new_option",
-                     format_func=lambda o: o or "–")
-        c2.selectbox(t("field.lava_effect_group"), lava.GROUPS, key=prefix + "_new_group",
-                     format_func=lambda g: lava.label("group", g, ctx.lang))
-        c3.selectbox(t("field.lava_effect_aspect"), lava.ASPECTS, key=prefix + "_new_aspect",
-                     format_func=lambda g: lava.label("aspect", g, ctx.lang))
-        c4.selectbox(t("field.lava_effect_direction"), lava.DIRECTIONS, key=prefix + "_new_direction",
-                     format_func=lambda g: lava.label("direction", g, ctx.lang))
+        c1.selectbox(
+            t("field.lava_effect_option"), options or [""], key=prefix + "_new_option", format_func=lambda o: o or "–"
+        )
+        c2.selectbox(
+            t("field.lava_effect_group"),
+            lava.GROUPS,
+            key=prefix + "_new_group",
+            format_func=lambda g: lava.label("group", g, ctx.lang),
+        )
+        c3.selectbox(
+            t("field.lava_effect_aspect"),
+            lava.ASPECTS,
+            key=prefix + "_new_aspect",
+            format_func=lambda g: lava.label("aspect", g, ctx.lang),
+        )
+        c4.selectbox(
+            t("field.lava_effect_direction"),
+            lava.DIRECTIONS,
+            key=prefix + "_new_direction",
+            format_func=lambda g: lava.label("direction", g, ctx.lang),
+        )
         st.text_input(t("field.lava_effect_reason"), key=prefix + "_new_reason", max_chars=1000)
-        st.button(t("assessments.add_effect"), key=prefix + "_add_effect", icon=":material/add:",
-                  on_click=_add_effect, args=(ctx, prefix, options))
+        st.button(
+            t("assessments.add_effect"),
+            key=prefix + "_add_effect",
+            icon=":material/add:",
+            on_click=_add_effect,
+            args=(ctx, prefix, options),
+        )
     error = st.session_state.pop(prefix + "_effect_error", None)
     if error:
         ctx.error(error)
@@ -373,20 +524,36 @@ def decisions_section(ctx: Ctx) -> None:
     rows = lava.decisions(ctx.db, ctx.plan["id"])
     assessed = {a["target_id"]: a for a in lava.for_plan(ctx.db, ctx.plan["id"]) if a["target"] == "decision"}
     if rows:
-        st.dataframe(pd.DataFrame([{
-            t("field.lava_decision_body"): d["body"], t("field.lava_decision_date"): i18n.date(d["date"], ctx.lang),
-            t("field.lava_decision_section"): d["section"] or "", t("field.lava_decision_title"): d["title"],
-            t("field.lava_decision_url"): d["url"] or "",
-            t("assessments.col_state"): lava.label("state", assessed[d["id"]]["state"], ctx.lang)
-            if d["id"] in assessed else t("assessments.no_assessment"),
-        } for d in rows]), hide_index=True, width="stretch", height="content",
-            column_config={t("field.lava_decision_url"): st.column_config.LinkColumn()})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("field.lava_decision_body"): d["body"],
+                        t("field.lava_decision_date"): i18n.date(d["date"], ctx.lang),
+                        t("field.lava_decision_section"): d["section"] or "",
+                        t("field.lava_decision_title"): d["title"],
+                        t("field.lava_decision_url"): d["url"] or "",
+                        t("assessments.col_state"): lava.label("state", assessed[d["id"]]["state"], ctx.lang)
+                        if d["id"] in assessed
+                        else t("assessments.no_assessment"),
+                    }
+                    for d in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height="content",
+            column_config={t("field.lava_decision_url"): st.column_config.LinkColumn()},
+        )
     else:
         st.info(t("assessments.no_decisions"))
     by_id = {d["id"]: d for d in rows}
-    choice = st.selectbox(t("assessments.decision_pick"), [0, *by_id], key="lava_decision_pick",
-                          format_func=lambda i: t("assessments.decision_new") if i == 0
-                          else lava.decision_label(by_id[i], ctx.lang))
+    choice = st.selectbox(
+        t("assessments.decision_pick"),
+        [0, *by_id],
+        key="lava_decision_pick",
+        format_func=lambda i: t("assessments.decision_new") if i == 0 else lava.decision_label(by_id[i], ctx.lang),
+    )
     decision_form(ctx, by_id.get(choice))
 
 
@@ -396,24 +563,41 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
     orgs = {o["id"]: plans.org_name(o, ctx.lang) for o in plans.organisations(ctx.db, ctx.plan["id"])}
     if prefix + "_version" not in st.session_state:
         r = row or {}
-        st.session_state.update({
-            prefix + "_version": r.get("version", 0), prefix + "_org_id": r.get("org_id"),
-            prefix + "_body": r.get("body", ""), prefix + "_section": r.get("section") or "",
-            prefix + "_title": r.get("title", ""), prefix + "_url": r.get("url") or "",
-            prefix + "_date": dt.date.fromisoformat(r["date"]) if r.get("date") else dt.date.today()})
+        st.session_state.update(
+            {
+                prefix + "_version": r.get("version", 0),
+                prefix + "_org_id": r.get("org_id"),
+                prefix + "_body": r.get("body", ""),
+                prefix + "_section": r.get("section") or "",
+                prefix + "_title": r.get("title", ""),
+                prefix + "_url": r.get("url") or "",
+                prefix + "_date": dt.date.fromisoformat(r["date"]) if r.get("date") else dt.date.today(),
+            }
+        )
     with st.form(prefix + "_form", enter_to_submit=False):
-        st.selectbox(t("field.lava_decision_org"), [None, *orgs], key=prefix + "_org_id",
-                     format_func=lambda o: "–" if o is None else orgs[o], placeholder=t("common.choose"))
-        st.text_input(t("field.lava_decision_body"), key=prefix + "_body", max_chars=300,
-                      placeholder=t("assessments.decision_body_example"))
+        st.selectbox(
+            t("field.lava_decision_org"),
+            [None, *orgs],
+            key=prefix + "_org_id",
+            format_func=lambda o: "–" if o is None else orgs[o],
+            placeholder=t("common.choose"),
+        )
+        st.text_input(
+            t("field.lava_decision_body"),
+            key=prefix + "_body",
+            max_chars=300,
+            placeholder=t("assessments.decision_body_example"),
+        )
         c1, c2 = st.columns(2)
-        c1.date_input(t("field.lava_decision_date"), key=prefix + "_date", format="DD.MM.YYYY",
-                      min_value=dt.date(2000, 1, 1))
+        c1.date_input(
+            t("field.lava_decision_date"), key=prefix + "_date", format="DD.MM.YYYY", min_value=dt.date(2000, 1, 1)
+        )
         c2.text_input(t("field.lava_decision_section"), key=prefix + "_section", max_chars=40, placeholder="§ 15")
         st.text_input(t("field.lava_decision_title"), key=prefix + "_title", max_chars=300)
         st.text_input(t("field.lava_decision_url"), key=prefix + "_url", max_chars=500, placeholder="https://")
-        submitted = st.form_submit_button(t("assessments.save") if row else t("assessments.decision_add"),
-                                          type="primary")
+        submitted = st.form_submit_button(
+            t("assessments.save") if row else t("assessments.decision_add"), type="primary"
+        )
     if submitted:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in ("org_id", "body", "date", "section", "title", "url")}
         try:
@@ -463,14 +647,25 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
     if prefix + "_version" not in st.session_state:
         st.session_state.update({prefix + "_version": a["version"], prefix + "_note": a["outcome_note"] or ""})
     with st.container(border=True):
-        st.radio(t("assessments.fu_question", year=year), lava.OUTCOMES, key=prefix + "_outcome",
-                 index=lava.OUTCOMES.index(a["outcome"]) if a["outcome"] else None,
-                 horizontal=True, format_func=lambda o: lava.label("outcome", o, ctx.lang))
+        st.radio(
+            t("assessments.fu_question", year=year),
+            lava.OUTCOMES,
+            key=prefix + "_outcome",
+            index=lava.OUTCOMES.index(a["outcome"]) if a["outcome"] else None,
+            horizontal=True,
+            format_func=lambda o: lava.label("outcome", o, ctx.lang),
+        )
         st.text_area(t("field.lava_outcome_note"), key=prefix + "_note", height=80, max_chars=lava.TEXT_MAX)
         if st.button(t("assessments.fu_save"), key=prefix + "_save"):
             try:
-                lava.record_outcome(ctx.db, ctx.writer(), a["id"], st.session_state[prefix + "_version"],
-                                    st.session_state[prefix + "_outcome"], st.session_state[prefix + "_note"])
+                lava.record_outcome(
+                    ctx.db,
+                    ctx.writer(),
+                    a["id"],
+                    st.session_state[prefix + "_version"],
+                    st.session_state[prefix + "_outcome"],
+                    st.session_state[prefix + "_note"],
+                )
             except ConflictError as err:
                 st.session_state[prefix + "_conflict"] = err.current
             except LapeError as err:

@@ -1,6 +1,7 @@
 """Streamlit parts of child budgeting: the measure-year form (keeps the version it was
 opened on and the typed values on an error or a conflict), the roll-up with the
 preventive-share chart next to its figures, and the Overview section."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -52,12 +53,18 @@ def pick(ctx: Ctx) -> tuple[dict, int] | None:
         st.session_state["bu_measure"] = items[0]["id"]
     c1, c2 = st.columns([5, 1])
     with c1:
-        sticky(st.selectbox, t("budget.pick_measure"), "bu_measure", list(by_id),
-               format_func=lambda i: f"{by_id[i]['number']} {ctx.title(by_id[i]['row'])}")
+        sticky(
+            st.selectbox,
+            t("budget.pick_measure"),
+            "bu_measure",
+            list(by_id),
+            format_func=lambda i: f"{by_id[i]['number']} {ctx.title(by_id[i]['row'])}",
+        )
     item = by_id[st.session_state["bu_measure"]]
     if st.session_state.get("bu_year") not in item["years"]:
-        st.session_state["bu_year"] = fu.reporting_year(ctx.plan) if fu.reporting_year(ctx.plan) in item["years"] \
-            else item["years"][0]
+        st.session_state["bu_year"] = (
+            fu.reporting_year(ctx.plan) if fu.reporting_year(ctx.plan) in item["years"] else item["years"][0]
+        )
     with c2:
         sticky(st.selectbox, t("field.budget_year"), "bu_year", item["years"])
     return item, st.session_state["bu_year"]
@@ -71,8 +78,14 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
     line = budget.get(ctx.db, measure_id, year)
     st.text(f"{t('budget.organisation')}: {', '.join(plans.org_name(o, ctx.lang) for o in _orgs(ctx, item))}")
     if line:
-        st.text(t("budget.latest", by=i18n.actor_name(line["updated_by"], ctx.lang),
-                  at=i18n.timestamp(line["updated_at"], ctx.lang), version=line["version"]))
+        st.text(
+            t(
+                "budget.latest",
+                by=i18n.actor_name(line["updated_by"], ctx.lang),
+                at=i18n.timestamp(line["updated_at"], ctx.lang),
+                version=line["version"],
+            )
+        )
     else:
         st.text(t("budget.no_line_yet", year=year))
     if not budget.allowed(ctx.db, ctx.actor, measure_id):
@@ -89,10 +102,20 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
     c1, c2 = st.columns(2)
     c1.text_input(t("field.planned_eur"), key=prefix + "_planned_eur", help=t("budget.euros_help"))
     c2.text_input(t("field.actual_eur"), key=prefix + "_actual_eur", help=t("budget.euros_help"))
-    c1.selectbox(t("field.funding_source"), [None, *budget.SOURCES], key=prefix + "_source",
-                 format_func=lambda s: "–" if s is None else t(f"budget.source.{s}"), placeholder=t("common.choose"))
-    c2.selectbox(t("field.spending_kind"), [None, *budget.KINDS], key=prefix + "_kind",
-                 format_func=lambda k: "–" if k is None else t(f"budget.kind.{k}"), placeholder=t("common.choose"))
+    c1.selectbox(
+        t("field.funding_source"),
+        [None, *budget.SOURCES],
+        key=prefix + "_source",
+        format_func=lambda s: "–" if s is None else t(f"budget.source.{s}"),
+        placeholder=t("common.choose"),
+    )
+    c2.selectbox(
+        t("field.spending_kind"),
+        [None, *budget.KINDS],
+        key=prefix + "_kind",
+        format_func=lambda k: "–" if k is None else t(f"budget.kind.{k}"),
+        placeholder=t("common.choose"),
+    )
     c1.text_input(t("field.direct_share"), key=prefix + "_direct_share", help=t("budget.share_help"))
     if st.button(t("budget.save"), key=prefix + "_save", type="primary"):
         _save(ctx, item, measure_id, year, prefix)
@@ -100,26 +123,47 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
     if conflict:
         ctx.conflict(conflict)
         mine = {k: st.session_state[f"{prefix}_{k}"] for k in _FORM}
-        label = {"source": lambda v: t(f"budget.source.{v}") if v else "",
-                 "kind": lambda v: t(f"budget.kind.{v}") if v else ""}
-        show_differences(ctx, conflict["updated_by"], [
-            (t(f"field.{field}"), label.get(k, lambda v: _typed(ctx, v))(conflict[k]),
-             label.get(k, lambda v: v)(mine[k]))
-            for k, field in _FORM.items()])
+        label = {
+            "source": lambda v: t(f"budget.source.{v}") if v else "",
+            "kind": lambda v: t(f"budget.kind.{v}") if v else "",
+        }
+        show_differences(
+            ctx,
+            conflict["updated_by"],
+            [
+                (
+                    t(f"field.{field}"),
+                    label.get(k, lambda v: _typed(ctx, v))(conflict[k]),
+                    label.get(k, lambda v: v)(mine[k]),
+                )
+                for k, field in _FORM.items()
+            ],
+        )
         if st.button(t("budget.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
             st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
             _save(ctx, item, measure_id, year, prefix)  # what the form holds now, on top of theirs
 
 
 # form key -> field label key
-_FORM = {"planned_eur": "planned_eur", "actual_eur": "actual_eur", "source": "funding_source",
-         "kind": "spending_kind", "direct_share": "direct_share"}
+_FORM = {
+    "planned_eur": "planned_eur",
+    "actual_eur": "actual_eur",
+    "source": "funding_source",
+    "kind": "spending_kind",
+    "direct_share": "direct_share",
+}
 
 
 def _save(ctx: Ctx, item: dict, measure_id: int, year: int, prefix: str) -> None:
     try:
-        budget.save(ctx.db, ctx.writer(), measure_id, year, st.session_state[prefix + "_version"] or None,
-                    **{k: st.session_state[f"{prefix}_{k}"] for k in _FORM})
+        budget.save(
+            ctx.db,
+            ctx.writer(),
+            measure_id,
+            year,
+            st.session_state[prefix + "_version"] or None,
+            **{k: st.session_state[f"{prefix}_{k}"] for k in _FORM},
+        )
     except ConflictError as err:
         st.session_state[prefix + "_conflict"] = err.current
     except LapeError as err:
@@ -141,12 +185,24 @@ def lines_table(ctx: Ctx, item: dict) -> None:
     if not rows:
         return
     st.markdown(f"**{t('budget.lines_heading')}**")
-    st.dataframe(pd.DataFrame([{
-        t("budget.col.year"): str(r["year"]), t("field.planned_eur"): euro(ctx, r["planned_eur"]),
-        t("field.actual_eur"): euro(ctx, r["actual_eur"]), t("field.funding_source"): t(f"budget.source.{r['source'] or ''}"),
-        t("field.spending_kind"): t(f"budget.kind.{r['kind'] or ''}"),
-        t("field.direct_share"): "–" if r["direct_share"] is None else f"{ctx.num(r['direct_share'])} %",
-    } for r in rows]), hide_index=True, width="stretch", height="content")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("budget.col.year"): str(r["year"]),
+                    t("field.planned_eur"): euro(ctx, r["planned_eur"]),
+                    t("field.actual_eur"): euro(ctx, r["actual_eur"]),
+                    t("field.funding_source"): t(f"budget.source.{r['source'] or ''}"),
+                    t("field.spending_kind"): t(f"budget.kind.{r['kind'] or ''}"),
+                    t("field.direct_share"): "–" if r["direct_share"] is None else f"{ctx.num(r['direct_share'])} %",
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
 
 
 # ---------------------------------------------------------------- roll-up
@@ -156,38 +212,59 @@ def metrics(ctx: Ctx, r: dict) -> None:
     cols = st.columns(4)
     cols[0].metric(t("budget.planned_total", **period), euro(ctx, r["total"].shown(0)))
     cols[1].metric(t("budget.actual_total", **period), euro(ctx, r["total"].shown(1)))
-    cols[2].metric(t("budget.preventive_share"), pct(ctx, r["total"].preventive_share(0)),
-                   help=t("budget.preventive_share_help"))
-    cols[3].metric(t("budget.without_euros"), f"{ctx.num(len(r['without_euros']))} / {ctx.num(r['measures'])}",
-                   help=t("budget.without_euros_help"))
+    cols[2].metric(
+        t("budget.preventive_share"), pct(ctx, r["total"].preventive_share(0)), help=t("budget.preventive_share_help")
+    )
+    cols[3].metric(
+        t("budget.without_euros"),
+        f"{ctx.num(len(r['without_euros']))} / {ctx.num(r['measures'])}",
+        help=t("budget.without_euros_help"),
+    )
 
 
 def chart(ctx: Ctx, r: dict):
     t = ctx.t
     return budget_charts.preventive_share(
-        budget.trend(r), {k: t(f"budget.series.{k}") for k in ("planned", "actual")}, t("budget.col.year"),
-        t("budget.axis_share"), ctx.lang)
+        budget.trend(r),
+        {k: t(f"budget.series.{k}") for k in ("planned", "actual")},
+        t("budget.col.year"),
+        t("budget.axis_share"),
+        ctx.lang,
+    )
 
 
 def trend_frame(ctx: Ctx, r: dict) -> pd.DataFrame:
     t = ctx.t
-    return pd.DataFrame([{
-        t("budget.col.year"): str(row["year"]), t("budget.col.planned"): euro(ctx, row["planned"]),
-        t("budget.col.actual"): euro(ctx, row["actual"]),
-        t("budget.col.preventive_planned"): pct(ctx, row["preventive_planned"]),
-        t("budget.col.preventive_actual"): pct(ctx, row["preventive_actual"]),
-        t("budget.col.coverage"): t("budget.coverage", done=row["with_euros"], total=row["measures"]),
-    } for row in budget.trend(r)])
+    return pd.DataFrame(
+        [
+            {
+                t("budget.col.year"): str(row["year"]),
+                t("budget.col.planned"): euro(ctx, row["planned"]),
+                t("budget.col.actual"): euro(ctx, row["actual"]),
+                t("budget.col.preventive_planned"): pct(ctx, row["preventive_planned"]),
+                t("budget.col.preventive_actual"): pct(ctx, row["preventive_actual"]),
+                t("budget.col.coverage"): t("budget.coverage", done=row["with_euros"], total=row["measures"]),
+            }
+            for row in budget.trend(r)
+        ]
+    )
 
 
 def _group_frame(ctx: Ctx, groups: list[tuple[str, budget.Totals]]) -> pd.DataFrame:
     t = ctx.t
-    return pd.DataFrame([{
-        t("budget.col.group"): name, t("budget.col.planned"): euro(ctx, g.shown(0)),
-        t("budget.col.actual"): euro(ctx, g.shown(1)), t("budget.col.cancelled"): euro(ctx, g.cancelled_planned),
-        t("budget.col.preventive_planned"): pct(ctx, g.preventive_share(0)),
-        t("budget.col.direct"): pct(ctx, g.direct_share(0)),
-    } for name, g in groups])
+    return pd.DataFrame(
+        [
+            {
+                t("budget.col.group"): name,
+                t("budget.col.planned"): euro(ctx, g.shown(0)),
+                t("budget.col.actual"): euro(ctx, g.shown(1)),
+                t("budget.col.cancelled"): euro(ctx, g.cancelled_planned),
+                t("budget.col.preventive_planned"): pct(ctx, g.preventive_share(0)),
+                t("budget.col.direct"): pct(ctx, g.direct_share(0)),
+            }
+            for name, g in groups
+        ]
+    )
 
 
 def _split_frame(ctx: Ctx, r: dict, attr: str, codes: tuple, prefix: str) -> pd.DataFrame:
@@ -221,22 +298,48 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
         st.dataframe(trend_frame(ctx, r), hide_index=True, width="stretch", height="content")
     orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
     areas = {a["id"]: (int(a["number"]), a) for a in plans.tree(ctx.db, ctx.plan["id"])}
-    tabs = st.tabs([t("budget.tab_org"), t("budget.tab_area"), t("budget.tab_source"), t("budget.tab_kind"),
-                    t("budget.tab_without")])
+    tabs = st.tabs(
+        [
+            t("budget.tab_org"),
+            t("budget.tab_area"),
+            t("budget.tab_source"),
+            t("budget.tab_kind"),
+            t("budget.tab_without"),
+        ]
+    )
     with tabs[0]:
         groups = sorted(r["by_org"].items(), key=lambda kv: -kv[1].planned)
-        st.dataframe(_group_frame(ctx, [(plans.org_name(orgs[o], ctx.lang) if o in orgs else t("budget.several_orgs"), g)
-                                        for o, g in groups]), hide_index=True, width="stretch", height="content")
+        st.dataframe(
+            _group_frame(
+                ctx,
+                [(plans.org_name(orgs[o], ctx.lang) if o in orgs else t("budget.several_orgs"), g) for o, g in groups],
+            ),
+            hide_index=True,
+            width="stretch",
+            height="content",
+        )
     with tabs[1]:
         groups = sorted(((areas[a], g) for a, g in r["by_area"].items() if a in areas), key=lambda x: x[0][0])
-        st.dataframe(_group_frame(ctx, [(f"{i}. {ctx.title(a)}", g) for (i, a), g in groups]),
-                     hide_index=True, width="stretch", height="content")
+        st.dataframe(
+            _group_frame(ctx, [(f"{i}. {ctx.title(a)}", g) for (i, a), g in groups]),
+            hide_index=True,
+            width="stretch",
+            height="content",
+        )
     with tabs[2]:
-        st.dataframe(_split_frame(ctx, r, "by_source", budget.SOURCES, "budget.source"), hide_index=True,
-                     width="stretch", height="content")
+        st.dataframe(
+            _split_frame(ctx, r, "by_source", budget.SOURCES, "budget.source"),
+            hide_index=True,
+            width="stretch",
+            height="content",
+        )
     with tabs[3]:
-        st.dataframe(_split_frame(ctx, r, "by_kind", budget.KINDS, "budget.kind"), hide_index=True,
-                     width="stretch", height="content")
+        st.dataframe(
+            _split_frame(ctx, r, "by_kind", budget.KINDS, "budget.kind"),
+            hide_index=True,
+            width="stretch",
+            height="content",
+        )
     with tabs[4]:
         if r["without_euros"]:
             for m in r["without_euros"]:
@@ -248,9 +351,15 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
 
 def csv_download(ctx: Ctx) -> None:
     """The budget CSV, built only when clicked (one row per measure and year)."""
-    st.download_button(ctx.t("budget.csv"), key="bu_csv", icon=":material/csv:", mime=CSV, on_click="ignore",
-                       data=deferred(exports.budget_csv, ctx.plan["id"], ctx.lang, ctx.municipality_id),
-                       file_name=exports.workbook_filename(ctx.plan, ctx.lang, "csv").replace(".csv", "_budget.csv"))
+    st.download_button(
+        ctx.t("budget.csv"),
+        key="bu_csv",
+        icon=":material/csv:",
+        mime=CSV,
+        on_click="ignore",
+        data=deferred(exports.budget_csv, ctx.plan["id"], ctx.lang, ctx.municipality_id),
+        file_name=exports.workbook_filename(ctx.plan, ctx.lang, "csv").replace(".csv", "_budget.csv"),
+    )
 
 
 def render_budget_overview(ctx: Ctx) -> None:

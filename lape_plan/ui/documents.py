@@ -1,4 +1,5 @@
 """Streamlit helpers of the chapters page and of the documents on the Export page."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -29,8 +30,14 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
     prefix = f"ch_{kind}_{municipality_id or 0}"
     open_version(prefix, {"text_fi": part["text_fi"] or "", "text_sv": part["text_sv"] or ""}, part["version"])
     if part["version"]:
-        st.caption(t("chapters.last_saved", by=i18n.actor_name(part["updated_by"], ctx.lang),
-                     at=i18n.timestamp(part["updated_at"], ctx.lang), version=part["version"]))
+        st.caption(
+            t(
+                "chapters.last_saved",
+                by=i18n.actor_name(part["updated_by"], ctx.lang),
+                at=i18n.timestamp(part["updated_at"], ctx.lang),
+                version=part["version"],
+            )
+        )
     if part["is_example"]:
         st.info(t("chapters.example"), icon=":material/science:")
     state.show_flash("ch_flash")
@@ -38,11 +45,13 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
     for lang in ("fi", "sv"):
         if part[f"{lang}_outdated"]:
             st.warning(t(f"chapters.outdated_{lang}"), icon=":material/translate:")
-            if editable and st.button(t(f"chapters.confirm_{lang}"), key=f"{prefix}_confirm_{lang}",
-                                      icon=":material/check:"):
+            if editable and st.button(
+                t(f"chapters.confirm_{lang}"), key=f"{prefix}_confirm_{lang}", icon=":material/check:"
+            ):
                 try:
-                    version = chapters.confirm(ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id, lang,
-                                               part["version"])
+                    version = chapters.confirm(
+                        ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id, lang, part["version"]
+                    )
                 except LapeError as err:
                     ctx.error(err)
                 else:
@@ -67,9 +76,16 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
         st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
     if submitted or merged:
         try:
-            chapters.save(ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id,
-                          st.session_state[prefix + "_version"], st.session_state[f"{prefix}_text_fi"],
-                          st.session_state[f"{prefix}_text_sv"])
+            chapters.save(
+                ctx.db,
+                ctx.writer(),
+                ctx.plan["id"],
+                kind,
+                municipality_id,
+                st.session_state[prefix + "_version"],
+                st.session_state[f"{prefix}_text_fi"],
+                st.session_state[f"{prefix}_text_sv"],
+            )
         except ConflictError as err:
             st.session_state[prefix + "_conflict"] = err.current
             st.rerun()  # the form shows the conflict and its merge button
@@ -91,19 +107,38 @@ def language_list(ctx: Ctx) -> None:
         if not rows:
             st.caption(t("chapters.languages_ok"))
         else:
-            st.dataframe(pd.DataFrame([{
-                t("chapters.col.chapter"): chapters.title(r["kind"], ctx.lang),
-                t("chapters.col.part"): names.get(r["municipality_id"] or 0, ""),
-                t("chapters.col.problems"): ", ".join(i18n.label("chapters.problem", p, ctx.lang)
-                                                      for p in r["problems"]),
-            } for r in rows]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("chapters.col.chapter"): chapters.title(r["kind"], ctx.lang),
+                            t("chapters.col.part"): names.get(r["municipality_id"] or 0, ""),
+                            t("chapters.col.problems"): ", ".join(
+                                i18n.label("chapters.problem", p, ctx.lang) for p in r["problems"]
+                            ),
+                        }
+                        for r in rows
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         if items:
             st.markdown(f"**{t('chapters.items_missing_sv')}**")
-            st.dataframe(pd.DataFrame([{
-                t("documents.col.number"): i["number"],
-                t("chapters.col.item"): i18n.label("entity", i["entity"], ctx.lang),
-                t("field.title_fi"): i["title_fi"],
-            } for i in items]), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("documents.col.number"): i["number"],
+                            t("chapters.col.item"): i18n.label("entity", i["entity"], ctx.lang),
+                            t("field.title_fi"): i["title_fi"],
+                        }
+                        for i in items
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def history(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
@@ -114,12 +149,21 @@ def history(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
         if not rows:
             st.caption(t("chapters.no_history"))
             return
-        st.dataframe(pd.DataFrame([{
-            t("chapters.col.at"): i18n.timestamp(r["at"], ctx.lang),
-            t("chapters.col.actor"): i18n.actor_name(r["actor"], ctx.lang),
-            t("chapters.col.action"): i18n.label("audit.action", r["action"], ctx.lang),
-            t("chapters.col.after"): dbm.audit_text(r["after"]),
-        } for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("chapters.col.at"): i18n.timestamp(r["at"], ctx.lang),
+                        t("chapters.col.actor"): i18n.actor_name(r["actor"], ctx.lang),
+                        t("chapters.col.action"): i18n.label("audit.action", r["action"], ctx.lang),
+                        t("chapters.col.after"): dbm.audit_text(r["after"]),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def document_downloads(ctx: Ctx) -> None:
@@ -131,45 +175,81 @@ def document_downloads(ctx: Ctx) -> None:
     plan, plan_id = ctx.plan, ctx.plan["id"]
     years = follow_up.plan_years(plan)
     c1, c2 = st.columns(2)
-    lang = c1.selectbox(t("documents.doc_lang"), list(documents.DOC_LANGS),
-                        index=documents.DOC_LANGS.index(ctx.lang) if ctx.lang in documents.DOC_LANGS else 0,
-                        format_func=i18n.language_name, key="doc_lang")
-    year = c2.selectbox(t("documents.report_year"), years, index=years.index(follow_up.reporting_year(plan)),
-                        key="doc_year")
+    lang = c1.selectbox(
+        t("documents.doc_lang"),
+        list(documents.DOC_LANGS),
+        index=documents.DOC_LANGS.index(ctx.lang) if ctx.lang in documents.DOC_LANGS else 0,
+        format_func=i18n.language_name,
+        key="doc_lang",
+    )
+    year = c2.selectbox(
+        t("documents.report_year"), years, index=years.index(follow_up.reporting_year(plan)), key="doc_year"
+    )
     municipality = plans.get_organisation(ctx.db, ctx.municipality_id) if ctx.municipality_id else None
     pdf = documents.pdf_available()
     rows = [("plan", documents.plan_docx, documents.plan_pdf, (plan_id,), {})]
     if municipality:
-        rows.append(("card", documents.municipality_docx, documents.municipality_pdf, (plan_id, municipality["id"]),
-                     {"name": md_escape(plans.org_name(municipality, ctx.lang))}))
+        rows.append(
+            (
+                "card",
+                documents.municipality_docx,
+                documents.municipality_pdf,
+                (plan_id, municipality["id"]),
+                {"name": md_escape(plans.org_name(municipality, ctx.lang))},
+            )
+        )
     rows.append(("report", documents.year_report_docx, documents.year_report_pdf, (plan_id,), {"year": year}))
     for kind, to_docx, to_pdf, args, values in rows:
         extra = (year,) if kind == "report" else ()
         names = {"municipality": municipality if kind == "card" else None, "year": year if kind == "report" else None}
         b1, b2 = st.columns(2)
-        b1.download_button(t(f"documents.download_{kind}_docx", **values), key=f"doc_{kind}_docx",
-                           icon=":material/description:", data=deferred(to_docx, *args, *extra, lang),
-                           file_name=documents.filename(plan, lang, "docx", kind, **names), mime=documents.DOCX,
-                           on_click="ignore", width="stretch")
+        b1.download_button(
+            t(f"documents.download_{kind}_docx", **values),
+            key=f"doc_{kind}_docx",
+            icon=":material/description:",
+            data=deferred(to_docx, *args, *extra, lang),
+            file_name=documents.filename(plan, lang, "docx", kind, **names),
+            mime=documents.DOCX,
+            on_click="ignore",
+            width="stretch",
+        )
         if pdf:
-            b2.download_button(t(f"documents.download_{kind}_pdf", **values), key=f"doc_{kind}_pdf",
-                               icon=":material/picture_as_pdf:", data=deferred(to_pdf, *args, *extra, lang),
-                               file_name=documents.filename(plan, lang, "pdf", kind, **names), mime=documents.PDF,
-                               on_click="ignore", width="stretch")
+            b2.download_button(
+                t(f"documents.download_{kind}_pdf", **values),
+                key=f"doc_{kind}_pdf",
+                icon=":material/picture_as_pdf:",
+                data=deferred(to_pdf, *args, *extra, lang),
+                file_name=documents.filename(plan, lang, "pdf", kind, **names),
+                mime=documents.PDF,
+                on_click="ignore",
+                width="stretch",
+            )
     workshops = workshop.for_plan(ctx.db, plan_id)
     if workshops:
         titles = {w["id"]: w["title"] for w in workshops}
         chosen = st.selectbox(t("documents.workshop_choice"), list(titles), format_func=titles.get, key="doc_workshop")
         b1, b2 = st.columns(2)
-        b1.download_button(t("documents.download_workshop_docx"), key="doc_workshop_docx",
-                           icon=":material/description:", data=deferred(documents.workshop_docx, chosen, lang),
-                           file_name=documents.filename(plan, lang, "docx", "workshop", workshop_id=chosen),
-                           mime=documents.DOCX, on_click="ignore", width="stretch")
+        b1.download_button(
+            t("documents.download_workshop_docx"),
+            key="doc_workshop_docx",
+            icon=":material/description:",
+            data=deferred(documents.workshop_docx, chosen, lang),
+            file_name=documents.filename(plan, lang, "docx", "workshop", workshop_id=chosen),
+            mime=documents.DOCX,
+            on_click="ignore",
+            width="stretch",
+        )
         if pdf:
-            b2.download_button(t("documents.download_workshop_pdf"), key="doc_workshop_pdf",
-                               icon=":material/picture_as_pdf:", data=deferred(documents.workshop_pdf, chosen, lang),
-                               file_name=documents.filename(plan, lang, "pdf", "workshop", workshop_id=chosen),
-                               mime=documents.PDF, on_click="ignore", width="stretch")
+            b2.download_button(
+                t("documents.download_workshop_pdf"),
+                key="doc_workshop_pdf",
+                icon=":material/picture_as_pdf:",
+                data=deferred(documents.workshop_pdf, chosen, lang),
+                file_name=documents.filename(plan, lang, "pdf", "workshop", workshop_id=chosen),
+                mime=documents.PDF,
+                on_click="ignore",
+                width="stretch",
+            )
     if not municipality:
         st.caption(t("documents.card_hint"))
     if not pdf:

@@ -1,5 +1,6 @@
 """The plan editor's draft panel: the badge and origin line of a draft, what it still
 lacks, and the facilitator's accept, discard and set-back-to-draft buttons."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -66,8 +67,16 @@ def draft_panel(ctx: Ctx, entity: str, row: dict) -> None:
         if _may(ctx):
             if st.button(t("drafts.mark"), key="draft_mark", icon=":material/edit_note:"):
                 st.session_state["draft_confirm"] = ("draft_mark", entity, row["id"])
-            _confirm(ctx, "draft_mark", t("drafts.confirm_mark", title=md_escape(ctx.title(row))), drafts.mark,
-                     t("drafts.marked"), entity, row, clear=False)
+            _confirm(
+                ctx,
+                "draft_mark",
+                t("drafts.confirm_mark", title=md_escape(ctx.title(row))),
+                drafts.mark,
+                t("drafts.marked"),
+                entity,
+                row,
+                clear=False,
+            )
         return
     with st.container(border=True, key="draft_panel"):
         st.markdown(t("drafts.banner"))
@@ -77,8 +86,14 @@ def draft_panel(ctx: Ctx, entity: str, row: dict) -> None:
         if not _may(ctx):
             return
         c1, c2 = st.columns(2)
-        if c1.button(t("drafts.accept"), key="draft_accept", type="primary", icon=":material/check:",
-                     help=t("drafts.accept_help"), width="stretch"):
+        if c1.button(
+            t("drafts.accept"),
+            key="draft_accept",
+            type="primary",
+            icon=":material/check:",
+            help=t("drafts.accept_help"),
+            width="stretch",
+        ):
             try:
                 drafts.accept(ctx.db, ctx.writer(), entity, row["id"], row["version"])
             except LapeError as err:
@@ -89,5 +104,13 @@ def draft_panel(ctx: Ctx, entity: str, row: dict) -> None:
                 st.rerun()
         if c2.button(t("drafts.discard"), key="draft_discard", icon=":material/delete:", width="stretch"):
             st.session_state["draft_confirm"] = ("draft_discard", entity, row["id"])
-        _confirm(ctx, "draft_discard", t("drafts.confirm_discard", title=md_escape(ctx.title(row))), drafts.discard,
-                 t("drafts.discarded"), entity, row, clear=True)
+        _confirm(
+            ctx,
+            "draft_discard",
+            t("drafts.confirm_discard", title=md_escape(ctx.title(row))),
+            drafts.discard,
+            t("drafts.discarded"),
+            entity,
+            row,
+            clear=True,
+        )

@@ -1,5 +1,6 @@
 """Forms of the plan editor. Each form remembers the version it was opened on, so a
 save over someone else's newer edit is refused and the typed text stays."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -17,8 +18,16 @@ from .text import md_escape
 FIELDS = {
     "focus_area": ["title_fi", "title_sv", "description"],
     "goal": ["title_fi", "title_sv", "description", "scope", "municipality_ids", "responsible_ids"],
-    "measure": ["title_fi", "title_sv", "description", "responsible_org_id", "start_year", "end_year",
-                "resources_text", "resources_eur"],
+    "measure": [
+        "title_fi",
+        "title_sv",
+        "description",
+        "responsible_org_id",
+        "start_year",
+        "end_year",
+        "resources_text",
+        "resources_eur",
+    ],
 }
 
 
@@ -54,12 +63,17 @@ show_flash = partial(state.show_flash, "ed_flash")
 
 def _initial(row: dict | None, field: str):
     if row is None:
-        return {"scope": Scope.SHARED.value, "municipality_ids": [], "responsible_ids": []}.get(field, "" if field not in (
-            "responsible_org_id", "start_year", "end_year") else None)
+        return {"scope": Scope.SHARED.value, "municipality_ids": [], "responsible_ids": []}.get(
+            field, "" if field not in ("responsible_org_id", "start_year", "end_year") else None
+        )
     value = row.get(field)
     if field == "resources_eur" and value is not None:
         return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return "" if value is None and field in ("title_fi", "title_sv", "description", "resources_text", "resources_eur") else value
+    return (
+        ""
+        if value is None and field in ("title_fi", "title_sv", "description", "resources_text", "resources_eur")
+        else value
+    )
 
 
 def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = None) -> None:
@@ -82,21 +96,53 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
         st.text_input(t("field.title_sv"), key=f"{prefix}_title_sv", max_chars=300)
         st.text_area(t("field.description"), key=f"{prefix}_description", height=90)
         if entity == "goal":
-            st.radio(t("field.scope"), [s.value for s in Scope], key=f"{prefix}_scope", horizontal=True,
-                     format_func=lambda s: t(f"scope.{s}"))
-            st.multiselect(t("field.municipality_ids"), [o["id"] for o in orgs if o["kind"] == "municipality"],
-                           key=f"{prefix}_municipality_ids", format_func=names.get,
-                           help=t("field.municipality_ids_help"), select_all=False, placeholder=t("common.choose"))
-            st.multiselect(t("field.responsible_ids"), list(names), key=f"{prefix}_responsible_ids",
-                           format_func=names.get, select_all=False, placeholder=t("common.choose"))
+            st.radio(
+                t("field.scope"),
+                [s.value for s in Scope],
+                key=f"{prefix}_scope",
+                horizontal=True,
+                format_func=lambda s: t(f"scope.{s}"),
+            )
+            st.multiselect(
+                t("field.municipality_ids"),
+                [o["id"] for o in orgs if o["kind"] == "municipality"],
+                key=f"{prefix}_municipality_ids",
+                format_func=names.get,
+                help=t("field.municipality_ids_help"),
+                select_all=False,
+                placeholder=t("common.choose"),
+            )
+            st.multiselect(
+                t("field.responsible_ids"),
+                list(names),
+                key=f"{prefix}_responsible_ids",
+                format_func=names.get,
+                select_all=False,
+                placeholder=t("common.choose"),
+            )
         if entity == "measure":
-            st.selectbox(t("field.responsible_org_id"), [None, *names], key=f"{prefix}_responsible_org_id",
-                         format_func=lambda o: names.get(o, "–"), placeholder=t("common.choose"))
+            st.selectbox(
+                t("field.responsible_org_id"),
+                [None, *names],
+                key=f"{prefix}_responsible_org_id",
+                format_func=lambda o: names.get(o, "–"),
+                placeholder=t("common.choose"),
+            )
             c1, c2 = st.columns(2)
-            c1.selectbox(t("field.start_year"), [None, *years], key=f"{prefix}_start_year",
-                         format_func=lambda y: "–" if y is None else str(y), placeholder="–")
-            c2.selectbox(t("field.end_year"), [None, *years], key=f"{prefix}_end_year",
-                         format_func=lambda y: "–" if y is None else str(y), placeholder="–")
+            c1.selectbox(
+                t("field.start_year"),
+                [None, *years],
+                key=f"{prefix}_start_year",
+                format_func=lambda y: "–" if y is None else str(y),
+                placeholder="–",
+            )
+            c2.selectbox(
+                t("field.end_year"),
+                [None, *years],
+                key=f"{prefix}_end_year",
+                format_func=lambda y: "–" if y is None else str(y),
+                placeholder="–",
+            )
             st.text_input(t("field.resources_text"), key=f"{prefix}_resources_text", max_chars=600)
             st.text_input(t("field.resources_eur"), key=f"{prefix}_resources_eur", help=t("field.resources_eur_help"))
         submitted = st.form_submit_button(t("editor.save") if row else t("editor.add"), type="primary")
@@ -137,8 +183,11 @@ def show_conflict(ctx: Ctx, prefix: str, fields) -> bool:
         return False
     t = ctx.t
     ctx.conflict(current)
-    show_differences(ctx, current.get("updated_by", ""), [
-        (t("field." + f), current.get(f), st.session_state.get(f"{prefix}_{f}")) for f in fields])
+    show_differences(
+        ctx,
+        current.get("updated_by", ""),
+        [(t("field." + f), current.get(f), st.session_state.get(f"{prefix}_{f}")) for f in fields],
+    )
     return st.form_submit_button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help"))
 
 
@@ -155,7 +204,7 @@ def _marked(runs: list[tuple[bool, str]], theirs: bool) -> str:
             if not core:
                 out.append(" " if line else "")
                 continue
-            lead, tail = line[:len(line) - len(line.lstrip())], line[len(line.rstrip()):]
+            lead, tail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
             escaped = md_escape(core)
             if differs:
                 escaped = f":red-background[~~{escaped}~~]" if theirs else f":green-background[**{escaped}**]"
@@ -190,8 +239,10 @@ def item_actions(ctx: Ctx, entity: str, row: dict) -> None:
     t = ctx.t
     selected = (entity, row["id"])
     c1, c2, c3 = st.columns(3)
-    for col, step, label, icon in ((c1, -1, "editor.move_up", ":material/arrow_upward:"),
-                                   (c2, 1, "editor.move_down", ":material/arrow_downward:")):
+    for col, step, label, icon in (
+        (c1, -1, "editor.move_up", ":material/arrow_upward:"),
+        (c2, 1, "editor.move_down", ":material/arrow_downward:"),
+    ):
         if col.button(t(label), key=f"move_{step}", icon=icon, width="stretch"):
             try:
                 plans.move(ctx.db, ctx.writer(), entity, row["id"], step)

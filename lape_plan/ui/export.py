@@ -1,4 +1,5 @@
 """Streamlit helpers of the Export page: deferred downloads and the round-trip preview."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -39,11 +40,15 @@ def _changes_frame(ctx: Ctx, changes: list[Change], with_who: bool = False) -> p
     t = ctx.t
     rows = []
     for c in changes:
-        row = {t("export.page.col_sheet"): c.sheet, t("export.page.col_row"): c.row,
-               t("export.page.col_item"): item_name(ctx, c),
-               t("friction.rt.col_type"): i18n.t("entity." + c.entity, ctx.lang),
-               t("export.page.col_changes"): "; ".join(f"{k}: {b or '–'} → {a or '–'}" if b or a else k
-                                                          for k, (b, a) in c.fields.items())}
+        row = {
+            t("export.page.col_sheet"): c.sheet,
+            t("export.page.col_row"): c.row,
+            t("export.page.col_item"): item_name(ctx, c),
+            t("friction.rt.col_type"): i18n.t("entity." + c.entity, ctx.lang),
+            t("export.page.col_changes"): "; ".join(
+                f"{k}: {b or '–'} → {a or '–'}" if b or a else k for k, (b, a) in c.fields.items()
+            ),
+        }
         if with_who:
             row[t("export.page.col_changed_by")] = f"{c.by}, {i18n.timestamp(c.at, ctx.lang)}"
         rows.append(row)
@@ -60,10 +65,11 @@ def show_result(ctx: Ctx, result: Result) -> None:
     if result.not_permitted:
         cols[4].metric(t("friction.rt.not_permitted"), len(result.not_permitted))
     for title, changes, who, note in (
-            (t("export.page.added"), result.added, False, None),
-            (t("export.page.changed"), result.changed, False, None),
-            (t("export.page.conflicts"), result.conflicts, True, "export.page.conflicts_help"),
-            (t("friction.rt.not_permitted"), result.not_permitted, False, "friction.rt.not_permitted_help")):
+        (t("export.page.added"), result.added, False, None),
+        (t("export.page.changed"), result.changed, False, None),
+        (t("export.page.conflicts"), result.conflicts, True, "export.page.conflicts_help"),
+        (t("friction.rt.not_permitted"), result.not_permitted, False, "friction.rt.not_permitted_help"),
+    ):
         if changes:
             st.subheader(title)
             if note == "export.page.conflicts_help":

@@ -1,6 +1,7 @@
 """Streamlit parts of the follow-up: filters, the one-item update form (keeps the
 version it was opened on and the user's text on conflict), the bulk editor (all or
 nothing), history, heatmap, missing updates, year summary and the Overview section."""
+
 from __future__ import annotations
 
 import re
@@ -54,15 +55,17 @@ def filters(ctx: Ctx) -> dict:
     Kept outside widget state so they survive a visit to another page."""
     t, plan = ctx.t, ctx.plan
     areas = plans.tree(ctx.db, plan["id"])
-    area_names = {ALL: t("follow_up.all_focus_areas")} | {
-        a["id"]: f"{a['number']}. {ctx.title(a)}" for a in areas}
+    area_names = {ALL: t("follow_up.all_focus_areas")} | {a["id"]: f"{a['number']}. {ctx.title(a)}" for a in areas}
     orgs = plans.organisations(ctx.db, plan["id"])
     org_opts = {ALL: t("follow_up.all_organisations")} | {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     years = fu.plan_years(plan)
     # a member starts from their own organisation's items
     own = next((o for o in sorted(ctx.actor.org_ids) if o in org_opts), ALL)
-    for key, options, default in (("fu_area", area_names, ALL), ("fu_org", org_opts, own),
-                                  ("fu_year", years, fu.reporting_year(plan))):
+    for key, options, default in (
+        ("fu_area", area_names, ALL),
+        ("fu_org", org_opts, own),
+        ("fu_year", years, fu.reporting_year(plan)),
+    ):
         if st.session_state.get(key) not in options:
             st.session_state[key] = default
     c1, c2, c3 = st.columns([3, 3, 1])
@@ -72,35 +75,56 @@ def filters(ctx: Ctx) -> dict:
         sticky(st.selectbox, t("follow_up.organisation"), "fu_org", list(org_opts), format_func=org_opts.get)
     with c3:
         sticky(st.selectbox, t("field.fu_year"), "fu_year", years)
-    return {"municipality_id": ctx.municipality_id, "focus_area_id": st.session_state["fu_area"] or None,
-            "org_id": st.session_state["fu_org"] or None, "year": st.session_state["fu_year"]}
+    return {
+        "municipality_id": ctx.municipality_id,
+        "focus_area_id": st.session_state["fu_area"] or None,
+        "org_id": st.session_state["fu_org"] or None,
+        "year": st.session_state["fu_year"],
+    }
 
 
 # ---------------------------------------------------------------- roll-up
 def rollup_metrics(ctx: Ctx, r: dict) -> None:
     t = ctx.t
     cols = st.columns(4)
-    cols[0].metric(t("follow_up.plan_progress", year=r["year"]), pct(ctx, r["progress"]),
-                   help=t("follow_up.plan_progress_help"))
-    cols[1].metric(t("follow_up.share_on_track"), share(ctx, r["shares"]["on_track"] + r["shares"]["done"]),
-                   help=t("follow_up.share_on_track_help"))
+    cols[0].metric(
+        t("follow_up.plan_progress", year=r["year"]), pct(ctx, r["progress"]), help=t("follow_up.plan_progress_help")
+    )
+    cols[1].metric(
+        t("follow_up.share_on_track"),
+        share(ctx, r["shares"]["on_track"] + r["shares"]["done"]),
+        help=t("follow_up.share_on_track_help"),
+    )
     cols[2].metric(t("follow_up.share_delayed"), share(ctx, r["shares"]["delayed"]))
-    cols[3].metric(t("follow_up.share_no_update"), share(ctx, r["shares"][fu.NO_UPDATE]),
-                   help=t("follow_up.items_total", n=r["total"]))
+    cols[3].metric(
+        t("follow_up.share_no_update"),
+        share(ctx, r["shares"][fu.NO_UPDATE]),
+        help=t("follow_up.items_total", n=r["total"]),
+    )
 
 
 def rollup_table(ctx: Ctx, r: dict) -> None:
     t = ctx.t
     rows = []
     for area in r["areas"]:
-        rows.append({t("follow_up.col_item"): md_escape(ctx.title(area["focus_area"])), t("field.fu_status"): "",
-                     t("follow_up.col_progress"): pct(ctx, area["progress"]), t("follow_up.col_coverage"): ""})
+        rows.append(
+            {
+                t("follow_up.col_item"): md_escape(ctx.title(area["focus_area"])),
+                t("field.fu_status"): "",
+                t("follow_up.col_progress"): pct(ctx, area["progress"]),
+                t("follow_up.col_coverage"): "",
+            }
+        )
         for g in area["goals"]:
             done, total = g["coverage"]
-            rows.append({t("follow_up.col_item"): f"\u2003{g['number']} {md_escape(ctx.title(g['goal']))}",
-                         t("field.fu_status"): status_label(ctx, g["status"]),
-                         t("follow_up.col_progress"): pct(ctx, g["progress"]),
-                         t("follow_up.col_coverage"): t("follow_up.coverage", done=done, total=total) if total else "–"})
+            rows.append(
+                {
+                    t("follow_up.col_item"): f"\u2003{g['number']} {md_escape(ctx.title(g['goal']))}",
+                    t("field.fu_status"): status_label(ctx, g["status"]),
+                    t("follow_up.col_progress"): pct(ctx, g["progress"]),
+                    t("follow_up.col_coverage"): t("follow_up.coverage", done=done, total=total) if total else "–",
+                }
+            )
     # A table of text, not the data grid: its cells wrap, so on a phone (390 px) and at 200 %
     # text every column shows, where the grid showed only the item names. Its cells are
     # Markdown: the titles are escaped.
@@ -150,12 +174,18 @@ def item_read_only(ctx: Ctx, item: dict, year: int) -> None:
     instead of a form that would be refused on save."""
     t = ctx.t
     latest = fu.get_current(ctx.db, item["entity"], item["id"], year)
-    st.info(t("friction.fu.read_only", orgs=md_escape(org_names(ctx, item["responsible_ids"]))),
-            icon=":material/lock:")
+    st.info(t("friction.fu.read_only", orgs=md_escape(org_names(ctx, item["responsible_ids"]))), icon=":material/lock:")
     if latest:
-        st.text(t("follow_up.latest", status=status_label(ctx, latest["status"]), progress=pct(ctx, latest["progress"]),
-                  by=i18n.actor_name(latest["updated_by"], ctx.lang), at=i18n.timestamp(latest["updated_at"], ctx.lang),
-                  version=latest["version"]))
+        st.text(
+            t(
+                "follow_up.latest",
+                status=status_label(ctx, latest["status"]),
+                progress=pct(ctx, latest["progress"]),
+                by=i18n.actor_name(latest["updated_by"], ctx.lang),
+                at=i18n.timestamp(latest["updated_at"], ctx.lang),
+                version=latest["version"],
+            )
+        )
         if latest["narrative"]:
             st.text(latest["narrative"])
         if latest["evidence_url"]:
@@ -177,9 +207,16 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
     prefix = f"fu_{entity}_{item_id}_{year}"
     latest = fu.get_current(ctx.db, entity, item_id, year)
     if latest:
-        st.text(t("follow_up.latest", status=status_label(ctx, latest["status"]), progress=pct(ctx, latest["progress"]),
-                  by=i18n.actor_name(latest["updated_by"], ctx.lang), at=i18n.timestamp(latest["updated_at"], ctx.lang),
-                  version=latest["version"]))
+        st.text(
+            t(
+                "follow_up.latest",
+                status=status_label(ctx, latest["status"]),
+                progress=pct(ctx, latest["progress"]),
+                by=i18n.actor_name(latest["updated_by"], ctx.lang),
+                at=i18n.timestamp(latest["updated_at"], ctx.lang),
+                version=latest["version"],
+            )
+        )
     else:
         st.text(t("follow_up.no_update_yet", year=year))
     if prefix + "_version" not in st.session_state:
@@ -194,26 +231,49 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
         st.session_state[prefix + "_narrative"] = base.get("narrative", "")
         st.session_state[prefix + "_evidence_url"] = base.get("evidence_url", "")
     c1, c2 = st.columns(2)
-    c1.selectbox(t("field.fu_status"), fu.STATUSES, key=prefix + "_status", format_func=lambda s: status_label(ctx, s),
-                 on_change=_prefill_progress,
-                 args=(prefix, latest["progress"] if latest else fu.previous_progress(ctx.db, entity, item_id, year)),
-                 help=t("follow_up.status_help"))
+    c1.selectbox(
+        t("field.fu_status"),
+        fu.STATUSES,
+        key=prefix + "_status",
+        format_func=lambda s: status_label(ctx, s),
+        on_change=_prefill_progress,
+        args=(prefix, latest["progress"] if latest else fu.previous_progress(ctx.db, entity, item_id, year)),
+        help=t("follow_up.status_help"),
+    )
     c2.number_input(t("field.fu_progress"), min_value=0, max_value=100, step=5, key=prefix + "_progress")
-    st.text_area(t("field.fu_narrative"), key=prefix + "_narrative", height=100, max_chars=fu.NARRATIVE_MAX,
-                 help=t("follow_up.narrative_help"))
-    st.text_input(t("field.fu_evidence_url"), key=prefix + "_evidence_url", max_chars=fu.URL_MAX,
-                  placeholder="https://")
+    st.text_area(
+        t("field.fu_narrative"),
+        key=prefix + "_narrative",
+        height=100,
+        max_chars=fu.NARRATIVE_MAX,
+        help=t("follow_up.narrative_help"),
+    )
+    st.text_input(
+        t("field.fu_evidence_url"), key=prefix + "_evidence_url", max_chars=fu.URL_MAX, placeholder="https://"
+    )
     if st.button(t("follow_up.save"), key=prefix + "_save", type="primary"):
         _save_item(ctx, item, year, prefix)
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        show_differences(ctx, conflict["updated_by"], [
-            (t("field.fu_status"), status_label(ctx, conflict["status"]),
-             status_label(ctx, st.session_state[prefix + "_status"])),
-            (t("field.fu_progress"), pct(ctx, conflict["progress"]), pct(ctx, st.session_state[prefix + "_progress"])),
-            (t("field.fu_narrative"), conflict.get("narrative"), st.session_state[prefix + "_narrative"]),
-            (t("field.fu_evidence_url"), conflict.get("evidence_url"), st.session_state[prefix + "_evidence_url"])])
+        show_differences(
+            ctx,
+            conflict["updated_by"],
+            [
+                (
+                    t("field.fu_status"),
+                    status_label(ctx, conflict["status"]),
+                    status_label(ctx, st.session_state[prefix + "_status"]),
+                ),
+                (
+                    t("field.fu_progress"),
+                    pct(ctx, conflict["progress"]),
+                    pct(ctx, st.session_state[prefix + "_progress"]),
+                ),
+                (t("field.fu_narrative"), conflict.get("narrative"), st.session_state[prefix + "_narrative"]),
+                (t("field.fu_evidence_url"), conflict.get("evidence_url"), st.session_state[prefix + "_evidence_url"]),
+            ],
+        )
         if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
             st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
             _save_item(ctx, item, year, prefix)  # what the form holds now, on top of their update
@@ -225,10 +285,18 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
 def _save_item(ctx: Ctx, item: dict, year: int, prefix: str) -> None:
     """Save the one-item form; a stale save keeps the typed values and shows theirs."""
     try:
-        fu.record(ctx.db, ctx.writer(), item["entity"], item["id"], year, st.session_state[prefix + "_status"],
-                  st.session_state[prefix + "_progress"], st.session_state[prefix + "_narrative"],
-                  st.session_state[prefix + "_evidence_url"],
-                  expected_version=st.session_state[prefix + "_version"] or None)
+        fu.record(
+            ctx.db,
+            ctx.writer(),
+            item["entity"],
+            item["id"],
+            year,
+            st.session_state[prefix + "_status"],
+            st.session_state[prefix + "_progress"],
+            st.session_state[prefix + "_narrative"],
+            st.session_state[prefix + "_evidence_url"],
+            expected_version=st.session_state[prefix + "_version"] or None,
+        )
     except ConflictError as err:
         if err.current:
             st.session_state[prefix + "_conflict"] = err.current
@@ -247,8 +315,9 @@ def weight_form(ctx: Ctx, item: dict) -> None:
     current = fu.weights(ctx.db, ctx.plan["id"]).get(item["id"])
     with st.expander(t("follow_up.weight_heading")):
         with st.form(f"fu_weight_{item['id']}", enter_to_submit=False):
-            value = st.text_input(t("field.fu_weight"), value="" if current is None else ctx.num(current),
-                                  help=t("follow_up.weight_help"))
+            value = st.text_input(
+                t("field.fu_weight"), value="" if current is None else ctx.num(current), help=t("follow_up.weight_help")
+            )
             if st.form_submit_button(t("follow_up.save_weight")):
                 try:
                     fu.set_weight(ctx.db, ctx.writer(), item["id"], value.strip() or None)
@@ -268,10 +337,19 @@ def history_table(ctx: Ctx, item: dict, limit: int = 30) -> None:
     for h in rows[:limit]:
         with st.container(border=True, key=f"fu_hist_{h['id']}"):
             changed = ", ".join(t(f"follow_up.changed.{c}") for c in h["changed"]) or "–"
-            st.text(t("follow_up.history_line", at=i18n.timestamp(h["updated_at"], ctx.lang),
-                      by=i18n.actor_name(h["updated_by"], ctx.lang), year=h["year"], version=h["version"]))
-            st.text(f"{status_label(ctx, h['status'])} · {pct(ctx, h['progress'])} — "
-                    f"{t('follow_up.col_changed')}: {changed}")
+            st.text(
+                t(
+                    "follow_up.history_line",
+                    at=i18n.timestamp(h["updated_at"], ctx.lang),
+                    by=i18n.actor_name(h["updated_by"], ctx.lang),
+                    year=h["year"],
+                    version=h["version"],
+                )
+            )
+            st.text(
+                f"{status_label(ctx, h['status'])} · {pct(ctx, h['progress'])} — "
+                f"{t('follow_up.col_changed')}: {changed}"
+            )
             if h["narrative"]:
                 st.text(h["narrative"])
             if h["evidence_url"]:
@@ -301,7 +379,9 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     cannot move one item's values onto another."""
     t = ctx.t
     nonce = st.session_state.setdefault("fu_bulk_nonce", 0)
-    key = f"fu_bulk_{ctx.plan['id']}_{year}_{f['municipality_id']}_{f['focus_area_id']}_{f['org_id']}_{ctx.lang}_{nonce}"
+    key = (
+        f"fu_bulk_{ctx.plan['id']}_{year}_{f['municipality_id']}_{f['focus_area_id']}_{f['org_id']}_{ctx.lang}_{nonce}"
+    )
     if key not in st.session_state:
         cur = fu.current(ctx.db, ctx.plan["id"])
         rows, versions, refs = [], [], []
@@ -311,33 +391,60 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             upd = cur.get((item["entity"], item["id"], year))
             versions.append((item["entity"], item["id"], upd["version"] if upd else None))
             refs.append(_ref(item["entity"], item["id"]))
-            rows.append({"item": item_label(ctx, item),
-                         "now": status_label(ctx, upd["status"]) if upd else status_label(ctx, fu.NO_UPDATE),
-                         "status": None, "progress": None, "narrative": "", "evidence_url": ""})
-        st.session_state[key] = {"frame": pd.DataFrame(rows, columns=["item", "now", "status", "progress", "narrative",
-                                                                      "evidence_url"], index=pd.Index(refs, dtype=str)),
-                                 "versions": versions}
+            rows.append(
+                {
+                    "item": item_label(ctx, item),
+                    "now": status_label(ctx, upd["status"]) if upd else status_label(ctx, fu.NO_UPDATE),
+                    "status": None,
+                    "progress": None,
+                    "narrative": "",
+                    "evidence_url": "",
+                }
+            )
+        st.session_state[key] = {
+            "frame": pd.DataFrame(
+                rows,
+                columns=["item", "now", "status", "progress", "narrative", "evidence_url"],
+                index=pd.Index(refs, dtype=str),
+            ),
+            "versions": versions,
+        }
     snap = st.session_state[key]
     if snap["frame"].empty:
         st.info(t("follow_up.nothing_to_update"))
         return
     st.caption(t("follow_up.bulk_help", year=year))
     edited = st.data_editor(
-        snap["frame"], key=key + "_ed", hide_index=True, disabled=["item", "now"], width="stretch", placeholder="",
+        snap["frame"],
+        key=key + "_ed",
+        hide_index=True,
+        disabled=["item", "now"],
+        width="stretch",
+        placeholder="",
         row_height=BULK_ROW_HEIGHT,
         column_config={
             "item": st.column_config.TextColumn(t("follow_up.col_item"), width=BULK_WIDTHS["item"]),
             "now": st.column_config.TextColumn(t("follow_up.col_now", year=year), width=BULK_WIDTHS["now"]),
-            "status": st.column_config.SelectboxColumn(t("follow_up.col_new_status"), options=list(fu.STATUSES),
-                                                       format_func=lambda s: status_label(ctx, s),
-                                                       width=BULK_WIDTHS["status"]),
-            "progress": st.column_config.NumberColumn(t("field.fu_progress"), min_value=0, max_value=100, step=1,
-                                                      help=t("follow_up.bulk_progress_help"),
-                                                      width=BULK_WIDTHS["progress"]),
-            "narrative": st.column_config.TextColumn(t("field.fu_narrative"), max_chars=fu.NARRATIVE_MAX,
-                                                     width=BULK_WIDTHS["narrative"]),
-            "evidence_url": st.column_config.TextColumn(t("field.fu_evidence_url"), max_chars=fu.URL_MAX,
-                                                        width=BULK_WIDTHS["evidence_url"]),
+            "status": st.column_config.SelectboxColumn(
+                t("follow_up.col_new_status"),
+                options=list(fu.STATUSES),
+                format_func=lambda s: status_label(ctx, s),
+                width=BULK_WIDTHS["status"],
+            ),
+            "progress": st.column_config.NumberColumn(
+                t("field.fu_progress"),
+                min_value=0,
+                max_value=100,
+                step=1,
+                help=t("follow_up.bulk_progress_help"),
+                width=BULK_WIDTHS["progress"],
+            ),
+            "narrative": st.column_config.TextColumn(
+                t("field.fu_narrative"), max_chars=fu.NARRATIVE_MAX, width=BULK_WIDTHS["narrative"]
+            ),
+            "evidence_url": st.column_config.TextColumn(
+                t("field.fu_evidence_url"), max_chars=fu.URL_MAX, width=BULK_WIDTHS["evidence_url"]
+            ),
         },
     )
     if st.button(t("follow_up.save_all"), key="fu_bulk_save", type="primary"):
@@ -348,14 +455,21 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     conflict = st.session_state.get("fu_bulk_conflict")
     if conflict and conflict[0] == key:
         current, mine = conflict[1], conflict[2]
-        show_differences(ctx, current["updated_by"], [
-            (t("field.fu_status"), status_label(ctx, current["status"]), status_label(ctx, mine["status"])),
-            (t("field.fu_progress"), pct(ctx, current["progress"]), pct(ctx, mine["progress"])),
-            (t("field.fu_narrative"), current.get("narrative"), mine["narrative"]),
-            (t("field.fu_evidence_url"), current.get("evidence_url"), mine["evidence_url"])])
+        show_differences(
+            ctx,
+            current["updated_by"],
+            [
+                (t("field.fu_status"), status_label(ctx, current["status"]), status_label(ctx, mine["status"])),
+                (t("field.fu_progress"), pct(ctx, current["progress"]), pct(ctx, mine["progress"])),
+                (t("field.fu_narrative"), current.get("narrative"), mine["narrative"]),
+                (t("field.fu_evidence_url"), current.get("evidence_url"), mine["evidence_url"]),
+            ],
+        )
         if st.button(t("follow_up.keep_mine"), key="fu_bulk_rebase", help=t("friction.diff.save_help")):
-            snap["versions"] = [(e, i, current["version"]) if (e, i) == (current["entity"], current["item_id"]) else
-                                (e, i, v) for e, i, v in snap["versions"]]
+            snap["versions"] = [
+                (e, i, current["version"]) if (e, i) == (current["entity"], current["item_id"]) else (e, i, v)
+                for e, i, v in snap["versions"]
+            ]
             st.session_state.pop("fu_bulk_conflict", None)
             st.session_state.pop("fu_bulk_error", None)
             _save_bulk(ctx, key, snap, edited, year)  # the table as it is now, on top of their update
@@ -372,11 +486,19 @@ def _save_bulk(ctx: Ctx, key: str, snap: dict, edited: pd.DataFrame, year: int) 
         if ref not in opened or not row["status"] or pd.isna(row["status"]):
             continue  # a row the table was not opened with is nobody's
         entity, item_id, version = opened.pop(ref)
-        updates.append({"entity": entity, "item_id": item_id, "year": year, "status": row["status"],
-                        "progress": None if pd.isna(row["progress"]) else row["progress"],
-                        "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
-                        "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
-                        "expected_version": version, "_label": snap["frame"].at[ref, "item"]})
+        updates.append(
+            {
+                "entity": entity,
+                "item_id": item_id,
+                "year": year,
+                "status": row["status"],
+                "progress": None if pd.isna(row["progress"]) else row["progress"],
+                "narrative": "" if pd.isna(row["narrative"]) else row["narrative"],
+                "evidence_url": "" if pd.isna(row["evidence_url"]) else row["evidence_url"],
+                "expected_version": version,
+                "_label": snap["frame"].at[ref, "item"],
+            }
+        )
     if not updates:
         st.warning(t("follow_up.bulk_nothing"))
         return
@@ -386,8 +508,10 @@ def _save_bulk(ctx: Ctx, key: str, snap: dict, edited: pd.DataFrame, year: int) 
         fu.record_many(ctx.db, ctx.writer(), updates)
     except fu.BulkError as err:
         # kept until the next save, so it stays visible while the user fixes the row
-        st.session_state["fu_bulk_error"] = (key, t("follow_up.bulk_failed", item=md_escape(labels[err.index]),
-                                                    reason=error_md(err.error, ctx.lang)))
+        st.session_state["fu_bulk_error"] = (
+            key,
+            t("follow_up.bulk_failed", item=md_escape(labels[err.index]), reason=error_md(err.error, ctx.lang)),
+        )
         if isinstance(err.error, ConflictError) and err.error.current:
             st.session_state["fu_bulk_conflict"] = (key, err.error.current, updates[err.index])
     except LapeError as err:  # the session ended or the rights changed: nothing saved
@@ -420,16 +544,26 @@ def heatmap(ctx: Ctx, f: dict) -> None:
         st.info(t("follow_up.nothing_to_update"))
         return
     labels = {s: status_label(ctx, s) for s in follow_up_charts.ORDER}
-    cells = [{**c, "label": f"{c['number']} {ctx.title(c['row'])}",
-              "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang)} for c in cells]
+    cells = [
+        {
+            **c,
+            "label": f"{c['number']} {ctx.title(c['row'])}",
+            "updated_by": i18n.actor_name(c.get("updated_by"), ctx.lang),
+        }
+        for c in cells
+    ]
     chart = follow_up_charts.status_heatmap(
-        cells, labels,
-        item_title=t("follow_up.col_item"), year_title=t("field.fu_year"), status_title=t("field.fu_status"),
-        progress_title=t("field.fu_progress"), by_title=t("follow_up.col_who"))
+        cells,
+        labels,
+        item_title=t("follow_up.col_item"),
+        year_title=t("field.fu_year"),
+        status_title=t("field.fu_status"),
+        progress_title=t("field.fu_progress"),
+        by_title=t("follow_up.col_who"),
+    )
     st.altair_chart(chart, width="stretch", alt=t("a11y.heatmap_alt", n=len({c["label"] for c in cells})))
     with st.expander(t("a11y.as_table")):  # the same figures as text
-        st.dataframe(follow_up_charts.table(cells, labels, t("follow_up.col_item")), hide_index=True,
-                     width="stretch")
+        st.dataframe(follow_up_charts.table(cells, labels, t("follow_up.col_item")), hide_index=True, width="stretch")
 
 
 def missing_table(ctx: Ctx, f: dict) -> None:
@@ -438,14 +572,25 @@ def missing_table(ctx: Ctx, f: dict) -> None:
     if not groups:
         st.success(t("follow_up.none_missing", year=f["year"]))
         return
-    st.text(t("follow_up.missing_count", n=len({(i["entity"], i["id"]) for g in groups for i in g["items"]}),
-              orgs=len(groups), year=f["year"]))
+    st.text(
+        t(
+            "follow_up.missing_count",
+            n=len({(i["entity"], i["id"]) for g in groups for i in g["items"]}),
+            orgs=len(groups),
+            year=f["year"],
+        )
+    )
     rows = []
     for g in groups:
         name = plans.org_name(g["organisation"], ctx.lang) if g["organisation"] else t("follow_up.no_org")
         for item in g["items"]:
-            rows.append({t("follow_up.organisation"): name, t("follow_up.col_item"): item_label(ctx, item),
-                         t("follow_up.col_type"): t(f"entity.{item['entity']}")})
+            rows.append(
+                {
+                    t("follow_up.organisation"): name,
+                    t("follow_up.col_item"): item_label(ctx, item),
+                    t("follow_up.col_type"): t(f"entity.{item['entity']}"),
+                }
+            )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
 
 
@@ -462,12 +607,24 @@ def summary_table(ctx: Ctx, f: dict) -> None:
     if not rows:
         st.info(t("follow_up.no_changes", year=year))
         return
-    st.dataframe(pd.DataFrame([{
-        t("follow_up.col_item"): f"{r['number']} {ctx.title(r['row'])}",
-        t("follow_up.col_change"): t(f"follow_up.change.{r['change']}"),
-        t("follow_up.col_status_in", year=year - 1): status_label(ctx, r["previous_status"]),
-        t("follow_up.col_status_in", year=year): status_label(ctx, r["status"]),
-        t("follow_up.col_progress_change"): f"{pct(ctx, r['previous_progress'])} → {pct(ctx, r['progress'])}",
-        t("field.fu_narrative"): r["narrative"],
-        t("follow_up.col_who"): i18n.actor_name(r["updated_by"], ctx.lang),
-    } for r in rows]), hide_index=True, width="stretch", height="content")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("follow_up.col_item"): f"{r['number']} {ctx.title(r['row'])}",
+                    t("follow_up.col_change"): t(f"follow_up.change.{r['change']}"),
+                    t("follow_up.col_status_in", year=year - 1): status_label(ctx, r["previous_status"]),
+                    t("follow_up.col_status_in", year=year): status_label(ctx, r["status"]),
+                    t(
+                        "follow_up.col_progress_change"
+                    ): f"{pct(ctx, r['previous_progress'])} → {pct(ctx, r['progress'])}",
+                    t("field.fu_narrative"): r["narrative"],
+                    t("follow_up.col_who"): i18n.actor_name(r["updated_by"], ctx.lang),
+                }
+                for r in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )

@@ -1,6 +1,7 @@
 """Every page starts with `guard()`: page config, database, login, language, plan and
 municipality selection. A page opened by URL on a freshly started server first runs
 without app.py (see `through_navigation`), so nothing here may rely on app.py having run."""
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,14 @@ class Ctx:
 
     def conflict(self, row: dict) -> None:
         """Someone else saved `row` after this screen was opened: who and when."""
-        st.error(i18n.t("error.conflict", self.lang, by=md_escape(i18n.actor_name(row["updated_by"], self.lang)),
-                        at=i18n.timestamp(row["updated_at"], self.lang)))
+        st.error(
+            i18n.t(
+                "error.conflict",
+                self.lang,
+                by=md_escape(i18n.actor_name(row["updated_by"], self.lang)),
+                at=i18n.timestamp(row["updated_at"], self.lang),
+            )
+        )
 
 
 @st.cache_resource(show_spinner=False)
@@ -177,11 +184,17 @@ def fresh_actor(database: Database) -> Actor:
     actor = None
     # a session kept by a cookie has its lifetime in the database; one without (single
     # sign-on) has it here
-    if user_id is not None and now - st.session_state.get("last_seen", now) <= idle \
-            and now - st.session_state.get("signed_in_at", now) <= max_age:
+    if (
+        user_id is not None
+        and now - st.session_state.get("last_seen", now) <= idle
+        and now - st.session_state.get("signed_in_at", now) <= max_age
+    ):
         token = st.session_state.get("session_token")
-        actor = auth.resume_session(database, token, idle, max_age_seconds=max_age) if token else \
-            auth.actor_for(database, user_id)
+        actor = (
+            auth.resume_session(database, token, idle, max_age_seconds=max_age)
+            if token
+            else auth.actor_for(database, user_id)
+        )
     if actor is None or actor.user_id != user_id:
         raise PermissionDenied("error.session_ended")
     return actor
@@ -246,16 +259,23 @@ def _login_form(database: Database, lang: str) -> None:
             password = st.text_input(t("auth.password"), type="password", key="login_password")
             if first:
                 st.text_input(t("auth.password_again"), type="password", key="setup_password2")
-            submitted = st.form_submit_button(t("auth.create_admin") if first else t("auth.login"), type="primary",
-                                              key="login_submit")
+            submitted = st.form_submit_button(
+                t("auth.create_admin") if first else t("auth.login"), type="primary", key="login_submit"
+            )
         if submitted:
             try:
                 if first:
                     if password != st.session_state.get("setup_password2"):
                         st.error(t("auth.passwords_differ"))
                         st.stop()
-                    user_id = auth.create_user(database, Actor(name=username or "setup"), username, password,
-                                               role=Role.ADMIN, display_name=st.session_state.get("setup_display_name"))
+                    user_id = auth.create_user(
+                        database,
+                        Actor(name=username or "setup"),
+                        username,
+                        password,
+                        role=Role.ADMIN,
+                        display_name=st.session_state.get("setup_display_name"),
+                    )
                     role = Role.ADMIN
                 else:
                     signed_in = auth.authenticate(database, username, password, client=client_id())
@@ -296,8 +316,13 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
     first_start(path)
     database = dbm.connect(path)
     with st.sidebar:
-        sticky(st.selectbox, i18n.t("sidebar.language", st.session_state["lang"]), "lang", list(LANGS),
-               format_func=i18n.language_name)
+        sticky(
+            st.selectbox,
+            i18n.t("sidebar.language", st.session_state["lang"]),
+            "lang",
+            list(LANGS),
+            format_func=i18n.language_name,
+        )
     lang = st.session_state["lang"]
     actor = _signed_in_actor(database, lang)
     if actor is None:
@@ -312,7 +337,9 @@ def guard(wide: bool = True, roles: tuple[Role, ...] | None = None) -> Ctx:
             if st.session_state.get("plan_id") not in ids:
                 st.session_state["plan_id"] = ids[0]
             by_id = {p["id"]: p for p in plan_list}
-            sticky(st.selectbox, t("sidebar.plan"), "plan_id", ids, format_func=lambda i: plans.title_in(by_id[i], lang))
+            sticky(
+                st.selectbox, t("sidebar.plan"), "plan_id", ids, format_func=lambda i: plans.title_in(by_id[i], lang)
+            )
             plan = by_id[st.session_state["plan_id"]]
         municipality_id = None
         if plan:

@@ -1,5 +1,6 @@
 """Streamlit helpers of the idea pages: the public page's steps and cached reads, and the
 moderation rows of the staff page."""
+
 from __future__ import annotations
 
 import secrets
@@ -30,9 +31,15 @@ IDEAS_CSS = """<style>
 def open_plans(path: str, day: str) -> list[dict]:
     database = dbm.connect(path)
     try:
-        return [{"id": p["id"], "title_fi": p["title_fi"], "title_sv": p["title_sv"],
-                 "intro": (ideas.period(database, p["id"]) or {}).get("intro") or ""}
-                for p in ideas.open_plans(database)]
+        return [
+            {
+                "id": p["id"],
+                "title_fi": p["title_fi"],
+                "title_sv": p["title_sv"],
+                "intro": (ideas.period(database, p["id"]) or {}).get("intro") or "",
+            }
+            for p in ideas.open_plans(database)
+        ]
     finally:
         database.close()
 
@@ -43,8 +50,9 @@ def choices(path: str, plan_id: int, lang: str) -> tuple[dict, dict]:
     {municipality id: name} of a plan."""
     database = dbm.connect(path)
     try:
-        areas = {a["id"]: f"{a['icon']} {md_escape(plans.title_in(a, lang))}"
-                 for a in ideas.focus_areas(database, plan_id)}
+        areas = {
+            a["id"]: f"{a['icon']} {md_escape(plans.title_in(a, lang))}" for a in ideas.focus_areas(database, plan_id)
+        }
         munis = {m["id"]: plans.org_name(m, lang) for m in plans.organisations(database, plan_id, kind="municipality")}
         return areas, munis
     finally:
@@ -57,13 +65,33 @@ def nonce() -> str:
     return st.session_state.setdefault("idea_nonce", secrets.token_urlsafe(9))
 
 
-def send(key: str, lang: str, plan_id: int, area, text, *, group=None, municipality=None, email=None,
-         class_code=None, simple=False) -> bool:
+def send(
+    key: str,
+    lang: str,
+    plan_id: int,
+    area,
+    text,
+    *,
+    group=None,
+    municipality=None,
+    email=None,
+    class_code=None,
+    simple=False,
+) -> bool:
     """Send one idea from a callback of the form with this key; the outcome shows on the next
     run. True when stored. A double tap that reaches the server while the first send still
     runs may call the same form's callback twice: the key makes the second store nothing."""
-    submit = partial(ideas.submit, group=group, municipality_id=municipality, email=email, class_code=class_code,
-                     simple=simple, lang=lang, client=client_id(), submission_key=key)
+    submit = partial(
+        ideas.submit,
+        group=group,
+        municipality_id=municipality,
+        email=email,
+        class_code=class_code,
+        simple=simple,
+        lang=lang,
+        client=client_id(),
+        submission_key=key,
+    )
     done = participant_call(lang, submit, plan_id, area, text)
     if done is None:
         return False
@@ -82,25 +110,49 @@ def standard_form(t, lang: str, plan_id: int, path: str, class_code: str | None)
         if s.get(f"idea_area_{key}") is None:
             flash("warning", t("ideas.pick_area"))
             return
-        if send(key, lang, plan_id, s.get(f"idea_area_{key}"), s.get(f"idea_text_{key}"),
-                group=s.get(f"idea_group_{key}"), municipality=s.get(f"idea_muni_{key}"),
-                email=s.get(f"idea_email_{key}"), class_code=class_code):
+        if send(
+            key,
+            lang,
+            plan_id,
+            s.get(f"idea_area_{key}"),
+            s.get(f"idea_text_{key}"),
+            group=s.get(f"idea_group_{key}"),
+            municipality=s.get(f"idea_muni_{key}"),
+            email=s.get(f"idea_email_{key}"),
+            class_code=class_code,
+        ):
             flash("success", t("ideas.thanks"))
 
     with st.form(f"idea_form_{key}"):
         st.radio(t("ideas.area_question"), list(areas), key=f"idea_area_{key}", index=None, format_func=areas.get)
-        st.text_area(t("ideas.your_idea"), key=f"idea_text_{key}", max_chars=ideas.IDEA_MAX,
-                     placeholder=t("ideas.idea_placeholder"))
+        st.text_area(
+            t("ideas.your_idea"),
+            key=f"idea_text_{key}",
+            max_chars=ideas.IDEA_MAX,
+            placeholder=t("ideas.idea_placeholder"),
+        )
         if not class_code:
-            st.selectbox(t("ideas.who_optional"), list(ideas.GROUPS), key=f"idea_group_{key}", index=None,
-                         format_func=lambda g: t(f"ideas.group.{g}"), placeholder=t("ideas.not_told"))
-            st.selectbox(t("ideas.municipality_optional"), list(munis), key=f"idea_muni_{key}", index=None,
-                         format_func=munis.get, placeholder=t("ideas.not_told"))
-            st.text_input(t("ideas.email"), key=f"idea_email_{key}", max_chars=ideas.EMAIL_MAX,
-                          help=t("ideas.email_help"))
+            st.selectbox(
+                t("ideas.who_optional"),
+                list(ideas.GROUPS),
+                key=f"idea_group_{key}",
+                index=None,
+                format_func=lambda g: t(f"ideas.group.{g}"),
+                placeholder=t("ideas.not_told"),
+            )
+            st.selectbox(
+                t("ideas.municipality_optional"),
+                list(munis),
+                key=f"idea_muni_{key}",
+                index=None,
+                format_func=munis.get,
+                placeholder=t("ideas.not_told"),
+            )
+            st.text_input(
+                t("ideas.email"), key=f"idea_email_{key}", max_chars=ideas.EMAIL_MAX, help=t("ideas.email_help")
+            )
         st.caption(t("ideas.privacy"))
-        st.form_submit_button(t("ideas.send"), type="primary", width="stretch", key=f"idea_send_{key}",
-                              on_click=submit)
+        st.form_submit_button(t("ideas.send"), type="primary", width="stretch", key=f"idea_send_{key}", on_click=submit)
 
 
 # ---------------------------------------------------------------- public page: simple language
@@ -120,8 +172,16 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
         s["idea_draft"] = s.get("idea_simple_text", "")
 
     def finish(group=None):
-        if send(key, lang, plan_id, s.get("idea_simple_area"), s.get("idea_draft"), group=group,
-                class_code=class_code, simple=True):
+        if send(
+            key,
+            lang,
+            plan_id,
+            s.get("idea_simple_area"),
+            s.get("idea_draft"),
+            group=group,
+            class_code=class_code,
+            simple=True,
+        ):
             s["idea_step"] = "thanks"
             s.pop("idea_draft", None)
             s.pop("idea_simple_text", None)
@@ -130,8 +190,14 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
         if step == "area":
             st.header(t("ideas.simple.area"))
             for area_id, label in areas.items():
-                st.button(label, key=f"idea_pick_{area_id}", width="stretch", on_click=go,
-                          args=("text",), kwargs={"idea_simple_area": area_id})
+                st.button(
+                    label,
+                    key=f"idea_pick_{area_id}",
+                    width="stretch",
+                    on_click=go,
+                    args=("text",),
+                    kwargs={"idea_simple_area": area_id},
+                )
         elif step == "text":
             st.header(t("ideas.simple.text"))
             st.markdown(areas.get(s.get("idea_simple_area"), ""))
@@ -140,11 +206,21 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
             with st.form(f"idea_simple_form_{key}", border=False):
                 st.text_area(t("ideas.simple.text_label"), key="idea_simple_text", max_chars=ideas.IDEA_MAX)
                 if class_code:
-                    st.form_submit_button(t("ideas.simple.send"), type="primary", width="stretch",
-                                          key=f"idea_simple_send_{key}", on_click=lambda: (keep(), finish()))
+                    st.form_submit_button(
+                        t("ideas.simple.send"),
+                        type="primary",
+                        width="stretch",
+                        key=f"idea_simple_send_{key}",
+                        on_click=lambda: (keep(), finish()),
+                    )
                 else:
-                    st.form_submit_button(t("ideas.simple.next"), type="primary", width="stretch",
-                                          key=f"idea_simple_next_{key}", on_click=lambda: (keep(), go("who")))
+                    st.form_submit_button(
+                        t("ideas.simple.next"),
+                        type="primary",
+                        width="stretch",
+                        key=f"idea_simple_next_{key}",
+                        on_click=lambda: (keep(), go("who")),
+                    )
             st.button(t("ideas.simple.back"), key="idea_back_area", width="stretch", on_click=go, args=("area",))
         elif step == "who":
             if not plans.normalise_text(s.get("idea_draft")):
@@ -152,20 +228,28 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
                 st.rerun()
             st.header(t("ideas.simple.who"))
             for group in ("child", "young", "parent", "other"):
-                st.button(t(f"ideas.simple.group.{group}"), key=f"idea_who_{group}_{key}", width="stretch",
-                          on_click=finish, args=(group,))
-            st.button(t("ideas.simple.no_tell"), key=f"idea_who_none_{key}", width="stretch", type="primary",
-                      on_click=finish)
+                st.button(
+                    t(f"ideas.simple.group.{group}"),
+                    key=f"idea_who_{group}_{key}",
+                    width="stretch",
+                    on_click=finish,
+                    args=(group,),
+                )
+            st.button(
+                t("ideas.simple.no_tell"), key=f"idea_who_none_{key}", width="stretch", type="primary", on_click=finish
+            )
             st.button(t("ideas.simple.back"), key="idea_back_text", width="stretch", on_click=go, args=("text",))
         else:
             st.header(t("ideas.simple.thanks"))
             st.markdown(t("ideas.simple.thanks_text"))
-            st.button(t("ideas.simple.again"), key="idea_again", type="primary", width="stretch", on_click=go,
-                      args=("area",))
+            st.button(
+                t("ideas.simple.again"), key="idea_again", type="primary", width="stretch", on_click=go, args=("area",)
+            )
 
 
 def mode_switch(t, simple: bool) -> None:
     """A link between the two modes; the mode is in the URL, so a teacher can share either."""
+
     def flip():
         if simple:
             st.query_params.pop("mode", None)
@@ -173,8 +257,12 @@ def mode_switch(t, simple: bool) -> None:
             st.query_params["mode"] = "simple"
         st.session_state["idea_step"] = "area"
 
-    st.button(t("ideas.to_standard") if simple else t("ideas.to_simple"), key="idea_mode", on_click=flip,
-              icon=":material/swap_horiz:")
+    st.button(
+        t("ideas.to_standard") if simple else t("ideas.to_simple"),
+        key="idea_mode",
+        on_click=flip,
+        icon=":material/swap_horiz:",
+    )
 
 
 # ---------------------------------------------------------------- staff page
@@ -200,15 +288,14 @@ def period_form(ctx: Ctx, plan_id: int) -> None:
     p = ideas.period(ctx.db, plan_id)
     with st.form(f"idea_period_{p['version'] if p else 0}", enter_to_submit=False):
         c1, c2 = st.columns(2)
-        opens = c1.date_input(ctx.t("field.ideas_opens_on"), value=p["opens_on"] if p else "today",
-                              format="DD.MM.YYYY")
-        closes = c2.date_input(ctx.t("field.ideas_closes_on"), value=p["closes_on"] if p else None,
-                               format="DD.MM.YYYY")
+        opens = c1.date_input(ctx.t("field.ideas_opens_on"), value=p["opens_on"] if p else "today", format="DD.MM.YYYY")
+        closes = c2.date_input(ctx.t("field.ideas_closes_on"), value=p["closes_on"] if p else None, format="DD.MM.YYYY")
         intro = st.text_area(ctx.t("field.ideas_intro"), value=p["intro"] if p else "", max_chars=ideas.IDEA_MAX)
         if st.form_submit_button(ctx.t("ideas.save_period"), type="primary"):
             try:
-                ideas.set_period(ctx.db, ctx.writer(), plan_id, opens, closes, intro,
-                                 expected_version=p["version"] if p else None)
+                ideas.set_period(
+                    ctx.db, ctx.writer(), plan_id, opens, closes, intro, expected_version=p["version"] if p else None
+                )
             except LapeError as err:
                 ctx.error(err)
             else:
@@ -219,14 +306,27 @@ def period_form(ctx: Ctx, plan_id: int) -> None:
 def class_form(ctx: Ctx, plan_id: int, munis: dict) -> None:
     with st.form("idea_class_new", enter_to_submit=False):
         c1, c2 = st.columns(2)
-        label = c1.text_input(ctx.t("field.ideas_class_label"), max_chars=ideas.LABEL_MAX,
-                              help=ctx.t("ideas.class_label_help"), key="idea_class_label")
-        band = c2.selectbox(ctx.t("field.ideas_grade_band"), ideas.GRADE_BANDS,
-                            format_func=lambda b: ctx.t(f"ideas.band.{b}"), key="idea_class_band")
-        muni = c1.selectbox(ctx.t("field.ideas_municipality"), [0] + list(munis),
-                            format_func=lambda m: munis.get(m, ctx.t("ideas.not_told")), key="idea_class_muni")
-        cap = c2.number_input(ctx.t("field.ideas_cap"), 1, ideas.CLASS_CAP_MAX, ideas.CLASS_CAP_DEFAULT,
-                              key="idea_class_cap")
+        label = c1.text_input(
+            ctx.t("field.ideas_class_label"),
+            max_chars=ideas.LABEL_MAX,
+            help=ctx.t("ideas.class_label_help"),
+            key="idea_class_label",
+        )
+        band = c2.selectbox(
+            ctx.t("field.ideas_grade_band"),
+            ideas.GRADE_BANDS,
+            format_func=lambda b: ctx.t(f"ideas.band.{b}"),
+            key="idea_class_band",
+        )
+        muni = c1.selectbox(
+            ctx.t("field.ideas_municipality"),
+            [0] + list(munis),
+            format_func=lambda m: munis.get(m, ctx.t("ideas.not_told")),
+            key="idea_class_muni",
+        )
+        cap = c2.number_input(
+            ctx.t("field.ideas_cap"), 1, ideas.CLASS_CAP_MAX, ideas.CLASS_CAP_DEFAULT, key="idea_class_cap"
+        )
         if st.form_submit_button(ctx.t("ideas.open_class"), type="primary"):
             try:
                 ideas.open_class(ctx.db, ctx.writer(), plan_id, label, band, cap, muni or None)
@@ -240,12 +340,19 @@ def class_row(ctx: Ctx, c: dict) -> None:
     open_now = c["closes_at"] > dbm.now()
     with st.container(border=True, key=f"idea_class_{c['id']}"):
         band = ctx.t(f"ideas.band.{c['grade_band']}")
-        st.markdown(md_escape(f"{c['label']} · {band}") + " · " +
-                    ctx.t("ideas.class_count", count=ctx.num(c["ideas"]), cap=ctx.num(c["cap"])))
+        st.markdown(
+            md_escape(f"{c['label']} · {band}")
+            + " · "
+            + ctx.t("ideas.class_count", count=ctx.num(c["ideas"]), cap=ctx.num(c["cap"]))
+        )
         if open_now:
             link_panel(ctx, public_link(ctx, c["plan_id"], simple=True, class_code=c["code"]), c["code"])
-            st.button(ctx.t("ideas.close_class"), key=f"idea_close_{c['id']}", on_click=act,
-                      args=(ctx, ideas.close_class, c["id"]))
+            st.button(
+                ctx.t("ideas.close_class"),
+                key=f"idea_close_{c['id']}",
+                on_click=act,
+                args=(ctx, ideas.close_class, c["id"]),
+            )
         else:
             st.caption(ctx.t("ideas.class_closed"))
 
@@ -255,8 +362,16 @@ def _forget_form(prefix: str) -> None:
         del st.session_state[key]
 
 
-def idea_row(ctx: Ctx, idea: dict, areas: dict, munis: dict, links: dict, others: list[dict], moderator: bool,
-             duplicate_of: int | None) -> None:
+def idea_row(
+    ctx: Ctx,
+    idea: dict,
+    areas: dict,
+    munis: dict,
+    links: dict,
+    others: list[dict],
+    moderator: bool,
+    duplicate_of: int | None,
+) -> None:
     """One idea: text, facts, and for moderators the actions on it (each with the version shown)."""
     t = ctx.t
     with st.container(border=True, key=f"idea_row_{idea['id']}"):
@@ -294,8 +409,15 @@ def idea_row(ctx: Ctx, idea: dict, areas: dict, munis: dict, links: dict, others
         version = idea["version"]
         c1, c2, c3, c4, c5 = st.columns(5)
         if idea["state"] != "published":
-            c1.button(t("ideas.publish"), key=f"idea_pub_{idea['id']}_{version}", type="primary", width="stretch",
-                      on_click=act, args=(ctx, ideas.publish, idea["id"], version), kwargs={"done": t("ideas.published")})
+            c1.button(
+                t("ideas.publish"),
+                key=f"idea_pub_{idea['id']}_{version}",
+                type="primary",
+                width="stretch",
+                on_click=act,
+                args=(ctx, ideas.publish, idea["id"], version),
+                kwargs={"done": t("ideas.published")},
+            )
         else:
             with c1.popover(t("ideas.answer_action"), width="stretch"):
                 answer_form(ctx, idea, links)
@@ -305,17 +427,31 @@ def idea_row(ctx: Ctx, idea: dict, areas: dict, munis: dict, links: dict, others
         with c3.popover(t("ideas.edit"), width="stretch"):
             edit_form(ctx, idea, areas)
         with c4.popover(t("ideas.merge"), width="stretch", disabled=not others):
-            keep = st.selectbox(t("ideas.merge_into"), [o["id"] for o in others], key=f"idea_keep_{idea['id']}",
-                                index=[o["id"] for o in others].index(duplicate_of) if duplicate_of in
-                                [o["id"] for o in others] else 0,
-                                format_func=lambda i: f"#{i} " + next(o["text"][:80] for o in others if o["id"] == i))
-            st.button(t("ideas.merge_confirm"), key=f"idea_merge_{idea['id']}", type="primary", on_click=act,
-                      args=(ctx, ideas.merge, idea["id"], keep), kwargs={"done": t("ideas.merged")})
+            keep = st.selectbox(
+                t("ideas.merge_into"),
+                [o["id"] for o in others],
+                key=f"idea_keep_{idea['id']}",
+                index=[o["id"] for o in others].index(duplicate_of) if duplicate_of in [o["id"] for o in others] else 0,
+                format_func=lambda i: f"#{i} " + next(o["text"][:80] for o in others if o["id"] == i),
+            )
+            st.button(
+                t("ideas.merge_confirm"),
+                key=f"idea_merge_{idea['id']}",
+                type="primary",
+                on_click=act,
+                args=(ctx, ideas.merge, idea["id"], keep),
+                kwargs={"done": t("ideas.merged")},
+            )
         if idea["has_contact"]:
             with c5.popover(t("ideas.email_action"), width="stretch"):
                 st.text(ideas.contact(ctx.db, ctx.writer(), idea["id"]) or "–")  # the role of now
-                st.button(t("ideas.delete_email"), key=f"idea_forget_{idea['id']}", on_click=act,
-                          args=(ctx, ideas.delete_contact, idea["id"]), kwargs={"done": t("ideas.email_deleted")})
+                st.button(
+                    t("ideas.delete_email"),
+                    key=f"idea_forget_{idea['id']}",
+                    on_click=act,
+                    args=(ctx, ideas.delete_contact, idea["id"]),
+                    kwargs={"done": t("ideas.email_deleted")},
+                )
 
 
 def _opened(prefix: str, idea: dict, **fields) -> int:
@@ -356,32 +492,65 @@ def edit_form(ctx: Ctx, idea: dict, areas: dict) -> None:
     _opened(prefix, idea, text=idea["text"], area=idea["focus_area_id"])
     with st.form(prefix, enter_to_submit=False, border=False):
         st.text_area(ctx.t("field.ideas_text"), max_chars=ideas.IDEA_MAX, key=prefix + "_text")
-        st.selectbox(ctx.t("field.ideas_focus_area"), list(areas), format_func=lambda a: areas.get(a, "–"),
-                     key=prefix + "_area")
+        st.selectbox(
+            ctx.t("field.ideas_focus_area"), list(areas), format_func=lambda a: areas.get(a, "–"), key=prefix + "_area"
+        )
         if st.form_submit_button(ctx.t("ideas.save"), type="primary"):
-            _save(ctx, ideas.edit, prefix, idea["id"], st.session_state[prefix + "_text"],
-                  st.session_state[prefix + "_area"])
+            _save(
+                ctx,
+                ideas.edit,
+                prefix,
+                idea["id"],
+                st.session_state[prefix + "_text"],
+                st.session_state[prefix + "_area"],
+            )
 
 
 def answer_form(ctx: Ctx, idea: dict, links: dict) -> None:
     prefix = f"idea_answer_{idea['id']}"
-    current = ("goal", idea["goal_id"]) if idea["goal_id"] else ("measure", idea["measure_id"]) if \
-        idea["measure_id"] else None
+    current = (
+        ("goal", idea["goal_id"])
+        if idea["goal_id"]
+        else ("measure", idea["measure_id"])
+        if idea["measure_id"]
+        else None
+    )
     _opened(prefix, idea, status=idea["status"], text=idea["answer"] or "", link=current if current in links else None)
     with st.form(prefix, enter_to_submit=False, border=False):
-        st.selectbox(ctx.t("field.ideas_status"), ideas.STATUSES, key=prefix + "_status",
-                     format_func=lambda s: ctx.t(f"ideas.status.{s}"))
-        st.text_area(ctx.t("field.ideas_answer"), max_chars=ideas.ANSWER_MAX, key=prefix + "_text",
-                     help=ctx.t("ideas.answer_help"))
-        st.selectbox(ctx.t("field.ideas_link"), [None] + list(links), key=prefix + "_link",
-                     format_func=lambda o: ctx.t("ideas.no_link") if o is None else links.get(o, "–"),
-                     help=ctx.t("ideas.link_help"), placeholder=ctx.t("ideas.no_link"))
+        st.selectbox(
+            ctx.t("field.ideas_status"),
+            ideas.STATUSES,
+            key=prefix + "_status",
+            format_func=lambda s: ctx.t(f"ideas.status.{s}"),
+        )
+        st.text_area(
+            ctx.t("field.ideas_answer"),
+            max_chars=ideas.ANSWER_MAX,
+            key=prefix + "_text",
+            help=ctx.t("ideas.answer_help"),
+        )
+        st.selectbox(
+            ctx.t("field.ideas_link"),
+            [None] + list(links),
+            key=prefix + "_link",
+            format_func=lambda o: ctx.t("ideas.no_link") if o is None else links.get(o, "–"),
+            help=ctx.t("ideas.link_help"),
+            placeholder=ctx.t("ideas.no_link"),
+        )
         if st.form_submit_button(ctx.t("ideas.save_answer"), type="primary"):
             link = st.session_state[prefix + "_link"]
             goal = link[1] if link and link[0] == "goal" else None
             measure = link[1] if link and link[0] == "measure" else None
-            _save(ctx, ideas.answer, prefix, idea["id"], st.session_state[prefix + "_status"],
-                  st.session_state[prefix + "_text"], goal, measure)
+            _save(
+                ctx,
+                ideas.answer,
+                prefix,
+                idea["id"],
+                st.session_state[prefix + "_status"],
+                st.session_state[prefix + "_text"],
+                goal,
+                measure,
+            )
 
 
 def link_options(ctx: Ctx, plan_id: int) -> dict:
@@ -391,7 +560,7 @@ def link_options(ctx: Ctx, plan_id: int) -> dict:
         for goal in area["goals"]:
             out[("goal", goal["id"])] = ctx.t("ideas.goal_label", number=goal["number"], title=ctx.title(goal))
             for measure in goal["measures"]:
-                out[("measure", measure["id"])] = ctx.t("ideas.measure_label", number=measure["number"],
-                                                        title=ctx.title(measure))
+                out[("measure", measure["id"])] = ctx.t(
+                    "ideas.measure_label", number=measure["number"], title=ctx.title(measure)
+                )
     return out
-

@@ -1,5 +1,6 @@
 """Streamlit parts of the indicators feature: the Indicators page sections, the goal's
 indicator links in the plan editor and the small multiples on the Overview."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -52,8 +53,9 @@ def catalogue(ctx: Ctx) -> list[dict]:
     """The catalogue with value counts, cached until the next write to indicators or values
     (each such write leaves an audit row; writes elsewhere in the plan keep the cache)."""
     path = ctx.db.execute("pragma database_list").fetchone()[2]
-    stamp = ctx.db.execute("select max(id) from audit where entity in ('indicator', 'indicator_import', "
-                           "'goal_indicator')").fetchone()[0]
+    stamp = ctx.db.execute(
+        "select max(id) from audit where entity in ('indicator', 'indicator_import', 'goal_indicator')"
+    ).fetchone()[0]
     return _catalogue(path, stamp)
 
 
@@ -80,35 +82,65 @@ def render_charts(ctx: Ctx) -> None:
         st.info(t("indicators.no_values"))
         return
     by_id = {c["id"]: c for c in items}
-    indicator_id = st.selectbox(t("field.ind_indicator"), list(by_id), key="ind_chart_indicator",
-                                format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang))
+    indicator_id = st.selectbox(
+        t("field.ind_indicator"),
+        list(by_id),
+        key="ind_chart_indicator",
+        format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang),
+    )
     ind = by_id[indicator_id]
     regions = plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
-    plan_links = [link for link in indicators.links(ctx.db, ctx.plan["id"], ctx.lang, municipality_id=ctx.municipality_id)
-                  if link["indicator_id"] == indicator_id]
+    plan_links = [
+        link
+        for link in indicators.links(ctx.db, ctx.plan["id"], ctx.lang, municipality_id=ctx.municipality_id)
+        if link["indicator_id"] == indicator_id
+    ]
     link_ids = [None] + [link["id"] for link in plan_links]
     by_link = {link["id"]: link for link in plan_links}
-    link_id = st.selectbox(t("indicators.chart.link"), link_ids, key=f"ind_chart_link_{indicator_id}",
-                           index=1 if plan_links else 0,
-                           format_func=lambda i: t("indicators.chart.no_link") if i is None else
-                           f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}"
-                           + indicators.group_suffix(by_link[i]["gender"], ctx.lang))
+    link_id = st.selectbox(
+        t("indicators.chart.link"),
+        link_ids,
+        key=f"ind_chart_link_{indicator_id}",
+        index=1 if plan_links else 0,
+        format_func=lambda i: (
+            t("indicators.chart.no_link")
+            if i is None
+            else f"{by_link[i]['goal_title']} — {by_link[i]['region_name']}"
+            + indicators.group_suffix(by_link[i]["gender"], ctx.lang)
+        ),
+    )
     link = by_link.get(link_id)
-    default = [r["id"] for r in regions if r["kind"] in ("plan", "county", "country")
-               or (ctx.municipality_id and r["org_id"] == ctx.municipality_id)]
+    default = [
+        r["id"]
+        for r in regions
+        if r["kind"] in ("plan", "county", "country") or (ctx.municipality_id and r["org_id"] == ctx.municipality_id)
+    ]
     if link and link["region_id"] not in default:
         default.insert(0, link["region_id"])
-    chosen = st.multiselect(t("indicators.chart.regions"), list(names), default=default, format_func=names.get,
-                            key=f"ind_chart_regions_{indicator_id}_{link_id}", select_all=False, placeholder=t("common.choose"))
+    chosen = st.multiselect(
+        t("indicators.chart.regions"),
+        list(names),
+        default=default,
+        format_func=names.get,
+        key=f"ind_chart_regions_{indicator_id}_{link_id}",
+        select_all=False,
+        placeholder=t("common.choose"),
+    )
     genders = indicators.genders(ctx.db, indicator_id)
     if "female" in genders and "male" in genders:
         genders.append("gap")
     gender = indicators.GENDER_TOTAL
     if len(genders) > 1:
         start = genders.index(link["gender"]) if link and link["gender"] in genders else 0
-        gender = st.radio(t("indicators.chart.gender"), genders, horizontal=True, index=start,
-                          key=f"ind_chart_gender_{indicator_id}", format_func=lambda g: t(f"indicators.gender.{g}"))
+        gender = st.radio(
+            t("indicators.chart.gender"),
+            genders,
+            horizontal=True,
+            index=start,
+            key=f"ind_chart_gender_{indicator_id}",
+            format_func=lambda g: t(f"indicators.gender.{g}"),
+        )
     if link and link["gender"] != gender:
         link = None  # a link's baseline and target belong to the group it follows
     data = indicators.trusted_series(ctx.db, ind, chosen, gender)
@@ -118,11 +150,25 @@ def render_charts(ctx: Ctx) -> None:
     shown = [r for r in data if not r["too_few"]]
     if shown:
         kinds = {r["id"]: r["kind"] for r in regions}
-        frame = pd.DataFrame([{"region": names[r["region_id"]], "kind": kinds.get(r["region_id"], "municipality"),
-                               "year": r["year"], "value": r["value"], "low": r["low"], "high": r["high"],
-                               "n": r["n"]} for r in shown])
-        marks = {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value",
-                                      "region_name")} if link else None
+        frame = pd.DataFrame(
+            [
+                {
+                    "region": names[r["region_id"]],
+                    "kind": kinds.get(r["region_id"], "municipality"),
+                    "year": r["year"],
+                    "value": r["value"],
+                    "low": r["low"],
+                    "high": r["high"],
+                    "n": r["n"],
+                }
+                for r in shown
+            ]
+        )
+        marks = (
+            {k: link[k] for k in ("baseline_year", "baseline_value", "target_year", "target_value", "region_name")}
+            if link
+            else None
+        )
         if gender != indicators.GENDER_TOTAL:
             title = f"{title} ({t(f'indicators.gender.{gender}')})"
         show_chart("trend", frame, ctx.lang, title, unit, marks, ind["decimals"], note=note, alt_text=title)
@@ -136,8 +182,7 @@ def render_charts(ctx: Ctx) -> None:
             cells: dict = {}
             for r in data:
                 cells.setdefault(names[r["region_id"]], {})[r["year"]] = _cell(ctx, r, ind["decimals"])
-            st.dataframe(pd.DataFrame.from_dict(cells, orient="index").sort_index(axis=1).fillna("–"),
-                         width="stretch")
+            st.dataframe(pd.DataFrame.from_dict(cells, orient="index").sort_index(axis=1).fillna("–"), width="stretch")
     if link:
         _link_summary(ctx, link)
     _render_comparison(ctx, ind, regions, title, unit, gender)
@@ -181,8 +226,11 @@ def _uncertainty_text(ctx: Ctx, link: dict) -> None:
     """The latest value's interval and, when the change is within the margin, why."""
     dec = link["decimals"]
     if link["latest_low"] is not None:
-        values = {"value": _fmt(ctx, link["latest_value"], dec), "low": _bound(ctx, link["latest_low"], dec),
-                  "high": _bound(ctx, link["latest_high"], dec)}
+        values = {
+            "value": _fmt(ctx, link["latest_value"], dec),
+            "low": _bound(ctx, link["latest_low"], dec),
+            "high": _bound(ctx, link["latest_high"], dec),
+        }
         if link["gender"] == "gap":
             st.text(ctx.t("indicators.latest_interval_gap", **values))
         else:
@@ -191,16 +239,30 @@ def _uncertainty_text(ctx: Ctx, link: dict) -> None:
         st.text(ctx.t(f"indicators.margin.{link['margin_rule']}"))
 
 
-BADGE_COLOURS = {"reached": "green", "on_track": "blue", "too_slow": "orange", "wrong_way": "red",
-                 "within_margin": "violet", "no_data": "gray"}
-BADGE_ICONS = {"reached": ":material/check_circle:", "on_track": ":material/trending_up:",
-               "too_slow": ":material/hourglass_bottom:", "wrong_way": ":material/trending_down:",
-               "within_margin": ":material/compare_arrows:", "no_data": ":material/help:"}
+BADGE_COLOURS = {
+    "reached": "green",
+    "on_track": "blue",
+    "too_slow": "orange",
+    "wrong_way": "red",
+    "within_margin": "violet",
+    "no_data": "gray",
+}
+BADGE_ICONS = {
+    "reached": ":material/check_circle:",
+    "on_track": ":material/trending_up:",
+    "too_slow": ":material/hourglass_bottom:",
+    "wrong_way": ":material/trending_down:",
+    "within_margin": ":material/compare_arrows:",
+    "no_data": ":material/help:",
+}
 
 
 def progress_badge(ctx: Ctx, progress: str) -> None:
-    st.badge(f"{ctx.t('indicators.col.progress')}: {progress_label(progress, ctx.lang)}",
-             icon=BADGE_ICONS[progress], color=BADGE_COLOURS[progress])
+    st.badge(
+        f"{ctx.t('indicators.col.progress')}: {progress_label(progress, ctx.lang)}",
+        icon=BADGE_ICONS[progress],
+        color=BADGE_COLOURS[progress],
+    )
 
 
 def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, unit: str, gender: str) -> None:
@@ -215,13 +277,31 @@ def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, uni
     shown = [r for r in rows if not r["too_few"]]
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
     if shown:
-        show_chart("comparison", pd.DataFrame(shown), ctx.lang, f"{title} {year}", unit, ind["decimals"], note,
-                   alt_text=f"{title} {year}")
+        show_chart(
+            "comparison",
+            pd.DataFrame(shown),
+            ctx.lang,
+            f"{title} {year}",
+            unit,
+            ind["decimals"],
+            note,
+            alt_text=f"{title} {year}",
+        )
     _too_few_note(ctx, ind, [(r["region"], year) for r in rows if r["too_few"]])
     with st.expander(t("indicators.compare.table")):
-        st.dataframe(pd.DataFrame([{t("indicators.chart.region"): r["region"],
-                                    t("indicators.chart.value"): _cell(ctx, r, ind["decimals"])}
-                                   for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("indicators.chart.region"): r["region"],
+                        t("indicators.chart.value"): _cell(ctx, r, ind["decimals"]),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 # ---------------------------------------------------------------- import
@@ -231,8 +311,13 @@ def render_import(ctx: Ctx) -> None:
     with st.form("ind_upload_form", clear_on_submit=False, enter_to_submit=False):
         limit_mb = max(1, sotkanet.PAGE.file_bytes // 1_000_000)
         a11y.upload_note(ctx.lang, ["csv", "json", "xlsx", "txt"], limit_mb)
-        files = st.file_uploader(t("indicators.import.files"), type=["csv", "json", "xlsx", "txt"],
-                                 accept_multiple_files=True, key="ind_upload", max_upload_size=limit_mb)
+        files = st.file_uploader(
+            t("indicators.import.files"),
+            type=["csv", "json", "xlsx", "txt"],
+            accept_multiple_files=True,
+            key="ind_upload",
+            max_upload_size=limit_mb,
+        )
         submitted = st.form_submit_button(t("indicators.import.button"), type="primary")
     if submitted:
         if not files:
@@ -249,16 +334,38 @@ def render_import(ctx: Ctx) -> None:
     report = st.session_state.get("ind_report")
     if report:
         st.success(t("indicators.import.done"))
-        st.dataframe(pd.DataFrame([{
-            t("indicators.import.file"): r["name"], t("indicators.import.kind"): t(f"indicators.kind_file.{r['kind']}"),
-            t("indicators.import.new"): r["new"], t("indicators.import.changed"): r["changed"],
-            t("indicators.import.unchanged"): r["unchanged"], t("indicators.import.skipped"): r["skipped_empty"],
-        } for r in report]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("indicators.import.file"): r["name"],
+                        t("indicators.import.kind"): t(f"indicators.kind_file.{r['kind']}"),
+                        t("indicators.import.new"): r["new"],
+                        t("indicators.import.changed"): r["changed"],
+                        t("indicators.import.unchanged"): r["unchanged"],
+                        t("indicators.import.skipped"): r["skipped_empty"],
+                    }
+                    for r in report
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     c1, c2 = st.columns(2)
-    c1.download_button(t("indicators.import.template"), sotkanet.template_csv(), "lape_indicator_template.csv",
-                       "text/csv", icon=":material/download:")
-    c2.download_button(t("indicators.import.template_xlsx"), sotkanet.template_xlsx(), "lape_indicator_template.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+    c1.download_button(
+        t("indicators.import.template"),
+        sotkanet.template_csv(),
+        "lape_indicator_template.csv",
+        "text/csv",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        t("indicators.import.template_xlsx"),
+        sotkanet.template_xlsx(),
+        "lape_indicator_template.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
     st.caption(t("indicators.import.codes", plan=f"PLAN{ctx.plan['id']}"))
     _render_fetch(ctx)
     _render_custom_form(ctx)
@@ -276,9 +383,13 @@ def _render_fetch(ctx: Ctx) -> None:
     if submitted:
         try:
             with st.spinner(t("indicators.fetch.running")):
-                reports = sotkanet_client.fetch_live(ctx.db, ctx.writer(), ctx.plan["id"],
-                                                indicators.parse_ids(st.session_state["ind_fetch_ids"]),
-                                                indicators.parse_years(st.session_state["ind_fetch_years"]))
+                reports = sotkanet_client.fetch_live(
+                    ctx.db,
+                    ctx.writer(),
+                    ctx.plan["id"],
+                    indicators.parse_ids(st.session_state["ind_fetch_ids"]),
+                    indicators.parse_years(st.session_state["ind_fetch_years"]),
+                )
         except sotkanet_client.SotkanetUnavailable as err:
             st.warning(error_md(err, ctx.lang), icon=":material/cloud_off:")
         except ImportRejected as err:
@@ -302,17 +413,30 @@ def _render_custom_form(ctx: Ctx) -> None:
         c2.text_input(t("field.ind_title_en"), key="ind_custom_title_en", max_chars=300)
         c1, c2, c3 = st.columns(3)
         c1.text_input(t("field.ind_unit"), key="ind_custom_unit", max_chars=80)
-        c2.selectbox(t("field.ind_direction"), list(DIRECTIONS), key="ind_custom_direction",
-                     format_func=lambda d: t(f"indicators.direction.{d}"))
+        c2.selectbox(
+            t("field.ind_direction"),
+            list(DIRECTIONS),
+            key="ind_custom_direction",
+            format_func=lambda d: t(f"indicators.direction.{d}"),
+        )
         c3.number_input(t("field.ind_decimals"), 0, 4, 1, key="ind_custom_decimals")
         st.text_area(t("field.description"), key="ind_custom_description", height=80)
         submitted = st.form_submit_button(t("indicators.custom.add"))
     if submitted:
         s = st.session_state
         try:
-            indicators.add_custom(ctx.db, ctx.writer(), s["ind_custom_code"], s["ind_custom_title_fi"],
-                                  s["ind_custom_title_sv"], s["ind_custom_title_en"], s["ind_custom_unit"],
-                                  s["ind_custom_direction"], s["ind_custom_decimals"], s["ind_custom_description"])
+            indicators.add_custom(
+                ctx.db,
+                ctx.writer(),
+                s["ind_custom_code"],
+                s["ind_custom_title_fi"],
+                s["ind_custom_title_sv"],
+                s["ind_custom_title_en"],
+                s["ind_custom_unit"],
+                s["ind_custom_direction"],
+                s["ind_custom_decimals"],
+                s["ind_custom_description"],
+            )
         except LapeError as err:
             ctx.error(err)
         else:
@@ -327,25 +451,44 @@ def render_catalogue(ctx: Ctx) -> None:
         st.info(t("indicators.catalogue.empty"))
         _render_child_set(ctx)
         return
-    st.dataframe(pd.DataFrame([{
-        t("indicators.catalogue.source"): t(f"indicators.source.{c['source']}"),
-        t("indicators.catalogue.id"): c["source_id"],
-        t("field.ind_indicator"): indicators.text_in(c, ctx.lang),
-        t("field.ind_unit"): indicators.unit_in(c, ctx.lang),
-        t("field.ind_direction"): t(f"indicators.direction.{c['direction'] or 'none'}"),
-        t("indicators.catalogue.years"): f"{c['first_year']}–{c['last_year']}" if c["values_count"] else "–",
-        t("indicators.catalogue.values"): c["values_count"] or 0,
-        t("indicators.catalogue.example"): t("indicators.catalogue.example_yes") if c["example_values"] else "",
-    } for c in items]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("indicators.catalogue.source"): t(f"indicators.source.{c['source']}"),
+                    t("indicators.catalogue.id"): c["source_id"],
+                    t("field.ind_indicator"): indicators.text_in(c, ctx.lang),
+                    t("field.ind_unit"): indicators.unit_in(c, ctx.lang),
+                    t("field.ind_direction"): t(f"indicators.direction.{c['direction'] or 'none'}"),
+                    t("indicators.catalogue.years"): f"{c['first_year']}–{c['last_year']}"
+                    if c["values_count"]
+                    else "–",
+                    t("indicators.catalogue.values"): c["values_count"] or 0,
+                    t("indicators.catalogue.example"): t("indicators.catalogue.example_yes")
+                    if c["example_values"]
+                    else "",
+                }
+                for c in items
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     by_id = {c["id"]: c for c in items}
-    chosen = st.selectbox(t("indicators.catalogue.details"), list(by_id), key="ind_cat_detail",
-                          format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang))
+    chosen = st.selectbox(
+        t("indicators.catalogue.details"),
+        list(by_id),
+        key="ind_cat_detail",
+        format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang),
+    )
     ind = indicators.get_indicator(ctx.db, chosen)
     description = indicators.text_in(ind, ctx.lang, "description")
     if description:
         st.text(description)  # imported HTML was reduced to text; shown as text, never as HTML
-    facts = [f"{t('field.ind_unit')}: {indicators.unit_in(ind, ctx.lang) or '–'}",
-             f"{t('field.ind_decimals')}: {ind['decimals'] if ind['decimals'] is not None else '–'}"]
+    facts = [
+        f"{t('field.ind_unit')}: {indicators.unit_in(ind, ctx.lang) or '–'}",
+        f"{t('field.ind_decimals')}: {ind['decimals'] if ind['decimals'] is not None else '–'}",
+    ]
     if ind["organisation"]:
         facts.append(f"{t('indicators.catalogue.organisation')}: {ind['organisation']}")
     if ind["data_updated"]:
@@ -354,8 +497,14 @@ def render_catalogue(ctx: Ctx) -> None:
     options = [None, *DIRECTIONS]
     key = f"ind_dir_{ind['id']}_{ind['version']}"
     with st.form(f"ind_dir_form_{ind['id']}", enter_to_submit=False):
-        st.radio(t("field.ind_direction"), options, index=options.index(ind["direction"]), key=key, horizontal=True,
-                 format_func=lambda d: t(f"indicators.direction.{d or 'none'}"))
+        st.radio(
+            t("field.ind_direction"),
+            options,
+            index=options.index(ind["direction"]),
+            key=key,
+            horizontal=True,
+            format_func=lambda d: t(f"indicators.direction.{d or 'none'}"),
+        )
         if st.form_submit_button(t("editor.save")):
             try:
                 indicators.set_direction(ctx.db, ctx.writer(), ind["id"], st.session_state[key], ind["version"])
@@ -375,12 +524,23 @@ def _render_child_set(ctx: Ctx) -> None:
     with st.expander(t("indicators.set.heading"), icon=":material/child_care:"):
         st.caption(t("indicators.set.help"))
         rows = indicator_set.child_set(ctx.db, ctx.lang)
-        st.dataframe(pd.DataFrame([{
-            t("indicators.set.area"): r["area_name"], t("indicators.catalogue.id"): r["source_id"] or "–",
-            t("field.ind_indicator"): r["title"],
-            t("indicators.set.status"): t("indicators.set.in_catalogue") if r["indicator_id"]
-            else t("indicators.set.missing"),
-        } for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("indicators.set.area"): r["area_name"],
+                        t("indicators.catalogue.id"): r["source_id"] or "–",
+                        t("field.ind_indicator"): r["title"],
+                        t("indicators.set.status"): t("indicators.set.in_catalogue")
+                        if r["indicator_id"]
+                        else t("indicators.set.missing"),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         if st.button(t("indicators.set.fetch_list"), key="ind_fetch_list", icon=":material/cloud_download:"):
             try:
                 with st.spinner(t("indicators.fetch.running")):
@@ -399,9 +559,19 @@ def _render_child_set(ctx: Ctx) -> None:
         if query.strip():
             found = indicator_set.search(ctx.db, query)
             if found:
-                st.dataframe(pd.DataFrame([{t("indicators.catalogue.id"): r["source_id"],
-                                            t("field.ind_indicator"): indicators.text_in(r, ctx.lang)}
-                                           for r in found]), hide_index=True, width="stretch")
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("indicators.catalogue.id"): r["source_id"],
+                                t("field.ind_indicator"): indicators.text_in(r, ctx.lang),
+                            }
+                            for r in found
+                        ]
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
             else:
                 st.caption(t("indicators.search.none"))
 
@@ -415,22 +585,42 @@ def _render_trust_form(ctx: Ctx, ind: dict) -> None:
     threshold = ind["noise_threshold"]
     with st.form(key + "_form", enter_to_submit=False):
         c1, c2, c3 = st.columns(3)
-        c1.text_input(t("field.ind_noise_threshold"), key=key + "_noise", max_chars=12,
-                      value="" if threshold is None else i18n.number(threshold, ctx.lang))
-        c2.selectbox(t("field.ind_noise_unit"), list(indicators.NOISE_UNITS), key=key + "_unit",
-                     index=indicators.NOISE_UNITS.index(ind["noise_unit"] or "points"),
-                     format_func=lambda u: t(f"indicators.noise_unit.{u}"))
-        c3.text_input(t("field.ind_min_count"), key=key + "_min", max_chars=6,
-                      value="" if ind["min_count"] is None else str(ind["min_count"]),
-                      placeholder=str(indicators.DEFAULT_MIN_COUNT))
-        small, large = (i18n.number(v, ctx.lang, 0) for v in (indicators.SURVEY_NOISE_SMALL,
-                                                               indicators.SURVEY_NOISE_LARGE))
+        c1.text_input(
+            t("field.ind_noise_threshold"),
+            key=key + "_noise",
+            max_chars=12,
+            value="" if threshold is None else i18n.number(threshold, ctx.lang),
+        )
+        c2.selectbox(
+            t("field.ind_noise_unit"),
+            list(indicators.NOISE_UNITS),
+            key=key + "_unit",
+            index=indicators.NOISE_UNITS.index(ind["noise_unit"] or "points"),
+            format_func=lambda u: t(f"indicators.noise_unit.{u}"),
+        )
+        c3.text_input(
+            t("field.ind_min_count"),
+            key=key + "_min",
+            max_chars=6,
+            value="" if ind["min_count"] is None else str(ind["min_count"]),
+            placeholder=str(indicators.DEFAULT_MIN_COUNT),
+        )
+        small, large = (
+            i18n.number(v, ctx.lang, 0) for v in (indicators.SURVEY_NOISE_SMALL, indicators.SURVEY_NOISE_LARGE)
+        )
         st.caption(f"{t('indicators.trust.survey_small')}: {small} · {t('indicators.trust.survey_large')}: {large}")
         if st.form_submit_button(t("editor.save")):
             s = st.session_state
             try:
-                indicators.set_trust(ctx.db, ctx.writer(), ind["id"], s[key + "_noise"], s[key + "_unit"],
-                                     s[key + "_min"], ind["version"])
+                indicators.set_trust(
+                    ctx.db,
+                    ctx.writer(),
+                    ind["id"],
+                    s[key + "_noise"],
+                    s[key + "_unit"],
+                    s[key + "_min"],
+                    ind["version"],
+                )
             except LapeError as err:
                 ctx.error(err)
             else:
@@ -438,14 +628,18 @@ def _render_trust_form(ctx: Ctx, ind: dict) -> None:
 
 
 # ---------------------------------------------------------------- plan editor: a goal's links
-_LINK_FIELDS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year",
-                "target_value")
+_LINK_FIELDS = ("indicator_id", "region_id", "gender", "baseline_year", "baseline_value", "target_year", "target_value")
 
 
 def _link_initial(ctx: Ctx, link: dict | None, field: str):
     if link is None:  # no indicator or region chosen for the person: a wrong link is easy to save unnoticed
-        return {"baseline_year": "", "target_year": str(ctx.plan["last_year"]), "baseline_value": "",
-                "target_value": "", "gender": indicators.GENDER_TOTAL}.get(field)
+        return {
+            "baseline_year": "",
+            "target_year": str(ctx.plan["last_year"]),
+            "baseline_value": "",
+            "target_value": "",
+            "gender": indicators.GENDER_TOTAL,
+        }.get(field)
     value = link[field]
     if field in ("baseline_value", "target_value"):
         if value is None:
@@ -466,10 +660,17 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     for r in rows:
         with st.container(border=True, key=f"gi_row_{r['id']}"):
             st.text(f"{r['indicator_title']} — {r['region_name']}")
-            st.text(t("indicators.goal.values",
-                      baseline=_fmt(ctx, r["baseline_value"], r["decimals"]), baseline_year=r["baseline_year"],
-                      latest=_fmt(ctx, r["latest_value"], r["decimals"]), latest_year=r["latest_year"] or "–",
-                      target=_fmt(ctx, r["target_value"], r["decimals"]), target_year=r["target_year"]))
+            st.text(
+                t(
+                    "indicators.goal.values",
+                    baseline=_fmt(ctx, r["baseline_value"], r["decimals"]),
+                    baseline_year=r["baseline_year"],
+                    latest=_fmt(ctx, r["latest_value"], r["decimals"]),
+                    latest_year=r["latest_year"] or "–",
+                    target=_fmt(ctx, r["target_value"], r["decimals"]),
+                    target_year=r["target_year"],
+                )
+            )
             progress_badge(ctx, r["progress"])
             _uncertainty_text(ctx, r)
     if rows:
@@ -482,9 +683,14 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         st.info(t("indicators.goal.no_catalogue"))
         return
     by_link = {r["id"]: r for r in rows}
-    choice = st.selectbox(t("indicators.goal.edit_which"), [0, *by_link], key=f"gi_pick_{goal['id']}",
-                          format_func=lambda i: t("indicators.goal.new") if i == 0 else
-                          f"{by_link[i]['indicator_title']} — {by_link[i]['region_name']}")
+    choice = st.selectbox(
+        t("indicators.goal.edit_which"),
+        [0, *by_link],
+        key=f"gi_pick_{goal['id']}",
+        format_func=lambda i: (
+            t("indicators.goal.new") if i == 0 else f"{by_link[i]['indicator_title']} — {by_link[i]['region_name']}"
+        ),
+    )
     link = indicators.get_link(ctx.db, choice) if choice else None
     prefix = f"gi_{goal['id']}_{choice}"
     if prefix + "_version" not in st.session_state:
@@ -499,16 +705,34 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     if st.session_state[f"{prefix}_region_id"] not in names:
         st.session_state[f"{prefix}_region_id"] = None
     with st.form(prefix + "_form", enter_to_submit=False):
-        st.selectbox(t("field.ind_indicator"), list(labels), key=f"{prefix}_indicator_id", format_func=labels.get,
-                     placeholder=t("indicators.goal.pick_indicator"))
-        st.selectbox(t("field.ind_region"), list(names), key=f"{prefix}_region_id", format_func=names.get,
-                     placeholder=t("indicators.goal.pick_region"))
-        st.selectbox(t("field.ind_link_gender"), list(indicators.LINK_GENDERS), key=f"{prefix}_gender",
-                     format_func=lambda g: t(f"indicators.link_gender.{g}"))
+        st.selectbox(
+            t("field.ind_indicator"),
+            list(labels),
+            key=f"{prefix}_indicator_id",
+            format_func=labels.get,
+            placeholder=t("indicators.goal.pick_indicator"),
+        )
+        st.selectbox(
+            t("field.ind_region"),
+            list(names),
+            key=f"{prefix}_region_id",
+            format_func=names.get,
+            placeholder=t("indicators.goal.pick_region"),
+        )
+        st.selectbox(
+            t("field.ind_link_gender"),
+            list(indicators.LINK_GENDERS),
+            key=f"{prefix}_gender",
+            format_func=lambda g: t(f"indicators.link_gender.{g}"),
+        )
         c1, c2 = st.columns(2)
         c1.text_input(t("field.ind_baseline_year"), key=f"{prefix}_baseline_year", max_chars=4)
-        c2.text_input(t("field.ind_baseline_value"), key=f"{prefix}_baseline_value", max_chars=30,
-                      help=t("indicators.goal.baseline_help"))
+        c2.text_input(
+            t("field.ind_baseline_value"),
+            key=f"{prefix}_baseline_value",
+            max_chars=30,
+            help=t("indicators.goal.baseline_help"),
+        )
         c1.text_input(t("field.ind_target_year"), key=f"{prefix}_target_year", max_chars=4)
         c2.text_input(t("field.ind_target_value"), key=f"{prefix}_target_value", max_chars=30)
         submitted = st.form_submit_button(t("editor.save") if link else t("indicators.goal.add"), type="primary")
@@ -516,7 +740,9 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in _LINK_FIELDS}
         try:
             if link:
-                indicators.update_link(ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"], **values)
+                indicators.update_link(
+                    ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"], **values
+                )
             else:
                 indicators.add_link(ctx.db, ctx.writer(), goal["id"], **values)
         except ConflictError as err:
@@ -525,9 +751,14 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             ctx.error(err)
         else:
             reset(prefix)
-            state.flash(f"gi_saved_{goal['id']}", t(
-                "indicators.goal.link_saved", indicator=md_escape(labels.get(values["indicator_id"], "")),
-                region=md_escape(names.get(values["region_id"], ""))))
+            state.flash(
+                f"gi_saved_{goal['id']}",
+                t(
+                    "indicators.goal.link_saved",
+                    indicator=md_escape(labels.get(values["indicator_id"], "")),
+                    region=md_escape(names.get(values["region_id"], "")),
+                ),
+            )
             st.rerun()
     state.show_flash(f"gi_saved_{goal['id']}")  # next to the form, where the person is looking
     conflict = st.session_state.get(prefix + "_conflict")
@@ -557,8 +788,12 @@ def _offered(ctx: Ctx, goal_id: int, items: list[dict], current) -> dict:
 
     t = ctx.t
     c1, c2 = st.columns([1, 2])
-    source = c1.radio(t("indicators.set.offer"), ["all", "set"], key=f"gi_offer_{goal_id}",
-                      format_func=lambda o: t(f"indicators.set.offer.{o}"))
+    source = c1.radio(
+        t("indicators.set.offer"),
+        ["all", "set"],
+        key=f"gi_offer_{goal_id}",
+        format_func=lambda o: t(f"indicators.set.offer.{o}"),
+    )
     query = c2.text_input(t("indicators.search.label"), key=f"gi_search_{goal_id}", max_chars=100)
     by_id = {i["id"]: i for i in items}
     labels: dict = {}
@@ -568,8 +803,11 @@ def _offered(ctx: Ctx, goal_id: int, items: list[dict], current) -> dict:
             st.caption(t("indicators.search.none"))
     elif source == "set":
         label = indicators.indicator_label
-        labels = {r["indicator_id"]: f"{r['area_name']} — {label(by_id[r['indicator_id']], ctx.lang)}"
-                  for r in indicator_set.child_set(ctx.db, ctx.lang) if r["indicator_id"] in by_id}
+        labels = {
+            r["indicator_id"]: f"{r['area_name']} — {label(by_id[r['indicator_id']], ctx.lang)}"
+            for r in indicator_set.child_set(ctx.db, ctx.lang)
+            if r["indicator_id"] in by_id
+        }
     if not labels:
         labels = {i: indicators.indicator_label(row, ctx.lang) for i, row in by_id.items()}
     if current in by_id and current not in labels:
@@ -599,18 +837,37 @@ def render_indicators_overview(ctx: Ctx) -> None:
     per_row = 3
     goal_list = list(goals.values())
     for start in range(0, len(goal_list), per_row):
-        for col, goal_rows in zip(st.columns(per_row), goal_list[start:start + per_row]):
+        for col, goal_rows in zip(st.columns(per_row), goal_list[start : start + per_row]):
             with col:
                 st.markdown(f"**{md_escape(goal_rows[0]['goal_title'])}**")
-                panels = "; ".join(f"{r['indicator_title']} — {r['region_name']}: "
-                                   f"{progress_label(r['progress'], ctx.lang)}" for r in goal_rows)
-                show_chart("small_multiples", indicator_charts.overview_panels(goal_rows), ctx.lang, columns=1,
-                           width="content", alt_text=t("a11y.overview_alt", goal=goal_rows[0]["goal_title"],
-                                                       panels=panels))
+                panels = "; ".join(
+                    f"{r['indicator_title']} — {r['region_name']}: {progress_label(r['progress'], ctx.lang)}"
+                    for r in goal_rows
+                )
+                show_chart(
+                    "small_multiples",
+                    indicator_charts.overview_panels(goal_rows),
+                    ctx.lang,
+                    columns=1,
+                    width="content",
+                    alt_text=t("a11y.overview_alt", goal=goal_rows[0]["goal_title"], panels=panels),
+                )
     with st.expander(t("a11y.as_table")):  # the small multiples' figures as text
-        st.dataframe(pd.DataFrame([{
-            t("a11y.col_goal"): r["goal_title"], t("a11y.col_indicator"): f"{r['indicator_title']} — {r['region_name']}",
-            t("a11y.col_values"): ", ".join(f"{year}: {ctx.num(value)}" for year, value in sorted(r["values"].items())),
-            t("a11y.col_target"): f"{r['target_year']}: {ctx.num(r['target_value'])}",
-            t("indicators.chart.progress"): progress_label(r["progress"], ctx.lang),
-        } for r in rows]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("a11y.col_goal"): r["goal_title"],
+                        t("a11y.col_indicator"): f"{r['indicator_title']} — {r['region_name']}",
+                        t("a11y.col_values"): ", ".join(
+                            f"{year}: {ctx.num(value)}" for year, value in sorted(r["values"].items())
+                        ),
+                        t("a11y.col_target"): f"{r['target_year']}: {ctx.num(r['target_value'])}",
+                        t("indicators.chart.progress"): progress_label(r["progress"], ctx.lang),
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )

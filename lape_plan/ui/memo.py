@@ -1,4 +1,5 @@
 """Reads memoised for every session of the process: the public pages' shared, short-lived caches."""
+
 from __future__ import annotations
 
 import threading
@@ -9,6 +10,7 @@ def shared(seconds: float, max_entries: int = 200):
     """Memoise a read for every session of the process for `seconds`. st.cache_data costs
     about a millisecond a call here (argument hashing, a copy of the value), a third of the
     idea page's own time; this costs microseconds. Callers must not change what it returns."""
+
     def wrap(fn):
         store: dict = {}
         lock = threading.Lock()
@@ -27,4 +29,5 @@ def shared(seconds: float, max_entries: int = 200):
 
         cached.clear = store.clear
         return cached
+
     return wrap

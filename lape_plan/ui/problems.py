@@ -1,5 +1,6 @@
 """The one way a refused import is shown on a page: what happened, then every problem
 with its file or sheet, row and reason, translated into the user's language here."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,9 +15,13 @@ def problem_rows(ctx: Ctx, problems) -> list[dict]:
     rows = []
     for p in problems:
         reason = p.text(ctx.lang)
-        rows.append({t("friction.problems.where"): str(p.where or "–"),
-                     t("friction.problems.row"): "–" if p.row in ("", 0, None) else str(p.row),
-                     t("friction.problems.reason"): reason[:1].upper() + reason[1:]})
+        rows.append(
+            {
+                t("friction.problems.where"): str(p.where or "–"),
+                t("friction.problems.row"): "–" if p.row in ("", 0, None) else str(p.row),
+                t("friction.problems.reason"): reason[:1].upper() + reason[1:],
+            }
+        )
     return rows
 
 

@@ -1,5 +1,6 @@
 """Streamlit part of publishing: the plan settings section with the publish button
 (administrators and facilitators), the publication state and links to the site."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -19,23 +20,36 @@ def section(ctx: Ctx, plan: dict) -> None:
     row = publishing.state(ctx.db, plan["id"])
     published = bool(row and row["published"])
     if published:
-        st.write(t("publishing.ui.state_published", at=i18n.timestamp(row["published_at"], ctx.lang),
-                   by=md_escape(i18n.actor_name(row["published_by"], ctx.lang))))
+        st.write(
+            t(
+                "publishing.ui.state_published",
+                at=i18n.timestamp(row["published_at"], ctx.lang),
+                by=md_escape(i18n.actor_name(row["published_by"], ctx.lang)),
+            )
+        )
         if publishing.changed_since(ctx.db, plan["id"]):
             st.warning(t("publishing.ui.changed"))
         for lang in publishing.PUBLISH_LANGS:
-            st.link_button(t("publishing.ui.link", language=i18n.language_name(lang)),
-                           publishing.site_url(plan["id"], lang), icon=":material/open_in_new:")
+            st.link_button(
+                t("publishing.ui.link", language=i18n.language_name(lang)),
+                publishing.site_url(plan["id"], lang),
+                icon=":material/open_in_new:",
+            )
     else:
         st.write(t("publishing.ui.not_published"))
     c1, c2 = st.columns(2, vertical_alignment="bottom")
-    if c1.button(t("publishing.ui.republish" if published else "publishing.ui.publish"), key="pub_publish",
-                 type="primary", icon=":material/public:"):
+    if c1.button(
+        t("publishing.ui.republish" if published else "publishing.ui.publish"),
+        key="pub_publish",
+        type="primary",
+        icon=":material/public:",
+    ):
         _run(ctx, lambda: publishing.publish(ctx.db, ctx.writer(), plan["id"]), "publishing.ui.published_ok")
     if published:
         sure = c2.checkbox(t("publishing.ui.confirm_unpublish"), key="pub_sure")
-        if c2.button(t("publishing.ui.unpublish"), key="pub_unpublish", disabled=not sure,
-                     icon=":material/public_off:"):
+        if c2.button(
+            t("publishing.ui.unpublish"), key="pub_unpublish", disabled=not sure, icon=":material/public_off:"
+        ):
             _run(ctx, lambda: publishing.unpublish(ctx.db, ctx.writer(), plan["id"]), "publishing.ui.unpublished_ok")
 
 

@@ -1,6 +1,7 @@
 """Per-session UI state shared by every feature: the message shown once after a rerun
 ("flash") and clearing a form's widget state ("reset"). One implementation; each feature
 keeps its own flash slot so that a message waits for the page that set it."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,4 +1,5 @@
 """Showing user text safely in places that render Markdown (headings, labels)."""
+
 import re
 
 from .. import i18n

@@ -1,5 +1,6 @@
 """Plan settings and the Chapters page: the plan's approval state, its frozen versions with
 the councils' decisions, and what changed since the approved version."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -25,8 +26,7 @@ def _move(plan_id: int, target: str, seen_version: int, lang: str) -> None:
     except LapeError as err:
         st.session_state["apv_error"] = err
     else:
-        state.flash("apv_flash", i18n.t("approvals.moved", lang,
-                                        state=i18n.label("approvals.state", target, lang)))
+        state.flash("apv_flash", i18n.t("approvals.moved", lang, state=i18n.label("approvals.state", target, lang)))
     finally:
         database.close()
 
@@ -46,8 +46,13 @@ def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
     st.markdown(t("approvals.state_now", state=i18n.label("approvals.state", now, ctx.lang)))
     columns = st.columns(len(versions.MOVES[now]))
     for column, target in zip(columns, versions.MOVES[now]):
-        column.button(t(f"approvals.move.{target}"), key=f"apv_move_{target}", icon=_ICONS[target],
-                      on_click=_move, args=(plan["id"], target, plan["version"], ctx.lang))
+        column.button(
+            t(f"approvals.move.{target}"),
+            key=f"apv_move_{target}",
+            icon=_ICONS[target],
+            on_click=_move,
+            args=(plan["id"], target, plan["version"], ctx.lang),
+        )
     return versions_table(ctx, plan)
 
 
@@ -58,13 +63,26 @@ def versions_table(ctx: Ctx, plan: dict) -> list[dict]:
     if not rows:
         st.info(t("approvals.no_versions"))
         return rows
-    st.dataframe(pd.DataFrame([{
-        t("approvals.col.version"): v["number"],
-        t("approvals.col.sent"): i18n.timestamp(v["created_at"], ctx.lang),
-        t("approvals.col.by"): i18n.actor_name(v["created_by"], ctx.lang),
-        t("approvals.col.decisions"): "; ".join(
-            f"{d['body']} {i18n.date(d['date'], ctx.lang)} {d['reference'] or ''}".strip() for d in v["decisions"])
-        or "–"} for v in rows]), hide_index=True, width="stretch", height="content")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("approvals.col.version"): v["number"],
+                    t("approvals.col.sent"): i18n.timestamp(v["created_at"], ctx.lang),
+                    t("approvals.col.by"): i18n.actor_name(v["created_by"], ctx.lang),
+                    t("approvals.col.decisions"): "; ".join(
+                        f"{d['body']} {i18n.date(d['date'], ctx.lang)} {d['reference'] or ''}".strip()
+                        for d in v["decisions"]
+                    )
+                    or "–",
+                }
+                for v in rows
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        height="content",
+    )
     return rows
 
 
@@ -80,10 +98,13 @@ def changes_section(ctx: Ctx, plan: dict) -> None:
     if approved is None:
         st.info(t("approvals.not_approved"))
     ids = [v["id"] for v in rows]
-    chosen = st.selectbox(t("approvals.compare_with"), ids, index=ids.index((approved or rows[0])["id"]),
-                          key="apv_compare",
-                          format_func=lambda i: versions.version_label(next(v for v in rows if v["id"] == i),
-                                                                       ctx.lang))
+    chosen = st.selectbox(
+        t("approvals.compare_with"),
+        ids,
+        index=ids.index((approved or rows[0])["id"]),
+        key="apv_compare",
+        format_func=lambda i: versions.version_label(next(v for v in rows if v["id"] == i), ctx.lang),
+    )
     version = next(v for v in rows if v["id"] == chosen)
     if version["decisions"]:
         st.markdown(t("approvals.approved_by", bodies=", ".join(md_escape(d["body"]) for d in version["decisions"])))
@@ -91,10 +112,28 @@ def changes_section(ctx: Ctx, plan: dict) -> None:
     if not changes:
         st.success(t("approvals.no_changes"))
         return
-    st.markdown(t("approvals.changes_intro", number=version["number"],
-                  date=i18n.date(version["created_at"][:10], ctx.lang), count=len(changes)))
-    st.dataframe(pd.DataFrame([{
-        t("documents.col.number"): r["number"], t("approvals.col.item"): f"{r['kind']}: {r['title']}",
-        t("approvals.col.change"): r["change"], t("approvals.col.field"): r["field"],
-        t("approvals.col.old"): r["old"], t("approvals.col.new"): r["new"]}
-        for r in versions.change_rows(changes, ctx.lang)]), hide_index=True, width="stretch")
+    st.markdown(
+        t(
+            "approvals.changes_intro",
+            number=version["number"],
+            date=i18n.date(version["created_at"][:10], ctx.lang),
+            count=len(changes),
+        )
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("documents.col.number"): r["number"],
+                    t("approvals.col.item"): f"{r['kind']}: {r['title']}",
+                    t("approvals.col.change"): r["change"],
+                    t("approvals.col.field"): r["field"],
+                    t("approvals.col.old"): r["old"],
+                    t("approvals.col.new"): r["new"],
+                }
+                for r in versions.change_rows(changes, ctx.lang)
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,5 +1,6 @@
 """Streamlit helpers of the workshop pages: the participants' light guard, cached reads,
 the join link and QR code, the projector's live fragment and the moderation rows."""
+
 from __future__ import annotations
 
 import random
@@ -122,8 +123,9 @@ def ballot_labels(path: str, workshop_id: int) -> list[dict]:
     """The ballot with its texts escaped for the radio labels (which render Markdown).
     Shared by every participant of the workshop: one query per two seconds, not per rerun."""
     with dbm.pooled(path) as database:
-        return [{"id": p["id"], "label": md_escape(p["text"])}
-                for p in workshop.ballot_proposals(database, workshop_id)]
+        return [
+            {"id": p["id"], "label": md_escape(p["text"])} for p in workshop.ballot_proposals(database, workshop_id)
+        ]
 
 
 @shared(STAGE_SECONDS)
@@ -157,8 +159,10 @@ def background_form(ctx: ParticipantCtx, person: dict) -> bool:
         return False
     t = ctx.t
     options = {key: workshop.background_options(ctx.db, w, key) for key in w["background"]}
-    labels = {key: {v: workshop.background_label(ctx.db, w, key, v, ctx.lang) for v in values}
-              for key, values in options.items()}
+    labels = {
+        key: {v: workshop.background_label(ctx.db, w, key, v, ctx.lang) for v in values}
+        for key, values in options.items()
+    }
 
     def save():
         answers = {key: st.session_state.get(f"ws_bg_{key}") for key in options}
@@ -167,10 +171,17 @@ def background_form(ctx: ParticipantCtx, person: dict) -> bool:
     st.markdown(t("workshop_room.background_intro"))
     with st.form("ws_background_form"):
         for key, values in options.items():
-            st.selectbox(t(f"workshop_room.bg.{key}"), values, index=None, key=f"ws_bg_{key}",
-                         format_func=labels[key].get, placeholder=t("workshop_room.no_answer"))
-        st.form_submit_button(t("workshop_room.continue"), type="primary", on_click=save, width="stretch",
-                              key="ws_bg_save")
+            st.selectbox(
+                t(f"workshop_room.bg.{key}"),
+                values,
+                index=None,
+                key=f"ws_bg_{key}",
+                format_func=labels[key].get,
+                placeholder=t("workshop_room.no_answer"),
+            )
+        st.form_submit_button(
+            t("workshop_room.continue"), type="primary", on_click=save, width="stretch", key="ws_bg_save"
+        )
     return True
 
 
@@ -182,8 +193,14 @@ def feedback_form(ctx: ParticipantCtx, token: str) -> None:
         given = workshop.my_feedback(database, person["id"])
 
     def send():
-        participant_call(ctx.lang, workshop.give_feedback, token, st.session_state.get("ws_grade"),
-                         st.session_state.get("ws_comment"), done=t("workshop_room.feedback_thanks"))
+        participant_call(
+            ctx.lang,
+            workshop.give_feedback,
+            token,
+            st.session_state.get("ws_grade"),
+            st.session_state.get("ws_comment"),
+            done=t("workshop_room.feedback_thanks"),
+        )
 
     show_flash()
     if given:
@@ -193,8 +210,9 @@ def feedback_form(ctx: ParticipantCtx, token: str) -> None:
         st.markdown(f"**{t('workshop_room.feedback_ask')}**")
         st.radio(t("workshop_room.grade"), list(workshop.GRADES), index=None, horizontal=True, key="ws_grade")
         st.text_area(t("workshop_room.comment"), key="ws_comment", max_chars=workshop.COMMENT_MAX)
-        st.form_submit_button(t("workshop_room.send_feedback"), type="primary", on_click=send, width="stretch",
-                              key="ws_feedback_send")
+        st.form_submit_button(
+            t("workshop_room.send_feedback"), type="primary", on_click=send, width="stretch", key="ws_feedback_send"
+        )
 
 
 @shared(30)
@@ -266,8 +284,7 @@ def join_panel(ctx: Ctx, w: dict, page_path: str) -> None:
         st.markdown(ctx.t("workshop.join_at"))
         st.header(w["code"])
         st.code(url, language=None, wrap_lines=True)
-    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=180,
-                alt=ctx.t("a11y.qr_alt", code=w["code"]))
+    right.image(qr_png(url), caption=ctx.t("workshop.qr_caption"), width=180, alt=ctx.t("a11y.qr_alt", code=w["code"]))
 
 
 # ---------------------------------------------------------------- projector
@@ -364,8 +381,9 @@ def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
             split = None
             if w["results_visible"] and w["projector_split"] in w["background"]:
                 split = workshop.split(database, workshop_id, w["projector_split"], w["round_id"])
-                split["labels"] = {g: workshop.split_label(database, w, w["projector_split"], g, lang)
-                                   for g, _ in split["groups"]}
+                split["labels"] = {
+                    g: workshop.split_label(database, w, w["projector_split"], g, lang) for g, _ in split["groups"]
+                }
         finally:
             database.close()
         num = partial(i18n.number, lang=lang)
@@ -384,10 +402,13 @@ def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
             elif w["results_visible"]:
                 from ..charts import workshop as workshop_charts  # Altair only where a chart is drawn
 
-                st.altair_chart(workshop_charts.ranking_chart(figures["ranking"], lang), width="stretch",
-                                alt=workshop.ranking_alt(figures["ranking"], lang))
+                st.altair_chart(
+                    workshop_charts.ranking_chart(figures["ranking"], lang),
+                    width="stretch",
+                    alt=workshop.ranking_alt(figures["ranking"], lang),
+                )
             elif w["phase"] == "collecting":
-                latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[:workshop.PROJECTOR_PAGE]
+                latest = sorted(figures["ranking"], key=lambda p: p["id"], reverse=True)[: workshop.PROJECTOR_PAGE]
                 if latest:
                     st.subheader(t("workshop.latest"))
                     with st.container(key="projector_items"):
@@ -415,8 +436,7 @@ def groups_view(split: dict, t) -> None:
     groups = [(g, n) for g, n in split["groups"] if g is not None]
     with st.container(key="projector_groups"):
         for col, (group, size) in zip(st.columns(max(min(len(groups), 3), 1)), groups[:3]):
-            top = sorted((r for r in split["rows"] if r["votes"].get(group)),
-                         key=lambda r: -r["votes"][group])[:3]
+            top = sorted((r for r in split["rows"] if r["votes"].get(group)), key=lambda r: -r["votes"][group])[:3]
             col.markdown(f"#### {md_escape(split['labels'][group])}")
             col.caption(t("workshop_room.group_size", n=size))
             for i, r in enumerate(top, 1):
@@ -464,45 +484,84 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
         for m in p["merged"]:
             st.text(t("workshop.merged_line", text=m["text"]))
         c1, c2, c3, c4 = st.columns(4)
-        c1.button(t("workshop.show") if p["hidden"] else t("workshop.hide"), key=f"ws_hide_{p['id']}",
-                  width="stretch", on_click=act, args=(ctx, workshop.set_hidden, p["id"], not p["hidden"]))
+        c1.button(
+            t("workshop.show") if p["hidden"] else t("workshop.hide"),
+            key=f"ws_hide_{p['id']}",
+            width="stretch",
+            on_click=act,
+            args=(ctx, workshop.set_hidden, p["id"], not p["hidden"]),
+        )
         with c2.popover(t("workshop.edit"), width="stretch"):
             edit_form(ctx, p, area_names_)
         with c3.popover(t("workshop.merge"), width="stretch", disabled=not others or bool(p["goal_id"])):
             # no default target: a merge moves votes, so the facilitator names the proposal to keep
-            keep = st.selectbox(t("workshop.merge_into"), [o["id"] for o in others], key=f"ws_keep_{p['id']}",
-                                index=None, placeholder=t("common.choose"),
-                                format_func=lambda i: next(o["text"][:80] for o in others if o["id"] == i))
+            keep = st.selectbox(
+                t("workshop.merge_into"),
+                [o["id"] for o in others],
+                key=f"ws_keep_{p['id']}",
+                index=None,
+                placeholder=t("common.choose"),
+                format_func=lambda i: next(o["text"][:80] for o in others if o["id"] == i),
+            )
             st.caption(t("drafts.merge_summary"))
-            st.button(t("workshop.merge_confirm"), key=f"ws_merge_{p['id']}", type="primary", disabled=keep is None,
-                      on_click=act, args=(ctx, workshop.merge, p["id"], keep), kwargs={"done": t("workshop.merged")})
-        with c4.popover(t("workshop.promote"), width="stretch", disabled=bool(p["goal_id"]),
-                        help=t("workshop.promote_help")):
+            st.button(
+                t("workshop.merge_confirm"),
+                key=f"ws_merge_{p['id']}",
+                type="primary",
+                disabled=keep is None,
+                on_click=act,
+                args=(ctx, workshop.merge, p["id"], keep),
+                kwargs={"done": t("workshop.merged")},
+            )
+        with c4.popover(
+            t("workshop.promote"), width="stretch", disabled=bool(p["goal_id"]), help=t("workshop.promote_help")
+        ):
             # the popover is the confirm step: what the proposal becomes, then one explicit button
-            kind = st.radio(t("drafts.promote_as"), ["goal", "measure"], key=f"ws_promote_as_{p['id']}",
-                            format_func=lambda k: t(f"drafts.promote_as.{k}"))
+            kind = st.radio(
+                t("drafts.promote_as"),
+                ["goal", "measure"],
+                key=f"ws_promote_as_{p['id']}",
+                format_func=lambda k: t(f"drafts.promote_as.{k}"),
+            )
             target = None
             if kind == "measure":
-                target = st.selectbox(t("drafts.promote_goal"), list(goals), key=f"ws_promote_goal_{p['id']}",
-                                      index=None, placeholder=t("common.choose"), format_func=goals.get)
+                target = st.selectbox(
+                    t("drafts.promote_goal"),
+                    list(goals),
+                    key=f"ws_promote_goal_{p['id']}",
+                    index=None,
+                    placeholder=t("common.choose"),
+                    format_func=goals.get,
+                )
             st.caption(t("drafts.promote_explain"))
-            st.button(t("drafts.promote_confirm"), key=f"ws_promote_{p['id']}", type="primary", width="stretch",
-                      disabled=bool(p["goal_id"]) or (kind == "measure" and target is None),
-                      on_click=act, args=(ctx, workshop.promote, p["id"]),
-                      kwargs={"goal_id": target,
-                              "done": t("drafts.promoted_measure" if target else "workshop.promoted")})
+            st.button(
+                t("drafts.promote_confirm"),
+                key=f"ws_promote_{p['id']}",
+                type="primary",
+                width="stretch",
+                disabled=bool(p["goal_id"]) or (kind == "measure" and target is None),
+                on_click=act,
+                args=(ctx, workshop.promote, p["id"]),
+                kwargs={"goal_id": target, "done": t("drafts.promoted_measure" if target else "workshop.promoted")},
+            )
 
 
 def round_panel(ctx: Ctx, w: dict) -> None:
     """The current round and the way to the next question of the day."""
     t = ctx.t
     all_rounds = workshop.rounds(ctx.db, w["id"])
-    st.markdown(f"**{t('workshop_room.round_of', n=w['round'], total=len(all_rounds))}** · "
-                + md_escape(w["question"] or "–"))
+    st.markdown(
+        f"**{t('workshop_room.round_of', n=w['round'], total=len(all_rounds))}** · " + md_escape(w["question"] or "–")
+    )
     with st.popover(t("workshop_room.next_round"), icon=":material/skip_next:"):
         with st.form(f"ws_next_round_{w['id']}", enter_to_submit=False):
-            st.text_area(t("workshop_room.next_question"), key="ws_next_question", max_chars=workshop.QUESTION_MAX,
-                         height=80, help=t("workshop_room.next_round_help"))
+            st.text_area(
+                t("workshop_room.next_question"),
+                key="ws_next_question",
+                max_chars=workshop.QUESTION_MAX,
+                height=80,
+                help=t("workshop_room.next_round_help"),
+            )
             go = st.form_submit_button(t("workshop_room.start_round"), type="primary")
         if go:
             try:
@@ -521,12 +580,18 @@ def results_panel(ctx: Ctx, w: dict) -> None:
     t = ctx.t
     all_rounds = workshop.rounds(ctx.db, w["id"])
     choices = [r["id"] for r in all_rounds] + ([None] if len(all_rounds) > 1 else [])
-    labels = {r["id"]: t("workshop_room.round_n", n=r["position"]) + " · " + (r["question"] or "")[:60]
-              for r in all_rounds}
+    labels = {
+        r["id"]: t("workshop_room.round_n", n=r["position"]) + " · " + (r["question"] or "")[:60] for r in all_rounds
+    }
     labels[None] = t("workshop_room.whole_day")
     current = w["round_id"] if w["round_id"] in choices else choices[0]
-    round_id = st.selectbox(t("workshop_room.results_of"), choices, index=choices.index(current),
-                            format_func=labels.get, key=f"ws_results_round_{w['id']}")
+    round_id = st.selectbox(
+        t("workshop_room.results_of"),
+        choices,
+        index=choices.index(current),
+        format_func=labels.get,
+        key=f"ws_results_round_{w['id']}",
+    )
     header, rows = workshop.results(ctx.db, w["id"], ctx.lang, round_id)
     if rows:
         st.dataframe([dict(zip(header, r)) for r in rows], hide_index=True, width="stretch")
@@ -537,20 +602,40 @@ def results_panel(ctx: Ctx, w: dict) -> None:
     key = st.selectbox(t("workshop_room.split_by"), keys, format_func=names.get, key=f"ws_split_{w['id']}")
     data = workshop.split(ctx.db, w["id"], key, round_id)
     group_names = [workshop.split_label(ctx.db, w, key, g, ctx.lang) for g, _ in data["groups"]]
-    table = [{t("workshop.col.proposal"): r["text"], t("workshop.col.votes"): r["total"],
-              **{f"{name} ({n})": r["votes"].get(g, 0) for name, (g, n) in zip(group_names, data["groups"])}}
-             for r in data["rows"]]
+    table = [
+        {
+            t("workshop.col.proposal"): r["text"],
+            t("workshop.col.votes"): r["total"],
+            **{f"{name} ({n})": r["votes"].get(g, 0) for name, (g, n) in zip(group_names, data["groups"])},
+        }
+        for r in data["rows"]
+    ]
     if table:
         st.dataframe(table, hide_index=True, width="stretch")
     st.caption(t("workshop_room.split_note", min=workshop.MIN_GROUP))
     on_screen = w["projector_split"] == key
-    st.toggle(t("workshop_room.split_on_projector"), value=on_screen, key=f"ws_split_projector_{w['id']}_{w['version']}",
-              on_change=act, args=(ctx, workshop.set_projector_split, w["id"], None if on_screen else key))
+    st.toggle(
+        t("workshop_room.split_on_projector"),
+        value=on_screen,
+        key=f"ws_split_projector_{w['id']}_{w['version']}",
+        on_change=act,
+        args=(ctx, workshop.set_projector_split, w["id"], None if on_screen else key),
+    )
     st.markdown(f"**{t('workshop_room.participation')}**")
     counts = workshop.participation(ctx.db, w["id"])
-    st.dataframe([{t("workshop_room.question"): names[k], t("workshop_room.answer"):
-                   workshop.background_label(ctx.db, w, k, v, ctx.lang), t("workshop.count.participants"): n}
-                  for k, per in counts.items() for v, n in per], hide_index=True, width="stretch")
+    st.dataframe(
+        [
+            {
+                t("workshop_room.question"): names[k],
+                t("workshop_room.answer"): workshop.background_label(ctx.db, w, k, v, ctx.lang),
+                t("workshop.count.participants"): n,
+            }
+            for k, per in counts.items()
+            for v, n in per
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def feedback_panel(ctx: Ctx, w: dict) -> None:
@@ -576,13 +661,23 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
         st.session_state[prefix + "_area"] = p["focus_area_id"]
     with st.form(prefix + "_form", enter_to_submit=False):
         st.text_area(ctx.t("workshop.proposal_text"), key=prefix + "_text", max_chars=workshop.PROPOSAL_MAX)
-        st.selectbox(ctx.t("workshop.focus_area"), list(area_names_), key=prefix + "_area",
-                     format_func=lambda i: area_names_.get(i, "–"))
+        st.selectbox(
+            ctx.t("workshop.focus_area"),
+            list(area_names_),
+            key=prefix + "_area",
+            format_func=lambda i: area_names_.get(i, "–"),
+        )
         submitted = st.form_submit_button(ctx.t("workshop.save"), type="primary")
     if submitted:
         try:
-            workshop.edit(ctx.db, ctx.writer(), p["id"], st.session_state[prefix + "_version"],
-                          st.session_state[prefix + "_text"], st.session_state[prefix + "_area"])
+            workshop.edit(
+                ctx.db,
+                ctx.writer(),
+                p["id"],
+                st.session_state[prefix + "_version"],
+                st.session_state[prefix + "_text"],
+                st.session_state[prefix + "_area"],
+            )
         except ConflictError as err:
             st.error(error_md(err, ctx.lang))
             st.text(ctx.t("workshop.their_text", text=err.current.get("text", "")))
@@ -635,6 +730,11 @@ def language_choice(lang: str) -> None:
             st.query_params["lang"] = chosen
 
     st.session_state["ws_lang_pick"] = lang
-    st.segmented_control(i18n.t("workshop.language", lang), list(LANGS), key="ws_lang_pick",
-                         format_func=i18n.language_name, on_change=change)
+    st.segmented_control(
+        i18n.t("workshop.language", lang),
+        list(LANGS),
+        key="ws_lang_pick",
+        format_func=i18n.language_name,
+        on_change=change,
+    )
     a11y.statement_link(lang)

@@ -53,7 +53,8 @@ def make_user(conn):
     def create(display_name, role=Role.ADMIN, org_codes=()):
         orgs = [conn.execute("select id from organisations where code = ?", [c]).fetchone()[0] for c in org_codes]
         username = display_name.lower().replace(" ", ".")
-        return auth.create_user(conn, SYSTEM, username, "test-password-1", role=role, display_name=display_name,
-                                org_ids=orgs)
+        return auth.create_user(
+            conn, SYSTEM, username, "test-password-1", role=role, display_name=display_name, org_ids=orgs
+        )
 
     return create

@@ -1,4 +1,5 @@
 """Page-level accessibility and first-use wording, without a browser."""
+
 from streamlit.testing.v1 import AppTest
 
 from lape_plan import db as dbm
@@ -22,8 +23,11 @@ def test_sign_in_form_keeps_its_heading_and_links_the_statement(db_path):
 
 
 def test_statement_page_is_public_in_each_language(db_path):
-    for lang, heading in (("fi", "Saavutettavuusseloste"), ("sv", "Tillgänglighetsutlåtande"),
-                          ("en", "Accessibility statement")):
+    for lang, heading in (
+        ("fi", "Saavutettavuusseloste"),
+        ("sv", "Tillgänglighetsutlåtande"),
+        ("en", "Accessibility statement"),
+    ):
         at = AppTest.from_file("../../pages/accessibility.py", default_timeout=30)
         at.query_params["lang"] = lang
         at.run()
@@ -50,12 +54,14 @@ def test_follow_up_evidence_is_a_link(app, conn):
     from lape_plan.model import Actor
 
     m = next(conn.query("select * from measures where title_fi like 'Kaveritoiminta%'"))
-    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2022, "on_track", 30,
-              evidence_url="https://example.org/muistio")
+    fu.record(
+        conn, Actor(name="Anna"), "measure", m["id"], 2022, "on_track", 30, evidence_url="https://example.org/muistio"
+    )
     at = app("pages/follow_up.py", fu_item=f"measure:{m['id']}", fu_year=2022)
     links = [b.proto for b in at.get("link_button")]
-    assert [(link.url, link.label) for link in links] == [("https://example.org/muistio",
-                                                           "Näyttö: https://example.org/muistio")]
+    assert [(link.url, link.label) for link in links] == [
+        ("https://example.org/muistio", "Näyttö: https://example.org/muistio")
+    ]
 
 
 def test_follow_up_item_picker_says_which_items_are_not_scheduled_for_the_year(app):

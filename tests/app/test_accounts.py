@@ -96,8 +96,9 @@ def test_sso_user_matched_by_email(app, conn, monkeypatch):
     from lape_plan import config
 
     monkeypatch.setattr(config, "secrets", lambda: {"auth": {"client_id": "x"}})
-    uid = auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", role=Role.FACILITATOR,
-                           email="maija@kokkola.fi")
+    uid = auth.create_user(
+        conn, auth.actor_for(conn, 1), "maija", "member-password", role=Role.FACILITATOR, email="maija@kokkola.fi"
+    )
     at = app(user_id=None, auth_role=None)
     assert any(b.label == "Kirjaudu organisaation tunnuksella" for b in at.button)
     at.user = {"is_logged_in": True, "email": "maija@kokkola.fi"}

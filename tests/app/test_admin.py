@@ -33,8 +33,9 @@ def _create(at, username, password, orgs=(), role=None):
 
 def test_creating_two_users_in_a_row_starts_each_from_an_empty_form(app, conn):
     """The second user once got the first one's organisations (and role and password)."""
-    kannus, kokkola = (conn.execute("select id from organisations where code = ?", [c]).fetchone()[0]
-                       for c in ("217", "272"))
+    kannus, kokkola = (
+        conn.execute("select id from organisations where code = ?", [c]).fetchone()[0] for c in ("217", "272")
+    )
     at = _create(app(PAGE), "eka", "ensimmainen-salasana", orgs=[kannus, kokkola], role="facilitator")
     assert [s.value for s in at.success] == ["Käyttäjä eka luotu."]
     assert at.text_input(key="nu_username").value == "" and at.text_input(key="nu_password").value == ""
@@ -58,7 +59,9 @@ def test_editing_a_user_confirms_and_a_weak_password_saves_nothing(app, conn):
     assert auth.get_user(conn, uid)["role"] == "member"  # nothing saved
     [t for t in at.text_input if t.label.startswith("Uusi salasana")][0].set_value("maijan-uusi-lause-7")
     [b for b in at.button if b.label == "Tallenna"][0].click().run()
-    assert [s.value for s in at.success] == ["Salasana vaihdettu; käyttäjän maija istunnot muilla laitteilla päättyivät."]
+    assert [s.value for s in at.success] == [
+        "Salasana vaihdettu; käyttäjän maija istunnot muilla laitteilla päättyivät."
+    ]
     assert auth.get_user(conn, uid)["role"] == "viewer"
     assert auth.authenticate(conn, "maija", "maijan-uusi-lause-7").user_id == uid
     at.selectbox(key="eu_id").set_value(uid).run()

@@ -1,5 +1,6 @@
 """The full form's hearing step: the plan's idea consultation and class sessions linked next
 to the workshops, their figures shown on the form and in the saved assessment's view."""
+
 import datetime as dt
 
 from lape_plan import assessments as lava, ideas, plans
@@ -13,8 +14,12 @@ def test_link_the_idea_consultation_and_a_class(app, conn, make_user):
     plan_id = plans.plans(conn)[0]["id"]
     area = plans.tree(conn, plan_id)[0]["id"]
     measure = conn.execute("select id from measures where title_fi = ?", [SURVEY]).fetchone()[0]
-    at = app(PAGE, user_id=make_user("Kaisa Kokkola", Role.MEMBER, ["272"]), auth_role="member",
-             lava_target=f"measure:{measure}")
+    at = app(
+        PAGE,
+        user_id=make_user("Kaisa Kokkola", Role.MEMBER, ["272"]),
+        auth_role="member",
+        lava_target=f"measure:{measure}",
+    )
     p = f"lava_measure_{measure}"
     # no idea period yet: the consultation cannot be linked, and no class sessions are offered
     assert at.checkbox(key=f"{p}_hearing_ideas").disabled

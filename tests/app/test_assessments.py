@@ -1,5 +1,6 @@
 """The Child impact page: list, a full assessment filled in, a stale save that keeps the
 typed text, read-only for viewers; and the question on the Follow-up page."""
+
 from lape_plan import assessments as lava, plans
 from lape_plan.model import Actor, Role
 
@@ -60,7 +61,8 @@ def test_fill_in_a_full_assessment(app, conn, make_user):
     assert [t.value for t in at.text if t.value.startswith(("1. ", "2. "))] == [
         "1. Kysely joka vuosi · 13–17-vuotiaat · Oikeudet: Myönteinen — Nuorten ääni kuuluu joka vuosi",
         "2. Kysely joka toinen vuosi · Maahanmuuttajataustaiset lapset · Oikeudet: Kielteinen — "
-        "Muutokset näkyvät myöhässä"]
+        "Muutokset näkyvät myöhässä",
+    ]
     at.text_area(key=f"{p}_conclusion").set_value("Kysely tehdään joka vuosi")
     at.selectbox(key=f"{p}_follow_up_year").set_value(2024)
     at.text_area(key=f"{p}_follow_up_method").set_value("Vastausprosentti ja oppilaskuntien palaute")
@@ -75,7 +77,9 @@ def test_fill_in_a_full_assessment(app, conn, make_user):
     assert (a["form"], a["state"], a["updated_by"], a["follow_up_year"]) == ("full", "done", "Kaisa Kokkola", 2024)
     assert a["age_groups"] == ["7_12", "13_17"] and a["vulnerable_groups"] == ["migrant"]
     assert [(e["option"], e["group"], e["direction"]) for e in a["effects"]] == [
-        ("Kysely joka vuosi", "13_17", "positive"), ("Kysely joka toinen vuosi", "migrant", "negative")]
+        ("Kysely joka vuosi", "13_17", "positive"),
+        ("Kysely joka toinen vuosi", "migrant", "negative"),
+    ]
     assert a["mitigation"] == "Tulokset käännetään kotikielille"
 
 
@@ -102,8 +106,7 @@ def test_stale_save_keeps_the_typed_text(app, conn):
 
 def test_viewer_reads_only(app, conn, make_user):
     measure = _measure(conn, "Liikkuva nuorisotyö kolmessa lähiössä")
-    at = app(PAGE, user_id=make_user("Veera Viewer", Role.VIEWER), auth_role="viewer",
-             lava_target=f"measure:{measure}")
+    at = app(PAGE, user_id=make_user("Veera Viewer", Role.VIEWER), auth_role="viewer", lava_target=f"measure:{measure}")
     assert any("Voit lukea arvioinnin" in c.value for c in at.caption)
     assert not [b for b in at.button if b.key and b.key.startswith("lava_measure_")]
     assert any("Matka keskustaan maksaa" in str(d.value) for d in at.dataframe)
@@ -143,8 +146,14 @@ def test_follow_up_asks_in_the_follow_up_year(app, conn, make_user):
 def test_follow_up_question_is_read_only_for_another_organisation(app, conn, make_user):
     chat = _measure(conn, "Chat-palvelu nuorille iltaisin")
     a = lava.for_target(conn, "measure", chat)
-    at = app("pages/follow_up.py", user_id=make_user("Kalle Kannus", Role.MEMBER, ["217"]), auth_role="member",
-             fu_org=0, fu_item=f"measure:{chat}", fu_year=2024)  # all organisations' items
+    at = app(
+        "pages/follow_up.py",
+        user_id=make_user("Kalle Kannus", Role.MEMBER, ["217"]),
+        auth_role="member",
+        fu_org=0,
+        fu_item=f"measure:{chat}",
+        fu_year=2024,
+    )  # all organisations' items
     assert any(c.value.startswith("Toteutuivatko arvioinnin odotetut vaikutukset (2024)") for c in at.caption)
     assert not [r for r in at.radio if r.key == f"lava_fu_{a['id']}_outcome"]
     assert not [b for b in at.button if b.key == f"lava_fu_{a['id']}_save"]

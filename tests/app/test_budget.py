@@ -43,8 +43,14 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
     _fill(at, p, planned_eur="12 500", actual_eur="11 000,5", source="state", kind="preventive", direct_share="80")
     _click(at, "Tallenna eurot")
     line = budget.get(conn, m["id"], 2022)
-    assert (line["planned_eur"], line["actual_eur"], line["source"], line["kind"], line["direct_share"],
-            line["updated_by"]) == (12500, 11000.5, "state", "preventive", 80, "Kaisa Kokkola")
+    assert (
+        line["planned_eur"],
+        line["actual_eur"],
+        line["source"],
+        line["kind"],
+        line["direct_share"],
+        line["updated_by"],
+    ) == (12500, 11000.5, "state", "preventive", 80, "Kaisa Kokkola")
     assert at.success[0].value == "Eurot tallennettu: 1.1.1, 2022."
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Suunniteltu 2020–2024"] == "12\u00a0500 €"
@@ -53,11 +59,16 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
     assert metrics["Toimenpiteitä ilman euroja"] == "13 / 14"
     values = _chart_rows(at)
     assert {(v["year"], v["series"], v["share"]) for v in values} == {
-        ("2022", "Suunnitellut eurot", 1.0), ("2022", "Toteutuneet eurot", 1.0)}
+        ("2022", "Suunnitellut eurot", 1.0),
+        ("2022", "Toteutuneet eurot", 1.0),
+    }
     trend = next(df.value for df in at.dataframe if "Ehkäisevä osuus, suunniteltu" in df.value.columns)
     row = trend[trend["Vuosi"] == "2022"].iloc[0]
     assert (row["Suunniteltu"], row["Ehkäisevä osuus, suunniteltu"], row["Toimenpiteitä, joilla euroja"]) == (
-        "12\u00a0500 €", "100 %", "1/14")
+        "12\u00a0500 €",
+        "100 %",
+        "1/14",
+    )
     assert trend[trend["Vuosi"] == "2021"].iloc[0]["Suunniteltu"] == "–"  # no euros given, not 0 €
     # the form opens again on the saved values, in the user's number format
     assert at.text_input(key=f"{p}_actual_eur").value == "11000,5"
@@ -111,8 +122,9 @@ def test_swedish_numbers_and_the_overview_section(app, conn):
     at = app()  # the Overview
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Suunniteltu 2020–2024"] == "1\u00a0135\u00a0100 €"  # no follow-up here: nothing cancelled
-    assert any(x.value.startswith("Ehkäisevän ja varhaisen tuen osuus suunnitelluista euroista: 2020: 100 %")
-               for x in at.text)
+    assert any(
+        x.value.startswith("Ehkäisevän ja varhaisen tuen osuus suunnitelluista euroista: 2020: 100 %") for x in at.text
+    )
     at = app(PAGE, lang="sv")
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Planerat 2020–2024"] == "1\u00a0135\u00a0100 €"  # no follow-up here: nothing cancelled

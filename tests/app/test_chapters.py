@@ -1,4 +1,5 @@
 """The chapters page: edit a chapter in Finnish and Swedish, a stale save keeps the typed text."""
+
 from lape_plan import chapters, plans
 from lape_plan.model import Actor, Role
 
@@ -23,8 +24,11 @@ def test_edit_a_chapter(app, conn, make_user):
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
     row = chapters.get(conn, _plan_id(conn), "resources")
-    assert (row["text_fi"], row["text_sv"], row["updated_by"]) == ("## Resurssit\n\n- kaksi ohjaajaa", "## Resurser",
-                                                                    "Kaisa Koordinaattori")
+    assert (row["text_fi"], row["text_sv"], row["updated_by"]) == (
+        "## Resurssit\n\n- kaksi ohjaajaa",
+        "## Resurser",
+        "Kaisa Koordinaattori",
+    )
     assert at.success[0].value == "Luku tallennettu."
     assert at.text_area(key="ch_resources_0_text_fi").value == "## Resurssit\n\n- kaksi ohjaajaa"
 
@@ -62,8 +66,9 @@ def test_member_edits_only_their_municipalitys_part(app, conn, make_user):
 def test_outdated_swedish_text_is_shown_and_confirmed(app, conn):
     plan_id = _plan_id(conn)
     part = chapters.get(conn, plan_id, "services")
-    chapters.save(conn, Actor("Fiia Suomi"), plan_id, "services", None, part["version"], "Muutettu teksti.",
-                  part["text_sv"])
+    chapters.save(
+        conn, Actor("Fiia Suomi"), plan_id, "services", None, part["version"], "Muutettu teksti.", part["text_sv"]
+    )
     at = app(PAGE, lang="en")
     assert at.expander[0].label == "Missing and outdated language versions (2)"  # cooperation lacks Swedish too
     at.selectbox(key="ch_kind").set_value("services").run()

@@ -27,8 +27,11 @@ def test_page_offers_the_downloads_in_the_users_language(app):
     assert labels[:3] == ["Excel-arbetsbok", "CSV-tabell", "Tom mall"]
     # the councils' document: Word always, PDF where LibreOffice Writer is installed (else the page says why)
     pdf = documents.pdf_available()
-    assert labels[3:] == (["Planen (Word)", "Planen (PDF)", "Årsrapport 2024 (Word)", "Årsrapport 2024 (PDF)"]
-                          if pdf else ["Planen (Word)", "Årsrapport 2024 (Word)"])
+    assert labels[3:] == (
+        ["Planen (Word)", "Planen (PDF)", "Årsrapport 2024 (Word)", "Årsrapport 2024 (PDF)"]
+        if pdf
+        else ["Planen (Word)", "Årsrapport 2024 (Word)"]
+    )
     if not documents.pdf_available():
         assert any("LibreOffice Writer" in i.value for i in at.info)
     assert at.file_uploader[0].label == "Redigerad arbetsbok (.xlsx)"
@@ -154,4 +157,3 @@ def test_viewer_is_not_offered_the_upload(app, conn, make_user):
     assert not at.file_uploader
     assert any("Katselijana voit ladata suunnitelman" in i.value for i in at.info)
     assert [b.proto.label for b in at.get("download_button")][0] == "Excel-työkirja"  # downloads stay
-

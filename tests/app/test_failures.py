@@ -1,6 +1,7 @@
 """Issue 11, item 10: with the project's `client.showErrorDetails = "none"` an unexpected
 failure (here a full disk) shows a generic message in the user's language and writes the
 traceback to the log; the raw database error reaches no user."""
+
 import sqlite3
 from pathlib import Path
 
@@ -37,8 +38,10 @@ def _full(*args, **kwargs):
 
 def _everything(at) -> str:
     return " ".join(str(e.proto) for e in at.main.children.values() if hasattr(e, "proto")) + " ".join(
-        e.value for kind in ("error", "warning", "info", "success", "markdown", "caption", "text")
-        for e in getattr(at, kind))
+        e.value
+        for kind in ("error", "warning", "info", "success", "markdown", "caption", "text")
+        for e in getattr(at, kind)
+    )
 
 
 def _told(at, lang="fi"):

@@ -35,14 +35,23 @@ def test_page_shows_filters_metrics_and_tabs(app):
     assert at.metric[3].value == "100 %"
     assert any(e.label == "Edistyminen painopisteittäin ja tavoitteittain 2024" for e in at.expander)
     rollup = at.table[0].value
-    assert rollup["Kohde"].tolist()[:2] == ["Yksinäisyys ja kiusaaminen",
-                                           "\u20031.1 Jokaisella lapsella on vähintään yksi hyvä ystävä"]
-    assert [t.label for t in at.tabs] == ["Päivitä", "Monta kerralla", "Tilakartta", "Puuttuvat päivitykset",
-                                          "Vuosikatsaus"]
+    assert rollup["Kohde"].tolist()[:2] == [
+        "Yksinäisyys ja kiusaaminen",
+        "\u20031.1 Jokaisella lapsella on vähintään yksi hyvä ystävä",
+    ]
+    assert [t.label for t in at.tabs] == [
+        "Päivitä",
+        "Monta kerralla",
+        "Tilakartta",
+        "Puuttuvat päivitykset",
+        "Vuosikatsaus",
+    ]
     enc = json.loads(at.get("vega_lite_chart")[0].proto.spec)["layer"][0]["encoding"]  # the cells' layer
     assert "? Ei päivitystä" in enc["color"]["scale"]["domain"]
-    assert enc["y"]["sort"][:2] == ["1.1 Jokaisella lapsella on vähintään yksi hyvä ystävä",
-                                    "1.1.1 Kaveritoiminta kaikkiin alakouluihin"]
+    assert enc["y"]["sort"][:2] == [
+        "1.1 Jokaisella lapsella on vähintään yksi hyvä ystävä",
+        "1.1.1 Kaveritoiminta kaikkiin alakouluihin",
+    ]
 
 
 def test_update_one_measure_with_prefill_and_history(app, conn, make_user):
@@ -116,18 +125,27 @@ def test_bulk_update_is_all_or_nothing_and_edits_stay(app, conn):
     frame = at.session_state[key[:-3]]["frame"]
     versions = at.session_state[key[:-3]]["versions"]
     rows = [i for i, (entity, _, _) in enumerate(versions) if entity == "measure"][:2]
-    at.session_state[key] = {"edited_rows": {rows[0]: {"status": "on_track", "progress": 40},
-                                             rows[1]: {"status": "delayed"}},
-                             "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {
+        "edited_rows": {rows[0]: {"status": "on_track", "progress": 40}, rows[1]: {"status": "delayed"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     _click(at, "Tallenna kaikki")
     # the item's title is user text: escaped in the Markdown of the message
-    assert any("Mitään ei tallennettu" in e.value and md_escape(frame["item"].iloc[rows[1]]) in e.value for e in at.error)
+    assert any(
+        "Mitään ei tallennettu" in e.value and md_escape(frame["item"].iloc[rows[1]]) in e.value for e in at.error
+    )
     assert fu.current(conn, _plan(conn)["id"]) == {}
     assert at.session_state[key]["edited_rows"][rows[1]] == {"status": "delayed"}
-    at.session_state[key] = {"edited_rows": {rows[0]: {"status": "on_track", "progress": 40},
-                                             rows[1]: {"status": "delayed", "narrative": "Rahoitus myöhässä"}},
-                             "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {
+        "edited_rows": {
+            rows[0]: {"status": "on_track", "progress": 40},
+            rows[1]: {"status": "delayed", "narrative": "Rahoitus myöhässä"},
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     _click(at, "Tallenna kaikki")
     cur = fu.current(conn, _plan(conn)["id"])
@@ -145,8 +163,11 @@ def test_bulk_save_pairs_rows_with_items_not_positions(app, conn):
     versions = at.session_state[key[:-3]]["versions"]
     row = [i for i, (entity, _, _) in enumerate(versions) if entity == "measure"][0]
     assert row > 0  # a row above it to shift onto
-    at.session_state[key] = {"edited_rows": {row: {"status": "delayed", "narrative": "Kirjoitettu tälle"}},
-                             "added_rows": [{"item": "x", "status": "done"}], "deleted_rows": [0]}
+    at.session_state[key] = {
+        "edited_rows": {row: {"status": "delayed", "narrative": "Kirjoitettu tälle"}},
+        "added_rows": [{"item": "x", "status": "done"}],
+        "deleted_rows": [0],
+    }
     at.run()
     _click(at, "Tallenna kaikki")
     cur = fu.current(conn, _plan(conn)["id"])
@@ -194,8 +215,11 @@ def test_bulk_save_refreshes_open_one_item_forms(app, conn):
     p = _prefix("measure", m["id"], 2022)
     assert at.session_state[p + "_version"] == 0
     key = _bulk_key(conn)
-    row = [i for i, (e, item_id, _) in enumerate(at.session_state[key[:-3]]["versions"]) if item_id == m["id"]
-           and e == "measure"][0]
+    row = [
+        i
+        for i, (e, item_id, _) in enumerate(at.session_state[key[:-3]]["versions"])
+        if item_id == m["id"] and e == "measure"
+    ][0]
     at.session_state[key] = {"edited_rows": {row: {"status": "done"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     _click(at, "Tallenna kaikki")
@@ -227,8 +251,11 @@ def test_bulk_conflict_names_who_and_keeps_edits_until_merged(app, conn, make_us
     row = [i for i, (e, _, _) in enumerate(versions) if e == "measure"][0]
     item_id = versions[row][1]
     fu.record(conn, Actor(name="Anna"), "measure", item_id, 2022, "delayed", 20, "Annan huomio")
-    edits = {"edited_rows": {row: {"status": "on_track", "narrative": "Bon teksti"}}, "added_rows": [],
-             "deleted_rows": []}
+    edits = {
+        "edited_rows": {row: {"status": "on_track", "narrative": "Bon teksti"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.session_state[key] = edits
     at.run()
     _click(at, "Tallenna kaikki")

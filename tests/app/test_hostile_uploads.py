@@ -1,5 +1,6 @@
 """Broken and oversized uploads on the Export and Indicators pages: a clear refusal in the
 user's language, never a traceback."""
+
 import io
 import zipfile
 

@@ -32,8 +32,11 @@ def visitor(db_path):
 
 
 def texts(at):
-    return " ".join(e.value for kind in ("title", "header", "markdown", "text", "caption", "error", "success",
-                                         "warning", "info") for e in getattr(at, kind))
+    return " ".join(
+        e.value
+        for kind in ("title", "header", "markdown", "text", "caption", "error", "success", "warning", "info")
+        for e in getattr(at, kind)
+    )
 
 
 def test_closed_page_says_so(visitor, conn):
@@ -54,8 +57,13 @@ def test_standard_form_sends_a_pending_idea(visitor, conn, plan):
     assert not at.exception
     assert "Kiitos! Ideasi on lähetetty" in texts(at)
     row = next(conn.query("select text, focus_area_id, sender_group, state, simple from ideas"))
-    assert row == {"text": "Lisää iltapäiväkerhoja", "focus_area_id": tree[1]["id"], "sender_group": "parent",
-                   "state": "pending", "simple": 0}
+    assert row == {
+        "text": "Lisää iltapäiväkerhoja",
+        "focus_area_id": tree[1]["id"],
+        "sender_group": "parent",
+        "state": "pending",
+        "simple": 0,
+    }
     assert conn.execute("select email from idea_contacts").fetchone()[0] == "vanhempi@example.fi"
     assert at.session_state["idea_nonce"] != key  # a fresh, empty form for the next idea
 

@@ -1,4 +1,5 @@
 """AppTest of the Indicators page, the goal links in the plan editor and the Overview section."""
+
 import json
 from pathlib import Path
 
@@ -10,8 +11,11 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
 
 def _specs(at):
     """Each chart's spec plus the text of its datasets (Streamlit sends data apart from the spec)."""
-    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) + "".join(d.data.data.decode("utf-8", "ignore") for d in c.proto.datasets)
-            for c in at.get("vega_lite_chart")]
+    return [
+        json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+        + "".join(d.data.data.decode("utf-8", "ignore") for d in c.proto.datasets)
+        for c in at.get("vega_lite_chart")
+    ]
 
 
 def _texts(at):
@@ -137,7 +141,11 @@ def test_plan_editor_lists_goal_links_and_adds_one(app, conn):
     assert not at.exception
     rows = indicators.links(conn, plan_id, goal_id=goal["id"])
     added = next(r for r in rows if r["indicator_id"] == ind)
-    assert added["target_value"] == 1.2 and added["updated_by"] == "Testi Ylläpitäjä" and added["baseline_value"] is not None
+    assert (
+        added["target_value"] == 1.2
+        and added["updated_by"] == "Testi Ylläpitäjä"
+        and added["baseline_value"] is not None
+    )
     assert any("Kodin ulkopuolelle sijoitetut" in t.value and "Koko maa" in t.value for t in at.text)
 
 

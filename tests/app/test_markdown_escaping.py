@@ -15,9 +15,12 @@ HOSTILE = "![x](http://evil/x.png) [link](http://evil) $\\frac{1}{2}$ <b>x</b> *
 RAW = ["![x](", "[link](", "$\\frac", "<b>", "**bold**"]
 
 TEXT_COLUMNS = {
-    "plans": ["title_fi", "title_sv"], "organisations": ["name_fi", "name_sv"],
-    "focus_areas": ["title_fi", "title_sv", "description"], "goals": ["title_fi", "title_sv", "description"],
-    "measures": ["title_fi", "title_sv", "description", "resources_text"], "approvals": ["body", "reference"],
+    "plans": ["title_fi", "title_sv"],
+    "organisations": ["name_fi", "name_sv"],
+    "focus_areas": ["title_fi", "title_sv", "description"],
+    "goals": ["title_fi", "title_sv", "description"],
+    "measures": ["title_fi", "title_sv", "description", "resources_text"],
+    "approvals": ["body", "reference"],
     "indicators": ["title_fi", "title_sv", "title_en", "unit_fi", "unit_sv", "unit_en"],
     "ind_regions": ["title_fi", "title_sv", "title_en"],
 }
@@ -94,8 +97,14 @@ def test_plan_editor_delete_confirmation_last_saved_and_conflict(app, conn, host
     assert any(md_escape(HOSTILE) in w for w in at.warning.values)  # the delete confirmation
     _check(at)
     # someone saves the goal meanwhile: the stale save names them
-    plans.update(conn, Actor(name=HOSTILE + " toinen"), "goal", goal, plans.get(conn, "goal", goal)["version"],
-                 description="heidän")
+    plans.update(
+        conn,
+        Actor(name=HOSTILE + " toinen"),
+        "goal",
+        goal,
+        plans.get(conn, "goal", goal)["version"],
+        description="heidän",
+    )
     at.text_area(key=f"ed_goal_{goal}_description").set_value("minun")
     [b for b in at.button if b.label == "Tallenna"][0].click().run()
     assert any(md_escape(HOSTILE) in e for e in at.error.values)

@@ -19,8 +19,12 @@ def test_overview_shows_example_plan_in_finnish(app, conn):
     assert metrics["Tavoitteet"] == "8" and metrics["Toimenpiteet"] == "14"
     assert metrics["Suunnitelmakausi"] == "2020–2024"
     by_area = _table(at, "Painopiste")
-    assert list(by_area["Painopiste"]) == ["Yksinäisyys ja kiusaaminen", "Osallisuus kasvuympäristössä ja palveluissa",
-                                          "Lapsiperheiden ja vanhemmuuden tuki", "Päihteet ja mielenterveys"]
+    assert list(by_area["Painopiste"]) == [
+        "Yksinäisyys ja kiusaaminen",
+        "Osallisuus kasvuympäristössä ja palveluissa",
+        "Lapsiperheiden ja vanhemmuuden tuki",
+        "Päihteet ja mielenterveys",
+    ]
     approvals = _table(at, "Päätös")
     assert list(approvals["Päätös"]) == ["Kvalt 12.3.2020 § 15", "Kfge 20.4.2020 § 31"]
     assert list(approvals["Päivämäärä"]) == ["12.3.2020", "20.4.2020"]
@@ -73,8 +77,15 @@ def test_drafts_are_not_counted_on_the_overview(app, conn):
     assert list(_table(at, "Painopiste")["Tavoitteet"])[0] == len(area["goals"])
     assert "Luonnostavoite" not in _goal_titles(at)
     goal = plans.get(conn, "goal", goal_id)
-    drafts.accept(conn, fac, "goal", goal_id, goal["version"], title_sv="Utkastmål",
-                  responsible_ids=[o["id"] for o in plans.organisations(conn, plan_id)][:1])
+    drafts.accept(
+        conn,
+        fac,
+        "goal",
+        goal_id,
+        goal["version"],
+        title_sv="Utkastmål",
+        responsible_ids=[o["id"] for o in plans.organisations(conn, plan_id)][:1],
+    )
     at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tavoitteet"] == "9" and metrics["Toimenpiteet"] == "15"

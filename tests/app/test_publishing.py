@@ -1,4 +1,5 @@
 """The publish section on Plan settings: publish, the state and links, unpublish."""
+
 from lape_plan import plans, publishing
 from lape_plan.model import SYSTEM
 

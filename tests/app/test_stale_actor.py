@@ -1,6 +1,7 @@
 """Issue 11, item 2: a button callback runs before the page's guard, with the actor of the
 screen it was drawn on. Every write re-reads the actor at the moment of the write, so a
 click from an open tab after the account changed writes nothing."""
+
 import time
 
 import pytest
@@ -46,16 +47,19 @@ def drawn(app, conn, make_user):
     pid = ws.propose(conn, token, areas[0], "Nuorisotila joka kylään")
     ws.set_phase(conn, FAC, wid, "voting")
     user_id = make_user("Fanni Fasilitaattori", role=Role.FACILITATOR)
-    at = app("pages/workshop.py", user_id=user_id, auth_role="facilitator",
-             session_token=auth.start_session(conn, user_id))
+    at = app(
+        "pages/workshop.py", user_id=user_id, auth_role="facilitator", session_token=auth.start_session(conn, user_id)
+    )
     assert at.button(key=f"ws_promote_{pid}")
     return at, user_id, pid
 
 
 def _writes(conn):
-    return (conn.execute("select count(*) from audit").fetchone()[0],
-            conn.execute("select count(*) from goals").fetchone()[0],
-            conn.execute("select hidden, goal_id, version from workshop_proposals").fetchall())
+    return (
+        conn.execute("select count(*) from audit").fetchone()[0],
+        conn.execute("select count(*) from goals").fetchone()[0],
+        conn.execute("select hidden, goal_id, version from workshop_proposals").fetchall(),
+    )
 
 
 @pytest.mark.parametrize("button", ["promote", "hide"])

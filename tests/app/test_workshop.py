@@ -33,8 +33,11 @@ def participant(db_path):
 
 
 def texts(at):
-    return " ".join(e.value for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning",
-                                         "info") for e in getattr(at, kind))
+    return " ".join(
+        e.value
+        for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning", "info")
+        for e in getattr(at, kind)
+    )
 
 
 # ---------------------------------------------------------------- participant page
@@ -333,8 +336,9 @@ def test_joining_again_in_the_same_session_resumes_the_participant(participant, 
 def test_full_workshop_refuses_a_join_with_a_clear_message(participant, conn, shop):
     wid, code, areas = shop
     w = ws.get(conn, wid)
-    ws.update_settings(conn, FAC, wid, w["title"], w["question"], w["focus_area_ids"], 3, False, False,
-                       max_participants=1)
+    ws.update_settings(
+        conn, FAC, wid, w["title"], w["question"], w["focus_area_ids"], 3, False, False, max_participants=1
+    )
     ws.join(conn, code)
     at = participant(code=code)
     at.button(key="ws_join").click().run()

@@ -1,5 +1,6 @@
 """Workshop pages in a real room: background questions, phones after a phase change, a double
 tap, rounds, feedback, the join link's host and the projector while voting and after closing."""
+
 import time
 
 import pytest
@@ -15,8 +16,16 @@ FAC = Actor(name="Fasi", role=Role.FACILITATOR)
 def shop(conn):
     plan_id = plans.plans(conn)[0]["id"]
     areas = [a["id"] for a in plans.tree(conn, plan_id)]
-    wid = ws.create(conn, FAC, plan_id, "LAPE-akatemia", "Mitä tehdään?", areas[:2], votes_per_participant=3,
-                    background=["role_group"])
+    wid = ws.create(
+        conn,
+        FAC,
+        plan_id,
+        "LAPE-akatemia",
+        "Mitä tehdään?",
+        areas[:2],
+        votes_per_participant=3,
+        background=["role_group"],
+    )
     return wid, ws.get(conn, wid)["code"], areas
 
 
@@ -33,8 +42,11 @@ def participant(db_path):
 
 
 def texts(at):
-    return " ".join(e.value for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning",
-                                         "info", "caption") for e in getattr(at, kind))
+    return " ".join(
+        e.value
+        for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning", "info", "caption")
+        for e in getattr(at, kind)
+    )
 
 
 def answered(conn, code):

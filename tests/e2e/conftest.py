@@ -1,5 +1,6 @@
 """A real `streamlit run` server on a free port with a temporary database, and
 Debian's Chromium driven by Playwright."""
+
 import os
 import socket
 import subprocess
@@ -42,10 +43,27 @@ def _start(env, log_path: Path):
     port = _free_port()
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.serve", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "tests.e2e.serve",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -89,9 +107,19 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    args = {**browser_type_launch_args,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+    args = {
+        **browser_type_launch_args,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
     if os.path.exists(CHROMIUM):
         args["executable_path"] = CHROMIUM
     return args
@@ -118,7 +146,8 @@ def choose(page, key, option):
 
 def no_exceptions(page):
     assert page.locator("[data-testid='stException']").count() == 0, page.locator(
-        "[data-testid='stException']").all_inner_texts()
+        "[data-testid='stException']"
+    ).all_inner_texts()
     # with error details off (.streamlit/config.toml) a crash of the page shows as this message
     from lape_plan import i18n
 

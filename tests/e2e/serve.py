@@ -1,5 +1,6 @@
 """`python -m tests.e2e.serve run app.py ...`: `streamlit run` with Argon2 at its cheapest parameters,
 as in the test process (tests/conftest.py), for the browser tests' servers only."""
+
 import sys
 
 from streamlit.web import cli

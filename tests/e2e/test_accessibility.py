@@ -1,5 +1,6 @@
 """Every page, in Finnish and Swedish, on a desktop and a phone (390 px), every workshop phase and
 the projector: no axe-core violations of WCAG 2.0/2.1 A and AA. Also the page language and titles."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,8 +10,21 @@ from lape_plan.model import SYSTEM
 from .axe import violations
 from .conftest import choose, login, no_exceptions, wait_idle
 
-PAGES = ["", "plan_editor", "chapters", "indicators", "follow_up", "assessments", "budget", "export", "ideas_admin",
-         "plan_settings", "admin", "accessibility", "ideas"]
+PAGES = [
+    "",
+    "plan_editor",
+    "chapters",
+    "indicators",
+    "follow_up",
+    "assessments",
+    "budget",
+    "export",
+    "ideas_admin",
+    "plan_settings",
+    "admin",
+    "accessibility",
+    "ideas",
+]
 VIEWPORTS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
 
 
@@ -22,8 +36,9 @@ def shops(server):
     out = {}
     for phase in ("collecting", "voting", "closed"):
         areas = [r[0] for r in database.execute("select id from focus_areas where plan_id = ? limit 2", [plan_id])]
-        wid = workshop.create(database, SYSTEM, plan_id, f"Työpaja {phase}", question="Mitä tehdään?",
-                              focus_area_ids=areas)
+        wid = workshop.create(
+            database, SYSTEM, plan_id, f"Työpaja {phase}", question="Mitä tehdään?", focus_area_ids=areas
+        )
         code = workshop.get(database, wid)["code"]
         token = workshop.join(database, code, "Testi")
         area = workshop.focus_areas(database, workshop.get(database, wid))[0]["id"]
@@ -189,10 +204,18 @@ def test_text_at_200_percent_wraps_instead_of_cutting(server, browser):
             wait_idle(page)
             page.add_style_tag(content="html { font-size: 200% !important; }")
             page.wait_for_timeout(500)
-            assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMetricValue\"]'))"
-                                 ".fontSize)") >= 40  # the enlargement took effect
-            for selector in ("[data-testid='stMetricValue'] *", "[data-testid='stMetricLabel'] *",
-                             "[data-testid='stSidebarNavLink'] span", "[data-testid='stTable'] td *"):
+            assert (
+                page.evaluate(
+                    "parseFloat(getComputedStyle(document.querySelector('[data-testid=\"stMetricValue\"]')).fontSize)"
+                )
+                >= 40
+            )  # the enlargement took effect
+            for selector in (
+                "[data-testid='stMetricValue'] *",
+                "[data-testid='stMetricLabel'] *",
+                "[data-testid='stSidebarNavLink'] span",
+                "[data-testid='stTable'] td *",
+            ):
                 assert page.locator(selector).count() > 0, selector
                 assert page.locator(selector).evaluate_all(CUT) == [], (path, selector)
     finally:

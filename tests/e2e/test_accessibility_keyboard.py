@@ -1,6 +1,7 @@
 """Keyboard only: sign in, switch page, save a follow-up status, change the language, and join
 and vote in a workshop as a participant, with key presses alone (Tab, Shift+Tab, Enter, Space,
 arrows, and typing into text fields) — no clicks. Focus lands where the person goes on."""
+
 from playwright.sync_api import expect
 
 from lape_plan import db as dbm, workshop
@@ -68,8 +69,11 @@ def test_keyboard_only_staff_journey(server, page):
     no_exceptions(page)
     expect(page.get_by_text("Päivitys tallennettu", exact=False)).to_be_visible()
     database = dbm.connect(server.db_path)
-    saved = database.execute("select status, updated_by from status_updates where entity = ? and item_id = ? "
-                             "and year = ? order by version desc limit 1", [entity, int(item_id), int(year)]).fetchone()
+    saved = database.execute(
+        "select status, updated_by from status_updates where entity = ? and item_id = ? "
+        "and year = ? order by version desc limit 1",
+        [entity, int(item_id), int(year)],
+    ).fetchone()
     database.close()
     assert saved == ("on_track", "Testi Ylläpitäjä")
 
@@ -85,15 +89,17 @@ def test_keyboard_only_participant_joins_and_votes_on_a_phone(server, browser):
     database = dbm.connect(server.db_path)
     plan_id = database.execute("select id from plans order by id limit 1").fetchone()[0]
     area = database.execute("select id from focus_areas where plan_id = ? order by id limit 1", [plan_id]).fetchone()[0]
-    wid = workshop.create(database, SYSTEM, plan_id, "Näppäimistötyöpaja", question="Mitä tehdään?",
-                          focus_area_ids=[area])
+    wid = workshop.create(
+        database, SYSTEM, plan_id, "Näppäimistötyöpaja", question="Mitä tehdään?", focus_area_ids=[area]
+    )
     code = workshop.get(database, wid)["code"]
     other = workshop.join(database, code, "Toinen")
     for text in ("Nuorisotila auki sunnuntaisin", "Kaverikahvila kouluille"):
         workshop.propose(database, other, area, text)
     workshop.set_phase(database, SYSTEM, wid, "voting")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         page.goto(f"{server}/join?lang=fi")
@@ -116,8 +122,9 @@ def test_keyboard_only_participant_joins_and_votes_on_a_phone(server, browser):
         expect(page.get_by_text("Ääni annettu.")).to_be_visible()
         # voted: focus back on the ballot for the next vote
         expect(page.locator("[data-testid='stMain'] [role='radiogroup'] input").first).to_be_focused(timeout=5000)
-        person = database.execute("select id from workshop_participants where workshop_id = ? and name = ?",
-                                  [wid, "Näppäilijä"]).fetchone()
+        person = database.execute(
+            "select id from workshop_participants where workshop_id = ? and name = ?", [wid, "Näppäilijä"]
+        ).fetchone()
         assert person and sum(workshop.my_votes(database, person[0]).values()) == 1
     finally:
         context.close()

@@ -35,8 +35,15 @@ def test_member_sees_no_admin_menu_and_admin_url_is_refused(server, page):
 
     conn = dbm.connect(server.db_path)
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-    auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", role=Role.MEMBER,
-                     display_name="Maija", org_ids=[kokkola])
+    auth.create_user(
+        conn,
+        auth.actor_for(conn, 1),
+        "maija",
+        "member-password",
+        role=Role.MEMBER,
+        display_name="Maija",
+        org_ids=[kokkola],
+    )
     login(page, server, username="maija", password="member-password")
     expect(page.get_by_text("Kirjautuneena: Maija (jäsen)")).to_be_visible()
     expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Suunnitelman muokkaus")).to_have_count(1)

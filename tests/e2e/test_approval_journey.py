@@ -1,5 +1,6 @@
 """A coordinator sends the plan to the councils, records a council's decision on the frozen version,
 revises a chapter, and a reader sees what changed since the approved version."""
+
 from playwright.sync_api import expect
 
 from .conftest import login, no_exceptions, wait_idle

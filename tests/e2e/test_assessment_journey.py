@@ -37,10 +37,12 @@ def test_member_fills_in_a_full_assessment(server, page):
 
     conn = dbm.connect(server.db_path)
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-    measure = conn.execute("select id from measures where title_fi = 'Oppilaskuntien kiusaamiskysely joka vuosi'"
-                           ).fetchone()[0]
-    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
-                     org_ids=[kokkola])
+    measure = conn.execute(
+        "select id from measures where title_fi = 'Oppilaskuntien kiusaamiskysely joka vuosi'"
+    ).fetchone()[0]
+    auth.create_user(
+        conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta", org_ids=[kokkola]
+    )
     login(page, server, username="kaisa", password="kaisa-password-1")
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Lapsivaikutukset").click()
     wait_idle(page)
@@ -57,8 +59,15 @@ def test_member_fills_in_a_full_assessment(server, page):
     _fill(page, f"{p}_hearing", "Oppilaskunnat suunnittelivat kysymykset")
     _fill(page, f"{p}_options", "Kysely joka vuosi\nKysely joka toinen vuosi")
     _effect(page, p, "Kysely joka vuosi", "13–17-vuotiaat", "Oikeudet", "Myönteinen", "Nuorten ääni kuuluu joka vuosi")
-    _effect(page, p, "Kysely joka toinen vuosi", "Maahanmuuttajataustaiset lapset", "Palvelut", "Kielteinen",
-            "Muutokset näkyvät myöhässä")
+    _effect(
+        page,
+        p,
+        "Kysely joka toinen vuosi",
+        "Maahanmuuttajataustaiset lapset",
+        "Palvelut",
+        "Kielteinen",
+        "Muutokset näkyvät myöhässä",
+    )
     expect(page.get_by_text("2. Kysely joka toinen vuosi · Maahanmuuttajataustaiset lapset")).to_be_visible()
     _fill(page, f"{p}_mitigation", "Tulokset käännetään kotikielille")
     _fill(page, f"{p}_conclusion", "Kysely tehdään joka vuosi, koska se kuulee nuoria useimmin")
@@ -76,7 +85,9 @@ def test_member_fills_in_a_full_assessment(server, page):
     assert a["options"] == ["Kysely joka vuosi", "Kysely joka toinen vuosi"]
     assert a["age_groups"] == ["7_12", "13_17"] and a["vulnerable_groups"] == ["migrant"]
     assert [(e["group"], e["aspect"], e["direction"]) for e in a["effects"]] == [
-        ("13_17", "rights", "positive"), ("migrant", "services", "negative")]
+        ("13_17", "rights", "positive"),
+        ("migrant", "services", "negative"),
+    ]
     assert a["mitigation"] == "Tulokset käännetään kotikielille"
 
     page.get_by_role("tab", name="Arvioinnit", exact=True).click()

@@ -1,4 +1,5 @@
 """A member enters a measure's euros for a year and sees the roll-up and the chart."""
+
 from playwright.sync_api import expect
 
 from .conftest import choose, login, no_exceptions, wait_idle
@@ -15,8 +16,9 @@ def test_member_enters_a_years_euros_and_sees_the_chart(server, page):
     conn = dbm.connect(server.db_path)
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
     measure = conn.execute("select id from measures where title_fi like 'Kaveritoiminta%'").fetchone()[0]
-    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
-                     org_ids=[kokkola])
+    auth.create_user(
+        conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta", org_ids=[kokkola]
+    )
     login(page, server, username="kaisa", password="kaisa-password-1")
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Lapsibudjetointi").click()
     wait_idle(page)
@@ -46,8 +48,14 @@ def test_member_enters_a_years_euros_and_sees_the_chart(server, page):
     expect(page.get_by_text("Eurot tallennettu: 1.1.1, 2022.")).to_be_visible()
     no_exceptions(page)
     line = budget.get(conn, measure, 2022)
-    assert (line["planned_eur"], line["actual_eur"], line["source"], line["kind"], line["direct_share"],
-            line["updated_by"]) == (12000, 11500.5, "own", "preventive", 90, "Kaisa Kokkolasta")
+    assert (
+        line["planned_eur"],
+        line["actual_eur"],
+        line["source"],
+        line["kind"],
+        line["direct_share"],
+        line["updated_by"],
+    ) == (12000, 11500.5, "own", "preventive", 90, "Kaisa Kokkolasta")
 
     expect(_metric(page, "Suunniteltu 2020–2024")).to_have_text("12\u00a0000 €")
     expect(_metric(page, "Ehkäisevä ja varhainen tuki")).to_have_text("100 %")

@@ -1,4 +1,5 @@
 """Direct page URLs on a freshly started server must show the login form and no plan data."""
+
 import re
 from pathlib import Path
 
@@ -7,15 +8,20 @@ from playwright.sync_api import expect
 
 from .conftest import ROOT, login, no_exceptions, start_server, stop_server, wait_idle
 
-PUBLIC = {"join", "ideas", "accessibility"}  # the participant page, the idea page and the accessibility statement need no account
+PUBLIC = {
+    "join",
+    "ideas",
+    "accessibility",
+}  # the participant page, the idea page and the accessibility statement need no account
 PATHS = [""] + [p for p in re.findall(r'url_path="([a-z_]+)"', (ROOT / "app.py").read_text()) if p not in PUBLIC]
 PLAN_TEXT = re.compile("AIKAA LAPSELLE|Yksinäisyys|Kokkola|Toimenpiteet")
 
 
 def test_every_page_is_listed():
     assert {"", "plan_editor", "admin"} <= set(PATHS)
-    assert len(PATHS) == len(list((ROOT / "pages").glob("*.py"))) - len(PUBLIC & {Path(p).stem for p in
-                                                                              (ROOT / "pages").glob("*.py")})
+    assert len(PATHS) == len(list((ROOT / "pages").glob("*.py"))) - len(
+        PUBLIC & {Path(p).stem for p in (ROOT / "pages").glob("*.py")}
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -78,16 +84,33 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
     try:
         conn = dbm.connect(tmp_path / "deep.db")
         kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-        auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", role=Role.MEMBER,
-                         display_name="Maija", org_ids=[kokkola])
+        auth.create_user(
+            conn,
+            auth.actor_for(conn, 1),
+            "maija",
+            "member-password",
+            role=Role.MEMBER,
+            display_name="Maija",
+            org_ids=[kokkola],
+        )
         login(page, url, "/follow_up", username="maija", password="member-password")
         no_exceptions(page)
         expect(page.locator("h1")).to_have_text("Toteutumisen seuranta")
         links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()
         assert [link.split("\n")[-1] for link in links] == [
-            "Yleiskuva", "Suunnitelman muokkaus", "Suunnitelman luvut", "Indikaattorit", "Seuranta",
-            "Lapsivaikutukset", "Lapsibudjetointi", "Vienti ja tuonti", "Asukkaiden ideat", "Osallistu työpajaan",
-            "Kerro ideasi", "Saavutettavuusseloste"]
+            "Yleiskuva",
+            "Suunnitelman muokkaus",
+            "Suunnitelman luvut",
+            "Indikaattorit",
+            "Seuranta",
+            "Lapsivaikutukset",
+            "Lapsibudjetointi",
+            "Vienti ja tuonti",
+            "Asukkaiden ideat",
+            "Osallistu työpajaan",
+            "Kerro ideasi",
+            "Saavutettavuusseloste",
+        ]
     finally:
         stop_server(proc)
 

@@ -1,4 +1,5 @@
 """A coordinator writes a chapter's Swedish text and downloads the plan as a Swedish Word document."""
+
 import docx
 from playwright.sync_api import expect
 
@@ -29,5 +30,5 @@ def test_write_a_chapter_and_download_the_swedish_document(server, page, tmp_pat
     download.value.save_as(path)
     paragraphs = [(p.style.name, p.text) for p in docx.Document(path).paragraphs]
     i = paragraphs.index(("Heading 1", "3 Resurser"))
-    assert paragraphs[i + 1:i + 3] == [("Heading 3", "Familjecentret"), ("List Bullet", "två handledare")]
+    assert paragraphs[i + 1 : i + 3] == [("Heading 3", "Familjecentret"), ("List Bullet", "två handledare")]
     no_exceptions(page)

@@ -1,5 +1,6 @@
 """A workshop proposal promoted to a draft goal, marked in the editor, left out of the
 Overview's counts, and accepted once it has a responsible organisation and a Swedish title."""
+
 from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from lape_plan import db as dbm, plans, workshop as ws

@@ -1,4 +1,5 @@
 """Council staff download the plan workbook in Swedish, edit it and upload it back."""
+
 import io
 
 import openpyxl

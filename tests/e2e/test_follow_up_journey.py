@@ -26,8 +26,9 @@ def test_member_updates_two_measures_and_sees_rollup_and_history(server, page):
 
     conn = dbm.connect(server.db_path)
     kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-    auth.create_user(conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta",
-                     org_ids=[kokkola])
+    auth.create_user(
+        conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta", org_ids=[kokkola]
+    )
     login(page, server, username="kaisa", password="kaisa-password-1")
     expect(page.get_by_text("Toteutumisen seuranta 2024")).to_be_visible()
     expect(_metric(page, "Etenee tai valmis")).to_have_text("0 %")
@@ -44,10 +45,15 @@ def test_member_updates_two_measures_and_sees_rollup_and_history(server, page):
     assert any("Kaveritoiminta" in o for o in options)
     assert not any("Perhekeskus" in o for o in options)  # Soite's measure is filtered out
 
-    _update(page, "1.1.1 Kaveritoiminta kaikkiin alakouluihin (Toimenpide)", "Etenee",
-            "Kaveritoiminta käynnissä 12 koulussa.")
-    _update(page, "1.2.2 Oppilaskuntien kiusaamiskysely joka vuosi (Toimenpide)", "Viivästynyt",
-            "Kysely siirtyi syksyyn.")
+    _update(
+        page,
+        "1.1.1 Kaveritoiminta kaikkiin alakouluihin (Toimenpide)",
+        "Etenee",
+        "Kaveritoiminta käynnissä 12 koulussa.",
+    )
+    _update(
+        page, "1.2.2 Oppilaskuntien kiusaamiskysely joka vuosi (Toimenpide)", "Viivästynyt", "Kysely siirtyi syksyyn."
+    )
 
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Yleiskuva").click()
     wait_idle(page)
@@ -145,7 +151,9 @@ def test_bulk_update_is_all_or_nothing_in_the_browser(server, page):
     _select_first_cell(grid)  # the keyboard back from the button
     _move(page, grid, ["ArrowDown", "ArrowDown"] + ["ArrowRight"] * 4, 4, 2)  # 1.1.2, narrative
     page.keyboard.press("Enter")
-    page.get_by_test_id("portal").locator(".gdg-clip-region").locator("textarea, input").first.fill("Avustuspäätös viivästyi.")
+    page.get_by_test_id("portal").locator(".gdg-clip-region").locator("textarea, input").first.fill(
+        "Avustuspäätös viivästyi."
+    )
     page.keyboard.press("Enter")
     wait_idle(page)
     expect(_cell(grid, 4, 2)).to_have_text("Avustuspäätös viivästyi.")
@@ -191,4 +199,3 @@ def test_bulk_editor_shows_item_names_and_headers_whole(server, page, tmp_path):
     if os.environ.get("LAPE_SCREENSHOTS"):  # where to keep them for a look by eye
         for f in tmp_path.glob("*.png"):
             shutil.copy(f, os.environ["LAPE_SCREENSHOTS"])
-

@@ -2,6 +2,7 @@
 the standard form and after sending an idea, every screen of the simple-language mode, the
 class code form and a joined class (younger pupils: simple screens; older: the form). 0
 violations of WCAG 2.0/2.1 A and AA."""
+
 import datetime as dt
 
 import pytest
@@ -45,8 +46,9 @@ def click(page, selector):
 @pytest.mark.parametrize(("device", "lang"), [("phone", "fi"), ("phone", "sv"), ("desktop", "fi"), ("desktop", "sv")])
 def test_idea_pages_have_no_axe_violations(server, consultation, browser, device, lang):
     phone = device == "phone"
-    context = browser.new_context(viewport=VIEWPORTS[device], locale="sv-FI" if lang == "sv" else "fi-FI",
-                                  is_mobile=phone, has_touch=phone)
+    context = browser.new_context(
+        viewport=VIEWPORTS[device], locale="sv-FI" if lang == "sv" else "fi-FI", is_mobile=phone, has_touch=phone
+    )
     page = context.new_page()
     t = lambda key, **v: i18n.t(key, lang, **v)  # noqa: E731
     plan, area = consultation["plan"], consultation["area"]

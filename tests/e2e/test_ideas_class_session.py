@@ -1,6 +1,7 @@
 """A teacher (a member account) opens a class session on the ideas staff page and reads its
 code there; a pupil on a phone joins with that code and sends ideas until the class's cap
 refuses the next one; the teacher then sees the class's ideas counted under its grade band."""
+
 import datetime as dt
 
 from playwright.sync_api import expect
@@ -33,8 +34,15 @@ def test_teacher_opens_a_class_and_pupils_send_up_to_the_cap(server, page, brows
     kokkola = database.execute("select id from organisations where code = '272'").fetchone()[0]
     today = ideas._today()
     ideas.set_period(database, SYSTEM, plan_id, today, today + dt.timedelta(days=7))
-    auth.create_user(database, SYSTEM, "opettaja", "opettaja-password-1", role=Role.MEMBER,
-                     display_name="Olli Opettaja", org_ids=[kokkola])
+    auth.create_user(
+        database,
+        SYSTEM,
+        "opettaja",
+        "opettaja-password-1",
+        role=Role.MEMBER,
+        display_name="Olli Opettaja",
+        org_ids=[kokkola],
+    )
     area_id = ideas.focus_areas(database, plan_id)[0]["id"]
 
     # the teacher opens the session on the staff page
@@ -50,8 +58,9 @@ def test_teacher_opens_a_class_and_pupils_send_up_to_the_cap(server, page, brows
     wait_idle(page)
     no_exceptions(page)
     stored = list(database.query("select * from idea_classes"))
-    assert [(c["label"], c["grade_band"], c["cap"], c["municipality_id"]) for c in stored] == \
-        [("5C", "grade_3_6", CAP, kokkola)]
+    assert [(c["label"], c["grade_band"], c["cap"], c["municipality_id"]) for c in stored] == [
+        ("5C", "grade_3_6", CAP, kokkola)
+    ]
     klass = stored[0]
     _open_classes(page)
     row = page.locator(f".st-key-idea_class_{klass['id']}")
@@ -79,8 +88,9 @@ def test_teacher_opens_a_class_and_pupils_send_up_to_the_cap(server, page, brows
     no_exceptions(pupil)
     rows = list(database.query("select text, grade_band, sender_group, municipality_id, class_id from ideas"))
     assert sorted(r["text"] for r in rows) == ["Luokan idea 1", "Luokan idea 2"]
-    assert {(r["grade_band"], r["sender_group"], r["municipality_id"], r["class_id"]) for r in rows} == \
-        {("grade_3_6", "child", kokkola, klass["id"])}
+    assert {(r["grade_band"], r["sender_group"], r["municipality_id"], r["class_id"]) for r in rows} == {
+        ("grade_3_6", "child", kokkola, klass["id"])
+    }
 
     # the teacher sees the class's ideas counted under its grade band
     page.reload()

@@ -9,8 +9,7 @@ from .conftest import login, no_exceptions, wait_idle
 
 
 def phone_page(browser, locale="fi-FI"):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale, is_mobile=True, has_touch=True)
     return context.new_page()
 
 
@@ -102,5 +101,6 @@ def test_send_moderate_answer_and_link(server, page, browser):
     stored = ideas.get(database, idea_id)
     assert (stored["state"], stored["status"], stored["goal_id"]) == ("published", "adopted", goal["id"])
     outcome = ideas.published_outcomes(database, plan_id, "fi")
-    assert [(i["text"], i["link"]["id"]) for a in outcome for i in a["ideas"]] == \
-        [("Perhekahvila lauantaisin", goal["id"])]
+    assert [(i["text"], i["link"]["id"]) for a in outcome for i in a["ideas"]] == [
+        ("Perhekahvila lauantaisin", goal["id"])
+    ]

@@ -1,5 +1,6 @@
 """A user uploads a Sotkanet CSV, links the indicator to a goal with a target, and sees the
 chart and the progress class."""
+
 from pathlib import Path
 
 from playwright.sync_api import expect

@@ -1,5 +1,6 @@
 """A facilitator publishes the plan; an anonymous visitor reads it on a phone from the app's own
 static serving (text/html), with no scripts, and axe-core finds no WCAG 2.1 A/AA violations."""
+
 import shutil
 import urllib.request
 
@@ -30,8 +31,15 @@ def arranged(server):
     token = ws.join(conn, ws.get(conn, wid)["code"], name="Nimi Osallistuja")
     promoted = ws.promote(conn, fac, ws.propose(conn, token, area["id"], "Lisää iltapäiväkerhoja " + HOSTILE))
     county = plans.organisations(conn, plan_id, kind="county")[0]["id"]
-    drafts.accept(conn, fac, "goal", promoted, plans.get(conn, "goal", promoted)["version"],
-                  title_sv="Fler eftermiddagsklubbar", responsible_ids=[county])  # published once accepted
+    drafts.accept(
+        conn,
+        fac,
+        "goal",
+        promoted,
+        plans.get(conn, "goal", promoted)["version"],
+        title_sv="Fler eftermiddagsklubbar",
+        responsible_ids=[county],
+    )  # published once accepted
     site = publishing.site_dir(plan_id)
     assert site.parent == ROOT / "static" / "published"
     yield plan_id
@@ -79,8 +87,16 @@ def test_publish_then_read_on_a_phone_with_no_violations(server, page, browser, 
     reader.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     base = url.rsplit("/", 2)[0]
     embed = next(p.name for p in publishing.site_dir(plan_id).joinpath("fi").glob("embed-*.html"))
-    for path in ("index.html", "fi/index.html", "fi/area-1.html", "fi/area-3.html", "sv/index.html",
-                 "sv/area-1.html", f"fi/{embed}", f"sv/{embed}"):
+    for path in (
+        "index.html",
+        "fi/index.html",
+        "fi/area-1.html",
+        "fi/area-3.html",
+        "sv/index.html",
+        "sv/area-1.html",
+        f"fi/{embed}",
+        f"sv/{embed}",
+    ):
         reader.goto(f"{base}/{path}")
         assert reader.evaluate("document.scripts.length") == 0, path
         assert "pwned" not in reader.title(), path

@@ -46,8 +46,9 @@ def test_participant_phone_and_projector(server, page, browser):
     expect(projector.get_by_test_id("stPageLink").filter(has_text="Työpaja")).to_be_visible()
 
     # a participant joins on a phone by typing the code, without an account
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
-                                        has_touch=True)
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True, has_touch=True
+    )
     phone = phone_context.new_page()
     phone.goto(server + "/join")
     wait_idle(phone)
@@ -127,8 +128,9 @@ def test_same_browser_joining_twice_is_one_participant_with_one_budget(server, b
     ws.propose(conn, ws.join(conn, code), areas[0], "Kerho jokaiseen kouluun")  # the cap's first seat
     ws.set_phase(conn, fac, wid, "voting")
 
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
-                                        has_touch=True)
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True, has_touch=True
+    )
     first = phone_context.new_page()
     first.goto(f"{server}/join?code={code}")
     wait_idle(first)

@@ -1,6 +1,7 @@
 """A workshop day in a real room: a 1920 × 1080 projector and three phones. Phones follow the
 facilitator without a reload (text being typed stays), background questions and split results,
 two rounds, and the day's feedback."""
+
 import re
 
 from playwright.sync_api import expect
@@ -12,8 +13,9 @@ YOUNG = "lapsi tai nuori (alle 18 v.)"
 
 
 def phone(browser, url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="fi-FI", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto(url)
     wait_idle(page)
@@ -33,12 +35,26 @@ def test_a_day_with_a_projector_and_three_phones(server, browser):
     plan_id = plans.plans(conn)[0]["id"]
     areas = [a["id"] for a in plans.tree(conn, plan_id)]
     fac = Actor(name="Fasi", role=Role.FACILITATOR)
-    wid = ws.create(conn, fac, plan_id, "LAPE-akatemia", "Mikä auttaa jaksamaan?", areas[:1],
-                    votes_per_participant=2, background=["role_group"])
+    wid = ws.create(
+        conn,
+        fac,
+        plan_id,
+        "LAPE-akatemia",
+        "Mikä auttaa jaksamaan?",
+        areas[:1],
+        votes_per_participant=2,
+        background=["role_group"],
+    )
     code = ws.get(conn, wid)["code"]
     for i in range(57):  # a full room's worth of proposals from the paper notes
-        ws.add_proposal(conn, fac, wid, areas[0], f"Paperilapun ehdotus numero {i + 1}, joka on aika pitkä "
-                                                  f"ja jatkuu vielä toisellekin riville valkokankaalla")
+        ws.add_proposal(
+            conn,
+            fac,
+            wid,
+            areas[0],
+            f"Paperilapun ehdotus numero {i + 1}, joka on aika pitkä "
+            f"ja jatkuu vielä toisellekin riville valkokankaalla",
+        )
 
     desk = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="fi-FI")
     facilitator = desk.new_page()

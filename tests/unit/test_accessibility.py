@@ -1,11 +1,17 @@
 """Accessibility rules that need no browser: chart colours, text alternatives, counted
 messages, page titles and the statement."""
+
 import re
 
 import pytest
 
 from lape_plan import i18n, workshop
-from lape_plan.charts import budget as budget_charts, follow_up as follow_up_charts, indicators as charts, workshop as workshop_charts
+from lape_plan.charts import (
+    budget as budget_charts,
+    follow_up as follow_up_charts,
+    indicators as charts,
+    workshop as workshop_charts,
+)
 from lape_plan.follow_up import NO_UPDATE, NOT_SCHEDULED, STATUSES
 from lape_plan.model import LANGS
 
@@ -15,7 +21,7 @@ def luminance(colour: str) -> float:
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -30,9 +36,13 @@ def test_contrast_formula():
 
 
 def test_chart_lines_and_bars_are_at_least_3_to_1_on_white():
-    colours = {**charts.PROGRESS_COLOURS, **{f"kind.{k}": v for k, v in charts.KIND_COLOURS.items()},
-               "other_county": charts.OTHER_COUNTY, **budget_charts.COLOURS,
-               **{f"municipality.{i}": c for i, c in enumerate(charts.MUNICIPALITY_COLOURS)}}
+    colours = {
+        **charts.PROGRESS_COLOURS,
+        **{f"kind.{k}": v for k, v in charts.KIND_COLOURS.items()},
+        "other_county": charts.OTHER_COUNTY,
+        **budget_charts.COLOURS,
+        **{f"municipality.{i}": c for i, c in enumerate(charts.MUNICIPALITY_COLOURS)},
+    }
     weak = {name: round(contrast(c, "#ffffff"), 2) for name, c in colours.items() if contrast(c, "#ffffff") < 3}
     assert weak == {}
 
@@ -52,9 +62,11 @@ def test_heatmap_statuses_differ_by_symbol_and_lightness():
 
 
 def _cells():
-    return [{"label": "1.1 Harrastukset", "year": 2025, "status": "on_track", "progress": 40, "updated_by": "A"},
-            {"label": "1.1 Harrastukset", "year": 2026, "status": "delayed", "progress": None},
-            {"label": "1.2 Nuorisotila", "year": 2025, "status": NO_UPDATE, "progress": None}]
+    return [
+        {"label": "1.1 Harrastukset", "year": 2025, "status": "on_track", "progress": 40, "updated_by": "A"},
+        {"label": "1.1 Harrastukset", "year": 2026, "status": "delayed", "progress": None},
+        {"label": "1.2 Nuorisotila", "year": 2025, "status": NO_UPDATE, "progress": None},
+    ]
 
 
 def test_heatmap_cells_carry_their_symbol_and_a_table_gives_the_same_figures():
@@ -74,19 +86,23 @@ def test_heatmap_cells_carry_their_symbol_and_a_table_gives_the_same_figures():
 
 def test_ranking_alt_lists_the_same_proposals_and_counts():
     ranking = [{"id": 1, "text": "Kerho", "votes": 1}, {"id": 2, "text": "Nuorisotila", "votes": 3}]
-    assert workshop.ranking_alt(ranking, "fi") == "Eniten ääniä saaneet ehdotukset: 1. Nuorisotila: 3 ääntä; 2. Kerho: 1 ääni"
+    assert (
+        workshop.ranking_alt(ranking, "fi")
+        == "Eniten ääniä saaneet ehdotukset: 1. Nuorisotila: 3 ääntä; 2. Kerho: 1 ääni"
+    )
     assert workshop.ranking_alt([], "sv") == "Inga röster ännu."
     axis = workshop_charts.ranking_chart(ranking, "fi").to_dict()["layer"][0]["encoding"]["x"]["axis"]
     assert contrast(axis["titleColor"], "#ffffff") >= 4.5  # the projector's axis title
 
 
-
-
 def counted_keys():
     """Every message where a count stands next to the word it counts ("{n} päivitystä")."""
     pattern = re.compile(r"\{(?:%s)\}\s+[^\W\d_]" % "|".join(i18n.COUNTS))
-    return sorted(key for key, texts in i18n.catalogue().items()
-                  if not key.endswith(".one") and any(pattern.search(texts[lang]) for lang in LANGS))
+    return sorted(
+        key
+        for key, texts in i18n.catalogue().items()
+        if not key.endswith(".one") and any(pattern.search(texts[lang]) for lang in LANGS)
+    )
 
 
 def test_every_counted_message_has_a_singular():
@@ -95,13 +111,16 @@ def test_every_counted_message_has_a_singular():
     assert [k for k in keys if f"{k}.one" not in i18n.catalogue()] == []
 
 
-@pytest.mark.parametrize(("key", "values", "fi", "en"), [
-    ("follow_up.bulk_saved", {"n": 1}, "1 päivitys tallennettu.", "1 update saved."),
-    ("follow_up.bulk_saved", {"n": 2}, "2 päivitystä tallennettu.", "2 updates saved."),
-    ("error.import_rejected", {"count": 1}, "1 virheellinen rivi", "1 bad row."),
-    ("a11y.votes", {"n": 1}, "1 ääni", "1 vote"),
-    ("a11y.votes", {"n": 0}, "0 ääntä", "0 votes"),
-])
+@pytest.mark.parametrize(
+    ("key", "values", "fi", "en"),
+    [
+        ("follow_up.bulk_saved", {"n": 1}, "1 päivitys tallennettu.", "1 update saved."),
+        ("follow_up.bulk_saved", {"n": 2}, "2 päivitystä tallennettu.", "2 updates saved."),
+        ("error.import_rejected", {"count": 1}, "1 virheellinen rivi", "1 bad row."),
+        ("a11y.votes", {"n": 1}, "1 ääni", "1 vote"),
+        ("a11y.votes", {"n": 0}, "0 ääntä", "0 votes"),
+    ],
+)
 def test_counted_messages_take_the_right_form(key, values, fi, en):
     assert fi in i18n.t(key, "fi", **values)
     assert en in i18n.t(key, "en", **values)

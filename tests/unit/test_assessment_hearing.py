@@ -1,6 +1,7 @@
 """The full assessment's hearing step linked to the plan's workshops, idea consultation and
 class sessions, with their participation figures: stored like the other parts (versions,
 validation), and shown in the Excel sheet with the figures."""
+
 import datetime as dt
 import io
 
@@ -43,8 +44,16 @@ def heard(demo_db):
 
 def test_the_hearing_links_workshops_the_consultation_and_classes_with_figures(heard):
     db, plan_id = heard["db"], heard["plan"]
-    a_id = lava.create(db, ADMIN, "measure", heard["measure"], form="full", workshop_ids=[heard["workshop"]],
-                       hearing_ideas=True, idea_class_ids=[heard["class"]])
+    a_id = lava.create(
+        db,
+        ADMIN,
+        "measure",
+        heard["measure"],
+        form="full",
+        workshop_ids=[heard["workshop"]],
+        hearing_ideas=True,
+        idea_class_ids=[heard["class"]],
+    )
     a = lava.get(db, a_id)
     assert (a["workshop_ids"], a["hearing_ideas"], a["idea_class_ids"]) == ([heard["workshop"]], 1, [heard["class"]])
     links = lava.hearing_links(a, lava.hearing_sources(db, plan_id, "fi"))
@@ -84,8 +93,16 @@ def test_links_are_versioned_and_checked(heard, demo_db):
 
 def test_the_excel_sheet_shows_the_linked_figures(heard):
     db, plan_id = heard["db"], heard["plan"]
-    lava.create(db, ADMIN, "measure", heard["measure"], form="full", hearing="Oppilaskunnat kuultiin",
-                hearing_ideas=True, idea_class_ids=[heard["class"]])
+    lava.create(
+        db,
+        ADMIN,
+        "measure",
+        heard["measure"],
+        form="full",
+        hearing="Oppilaskunnat kuultiin",
+        hearing_ideas=True,
+        idea_class_ids=[heard["class"]],
+    )
     wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(db, plan_id, "fi")))
     rows = [[c.value for c in r] for r in wb["Lapsivaikutukset"].iter_rows()]
     hearing = rows[0].index("Lasten kuuleminen")

@@ -1,5 +1,6 @@
 """Child impact assessment: permissions per role, versions and conflicts, states,
 validation, the list and the measures missing an assessment, decisions, export, CLI."""
+
 import io
 import json
 
@@ -15,14 +16,34 @@ FACILITATOR = Actor("Fiia Fasilitaattori", Role.FACILITATOR)
 VIEWER = Actor("Ville Katselija", Role.VIEWER)
 
 FULL = {
-    "form": "full", "status": "done", "subject": "Kerhot iltapäivisin", "affected": "Alakoululaiset",
-    "age_groups": ["7_12"], "vulnerable_groups": ["low_income"], "hearing": "Oppilaskunnat kuultiin",
-    "options": "Kerhot\nNykytila", "mitigation": "Kuljetus järjestetään",
-    "effects": [{"option": "Kerhot", "group": "7_12", "aspect": "wellbeing", "direction": "positive",
-                 "reason": "Turvallinen paikka"},
-                {"option": "Nykytila", "group": "low_income", "aspect": "services", "direction": "negative",
-                 "reason": "Ei varaa harrastuksiin"}],
-    "conclusion": "Kerhot perustetaan", "follow_up_year": 2023, "follow_up_method": "Osallistujamäärät",
+    "form": "full",
+    "status": "done",
+    "subject": "Kerhot iltapäivisin",
+    "affected": "Alakoululaiset",
+    "age_groups": ["7_12"],
+    "vulnerable_groups": ["low_income"],
+    "hearing": "Oppilaskunnat kuultiin",
+    "options": "Kerhot\nNykytila",
+    "mitigation": "Kuljetus järjestetään",
+    "effects": [
+        {
+            "option": "Kerhot",
+            "group": "7_12",
+            "aspect": "wellbeing",
+            "direction": "positive",
+            "reason": "Turvallinen paikka",
+        },
+        {
+            "option": "Nykytila",
+            "group": "low_income",
+            "aspect": "services",
+            "direction": "negative",
+            "reason": "Ei varaa harrastuksiin",
+        },
+    ],
+    "conclusion": "Kerhot perustetaan",
+    "follow_up_year": 2023,
+    "follow_up_method": "Osallistujamäärät",
 }
 
 
@@ -53,20 +74,29 @@ def test_full_assessment_is_stored_with_its_parts(demo_db):
     assert a["options"] == ["Kerhot", "Nykytila"] and a["age_groups"] == ["7_12"]
     assert [e["direction"] for e in a["effects"]] == ["positive", "negative"]
     assert a["state"] == "done" and a["version"] == 1 and a["plan_id"] == _plan_id(demo_db)
-    rows = demo_db.execute("select grp, reason from assessment_effects where assessment_id = ? order by position",
-                           [a_id]).fetchall()
+    rows = demo_db.execute(
+        "select grp, reason from assessment_effects where assessment_id = ? order by position", [a_id]
+    ).fetchall()
     assert rows == [("7_12", "Turvallinen paikka"), ("low_income", "Ei varaa harrastuksiin")]
-    audit = demo_db.execute("select actor, action, after from audit where entity = 'assessment' and entity_id = ?",
-                            [a_id]).fetchall()
+    audit = demo_db.execute(
+        "select actor, action, after from audit where entity = 'assessment' and entity_id = ?", [a_id]
+    ).fetchall()
     assert audit[0][:2] == ("Jäsen 272", "create") and "Turvallinen paikka" in audit[0][2]
 
 
-@pytest.mark.parametrize("who, allowed", [("admin", True), ("facilitator", True), ("member_own", True),
-                                          ("member_other", False), ("viewer", False)])
+@pytest.mark.parametrize(
+    "who, allowed",
+    [("admin", True), ("facilitator", True), ("member_own", True), ("member_other", False), ("viewer", False)],
+)
 def test_permissions_per_role(demo_db, who, allowed):
     measure = _measure(demo_db, BULLYING_SURVEY)
-    actor = {"admin": ADMIN, "facilitator": FACILITATOR, "member_own": _member(demo_db, "272"),
-             "member_other": _member(demo_db, "217"), "viewer": VIEWER}[who]
+    actor = {
+        "admin": ADMIN,
+        "facilitator": FACILITATOR,
+        "member_own": _member(demo_db, "272"),
+        "member_other": _member(demo_db, "217"),
+        "viewer": VIEWER,
+    }[who]
     assert lava.allowed(demo_db, actor, "measure", measure) is allowed
     if allowed:
         a_id = lava.create(demo_db, actor, "measure", measure, affected="Kaikki koululaiset")
@@ -84,8 +114,9 @@ def test_permissions_per_role(demo_db, who, allowed):
 
 def test_measure_without_organisation_belongs_to_its_goals_organisations(demo_db):
     measure = _measure(demo_db, BULLYING_SURVEY)
-    plans.update(demo_db, ADMIN, "measure", measure, plans.get(demo_db, "measure", measure)["version"],
-                 responsible_org_id=None)
+    plans.update(
+        demo_db, ADMIN, "measure", measure, plans.get(demo_db, "measure", measure)["version"], responsible_org_id=None
+    )
     # the goal "Kiusaaminen vähenee..." is Kokkola's and Kannus's
     assert lava.allowed(demo_db, _member(demo_db, "217"), "measure", measure)
     assert not lava.allowed(demo_db, _member(demo_db, "924"), "measure", measure)
@@ -103,8 +134,11 @@ def test_stale_save_is_refused_with_who_saved(demo_db):
     # on top of their version it goes through; an unchanged save keeps the version
     assert lava.update(demo_db, ADMIN, a_id, 2, affected="Minun tekstini") == 3
     assert lava.update(demo_db, ADMIN, a_id, 3, affected="Minun tekstini") == 3
-    changes = demo_db.execute("select before, after from audit where entity = 'assessment' and entity_id = ? "
-                              "and action = 'update' order by id", [a_id]).fetchall()
+    changes = demo_db.execute(
+        "select before, after from audit where entity = 'assessment' and entity_id = ? "
+        "and action = 'update' order by id",
+        [a_id],
+    ).fetchall()
     assert [json.loads(c[1])["affected"] for c in changes] == ["Maijan teksti", "Minun tekstini"]
 
 
@@ -118,21 +152,24 @@ def test_second_assessment_of_the_same_item_is_a_conflict(demo_db):
 
 def test_effect_rows_are_replaced_as_one_version(demo_db):
     a_id = lava.create(demo_db, ADMIN, "measure", _measure(demo_db, BULLYING_SURVEY), **FULL)
-    effects = [{"option": "Nykytila", "group": "all", "aspect": "rights", "direction": "unclear",
-                "reason": "Ei tiedetä"}]
+    effects = [
+        {"option": "Nykytila", "group": "all", "aspect": "rights", "direction": "unclear", "reason": "Ei tiedetä"}
+    ]
     assert lava.update(demo_db, ADMIN, a_id, 1, effects=effects, status="draft") == 2
     assert lava.get(demo_db, a_id)["effects"] == [{**effects[0]}]
-    assert demo_db.execute("select count(*) from assessment_effects where assessment_id = ?",
-                           [a_id]).fetchone()[0] == 1
+    assert demo_db.execute("select count(*) from assessment_effects where assessment_id = ?", [a_id]).fetchone()[0] == 1
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"subject": ""}, "lava_subject"),
-    ({"age_groups": []}, "lava_age_groups"),
-    ({"effects": []}, "lava_effects"),
-    ({"follow_up_year": None}, "lava_follow_up_year"),
-    ({"mitigation": ""}, "lava_mitigation"),  # an effect is negative
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"subject": ""}, "lava_subject"),
+        ({"age_groups": []}, "lava_age_groups"),
+        ({"effects": []}, "lava_effects"),
+        ({"follow_up_year": None}, "lava_follow_up_year"),
+        ({"mitigation": ""}, "lava_mitigation"),  # an effect is negative
+    ],
+)
 def test_done_needs_the_full_forms_parts(demo_db, change, field):
     with pytest.raises(ValidationError) as err:
         lava.create(demo_db, ADMIN, "measure", _measure(demo_db, BULLYING_SURVEY), **{**FULL, **change})
@@ -143,8 +180,14 @@ def test_done_needs_the_full_forms_parts(demo_db, change, field):
 
 def test_short_form_done_needs_its_four_parts(demo_db):
     measure = _measure(demo_db, BULLYING_SURVEY)
-    short = {"form": "short", "status": "done", "affected": "Koululaiset", "expected_effects": "Vähemmän kiusaamista",
-             "hearing": "Kysely", "conclusion": ""}
+    short = {
+        "form": "short",
+        "status": "done",
+        "affected": "Koululaiset",
+        "expected_effects": "Vähemmän kiusaamista",
+        "hearing": "Kysely",
+        "conclusion": "",
+    }
     with pytest.raises(ValidationError) as err:
         lava.create(demo_db, ADMIN, "measure", measure, **short)
     assert err.value.field == "lava_conclusion"
@@ -152,17 +195,28 @@ def test_short_form_done_needs_its_four_parts(demo_db):
     assert lava.get(demo_db, a_id)["state"] == "done"
 
 
-@pytest.mark.parametrize("effect, key", [
-    ({"option": "Kolmas", "group": "all", "aspect": "rights", "direction": "positive", "reason": "x"},
-     "assessments.error.effect_option"),
-    ({"option": "", "group": "all", "aspect": "rights", "direction": "positive", "reason": "x"},
-     "assessments.error.effect_no_option"),
-    ({"option": "Kerhot", "group": "all", "aspect": "rights", "direction": "positive", "reason": " "},
-     "assessments.error.effect_reason"),
-    ({"option": "Kerhot", "group": "teens", "aspect": "rights", "direction": "positive", "reason": "x"},
-     "error.invalid"),
-    ({"option": "Kerhot", "group": "all", "aspect": "rights", "direction": "good", "reason": "x"}, "error.invalid"),
-])
+@pytest.mark.parametrize(
+    "effect, key",
+    [
+        (
+            {"option": "Kolmas", "group": "all", "aspect": "rights", "direction": "positive", "reason": "x"},
+            "assessments.error.effect_option",
+        ),
+        (
+            {"option": "", "group": "all", "aspect": "rights", "direction": "positive", "reason": "x"},
+            "assessments.error.effect_no_option",
+        ),
+        (
+            {"option": "Kerhot", "group": "all", "aspect": "rights", "direction": "positive", "reason": " "},
+            "assessments.error.effect_reason",
+        ),
+        (
+            {"option": "Kerhot", "group": "teens", "aspect": "rights", "direction": "positive", "reason": "x"},
+            "error.invalid",
+        ),
+        ({"option": "Kerhot", "group": "all", "aspect": "rights", "direction": "good", "reason": "x"}, "error.invalid"),
+    ],
+)
 def test_bad_effect_rows_are_refused_and_nothing_is_saved(demo_db, effect, key):
     measure = _measure(demo_db, BULLYING_SURVEY)
     with pytest.raises(ValidationError) as err:
@@ -207,7 +261,8 @@ def test_list_per_organisation_and_missing_measures(demo_db):
     kokkola = _org(demo_db, "272")
     assert {r["target"] for r in lava.listing(demo_db, plan_id, kokkola)} == {"measure", "decision"}
     assert [m["row"]["title_fi"] for m in lava.missing(demo_db, plan_id)] == [
-        "Harrastamisen Suomen malli kaikissa kunnissa"]
+        "Harrastamisen Suomen malli kaikissa kunnissa"
+    ]
     measure = _measure(demo_db, BULLYING_SURVEY)
     with pytest.raises(PermissionDenied):
         lava.set_required(demo_db, _member(demo_db, "272"), measure, True)
@@ -218,20 +273,33 @@ def test_list_per_organisation_and_missing_measures(demo_db):
     assert measure not in [m["id"] for m in lava.missing(demo_db, plan_id)]
     lava.set_required(demo_db, FACILITATOR, measure, False)
     assert measure not in lava.required_ids(demo_db, plan_id)
-    actions = [r[0] for r in demo_db.execute(
-        "select action from audit where entity = 'measure' and entity_id = ? order by id", [measure])]
+    actions = [
+        r[0]
+        for r in demo_db.execute(
+            "select action from audit where entity = 'measure' and entity_id = ? order by id", [measure]
+        )
+    ]
     assert actions[-2:] == ["assessment_required", "assessment_required"]
 
 
 def test_decisions_record_permissions_and_conflicts(demo_db):
     plan_id = _plan_id(demo_db)
     kannus = _member(demo_db, "217")
-    d_id = lava.add_decision(demo_db, kannus, plan_id, org_id=_org(demo_db, "217"), body="Kannuksen kunnanhallitus",
-                             date="2024-03-04", section="§ 12", title="Koulukuljetukset",
-                             url="https://kannus.fi/poytakirja")
+    d_id = lava.add_decision(
+        demo_db,
+        kannus,
+        plan_id,
+        org_id=_org(demo_db, "217"),
+        body="Kannuksen kunnanhallitus",
+        date="2024-03-04",
+        section="§ 12",
+        title="Koulukuljetukset",
+        url="https://kannus.fi/poytakirja",
+    )
     with pytest.raises(PermissionDenied):  # another organisation's body
-        lava.add_decision(demo_db, kannus, plan_id, org_id=_org(demo_db, "272"), body="Kh", date="2024-03-04",
-                          title="X")
+        lava.add_decision(
+            demo_db, kannus, plan_id, org_id=_org(demo_db, "272"), body="Kh", date="2024-03-04", title="X"
+        )
     with pytest.raises(PermissionDenied):  # no organisation: coordinators only
         lava.add_decision(demo_db, kannus, plan_id, body="Kh", date="2024-03-04", title="X")
     with pytest.raises(ValidationError) as err:
@@ -256,13 +324,13 @@ def test_decisions_record_permissions_and_conflicts(demo_db):
 
 def test_hearing_links_the_plans_workshops_with_figures(demo_db):
     plan_id = _plan_id(demo_db)
-    w_id = workshop.create(demo_db, FACILITATOR, plan_id, "Nuorten ilta",
-                           focus_area_ids=[plans.tree(demo_db, plan_id)[0]["id"]])
+    w_id = workshop.create(
+        demo_db, FACILITATOR, plan_id, "Nuorten ilta", focus_area_ids=[plans.tree(demo_db, plan_id)[0]["id"]]
+    )
     code = workshop.get(demo_db, w_id)["code"]
     workshop.join(demo_db, code, "Aino")
     workshop.join(demo_db, code, "Eino")
-    a_id = lava.create(demo_db, ADMIN, "measure", _measure(demo_db, BULLYING_SURVEY), form="full",
-                       workshop_ids=[w_id])
+    a_id = lava.create(demo_db, ADMIN, "measure", _measure(demo_db, BULLYING_SURVEY), form="full", workshop_ids=[w_id])
     assert lava.get(demo_db, a_id)["workshop_ids"] == [w_id]
     figures = lava.hearing_workshops(demo_db, plan_id)
     assert figures[0]["participants"] == 2
@@ -281,9 +349,9 @@ def test_export_sheet_lists_the_assessments(demo_db):
     assert full[2:4] == ["Täysi", "Seurattu"] and "Kielteinen — Matka keskustaan" in full[8]
     # text a user typed stays text
     a_id = lava.for_target(demo_db, "goal", plans.tree(demo_db, plan_id)[2]["goals"][0]["id"])["id"]
-    lava.update(demo_db, ADMIN, a_id, 1, affected="=HYPERLINK(\"http://evil\")")
+    lava.update(demo_db, ADMIN, a_id, 1, affected='=HYPERLINK("http://evil")')
     ws = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, plan_id, "sv")))["Konsekvenser för barn"]
-    cell = next(c for r in ws.iter_rows() for c in r if c.value == "=HYPERLINK(\"http://evil\")")
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == '=HYPERLINK("http://evil")')
     assert cell.data_type == "s" and cell.quotePrefix
     blank = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, plan_id, "fi", blank=True)))
     assert "Lapsivaikutukset" not in blank.sheetnames

@@ -1,13 +1,28 @@
 """The audit log and "saved by" lines in the reader's language."""
+
 import ast
-import re
 from pathlib import Path
 
 from lape_plan import db as dbm, i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-# audit(db, actor, "entity", id, "action" ...: every literal entity and action in the code
-AUDIT_CALL = re.compile(r"audit\(\w+, [^,]+(?:\([^)]*\))?, (?:\"(\w+)\"|\w+), [^,]+, \"(\w+)\"")
+
+
+def _literal(node):
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _audit_calls(source: str) -> list[tuple]:
+    """(entity, action) of each audit(db, actor, entity, id, action, ...) call with a literal
+    action (entity None when it is not a literal)."""
+    return [
+        (_literal(node.args[2]), _literal(node.args[4]))
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "audit"
+        and len(node.args) >= 5
+        and _literal(node.args[4])
+    ]
 
 
 def _versioned_saves(source: str) -> list[tuple]:
@@ -15,18 +30,23 @@ def _versioned_saves(source: str) -> list[tuple]:
     (entity: the fourth argument; action: `action=`, "update" when not given)."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in (
-                "save_version", "save_changes") and len(node.args) >= 4:
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("save_version", "save_changes")
+            and len(node.args) >= 4
+        ):
             entity = node.args[3].value if isinstance(node.args[3], ast.Constant) else None
-            action = next((k.value.value for k in node.keywords if k.arg == "action"
-                           and isinstance(k.value, ast.Constant)), "update")
+            action = next(
+                (k.value.value for k in node.keywords if k.arg == "action" and isinstance(k.value, ast.Constant)),
+                "update",
+            )
             found.append((entity, action))
     return found
 
 
 def test_every_audited_entity_and_action_has_a_label_in_each_language():
-    found = [m.groups() for p in (ROOT / "lape_plan").glob("*.py") for m in AUDIT_CALL.finditer(p.read_text())]
-    found += [pair for p in (ROOT / "lape_plan").glob("*.py") for pair in _versioned_saves(p.read_text())]
+    sources = [p.read_text() for p in (ROOT / "lape_plan").rglob("*.py")]
+    found = [pair for source in sources for pair in _audit_calls(source) + _versioned_saves(source)]
     entities = {e for e, _ in found if e} | {"focus_area", "goal", "measure"}  # the plan items' own calls
     actions = {a for _, a in found}
     assert {"restore", "status", "vote", "join", "login_failed", "promote"} <= actions  # the scan works

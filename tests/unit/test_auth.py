@@ -50,14 +50,25 @@ def test_tests_hash_cheaply_while_the_app_keeps_argon2_defaults(db):
 
     stored = auth.get_user(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))["password_hash"]
     assert "$m=8,t=1,p=1$" in stored
-    code = ("from lape_plan import auth; h = auth._hasher; "
-            "print(h.time_cost, h.memory_cost, h.parallelism, auth._DUMMY_HASH.split('$')[3])")
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True,
-                         capture_output=True, text=True).stdout.split()
+    code = (
+        "from lape_plan import auth; h = auth._hasher; "
+        "print(h.time_cost, h.memory_cost, h.parallelism, auth._DUMMY_HASH.split('$')[3])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     d = PasswordHasher()
     assert d.time_cost >= 3 and d.memory_cost >= 65536
-    assert out == [str(d.time_cost), str(d.memory_cost), str(d.parallelism),
-                   f"m={d.memory_cost},t={d.time_cost},p={d.parallelism}"]
+    assert out == [
+        str(d.time_cost),
+        str(d.memory_cost),
+        str(d.parallelism),
+        f"m={d.memory_cost},t={d.time_cost},p={d.parallelism}",
+    ]
 
 
 @pytest.fixture
@@ -124,8 +135,12 @@ def test_answers_do_not_tell_whether_an_account_exists(db, clock, monkeypatch):
         assert hasher.verified == before + 1
         return err.value.key, err.value.params
 
-    assert answer("nobody", PW, "c") == answer("admin", "wrong-password", "c") == answer("maija", PW, "c") \
+    assert (
+        answer("nobody", PW, "c")
+        == answer("admin", "wrong-password", "c")
+        == answer("maija", PW, "c")
         == ("error.login_failed", {})
+    )
     for i in range(throttle.LOGIN_CLIENT.limit):
         answer(f"nobody{i}", "wrong-password", "t")
     assert answer("admin", PW, "t") == answer("nobody", PW, "t") == ("error.too_many_attempts", {"minutes": 15})
@@ -214,7 +229,8 @@ ROLES = [Role.ADMIN, Role.FACILITATOR, Role.MEMBER, Role.VIEWER]
 def _actors(db):
     kokkola, halsua = _org(db, "272"), _org(db, "074")
     return {
-        "admin": Actor("a", Role.ADMIN), "facilitator": Actor("f", Role.FACILITATOR),
+        "admin": Actor("a", Role.ADMIN),
+        "facilitator": Actor("f", Role.FACILITATOR),
         "member_own": Actor("m", Role.MEMBER, org_ids=frozenset({kokkola})),
         "member_other": Actor("o", Role.MEMBER, org_ids=frozenset({halsua})),
         "viewer": Actor("v", Role.VIEWER),
@@ -237,7 +253,9 @@ ACTIONS = {
     "edit measure": lambda db, a, p, ar, g, m: plans.update(db, a, "measure", m["id"], m["version"], title_fi="x"),
     "delete measure": lambda db, a, p, ar, g, m: plans.delete(db, a, "measure", m["id"], m["version"]),
     "move goal": lambda db, a, p, ar, g, m: plans.move(db, a, "goal", g["id"], 1),
-    "edit focus area": lambda db, a, p, ar, g, m: plans.update(db, a, "focus_area", ar["id"], ar["version"], title_fi="x"),
+    "edit focus area": lambda db, a, p, ar, g, m: plans.update(
+        db, a, "focus_area", ar["id"], ar["version"], title_fi="x"
+    ),
     "add organisation": lambda db, a, p, ar, g, m: plans.add_organisation(db, a, "ngo", "Yhdistys"),
     "add approval": lambda db, a, p, ar, g, m: plans.add_approval(db, a, p, "Valtuusto", "2020-01-01", "§ 1"),
     "create plan": lambda db, a, p, ar, g, m: plans.create_plan(db, a, "P", 2025, 2028),
@@ -246,9 +264,12 @@ ACTIONS = {
     "update plan": lambda db, a, p, ar, g, m: plans.update_plan(db, a, p, 1, "Uusi", "", 2020, 2024),
     "delete approval": lambda db, a, p, ar, g, m: plans.delete_approval(db, a, plans.approvals(db, p)[0]["id"]),
     "add plan organisation": lambda db, a, p, ar, g, m: plans.add_plan_organisation(
-        db, a, p, plans.add_organisation(db, SYSTEM, "ngo", "Uusi yhdistys")),
-    "restore goal": lambda db, a, p, ar, g, m: (plans.delete(db, SYSTEM, "goal", g["id"], g["version"]),
-                                                plans.restore(db, a, "goal", g["id"])),
+        db, a, p, plans.add_organisation(db, SYSTEM, "ngo", "Uusi yhdistys")
+    ),
+    "restore goal": lambda db, a, p, ar, g, m: (
+        plans.delete(db, SYSTEM, "goal", g["id"], g["version"]),
+        plans.restore(db, a, "goal", g["id"]),
+    ),
 }
 ALLOWED = {
     "add focus area": {"admin", "facilitator"},
@@ -348,19 +369,22 @@ def test_session_ends_with_sign_out_or_a_deactivated_account(db):
 
 
 # ---------------------------------------------------------------- password rules
-@pytest.mark.parametrize("password, key", [
-    (" " * 12, "error.password_short"),  # blank
-    ("   abc   \t ", "error.password_short"),  # spaces at the ends do not count
-    ("Kaisa.Virtanen", "error.password_username"),  # the username itself, any case
-    ("kaisa.virtanen12", "error.password_username"),  # the username and a little more
-    ("password123", "error.password_common"),
-    ("qwertyuiop", "error.password_common"),  # keyboard row
-    ("1234567890", "error.password_common"),
-    ("aaaaaaaaaaaa", "error.password_common"),  # repeated
-    ("P@ssw0rd2024", "error.password_common"),  # a common one dressed up
-    ("Salasana123", "error.password_common"),  # context word: "password" in Finnish
-    ("x" * (auth.PASSWORD_MAX + 1), "error.too_long"),
-])
+@pytest.mark.parametrize(
+    "password, key",
+    [
+        (" " * 12, "error.password_short"),  # blank
+        ("   abc   \t ", "error.password_short"),  # spaces at the ends do not count
+        ("Kaisa.Virtanen", "error.password_username"),  # the username itself, any case
+        ("kaisa.virtanen12", "error.password_username"),  # the username and a little more
+        ("password123", "error.password_common"),
+        ("qwertyuiop", "error.password_common"),  # keyboard row
+        ("1234567890", "error.password_common"),
+        ("aaaaaaaaaaaa", "error.password_common"),  # repeated
+        ("P@ssw0rd2024", "error.password_common"),  # a common one dressed up
+        ("Salasana123", "error.password_common"),  # context word: "password" in Finnish
+        ("x" * (auth.PASSWORD_MAX + 1), "error.too_long"),
+    ],
+)
 def test_weak_passwords_are_refused(db, password, key):
     admin = auth.actor_for(db, auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN))
     with pytest.raises(ValidationError) as err:

@@ -27,12 +27,15 @@ def test_backup_then_restore_gives_the_same_data(tmp_path, demo_db):
     assert dbm.audit_rows(demo_db, entity="database")[0]["action"] == "restore"
 
 
-@pytest.mark.parametrize("kind, key", [
-    ("text", "error.backup_not_sqlite"),
-    ("truncated", "error.backup_corrupt"),
-    ("foreign", "error.backup_foreign"),
-    ("newer", "error.backup_newer"),
-])
+@pytest.mark.parametrize(
+    "kind, key",
+    [
+        ("text", "error.backup_not_sqlite"),
+        ("truncated", "error.backup_corrupt"),
+        ("foreign", "error.backup_foreign"),
+        ("newer", "error.backup_newer"),
+    ],
+)
 def test_bad_restore_is_refused_and_changes_nothing(tmp_path, demo_db, kind, key):
     path = tmp_path / "demo.db"
     good = backup.backup_bytes(path, SYSTEM)
@@ -52,7 +55,9 @@ def test_bad_restore_is_refused_and_changes_nothing(tmp_path, demo_db, kind, key
         newer = tmp_path / "newer.db"
         newer.write_bytes(good)
         conn = sqlite3.connect(newer)
-        conn.execute("insert into _sqlite_migrations (migration_set, name, applied_at) values ('lape_plan', '9999_future', 'x')")
+        conn.execute(
+            "insert into _sqlite_migrations (migration_set, name, applied_at) values ('lape_plan', '9999_future', 'x')"
+        )
         conn.commit()
         conn.close()
         data = newer.read_bytes()
@@ -109,17 +114,27 @@ def _tampered(tmp_path, good: bytes, *statements) -> bytes:
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("statements, named", [
-    (["create trigger promote_me after insert on audit begin "
-      "update users set role = 'admin' where username = 'viewer'; end"], "trigger promote_me"),
-    (["create trigger forget after insert on audit begin delete from audit where id = new.id; end"],
-     "trigger forget"),
-    (["create view goal_titles as select title_fi from goals"], "view goal_titles"),
-    (["create table notes (id integer primary key, text text)"], "table notes"),
-    (["create index idx_goals_title on goals (title_fi)"], "index idx_goals_title"),
-    (["alter table users add column note text"], "table users (≠)"),
-    (["drop index idx_goals_focus_area_id"], "index idx_goals_focus_area_id (–)"),
-])
+@pytest.mark.parametrize(
+    "statements, named",
+    [
+        (
+            [
+                "create trigger promote_me after insert on audit begin "
+                "update users set role = 'admin' where username = 'viewer'; end"
+            ],
+            "trigger promote_me",
+        ),
+        (
+            ["create trigger forget after insert on audit begin delete from audit where id = new.id; end"],
+            "trigger forget",
+        ),
+        (["create view goal_titles as select title_fi from goals"], "view goal_titles"),
+        (["create table notes (id integer primary key, text text)"], "table notes"),
+        (["create index idx_goals_title on goals (title_fi)"], "index idx_goals_title"),
+        (["alter table users add column note text"], "table users (≠)"),
+        (["drop index idx_goals_focus_area_id"], "index idx_goals_focus_area_id (–)"),
+    ],
+)
 def test_restore_refuses_schema_objects_the_migrations_do_not_create(tmp_path, demo_db, statements, named):
     from lape_plan import auth, i18n
 

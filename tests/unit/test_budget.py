@@ -1,4 +1,5 @@
 """Child budgeting: validation, permissions, versions and the roll-ups."""
+
 import json
 
 import pytest
@@ -28,25 +29,42 @@ def _lines(db):
 # ---------------------------------------------------------------- validation
 def test_typed_values_are_read_as_people_type_them(demo_db):
     m = _measure(demo_db, "Kaveritoiminta")  # 2021–2024
-    budget.save(demo_db, SYSTEM, m["id"], 2022, planned_eur="12 000,50 €", actual_eur="\u00a011\u00a0900",
-                source="state", kind="early_support", direct_share="55,5 %")
+    budget.save(
+        demo_db,
+        SYSTEM,
+        m["id"],
+        2022,
+        planned_eur="12 000,50 €",
+        actual_eur="\u00a011\u00a0900",
+        source="state",
+        kind="early_support",
+        direct_share="55,5 %",
+    )
     line = budget.get(demo_db, m["id"], 2022)
     assert (line["planned_eur"], line["actual_eur"], line["source"], line["kind"], line["direct_share"]) == (
-        12000.5, 11900.0, "state", "early_support", 55.5)
+        12000.5,
+        11900.0,
+        "state",
+        "early_support",
+        55.5,
+    )
 
 
-@pytest.mark.parametrize("year, values, field, key", [
-    (2022, {"planned_eur": "-5"}, "planned_eur", "error.negative"),
-    (2022, {"actual_eur": "-0,01"}, "actual_eur", "error.negative"),
-    (2022, {"planned_eur": "paljon"}, "planned_eur", "error.not_a_number"),
-    (2022, {"planned_eur": "nan"}, "planned_eur", "error.not_a_number"),
-    (2022, {"direct_share": "100,5"}, "direct_share", "budget.error.share"),
-    (2022, {"direct_share": "-1"}, "direct_share", "budget.error.share"),
-    (2022, {"source": "lottery"}, "funding_source", "budget.error.unknown_code"),
-    (2022, {"kind": "miscellaneous"}, "spending_kind", "budget.error.unknown_code"),
-    (2020, {"planned_eur": "100"}, "budget_year", "budget.error.year_outside_measure"),  # measure starts 2021
-    (2025, {"planned_eur": "100"}, "budget_year", "budget.error.year_outside_measure"),
-])
+@pytest.mark.parametrize(
+    "year, values, field, key",
+    [
+        (2022, {"planned_eur": "-5"}, "planned_eur", "error.negative"),
+        (2022, {"actual_eur": "-0,01"}, "actual_eur", "error.negative"),
+        (2022, {"planned_eur": "paljon"}, "planned_eur", "error.not_a_number"),
+        (2022, {"planned_eur": "nan"}, "planned_eur", "error.not_a_number"),
+        (2022, {"direct_share": "100,5"}, "direct_share", "budget.error.share"),
+        (2022, {"direct_share": "-1"}, "direct_share", "budget.error.share"),
+        (2022, {"source": "lottery"}, "funding_source", "budget.error.unknown_code"),
+        (2022, {"kind": "miscellaneous"}, "spending_kind", "budget.error.unknown_code"),
+        (2020, {"planned_eur": "100"}, "budget_year", "budget.error.year_outside_measure"),  # measure starts 2021
+        (2025, {"planned_eur": "100"}, "budget_year", "budget.error.year_outside_measure"),
+    ],
+)
 def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(demo_db, year, values, field, key):
     m = _measure(demo_db, "Kaveritoiminta")
     with pytest.raises(ValidationError) as err:
@@ -121,10 +139,28 @@ def _fill(db):
     liikkuva = _measure(db, "Liikkuva")  # Kokkola, 2021–2023, Kokkola's local goal
     perhe = _measure(db, "Ruotsinkielinen")  # HVA17, 2021–2024, Kruunupyy's local goal
     for y in (2021, 2022):
-        budget.save(db, SYSTEM, kaveri["id"], y, planned_eur=1000, actual_eur=800, source="own", kind="preventive",
-                    direct_share=100)
-        budget.save(db, SYSTEM, liikkuva["id"], y, planned_eur=2000, actual_eur=2000, source="project",
-                    kind="early_support", direct_share=50)
+        budget.save(
+            db,
+            SYSTEM,
+            kaveri["id"],
+            y,
+            planned_eur=1000,
+            actual_eur=800,
+            source="own",
+            kind="preventive",
+            direct_share=100,
+        )
+        budget.save(
+            db,
+            SYSTEM,
+            liikkuva["id"],
+            y,
+            planned_eur=2000,
+            actual_eur=2000,
+            source="project",
+            kind="early_support",
+            direct_share=50,
+        )
         budget.save(db, SYSTEM, perhe["id"], y, planned_eur=7000, actual_eur=None, source="state", kind="corrective")
     budget.save(db, SYSTEM, kaveri["id"], 2023, planned_eur=500)  # no kind, no source, no share
     return kaveri, liikkuva, perhe
@@ -137,18 +173,30 @@ def test_rollup_totals_by_year_source_kind_and_shares(demo_db):
     total = r["total"]
     assert (total.planned, total.actual, total.cancelled_planned, total.lines) == (20500, 5600, 0, 7)
     assert total.by_source["own"] == [2000, 1600] and total.by_source[budget.UNSET] == [500, 0]
-    assert total.by_kind == {"preventive": [2000, 1600], "early_support": [4000, 4000], "corrective": [14000, 0],
-                             budget.UNSET: [500, 0]}
+    assert total.by_kind == {
+        "preventive": [2000, 1600],
+        "early_support": [4000, 4000],
+        "corrective": [14000, 0],
+        budget.UNSET: [500, 0],
+    }
     # (2000 + 4000) / 20000: the 500 without a kind are left out of the share
     assert total.preventive_share(0) == pytest.approx(0.3)
     assert total.preventive_share(1) == pytest.approx(1.0)  # no actual corrective euros reported
     # direct: (2000 × 100 % + 4000 × 50 %) / 6000 with a share given
     assert total.direct_share(0) == pytest.approx(4000 / 6000)
     assert [(y, t.planned) for y, t in r["by_year"].items()] == [
-        (2020, 0), (2021, 10000), (2022, 10000), (2023, 500), (2024, 0)]
+        (2020, 0),
+        (2021, 10000),
+        (2022, 10000),
+        (2023, 500),
+        (2024, 0),
+    ]
     assert r["by_year"][2020].preventive_share(0) is None  # no euros: no share, not 0 %
     assert (r["by_year"][2020].shown(0), r["by_year"][2023].shown(0), r["by_year"][2023].shown(1)) == (
-        None, 500, None)  # euros not given are not 0 €
+        None,
+        500,
+        None,
+    )  # euros not given are not 0 €
     assert r["by_year"][2023].preventive_share(0) is None  # euros without a kind
     kokkola, hva17 = _org(demo_db, "272"), _org(demo_db, "HVA17")
     assert {o: t.planned for o, t in r["by_org"].items()} == {kokkola: 6500, hva17: 14000}
@@ -224,25 +272,33 @@ def test_euros_of_a_measure_without_organisation(demo_db):
 def test_chart_has_a_line_per_series_and_gaps_for_years_without_kind(demo_db):
     _fill(demo_db)
     rows = budget.trend(budget.rollup(demo_db, _plan_id(demo_db)))
-    spec = budget_charts.preventive_share(rows, {"planned": "Suunniteltu", "actual": "Toteutunut"}, "Vuosi",
-                                          "Osuus", "fi").to_dict()
+    spec = budget_charts.preventive_share(
+        rows, {"planned": "Suunniteltu", "actual": "Toteutunut"}, "Vuosi", "Osuus", "fi"
+    ).to_dict()
     values = spec["data"]["values"]
-    assert {(v["year"], v["series"]) for v in values} == {("2021", "Suunniteltu"), ("2022", "Suunniteltu"),
-                                                         ("2021", "Toteutunut"), ("2022", "Toteutunut")}
+    assert {(v["year"], v["series"]) for v in values} == {
+        ("2021", "Suunniteltu"),
+        ("2022", "Suunniteltu"),
+        ("2021", "Toteutunut"),
+        ("2022", "Toteutunut"),
+    }
     assert spec["encoding"]["x"]["scale"]["domain"] == ["2020", "2021", "2022", "2023", "2024"]
     assert spec["config"]["locale"]["number"]["decimal"] == ","
 
 
 def test_budget_csv_has_decimal_comma_and_every_measure_year(demo_db):
     m = _measure(demo_db, "Kaveritoiminta")
-    budget.save(demo_db, SYSTEM, m["id"], 2022, planned_eur="1250,5", source="own", kind="preventive",
-                direct_share=75)
+    budget.save(demo_db, SYSTEM, m["id"], 2022, planned_eur="1250,5", source="own", kind="preventive", direct_share=75)
     text = exports.budget_csv(demo_db, _plan_id(demo_db), "fi").decode("utf-8-sig").splitlines()
     assert text[0].startswith("Toimenpiteen tunniste;Nro;Toimenpide;")
     row = next(r for r in text if r.startswith(f"{m['id']};") and ";2022;" in r)
     assert ";1250,5;;Oma talousarvio;Ehkäisevä;75;1;" in row
-    years_per_measure = sum(len(budget.measure_years(demo_db, x)) for a in plans.tree(demo_db, _plan_id(demo_db))
-                            for g in a["goals"] for x in g["measures"])
+    years_per_measure = sum(
+        len(budget.measure_years(demo_db, x))
+        for a in plans.tree(demo_db, _plan_id(demo_db))
+        for g in a["goals"]
+        for x in g["measures"]
+    )
     assert len(text) == 1 + years_per_measure
     en = exports.budget_csv(demo_db, _plan_id(demo_db), "en").decode("utf-8-sig")
     assert ";1250.5;;Own budget;Preventive;75;" in en

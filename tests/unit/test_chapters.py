@@ -1,4 +1,5 @@
 """Plan chapters: versions, stale saves, permissions, history, the example chapters."""
+
 import pytest
 
 from lape_plan import chapters, demo, plans
@@ -91,7 +92,8 @@ def test_changing_one_language_marks_the_other_outdated_until_confirmed(demo_db,
     part = lambda: chapters.get(demo_db, plan_id, "resources")  # noqa: E731
     v = save(0, "Rahat", "")
     assert [r["problems"] for r in chapters.language_status(demo_db, plan_id) if r["kind"] == "resources"] == [
-        ["missing_sv"]]
+        ["missing_sv"]
+    ]
     v = save(v, "Rahat", "Pengar")  # the first translation marks nothing
     assert (part()["fi_outdated"], part()["sv_outdated"]) == (0, 0)
     v = save(v, "Rahat ja tilat", "Pengar")  # Finnish changed: Swedish outdated
@@ -122,4 +124,6 @@ def test_items_missing_swedish(demo_db, plan_id):
     measure = goal["measures"][1]
     plans.update(demo_db, SYSTEM, "measure", measure["id"], measure["version"], title_sv="  ")
     assert [(i["entity"], i["number"], i["title_fi"]) for i in chapters.items_missing_swedish(demo_db, plan_id)] == [
-        ("goal", "2.1", goal["title_fi"]), ("measure", "2.1.2", measure["title_fi"])]
+        ("goal", "2.1", goal["title_fi"]),
+        ("measure", "2.1.2", measure["title_fi"]),
+    ]

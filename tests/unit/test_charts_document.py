@@ -1,4 +1,5 @@
 """The documents' small indicator charts, drawn with Pillow."""
+
 import io
 import sys
 
@@ -12,7 +13,7 @@ VALUES = ((2017, 8.1), (2019, 7.4), (2021, 9.0), (2023, 8.2))
 
 
 def _rgb(hex_colour: str) -> tuple:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def _colours(png: bytes) -> dict:
@@ -21,8 +22,9 @@ def _colours(png: bytes) -> dict:
 
 
 def test_chart_draws_line_marks_path_and_text():
-    png = small_charts.trend_png("fi", "Kiusattu viikoittain", VALUES, "Keski-Pohjanmaa", "%", 1,
-                                 (2019, 7.4), (2024, 6.0))
+    png = small_charts.trend_png(
+        "fi", "Kiusattu viikoittain", VALUES, "Keski-Pohjanmaa", "%", 1, (2019, 7.4), (2024, 6.0)
+    )
     colours, image = _colours(png)
     assert image.size == (small_charts.WIDTH, small_charts.HEIGHT)
     assert colours[_rgb(KIND_COLOURS["plan"])] > 2000  # the values' line and points

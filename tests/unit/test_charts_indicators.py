@@ -1,4 +1,5 @@
 """Chart builders: the right marks, the target path, large fonts and the reader's number format."""
+
 import pandas as pd
 
 from lape_plan.charts import indicators as charts
@@ -9,10 +10,10 @@ def _layers(spec):
 
 
 def test_trend_marks_baseline_target_and_needed_path():
-    values = pd.DataFrame({"region": ["A", "A", "B"], "kind": ["municipality"] * 3, "year": [2019, 2021, 2021],
-                           "value": [10.0, 9.0, 8.5]})
-    link = {"baseline_year": 2019, "baseline_value": 10.0, "target_year": 2024, "target_value": 7.5,
-            "region_name": "A"}
+    values = pd.DataFrame(
+        {"region": ["A", "A", "B"], "kind": ["municipality"] * 3, "year": [2019, 2021, 2021], "value": [10.0, 9.0, 8.5]}
+    )
+    link = {"baseline_year": 2019, "baseline_value": 10.0, "target_year": 2024, "target_value": 7.5, "region_name": "A"}
     spec = charts.trend(values, "fi", "Otsikko", "%", link, 1, note="Esimerkkiarvoja").to_dict()
     layers = _layers(spec)
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in layers]
@@ -35,9 +36,14 @@ def test_trend_without_link_or_with_english_numbers():
 
 
 def test_trend_lines_keep_their_kinds_colour_in_every_chart():
-    values = pd.DataFrame({"region": ["Kokkola", "Soite", "Pohjanmaa", "Alue", "Koko maa", "Kannus"],
-                           "kind": ["municipality", "county", "county", "plan", "country", "municipality"],
-                           "year": [2020] * 6, "value": [1.0] * 6})
+    values = pd.DataFrame(
+        {
+            "region": ["Kokkola", "Soite", "Pohjanmaa", "Alue", "Koko maa", "Kannus"],
+            "kind": ["municipality", "county", "county", "plan", "country", "municipality"],
+            "year": [2020] * 6,
+            "value": [1.0] * 6,
+        }
+    )
     spec = charts.trend(values, "fi", "T").to_dict()
     scale = _layers(spec)[0]["encoding"]["color"]["scale"]
     colours = dict(zip(scale["domain"], scale["range"]))
@@ -51,8 +57,13 @@ def test_trend_lines_keep_their_kinds_colour_in_every_chart():
 
 
 def test_comparison_colours_kinds_and_sorts_by_value():
-    rows = pd.DataFrame({"region": ["Koko maa", "Kokkola", "Soite"], "kind": ["country", "municipality", "county"],
-                         "value": [1.2, 2.0, 1.5]})
+    rows = pd.DataFrame(
+        {
+            "region": ["Koko maa", "Kokkola", "Soite"],
+            "kind": ["country", "municipality", "county"],
+            "value": [1.2, 2.0, 1.5],
+        }
+    )
     spec = charts.comparison(rows, "sv", "Titel", "%").to_dict()
     bars = _layers(spec)[0]
     assert bars["encoding"]["y"]["sort"] == ["Kokkola", "Soite", "Koko maa"]
@@ -61,10 +72,22 @@ def test_comparison_colours_kinds_and_sorts_by_value():
 
 def test_small_multiples_one_panel_per_link_coloured_by_progress():
     links = [
-        {"indicator_title": "Kiusaaminen", "region_name": "Alue", "values": {2019: 7.0, 2021: 7.5}, "progress": "wrong_way",
-         "target_year": 2024, "target_value": 5.0},
-        {"indicator_title": "Ystävät", "region_name": "Alue", "values": {2019: 10.0}, "progress": "no_data",
-         "target_year": 2024, "target_value": 8.0},
+        {
+            "indicator_title": "Kiusaaminen",
+            "region_name": "Alue",
+            "values": {2019: 7.0, 2021: 7.5},
+            "progress": "wrong_way",
+            "target_year": 2024,
+            "target_value": 5.0,
+        },
+        {
+            "indicator_title": "Ystävät",
+            "region_name": "Alue",
+            "values": {2019: 10.0},
+            "progress": "no_data",
+            "target_year": 2024,
+            "target_value": 8.0,
+        },
     ]
     frame = charts.overview_panels(links)
     assert len(frame) == 5 and frame["is_target"].sum() == 2

@@ -49,11 +49,19 @@ def test_help_exits_cleanly(capsys):
     assert "init" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", [
-    ["follow-up-status"], ["follow-up-missing"], ["follow-up-summary"], ["follow-up-status", "--plan", "7"],
-    ["fetch-sotkanet", "--indicators", "191", "--years", "2020"], ["example-indicators"],
-    ["workshop-results", "1"], ["export", "--plan", "1", "--format", "csv", "-o", "out.csv"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["follow-up-status"],
+        ["follow-up-missing"],
+        ["follow-up-summary"],
+        ["follow-up-status", "--plan", "7"],
+        ["fetch-sotkanet", "--indicators", "191", "--years", "2020"],
+        ["example-indicators"],
+        ["workshop-results", "1"],
+        ["export", "--plan", "1", "--format", "csv", "-o", "out.csv"],
+    ],
+)
 def test_commands_on_an_empty_database_say_so_and_fail(tmp_path, monkeypatch, capsys, command):
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "empty.db"

@@ -1,11 +1,13 @@
 """The README's command reference is the live parser's --help (lape_plan/cli_docs.py)."""
+
 from lape_plan import cli_docs
 
 
 def test_readme_command_reference_is_generated_from_help():
     readme = cli_docs.README.read_text(encoding="utf-8")
     assert cli_docs.current(readme) == cli_docs.generate(), (
-        "README.md's command reference differs from --help: run `python -m lape_plan.cli_docs`")
+        "README.md's command reference differs from --help: run `python -m lape_plan.cli_docs`"
+    )
 
 
 def test_reference_names_every_command_with_its_options():

@@ -1,5 +1,6 @@
 """The database fixtures copy templates built once per test process (tests/conftest.py): a copy
 must be the same database as one built afresh, and each test must get its own."""
+
 import re
 
 from lape_plan import db as dbm, demo

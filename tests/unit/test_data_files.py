@@ -1,4 +1,5 @@
 """The example input files in data/ import into the example plan."""
+
 from pathlib import Path
 
 import pytest

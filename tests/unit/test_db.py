@@ -43,12 +43,19 @@ def test_audit_outside_transaction_is_refused_under_python_O(tmp_path):
     import sys
     from pathlib import Path
 
-    code = ("from lape_plan import db as dbm\n"
-            f"database = dbm.connect({str(tmp_path / 'o.db')!r})\n"
-            "try:\n    dbm.audit(database, 'x', 'x', 1, 'create')\n"
-            "except RuntimeError:\n    print('refused', database['audit'].count)\n")
-    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, timeout=60,
-                         cwd=Path(__file__).resolve().parents[2])
+    code = (
+        "from lape_plan import db as dbm\n"
+        f"database = dbm.connect({str(tmp_path / 'o.db')!r})\n"
+        "try:\n    dbm.audit(database, 'x', 'x', 1, 'create')\n"
+        "except RuntimeError:\n    print('refused', database['audit'].count)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-O", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.strip() == "refused 0", out.stderr
 
 

@@ -1,5 +1,6 @@
 """dbm.pooled: the participant page's reads and votes reuse connections (a new one parses the
 whole schema first, 2–3 ms), and a reused one must never show old data."""
+
 import os
 import threading
 from pathlib import Path

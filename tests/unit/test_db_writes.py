@@ -1,6 +1,7 @@
 """The one way to write: versioned, audited updates (db.save_version / save_changes), the
 primary-key lookup (db.get_or_not_found) and the test-time check that every write that
 changed data left an audit row (db.write)."""
+
 import ast
 import json
 import subprocess
@@ -20,9 +21,19 @@ PACKAGE = Path(dbm.__file__).parent
 @pytest.fixture
 def org(db):
     with dbm.write(db):
-        org_id = db["organisations"].insert({"kind": "municipality", "name_fi": "Kokkola", "version": 1,
-                                             "updated_at": "2026-01-01T00:00:00+00:00",
-                                             "updated_by": "someone"}).last_pk
+        org_id = (
+            db["organisations"]
+            .insert(
+                {
+                    "kind": "municipality",
+                    "name_fi": "Kokkola",
+                    "version": 1,
+                    "updated_at": "2026-01-01T00:00:00+00:00",
+                    "updated_by": "someone",
+                }
+            )
+            .last_pk
+        )
         dbm.audit(db, SYSTEM, "organisation", org_id, "create")
     return dbm.get_or_not_found(db, "organisations", org_id, entity="organisation")
 
@@ -33,8 +44,9 @@ def _audit(db):
 
 def test_save_version_bumps_stamps_and_audits(db, org):
     with dbm.write(db):
-        version = dbm.save_version(db, EDITOR, "organisations", "organisation", org, {"name_fi": "Karleby"},
-                                   action="rename")
+        version = dbm.save_version(
+            db, EDITOR, "organisations", "organisation", org, {"name_fi": "Karleby"}, action="rename"
+        )
     row = db["organisations"].get(org["id"])
     assert version == 2 == row["version"]
     assert row["name_fi"] == "Karleby" and row["updated_by"] == "Eeva Editori"
@@ -47,8 +59,9 @@ def test_save_version_bumps_stamps_and_audits(db, org):
 def test_save_version_refuses_a_stale_screen_and_writes_nothing(db, org):
     with pytest.raises(ConflictError) as err:
         with dbm.write(db):
-            dbm.save_version(db, EDITOR, "organisations", "organisation", org, {"name_fi": "Karleby"},
-                             expected_version=0)
+            dbm.save_version(
+                db, EDITOR, "organisations", "organisation", org, {"name_fi": "Karleby"}, expected_version=0
+            )
     assert err.value.by == "someone" and err.value.current["version"] == 1
     assert db["organisations"].get(org["id"])["name_fi"] == "Kokkola"
     assert db["audit"].count == 1  # only the fixture's
@@ -61,8 +74,17 @@ def test_save_version_on_a_table_without_stamps_and_another_key(db):
         dbm.audit(db, SYSTEM, "publication", plan_id, "publish")
     before = dict(db["publications"].get(plan_id))
     with dbm.write(db):
-        version = dbm.save_version(db, EDITOR, "publications", "publication", before, {"published": 0},
-                                   key="plan_id", audit_before={"published": 1}, audit_after=None)
+        version = dbm.save_version(
+            db,
+            EDITOR,
+            "publications",
+            "publication",
+            before,
+            {"published": 0},
+            key="plan_id",
+            audit_before={"published": 1},
+            audit_after=None,
+        )
     row = db["publications"].get(plan_id)
     assert (version, row["version"], row["published"]) == (2, 2, 0)
     assert "updated_by" not in row
@@ -87,8 +109,16 @@ def test_shared_goal_editing_bumps_the_plan_version(demo_db):
     assert _audit(demo_db)[1:4] == ("plan", plan["id"], "update")
     # a plan form opened before the change is stale now
     with pytest.raises(ConflictError):
-        plans.update_plan(demo_db, SYSTEM, plan["id"], plan["version"], plan["title_fi"], plan["title_sv"],
-                          plan["first_year"], plan["last_year"])
+        plans.update_plan(
+            demo_db,
+            SYSTEM,
+            plan["id"],
+            plan["version"],
+            plan["title_fi"],
+            plan["title_sv"],
+            plan["first_year"],
+            plan["last_year"],
+        )
     # setting the same value again changes nothing
     plans.set_shared_goal_editing(demo_db, SYSTEM, plan["id"], "coordinators")
     assert plans.get_plan(demo_db, plan["id"])["version"] == after["version"]
@@ -147,11 +177,8 @@ def test_known_migrations_are_public(db):
 def test_auth_does_not_import_plans():
     """auth imported private helpers of plans, which imports auth: the cycle is gone."""
     code = "import sys, lape_plan.auth; print('lape_plan.plans' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=PACKAGE.parent)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent)
     assert out.stdout.strip() == "False"
-
-
 
 
 def _private_uses(path: Path, modules: set[str]) -> set[str]:
@@ -162,8 +189,13 @@ def _private_uses(path: Path, modules: set[str]) -> set[str]:
             for alias in node.names:
                 if alias.name.startswith("_") and not alias.name.startswith("__"):
                     found.add(f"{node.module.rsplit('.', 1)[-1]}.{alias.name}")
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
-              and node.attr.startswith("_") and not node.attr.startswith("__")):
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             found.add(f"{node.value.id}.{node.attr}")
     return found
 

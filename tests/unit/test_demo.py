@@ -1,5 +1,6 @@
 """The example plan's follow-up: loaded with the plan on first start, through the
 app's own write function."""
+
 from lape_plan import cli, db as dbm, demo, follow_up as fu, plans
 
 
@@ -24,7 +25,12 @@ def test_example_goal_status_follows_its_measures(db):
     suburbs = goals["Kokkolan lähiöissä on matalan kynnyksen kohtaamispaikkoja nuorille"]["id"]
     # its only measure ended done in 2023; the goal stays done in 2024
     assert [cur[("goal", suburbs, y)]["status"] for y in range(2020, 2025)] == [
-        "not_started", "on_track", "delayed", "done", "done"]
+        "not_started",
+        "on_track",
+        "delayed",
+        "done",
+        "done",
+    ]
     hobbies = goals["Jokaisella lapsella on vähintään yksi hyvä ystävä"]["id"]
     assert cur[("goal", hobbies, 2024)]["status"] == "delayed"  # one measure done, one delayed
     assert cur[("goal", hobbies, 2024)]["narrative"]
@@ -45,7 +51,8 @@ def test_example_leaves_one_update_missing(db):
     plan_id = _example(db)
     missing = fu.missing(db, plan_id, 2024)
     assert [(m["organisation"]["name_fi"], [i["row"]["title_fi"] for i in m["items"]]) for m in missing] == [
-        ("Perho", ["Lasten parlamentti vuosittain"])]
+        ("Perho", ["Lasten parlamentti vuosittain"])
+    ]
 
 
 def test_example_follow_up_only_with_a_new_plan(db):

@@ -1,5 +1,6 @@
 """The deployment files: what can be checked without a Docker daemon, and HAProxy's own check of
 the documented configuration (benchmarks/processes.py runs it for real in its smoke test)."""
+
 import asyncio
 import concurrent.futures
 import glob
@@ -45,6 +46,7 @@ def test_the_health_check_command_answers_like_a_health_check(tmp_path):
 
     code = re.search(r'"-c", "(.+?)"\]', DOCKERFILE.split("HEALTHCHECK", 1)[1]).group(1)
     for body, expected in ((b"ok", 0), (b"starting", 1)):
+
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 self.send_response(200 if self.path == "/_stcore/health" else 404)
@@ -111,7 +113,8 @@ def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path):
     config = haproxy_config({"ip": (front, [port])})
     # the test client is on loopback too: the proxy reports a documentation address for it
     config = config.replace("    option forwardfor\n", "").replace(
-        "    default_backend ip\n", "    default_backend ip\n    http-request set-header X-Forwarded-For 203.0.113.7\n")
+        "    default_backend ip\n", "    default_backend ip\n    http-request set-header X-Forwarded-For 203.0.113.7\n"
+    )
     assert "203.0.113.7" in config
     proxy = start_haproxy(config, tmp_path, [front])
 

@@ -1,5 +1,6 @@
 """The plan as the councils' Word document (and PDF where LibreOffice Writer exists):
 every document is opened again with python-docx and checked."""
+
 import io
 import re
 import subprocess
@@ -51,11 +52,22 @@ def test_structure_headings_language_toc_page_numbers(example):
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     chapter_titles = [text for style, text in headings if style == "Heading 1"]
     assert chapter_titles[:2] == ["Hyväksyminen", "Sisällys"]
-    assert chapter_titles[2:] == [f"{i} {t}" for i, t in enumerate([
-        "Lasten ja nuorten hyvinvointi ja kasvuolot", "Tavoitteet ja toimenpiteet", "Voimavarat",
-        "Palvelut ja palveluverkosto", "Yhteistyö kuntien, hyvinvointialueen ja muiden toimijoiden kesken",
-        "Lasten, nuorten ja perheiden kuuleminen", "Seuranta ja arviointi", "Lastensuojelun tarve ja palvelut"], 1)] + [
-        "Liite 1. Lapsivaikutusten arvioinnit"]  # the example plan has child impact assessments
+    assert chapter_titles[2:] == [
+        f"{i} {t}"
+        for i, t in enumerate(
+            [
+                "Lasten ja nuorten hyvinvointi ja kasvuolot",
+                "Tavoitteet ja toimenpiteet",
+                "Voimavarat",
+                "Palvelut ja palveluverkosto",
+                "Yhteistyö kuntien, hyvinvointialueen ja muiden toimijoiden kesken",
+                "Lasten, nuorten ja perheiden kuuleminen",
+                "Seuranta ja arviointi",
+                "Lastensuojelun tarve ja palvelut",
+            ],
+            1,
+        )
+    ] + ["Liite 1. Lapsivaikutusten arvioinnit"]  # the example plan has child impact assessments
     assert ("Heading 2", "2.1 Yksinäisyys ja kiusaaminen") in headings
     assert ("Heading 3", "2.1.1 Jokaisella lapsella on vähintään yksi hyvä ystävä") in headings
     assert ("Heading 2", "Kokkola") in headings  # Kokkola's own part of the wellbeing chapter
@@ -69,8 +81,11 @@ def test_structure_headings_language_toc_page_numbers(example):
     assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", body) == [' TOC \\o "1-2" \\h \\z \\u ']
     toc = [p.text for p in document.paragraphs if p.style.name.startswith("TOC")]
     assert "2 Tavoitteet ja toimenpiteet" in toc and "2.1 Yksinäisyys ja kiusaaminen" in toc
-    footer = _xml(files["fi"], "word/footer1.xml") if "word/footer1.xml" in zipfile.ZipFile(
-        io.BytesIO(files["fi"])).namelist() else document.sections[0].footer._element.xml
+    footer = (
+        _xml(files["fi"], "word/footer1.xml")
+        if "word/footer1.xml" in zipfile.ZipFile(io.BytesIO(files["fi"])).namelist()
+        else document.sections[0].footer._element.xml
+    )
     assert 'w:instr="PAGE"' in footer
     # elements in the order the schema requires (Word refuses some files otherwise)
     settings = _xml(files["fi"], "word/settings.xml")
@@ -94,11 +109,19 @@ def test_tables_have_header_rows_and_readable_text(example):
             assert all(p.style.name == "Table Text" for c in row.cells for p in c.paragraphs)
     first = measure_tables[0]
     assert [c.text for c in first.rows[1].cells] == [
-        "1.1.1", "Kaveritoiminta kaikkiin alakouluihin", "Kokkola", "2021–2024", "Koulujen oma työ",
-        "Valmis (2024), 100 %"]
+        "1.1.1",
+        "Kaveritoiminta kaikkiin alakouluihin",
+        "Kokkola",
+        "2021–2024",
+        "Koulujen oma työ",
+        "Valmis (2024), 100 %",
+    ]
     approvals = document.tables[0]
     assert [c.text for c in approvals.rows[1].cells] == [
-        "Kokkolan kaupunginvaltuusto (esimerkki)", "12.3.2020", "Kvalt 12.3.2020 § 15"]
+        "Kokkolan kaupunginvaltuusto (esimerkki)",
+        "12.3.2020",
+        "Kvalt 12.3.2020 § 15",
+    ]
 
 
 def test_goal_indicators_with_charts_alt_text_and_baseline_target_latest(example):
@@ -125,23 +148,37 @@ def test_swedish_document_marks_finnish_only_text(example):
     assert "Alueen lapset ja nuoret voivat pääosin hyvin" not in joined
     # the cooperation chapter exists only in Finnish: marked, then shown
     i = texts.index("[Texten finns endast på finska.]")
-    assert "LAPE-yhteistyöryhmä kokoontuu" in " ".join(texts[i:i + 3])
+    assert "LAPE-yhteistyöryhmä kokoontuu" in " ".join(texts[i : i + 3])
 
 
 def test_markdown_becomes_word_structure(demo_db):
     plan_id = _plan(demo_db)
     part = chapters.part(demo_db, plan_id, "resources")
-    chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"],
-                  "Alku **lihava** ja *kursiivi* ja `koodi`.\n\n## Väliotsikko\n\n- yksi\n- kaksi\n\n"
-                  "1. eka\n2. toka\n\nväli\n\n1. uusi lista\n\n[linkki](https://example.org)")
+    chapters.save(
+        demo_db,
+        SYSTEM,
+        plan_id,
+        "resources",
+        None,
+        part["version"],
+        "Alku **lihava** ja *kursiivi* ja `koodi`.\n\n## Väliotsikko\n\n- yksi\n- kaksi\n\n"
+        "1. eka\n2. toka\n\nväli\n\n1. uusi lista\n\n[linkki](https://example.org)",
+    )
     document = _open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False))
     paragraphs = document.paragraphs
     start = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Alku lihava"))
-    block = paragraphs[start:start + 9]
+    block = paragraphs[start : start + 9]
     assert [(p.style.name, p.text) for p in block] == [
-        ("Normal", "Alku lihava ja kursiivi ja koodi."), ("Heading 3", "Väliotsikko"), ("List Bullet", "yksi"),
-        ("List Bullet", "kaksi"), ("List Number", "eka"), ("List Number", "toka"), ("Normal", "väli"),
-        ("List Number", "uusi lista"), ("Normal", "linkki (https://example.org)")]
+        ("Normal", "Alku lihava ja kursiivi ja koodi."),
+        ("Heading 3", "Väliotsikko"),
+        ("List Bullet", "yksi"),
+        ("List Bullet", "kaksi"),
+        ("List Number", "eka"),
+        ("List Number", "toka"),
+        ("Normal", "väli"),
+        ("List Number", "uusi lista"),
+        ("Normal", "linkki (https://example.org)"),
+    ]
     runs = {r.text: r for r in block[0].runs}
     assert runs["lihava"].bold and runs["kursiivi"].italic
     # each numbered list starts again from 1: its own numbering instance
@@ -152,19 +189,33 @@ def test_markdown_becomes_word_structure(demo_db):
 def test_hostile_user_text_stays_literal(demo_db):
     plan_id = _plan(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
-    plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi=HOSTILE, title_sv=HOSTILE,
-                 description="{{ description }} =HYPERLINK(\"x\")")
+    plans.update(
+        demo_db,
+        SYSTEM,
+        "goal",
+        goal["id"],
+        goal["version"],
+        title_fi=HOSTILE,
+        title_sv=HOSTILE,
+        description='{{ description }} =HYPERLINK("x")',
+    )
     measure = goal["measures"][0]
-    plans.update(demo_db, SYSTEM, "measure", measure["id"], measure["version"], title_fi=HOSTILE,
-                 resources_text="=1+1")
+    plans.update(demo_db, SYSTEM, "measure", measure["id"], measure["version"], title_fi=HOSTILE, resources_text="=1+1")
     part = chapters.part(demo_db, plan_id, "resources")
-    chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"],
-                  "=SUM(A1) <script>alert(1)</script> {{x}} \\*\\*y\\*\\* { PAGE } <w:fldSimple/>")
+    chapters.save(
+        demo_db,
+        SYSTEM,
+        plan_id,
+        "resources",
+        None,
+        part["version"],
+        "=SUM(A1) <script>alert(1)</script> {{x}} \\*\\*y\\*\\* { PAGE } <w:fldSimple/>",
+    )
     data = documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)
     texts = _texts(_open(data))
     assert f"2.1.1 {HOSTILE}" in texts  # the heading, word for word
     assert any(t.startswith(HOSTILE) for t in texts)  # the measure cell
-    assert "{{ description }} =HYPERLINK(\"x\")" in texts and "=1+1" in texts
+    assert '{{ description }} =HYPERLINK("x")' in texts and "=1+1" in texts
     assert "=SUM(A1) <script>alert(1)</script> {{x}} **y** { PAGE } <w:fldSimple/>" in texts
     body = _xml(data)
     assert "<script>" not in body and "&lt;script&gt;" in body
@@ -209,8 +260,7 @@ def test_pdf_text_and_language(example, tmp_path):
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "plan.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     # Swedish throughout; the chapter that exists only in Finnish is marked before its text
     assert "2 Mål och åtgärder" in text and "Varje barn har minst en god vän" in text
     assert "Barnen och de unga i området mår i huvudsak bra" in text
@@ -220,9 +270,11 @@ def test_pdf_text_and_language(example, tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
     assert int(re.search(r"Pages:\s+(\d+)", info)[1]) >= 5
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True
+    )
     assert next(tmp_path.glob("page*.png")).stat().st_size > 5000
+
 
 def _org(db, code):
     return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
@@ -236,8 +288,10 @@ def test_municipality_card(example):
     texts = _texts(document)
     assert document.paragraphs[0].text == "Kommunkort: Kronoby"
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "Mål och åtgärder", "Indikatorer: kommunen, välfärdsområdena och hela landet",
-        "Resurser för åtgärder som kommunen ansvarar för"]
+        "Mål och åtgärder",
+        "Indikatorer: kommunen, välfärdsområdena och hela landet",
+        "Resurser för åtgärder som kommunen ansvarar för",
+    ]
     # Kronoby's own goal is there and marked, Kokkola's own goal is not
     assert "I Kronoby finns familjetjänster på svenska (kommunens eget)" in texts
     assert "Lågtröskelmötesplatser för unga i Karlebys förorter" not in " ".join(texts)
@@ -245,8 +299,11 @@ def test_municipality_card(example):
     assert any(t.startswith("– Chattjänst för unga") for t in texts)
     comparison = next(t for t in document.tables if t.rows[0].cells[0].text == "Indikator")
     assert [c.text for c in comparison.rows[0].cells][2:] == [
-        "Kronoby", "Välfärdsområdet i Mellersta Österbotten (Soite)", "Österbottens välfärdsområde",
-        "Hela landet"]
+        "Kronoby",
+        "Välfärdsområdet i Mellersta Österbotten (Soite)",
+        "Österbottens välfärdsområde",
+        "Hela landet",
+    ]
     for table in document.tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert 'w:val="sv-FI"' in _xml(data, "word/styles.xml")
@@ -264,12 +321,17 @@ def test_yearly_report(example):
     texts = _texts(document)
     assert document.paragraphs[0].text == "Vuosiraportti 2024"
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "Yhteenveto", "Muutokset vuodesta 2023", "Viivästyneet ja lopetetut",
-        "Puuttuvat päivitykset vastuutahoittain", "Suunnitelman indikaattorit"]
+        "Yhteenveto",
+        "Muutokset vuodesta 2023",
+        "Viivästyneet ja lopetetut",
+        "Puuttuvat päivitykset vastuutahoittain",
+        "Suunnitelman indikaattorit",
+    ]
     assert any(re.fullmatch(r"Suunnitelman eteneminen vuonna 2024: \d+ %", t) for t in texts)
     # the cancelled measure with its narrative, the missing 2024 update under its organisation
-    late = next(t for t in document.tables if [c.text for c in t.rows[0].cells][2:3] == ["Tila"]
-                and len(t.columns) == 5)
+    late = next(
+        t for t in document.tables if [c.text for c in t.rows[0].cells][2:3] == ["Tila"] and len(t.columns) == 5
+    )
     rows = [[c.text for c in r.cells] for r in late.rows[1:]]
     assert ["Peruttu", "Jatkuu osana seurakuntien päihdekasvatusta."] in [[r[2], r[4]] for r in rows]
     assert "Perho (1)" in texts and "Lasten parlamentti vuosittain" in texts
@@ -302,9 +364,11 @@ def test_pdf_conversion_command_and_detection(tmp_path, monkeypatch):
     program = tmp_path / "program"
     program.mkdir()
     soffice = program / "soffice"
-    soffice.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$LAPE_ARGS"\n'
-                       'outdir=$(printf "%s\\n" "$@" | sed -n "/^--outdir$/{n;p}")\n'
-                       'printf "%%PDF-1.7 fake" > "$outdir/document.pdf"\n')
+    soffice.write_text(
+        '#!/bin/sh\nprintf "%s\\n" "$@" > "$LAPE_ARGS"\n'
+        'outdir=$(printf "%s\\n" "$@" | sed -n "/^--outdir$/{n;p}")\n'
+        'printf "%%PDF-1.7 fake" > "$outdir/document.pdf"\n'
+    )
     soffice.chmod(0o755)
     import os
 
@@ -318,7 +382,8 @@ def test_pdf_conversion_command_and_detection(tmp_path, monkeypatch):
     assert documents.to_pdf(b"docx") == b"%PDF-1.7 fake"
     args = (tmp_path / "args").read_text().splitlines()
     assert "--headless" in args and args[args.index("--convert-to") + 1] == (
-        'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}')
+        'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    )
     assert args[0].startswith("-env:UserInstallation=file:///") and args[-1].endswith("document.docx")
 
 
@@ -343,11 +408,17 @@ def test_workshop_report(demo_db):
     document = _open(data)
     assert document.paragraphs[0].text == "Verkstadsrapport: LAPE-akatemia"
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
-        "Fråga", "Deltagande", "Resultat efter antal röster", "Förslag som blev mål i planen"]
+        "Fråga",
+        "Deltagande",
+        "Resultat efter antal röster",
+        "Förslag som blev mål i planen",
+    ]
     tables = [[[c.text for c in r.cells] for r in t.rows] for t in document.tables]
     assert tables[0][1][1:] == ["4", "4", "2", "5"]  # participants, voters, visible proposals, votes
-    assert tables[1][1:] == [["1", HOSTILE, "Ensamhet och mobbning", "4", "Alla har en kamrat"],
-                             ["2", "Kaverikummit kouluihin", "Ensamhet och mobbning", "1", "–"]]
+    assert tables[1][1:] == [
+        ["1", HOSTILE, "Ensamhet och mobbning", "4", "Alla har en kamrat"],
+        ["2", "Kaverikummit kouluihin", "Ensamhet och mobbning", "1", "–"],
+    ]
     assert f"Alla har en kamrat ← {HOSTILE}" in [p.text for p in document.paragraphs]
     (chart,) = document.inline_shapes
     assert chart._inline.docPr.get("descr").startswith("Stapeldiagram: de 2 förslag")
@@ -358,11 +429,12 @@ def test_workshop_report(demo_db):
 def test_outdated_translation_is_marked_in_the_document(demo_db):
     plan_id = _plan(demo_db)
     part = chapters.part(demo_db, plan_id, "services")
-    chapters.save(demo_db, SYSTEM, plan_id, "services", None, part["version"], "Uusi suomenkielinen teksti.",
-                  part["text_sv"])
+    chapters.save(
+        demo_db, SYSTEM, plan_id, "services", None, part["version"], "Uusi suomenkielinen teksti.", part["text_sv"]
+    )
     texts = _texts(_open(documents.plan_docx(demo_db, plan_id, "sv", with_charts=False)))
     i = texts.index("[Den svenska texten har inte uppdaterats efter den senaste ändringen av den finska.]")
-    assert any(t.startswith("Familjecentret samlar tjänsterna") for t in texts[i + 1:i + 3])
+    assert any(t.startswith("Familjecentret samlar tjänsterna") for t in texts[i + 1 : i + 3])
     fi = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
     assert not any(t.startswith("[Suomenkielistä tekstiä ei ole päivitetty") for t in fi)
 
@@ -373,17 +445,66 @@ def test_document_command(tmp_path, capsys):
     path = tmp_path / "cli.db"
     plan_id = demo.load(dbm.connect(path))
     out = tmp_path / "card.docx"
-    assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--kind", "card",
-                     "--municipality", "Karleby", "--lang", "sv", "-o", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                "document",
+                "--db",
+                str(path),
+                "--plan",
+                str(plan_id),
+                "--kind",
+                "card",
+                "--municipality",
+                "Karleby",
+                "--lang",
+                "sv",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert _open(out.read_bytes()).paragraphs[0].text == "Kommunkort: Karleby"
-    assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--kind", "report", "--year", "2023",
-                     "--no-charts", "-o", str(tmp_path / "r.docx")]) == 0
+    assert (
+        cli.main(
+            [
+                "document",
+                "--db",
+                str(path),
+                "--plan",
+                str(plan_id),
+                "--kind",
+                "report",
+                "--year",
+                "2023",
+                "--no-charts",
+                "-o",
+                str(tmp_path / "r.docx"),
+            ]
+        )
+        == 0
+    )
     assert _open((tmp_path / "r.docx").read_bytes()).paragraphs[0].text == "Vuosiraportti 2023"
     assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--kind", "card"]) == 2
     assert "municipality" in capsys.readouterr().err
     if not documents.pdf_available():
-        assert cli.main(["document", "--db", str(path), "--plan", str(plan_id), "--format", "pdf",
-                         "-o", str(tmp_path / "p.pdf")]) == 2
+        assert (
+            cli.main(
+                [
+                    "document",
+                    "--db",
+                    str(path),
+                    "--plan",
+                    str(plan_id),
+                    "--format",
+                    "pdf",
+                    "-o",
+                    str(tmp_path / "p.pdf"),
+                ]
+            )
+            == 2
+        )
         assert "libreoffice-writer-nogui" in capsys.readouterr().err
         assert not (tmp_path / "p.pdf").exists()
 
@@ -391,8 +512,9 @@ def test_document_command(tmp_path, capsys):
 def test_control_characters_from_pasted_text_do_not_break_the_document(demo_db):
     plan_id = _plan(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
-    plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi="Sivu\x0cvaihto\x07",
-                 description="rivi\x0bväli")
+    plans.update(
+        demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi="Sivu\x0cvaihto\x07", description="rivi\x0bväli"
+    )
     part = chapters.part(demo_db, plan_id, "resources")
     chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"], "Nolla\x00merkki ja\ttabulaattori")
     texts = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
@@ -406,8 +528,9 @@ def test_revised_plan_and_yearly_report_list_changes_since_the_approved_version(
     plain = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
     assert not any(t.startswith("Muutokset hyväksytyn version") for t in plain)  # never approved: no section
     version = plans.get_plan(demo_db, plan_id)["version"]
-    versions.move(demo_db, SYSTEM, plan_id, "councils",
-                  versions.move(demo_db, SYSTEM, plan_id, "cooperation_group", version))
+    versions.move(
+        demo_db, SYSTEM, plan_id, "councils", versions.move(demo_db, SYSTEM, plan_id, "cooperation_group", version)
+    )
     plans.add_approval(demo_db, SYSTEM, plan_id, "Kokkolan kaupunginvaltuusto", "2025-02-03", "Kvalt § 9")
     approved = _open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False))
     cover = approved.tables[0]
@@ -416,14 +539,22 @@ def test_revised_plan_and_yearly_report_list_changes_since_the_approved_version(
     assert not any(t.startswith("Muutokset hyväksytyn version") for t in _texts(approved))  # nothing changed yet
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     plans.update(demo_db, SYSTEM, "goal", goal["id"], goal["version"], title_fi=HOSTILE)
-    for data in (documents.plan_docx(demo_db, plan_id, "fi", with_charts=False),
-                 documents.year_report_docx(demo_db, plan_id, 2024, "fi")):
+    for data in (
+        documents.plan_docx(demo_db, plan_id, "fi", with_charts=False),
+        documents.year_report_docx(demo_db, plan_id, 2024, "fi"),
+    ):
         document = _open(data)
         headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
         assert "Muutokset hyväksytyn version 1 jälkeen" in headings
         table = next(t for t in document.tables if t.rows[0].cells[1].text == "Kohta")
-        assert [c.text for c in table.rows[1].cells] == ["1.1", f"Tavoite: {HOSTILE}", "muutettu",
-                                                         "otsikko suomeksi", goal["title_fi"], HOSTILE]
+        assert [c.text for c in table.rows[1].cells] == [
+            "1.1",
+            f"Tavoite: {HOSTILE}",
+            "muutettu",
+            "otsikko suomeksi",
+            goal["title_fi"],
+            HOSTILE,
+        ]
         assert "<script>" not in _xml(data)  # user text only as the text of runs
     sv = _texts(_open(documents.plan_docx(demo_db, plan_id, "sv", with_charts=False)))
     assert "Ändringar sedan den godkända versionen 1" in sv

@@ -1,6 +1,7 @@
 """The plan document's annex of child impact assessments: headings as heading styles, tables
 with header rows, the hearing's linked workshops and ideas with their figures, Finnish-only
 titles marked in the Swedish document, users' text literal."""
+
 import datetime as dt
 import io
 import zipfile
@@ -11,15 +12,18 @@ from docx.oxml.ns import qn
 from lape_plan import assessments as lava, documents, ideas, plans, workshop
 from lape_plan.model import SYSTEM
 
-HOSTILE = "=HYPERLINK(\"http://x\") **lihava** <w:fldSimple/> {{x}}"
+HOSTILE = '=HYPERLINK("http://x") **lihava** <w:fldSimple/> {{x}}'
 
 
 def _annex(data: bytes) -> tuple[list[tuple[str, str]], list]:
     """(style, text) of the paragraphs from the annex heading on, and the annex's tables."""
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
-    start = next(i for i, p in enumerate(document.paragraphs)
-                 if p.style.name == "Heading 1" and p.text.startswith(("Liite", "Bilaga")))
+    start = next(
+        i
+        for i, p in enumerate(document.paragraphs)
+        if p.style.name == "Heading 1" and p.text.startswith(("Liite", "Bilaga"))
+    )
     first = document.paragraphs[start]._p
     tables = [t for t in document.tables if body.index(t._tbl) > body.index(first)]
     return [(p.style.name, p.text) for p in document.paragraphs[start:]], tables
@@ -33,8 +37,9 @@ def test_annex_lists_the_assessments_with_their_parts_and_effects(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     paragraphs, tables = _annex(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False))
     assert paragraphs[0] == ("Heading 1", "Liite 1. Lapsivaikutusten arvioinnit")
-    assert paragraphs[1][1] == ("Suunnitelman tavoitteiden, toimenpiteiden ja päätösten lapsivaikutusten "
-                                "arvioinnit (arviointeja 4).")
+    assert paragraphs[1][1] == (
+        "Suunnitelman tavoitteiden, toimenpiteiden ja päätösten lapsivaikutusten arvioinnit (arviointeja 4)."
+    )
     headings = [(s, t) for s, t in paragraphs if s.startswith("Heading")]
     # the example's four assessments in plan order, each a Heading 2; the full one's effects a Heading 3
     assert headings[1:] == [
@@ -42,8 +47,12 @@ def test_annex_lists_the_assessments_with_their_parts_and_effects(demo_db):
         ("Heading 3", "Odotetut vaikutukset vaihtoehdoittain ja ryhmittäin"),
         ("Heading 2", "Tavoite: 3.1 Perheet saavat tukea varhain ja yhdestä paikasta"),
         ("Heading 2", "Toimenpide: 4.1.1 Chat-palvelu nuorille iltaisin"),
-        ("Heading 2", "Päätös: Kokkolan kaupunginhallitus (esimerkki) 15.2.2021 § 58: "
-                      "Liikkuvan nuorisotyön käynnistäminen lähiöissä (esimerkki)")]
+        (
+            "Heading 2",
+            "Päätös: Kokkolan kaupunginhallitus (esimerkki) 15.2.2021 § 58: "
+            "Liikkuvan nuorisotyön käynnistäminen lähiöissä (esimerkki)",
+        ),
+    ]
     assert len(tables) == 5
     for table in tables:  # a repeated, bold header row
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -56,11 +65,20 @@ def test_annex_lists_the_assessments_with_their_parts_and_effects(demo_db):
     assert full["Toteutuivatko odotetut vaikutukset"].startswith("Osittain. Kahdessa lähiössä")
     effects = _rows(tables[1])
     assert effects[0] == ["Vaihtoehto", "Ryhmä", "Kohde", "Suunta", "Perustelu"]
-    assert effects[4] == ["Nykyinen nuorisotila keskustassa", "Pienituloiset perheet", "Palvelut", "Kielteinen",
-                          "Matka keskustaan maksaa, eikä bussi kulje iltaisin."]
+    assert effects[4] == [
+        "Nykyinen nuorisotila keskustassa",
+        "Pienituloiset perheet",
+        "Palvelut",
+        "Kielteinen",
+        "Matka keskustaan maksaa, eikä bussi kulje iltaisin.",
+    ]
     draft = dict(_rows(tables[2])[1:])
-    assert draft == {"Vastuutaho": "Keski-Pohjanmaan hyvinvointialue (Soite)", "Lomake": "Lyhyt", "Tila": "Luonnos",
-                     "Keitä lapsia ja perheitä se koskee": "Alle kouluikäisten lasten perheet (luonnos)."}
+    assert draft == {
+        "Vastuutaho": "Keski-Pohjanmaan hyvinvointialue (Soite)",
+        "Lomake": "Lyhyt",
+        "Tila": "Luonnos",
+        "Keitä lapsia ja perheitä se koskee": "Alle kouluikäisten lasten perheet (luonnos).",
+    }
 
 
 def test_hearing_shows_the_linked_workshop_and_ideas_with_figures(demo_db):
@@ -98,8 +116,7 @@ def test_swedish_annex_marks_finnish_only_titles_and_keeps_user_text_literal(dem
     paragraphs, tables = _annex(data)
     assert paragraphs[0] == ("Heading 1", "Bilaga 1. Bedömningar av konsekvenser för barn")
     assert ("Normal", "Bedömningarnas texter visas på det språk de skrevs på.") in paragraphs
-    assert ("Heading 2",
-            "Mål: 3.1 Perheet saavat tukea varhain ja yhdestä paikasta [endast på finska]") in paragraphs
+    assert ("Heading 2", "Mål: 3.1 Perheet saavat tukea varhain ja yhdestä paikasta [endast på finska]") in paragraphs
     assert ("Heading 2", "Åtgärd: 4.1.1 Chattjänst för unga på kvällar") in paragraphs
     assert dict(_rows(tables[2])[1:])["Vilka barn och familjer det gäller"] == HOSTILE
     body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()

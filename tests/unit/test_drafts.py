@@ -1,14 +1,24 @@
 """Drafts: promoted workshop proposals (and items set back to draft) count nowhere, not in
 follow-up, budget, assessments, indicators, counts or exports, until a facilitator accepts
 them with responsible organisation(s) and a Swedish title."""
+
 import csv
 import io
 
 import openpyxl
 import pytest
 
-from lape_plan import (assessments, budget, drafts, exports, follow_up as fu, indicators, plans, roundtrip,
-                       workshop as ws)
+from lape_plan import (
+    assessments,
+    budget,
+    drafts,
+    exports,
+    follow_up as fu,
+    indicators,
+    plans,
+    roundtrip,
+    workshop as ws,
+)
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
 
@@ -99,13 +109,15 @@ def test_a_promoted_proposal_is_a_draft_goal_that_counts_nowhere_until_accepted(
         drafts.accept(demo_db, FAC, "goal", goal_id, goal["version"], title_sv="Ungdomsgård i varje by")
     assert e.value.key == "drafts.error.missing_responsible"
     assert plans.get(demo_db, "goal", goal_id)["draft"] == 1  # nothing was saved by the refusals
-    version = drafts.accept(demo_db, FAC, "goal", goal_id, goal["version"], responsible_ids=[muni],
-                            title_sv="Ungdomsgård i varje by")
+    version = drafts.accept(
+        demo_db, FAC, "goal", goal_id, goal["version"], responsible_ids=[muni], title_sv="Ungdomsgård i varje by"
+    )
     accepted = plans.get(demo_db, "goal", goal_id)
     assert (accepted["draft"], accepted["version"], accepted["responsible_ids"]) == (0, version, [muni])
     assert accepted["title_sv"] == "Ungdomsgård i varje by"
-    audit = demo_db.execute("select action, actor from audit where entity = 'goal' and entity_id = ? "
-                            "order by id desc limit 1", [goal_id]).fetchone()
+    audit = demo_db.execute(
+        "select action, actor from audit where entity = 'goal' and entity_id = ? order by id desc limit 1", [goal_id]
+    ).fetchone()
     assert tuple(audit) == ("accept_draft", "Fasilitaattori")
     # now it counts everywhere
     assert goal_id in _goal_ids(demo_db)
@@ -210,8 +222,8 @@ def _everything(db, goal, measure):
         "current": any(k[:2] == ("measure", measure["id"]) for k in cur),
         "current_goal": any(k[:2] == ("goal", goal["id"]) for k in cur),
         "rollup": fu.rollup(db, plan_id, YEAR)["total"],
-        "year_summary": ("measure", measure["id"]) in {(r["entity"], r["item_id"])
-                                                       for r in fu.year_summary(db, plan_id, YEAR)},
+        "year_summary": ("measure", measure["id"])
+        in {(r["entity"], r["item_id"]) for r in fu.year_summary(db, plan_id, YEAR)},
         "budget": budget.rollup(db, plan_id)["total"].planned,
         "budget_rows": any(r[1] == measure["id"] for r in budget.read_rows(db, plan_id)),
         "budget_csv": measure["title_fi"] in _csv_text(exports.budget_csv(db, plan_id, "fi")),
@@ -246,8 +258,15 @@ def test_a_measure_set_back_to_draft_leaves_its_goal_counted(demo_db, kaveri):
     drafts.mark(demo_db, FAC, "measure", measure["id"], measure["version"])
     after = _everything(demo_db, goal, measure)
     assert after["tree"] and after["current_goal"] and after["indicators"] and after["csv"]
-    assert not (after["items"] or after["current"] or after["budget_rows"] or after["budget_csv"]
-                or after["assessment_missing"] or after["workbook"] or after["year_summary"])
+    assert not (
+        after["items"]
+        or after["current"]
+        or after["budget_rows"]
+        or after["budget_csv"]
+        or after["assessment_missing"]
+        or after["workbook"]
+        or after["year_summary"]
+    )
     assert after["budget"] < before["budget"] and after["overview"] == before["overview"] - 1
     with pytest.raises(ValidationError) as e:
         fu.record(demo_db, FAC, "measure", measure["id"], YEAR, "on_track")

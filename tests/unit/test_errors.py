@@ -1,4 +1,5 @@
 """Import problems have one shape: errors.Problem, translated where it is shown."""
+
 import re
 from pathlib import Path
 
@@ -11,8 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_problem_reads_in_every_language_with_its_terms_translated():
-    p = Problem("Seuranta", 4, "export.rt.unknown_status",
-                {"value": "Melkein", "labels": Term("follow_up.status.done", "follow_up.status.cancelled")})
+    p = Problem(
+        "Seuranta",
+        4,
+        "export.rt.unknown_status",
+        {"value": "Melkein", "labels": Term("follow_up.status.done", "follow_up.status.cancelled")},
+    )
     assert p.text("en").startswith("unknown status “Melkein”; choose one of: ")
     assert i18n.t("follow_up.status.done", "fi") in p.text("fi")
     assert i18n.t("follow_up.status.cancelled", "sv") in p.text("sv") and ", " in p.text("sv")
@@ -32,9 +37,11 @@ def test_import_rejected_takes_only_problems():
 
 
 def test_every_problem_key_in_the_code_exists():
-    patterns = [re.compile(r"""Problem\(\s*[^,]+,\s*[^,]+,\s*["']([a-z_]+\.[a-z0-9_.]+)["']"""),
-                re.compile(r"""_Bad\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']"""),
-                re.compile(r"""problems\.add\(\s*[^,]+,\s*[^,]+,\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")]
+    patterns = [
+        re.compile(r"""Problem\(\s*[^,]+,\s*[^,]+,\s*["']([a-z_]+\.[a-z0-9_.]+)["']"""),
+        re.compile(r"""_Bad\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']"""),
+        re.compile(r"""problems\.add\(\s*[^,]+,\s*[^,]+,\s*["']([a-z_]+\.[a-z0-9_.]+)["']"""),
+    ]
     keys = set()
     for path in ROOT.glob("lape_plan/**/*.py"):
         text = path.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 """The plan workbook and CSV: sheets, values, styles, print setup, formula safety."""
+
 import csv
 import io
 import zipfile
@@ -38,11 +39,14 @@ def _first_goal(db, plan_id):
     return plans.tree(db, plan_id)[0]["goals"][0]
 
 
-@pytest.mark.parametrize("lang, names", [
-    ("fi", ["Kansilehti", "Suunnitelma", "Painopisteet", "Tavoitteet", "Toimenpiteet"]),
-    ("sv", ["Försättsblad", "Plan", "Fokusområden", "Mål", "Åtgärder"]),
-    ("en", ["Cover", "Plan", "Focus areas", "Goals", "Measures"]),
-])
+@pytest.mark.parametrize(
+    "lang, names",
+    [
+        ("fi", ["Kansilehti", "Suunnitelma", "Painopisteet", "Tavoitteet", "Toimenpiteet"]),
+        ("sv", ["Försättsblad", "Plan", "Fokusområden", "Mål", "Åtgärder"]),
+        ("en", ["Cover", "Plan", "Focus areas", "Goals", "Measures"]),
+    ],
+)
 def test_sheets_follow_the_language(demo_db, lang, names):
     wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), lang))
     assert wb.sheetnames[:5] == names
@@ -52,8 +56,14 @@ def test_sheets_follow_the_language(demo_db, lang, names):
     assert wb[exports.META_SHEET].sheet_state == "hidden"
     plan_sheet = wb[names[1]]
     headers = [c.value for c in plan_sheet[1]]
-    assert headers[:3] == {"fi": ["Painopiste", "Tavoite", "Koskee"], "sv": ["Fokusområde", "Mål", "Gäller"],
-                           "en": ["Focus area", "Goal", "Applies to"]}[lang]
+    assert (
+        headers[:3]
+        == {
+            "fi": ["Painopiste", "Tavoite", "Koskee"],
+            "sv": ["Fokusområde", "Mål", "Gäller"],
+            "en": ["Focus area", "Goal", "Applies to"],
+        }[lang]
+    )
 
 
 def test_plan_table_has_a_row_per_measure_in_plan_order(demo_db):
@@ -104,8 +114,16 @@ def test_a_municipality_sheet_numbers_goals_as_the_whole_area_does(demo_db):
     plan_id = _plan_id(demo_db)
     kokkola, halsua = _org(demo_db, "272"), _org(demo_db, "074")
     area = plans.tree(demo_db, plan_id)[0]
-    own = plans.add(demo_db, SYSTEM, "goal", area["id"], title_fi="Kokkolan oma tavoite", scope="local",
-                    municipality_ids=[kokkola["id"]], responsible_ids=[kokkola["id"]])
+    own = plans.add(
+        demo_db,
+        SYSTEM,
+        "goal",
+        area["id"],
+        title_fi="Kokkolan oma tavoite",
+        scope="local",
+        municipality_ids=[kokkola["id"]],
+        responsible_ids=[kokkola["id"]],
+    )
     for _ in area["goals"]:
         plans.move(demo_db, SYSTEM, "goal", own, -1)
     wb = _open(exports.plan_workbook(demo_db, plan_id, "fi", halsua["id"]))
@@ -178,8 +196,18 @@ def _hostile_plan(db):
     goal = _first_goal(db, plan_id)
     ids = []
     for text in HOSTILE:
-        ids.append(plans.add(db, SYSTEM, "measure", goal["id"], title_fi=text.strip() or "x", title_sv=text,
-                             description=text + "\x07 bell", resources_text=text))
+        ids.append(
+            plans.add(
+                db,
+                SYSTEM,
+                "measure",
+                goal["id"],
+                title_fi=text.strip() or "x",
+                title_sv=text,
+                description=text + "\x07 bell",
+                resources_text=text,
+            )
+        )
     return plan_id, ids
 
 
@@ -304,8 +332,9 @@ def test_only_the_councils_sheets_are_printed(demo_db):
         wb = _open(exports.plan_workbook(demo_db, plan_id, "fi", editable=editable, all_municipalities=True))
         printed = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
         assert {ws.title for ws in printed} >= council
-        assert not {"Painopisteet", "Tavoitteet", "Toimenpiteet", "Seuranta", "Lapsibudjetti",
-                    exports.META_SHEET} & {ws.title for ws in printed}
+        assert not {"Painopisteet", "Tavoitteet", "Toimenpiteet", "Seuranta", "Lapsibudjetti", exports.META_SHEET} & {
+            ws.title for ws in printed
+        }
         for ws in printed:
             assert ws.print_area, ws.title
             assert int(ws.page_setup.paperSize) == 9  # A4

@@ -1,4 +1,3 @@
-
 import openpyxl
 
 from lape_plan import cli, db as dbm, plans
@@ -13,8 +12,26 @@ def _setup(tmp_path):
 def test_export_xlsx_and_csv(tmp_path, capsys):
     path, plan_id = _setup(tmp_path)
     out = tmp_path / "plan.xlsx"
-    assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "--format", "xlsx", "--lang", "sv",
-                     "--municipality", "288", "-o", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                "export",
+                "--db",
+                str(path),
+                "--plan",
+                str(plan_id),
+                "--format",
+                "xlsx",
+                "--lang",
+                "sv",
+                "--municipality",
+                "288",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:3] == ["Försättsblad", "Plan", "Kronoby"]
     csv_out = tmp_path / "plan.csv"
@@ -73,7 +90,8 @@ def test_export_gives_the_councils_copy_unless_editing_sheets_are_asked_for(tmp_
     assert cli.main(["export", "--db", str(path), "--plan", str(plan_id), "--template", "-o", str(template)]) == 0
     wb = openpyxl.load_workbook(council)
     assert "Toimenpiteet" not in wb.sheetnames and "Muokkaaminen Excelissä" not in [
-        c.value for row in wb["Kansilehti"].iter_rows() for c in row]
+        c.value for row in wb["Kansilehti"].iter_rows() for c in row
+    ]
     for path_ in (editable, template):
         wb = openpyxl.load_workbook(path_)
         assert wb["Toimenpiteet"].sheet_state == "hidden"

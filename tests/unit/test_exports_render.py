@@ -1,5 +1,6 @@
 """The workbook as LibreOffice sees it: rendered to PDF, and saved again as .xlsx.
 scripts/test.sh installs LibreOffice Calc and poppler-utils (pdftotext) from Debian."""
+
 import shutil
 import subprocess
 
@@ -32,8 +33,21 @@ def _soffice(tmp_path, target, path):
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is needed: apt-get install libreoffice-calc-nogui (scripts/test.sh does it)"
     out = tmp_path / "out"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
-                    target, "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return out / path.with_suffix("." + target.split(":")[0]).name
 
 
@@ -42,8 +56,7 @@ def test_libreoffice_renders_the_workbook_to_pdf(workbook, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     pdftotext = shutil.which("pdftotext")
     assert pdftotext, "poppler-utils is needed (scripts/test.sh installs it)"
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = text.split("\f")
     assert len([p for p in pages if p.strip()]) >= 2
     assert "TID FÖR BARNEN" in pages[0] and "Godkännanden" in pages[0]
@@ -58,7 +71,7 @@ def test_libreoffice_renders_the_workbook_to_pdf(workbook, tmp_path):
 
 
 def test_libreoffice_keeps_text_as_text_and_its_file_comes_back(workbook, demo_db, tmp_path):
-    saved = _soffice(tmp_path, 'xlsx:Calc MS Excel 2007 XML', workbook)
+    saved = _soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", workbook)
     wb = openpyxl.load_workbook(saved)
     assert wb["_lape"].sheet_state == "hidden"
     texts = {c.value: c for row in wb["Åtgärder"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)}

@@ -23,7 +23,9 @@ def _measure(db, title_start):
 
 
 def _goal(db, title_start):
-    return plans.get(db, "goal", next(db.query("select id from goals where title_fi like ?", [title_start + "%"]))["id"])
+    return plans.get(
+        db, "goal", next(db.query("select id from goals where title_fi like ?", [title_start + "%"]))["id"]
+    )
 
 
 def test_statuses_and_labels_exist():
@@ -39,8 +41,9 @@ def test_statuses_and_labels_exist():
 def test_record_and_current(demo_db):
     m = _measure(demo_db, "Kaveritoiminta")
     assert fu.current(demo_db, _plan_id(demo_db)) == {}
-    v = fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", 40, "Kolme koulua aloitti.",
-                  "https://example.org/raportti")
+    v = fu.record(
+        demo_db, ANNA, "measure", m["id"], 2022, "on_track", 40, "Kolme koulua aloitti.", "https://example.org/raportti"
+    )
     assert v == 1
     cur = fu.current(demo_db, _plan_id(demo_db))[("measure", m["id"], 2022)]
     assert cur["status"] == "on_track" and cur["progress"] == 40 and cur["narrative"] == "Kolme koulua aloitti."
@@ -171,8 +174,22 @@ def test_eight_threads_from_the_same_version_one_wins(demo_db, tmp_path):
         conn = dbm.connect(path)  # one connection per thread, like one per script run
         barrier.wait()
         try:
-            results.append(("ok", fu.record(conn, Actor(name=f"User {n}"), "measure", m["id"], 2022, "delayed",
-                                             20 + n, f"Teksti {n}", expected_version=1)))
+            results.append(
+                (
+                    "ok",
+                    fu.record(
+                        conn,
+                        Actor(name=f"User {n}"),
+                        "measure",
+                        m["id"],
+                        2022,
+                        "delayed",
+                        20 + n,
+                        f"Teksti {n}",
+                        expected_version=1,
+                    ),
+                )
+            )
         except ConflictError as err:
             results.append(("conflict", err.by, err.current["narrative"]))
         finally:
@@ -224,8 +241,10 @@ def test_bulk_is_all_or_nothing(demo_db):
 def test_bulk_conflict_rolls_back_everything(demo_db):
     a, b = _measure(demo_db, "Kaveritoiminta"), _measure(demo_db, "Harrastamisen")
     fu.record(demo_db, BO, "measure", b["id"], 2022, "on_track", 10)
-    updates = [{"entity": "measure", "item_id": a["id"], "year": 2022, "status": "done"},
-               {"entity": "measure", "item_id": b["id"], "year": 2022, "status": "done"}]
+    updates = [
+        {"entity": "measure", "item_id": a["id"], "year": 2022, "status": "done"},
+        {"entity": "measure", "item_id": b["id"], "year": 2022, "status": "done"},
+    ]
     with pytest.raises(fu.BulkError) as err:
         fu.record_many(demo_db, ANNA, updates)
     assert isinstance(err.value.error, ConflictError) and err.value.error.by == "Bo"
@@ -305,8 +324,9 @@ def test_missing_grouped_by_organisation(demo_db):
     assert len(groups[0]["items"]) == before - 1
     assert not any(i["entity"] == "measure" and i["id"] == a["id"] for i in groups[0]["items"])
     # not scheduled in 2020 (starts 2021), so not missing then
-    assert not any(i["id"] == a["id"] and i["entity"] == "measure"
-                   for g in fu.missing(demo_db, pid, 2020) for i in g["items"])
+    assert not any(
+        i["id"] == a["id"] and i["entity"] == "measure" for g in fu.missing(demo_db, pid, 2020) for i in g["items"]
+    )
     sizes = [len(g["items"]) for g in fu.missing(demo_db, pid, 2022)]
     assert sizes == sorted(sizes, reverse=True)
 
@@ -405,7 +425,9 @@ def test_rollup_follows_the_organisation_filter(demo_db):
     assert only_kannus["counts"]["done"] == 1 and only_kannus["counts"]["on_track"] == 0
     assert whole["counts"]["done"] == 1 and whole["counts"]["on_track"] == 1
     # what Kannus answers for, exactly: its goals and measures, not a goal kept only as its measures' frame
-    expected = [i for i in fu.items(demo_db, pid, org_id=kannus) if kannus in i["responsible_ids"] and 2022 in i["years"]]
+    expected = [
+        i for i in fu.items(demo_db, pid, org_id=kannus) if kannus in i["responsible_ids"] and 2022 in i["years"]
+    ]
     assert only_kannus["total"] == len(expected)
     assert fu.rollup(demo_db, pid, 2022, org_id=kokkola)["counts"]["on_track"] == 1
 

@@ -80,7 +80,8 @@ def test_error_text_names_field_in_language():
 def test_md_escape_leaves_no_markdown_or_html_active():
     from lape_plan.ui.text import md_escape
 
-    assert md_escape("<b>x</b> **y** [l](http://e) # h") == \
-        "\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\[l\\]\\(http\\:\\/\\/e\\) \\# h".replace("\\/", "/")
+    assert md_escape(
+        "<b>x</b> **y** [l](http://e) # h"
+    ) == "\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\[l\\]\\(http\\:\\/\\/e\\) \\# h".replace("\\/", "/")
     assert md_escape(None) == ""
     assert md_escape("1. rivi\n2. rivi") == "1\\. rivi 2\\. rivi"

@@ -37,16 +37,22 @@ def test_submit_stores_pending_with_contact_apart(setup):
     muni = plans.organisations(db, plan_id, kind="municipality")[0]["id"]
     idea_id = send(db, plan_id, tree[0]["id"], group="young", municipality_id=muni, email="Nuori@Example.fi")
     row = ideas.get(db, idea_id)
-    assert (row["state"], row["status"], row["sender_group"], row["municipality_id"]) == \
-        ("pending", "received", "young", muni)
-    assert db.execute("select email from idea_contacts where idea_id = ?", [idea_id]).fetchone()[0] == \
-        "nuori@example.fi"
+    assert (row["state"], row["status"], row["sender_group"], row["municipality_id"]) == (
+        "pending",
+        "received",
+        "young",
+        muni,
+    )
+    assert (
+        db.execute("select email from idea_contacts where idea_id = ?", [idea_id]).fetchone()[0] == "nuori@example.fi"
+    )
     audit = json.dumps(dbm.audit_rows(db, entity="idea", entity_id=idea_id))
     assert "example.fi" not in audit and "answer_by_email" in audit
 
 
-@pytest.mark.parametrize("text,key", [("", "error.required"), ("\u200b \u2060", "error.required"),
-                                      ("x" * 501, "error.too_long")])
+@pytest.mark.parametrize(
+    "text,key", [("", "error.required"), ("\u200b \u2060", "error.required"), ("x" * 501, "error.too_long")]
+)
 def test_submit_length_and_invisible_text(setup, text, key):
     db, plan_id, tree = setup
     with pytest.raises(ValidationError) as e:
@@ -59,8 +65,14 @@ def test_submit_500_characters_is_fine(setup):
     assert send(db, plan_id, tree[0]["id"], "x" * 500)
 
 
-@pytest.mark.parametrize("kw,key", [({"group": "teacher"}, "error.invalid"), ({"email": "no-at-sign"}, "ideas.error.email"),
-                                    ({"municipality_id": 999999}, "error.invalid")])
+@pytest.mark.parametrize(
+    "kw,key",
+    [
+        ({"group": "teacher"}, "error.invalid"),
+        ({"email": "no-at-sign"}, "ideas.error.email"),
+        ({"municipality_id": 999999}, "error.invalid"),
+    ],
+)
 def test_submit_refuses_bad_optional_fields(setup, kw, key):
     db, plan_id, tree = setup
     with pytest.raises(ValidationError) as e:
@@ -127,11 +139,17 @@ def test_class_session_code_band_and_cap(setup):
     code = ideas.get_class(db, class_id)["code"]
     assert len(code) == workshop.CODE_LENGTH and set(code) <= set(workshop.CODE_ALPHABET)
     for n in range(3):  # one device, far above nothing: the cap, not the client throttle, bounds a class
-        idea = ideas.submit(db, None, tree[1]["id"], f"idea {n}", class_code=code.lower(), client="ip:school",
-                            email="x@y.fi")
+        idea = ideas.submit(
+            db, None, tree[1]["id"], f"idea {n}", class_code=code.lower(), client="ip:school", email="x@y.fi"
+        )
     row = ideas.get(db, idea)
-    assert (row["class_id"], row["grade_band"], row["sender_group"], row["municipality_id"], row["plan_id"]) == \
-        (class_id, "grade_3_6", "child", muni, plan_id)
+    assert (row["class_id"], row["grade_band"], row["sender_group"], row["municipality_id"], row["plan_id"]) == (
+        class_id,
+        "grade_3_6",
+        "child",
+        muni,
+        plan_id,
+    )
     assert db.execute("select count(*) from idea_contacts").fetchone()[0] == 0  # pupils leave no address
     with pytest.raises(ValidationError) as e:
         ideas.submit(db, None, tree[1]["id"], "fourth", class_code=code)
@@ -282,13 +300,23 @@ def test_published_outcomes_only_published_and_nothing_private(setup):
     assert by_id[published]["status"] == "declined" and by_id[published]["answer"] == "Ei tällä kaudella"
     assert set(by_id[published]) == {"id", "text", "status", "status_label", "answer", "link"}
     dumped = json.dumps(out, ensure_ascii=False)
-    for leak in ("SALAINEN", "example.fi", "ODOTTAA", "PIILOTETTU", "HENKILÖTIETOJA", "YHDISTETTY",
-                 FAC.name, "participant", "child"):
+    for leak in (
+        "SALAINEN",
+        "example.fi",
+        "ODOTTAA",
+        "PIILOTETTU",
+        "HENKILÖTIETOJA",
+        "YHDISTETTY",
+        FAC.name,
+        "participant",
+        "child",
+    ):
         assert leak not in dumped, leak
     assert ideas.published_outcomes(db, plan_id, "sv")[0]["ideas"][0]["status_label"] == "Blev en del av planen"
     plans.delete(db, FAC, "goal", goal["id"], plans.get(db, "goal", goal["id"])["version"])
-    assert {i["id"]: i["link"] for a in ideas.published_outcomes(db, plan_id, "fi") for i in a["ideas"]}[adopted] \
-        is None  # a deleted goal is not named
+    assert {i["id"]: i["link"] for a in ideas.published_outcomes(db, plan_id, "fi") for i in a["ideas"]}[
+        adopted
+    ] is None  # a deleted goal is not named
 
 
 def test_figures_count_groups_bands_municipalities_and_workshops(setup):
@@ -315,7 +343,7 @@ def test_figures_count_groups_bands_municipalities_and_workshops(setup):
 
 def test_export_formula_safe_without_email(setup):
     db, plan_id, tree = setup
-    idea_id = send(db, plan_id, tree[0]["id"], "=HYPERLINK(\"http://x\")", email="piilo@example.fi")
+    idea_id = send(db, plan_id, tree[0]["id"], '=HYPERLINK("http://x")', email="piilo@example.fi")
     v = ideas.publish(db, FAC, idea_id, 1)
     ideas.answer(db, FAC, idea_id, v, "considering", "+selvitetään")
     text = ideas.export_csv(db, plan_id, "fi").decode("utf-8-sig")
@@ -330,8 +358,12 @@ def test_export_formula_safe_without_email(setup):
 
 
 def test_area_icons_have_labels_and_differ():
-    icons = [ideas.area_icon({"title_fi": t}, i) for i, t in enumerate(
-        ("Yksinäisyys ja kiusaaminen", "Osallisuus", "Lapsiperheiden tuki", "Päihteet ja mielenterveys", "Muu"))]
+    icons = [
+        ideas.area_icon({"title_fi": t}, i)
+        for i, t in enumerate(
+            ("Yksinäisyys ja kiusaaminen", "Osallisuus", "Lapsiperheiden tuki", "Päihteet ja mielenterveys", "Muu")
+        )
+    ]
     assert icons[:4] == ["🤝", "🙋", "👨‍👩‍👧", "💚"] and len(set(icons)) == 5
 
 

@@ -1,5 +1,6 @@
 """The child and youth indicator set, the search over the catalogue, and fetching Sotkanet's
 indicator list and all three genders (recorded responses: no test touches the network)."""
+
 import json
 import urllib.parse
 from pathlib import Path
@@ -9,15 +10,33 @@ from lape_plan.model import SYSTEM
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
 LIST = [
-    {"id": 191, "title": {"fi": "Kodin ulkopuolelle sijoitetut 0–17-vuotiaat, % vastaavanikäisestä väestöstä",
-                          "sv": "0–17-åringar placerade utom hemmet, % av befolkningen i samma ålder"},
-     "primaryValueType": {"code": "PROS", "title": "%"}, "decimals": 1},
+    {
+        "id": 191,
+        "title": {
+            "fi": "Kodin ulkopuolelle sijoitetut 0–17-vuotiaat, % vastaavanikäisestä väestöstä",
+            "sv": "0–17-åringar placerade utom hemmet, % av befolkningen i samma ålder",
+        },
+        "primaryValueType": {"code": "PROS", "title": "%"},
+        "decimals": 1,
+    },
     # a title typed with a hyphen and other case still matches the set's "Koulutuksen ulkopuolelle jääneet 17–24-vuotiaat"
-    {"id": 3219, "title": {"fi": "koulutuksen ulkopuolelle jääneet 17-24-vuotiaat, % vastaavanikäisestä väestöstä",
-                           "sv": "17–24-åringar utanför utbildning, % av befolkningen i samma ålder"},
-     "primaryValueType": {"code": "PROS", "title": "%"}, "decimals": 1},
-    {"id": 3220, "title": {"fi": "Koulutuksen ulkopuolelle jääneet 17–24-vuotiaat, naiset, % vastaavanikäisestä väestöstä",
-                           "sv": "Kvinnor utanför utbildning"}, "decimals": 1},
+    {
+        "id": 3219,
+        "title": {
+            "fi": "koulutuksen ulkopuolelle jääneet 17-24-vuotiaat, % vastaavanikäisestä väestöstä",
+            "sv": "17–24-åringar utanför utbildning, % av befolkningen i samma ålder",
+        },
+        "primaryValueType": {"code": "PROS", "title": "%"},
+        "decimals": 1,
+    },
+    {
+        "id": 3220,
+        "title": {
+            "fi": "Koulutuksen ulkopuolelle jääneet 17–24-vuotiaat, naiset, % vastaavanikäisestä väestöstä",
+            "sv": "Kvinnor utanför utbildning",
+        },
+        "decimals": 1,
+    },
     {"id": 9999, "title": {"fi": "Aikuisten tupakointi", "sv": "Vuxnas rökning"}, "decimals": 1},
 ]
 
@@ -41,7 +60,7 @@ def test_set_resolves_ids_and_titles_against_the_catalogue(db):
     # not in the catalogue: the set's own Finnish title and no id
     assert by_title["Koulukiusattu vähintään kerran viikossa"]["indicator_id"] is None
     assert by_title["Koulukiusattu vähintään kerran viikossa"]["source_id"] is None
-    assert next(r for r in rows if r["source_id"] == "5495")["indicator_id"] is None   # verified, not imported
+    assert next(r for r in rows if r["source_id"] == "5495")["indicator_id"] is None  # verified, not imported
 
 
 def test_search_in_finnish_and_swedish(db):
@@ -73,12 +92,14 @@ def test_fetch_catalogue_once_then_from_the_cache(db):
     report = sotkanet_client.fetch_catalogue(db, SYSTEM, client=client)
     assert report.kind == "metadata" and report.new == 4
     assert sotkanet_client.fetch_catalogue(db, SYSTEM, client=client).unchanged == 4
-    assert len(transport.calls) == 1   # the second came from the cache
+    assert len(transport.calls) == 1  # the second came from the cache
 
 
 def test_fetch_asks_for_girls_and_boys_too(demo_db):
     transport = Recorded()
     plan_id = plans.plans(demo_db)[0]["id"]
-    sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet_client.Client(transport=transport))
+    sotkanet_client.fetch_live(
+        demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet_client.Client(transport=transport)
+    )
     data = [urllib.parse.parse_qs(urllib.parse.urlsplit(u).query) for u in transport.calls if "/json?" in u]
     assert data and data[0]["genders"] == ["total", "female", "male"]

@@ -1,5 +1,6 @@
 """Every Sotkanet format and the custom template parsed from fixtures; imports are one
 transaction, idempotent, and a bad file is refused whole with rows and reasons."""
+
 import io
 from pathlib import Path
 
@@ -19,9 +20,11 @@ def _file(name):
 
 def _state(db):
     """Everything an import can touch."""
-    return (list(db.query("select * from indicator_values order by 1, 2, 3, 4")),
-            list(db.query("select * from indicators order by id")),
-            list(db.query("select * from ind_regions order by id")))
+    return (
+        list(db.query("select * from indicator_values order by 1, 2, 3, 4")),
+        list(db.query("select * from indicators order by id")),
+        list(db.query("select * from ind_regions order by id")),
+    )
 
 
 def _refused(db, files):
@@ -57,7 +60,7 @@ def test_rest_csv_with_dot_and_comma_decimals():
 
 
 def test_csv_headers_are_matched_tolerantly():
-    text = "Indicator,Region,Year,Gender,Value\n191,964,2020,Total,\"2,5\"\n"
+    text = 'Indicator,Region,Year,Gender,Value\n191,964,2020,Total,"2,5"\n'
     parsed = sotkanet.parse_csv("web.csv", text.encode())
     assert parsed.rows[0][:5] == (191, 964, 2020, "total", 2.5)
 
@@ -123,8 +126,9 @@ def test_import_reports_new_then_unchanged_then_changed(base_db):
 
 
 def test_one_upload_can_carry_regions_metadata_and_data(db):
-    reports = indicators.import_files(db, SYSTEM, [_file("sotkanet_191.json"), _file("indicator_191.json"),
-                                                   _file("regions.json")])
+    reports = indicators.import_files(
+        db, SYSTEM, [_file("sotkanet_191.json"), _file("indicator_191.json"), _file("regions.json")]
+    )
     assert [r.kind for r in reports] == ["regions", "metadata", "data"]
     assert reports[2].new == 6
     metadata_again = indicators.import_files(db, SYSTEM, [_file("indicator_191.json")])
@@ -135,7 +139,9 @@ def test_regions_file_attaches_sotkanet_ids_to_the_plan_municipalities(demo_db):
     kokkola = demo_db.execute("select id from ind_regions where category = 'KUNTA' and code = '272'").fetchone()[0]
     report = indicators.import_files(demo_db, SYSTEM, [_file("regions.json")])[0]
     assert report.new == 1 and report.changed >= 2  # Helsinki is new; Kokkola and Kruunupyy gain their ids
-    row = demo_db.execute("select id, sotkanet_id from ind_regions where category = 'KUNTA' and code = '272'").fetchone()
+    row = demo_db.execute(
+        "select id, sotkanet_id from ind_regions where category = 'KUNTA' and code = '272'"
+    ).fetchone()
     assert tuple(row) == (kokkola, 9272)
     country = demo_db.execute("select count(*) from ind_regions where category = 'MAA'").fetchone()[0]
     assert country == 1
@@ -175,22 +181,39 @@ def test_conflicting_duplicates_are_refused_when_the_key_is_stored_already(base_
 HEADER = "indicator;region;year;gender;primary value;absolute value\n"
 
 
-@pytest.mark.parametrize("name, content, row, reason", [
-    ("missing.csv", "indicator;region;gender;primary value\n191;964;total;1.5\n", 1, "Missing columns: year"),
-    ("text.csv", HEADER + "191;964;2020;total;1.5;\n191;964;2021;total;paljon;\n", 3, "“paljon” is not a number"),
-    ("region.csv", HEADER + "191;964;2020;total;1.5;\n191;123456;2021;total;1.5;\n", 3, "Unknown Sotkanet region 123456"),
-    ("indicator.csv", HEADER + "5555;964;2020;total;1.5;\n", 2, "Indicator 5555 is not in the catalogue"),
-    ("dup.csv", HEADER + "191;964;2020;total;1.5;\n191;964;2020;total;1.6;\n", 3, "appears with different values"),
-    ("year.csv", HEADER + "191;964;vuosi;total;1.5;\n", 2, "is not a year"),
-    ("gender.csv", HEADER + "191;964;2020;both;1.5;\n", 2, "Unknown gender"),
-    ("short.csv", HEADER + "191;964\n", 2, "The row has 2 columns"),
-    ("empty.csv", "", "", "The file is empty"),
-    ("header_only.csv", HEADER, "", "no data rows"),
-    ("bad.json", '[{"indicator": 191, "region": 964,', 1, "Invalid JSON"),
-    ("fields.json", '[{"indicator": 191, "region": 964, "year": 2020, "gender": "total"}]', 1, "Missing fields: value"),
-    ("text.json", '[{"indicator": 191, "region": 964, "year": 2020, "gender": "total", "value": "n/a"}]', 1,
-     "is not a number"),
-])
+@pytest.mark.parametrize(
+    "name, content, row, reason",
+    [
+        ("missing.csv", "indicator;region;gender;primary value\n191;964;total;1.5\n", 1, "Missing columns: year"),
+        ("text.csv", HEADER + "191;964;2020;total;1.5;\n191;964;2021;total;paljon;\n", 3, "“paljon” is not a number"),
+        (
+            "region.csv",
+            HEADER + "191;964;2020;total;1.5;\n191;123456;2021;total;1.5;\n",
+            3,
+            "Unknown Sotkanet region 123456",
+        ),
+        ("indicator.csv", HEADER + "5555;964;2020;total;1.5;\n", 2, "Indicator 5555 is not in the catalogue"),
+        ("dup.csv", HEADER + "191;964;2020;total;1.5;\n191;964;2020;total;1.6;\n", 3, "appears with different values"),
+        ("year.csv", HEADER + "191;964;vuosi;total;1.5;\n", 2, "is not a year"),
+        ("gender.csv", HEADER + "191;964;2020;both;1.5;\n", 2, "Unknown gender"),
+        ("short.csv", HEADER + "191;964\n", 2, "The row has 2 columns"),
+        ("empty.csv", "", "", "The file is empty"),
+        ("header_only.csv", HEADER, "", "no data rows"),
+        ("bad.json", '[{"indicator": 191, "region": 964,', 1, "Invalid JSON"),
+        (
+            "fields.json",
+            '[{"indicator": 191, "region": 964, "year": 2020, "gender": "total"}]',
+            1,
+            "Missing fields: value",
+        ),
+        (
+            "text.json",
+            '[{"indicator": 191, "region": 964, "year": 2020, "gender": "total", "value": "n/a"}]',
+            1,
+            "is not a number",
+        ),
+    ],
+)
 def test_bad_file_is_refused_whole_with_row_and_reason(base_db, name, content, row, reason):
     problems = _refused(base_db, [(name, content.encode("utf-8"))])
     assert any(p[0] == name and p[1] == row and reason in p[2] for p in problems), problems
@@ -260,8 +283,19 @@ def test_import_needs_a_plan_editor(base_db):
 
 def test_cli_import(tmp_path, capsys):
     path = tmp_path / "cli.db"
-    assert cli.main(["import-indicators", "--db", str(path), str(FIX / "regions.json"),
-                     str(FIX / "indicator_191.json"), str(FIX / "sotkanet_191.csv")]) == 0
+    assert (
+        cli.main(
+            [
+                "import-indicators",
+                "--db",
+                str(path),
+                str(FIX / "regions.json"),
+                str(FIX / "indicator_191.json"),
+                str(FIX / "sotkanet_191.csv"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "sotkanet_191.csv\tdata\tnew 7\tchanged 0\tunchanged 0" in out
     bad = tmp_path / "bad.csv"
@@ -278,7 +312,9 @@ def test_cli_example_and_offline_fetch(tmp_path, capsys, monkeypatch):
     assert cli.main(["example-indicators", "--db", str(path), "--csv", str(tmp_path / "ex.csv")]) == 0
     out = capsys.readouterr().out
     assert "already has indicator links" in out and "made-up example values" in out
-    assert (tmp_path / "ex.csv").read_text().startswith("indicator;region;year;gender;primary value;absolute value\n191;")
+    assert (
+        (tmp_path / "ex.csv").read_text().startswith("indicator;region;year;gender;primary value;absolute value\n191;")
+    )
     monkeypatch.setenv("LAPE_SOTKANET_URL", "http://127.0.0.1:9/rest/1.1")  # a closed local port
     assert cli.main(["fetch-sotkanet", "--db", str(path), "--indicators", "191", "--years", "2022-2023"]) == 3
     assert "Sotkanet could not be reached" in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """Goal–indicator links: validation, prefilled baselines, stale edits, permissions, export rows,
 and the example data that ships with the example plan."""
+
 import pytest
 
 from lape_plan import db as dbm, demo, indicator_examples, indicators, plans
@@ -15,45 +16,72 @@ def setup(demo_db):
     goal = plans.tree(demo_db, plan_id)[1]["goals"][0]  # a goal without example links in the same region
     regions = {r["kind"] + ":" + r["code"]: r["id"] for r in plan_regions(demo_db, plan_id)}
     ind = indicators.add_custom(demo_db, SYSTEM, "T-1", "Testi-indikaattori", direction="higher")
-    demo_db.conn.executemany("insert into indicator_values values (?, ?, ?, 'total', ?, null, 0)",
-                             [(ind, regions["municipality:272"], y, v) for y, v in ((2019, 40.0), (2021, 44.0),
-                                                                                    (2023, 50.0))])
+    demo_db.conn.executemany(
+        "insert into indicator_values values (?, ?, ?, 'total', ?, null, 0)",
+        [(ind, regions["municipality:272"], y, v) for y, v in ((2019, 40.0), (2021, 44.0), (2023, 50.0))],
+    )
     return demo_db, plan_id, goal, ind, regions["municipality:272"]
 
 
 def test_add_link_prefills_the_baseline_from_the_data(setup):
     db, plan_id, goal, ind, kokkola = setup
-    link_id = indicators.add_link(db, Actor("Anna"), goal["id"], indicator_id=ind, region_id=kokkola,
-                                  baseline_year="2019", baseline_value="", target_year=2024, target_value="60")
+    link_id = indicators.add_link(
+        db,
+        Actor("Anna"),
+        goal["id"],
+        indicator_id=ind,
+        region_id=kokkola,
+        baseline_year="2019",
+        baseline_value="",
+        target_year=2024,
+        target_value="60",
+    )
     link = indicators.get_link(db, link_id)
     assert (link["baseline_value"], link["target_value"], link["updated_by"]) == (40.0, 60.0, "Anna")
     row = next(r for r in indicators.links(db, plan_id, "fi", goal_id=goal["id"]) if r["id"] == link_id)
     assert (row["latest_year"], row["latest_value"], row["progress"]) == (2023, 50.0, "too_slow")
     assert row["region_name"] == "Kokkola" and row["progress_label"] == "Kehitys liian hidasta"
-    assert db.execute("select count(*) from audit where entity = 'goal_indicator' and entity_id = ?",
-                      [link_id]).fetchone()[0] == 1
+    assert (
+        db.execute(
+            "select count(*) from audit where entity = 'goal_indicator' and entity_id = ?", [link_id]
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_typed_baseline_with_decimal_comma_wins(setup):
     db, _, goal, ind, kokkola = setup
-    link_id = indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=kokkola, baseline_year=2019,
-                                  baseline_value="41,5", target_year=2024, target_value="1\u00a0000")
+    link_id = indicators.add_link(
+        db,
+        SYSTEM,
+        goal["id"],
+        indicator_id=ind,
+        region_id=kokkola,
+        baseline_year=2019,
+        baseline_value="41,5",
+        target_year=2024,
+        target_value="1\u00a0000",
+    )
     assert indicators.get_link(db, link_id)["baseline_value"] == 41.5
     assert indicators.get_link(db, link_id)["target_value"] == 1000.0
 
 
-@pytest.mark.parametrize("change, key", [
-    ({"target_year": 2018}, "indicators.error.target_before_baseline"),
-    ({"target_value": ""}, "error.required"),
-    ({"target_value": "paljon"}, "error.not_a_number"),
-    ({"baseline_year": "kaksi"}, "error.not_a_year"),
-    ({"region_id": 999999}, "indicators.error.region_not_in_plan"),
-    ({"indicator_id": None}, "error.required"),
-])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        ({"target_year": 2018}, "indicators.error.target_before_baseline"),
+        ({"target_value": ""}, "error.required"),
+        ({"target_value": "paljon"}, "error.not_a_number"),
+        ({"baseline_year": "kaksi"}, "error.not_a_year"),
+        ({"region_id": 999999}, "indicators.error.region_not_in_plan"),
+        ({"indicator_id": None}, "error.required"),
+    ],
+)
 def test_invalid_links_are_refused(setup, change, key):
     db, _, goal, ind, kokkola = setup
-    data = dict(indicator_id=ind, region_id=kokkola, baseline_year=2019, baseline_value="", target_year=2024,
-                target_value=60)
+    data = dict(
+        indicator_id=ind, region_id=kokkola, baseline_year=2019, baseline_value="", target_year=2024, target_value=60
+    )
     with pytest.raises(ValidationError) as err:
         indicators.add_link(db, SYSTEM, goal["id"], **{**data, **change})
     assert err.value.key == key
@@ -63,8 +91,16 @@ def test_invalid_links_are_refused(setup, change, key):
 def test_unknown_indicator_is_not_found(setup):
     db, _, goal, _, kokkola = setup
     with pytest.raises(NotFound):
-        indicators.add_link(db, SYSTEM, goal["id"], indicator_id=424242, region_id=kokkola, baseline_year=2019,
-                            target_year=2024, target_value=1)
+        indicators.add_link(
+            db,
+            SYSTEM,
+            goal["id"],
+            indicator_id=424242,
+            region_id=kokkola,
+            baseline_year=2019,
+            target_year=2024,
+            target_value=1,
+        )
 
 
 def test_duplicate_link_is_refused(setup):
@@ -78,8 +114,16 @@ def test_duplicate_link_is_refused(setup):
 
 def test_stale_update_is_refused_with_who_saved(setup):
     db, _, goal, ind, kokkola = setup
-    link_id = indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=kokkola, baseline_year=2019,
-                                  target_year=2024, target_value=60)
+    link_id = indicators.add_link(
+        db,
+        SYSTEM,
+        goal["id"],
+        indicator_id=ind,
+        region_id=kokkola,
+        baseline_year=2019,
+        target_year=2024,
+        target_value=60,
+    )
     assert indicators.update_link(db, Actor("Maija"), link_id, 1, target_value="55") == 2
     with pytest.raises(ConflictError) as err:
         indicators.update_link(db, Actor("Anna"), link_id, 1, target_value="70")
@@ -132,8 +176,21 @@ def test_goal_indicator_rows_for_exports(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     rows = indicators.goal_indicator_rows(demo_db, plan_id, "sv")
     assert len(rows) == len(indicator_examples.LINKS)
-    keys = {"goal_id", "indicator_id", "indicator_title", "region_name", "unit", "baseline_year", "baseline_value",
-            "target_year", "target_value", "latest_year", "latest_value", "progress", "progress_label"}
+    keys = {
+        "goal_id",
+        "indicator_id",
+        "indicator_title",
+        "region_name",
+        "unit",
+        "baseline_year",
+        "baseline_value",
+        "target_year",
+        "target_value",
+        "latest_year",
+        "latest_value",
+        "progress",
+        "progress_label",
+    }
     assert keys <= set(rows[0])
     kokkola = next(r for r in rows if r["region_name"] == "Karleby")
     assert kokkola["progress_label"] == "Målet uppnått" and kokkola["progress"] == "reached"

@@ -1,5 +1,6 @@
 """Values read with their uncertainty: counts from absolute values, intervals, values too few to
 show for municipalities only, the gap between girls and boys, and the settings a person edits."""
+
 import pytest
 
 from lape_plan import indicators, plans
@@ -9,15 +10,15 @@ from lape_plan.regions import plan_regions
 
 # (region key, year, gender, value %, count behind it) -> people measured = count × 100 / value
 ROWS = [
-    ("municipality:074", 2017, "total", 50.0, 2),     # n 4: too few
-    ("municipality:074", 2019, "total", 12.0, 30),    # n 250
-    ("municipality:074", 2021, "total", 11.0, 11),    # n 100, but only 4 girls: too few
-    ("municipality:074", 2021, "female", 25.0, 1),    # n 4
-    ("municipality:074", 2021, "male", 5.0, 5),       # n 100
-    ("municipality:074", 2023, "total", 9.0, 18),     # n 200
-    ("municipality:074", 2023, "female", 10.0, 10),   # n 100
-    ("municipality:074", 2023, "male", 8.0, 8),       # n 100
-    ("county:18", 2021, "total", 25.0, 1),            # n 4, but a county's value always shows
+    ("municipality:074", 2017, "total", 50.0, 2),  # n 4: too few
+    ("municipality:074", 2019, "total", 12.0, 30),  # n 250
+    ("municipality:074", 2021, "total", 11.0, 11),  # n 100, but only 4 girls: too few
+    ("municipality:074", 2021, "female", 25.0, 1),  # n 4
+    ("municipality:074", 2021, "male", 5.0, 5),  # n 100
+    ("municipality:074", 2023, "total", 9.0, 18),  # n 200
+    ("municipality:074", 2023, "female", 10.0, 10),  # n 100
+    ("municipality:074", 2023, "male", 8.0, 8),  # n 100
+    ("county:18", 2021, "total", 25.0, 1),  # n 4, but a county's value always shows
 ]
 
 
@@ -26,14 +27,18 @@ def setup(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     regions = {r["kind"] + ":" + r["code"]: r["id"] for r in plan_regions(demo_db, plan_id)}
     ind = indicators.add_custom(demo_db, SYSTEM, "T-PCT", "Osuus", unit_fi="%", direction="lower")
-    demo_db.conn.executemany("insert into indicator_values values (?, ?, ?, ?, ?, ?, 0)",
-                             [(ind, regions[k], y, g, v, a) for k, y, g, v, a in ROWS])
+    demo_db.conn.executemany(
+        "insert into indicator_values values (?, ?, ?, ?, ?, ?, 0)",
+        [(ind, regions[k], y, g, v, a) for k, y, g, v, a in ROWS],
+    )
     return demo_db, plan_id, ind, regions
 
 
 def _series(db, ind, region_ids, gender="total"):
-    return {(r["region_id"], r["year"]): r
-            for r in indicators.trusted_series(db, indicators.get_indicator(db, ind), region_ids, gender)}
+    return {
+        (r["region_id"], r["year"]): r
+        for r in indicators.trusted_series(db, indicators.get_indicator(db, ind), region_ids, gender)
+    }
 
 
 def test_counts_intervals_and_too_few(setup):
@@ -42,11 +47,11 @@ def test_counts_intervals_and_too_few(setup):
     rows = _series(db, ind, [halsua, county])
     assert rows[(halsua, 2017)]["too_few"] and rows[(halsua, 2017)]["n"] == 4
     assert rows[(halsua, 2019)]["n"] == 250 and not rows[(halsua, 2019)]["too_few"]
-    assert rows[(halsua, 2021)]["too_few"]                  # 100 measured, but only 4 girls
+    assert rows[(halsua, 2021)]["too_few"]  # 100 measured, but only 4 girls
     latest = rows[(halsua, 2023)]
     assert (latest["n"], latest["too_few"]) == (200, False)
     assert (latest["low"], latest["high"]) == pytest.approx((5.7687, 13.7766), abs=1e-3)
-    assert not rows[(county, 2021)]["too_few"]               # counties and the country always show
+    assert not rows[(county, 2021)]["too_few"]  # counties and the country always show
     girls = _series(db, ind, [halsua], "female")
     assert girls[(halsua, 2021)]["too_few"] and not girls[(halsua, 2023)]["too_few"]
     boys = _series(db, ind, [halsua], "male")
@@ -92,11 +97,15 @@ def test_set_trust_validates_audits_and_refuses_stale_edits(setup):
     assert indicators.set_trust(db, SYSTEM, ind, "2,5", "relative", None, 1) == 2
     row = indicators.get_indicator(db, ind)
     assert (row["noise_threshold"], row["noise_unit"], row["min_count"]) == (2.5, "relative", None)
-    assert indicators.set_trust(db, SYSTEM, ind, "2,5", "relative", None, 2) == 2   # nothing changed
+    assert indicators.set_trust(db, SYSTEM, ind, "2,5", "relative", None, 2) == 2  # nothing changed
     with pytest.raises(ConflictError):
         indicators.set_trust(db, SYSTEM, ind, "5", "points", None, 1)
-    assert db.execute("select count(*) from audit where entity = 'indicator' and entity_id = ? and action = 'update'",
-                      [ind]).fetchone()[0] == 1
+    assert (
+        db.execute(
+            "select count(*) from audit where entity = 'indicator' and entity_id = ? and action = 'update'", [ind]
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def _goal(db, plan_id):
@@ -106,36 +115,92 @@ def _goal(db, plan_id):
 def test_link_progress_within_the_margin_with_interval(setup):
     db, plan_id, ind, regions = setup
     goal = _goal(db, plan_id)
-    link_id = indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=regions["municipality:074"],
-                                  baseline_year=2019, target_year=2025, target_value="8")
+    link_id = indicators.add_link(
+        db,
+        SYSTEM,
+        goal["id"],
+        indicator_id=ind,
+        region_id=regions["municipality:074"],
+        baseline_year=2019,
+        target_year=2025,
+        target_value="8",
+    )
     row = next(r for r in indicators.links(db, plan_id, "en", goal_id=goal["id"]) if r["id"] == link_id)
     # 12 % of 250 -> 9 % of 200: z = -1.02, within the margin (the README's worked example)
     assert (row["progress"], row["margin_rule"], row["progress_label"]) == (
-        "within_margin", "test", "Within the margin of error")
+        "within_margin",
+        "test",
+        "Within the margin of error",
+    )
     assert row["latest_n"] == 200 and row["latest_low"] == pytest.approx(5.7687, abs=1e-3)
-    assert 2017 not in row["values"] and 2021 not in row["values"]   # too few: not used for progress either
+    assert 2017 not in row["values"] and 2021 not in row["values"]  # too few: not used for progress either
 
 
 def test_link_to_one_gender_and_to_the_gap(setup):
     db, plan_id, ind, regions = setup
     goal, halsua = _goal(db, plan_id), regions["municipality:074"]
-    girls = indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=halsua, gender="female",
-                                baseline_year=2023, target_year=2025, target_value="5")
-    assert indicators.get_link(db, girls)["baseline_value"] == 10.0   # the girls' value, prefilled
+    girls = indicators.add_link(
+        db,
+        SYSTEM,
+        goal["id"],
+        indicator_id=ind,
+        region_id=halsua,
+        gender="female",
+        baseline_year=2023,
+        target_year=2025,
+        target_value="5",
+    )
+    assert indicators.get_link(db, girls)["baseline_value"] == 10.0  # the girls' value, prefilled
     with pytest.raises(ValidationError):
-        indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=halsua, gender="gap",
-                            baseline_year=2023, target_year=2025, target_value="-1")
+        indicators.add_link(
+            db,
+            SYSTEM,
+            goal["id"],
+            indicator_id=ind,
+            region_id=halsua,
+            gender="gap",
+            baseline_year=2023,
+            target_year=2025,
+            target_value="-1",
+        )
     with pytest.raises(ValidationError):
-        indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=halsua, gender="teachers",
-                            baseline_year=2023, target_year=2025, target_value="1")
-    gap = indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=halsua, gender="gap",
-                              baseline_year=2023, target_year=2025, target_value="0")
+        indicators.add_link(
+            db,
+            SYSTEM,
+            goal["id"],
+            indicator_id=ind,
+            region_id=halsua,
+            gender="teachers",
+            baseline_year=2023,
+            target_year=2025,
+            target_value="1",
+        )
+    gap = indicators.add_link(
+        db,
+        SYSTEM,
+        goal["id"],
+        indicator_id=ind,
+        region_id=halsua,
+        gender="gap",
+        baseline_year=2023,
+        target_year=2025,
+        target_value="0",
+    )
     assert indicators.get_link(db, gap)["baseline_value"] == pytest.approx(2.0)
-    with pytest.raises(ValidationError):   # the same gender of the same indicator and region twice
-        indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=halsua, gender="gap",
-                            baseline_year=2021, target_year=2025, target_value="0")
+    with pytest.raises(ValidationError):  # the same gender of the same indicator and region twice
+        indicators.add_link(
+            db,
+            SYSTEM,
+            goal["id"],
+            indicator_id=ind,
+            region_id=halsua,
+            gender="gap",
+            baseline_year=2021,
+            target_year=2025,
+            target_value="0",
+        )
     rows = {r["id"]: r for r in indicators.links(db, plan_id, "fi", goal_id=goal["id"])}
-    assert rows[girls]["gender"] == "female" and rows[girls]["progress"] == "no_data"   # one point so far
+    assert rows[girls]["gender"] == "female" and rows[girls]["progress"] == "no_data"  # one point so far
     assert rows[gap]["latest_value"] == pytest.approx(2.0)
     assert rows[gap]["latest_low"] == pytest.approx(-6.31, abs=0.02)
 
@@ -151,7 +216,16 @@ def test_comparison_hides_too_few(setup):
 def test_a_links_group_shows_in_its_title(setup):
     db, plan_id, ind, regions = setup
     goal = _goal(db, plan_id)
-    indicators.add_link(db, SYSTEM, goal["id"], indicator_id=ind, region_id=regions["municipality:074"],
-                        gender="male", baseline_year=2023, target_year=2025, target_value="5")
+    indicators.add_link(
+        db,
+        SYSTEM,
+        goal["id"],
+        indicator_id=ind,
+        region_id=regions["municipality:074"],
+        gender="male",
+        baseline_year=2023,
+        target_year=2025,
+        target_value="5",
+    )
     rows = indicators.goal_indicator_rows(db, plan_id, "sv")
     assert "Osuus (Pojkar)" in {r["indicator_title"] for r in rows}

@@ -1,4 +1,5 @@
 """The package as installed (pyproject.toml) carries every file the app reads at run time."""
+
 import tomllib
 from pathlib import Path
 
@@ -21,8 +22,11 @@ def _matches(relative: Path, patterns) -> bool:
 def test_every_data_file_of_the_package_is_package_data():
     patterns = PYPROJECT["tool"]["setuptools"]["package-data"]["lape_plan"]
     package = ROOT / "lape_plan"
-    data_files = [p.relative_to(package) for p in package.rglob("*")
-                  if p.is_file() and p.suffix not in {".py", ".pyc"} and "__pycache__" not in p.parts]
+    data_files = [
+        p.relative_to(package)
+        for p in package.rglob("*")
+        if p.is_file() and p.suffix not in {".py", ".pyc"} and "__pycache__" not in p.parts
+    ]
     assert data_files, "the locale files should be found"
     missing = [str(p) for p in data_files if not _matches(p, patterns)]
     assert not missing, f"not in [tool.setuptools.package-data] of pyproject.toml: {missing}"
@@ -37,7 +41,12 @@ def test_console_command_is_the_module_command():
 
 
 def test_dependencies_name_every_pinned_requirement():
-    pinned = {line.split("==")[0].strip().lower() for line in (ROOT / "requirements.txt").read_text().splitlines()
-              if "==" in line}
-    declared = {d.split(">")[0].split("<")[0].split("=")[0].strip().lower() for d in PYPROJECT["project"]["dependencies"]}
+    pinned = {
+        line.split("==")[0].strip().lower()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line
+    }
+    declared = {
+        d.split(">")[0].split("<")[0].split("=")[0].strip().lower() for d in PYPROJECT["project"]["dependencies"]
+    }
     assert pinned == declared

@@ -75,16 +75,21 @@ def test_local_goal_only_accepts_municipalities(demo_db, area_id):
 
 def test_measure_years_must_lie_in_plan_period(demo_db, plan_id):
     goal_id = plans.tree(demo_db, plan_id)[0]["goals"][0]["id"]
-    for start, end, key in ((2019, None, "error.year_outside_plan"), (2021, 2025, "error.year_outside_plan"),
-                            (2023, 2021, "error.end_before_start"), ("abc", None, "error.not_a_year")):
+    for start, end, key in (
+        (2019, None, "error.year_outside_plan"),
+        (2021, 2025, "error.year_outside_plan"),
+        (2023, 2021, "error.end_before_start"),
+        ("abc", None, "error.not_a_year"),
+    ):
         with pytest.raises(ValidationError) as err:
             plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", start_year=start, end_year=end)
         assert err.value.key == key
     with pytest.raises(ValidationError) as err:
         plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", resources_eur="lots")
     assert err.value.key == "error.not_a_number"
-    m = plans.add(demo_db, ANNA, "measure", goal_id, title_fi="m", start_year="2021", end_year=2024,
-                  resources_eur="12 500,50")
+    m = plans.add(
+        demo_db, ANNA, "measure", goal_id, title_fi="m", start_year="2021", end_year=2024, resources_eur="12 500,50"
+    )
     assert plans.get(demo_db, "measure", m)["resources_eur"] == 12500.5
 
 
@@ -136,8 +141,9 @@ def test_concurrent_saves_exactly_one_wins(tmp_path, demo_db, area_id):
         conn = dbm.connect(path)
         barrier.wait()
         try:
-            plans.update(conn, Actor(name=f"user{n}"), "goal", goal_id, 1, title_fi=f"teksti {n}",
-                         description=f"kuvaus {n}")
+            plans.update(
+                conn, Actor(name=f"user{n}"), "goal", goal_id, 1, title_fi=f"teksti {n}", description=f"kuvaus {n}"
+            )
             results.append(("ok", n))
         except ConflictError as err:
             results.append(("conflict", err.by))
@@ -215,8 +221,16 @@ def test_municipality_view_shows_shared_and_own_goals(demo_db, plan_id):
 def _own_goal_first(db, plan_id, org_id):
     """A goal of one municipality put first in focus area 1, before the shared goals."""
     area = plans.tree(db, plan_id)[0]
-    own = plans.add(db, SYSTEM, "goal", area["id"], title_fi="Oma tavoite", scope="local",
-                    municipality_ids=[org_id], responsible_ids=[org_id])
+    own = plans.add(
+        db,
+        SYSTEM,
+        "goal",
+        area["id"],
+        title_fi="Oma tavoite",
+        scope="local",
+        municipality_ids=[org_id],
+        responsible_ids=[org_id],
+    )
     plans.add(db, SYSTEM, "measure", own, title_fi="Oma toimenpide", responsible_org_id=org_id)
     for _ in area["goals"]:
         plans.move(db, SYSTEM, "goal", own, -1)
@@ -252,10 +266,17 @@ def test_item_numbers_are_the_same_under_every_filter(demo_db, plan_id):
     assert halsua_view[("goal", shared[0]["id"])] == "1.2"  # not "1.1": the number the whole area quotes
     editor = _numbers(plans.tree(demo_db, plan_id, include_drafts=True))
     assert editor.pop(("goal", draft)) is None and None in editor.values()  # the draft's measure too
-    views = [halsua_view, _numbers(plans.tree(demo_db, plan_id, kokkola)),
-             {k: v for k, v in editor.items() if v is not None}]
-    for kwargs in ({"municipality_id": halsua}, {"org_id": _org_id(demo_db, "HVA18")}, {"org_id": kokkola},
-                   {"focus_area_id": plans.tree(demo_db, plan_id)[1]["id"]}):
+    views = [
+        halsua_view,
+        _numbers(plans.tree(demo_db, plan_id, kokkola)),
+        {k: v for k, v in editor.items() if v is not None},
+    ]
+    for kwargs in (
+        {"municipality_id": halsua},
+        {"org_id": _org_id(demo_db, "HVA18")},
+        {"org_id": kokkola},
+        {"focus_area_id": plans.tree(demo_db, plan_id)[1]["id"]},
+    ):
         views.append({(i["entity"], i["id"]): i["number"] for i in follow_up.items(demo_db, plan_id, **kwargs)})
     views.append({(i["entity"], i["id"]): i["number"] for i in chapters.items_missing_swedish(demo_db, plan_id)})
     for view in views:
@@ -325,17 +346,20 @@ def test_delete_approval_is_audited(demo_db, plan_id):
 
 
 # ---------------------------------------------------------------- text normalising (one cleaner for all input)
-@pytest.mark.parametrize("raw, multiline, expected", [
-    ("\u200b\u200b", False, ""),  # zero-width spaces only
-    ("\ufeff\u200d\u2060 \u00a0\u3164", False, ""),  # BOM, joiners, no-break space, Hangul filler
-    ("\u200e\u200f\u202e\U000e0041", True, ""),  # direction marks and a tag character
-    ("Nu\x00ori\x07so", False, "Nuoriso"),  # NUL and BEL dropped
-    ("a\r\nb\tc\x0bd", True, "a\nb\tcd"),  # line breaks kept in multi-line text, vertical tab dropped
-    ("a\nb\tc", False, "a b c"),  # single-line text: spaces
-    ("\u200bKiusaaminen\u200b", False, "Kiusaaminen"),
-    ("Cafe\u0301", False, "Caf\u00e9"),  # NFC
-    ("👩\u200d👧 perhe", False, "👩\u200d👧 perhe"),  # a joiner inside the text stays
-])
+@pytest.mark.parametrize(
+    "raw, multiline, expected",
+    [
+        ("\u200b\u200b", False, ""),  # zero-width spaces only
+        ("\ufeff\u200d\u2060 \u00a0\u3164", False, ""),  # BOM, joiners, no-break space, Hangul filler
+        ("\u200e\u200f\u202e\U000e0041", True, ""),  # direction marks and a tag character
+        ("Nu\x00ori\x07so", False, "Nuoriso"),  # NUL and BEL dropped
+        ("a\r\nb\tc\x0bd", True, "a\nb\tcd"),  # line breaks kept in multi-line text, vertical tab dropped
+        ("a\nb\tc", False, "a b c"),  # single-line text: spaces
+        ("\u200bKiusaaminen\u200b", False, "Kiusaaminen"),
+        ("Cafe\u0301", False, "Caf\u00e9"),  # NFC
+        ("👩\u200d👧 perhe", False, "👩\u200d👧 perhe"),  # a joiner inside the text stays
+    ],
+)
 def test_normalise_text(raw, multiline, expected):
     assert plans.normalise_text(raw, multiline=multiline) == expected
 
@@ -354,8 +378,7 @@ def test_invisible_only_or_nul_text_is_refused_or_cleaned_everywhere(demo_db, pl
     follow_up.record(demo_db, ANNA, "measure", measure_id, 2022, "delayed", 10, "Selitys\x00 tässä\x1b")
     assert follow_up.current(demo_db, plan_id)[("measure", measure_id, 2022)]["narrative"] == "Selitys tässä"
     with pytest.raises(ValidationError) as err:  # a delayed status needs a narrative: invisible is none
-        follow_up.record(demo_db, ANNA, "measure", measure_id, 2022, "delayed", 10, "\u200b\u200b",
-                         expected_version=1)
+        follow_up.record(demo_db, ANNA, "measure", measure_id, 2022, "delayed", 10, "\u200b\u200b", expected_version=1)
     assert err.value.key == "follow_up.error.narrative_required"
     # a value stored before input was cleaned does not reach the CSV either
     demo_db.execute("update measures set resources_text = 'vanha' || char(0) where id = ?", [measure_id])

@@ -1,4 +1,5 @@
 """Progress evaluation: both directions and the edge cases."""
+
 import pytest
 
 from lape_plan.progress import assess, evaluate
@@ -7,21 +8,21 @@ from lape_plan.progress import assess, evaluate
 CASES = [
     # higher is better: target 60 in 2024 from 40 in 2019
     ("higher", (2019, 40), (2023, 61), (2024, 60), "reached"),
-    ("higher", (2019, 40), (2023, 60), (2024, 60), "reached"),          # exactly on target
-    ("higher", (2019, 40), (2023, 56), (2024, 60), "on_track"),         # 4/yr observed, 4/yr needed
-    ("higher", (2019, 40), (2023, 50), (2024, 60), "too_slow"),         # 2.5/yr observed, 10 needed
+    ("higher", (2019, 40), (2023, 60), (2024, 60), "reached"),  # exactly on target
+    ("higher", (2019, 40), (2023, 56), (2024, 60), "on_track"),  # 4/yr observed, 4/yr needed
+    ("higher", (2019, 40), (2023, 50), (2024, 60), "too_slow"),  # 2.5/yr observed, 10 needed
     ("higher", (2019, 40), (2023, 38), (2024, 60), "wrong_way"),
-    ("higher", (2019, 40), (2023, 40), (2024, 60), "too_slow"),         # no change
+    ("higher", (2019, 40), (2023, 40), (2024, 60), "too_slow"),  # no change
     # lower is better: target 5 in 2024 from 9 in 2019
     ("lower", (2019, 9), (2023, 4.5), (2024, 5), "reached"),
-    ("lower", (2019, 9), (2023, 5.8), (2024, 5), "on_track"),           # 0.8/yr observed, 0.8 needed
+    ("lower", (2019, 9), (2023, 5.8), (2024, 5), "on_track"),  # 0.8/yr observed, 0.8 needed
     ("lower", (2019, 9), (2023, 8), (2024, 5), "too_slow"),
     ("lower", (2019, 9), (2023, 9.5), (2024, 5), "wrong_way"),
-    ("lower", (2019, 9), (2023, 9), (2024, 5), "too_slow"),             # no change
+    ("lower", (2019, 9), (2023, 9), (2024, 5), "too_slow"),  # no change
     # the target was already met at the baseline
     ("higher", (2019, 70), (2023, 72), (2024, 60), "reached"),
-    ("higher", (2019, 70), (2023, 55), (2024, 60), "wrong_way"),        # met once, lost since
-    ("lower", (2019, 4), (2019, 4), (2024, 5), "reached"),              # one point, but it meets the target
+    ("higher", (2019, 70), (2023, 55), (2024, 60), "wrong_way"),  # met once, lost since
+    ("lower", (2019, 4), (2019, 4), (2024, 5), "reached"),  # one point, but it meets the target
     # a single data point that does not meet the target: no trend yet
     ("higher", (2019, 40), (2019, 40), (2024, 60), "no_data"),
     ("lower", (2019, 9), (2019, 9), (2024, 5), "no_data"),
@@ -35,7 +36,7 @@ CASES = [
     # direction not set: inferred from the target
     (None, (2019, 40), (2023, 56), (2024, 60), "on_track"),
     (None, (2019, 9), (2023, 9.5), (2024, 5), "wrong_way"),
-    (None, (2019, 9), (2023, 9.5), (2024, 9), "no_data"),                # target equals baseline: no direction
+    (None, (2019, 9), (2023, 9.5), (2024, 9), "no_data"),  # target equals baseline: no direction
 ]
 
 
@@ -74,21 +75,28 @@ def test_no_values_at_all():
 # ---------------------------------------------------------------- uncertainty (README, "Uncertainty")
 # Every expected number below was computed by hand from the formulas in the README.
 from lape_plan.progress import (  # noqa: E402
-    change_is_noise, gap_change_is_noise, interval, people, proportion_scale, two_proportion_z, wilson)
+    change_is_noise,
+    gap_change_is_noise,
+    interval,
+    people,
+    proportion_scale,
+    two_proportion_z,
+    wilson,
+)
 
 
 def test_people_behind_a_percentage():
-    assert people(9.0, 18, 100) == 200            # 18 × 100 / 9.0
-    assert people(1.9, 210, 100) == 11053         # 11,052.6 rounded
-    assert people(0.0, 0, 100) is None            # any n fits a zero
+    assert people(9.0, 18, 100) == 200  # 18 × 100 / 9.0
+    assert people(1.9, 210, 100) == 11053  # 11,052.6 rounded
+    assert people(0.0, 0, 100) is None  # any n fits a zero
     assert people(9.0, None, 100) is None
-    assert people(9.0, 18, None) is None          # not a percentage
+    assert people(9.0, 18, None) is None  # not a percentage
 
 
 def test_proportion_scale():
     assert proportion_scale({"value_type": "PROS"}) == 100
     assert proportion_scale({"value_type": "PER100000", "unit_fi": "%"}) is None
-    assert proportion_scale({"value_type": "", "unit_fi": "%"}) == 100   # a custom percentage
+    assert proportion_scale({"value_type": "", "unit_fi": "%"}) == 100  # a custom percentage
     assert proportion_scale({"value_type": None, "unit_fi": "/ 1 000"}) is None
 
 
@@ -112,14 +120,14 @@ def test_two_proportion_z_by_hand():
 
 
 def test_change_is_noise_branches():
-    assert change_is_noise(12.0, 250, 9.0, 200, 100) == (True, "test")          # |z| 1.02 < 1.96
-    assert change_is_noise(12.0, 2500, 9.0, 2000, 100) == (False, "test")       # |z| 3.24
+    assert change_is_noise(12.0, 250, 9.0, 200, 100) == (True, "test")  # |z| 1.02 < 1.96
+    assert change_is_noise(12.0, 2500, 9.0, 2000, 100) == (False, "test")  # |z| 3.24
     # one count missing: the threshold decides
     assert change_is_noise(40.0, None, 41.5, 300, 100, 2.0, "points") == (True, "threshold")
     assert change_is_noise(40.0, None, 42.0, 300, 100, 2.0, "points") == (False, "threshold")  # 2 is not below 2
     assert change_is_noise(8.0, None, 7.5, None, None, 10, "relative") == (True, "threshold")  # 0.5 < 0.8
     assert change_is_noise(8.0, None, 7.0, None, None, 10, "relative") == (False, "threshold")  # 1.0 ≥ 0.8
-    assert change_is_noise(40.0, None, 40.5, None, None) == (False, None)       # nothing to judge by
+    assert change_is_noise(40.0, None, 40.5, None, None) == (False, None)  # nothing to judge by
 
 
 def test_gap_change_by_hand():
@@ -151,8 +159,7 @@ def test_worked_example_large_municipality_is_on_track():
 
 
 def test_reached_wins_over_the_margin():
-    result = assess({2019: 12.0, 2023: 9.0}, "lower", 2019, None, 2025, 9.5, counts={2019: 250, 2023: 200},
-                    scale=100)
+    result = assess({2019: 12.0, 2023: 9.0}, "lower", 2019, None, 2025, 9.5, counts={2019: 250, 2023: 200}, scale=100)
     assert result.progress == "reached"
 
 
@@ -168,4 +175,4 @@ def test_margin_also_holds_back_wrong_way():
 def test_a_typed_baseline_does_not_borrow_the_count_of_the_data():
     # the typed 12.5 is not the data's 12.0: its count is unknown, so no test and no threshold
     result = assess(*WORKED[:3], 12.5, 2025, 8.0, counts={2019: 250, 2023: 200}, scale=100)
-    assert result.progress == "on_track" and result.rule is None   # 0.875 a year against 0.5 needed
+    assert result.progress == "on_track" and result.rule is None  # 0.875 a year against 0.5 needed

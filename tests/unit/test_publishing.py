@@ -1,4 +1,5 @@
 """The published plan: content, escaping, nothing unpublished, CSV, the publish command."""
+
 import csv
 import io
 from html.parser import HTMLParser
@@ -10,13 +11,28 @@ from lape_plan import auth, cli, drafts, follow_up, i18n, indicators, plans, pub
 from lape_plan.errors import PermissionDenied
 from lape_plan.model import SYSTEM, Actor, Role
 
-HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "{{7*7}}",
-           '=HYPERLINK("http://evil.example","klik")']
+HOSTILE = [
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "{{7*7}}",
+    '=HYPERLINK("http://evil.example","klik")',
+]
 STAFF = "Salainen Virkailija"
 PARTICIPANT = "Osallistuja Salanimi"
-SECRETS = [STAFF, "virkailija.salainen", "salainen@example.org", PARTICIPANT, "LUONNOS-TAVOITE",
-           "LUONNOS-TOIMENPIDE", "POISTETTU-TAVOITE", "PIILOTETTU-EHDOTUS", "TOINEN-SUUNNITELMA",
-           "https://intra.example/salainen", "admin-password", "Fasilitaattori Nimi"]
+SECRETS = [
+    STAFF,
+    "virkailija.salainen",
+    "salainen@example.org",
+    PARTICIPANT,
+    "LUONNOS-TAVOITE",
+    "LUONNOS-TOIMENPIDE",
+    "POISTETTU-TAVOITE",
+    "PIILOTETTU-EHDOTUS",
+    "TOINEN-SUUNNITELMA",
+    "https://intra.example/salainen",
+    "admin-password",
+    "Fasilitaattori Nimi",
+]
 
 
 class Page(HTMLParser):
@@ -46,20 +62,45 @@ def hostile(demo_db, tmp_path):
     db = demo_db
     plan_id = plans.plans(db)[0]["id"]
     indicators.load_example(db, plan_id)
-    uid = auth.create_user(db, SYSTEM, "virkailija.salainen", "admin-password-1", role=Role.ADMIN,
-                           display_name=STAFF, email="salainen@example.org")
+    uid = auth.create_user(
+        db,
+        SYSTEM,
+        "virkailija.salainen",
+        "admin-password-1",
+        role=Role.ADMIN,
+        display_name=STAFF,
+        email="salainen@example.org",
+    )
     staff = auth.actor_for(db, uid)
     assert staff.name == STAFF
     area = plans.tree(db, plan_id)[0]
     goal = area["goals"][0]
-    plans.update(db, staff, "goal", goal["id"], goal["version"], title_fi=HOSTILE[0] + " tavoite",
-                 title_sv=HOSTILE[1] + " mål", description=HOSTILE[2])
+    plans.update(
+        db,
+        staff,
+        "goal",
+        goal["id"],
+        goal["version"],
+        title_fi=HOSTILE[0] + " tavoite",
+        title_sv=HOSTILE[1] + " mål",
+        description=HOSTILE[2],
+    )
     measure = goal["measures"][0]
-    plans.update(db, staff, "measure", measure["id"], measure["version"], title_fi=HOSTILE[3],
-                 resources_text=HOSTILE[1])
+    plans.update(
+        db, staff, "measure", measure["id"], measure["version"], title_fi=HOSTILE[3], resources_text=HOSTILE[1]
+    )
     year = plans.get_plan(db, plan_id)["last_year"]
-    follow_up.record(db, staff, "measure", measure["id"], year, "delayed", 40, narrative="\n".join(HOSTILE),
-                     evidence_url="https://intra.example/salainen")
+    follow_up.record(
+        db,
+        staff,
+        "measure",
+        measure["id"],
+        year,
+        "delayed",
+        40,
+        narrative="\n".join(HOSTILE),
+        evidence_url="https://intra.example/salainen",
+    )
     plans.add_approval(db, staff, plan_id, HOSTILE[0], "2024-05-01", HOSTILE[3])
     # a draft goal with its own measure, and a deleted goal
     draft_id = plans.add(db, staff, "goal", area["id"], title_fi="LUONNOS-TAVOITE", draft=True)
@@ -76,17 +117,38 @@ def hostile(demo_db, tmp_path):
     ws.vote(db, token, shown)
     trail_goal = ws.promote(db, fac, shown, title_fi="Työpajasta tullut tavoite")
     county = plans.organisations(db, plan_id, kind="county")[0]["id"]
-    drafts.accept(db, fac, "goal", trail_goal, plans.get(db, "goal", trail_goal)["version"],
-                  title_sv="Mål från workshoppen", responsible_ids=[county])  # a draft is published once accepted
+    drafts.accept(
+        db,
+        fac,
+        "goal",
+        trail_goal,
+        plans.get(db, "goal", trail_goal)["version"],
+        title_sv="Mål från workshoppen",
+        responsible_ids=[county],
+    )  # a draft is published once accepted
     fi_only = plans.add(db, staff, "goal", area["id"], title_fi="Vain suomeksi kirjoitettu tavoite")
     hidden_goal = ws.promote(db, fac, hidden, title_fi="Piilotetusta tullut tavoite")
-    drafts.accept(db, fac, "goal", hidden_goal, plans.get(db, "goal", hidden_goal)["version"],
-                  title_sv="Mål från ett dolt förslag", responsible_ids=[county])
+    drafts.accept(
+        db,
+        fac,
+        "goal",
+        hidden_goal,
+        plans.get(db, "goal", hidden_goal)["version"],
+        title_sv="Mål från ett dolt förslag",
+        responsible_ids=[county],
+    )
     ws.set_hidden(db, fac, hidden, True)
     plans.create_plan(db, SYSTEM, "TOINEN-SUUNNITELMA", 2025, 2028)
     out = publishing.publish(db, fac, plan_id, tmp_path / "site")
-    return {"db": db, "plan_id": plan_id, "out": out, "trail_goal": trail_goal, "draft_id": draft_id, "fi_only": fi_only,
-            "goal_id": goal["id"]}
+    return {
+        "db": db,
+        "plan_id": plan_id,
+        "out": out,
+        "trail_goal": trail_goal,
+        "draft_id": draft_id,
+        "fi_only": fi_only,
+        "goal_id": goal["id"],
+    }
 
 
 def _files(out: Path):
@@ -141,7 +203,10 @@ def test_content_goals_measures_status_indicators_approvals(hostile):
     first = data["areas"][0]["goals"][0]
     assert first["description"]["text"] == HOSTILE[2] and first["title"] == {"text": HOSTILE[1] + " mål", "lang": "sv"}
     fi_only = next(g for a in data["areas"] for g in a["goals"] if g["id"] == hostile["fi_only"])
-    assert fi_only["title"] == {"text": "Vain suomeksi kirjoitettu tavoite", "lang": "fi"}  # no Swedish title: marked fi
+    assert fi_only["title"] == {
+        "text": "Vain suomeksi kirjoitettu tavoite",
+        "lang": "fi",
+    }  # no Swedish title: marked fi
     assert first["measures"][0]["status"]["label"] == i18n.t("follow_up.status.delayed", "sv")
     assert first["measures"][0]["status"]["narrative"] == "\n".join(HOSTILE)
     linked = [g for a in data["areas"] for g in a["goals"] if g["indicators"]]
@@ -151,8 +216,10 @@ def test_content_goals_measures_status_indicators_approvals(hostile):
     index = (hostile["out"] / "fi" / "index.html").read_text()
     assert "&lt;script&gt;alert" in index  # the hostile approval body, escaped
     assert i18n.t("publishing.trail_title", "fi") in index
-    assert "Työpajasta tullut tavoite" in index and "Piilotetusta tullut tavoite" in (
-        hostile["out"] / "fi" / "area-1.html").read_text()  # the goal is published; its hidden origin is not
+    assert (
+        "Työpajasta tullut tavoite" in index
+        and "Piilotetusta tullut tavoite" in (hostile["out"] / "fi" / "area-1.html").read_text()
+    )  # the goal is published; its hidden origin is not
 
 
 def test_trail_shows_the_promoted_proposal_without_its_author(hostile):
@@ -200,8 +267,9 @@ def test_csv_has_units_years_and_is_formula_safe(hostile):
     for row in rows[1:]:
         assert len(row) == len(header)
         for cell in row:
-            assert not cell.startswith(("=", "+", "@")) and not (cell.startswith("-") and len(cell) > 1
-                                                                 and not cell[1:2].isdigit()), cell
+            assert not cell.startswith(("=", "+", "@")) and not (
+                cell.startswith("-") and len(cell) > 1 and not cell[1:2].isdigit()
+            ), cell
     assert any(cell == "'" + HOSTILE[3] for row in rows for cell in row)
     values = [r for r in rows if r[0] == i18n.t("publishing.csv.record.indicator", "fi")]
     assert values and all(r[6].isdigit() and r[12] and r[13] for r in values)  # year, unit and value
@@ -282,8 +350,7 @@ def test_registered_sections_appear_on_the_front_page(demo_db, tmp_path):
 
     def ideas(db, plan, lang):
         seen.append(set(plan["published_goal_ids"]))
-        return publishing.render_fragment("published_trail.html", entries=[], lang=lang,
-                                          t=lambda k, **v: "<b>" + lang)
+        return publishing.render_fragment("published_trail.html", entries=[], lang=lang, t=lambda k, **v: "<b>" + lang)
 
     publishing.register_section("ideas_test", ideas)
     try:

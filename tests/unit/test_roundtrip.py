@@ -1,5 +1,6 @@
 """The Excel round trip: unchanged files change nothing, edits come back exactly,
 conflicts are shown and skipped, and every bad file is refused whole."""
+
 import io
 
 import openpyxl
@@ -19,8 +20,10 @@ def _plan_id(db):
 
 def _snapshot(db):
     """Everything the import could touch (audit rows included)."""
-    return {t: [dict(r) for r in db.query(f"select * from {t} order by rowid")]
-            for t in ("focus_areas", "goals", "measures", "goal_municipalities", "goal_responsibles", "audit")}
+    return {
+        t: [dict(r) for r in db.query(f"select * from {t} order by rowid")]
+        for t in ("focus_areas", "goals", "measures", "goal_municipalities", "goal_responsibles", "audit")
+    }
 
 
 def _edit(data, fn):
@@ -83,15 +86,31 @@ def test_edited_file_gives_exactly_the_edits(demo_db, exported):
         _set(ws, measure["id"], "Loppuvuosi", 2024)
         _set(ws, measure["id"], "Resurssit €", "2 500,50 €")
         _set(ws, measure["id"], "Vastuutaho", "Karleby")  # Swedish name of Kokkola is accepted too
-        ws.append([None, None, goal["id"], None, None, "Uusi: kiusaamiskysely vanhemmille", "Ny: enkät till föräldrar",
-                   "", "Kannus", 2022, 2023, "Opetustoimi", 1200])
+        ws.append(
+            [
+                None,
+                None,
+                goal["id"],
+                None,
+                None,
+                "Uusi: kiusaamiskysely vanhemmille",
+                "Ny: enkät till föräldrar",
+                "",
+                "Kannus",
+                2022,
+                2023,
+                "Opetustoimi",
+                1200,
+            ]
+        )
 
     data = _edit(exported, edit)
     preview = roundtrip.preview(demo_db, EXCEL, data, "fi")
     assert not preview.applied
     assert [c.item_id for c in preview.changed] == [goal["id"], measure["id"]]
-    assert preview.changed[0].fields == {"Otsikko ruotsiksi": ("Mobbningen minskar i skolor och småbarnspedagogik",
-                                                              "Mobbningen minskar överallt")}
+    assert preview.changed[0].fields == {
+        "Otsikko ruotsiksi": ("Mobbningen minskar i skolor och småbarnspedagogik", "Mobbningen minskar överallt")
+    }
     assert preview.changed[1].fields["Loppuvuosi"] == ("2022", "2024")
     assert preview.changed[1].fields["Vastuutaho"] == ("Kannus", "Kokkola")
     assert [c.title for c in preview.added] == ["Uusi: kiusaamiskysely vanhemmille"]
@@ -107,11 +126,16 @@ def test_edited_file_gives_exactly_the_edits(demo_db, exported):
     new = plans.tree(demo_db, plan_id)[0]["goals"][1]["measures"][-1]
     assert (new["title_sv"], new["start_year"], new["resources_eur"]) == ("Ny: enkät till föräldrar", 2022, 1200)
     audit = [r for r in dbm.audit_rows(demo_db) if r["actor"] == "Eero Excel"]
-    assert sorted((r["entity"], r["action"]) for r in audit) == [("goal", "update"), ("measure", "create"),
-                                                                 ("measure", "update")]
+    assert sorted((r["entity"], r["action"]) for r in audit) == [
+        ("goal", "update"),
+        ("measure", "create"),
+        ("measure", "update"),
+    ]
     # the same file again: nothing more, and the new measure is not added twice
     again = roundtrip.apply(demo_db, EXCEL, data, "fi")
-    assert (again.added, again.changed) == ([], []) and len(plans.tree(demo_db, plan_id)[0]["goals"][1]["measures"]) == 3
+    assert (again.added, again.changed) == ([], []) and len(
+        plans.tree(demo_db, plan_id)[0]["goals"][1]["measures"]
+    ) == 3
     # the file's versions are stale now, but its rows equal the app's: unchanged, not conflicts
     assert again.conflicts == [] and again.unchanged == 26 + 1
     assert plans.get(demo_db, "measure", measure["id"])["version"] == after["version"]
@@ -141,8 +165,9 @@ def test_stale_row_that_matches_the_app_is_unchanged(demo_db, exported):
     area = plans.tree(demo_db, _plan_id(demo_db))[0]
     plans.update(demo_db, ANNA, "focus_area", area["id"], area["version"], description="Annan kuvaus")
 
-    result = roundtrip.apply(demo_db, EXCEL, _edit(exported, lambda wb: _set(
-        wb["Painopisteet"], area["id"], "Kuvaus", "Annan kuvaus")), "en")
+    result = roundtrip.apply(
+        demo_db, EXCEL, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus", "Annan kuvaus")), "en"
+    )
     assert (result.conflicts, result.changed) == ([], [])
 
 
@@ -151,8 +176,9 @@ def test_member_may_import_an_unchanged_file_but_not_edit_others_items(demo_db, 
     assert roundtrip.apply(demo_db, member, exported, "en").unchanged == 26
     area = plans.tree(demo_db, _plan_id(demo_db))[0]
     before = _snapshot(demo_db)
-    result = roundtrip.apply(demo_db, member, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus",
-                                                                              "x")), "en")
+    result = roundtrip.apply(
+        demo_db, member, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus", "x")), "en"
+    )
     assert [(c.sheet, c.row, c.number) for c in result.not_permitted] == [("Painopisteet", 2, "1")]
     assert (result.changed, result.added) == ([], [])
     assert _snapshot(demo_db) == before
@@ -269,8 +295,9 @@ def test_renamed_sheet(demo_db, exported):
         wb["Tavoitteet"].title = "Goals"
 
     problems = _rejected(demo_db, _edit(exported, rename))
-    assert problems == [("Tavoitteet", 0, "the sheet is missing or was renamed (in its place: Goals); "
-                                          "restore the original name.")]
+    assert problems == [
+        ("Tavoitteet", 0, "the sheet is missing or was renamed (in its place: Goals); restore the original name.")
+    ]
 
 
 def test_reordered_sheets(demo_db, exported):
@@ -317,12 +344,29 @@ def test_blank_template_adds_measures(demo_db):
     plan_id = _plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[2]["goals"][0]
     template = exports.plan_workbook(demo_db, plan_id, "sv", blank=True)
-    data = _edit(template, lambda wb: wb["Åtgärder"].append(
-        [None, None, goal["id"], None, None, "Perhekeskuksen aukioloajat iltaan", "Familjecentret öppet på kvällar",
-         "", "HVA18", 2023, 2024]))
+    data = _edit(
+        template,
+        lambda wb: wb["Åtgärder"].append(
+            [
+                None,
+                None,
+                goal["id"],
+                None,
+                None,
+                "Perhekeskuksen aukioloajat iltaan",
+                "Familjecentret öppet på kvällar",
+                "",
+                "HVA18",
+                2023,
+                2024,
+            ]
+        ),
+    )
     result = roundtrip.apply(demo_db, SYSTEM, data, "sv")
     assert [c.title for c in result.added] == ["Familjecentret öppet på kvällar"]
-    assert plans.tree(demo_db, plan_id)[2]["goals"][0]["measures"][-1]["title_fi"] == "Perhekeskuksen aukioloajat iltaan"
+    assert (
+        plans.tree(demo_db, plan_id)[2]["goals"][0]["measures"][-1]["title_fi"] == "Perhekeskuksen aukioloajat iltaan"
+    )
 
 
 def test_hostile_text_survives_the_round_trip_as_text(demo_db, exported):
@@ -343,8 +387,11 @@ def test_hostile_text_survives_the_round_trip_as_text(demo_db, exported):
 # ---------------------------------------------------------------- follow-up
 def _status_row(ws, entity_label, item_id, year):
     e, i, y = _col(ws, "Kohde"), _col(ws, "Kohteen tunniste"), _col(ws, "Vuosi")
-    return next(r[0].row for r in ws.iter_rows(min_row=2)
-                if r[e - 1].value == entity_label and r[i - 1].value == item_id and r[y - 1].value == year)
+    return next(
+        r[0].row
+        for r in ws.iter_rows(min_row=2)
+        if r[e - 1].value == entity_label and r[i - 1].value == item_id and r[y - 1].value == year
+    )
 
 
 def _set_status(ws, item_id, year, entity="Toimenpide", **values):
@@ -365,20 +412,27 @@ def test_statuses_and_narratives_come_back(demo_db):
 
     def edit(wb):
         ws = wb["Seuranta"]
-        _set_status(ws, measure["id"], 2021, **{"Kuvaus toteutumisesta": "Alkoi kaikissa kouluissa",
-                                               "Edistyminen %": "55 %"})
+        _set_status(
+            ws, measure["id"], 2021, **{"Kuvaus toteutumisesta": "Alkoi kaikissa kouluissa", "Edistyminen %": "55 %"}
+        )
         _set_status(ws, measure["id"], 2022, Tilanne="Viivästynyt", **{"Kuvaus toteutumisesta": "Kaksi koulua"})
         _set_status(ws, goal["id"], 2022, entity="Tavoite", Tilanne="Klar")  # a Swedish label is understood too
 
     result = roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "fi")
     assert [(c.entity, c.item_id, c.year) for c in result.changed] == [("measure", measure["id"], 2021)]
-    assert result.changed[0].fields == {"Kuvaus toteutumisesta": ("Alkoi", "Alkoi kaikissa kouluissa"),
-                                        "Edistyminen %": ("40", "55")}
+    assert result.changed[0].fields == {
+        "Kuvaus toteutumisesta": ("Alkoi", "Alkoi kaikissa kouluissa"),
+        "Edistyminen %": ("40", "55"),
+    }
     assert sorted((c.entity, c.year) for c in result.added) == [("goal", 2022), ("measure", 2022)]
     current = follow_up.current(demo_db, plan_id)
     m2021 = current[("measure", measure["id"], 2021)]
     assert (m2021["narrative"], m2021["progress"], m2021["version"], m2021["updated_by"]) == (
-        "Alkoi kaikissa kouluissa", 55, 2, "Eero Excel")
+        "Alkoi kaikissa kouluissa",
+        55,
+        2,
+        "Eero Excel",
+    )
     assert current[("measure", measure["id"], 2022)]["status"] == "delayed"
     assert current[("goal", goal["id"], 2022)]["status"] == "done"
     assert len(follow_up.history(demo_db, "measure", measure["id"])) == 3
@@ -394,8 +448,9 @@ def test_status_written_in_the_app_after_export_is_a_conflict(demo_db):
     measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
     data = exports.plan_workbook(demo_db, plan_id, "fi")
     follow_up.record(demo_db, ANNA, "measure", measure["id"], 2023, "done")
-    result = roundtrip.apply(demo_db, EXCEL, _edit(data, lambda wb: _set_status(
-        wb["Seuranta"], measure["id"], 2023, Tilanne="Etenee")), "en")
+    result = roundtrip.apply(
+        demo_db, EXCEL, _edit(data, lambda wb: _set_status(wb["Seuranta"], measure["id"], 2023, Tilanne="Etenee")), "en"
+    )
     assert [(c.item_id, c.year, c.by) for c in result.conflicts] == [(measure["id"], 2023, "Anna App")]
     assert follow_up.current(demo_db, plan_id)[("measure", measure["id"], 2023)]["status"] == "done"
 
@@ -468,7 +523,9 @@ def test_item_deleted_in_the_app_after_export_is_a_conflict_not_a_bad_file(demo_
 
     result = roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "en")
     assert [(c.sheet, c.item_id, c.by) for c in result.conflicts] == [
-        ("Toimenpiteet", measure["id"], "Anna App"), ("Seuranta", measure["id"], "Anna App")]
+        ("Toimenpiteet", measure["id"], "Anna App"),
+        ("Seuranta", measure["id"], "Anna App"),
+    ]
     assert "deleted in the app" in result.conflicts[0].fields
     assert [c.item_id for c in result.changed] == [other["id"]]
     assert ("measure", measure["id"], 2022) not in follow_up.current(demo_db, plan_id)

@@ -1,4 +1,5 @@
 """The live client against recorded responses: no test touches the network."""
+
 import urllib.error
 import urllib.parse
 from pathlib import Path
@@ -57,8 +58,13 @@ def test_fetch_keeps_the_plan_regions_and_caches(demo_db):
     kokkola = demo_db.execute("select id from ind_regions where sotkanet_id = 9272").fetchone()[0]
     ind = demo_db.execute("select id from indicators where source_id = '423'").fetchone()[0]
     assert indicators.values_by_year(demo_db, ind, kokkola)[2022] == 8.8
-    assert demo_db.execute("select is_example from indicator_values where indicator_id = ? and region_id = ? "
-                           "and year = 2022", [ind, kokkola]).fetchone()[0] == 0
+    assert (
+        demo_db.execute(
+            "select is_example from indicator_values where indicator_id = ? and region_id = ? and year = 2022",
+            [ind, kokkola],
+        ).fetchone()[0]
+        == 0
+    )
     calls = len(transport.calls)
     sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [423], [2021, 2022], client=client)
     assert len(transport.calls) == calls, "a second fetch within a day is answered from the cache"
@@ -72,7 +78,9 @@ def test_fetch_brings_missing_metadata(db):
     db.execute("delete from goal_indicators")
     db.execute("delete from indicator_values")
     db.execute("delete from indicators")
-    sotkanet_client.fetch_live(db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet_client.Client(transport=transport))
+    sotkanet_client.fetch_live(
+        db, SYSTEM, plan_id, [423], [2021, 2022], client=sotkanet_client.Client(transport=transport)
+    )
     assert any("/indicators/423" in url for url, _ in transport.calls)
     row = db.execute("select title_sv, is_example from indicators where source_id = '423'").fetchone()
     assert tuple(row) == ("Barnfamiljer som fått utkomststöd, % av barnfamiljerna", 0)
@@ -85,7 +93,9 @@ def test_offline_is_a_clear_error_and_changes_nothing(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     before = demo_db.execute("select count(*) from indicator_values").fetchone()[0]
     with pytest.raises(sotkanet_client.SotkanetUnavailable) as err:
-        sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet_client.Client(transport=offline))
+        sotkanet_client.fetch_live(
+            demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet_client.Client(transport=offline)
+        )
     assert "Name or service not known" in err.value.params["reason"]
     assert demo_db.execute("select count(*) from indicator_values").fetchone()[0] == before
 
@@ -98,7 +108,9 @@ def test_a_bad_response_is_refused(demo_db):
     from lape_plan.errors import ImportRejected
 
     with pytest.raises(ImportRejected):
-        sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet_client.Client(transport=broken))
+        sotkanet_client.fetch_live(
+            demo_db, SYSTEM, plan_id, [191], [2022], client=sotkanet_client.Client(transport=broken)
+        )
     assert demo_db.execute("select count(*) from sotkanet_cache").fetchone()[0] == 0  # asked again next time
 
 
@@ -132,7 +144,9 @@ def test_404_is_not_reported_as_unreachable():
 
     transport = Answers(_http(404, "Not Found"))
     with pytest.raises(sotkanet_client.SotkanetHTTPError) as err:
-        sotkanet_client.Client(transport=transport, sleep=lambda s: None).get("https://sotkanet.fi/rest/1.1/indicators/999999")
+        sotkanet_client.Client(transport=transport, sleep=lambda s: None).get(
+            "https://sotkanet.fi/rest/1.1/indicators/999999"
+        )
     assert transport.calls == 1, "a 404 is not retried"
     text = i18n.error_text(err.value, "en")
     assert "HTTP 404" in text and "could not be reached" not in text
@@ -153,7 +167,10 @@ def test_server_error_is_retried_once_then_reported_with_its_status():
 def test_one_retry_recovers_from_a_passing_error(first):
     waits = []
     transport = Answers(first, b"[]")
-    assert sotkanet_client.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions") == b"[]"
+    assert (
+        sotkanet_client.Client(transport=transport, sleep=waits.append).get("https://sotkanet.fi/rest/1.1/regions")
+        == b"[]"
+    )
     assert transport.calls == 2 and waits == [3.0 if first.code == 429 else 1.0]
 
 
@@ -168,5 +185,11 @@ def test_fetch_of_an_unknown_indicator_says_so(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     transport = Answers(_http(404, "Not Found"))
     with pytest.raises(sotkanet_client.SotkanetHTTPError):
-        sotkanet_client.fetch_live(demo_db, SYSTEM, plan_id, [999999], [2022],
-                              client=sotkanet_client.Client(transport=transport, sleep=lambda s: None))
+        sotkanet_client.fetch_live(
+            demo_db,
+            SYSTEM,
+            plan_id,
+            [999999],
+            [2022],
+            client=sotkanet_client.Client(transport=transport, sleep=lambda s: None),
+        )

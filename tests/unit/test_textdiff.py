@@ -1,5 +1,6 @@
 """The comparison of a stale edit with the saved text: word-level, lossless, and shown
 as escaped Markdown whose marks do not rest on colour alone."""
+
 from lape_plan import textdiff
 from lape_plan.ui.editor import _marked
 

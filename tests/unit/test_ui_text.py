@@ -1,5 +1,6 @@
 """Widgets whose empty state would show Streamlit's own English placeholder ("Choose an
 option", "Choose options") carry one from the catalogue instead."""
+
 import ast
 from pathlib import Path
 
@@ -11,8 +12,11 @@ SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("lape_plan/ui/*.py"), ROO
 
 def _calls(path: Path):
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
-                "selectbox", "multiselect"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("selectbox", "multiselect")
+        ):
             yield node
 
 
@@ -28,8 +32,11 @@ def _can_be_empty(call: ast.Call) -> bool:
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_empty_choices_have_a_translated_placeholder(path):
-    missing = [f"{path.name}:{c.lineno}" for c in _calls(path)
-               if _can_be_empty(c) and "placeholder" not in {k.arg for k in c.keywords}]
+    missing = [
+        f"{path.name}:{c.lineno}"
+        for c in _calls(path)
+        if _can_be_empty(c) and "placeholder" not in {k.arg for k in c.keywords}
+    ]
     assert not missing, missing
 
 
@@ -63,9 +70,13 @@ def test_every_uploader_states_its_real_limit_beside_it():
 def test_multiselects_offer_no_english_select_all():
     """Streamlit adds an English "Select all" to a multiselect's list unless told not to."""
     calls = [(p, c) for p in SOURCES for c in _calls(p) if c.func.attr == "multiselect"]
-    missing = [f"{p.name}:{c.lineno}" for p, c in calls
-               if not any(k.arg == "select_all" and isinstance(k.value, ast.Constant) and k.value.value is False
-                          for k in c.keywords)]
+    missing = [
+        f"{p.name}:{c.lineno}"
+        for p, c in calls
+        if not any(
+            k.arg == "select_all" and isinstance(k.value, ast.Constant) and k.value.value is False for k in c.keywords
+        )
+    ]
     assert len(calls) >= 10 and not missing, missing
 
 

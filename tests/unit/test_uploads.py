@@ -2,6 +2,7 @@
 plan workbooks (round trip), the custom-indicator template and Sotkanet CSV/JSON files.
 The files here are small; they trip the same checks as the big ones by declaring huge
 sizes or against lowered limits (benchmarks/hostile_uploads.py measures the real sizes)."""
+
 import dataclasses
 import io
 import json
@@ -51,8 +52,10 @@ def exported(demo_db):
 # ---------------------------------------------------------------- plan workbooks
 def test_huge_declared_dimension_is_refused_before_reading(demo_db, exported):
     path = _sheet_path(exported, "Toimenpiteet")
-    data = _rezip(exported, lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:AX250000"/>', b)
-                  if n == path else b)
+    data = _rezip(
+        exported,
+        lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:AX250000"/>', b) if n == path else b,
+    )
     problems = _refused_plan(demo_db, data)
     assert problems[0][0] == "Toimenpiteet" and "more than 60000 rows" in problems[0][2]
 
@@ -61,8 +64,9 @@ def test_more_rows_than_declared_are_counted_while_reading(demo_db, exported, mo
     """A sheet may declare a small dimension and hold many rows: the XML is counted."""
     monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, rows=40))
     path = _sheet_path(exported, "Seuranta")
-    data = _rezip(exported, lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:A1"/>', b)
-                  if n == path else b)
+    data = _rezip(
+        exported, lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:A1"/>', b) if n == path else b
+    )
     problems = _refused_plan(demo_db, data)
     assert "more than 40 rows" in problems[0][2]
 
@@ -71,8 +75,14 @@ def test_one_row_of_very_many_cells_is_refused(demo_db, exported, monkeypatch):
     monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, cells=5_000))
     path = _sheet_path(exported, "Tavoitteet")
     row = b'<row r="3">' + b"<c><v>1</v></c>" * 6_000 + b"</row>"
-    data = _rezip(exported, lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b"", b).replace(
-        b'<row r="3"', row + b'<row r="3000"', 1) if n == path else b)
+    data = _rezip(
+        exported,
+        lambda n, b: (
+            re.sub(rb'<dimension ref="[^"]+"/>', b"", b).replace(b'<row r="3"', row + b'<row r="3000"', 1)
+            if n == path
+            else b
+        ),
+    )
     problems = _refused_plan(demo_db, data)
     assert problems[0][0] == "Tavoitteet" and "more than 5000 cells" in problems[0][2]
 
@@ -120,8 +130,12 @@ def _template(rows=(("OMA-1", "272", 2023, "total", 12.5),)) -> bytes:
 
 
 def test_template_zip_bomb_sheet_is_refused_unread():
-    data = _rezip(_template(), lambda n, b: b.replace(b"</worksheet>", b" " * 31_000_000 + b"</worksheet>")
-                  if n == "xl/worksheets/sheet1.xml" else b)
+    data = _rezip(
+        _template(),
+        lambda n, b: (
+            b.replace(b"</worksheet>", b" " * 31_000_000 + b"</worksheet>") if n == "xl/worksheets/sheet1.xml" else b
+        ),
+    )
     assert len(data) < 200_000
     with pytest.raises(ImportRejected) as err:
         sotkanet.parse_file("t.xlsx", data)
@@ -129,15 +143,22 @@ def test_template_zip_bomb_sheet_is_refused_unread():
 
 
 def test_template_with_a_huge_declared_dimension_or_too_many_rows():
-    data = _rezip(_template(), lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:E900000"/>', b)
-                  if n == "xl/worksheets/sheet1.xml" else b)
+    data = _rezip(
+        _template(),
+        lambda n, b: (
+            re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:E900000"/>', b)
+            if n == "xl/worksheets/sheet1.xml"
+            else b
+        ),
+    )
     with pytest.raises(ImportRejected) as err:
         sotkanet.parse_file("t.xlsx", data)
     assert "more than 100000 rows" in err.value.problems[0].text("en")
     small = dataclasses.replace(sotkanet.XLSX_LIMITS, rows=3)
     with pytest.raises(ImportRejected) as err:
-        sotkanet.parse_xlsx("t.xlsx", _template([("OMA-1", "272", y, "total", 1) for y in range(2015, 2020)]),
-                            limits=small)
+        sotkanet.parse_xlsx(
+            "t.xlsx", _template([("OMA-1", "272", y, "total", 1) for y in range(2015, 2020)]), limits=small
+        )
     assert "more than 3 rows" in err.value.problems[0].text("en")
 
 
@@ -192,16 +213,29 @@ def test_page_limits_hold_the_data_files_and_refuse_an_85_mb_csv(demo_db):
     assert "85 MB" in problem.text("en") and "50 MB" in problem.text("en")
 
 
-@pytest.mark.parametrize("name, data, reason", [
-    ("long.csv", b"indicator;region;year;gender;primary value\n191;964;2020;total;" + b"1" * 200_000 + b"\n",
-     "could not be read: field larger than field limit"),
-    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "could not be read (RecursionError)"),
-    ("regions.json", json.dumps([{"id": 1, "code": "1", "category": "KUNTA", "memberOf": 5}]).encode(),
-     "The field memberOf has an unexpected value: 5."),
-    ("regions.json", json.dumps([{"id": 1, "code": "1", "category": "KUNTA"},
-                                 {"id": 1, "code": "2", "category": "KUNTA"}]).encode(),
-     "The region 1 (KUNTA 2) appears more than once in the file."),
-])
+@pytest.mark.parametrize(
+    "name, data, reason",
+    [
+        (
+            "long.csv",
+            b"indicator;region;year;gender;primary value\n191;964;2020;total;" + b"1" * 200_000 + b"\n",
+            "could not be read: field larger than field limit",
+        ),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, "could not be read (RecursionError)"),
+        (
+            "regions.json",
+            json.dumps([{"id": 1, "code": "1", "category": "KUNTA", "memberOf": 5}]).encode(),
+            "The field memberOf has an unexpected value: 5.",
+        ),
+        (
+            "regions.json",
+            json.dumps(
+                [{"id": 1, "code": "1", "category": "KUNTA"}, {"id": 1, "code": "2", "category": "KUNTA"}]
+            ).encode(),
+            "The region 1 (KUNTA 2) appears more than once in the file.",
+        ),
+    ],
+)
 def test_broken_files_are_a_clear_refusal(base_file_db, name, data, reason):
     with pytest.raises(ImportRejected) as err:
         indicators.import_files(base_file_db, SYSTEM, [(name, data)])
@@ -234,28 +268,47 @@ def test_xlsx_refusals_name_no_server_paths():
 def test_big_parts_parsed_whole_on_opening_have_their_elements_counted(demo_db, exported, monkeypatch, part):
     """openpyxl reads shared strings whole and parses a sheet without <dimension> to its end
     just to open the file, keeping every element: those parts are counted first."""
-    monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, elements=50_000,
-                                                                 scan_above=100_000))
+    monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, elements=50_000, scan_above=100_000))
     if part == "sheet":
         path = _sheet_path(exported, "Seuranta")
         row = b"<row>" + b"<c><v>1</v></c>" * 30_000 + b"</row>"
-        data = _rezip(exported, lambda n, b: re.sub(rb'<dimension ref="[^"]+"/>', b"", b).replace(
-            b"<sheetData>", b"<sheetData>" + row, 1) if n == path else b)
+        data = _rezip(
+            exported,
+            lambda n, b: (
+                re.sub(rb'<dimension ref="[^"]+"/>', b"", b).replace(b"<sheetData>", b"<sheetData>" + row, 1)
+                if n == path
+                else b
+            ),
+        )
         name = path
     else:
-        sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + \
-            b"<si><t>ab</t></si>" * 30_000 + b"</sst>"
-        data = _rezip(exported, lambda n, b: b.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
-                      b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                      b"</Types>") if n == "[Content_Types].xml" else b)
+        sst = (
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + b"<si><t>ab</t></si>" * 30_000
+            + b"</sst>"
+        )
+        data = _rezip(
+            exported,
+            lambda n, b: (
+                b.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" '
+                    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+                    b"</Types>",
+                )
+                if n == "[Content_Types].xml"
+                else b
+            ),
+        )
         with zipfile.ZipFile(buf := io.BytesIO(data), "a") as z:
             z.writestr("xl/sharedStrings.xml", sst)
         data = buf.getvalue()
         name = "xl/sharedStrings.xml"
     problems = _refused_plan(demo_db, data)
     assert f"part {name} has more than 50000 XML elements" in problems[0][2]
-    monkeypatch.setattr(roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, elements=100_000,
-                                                                 scan_above=100_000))
+    monkeypatch.setattr(
+        roundtrip, "LIMITS", dataclasses.replace(roundtrip.LIMITS, elements=100_000, scan_above=100_000)
+    )
     if part == "shared strings":  # within the limits the same file imports
         assert roundtrip.preview(demo_db, EXCEL, data, "en").unchanged > 0
 
@@ -280,8 +333,12 @@ def test_template_formula_cells_give_their_computed_values():
     buf = io.BytesIO()
     book.save(buf)
     # openpyxl stores no computed value; a spreadsheet would: put one in, as Excel saves it
-    data = _rezip(buf.getvalue(), lambda n, b: b.replace(b"<f>10+2.5</f><v></v>", b"<f>10+2.5</f><v>12.5</v>")
-                  if n == "xl/worksheets/sheet1.xml" else b)
+    data = _rezip(
+        buf.getvalue(),
+        lambda n, b: (
+            b.replace(b"<f>10+2.5</f><v></v>", b"<f>10+2.5</f><v>12.5</v>") if n == "xl/worksheets/sheet1.xml" else b
+        ),
+    )
     assert b"<v>12.5</v>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert sotkanet.parse_file("t.xlsx", data).rows[0][4] == 12.5
 
@@ -313,12 +370,15 @@ def test_csv_with_classic_mac_line_ends_and_a_stray_carriage_return():
     assert [r[2] for r in sotkanet.parse_csv("mac.csv", text).rows] == [2021, 2022]
     with pytest.raises(ImportRejected) as err:  # a lone \r inside a line of a \n file: a clear refusal
         sotkanet.parse_file("s.csv", b"indicator;region;year;gender;primary value\n191;96\r4;2021;total;1.8\n")
-    assert err.value.problems[0].row == 2 and "could not be read: new-line character" in err.value.problems[0].text("en")
+    assert err.value.problems[0].row == 2 and "could not be read: new-line character" in err.value.problems[0].text(
+        "en"
+    )
 
 
 def test_regions_file_moving_a_sotkanet_id_to_another_code(db):
     """Regression: a region whose Sotkanet id comes with a code another stored region has
     raised IntegrityError (the id stayed on the row set aside)."""
+
     def regions(*rows):
         return [("r.json", json.dumps([{"id": i, "code": c, "category": "KUNTA"} for i, c in rows]).encode())]
 
@@ -329,9 +389,31 @@ def test_regions_file_moving_a_sotkanet_id_to_another_code(db):
 
 
 # ---------------------------------------------------------------- seeded fuzzing
-_TOKENS = [b"\x00", b'"', b"<", b"&", b"{", b"[", b"]", b"}", b"1e999", b"\r", b"\t", b";", b",", b"-1",
-           b"99999999999999999999999", b"<c><v>1</v></c>", b'r="XFD1048576"', b't="e"', b't="d"', b"<f>1</f>",
-           b'"memberOf": "x"', b'"title": 5', b'"range": 5']
+_TOKENS = [
+    b"\x00",
+    b'"',
+    b"<",
+    b"&",
+    b"{",
+    b"[",
+    b"]",
+    b"}",
+    b"1e999",
+    b"\r",
+    b"\t",
+    b";",
+    b",",
+    b"-1",
+    b"99999999999999999999999",
+    b"<c><v>1</v></c>",
+    b'r="XFD1048576"',
+    b't="e"',
+    b't="d"',
+    b"<f>1</f>",
+    b'"memberOf": "x"',
+    b'"title": 5',
+    b'"range": 5',
+]
 
 
 def _mutate(rng, body: bytes) -> bytes:
@@ -342,7 +424,7 @@ def _mutate(rng, body: bytes) -> bytes:
         if op < 0.3 and b:
             b[i] = rng.randrange(256)
         elif op < 0.5:
-            b[i:i + rng.randrange(1, 40)] = b""
+            b[i : i + rng.randrange(1, 40)] = b""
         else:
             b[i:i] = rng.choice(_TOKENS)
     return bytes(b)

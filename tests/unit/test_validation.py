@@ -1,4 +1,5 @@
 """lape_plan/validation.py: numbers, years, euros and percentages as typed in fi, sv and en."""
+
 import pytest
 
 from lape_plan import validation as v
@@ -13,12 +14,23 @@ def _refused(call, *args, **kwargs) -> ValidationError:
     return err.value
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("12,5", 12.5), ("12.5", 12.5),  # fi/sv comma, en point
-    ("1 234,5", 1234.5), ("1\u00a0234,5", 1234.5), (" 1234.5 ", 1234.5),  # thousands with (no-break) spaces
-    ("\u22123,5", -3.5), ("-3.5", -3.5),  # a spreadsheet's minus sign
-    (7, 7.0), (7.25, 7.25), ("", None), ("   ", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("12,5", 12.5),
+        ("12.5", 12.5),  # fi/sv comma, en point
+        ("1 234,5", 1234.5),
+        ("1\u00a0234,5", 1234.5),
+        (" 1234.5 ", 1234.5),  # thousands with (no-break) spaces
+        ("\u22123,5", -3.5),
+        ("-3.5", -3.5),  # a spreadsheet's minus sign
+        (7, 7.0),
+        (7.25, 7.25),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
+)
 def test_number_accepts(typed, value):
     assert v.number(typed) == value
 
@@ -68,15 +80,28 @@ def test_year_refuses_and_names_the_field():
     assert (err.key, err.field, err.params["value"]) == ("error.not_a_year", "start_year", "vuosi")
     assert _refused(v.year, "2021,5", "start_year", PLAN).key == "error.not_a_year"
     err = _refused(v.year, "2025", "end_year", PLAN)
-    assert err.key == "error.year_outside_plan" and err.params == {"field": "end_year", "year": 2025, "first": 2020,
-                                                                  "last": 2024}
+    assert err.key == "error.year_outside_plan" and err.params == {
+        "field": "end_year",
+        "year": 2025,
+        "first": 2020,
+        "last": 2024,
+    }
     assert _refused(v.year, "1850", "ind_baseline_year").key == "error.not_a_year"
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("1 200,50", 1200.5), ("1 200,50 €", 1200.5), ("1200.5", 1200.5), ("1\u00a0200 €", 1200.0), ("€ 0", 0.0),
-    (1500, 1500.0), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("1 200,50", 1200.5),
+        ("1 200,50 €", 1200.5),
+        ("1200.5", 1200.5),
+        ("1\u00a0200 €", 1200.0),
+        ("€ 0", 0.0),
+        (1500, 1500.0),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_euros_accepts(typed, value):
     assert v.euros(typed, "planned_eur") == value
 
@@ -90,8 +115,10 @@ def test_euros_refuses():
     assert _refused(v.euros, float("nan")).field == "resources_eur"
 
 
-@pytest.mark.parametrize("typed, value", [("55", 55), ("55 %", 55), ("55,4 %", 55), ("55.6%", 56), (0, 0),
-                                          (100, 100), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    "typed, value",
+    [("55", 55), ("55 %", 55), ("55,4 %", 55), ("55.6%", 56), (0, 0), (100, 100), ("", None), (None, None)],
+)
 def test_percent_accepts(typed, value):
     assert v.percent(typed, "fu_progress") == value
 

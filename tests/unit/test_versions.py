@@ -1,5 +1,6 @@
 """Approval and versions: the plan's state, frozen versions, council decisions on them,
 and what changed since the approved version."""
+
 import json
 
 import pytest
@@ -49,19 +50,29 @@ def test_states_move_in_order_and_sending_to_councils_freezes_a_version(demo_db,
     assert {"baseline_value", "target_value", "title_fi"} <= set(goal["indicators"][0])
     assert goal["responsible_ids"]
     assert {(c["kind"], c["municipality_id"]) for c in snap["chapters"]} == {
-        k for k, p in chapters.all_parts(demo_db, plan_id).items() if p["text_fi"] or p["text_sv"]}
+        k for k, p in chapters.all_parts(demo_db, plan_id).items() if p["text_fi"] or p["text_sv"]
+    }
     actions = [r["action"] for r in demo_db.query("select action from audit where entity = 'plan_version'")]
     assert actions == ["create"]
-    states = [json.loads(r["after"]) for r in demo_db.query(
-        "select after from audit where entity = 'plan' and after like '%approval_state%' order by id")]
+    states = [
+        json.loads(r["after"])
+        for r in demo_db.query(
+            "select after from audit where entity = 'plan' and after like '%approval_state%' order by id"
+        )
+    ]
     assert states == [{"approval_state": "cooperation_group"}, {"approval_state": "councils"}]
 
 
 def test_stale_move_and_members_are_refused(demo_db, plan_id):
     plan = plans.get_plan(demo_db, plan_id)
     with pytest.raises(PermissionDenied):
-        versions.move(demo_db, Actor("Maija", Role.MEMBER, org_ids=(_org(demo_db, "272"),)), plan_id,
-                      "cooperation_group", plan["version"])
+        versions.move(
+            demo_db,
+            Actor("Maija", Role.MEMBER, org_ids=(_org(demo_db, "272"),)),
+            plan_id,
+            "cooperation_group",
+            plan["version"],
+        )
     with pytest.raises(PermissionDenied):
         versions.move(demo_db, Actor("Ville", Role.VIEWER), plan_id, "cooperation_group", plan["version"])
     versions.move(demo_db, Actor("Eka", Role.ADMIN), plan_id, "cooperation_group", plan["version"])
@@ -77,8 +88,9 @@ def test_decisions_are_recorded_against_the_frozen_version(demo_db, plan_id):
     legacy = {a["id"] for a in plans.approvals(demo_db, plan_id)}
     assert versions.approved_version(demo_db, plan_id) is None
     first = _send(demo_db, plan_id)
-    approval = plans.add_approval(demo_db, FACILITATOR, plan_id, "Kokkolan kaupunginvaltuusto", "2025-02-03",
-                                  "Kvalt 3.2.2025 § 9", kokkola)
+    approval = plans.add_approval(
+        demo_db, FACILITATOR, plan_id, "Kokkolan kaupunginvaltuusto", "2025-02-03", "Kvalt 3.2.2025 § 9", kokkola
+    )
     row = next(a for a in plans.approvals(demo_db, plan_id) if a["id"] == approval)
     assert row["version_id"] == first["id"]
     assert versions.approved_version(demo_db, plan_id)["id"] == first["id"]
@@ -120,15 +132,32 @@ def test_what_changed_per_item_and_chapter(demo_db, plan_id):
     goal, other_goal = area["goals"][0], area["goals"][1]
     measure = goal["measures"][0]
     kokkola, kronoby = _org(demo_db, "272"), _org(demo_db, "288")
-    plans.update(demo_db, FACILITATOR, "measure", measure["id"], measure["version"], resources_eur=1234.5,
-                 responsible_org_id=kronoby, end_year=2024)
-    new_measure = plans.add(demo_db, FACILITATOR, "measure", goal["id"], title_fi="=SUM(A1) **uusi**",
-                            responsible_org_id=kokkola)
+    plans.update(
+        demo_db,
+        FACILITATOR,
+        "measure",
+        measure["id"],
+        measure["version"],
+        resources_eur=1234.5,
+        responsible_org_id=kronoby,
+        end_year=2024,
+    )
+    new_measure = plans.add(
+        demo_db, FACILITATOR, "measure", goal["id"], title_fi="=SUM(A1) **uusi**", responsible_org_id=kokkola
+    )
     plans.delete(demo_db, FACILITATOR, "goal", other_goal["id"], other_goal["version"])
     part = chapters.part(demo_db, plan_id, "wellbeing")
     assert part["version"] and part["text_fi"]  # an example chapter
-    chapters.save(demo_db, FACILITATOR, plan_id, "wellbeing", None, part["version"],
-                  part["text_fi"] + "\n\nRivi yksi\nRivi kaksi", part["text_sv"])
+    chapters.save(
+        demo_db,
+        FACILITATOR,
+        plan_id,
+        "wellbeing",
+        None,
+        part["version"],
+        part["text_fi"] + "\n\nRivi yksi\nRivi kaksi",
+        part["text_sv"],
+    )
     chapters.save(demo_db, FACILITATOR, plan_id, "resources", None, 0, "Rahat")
     seen, changes = versions.changes_since(demo_db, plan_id, lang="fi")
     assert seen["id"] == version["id"]

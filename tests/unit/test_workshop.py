@@ -53,8 +53,9 @@ def test_create_validates(demo_db):
 def test_join_code_is_short_unambiguous_and_unique(setup):
     db, wid, areas = setup
     plan_id = ws.get(db, wid)["plan_id"]
-    codes = {code_of(db, wid)} | {code_of(db, ws.create(db, FAC, plan_id, f"W{i}", focus_area_ids=areas))
-                                   for i in range(20)}
+    codes = {code_of(db, wid)} | {
+        code_of(db, ws.create(db, FAC, plan_id, f"W{i}", focus_area_ids=areas)) for i in range(20)
+    }
     assert len(codes) == 21
     for code in codes:
         assert len(code) == ws.CODE_LENGTH and set(code) <= set(ws.CODE_ALPHABET)
@@ -399,7 +400,7 @@ def test_live_counts(setup):
     assert [p["id"] for p in figures["ranking"]] == [p1, p2]
 
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
 
 
 def test_csv_export_is_excel_friendly_and_formula_safe(setup):
@@ -443,7 +444,9 @@ def test_participant_url_and_qr(setup):
 
 
 def test_ranking_chart_orders_by_votes(setup):
-    chart = workshop_charts.ranking_chart([{"id": 1, "text": "A", "votes": 1}, {"id": 2, "text": "B" * 100, "votes": 5}], "fi")
+    chart = workshop_charts.ranking_chart(
+        [{"id": 1, "text": "A", "votes": 1}, {"id": 2, "text": "B" * 100, "votes": 5}], "fi"
+    )
     spec = chart.to_dict()
     values = next(iter(spec["datasets"].values()))
     assert [v["votes"] for v in values] == [5, 1]
@@ -463,8 +466,12 @@ def test_cli_lists_workshops_and_writes_results(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{wid}\t{code_of(database, wid)}\tcollecting\t1 participants\t1 proposals\t0 votes\tKevät" in out
     target = tmp_path / "r.csv"
-    assert cli.main(["workshop-results", str(wid), "--db", str(path), "--format", "csv", "--lang", "en",
-                     "-o", str(target)]) == 0
+    assert (
+        cli.main(
+            ["workshop-results", str(wid), "--db", str(path), "--format", "csv", "--lang", "en", "-o", str(target)]
+        )
+        == 0
+    )
     assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("1;Kerhoja;")
     assert cli.main(["workshop-results", "999", "--db", str(path)]) == 2
 
@@ -524,17 +531,38 @@ def test_participant_cap_refuses_joins_when_full(setup):
     assert ws.participant_count(db, small) == 2
     # the facilitator raises the cap; leaving it out of a settings change keeps it
     w = ws.get(db, small)
-    ws.update_settings(db, FAC, small, w["title"], w["question"], w["focus_area_ids"], w["votes_per_participant"],
-                       False, False, max_participants=3)
+    ws.update_settings(
+        db,
+        FAC,
+        small,
+        w["title"],
+        w["question"],
+        w["focus_area_ids"],
+        w["votes_per_participant"],
+        False,
+        False,
+        max_participants=3,
+    )
     assert ws.join(db, code) not in (first, second)
     w = ws.get(db, small)
-    ws.update_settings(db, FAC, small, "Pieni 2", w["question"], w["focus_area_ids"], w["votes_per_participant"],
-                       False, False)
+    ws.update_settings(
+        db, FAC, small, "Pieni 2", w["question"], w["focus_area_ids"], w["votes_per_participant"], False, False
+    )
     assert ws.get(db, small)["max_participants"] == 3
     with pytest.raises(ValidationError):
         ws.join(db, code)
-    ws.update_settings(db, FAC, small, "Pieni 2", w["question"], w["focus_area_ids"], w["votes_per_participant"],
-                       False, False, max_participants=0)  # 0: no cap
+    ws.update_settings(
+        db,
+        FAC,
+        small,
+        "Pieni 2",
+        w["question"],
+        w["focus_area_ids"],
+        w["votes_per_participant"],
+        False,
+        False,
+        max_participants=0,
+    )  # 0: no cap
     assert ws.get(db, small)["max_participants"] is None
     ws.join(db, code)
     assert ws.participant_count(db, small) == 4

@@ -1,5 +1,6 @@
 """The load benchmark's browserless client must see what a browser sees, or it reports votes
 as unconfirmed that a phone did show (issue 12: 30 of 200 phones "got no confirmation")."""
+
 import asyncio
 import importlib.util
 from pathlib import Path
@@ -58,8 +59,14 @@ def test_a_vote_run_whose_end_the_server_rewrote_shows_the_new_ballot():
     # vote run's end was sent, the server turns that end into FINISHED_EARLY_FOR_RERUN but keeps
     # the redrawn ballot (another fragment's deltas). The browser shows it; so must the client.
     s = on_screen_after_full_run()
-    feed(s, started([VOTING]), *ballot(2), finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN),
-         started([FOLLOW]), finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY))
+    feed(
+        s,
+        started([VOTING]),
+        *ballot(2),
+        finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN),
+        started([FOLLOW]),
+        finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY),
+    )
     assert s.vote_version() == 2
     assert "ws_vote_1" not in s.widgets and s.screen() == "voting"
     assert s.rewritten == 1

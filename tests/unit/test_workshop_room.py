@@ -1,5 +1,6 @@
 """A workshop in a real room: rounds, late proposals, background questions and split results,
 feedback, the join link's host and the projector's paging."""
+
 import csv
 import io
 
@@ -18,8 +19,16 @@ FAC = Actor(name="Fasilitaattori", role=Role.FACILITATOR)
 def setup(demo_db):
     plan_id = plans.plans(demo_db)[0]["id"]
     areas = [a["id"] for a in plans.tree(demo_db, plan_id)]
-    wid = ws.create(demo_db, FAC, plan_id, "LAPE-akatemia", "Mitä tehdään?", areas[:2], votes_per_participant=2,
-                    background=["role_group", "municipality"])
+    wid = ws.create(
+        demo_db,
+        FAC,
+        plan_id,
+        "LAPE-akatemia",
+        "Mitä tehdään?",
+        areas[:2],
+        votes_per_participant=2,
+        background=["role_group", "municipality"],
+    )
     return demo_db, wid, areas
 
 
@@ -49,7 +58,12 @@ def test_rounds_each_collect_vote_and_keep_their_results(setup):
     r2 = ws.next_round(db, FAC, wid, "Miten nuoret kuullaan?")
     w = ws.get(db, wid)
     assert (w["phase"], w["results_visible"], w["round"], w["round_id"], w["question"]) == (
-        "collecting", 0, 2, r2, "Miten nuoret kuullaan?")
+        "collecting",
+        0,
+        2,
+        r2,
+        "Miten nuoret kuullaan?",
+    )
     assert ws.ballot_proposals(db, wid) == [] and ws.live(db, wid)["votes"] == 0
     p2 = ws.propose(db, a, areas[0], "Kerhoja")  # the same text is a new proposal in a new round
     p3 = ws.propose(db, b, areas[1], "Nuorisovaltuusto")
@@ -68,8 +82,11 @@ def test_rounds_each_collect_vote_and_keep_their_results(setup):
     assert [(r[0], r[1], r[3], r[-1]) for r in rows1] == [(1, "Kerhoja", 2, 1)]
     header, day = ws.results(db, wid, "en")
     assert header[-1] == "Round"
-    assert [(r[0], r[1], r[3], r[-1]) for r in day] == [(1, "Kerhoja", 2, 1), (1, "Kerhoja", 1, 2),
-                                                       (2, "Nuorisovaltuusto", 1, 2)]
+    assert [(r[0], r[1], r[3], r[-1]) for r in day] == [
+        (1, "Kerhoja", 2, 1),
+        (1, "Kerhoja", 1, 2),
+        (2, "Nuorisovaltuusto", 1, 2),
+    ]
     with pytest.raises(ValidationError):  # duplicates are merged within a round only
         ws.merge(db, FAC, p1, p2)
 
@@ -130,8 +147,10 @@ def test_split_counts_by_group_and_pools_small_groups(setup):
     by_id = {r["id"]: r for r in data["rows"]}
     assert by_id[p1]["votes"] == {"young": 3, "small": 1} and by_id[p1]["total"] == 4
     assert by_id[p2]["votes"] == {"small": 2}
-    assert ws.participation(db, wid) == {"role_group": [("young", 3), ("parent", 2), (None, 1)],
-                                         "municipality": [(None, 6)]}
+    assert ws.participation(db, wid) == {
+        "role_group": [("young", 3), ("parent", 2), (None, 1)],
+        "municipality": [(None, 6)],
+    }
     with pytest.raises(ValidationError):
         ws.split(db, wid, "age_band")
     ws.set_projector_split(db, FAC, wid, "role_group")
@@ -177,15 +196,18 @@ def test_feedback_at_the_end(setup):
 
 
 # ---------------------------------------------------------------- the room's screen and link
-@pytest.mark.parametrize("url, host", [
-    ("http://localhost:8501/join?code=A", "localhost"),
-    ("http://127.0.0.1:8501/join?code=A", "127.0.0.1"),
-    ("http://[::1]:8501/join?code=A", "::1"),
-    ("http://0.0.0.0:8501/join?code=A", "0.0.0.0"),
-    ("http://app.localhost/join", "app.localhost"),
-    ("http://192.168.1.20:8501/join?code=A", None),
-    ("https://lape.example.fi/join?code=A", None),
-])
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("http://localhost:8501/join?code=A", "localhost"),
+        ("http://127.0.0.1:8501/join?code=A", "127.0.0.1"),
+        ("http://[::1]:8501/join?code=A", "::1"),
+        ("http://0.0.0.0:8501/join?code=A", "0.0.0.0"),
+        ("http://app.localhost/join", "app.localhost"),
+        ("http://192.168.1.20:8501/join?code=A", None),
+        ("https://lape.example.fi/join?code=A", None),
+    ],
+)
 def test_unreachable_join_host(url, host):
     assert ws.unreachable_host(url) == host
 
@@ -222,10 +244,24 @@ def test_migration_gives_existing_workshops_one_round(tmp_path):
     dbm._register_migrations()
     old = Database(tmp_path / "old.db")
     dbm.migrations.apply(old, stop_before="0380_workshop_rounds_background_feedback")
-    wid = old["workshops"].insert({"plan_id": 1, "code": "ABCDEF", "title": "Vanha", "question": "Mitä?",
-                                   "phase": "voting", "votes_per_participant": 3, "max_votes_per_proposal": 1,
-                                   "created_at": "2026-11-01T10:00:00+00:00", "created_by": "F",
-                                   "updated_at": "2026-11-01T11:00:00+00:00"}).last_pk
+    wid = (
+        old["workshops"]
+        .insert(
+            {
+                "plan_id": 1,
+                "code": "ABCDEF",
+                "title": "Vanha",
+                "question": "Mitä?",
+                "phase": "voting",
+                "votes_per_participant": 3,
+                "max_votes_per_proposal": 1,
+                "created_at": "2026-11-01T10:00:00+00:00",
+                "created_by": "F",
+                "updated_at": "2026-11-01T11:00:00+00:00",
+            }
+        )
+        .last_pk
+    )
     pid = old["workshop_proposals"].insert({"workshop_id": wid, "text": "Kerhoja"}).last_pk
     dbm.migrations.apply(old)
     rounds = list(old.query("select * from workshop_rounds"))

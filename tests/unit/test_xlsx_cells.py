@@ -1,6 +1,7 @@
 """Every xlsx writer (plan workbook, ideas export, workshop results, indicator template) goes through the
 one safe-cell helper in lape_plan.xlsx: control characters XML cannot hold are dropped,
 formula-like text stays text."""
+
 import io
 import zipfile
 
@@ -17,7 +18,7 @@ def test_put_drops_illegal_characters_and_keeps_formulas_as_text():
     sheet = Workbook().active
     cell = xlsx.put(sheet, 1, 1, HOSTILE)
     assert cell.value == "Kerhoja kaikille" and cell.data_type == "s"
-    cell = xlsx.put(sheet, 2, 1, "=HYPERLINK(\"http://x\")")
+    cell = xlsx.put(sheet, 2, 1, '=HYPERLINK("http://x")')
     assert cell.data_type == "s" and cell.quotePrefix
     assert xlsx.put(sheet, 3, 1, 12.5).value == 12.5
     assert xlsx.csv_safe("+1") == "'+1" and xlsx.csv_safe(3) == 3 and xlsx.csv_safe("ok") == "ok"
@@ -49,8 +50,11 @@ def test_plan_workbook_with_control_characters(demo_db):
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     demo_db.execute("update goals set description = ? where id = ?", [HOSTILE, goal["id"]])
     data = exports.plan_workbook(demo_db, plan_id, "fi")
-    xml = b"".join(zipfile.ZipFile(io.BytesIO(data)).read(n) for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
-                   if n.startswith("xl/worksheets/"))
+    xml = b"".join(
+        zipfile.ZipFile(io.BytesIO(data)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        if n.startswith("xl/worksheets/")
+    )
     assert b"Kerhoja kaikille" in xml and b"\x0b" not in xml
 
 
