@@ -598,8 +598,9 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
         submitted = st.form_submit_button(
             t("assessments.save") if row else t("assessments.decision_add"), type="primary"
         )
-    if submitted:
-        values = {f: st.session_state[f"{prefix}_{f}"] for f in ("org_id", "body", "date", "section", "title", "url")}
+
+    def save() -> None:
+        values = {f: st.session_state[f"{prefix}_{f}"] for f in _DECISION_FIELDS}
         try:
             if row:
                 lava.update_decision(ctx.db, ctx.writer(), row["id"], st.session_state[prefix + "_version"], **values)
@@ -613,14 +614,36 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
             reset(prefix)
             flash(t("assessments.decision_saved"))
             st.rerun()
+
+    if submitted:
+        save()
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        st.text(lava.decision_label(conflict, ctx.lang))
-        if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("assessments.keep_mine_help")):
-            st.session_state[prefix + "_version"] = conflict["version"]
-            del st.session_state[prefix + "_conflict"]
-            st.rerun()
+        mine = {f: st.session_state[f"{prefix}_{f}"] for f in _DECISION_FIELDS}
+        mine["date"] = mine["date"].isoformat() if mine["date"] else None
+        shown = {
+            "org_id": lambda o: orgs.get(o, "") if o else "",
+            "date": lambda d: i18n.date(d, ctx.lang) if d else "",
+        }
+        show_differences(
+            ctx,
+            conflict["updated_by"],
+            [
+                (
+                    t(f"field.lava_decision_{'org' if f == 'org_id' else f}"),
+                    shown.get(f, str)(conflict[f] or ""),
+                    shown.get(f, str)(mine[f] or ""),
+                )
+                for f in _DECISION_FIELDS
+            ],
+        )
+        if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            save()  # what the form holds now, on top of theirs
+
+
+_DECISION_FIELDS = ("org_id", "body", "date", "section", "title", "url")
 
 
 # ---------------------------------------------------------------- on the follow-up page
@@ -656,7 +679,8 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
             format_func=lambda o: lava.label("outcome", o, ctx.lang),
         )
         st.text_area(t("field.lava_outcome_note"), key=prefix + "_note", height=80, max_chars=lava.TEXT_MAX)
-        if st.button(t("assessments.fu_save"), key=prefix + "_save"):
+
+        def save() -> None:
             try:
                 lava.record_outcome(
                     ctx.db,
@@ -674,12 +698,25 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
                 reset(prefix)
                 state.flash("fu_flash", t("assessments.fu_saved"))
                 st.rerun()
+
+        if st.button(t("assessments.fu_save"), key=prefix + "_save"):
+            save()
         conflict = st.session_state.get(prefix + "_conflict")
         if conflict:
             ctx.conflict(conflict)
-            if conflict.get("outcome"):
-                st.text(f"{lava.label('outcome', conflict['outcome'], ctx.lang)}. {conflict['outcome_note'] or ''}")
-            if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("assessments.keep_mine_help")):
-                st.session_state[prefix + "_version"] = conflict["version"]
-                del st.session_state[prefix + "_conflict"]
-                st.rerun()
+            outcome = lambda o: lava.label("outcome", o, ctx.lang) if o else ""  # noqa: E731
+            show_differences(
+                ctx,
+                conflict["updated_by"],
+                [
+                    (
+                        t("assessments.fu_question", year=year),
+                        outcome(conflict.get("outcome")),
+                        outcome(st.session_state[prefix + "_outcome"]),
+                    ),
+                    (t("field.lava_outcome_note"), conflict.get("outcome_note"), st.session_state[prefix + "_note"]),
+                ],
+            )
+            if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+                st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+                save()  # what the form holds now, on top of theirs

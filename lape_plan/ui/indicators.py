@@ -12,6 +12,7 @@ from ..errors import ConflictError, ImportRejected, LapeError
 from ..progress import DIRECTIONS, PROGRESS, progress_label
 from ..regions import plan_regions
 from . import a11y, state
+from .editor import show_differences
 from .guard import Ctx
 from .state import reset
 from .problems import show_problems
@@ -736,7 +737,8 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
         c1.text_input(t("field.ind_target_year"), key=f"{prefix}_target_year", max_chars=4)
         c2.text_input(t("field.ind_target_value"), key=f"{prefix}_target_value", max_chars=30)
         submitted = st.form_submit_button(t("editor.save") if link else t("indicators.goal.add"), type="primary")
-    if submitted:
+
+    def save() -> None:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in _LINK_FIELDS}
         try:
             if link:
@@ -760,14 +762,38 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
                 ),
             )
             st.rerun()
+
+    if submitted:
+        save()
     state.show_flash(f"gi_saved_{goal['id']}")  # next to the form, where the person is looking
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("editor.keep_mine_help")):
-            st.session_state[prefix + "_version"] = conflict["version"]
-            del st.session_state[prefix + "_conflict"]
-            st.rerun()
+        shown = {
+            "indicator_id": labels.get,
+            "region_id": names.get,
+            "gender": lambda g: t(f"indicators.link_gender.{g}") if g else "",
+        }
+        label = {
+            "indicator_id": "field.ind_indicator",
+            "region_id": "field.ind_region",
+            "gender": "field.ind_link_gender",
+        }
+        show_differences(
+            ctx,
+            conflict["updated_by"],
+            [
+                (
+                    t(label.get(f, f"field.ind_{f}")),
+                    shown.get(f, str)(_link_initial(ctx, conflict, f)),
+                    shown.get(f, str)(st.session_state[f"{prefix}_{f}"]),
+                )
+                for f in _LINK_FIELDS
+            ],
+        )
+        if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
+            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            save()  # what the form holds now, on top of theirs
     if link and st.button(t("indicators.goal.remove"), key=prefix + "_remove", icon=":material/link_off:"):
         try:
             indicators.delete_link(ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"])

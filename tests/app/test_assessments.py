@@ -143,6 +143,41 @@ def test_follow_up_asks_in_the_follow_up_year(app, conn, make_user):
     assert saved["version"] == a["version"] + 1
 
 
+def test_stale_decision_and_outcome_show_the_differences_and_save_on_top(app, conn, make_user):
+    plan_id = plans.plans(conn)[0]["id"]
+    decision = lava.decisions(conn, plan_id)[0]
+    at = app(PAGE, lava_decision_pick=decision["id"])
+    p = f"lava_dec_{decision['id']}"
+    lava.update_decision(conn, Actor("Maija"), decision["id"], decision["version"], title="Maijan otsikko")
+    at.text_input(key=f"{p}_title").set_value("Minun otsikkoni")
+    [b for b in at.button if b.key == f"FormSubmitter:{p}_form-Tallenna"][0].click().run()
+    assert any("Maija" in e.value for e in at.error)
+    assert at.text_input(key=f"{p}_title").value == "Minun otsikkoni"
+    assert any(":red-background[~~Maijan otsikko~~]" in m.value for m in at.markdown)
+    _click(at, f"{p}_rebase")  # saves at once, on top of theirs
+    assert lava.get_decision(conn, decision["id"])["title"] == "Minun otsikkoni"
+
+    chat = _measure(conn, "Chat-palvelu nuorille iltaisin")
+    a = lava.for_target(conn, "measure", chat)
+    user = make_user("Sanna Soite", Role.MEMBER, ["HVA18"])
+    at = app("pages/follow_up.py", user_id=user, auth_role="member", fu_item=f"measure:{chat}", fu_year=2024)
+    q = f"lava_fu_{a['id']}"
+    lava.record_outcome(conn, Actor("Maija"), a["id"], a["version"], "no", "Maijan huomio")
+    at.radio(key=f"{q}_outcome").set_value("yes")
+    at.text_area(key=f"{q}_note").set_value("Chat tavoitti 120 nuorta")
+    _click(at, f"{q}_save")
+    assert any("Maija" in e.value for e in at.error)
+    assert at.text_area(key=f"{q}_note").value == "Chat tavoitti 120 nuorta"
+    assert any(":red-background[~~Maijan huomio~~]" in m.value for m in at.markdown)
+    _click(at, f"{q}_rebase")
+    saved = lava.get(conn, a["id"])
+    assert (saved["outcome"], saved["outcome_note"], saved["outcome_by"]) == (
+        "yes",
+        "Chat tavoitti 120 nuorta",
+        "Sanna Soite",
+    )
+
+
 def test_follow_up_question_is_read_only_for_another_organisation(app, conn, make_user):
     chat = _measure(conn, "Chat-palvelu nuorille iltaisin")
     a = lava.for_target(conn, "measure", chat)

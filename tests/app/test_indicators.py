@@ -178,7 +178,7 @@ def test_new_goal_link_has_no_default_and_says_saved_beside_the_form(app, conn):
     assert not at.success  # said once
 
 
-def test_plan_editor_stale_link_edit_is_refused(app, conn):
+def test_plan_editor_stale_link_edit_is_refused_and_saved_on_top_of_theirs(app, conn):
     plan_id = plans.plans(conn)[0]["id"]
     goal = plans.tree(conn, plan_id)[0]["goals"][0]
     link = indicators.links(conn, plan_id, goal_id=goal["id"])[0]
@@ -194,6 +194,10 @@ def test_plan_editor_stale_link_edit_is_refused(app, conn):
     assert any("Maija" in e.value for e in at.error)
     assert at.text_input(key=f"{prefix}_target_value").value == "7,5"
     assert indicators.get_link(conn, link["id"])["target_value"] == 7.0
+    assert any(":green-background[**,5**]" in m.value for m in at.markdown)  # mine next to theirs, marked
+    at.button(key=f"{prefix}_rebase").click().run()  # saves at once, on top of theirs
+    assert not at.exception
+    assert indicators.get_link(conn, link["id"])["target_value"] == 7.5
 
 
 def test_overview_shows_small_multiples_per_goal(app):
