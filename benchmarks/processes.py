@@ -93,7 +93,7 @@ def start_haproxy(config: str, tmp: Path, ports: list[int]) -> subprocess.Popen:
 
 PATTERNS = {
     "page": r"participant page ([\d.]+)/s",
-    "hello": r"without post-run GC ([\d.]+)/s",
+    "hello": r"one-line page with the same GC setting \(postScriptGC off\) ([\d.]+)/s",
     "p95": r"vote round trip \(\d+ votes\): median \d+ ms, p95 (\d+) ms",
     "exact": r"exactly once: .*\[(PASS|FAIL)\]",
 }

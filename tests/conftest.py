@@ -1,3 +1,5 @@
+import asyncio
+import concurrent.futures
 import shutil
 import sqlite3
 import tempfile
@@ -93,6 +95,18 @@ def _remove_templates():
     yield
     for template in _TEMPLATES.values():
         shutil.rmtree(template.parent, ignore_errors=True)
+
+
+@pytest.fixture
+def run_async():
+    """asyncio.run in a thread of its own: the browser tests' sync Playwright leaves an event loop
+    running in the test thread when they ran earlier in the same process."""
+
+    def run(coro):
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coro).result()
+
+    return run
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """The deployment files: what can be checked without a Docker daemon, and HAProxy's own check of
 the documented configuration (benchmarks/processes.py runs it for real in its smoke test)."""
 
-import asyncio
-import concurrent.futures
 import glob
 import re
 import shutil
@@ -89,14 +87,7 @@ def test_haproxy_accepts_the_documented_and_the_benchmark_configuration(tmp_path
         assert out.returncode == 0, out.stdout + out.stderr
 
 
-def _run(coro):
-    """asyncio.run in a thread of its own: the browser tests' sync Playwright leaves an event loop
-    running in this thread when they run first in the same session."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path):
+def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path, run_async):
     """Sign-in limits count per client behind a proxy: Streamlit's server (uvicorn) takes the client's
     address from X-Forwarded-For sent by a proxy on loopback (README, "HTTPS behind your reverse proxy")."""
     if not shutil.which("haproxy"):
@@ -126,8 +117,8 @@ def test_behind_haproxy_the_app_sees_the_forwarded_client_address(tmp_path):
         return [text for _, text in session.alerts]
 
     try:
-        assert _run(seen(port)) == ["ip=None"]  # loopback: no address (the app then counts per session)
-        assert _run(seen(front)) == ["ip=203.0.113.7"]
+        assert run_async(seen(port)) == ["ip=None"]  # loopback: no address (the app then counts per session)
+        assert run_async(seen(front)) == ["ip=203.0.113.7"]
     finally:
         for proc in (proxy, server):
             proc.terminate()

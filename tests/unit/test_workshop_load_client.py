@@ -1,7 +1,6 @@
 """The load benchmark's browserless client must see what a browser sees, or it reports votes
 as unconfirmed that a phone did show (issue 12: 30 of 200 phones "got no confirmation")."""
 
-import asyncio
 import importlib.util
 from pathlib import Path
 
@@ -97,15 +96,15 @@ class Wire:
         self.sent.append(back.rerun_script)
 
 
-def test_every_rerun_carries_the_values_on_screen():
+def test_every_rerun_carries_the_values_on_screen(run_async):
     # The server merges a waiting rerun with a newer one and keeps only the older one's triggers:
     # a follow auto-rerun without the pick would turn a queued vote into "pick one first".
     s = on_screen_after_full_run()
     feed(s, started([FOLLOW]), finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY))
     s.fragment = (FOLLOW, 3.0)
     s.ws = Wire()
-    asyncio.run(s.rerun([("ws_pick_1", "string_value", "b"), ("ws_vote_1", "trigger_value", True)], wait=False))
-    asyncio.run(s.rerun(fragment_id=FOLLOW, wait=False))
+    run_async(s.rerun([("ws_pick_1", "string_value", "b"), ("ws_vote_1", "trigger_value", True)], wait=False))
+    run_async(s.rerun(fragment_id=FOLLOW, wait=False))
     vote, follow = s.ws.sent
     assert vote.fragment_id == VOTING and not vote.is_auto_rerun
     assert follow.fragment_id == FOLLOW and follow.is_auto_rerun
