@@ -60,7 +60,7 @@ def test_participant_phone_and_projector(server, page, browser):
     assert phone.get_by_test_id("stSidebarNavLink").count() == 0  # no menu of the plan's pages
     expect(phone.get_by_test_id("stExpandSidebarButton")).to_be_hidden()  # nor a sidebar to open
     expect(phone.get_by_test_id("stSidebar")).to_be_hidden()
-    phone.get_by_label("Ehdotuksesi").fill(PROPOSAL)
+    phone.get_by_role("textbox", name="Ehdotuksesi").fill(PROPOSAL)
     phone.get_by_role("button", name="Lähetä ehdotus").click()
     wait_idle(phone)
     expect(phone.get_by_text("Kiitos! Ehdotuksesi on vastaanotettu.")).to_be_visible()

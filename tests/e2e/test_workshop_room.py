@@ -71,11 +71,11 @@ def test_a_day_with_a_projector_and_three_phones(server, browser):
     phones = [phone(browser, join_url) for _ in range(3)]
     (_, p1), (_, p2), (_, p3) = phones
     for n, page in enumerate((p1, p2), 1):
-        page.get_by_label("Ehdotuksesi").fill(f"Puhelimen {n} ehdotus")
+        page.get_by_role("textbox", name="Ehdotuksesi").fill(f"Puhelimen {n} ehdotus")
         page.get_by_role("button", name="Lähetä ehdotus").click()
         wait_idle(page)
         expect(page.get_by_text("Kiitos! Ehdotuksesi on vastaanotettu.")).to_be_visible()
-    p3.get_by_label("Ehdotuksesi").fill("Kesken kirjoitettu ajatus")  # not sent yet
+    p3.get_by_role("textbox", name="Ehdotuksesi").fill("Kesken kirjoitettu ajatus")  # not sent yet
 
     # the facilitator opens voting: every phone follows by itself, without a reload
     facilitator.get_by_test_id("stButtonGroup").get_by_text("Äänestys", exact=True).click()
@@ -84,7 +84,7 @@ def test_a_day_with_a_projector_and_three_phones(server, browser):
         expect(page.get_by_text("Ääniä jäljellä: 2/2")).to_be_visible(timeout=FOLLOW)
     # the text being typed is still in the box, with a clear message, and can still be sent
     expect(p3.get_by_text("Äänestys alkoi", exact=False)).to_be_visible()
-    expect(p3.get_by_label("Ehdotuksesi")).to_have_value("Kesken kirjoitettu ajatus")
+    expect(p3.get_by_role("textbox", name="Ehdotuksesi")).to_have_value("Kesken kirjoitettu ajatus")
     p3.get_by_role("button", name="Lähetä ehdotus").click()
     wait_idle(p3)
     assert "Kesken kirjoitettu ajatus" in [p["text"] for p in ws.proposals(conn, wid)]
@@ -128,7 +128,7 @@ def test_a_day_with_a_projector_and_three_phones(server, browser):
     wait_idle(facilitator)
     for _, page in phones:
         expect(page.get_by_text("Miten nuoret kuullaan?", exact=False)).to_be_visible(timeout=FOLLOW)
-        expect(page.get_by_label("Ehdotuksesi")).to_be_visible()
+        expect(page.get_by_role("textbox", name="Ehdotuksesi")).to_be_visible()
     expect(projector.get_by_text("Kierros 2", exact=False)).to_be_visible(timeout=FOLLOW)
 
     # the day closes: phones ask for feedback, the code and QR give way on the projector
