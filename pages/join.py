@@ -15,7 +15,6 @@ from lape_plan.ui.a11y import statement_link
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.workshop import (
-    PARTICIPANT_CSS,
     area_names,
     background_form,
     ballot_labels,
@@ -33,7 +32,6 @@ from lape_plan.ui.workshop import (
 )
 
 ctx = participant_guard()
-st.html(PARTICIPANT_CSS)
 t = ctx.t
 PATH = str(config.db_path())
 token = st.query_params.get("p")

@@ -118,10 +118,11 @@ if (!window.lapeLangNames) {{
 </script>"""
 
 
-def setup_page(lang: str, layout: str = "wide", **config) -> None:
-    """Page config with the page's own title, then the document language and the shared style."""
+def setup_page(lang: str, layout: str = "wide", css: str = "", **config) -> None:
+    """Page config with the page's own title, then the document language and the shared style
+    with the page's own `css` (one element: each costs every rerun a message)."""
     st.set_page_config(page_title=page_title(current_page(), lang), page_icon="🌱", layout=layout, **config)
-    st.html(CSS)
+    st.html(CSS + css)
     # Once per session and language: the document keeps its lang across the session's reruns
     # and page switches, and a script element drawn on every rerun disturbed the data
     # editor's keyboard navigation.

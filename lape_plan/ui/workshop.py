@@ -49,9 +49,9 @@ class ParticipantCtx:
         st.error(error_md(err, self.lang))
 
 
-def participant_guard() -> ParticipantCtx:
-    """The public participant page's guard: phone layout, language from ?lang= or the
-    session, a database connection. No sidebar, no plan selection, no login."""
+def participant_guard(css: str = "") -> ParticipantCtx:
+    """The public participant page's guard: phone layout (with the page's own `css`), language
+    from ?lang= or the session, a database connection. No sidebar, no plan selection, no login."""
     through_navigation()
     wanted = st.query_params.get("lang")
     if wanted in LANGS:
@@ -59,7 +59,7 @@ def participant_guard() -> ParticipantCtx:
     lang = st.session_state.get("lang")
     if lang not in LANGS:
         lang = st.session_state["lang"] = a11y.remembered_lang() or i18n.DEFAULT_LANG
-    a11y.setup_page(lang, layout="centered", initial_sidebar_state="collapsed")
+    a11y.setup_page(lang, layout="centered", css=PARTICIPANT_CSS + css, initial_sidebar_state="collapsed")
     a11y.back_to_app(lang)
     path = str(config.db_path())
     if path not in _started:  # once per database and process, not on every phone's rerun
