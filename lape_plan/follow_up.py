@@ -184,7 +184,7 @@ def record(
             "user_id": actor.user_id,
             "updated_at": now(),
         }
-        db["status_updates"].insert(row)
+        db.table("status_updates").insert(row)
         audit(
             db,
             actor,
@@ -236,7 +236,7 @@ def set_weight(db: Database, actor: Actor, measure_id: int, weight) -> None:
         goal = plans.get(db, "goal", measure["goal_id"])
         auth.require_org_editor(actor, goal["responsible_ids"])
         if weight in (None, ""):
-            db["measure_weights"].delete_where("measure_id = ?", [measure_id])
+            db.table("measure_weights").delete_where("measure_id = ?", [measure_id])
             audit(db, actor, "measure", measure_id, "weight", after={"weight": None})
             return
         try:
@@ -245,7 +245,7 @@ def set_weight(db: Database, actor: Actor, measure_id: int, weight) -> None:
             raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight) from None
         if not 0 <= value <= 1000:
             raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight)
-        db["measure_weights"].upsert(
+        db.table("measure_weights").upsert(
             {"measure_id": measure_id, "weight": value, "updated_by": actor.name, "updated_at": now()}, pk="measure_id"
         )
         audit(db, actor, "measure", measure_id, "weight", after={"weight": value})

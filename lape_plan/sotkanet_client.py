@@ -108,7 +108,7 @@ def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parse
     body = client.get(url).decode("utf-8", "replace")
     parsed = parse_json(url, body)
     with write(db, audit=False):  # a cache of public data
-        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
+        db.table("sotkanet_cache").upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
     return parsed
 
 
