@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlite_utils import Database
@@ -171,7 +172,7 @@ def _idea_classes(db: Database, plan_id: int, ids) -> list[int]:
 
 def _fields(db: Database, plan: dict, data: dict) -> dict:
     """Every field of an assessment, validated (the stored row merged with the changes)."""
-    fields = {
+    fields: dict[str, Any] = {  # one column each: text, codes, effects, ids
         "form": _choice(data.get("form") or "short", FORMS, "form"),
         "status": _choice(data.get("status") or "draft", STATUSES, "status"),
     }
@@ -419,7 +420,7 @@ _DECISION_FIELDS = ("org_id", "body", "date", "section", "title", "url")
 
 def _decision_fields(db: Database, plan_id: int, data: dict) -> dict:
     org_id = data.get("org_id")
-    if org_id in (None, ""):
+    if org_id is None or org_id == "":
         org_id = None
     else:
         org_id = int(org_id)

@@ -199,7 +199,7 @@ def authenticate(db: Database, username: str, password: str, at: dt.datetime | N
         throttle.LOGIN_CLIENT.record(client)
         throttle.LOGIN_ACCOUNT.record((client, username))
     throttle.refuse(wait)
-    if not ok:
+    if not ok or user is None:  # ok means a user was found
         if user:
             with write(db):
                 db.execute("update users set failed_logins = coalesce(failed_logins, 0) + 1 where id = ?", [user["id"]])
@@ -214,7 +214,10 @@ def authenticate(db: Database, username: str, password: str, at: dt.datetime | N
             raise LoginFailed()  # the password changed or the account was closed while verifying
         db.table("users").update(user["id"], changes)
     throttle.LOGIN_ACCOUNT.clear((client, username))
-    return actor_for(db, user["id"])
+    actor = actor_for(db, user["id"])
+    if actor is None:  # the account was closed since the check above
+        raise LoginFailed()
+    return actor
 
 
 def user_by_email(db: Database, email: str) -> Actor | None:
@@ -256,7 +259,7 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
     with write(db):
         before = get_user(db, user_id)
         require_version(before, expected_version)
-        row = {}
+        row: dict[str, str | int | None] = {}
         if "role" in changes:
             row["role"] = _clean_role(changes["role"])
         if "active" in changes:

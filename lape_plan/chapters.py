@@ -174,7 +174,7 @@ def confirm(
 def language_status(db: Database, plan_id: int) -> list[dict]:
     """Saved chapter parts whose text is missing or outdated in either language, in chapter order."""
     order = {k: i for i, k in enumerate(KINDS)}
-    rows = []
+    rows: list[dict] = []
     for (kind, municipality_id), part in all_parts(db, plan_id).items():
         problems = [
             f"{state}_{lang}"

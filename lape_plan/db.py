@@ -53,7 +53,7 @@ def connect(path: str | Path | None = None, shared: bool = False) -> Database:
 
 
 POOL_SIZE = 8  # idle connections kept per database; more are opened when busy, and closed after
-_pools: dict[str, queue.SimpleQueue] = {}
+_pools: dict[str, queue.SimpleQueue[tuple[Database, tuple]]] = {}  # (connection, _file_id at connect)
 
 
 def _file_id(path: str) -> tuple:
@@ -73,14 +73,14 @@ def pooled(path: str | Path | None = None):
     inside a transaction, or whose file was replaced, is closed instead of kept."""
     key = str(path or config.db_path())
     if key == ":memory:":  # every in-memory connection is its own database: nothing to share
-        database = connect(key)
+        memory = connect(key)
         try:
-            yield database
+            yield memory
         finally:
-            database.close()
+            memory.close()
         return
     pool = _pools.setdefault(key, queue.SimpleQueue())
-    database = None
+    database: Database | None = None
     while database is None:
         try:
             database, file_id = pool.get_nowait()

@@ -70,9 +70,10 @@ def _check_url(value) -> str:
 
 def check_year(year, plan: dict) -> int:
     """A reporting year inside the plan period, or ValidationError."""
-    if year in (None, ""):  # a reporting year is never optional
+    result = validation.year(year, "fu_year", plan)
+    if result is None:  # empty: a reporting year is never optional
         raise ValidationError("error.not_a_year", field="fu_year", value=year)
-    return validation.year(year, "fu_year", plan)
+    return result
 
 
 def _item(db: Database, entity: str, item_id: int) -> dict:
@@ -485,7 +486,7 @@ def missing(
                 continue
             groups.setdefault(org, []).append(item)
     orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
-    out = [{"org_id": k, "organisation": orgs.get(k), "items": v} for k, v in groups.items()]
+    out: list[dict] = [{"org_id": k, "organisation": orgs.get(k), "items": v} for k, v in groups.items()]
     out.sort(key=lambda g: (-len(g["items"]), g["organisation"]["name_fi"] if g["organisation"] else "~"))
     return out
 

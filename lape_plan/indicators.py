@@ -360,7 +360,7 @@ def _import_values(
     flag = int(is_example)
     template = item.kind == "template"
     ind_get, reg_get = indicator_ids.get, region_ids.get
-    mapped = []
+    mapped: list[tuple] = []
     append = mapped.append
     for ind, reg, year, gender, value, abs_value, line in item.rows:
         if template:
@@ -639,12 +639,12 @@ def _goal_plan(db, goal_id: int) -> tuple[dict, dict]:
 
 def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None = None) -> dict:
     try:
-        indicator_id = int(data.get("indicator_id"))
+        indicator_id = int(data.get("indicator_id", ""))  # missing: ValueError, as for empty
     except (TypeError, ValueError):
         raise ValidationError("error.required", field="ind_indicator") from None
     indicator = get_indicator(db, indicator_id)
     try:
-        region_id = int(data.get("region_id"))
+        region_id = int(data.get("region_id", ""))
     except (TypeError, ValueError):
         raise ValidationError("error.required", field="ind_region") from None
     if region_id not in {r["id"] for r in plan_regions(db, plan["id"])}:

@@ -298,7 +298,7 @@ def _goal_fields(db, plan, data: dict) -> dict:
 
 def _measure_fields(db, plan, data: dict) -> dict:
     responsible = data.get("responsible_org_id")
-    if responsible not in (None, ""):
+    if responsible is not None and responsible != "":
         responsible = int(responsible)
         validation.check_orgs(db, [responsible], plan["id"])
     else:
@@ -343,9 +343,16 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
     to their responsible organisations (a new measure to its goal's)."""
     if entity == "focus_area" or (entity == "goal" and row is None):
         auth.require_plan_editor(actor)
-    elif entity == "goal" and row["scope"] == Scope.SHARED and _shared_goals_for_coordinators(db, row):
+    elif (
+        entity == "goal"
+        and row is not None
+        and row["scope"] == Scope.SHARED
+        and _shared_goals_for_coordinators(db, row)
+    ):
         auth.require_plan_editor(actor)
     elif row is None:  # new measure
+        if parent_id is None:  # the same error as get() gives for a missing goal
+            raise NotFound("error.not_found", entity="goal", id=parent_id)
         auth.require_org_editor(actor, get(db, "goal", parent_id)["responsible_ids"])
     else:
         orgs = responsible_ids(row, entity)

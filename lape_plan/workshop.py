@@ -470,7 +470,7 @@ def background_options(db: Database, workshop: dict, key: str) -> list[str]:
     """The answers offered to one background question (municipalities: the plan's, then 'other')."""
     if key == "municipality":
         return [str(o["id"]) for o in plans.organisations(db, workshop["plan_id"], kind="municipality")] + ["other"]
-    return list(BACKGROUND[key])
+    return list(BACKGROUND[key] or ())  # municipality, the one without fixed answers, is above
 
 
 def _answers(db: Database, workshop: dict, background) -> dict:
@@ -913,7 +913,8 @@ def results(db: Database, workshop_id: int, lang: str, round_id: int | None = No
         for c in ("rank", "proposal", "focus_area", "votes", "voters", "status", "merged", "goal")
     ]
     header.append(i18n.t("workshop_room.col.round", lang))
-    out, ranks = [], {}
+    out: list[list] = []
+    ranks: dict[int, int] = {}
     ranked = sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))  # stable
     for p in ranked:
         if p["merged_into"]:
