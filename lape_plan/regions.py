@@ -38,7 +38,7 @@ def ensure_regions(db: Database) -> None:
                 return
             if sotkanet_id in used_ids:
                 sotkanet_id = None
-            db["ind_regions"].insert(
+            db.table("ind_regions").insert(
                 {
                     "category": category,
                     "code": code,

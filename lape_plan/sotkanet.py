@@ -239,6 +239,8 @@ def _data_row(name, line, get, template, problems, out, parsed):
         problems.add(name, line, "indicators.reason.not_a_number", column="absolute value", value=get("abs_value"))
         return
     raw_ind, raw_reg = get("indicator"), get("region")
+    indicator: str | int  # codes in the custom template, Sotkanet ids in its data
+    region: str | int
     if template:
         indicator = str(raw_ind if raw_ind is not None else "").strip()
         region = str(raw_reg if raw_reg is not None else "").strip()
