@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlite_utils import Database
 
 from . import auth, follow_up, i18n, plans, validation
-from .db import audit, get_or_not_found, now, save_changes, save_version, write
+from .db import audit, get_or_not_found, insert_row, now, save_changes, save_version, write
 from .errors import ConflictError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor
 
@@ -171,7 +172,7 @@ def _idea_classes(db: Database, plan_id: int, ids) -> list[int]:
 
 def _fields(db: Database, plan: dict, data: dict) -> dict:
     """Every field of an assessment, validated (the stored row merged with the changes)."""
-    fields = {
+    fields: dict[str, Any] = {  # one column each: text, codes, effects, ids
         "form": _choice(data.get("form") or "short", FORMS, "form"),
         "status": _choice(data.get("status") or "draft", STATUSES, "status"),
     }
@@ -295,8 +296,8 @@ def for_target(db: Database, target: str, target_id: int) -> dict | None:
 
 
 def _store_linked(db: Database, assessment_id: int, fields: dict) -> None:
-    db["assessment_effects"].delete_where("assessment_id = ?", [assessment_id])
-    db["assessment_effects"].insert_all(
+    db.table("assessment_effects").delete_where("assessment_id = ?", [assessment_id])
+    db.table("assessment_effects").insert_all(
         [
             {
                 "assessment_id": assessment_id,
@@ -310,12 +311,12 @@ def _store_linked(db: Database, assessment_id: int, fields: dict) -> None:
             for i, e in enumerate(fields["effects"], 1)
         ]
     )
-    db["assessment_workshops"].delete_where("assessment_id = ?", [assessment_id])
-    db["assessment_workshops"].insert_all(
+    db.table("assessment_workshops").delete_where("assessment_id = ?", [assessment_id])
+    db.table("assessment_workshops").insert_all(
         [{"assessment_id": assessment_id, "workshop_id": w} for w in fields["workshop_ids"]]
     )
-    db["assessment_idea_classes"].delete_where("assessment_id = ?", [assessment_id])
-    db["assessment_idea_classes"].insert_all(
+    db.table("assessment_idea_classes").delete_where("assessment_id = ?", [assessment_id])
+    db.table("assessment_idea_classes").insert_all(
         [{"assessment_id": assessment_id, "class_id": c} for c in fields["idea_class_ids"]]
     )
 
@@ -342,7 +343,7 @@ def create(db: Database, actor: Actor, target: str, target_id: int, is_example: 
             "updated_at": stamp,
             "updated_by": actor.name,
         }
-        assessment_id = db["assessments"].insert(row).last_pk
+        assessment_id = insert_row(db, "assessments", row)
         _store_linked(db, assessment_id, fields)
         audit(db, actor, "assessment", assessment_id, "create", after={**row, **{k: fields[k] for k in _LINKED}})
     return assessment_id
@@ -419,7 +420,7 @@ _DECISION_FIELDS = ("org_id", "body", "date", "section", "title", "url")
 
 def _decision_fields(db: Database, plan_id: int, data: dict) -> dict:
     org_id = data.get("org_id")
-    if org_id in (None, ""):
+    if org_id is None or org_id == "":
         org_id = None
     else:
         org_id = int(org_id)
@@ -474,7 +475,7 @@ def add_decision(db: Database, actor: Actor, plan_id: int, is_example: bool = Fa
             "updated_at": stamp,
             "updated_by": actor.name,
         }
-        decision_id = db["decisions"].insert(row).last_pk
+        decision_id = insert_row(db, "decisions", row)
         audit(db, actor, "decision", decision_id, "create", after=row)
     return decision_id
 
@@ -528,9 +529,11 @@ def set_required(db: Database, actor: Actor, measure_id: int, required: bool) ->
         if bool(marked) == bool(required):
             return
         if required:
-            db["assessment_required"].insert({"measure_id": measure_id, "marked_by": actor.name, "marked_at": now()})
+            db.table("assessment_required").insert(
+                {"measure_id": measure_id, "marked_by": actor.name, "marked_at": now()}
+            )
         else:
-            db["assessment_required"].delete(measure_id)
+            db.table("assessment_required").delete(measure_id)
         audit(
             db,
             actor,

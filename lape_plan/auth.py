@@ -15,7 +15,7 @@ from zxcvbn import zxcvbn
 from sqlite_utils import Database
 
 from . import config, throttle
-from .db import audit, get_or_not_found, now, save_version, write
+from .db import audit, get_or_not_found, insert_row, now, save_version, write
 from .errors import LapeError, NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 from .validation import check_orgs, clean_text
@@ -134,8 +134,8 @@ def create_user(
             "updated_at": now(),
             "updated_by": actor.name,
         }
-        user_id = db["users"].insert(row).last_pk
-        db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
+        user_id = insert_row(db, "users", row)
+        db.table("user_organisations").insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
         audit(
             db,
             actor,
@@ -199,7 +199,7 @@ def authenticate(db: Database, username: str, password: str, at: dt.datetime | N
         throttle.LOGIN_CLIENT.record(client)
         throttle.LOGIN_ACCOUNT.record((client, username))
     throttle.refuse(wait)
-    if not ok:
+    if not ok or user is None:  # ok means a user was found
         if user:
             with write(db):
                 db.execute("update users set failed_logins = coalesce(failed_logins, 0) + 1 where id = ?", [user["id"]])
@@ -212,9 +212,12 @@ def authenticate(db: Database, username: str, password: str, at: dt.datetime | N
         current = db.execute("select password_hash, active from users where id = ?", [user["id"]]).fetchone()
         if current is None or current[0] != stored or not current[1]:
             raise LoginFailed()  # the password changed or the account was closed while verifying
-        db["users"].update(user["id"], changes)
+        db.table("users").update(user["id"], changes)
     throttle.LOGIN_ACCOUNT.clear((client, username))
-    return actor_for(db, user["id"])
+    actor = actor_for(db, user["id"])
+    if actor is None:  # the account was closed since the check above
+        raise LoginFailed()
+    return actor
 
 
 def user_by_email(db: Database, email: str) -> Actor | None:
@@ -236,7 +239,7 @@ def set_password(db: Database, actor: Actor, user_id: int, password: str, keep_s
     hashed = _hasher.hash(password)  # before the write lock: hashing takes ~0.2 s
     with write(db):
         get_user(db, user_id)
-        db["users"].update(
+        db.table("users").update(
             user_id,
             {
                 "password_hash": hashed,
@@ -256,7 +259,7 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
     with write(db):
         before = get_user(db, user_id)
         require_version(before, expected_version)
-        row = {}
+        row: dict[str, str | int | None] = {}
         if "role" in changes:
             row["role"] = _clean_role(changes["role"])
         if "active" in changes:
@@ -276,8 +279,8 @@ def update_user(db: Database, actor: Actor, user_id: int, expected_version: int,
         if org_ids is not None:
             org_ids = sorted({int(o) for o in org_ids})
             check_orgs(db, org_ids)
-            db["user_organisations"].delete_where("user_id = ?", [user_id])
-            db["user_organisations"].insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
+            db.table("user_organisations").delete_where("user_id = ?", [user_id])
+            db.table("user_organisations").insert_all([{"user_id": user_id, "org_id": o} for o in org_ids])
         return save_version(
             db,
             actor,
@@ -330,7 +333,7 @@ def start_session(
             "delete from sessions where last_seen < ? or created_at < ?",
             [_stamp(at - dt.timedelta(seconds=idle)), _stamp(at - dt.timedelta(seconds=max_age))],
         )
-        db["sessions"].insert(
+        db.table("sessions").insert(
             {"token_hash": _token_hash(token), "user_id": user_id, "created_at": _stamp(at), "last_seen": _stamp(at)}
         )
     return token

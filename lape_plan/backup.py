@@ -114,7 +114,7 @@ def schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple]:
     their structure (columns with type, not-null, default, key, generated; foreign keys; indexed
     columns, unique, partial) and their SQL without spacing and quoting; triggers and views
     (which run code) by their whole SQL."""
-    out = {}
+    out: dict[tuple[str, str], tuple] = {}
     rows = conn.execute("select type, name, tbl_name, sql from sqlite_master").fetchall()
     for kind, name, table, sql in rows:
         if kind == "table":
@@ -123,8 +123,8 @@ def schema_of(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple]:
             out[kind, name] = (tuple(columns), tuple(keys), _bare_sql(sql))
         elif kind == "index":
             info = {r[1]: r for r in conn.execute(f"pragma index_list({_quote(table)})")}.get(name)
-            columns = tuple(tuple(r) for r in conn.execute(f"pragma index_xinfo({_quote(name)})"))
-            out[kind, name] = (table, info[2] if info else None, info[4] if info else None, columns, _bare_sql(sql))
+            indexed = tuple(tuple(r) for r in conn.execute(f"pragma index_xinfo({_quote(name)})"))
+            out[kind, name] = (table, info[2] if info else None, info[4] if info else None, indexed, _bare_sql(sql))
         else:
             out[kind, name] = (table, _sql(sql))
     return out

@@ -25,7 +25,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from . import auth, follow_up, plans, validation
-from .db import audit, now, save_changes, write
+from .db import audit, insert_row, now, save_changes, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor
 
@@ -143,7 +143,7 @@ def save(
                 "updated_at": now(),
                 "updated_by": actor.name,
             }
-            line_id = db["budget_lines"].insert(row).last_pk
+            line_id = insert_row(db, "budget_lines", row)
             audit(db, actor, "budget", line_id, "create", after={"measure_id": measure_id, "year": year, **fields})
             return 1
         require_version(before, expected_version or 0)

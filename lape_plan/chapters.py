@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from . import db as dbm, i18n, plans
-from .db import audit, now, save_changes, save_version, write
+from .db import audit, insert_row, now, save_changes, save_version, write
 from .errors import PermissionDenied, ValidationError, require_version
 from .model import Actor, OrgKind, Role
 
@@ -133,7 +133,7 @@ def save(
                 "updated_at": now(),
                 "updated_by": actor.name,
             }
-            chapter_id = db["plan_chapters"].insert(row).last_pk
+            chapter_id = insert_row(db, "plan_chapters", row)
             audit(db, actor, "chapter", chapter_id, "create", after=row)
             return 1
         require_version(before, expected_version)
@@ -174,7 +174,7 @@ def confirm(
 def language_status(db: Database, plan_id: int) -> list[dict]:
     """Saved chapter parts whose text is missing or outdated in either language, in chapter order."""
     order = {k: i for i, k in enumerate(KINDS)}
-    rows = []
+    rows: list[dict] = []
     for (kind, municipality_id), part in all_parts(db, plan_id).items():
         problems = [
             f"{state}_{lang}"

@@ -53,7 +53,7 @@ def connect(path: str | Path | None = None, shared: bool = False) -> Database:
 
 
 POOL_SIZE = 8  # idle connections kept per database; more are opened when busy, and closed after
-_pools: dict[str, queue.SimpleQueue] = {}
+_pools: dict[str, queue.SimpleQueue[tuple[Database, tuple]]] = {}  # (connection, _file_id at connect)
 
 
 def _file_id(path: str) -> tuple:
@@ -73,14 +73,14 @@ def pooled(path: str | Path | None = None):
     inside a transaction, or whose file was replaced, is closed instead of kept."""
     key = str(path or config.db_path())
     if key == ":memory:":  # every in-memory connection is its own database: nothing to share
-        database = connect(key)
+        memory = connect(key)
         try:
-            yield database
+            yield memory
         finally:
-            database.close()
+            memory.close()
         return
     pool = _pools.setdefault(key, queue.SimpleQueue())
-    database = None
+    database: Database | None = None
     while database is None:
         try:
             database, file_id = pool.get_nowait()
@@ -169,25 +169,31 @@ def write(db: Database, audit: bool = True):
         db.conn.execute("COMMIT")
 
 
+def insert_row(db: Database, table: str, row: dict) -> int:
+    """Insert `row` into `table` (an integer `id` key) and return the new row's id."""
+    row_id = db.table(table).insert(row).last_pk
+    if row_id is None:  # sqlite-utils types last_pk as optional; an insert into a rowid table always sets it
+        raise RuntimeError(f"no id for the row inserted into {table}")
+    return row_id
+
+
 def audit(db: Database, actor, entity: str, entity_id, action: str, before=None, after=None) -> int:
     """One audit row; call inside the write transaction of the change itself."""
     if not db.conn.in_transaction:  # not an assert: `python -O` removes those
         raise RuntimeError("audit() must run inside db.write()")
-    return (
-        db["audit"]
-        .insert(
-            {
-                "at": now(),
-                "actor": getattr(actor, "name", str(actor)),
-                "user_id": getattr(actor, "user_id", None),
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
-                "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
-            }
-        )
-        .last_pk
+    return insert_row(
+        db,
+        "audit",
+        {
+            "at": now(),
+            "actor": getattr(actor, "name", str(actor)),
+            "user_id": getattr(actor, "user_id", None),
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "before": json.dumps(before, ensure_ascii=False, default=str) if before is not None else None,
+            "after": json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+        },
     )
 
 
@@ -240,7 +246,7 @@ def save_version(
         _stamped[table] = {"updated_at", "updated_by"} <= set(db[table].columns_dict)
     if _stamped[table]:
         written.update(updated_at=stamp or now(), updated_by=actor.name)
-    db[table].update(before[key], written)
+    db.table(table).update(before[key], written)
     audit(
         db,
         actor,

@@ -42,7 +42,7 @@ FOCUS_AREAS = [
 
 # (focus area index, goal fi, goal sv, responsible org codes, local municipality codes, measures)
 # measure: (fi, sv, responsible code, start, end, resources text, euros)
-GOALS = [
+GOALS: list[tuple[int, str, str, list[str], list[str], list[tuple[str, str, str, int, int, str, int | None]]]] = [
     (
         0,
         "Jokaisella lapsella on vähintään yksi hyvä ystävä",
@@ -350,8 +350,8 @@ def load(db: Database, follow_up_example: bool = False) -> int:
         codes: dict[str, int] = {}
         for code, fi, sv in MUNICIPALITIES:
             codes[code] = _org(db, OrgKind.MUNICIPALITY, code, fi, sv)
-        for kind, code, fi, sv in OTHER_ORGS:
-            codes[code or f"ORG_{kind.name}"] = _org(db, kind, code, fi, sv)
+        for kind, org_code, fi, sv in OTHER_ORGS:
+            codes[org_code or f"ORG_{kind.name}"] = _org(db, kind, org_code, fi, sv)
         plan_id = plans.create_plan(
             db,
             SYSTEM,
@@ -409,9 +409,17 @@ def load(db: Database, follow_up_example: bool = False) -> int:
                     resources_text=text,
                     resources_eur=euros,
                 )
-        for (kind, code), (text_fi, text_sv) in CHAPTERS.items():
+        for (chapter_kind, municipality), (text_fi, text_sv) in CHAPTERS.items():
             chapters.save(
-                db, SYSTEM, plan_id, kind, codes[code] if code else None, 0, text_fi, text_sv, is_example=True
+                db,
+                SYSTEM,
+                plan_id,
+                chapter_kind,
+                codes[municipality] if municipality else None,
+                0,
+                text_fi,
+                text_sv,
+                is_example=True,
             )
     indicators.load_example(db, plan_id)
     assessments.load_example(db, plan_id)

@@ -25,6 +25,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from sqlite_utils import Database
 
 from . import chapters, follow_up, i18n, indicators, plans, versions, workshop
@@ -76,7 +77,7 @@ class Writer:
         self.lang = lang
         self.doc = Document()
         self.headings: list[tuple[int, str]] = []
-        self._toc = None
+        self._toc: Paragraph | None = None
         self._setup(title)
 
     def t(self, key: str, **values) -> str:
@@ -306,15 +307,15 @@ class Writer:
     # ---- output
     def finish(self) -> bytes:
         if self._toc is not None:
-            self._fill_toc()
+            self._fill_toc(self._toc)
         buf = io.BytesIO()
         self.doc.save(buf)
         return buf.getvalue()
 
-    def _fill_toc(self) -> None:
-        """The TOC field spans the placeholder paragraphs: begin and instruction in the first,
-        the headings written so far as its shown result, end in the last."""
-        anchor = self._toc
+    def _fill_toc(self, anchor: Paragraph) -> None:
+        """The TOC field spans the placeholder paragraphs (`anchor`, the one table_of_contents
+        left): begin and instruction in the first, the headings written so far as its shown
+        result, end in the last."""
         entries = self.headings or [(1, "")]
         paragraphs = []
         for level, text in entries:
@@ -522,7 +523,7 @@ def changes_since_approval(w: Writer, db: Database, plan_id: int) -> bool:
     version or nothing changed."""
     lang = w.lang
     version, changes = versions.changes_since(db, plan_id, lang=lang)
-    if not changes:
+    if version is None or not changes:  # no approved version, or nothing changed
         return False
     w.heading(w.t("approvals.doc.changes", number=version["number"]), 1)
     decisions = [a for a in plans.approvals(db, plan_id) if a["version_id"] == version["id"]]
@@ -936,8 +937,11 @@ def _comparison(w: Writer, db: Database, data: _PlanData, municipality: dict) ->
     lang = w.lang
     regions = plan_regions(db, data.plan["id"], lang)
     own = next((r for r in regions if r["org_id"] == municipality["id"]), None)
-    columns = [own] + [r for r in regions if r["kind"] == "county"] + [r for r in regions if r["kind"] == "country"]
-    columns = [r for r in columns if r]
+    columns = (
+        ([own] if own else [])
+        + [r for r in regions if r["kind"] == "county"]
+        + [r for r in regions if r["kind"] == "country"]
+    )
     seen, rows, example = set(), [], False
     for goal_links in data.links.values():
         for link in goal_links:

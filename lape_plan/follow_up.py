@@ -70,9 +70,10 @@ def _check_url(value) -> str:
 
 def check_year(year, plan: dict) -> int:
     """A reporting year inside the plan period, or ValidationError."""
-    if year in (None, ""):  # a reporting year is never optional
+    result = validation.year(year, "fu_year", plan)
+    if result is None:  # empty: a reporting year is never optional
         raise ValidationError("error.not_a_year", field="fu_year", value=year)
-    return validation.year(year, "fu_year", plan)
+    return result
 
 
 def _item(db: Database, entity: str, item_id: int) -> dict:
@@ -184,7 +185,7 @@ def record(
             "user_id": actor.user_id,
             "updated_at": now(),
         }
-        db["status_updates"].insert(row)
+        db.table("status_updates").insert(row)
         audit(
             db,
             actor,
@@ -236,7 +237,7 @@ def set_weight(db: Database, actor: Actor, measure_id: int, weight) -> None:
         goal = plans.get(db, "goal", measure["goal_id"])
         auth.require_org_editor(actor, goal["responsible_ids"])
         if weight in (None, ""):
-            db["measure_weights"].delete_where("measure_id = ?", [measure_id])
+            db.table("measure_weights").delete_where("measure_id = ?", [measure_id])
             audit(db, actor, "measure", measure_id, "weight", after={"weight": None})
             return
         try:
@@ -245,7 +246,7 @@ def set_weight(db: Database, actor: Actor, measure_id: int, weight) -> None:
             raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight) from None
         if not 0 <= value <= 1000:
             raise ValidationError("follow_up.error.weight", field="fu_weight", value=weight)
-        db["measure_weights"].upsert(
+        db.table("measure_weights").upsert(
             {"measure_id": measure_id, "weight": value, "updated_by": actor.name, "updated_at": now()}, pk="measure_id"
         )
         audit(db, actor, "measure", measure_id, "weight", after={"weight": value})
@@ -485,7 +486,7 @@ def missing(
                 continue
             groups.setdefault(org, []).append(item)
     orgs = {o["id"]: o for o in plans.organisations(db, plan_id)}
-    out = [{"org_id": k, "organisation": orgs.get(k), "items": v} for k, v in groups.items()]
+    out: list[dict] = [{"org_id": k, "organisation": orgs.get(k), "items": v} for k, v in groups.items()]
     out.sort(key=lambda g: (-len(g["items"]), g["organisation"]["name_fi"] if g["organisation"] else "~"))
     return out
 

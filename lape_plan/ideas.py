@@ -30,7 +30,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from . import auth, exports, i18n, plans, throttle
-from .db import audit, get_or_not_found, now, save_version, write
+from .db import audit, get_or_not_found, insert_row, now, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
 
@@ -121,7 +121,7 @@ def set_period(
         row = {"opens_on": opens, "closes_on": closes, "intro": intro}
         if before is None:
             row.update(updated_at=now(), updated_by=actor.name)
-            db["idea_periods"].insert({"plan_id": plan_id, "version": 1, **row})
+            db.table("idea_periods").insert({"plan_id": plan_id, "version": 1, **row})
             audit(db, actor, "idea_period", plan_id, "create", after=row)
             return 1
         if expected_version is not None:
@@ -208,7 +208,7 @@ def open_class(
             "updated_at": stamp,
             "updated_by": actor.name,
         }
-        class_id = db["idea_classes"].insert(row).last_pk
+        class_id = insert_row(db, "idea_classes", row)
         audit(db, actor, "idea_class", class_id, "create", after=row)
     return class_id
 
@@ -374,9 +374,9 @@ def submit(
             "updated_at": stamp,
             "updated_by": _resident().name,
         }
-        idea_id = db["ideas"].insert(row).last_pk
+        idea_id = insert_row(db, "ideas", row)
         if email:
-            db["idea_contacts"].insert({"idea_id": idea_id, "email": email, "created_at": stamp})
+            db.table("idea_contacts").insert({"idea_id": idea_id, "email": email, "created_at": stamp})
         # the audit keeps the idea, never the address
         audit(
             db,

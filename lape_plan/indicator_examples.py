@@ -12,7 +12,7 @@ import random
 from sqlite_utils import Database
 
 from . import plans
-from .db import audit, now, write
+from .db import audit, insert_row, now, write
 from .model import SYSTEM
 from .regions import ensure_regions, plan_regions
 
@@ -228,7 +228,7 @@ def load(db: Database, plan_id: int) -> bool:
                 "updated_at": now(),
                 "updated_by": SYSTEM.name,
             }
-            link_id = db["goal_indicators"].insert(row).last_pk
+            link_id = insert_row(db, "goal_indicators", row)
             audit(db, SYSTEM, "goal_indicator", link_id, "create", after=row)
     return True
 
@@ -241,29 +241,27 @@ def _indicators(db: Database) -> dict[str, int]:
             ids[_key(source, code)] = row[0]
             continue
         note = NOTE_SOTKANET if source == "sotkanet" else NOTE
-        ids[_key(source, code)] = (
-            db["indicators"]
-            .insert(
-                {
-                    "source": source,
-                    "source_id": code,
-                    "title_fi": fi,
-                    "title_sv": sv,
-                    "title_en": en,
-                    "unit_fi": unit,
-                    "unit_sv": unit,
-                    "unit_en": unit.replace(" 000", ",000"),
-                    "decimals": decimals,
-                    "direction": direction,
-                    **{f"description_{lang}": text for lang, text in note.items()},
-                    "organisation": "THL" if source == "sotkanet" else "",
-                    "is_example": 1,
-                    "version": 1,
-                    "updated_at": now(),
-                    "updated_by": SYSTEM.name,
-                }
-            )
-            .last_pk
+        ids[_key(source, code)] = insert_row(
+            db,
+            "indicators",
+            {
+                "source": source,
+                "source_id": code,
+                "title_fi": fi,
+                "title_sv": sv,
+                "title_en": en,
+                "unit_fi": unit,
+                "unit_sv": unit,
+                "unit_en": unit.replace(" 000", ",000"),
+                "decimals": decimals,
+                "direction": direction,
+                **{f"description_{lang}": text for lang, text in note.items()},
+                "organisation": "THL" if source == "sotkanet" else "",
+                "is_example": 1,
+                "version": 1,
+                "updated_at": now(),
+                "updated_by": SYSTEM.name,
+            },
         )
     return ids
 

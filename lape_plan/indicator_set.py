@@ -80,11 +80,9 @@ def _by_title(titles: list[tuple[str, dict]], title: str) -> dict | None:
     the least qualified), else None."""
     wanted = normalise(title)
     matches = [row for norm, row in titles if norm.startswith(wanted)]
-    return min(
-        matches,
-        key=lambda r: (len(r["title_fi"]), int(r["source_id"]) if r["source_id"].isdigit() else 0),
-        default=None,
-    )
+    if not matches:
+        return None
+    return min(matches, key=lambda r: (len(r["title_fi"]), int(r["source_id"]) if r["source_id"].isdigit() else 0))
 
 
 def search(db: Database, query: str, limit: int = 100) -> list[dict]:

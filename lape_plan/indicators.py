@@ -11,7 +11,7 @@ from operator import itemgetter
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, sotkanet, validation
-from .db import audit, get_or_not_found, now, save_changes, save_version, write
+from .db import audit, get_or_not_found, insert_row, now, save_changes, save_version, write
 from .errors import ImportRejected, NotFound, ValidationError, require_version
 from .model import TEXT_MAX, TITLE_MAX, Actor
 from .progress import DIRECTIONS, assess, interval, people, progress_label, proportion_scale
@@ -134,7 +134,7 @@ def add_custom(
     with write(db):
         if db.execute("select 1 from indicators where source = 'custom' and source_id = ?", [code]).fetchone():
             raise ValidationError("indicators.error.duplicate_code", field="ind_code", code=code)
-        indicator_id = db["indicators"].insert(row).last_pk
+        indicator_id = insert_row(db, "indicators", row)
         audit(db, actor, "indicator", indicator_id, "create", after=row)
     return indicator_id
 
@@ -360,7 +360,7 @@ def _import_values(
     flag = int(is_example)
     template = item.kind == "template"
     ind_get, reg_get = indicator_ids.get, region_ids.get
-    mapped = []
+    mapped: list[tuple] = []
     append = mapped.append
     for ind, reg, year, gender, value, abs_value, line in item.rows:
         if template:
@@ -639,12 +639,12 @@ def _goal_plan(db, goal_id: int) -> tuple[dict, dict]:
 
 def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None = None) -> dict:
     try:
-        indicator_id = int(data.get("indicator_id"))
+        indicator_id = int(data.get("indicator_id", ""))  # missing: ValueError, as for empty
     except (TypeError, ValueError):
         raise ValidationError("error.required", field="ind_indicator") from None
     indicator = get_indicator(db, indicator_id)
     try:
-        region_id = int(data.get("region_id"))
+        region_id = int(data.get("region_id", ""))
     except (TypeError, ValueError):
         raise ValidationError("error.required", field="ind_region") from None
     if region_id not in {r["id"] for r in plan_regions(db, plan["id"])}:
@@ -692,7 +692,7 @@ def add_link(db: Database, actor: Actor, goal_id: int, **data) -> int:
     with write(db):
         row = _link_fields(db, plan, goal_id, data)
         row.update({"version": 1, "updated_at": now(), "updated_by": actor.name})
-        link_id = db["goal_indicators"].insert(row).last_pk
+        link_id = insert_row(db, "goal_indicators", row)
         audit(db, actor, "goal_indicator", link_id, "create", after=row)
     return link_id
 
@@ -718,7 +718,7 @@ def delete_link(db: Database, actor: Actor, link_id: int, expected_version: int)
         goal, _ = _goal_plan(db, before["goal_id"])
         auth.require_org_editor(actor, goal["responsible_ids"])
         require_version(before, expected_version)
-        db["goal_indicators"].delete(link_id)
+        db.table("goal_indicators").delete(link_id)
         audit(db, actor, "goal_indicator", link_id, "delete", before=before)
 
 

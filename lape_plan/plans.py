@@ -11,7 +11,7 @@ from . import auth, validation
 # Text cleaning lives in validation; plans.clean_text and plans.normalise_text are the names
 # most features call.
 from .validation import clean_text, normalise_text  # noqa: F401
-from .db import audit, get_or_not_found, now, save_changes, save_version, write
+from .db import audit, get_or_not_found, insert_row, now, save_changes, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import TITLE_MAX, Actor, OrgKind, Scope
 
@@ -55,7 +55,7 @@ def add_organisation(db: Database, actor: Actor, kind, name_fi, name_sv="", code
     with write(db):
         if row["code"] and db.execute("select 1 from organisations where code = ?", [row["code"]]).fetchone():
             raise ValidationError("error.duplicate_code", field="code", code=row["code"])
-        org_id = db["organisations"].insert(row).last_pk
+        org_id = insert_row(db, "organisations", row)
         audit(db, actor, "organisation", org_id, "create", after=row)
     return org_id
 
@@ -103,7 +103,7 @@ def create_plan(db, actor, title_fi, first_year, last_year, org_ids=(), title_sv
             "updated_at": now(),
             "updated_by": actor.name,
         }
-        plan_id = db["plans"].insert(row).last_pk
+        plan_id = insert_row(db, "plans", row)
         db["plan_organisations"].insert_all([{"plan_id": plan_id, "org_id": o} for o in org_ids])
         audit(db, actor, "plan", plan_id, "create", after={**row, "org_ids": list(org_ids)})
     return plan_id
@@ -146,7 +146,7 @@ def remove_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: i
         ).fetchone()[0]
         if used:
             raise ValidationError("error.organisation_in_use", field="org", count=used)
-        db["plan_organisations"].delete_where("plan_id = ? and org_id = ?", [plan_id, org_id])
+        db.table("plan_organisations").delete_where("plan_id = ? and org_id = ?", [plan_id, org_id])
         audit(db, actor, "plan", plan_id, "remove_organisation", before={"org_id": org_id})
 
 
@@ -212,7 +212,7 @@ def add_approval(db, actor, plan_id, body, date, reference, org_id=None, version
             "reference": reference,
             "version_id": version_id,
         }
-        approval_id = db["approvals"].insert(row).last_pk
+        approval_id = insert_row(db, "approvals", row)
         audit(db, actor, "approval", approval_id, "create", after=row)
     return approval_id
 
@@ -221,7 +221,7 @@ def delete_approval(db: Database, actor: Actor, approval_id: int) -> None:
     auth.require_plan_editor(actor)
     with write(db):
         before = get_or_not_found(db, "approvals", approval_id, entity="approval")
-        db["approvals"].delete(approval_id)
+        db.table("approvals").delete(approval_id)
         audit(db, actor, "approval", approval_id, "delete", before=before)
 
 
@@ -298,7 +298,7 @@ def _goal_fields(db, plan, data: dict) -> dict:
 
 def _measure_fields(db, plan, data: dict) -> dict:
     responsible = data.get("responsible_org_id")
-    if responsible not in (None, ""):
+    if responsible is not None and responsible != "":
         responsible = int(responsible)
         validation.check_orgs(db, [responsible], plan["id"])
     else:
@@ -343,9 +343,16 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
     to their responsible organisations (a new measure to its goal's)."""
     if entity == "focus_area" or (entity == "goal" and row is None):
         auth.require_plan_editor(actor)
-    elif entity == "goal" and row["scope"] == Scope.SHARED and _shared_goals_for_coordinators(db, row):
+    elif (
+        entity == "goal"
+        and row is not None
+        and row["scope"] == Scope.SHARED
+        and _shared_goals_for_coordinators(db, row)
+    ):
         auth.require_plan_editor(actor)
     elif row is None:  # new measure
+        if parent_id is None:  # the same error as get() gives for a missing goal
+            raise NotFound("error.not_found", entity="goal", id=parent_id)
         auth.require_org_editor(actor, get(db, "goal", parent_id)["responsible_ids"])
     else:
         orgs = responsible_ids(row, entity)
@@ -376,7 +383,7 @@ def add_plan_organisation(db: Database, actor: Actor, plan_id: int, org_id: int)
     get_plan(db, plan_id)
     with write(db):
         validation.check_orgs(db, [org_id])
-        db["plan_organisations"].insert({"plan_id": plan_id, "org_id": org_id}, ignore=True)
+        db.table("plan_organisations").insert({"plan_id": plan_id, "org_id": org_id}, ignore=True)
         audit(db, actor, "plan", plan_id, "add_organisation", after={"org_id": org_id})
 
 
@@ -420,7 +427,7 @@ def add(db: Database, actor: Actor, entity: str, parent_id: int, *, draft: bool 
         )
         if draft and entity != "focus_area":
             row["draft"] = 1
-        item_id = db[table].insert(row).last_pk
+        item_id = insert_row(db, table, row)
         store_links(db, item_id, fields)
         audit(db, actor, entity, item_id, "create", after={**row, **{k: fields[k] for k in LINKS if k in fields}})
     return item_id
@@ -525,8 +532,8 @@ def move(db: Database, actor: Actor, entity: str, item_id: int, step: int) -> No
         ).fetchone()
         if not other:
             return
-        db[table].update(item_id, {"position": other[1]})
-        db[table].update(other[0], {"position": row["position"]})
+        db.table(table).update(item_id, {"position": other[1]})
+        db.table(table).update(other[0], {"position": row["position"]})
         audit(db, actor, entity, item_id, "move", before={"position": row["position"]}, after={"position": other[1]})
 
 

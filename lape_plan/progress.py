@@ -197,7 +197,7 @@ def assess(
             baseline_value,
             counts.get(baseline_year) if same else None,
             latest_value,
-            counts.get(latest_year),
+            counts.get(latest_year) if latest_year is not None else None,
             scale,
             threshold,
             unit,

@@ -158,7 +158,7 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
             }
             after = {"published": 1, "langs": list(langs)}
             if before is None:
-                db["publications"].insert({**row, "version": 1}, pk="plan_id")
+                db.table("publications").insert({**row, "version": 1}, pk="plan_id")
                 audit(db, actor, "publication", plan["id"], "publish", after=after)
             else:
                 save_version(

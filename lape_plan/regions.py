@@ -38,7 +38,7 @@ def ensure_regions(db: Database) -> None:
                 return
             if sotkanet_id in used_ids:
                 sotkanet_id = None
-            db["ind_regions"].insert(
+            db.table("ind_regions").insert(
                 {
                     "category": category,
                     "code": code,
@@ -79,7 +79,7 @@ def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = Fa
     """Regions a plan's links can be read for: its municipalities, its counties, the whole
     plan area and the whole country, each with `kind` and a display `name`."""
     orgs = plans.organisations(db, plan_id)
-    wanted = []
+    wanted: list[tuple[str, str, str, dict | None]] = []  # category, code, kind, organisation
     for org in orgs:
         region = _org_region(org)
         if region:
@@ -96,12 +96,12 @@ def plan_regions(db: Database, plan_id: int, lang: str = "fi", _retry: bool = Fa
         ensure_regions(db)
         return plan_regions(db, plan_id, lang, _retry=True)
     result = []
-    for category, code, kind, org in wanted:
-        region = dict(rows[(category, code)])
-        region["kind"] = kind
-        region["org_id"] = org["id"] if org else None
-        region["name"] = plans.org_name(org, lang) if org else i18n.t("indicators.region.plan_area", lang)
-        result.append(region)
+    for category, code, kind, owner in wanted:
+        entry = dict(rows[(category, code)])
+        entry["kind"] = kind
+        entry["org_id"] = owner["id"] if owner else None
+        entry["name"] = plans.org_name(owner, lang) if owner else i18n.t("indicators.region.plan_area", lang)
+        result.append(entry)
     country = dict(country)
     country.update(kind="country", org_id=None, name=i18n.t("indicators.region.country", lang))
     result.append(country)

@@ -170,14 +170,14 @@ def _load(data: bytes, lang: str) -> tuple[dict, list[_Sheet]]:
 def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
     if META_SHEET not in wb.sheetnames:
         raise ImportRejected([Problem("", 0, "export.rt.not_ours")])
-    meta = {}
+    meta: dict = {}  # name -> cell value
     for _, row in budget.rows_of(wb[META_SHEET], max_row=META_ROWS, values_only=True):
         if row and row[0]:
             meta[str(row[0])] = row[1] if len(row) > 1 else None
     if meta.get("format") != FORMAT or meta.get("lang") not in LANGS:
         raise ImportRejected([Problem(META_SHEET, 0, "export.rt.bad_format", {"format": meta.get("format") or "–"})])
     try:
-        meta["plan_id"] = int(meta.get("plan_id"))
+        meta["plan_id"] = int(meta.get("plan_id", ""))  # missing: ValueError, as for empty
     except (TypeError, ValueError):
         raise ImportRejected([Problem(META_SHEET, 0, "export.rt.bad_format", {"format": FORMAT})]) from None
     problems = []
@@ -218,7 +218,7 @@ def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
 
 def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget: RowBudget) -> _Sheet:
     by_header = {header(c.key, file_lang).strip().lower(): c.key for c in DATA_COLUMNS[key]}
-    columns = {}  # 0-based position -> column key
+    columns: dict[int, str] = {}  # 0-based position -> column key
     rows = []
     for number, cells in budget.rows_of(ws):
         if number == 1:
@@ -231,7 +231,7 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget:
                     Problem(ws.title, 1, "export.rt.column_missing", {"column": header(missing, file_lang)})
                 )
             continue
-        values = {}
+        values: dict = {}  # column key -> value, as _Sheet.rows holds them
         for pos, cell in enumerate(cells):
             col_key = columns.get(pos)
             if not col_key:
@@ -285,7 +285,7 @@ class _Run:
         self.db, self.actor, self.lang, self.file_lang = db, actor, lang, meta["lang"]
         self.plan = plans.get_plan(db, meta["plan_id"])
         self.result = Result(self.plan["id"])
-        self.problems: list[tuple] = []
+        self.problems: list[Problem] = []
         self.orgs = {o["id"]: o for o in plans.organisations(db, self.plan["id"])}
         self.org_by_name = {}
         for o in self.orgs.values():

@@ -75,7 +75,7 @@ def _mb(n: int) -> str:
     return f"{n / 1_000_000:.0f}" if n >= 1_000_000 else f"{n / 1_000_000:.1f}"
 
 
-def too_large(name: str, size: int, limits: Limits) -> tuple | None:
+def too_large(name: str, size: int, limits: Limits) -> Problem | None:
     """The problem of a file bigger than the limits allow, or None."""
     if size > limits.file_bytes:
         return Problem(name, "", "uploads.file_too_large", {"size": _mb(size), "max": _mb(limits.file_bytes)})
@@ -87,7 +87,8 @@ def check_upload(files, limits: Limits | None = None) -> None:
     the bytes without decoding them: line ends in CSV, objects (or every 8th comma, for lists
     of bare values) in JSON; an estimate may run high, never low."""
     limits = limits or PAGE
-    problems, rows = [], 0
+    problems: list[Problem] = []
+    rows = 0
     for name, data in files:
         problem = too_large(name, len(data), limits)
         if problem:
@@ -124,8 +125,8 @@ class Parsed:
 class Problems:
     """Collects bad rows; keeps the first MAX_PROBLEMS and counts the rest."""
 
-    def __init__(self):
-        self.items: list[tuple] = []
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
         self.more = 0
 
     def add(self, name, row, key, **params):
@@ -211,7 +212,7 @@ _TEMPLATE_COLUMNS = {
 TEMPLATE_HEADER = ["indicator_code", "region_code", "year", "gender", "value"]
 
 
-def _columns(name, header, wanted, required, problems) -> dict | None:
+def _columns(name, header, wanted, required) -> dict:
     found = {}
     for index, title in enumerate(header):
         norm = _norm(title)
@@ -219,9 +220,8 @@ def _columns(name, header, wanted, required, problems) -> dict | None:
             if norm in names and col not in found:
                 found[col] = index
     missing = [c for c in required if c not in found]
-    if missing:
-        problems.add(name, 1, "indicators.reason.missing_columns", columns=", ".join(missing))
-        return None
+    if missing:  # nothing more can be read
+        raise ImportRejected([Problem(name, 1, "indicators.reason.missing_columns", {"columns": ", ".join(missing)})])
     return found
 
 
@@ -239,6 +239,8 @@ def _data_row(name, line, get, template, problems, out, parsed):
         problems.add(name, line, "indicators.reason.not_a_number", column="absolute value", value=get("abs_value"))
         return
     raw_ind, raw_reg = get("indicator"), get("region")
+    indicator: str | int  # codes in the custom template, Sotkanet ids in its data
+    region: str | int
     if template:
         indicator = str(raw_ind if raw_ind is not None else "").strip()
         region = str(raw_reg if raw_reg is not None else "").strip()
@@ -288,8 +290,7 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
         raise ImportRejected([Problem(name, "", "indicators.reason.empty_file")]) from None
     wanted = _TEMPLATE_COLUMNS if template else _DATA_COLUMNS
     required = ["indicator", "region", "year", "value"] + ([] if template else ["gender"])
-    cols = _columns(name, header, wanted, required, problems)
-    problems.raise_if_any()
+    cols = _columns(name, header, wanted, required)
     width = len(header)
     out = parsed.rows
     append = out.append
@@ -546,7 +547,8 @@ def parse_file(name: str, data: bytes, shared: Problems | None = None, limits: L
         if lower.endswith((".xlsx", ".xlsm")):
             return parse_xlsx(name, data, shared, (limits or PAGE).xlsx)
         text = decode(name, data)
-        start = _SPACE.match(text).end()  # not lstrip(): that copies the text
+        space = _SPACE.match(text)  # not lstrip(): that copies the text
+        start = space.end() if space else 0  # `\s*` always matches
         if lower.endswith(".json") or text[start : start + 1] in ("[", "{"):
             return parse_json(name, text, shared)
         return parse_csv(name, text, shared)

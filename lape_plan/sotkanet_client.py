@@ -87,6 +87,7 @@ class Client:
                 ) from None
             except (urllib.error.URLError, OSError, TimeoutError) as err:
                 raise SotkanetUnavailable(reason=str(getattr(err, "reason", err))[:200]) from None
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 def _retry_after(err) -> float:
@@ -108,7 +109,7 @@ def _fetch_parsed(db: Database, client, url: str, max_age_hours: float) -> Parse
     body = client.get(url).decode("utf-8", "replace")
     parsed = parse_json(url, body)
     with write(db, audit=False):  # a cache of public data
-        db["sotkanet_cache"].upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
+        db.table("sotkanet_cache").upsert({"url": url, "fetched_at": now(), "body": body}, pk="url")
     return parsed
 
 
@@ -119,7 +120,7 @@ def fetch_live(
     plan's municipalities have no Sotkanet ids yet, data with one `years=` per year), keep
     only the plan's regions and import it all in one transaction. Responses are cached."""
     auth.require_plan_editor(actor)
-    client = client or Client(**({"base_url": _base_url()} if _base_url() else {}))
+    client = client or Client(base_url=_base_url() or BASE_URL)
     parsed: list[Parsed] = []
     regions = plan_regions(db, plan_id)
     if any(r["sotkanet_id"] is None for r in regions if r["kind"] in ("municipality", "county")):
@@ -149,7 +150,7 @@ def fetch_catalogue(db: Database, actor: Actor, client=None, max_age_hours: floa
     """Sotkanet's whole indicator list (/indicators, metadata of ~3,700 indicators), fetched once a
     month at most and imported as metadata, so that the child set resolves and search finds them."""
     auth.require_plan_editor(actor)
-    client = client or Client(**({"base_url": _base_url()} if _base_url() else {}))
+    client = client or Client(base_url=_base_url() or BASE_URL)
     parsed = _fetch_parsed(db, client, f"{client.base_url}/indicators", max_age_hours)
     if parsed.kind != "metadata":
         raise ImportRejected([Problem(parsed.name, 1, "indicators.reason.not_metadata")])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import Literal, overload
 
 from .errors import ValidationError
 from .model import TEXT_MAX
@@ -71,6 +72,10 @@ def year_number(value) -> int:
 
 
 # ---------------------------------------------------------------- ValidationError level (forms)
+@overload
+def decimal(value, field: str, required: Literal[True]) -> float: ...
+@overload
+def decimal(value, field: str, required: bool = False) -> float | None: ...
 def decimal(value, field: str, required: bool = False) -> float | None:
     """A number typed in `field` ("12,5", "12.5", "1 200"); None when empty unless required."""
     try:
@@ -96,6 +101,10 @@ def whole(
     return result
 
 
+@overload
+def year(value, field: str, plan: dict | None = None, *, required: Literal[True]) -> int: ...
+@overload
+def year(value, field: str, plan: dict | None = None, required: bool = False) -> int | None: ...
 def year(value, field: str, plan: dict | None = None, required: bool = False) -> int | None:
     """A year typed in `field`: inside the plan period when `plan` is given
     (error.year_outside_plan), else between YEAR_MIN and YEAR_MAX (error.not_a_year).

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from . import auth, chapters, i18n, plans
-from .db import audit, now, save_changes, write
+from .db import audit, insert_row, now, save_changes, write
 from .errors import NotFound, ValidationError, require_version
 from .model import Actor
 
@@ -207,7 +207,7 @@ def move(db: Database, actor: Actor, plan_id: int, to_state: str, expected_versi
                 "created_by": actor.name,
                 "snapshot": json.dumps(snapshot(db, plan_id), ensure_ascii=False, sort_keys=True),
             }
-            version_id = db["plan_versions"].insert(row).last_pk
+            version_id = insert_row(db, "plan_versions", row)
             audit(db, actor, ENTITY, version_id, "create", after={"plan_id": plan_id, "number": number})
         return save_changes(db, actor, "plans", "plan", before, {"approval_state": to_state})
 

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from . import auth, i18n, plans, throttle
-from .db import audit, get_or_not_found, now, save_version, write
+from .db import audit, get_or_not_found, insert_row, now, save_version, write
 from .errors import LapeError, NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
 from .xlsx import csv_safe, put, put_row
@@ -162,22 +162,20 @@ def create(
             "phase_at": stamp,
             "background": json.dumps(asked),
         }
-        workshop_id = db["workshops"].insert(row).last_pk
-        round_id = (
-            db["workshop_rounds"]
-            .insert(
-                {
-                    "workshop_id": workshop_id,
-                    "position": 1,
-                    "question": question,
-                    "created_at": stamp,
-                    "created_by": actor.name,
-                }
-            )
-            .last_pk
+        workshop_id = insert_row(db, "workshops", row)
+        round_id = insert_row(
+            db,
+            "workshop_rounds",
+            {
+                "workshop_id": workshop_id,
+                "position": 1,
+                "question": question,
+                "created_at": stamp,
+                "created_by": actor.name,
+            },
         )
-        db["workshops"].update(workshop_id, {"round_id": round_id})
-        db["workshop_focus_areas"].insert_all(
+        db.table("workshops").update(workshop_id, {"round_id": round_id})
+        db.table("workshop_focus_areas").insert_all(
             [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)]
         )
         audit(db, actor, "workshop", workshop_id, "create", after={**row, "focus_area_ids": area_ids})
@@ -232,18 +230,16 @@ def next_round(db: Database, actor: Actor, workshop_id: int, question) -> int:
         position = db.execute(
             "select coalesce(max(position), 0) + 1 from workshop_rounds where workshop_id = ?", [workshop_id]
         ).fetchone()[0]
-        round_id = (
-            db["workshop_rounds"]
-            .insert(
-                {
-                    "workshop_id": workshop_id,
-                    "position": position,
-                    "question": question,
-                    "created_at": stamp,
-                    "created_by": actor.name,
-                }
-            )
-            .last_pk
+        round_id = insert_row(
+            db,
+            "workshop_rounds",
+            {
+                "workshop_id": workshop_id,
+                "position": position,
+                "question": question,
+                "created_at": stamp,
+                "created_by": actor.name,
+            },
         )
         save_version(
             db,
@@ -401,8 +397,8 @@ def update_settings(
         )
         # the question shown is the current round's
         db.execute("update workshop_rounds set question = ? where id = ?", [question, before["round_id"]])
-        db["workshop_focus_areas"].delete_where("workshop_id = ?", [workshop_id])
-        db["workshop_focus_areas"].insert_all(
+        db.table("workshop_focus_areas").delete_where("workshop_id = ?", [workshop_id])
+        db.table("workshop_focus_areas").insert_all(
             [{"workshop_id": workshop_id, "focus_area_id": f, "position": i} for i, f in enumerate(area_ids)]
         )
 
@@ -454,12 +450,10 @@ def join(db: Database, code, name="", resume_token=None, client=None) -> str:
         cap = workshop.get("max_participants")
         if cap and participant_count(db, workshop["id"]) >= cap:
             raise ValidationError("workshop.error.full", field="workshop_code", max=cap)
-        pid = (
-            db["workshop_participants"]
-            .insert(
-                {"workshop_id": workshop["id"], "token": token, "name": name, "joined_at": now(), "vote_version": 0}
-            )
-            .last_pk
+        pid = insert_row(
+            db,
+            "workshop_participants",
+            {"workshop_id": workshop["id"], "token": token, "name": name, "joined_at": now(), "vote_version": 0},
         )
         audit(
             db,
@@ -476,7 +470,7 @@ def background_options(db: Database, workshop: dict, key: str) -> list[str]:
     """The answers offered to one background question (municipalities: the plan's, then 'other')."""
     if key == "municipality":
         return [str(o["id"]) for o in plans.organisations(db, workshop["plan_id"], kind="municipality")] + ["other"]
-    return list(BACKGROUND[key])
+    return list(BACKGROUND[key] or ())  # municipality, the one without fixed answers, is above
 
 
 def _answers(db: Database, workshop: dict, background) -> dict:
@@ -499,7 +493,7 @@ def answer_background(db: Database, token, answers: dict) -> bool:
         if person.get("background_at"):
             return False
         clean = _answers(db, person["workshop"], answers)
-        db["workshop_participants"].update(person["id"], {**clean, "background_at": now()})
+        db.table("workshop_participants").update(person["id"], {**clean, "background_at": now()})
         audit(db, _participant_actor(person), "workshop_participant", person["id"], "background")
     return True
 
@@ -562,7 +556,7 @@ def propose(db: Database, token, focus_area_id, text, late=False) -> int:
             "updated_at": stamp,
             "updated_by": _participant_actor(person).name,
         }
-        proposal_id = db["workshop_proposals"].insert(row).last_pk
+        proposal_id = insert_row(db, "workshop_proposals", row)
         audit(db, _participant_actor(person), "workshop_proposal", proposal_id, "create", after=row)
     return proposal_id
 
@@ -732,7 +726,7 @@ def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, te
             "updated_at": stamp,
             "updated_by": actor.name,
         }
-        proposal_id = db["workshop_proposals"].insert(row).last_pk
+        proposal_id = insert_row(db, "workshop_proposals", row)
         audit(db, actor, "workshop_proposal", proposal_id, "create", after=row)
     return proposal_id
 
@@ -919,7 +913,8 @@ def results(db: Database, workshop_id: int, lang: str, round_id: int | None = No
         for c in ("rank", "proposal", "focus_area", "votes", "voters", "status", "merged", "goal")
     ]
     header.append(i18n.t("workshop_room.col.round", lang))
-    out, ranks = [], {}
+    out: list[list] = []
+    ranks: dict[int, int] = {}
     ranked = sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))  # stable
     for p in ranked:
         if p["merged_into"]:

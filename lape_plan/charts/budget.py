@@ -26,7 +26,6 @@ def preventive_share(
         if r[f"preventive_{key}"] is not None
     ]
     scale = alt.Scale(domain=[series_labels[k] for k in COLOURS], range=list(COLOURS.values()))
-    axis = {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 14, "titleFontSize": 14}
     # the chart's text alternative and the table beside it carry the figures; the marks' own
     # ARIA groups are unlabelled (an empty one for a series without euros fails WCAG 1.1.1)
     chart = (
@@ -38,13 +37,19 @@ def preventive_share(
                 title=year_title,
                 sort=[str(r["year"]) for r in rows],
                 scale=alt.Scale(domain=[str(r["year"]) for r in rows]),
-                axis=alt.Axis(labelAngle=0, **axis),
+                axis=alt.Axis(labelAngle=0, labelColor=TEXT, titleColor=TEXT, labelFontSize=14, titleFontSize=14),
             ),
             y=alt.Y(
                 "share:Q",
                 title=share_title,
                 scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(labelExpr="format(datum.value * 100, '.0f') + '\u00a0%'", **axis),
+                axis=alt.Axis(
+                    labelExpr="format(datum.value * 100, '.0f') + '\u00a0%'",
+                    labelColor=TEXT,
+                    titleColor=TEXT,
+                    labelFontSize=14,
+                    titleFontSize=14,
+                ),
             ),
             color=alt.Color(
                 "series:N",

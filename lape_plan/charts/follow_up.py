@@ -47,7 +47,7 @@ def status_heatmap(
     by_title: str,
     max_label: int = 60,
     label_limit: int = 560,
-) -> alt.Chart:
+) -> alt.LayerChart | alt.FacetChart:  # the type of altair's `+`; no facets here, so a LayerChart
     """Items (rows, in the given order) × years, coloured by status.
 
     `cells`: dicts with `label` (the item's number and title), `year`, `status`, `progress`
@@ -88,7 +88,7 @@ def status_heatmap(
         alt.Tooltip("by:N", title=by_title),
     ]
     base = alt.Chart(frame).encode(x=x, y=y, tooltip=tooltip)
-    cells = base.mark_rect().encode(
+    tiles = base.mark_rect().encode(
         color=alt.Color(
             "status:N",
             title=status_title,
@@ -111,7 +111,7 @@ def status_heatmap(
     symbols = base.mark_text(fontSize=16, fontWeight="bold").encode(
         text="symbol:N", color=alt.Color("ink:N", scale=None)
     )
-    return (cells + symbols).properties(height=alt.Step(28))
+    return (tiles + symbols).properties(height=alt.Step(28))
 
 
 def table(cells: list[dict], status_labels: dict[str, str], item_title: str) -> pd.DataFrame:

@@ -192,6 +192,20 @@ def test_deactivated_user_cannot_sign_in_and_loses_session(demo_db):
     assert auth.actor_for(demo_db, uid) is None
 
 
+def test_an_account_closed_while_signing_in_is_refused(db, monkeypatch):
+    # Closed between the password check and reading the actor: a refusal, never None.
+    auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
+    actor_for = auth.actor_for
+
+    def closed_meanwhile(database, user_id):
+        database.execute("update users set active = 0 where id = ?", [user_id])
+        return actor_for(database, user_id)
+
+    monkeypatch.setattr(auth, "actor_for", closed_meanwhile)
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(db, "admin", PW)
+
+
 def test_last_admin_cannot_be_demoted_and_stale_edit_refused(db):
     admin_id = auth.create_user(db, SYSTEM, "admin", PW, role=Role.ADMIN)
     admin = auth.actor_for(db, admin_id)

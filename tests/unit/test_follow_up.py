@@ -381,6 +381,14 @@ def test_reporting_year():
     assert fu.reporting_year(plan, dt.date(2018, 5, 1)) == 2020
 
 
+@pytest.mark.parametrize("year", [None, "", "  "])
+def test_a_reporting_year_is_never_empty(year):
+    # Blank text once passed as an empty year and came back as None.
+    with pytest.raises(ValidationError) as err:
+        fu.check_year(year, {"first_year": 2020, "last_year": 2024})
+    assert err.value.key == "error.not_a_year"
+
+
 def test_current_for_some_years(demo_db):
     pid = _plan_id(demo_db)
     m = _measure(demo_db, "Kaveritoiminta")
