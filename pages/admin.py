@@ -32,7 +32,7 @@ with users_tab:
     # for a new user is emptied then, since a widget's value can only be set before it is drawn.
     done = st.session_state.pop("admin_done", None)
     if done and done[0] == "created":
-        st.session_state.update(NEW_USER)
+        st.session_state.update(**NEW_USER)
     for key, value in NEW_USER.items():
         st.session_state.setdefault(key, value)
     users = auth.users(ctx.db)
@@ -77,7 +77,7 @@ with users_tab:
             t("admin.user_orgs"),
             list(org_names),
             key="nu_orgs",
-            format_func=org_names.get,
+            format_func=org_names.__getitem__,
             select_all=False,
             placeholder=t("common.choose"),
         )
@@ -112,7 +112,7 @@ with users_tab:
                 t("admin.user_orgs"),
                 list(org_names),
                 default=user["org_ids"],
-                format_func=org_names.get,
+                format_func=org_names.__getitem__,
                 select_all=False,
                 placeholder=t("common.choose"),
             )

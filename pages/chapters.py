@@ -26,7 +26,7 @@ kind = c1.selectbox(
     key="ch_kind",
     format_func=lambda k: f"{kinds.index(k) + 1} {chapters.title(k, ctx.lang)}",
 )
-part = c2.selectbox(t("chapters.part"), options, index=options.index(own), key="ch_part", format_func=names.get)
+part = c2.selectbox(t("chapters.part"), options, index=options.index(own), key="ch_part", format_func=names.__getitem__)
 chapter_form(ctx, kind, part or None)
 history(ctx, kind, part or None)
 st.divider()

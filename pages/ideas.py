@@ -43,11 +43,11 @@ if class_code is not None:
 else:
     open_now = open_plans(PATH, dt.date.today().isoformat())
     wanted = st.query_params.get("plan")
-    plan = next((p for p in open_now if str(p["id"]) == wanted), None)
-    if plan is None and len(open_now) == 1:
-        plan = open_now[0]
-    heading = t("ideas.simple.title") if simple else t("ideas.title")
-    if plan is None:
+    found = next((p for p in open_now if str(p["id"]) == wanted), None)
+    if found is None and len(open_now) == 1:
+        found = open_now[0]
+    heading: str | None = t("ideas.simple.title") if simple else t("ideas.title")
+    if found is None:
         st.title(heading)
         heading = None
         if not open_now:
@@ -56,11 +56,12 @@ else:
             st.stop()
         names = {p["id"]: plans.title_in(p, ctx.lang) for p in open_now}
         picked = st.selectbox(
-            t("ideas.pick_plan"), list(names), format_func=names.get, index=None, placeholder=t("common.choose")
+            t("ideas.pick_plan"), list(names), format_func=names.__getitem__, index=None, placeholder=t("common.choose")
         )
         if picked is None:
             st.stop()
-        plan = next(p for p in open_now if p["id"] == picked)
+        found = next(p for p in open_now if p["id"] == picked)
+    plan = found
     # The heading, the plan's name and its introduction as one element: each element costs
     # every rerun of every phone a message from the script's thread to the server's.
     lines = [f"# {md_escape(heading)}"] if heading else []

@@ -227,6 +227,6 @@ if w["phase"] == "voting":
     st.stop()
 if w["phase"] == "closed":
     st.success(t("workshop.closed_thanks"))
-    feedback_form(ctx, token)
+    feedback_form(ctx, person["token"])
 language_choice(ctx.lang)
 follow_room(ctx, PATH, w["id"], seen)

@@ -154,10 +154,12 @@ if plan:
     c1, c2 = st.columns(2, vertical_alignment="bottom")
     outside = [o for o in names if o not in in_plan]
     if outside:
-        joining = c1.selectbox(t("settings.add_existing"), outside, format_func=names.get)
+        joining = c1.selectbox(t("settings.add_existing"), outside, format_func=names.__getitem__)
         if c2.button(t("settings.add_to_plan"), icon=":material/add:"):
             attempt(lambda: plans.add_plan_organisation(ctx.db, ctx.writer(), plan["id"], joining), "editor.added")
-    leaving = c1.selectbox(t("settings.remove_org"), sorted(in_plan, key=names.get), format_func=names.get)
+    leaving = c1.selectbox(
+        t("settings.remove_org"), sorted(in_plan, key=names.__getitem__), format_func=names.__getitem__
+    )
     if c2.button(t("settings.remove_from_plan"), icon=":material/remove:"):
         attempt(lambda: plans.remove_plan_organisation(ctx.db, ctx.writer(), plan["id"], leaving), "editor.deleted")
     with st.form("new_org"):
@@ -204,7 +206,7 @@ with st.form("new_plan"):
         t("settings.organisations"),
         list(names),
         key="np_orgs",
-        format_func=names.get,
+        format_func=names.__getitem__,
         select_all=False,
         placeholder=t("common.choose"),
     )

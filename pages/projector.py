@@ -23,7 +23,11 @@ if w is None:
         st.stop()
     names = {x["id"]: f"{x['title']} ({x['code']})" for x in existing}
     chosen = st.selectbox(
-        t("workshop.pick_workshop"), list(names), format_func=names.get, index=None, placeholder=t("common.choose")
+        t("workshop.pick_workshop"),
+        list(names),
+        format_func=names.__getitem__,
+        index=None,
+        placeholder=t("common.choose"),
     )
     if chosen:
         st.query_params["w"] = str(chosen)

@@ -32,7 +32,7 @@ def settings_form(prefix: str, w: dict | None):
         chosen = st.multiselect(
             t("field.workshop_focus_areas"),
             list(area_title),
-            format_func=area_title.get,
+            format_func=area_title.__getitem__,
             default=w["focus_area_ids"] if w else list(area_title),
             select_all=False,
             placeholder=t("common.choose"),
@@ -91,7 +91,7 @@ ids = [w["id"] for w in existing]
 if st.session_state.get("ws_id") not in ids:
     st.session_state["ws_id"] = ids[0]
 names = {w["id"]: f"{w['title']} ({w['code']})" for w in existing}
-st.selectbox(t("workshop.pick_workshop"), ids, key="ws_id", format_func=names.get)
+st.selectbox(t("workshop.pick_workshop"), ids, key="ws_id", format_func=names.__getitem__)
 w = workshop.get(ctx.db, st.session_state["ws_id"])
 
 with st.container(border=True):
@@ -138,7 +138,7 @@ for p in open_props:
 
 with st.expander(t("workshop.add_proposal")):
     with st.form("ws_add", clear_on_submit=False, enter_to_submit=False):
-        area = st.selectbox(t("workshop.focus_area"), list(offered), format_func=offered.get)
+        area = st.selectbox(t("workshop.focus_area"), list(offered), format_func=offered.__getitem__)
         text = st.text_area(t("workshop.proposal_text"), max_chars=workshop.PROPOSAL_MAX, key="ws_add_text")
         if st.form_submit_button(t("workshop.add"), type="primary"):
             try:

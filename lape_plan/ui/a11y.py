@@ -6,6 +6,7 @@ no option for it, so a small script sets it from the session's language."""
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -70,10 +71,10 @@ def current_page() -> str:
         return ""
     try:
         manager = run.pages_manager
-        page = manager.get_pages().get(manager.current_page_script_hash) or {}
+        page = manager.get_pages().get(manager.current_page_script_hash)
     except Exception:  # an internal of Streamlit; the title falls back to the app's name
         return ""
-    path = str(page.get("script_path") or "")
+    path = str(page.get("script_path") or "") if page else ""
     return path.rsplit("/", 1)[-1].removesuffix(".py")
 
 
@@ -118,7 +119,7 @@ if (!window.lapeLangNames) {{
 </script>"""
 
 
-def setup_page(lang: str, layout: str = "wide", css: str = "", **config) -> None:
+def setup_page(lang: str, layout: Literal["centered", "wide"] = "wide", css: str = "", **config) -> None:
     """Page config with the page's own title, then the document language and the shared style
     with the page's own `css` (one element: each costs every rerun a message)."""
     st.set_page_config(page_title=page_title(current_page(), lang), page_icon="🌱", layout=layout, **config)

@@ -26,7 +26,7 @@ show_flash = partial(state.show_flash, "lava_flash")
 
 
 def _org_names(ctx: Ctx, org_ids) -> str:
-    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
+    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.need_plan()["id"])}
     return ", ".join(plans.org_name(orgs[o], ctx.lang) for o in org_ids if o in orgs) or "–"
 
 
@@ -107,13 +107,14 @@ def effects_table(ctx: Ctx, effects: list[dict]) -> None:
 # ---------------------------------------------------------------- list
 def list_section(ctx: Ctx) -> None:
     t = ctx.t
-    orgs = plans.organisations(ctx.db, ctx.plan["id"])
+    plan_id = ctx.need_plan()["id"]
+    orgs = plans.organisations(ctx.db, plan_id)
     options = {ALL: t("assessments.all_organisations")} | {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
     if st.session_state.get("lava_org") not in options:
         st.session_state["lava_org"] = next((o for o in sorted(ctx.actor.org_ids) if o in options), ALL)
     sticky(st.selectbox, t("assessments.organisation"), "lava_org", list(options), format_func=options.get)
     org_id = st.session_state["lava_org"] or None
-    rows = lava.listing(ctx.db, ctx.plan["id"], org_id)
+    rows = lava.listing(ctx.db, plan_id, org_id)
     counts = lava.counts(rows)
     cols = st.columns(len(lava.STATES))
     for col, s in zip(cols, lava.STATES):
@@ -143,7 +144,7 @@ def list_section(ctx: Ctx) -> None:
     else:
         st.info(t("assessments.none"))
     st.subheader(t("assessments.missing_heading"))
-    missing = lava.missing(ctx.db, ctx.plan["id"], org_id)
+    missing = lava.missing(ctx.db, plan_id, org_id)
     if missing:
         st.dataframe(
             pd.DataFrame(
@@ -168,8 +169,9 @@ def list_section(ctx: Ctx) -> None:
 def required_marks(ctx: Ctx) -> None:
     """Coordinators mark the measures that need an assessment."""
     t = ctx.t
-    marked = lava.required_ids(ctx.db, ctx.plan["id"])
-    measures = {m["id"]: m for m in lava.targets(ctx.db, ctx.plan["id"]) if m["target"] == "measure"}
+    plan_id = ctx.need_plan()["id"]
+    marked = lava.required_ids(ctx.db, plan_id)
+    measures = {m["id"]: m for m in lava.targets(ctx.db, plan_id) if m["target"] == "measure"}
     with st.expander(t("assessments.mark_heading")):
         measure_id = st.selectbox(
             t("assessments.mark_measure"),
@@ -222,10 +224,11 @@ def _open(prefix: str, values: dict, version: int) -> None:
 
 def editor_section(ctx: Ctx) -> None:
     t = ctx.t
-    items = lava.targets(ctx.db, ctx.plan["id"])
+    plan_id = ctx.need_plan()["id"]
+    items = lava.targets(ctx.db, plan_id)
     by_key = {_key(i): i for i in items}
-    existing = {(a["target"], a["target_id"]): a for a in lava.for_plan(ctx.db, ctx.plan["id"])}
-    marked = lava.required_ids(ctx.db, ctx.plan["id"])
+    existing = {(a["target"], a["target_id"]): a for a in lava.for_plan(ctx.db, plan_id)}
+    marked = lava.required_ids(ctx.db, plan_id)
 
     def fmt(key):
         item = by_key[key]
@@ -259,6 +262,7 @@ def editor_section(ctx: Ctx) -> None:
 
 def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
     t = ctx.t
+    plan = ctx.need_plan()
     prefix = f"lava_{item['target']}_{item['id']}"
     _open(prefix, _values(a), a["version"] if a else 0)
     if a:
@@ -290,7 +294,7 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         help=t("assessments.status_help"),
     )
     full = st.session_state[prefix + "_form"] == "full"
-    years = list(range(ctx.plan["first_year"], ctx.plan["last_year"] + 1))
+    years = list(range(plan["first_year"], plan["last_year"] + 1))
     area = lambda field, **kw: st.text_area(
         t(f"field.{field}"),
         key=f"{prefix}_{field[5:]}",  # noqa: E731
@@ -322,7 +326,7 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         st.markdown(f"##### 2. {t('assessments.step_hearing')}")
         area("lava_hearing")
         idea_links(ctx, prefix)
-        workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, ctx.plan["id"], ctx.lang)}
+        workshops = {w["id"]: w for w in lava.hearing_workshops(ctx.db, plan["id"], ctx.lang)}
         st.session_state[prefix + "_workshop_ids"] = [
             w for w in st.session_state[prefix + "_workshop_ids"] if w in workshops
         ]
@@ -400,7 +404,7 @@ def idea_links(ctx: Ctx, prefix: str) -> None:
     what is linked with its participation figures (the workshops follow, each labelled with
     its own figures)."""
     t = ctx.t
-    sources = lava.hearing_sources(ctx.db, ctx.plan["id"], ctx.lang)
+    sources = lava.hearing_sources(ctx.db, ctx.need_plan()["id"], ctx.lang)
     classes = sources["classes"]
     st.session_state[prefix + "_idea_class_ids"] = [
         c for c in st.session_state[prefix + "_idea_class_ids"] if c in classes
@@ -521,8 +525,9 @@ def _add_effect(ctx: Ctx, prefix: str, options: list[str]) -> None:
 # ---------------------------------------------------------------- decisions
 def decisions_section(ctx: Ctx) -> None:
     t = ctx.t
-    rows = lava.decisions(ctx.db, ctx.plan["id"])
-    assessed = {a["target_id"]: a for a in lava.for_plan(ctx.db, ctx.plan["id"]) if a["target"] == "decision"}
+    plan_id = ctx.need_plan()["id"]
+    rows = lava.decisions(ctx.db, plan_id)
+    assessed = {a["target_id"]: a for a in lava.for_plan(ctx.db, plan_id) if a["target"] == "decision"}
     if rows:
         st.dataframe(
             pd.DataFrame(
@@ -560,7 +565,8 @@ def decisions_section(ctx: Ctx) -> None:
 def decision_form(ctx: Ctx, row: dict | None) -> None:
     t = ctx.t
     prefix = f"lava_dec_{row['id'] if row else 'new'}"
-    orgs = {o["id"]: plans.org_name(o, ctx.lang) for o in plans.organisations(ctx.db, ctx.plan["id"])}
+    plan_id = ctx.need_plan()["id"]
+    orgs = {o["id"]: plans.org_name(o, ctx.lang) for o in plans.organisations(ctx.db, plan_id)}
     if prefix + "_version" not in st.session_state:
         r = row or {}
         st.session_state.update(
@@ -605,7 +611,7 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
             if row:
                 lava.update_decision(ctx.db, ctx.writer(), row["id"], st.session_state[prefix + "_version"], **values)
             else:
-                lava.add_decision(ctx.db, ctx.writer(), ctx.plan["id"], **values)
+                lava.add_decision(ctx.db, ctx.writer(), plan_id, **values)
         except ConflictError as err:
             st.session_state[prefix + "_conflict"] = err.current
         except LapeError as err:
@@ -653,7 +659,7 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
     t = ctx.t
     a = lava.for_target(ctx.db, item["entity"], item["id"])
     if a is None:
-        if item["entity"] == "measure" and item["id"] in lava.required_ids(ctx.db, ctx.plan["id"]):
+        if item["entity"] == "measure" and item["id"] in lava.required_ids(ctx.db, ctx.need_plan()["id"]):
             st.info(t("assessments.fu_needed"))
         return
     with st.expander(t("assessments.fu_heading", state=lava.label("state", a["state"], ctx.lang))):

@@ -44,7 +44,8 @@ show_flash = partial(state.show_flash, "bu_flash")
 def pick(ctx: Ctx) -> tuple[dict, int] | None:
     """The measure (in the sidebar's municipality) and one of its years; kept over page switches."""
     t = ctx.t
-    items = [i for i in fu.items(ctx.db, ctx.plan["id"], ctx.municipality_id) if i["entity"] == "measure"]
+    plan = ctx.need_plan()
+    items = [i for i in fu.items(ctx.db, plan["id"], ctx.municipality_id) if i["entity"] == "measure"]
     if not items:
         st.info(t("budget.no_measures"))
         return None
@@ -63,7 +64,7 @@ def pick(ctx: Ctx) -> tuple[dict, int] | None:
     item = by_id[st.session_state["bu_measure"]]
     if st.session_state.get("bu_year") not in item["years"]:
         st.session_state["bu_year"] = (
-            fu.reporting_year(ctx.plan) if fu.reporting_year(ctx.plan) in item["years"] else item["years"][0]
+            fu.reporting_year(plan) if fu.reporting_year(plan) in item["years"] else item["years"][0]
         )
     with c2:
         sticky(st.selectbox, t("field.budget_year"), "bu_year", item["years"])
@@ -175,7 +176,7 @@ def _save(ctx: Ctx, item: dict, measure_id: int, year: int, prefix: str) -> None
 
 
 def _orgs(ctx: Ctx, item: dict) -> list[dict]:
-    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
+    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.need_plan()["id"])}
     return [orgs[o] for o in item["responsible_ids"] if o in orgs]
 
 
@@ -207,7 +208,7 @@ def lines_table(ctx: Ctx, item: dict) -> None:
 
 # ---------------------------------------------------------------- roll-up
 def metrics(ctx: Ctx, r: dict) -> None:
-    t, plan = ctx.t, ctx.plan
+    t, plan = ctx.t, ctx.need_plan()
     period = {"first": plan["first_year"], "last": plan["last_year"]}
     cols = st.columns(4)
     cols[0].metric(t("budget.planned_total", **period), euro(ctx, r["total"].shown(0)))
@@ -286,7 +287,8 @@ def _split_frame(ctx: Ctx, r: dict, attr: str, codes: tuple, prefix: str) -> pd.
 
 def rollup_section(ctx: Ctx, r: dict) -> None:
     t = ctx.t
-    st.subheader(t("budget.rollup_heading", first=ctx.plan["first_year"], last=ctx.plan["last_year"]))
+    plan = ctx.need_plan()
+    st.subheader(t("budget.rollup_heading", first=plan["first_year"], last=plan["last_year"]))
     metrics(ctx, r)
     if not r["total"].lines:
         st.info(t("budget.no_euros"))
@@ -296,8 +298,8 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
         st.altair_chart(chart(ctx, r), width="stretch", alt=t("a11y.budget_alt"))
     with right:
         st.dataframe(trend_frame(ctx, r), hide_index=True, width="stretch", height="content")
-    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
-    areas = {a["id"]: (int(a["number"]), a) for a in plans.tree(ctx.db, ctx.plan["id"])}
+    orgs = {o["id"]: o for o in plans.organisations(ctx.db, plan["id"])}
+    areas = {a["id"]: (int(a["number"]), a) for a in plans.tree(ctx.db, plan["id"])}
     tabs = st.tabs(
         [
             t("budget.tab_org"),
@@ -351,14 +353,15 @@ def rollup_section(ctx: Ctx, r: dict) -> None:
 
 def csv_download(ctx: Ctx) -> None:
     """The budget CSV, built only when clicked (one row per measure and year)."""
+    plan = ctx.need_plan()
     st.download_button(
         ctx.t("budget.csv"),
         key="bu_csv",
         icon=":material/csv:",
         mime=CSV,
         on_click="ignore",
-        data=deferred(exports.budget_csv, ctx.plan["id"], ctx.lang, ctx.municipality_id),
-        file_name=exports.workbook_filename(ctx.plan, ctx.lang, "csv").replace(".csv", "_budget.csv"),
+        data=deferred(exports.budget_csv, plan["id"], ctx.lang, ctx.municipality_id),
+        file_name=exports.workbook_filename(plan, ctx.lang, "csv").replace(".csv", "_budget.csv"),
     )
 
 

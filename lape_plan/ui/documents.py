@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +19,7 @@ from .text import md_escape
 
 def part_options(ctx: Ctx) -> tuple[list[int], dict[int, str]]:
     """The chapter's parts: 0 the common text, then the plan's municipalities."""
-    munis = plans.organisations(ctx.db, ctx.plan["id"], kind="municipality")
+    munis = plans.organisations(ctx.db, ctx.need_plan()["id"], kind="municipality")
     names = {0: ctx.t("chapters.common_part")} | {m["id"]: plans.org_name(m, ctx.lang) for m in munis}
     return list(names), names
 
@@ -26,7 +28,8 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
     """Finnish and Swedish side by side; the form remembers the version it was opened on,
     so a stale save is refused with who saved, and the typed text stays."""
     t = ctx.t
-    part = chapters.part(ctx.db, ctx.plan["id"], kind, municipality_id)
+    plan_id = ctx.need_plan()["id"]
+    part = chapters.part(ctx.db, plan_id, kind, municipality_id)
     prefix = f"ch_{kind}_{municipality_id or 0}"
     open_version(prefix, {"text_fi": part["text_fi"] or "", "text_sv": part["text_sv"] or ""}, part["version"])
     if part["version"]:
@@ -50,7 +53,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
             ):
                 try:
                     version = chapters.confirm(
-                        ctx.db, ctx.writer(), ctx.plan["id"], kind, municipality_id, lang, part["version"]
+                        ctx.db, ctx.writer(), plan_id, kind, municipality_id, lang, part["version"]
                     )
                 except LapeError as err:
                     ctx.error(err)
@@ -79,7 +82,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
             chapters.save(
                 ctx.db,
                 ctx.writer(),
-                ctx.plan["id"],
+                plan_id,
                 kind,
                 municipality_id,
                 st.session_state[prefix + "_version"],
@@ -100,8 +103,9 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
 def language_list(ctx: Ctx) -> None:
     """The plan's chapter parts whose text is missing or outdated in Finnish or Swedish."""
     t = ctx.t
-    rows = chapters.language_status(ctx.db, ctx.plan["id"])
-    items = chapters.items_missing_swedish(ctx.db, ctx.plan["id"])
+    plan_id = ctx.need_plan()["id"]
+    rows = chapters.language_status(ctx.db, plan_id)
+    items = chapters.items_missing_swedish(ctx.db, plan_id)
     _, names = part_options(ctx)
     with st.expander(f"{t('chapters.languages')} ({len(rows) + len(items)})", icon=":material/translate:"):
         if not rows:
@@ -143,8 +147,8 @@ def language_list(ctx: Ctx) -> None:
 
 def history(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
     t = ctx.t
-    part = chapters.get(ctx.db, ctx.plan["id"], kind, municipality_id)
-    rows = chapters.history(ctx.db, part and part["id"])
+    part = chapters.get(ctx.db, ctx.need_plan()["id"], kind, municipality_id)
+    rows = chapters.history(ctx.db, part["id"] if part else None)
     with st.expander(t("chapters.history"), icon=":material/history:"):
         if not rows:
             st.caption(t("chapters.no_history"))
@@ -172,7 +176,8 @@ def document_downloads(ctx: Ctx) -> None:
     t = ctx.t
     st.subheader(t("documents.section"))
     st.caption(t("documents.section_help"))
-    plan, plan_id = ctx.plan, ctx.plan["id"]
+    plan = ctx.need_plan()
+    plan_id = plan["id"]
     years = follow_up.plan_years(plan)
     c1, c2 = st.columns(2)
     lang = c1.selectbox(
@@ -187,7 +192,9 @@ def document_downloads(ctx: Ctx) -> None:
     )
     municipality = plans.get_organisation(ctx.db, ctx.municipality_id) if ctx.municipality_id else None
     pdf = documents.pdf_available()
-    rows = [("plan", documents.plan_docx, documents.plan_pdf, (plan_id,), {})]
+    rows: list[tuple[str, Callable[..., bytes], Callable[..., bytes], tuple[int, ...], dict[str, object]]] = [
+        ("plan", documents.plan_docx, documents.plan_pdf, (plan_id,), {})
+    ]
     if municipality:
         rows.append(
             (
@@ -201,14 +208,14 @@ def document_downloads(ctx: Ctx) -> None:
     rows.append(("report", documents.year_report_docx, documents.year_report_pdf, (plan_id,), {"year": year}))
     for kind, to_docx, to_pdf, args, values in rows:
         extra = (year,) if kind == "report" else ()
-        names = {"municipality": municipality if kind == "card" else None, "year": year if kind == "report" else None}
+        card, report_year = (municipality if kind == "card" else None), (year if kind == "report" else None)
         b1, b2 = st.columns(2)
         b1.download_button(
             t(f"documents.download_{kind}_docx", **values),
             key=f"doc_{kind}_docx",
             icon=":material/description:",
             data=deferred(to_docx, *args, *extra, lang),
-            file_name=documents.filename(plan, lang, "docx", kind, **names),
+            file_name=documents.filename(plan, lang, "docx", kind, card, report_year),
             mime=documents.DOCX,
             on_click="ignore",
             width="stretch",
@@ -219,7 +226,7 @@ def document_downloads(ctx: Ctx) -> None:
                 key=f"doc_{kind}_pdf",
                 icon=":material/picture_as_pdf:",
                 data=deferred(to_pdf, *args, *extra, lang),
-                file_name=documents.filename(plan, lang, "pdf", kind, **names),
+                file_name=documents.filename(plan, lang, "pdf", kind, card, report_year),
                 mime=documents.PDF,
                 on_click="ignore",
                 width="stretch",
@@ -227,7 +234,9 @@ def document_downloads(ctx: Ctx) -> None:
     workshops = workshop.for_plan(ctx.db, plan_id)
     if workshops:
         titles = {w["id"]: w["title"] for w in workshops}
-        chosen = st.selectbox(t("documents.workshop_choice"), list(titles), format_func=titles.get, key="doc_workshop")
+        chosen = st.selectbox(
+            t("documents.workshop_choice"), list(titles), format_func=titles.__getitem__, key="doc_workshop"
+        )
         b1, b2 = st.columns(2)
         b1.download_button(
             t("documents.download_workshop_docx"),

@@ -3,6 +3,8 @@ lacks, and the facilitator's accept, discard and set-back-to-draft buttons."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import streamlit as st
 
 from .. import auth, drafts
@@ -12,7 +14,7 @@ from .state import reset
 from .guard import Ctx
 from .text import md_escape
 
-BADGE_COLOR = "orange"
+BADGE_COLOR: Final = "orange"
 
 
 def badge_md(ctx: Ctx) -> str:

@@ -81,9 +81,10 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
     t = ctx.t
     prefix = _prefix(entity, row and row["id"], parent_id)
     open_version(prefix, {f: _initial(row, f) for f in FIELDS[entity]}, row["version"] if row else 0)
-    orgs = plans.organisations(ctx.db, ctx.plan["id"])
+    plan = ctx.need_plan()
+    orgs = plans.organisations(ctx.db, plan["id"])
     names = {o["id"]: plans.org_name(o, ctx.lang) for o in orgs}
-    years = list(range(ctx.plan["first_year"], ctx.plan["last_year"] + 1))
+    years = list(range(plan["first_year"], plan["last_year"] + 1))
     if not plans.allowed(ctx.db, ctx.actor, entity, row, parent_id):
         if row:
             st.caption(t("editor.read_only"))
@@ -107,7 +108,7 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                 t("field.municipality_ids"),
                 [o["id"] for o in orgs if o["kind"] == "municipality"],
                 key=f"{prefix}_municipality_ids",
-                format_func=names.get,
+                format_func=names.__getitem__,
                 help=t("field.municipality_ids_help"),
                 select_all=False,
                 placeholder=t("common.choose"),
@@ -116,7 +117,7 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                 t("field.responsible_ids"),
                 list(names),
                 key=f"{prefix}_responsible_ids",
-                format_func=names.get,
+                format_func=names.__getitem__,
                 select_all=False,
                 placeholder=t("common.choose"),
             )
@@ -156,7 +157,7 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
             if row:
                 plans.update(ctx.db, ctx.writer(), entity, row["id"], st.session_state[prefix + "_version"], **values)
                 flash(t("editor.saved"))
-            else:
+            elif parent_id is not None:  # a new item: its callers always give the parent
                 new_id = plans.add(ctx.db, ctx.writer(), entity, parent_id, **values)
                 flash(t("editor.added"))
                 if entity == "focus_area":

@@ -41,7 +41,7 @@ def share(ctx: Ctx, value: float) -> str:
 
 
 def org_names(ctx: Ctx, org_ids) -> str:
-    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.plan["id"])}
+    orgs = {o["id"]: o for o in plans.organisations(ctx.db, ctx.need_plan()["id"])}
     return ", ".join(plans.org_name(orgs[o], ctx.lang) for o in org_ids if o in orgs) or "–"
 
 
@@ -53,7 +53,7 @@ show_flash = partial(state.show_flash, "fu_flash")
 def filters(ctx: Ctx) -> dict:
     """Focus area, responsible organisation and year; the sidebar gives the municipality.
     Kept outside widget state so they survive a visit to another page."""
-    t, plan = ctx.t, ctx.plan
+    t, plan = ctx.t, ctx.need_plan()
     areas = plans.tree(ctx.db, plan["id"])
     area_names = {ALL: t("follow_up.all_focus_areas")} | {a["id"]: f"{a['number']}. {ctx.title(a)}" for a in areas}
     orgs = plans.organisations(ctx.db, plan["id"])
@@ -222,7 +222,9 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
     if prefix + "_version" not in st.session_state:
         # A year's first update starts from the year before (status and progress, not
         # the text), or from "not started": the form never suggests progress nobody reported.
-        earlier = fu.get_current(ctx.db, entity, item_id, year - 1) if year - 1 >= ctx.plan["first_year"] else None
+        earlier = (
+            fu.get_current(ctx.db, entity, item_id, year - 1) if year - 1 >= ctx.need_plan()["first_year"] else None
+        )
         base = latest or {}
         st.session_state[prefix + "_version"] = base.get("version", 0)
         st.session_state[prefix + "_status"] = base.get("status") or (earlier or {}).get("status") or "not_started"
@@ -312,7 +314,7 @@ def _save_item(ctx: Ctx, item: dict, year: int, prefix: str) -> None:
 
 def weight_form(ctx: Ctx, item: dict) -> None:
     t = ctx.t
-    current = fu.weights(ctx.db, ctx.plan["id"]).get(item["id"])
+    current = fu.weights(ctx.db, ctx.need_plan()["id"]).get(item["id"])
     with st.expander(t("follow_up.weight_heading")):
         with st.form(f"fu_weight_{item['id']}", enter_to_submit=False):
             value = st.text_input(
@@ -378,12 +380,11 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
     deleted or added in the widget state (Streamlit applies both, even to a fixed table)
     cannot move one item's values onto another."""
     t = ctx.t
+    plan_id = ctx.need_plan()["id"]
     nonce = st.session_state.setdefault("fu_bulk_nonce", 0)
-    key = (
-        f"fu_bulk_{ctx.plan['id']}_{year}_{f['municipality_id']}_{f['focus_area_id']}_{f['org_id']}_{ctx.lang}_{nonce}"
-    )
+    key = f"fu_bulk_{plan_id}_{year}_{f['municipality_id']}_{f['focus_area_id']}_{f['org_id']}_{ctx.lang}_{nonce}"
     if key not in st.session_state:
-        cur = fu.current(ctx.db, ctx.plan["id"])
+        cur = fu.current(ctx.db, plan_id)
         rows, versions, refs = [], [], []
         for item in items:
             if year not in item["years"]:
@@ -428,7 +429,7 @@ def bulk_editor(ctx: Ctx, items: list[dict], year: int, f: dict) -> None:
             "status": st.column_config.SelectboxColumn(
                 t("follow_up.col_new_status"),
                 options=list(fu.STATUSES),
-                format_func=lambda s: status_label(ctx, s),
+                format_func=lambda s: status_label(ctx, str(s)),
                 width=BULK_WIDTHS["status"],
             ),
             "progress": st.column_config.NumberColumn(
@@ -539,7 +540,7 @@ def evidence_link(ctx: Ctx, url: str) -> None:
 # ---------------------------------------------------------------- overviews of many items
 def heatmap(ctx: Ctx, f: dict) -> None:
     t = ctx.t
-    cells = fu.grid(ctx.db, ctx.plan["id"], f["municipality_id"], f["focus_area_id"], f["org_id"])
+    cells = fu.grid(ctx.db, ctx.need_plan()["id"], f["municipality_id"], f["focus_area_id"], f["org_id"])
     if not cells:
         st.info(t("follow_up.nothing_to_update"))
         return
@@ -568,7 +569,7 @@ def heatmap(ctx: Ctx, f: dict) -> None:
 
 def missing_table(ctx: Ctx, f: dict) -> None:
     t = ctx.t
-    groups = fu.missing(ctx.db, ctx.plan["id"], f["year"], f["municipality_id"], f["focus_area_id"], f["org_id"])
+    groups = fu.missing(ctx.db, ctx.need_plan()["id"], f["year"], f["municipality_id"], f["focus_area_id"], f["org_id"])
     if not groups:
         st.success(t("follow_up.none_missing", year=f["year"]))
         return
@@ -597,7 +598,9 @@ def missing_table(ctx: Ctx, f: dict) -> None:
 def summary_table(ctx: Ctx, f: dict) -> None:
     t = ctx.t
     year = f["year"]
-    all_rows = fu.year_summary(ctx.db, ctx.plan["id"], year, f["municipality_id"], f["focus_area_id"], f["org_id"])
+    all_rows = fu.year_summary(
+        ctx.db, ctx.need_plan()["id"], year, f["municipality_id"], f["focus_area_id"], f["org_id"]
+    )
     only = st.checkbox(t("follow_up.only_changes"), value=True, key="fu_only_changes")
     rows = [r for r in all_rows if r["change"] not in ("unchanged", "no_update")] if only else all_rows
     counts: dict[str, int] = {}

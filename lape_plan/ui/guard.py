@@ -34,6 +34,14 @@ class Ctx:
     def t(self, key: str, **values) -> str:
         return i18n.t(key, self.lang, **values)
 
+    def need_plan(self) -> dict:
+        """The selected plan. Pages stop with `overview.no_plan` before they draw anything
+        that needs one; a helper reached without a plan stops the same way."""
+        if self.plan is None:
+            st.info(self.t("overview.no_plan"))
+            st.stop()
+        return self.plan
+
     def num(self, value, decimals=None) -> str:
         return i18n.number(value, self.lang, decimals)
 
@@ -139,8 +147,9 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
     (a reload, a new tab) is signed in again by the browser's session cookie."""
     user_id = st.session_state.get("user_id")
     if user_id is None and sso_enabled() and st.user.get("is_logged_in", False):
-        actor = auth.user_by_email(database, st.user.get("email", ""))
-        if actor is None:
+        email = st.user.get("email")
+        actor = auth.user_by_email(database, email if isinstance(email, str) else "")
+        if actor is None or actor.user_id is None:
             st.error(i18n.t("auth.sso_no_account", lang, email=md_escape(st.user.get("email", ""))))
             st.button(i18n.t("auth.logout", lang), on_click=st.logout)
             st.stop()
@@ -151,7 +160,7 @@ def _signed_in_actor(database: Database, lang: str) -> Actor | None:
     if user_id is None:
         token = st.context.cookies.get(auth.SESSION_COOKIE)
         actor = auth.resume_session(database, token, idle, max_age_seconds=max_age)
-        if actor is None:
+        if actor is None or actor.user_id is None:
             return None
         _sign_in(actor.user_id, actor.role, token)
         a11y.redraw_meta()
@@ -274,11 +283,13 @@ def _login_form(database: Database, lang: str) -> None:
                         username,
                         password,
                         role=Role.ADMIN,
-                        display_name=st.session_state.get("setup_display_name"),
+                        display_name=st.session_state.get("setup_display_name") or "",
                     )
                     role = Role.ADMIN
                 else:
                     signed_in = auth.authenticate(database, username, password, client=client_id())
+                    if signed_in.user_id is None:  # not a stored account (authenticate returns those only)
+                        raise auth.LoginFailed()
                     user_id, role = signed_in.user_id, signed_in.role
             except LapeError as err:
                 st.error(error_md(err, lang))

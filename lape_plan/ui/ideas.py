@@ -171,6 +171,10 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
         # the text area's state goes with the widget when the next screen does not draw it
         s["idea_draft"] = s.get("idea_simple_text", "")
 
+    def keep_then(step, *args) -> None:
+        keep()
+        step(*args)
+
     def finish(group=None):
         if send(
             key,
@@ -211,7 +215,8 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
                         type="primary",
                         width="stretch",
                         key=f"idea_simple_send_{key}",
-                        on_click=lambda: (keep(), finish()),
+                        on_click=keep_then,
+                        args=(finish,),
                     )
                 else:
                     st.form_submit_button(
@@ -219,7 +224,8 @@ def simple_steps(t, lang: str, plan_id: int, path: str, class_code: str | None) 
                         type="primary",
                         width="stretch",
                         key=f"idea_simple_next_{key}",
-                        on_click=lambda: (keep(), go("who")),
+                        on_click=keep_then,
+                        args=(go, "who"),
                     )
             st.button(t("ideas.simple.back"), key="idea_back_area", width="stretch", on_click=go, args=("area",))
         elif step == "who":

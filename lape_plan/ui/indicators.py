@@ -3,6 +3,9 @@ indicator links in the plan editor and the small multiples on the Overview."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -90,11 +93,12 @@ def render_charts(ctx: Ctx) -> None:
         format_func=lambda i: indicators.indicator_label(by_id[i], ctx.lang),
     )
     ind = by_id[indicator_id]
-    regions = plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
+    plan_id = ctx.need_plan()["id"]
+    regions = plan_regions(ctx.db, plan_id, ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     plan_links = [
         link
-        for link in indicators.links(ctx.db, ctx.plan["id"], ctx.lang, municipality_id=ctx.municipality_id)
+        for link in indicators.links(ctx.db, plan_id, ctx.lang, municipality_id=ctx.municipality_id)
         if link["indicator_id"] == indicator_id
     ]
     link_ids = [None] + [link["id"] for link in plan_links]
@@ -123,7 +127,7 @@ def render_charts(ctx: Ctx) -> None:
         t("indicators.chart.regions"),
         list(names),
         default=default,
-        format_func=names.get,
+        format_func=names.__getitem__,
         key=f"ind_chart_regions_{indicator_id}_{link_id}",
         select_all=False,
         placeholder=t("common.choose"),
@@ -240,7 +244,7 @@ def _uncertainty_text(ctx: Ctx, link: dict) -> None:
         st.text(ctx.t(f"indicators.margin.{link['margin_rule']}"))
 
 
-BADGE_COLOURS = {
+BADGE_COLOURS: dict[str, Literal["green", "blue", "orange", "red", "violet", "gray"]] = {
     "reached": "green",
     "on_track": "blue",
     "too_slow": "orange",
@@ -274,7 +278,7 @@ def _render_comparison(ctx: Ctx, ind: dict, regions: list[dict], title: str, uni
         st.info(t("indicators.chart.no_data_for_regions"))
         return
     year = st.selectbox(t("indicators.chart.year"), available[::-1], key=f"ind_compare_year_{ind['id']}")
-    rows = indicators.comparison(ctx.db, ctx.plan["id"], ind["id"], year, ctx.lang, gender)
+    rows = indicators.comparison(ctx.db, ctx.need_plan()["id"], ind["id"], year, ctx.lang, gender)
     shown = [r for r in rows if not r["too_few"]]
     note = t("indicators.example_values_short") if any(r["is_example"] for r in rows) else ""
     if shown:
@@ -367,7 +371,7 @@ def render_import(ctx: Ctx) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
     )
-    st.caption(t("indicators.import.codes", plan=f"PLAN{ctx.plan['id']}"))
+    st.caption(t("indicators.import.codes", plan=f"PLAN{ctx.need_plan()['id']}"))
     _render_fetch(ctx)
     _render_custom_form(ctx)
 
@@ -387,7 +391,7 @@ def _render_fetch(ctx: Ctx) -> None:
                 reports = sotkanet_client.fetch_live(
                     ctx.db,
                     ctx.writer(),
-                    ctx.plan["id"],
+                    ctx.need_plan()["id"],
                     indicators.parse_ids(st.session_state["ind_fetch_ids"]),
                     indicators.parse_years(st.session_state["ind_fetch_years"]),
                 )
@@ -636,7 +640,7 @@ def _link_initial(ctx: Ctx, link: dict | None, field: str):
     if link is None:  # no indicator or region chosen for the person: a wrong link is easy to save unnoticed
         return {
             "baseline_year": "",
-            "target_year": str(ctx.plan["last_year"]),
+            "target_year": str(ctx.need_plan()["last_year"]),
             "baseline_value": "",
             "target_value": "",
             "gender": indicators.GENDER_TOTAL,
@@ -656,7 +660,8 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     """The goal's indicators with baseline, target and progress, and a form to add or edit one."""
     t = ctx.t
     st.subheader(t("indicators.goal.heading"))
-    rows = indicators.links(ctx.db, ctx.plan["id"], ctx.lang, goal_id=goal["id"])
+    plan_id = ctx.need_plan()["id"]
+    rows = indicators.links(ctx.db, plan_id, ctx.lang, goal_id=goal["id"])
     # One short block per link rather than a wide table: the editor's column is narrow.
     for r in rows:
         with st.container(border=True, key=f"gi_row_{r['id']}"):
@@ -699,7 +704,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             st.session_state[f"{prefix}_{field}"] = _link_initial(ctx, link, field)
         st.session_state[prefix + "_version"] = link["version"] if link else 0
     labels = _offered(ctx, goal["id"], items, st.session_state[f"{prefix}_indicator_id"])
-    regions = plan_regions(ctx.db, ctx.plan["id"], ctx.lang)
+    regions = plan_regions(ctx.db, plan_id, ctx.lang)
     names = {r["id"]: r["name"] for r in regions}
     if st.session_state[f"{prefix}_indicator_id"] not in labels:
         st.session_state[f"{prefix}_indicator_id"] = None
@@ -710,14 +715,14 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             t("field.ind_indicator"),
             list(labels),
             key=f"{prefix}_indicator_id",
-            format_func=labels.get,
+            format_func=labels.__getitem__,
             placeholder=t("indicators.goal.pick_indicator"),
         )
         st.selectbox(
             t("field.ind_region"),
             list(names),
             key=f"{prefix}_region_id",
-            format_func=names.get,
+            format_func=names.__getitem__,
             placeholder=t("indicators.goal.pick_region"),
         )
         st.selectbox(
@@ -769,7 +774,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     conflict = st.session_state.get(prefix + "_conflict")
     if conflict:
         ctx.conflict(conflict)
-        shown = {
+        shown: dict[str, Callable[[object], object]] = {
             "indicator_id": labels.get,
             "region_id": names.get,
             "gender": lambda g: t(f"indicators.link_gender.{g}") if g else "",

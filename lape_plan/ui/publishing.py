@@ -19,7 +19,7 @@ def section(ctx: Ctx, plan: dict) -> None:
     state.show_flash("pub_flash")
     row = publishing.state(ctx.db, plan["id"])
     published = bool(row and row["published"])
-    if published:
+    if row and published:
         st.write(
             t(
                 "publishing.ui.state_published",

@@ -176,7 +176,7 @@ def background_form(ctx: ParticipantCtx, person: dict) -> bool:
                 values,
                 index=None,
                 key=f"ws_bg_{key}",
-                format_func=labels[key].get,
+                format_func=labels[key].__getitem__,
                 placeholder=t("workshop_room.no_answer"),
             )
         st.form_submit_button(
@@ -531,7 +531,7 @@ def proposal_row(ctx: Ctx, p: dict, others: list[dict], area_names_: dict[int, s
                     key=f"ws_promote_goal_{p['id']}",
                     index=None,
                     placeholder=t("common.choose"),
-                    format_func=goals.get,
+                    format_func=goals.__getitem__,
                 )
             st.caption(t("drafts.promote_explain"))
             st.button(
@@ -589,7 +589,7 @@ def results_panel(ctx: Ctx, w: dict) -> None:
         t("workshop_room.results_of"),
         choices,
         index=choices.index(current),
-        format_func=labels.get,
+        format_func=labels.__getitem__,
         key=f"ws_results_round_{w['id']}",
     )
     header, rows = workshop.results(ctx.db, w["id"], ctx.lang, round_id)
@@ -599,7 +599,7 @@ def results_panel(ctx: Ctx, w: dict) -> None:
         return
     keys = w["background"]
     names = {k: t(f"workshop_room.bg.{k}") for k in keys}
-    key = st.selectbox(t("workshop_room.split_by"), keys, format_func=names.get, key=f"ws_split_{w['id']}")
+    key = st.selectbox(t("workshop_room.split_by"), keys, format_func=names.__getitem__, key=f"ws_split_{w['id']}")
     data = workshop.split(ctx.db, w["id"], key, round_id)
     group_names = [workshop.split_label(ctx.db, w, key, g, ctx.lang) for g, _ in data["groups"]]
     table = [
