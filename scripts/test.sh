@@ -24,6 +24,8 @@ fi
 # Lint: syntax errors and pyflakes findings (rules in pyproject.toml), and the code's layout.
 python3 -m ruff check .
 python3 -m ruff format --check .
+# Types: the baseline is clean, so any new error fails here (settings in pyproject.toml).
+python3 -m mypy
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
 # LAPE_TEST_WORKERS=N runs the tests in N pytest-xdist processes (a browser test module's tests stay together
 # on one worker: xdist_group, tests/conftest.py). One process by default: with 4 workers on 2 cores some
