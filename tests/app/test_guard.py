@@ -28,3 +28,16 @@ def test_with_a_plan_it_is_returned():
     assert not at.exception, at.exception
     assert not at.info
     assert [t.value for t in at.text] == ["plan 7"]
+
+
+def test_the_first_start_settles_the_collector(db_path):
+    import gc
+
+    from lape_plan.ui import guard
+
+    guard._collector_settled = False
+    gc.set_threshold(700, 10, 10)
+    guard.first_start.clear()
+    guard.first_start(str(db_path))
+    assert gc.get_threshold() == guard.GC_THRESHOLDS
+    assert gc.get_freeze_count() > 0  # the runtime and modules are out of the full collections' way
