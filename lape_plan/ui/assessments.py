@@ -182,13 +182,13 @@ def required_marks(ctx: Ctx) -> None:
             return
         needed = measure_id in marked
         if st.button(t("assessments.unmark") if needed else t("assessments.mark"), key="lava_mark_save"):
-            try:
-                lava.set_required(ctx.db, ctx.writer(), measure_id, not needed)
-            except LapeError as err:
-                ctx.error(err)
-            else:
-                flash(t("assessments.mark_saved"))
-                st.rerun()
+            forms.save(
+                ctx,
+                lambda: lava.set_required(ctx.db, ctx.writer(), measure_id, not needed),
+                prefix=None,
+                slot="lava_flash",
+                message=t("assessments.mark_saved"),
+            )
 
 
 # ---------------------------------------------------------------- the form

@@ -293,15 +293,15 @@ def period_form(ctx: Ctx, plan_id: int) -> None:
         closes = c2.date_input(ctx.t("field.ideas_closes_on"), value=p["closes_on"] if p else None, format="DD.MM.YYYY")
         intro = st.text_area(ctx.t("field.ideas_intro"), value=p["intro"] if p else "", max_chars=ideas.IDEA_MAX)
         if st.form_submit_button(ctx.t("ideas.save_period"), type="primary"):
-            try:
-                ideas.set_period(
+            forms.save(
+                ctx,
+                lambda: ideas.set_period(
                     ctx.db, ctx.writer(), plan_id, opens, closes, intro, expected_version=p["version"] if p else None
-                )
-            except LapeError as err:
-                ctx.error(err)
-            else:
-                flash("success", ctx.t("ideas.period_saved"))
-                st.rerun()
+                ),
+                prefix=None,
+                slot=FLASH,
+                message=ctx.t("ideas.period_saved"),
+            )
 
 
 def class_form(ctx: Ctx, plan_id: int, munis: dict) -> None:
