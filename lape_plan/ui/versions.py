@@ -29,11 +29,12 @@ def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
     state.show_flash("apv_flash")
     if st.session_state.get("apv_plan_conflict"):
         ctx.conflict(st.session_state.pop("apv_plan_conflict"))
-    if "apv_plan_move" in st.session_state:
-        plan_id, to, seen_version = st.session_state.pop("apv_plan_move")
+    clicked = st.session_state.pop("apv_plan_move", None)
+    if clicked and clicked[0] == plan["id"]:  # a click left for another plan is dropped
+        _, to, seen_version = clicked
         forms.save(
             ctx,
-            lambda: versions.move(ctx.db, ctx.writer(), plan_id, to, seen_version),
+            lambda: versions.move(ctx.db, ctx.writer(), plan["id"], to, seen_version),
             prefix="apv_plan",
             slot="apv_flash",
             message=t("approvals.moved", state=i18n.label("approvals.state", to, ctx.lang)),
