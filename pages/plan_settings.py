@@ -4,13 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from lape_plan import i18n, plans, versions
-from lape_plan.errors import ConflictError, LapeError
 from lape_plan.model import OrgKind, Role
 from lape_plan.ui.editor import open_version, show_conflict
 from lape_plan.ui.guard import guard
 from lape_plan.ui.publishing import section as publishing_section
 from lape_plan.ui import state
-from lape_plan.ui.state import reset
+from lape_plan.ui.forms import on_top, save
 from lape_plan.ui.versions import approval_section, changes_section
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
@@ -21,22 +20,9 @@ names = {o["id"]: plans.org_name(o, ctx.lang) for o in all_orgs}
 years = list(range(2020, dt.date.today().year + 11))
 
 
-def attempt(action, success_key=None, prefix=None):
+def attempt(action, success_key, prefix=None):
     """Run one lape_plan call; show a typed error in the user's language, keep the form's text."""
-    try:
-        action()
-    except ConflictError as err:
-        if prefix:
-            st.session_state[f"{prefix}_conflict"] = err.current
-            st.rerun()  # the form shows the conflict and its merge button
-        ctx.error(err)
-        return False
-    except LapeError as err:
-        ctx.error(err)
-        return False
-    if success_key:
-        state.flash("settings_flash", t(success_key))
-    st.rerun()
+    save(ctx, action, prefix=prefix, slot="settings_flash", message=t(success_key))
 
 
 state.show_flash("settings_flash")
@@ -64,14 +50,13 @@ if plan:
         submitted = st.form_submit_button(t("editor.save"), type="primary")
         merged = show_conflict(ctx, prefix, ("title_fi", "title_sv"))  # saves the form on top of theirs
     if merged:
-        base = st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+        base = on_top(prefix)
     if submitted or merged:
-
-        def save():
-            plans.update_plan(ctx.db, ctx.writer(), plan["id"], base, title_fi, title_sv, first, last)
-            reset(prefix)
-
-        attempt(save, "editor.saved", prefix)
+        attempt(
+            lambda: plans.update_plan(ctx.db, ctx.writer(), plan["id"], base, title_fi, title_sv, first, last),
+            "editor.saved",
+            prefix,
+        )
 
     frozen = approval_section(ctx, plan)
     st.subheader(t("overview.approvals"))

@@ -11,12 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from .. import assessments as lava, i18n, plans
-from ..errors import ConflictError, LapeError
+from ..errors import LapeError
 from ..model import Role
-from . import state
+from . import forms, state
 from .editor import show_differences
 from .guard import Ctx, sticky
-from .state import reset
 
 ALL = 0
 
@@ -185,13 +184,13 @@ def required_marks(ctx: Ctx) -> None:
             return
         needed = measure_id in marked
         if st.button(t("assessments.unmark") if needed else t("assessments.mark"), key="lava_mark_save"):
-            try:
-                lava.set_required(ctx.db, ctx.writer(), measure_id, not needed)
-            except LapeError as err:
-                ctx.error(err)
-            else:
-                flash(t("assessments.mark_saved"))
-                st.rerun()
+            forms.save(
+                ctx,
+                lambda: lava.set_required(ctx.db, ctx.writer(), measure_id, not needed),
+                prefix=None,
+                slot="lava_flash",
+                message=t("assessments.mark_saved"),
+            )
 
 
 # ---------------------------------------------------------------- the form
@@ -216,7 +215,7 @@ def _open(prefix: str, values: dict, version: int) -> None:
     """Fill the form from the saved assessment when first shown; later runs keep what the
     user typed. A field whose widget was hidden (the other form) is filled again."""
     if prefix + "_version" not in st.session_state:
-        reset(prefix)
+        state.reset(prefix)
         st.session_state[prefix + "_version"] = version
     for field, value in values.items():
         st.session_state.setdefault(f"{prefix}_{field}", value)
@@ -381,22 +380,18 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
             ],
         )
         if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            forms.on_top(prefix)
             _save(ctx, item, prefix, full)  # what the form holds now, on top of theirs
     if a:
         with st.expander(t("assessments.delete_heading")):
             if st.button(t("assessments.delete"), key=prefix + "_delete", icon=":material/delete:"):
-                try:
-                    lava.delete(ctx.db, ctx.writer(), a["id"], st.session_state[prefix + "_version"])
-                except ConflictError as err:
-                    st.session_state[prefix + "_conflict"] = err.current
-                    st.rerun()
-                except LapeError as err:
-                    ctx.error(err)
-                else:
-                    reset(prefix)
-                    flash(t("assessments.deleted"))
-                    st.rerun()
+                forms.save(
+                    ctx,
+                    lambda: lava.delete(ctx.db, ctx.writer(), a["id"], st.session_state[prefix + "_version"]),
+                    prefix=prefix,
+                    slot="lava_flash",
+                    message=t("assessments.deleted"),
+                )
 
 
 def idea_links(ctx: Ctx, prefix: str) -> None:
@@ -443,7 +438,8 @@ def _save(ctx: Ctx, item: dict, prefix: str, full: bool) -> None:
     fields = lava.FULL_FIELDS if full else lava.SHORT_FIELDS
     values = {f: st.session_state[f"{prefix}_{f}"] for f in ("form", "status", *fields)}
     version = st.session_state[prefix + "_version"]
-    try:
+
+    def write() -> None:
         if version:
             current = lava.for_target(ctx.db, item["target"], item["id"])
             if current is None:  # deleted meanwhile: the next save creates it anew
@@ -451,14 +447,8 @@ def _save(ctx: Ctx, item: dict, prefix: str, full: bool) -> None:
             lava.update(ctx.db, ctx.writer(), current["id"], version, **values)
         else:
             lava.create(ctx.db, ctx.writer(), item["target"], item["id"], **values)
-    except ConflictError as err:
-        st.session_state[prefix + "_conflict"] = err.current
-    except LapeError as err:
-        ctx.error(err)
-    else:
-        reset(prefix)
-        flash(t("assessments.saved"))
-        st.rerun()
+
+    forms.save(ctx, write, prefix=prefix, slot="lava_flash", message=t("assessments.saved"))
 
 
 def effects_editor(ctx: Ctx, prefix: str) -> None:
@@ -607,19 +597,14 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
 
     def save() -> None:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in _DECISION_FIELDS}
-        try:
+
+        def write() -> None:
             if row:
                 lava.update_decision(ctx.db, ctx.writer(), row["id"], st.session_state[prefix + "_version"], **values)
             else:
                 lava.add_decision(ctx.db, ctx.writer(), plan_id, **values)
-        except ConflictError as err:
-            st.session_state[prefix + "_conflict"] = err.current
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            reset(prefix)
-            flash(t("assessments.decision_saved"))
-            st.rerun()
+
+        forms.save(ctx, write, prefix=prefix, slot="lava_flash", message=t("assessments.decision_saved"))
 
     if submitted:
         save()
@@ -645,7 +630,7 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
             ],
         )
         if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            forms.on_top(prefix)
             save()  # what the form holds now, on top of theirs
 
 
@@ -687,23 +672,20 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
         st.text_area(t("field.lava_outcome_note"), key=prefix + "_note", height=80, max_chars=lava.TEXT_MAX)
 
         def save() -> None:
-            try:
-                lava.record_outcome(
+            forms.save(
+                ctx,
+                lambda: lava.record_outcome(
                     ctx.db,
                     ctx.writer(),
                     a["id"],
                     st.session_state[prefix + "_version"],
                     st.session_state[prefix + "_outcome"],
                     st.session_state[prefix + "_note"],
-                )
-            except ConflictError as err:
-                st.session_state[prefix + "_conflict"] = err.current
-            except LapeError as err:
-                ctx.error(err)
-            else:
-                reset(prefix)
-                state.flash("fu_flash", t("assessments.fu_saved"))
-                st.rerun()
+                ),
+                prefix=prefix,
+                slot="fu_flash",
+                message=t("assessments.fu_saved"),
+            )
 
         if st.button(t("assessments.fu_save"), key=prefix + "_save"):
             save()
@@ -724,5 +706,5 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
                 ],
             )
             if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-                st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+                forms.on_top(prefix)
                 save()  # what the form holds now, on top of theirs

@@ -11,12 +11,10 @@ import streamlit as st
 
 from .. import budget, exports, follow_up as fu, i18n, plans
 from ..charts import budget as budget_charts
-from ..errors import ConflictError, LapeError
-from . import state
+from . import forms, state
 from .editor import show_differences
 from .export import CSV, deferred
 from .guard import Ctx, sticky
-from .state import reset
 
 
 def euro(ctx: Ctx, value) -> str:
@@ -141,7 +139,7 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
             ],
         )
         if st.button(t("budget.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            forms.on_top(prefix)
             _save(ctx, item, measure_id, year, prefix)  # what the form holds now, on top of theirs
 
 
@@ -156,23 +154,20 @@ _FORM = {
 
 
 def _save(ctx: Ctx, item: dict, measure_id: int, year: int, prefix: str) -> None:
-    try:
-        budget.save(
+    forms.save(
+        ctx,
+        lambda: budget.save(
             ctx.db,
             ctx.writer(),
             measure_id,
             year,
             st.session_state[prefix + "_version"] or None,
             **{k: st.session_state[f"{prefix}_{k}"] for k in _FORM},
-        )
-    except ConflictError as err:
-        st.session_state[prefix + "_conflict"] = err.current
-    except LapeError as err:
-        ctx.error(err)  # the typed values stay in the form
-    else:
-        reset(prefix)
-        flash(ctx.t("budget.saved", item=item["number"], year=year))
-        st.rerun()
+        ),
+        prefix=prefix,
+        slot="bu_flash",
+        message=ctx.t("budget.saved", item=item["number"], year=year),
+    )
 
 
 def _orgs(ctx: Ctx, item: dict) -> list[dict]:

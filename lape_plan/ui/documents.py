@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from .. import chapters, db as dbm, documents, follow_up, i18n, plans, workshop
-from ..errors import ConflictError, LapeError
+from ..errors import LapeError
 from . import state
 from .editor import open_version, show_conflict
 from .export import deferred
+from .forms import on_top, save
 from .guard import Ctx
-from .state import reset
 from .text import md_escape
 
 
@@ -76,10 +76,11 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
         submitted = st.form_submit_button(t("chapters.save"), type="primary", icon=":material/save:")
         merged = show_conflict(ctx, prefix, ("text_fi", "text_sv"))  # saves the form on top of theirs
     if merged:
-        st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+        on_top(prefix)
     if submitted or merged:
-        try:
-            chapters.save(
+        save(
+            ctx,
+            lambda: chapters.save(
                 ctx.db,
                 ctx.writer(),
                 plan_id,
@@ -88,16 +89,11 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
                 st.session_state[prefix + "_version"],
                 st.session_state[f"{prefix}_text_fi"],
                 st.session_state[f"{prefix}_text_sv"],
-            )
-        except ConflictError as err:
-            st.session_state[prefix + "_conflict"] = err.current
-            st.rerun()  # the form shows the conflict and its merge button
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            reset(prefix)
-            state.flash("ch_flash", t("chapters.saved"))
-            st.rerun()
+            ),
+            prefix=prefix,
+            slot="ch_flash",
+            message=t("chapters.saved"),
+        )
 
 
 def language_list(ctx: Ctx) -> None:

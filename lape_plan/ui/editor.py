@@ -8,11 +8,11 @@ from functools import partial
 import streamlit as st
 
 from .. import i18n, plans, textdiff
-from ..errors import ConflictError, LapeError
+from ..errors import LapeError
 from ..model import Scope
 from . import state
+from .forms import on_top, save
 from .guard import Ctx
-from .state import reset
 from .text import md_escape
 
 FIELDS = {
@@ -150,26 +150,19 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
         # Inside the form: the merge button submits what is typed now, on top of their version.
         merged = show_conflict(ctx, prefix, [f for f in COMPARED if f in FIELDS[entity]])
     if merged:
-        st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+        on_top(prefix)
     if submitted or merged:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in FIELDS[entity]}
-        try:
+
+        def write() -> None:
             if row:
                 plans.update(ctx.db, ctx.writer(), entity, row["id"], st.session_state[prefix + "_version"], **values)
-                flash(t("editor.saved"))
             elif parent_id is not None:  # a new item: its callers always give the parent
                 new_id = plans.add(ctx.db, ctx.writer(), entity, parent_id, **values)
-                flash(t("editor.added"))
                 if entity == "focus_area":
                     st.session_state["ed_sel"] = (entity, new_id)
-        except ConflictError as err:
-            st.session_state[prefix + "_conflict"] = err.current
-            st.rerun()  # the form shows the conflict and its merge button
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            reset(prefix)
-            st.rerun()
+
+        save(ctx, write, prefix=prefix, slot="ed_flash", message=t("editor.saved") if row else t("editor.added"))
 
 
 COMPARED = ("title_fi", "title_sv", "description", "resources_text")

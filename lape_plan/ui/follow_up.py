@@ -13,11 +13,10 @@ import streamlit as st
 from .. import follow_up as fu, i18n, plans
 from ..charts import follow_up as follow_up_charts
 from ..errors import ConflictError, LapeError
-from . import state
+from . import forms, state
 from .assessments import follow_up_panel
 from .editor import show_differences
 from .guard import Ctx, sticky
-from .state import reset
 from .text import error_md, md_escape
 
 ALL = 0
@@ -277,7 +276,7 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
             ],
         )
         if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            forms.on_top(prefix)
             _save_item(ctx, item, year, prefix)  # what the form holds now, on top of their update
     follow_up_panel(ctx, item, year)
     if entity == "measure":
@@ -286,8 +285,9 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
 
 def _save_item(ctx: Ctx, item: dict, year: int, prefix: str) -> None:
     """Save the one-item form; a stale save keeps the typed values and shows theirs."""
-    try:
-        fu.record(
+    forms.save(
+        ctx,
+        lambda: fu.record(
             ctx.db,
             ctx.writer(),
             item["entity"],
@@ -298,18 +298,11 @@ def _save_item(ctx: Ctx, item: dict, year: int, prefix: str) -> None:
             st.session_state[prefix + "_narrative"],
             st.session_state[prefix + "_evidence_url"],
             expected_version=st.session_state[prefix + "_version"] or None,
-        )
-    except ConflictError as err:
-        if err.current:
-            st.session_state[prefix + "_conflict"] = err.current
-        else:  # nothing newer to show next to the user's text
-            ctx.error(err)
-    except LapeError as err:
-        ctx.error(err)
-    else:
-        reset(prefix)
-        flash(ctx.t("follow_up.saved", item=item["number"]))
-        st.rerun()
+        ),
+        prefix=prefix,
+        slot="fu_flash",
+        message=ctx.t("follow_up.saved", item=item["number"]),
+    )
 
 
 def weight_form(ctx: Ctx, item: dict) -> None:

@@ -10,11 +10,12 @@ import streamlit as st
 
 from .. import db as dbm
 from .. import i18n, ideas, plans
-from ..errors import ConflictError, LapeError
+from ..errors import LapeError
+from . import forms
 from .guard import Ctx, client_id
 from .memo import shared
 from .text import md_escape
-from .workshop import act, flash, participant_call, public_base, qr_png
+from .workshop import FLASH, act, flash, participant_call, public_base, qr_png
 
 # Big, easy buttons for the simple-language mode; one thing per screen.
 IDEAS_CSS = """<style>
@@ -298,15 +299,15 @@ def period_form(ctx: Ctx, plan_id: int) -> None:
         closes = c2.date_input(ctx.t("field.ideas_closes_on"), value=p["closes_on"] if p else None, format="DD.MM.YYYY")
         intro = st.text_area(ctx.t("field.ideas_intro"), value=p["intro"] if p else "", max_chars=ideas.IDEA_MAX)
         if st.form_submit_button(ctx.t("ideas.save_period"), type="primary"):
-            try:
-                ideas.set_period(
+            forms.save(
+                ctx,
+                lambda: ideas.set_period(
                     ctx.db, ctx.writer(), plan_id, opens, closes, intro, expected_version=p["version"] if p else None
-                )
-            except LapeError as err:
-                ctx.error(err)
-            else:
-                flash("success", ctx.t("ideas.period_saved"))
-                st.rerun()
+                ),
+                prefix=None,
+                slot=FLASH,
+                message=ctx.t("ideas.period_saved"),
+            )
 
 
 def class_form(ctx: Ctx, plan_id: int, munis: dict) -> None:
@@ -361,11 +362,6 @@ def class_row(ctx: Ctx, c: dict) -> None:
             )
         else:
             st.caption(ctx.t("ideas.class_closed"))
-
-
-def _forget_form(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[key]
 
 
 def idea_row(
@@ -471,17 +467,14 @@ def _opened(prefix: str, idea: dict, **fields) -> int:
 
 
 def _save(ctx: Ctx, fn, prefix: str, idea_id: int, *args) -> None:
-    try:
-        fn(ctx.db, ctx.writer(), idea_id, st.session_state[prefix + "_version"], *args)
-    except ConflictError as err:
-        ctx.error(err)
-        st.session_state[prefix + "_version"] = err.current.get("version")  # saving again is deliberate
-    except LapeError as err:
-        ctx.error(err)
-    else:
-        _forget_form(prefix + "_")
-        flash("success", ctx.t("ideas.saved"))
-        st.rerun()
+    forms.save(
+        ctx,
+        lambda: fn(ctx.db, ctx.writer(), idea_id, st.session_state[prefix + "_version"], *args),
+        prefix=prefix,
+        slot=FLASH,
+        message=ctx.t("ideas.saved"),
+        compare=False,  # saving again is deliberate
+    )
 
 
 def hide_form(ctx: Ctx, idea: dict) -> None:

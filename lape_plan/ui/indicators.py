@@ -11,10 +11,10 @@ import streamlit as st
 
 from .. import i18n, indicators, sotkanet, sotkanet_client
 from ..charts import indicators as indicator_charts
-from ..errors import ConflictError, ImportRejected, LapeError
+from ..errors import ImportRejected, LapeError
 from ..progress import DIRECTIONS, PROGRESS, progress_label
 from ..regions import plan_regions
-from . import a11y, state
+from . import a11y, forms, state
 from .editor import show_differences
 from .guard import Ctx
 from .state import reset
@@ -745,28 +745,26 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
 
     def save() -> None:
         values = {f: st.session_state[f"{prefix}_{f}"] for f in _LINK_FIELDS}
-        try:
+
+        def write() -> None:
             if link:
                 indicators.update_link(
                     ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"], **values
                 )
             else:
                 indicators.add_link(ctx.db, ctx.writer(), goal["id"], **values)
-        except ConflictError as err:
-            st.session_state[prefix + "_conflict"] = err.current
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            reset(prefix)
-            state.flash(
-                f"gi_saved_{goal['id']}",
-                t(
-                    "indicators.goal.link_saved",
-                    indicator=md_escape(labels.get(values["indicator_id"], "")),
-                    region=md_escape(names.get(values["region_id"], "")),
-                ),
-            )
-            st.rerun()
+
+        forms.save(
+            ctx,
+            write,
+            prefix=prefix,
+            slot=f"gi_saved_{goal['id']}",
+            message=t(
+                "indicators.goal.link_saved",
+                indicator=md_escape(labels.get(values["indicator_id"], "")),
+                region=md_escape(names.get(values["region_id"], "")),
+            ),
+        )
 
     if submitted:
         save()
@@ -797,7 +795,7 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
             ],
         )
         if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            st.session_state[prefix + "_version"] = st.session_state.pop(prefix + "_conflict")["version"]
+            forms.on_top(prefix)
             save()  # what the form holds now, on top of theirs
     if link and st.button(t("indicators.goal.remove"), key=prefix + "_remove", icon=":material/link_off:"):
         try:

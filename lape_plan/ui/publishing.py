@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import i18n, publishing
-from ..errors import LapeError
-from . import state
+from . import forms, state
 from .guard import Ctx
 from .text import md_escape
 
@@ -54,10 +53,4 @@ def section(ctx: Ctx, plan: dict) -> None:
 
 
 def _run(ctx: Ctx, action, success_key: str) -> None:
-    try:
-        action()
-    except LapeError as err:
-        ctx.error(err)
-        return
-    state.flash("pub_flash", ctx.t(success_key))
-    st.rerun()
+    forms.save(ctx, action, prefix=None, slot="pub_flash", message=ctx.t(success_key))

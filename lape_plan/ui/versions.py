@@ -6,29 +6,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import config, db as dbm, i18n, versions
-from ..errors import ConflictError, LapeError
-from . import state
-from .guard import Ctx, fresh_actor
+from .. import i18n, versions
+from . import forms, state
+from .guard import Ctx
 from .text import md_escape
 
 _ICONS = {"cooperation_group": ":material/groups:", "councils": ":material/gavel:", "draft": ":material/undo:"}
 
 
-def _move(plan_id: int, target: str, seen_version: int, lang: str) -> None:
-    """Button callback: runs before the next page run, with the plan version this screen
-    showed, so a click after someone else moved the plan is refused with who did it."""
-    database = dbm.connect(config.db_path())  # callbacks may run on another thread
-    try:
-        versions.move(database, fresh_actor(database), plan_id, target, seen_version)
-    except ConflictError as err:
-        st.session_state["apv_conflict"] = err.current
-    except LapeError as err:
-        st.session_state["apv_error"] = err
-    else:
-        state.flash("apv_flash", i18n.t("approvals.moved", lang, state=i18n.label("approvals.state", target, lang)))
-    finally:
-        database.close()
+def _clicked(plan_id: int, target: str, seen_version: int) -> None:
+    """Button callback: keeps the plan version this screen showed, so a click after someone
+    else moved the plan is refused with who did it (the move itself runs in the page run)."""
+    st.session_state["apv_plan_move"] = (plan_id, target, seen_version)
 
 
 def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
@@ -38,10 +27,18 @@ def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
     st.subheader(t("approvals.title"))
     st.caption(t("approvals.help"))
     state.show_flash("apv_flash")
-    if st.session_state.get("apv_conflict"):
-        ctx.conflict(st.session_state.pop("apv_conflict"))
-    if st.session_state.get("apv_error"):
-        ctx.error(st.session_state.pop("apv_error"))
+    if st.session_state.get("apv_plan_conflict"):
+        ctx.conflict(st.session_state.pop("apv_plan_conflict"))
+    clicked = st.session_state.pop("apv_plan_move", None)
+    if clicked and clicked[0] == plan["id"]:  # a click left for another plan is dropped
+        _, to, seen_version = clicked
+        forms.save(
+            ctx,
+            lambda: versions.move(ctx.db, ctx.writer(), plan["id"], to, seen_version),
+            prefix="apv_plan",
+            slot="apv_flash",
+            message=t("approvals.moved", state=i18n.label("approvals.state", to, ctx.lang)),
+        )
     now = versions.state(plan)
     st.markdown(t("approvals.state_now", state=i18n.label("approvals.state", now, ctx.lang)))
     columns = st.columns(len(versions.MOVES[now]))
@@ -50,8 +47,8 @@ def approval_section(ctx: Ctx, plan: dict) -> list[dict]:
             t(f"approvals.move.{target}"),
             key=f"apv_move_{target}",
             icon=_ICONS[target],
-            on_click=_move,
-            args=(plan["id"], target, plan["version"], ctx.lang),
+            on_click=_clicked,
+            args=(plan["id"], target, plan["version"]),
         )
     return versions_table(ctx, plan)
 

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
 from ..model import LANGS
-from . import a11y, state
+from . import a11y, forms, state
 from .guard import Ctx, first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
 from .memo import shared
 from .text import error_md, md_escape
@@ -230,12 +230,15 @@ def ballot_order(proposals: list[dict], participant_id: int) -> list[dict]:
     return ordered
 
 
+FLASH = "ws_flash"  # the slot of the workshop pages' and the ideas pages' one-off messages
+
+
 def flash(kind: str, text: str) -> None:
-    state.flash("ws_flash", text, kind)
+    state.flash(FLASH, text, kind)
 
 
 def show_flash() -> None:
-    state.show_flash("ws_flash")
+    state.show_flash(FLASH)
     a11y.pending_focus()
 
 
@@ -669,26 +672,23 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
         )
         submitted = st.form_submit_button(ctx.t("workshop.save"), type="primary")
     if submitted:
-        try:
-            workshop.edit(
+        refused = forms.save(
+            ctx,
+            lambda: workshop.edit(
                 ctx.db,
                 ctx.writer(),
                 p["id"],
                 st.session_state[prefix + "_version"],
                 st.session_state[prefix + "_text"],
                 st.session_state[prefix + "_area"],
-            )
-        except ConflictError as err:
-            st.error(error_md(err, ctx.lang))
-            st.text(ctx.t("workshop.their_text", text=err.current.get("text", "")))
-            st.session_state[prefix + "_version"] = err.current.get("version")  # saving again keeps mine
-        except LapeError as err:
-            ctx.error(err)
-        else:
-            for key in [k for k in st.session_state if str(k).startswith(prefix + "_")]:
-                del st.session_state[key]
-            flash("success", ctx.t("workshop.saved"))
-            st.rerun()
+            ),
+            prefix=prefix,
+            slot=FLASH,
+            message=ctx.t("workshop.saved"),
+            compare=False,  # their text is shown; saving again keeps mine
+        )
+        if isinstance(refused, ConflictError):
+            st.text(ctx.t("workshop.their_text", text=refused.current.get("text", "")))
 
 
 def participant_call(lang: str, fn, *args, done: str | None = None, quiet: tuple = ()):

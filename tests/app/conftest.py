@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lape_plan import db as dbm
+from tests.helpers import org_id
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,7 @@ def make_user(conn):
     from lape_plan.model import SYSTEM, Role
 
     def create(display_name, role=Role.ADMIN, org_codes=()):
-        orgs = [conn.execute("select id from organisations where code = ?", [c]).fetchone()[0] for c in org_codes]
+        orgs = [org_id(conn, c) for c in org_codes]
         username = display_name.lower().replace(" ", ".")
         return auth.create_user(
             conn, SYSTEM, username, "test-password-1", role=role, display_name=display_name, org_ids=orgs

@@ -7,6 +7,7 @@ from lape_plan.ui import guard
 from lape_plan.model import Role
 from lape_plan.ui.text import md_escape
 from tests.conftest import ADMIN
+from tests.helpers import org_id
 
 
 def _login(at, username, password):
@@ -135,7 +136,7 @@ def test_first_start_setup_creates_admin(tmp_path, monkeypatch):
 
 
 def test_member_edits_own_goal_and_reads_others(app, conn):
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
+    kokkola = org_id(conn, "272")
     member = auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", org_ids=[kokkola])
     goals = [g for a in plans.tree(conn, plans.plans(conn)[0]["id"]) for g in a["goals"]]
     own = next(g for g in goals if kokkola in g["responsible_ids"])

@@ -1,10 +1,11 @@
 from lape_plan import auth, plans
+from tests.helpers import org_id
 
 PAGE = "pages/admin.py"
 
 
 def test_admin_creates_a_member_with_organisation(app, conn):
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
+    kokkola = org_id(conn, "272")
     at = app(PAGE)
     assert at.title[0].value == "Ylläpito"
     at.text_input(key="nu_username").set_value("maija")
@@ -33,9 +34,7 @@ def _create(at, username, password, orgs=(), role=None):
 
 def test_creating_two_users_in_a_row_starts_each_from_an_empty_form(app, conn):
     """The second user once got the first one's organisations (and role and password)."""
-    kannus, kokkola = (
-        conn.execute("select id from organisations where code = ?", [c]).fetchone()[0] for c in ("217", "272")
-    )
+    kannus, kokkola = (org_id(conn, c) for c in ("217", "272"))
     at = _create(app(PAGE), "eka", "ensimmainen-salasana", orgs=[kannus, kokkola], role="facilitator")
     assert [s.value for s in at.success] == ["Käyttäjä eka luotu."]
     assert at.text_input(key="nu_username").value == "" and at.text_input(key="nu_password").value == ""

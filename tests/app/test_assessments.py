@@ -201,3 +201,13 @@ def test_page_in_swedish(app, conn):
     assert [t.label for t in at.tabs] == ["Bedömningar", "Bedömning", "Beslut"]
     assert at.radio(key=f"lava_measure_{chat}_form").value == "short"
     assert at.text_area(key=f"lava_measure_{chat}_affected").label == "Vilka barn och familjer det gäller"
+
+
+def test_coordinator_marks_a_measure_as_needing_an_assessment(app, conn):
+    measure = _measure(conn, SURVEY)
+    at = app(PAGE)
+    required = lava.required_ids(conn, plans.plans(conn)[0]["id"])
+    at.selectbox(key="lava_mark_measure").set_value(measure).run()
+    _click(at, "lava_mark_save")
+    assert (measure in lava.required_ids(conn, plans.plans(conn)[0]["id"])) != (measure in required)
+    assert "Merkintä tallennettu." in [s.value for s in at.success]

@@ -2,16 +2,9 @@ import pyarrow as pa
 
 from lape_plan import budget, plans
 from lape_plan.model import Actor, Role
+from tests.helpers import measure_titled
 
 PAGE = "pages/budget.py"
-
-
-def _measure(conn, prefix):
-    return dict(next(conn.query("select * from measures where title_fi like ?", [prefix + "%"])))
-
-
-def _org(conn, code):
-    return conn.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 def _click(at, label):
@@ -33,7 +26,7 @@ def _chart_rows(at):
 
 
 def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, user_id=make_user("Kaisa Kokkola", Role.MEMBER, ["272"]), bu_measure=m["id"], bu_year=2022)
     assert at.title[0].value == "Lapsibudjetointi"
     metrics = {x.label: x.value for x in at.metric}
@@ -75,7 +68,7 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
 
 
 def test_bad_input_keeps_the_typed_values(app, conn):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, bu_measure=m["id"], bu_year=2023)
     p = f"bu_{m['id']}_2023"
     _fill(at, p, planned_eur="-100", actual_eur="50", kind="corrective", direct_share="80")
@@ -95,7 +88,7 @@ def test_bad_input_keeps_the_typed_values(app, conn):
 
 
 def test_stale_save_shows_who_and_keeps_mine(app, conn):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, bu_measure=m["id"], bu_year=2024)
     p = f"bu_{m['id']}_2024"
     budget.save(conn, Actor("Anna Toinen"), m["id"], 2024, planned_eur=700)
@@ -110,7 +103,7 @@ def test_stale_save_shows_who_and_keeps_mine(app, conn):
 
 
 def test_member_of_another_organisation_reads_only(app, conn, make_user):
-    m = _measure(conn, "Kaveritoiminta")  # Kokkola's
+    m = measure_titled(conn, "Kaveritoiminta")  # Kokkola's
     at = app(PAGE, user_id=make_user("Kalle Kannus", Role.MEMBER, ["217"]), bu_measure=m["id"], bu_year=2022)
     assert any(c.value.startswith("Voit katsoa") for c in at.caption)
     assert not [b for b in at.button if b.label == "Tallenna eurot"]

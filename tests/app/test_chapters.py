@@ -2,16 +2,9 @@
 
 from lape_plan import chapters, plans
 from lape_plan.model import Actor, Role
+from tests.helpers import first_plan_id, org_id
 
 PAGE = "pages/chapters.py"
-
-
-def _plan_id(conn):
-    return plans.plans(conn)[0]["id"]
-
-
-def _org(conn, code):
-    return conn.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 def test_edit_a_chapter(app, conn, make_user):
@@ -23,7 +16,7 @@ def test_edit_a_chapter(app, conn, make_user):
     at.text_area(key="ch_resources_0_text_sv").input("## Resurser")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
-    row = chapters.get(conn, _plan_id(conn), "resources")
+    row = chapters.get(conn, first_plan_id(conn), "resources")
     assert (row["text_fi"], row["text_sv"], row["updated_by"]) == (
         "## Resurssit\n\n- kaksi ohjaajaa",
         "## Resurser",
@@ -34,7 +27,7 @@ def test_edit_a_chapter(app, conn, make_user):
 
 
 def test_stale_save_keeps_typed_text_and_names_who_saved(app, conn):
-    plan_id = _plan_id(conn)
+    plan_id = first_plan_id(conn)
     at = app(PAGE, lang="sv")
     at.selectbox(key="ch_kind").set_value("services").run()
     seen = chapters.get(conn, plan_id, "services")
@@ -55,7 +48,7 @@ def test_stale_save_keeps_typed_text_and_names_who_saved(app, conn):
 
 def test_member_edits_only_their_municipalitys_part(app, conn, make_user):
     at = app(PAGE, user_id=make_user("Kalle Kokkola", role=Role.MEMBER, org_codes=("272",)))
-    kokkola = _org(conn, "272")
+    kokkola = org_id(conn, "272")
     assert at.selectbox(key="ch_part").value == kokkola  # starts on the part they may edit
     assert at.text_area(key=f"ch_wellbeing_{kokkola}_text_fi").value.startswith("Kokkolan lähiöissä")
     at.selectbox(key="ch_part").set_value(0).run()
@@ -64,7 +57,7 @@ def test_member_edits_only_their_municipalitys_part(app, conn, make_user):
 
 
 def test_outdated_swedish_text_is_shown_and_confirmed(app, conn):
-    plan_id = _plan_id(conn)
+    plan_id = first_plan_id(conn)
     part = chapters.get(conn, plan_id, "services")
     chapters.save(
         conn, Actor("Fiia Suomi"), plan_id, "services", None, part["version"], "Muutettu teksti.", part["text_sv"]
@@ -86,7 +79,7 @@ def test_outdated_swedish_text_is_shown_and_confirmed(app, conn):
 def test_language_list_names_items_without_swedish(app, conn):
     from lape_plan.model import SYSTEM
 
-    goal = plans.tree(conn, _plan_id(conn))[0]["goals"][1]
+    goal = plans.tree(conn, first_plan_id(conn))[0]["goals"][1]
     plans.update(conn, SYSTEM, "goal", goal["id"], goal["version"], title_sv="")
     at = app(PAGE, lang="sv")
     assert at.expander[0].label == "Språkversioner som saknas eller är föråldrade (2)"
@@ -98,7 +91,7 @@ def test_readers_see_what_changed_since_the_approved_version(app, conn, make_use
     from lape_plan import versions
     from lape_plan.model import SYSTEM
 
-    plan_id = _plan_id(conn)
+    plan_id = first_plan_id(conn)
     viewer = make_user("Sanna Sihteeri", role=Role.VIEWER)
     at = app(PAGE, user_id=viewer)
     assert any("ei ole vielä lähetetty valtuustoihin" in i.value for i in at.info)

@@ -3,17 +3,14 @@ import io
 import openpyxl
 
 from lape_plan import documents, exports, plans
+from tests.helpers import org_id, first_plan_id
 
 PAGE = "pages/export.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _plan_id(conn):
-    return plans.plans(conn)[0]["id"]
-
-
 def _edited(conn, fn):
-    wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(conn, _plan_id(conn), "fi")))
+    wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(conn, first_plan_id(conn), "fi")))
     fn(wb)
     buf = io.BytesIO()
     wb.save(buf)
@@ -38,7 +35,7 @@ def test_page_offers_the_downloads_in_the_users_language(app):
 
 
 def test_upload_preview_then_apply(app, conn, make_user):
-    area = plans.tree(conn, _plan_id(conn))[0]
+    area = plans.tree(conn, first_plan_id(conn))[0]
     data = _edited(conn, lambda wb: wb["Painopisteet"].cell(2, 6, "Kuvaus Excelistä"))
     at = app(PAGE, user_id=make_user("Kaisa Kanslia"))
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
@@ -68,7 +65,7 @@ def test_conflict_is_shown_with_who_changed_it(app, conn):
     from lape_plan.model import Actor
 
     data = _edited(conn, lambda wb: wb["Painopisteet"].cell(2, 6, "Excelin kuvaus"))
-    area = plans.tree(conn, _plan_id(conn))[0]
+    area = plans.tree(conn, first_plan_id(conn))[0]
     plans.update(conn, Actor(name="Anna App"), "focus_area", area["id"], area["version"], description="Annan kuvaus")
     at = app(PAGE, lang="en")
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
@@ -92,14 +89,14 @@ def test_preview_is_kept_across_reruns_until_the_database_changes(app, conn, mon
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
     at.checkbox(key="exp_all").check().run()  # an unrelated click
     assert len(calls) == 1 and [m.value for m in at.metric] == ["0", "1", "0", "25"]
-    area = plans.tree(conn, _plan_id(conn))[0]
+    area = plans.tree(conn, first_plan_id(conn))[0]
     plans.update(conn, Actor(name="Anna App"), "focus_area", area["id"], area["version"], description="Annan kuvaus")
     at.checkbox(key="exp_all").uncheck().run()
     assert len(calls) == 2 and [m.value for m in at.metric] == ["0", "0", "1", "25"]  # now a conflict
 
 
 def test_municipality_card_offered_for_the_chosen_municipality(app, conn):
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
+    kokkola = org_id(conn, "272")
     at = app(PAGE, municipality_id=kokkola)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Kuntakortti: Kokkola (Word)" in labels
@@ -112,8 +109,8 @@ def test_workshop_report_offered_when_the_plan_has_workshops(app, conn):
     from lape_plan import workshop
     from lape_plan.model import SYSTEM
 
-    area = plans.tree(conn, _plan_id(conn))[0]
-    workshop.create(conn, SYSTEM, _plan_id(conn), "LAPE-akatemia", focus_area_ids=[area["id"]])
+    area = plans.tree(conn, first_plan_id(conn))[0]
+    workshop.create(conn, SYSTEM, first_plan_id(conn), "LAPE-akatemia", focus_area_ids=[area["id"]])
     at = app(PAGE, lang="en")
     assert at.selectbox(key="doc_workshop").value is not None
     assert "Workshop report (Word)" in [b.proto.label for b in at.get("download_button")]
@@ -128,7 +125,7 @@ def _member(conn, make_user, codes):
 def test_members_file_applies_their_rows_and_lists_the_rest_as_not_permitted(app, conn, make_user):
     from lape_plan import follow_up
 
-    items = {i["row"]["title_fi"][:14]: i for i in follow_up.items(conn, _plan_id(conn))}
+    items = {i["row"]["title_fi"][:14]: i for i in follow_up.items(conn, first_plan_id(conn))}
     own, other = items["Kaveritoiminta"], items["Yhteinen kiusa"]
 
     def edit(wb):

@@ -3,20 +3,13 @@ import json
 from lape_plan import follow_up as fu, plans
 from lape_plan.model import Actor
 from lape_plan.ui.text import md_escape
+from tests.helpers import measure_titled, org_id
 
 PAGE = "pages/follow_up.py"
 
 
 def _plan(conn):
     return plans.plans(conn)[0]
-
-
-def _measure(conn, title_start):
-    return next(conn.query("select * from measures where title_fi like ?", [title_start + "%"]))
-
-
-def _org(conn, code):
-    return conn.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 def _prefix(entity, item_id, year):
@@ -55,7 +48,7 @@ def test_page_shows_filters_metrics_and_tabs(app):
 
 
 def test_update_one_measure_with_prefill_and_history(app, conn, make_user):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, user_id=make_user("Kaisa Kokkola"), fu_item=f"measure:{m['id']}", fu_year=2022)
     p = _prefix("measure", m["id"], 2022)
     assert at.text_input(key=f"{p}_evidence_url").value == ""
@@ -76,7 +69,7 @@ def test_update_one_measure_with_prefill_and_history(app, conn, make_user):
 
 
 def test_delayed_without_narrative_is_refused_and_input_stays(app, conn):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, fu_item=f"measure:{m['id']}", fu_year=2022)
     p = _prefix("measure", m["id"], 2022)
     at.selectbox(key=f"{p}_status").set_value("delayed").run()
@@ -89,7 +82,7 @@ def test_delayed_without_narrative_is_refused_and_input_stays(app, conn):
 
 
 def test_stale_save_shows_theirs_and_keeps_mine(app, conn, make_user):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, fu_item=f"measure:{m['id']}", fu_year=2022, user_id=make_user("Bo"))
     p = _prefix("measure", m["id"], 2022)
     fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2022, "delayed", 20, "Annan selitys viiveestä")
@@ -108,7 +101,7 @@ def test_stale_save_shows_theirs_and_keeps_mine(app, conn, make_user):
 
 
 def test_organisation_filter_limits_items(app, conn):
-    kannus = _org(conn, "217")
+    kannus = org_id(conn, "217")
     at = app(PAGE, fu_org=kannus)
     options = at.selectbox(key="_w_fu_item").options
     assert any("Yhteinen kiusaamisen vastainen toimintamalli" in o for o in options)
@@ -176,7 +169,7 @@ def test_bulk_save_pairs_rows_with_items_not_positions(app, conn):
 
 
 def test_missing_updates_and_year_summary(app, conn):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2021, "on_track", 30)
     fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2022, "done")
     at = app(PAGE, fu_year=2022)
@@ -194,7 +187,7 @@ def test_overview_rollup_changes_after_an_update(app, conn):
     assert any(s.value == "Toteutumisen seuranta 2024" for s in at.subheader)
     before = {m.label: m.value for m in at.metric}
     assert before["Ei päivitystä"] == "100 %"
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2024, "on_track", 60)
     at.run()
     after = {m.label: m.value for m in at.metric}
@@ -210,7 +203,7 @@ def test_swedish_labels(app):
 
 
 def test_bulk_save_refreshes_open_one_item_forms(app, conn):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, fu_year=2022, fu_item=f"measure:{m['id']}")
     p = _prefix("measure", m["id"], 2022)
     assert at.session_state[p + "_version"] == 0
@@ -232,7 +225,7 @@ def test_bulk_save_refreshes_open_one_item_forms(app, conn):
 
 
 def test_first_update_of_a_year_starts_from_last_year(app, conn):
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2021, "delayed", 30, "Hidas alku")
     at = app(PAGE, fu_year=2022, fu_item=f"measure:{m['id']}")
     p = _prefix("measure", m["id"], 2022)
@@ -272,14 +265,14 @@ def test_bulk_conflict_names_who_and_keeps_edits_until_merged(app, conn, make_us
 def test_member_starts_from_own_organisation_and_cannot_update_others(app, conn, make_user):
     from lape_plan.model import Role
 
-    kannus = _org(conn, "217")
+    kannus = org_id(conn, "217")
     member = make_user("Kannuksen jäsen", Role.MEMBER, ["217"])
     at = app(PAGE, fu_year=2022, user_id=member, auth_role="member")
     assert at.selectbox(key="_w_fu_org").value == kannus
     options = at.selectbox(key="_w_fu_item").options
     assert options and not any("Kaveritoiminta" in o for o in options)
     # another organisation's item is shown read-only, naming who updates it: no form to be refused on save
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at.session_state["fu_org"] = 0
     at.session_state["fu_item"] = f"measure:{m['id']}"
     at.run()
@@ -302,12 +295,12 @@ def test_member_form_opened_before_rights_changed_saves_nothing(app, conn, make_
     from lape_plan.model import SYSTEM, Role
 
     member = make_user("Kokkolan jäsen", Role.MEMBER, ["272"])
-    m = _measure(conn, "Kaveritoiminta")
+    m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, fu_year=2022, user_id=member, auth_role="member", fu_item=f"measure:{m['id']}")
     p = _prefix("measure", m["id"], 2022)
     at.selectbox(key=f"{p}_status").set_value("on_track").run()
     user = auth.get_user(conn, member)
-    auth.update_user(conn, SYSTEM, member, user["version"], org_ids=[_org(conn, "217")])
+    auth.update_user(conn, SYSTEM, member, user["version"], org_ids=[org_id(conn, "217")])
     _click(at, "Tallenna päivitys")
     assert any("vastuuorganisaation jäsenet (Kokkola)" in i.value for i in at.info)
     assert fu.history(conn, "measure", m["id"]) == []
@@ -321,10 +314,10 @@ def test_picker_marks_items_not_scheduled_and_metrics_follow_the_filter(app, con
     scheduled = len(options) - len(marked)
     assert any(c.value.startswith(f"Ajoitettu vuodelle 2020: {scheduled}/{len(options)}") for c in at.caption)
     whole = at.metric[3].help
-    at.session_state["fu_org"] = _org(conn, "217")
+    at.session_state["fu_org"] = org_id(conn, "217")
     at.run()
     assert at.metric[3].help != whole  # the item count under "no update" follows the organisation
-    r = fu.rollup(conn, _plan(conn)["id"], 2020, org_id=_org(conn, "217"))
+    r = fu.rollup(conn, _plan(conn)["id"], 2020, org_id=org_id(conn, "217"))
     assert at.metric[3].help == f"Tavoitteita ja toimenpiteitä tälle vuodelle yhteensä {r['total']}."
 
 

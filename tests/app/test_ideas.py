@@ -187,3 +187,26 @@ def test_focus_area_names_are_shown_as_text(visitor, conn, plan):
     at = visitor()
     options = at.radio(key=f"idea_area_{at.session_state['idea_nonce']}").options
     assert any(o.endswith(r"\*\*Iso\*\* \[linkki\]\(http\://x\)") for o in options), options
+
+
+def test_moderator_saves_the_period_and_a_refused_one_keeps_the_text(app, conn, plan):
+    plan_id, _ = plan
+    at = app("pages/ideas_admin.py")
+    [intro] = [a for a in at.text_area if a.label == "Saateteksti idea-sivulle"]
+    intro.set_value("Kerro ideasi!")
+    at.button(key="FormSubmitter:idea_period_1-Tallenna keruuaika").click().run()
+    assert not at.exception, at.exception
+    assert (ideas.period(conn, plan_id)["intro"], ideas.period(conn, plan_id)["version"]) == ("Kerro ideasi!", 2)
+    assert "Keruuaika tallennettu." in [s.value for s in at.success]
+    at.run()
+    assert "Keruuaika tallennettu." not in [s.value for s in at.success]  # shown once
+    # closing before opening is refused; the typed text stays
+    [intro] = [a for a in at.text_area if a.label == "Saateteksti idea-sivulle"]
+    intro.set_value("Uusi saate")
+    [closes] = [d for d in at.date_input if d.label == "Sulkeutuu"]
+    closes.set_value(TODAY - dt.timedelta(days=1))
+    at.button(key="FormSubmitter:idea_period_2-Tallenna keruuaika").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["Sulkeutumispäivä ei voi olla ennen avautumispäivää."]
+    assert [a.value for a in at.text_area if a.label == "Saateteksti idea-sivulle"] == ["Uusi saate"]
+    assert ideas.period(conn, plan_id)["intro"] == "Kerro ideasi!"

@@ -1,5 +1,6 @@
 from lape_plan import plans
 from lape_plan.model import SYSTEM
+from tests.helpers import org_id
 
 
 def _table(at, column):
@@ -42,7 +43,7 @@ def test_switching_to_swedish(app):
 
 def test_municipality_filter(app, conn):
     plan_id = plans.plans(conn)[0]["id"]
-    halsua = conn.execute("select id from organisations where code = '074'").fetchone()[0]
+    halsua = org_id(conn, "074")
     at = app()
     at.sidebar.selectbox(key="_w_municipality_id").set_value(halsua).run()
     table = _table(at, "Kunta")

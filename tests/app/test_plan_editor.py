@@ -1,15 +1,8 @@
 from lape_plan import plans
 from lape_plan.model import Actor
+from tests.helpers import first_goal, first_plan_id
 
 PAGE = "pages/plan_editor.py"
-
-
-def _plan_id(conn):
-    return plans.plans(conn)[0]["id"]
-
-
-def _first_goal(conn):
-    return plans.tree(conn, _plan_id(conn))[0]["goals"][0]
 
 
 def _form_prefix(entity, item_id):
@@ -21,7 +14,7 @@ def _save(at, label="Tallenna"):
 
 
 def test_edit_goal_title(app, conn):
-    goal = _first_goal(conn)
+    goal = first_goal(conn)
     at = app(PAGE)
     at.button(key=f"sel_goal_{goal['id']}").click().run()
     p = _form_prefix("goal", goal["id"])
@@ -34,7 +27,7 @@ def test_edit_goal_title(app, conn):
 
 
 def test_stale_save_is_refused_and_text_survives(app, conn):
-    goal = _first_goal(conn)
+    goal = first_goal(conn)
     at = app(PAGE)
     at.button(key=f"sel_goal_{goal['id']}").click().run()
     plans.update(conn, Actor(name="Maija"), "goal", goal["id"], goal["version"], title_fi="Maijan versio")
@@ -56,7 +49,7 @@ def test_stale_save_is_refused_and_text_survives(app, conn):
 
 
 def test_validation_error_keeps_text(app, conn):
-    goal = _first_goal(conn)
+    goal = first_goal(conn)
     at = app(PAGE)
     at.button(key=f"sel_goal_{goal['id']}").click().run()
     p = _form_prefix("goal", goal["id"])
@@ -69,38 +62,38 @@ def test_validation_error_keeps_text(app, conn):
 
 
 def test_add_goal_to_focus_area(app, conn):
-    area = plans.tree(conn, _plan_id(conn))[1]
+    area = plans.tree(conn, first_plan_id(conn))[1]
     at = app(PAGE)
     at.button(key=f"sel_focus_area_{area['id']}").click().run()
     p = f"ed_new_goal_{area['id']}"
     at.text_input(key=f"{p}_title_fi").set_value("Uusi työpajatavoite")
     at.text_input(key=f"{p}_title_sv").set_value("Nytt mål")
     _save(at, "Lisää")
-    titles = [g["title_fi"] for g in plans.tree(conn, _plan_id(conn))[1]["goals"]]
+    titles = [g["title_fi"] for g in plans.tree(conn, first_plan_id(conn))[1]["goals"]]
     assert titles[-1] == "Uusi työpajatavoite"
-    assert at.button(key=f"sel_goal_{plans.tree(conn, _plan_id(conn))[1]['goals'][-1]['id']}")
+    assert at.button(key=f"sel_goal_{plans.tree(conn, first_plan_id(conn))[1]['goals'][-1]['id']}")
     # the add form is empty again
     assert at.text_input(key=f"{p}_title_fi").value == ""
 
 
 def test_delete_needs_confirmation_and_can_be_restored(app, conn):
-    goal = _first_goal(conn)
+    goal = first_goal(conn)
     at = app(PAGE)
     at.button(key=f"sel_goal_{goal['id']}").click().run()
     [b for b in at.button if b.label == "Poista"][0].click().run()
     assert plans.get(conn, "goal", goal["id"])  # not yet
     at.button(key="confirm_yes").click().run()
-    assert goal["id"] not in [g["id"] for a in plans.tree(conn, _plan_id(conn)) for g in a["goals"]]
+    assert goal["id"] not in [g["id"] for a in plans.tree(conn, first_plan_id(conn)) for g in a["goals"]]
     at.button(key=f"restore_goal_{goal['id']}").click().run()
     assert plans.get(conn, "goal", goal["id"])["deleted_at"] is None
 
 
 def test_move_focus_area_down(app, conn):
-    first, second = plans.tree(conn, _plan_id(conn))[:2]
+    first, second = plans.tree(conn, first_plan_id(conn))[:2]
     at = app(PAGE)
     at.button(key=f"sel_focus_area_{first['id']}").click().run()
     at.button(key="move_1").click().run()
-    assert [a["id"] for a in plans.tree(conn, _plan_id(conn))[:2]] == [second["id"], first["id"]]
+    assert [a["id"] for a in plans.tree(conn, first_plan_id(conn))[:2]] == [second["id"], first["id"]]
 
 
 def test_editor_in_swedish(app):
@@ -113,13 +106,13 @@ def test_a_draft_is_marked_and_accepted_only_when_complete(app, conn):
     from lape_plan import drafts
     from lape_plan.model import Role
 
-    area = plans.tree(conn, _plan_id(conn))[0]
+    area = plans.tree(conn, first_plan_id(conn))[0]
     fac = Actor(name="Fasi", role=Role.FACILITATOR)
     goal_id = plans.add(conn, fac, "goal", area["id"], draft=True, title_fi="Nuorisotila joka kylään")
     at = app(PAGE)
     label = at.button(key=f"sel_goal_{goal_id}").label
     assert "Nuorisotila joka kylään" in label and ":orange-badge[Luonnos]" in label
-    other = at.button(key=f"sel_goal_{_first_goal(conn)['id']}").label
+    other = at.button(key=f"sel_goal_{first_goal(conn)['id']}").label
     assert "badge" not in other
     at.button(key=f"sel_goal_{goal_id}").click().run()
     assert any("Luonnos: ei vielä mukana seurannassa" in m.value for m in at.markdown)
@@ -129,7 +122,7 @@ def test_a_draft_is_marked_and_accepted_only_when_complete(app, conn):
     assert plans.get(conn, "goal", goal_id)["draft"] == 1
     # fill in what is missing, save, accept
     p = _form_prefix("goal", goal_id)
-    org = plans.organisations(conn, _plan_id(conn))[0]["id"]
+    org = plans.organisations(conn, first_plan_id(conn))[0]["id"]
     at.text_input(key=f"{p}_title_sv").set_value("Ungdomsgård i varje by")
     at.multiselect(key=f"{p}_responsible_ids").set_value([org])
     _save(at)

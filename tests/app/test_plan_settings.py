@@ -1,5 +1,6 @@
 from lape_plan import plans
 from lape_plan.model import SYSTEM
+from tests.helpers import org_id
 
 PAGE = "pages/plan_settings.py"
 
@@ -34,7 +35,7 @@ def test_add_approval_and_refuse_removing_a_used_organisation(app, conn):
     at.text_input(key="ap_reference").set_value("Kvalt 1.6.2020 § 7")
     _click(at, "Lisää hyväksyminen")
     assert "Kvalt 1.6.2020 § 7" in [a["reference"] for a in plans.approvals(conn, plan_id)]
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
+    kokkola = org_id(conn, "272")
     at.selectbox[[s.label for s in at.selectbox].index("Poistettava organisaatio")].set_value(kokkola)
     _click(at, "Poista suunnitelmasta")
     assert any("vastuutaho" in e.value for e in at.error)

@@ -358,3 +358,23 @@ def test_facilitator_sets_a_cap_and_sees_the_join_count(app, conn, shop):
     assert not at.exception
     assert ws.get(conn, wid)["max_participants"] == 40
     assert {m.label: m.value for m in at.metric}["Osallistujia"] == "2 / 40"
+
+
+def test_moderator_edit_of_a_stale_proposal_shows_theirs_and_saving_again_keeps_mine(app, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code, "Anna")
+    pid = ws.propose(conn, token, areas[0], "Nuorisotila joka kylän")
+    at = app("pages/workshop.py")
+    prefix = f"ws_edit_{pid}"
+    ws.edit(conn, Actor(name="Toinen Fasi", role=Role.FACILITATOR), pid, 1, "Nuorisotila jokaiseen kylään")
+    at.text_area(key=prefix + "_text").set_value("Nuorisotila joka kylään")
+    at.button(key=f"FormSubmitter:{prefix}_form-Tallenna").click().run()
+    assert not at.exception, at.exception
+    assert any("Toinen Fasi" in e.value for e in at.error)  # who saved in between
+    assert any("Nuorisotila jokaiseen kylään" in x.value for x in at.text)  # and their text
+    assert at.text_area(key=prefix + "_text").value == "Nuorisotila joka kylään"  # mine stays
+    assert ws.get_proposal(conn, pid)["text"] == "Nuorisotila jokaiseen kylään"
+    at.button(key=f"FormSubmitter:{prefix}_form-Tallenna").click().run()  # saving again is deliberate
+    assert ws.get_proposal(conn, pid)["text"] == "Nuorisotila joka kylään"
+    assert [s.value for s in at.success] == ["Tallennettu."]
+    assert at.text_area(key=prefix + "_text").value == "Nuorisotila joka kylään"  # opened again from the saved row

@@ -11,6 +11,7 @@ import pytest
 from lape_plan import assessments as lava, exports, ideas, plans, workshop
 from lape_plan.errors import ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
+from tests.helpers import org_id
 
 ADMIN = Actor("Anna Admin", Role.ADMIN)
 SURVEY = "Oppilaskuntien kiusaamiskysely joka vuosi"
@@ -23,7 +24,7 @@ def heard(demo_db):
     db = demo_db
     plan_id = plans.plans(db)[0]["id"]
     area = plans.tree(db, plan_id)[0]["id"]
-    kokkola = db.execute("select id from organisations where code = '272'").fetchone()[0]
+    kokkola = org_id(db, "272")
     w_id = workshop.create(db, ADMIN, plan_id, "Nuorten ilta", focus_area_ids=[area], background=["age_band"])
     code = workshop.get(db, w_id)["code"]
     for band in ("13_17", "13_17", "under_13"):

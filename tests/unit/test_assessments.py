@@ -10,6 +10,7 @@ import pytest
 from lape_plan import assessments as lava, cli, exports, plans, workshop
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
+from tests.helpers import first_plan_id, org_id
 
 ADMIN = Actor("Anna Admin", Role.ADMIN)
 FACILITATOR = Actor("Fiia Fasilitaattori", Role.FACILITATOR)
@@ -47,20 +48,12 @@ FULL = {
 }
 
 
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
-
-
 def _measure(db, title):
     return db.execute("select id from measures where title_fi = ?", [title]).fetchone()[0]
 
 
 def _member(db, code):
-    return Actor(f"Jäsen {code}", Role.MEMBER, org_ids=frozenset({_org(db, code)}))
+    return Actor(f"Jäsen {code}", Role.MEMBER, org_ids=frozenset({org_id(db, code)}))
 
 
 # Kokkola (272) answers for this measure; it has no example assessment
@@ -73,7 +66,7 @@ def test_full_assessment_is_stored_with_its_parts(demo_db):
     a = lava.get(demo_db, a_id)
     assert a["options"] == ["Kerhot", "Nykytila"] and a["age_groups"] == ["7_12"]
     assert [e["direction"] for e in a["effects"]] == ["positive", "negative"]
-    assert a["state"] == "done" and a["version"] == 1 and a["plan_id"] == _plan_id(demo_db)
+    assert a["state"] == "done" and a["version"] == 1 and a["plan_id"] == first_plan_id(demo_db)
     rows = demo_db.execute(
         "select grp, reason from assessment_effects where assessment_id = ? order by position", [a_id]
     ).fetchall()
@@ -125,7 +118,7 @@ def test_measure_without_organisation_belongs_to_its_goals_organisations(demo_db
 def test_stale_save_is_refused_with_who_saved(demo_db):
     measure = _measure(demo_db, BULLYING_SURVEY)
     a_id = lava.create(demo_db, ADMIN, "measure", measure, affected="Koululaiset")
-    maija = Actor("Maija", Role.MEMBER, org_ids=frozenset({_org(demo_db, "272")}))
+    maija = Actor("Maija", Role.MEMBER, org_ids=frozenset({org_id(demo_db, "272")}))
     assert lava.update(demo_db, maija, a_id, 1, affected="Maijan teksti") == 2
     with pytest.raises(ConflictError) as err:
         lava.update(demo_db, ADMIN, a_id, 1, affected="Minun tekstini")
@@ -253,12 +246,12 @@ def test_states_draft_done_followed_up(demo_db):
 
 
 def test_list_per_organisation_and_missing_measures(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     # the example plan: four example assessments and one marked measure without one
     states = {(r["target"], r["assessment"]["state"]) for r in lava.listing(demo_db, plan_id)}
     assert states == {("measure", "followed_up"), ("measure", "done"), ("goal", "draft"), ("decision", "done")}
     assert lava.counts(lava.listing(demo_db, plan_id)) == {"draft": 1, "done": 2, "followed_up": 1}
-    kokkola = _org(demo_db, "272")
+    kokkola = org_id(demo_db, "272")
     assert {r["target"] for r in lava.listing(demo_db, plan_id, kokkola)} == {"measure", "decision"}
     assert [m["row"]["title_fi"] for m in lava.missing(demo_db, plan_id)] == [
         "Harrastamisen Suomen malli kaikissa kunnissa"
@@ -268,7 +261,7 @@ def test_list_per_organisation_and_missing_measures(demo_db):
         lava.set_required(demo_db, _member(demo_db, "272"), measure, True)
     lava.set_required(demo_db, FACILITATOR, measure, True)
     assert [m["id"] for m in lava.missing(demo_db, plan_id, kokkola)] == [measure]
-    assert lava.missing(demo_db, plan_id, _org(demo_db, "217")) == []
+    assert lava.missing(demo_db, plan_id, org_id(demo_db, "217")) == []
     lava.create(demo_db, _member(demo_db, "272"), "measure", measure, affected="Koululaiset")
     assert measure not in [m["id"] for m in lava.missing(demo_db, plan_id)]
     lava.set_required(demo_db, FACILITATOR, measure, False)
@@ -283,13 +276,13 @@ def test_list_per_organisation_and_missing_measures(demo_db):
 
 
 def test_decisions_record_permissions_and_conflicts(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     kannus = _member(demo_db, "217")
     d_id = lava.add_decision(
         demo_db,
         kannus,
         plan_id,
-        org_id=_org(demo_db, "217"),
+        org_id=org_id(demo_db, "217"),
         body="Kannuksen kunnanhallitus",
         date="2024-03-04",
         section="§ 12",
@@ -298,7 +291,7 @@ def test_decisions_record_permissions_and_conflicts(demo_db):
     )
     with pytest.raises(PermissionDenied):  # another organisation's body
         lava.add_decision(
-            demo_db, kannus, plan_id, org_id=_org(demo_db, "272"), body="Kh", date="2024-03-04", title="X"
+            demo_db, kannus, plan_id, org_id=org_id(demo_db, "272"), body="Kh", date="2024-03-04", title="X"
         )
     with pytest.raises(PermissionDenied):  # no organisation: coordinators only
         lava.add_decision(demo_db, kannus, plan_id, body="Kh", date="2024-03-04", title="X")
@@ -323,7 +316,7 @@ def test_decisions_record_permissions_and_conflicts(demo_db):
 
 
 def test_hearing_links_the_plans_workshops_with_figures(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     w_id = workshop.create(
         demo_db, FACILITATOR, plan_id, "Nuorten ilta", focus_area_ids=[plans.tree(demo_db, plan_id)[0]["id"]]
     )
@@ -340,7 +333,7 @@ def test_hearing_links_the_plans_workshops_with_figures(demo_db):
 
 
 def test_export_sheet_lists_the_assessments(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, plan_id, "fi")))
     assert wb.sheetnames[-2:] == ["Lapsivaikutukset", exports.META_SHEET]
     rows = [[c.value for c in r] for r in wb["Lapsivaikutukset"].iter_rows()]
@@ -358,7 +351,7 @@ def test_export_sheet_lists_the_assessments(demo_db):
 
 
 def test_example_is_loaded_once_and_flagged(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     before = demo_db.execute("select count(*) from assessments").fetchone()[0]
     lava.load_example(demo_db, plan_id)
     assert demo_db.execute("select count(*) from assessments").fetchone()[0] == before == 4

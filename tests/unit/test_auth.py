@@ -9,12 +9,9 @@ import pytest
 from lape_plan import auth, db as dbm, plans, throttle
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
+from tests.helpers import org_id
 
 PW = "correct-horse-battery"
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 def test_first_user_must_be_admin_then_only_admins_create(demo_db):
@@ -24,9 +21,9 @@ def test_first_user_must_be_admin_then_only_admins_create(demo_db):
     admin_id = auth.create_user(demo_db, Actor("x"), "Admin", PW, role=Role.ADMIN)
     admin = auth.actor_for(demo_db, admin_id)
     assert auth.get_user(demo_db, admin_id)["username"] == "admin"  # stored lower-case
-    member_id = auth.create_user(demo_db, admin, "maija", PW, org_ids=[_org(demo_db, "272")])
+    member_id = auth.create_user(demo_db, admin, "maija", PW, org_ids=[org_id(demo_db, "272")])
     member = auth.actor_for(demo_db, member_id)
-    assert member.role == Role.MEMBER and member.org_ids == {_org(demo_db, "272")}
+    assert member.role == Role.MEMBER and member.org_ids == {org_id(demo_db, "272")}
     with pytest.raises(PermissionDenied):
         auth.create_user(demo_db, member, "toinen", PW)
     with pytest.raises(ValidationError) as err:
@@ -241,7 +238,7 @@ ROLES = [Role.ADMIN, Role.FACILITATOR, Role.MEMBER, Role.VIEWER]
 
 
 def _actors(db):
-    kokkola, halsua = _org(db, "272"), _org(db, "074")
+    kokkola, halsua = org_id(db, "272"), org_id(db, "074")
     return {
         "admin": Actor("a", Role.ADMIN),
         "facilitator": Actor("f", Role.FACILITATOR),
@@ -255,7 +252,7 @@ def _fixture(db):
     plan_id = plans.plans(db)[0]["id"]
     area = plans.tree(db, plan_id)[0]
     goal = area["goals"][0]  # responsible: Soite and Kokkola
-    measure = next(m for m in goal["measures"] if m["responsible_org_id"] == _org(db, "272"))
+    measure = next(m for m in goal["measures"] if m["responsible_org_id"] == org_id(db, "272"))
     return plan_id, area, goal, measure
 
 

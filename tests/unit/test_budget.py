@@ -8,18 +8,7 @@ from lape_plan import budget, cli, db as dbm, demo, exports, follow_up as fu, i1
 from lape_plan.charts import budget as budget_charts
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
-
-
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
-
-
-def _measure(db, prefix):
-    return dict(next(db.query("select * from measures where title_fi like ?", [prefix + "%"])))
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
+from tests.helpers import first_plan_id, measure_titled, org_id
 
 
 def _lines(db):
@@ -28,7 +17,7 @@ def _lines(db):
 
 # ---------------------------------------------------------------- validation
 def test_typed_values_are_read_as_people_type_them(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")  # 2021–2024
+    m = measure_titled(demo_db, "Kaveritoiminta")  # 2021–2024
     budget.save(
         demo_db,
         SYSTEM,
@@ -66,7 +55,7 @@ def test_typed_values_are_read_as_people_type_them(demo_db):
     ],
 )
 def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(demo_db, year, values, field, key):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     with pytest.raises(ValidationError) as err:
         budget.save(demo_db, SYSTEM, m["id"], year, **values)
     assert (err.value.key, err.value.field) == (key, field)
@@ -75,7 +64,7 @@ def test_bad_input_is_refused_with_its_field_and_nothing_is_stored(demo_db, year
 
 
 def test_year_error_names_the_measure_years(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     with pytest.raises(ValidationError) as err:
         budget.save(demo_db, SYSTEM, m["id"], 2020, planned_eur=1)
     assert i18n.error_text(err.value, "en") == "The year 2020 is not within the measure's years 2021–2024."
@@ -83,10 +72,10 @@ def test_year_error_names_the_measure_years(demo_db):
 
 # ---------------------------------------------------------------- permissions
 def test_permissions_follow_the_measures_responsible_organisations(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")  # Kokkola's measure
-    kokkola = Actor("Kaisa", Role.MEMBER, org_ids=frozenset({_org(demo_db, "272")}))
-    kannus = Actor("Kalle", Role.MEMBER, org_ids=frozenset({_org(demo_db, "217")}))
-    viewer = Actor("Ville", Role.VIEWER, org_ids=frozenset({_org(demo_db, "272")}))
+    m = measure_titled(demo_db, "Kaveritoiminta")  # Kokkola's measure
+    kokkola = Actor("Kaisa", Role.MEMBER, org_ids=frozenset({org_id(demo_db, "272")}))
+    kannus = Actor("Kalle", Role.MEMBER, org_ids=frozenset({org_id(demo_db, "217")}))
+    viewer = Actor("Ville", Role.VIEWER, org_ids=frozenset({org_id(demo_db, "272")}))
     for actor in (kannus, viewer):
         with pytest.raises(PermissionDenied):
             budget.save(demo_db, actor, m["id"], 2022, planned_eur=100)
@@ -98,15 +87,15 @@ def test_permissions_follow_the_measures_responsible_organisations(demo_db):
 
 
 def test_a_measure_without_its_own_organisation_belongs_to_its_goals(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     plans.update(demo_db, SYSTEM, "measure", m["id"], m["version"], responsible_org_id=None)
-    soite = Actor("Sonja", Role.MEMBER, org_ids=frozenset({_org(demo_db, "HVA18")}))  # the goal's organisation
+    soite = Actor("Sonja", Role.MEMBER, org_ids=frozenset({org_id(demo_db, "HVA18")}))  # the goal's organisation
     assert budget.save(demo_db, soite, m["id"], 2022, planned_eur=100) == 1
 
 
 # ---------------------------------------------------------------- versions and audit
 def test_stale_save_is_refused_with_who_saved(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     anna, eero = Actor("Anna"), Actor("Eero")
     assert budget.save(demo_db, anna, m["id"], 2022, planned_eur=1000) == 1
     with pytest.raises(ConflictError) as err:  # Eero's screen showed no line yet
@@ -126,7 +115,7 @@ def test_stale_save_is_refused_with_who_saved(demo_db):
 
 
 def test_clearing_values_is_a_change(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     budget.save(demo_db, SYSTEM, m["id"], 2022, planned_eur=1000, actual_eur=900)
     assert budget.save(demo_db, SYSTEM, m["id"], 2022, expected_version=1, planned_eur=1000, actual_eur="") == 2
     assert budget.get(demo_db, m["id"], 2022)["actual_eur"] is None
@@ -135,9 +124,9 @@ def test_clearing_values_is_a_change(demo_db):
 # ---------------------------------------------------------------- roll-up
 def _fill(db):
     """Three measures with euros; the rest of the example plan's measures have none."""
-    kaveri = _measure(db, "Kaveritoiminta")  # Kokkola, 2021–2024, goal shared
-    liikkuva = _measure(db, "Liikkuva")  # Kokkola, 2021–2023, Kokkola's local goal
-    perhe = _measure(db, "Ruotsinkielinen")  # HVA17, 2021–2024, Kruunupyy's local goal
+    kaveri = measure_titled(db, "Kaveritoiminta")  # Kokkola, 2021–2024, goal shared
+    liikkuva = measure_titled(db, "Liikkuva")  # Kokkola, 2021–2023, Kokkola's local goal
+    perhe = measure_titled(db, "Ruotsinkielinen")  # HVA17, 2021–2024, Kruunupyy's local goal
     for y in (2021, 2022):
         budget.save(
             db,
@@ -167,7 +156,7 @@ def _fill(db):
 
 
 def test_rollup_totals_by_year_source_kind_and_shares(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     kaveri, liikkuva, perhe = _fill(demo_db)
     r = budget.rollup(demo_db, plan_id)
     total = r["total"]
@@ -198,13 +187,13 @@ def test_rollup_totals_by_year_source_kind_and_shares(demo_db):
         None,
     )  # euros not given are not 0 €
     assert r["by_year"][2023].preventive_share(0) is None  # euros without a kind
-    kokkola, hva17 = _org(demo_db, "272"), _org(demo_db, "HVA17")
+    kokkola, hva17 = org_id(demo_db, "272"), org_id(demo_db, "HVA17")
     assert {o: t.planned for o, t in r["by_org"].items()} == {kokkola: 6500, hva17: 14000}
     assert sum(t.planned for t in r["by_area"].values()) == total.planned
 
 
 def test_measures_without_euros_are_listed_not_counted_as_zero(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     _fill(demo_db)
     r = budget.rollup(demo_db, plan_id)
     assert r["measures"] == 14 and len(r["without_euros"]) == 11
@@ -213,7 +202,7 @@ def test_measures_without_euros_are_listed_not_counted_as_zero(demo_db):
     assert (trend[2021]["with_euros"], trend[2021]["measures"]) == (3, 13)
     assert trend[2021]["preventive_planned"] == pytest.approx(0.3)
     # a line holding only a share but no euros does not make a measure "with euros"
-    chat = _measure(demo_db, "Chat")
+    chat = measure_titled(demo_db, "Chat")
     budget.save(demo_db, SYSTEM, chat["id"], 2022, direct_share=50, kind="preventive")
     again = budget.rollup(demo_db, plan_id)
     assert "Chat-palvelu nuorille iltaisin" in {m["title_fi"] for m in again["without_euros"]}
@@ -221,7 +210,7 @@ def test_measures_without_euros_are_listed_not_counted_as_zero(demo_db):
 
 
 def test_cancelled_measure_planned_euros_are_kept_apart(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     kaveri, liikkuva, _ = _fill(demo_db)
     # cancelled in 2022 with no later report: cancelled from 2022 on, not in 2021
     fu.record(demo_db, SYSTEM, "measure", liikkuva["id"], 2021, "on_track")
@@ -238,9 +227,9 @@ def test_cancelled_measure_planned_euros_are_kept_apart(demo_db):
 
 
 def test_municipality_deleted_measures_and_years_outside(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     kaveri, liikkuva, perhe = _fill(demo_db)
-    kruunupyy, kokkola = _org(demo_db, "288"), _org(demo_db, "272")
+    kruunupyy, kokkola = org_id(demo_db, "288"), org_id(demo_db, "272")
     # Kruunupyy: shared goals plus its own; Kokkola's local goal is left out
     r = budget.rollup(demo_db, plan_id, kruunupyy)
     assert r["total"].planned == 2500 + 14000
@@ -257,21 +246,21 @@ def test_municipality_deleted_measures_and_years_outside(demo_db):
 
 
 def test_euros_of_a_measure_without_organisation(demo_db):
-    plan_id = _plan_id(demo_db)
-    m = _measure(demo_db, "Perhekeskus")  # goal with one responsible organisation, Soite
+    plan_id = first_plan_id(demo_db)
+    m = measure_titled(demo_db, "Perhekeskus")  # goal with one responsible organisation, Soite
     plans.update(demo_db, SYSTEM, "measure", m["id"], m["version"], responsible_org_id=None)
     budget.save(demo_db, SYSTEM, m["id"], 2021, planned_eur=300)
-    k = _measure(demo_db, "Kaveritoiminta")  # goal with two: Soite and Kokkola
+    k = measure_titled(demo_db, "Kaveritoiminta")  # goal with two: Soite and Kokkola
     plans.update(demo_db, SYSTEM, "measure", k["id"], k["version"], responsible_org_id=None)
     budget.save(demo_db, SYSTEM, k["id"], 2021, planned_eur=200)
     by_org = {o: t.planned for o, t in budget.rollup(demo_db, plan_id)["by_org"].items()}
-    assert by_org == {_org(demo_db, "HVA18"): 300, None: 200}
+    assert by_org == {org_id(demo_db, "HVA18"): 300, None: 200}
 
 
 # ---------------------------------------------------------------- chart, CSV, example
 def test_chart_has_a_line_per_series_and_gaps_for_years_without_kind(demo_db):
     _fill(demo_db)
-    rows = budget.trend(budget.rollup(demo_db, _plan_id(demo_db)))
+    rows = budget.trend(budget.rollup(demo_db, first_plan_id(demo_db)))
     spec = budget_charts.preventive_share(
         rows, {"planned": "Suunniteltu", "actual": "Toteutunut"}, "Vuosi", "Osuus", "fi"
     ).to_dict()
@@ -287,20 +276,20 @@ def test_chart_has_a_line_per_series_and_gaps_for_years_without_kind(demo_db):
 
 
 def test_budget_csv_has_decimal_comma_and_every_measure_year(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     budget.save(demo_db, SYSTEM, m["id"], 2022, planned_eur="1250,5", source="own", kind="preventive", direct_share=75)
-    text = exports.budget_csv(demo_db, _plan_id(demo_db), "fi").decode("utf-8-sig").splitlines()
+    text = exports.budget_csv(demo_db, first_plan_id(demo_db), "fi").decode("utf-8-sig").splitlines()
     assert text[0].startswith("Toimenpiteen tunniste;Nro;Toimenpide;")
     row = next(r for r in text if r.startswith(f"{m['id']};") and ";2022;" in r)
     assert ";1250,5;;Oma talousarvio;Ehkäisevä;75;1;" in row
     years_per_measure = sum(
         len(budget.measure_years(demo_db, x))
-        for a in plans.tree(demo_db, _plan_id(demo_db))
+        for a in plans.tree(demo_db, first_plan_id(demo_db))
         for g in a["goals"]
         for x in g["measures"]
     )
     assert len(text) == 1 + years_per_measure
-    en = exports.budget_csv(demo_db, _plan_id(demo_db), "en").decode("utf-8-sig")
+    en = exports.budget_csv(demo_db, first_plan_id(demo_db), "en").decode("utf-8-sig")
     assert ";1250.5;;Own budget;Preventive;75;" in en
 
 

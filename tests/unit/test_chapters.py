@@ -5,10 +5,7 @@ import pytest
 from lape_plan import chapters, demo, plans
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
+from tests.helpers import org_id
 
 
 @pytest.fixture
@@ -17,7 +14,7 @@ def plan_id(demo_db):
 
 
 def test_save_creates_then_versions_and_audits(demo_db, plan_id):
-    kokkola = _org(demo_db, "272")
+    kokkola = org_id(demo_db, "272")
     anna = Actor("Anna Aalto", Role.FACILITATOR)
     assert chapters.part(demo_db, plan_id, "resources")["version"] == 0
     assert chapters.save(demo_db, anna, plan_id, "resources", None, 0, "# Rahat\n\nTeksti", "Text") == 1
@@ -50,9 +47,9 @@ def test_stale_save_is_refused_with_who_and_when(demo_db, plan_id):
 
 
 def test_permissions(demo_db, plan_id):
-    kokkola, kannus = _org(demo_db, "272"), _org(demo_db, "217")
+    kokkola, kannus = org_id(demo_db, "272"), org_id(demo_db, "217")
     member = Actor("Kokkolan jäsen", Role.MEMBER, org_ids=frozenset({kokkola}))
-    county = Actor("Soiten jäsen", Role.MEMBER, org_ids=frozenset({_org(demo_db, "HVA18")}))
+    county = Actor("Soiten jäsen", Role.MEMBER, org_ids=frozenset({org_id(demo_db, "HVA18")}))
     viewer = Actor("Katsoja", Role.VIEWER, org_ids=frozenset({kokkola}))
     assert chapters.save(demo_db, member, plan_id, "resources", kokkola, 0, "oma osa") == 1
     for actor, part in ((member, None), (member, kannus), (viewer, kokkola), (county, None), (county, kokkola)):
@@ -63,7 +60,7 @@ def test_permissions(demo_db, plan_id):
         assert chapters.may_edit(Actor("x", role), None) and chapters.may_edit(Actor("x", role), kannus)
     # a part only for municipalities of the plan
     with pytest.raises(ValidationError):
-        chapters.save(demo_db, SYSTEM, plan_id, "resources", _org(demo_db, "HVA18"), 0, "maakunta")
+        chapters.save(demo_db, SYSTEM, plan_id, "resources", org_id(demo_db, "HVA18"), 0, "maakunta")
 
 
 def test_validation(demo_db, plan_id):
@@ -79,7 +76,7 @@ def test_validation(demo_db, plan_id):
 def test_example_plan_has_example_chapters(db):
     plan_id = demo.load(db)
     parts = chapters.all_parts(db, plan_id)
-    assert ("wellbeing", None) in parts and ("wellbeing", _org(db, "272")) in parts
+    assert ("wellbeing", None) in parts and ("wellbeing", org_id(db, "272")) in parts
     assert all(p["is_example"] for p in parts.values())
     assert all("esimerkki" in p["text_fi"].lower() for p in parts.values())
     assert parts[("cooperation", None)]["text_sv"] == ""  # shows the "only in Finnish" marking
@@ -103,7 +100,7 @@ def test_changing_one_language_marks_the_other_outdated_until_confirmed(demo_db,
     assert part()["sv_outdated"] == 1
     with pytest.raises(ConflictError):
         chapters.confirm(demo_db, SYSTEM, plan_id, "resources", None, "sv", v - 1)
-    member = Actor("Jäsen", Role.MEMBER, org_ids=frozenset({_org(demo_db, "272")}))
+    member = Actor("Jäsen", Role.MEMBER, org_ids=frozenset({org_id(demo_db, "272")}))
     with pytest.raises(PermissionDenied):
         chapters.confirm(demo_db, member, plan_id, "resources", None, "sv", v)
     v = chapters.confirm(demo_db, Actor("Sara Svensson", Role.FACILITATOR), plan_id, "resources", None, "sv", v)

@@ -13,6 +13,7 @@ from docx.shared import Pt
 
 from lape_plan import chapters, documents, follow_up, plans
 from lape_plan.model import SYSTEM
+from tests.helpers import org_id
 
 HOSTILE = "=SUM(A1) <script>alert(1)</script> **x** {{x}}"
 
@@ -276,13 +277,9 @@ def test_pdf_text_and_language(example, tmp_path):
     assert next(tmp_path.glob("page*.png")).stat().st_size > 5000
 
 
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
-
-
 def test_municipality_card(example):
     database, plan_id, _ = example
-    kronoby = _org(database, "288")
+    kronoby = org_id(database, "288")
     data = documents.municipality_docx(database, plan_id, kronoby, "sv")
     document = _open(data)
     texts = _texts(document)
@@ -308,11 +305,11 @@ def test_municipality_card(example):
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert 'w:val="sv-FI"' in _xml(data, "word/styles.xml")
     # Kokkola's card carries its own part of the wellbeing chapter
-    texts = _texts(_open(documents.municipality_docx(database, plan_id, _org(database, "272"), "fi")))
+    texts = _texts(_open(documents.municipality_docx(database, plan_id, org_id(database, "272"), "fi")))
     assert "Kunnan omat osat suunnitelman luvuista" in texts
     assert any(t.startswith("Kokkolan lähiöissä nuorten kohtaamispaikkoja") for t in texts)
     with pytest.raises(Exception):
-        documents.municipality_docx(database, plan_id, _org(database, "HVA18"), "fi")
+        documents.municipality_docx(database, plan_id, org_id(database, "HVA18"), "fi")
 
 
 def test_yearly_report(example):

@@ -21,18 +21,11 @@ from lape_plan import (
 )
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
+from tests.helpers import first_plan_id, org_id
 
 FAC = Actor(name="Fasilitaattori", role=Role.FACILITATOR)
 MEMBER = Actor(name="Jäsen", role=Role.MEMBER)
 YEAR = 2022
-
-
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 def _workbook_text(data: bytes) -> str:
@@ -45,7 +38,7 @@ def _csv_text(data: bytes) -> str:
 
 
 def _promoted(db, text="Nuorisotila joka kylään", **kwargs):
-    plan_id = _plan_id(db)
+    plan_id = first_plan_id(db)
     area = plans.tree(db, plan_id)[0]["id"]
     wid = ws.create(db, FAC, plan_id, "Syysseminaari", "", [area])
     token = ws.join(db, ws.get(db, wid)["code"])
@@ -56,20 +49,20 @@ def _promoted(db, text="Nuorisotila joka kylään", **kwargs):
 
 
 def _goal_ids(db, **kwargs):
-    return {g["id"] for a in plans.tree(db, _plan_id(db), **kwargs) for g in a["goals"]}
+    return {g["id"] for a in plans.tree(db, first_plan_id(db), **kwargs) for g in a["goals"]}
 
 
 def _item_keys(db):
-    return {(i["entity"], i["id"]) for i in fu.items(db, _plan_id(db))}
+    return {(i["entity"], i["id"]) for i in fu.items(db, first_plan_id(db))}
 
 
 def _missing_keys(db, year):
-    return {(i["entity"], i["id"]) for g in fu.missing(db, _plan_id(db), year) for i in g["items"]}
+    return {(i["entity"], i["id"]) for g in fu.missing(db, first_plan_id(db), year) for i in g["items"]}
 
 
 # ---------------------------------------------------------------- a promoted proposal
 def test_a_promoted_proposal_is_a_draft_goal_that_counts_nowhere_until_accepted(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     counts = plans.overview(demo_db, plan_id)
     rollup = fu.rollup(demo_db, plan_id, YEAR)
     pid, goal_id = _promoted(demo_db)
@@ -89,7 +82,7 @@ def test_a_promoted_proposal_is_a_draft_goal_that_counts_nowhere_until_accepted(
     # not printed for the council, nor offered to the round trip
     assert "Nuorisotila joka kylään" not in _workbook_text(exports.plan_workbook(demo_db, plan_id, "fi"))
     assert "Nuorisotila joka kylään" not in _csv_text(exports.plan_csv(demo_db, plan_id, "fi"))
-    muni = _org(demo_db, "272")
+    muni = org_id(demo_db, "272")
     assert "Nuorisotila joka kylään" not in _workbook_text(exports.plan_workbook(demo_db, plan_id, "fi", muni))
     goals_sheet = next(t for t in exports.data_tables(demo_db, plan_id, "fi") if t.key == "goals")
     assert goal_id not in [r[0] for r in goals_sheet.rows]
@@ -131,7 +124,7 @@ def test_a_promoted_proposal_is_a_draft_goal_that_counts_nowhere_until_accepted(
 def test_accept_rules(demo_db):
     pid, goal_id = _promoted(demo_db, title_sv="Ungdomsgård")
     goal = plans.get(demo_db, "goal", goal_id)
-    muni = _org(demo_db, "272")
+    muni = org_id(demo_db, "272")
     with pytest.raises(PermissionDenied):
         drafts.accept(demo_db, MEMBER, "goal", goal_id, goal["version"], responsible_ids=[muni])
     with pytest.raises(ConflictError):
@@ -149,7 +142,7 @@ def test_accept_rules(demo_db):
 
 
 def test_a_draft_measure_under_a_chosen_goal_inherits_the_goals_organisations(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     pid, measure_id = _promoted(demo_db, goal_id=goal["id"])
     measure = plans.get(demo_db, "measure", measure_id)
@@ -186,7 +179,7 @@ def test_discarded_draft_can_be_promoted_again_and_restored_as_a_draft(demo_db):
     pid, goal_id = _promoted(demo_db)
     goal = plans.get(demo_db, "goal", goal_id)
     drafts.discard(demo_db, FAC, "goal", goal_id, goal["version"])
-    deleted = plans.deleted_items(demo_db, _plan_id(demo_db))
+    deleted = plans.deleted_items(demo_db, first_plan_id(demo_db))
     assert [(d["entity"], d["id"]) for d in deleted][:1] == [("goal", goal_id)]
     again = ws.promote(demo_db, FAC, pid)
     assert again != goal_id and plans.get(demo_db, "goal", again)["draft"] == 1
@@ -199,7 +192,7 @@ def test_discarded_draft_can_be_promoted_again_and_restored_as_a_draft(demo_db):
 def kaveri(demo_db):
     """The friendship goal (indicator links) and its Kaveritoiminta measure with example euros
     and a required assessment that is not done, both with follow-up for two years."""
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     budget.load_example(demo_db, plan_id)
     m = dict(next(demo_db.query("select * from measures where title_fi like 'Kaveritoiminta%'")))
     demo_db.execute("delete from assessments where target = 'measure' and target_id = ?", [m["id"]])
@@ -212,9 +205,9 @@ def kaveri(demo_db):
 
 def _everything(db, goal, measure):
     """Where the goal and its measure show, as (place, present) pairs."""
-    plan_id = _plan_id(db)
+    plan_id = first_plan_id(db)
     cur = fu.current(db, plan_id)
-    muni = _org(db, "272")
+    muni = org_id(db, "272")
     return {
         "tree": goal["id"] in _goal_ids(db),
         "overview": plans.overview(db, plan_id)["measures"],
@@ -242,7 +235,7 @@ def test_a_goal_set_back_to_draft_leaves_everything_and_accepting_brings_it_back
     version = drafts.mark(demo_db, FAC, "goal", goal["id"], goal["version"])
     hidden = _everything(demo_db, goal, measure)
     # its own form in the plan editor still lists its indicator links
-    assert indicators.links(demo_db, _plan_id(demo_db), goal_id=goal["id"])
+    assert indicators.links(demo_db, first_plan_id(demo_db), goal_id=goal["id"])
     for place, shown in before.items():
         if isinstance(shown, bool):
             assert hidden[place] is False, place
@@ -275,7 +268,7 @@ def test_a_measure_set_back_to_draft_leaves_its_goal_counted(demo_db, kaveri):
 
 def test_the_round_trip_skips_an_item_set_back_to_draft_after_the_export(demo_db, kaveri):
     goal, measure = kaveri
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     data = exports.plan_workbook(demo_db, plan_id, "en")
     version = drafts.mark(demo_db, FAC, "measure", measure["id"], measure["version"])
 

@@ -10,6 +10,7 @@ import pytest
 from lape_plan import exports, plans, xlsx
 from lape_plan.errors import NotFound, ValidationError
 from lape_plan.model import SYSTEM
+from tests.helpers import first_goal, first_plan_id
 
 HOSTILE = [
     "=1+1",
@@ -27,16 +28,8 @@ def _open(data):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
-
-
 def _org(db, code):
     return next(o for o in plans.organisations(db) if o["code"] == code)
-
-
-def _first_goal(db, plan_id):
-    return plans.tree(db, plan_id)[0]["goals"][0]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +41,7 @@ def _first_goal(db, plan_id):
     ],
 )
 def test_sheets_follow_the_language(demo_db, lang, names):
-    wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), lang))
+    wb = _open(exports.plan_workbook(demo_db, first_plan_id(demo_db), lang))
     assert wb.sheetnames[:5] == names
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
     assert visible[:2] == names[:2]
@@ -67,7 +60,7 @@ def test_sheets_follow_the_language(demo_db, lang, names):
 
 
 def test_plan_table_has_a_row_per_measure_in_plan_order(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     ws = _open(exports.plan_workbook(demo_db, plan_id, "sv"))["Plan"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert len(rows) == 14  # every example goal has measures
@@ -85,7 +78,7 @@ def test_plan_table_has_a_row_per_measure_in_plan_order(demo_db):
 
 
 def test_goal_without_measures_gets_its_own_row(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     area = plans.tree(demo_db, plan_id)[0]
     plans.add(demo_db, SYSTEM, "goal", area["id"], title_fi="Tavoite ilman toimenpiteitä")
     table = exports.plan_table(demo_db, plan_id, "fi")
@@ -94,7 +87,7 @@ def test_goal_without_measures_gets_its_own_row(demo_db):
 
 
 def test_municipality_sheet_holds_shared_goals_and_its_own(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     kronoby = _org(demo_db, "288")
     wb = _open(exports.plan_workbook(demo_db, plan_id, "sv", kronoby["id"]))
     assert "Kronoby" in wb.sheetnames
@@ -111,7 +104,7 @@ def test_municipality_sheet_holds_shared_goals_and_its_own(demo_db):
 def test_a_municipality_sheet_numbers_goals_as_the_whole_area_does(demo_db):
     # A Kokkola goal first in focus area 1: Halsua's sheets leave it out, and the shared goals
     # after it keep the numbers of the whole area's table ("1.2", not "1.1").
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     kokkola, halsua = _org(demo_db, "272"), _org(demo_db, "074")
     area = plans.tree(demo_db, plan_id)[0]
     own = plans.add(
@@ -138,14 +131,14 @@ def test_a_municipality_sheet_numbers_goals_as_the_whole_area_does(demo_db):
 
 
 def test_a_sheet_for_every_municipality(demo_db):
-    wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi", all_municipalities=True))
+    wb = _open(exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi", all_municipalities=True))
     for name in ("Halsua", "Kokkola", "Kruunupyy", "Veteli"):
         assert name in wb.sheetnames
     assert "lape_plan_272" in wb.defined_names
 
 
 def test_unknown_municipality_and_language_are_refused(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     county = _org(demo_db, "HVA18")
     with pytest.raises(NotFound):
         exports.plan_workbook(demo_db, plan_id, "fi", county["id"])
@@ -154,7 +147,7 @@ def test_unknown_municipality_and_language_are_refused(demo_db):
 
 
 def test_council_formatting_and_print_setup(demo_db):
-    wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi"))
+    wb = _open(exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi"))
     for name in ("Suunnitelma", "Toimenpiteet"):
         ws = wb[name]
         head = ws["A1"] if name == "Suunnitelma" else ws["F1"]
@@ -181,7 +174,7 @@ def test_council_formatting_and_print_setup(demo_db):
 
 
 def test_cover_sheet(demo_db):
-    ws = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi"))["Kansilehti"]
+    ws = _open(exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi"))["Kansilehti"]
     values = [c.value for row in ws.iter_rows() for c in row if c.value]
     assert values[0].startswith("AIKAA LAPSELLE")
     assert "2020–2024" in values and "Suomi" in values
@@ -192,8 +185,8 @@ def test_cover_sheet(demo_db):
 
 
 def _hostile_plan(db):
-    plan_id = _plan_id(db)
-    goal = _first_goal(db, plan_id)
+    plan_id = first_plan_id(db)
+    goal = first_goal(db, plan_id)
     ids = []
     for text in HOSTILE:
         ids.append(
@@ -262,8 +255,8 @@ def test_csv_for_excel_in_finland(demo_db):
 
 
 def test_csv_decimal_comma_and_municipality(demo_db):
-    plan_id = _plan_id(demo_db)
-    goal = _first_goal(demo_db, plan_id)
+    plan_id = first_plan_id(demo_db)
+    goal = first_goal(demo_db, plan_id)
     plans.add(demo_db, SYSTEM, "measure", goal["id"], title_fi="Puolikas", resources_eur="1234,5")
     fi = exports.plan_csv(demo_db, plan_id, "fi").decode("utf-8-sig")
     en = exports.plan_csv(demo_db, plan_id, "en").decode("utf-8-sig")
@@ -274,7 +267,7 @@ def test_csv_decimal_comma_and_municipality(demo_db):
 
 
 def test_blank_template_has_goals_but_no_measures(demo_db):
-    wb = _open(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi", blank=True))
+    wb = _open(exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi", blank=True))
     assert wb["Tavoitteet"].max_row == 9
     assert wb["Toimenpiteet"].max_row == 1
 
@@ -282,8 +275,8 @@ def test_blank_template_has_goals_but_no_measures(demo_db):
 def test_status_per_year_and_indicators_in_the_plan_table(demo_db):
     from lape_plan import follow_up
 
-    plan_id = _plan_id(demo_db)
-    measure = _first_goal(demo_db, plan_id)["measures"][0]  # scheduled 2021–2024
+    plan_id = first_plan_id(demo_db)
+    measure = first_goal(demo_db, plan_id)["measures"][0]  # scheduled 2021–2024
     follow_up.record(demo_db, SYSTEM, "measure", measure["id"], 2022, "delayed", narrative="Kaksi koulua puuttuu")
     follow_up.record(demo_db, SYSTEM, "measure", measure["id"], 2023, "on_track", progress=60)
     table = exports.plan_table(demo_db, plan_id, "sv")
@@ -298,8 +291,8 @@ def test_status_per_year_and_indicators_in_the_plan_table(demo_db):
 
 
 def test_rows_grow_for_wrapped_text(demo_db):
-    plan_id = _plan_id(demo_db)
-    goal = _first_goal(demo_db, plan_id)
+    plan_id = first_plan_id(demo_db)
+    goal = first_goal(demo_db, plan_id)
     plans.add(demo_db, SYSTEM, "measure", goal["id"], title_fi="Pitkä " * 50, description="rivi\n" * 5)
     wb = _open(exports.plan_workbook(demo_db, plan_id, "fi"))
     measures = wb["Toimenpiteet"]
@@ -312,7 +305,7 @@ def test_tables_only_workbook_for_the_council(demo_db):
     from lape_plan import roundtrip
     from lape_plan.errors import ImportRejected
 
-    data = exports.plan_workbook(demo_db, _plan_id(demo_db), "fi", editable=False, all_municipalities=True)
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi", editable=False, all_municipalities=True)
     wb = _open(data)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
     assert visible[:2] == ["Kansilehti", "Suunnitelma"] and "Kokkola" in visible
@@ -326,7 +319,7 @@ def test_tables_only_workbook_for_the_council(demo_db):
 def test_only_the_councils_sheets_are_printed(demo_db):
     """Excel and LibreOffice print every visible sheet when asked for the whole workbook: the
     sheets for editing are hidden, and each printed sheet has its print area."""
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     council = {"Kansilehti", "Suunnitelma", "Kokkola", "Lapsivaikutukset"}
     for editable in (False, True):
         wb = _open(exports.plan_workbook(demo_db, plan_id, "fi", editable=editable, all_municipalities=True))

@@ -5,21 +5,14 @@ import io
 import openpyxl
 import pytest
 
-from lape_plan import budget, exports, i18n, plans, roundtrip
+from lape_plan import budget, exports, i18n, roundtrip
 from lape_plan.errors import ImportRejected
 from lape_plan.model import Actor
+from tests.helpers import first_plan_id, measure_titled
 
 ANNA = Actor(name="Anna App")
 EXCEL = Actor(name="Eero Excel")
 SHEET = "Lapsibudjetti"
-
-
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
-
-
-def _measure(db, prefix):
-    return dict(next(db.query("select * from measures where title_fi like ?", [prefix + "%"])))
 
 
 def _edit(data, fn):
@@ -46,7 +39,7 @@ def _lines(db):
 
 @pytest.fixture
 def kaveri(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     budget.save(
         demo_db, ANNA, m["id"], 2022, planned_eur=1000, actual_eur=900, source="own", kind="preventive", direct_share=80
     )
@@ -54,7 +47,7 @@ def kaveri(demo_db):
 
 
 def test_budget_sheet_lists_every_measure_year_with_labels_and_lists(demo_db, kaveri):
-    wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")))
+    wb = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")))
     assert wb.sheetnames[-3:] == [
         SHEET,
         i18n.t("assessments.sheet", "fi"),
@@ -87,7 +80,7 @@ def test_budget_sheet_lists_every_measure_year_with_labels_and_lists(demo_db, ka
 
 
 def test_unchanged_file_changes_nothing(demo_db, kaveri):
-    data = exports.plan_workbook(demo_db, _plan_id(demo_db), "sv")
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "sv")
     before = _lines(demo_db)
     result = roundtrip.apply(demo_db, EXCEL, data, "en")
     assert result.unchanged == 4 + 8 + 14 + 1 and not result.changed and not result.added
@@ -95,7 +88,7 @@ def test_unchanged_file_changes_nothing(demo_db, kaveri):
 
 
 def test_euros_source_kind_and_share_come_back(demo_db, kaveri):
-    data = exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
 
     def edit(wb):
         ws = wb[SHEET]
@@ -137,8 +130,8 @@ def test_euros_source_kind_and_share_come_back(demo_db, kaveri):
 
 
 def test_bad_rows_refuse_the_whole_file(demo_db, kaveri):
-    data = exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")
-    chat = _measure(demo_db, "Chat")
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
+    chat = measure_titled(demo_db, "Chat")
 
     def edit(wb):
         ws = wb[SHEET]
@@ -167,7 +160,7 @@ def test_bad_rows_refuse_the_whole_file(demo_db, kaveri):
 
 
 def test_newer_edit_in_the_app_is_a_conflict(demo_db, kaveri):
-    data = exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
     budget.save(
         demo_db,
         ANNA,
@@ -206,7 +199,7 @@ def test_libreoffice_saved_file_comes_back_unchanged(demo_db, kaveri, tmp_path):
     )
     path = tmp_path / "in" / "plan_sv.xlsx"
     path.parent.mkdir()
-    path.write_bytes(exports.plan_workbook(demo_db, _plan_id(demo_db), "sv"))
+    path.write_bytes(exports.plan_workbook(demo_db, first_plan_id(demo_db), "sv"))
     saved = _soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", path)
     result = roundtrip.preview(demo_db, EXCEL, saved.read_bytes(), "sv")
     assert (result.added, result.changed, result.conflicts) == ([], [], [])

@@ -5,21 +5,10 @@ import pytest
 from lape_plan import db as dbm, follow_up as fu, plans
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
+from tests.helpers import first_plan_id, measure_titled, org_id
 
 ANNA = Actor(name="Anna")
 BO = Actor(name="Bo")
-
-
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
-
-
-def _measure(db, title_start):
-    return next(db.query("select * from measures where title_fi like ?", [title_start + "%"]))
 
 
 def _goal(db, title_start):
@@ -39,19 +28,19 @@ def test_statuses_and_labels_exist():
 
 
 def test_record_and_current(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
-    assert fu.current(demo_db, _plan_id(demo_db)) == {}
+    m = measure_titled(demo_db, "Kaveritoiminta")
+    assert fu.current(demo_db, first_plan_id(demo_db)) == {}
     v = fu.record(
         demo_db, ANNA, "measure", m["id"], 2022, "on_track", 40, "Kolme koulua aloitti.", "https://example.org/raportti"
     )
     assert v == 1
-    cur = fu.current(demo_db, _plan_id(demo_db))[("measure", m["id"], 2022)]
+    cur = fu.current(demo_db, first_plan_id(demo_db))[("measure", m["id"], 2022)]
     assert cur["status"] == "on_track" and cur["progress"] == 40 and cur["narrative"] == "Kolme koulua aloitti."
     assert cur["evidence_url"] == "https://example.org/raportti" and cur["updated_by"] == "Anna"
     assert cur["version"] == 1 and cur["updated_at"]
     v2 = fu.record(demo_db, BO, "measure", m["id"], 2022, "done", expected_version=1)
     assert v2 == 2
-    cur = fu.current(demo_db, _plan_id(demo_db))[("measure", m["id"], 2022)]
+    cur = fu.current(demo_db, first_plan_id(demo_db))[("measure", m["id"], 2022)]
     assert cur["status"] == "done" and cur["progress"] == 100 and cur["updated_by"] == "Bo"
     # years are independent: 2023 starts again from "no update"
     assert fu.record(demo_db, ANNA, "measure", m["id"], 2023, "on_track") == 1
@@ -61,11 +50,11 @@ def test_record_and_current(demo_db):
 
 @pytest.mark.parametrize("status", ["delayed", "cancelled"])
 def test_delayed_and_cancelled_need_a_narrative(demo_db, status):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     with pytest.raises(ValidationError) as err:
         fu.record(demo_db, ANNA, "measure", m["id"], 2022, status, 20, "   ")
     assert err.value.key == "follow_up.error.narrative_required" and err.value.field == "fu_narrative"
-    assert fu.current(demo_db, _plan_id(demo_db)) == {}
+    assert fu.current(demo_db, first_plan_id(demo_db)) == {}
     assert fu.record(demo_db, ANNA, "measure", m["id"], 2022, status, 20, "Rahoitus viivästyi.") == 1
 
 
@@ -85,7 +74,7 @@ def test_delayed_and_cancelled_need_a_narrative(demo_db, status):
     ],
 )
 def test_bad_input_is_refused(demo_db, kwargs, key):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     args = {"status": "on_track", "year": 2022, **kwargs}
     with pytest.raises(ValidationError) as err:
         fu.record(demo_db, ANNA, "measure", m["id"], **args)
@@ -94,7 +83,7 @@ def test_bad_input_is_refused(demo_db, kwargs, key):
 
 
 def test_progress_accepts_decimal_comma_and_percent(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", "42,6 %")
     assert fu.history(demo_db, "measure", m["id"])[0]["progress"] == 43
 
@@ -110,14 +99,14 @@ def test_typical_progress():
 
 
 def test_progress_left_empty_keeps_last_years_value(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     fu.record(demo_db, ANNA, "measure", m["id"], 2021, "on_track", 35)
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "delayed", None, "Kevät jäi väliin.")
-    assert fu.current(demo_db, _plan_id(demo_db))[("measure", m["id"], 2022)]["progress"] == 35
+    assert fu.current(demo_db, first_plan_id(demo_db))[("measure", m["id"], 2022)]["progress"] == 35
 
 
 def test_stale_version_conflict_carries_the_saved_update(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "delayed", 10, "Annan selitys")
     with pytest.raises(ConflictError) as err:  # Bo's screen showed no update yet
         fu.record(demo_db, BO, "measure", m["id"], 2022, "on_track", 60, "Bon teksti", expected_version=None)
@@ -129,10 +118,10 @@ def test_stale_version_conflict_carries_the_saved_update(demo_db):
 
 
 def test_permissions_follow_responsible_organisations(demo_db):
-    kokkola, kannus, soite = _org(demo_db, "272"), _org(demo_db, "217"), _org(demo_db, "HVA18")
+    kokkola, kannus, soite = org_id(demo_db, "272"), org_id(demo_db, "217"), org_id(demo_db, "HVA18")
     member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({kokkola}))
-    m_kokkola = _measure(demo_db, "Kaveritoiminta")  # responsible: Kokkola
-    m_kannus = _measure(demo_db, "Yhteinen kiusaamisen")  # responsible: Kannus
+    m_kokkola = measure_titled(demo_db, "Kaveritoiminta")  # responsible: Kokkola
+    m_kannus = measure_titled(demo_db, "Yhteinen kiusaamisen")  # responsible: Kannus
     assert fu.record(demo_db, member, "measure", m_kokkola["id"], 2022, "on_track") == 1
     with pytest.raises(PermissionDenied):
         fu.record(demo_db, member, "measure", m_kannus["id"], 2022, "on_track")
@@ -157,14 +146,14 @@ def test_unknown_or_deleted_item(demo_db):
         fu.record(demo_db, ANNA, "measure", 99999, 2022, "on_track")
     with pytest.raises(ValidationError):
         fu.record(demo_db, ANNA, "focus_area", 1, 2022, "on_track")
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     plans.delete(demo_db, ANNA, "measure", m["id"], m["version"])
     with pytest.raises(NotFound):
         fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track")
 
 
 def test_eight_threads_from_the_same_version_one_wins(demo_db, tmp_path):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", 10, "Alku")
     path = demo_db.conn.execute("pragma database_list").fetchone()[2]
     barrier = threading.Barrier(8)
@@ -212,7 +201,7 @@ def test_eight_threads_from_the_same_version_one_wins(demo_db, tmp_path):
 
 
 def test_history_newest_first_with_what_changed(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     fu.record(demo_db, ANNA, "measure", m["id"], 2021, "on_track", 30, "A")
     fu.record(demo_db, BO, "measure", m["id"], 2022, "on_track", 30, "B")
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", 55, "B", expected_version=1)
@@ -224,22 +213,22 @@ def test_history_newest_first_with_what_changed(demo_db):
 
 
 def test_bulk_is_all_or_nothing(demo_db):
-    a, b = _measure(demo_db, "Kaveritoiminta"), _measure(demo_db, "Harrastamisen")
+    a, b = measure_titled(demo_db, "Kaveritoiminta"), measure_titled(demo_db, "Harrastamisen")
     good = {"entity": "measure", "item_id": a["id"], "year": 2022, "status": "on_track", "progress": 40}
     bad = {"entity": "measure", "item_id": b["id"], "year": 2022, "status": "delayed", "narrative": ""}
     with pytest.raises(fu.BulkError) as err:
         fu.record_many(demo_db, ANNA, [good, bad])
     assert err.value.index == 1 and err.value.key == "follow_up.error.narrative_required"
     assert isinstance(err.value.error, ValidationError)
-    assert fu.current(demo_db, _plan_id(demo_db)) == {}
+    assert fu.current(demo_db, first_plan_id(demo_db)) == {}
     assert dbm.audit_rows(demo_db, "measure", a["id"])[0]["action"] == "create"  # no status audit row either
     bad["narrative"] = "Syksyllä"
     assert fu.record_many(demo_db, ANNA, [good, bad]) == [1, 1]
-    assert len(fu.current(demo_db, _plan_id(demo_db))) == 2
+    assert len(fu.current(demo_db, first_plan_id(demo_db))) == 2
 
 
 def test_bulk_conflict_rolls_back_everything(demo_db):
-    a, b = _measure(demo_db, "Kaveritoiminta"), _measure(demo_db, "Harrastamisen")
+    a, b = measure_titled(demo_db, "Kaveritoiminta"), measure_titled(demo_db, "Harrastamisen")
     fu.record(demo_db, BO, "measure", b["id"], 2022, "on_track", 10)
     updates = [
         {"entity": "measure", "item_id": a["id"], "year": 2022, "status": "done"},
@@ -248,13 +237,13 @@ def test_bulk_conflict_rolls_back_everything(demo_db):
     with pytest.raises(fu.BulkError) as err:
         fu.record_many(demo_db, ANNA, updates)
     assert isinstance(err.value.error, ConflictError) and err.value.error.by == "Bo"
-    assert ("measure", a["id"], 2022) not in fu.current(demo_db, _plan_id(demo_db))
+    assert ("measure", a["id"], 2022) not in fu.current(demo_db, first_plan_id(demo_db))
 
 
 def test_rollup_average_weights_and_no_made_up_values(demo_db):
-    pid = _plan_id(demo_db)
+    pid = first_plan_id(demo_db)
     goal = _goal(demo_db, "Jokaisella lapsella")
-    a, b = _measure(demo_db, "Kaveritoiminta"), _measure(demo_db, "Harrastamisen")
+    a, b = measure_titled(demo_db, "Kaveritoiminta"), measure_titled(demo_db, "Harrastamisen")
     r = fu.rollup(demo_db, pid, 2022)
     assert r["progress"] is None and r["counts"]["no_update"] == r["total"] and r["total"] > 0
     fu.record(demo_db, ANNA, "measure", a["id"], 2022, "on_track", 40)
@@ -284,14 +273,14 @@ def test_rollup_average_weights_and_no_made_up_values(demo_db):
 
 
 def test_rollup_skips_measures_outside_their_years(demo_db):
-    pid = _plan_id(demo_db)
+    pid = first_plan_id(demo_db)
     r2020 = fu.rollup(demo_db, pid, 2020)
     r2022 = fu.rollup(demo_db, pid, 2022)
     assert r2020["total"] < r2022["total"]  # many measures start in 2021
 
 
 def test_goal_without_measures_uses_its_own_update(demo_db):
-    pid = _plan_id(demo_db)
+    pid = first_plan_id(demo_db)
     area = plans.tree(demo_db, pid)[0]
     goal_id = plans.add(demo_db, ANNA, "goal", area["id"], title_fi="Uusi tavoite")
     fu.record(demo_db, ANNA, "goal", goal_id, 2022, "on_track", 65)
@@ -301,7 +290,7 @@ def test_goal_without_measures_uses_its_own_update(demo_db):
 
 
 def test_weight_validation(demo_db):
-    a = _measure(demo_db, "Kaveritoiminta")
+    a = measure_titled(demo_db, "Kaveritoiminta")
     with pytest.raises(ValidationError):
         fu.set_weight(demo_db, ANNA, a["id"], "raskas")
     with pytest.raises(ValidationError):
@@ -311,12 +300,12 @@ def test_weight_validation(demo_db):
 
 
 def test_missing_grouped_by_organisation(demo_db):
-    pid = _plan_id(demo_db)
-    kokkola = _org(demo_db, "272")
+    pid = first_plan_id(demo_db)
+    kokkola = org_id(demo_db, "272")
     groups = fu.missing(demo_db, pid, 2022)
     kokkola_group = next(g for g in groups if g["org_id"] == kokkola)
     before = len(kokkola_group["items"])
-    a = _measure(demo_db, "Kaveritoiminta")
+    a = measure_titled(demo_db, "Kaveritoiminta")
     assert any(i["entity"] == "measure" and i["id"] == a["id"] for i in kokkola_group["items"])
     fu.record(demo_db, ANNA, "measure", a["id"], 2022, "on_track")
     groups = fu.missing(demo_db, pid, 2022, org_id=kokkola)
@@ -332,8 +321,8 @@ def test_missing_grouped_by_organisation(demo_db):
 
 
 def test_items_filters(demo_db):
-    pid = _plan_id(demo_db)
-    kokkola, kruunupyy = _org(demo_db, "272"), _org(demo_db, "288")
+    pid = first_plan_id(demo_db)
+    kokkola, kruunupyy = org_id(demo_db, "272"), org_id(demo_db, "288")
     everything = fu.items(demo_db, pid)
     assert len([i for i in everything if i["entity"] == "goal"]) == 8
     assert len([i for i in everything if i["entity"] == "measure"]) == 14
@@ -347,10 +336,10 @@ def test_items_filters(demo_db):
 
 
 def test_year_summary(demo_db):
-    pid = _plan_id(demo_db)
-    a, b = _measure(demo_db, "Kaveritoiminta"), _measure(demo_db, "Harrastamisen")
-    c = _measure(demo_db, "Lasten parlamentti")
-    d = _measure(demo_db, "Chat-palvelu")
+    pid = first_plan_id(demo_db)
+    a, b = measure_titled(demo_db, "Kaveritoiminta"), measure_titled(demo_db, "Harrastamisen")
+    c = measure_titled(demo_db, "Lasten parlamentti")
+    d = measure_titled(demo_db, "Chat-palvelu")
     fu.record(demo_db, ANNA, "measure", a["id"], 2021, "on_track", 30)
     fu.record(demo_db, ANNA, "measure", a["id"], 2022, "delayed", 35, "Syy")
     fu.record(demo_db, ANNA, "measure", b["id"], 2021, "on_track", 50)
@@ -390,8 +379,8 @@ def test_a_reporting_year_is_never_empty(year):
 
 
 def test_current_for_some_years(demo_db):
-    pid = _plan_id(demo_db)
-    m = _measure(demo_db, "Kaveritoiminta")
+    pid = first_plan_id(demo_db)
+    m = measure_titled(demo_db, "Kaveritoiminta")
     fu.record(demo_db, ANNA, "measure", m["id"], 2021, "on_track", 30)
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "on_track", 40)
     fu.record(demo_db, ANNA, "measure", m["id"], 2022, "done", expected_version=1)
@@ -402,10 +391,10 @@ def test_current_for_some_years(demo_db):
 
 
 def test_cancelled_goal_is_left_out_of_its_focus_area(demo_db):
-    pid = _plan_id(demo_db)
+    pid = first_plan_id(demo_db)
     g1, g2 = _goal(demo_db, "Jokaisella lapsella"), _goal(demo_db, "Kiusaaminen vähenee")
-    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Kaveritoiminta")["id"], 2022, "on_track", 40)
-    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Oppilaskuntien")["id"], 2022, "done")
+    fu.record(demo_db, ANNA, "measure", measure_titled(demo_db, "Kaveritoiminta")["id"], 2022, "on_track", 40)
+    fu.record(demo_db, ANNA, "measure", measure_titled(demo_db, "Oppilaskuntien")["id"], 2022, "done")
     area = fu.rollup(demo_db, pid, 2022)["areas"][0]
     assert area["progress"] == pytest.approx(70)  # mean of 40 and 100
     fu.record(demo_db, ANNA, "goal", g2["id"], 2022, "cancelled", None, "Yhdistetty tavoitteeseen 1.1")
@@ -415,19 +404,21 @@ def test_cancelled_goal_is_left_out_of_its_focus_area(demo_db):
 
 
 def test_stale_version_on_an_item_year_without_update_is_a_conflict(demo_db):
-    m = _measure(demo_db, "Kaveritoiminta")
+    m = measure_titled(demo_db, "Kaveritoiminta")
     # the screen showed version 2 of the 2023 update, but the item-year has none (a restore, another file)
     with pytest.raises(ConflictError) as err:
         fu.record(demo_db, BO, "measure", m["id"], 2023, "on_track", 60, "Bon teksti", expected_version=2)
     assert err.value.key == "follow_up.error.update_gone" and err.value.current == {}
-    assert fu.current(demo_db, _plan_id(demo_db)).get(("measure", m["id"], 2023)) is None
+    assert fu.current(demo_db, first_plan_id(demo_db)).get(("measure", m["id"], 2023)) is None
 
 
 def test_rollup_follows_the_organisation_filter(demo_db):
-    pid = _plan_id(demo_db)
-    kokkola, kannus = _org(demo_db, "272"), _org(demo_db, "217")
-    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Kaveritoiminta")["id"], 2022, "on_track", 40)  # Kokkola's
-    fu.record(demo_db, ANNA, "measure", _measure(demo_db, "Yhteinen kiusaamisen")["id"], 2022, "done")  # Kannus'
+    pid = first_plan_id(demo_db)
+    kokkola, kannus = org_id(demo_db, "272"), org_id(demo_db, "217")
+    fu.record(
+        demo_db, ANNA, "measure", measure_titled(demo_db, "Kaveritoiminta")["id"], 2022, "on_track", 40
+    )  # Kokkola's
+    fu.record(demo_db, ANNA, "measure", measure_titled(demo_db, "Yhteinen kiusaamisen")["id"], 2022, "done")  # Kannus'
     whole, only_kannus = fu.rollup(demo_db, pid, 2022), fu.rollup(demo_db, pid, 2022, org_id=kannus)
     assert only_kannus["total"] < whole["total"]
     assert only_kannus["counts"]["done"] == 1 and only_kannus["counts"]["on_track"] == 0
@@ -441,8 +432,8 @@ def test_rollup_follows_the_organisation_filter(demo_db):
 
 
 def test_may_edit_follows_the_rule_record_applies(demo_db):
-    pid = _plan_id(demo_db)
-    kokkola = _org(demo_db, "272")
+    pid = first_plan_id(demo_db)
+    kokkola = org_id(demo_db, "272")
     member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({kokkola}))
     for item in fu.items(demo_db, pid):
         allowed = fu.may_edit(member, item)

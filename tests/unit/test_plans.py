@@ -7,13 +7,10 @@ from lape_plan import demo, plans
 from lape_plan.db import audit_rows
 from lape_plan.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
+from tests.helpers import org_id
 
 ANNA = Actor(name="Anna")
 BERTIL = Actor(name="Bertil")
-
-
-def _org_id(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 @pytest.fixture
@@ -67,7 +64,7 @@ def test_goal_validation(demo_db, area_id, data, key, field):
 
 
 def test_local_goal_only_accepts_municipalities(demo_db, area_id):
-    county = _org_id(demo_db, "HVA18")
+    county = org_id(demo_db, "HVA18")
     with pytest.raises(ValidationError) as err:
         plans.add(demo_db, ANNA, "goal", area_id, title_fi="x", scope="local", municipality_ids=[county])
     assert err.value.key == "error.not_a_municipality"
@@ -120,7 +117,7 @@ def test_update_without_changes_keeps_version_and_writes_no_audit(demo_db, area_
 
 
 def test_update_audits_before_and_after(demo_db, area_id):
-    kokkola = _org_id(demo_db, "272")
+    kokkola = org_id(demo_db, "272")
     goal_id = plans.add(demo_db, ANNA, "goal", area_id, title_fi="A")
     plans.update(demo_db, BERTIL, "goal", goal_id, 1, title_fi="B", scope="local", municipality_ids=[kokkola])
     row = audit_rows(demo_db, "goal", goal_id)[0]
@@ -205,7 +202,7 @@ def test_move_reorders_siblings(demo_db, plan_id):
 
 
 def test_municipality_view_shows_shared_and_own_goals(demo_db, plan_id):
-    kokkola, halsua = _org_id(demo_db, "272"), _org_id(demo_db, "074")
+    kokkola, halsua = org_id(demo_db, "272"), org_id(demo_db, "074")
     all_goals = [g for a in plans.tree(demo_db, plan_id) for g in a["goals"]]
     local = [g for g in all_goals if g["scope"] == "local"]
     assert local
@@ -250,7 +247,7 @@ def _numbers(areas):
 def test_item_numbers_are_the_same_under_every_filter(demo_db, plan_id):
     from lape_plan import chapters, follow_up
 
-    kokkola, halsua = _org_id(demo_db, "272"), _org_id(demo_db, "074")
+    kokkola, halsua = org_id(demo_db, "272"), org_id(demo_db, "074")
     own, shared = _own_goal_first(demo_db, plan_id, kokkola)
     # a draft between two shared goals neither takes a number nor shifts the next one
     draft = plans.add(demo_db, SYSTEM, "goal", shared[0]["focus_area_id"], draft=True, title_fi="Luonnos")
@@ -273,7 +270,7 @@ def test_item_numbers_are_the_same_under_every_filter(demo_db, plan_id):
     ]
     for kwargs in (
         {"municipality_id": halsua},
-        {"org_id": _org_id(demo_db, "HVA18")},
+        {"org_id": org_id(demo_db, "HVA18")},
         {"org_id": kokkola},
         {"focus_area_id": plans.tree(demo_db, plan_id)[1]["id"]},
     ):
@@ -290,10 +287,10 @@ def test_viewer_cannot_edit_and_member_only_own_items(demo_db, plan_id):
         plans.update(demo_db, viewer, "goal", goal["id"], goal["version"], title_fi="x")
     with pytest.raises(PermissionDenied):
         plans.add(demo_db, viewer, "focus_area", plan_id, title_fi="x")
-    halsua_member = Actor(name="h", role=Role.MEMBER, org_ids=frozenset({_org_id(demo_db, "074")}))
+    halsua_member = Actor(name="h", role=Role.MEMBER, org_ids=frozenset({org_id(demo_db, "074")}))
     with pytest.raises(PermissionDenied):
         plans.update(demo_db, halsua_member, "goal", goal["id"], goal["version"], title_fi="x")
-    kokkola_member = Actor(name="k", role=Role.MEMBER, org_ids=frozenset({_org_id(demo_db, "272")}))
+    kokkola_member = Actor(name="k", role=Role.MEMBER, org_ids=frozenset({org_id(demo_db, "272")}))
     assert plans.update(demo_db, kokkola_member, "goal", goal["id"], goal["version"], title_fi="x") == 2
 
 
@@ -324,7 +321,7 @@ def test_update_plan_period_must_keep_measures_inside(demo_db, plan_id):
 
 
 def test_organisation_named_by_goals_cannot_leave_the_plan(demo_db, plan_id):
-    kokkola = _org_id(demo_db, "272")
+    kokkola = org_id(demo_db, "272")
     with pytest.raises(ValidationError) as err:
         plans.remove_plan_organisation(demo_db, ANNA, plan_id, kokkola)
     assert err.value.key == "error.organisation_in_use"

@@ -9,13 +9,10 @@ import pytest
 from lape_plan import db as dbm, exports, follow_up, plans, roundtrip
 from lape_plan.errors import ImportRejected
 from lape_plan.model import SYSTEM, Actor, Role
+from tests.helpers import first_plan_id, org_id
 
 ANNA = Actor(name="Anna App")
 EXCEL = Actor(name="Eero Excel")
-
-
-def _plan_id(db):
-    return plans.plans(db)[0]["id"]
 
 
 def _snapshot(db):
@@ -48,7 +45,7 @@ def _set(ws, item_id, header, value):
 
 @pytest.fixture
 def exported(demo_db):
-    return exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")
+    return exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
 
 
 def _shown(problems, lang="en"):
@@ -66,7 +63,7 @@ def _rejected(db, data, lang="en", actor=EXCEL):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_unchanged_export_changes_nothing(demo_db, lang):
-    data = exports.plan_workbook(demo_db, _plan_id(demo_db), lang)
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), lang)
     before = _snapshot(demo_db)
     result = roundtrip.apply(demo_db, EXCEL, data, "fi")
     assert (result.added, result.changed, result.conflicts) == ([], [], [])
@@ -76,7 +73,7 @@ def test_unchanged_export_changes_nothing(demo_db, lang):
 
 
 def test_edited_file_gives_exactly_the_edits(demo_db, exported):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][1]
     measure = goal["measures"][0]
 
@@ -142,7 +139,7 @@ def test_edited_file_gives_exactly_the_edits(demo_db, exported):
 
 
 def test_newer_edit_in_the_app_is_a_conflict_and_not_applied(demo_db, exported):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     area = plans.tree(demo_db, plan_id)[0]
     plans.update(demo_db, ANNA, "focus_area", area["id"], area["version"], title_sv="Ensamhet (Annas text)")
     other = plans.tree(demo_db, plan_id)[1]
@@ -162,7 +159,7 @@ def test_newer_edit_in_the_app_is_a_conflict_and_not_applied(demo_db, exported):
 
 
 def test_stale_row_that_matches_the_app_is_unchanged(demo_db, exported):
-    area = plans.tree(demo_db, _plan_id(demo_db))[0]
+    area = plans.tree(demo_db, first_plan_id(demo_db))[0]
     plans.update(demo_db, ANNA, "focus_area", area["id"], area["version"], description="Annan kuvaus")
 
     result = roundtrip.apply(
@@ -174,7 +171,7 @@ def test_stale_row_that_matches_the_app_is_unchanged(demo_db, exported):
 def test_member_may_import_an_unchanged_file_but_not_edit_others_items(demo_db, exported):
     member = Actor(name="Maija", role=Role.MEMBER, org_ids=frozenset({999}))
     assert roundtrip.apply(demo_db, member, exported, "en").unchanged == 26
-    area = plans.tree(demo_db, _plan_id(demo_db))[0]
+    area = plans.tree(demo_db, first_plan_id(demo_db))[0]
     before = _snapshot(demo_db)
     result = roundtrip.apply(
         demo_db, member, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus", "x")), "en"
@@ -185,25 +182,21 @@ def test_member_may_import_an_unchanged_file_but_not_edit_others_items(demo_db, 
 
 
 def test_viewer_cannot_add_measures(demo_db, exported):
-    goal = plans.tree(demo_db, _plan_id(demo_db))[0]["goals"][0]
+    goal = plans.tree(demo_db, first_plan_id(demo_db))[0]["goals"][0]
     viewer = Actor(name="Ville", role=Role.VIEWER)
     data = _edit(exported, lambda wb: wb["Toimenpiteet"].append([None, None, goal["id"], None, None, "Uusi"]))
     before = _snapshot(demo_db)
     result = roundtrip.apply(demo_db, viewer, data, "en")
     assert [(c.row, c.title, c.number) for c in result.not_permitted] == [(16, "Uusi", "new, under 1.1")]
     assert result.added == [] and _snapshot(demo_db) == before
-    assert roundtrip.upload_refusal(demo_db, viewer, _plan_id(demo_db)) == "friction.rt.viewer"
-
-
-def _kokkola(db):
-    return db.execute("select id from organisations where code = '272'").fetchone()[0]
+    assert roundtrip.upload_refusal(demo_db, viewer, first_plan_id(demo_db)) == "friction.rt.viewer"
 
 
 def test_members_file_applies_their_rows_and_lists_the_rest_as_not_permitted(demo_db, exported):
     """A member's file with a row outside their organisations is not refused whole: what
     they may change is applied, the rest is listed as not permitted, by plan number."""
-    plan_id = _plan_id(demo_db)
-    kokkola = _kokkola(demo_db)
+    plan_id = first_plan_id(demo_db)
+    kokkola = org_id(demo_db, "272")
     member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({kokkola}))
     items = {i["row"]["title_fi"][:14]: i for i in follow_up.items(demo_db, plan_id)}
     own, other = items["Kaveritoiminta"], items["Yhteinen kiusa"]
@@ -223,8 +216,8 @@ def test_members_file_applies_their_rows_and_lists_the_rest_as_not_permitted(dem
 
 
 def test_a_bad_value_still_refuses_a_members_file_whole(demo_db, exported):
-    member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({_kokkola(demo_db)}))
-    measure = plans.tree(demo_db, _plan_id(demo_db))[0]["goals"][0]["measures"][0]
+    member = Actor(name="Kaisa", role=Role.MEMBER, org_ids=frozenset({org_id(demo_db, "272")}))
+    measure = plans.tree(demo_db, first_plan_id(demo_db))[0]["goals"][0]["measures"][0]
 
     def edit(wb):
         _set(wb["Toimenpiteet"], measure["id"], "Otsikko ruotsiksi", "Kamratverksamhet")
@@ -235,10 +228,10 @@ def test_a_bad_value_still_refuses_a_members_file_whole(demo_db, exported):
 
 
 def test_upload_is_offered_only_to_those_who_may_change_something(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     assert roundtrip.upload_refusal(demo_db, ANNA, plan_id) is None  # a coordinator
     assert roundtrip.upload_refusal(demo_db, Actor(name="V", role=Role.VIEWER), plan_id) == "friction.rt.viewer"
-    member = Actor(name="K", role=Role.MEMBER, org_ids=frozenset({_kokkola(demo_db)}))
+    member = Actor(name="K", role=Role.MEMBER, org_ids=frozenset({org_id(demo_db, "272")}))
     assert roundtrip.upload_refusal(demo_db, member, plan_id) is None
     outsider = Actor(name="O", role=Role.MEMBER, org_ids=frozenset({999}))
     assert roundtrip.upload_refusal(demo_db, outsider, plan_id) == "friction.rt.no_items"
@@ -246,7 +239,7 @@ def test_upload_is_offered_only_to_those_who_may_change_something(demo_db):
 
 # ---------------------------------------------------------------- bad files
 def test_every_bad_row_is_listed_and_nothing_is_written(demo_db, exported):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     measure = goal["measures"][0]
 
@@ -320,8 +313,8 @@ def test_not_a_workbook_and_not_ours(demo_db):
 
 
 def test_duplicate_rows_and_goal_moves_are_refused(demo_db, exported):
-    goal = plans.tree(demo_db, _plan_id(demo_db))[0]["goals"][0]
-    other_goal = plans.tree(demo_db, _plan_id(demo_db))[1]["goals"][0]
+    goal = plans.tree(demo_db, first_plan_id(demo_db))[0]["goals"][0]
+    other_goal = plans.tree(demo_db, first_plan_id(demo_db))[1]["goals"][0]
 
     def edit(wb):
         ws = wb["Toimenpiteet"]
@@ -335,13 +328,13 @@ def test_duplicate_rows_and_goal_moves_are_refused(demo_db, exported):
 
 
 def test_version_ahead_of_the_database_is_refused(demo_db, exported):
-    area = plans.tree(demo_db, _plan_id(demo_db))[0]
+    area = plans.tree(demo_db, first_plan_id(demo_db))[0]
     problems = _rejected(demo_db, _edit(exported, lambda wb: _set(wb["Painopisteet"], area["id"], "Versio", 7)))
     assert "newer than the app's (1)" in problems[0][2]
 
 
 def test_blank_template_adds_measures(demo_db):
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[2]["goals"][0]
     template = exports.plan_workbook(demo_db, plan_id, "sv", blank=True)
     data = _edit(
@@ -370,7 +363,7 @@ def test_blank_template_adds_measures(demo_db):
 
 
 def test_hostile_text_survives_the_round_trip_as_text(demo_db, exported):
-    measure = plans.tree(demo_db, _plan_id(demo_db))[0]["goals"][0]["measures"][0]
+    measure = plans.tree(demo_db, first_plan_id(demo_db))[0]["goals"][0]["measures"][0]
 
     def edit(wb):
         cell = wb["Toimenpiteet"].cell(_row_of(wb["Toimenpiteet"], measure["id"]), 8)
@@ -379,7 +372,7 @@ def test_hostile_text_survives_the_round_trip_as_text(demo_db, exported):
 
     roundtrip.apply(demo_db, EXCEL, _edit(exported, edit), "en")
     assert plans.get(demo_db, "measure", measure["id"])["description"] == "=cmd|' /C calc'!A0"
-    again = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, _plan_id(demo_db), "fi")))
+    again = openpyxl.load_workbook(io.BytesIO(exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")))
     cell = again["Toimenpiteet"].cell(_row_of(again["Toimenpiteet"], measure["id"]), 8)
     assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" and cell.quotePrefix
 
@@ -404,7 +397,7 @@ def _set_status(ws, item_id, year, entity="Toimenpide", **values):
 def test_statuses_and_narratives_come_back(demo_db):
     from lape_plan import follow_up
 
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     measure = goal["measures"][0]
     follow_up.record(demo_db, ANNA, "measure", measure["id"], 2021, "on_track", progress=40, narrative="Alkoi")
@@ -444,7 +437,7 @@ def test_statuses_and_narratives_come_back(demo_db):
 def test_status_written_in_the_app_after_export_is_a_conflict(demo_db):
     from lape_plan import follow_up
 
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
     data = exports.plan_workbook(demo_db, plan_id, "fi")
     follow_up.record(demo_db, ANNA, "measure", measure["id"], 2023, "done")
@@ -458,7 +451,7 @@ def test_status_written_in_the_app_after_export_is_a_conflict(demo_db):
 def test_bad_status_rows_are_refused(demo_db):
     from lape_plan import follow_up
 
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     m1, m2 = goal["measures"]
     follow_up.record(demo_db, ANNA, "measure", m2["id"], 2022, "on_track")
@@ -511,7 +504,7 @@ def test_zip_bomb_is_refused_before_unpacking(demo_db, monkeypatch):
 def test_item_deleted_in_the_app_after_export_is_a_conflict_not_a_bad_file(demo_db):
     from lape_plan import follow_up
 
-    plan_id = _plan_id(demo_db)
+    plan_id = first_plan_id(demo_db)
     goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
     measure, other = goal["measures"]
     data = exports.plan_workbook(demo_db, plan_id, "fi")

@@ -8,12 +8,9 @@ import pytest
 from lape_plan import chapters, plans, versions
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
+from tests.helpers import org_id
 
 FACILITATOR = Actor("Fiia Fasilitaattori", Role.FACILITATOR)
-
-
-def _org(db, code):
-    return db.execute("select id from organisations where code = ?", [code]).fetchone()[0]
 
 
 @pytest.fixture
@@ -68,7 +65,7 @@ def test_stale_move_and_members_are_refused(demo_db, plan_id):
     with pytest.raises(PermissionDenied):
         versions.move(
             demo_db,
-            Actor("Maija", Role.MEMBER, org_ids=(_org(demo_db, "272"),)),
+            Actor("Maija", Role.MEMBER, org_ids=(org_id(demo_db, "272"),)),
             plan_id,
             "cooperation_group",
             plan["version"],
@@ -84,7 +81,7 @@ def test_stale_move_and_members_are_refused(demo_db, plan_id):
 
 
 def test_decisions_are_recorded_against_the_frozen_version(demo_db, plan_id):
-    kokkola = _org(demo_db, "272")
+    kokkola = org_id(demo_db, "272")
     legacy = {a["id"] for a in plans.approvals(demo_db, plan_id)}
     assert versions.approved_version(demo_db, plan_id) is None
     first = _send(demo_db, plan_id)
@@ -131,7 +128,7 @@ def test_what_changed_per_item_and_chapter(demo_db, plan_id):
     area = plans.tree(demo_db, plan_id)[0]
     goal, other_goal = area["goals"][0], area["goals"][1]
     measure = goal["measures"][0]
-    kokkola, kronoby = _org(demo_db, "272"), _org(demo_db, "288")
+    kokkola, kronoby = org_id(demo_db, "272"), org_id(demo_db, "288")
     plans.update(
         demo_db,
         FACILITATOR,
