@@ -3,6 +3,7 @@ moderation rows of the staff page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from functools import partial
 
@@ -12,6 +13,7 @@ from .. import db as dbm
 from .. import i18n, ideas, plans
 from ..errors import LapeError
 from . import forms
+from .editor import open_version
 from .guard import Ctx, client_id
 from .memo import shared
 from .text import md_escape
@@ -292,21 +294,40 @@ def link_panel(ctx: Ctx, url: str, code: str | None = None) -> None:
 
 
 def period_form(ctx: Ctx, plan_id: int) -> None:
+    """The idea period, checked against the version the form was opened on: a save over someone
+    else's newer one is refused with who saved it, the typed dates and text stay, and saving
+    again goes on top of theirs."""
     p = ideas.period(ctx.db, plan_id)
-    with st.form(f"idea_period_{p['version'] if p else 0}", enter_to_submit=False):
+    prefix = f"idea_period_{plan_id}"
+    opened = {"opens": dt.date.today(), "closes": None, "intro": ""}
+    if p:
+        opened = {
+            "opens": dt.date.fromisoformat(p["opens_on"]),
+            "closes": dt.date.fromisoformat(p["closes_on"]),
+            "intro": p["intro"] or "",
+        }
+    version = open_version(prefix, opened, p["version"] if p else 0)  # 0: opened before any period
+    with st.form(prefix + "_form", enter_to_submit=False):
         c1, c2 = st.columns(2)
-        opens = c1.date_input(ctx.t("field.ideas_opens_on"), value=p["opens_on"] if p else "today", format="DD.MM.YYYY")
-        closes = c2.date_input(ctx.t("field.ideas_closes_on"), value=p["closes_on"] if p else None, format="DD.MM.YYYY")
-        intro = st.text_area(ctx.t("field.ideas_intro"), value=p["intro"] if p else "", max_chars=ideas.IDEA_MAX)
+        c1.date_input(ctx.t("field.ideas_opens_on"), key=prefix + "_opens", format="DD.MM.YYYY")
+        c2.date_input(ctx.t("field.ideas_closes_on"), key=prefix + "_closes", format="DD.MM.YYYY")
+        st.text_area(ctx.t("field.ideas_intro"), key=prefix + "_intro", max_chars=ideas.IDEA_MAX)
         if st.form_submit_button(ctx.t("ideas.save_period"), type="primary"):
             forms.save(
                 ctx,
                 lambda: ideas.set_period(
-                    ctx.db, ctx.writer(), plan_id, opens, closes, intro, expected_version=p["version"] if p else None
+                    ctx.db,
+                    ctx.writer(),
+                    plan_id,
+                    st.session_state[prefix + "_opens"],
+                    st.session_state[prefix + "_closes"],
+                    st.session_state[prefix + "_intro"],
+                    expected_version=version,
                 ),
-                prefix=None,
+                prefix=prefix,
                 slot=FLASH,
                 message=ctx.t("ideas.period_saved"),
+                compare=False,
             )
 
 

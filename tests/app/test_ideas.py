@@ -194,7 +194,7 @@ def test_moderator_saves_the_period_and_a_refused_one_keeps_the_text(app, conn, 
     at = app("pages/ideas_admin.py")
     [intro] = [a for a in at.text_area if a.label == "Saateteksti idea-sivulle"]
     intro.set_value("Kerro ideasi!")
-    at.button(key="FormSubmitter:idea_period_1-Tallenna keruuaika").click().run()
+    at.button(key=f"FormSubmitter:idea_period_{plan_id}_form-Tallenna keruuaika").click().run()
     assert not at.exception, at.exception
     assert (ideas.period(conn, plan_id)["intro"], ideas.period(conn, plan_id)["version"]) == ("Kerro ideasi!", 2)
     assert "Keruuaika tallennettu." in [s.value for s in at.success]
@@ -205,8 +205,27 @@ def test_moderator_saves_the_period_and_a_refused_one_keeps_the_text(app, conn, 
     intro.set_value("Uusi saate")
     [closes] = [d for d in at.date_input if d.label == "Sulkeutuu"]
     closes.set_value(TODAY - dt.timedelta(days=1))
-    at.button(key="FormSubmitter:idea_period_2-Tallenna keruuaika").click().run()
+    at.button(key=f"FormSubmitter:idea_period_{plan_id}_form-Tallenna keruuaika").click().run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == ["Sulkeutumispäivä ei voi olla ennen avautumispäivää."]
     assert [a.value for a in at.text_area if a.label == "Saateteksti idea-sivulle"] == ["Uusi saate"]
     assert ideas.period(conn, plan_id)["intro"] == "Kerro ideasi!"
+
+
+def test_a_period_saved_meanwhile_by_someone_else_is_not_overwritten_unawares(app, conn, plan):
+    plan_id, _ = plan
+    at = app("pages/ideas_admin.py")
+    [intro] = [a for a in at.text_area if a.label == "Saateteksti idea-sivulle"]
+    intro.set_value("Minun saatteeni")
+    ideas.set_period(conn, FAC, plan_id, TODAY, TODAY + dt.timedelta(days=14), "Fasin saate")
+    submit = f"FormSubmitter:idea_period_{plan_id}_form-Tallenna keruuaika"
+    at.button(key=submit).click().run()
+    assert not at.exception, at.exception
+    [error] = [e.value for e in at.error]
+    assert "Fasi" in error  # who saved in between
+    assert ideas.period(conn, plan_id)["intro"] == "Fasin saate"  # theirs is kept
+    assert [a.value for a in at.text_area if a.label == "Saateteksti idea-sivulle"] == ["Minun saatteeni"]
+    at.button(key=submit).click().run()  # saving again is deliberate: on top of theirs
+    assert not at.exception, at.exception
+    assert ideas.period(conn, plan_id)["intro"] == "Minun saatteeni"
+    assert "Keruuaika tallennettu." in [s.value for s in at.success]
