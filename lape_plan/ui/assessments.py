@@ -14,7 +14,7 @@ from .. import assessments as lava, i18n, plans
 from ..errors import LapeError
 from ..model import Role
 from . import forms, state
-from .editor import show_differences
+
 from .guard import Ctx, sticky
 
 ALL = 0
@@ -363,25 +363,23 @@ def assessment_form(ctx: Ctx, item: dict, a: dict | None) -> None:
         area("lava_follow_up_method")
     if st.button(t("assessments.save"), key=prefix + "_save", type="primary"):
         _save(ctx, item, prefix, full)
+    shown = lava.FULL_FIELDS if full else lava.SHORT_FIELDS
+    forms.stale_panel(
+        ctx,
+        prefix,
+        lambda theirs: [
+            (t(f"field.lava_{f}"), theirs.get(f), st.session_state.get(f"{prefix}_{f}"))
+            for f in lava.TEXT_FIELDS
+            if f in shown
+        ],
+        t("assessments.keep_mine"),
+        lambda: _save(ctx, item, prefix, full),
+    )
     conflict = st.session_state.get(prefix + "_conflict")
-    if conflict:
-        ctx.conflict(conflict)
+    if conflict:  # their whole assessment, beside the differences
         with st.container(border=True):
             st.caption(t("assessments.their_version"))
             summary(ctx, conflict)
-        shown = lava.FULL_FIELDS if full else lava.SHORT_FIELDS
-        show_differences(
-            ctx,
-            conflict.get("updated_by", ""),
-            [
-                (t(f"field.lava_{f}"), conflict.get(f), st.session_state.get(f"{prefix}_{f}"))
-                for f in lava.TEXT_FIELDS
-                if f in shown
-            ],
-        )
-        if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            forms.on_top(prefix)
-            _save(ctx, item, prefix, full)  # what the form holds now, on top of theirs
     if a:
         with st.expander(t("assessments.delete_heading")):
             if st.button(t("assessments.delete"), key=prefix + "_delete", icon=":material/delete:"):
@@ -608,30 +606,23 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
 
     if submitted:
         save()
-    conflict = st.session_state.get(prefix + "_conflict")
-    if conflict:
-        ctx.conflict(conflict)
-        mine = {f: st.session_state[f"{prefix}_{f}"] for f in _DECISION_FIELDS}
-        mine["date"] = mine["date"].isoformat() if mine["date"] else None
-        shown = {
-            "org_id": lambda o: orgs.get(o, "") if o else "",
-            "date": lambda d: i18n.date(d, ctx.lang) if d else "",
-        }
-        show_differences(
-            ctx,
-            conflict["updated_by"],
-            [
-                (
-                    t(f"field.lava_decision_{'org' if f == 'org_id' else f}"),
-                    shown.get(f, str)(conflict[f] or ""),
-                    shown.get(f, str)(mine[f] or ""),
-                )
-                for f in _DECISION_FIELDS
-            ],
-        )
-        if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            forms.on_top(prefix)
-            save()  # what the form holds now, on top of theirs
+    mine = {f: st.session_state[f"{prefix}_{f}"] for f in _DECISION_FIELDS}
+    mine["date"] = mine["date"].isoformat() if mine["date"] else None
+    shown = {"org_id": lambda o: orgs.get(o, "") if o else "", "date": lambda d: i18n.date(d, ctx.lang) if d else ""}
+    forms.stale_panel(
+        ctx,
+        prefix,
+        lambda theirs: [
+            (
+                t(f"field.lava_decision_{'org' if f == 'org_id' else f}"),
+                shown.get(f, str)(theirs[f] or ""),
+                shown.get(f, str)(mine[f] or ""),
+            )
+            for f in _DECISION_FIELDS
+        ],
+        t("assessments.keep_mine"),
+        save,
+    )
 
 
 _DECISION_FIELDS = ("org_id", "body", "date", "section", "title", "url")
@@ -689,22 +680,18 @@ def follow_up_panel(ctx: Ctx, item: dict, year: int) -> None:
 
         if st.button(t("assessments.fu_save"), key=prefix + "_save"):
             save()
-        conflict = st.session_state.get(prefix + "_conflict")
-        if conflict:
-            ctx.conflict(conflict)
-            outcome = lambda o: lava.label("outcome", o, ctx.lang) if o else ""  # noqa: E731
-            show_differences(
-                ctx,
-                conflict["updated_by"],
-                [
-                    (
-                        t("assessments.fu_question", year=year),
-                        outcome(conflict.get("outcome")),
-                        outcome(st.session_state[prefix + "_outcome"]),
-                    ),
-                    (t("field.lava_outcome_note"), conflict.get("outcome_note"), st.session_state[prefix + "_note"]),
-                ],
-            )
-            if st.button(t("assessments.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-                forms.on_top(prefix)
-                save()  # what the form holds now, on top of theirs
+        outcome = lambda o: lava.label("outcome", o, ctx.lang) if o else ""  # noqa: E731
+        forms.stale_panel(
+            ctx,
+            prefix,
+            lambda theirs: [
+                (
+                    t("assessments.fu_question", year=year),
+                    outcome(theirs.get("outcome")),
+                    outcome(st.session_state[prefix + "_outcome"]),
+                ),
+                (t("field.lava_outcome_note"), theirs.get("outcome_note"), st.session_state[prefix + "_note"]),
+            ],
+            t("assessments.keep_mine"),
+            save,
+        )

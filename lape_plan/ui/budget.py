@@ -12,7 +12,7 @@ import streamlit as st
 from .. import budget, exports, follow_up as fu, i18n, plans
 from ..charts import budget as budget_charts
 from . import forms, state
-from .editor import show_differences
+
 from .export import CSV, deferred
 from .guard import Ctx, sticky
 
@@ -118,29 +118,24 @@ def line_form(ctx: Ctx, item: dict, year: int) -> None:
     c1.text_input(t("field.direct_share"), key=prefix + "_direct_share", help=t("budget.share_help"))
     if st.button(t("budget.save"), key=prefix + "_save", type="primary"):
         _save(ctx, item, measure_id, year, prefix)
-    conflict = st.session_state.get(prefix + "_conflict")
-    if conflict:
-        ctx.conflict(conflict)
-        mine = {k: st.session_state[f"{prefix}_{k}"] for k in _FORM}
-        label = {
-            "source": lambda v: t(f"budget.source.{v}") if v else "",
-            "kind": lambda v: t(f"budget.kind.{v}") if v else "",
-        }
-        show_differences(
-            ctx,
-            conflict["updated_by"],
-            [
-                (
-                    t(f"field.{field}"),
-                    label.get(k, lambda v: _typed(ctx, v))(conflict[k]),
-                    label.get(k, lambda v: v)(mine[k]),
-                )
-                for k, field in _FORM.items()
-            ],
-        )
-        if st.button(t("budget.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            forms.on_top(prefix)
-            _save(ctx, item, measure_id, year, prefix)  # what the form holds now, on top of theirs
+    label = {
+        "source": lambda v: t(f"budget.source.{v}") if v else "",
+        "kind": lambda v: t(f"budget.kind.{v}") if v else "",
+    }
+    forms.stale_panel(
+        ctx,
+        prefix,
+        lambda theirs: [
+            (
+                t(f"field.{field}"),
+                label.get(k, lambda v: _typed(ctx, v))(theirs[k]),
+                label.get(k, lambda v: v)(st.session_state[f"{prefix}_{k}"]),
+            )
+            for k, field in _FORM.items()
+        ],
+        t("budget.keep_mine"),
+        lambda: _save(ctx, item, measure_id, year, prefix),
+    )
 
 
 # form key -> field label key

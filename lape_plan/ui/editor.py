@@ -7,11 +7,11 @@ from functools import partial
 
 import streamlit as st
 
-from .. import i18n, plans, textdiff
+from .. import plans
 from ..errors import LapeError
 from ..model import Scope
 from . import state
-from .forms import on_top, save
+from .forms import on_top, save, show_differences
 from .guard import Ctx
 from .text import md_escape
 
@@ -183,47 +183,6 @@ def show_conflict(ctx: Ctx, prefix: str, fields) -> bool:
         [(t("field." + f), current.get(f), st.session_state.get(f"{prefix}_{f}")) for f in fields],
     )
     return st.form_submit_button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help"))
-
-
-def _marked(runs: list[tuple[bool, str]], theirs: bool) -> str:
-    """One side of a comparison as Markdown: the user's text escaped, what differs on a
-    coloured background and also struck through (theirs) or bold (yours), so the marking
-    does not rest on colour alone."""
-    out = []
-    for differs, text in runs:
-        for i, line in enumerate(text.split("\n")):
-            if i:
-                out.append("  \n")
-            core = line.strip()
-            if not core:
-                out.append(" " if line else "")
-                continue
-            lead, tail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
-            escaped = md_escape(core)
-            if differs:
-                escaped = f":red-background[~~{escaped}~~]" if theirs else f":green-background[**{escaped}**]"
-            out.append(f"{' ' if lead else ''}{escaped}{' ' if tail else ''}")
-    return "".join(out) or "–"
-
-
-def show_differences(ctx: Ctx, theirs_by: str, fields: list[tuple[str, object, object]]) -> None:
-    """Their saved text and yours side by side, field by field, the differences marked
-    (`fields`: label, their value, your value; fields that are the same are left out)."""
-    t = ctx.t
-    shown = [(label, str(a or ""), str(b or "")) for label, a, b in fields if str(a or "") != str(b or "")]
-    if not shown:
-        return
-    st.caption(t("friction.diff.legend"))
-    head = st.columns(2)
-    head[0].markdown(f"**{t('friction.diff.theirs', by=md_escape(i18n.actor_name(theirs_by, ctx.lang)))}**")
-    head[1].markdown(f"**{t('friction.diff.yours')}**")
-    for label, theirs, mine in shown:
-        left, right = textdiff.compare(theirs, mine)
-        c1, c2 = st.columns(2, border=True)
-        c1.caption(label)
-        c1.markdown(_marked(left, theirs=True))
-        c2.caption(label)
-        c2.markdown(_marked(right, theirs=False))
 
 
 def item_actions(ctx: Ctx, entity: str, row: dict) -> None:

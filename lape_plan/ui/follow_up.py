@@ -15,7 +15,7 @@ from ..charts import follow_up as follow_up_charts
 from ..errors import ConflictError, LapeError
 from . import forms, state
 from .assessments import follow_up_panel
-from .editor import show_differences
+from .forms import show_differences
 from .guard import Ctx, sticky
 from .text import error_md, md_escape
 
@@ -254,30 +254,22 @@ def item_form(ctx: Ctx, item: dict, year: int) -> None:
     )
     if st.button(t("follow_up.save"), key=prefix + "_save", type="primary"):
         _save_item(ctx, item, year, prefix)
-    conflict = st.session_state.get(prefix + "_conflict")
-    if conflict:
-        ctx.conflict(conflict)
-        show_differences(
-            ctx,
-            conflict["updated_by"],
-            [
-                (
-                    t("field.fu_status"),
-                    status_label(ctx, conflict["status"]),
-                    status_label(ctx, st.session_state[prefix + "_status"]),
-                ),
-                (
-                    t("field.fu_progress"),
-                    pct(ctx, conflict["progress"]),
-                    pct(ctx, st.session_state[prefix + "_progress"]),
-                ),
-                (t("field.fu_narrative"), conflict.get("narrative"), st.session_state[prefix + "_narrative"]),
-                (t("field.fu_evidence_url"), conflict.get("evidence_url"), st.session_state[prefix + "_evidence_url"]),
-            ],
-        )
-        if st.button(t("follow_up.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            forms.on_top(prefix)
-            _save_item(ctx, item, year, prefix)  # what the form holds now, on top of their update
+    forms.stale_panel(
+        ctx,
+        prefix,
+        lambda theirs: [
+            (
+                t("field.fu_status"),
+                status_label(ctx, theirs["status"]),
+                status_label(ctx, st.session_state[prefix + "_status"]),
+            ),
+            (t("field.fu_progress"), pct(ctx, theirs["progress"]), pct(ctx, st.session_state[prefix + "_progress"])),
+            (t("field.fu_narrative"), theirs.get("narrative"), st.session_state[prefix + "_narrative"]),
+            (t("field.fu_evidence_url"), theirs.get("evidence_url"), st.session_state[prefix + "_evidence_url"]),
+        ],
+        t("follow_up.keep_mine"),
+        lambda: _save_item(ctx, item, year, prefix),
+    )
     follow_up_panel(ctx, item, year)
     if entity == "measure":
         weight_form(ctx, item)

@@ -15,7 +15,7 @@ from ..errors import ImportRejected, LapeError
 from ..progress import DIRECTIONS, PROGRESS, progress_label
 from ..regions import plan_regions
 from . import a11y, forms, state
-from .editor import show_differences
+
 from .guard import Ctx
 from .state import reset
 from .problems import show_problems
@@ -769,34 +769,26 @@ def render_goal_indicators(ctx: Ctx, goal: dict) -> None:
     if submitted:
         save()
     state.show_flash(f"gi_saved_{goal['id']}")  # next to the form, where the person is looking
-    conflict = st.session_state.get(prefix + "_conflict")
-    if conflict:
-        ctx.conflict(conflict)
-        shown: dict[str, Callable[[object], object]] = {
-            "indicator_id": labels.get,
-            "region_id": names.get,
-            "gender": lambda g: t(f"indicators.link_gender.{g}") if g else "",
-        }
-        label = {
-            "indicator_id": "field.ind_indicator",
-            "region_id": "field.ind_region",
-            "gender": "field.ind_link_gender",
-        }
-        show_differences(
-            ctx,
-            conflict["updated_by"],
-            [
-                (
-                    t(label.get(f, f"field.ind_{f}")),
-                    shown.get(f, str)(_link_initial(ctx, conflict, f)),
-                    shown.get(f, str)(st.session_state[f"{prefix}_{f}"]),
-                )
-                for f in _LINK_FIELDS
-            ],
-        )
-        if st.button(t("editor.keep_mine"), key=prefix + "_rebase", help=t("friction.diff.save_help")):
-            forms.on_top(prefix)
-            save()  # what the form holds now, on top of theirs
+    shown: dict[str, Callable[[object], object]] = {
+        "indicator_id": labels.get,
+        "region_id": names.get,
+        "gender": lambda g: t(f"indicators.link_gender.{g}") if g else "",
+    }
+    label = {"indicator_id": "field.ind_indicator", "region_id": "field.ind_region", "gender": "field.ind_link_gender"}
+    forms.stale_panel(
+        ctx,
+        prefix,
+        lambda theirs: [
+            (
+                t(label.get(f, f"field.ind_{f}")),
+                shown.get(f, str)(_link_initial(ctx, theirs, f)),
+                shown.get(f, str)(st.session_state[f"{prefix}_{f}"]),
+            )
+            for f in _LINK_FIELDS
+        ],
+        t("editor.keep_mine"),
+        save,
+    )
     if link and st.button(t("indicators.goal.remove"), key=prefix + "_remove", icon=":material/link_off:"):
         try:
             indicators.delete_link(ctx.db, ctx.writer(), link["id"], st.session_state[prefix + "_version"])

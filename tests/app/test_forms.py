@@ -1,6 +1,6 @@
 """lape_plan/ui/forms.py: the one way a form saves, on a small app of its own (no database):
 one text field under the prefix "f", a Save button whose write succeeds or is refused as
-the test asks, and the comparison shown from `f_conflict` as the real forms do."""
+the test asks, and `forms.stale_panel` below it as the real forms have it."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -23,13 +23,8 @@ def form_app():
         st.session_state["f_version"] = 1
         st.session_state["f_text"] = "Saved text"
     st.text_input("Text", key="f_text")
-    on_top = False
-    if st.session_state.get("f_conflict"):
-        ctx.conflict(st.session_state["f_conflict"])
-        if st.button("Keep mine", key="f_rebase"):
-            on_top = forms.on_top("f") == 7
-    if st.button("Save", key="save") or on_top:
 
+    def save() -> None:
         def write() -> None:
             outcome = st.session_state.get("outcome", "ok")
             if outcome == "conflict":
@@ -46,6 +41,12 @@ def form_app():
             ctx, write, prefix="f", slot="t_flash", message="Tallennettu.", compare=st.session_state["compare"]
         )
         st.session_state["refused"] = type(refused).__name__
+
+    if st.button("Save", key="save"):
+        save()
+    forms.stale_panel(
+        ctx, "f", lambda theirs: [("Text", theirs["text"], st.session_state["f_text"])], "Keep mine", save
+    )
 
 
 @pytest.fixture
@@ -85,9 +86,11 @@ def test_success_writes_once_resets_the_form_flashes_and_reruns(start):
 def test_stale_save_is_kept_for_the_comparison_and_the_typed_text_stays(start):
     at, runs = start("conflict")
     assert _state(at, "written") is None
-    assert runs == 2  # rerun, so a comparison drawn above the save button shows it
+    assert runs == 2  # rerun, so the comparison below the save button shows it
     assert _state(at, "f_conflict") == THEIRS
     assert any("Toinen Tallentaja" in e.value for e in at.error)  # who saved in between
+    marked = " ".join(m.value for m in at.markdown)
+    assert ":red-background[~~Their~~] text" in marked and ":green-background[**My typed**] text" in marked
     assert at.text_input(key="f_text").value == "My typed text"
     assert _state(at, "f_version") == 1
     assert not at.success

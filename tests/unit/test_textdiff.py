@@ -2,7 +2,7 @@
 as escaped Markdown whose marks do not rest on colour alone."""
 
 from lape_plan import textdiff
-from lape_plan.ui.editor import _marked
+from lape_plan.ui.forms import _marked
 
 
 def test_compare_marks_whole_words_and_keeps_both_texts():
