@@ -25,7 +25,7 @@ fi
 python3 -m ruff check .
 python3 -m ruff format --check .
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
-# LAPE_TEST_WORKERS=N runs the tests in N pytest-xdist processes (a browser test module's tests stay together
-# on one worker: xdist_group, tests/conftest.py). One process by default: with 4 workers on 2 cores some
-# browser tests' waits ran out (3 of 1130 failed in each of two runs).
-LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-0}" --dist loadgroup "$@"
+# Two pytest-xdist processes by default, one per core (LAPE_TEST_WORKERS=N for N, 0 for one process); a
+# browser test module's tests stay together on one worker (xdist_group, tests/conftest.py). With 4 workers
+# on 2 cores some browser tests' waits ran out (3 of 1130 failed in each of two runs).
+LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-2}" --dist loadgroup "$@"
