@@ -25,7 +25,8 @@ fi
 python3 -m ruff check .
 python3 -m ruff format --check .
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
-# Two pytest-xdist processes by default, one per core (LAPE_TEST_WORKERS=N for N, 0 for one process); a
-# browser test module's tests stay together on one worker (xdist_group, tests/conftest.py). With 4 workers
-# on 2 cores some browser tests' waits ran out (3 of 1130 failed in each of two runs).
-LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-2}" --dist loadgroup "$@"
+# LAPE_TEST_WORKERS=N runs the tests in N pytest-xdist processes (a browser test module's tests stay together
+# on one worker: xdist_group, tests/conftest.py). One process by default: with 2 workers on 2 cores that other
+# work loaded too (load average 7-12), 1 and 2 of 1130 browser tests failed in two runs (a click whose run
+# started after wait_idle looked, a grid cell edit that did not land); with 4 workers, 3 in each of two runs.
+LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-0}" --dist loadgroup "$@"
