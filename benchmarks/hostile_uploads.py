@@ -5,6 +5,7 @@ the package. Goal: every hostile file is refused with a clear reason, at a peak 
 
     python benchmarks/hostile_uploads.py           # everything (a few minutes)
     python benchmarks/hostile_uploads.py --quick   # without the two big legitimate imports
+    python benchmarks/hostile_uploads.py --smoke   # one hostile file of each kind, small legitimate ones (CI)
 
 "page" runs call what the page calls (roundtrip.preview, indicators.import_files with the
 page's limits) on the file's bytes, as the server would hold an upload; "cli" runs the
@@ -186,7 +187,12 @@ def shared_strings(z: zipfile.ZipFile, name: str, size: int) -> None:
         f.write(b"</sst>")
 
 
-def build(tmp: Path, quick: bool) -> tuple[Path, list]:
+# --smoke: one hostile file of each kind (workbook of a plan, indicator template, Sotkanet CSV), each
+# through every way it is judged (page and command); the legitimate imports at small sizes.
+SMOKE_FILES = {"foreign_250k_x_50.xlsx", "template_tall.xlsx", "sotkanet_85mb.csv"}
+
+
+def build(tmp: Path, quick: bool, smoke: bool = False) -> tuple[Path, list]:
     from lape_plan import db as dbm, demo, exports, plans, sotkanet
 
     db = tmp / "demo.db"
@@ -196,135 +202,165 @@ def build(tmp: Path, quick: bool) -> tuple[Path, list]:
     measures, follow = sheet_part(ours, "Measures"), sheet_part(ours, "Follow-up")
     cases = []
 
+    def wanted(path: Path) -> bool:
+        return not smoke or path.name in SMOKE_FILES
+
     def case(name, kind, path, *extra):
         cases.append((name, kind, path, *extra))
 
     path = tmp / "foreign_250k_x_50.xlsx"
-    foreign_workbook(path, 250_000, 50)
-    case("workbook not of this app, one sheet 250,000 x 50 cells", "plan", path)
-    case("  the same, import-plan", "cli-plan", path)
+    if wanted(path):
+        foreign_workbook(path, 250_000, 50)
+        case("workbook not of this app, one sheet 250,000 x 50 cells", "plan", path)
+        case("  the same, import-plan", "cli-plan", path)
     path = tmp / "ours_measures_250k_x_50.xlsx"
-    replace_part(ours, path, measures, lambda z, n: _write_sheet(z, n, 250_000, 50, dimension="A1:AX250000"))
-    case("exported workbook, measures sheet 250,000 x 50 cells", "plan", path)
-    case("  the same, import-plan", "cli-plan", path)
+    if wanted(path):
+        replace_part(ours, path, measures, lambda z, n: _write_sheet(z, n, 250_000, 50, dimension="A1:AX250000"))
+        case("exported workbook, measures sheet 250,000 x 50 cells", "plan", path)
+        case("  the same, import-plan", "cli-plan", path)
     path = tmp / "ours_lying_dimension.xlsx"
-    replace_part(ours, path, follow, lambda z, n: _write_sheet(z, n, 400_000, 8, dimension="A1:H2", row_numbers=True))
-    case("exported workbook, follow-up 400,000 rows declared as 2", "plan", path)
+    if wanted(path):
+        replace_part(
+            ours, path, follow, lambda z, n: _write_sheet(z, n, 400_000, 8, dimension="A1:H2", row_numbers=True)
+        )
+        case("exported workbook, follow-up 400,000 rows declared as 2", "plan", path)
     path = tmp / "ours_one_wide_row.xlsx"
-    replace_part(ours, path, follow, lambda z, n: _write_sheet(z, n, 1, 4_000_000, dimension="A1:L1"))
-    case("exported workbook, one row of 4,000,000 cells declared as 12", "plan", path)
+    if wanted(path):
+        replace_part(ours, path, follow, lambda z, n: _write_sheet(z, n, 1, 4_000_000, dimension="A1:L1"))
+        case("exported workbook, one row of 4,000,000 cells declared as 12", "plan", path)
     path = tmp / "ours_shared_strings.xlsx"
-    replace_part(
-        ours,
-        path,
-        "[Content_Types].xml",
-        lambda z, n: z.writestr(
-            n,
-            zipfile.ZipFile(io.BytesIO(ours))
-            .read(n)
-            .replace(
-                b"</Types>",
-                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
-                b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    if wanted(path):
+        replace_part(
+            ours,
+            path,
+            "[Content_Types].xml",
+            lambda z, n: z.writestr(
+                n,
+                zipfile.ZipFile(io.BytesIO(ours))
+                .read(n)
+                .replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+                    b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                ),
             ),
-        ),
-    )
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
-        shared_strings(z, "xl/sharedStrings.xml", 29_500_000)
-    case("exported workbook + 29.5 MB of shared strings (under the part cap)", "plan", path)
+        )
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+            shared_strings(z, "xl/sharedStrings.xml", 29_500_000)
+        case("exported workbook + 29.5 MB of shared strings (under the part cap)", "plan", path)
     path = tmp / "ours_wide_row_no_dimension.xlsx"
-    replace_part(ours, path, follow, lambda z, n: _write_sheet(z, n, 1, 4_000_000))
-    case("exported workbook, one row of 4,000,000 cells, no dimension", "plan", path)
+    if wanted(path):
+        replace_part(ours, path, follow, lambda z, n: _write_sheet(z, n, 1, 4_000_000))
+        case("exported workbook, one row of 4,000,000 cells, no dimension", "plan", path)
 
     template = sotkanet.template_xlsx()
     path = tmp / "template_bomb.xlsx"
-    replace_part(
-        template,
-        path,
-        "xl/worksheets/sheet1.xml",
-        lambda z, n: _write_sheet(z, n, 250_000, 50, dimension="A1:AX250000"),
-    )
-    case("indicator template, sheet 250,000 x 50 cells (zip bomb)", "indicators", path)
+    if wanted(path):
+        replace_part(
+            template,
+            path,
+            "xl/worksheets/sheet1.xml",
+            lambda z, n: _write_sheet(z, n, 250_000, 50, dimension="A1:AX250000"),
+        )
+        case("indicator template, sheet 250,000 x 50 cells (zip bomb)", "indicators", path)
     path = tmp / "template_tall.xlsx"
-    replace_part(
-        template, path, "xl/worksheets/sheet1.xml", lambda z, n: _write_sheet(z, n, 1_000_000, 1, row_numbers=False)
-    )
-    case("indicator template, 1,000,000 rows, no dimension", "indicators", path)
+    if wanted(path):
+        replace_part(
+            template, path, "xl/worksheets/sheet1.xml", lambda z, n: _write_sheet(z, n, 1_000_000, 1, row_numbers=False)
+        )
+        case("indicator template, 1,000,000 rows, no dimension", "indicators", path)
     path = tmp / "template_tall_declared.xlsx"
-    replace_part(
-        template,
-        path,
-        "xl/worksheets/sheet1.xml",
-        lambda z, n: _write_sheet(z, n, 1_000_000, 1, dimension="A1:E2", row_numbers=False),
-    )
-    case("indicator template, 1,000,000 rows declared as 2", "indicators", path)
+    if wanted(path):
+        replace_part(
+            template,
+            path,
+            "xl/worksheets/sheet1.xml",
+            lambda z, n: _write_sheet(z, n, 1_000_000, 1, dimension="A1:E2", row_numbers=False),
+        )
+        case("indicator template, 1,000,000 rows declared as 2", "indicators", path)
 
     path = tmp / "sotkanet_85mb.csv"
-    with open(path, "wb") as f:
-        f.write(b"indicator;region;year;gender;primary value;absolute value\n")
-        line = b"191;964;2022;total;1.9;210\n"
-        f.write(line * (85_000_000 // len(line)))
-    case("Sotkanet CSV, 85 MB", "indicators", path)
-    case("  the same, import-indicators", "cli-indicators", path)
+    if wanted(path):
+        with open(path, "wb") as f:
+            f.write(b"indicator;region;year;gender;primary value;absolute value\n")
+            line = b"191;964;2022;total;1.9;210\n"
+            f.write(line * (85_000_000 // len(line)))
+        case("Sotkanet CSV, 85 MB", "indicators", path)
+        case("  the same, import-indicators", "cli-indicators", path)
     path = tmp / "short_rows_45mb.csv"
-    with open(path, "wb") as f:
-        f.write(b"indicator;region;year;gender;primary value\n" + b"1;1;2000;total;1\n" * (45_000_000 // 17))
-    case("CSV, 45 MB of 2,600,000 short rows", "indicators", path)
+    if wanted(path):
+        with open(path, "wb") as f:
+            f.write(b"indicator;region;year;gender;primary value\n" + b"1;1;2000;total;1\n" * (45_000_000 // 17))
+        case("CSV, 45 MB of 2,600,000 short rows", "indicators", path)
     path = tmp / "bare_values.json"
-    path.write_bytes(b"[" + b'"ab",' * 9_000_000 + b'"ab"]')
-    case("JSON, 45 MB list of 9,000,000 strings", "indicators", path)
+    if wanted(path):
+        path.write_bytes(b"[" + b'"ab",' * 9_000_000 + b'"ab"]')
+        case("JSON, 45 MB list of 9,000,000 strings", "indicators", path)
     path = tmp / "rows.json"
-    row = b'{"indicator":191,"region":964,"year":2022,"gender":"total","value":1.9},'
-    path.write_bytes(b"[" + row * (45_000_000 // len(row)) + row[:-1] + b"]")
-    case("JSON, 45 MB of data rows", "indicators", path)
+    if wanted(path):
+        row = b'{"indicator":191,"region":964,"year":2022,"gender":"total","value":1.9},'
+        path.write_bytes(b"[" + row * (45_000_000 // len(row)) + row[:-1] + b"]")
+        case("JSON, 45 MB of data rows", "indicators", path)
 
-    if not quick:
+    if not quick or smoke:
         import indicator_import
 
+        cli_rows, page_rows, goals, measures = (2_000, 2_000, 10, 30) if smoke else (1_000_000, 290_000, 1000, 3000)
         files = indicator_import.setup_files()
         for name, data in files:
             (tmp / name).write_bytes(data)
-        (tmp / "sotkanet_1m.csv").write_bytes(indicator_import.make_csv(1_000_000))
+        (tmp / "sotkanet_cli.csv").write_bytes(indicator_import.make_csv(cli_rows))
         cases.append(
             (
-                "legitimate: Sotkanet CSV of 1,000,000 rows, import-indicators",
+                f"legitimate: Sotkanet CSV of {cli_rows:,} rows, import-indicators",
                 "cli-indicators",
                 tmp / "regions.json",
                 tmp / "metadata.json",
-                tmp / "sotkanet_1m.csv",
+                tmp / "sotkanet_cli.csv",
             )
         )
-        (tmp / "sotkanet_290k.csv").write_bytes(indicator_import.make_csv(290_000))
+        (tmp / "sotkanet_page.csv").write_bytes(indicator_import.make_csv(page_rows))
         cases.append(
             (
-                "legitimate: Sotkanet CSV of 290,000 rows, page",
+                f"legitimate: Sotkanet CSV of {page_rows:,} rows, page",
                 "indicators-fresh",
                 tmp / "regions.json",
                 tmp / "metadata.json",
-                tmp / "sotkanet_290k.csv",
+                tmp / "sotkanet_page.csv",
             )
         )
         import export as export_bench
 
         big_db = tmp / "big.db"
-        plan_id = export_bench.build(big_db, 1000, 3000)
+        plan_id = export_bench.build(big_db, goals, measures)
         big = dbm.connect(big_db)
         path = tmp / "big_plan.xlsx"
         path.write_bytes(exports.plan_workbook(big, plan_id, "fi", all_municipalities=True))
         big.close()
-        cases.append(("legitimate: plan of 1,000 goals, 3,000 measures, every municipality", "plan-big", path, big_db))
+        cases.append(
+            (
+                f"legitimate: plan of {goals:,} goals, {measures:,} measures, every municipality",
+                "plan-big",
+                path,
+                big_db,
+            )
+        )
     return db, cases
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="leave out the big legitimate imports")
-    parser.add_argument("--smoke", action="store_true", help="the same as --quick (every hostile file is still judged)")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="one hostile file of each kind, page and command, and small legitimate imports: only checks that it "
+        "still runs (the goal is still judged)",
+    )
     parser.add_argument("--build", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    args.quick = args.quick or args.smoke
     if args.build:  # runs in its own process: see below
-        db, cases = build(Path(args.build), args.quick)
+        db, cases = build(Path(args.build), args.quick, args.smoke)
         (Path(args.build) / "cases.json").write_text(
             json.dumps({"db": str(db), "cases": [[c[0], c[1], *map(str, c[2:])] for c in cases]})
         )
@@ -333,7 +369,8 @@ def main() -> int:
     print(f"building files in {tmp} …", flush=True)
     # Built in another process: a child's ru_maxrss starts from its parent's size when it
     # forks, so the measuring process must stay small.
-    subprocess.run([sys.executable, __file__, "--build", str(tmp)] + (["--quick"] if args.quick else []), check=True)
+    mode = ["--smoke"] if args.smoke else ["--quick"] if args.quick else []
+    subprocess.run([sys.executable, __file__, "--build", str(tmp), *mode], check=True)
     spec = json.loads((tmp / "cases.json").read_text())
     db = Path(spec["db"])
     cases = [(c[0], c[1], *map(Path, c[2:])) for c in spec["cases"]]

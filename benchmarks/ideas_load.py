@@ -73,7 +73,7 @@ def nonce(s: wl.Session) -> str | None:
 
 async def sender(port, plan_id, n, args, stats: Stats):
     s = wl.Session(port, "ideas", f"plan={plan_id}")
-    await asyncio.sleep(random.uniform(0, 30))  # the class arrives over half a minute
+    await asyncio.sleep(random.uniform(0, args.arrive))  # the class arrives over half a minute (--arrive)
     await s.open()
     try:
         stats.load.append(await s.rerun())
@@ -90,7 +90,7 @@ async def sender(port, plan_id, n, args, stats: Stats):
                 (f"idea_text_{key}", "string_value", text),
                 (f"idea_send_{key}", "trigger_value", True),
             ]
-            double = random.random() < 0.1
+            double = random.random() < 0.1 or (args.smoke and n == 0 and k == 0)  # the smoke run has one for sure
             stats.double_taps += double
             started = time.perf_counter()
             for _ in range(2 if double else 1):
@@ -198,15 +198,19 @@ if __name__ == "__main__":
     parser.add_argument("--think", type=float, default=10.0, help="mean think time in seconds")
     parser.add_argument("--ideas", type=int, default=2, help="ideas each session sends")
     parser.add_argument("--tp-seconds", type=float, default=15, help="length of each throughput measurement")
+    parser.add_argument("--arrive", type=float, default=30, help="seconds over which the sessions arrive")
     parser.add_argument("--quick", action="store_true", help="60 sessions, 6 s throughput runs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and server logs")
     parser.add_argument(
-        "--smoke", action="store_true", help="tiny sizes, figures not judged: only checks that it still runs"
+        "--smoke",
+        action="store_true",
+        help="3 sessions arriving within 1 s, one double tap, 1 s throughput runs, figures not judged: only checks "
+        "that it still runs",
     )
     args = parser.parse_args()
     if args.quick:
         args.sessions, args.tp_seconds = 60, 6
     if args.smoke:
-        args.sessions, args.think, args.ideas, args.tp_seconds = 3, 0.3, 1, 2
+        args.sessions, args.think, args.ideas, args.tp_seconds, args.arrive = 3, 0.3, 1, 1, 1
     i18n.catalogue()
     sys.exit(asyncio.run(main(args)))

@@ -360,9 +360,10 @@ class Room:
             self.event(name).set()
 
 
-async def participant(port, code, n, mean, stats: Stats, room: Room, stop: asyncio.Event, limit: float):
+async def participant(port, code, n, args, stats: Stats, room: Room, stop: asyncio.Event):
+    mean, limit = args.think, args.limit
     s = Session(port, "join", f"code={code}")
-    await asyncio.sleep(random.uniform(0, 10))  # people arrive over ten seconds
+    await asyncio.sleep(random.uniform(0, args.arrive))  # people arrive over ten seconds (--arrive)
     await s.open()
     follower = None
     try:
@@ -431,7 +432,8 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                     (f"ws_pick_{version}", "string_value", random.choice(options)),
                     (f"ws_vote_{version}", "trigger_value", True),
                 ]
-                double = random.random() < 0.1
+                # the smoke run's few votes include a double tap for sure
+                double = random.random() < 0.1 or (args.smoke and n == 0 and rnd == 1 and given == 0)
                 stats.double_taps += double
                 started, rewritten = time.perf_counter(), s.rewritten
                 for _ in range(2 if double else 1):
@@ -461,6 +463,7 @@ async def participant(port, code, n, mean, stats: Stats, room: Room, stop: async
                     stats.screen[token] = int(left.group(2)) - int(left.group(1))
             room.arrive(f"voted{rnd}")
         await reach("closed", "closed")
+        room.arrive("closed")
         await stop.wait()  # the phone stays open, following, while the idle cost is measured
     finally:
         stats.rewritten += s.rewritten
@@ -612,7 +615,10 @@ async def main(args):
                     )
                 else:
                     await switch("closed", lambda: workshop.set_phase(database, SYSTEM, wid, "closed"))
-        await asyncio.sleep(8)  # every phone has shown the closing
+        try:  # every phone has shown the closing (one that failed earlier never does)
+            await asyncio.wait_for(room.event("closed").wait(), 8)
+        except asyncio.TimeoutError:
+            pass
         # what following costs: the server's CPU while every phone only follows
         before, t0 = cpu_seconds(app), time.perf_counter()
         follows0 = stats.follows
@@ -623,9 +629,7 @@ async def main(args):
 
     cpu0 = cpu_seconds(app)
     boss = asyncio.create_task(facilitate())
-    await asyncio.gather(
-        *(participant(app_port, code, n, args.think, stats, room, stop, args.limit) for n in range(args.sessions))
-    )
+    await asyncio.gather(*(participant(app_port, code, n, args, stats, room, stop) for n in range(args.sessions)))
     await boss
     await proj
     load_seconds = time.time() - started
@@ -746,13 +750,15 @@ if __name__ == "__main__":
     parser.add_argument("--limit", type=float, default=150, help="time limit of the load phase in seconds")
     parser.add_argument("--tp-seconds", type=float, default=15, help="length of each throughput measurement")
     parser.add_argument("--tp-windows", type=int, default=5, help="alternating windows the throughput time is cut in")
+    parser.add_argument("--arrive", type=float, default=10, help="seconds over which the phones arrive")
     parser.add_argument("--quick", action="store_true", help="20 sessions, 60 s limit, 6 s throughput runs")
     parser.add_argument("--idle", type=float, default=15, help="seconds of phones only following, to measure its cost")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database and server logs")
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="3 sessions, 2 s throughput runs, timing goals not judged: only checks that it still runs",
+        help="3 sessions arriving within 1 s, one double tap, 1 s of throughput runs, timing goals not judged: "
+        "only checks that it still runs",
     )
     parser.add_argument("--db", metavar="PATH", help="database file to create (default: a temporary file)")
     parser.add_argument(
@@ -771,6 +777,7 @@ if __name__ == "__main__":
     if args.quick:
         args.sessions, args.limit, args.tp_seconds = 20, 60, 6
     if args.smoke:
-        args.sessions, args.think, args.limit, args.tp_seconds, args.idle, args.tp_windows = 3, 0.3, 30, 2, 1, 1
+        args.sessions, args.think, args.limit, args.tp_seconds, args.idle, args.tp_windows = 3, 0.3, 30, 1, 1, 1
+        args.arrive = 1
     i18n.catalogue()
     sys.exit(asyncio.run(main(args)))

@@ -28,6 +28,7 @@ python3 -m ruff format --check .
 python3 -m mypy
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
 # LAPE_TEST_WORKERS=N runs the tests in N pytest-xdist processes (a browser test module's tests stay together
-# on one worker: xdist_group, tests/conftest.py). One process by default: with 4 workers on 2 cores some
-# browser tests' waits ran out (3 of 1130 failed in each of two runs).
+# on one worker: xdist_group, tests/conftest.py). One process by default: with 2 workers on 2 cores that other
+# work loaded too, 1, 2 and 0 of 1130 browser tests failed in three runs (README: Run all tests); with
+# 4 workers, 3 in each of two runs.
 LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-0}" --dist loadgroup "$@"

@@ -159,7 +159,8 @@ def focus_script(selectors: str | tuple[str, ...]) -> str:
     """Moves focus, once the run has drawn the page, to the first element matching the
     first of `selectors` that matches anything (a heading becomes focusable for this).
     Without it focus falls to the page's body after sign-in, joining or voting, and a
-    keyboard or screen reader user starts again from the top."""
+    keyboard or screen reader user starts again from the top. It keeps trying for up to
+    20 s: on a loaded server a run can take longer than the former 5 s to draw the page."""
     wanted = [selectors] if isinstance(selectors, str) else list(selectors)
     return f"""<script>
 (function () {{
@@ -170,7 +171,7 @@ def focus_script(selectors: str | tuple[str, ...]) -> str:
     if (app && app.dataset.testScriptState === "notRunning" && el) {{
       if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
       el.focus();
-    }} else if (tries++ < 50) setTimeout(go, 100);
+    }} else if (tries++ < 200) setTimeout(go, 100);
   }};
   setTimeout(go, 100);
 }})();

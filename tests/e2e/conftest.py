@@ -10,9 +10,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+# expect() waits for a condition to come true; Playwright's 5 s default is short for a script run
+# on 2 cores shared by two pytest workers, each with its own servers and Chromium.
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:
@@ -130,7 +134,7 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "locale": "fi-FI"}
 
 
-def wait_idle(page, timeout=30000):
+def wait_idle(page, timeout=60_000):
     """Wait until the app's script run has finished (not a fixed sleep)."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
     page.wait_for_timeout(150)  # let a run that a click just triggered register

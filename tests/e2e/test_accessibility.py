@@ -141,7 +141,7 @@ def test_keyboard_only_sign_in_lands_on_the_heading(server, page):
     wait_idle(page)
     expect(page.locator("[data-testid='stSidebar'] .st-key-logout")).to_be_visible()
     # focus moves to the page's heading, not the body
-    expect(page.locator("[data-testid='stMain'] h1").first).to_be_focused(timeout=5000)
+    expect(page.locator("[data-testid='stMain'] h1").first).to_be_focused()
     assert page.title() == "Seuranta – LAPE"
     # metrics wrap instead of being cut ("8…") when text is enlarged
     value = page.get_by_test_id("stMetricValue").first
@@ -152,8 +152,7 @@ def test_keyboard_only_sign_in_lands_on_the_heading(server, page):
     toolbar = page.get_by_test_id("stElementToolbar").first
     assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "0"
     toolbar.locator("button").first.focus()
-    page.wait_for_timeout(400)  # its fade-in transition
-    assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"
+    expect(toolbar).to_have_css("opacity", "1")  # at the end of its fade-in transition
 
 
 def test_reflow_at_320_px(server, browser):

@@ -47,7 +47,7 @@ def test_keyboard_only_staff_journey(server, page):
     page.keyboard.press("Enter")
     wait_idle(page)
     heading = page.locator("[data-testid='stMain'] h1").first
-    expect(heading).to_be_focused(timeout=5000)  # signed in: focus on the page's heading
+    expect(heading).to_be_focused()  # signed in: focus on the page's heading
 
     # switch page: back from the heading into the menu
     tab_to(page, page.get_by_role("link", name="Seuranta", exact=True), key="Shift+Tab")
@@ -113,7 +113,7 @@ def test_keyboard_only_participant_joins_and_votes_on_a_phone(server, browser):
         no_exceptions(page)
         # joined: focus on the ballot, the participant's next field
         first = page.locator("[data-testid='stMain'] [role='radiogroup'] input").first
-        expect(first).to_be_focused(timeout=5000)
+        expect(first).to_be_focused()
         page.keyboard.press("Space")  # the first proposal
         tab_to(page, page.get_by_role("button", name="Anna ääni"))
         page.keyboard.press("Enter")
@@ -121,7 +121,7 @@ def test_keyboard_only_participant_joins_and_votes_on_a_phone(server, browser):
         no_exceptions(page)
         expect(page.get_by_text("Ääni annettu.")).to_be_visible()
         # voted: focus back on the ballot for the next vote
-        expect(page.locator("[data-testid='stMain'] [role='radiogroup'] input").first).to_be_focused(timeout=5000)
+        expect(page.locator("[data-testid='stMain'] [role='radiogroup'] input").first).to_be_focused()
         person = database.execute(
             "select id from workshop_participants where workshop_id = ? and name = ?", [wid, "Näppäilijä"]
         ).fetchone()

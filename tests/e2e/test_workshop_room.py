@@ -3,6 +3,7 @@ facilitator without a reload (text being typed stays), background questions and 
 two rounds, and the day's feedback."""
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -87,7 +88,11 @@ def test_a_day_with_a_projector_and_three_phones(server, browser):
     expect(p3.get_by_role("textbox", name="Ehdotuksesi")).to_have_value("Kesken kirjoitettu ajatus")
     p3.get_by_role("button", name="Lähetä ehdotus").click()
     wait_idle(p3)
-    assert "Kesken kirjoitettu ajatus" in [p["text"] for p in ws.proposals(conn, wid)]
+    # on a loaded machine the click's run may start after wait_idle looked: wait for the stored proposal
+    deadline = time.monotonic() + FOLLOW / 1000
+    while "Kesken kirjoitettu ajatus" not in [p["text"] for p in ws.proposals(conn, wid)]:
+        assert time.monotonic() < deadline, [p["text"] for p in ws.proposals(conn, wid)]
+        time.sleep(0.2)
 
     # the projector shows what is voted on, a page at a time: nothing runs off the bottom at 1080 px
     expect(projector.get_by_text("Äänestettävänä")).to_be_visible(timeout=FOLLOW)
