@@ -29,6 +29,6 @@ python3 -m mypy
 # Everything is installed now, so a skipped test is a failure here (tests/strict_skips.py).
 # LAPE_TEST_WORKERS=N runs the tests in N pytest-xdist processes (a browser test module's tests stay together
 # on one worker: xdist_group, tests/conftest.py). One process by default: with 2 workers on 2 cores that other
-# work loaded too, 1, 2 and 0 of 1130 browser tests failed in three runs (README: Run all tests); with
-# 4 workers, 3 in each of two runs.
+# work loaded too, 1, 2 and 0 of the 1130 tests failed in three runs, each time a browser test's wait
+# (README: Run all tests); with 4 workers, 3 in each of two runs.
 LAPE_REQUIRE_ALL=1 python3 -m pytest -n "${LAPE_TEST_WORKERS:-0}" --dist loadgroup "$@"
