@@ -71,11 +71,11 @@ def stale_panel(
     prefix: str,
     fields: Callable[[dict], list[tuple[str, object, object]]],
     keep: str,
-    save: Callable[[], object],
+    save_mine: Callable[[], object],
 ) -> None:
     """Below a form whose stale save `save(..., compare=True)` kept under `prefix_conflict`: who
     saved, their values and the typed ones side by side (`fields(theirs)`: label, their value,
-    yours), and the `keep` button that saves what the form holds now on top of their version."""
+    yours), and the `keep` button: `save_mine` then saves what the form holds on top of their version."""
     theirs = st.session_state.get(prefix + "_conflict")
     if not theirs:
         return
@@ -83,7 +83,7 @@ def stale_panel(
     show_differences(ctx, theirs.get("updated_by", ""), fields(theirs))
     if st.button(keep, key=prefix + "_rebase", help=ctx.t("friction.diff.save_help")):
         on_top(prefix)
-        save()
+        save_mine()
 
 
 def _marked(runs: list[tuple[bool, str]], theirs: bool) -> str:
