@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -142,9 +142,23 @@ def wait_idle(page, timeout=60_000):
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
 
 
-def choose(page, key, option):
-    page.locator(f".st-key-{key} [data-testid='stSelectbox']").click()
-    page.get_by_role("option", name=option, exact=True).click()
+def choose(page, key, option, attempts=3):
+    """Pick `option` in the selectbox with widget key `key`. A rerun that lands just after the
+    click (one started by the previous action, which wait_idle can miss) redraws the box and
+    closes its list: then the list is opened again."""
+    box = page.locator(f".st-key-{key} [data-testid='stSelectbox']")
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        box.click()
+        try:
+            wanted.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    wanted.click()
     wait_idle(page)
 
 
