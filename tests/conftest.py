@@ -41,7 +41,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            if "server" in getattr(item, "fixturenames", ()):
+            # a test marked with its own group (a long one) runs beside its module, on that worker's own server
+            if "server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("xdist_group"):
                 item.add_marker(pytest.mark.xdist_group(item.path.stem))
         if missing and item.get_closest_marker("libreoffice"):
             item.add_marker(pytest.mark.skip(reason=f"LibreOffice tests need {' and '.join(missing)}"))

@@ -134,12 +134,69 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}, "locale": "fi-FI"}
 
 
+# Follows the app's script runs through its websocket, so that wait_idle waits for the run an action
+# asked for, not for a fixed pause. Protocol facts (streamlit/proto): a BackMsg whose first byte is 0x5A
+# (field 11, length-delimited) asks for a rerun; a ForwardMsg with field 4 (new_session) starts a run and
+# field 6 (script_finished, a varint) ends one, 2 meaning it was cut short by the next rerun.
+TRACK_RUNS = """() => {
+  if (window.__lapeRuns) return false;
+  const runs = window.__lapeRuns = {asked: 0, started: 0, finished: 0};
+  const topFields = (b) => {
+    const out = {};
+    let i = 0;
+    const varint = () => { let x = 0, m = 1, c; do { c = b[i++]; x += (c & 127) * m; m *= 128; } while (c & 128); return x; };
+    while (i < b.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag & 7;
+      if (wire === 0) out[field] = varint();
+      else if (wire === 2) { const n = varint(); out[field] = true; i += n; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else break;
+    }
+    return out;
+  };
+  const heard = new WeakSet();
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (!heard.has(this)) {
+      heard.add(this);
+      this.addEventListener("message", (e) => {
+        if (!(e.data instanceof ArrayBuffer)) return;
+        const f = topFields(new Uint8Array(e.data));
+        if (4 in f) runs.started = performance.now();
+        if (6 in f && f[6] !== 2) runs.finished = performance.now();
+      });
+    }
+    if (data instanceof Uint8Array && data[0] === 0x5a) runs.asked = performance.now();
+    return send.call(this, data);
+  };
+  return true;
+}"""
+# Idle: every run asked for has started and finished. A request the server drops (no run starts
+# within 5 s) does not hold the wait forever.
+RUNS_DONE = """() => {
+  const r = window.__lapeRuns;
+  if (r.asked > r.started) return performance.now() - r.asked > 5000;
+  return r.finished >= r.started;
+}"""
+
+
 def wait_idle(page, timeout=60_000):
-    """Wait until the app's script run has finished (not a fixed sleep)."""
+    """Wait until the script run that the last action asked for has finished and been drawn."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    page.wait_for_timeout(150)  # let a run that a click just triggered register
+    if page.evaluate(TRACK_RUNS):
+        # first call on this document: a request sent before the tracker existed is not seen
+        page.wait_for_timeout(150)
+    page.wait_for_function(RUNS_DONE, timeout=timeout, polling=50)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
+
+
+@pytest.fixture
+def context(context):
+    """Every test page tracks its script runs from its first request on."""
+    context.add_init_script(f"({TRACK_RUNS})()")
+    return context
 
 
 def choose(page, key, option, attempts=3):

@@ -69,8 +69,11 @@ def check(page, where, found):
     page.set_viewport_size(VIEWPORTS["desktop"])
 
 
-# Each language over every page and state, each state checked on a desktop and on a phone.
-@pytest.mark.parametrize("lang", ["fi", "sv"])
+# Each language over every page and state, each state checked on a desktop and on a phone. The two
+# are the longest browser tests: each is its own xdist group, so that workers can share them out.
+@pytest.mark.parametrize(
+    "lang", [pytest.param(lang, marks=pytest.mark.xdist_group(f"axe-{lang}")) for lang in ("fi", "sv")]
+)
 def test_no_axe_violations(server, shops, browser, lang):
     context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="fi-FI")
     page = context.new_page()
