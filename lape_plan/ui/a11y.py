@@ -159,19 +159,28 @@ def focus_script(selectors: str | tuple[str, ...]) -> str:
     """Moves focus, once the run has drawn the page, to the first element matching the
     first of `selectors` that matches anything (a heading becomes focusable for this).
     Without it focus falls to the page's body after sign-in, joining or voting, and a
-    keyboard or screen reader user starts again from the top. It keeps trying for up to
-    20 s: on a loaded server a run can take longer than the former 5 s to draw the page."""
+    keyboard or screen reader user starts again from the top. It waits until the run has
+    finished and no element of the previous screen is left (Streamlit marks those
+    `data-stale`), for up to 20 s, as a run on a loaded server can take long to draw. For a
+    second after, focus that a late redraw dropped to the page's body is put back; focus the
+    person moved elsewhere is left alone."""
     wanted = [selectors] if isinstance(selectors, str) else list(selectors)
     return f"""<script>
 (function () {{
-  let tries = 0;
+  let tries = 0, watched = 0;
   const go = () => {{
     const app = document.querySelector('[data-testid="stApp"]');
-    const el = {json.dumps(wanted)}.map(s => document.querySelector(s)).find(e => e);
-    if (app && app.dataset.testScriptState === "notRunning" && el) {{
-      if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
-      el.focus();
-    }} else if (tries++ < 200) setTimeout(go, 100);
+    const drawn = app && app.dataset.testScriptState === "notRunning" && !document.querySelector('[data-stale="true"]');
+    const el = drawn && {json.dumps(wanted)}.map(s => document.querySelector(s)).find(e => e);
+    if (el) {{
+      const active = document.activeElement;
+      if (watched === 0 || !active || active === document.body) {{
+        if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
+        el.focus();
+      }}
+      if (++watched >= 10) return;
+    }}
+    if (tries++ < 200) setTimeout(go, 100);
   }};
   setTimeout(go, 100);
 }})();
