@@ -140,7 +140,10 @@ def browser_context_args(browser_context_args):
 # field 6 (script_finished, a varint) ends one, 2 meaning it was cut short by the next rerun.
 TRACK_RUNS = """() => {
   if (window.__lapeRuns) return false;
-  const runs = window.__lapeRuns = {asked: 0, started: 0, finished: 0};
+  const runs = window.__lapeRuns = {asked: 0, started: 0, finished: 0, input: 0};
+  // some widgets send their value a moment after the key or click (a debounce, a blur)
+  for (const kind of ["pointerdown", "pointerup", "keydown", "keyup", "input", "change", "focusout"])
+    document.addEventListener(kind, () => { runs.input = performance.now(); }, true);
   const topFields = (b) => {
     const out = {};
     let i = 0;
@@ -172,11 +175,12 @@ TRACK_RUNS = """() => {
   };
   return true;
 }"""
-# Idle: every run asked for has started and finished. A request the server drops (no run starts
-# within 5 s) does not hold the wait forever.
+# Idle: 200 ms since the last input event, and every run asked for has started and finished. A
+# request the server drops (no run starts within 5 s) does not hold the wait forever.
 RUNS_DONE = """() => {
-  const r = window.__lapeRuns;
-  if (r.asked > r.started) return performance.now() - r.asked > 5000;
+  const r = window.__lapeRuns, now = performance.now();
+  if (now - r.input < 200) return false;
+  if (r.asked > r.started) return now - r.asked > 5000;
   return r.finished >= r.started;
 }"""
 
@@ -185,8 +189,8 @@ def wait_idle(page, timeout=60_000):
     """Wait until the script run that the last action asked for has finished and been drawn."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
     if page.evaluate(TRACK_RUNS):
-        # first call on this document: a request sent before the tracker existed is not seen
-        page.wait_for_timeout(150)
+        # first call on this document: an input or request before the tracker existed is not seen
+        page.wait_for_timeout(200)
     page.wait_for_function(RUNS_DONE, timeout=timeout, polling=50)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
@@ -200,23 +204,25 @@ def context(context):
 
 
 def choose(page, key, option, attempts=3):
-    """Pick `option` in the selectbox with widget key `key`. A rerun that lands just after the
-    click (one started by the previous action, which wait_idle can miss) redraws the box and
-    closes its list: then the list is opened again."""
+    """Pick `option` in the selectbox with widget key `key`, and see the box show it. On a loaded
+    machine two things go wrong now and then: a rerun that lands just after the box opens (one
+    that the previous field asked for as it lost focus) redraws it and closes its list, and a
+    click on an option just drawn is lost with the list left open. Either way the pick is
+    made again, from the list as it is."""
     box = page.locator(f".st-key-{key} [data-testid='stSelectbox']")
     wanted = page.get_by_role("option", name=option, exact=True)
     for attempt in range(attempts):
-        box.click()
+        if not wanted.is_visible():
+            box.click()
         try:
-            wanted.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeoutError:
+            wanted.click(timeout=10_000)
+            wait_idle(page)
+            expect(box.locator("input")).to_have_value(option, timeout=5000)
+            return
+        except (PlaywrightTimeoutError, AssertionError):
             if attempt == attempts - 1:
                 raise
-            page.keyboard.press("Escape")
             wait_idle(page)
-    wanted.click()
-    wait_idle(page)
 
 
 def no_exceptions(page):
