@@ -176,9 +176,11 @@ TRACK_RUNS = """() => {
   return true;
 }"""
 # Idle: 200 ms since the last input event, and every run asked for has started and finished. A
-# request the server drops (no run starts within 5 s) does not hold the wait forever.
+# request the server drops (no run starts within 5 s) does not hold the wait forever; a document that
+# replaced the tracked one (a reload) is left to the script-state checks that follow.
 RUNS_DONE = """() => {
   const r = window.__lapeRuns, now = performance.now();
+  if (!r) return true;
   if (now - r.input < 200) return false;
   if (r.asked > r.started) return now - r.asked > 5000;
   return r.finished >= r.started;
