@@ -2,6 +2,7 @@
 Debian's Chromium driven by Playwright."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -205,13 +206,18 @@ def context(context):
     return context
 
 
+def _box(page, key, testid):
+    """The select widget with widget key `key`, or `key` itself when it is already a locator."""
+    return page.locator(f".st-key-{key} [data-testid='{testid}']") if isinstance(key, str) else key
+
+
 def choose(page, key, option, attempts=3):
-    """Pick `option` in the selectbox with widget key `key`, and see the box show it. On a loaded
-    machine two things go wrong now and then: a rerun that lands just after the box opens (one
-    that the previous field asked for as it lost focus) redraws it and closes its list, and a
-    click on an option just drawn is lost with the list left open. Either way the pick is
+    """Pick `option` in the selectbox `key` (a widget key or a locator), and see the box show it.
+    On a loaded machine two things go wrong now and then: a rerun that lands just after the box
+    opens (one that the previous field asked for as it lost focus) redraws it and closes its list,
+    and a click on an option just drawn is lost with the list left open. Either way the pick is
     made again, from the list as it is."""
-    box = page.locator(f".st-key-{key} [data-testid='stSelectbox']")
+    box = _box(page, key, "stSelectbox")
     wanted = page.get_by_role("option", name=option, exact=True)
     for attempt in range(attempts):
         if not wanted.is_visible():
@@ -225,6 +231,32 @@ def choose(page, key, option, attempts=3):
             if attempt == attempts - 1:
                 raise
             wait_idle(page)
+
+
+def choose_many(page, key, *options, attempts=3):
+    """Add `options` to the multiselect `key` (a widget key or a locator) and see a tag for each.
+    Each is typed into the box first, so that the list draws it however long the list is, and the
+    pick is made again as in `choose` when the list closed or the click was lost."""
+    box = _box(page, key, "stMultiSelect")
+    for option in options:
+        wanted = page.get_by_role("option", name=option, exact=True)
+        tag = box.locator("[data-tag]").filter(has_text=re.compile(f"^{re.escape(option)}$"))
+        for attempt in range(attempts):
+            if tag.count():  # taken, only drawn late
+                break
+            if not wanted.is_visible():
+                box.locator("input").fill(option)
+            try:
+                wanted.click(timeout=10_000)
+                wait_idle(page)
+                expect(tag).to_have_count(1, timeout=5000)
+                break
+            except (PlaywrightTimeoutError, AssertionError):
+                if attempt == attempts - 1:
+                    raise
+                wait_idle(page)
+    page.keyboard.press("Escape")
+    wait_idle(page)
 
 
 def no_exceptions(page):

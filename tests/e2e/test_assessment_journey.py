@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from .conftest import choose, login, no_exceptions, wait_idle
+from .conftest import choose, choose_many, login, no_exceptions, wait_idle
 
 SURVEY = "1.2.2 Oppilaskuntien kiusaamiskysely joka vuosi"
 
@@ -10,14 +10,6 @@ def _fill(page, key, text):
     field = page.locator(f".st-key-{key}").locator("textarea, input").first
     field.fill(text)
     field.press("Tab")
-    wait_idle(page)
-
-
-def _pick(page, key, *options):
-    page.locator(f".st-key-{key} [data-testid='stMultiSelect']").click()
-    for option in options:
-        page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
     wait_idle(page)
 
 
@@ -54,8 +46,8 @@ def test_member_fills_in_a_full_assessment(server, page):
 
     _fill(page, f"{p}_subject", "Kiusaamiskysely kaikille 4.–9.-luokkalaisille joka vuosi")
     _fill(page, f"{p}_affected", "Koululaiset ja heidän vanhempansa Kokkolassa")
-    _pick(page, f"{p}_age_groups", "7–12-vuotiaat", "13–17-vuotiaat")
-    _pick(page, f"{p}_vulnerable_groups", "Maahanmuuttajataustaiset lapset")
+    choose_many(page, f"{p}_age_groups", "7–12-vuotiaat", "13–17-vuotiaat")
+    choose_many(page, f"{p}_vulnerable_groups", "Maahanmuuttajataustaiset lapset")
     _fill(page, f"{p}_hearing", "Oppilaskunnat suunnittelivat kysymykset")
     _fill(page, f"{p}_options", "Kysely joka vuosi\nKysely joka toinen vuosi")
     _effect(page, p, "Kysely joka vuosi", "13–17-vuotiaat", "Oikeudet", "Myönteinen", "Nuorten ääni kuuluu joka vuosi")

@@ -1,12 +1,12 @@
 """A workshop proposal promoted to a draft goal, marked in the editor, left out of the
 Overview's counts, and accepted once it has a responsible organisation and a Swedish title."""
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+from playwright.sync_api import expect
 
 from lape_plan import db as dbm, plans, workshop as ws
 from lape_plan.model import Actor, Role
 
-from .conftest import login, no_exceptions, wait_idle
+from .conftest import choose_many, login, no_exceptions, wait_idle
 
 PROPOSAL = "Nuorisotila joka kylään"
 
@@ -57,17 +57,7 @@ def test_promote_to_a_draft_and_accept_it(server, page):
     # fill in the Swedish title and the responsible organisation, save, accept
     prefix = f"ed_goal_{goal_id}"
     page.locator(f".st-key-{prefix}_title_sv input").fill("Ungdomsgård i varje by")
-    box = page.locator(f".st-key-{prefix}_responsible_ids [data-testid='stMultiSelect']")
-    option = page.get_by_role("option", name="Kokkola", exact=True)
-    for _ in range(3):  # a click while the form is still settling may not open the list
-        box.click()
-        try:
-            option.wait_for(timeout=5000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    option.click()
-    page.keyboard.press("Escape")
+    choose_many(page, f"{prefix}_responsible_ids", "Kokkola")
     page.get_by_role("button", name="Tallenna").click()
     wait_idle(page)
     page.get_by_role("button", name="Hyväksy suunnitelmaan").click()

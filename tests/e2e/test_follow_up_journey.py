@@ -10,9 +10,7 @@ def _metric(page, label):
 
 def _update(page, option, status, narrative):
     choose(page, "_w_fu_item", option)
-    page.locator("[class*='_2024_status'] [data-testid='stSelectbox']").click()
-    page.get_by_role("option", name=status, exact=True).click()
-    wait_idle(page)
+    choose(page, page.locator("[class*='_2024_status'] [data-testid='stSelectbox']"), status)
     page.get_by_role("textbox", name="Mitä tehtiin, mitä seuraavaksi").fill(narrative)
     page.get_by_role("button", name="Tallenna päivitys").click()
     wait_idle(page)

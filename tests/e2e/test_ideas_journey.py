@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from lape_plan import db as dbm, ideas, plans
 from lape_plan.model import SYSTEM
 
-from .conftest import login, no_exceptions, wait_idle
+from .conftest import choose, login, no_exceptions, wait_idle
 
 
 def phone_page(browser, locale="fi-FI"):
@@ -89,11 +89,9 @@ def test_send_moderate_answer_and_link(server, page, browser):
     row = page.locator(f".st-key-idea_row_{idea_id}")
     row.get_by_role("button", name="Vastaa").click()
     goal = tree[2]["goals"][0]
-    page.locator(f".st-key-idea_answer_{idea_id}_status [data-testid='stSelectbox']").click()
-    page.get_by_role("option", name="Tuli osaksi suunnitelmaa", exact=True).click()
+    choose(page, f"idea_answer_{idea_id}_status", "Tuli osaksi suunnitelmaa")
     page.get_by_label("Vastaus", exact=True).fill("Perhekeskus kokeilee lauantaiaukioloa.")
-    page.locator(f".st-key-idea_answer_{idea_id}_link [data-testid='stSelectbox']").click()
-    page.get_by_role("option", name=f"Tavoite 3.1: {goal['title_fi']}", exact=True).click()
+    choose(page, f"idea_answer_{idea_id}_link", f"Tavoite 3.1: {goal['title_fi']}")
     page.get_by_role("button", name="Tallenna vastaus").click()
     wait_idle(page)
     no_exceptions(page)

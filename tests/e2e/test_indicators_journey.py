@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from .conftest import login, no_exceptions, wait_idle
+from .conftest import choose, login, no_exceptions, wait_idle
 
 CSV = Path(__file__).resolve().parents[1] / "fixtures" / "indicators" / "e2e_sotkanet_191.csv"
 INDICATOR = "191 Kodin ulkopuolelle sijoitetut 0–17-vuotiaat, % vastaavanikäisestä väestöstä"
@@ -19,14 +19,7 @@ def _nav(page, name):
 
 
 def _pick(page, scope, key_part, option):
-    box = scope.locator(f"[class*='st-key-'][class*='{key_part}'] [data-testid='stSelectbox'] input").first
-    box.scroll_into_view_if_needed()
-    box.click()
-    try:
-        page.get_by_role("option", name=option, exact=True).click(timeout=5000)
-    except Exception:
-        page.screenshot(path="/tmp/e2e_fail.png")
-        raise
+    choose(page, scope.locator(f"[class*='st-key-'][class*='{key_part}'] [data-testid='stSelectbox']").first, option)
 
 
 def test_upload_link_and_see_progress(server, page):
@@ -70,7 +63,6 @@ def test_upload_link_and_see_progress(server, page):
     # see the chart and the progress class
     _nav(page, "Indikaattorit")
     _pick(page, page, "ind_chart_link_", f"{GOAL} — {COUNTY}")
-    wait_idle(page)
     expect(page.get_by_text("Edistyminen: Kehitys liian hidasta")).to_be_visible()
     chart = page.get_by_test_id("stVegaLiteChart").first
     expect(chart).to_be_visible()
