@@ -29,7 +29,7 @@ import unicodedata
 
 from sqlite_utils import Database
 
-from . import auth, exports, i18n, plans, throttle
+from . import auth, exports, i18n, plans, throttle, validation
 from .db import audit, get_or_not_found, insert_row, now, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
 from .model import Actor, Role
@@ -179,12 +179,7 @@ def open_class(
     label = plans.clean_text(label, "ideas_class_label", required=True, max_len=LABEL_MAX)
     if grade_band not in GRADE_BANDS:
         raise ValidationError("error.invalid", field="ideas_grade_band")
-    try:
-        cap = int(cap)
-    except (TypeError, ValueError):
-        cap = 0
-    if not 1 <= cap <= CLASS_CAP_MAX:
-        raise ValidationError("ideas.error.cap", field="ideas_cap", max=CLASS_CAP_MAX)
+    cap = validation.whole(cap, "ideas_cap", "ideas.error.cap", low=1, high=CLASS_CAP_MAX, max=CLASS_CAP_MAX)
     municipality_id = _municipality(db, plan_id, municipality_id)
     from .workshop import new_code
 
@@ -278,10 +273,7 @@ def classes(db: Database, plan_id: int, actor: Actor) -> list[dict]:
 def _municipality(db: Database, plan_id: int, municipality_id) -> int | None:
     if municipality_id in (None, "", 0, "0"):
         return None
-    try:
-        municipality_id = int(municipality_id)
-    except (TypeError, ValueError):
-        raise ValidationError("error.invalid", field="ideas_municipality") from None
+    municipality_id = validation.whole(municipality_id, "ideas_municipality", "error.invalid")
     ids = {m["id"] for m in plans.organisations(db, plan_id, kind="municipality")}
     if municipality_id not in ids:
         raise ValidationError("error.invalid", field="ideas_municipality")
@@ -298,10 +290,7 @@ def clean_email(value) -> str | None:
 
 
 def _area(db: Database, plan_id: int, focus_area_id) -> int:
-    try:
-        focus_area_id = int(focus_area_id)
-    except (TypeError, ValueError):
-        raise ValidationError("ideas.error.focus_area", field="ideas_focus_area") from None
+    focus_area_id = validation.whole(focus_area_id, "ideas_focus_area", "ideas.error.focus_area")
     row = db.execute(
         "select 1 from focus_areas where id = ? and plan_id = ? and deleted_at is null", [focus_area_id, plan_id]
     ).fetchone()

@@ -110,10 +110,7 @@ def add_custom(
         raise ValidationError("indicators.error.bad_code", field="ind_code", code=code)
     if direction not in DIRECTIONS:
         raise ValidationError("error.invalid", field="ind_direction")
-    try:
-        decimals = int(decimals)
-    except (TypeError, ValueError):
-        raise ValidationError("error.not_a_number", field="ind_decimals", value=decimals) from None
+    decimals = validation.whole(decimals, "ind_decimals", value=decimals)
     if not 0 <= decimals <= 4:
         raise ValidationError("error.invalid", field="ind_decimals")
     row = {
@@ -638,15 +635,9 @@ def _goal_plan(db, goal_id: int) -> tuple[dict, dict]:
 
 
 def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None = None) -> dict:
-    try:
-        indicator_id = int(data.get("indicator_id", ""))  # missing: ValueError, as for empty
-    except (TypeError, ValueError):
-        raise ValidationError("error.required", field="ind_indicator") from None
+    indicator_id = validation.whole(data.get("indicator_id"), "ind_indicator", "error.required")
     indicator = get_indicator(db, indicator_id)
-    try:
-        region_id = int(data.get("region_id", ""))
-    except (TypeError, ValueError):
-        raise ValidationError("error.required", field="ind_region") from None
+    region_id = validation.whole(data.get("region_id"), "ind_region", "error.required")
     if region_id not in {r["id"] for r in plan_regions(db, plan["id"])}:
         raise ValidationError("indicators.error.region_not_in_plan", field="ind_region")
     baseline_year = validation.year(data.get("baseline_year"), "ind_baseline_year", required=True)

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from . import auth, i18n, plans, throttle
+from . import auth, i18n, plans, throttle, validation
 from .db import audit, get_or_not_found, insert_row, now, save_version, write
 from .errors import LapeError, NotFound, ValidationError, require_version
 from .model import TITLE_MAX, Actor
@@ -86,26 +86,16 @@ def _fold(text: str) -> str:
 
 
 def _budget(value) -> int:
-    try:
-        budget = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("workshop.error.budget", field="workshop_budget", max=BUDGET_MAX) from None
-    if not 1 <= budget <= BUDGET_MAX:
-        raise ValidationError("workshop.error.budget", field="workshop_budget", max=BUDGET_MAX)
-    return budget
+    return validation.whole(value, "workshop_budget", "workshop.error.budget", low=1, high=BUDGET_MAX, max=BUDGET_MAX)
 
 
 def _cap(value) -> int | None:
     """The participant cap: empty or 0 is no cap."""
     if value in (None, "", 0, "0"):
         return None
-    try:
-        cap = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("workshop.error.cap", field="workshop_cap", max=PARTICIPANTS_MAX) from None
-    if not 1 <= cap <= PARTICIPANTS_MAX:
-        raise ValidationError("workshop.error.cap", field="workshop_cap", max=PARTICIPANTS_MAX)
-    return cap
+    return validation.whole(
+        value, "workshop_cap", "workshop.error.cap", low=1, high=PARTICIPANTS_MAX, max=PARTICIPANTS_MAX
+    )
 
 
 def _focus_areas(db: Database, plan_id: int, focus_area_ids) -> list[int]:
@@ -530,10 +520,7 @@ def propose(db: Database, token, focus_area_id, text, late=False) -> int:
         workshop = person["workshop"]
         if workshop["phase"] != "collecting" and not (late and late_open(workshop)):
             raise ValidationError("workshop.error.not_collecting")
-        try:
-            focus_area_id = int(focus_area_id)
-        except (TypeError, ValueError):
-            raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas") from None
+        focus_area_id = validation.whole(focus_area_id, "workshop_focus_areas", "workshop.error.no_focus_area")
         if focus_area_id not in workshop["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         folded = _fold(text)
@@ -1024,12 +1011,7 @@ def give_feedback(db: Database, token, grade, comment="") -> None:
     """The day's feedback from a participant once the workshop is closed: a grade 4–10 and an
     optional comment. Sending again replaces the participant's earlier feedback (one per person)."""
     comment = plans.clean_text(comment, "workshop_comment", max_len=COMMENT_MAX, multiline=True)
-    try:
-        grade = int(grade)
-    except (TypeError, ValueError):
-        raise ValidationError("workshop_room.error.grade", field="workshop_grade") from None
-    if grade not in GRADES:
-        raise ValidationError("workshop_room.error.grade", field="workshop_grade")
+    grade = validation.whole(grade, "workshop_grade", "workshop_room.error.grade", low=GRADES[0], high=GRADES[-1])
     with write(db):
         person = participant(db, token)
         if person["workshop"]["phase"] != "closed":

@@ -40,9 +40,10 @@ def test_create_validates(demo_db):
     with pytest.raises(ValidationError) as e:
         ws.create(demo_db, FAC, plan_id, "T", focus_area_ids=[])
     assert err_key(e) == "workshop.error.no_focus_area"
-    with pytest.raises(ValidationError) as e:
-        ws.create(demo_db, FAC, plan_id, "T", focus_area_ids=[area], votes_per_participant=0)
-    assert err_key(e) == "workshop.error.budget"
+    for bad in (0, 2.5, "kolme", ws.BUDGET_MAX + 1):  # a fraction is refused, not cut to a whole vote
+        with pytest.raises(ValidationError) as e:
+            ws.create(demo_db, FAC, plan_id, "T", focus_area_ids=[area], votes_per_participant=bad)
+        assert err_key(e) == "workshop.error.budget" and e.value.params["max"] == ws.BUDGET_MAX
     with pytest.raises(ValidationError):
         ws.create(demo_db, FAC, plan_id, "T", focus_area_ids=[999])
     with pytest.raises(PermissionDenied):
@@ -517,7 +518,7 @@ def test_rejoin_with_the_browsers_token_resumes_the_same_participant_and_budget(
 def test_participant_cap_refuses_joins_when_full(setup):
     db, wid, areas = setup
     plan_id = ws.get(db, wid)["plan_id"]
-    for bad in (-1, ws.PARTICIPANTS_MAX + 1, "many"):
+    for bad in (-1, 2.5, ws.PARTICIPANTS_MAX + 1, "many"):
         with pytest.raises(ValidationError) as e:
             ws.create(db, FAC, plan_id, "Pieni", "", areas[:1], max_participants=bad)
         assert err_key(e) == "workshop.error.cap"
