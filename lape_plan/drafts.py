@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from . import auth, i18n, plans
-from .db import now, save_version, write
+from .db import save_version, write
 from .errors import ValidationError, require_version
 from .model import Actor
 
@@ -97,25 +97,12 @@ def discard(db: Database, actor: Actor, entity: str, item_id: int, expected_vers
     """Throw a draft away (soft delete: it is listed with the deleted items). Only drafts."""
     _check_entity(entity)
     auth.require_plan_editor(actor)
-    table = plans.ENTITIES[entity][0]
     with write(db):
         before = plans.get(db, entity, item_id)
         require_version(before, expected_version)
         if not before["draft"]:
             raise ValidationError("drafts.error.not_a_draft", field="draft")
-        stamp = now()
-        save_version(
-            db,
-            actor,
-            table,
-            entity,
-            before,
-            {"deleted_at": stamp, "deleted_by": actor.name},
-            action="discard_draft",
-            stamp=stamp,
-            audit_before=before,
-            audit_after=None,
-        )
+        plans.hide(db, actor, entity, before, action="discard_draft")
 
 
 def origin(db: Database, entity: str, item_id: int, lang: str) -> str | None:

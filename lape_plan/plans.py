@@ -458,24 +458,29 @@ def update(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
 
 def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_version: int) -> None:
     """Soft delete: the row stays, hidden, and `restore` brings it back."""
-    table = ENTITIES[entity][0]
     with write(db):
         before = get(db, entity, item_id)
         _authorise(db, actor, entity, before)
         require_version(before, expected_version)
-        stamp = now()
-        save_version(
-            db,
-            actor,
-            table,
-            entity,
-            before,
-            {"deleted_at": stamp, "deleted_by": actor.name},
-            action="delete",
-            stamp=stamp,
-            audit_before=before,
-            audit_after=None,
-        )
+        hide(db, actor, entity, before, action="delete")
+
+
+def hide(db: Database, actor: Actor, entity: str, before: dict, *, action: str) -> None:
+    """The soft delete itself, inside the caller's write once it has checked the actor and the
+    version: the row is stamped deleted, versioned and audited as `action`."""
+    stamp = now()
+    save_version(
+        db,
+        actor,
+        ENTITIES[entity][0],
+        entity,
+        before,
+        {"deleted_at": stamp, "deleted_by": actor.name},
+        action=action,
+        stamp=stamp,
+        audit_before=before,
+        audit_after=None,
+    )
 
 
 def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
