@@ -102,7 +102,7 @@ def discard(db: Database, actor: Actor, entity: str, item_id: int, expected_vers
         require_version(before, expected_version)
         if not before["draft"]:
             raise ValidationError("drafts.error.not_a_draft", field="draft")
-        plans.hide(db, actor, entity, before, action="discard_draft")
+        plans.soft_delete(db, actor, entity, before, action="discard_draft")
 
 
 def origin(db: Database, entity: str, item_id: int, lang: str) -> str | None:

@@ -462,10 +462,10 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
         before = get(db, entity, item_id)
         _authorise(db, actor, entity, before)
         require_version(before, expected_version)
-        hide(db, actor, entity, before, action="delete")
+        soft_delete(db, actor, entity, before, action="delete")
 
 
-def hide(db: Database, actor: Actor, entity: str, before: dict, *, action: str) -> None:
+def soft_delete(db: Database, actor: Actor, entity: str, before: dict, *, action: str) -> None:
     """The soft delete itself, inside the caller's write once it has checked the actor and the
     version: the row is stamped deleted, versioned and audited as `action`."""
     stamp = now()
