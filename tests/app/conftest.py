@@ -40,6 +40,36 @@ def app(db_path):
     return start
 
 
+def open_public(page: str, **query) -> AppTest:
+    """A public page (pages/`page`.py) opened directly, as a phone would: the query string,
+    no app.py session state."""
+    at = AppTest.from_file(f"../../pages/{page}.py", default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def participant(db_path):
+    """The workshop participant page on the test database."""
+    return lambda **query: open_public("join", **query)
+
+
+@pytest.fixture
+def visitor(db_path):
+    """The public idea page on the test database."""
+    return lambda **query: open_public("ideas", **query)
+
+
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "text", "caption", "error", "success", "warning", "info")
+
+
+def texts(at: AppTest) -> str:
+    """All the text a page shows, in one string."""
+    return " ".join(e.value for kind in TEXT_KINDS for e in getattr(at, kind))
+
+
 @pytest.fixture
 def conn(db_path):
     return dbm.connect(db_path)

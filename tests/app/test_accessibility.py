@@ -4,6 +4,8 @@ from streamlit.testing.v1 import AppTest
 
 from lape_plan import db as dbm
 
+from .conftest import open_public
+
 
 def test_first_start_is_headed_as_creating_the_administrator_with_fields_in_order(tmp_path, monkeypatch):
     path = tmp_path / "empty.db"
@@ -28,10 +30,7 @@ def test_statement_page_is_public_in_each_language(db_path):
         ("sv", "Tillgänglighetsutlåtande"),
         ("en", "Accessibility statement"),
     ):
-        at = AppTest.from_file("../../pages/accessibility.py", default_timeout=30)
-        at.query_params["lang"] = lang
-        at.run()
-        assert not at.exception
+        at = open_public("accessibility", lang=lang)
         assert at.title[0].value == heading
         assert "306/2019" in " ".join(m.value for m in at.markdown)
 

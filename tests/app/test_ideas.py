@@ -1,10 +1,11 @@
 import datetime as dt
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lape_plan import ideas, plans
 from lape_plan.model import Actor, Role
+
+from .conftest import texts
 
 FAC = Actor(name="Fasi", role=Role.FACILITATOR)
 TODAY = ideas._today()
@@ -15,28 +16,6 @@ def plan(conn):
     plan_id = plans.plans(conn)[0]["id"]
     ideas.set_period(conn, FAC, plan_id, TODAY, TODAY + dt.timedelta(days=7))
     return plan_id, plans.tree(conn, plan_id)
-
-
-@pytest.fixture
-def visitor(db_path):
-    """The public page opened directly, as a phone would (no account, no app.py state)."""
-
-    def start(**query):
-        at = AppTest.from_file("../../pages/ideas.py", default_timeout=30)
-        at.query_params.update(query)
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return start
-
-
-def texts(at):
-    return " ".join(
-        e.value
-        for kind in ("title", "header", "markdown", "text", "caption", "error", "success", "warning", "info")
-        for e in getattr(at, kind)
-    )
 
 
 def test_closed_page_says_so(visitor, conn):

@@ -4,11 +4,12 @@ page's elements that render Markdown (text, captions, headings, alerts, and the 
 widgets, metrics, expanders and tabs) must show it only in escaped form."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lape_plan import follow_up as fu, plans, workshop as ws
 from lape_plan.model import Actor, Role
 from lape_plan.ui.text import md_escape
+
+from .conftest import open_public
 
 HOSTILE = "![x](http://evil/x.png) [link](http://evil) $\\frac{1}{2}$ <b>x</b> **bold**"
 # What Markdown would act on; none of it may reach a Markdown element unescaped.
@@ -152,8 +153,6 @@ def test_plan_settings_and_admin(app, hostile):
 @pytest.mark.parametrize("phase", ["collecting", "voting", "closed"])
 def test_participant_page(conn, db_path, hostile, phase):
     ws.set_phase(conn, Actor(name="Fasi", role=Role.FACILITATOR), hostile["workshop"], phase)
-    at = AppTest.from_file("../../pages/join.py", default_timeout=30)
-    at.query_params.update(code=ws.get(conn, hostile["workshop"])["code"], p=hostile["token"])
-    at.run()
+    at = open_public("join", code=ws.get(conn, hostile["workshop"])["code"], p=hostile["token"])
     texts = _check(at)
     assert any(md_escape(HOSTILE) in t for t in texts)

@@ -7,6 +7,8 @@ from streamlit.testing.v1 import AppTest
 from lape_plan import plans, workshop as ws
 from lape_plan.model import Actor, Role
 
+from .conftest import texts
+
 FAC = Actor(name="Fasi", role=Role.FACILITATOR)
 
 
@@ -16,28 +18,6 @@ def shop(conn):
     areas = [a["id"] for a in plans.tree(conn, plan_id)]
     wid = ws.create(conn, FAC, plan_id, "Syysseminaari", "Mitä tehdään?", areas[:2], votes_per_participant=3)
     return wid, ws.get(conn, wid)["code"], areas
-
-
-@pytest.fixture
-def participant(db_path):
-    """The public page opened directly, as a phone would (query string, no app.py session state)."""
-
-    def start(**query):
-        at = AppTest.from_file("../../pages/join.py", default_timeout=30)
-        at.query_params.update(query)
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return start
-
-
-def texts(at):
-    return " ".join(
-        e.value
-        for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning", "info")
-        for e in getattr(at, kind)
-    )
 
 
 # ---------------------------------------------------------------- participant page

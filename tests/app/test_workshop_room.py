@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 from lape_plan import plans, workshop as ws
 from lape_plan.model import Actor, Role
 
+from .conftest import texts
+
 FAC = Actor(name="Fasi", role=Role.FACILITATOR)
 
 
@@ -27,26 +29,6 @@ def shop(conn):
         background=["role_group"],
     )
     return wid, ws.get(conn, wid)["code"], areas
-
-
-@pytest.fixture
-def participant(db_path):
-    def start(**query):
-        at = AppTest.from_file("../../pages/join.py", default_timeout=30)
-        at.query_params.update(query)
-        at.run()
-        assert not at.exception, at.exception
-        return at
-
-    return start
-
-
-def texts(at):
-    return " ".join(
-        e.value
-        for kind in ("title", "markdown", "text", "subheader", "error", "success", "warning", "info", "caption")
-        for e in getattr(at, kind)
-    )
 
 
 def answered(conn, code):
