@@ -270,6 +270,22 @@ def no_exceptions(page):
     assert not any(i18n.t("error.unexpected", lang) in alerts for lang in i18n.LANGS), alerts
 
 
+def member(db_path, username, display_name, org_code="272"):
+    """A member account of one organisation (Kokkola by default) in the server's database;
+    returns its password."""
+    from lape_plan import auth, db as dbm
+    from lape_plan.model import SYSTEM, Role
+    from tests.helpers import org_id
+
+    conn = dbm.connect(db_path)
+    password = f"{username}-password-1"
+    auth.create_user(
+        conn, SYSTEM, username, password, role=Role.MEMBER, display_name=display_name, org_ids=[org_id(conn, org_code)]
+    )
+    conn.close()
+    return password
+
+
 def login(page, url, path="", username=None, password=None):
     """Sign in through the login form (as the test administrator by default) and open `path`."""
     from tests.conftest import ADMIN

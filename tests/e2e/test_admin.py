@@ -2,7 +2,7 @@ import sqlite3
 
 from playwright.sync_api import expect
 
-from .conftest import choose_many, login, no_exceptions, wait_idle
+from .conftest import choose_many, login, member, no_exceptions, wait_idle
 
 
 def test_admin_backs_up_and_a_bad_restore_is_refused(server, page, tmp_path):
@@ -30,21 +30,7 @@ def test_admin_backs_up_and_a_bad_restore_is_refused(server, page, tmp_path):
 
 
 def test_member_sees_no_admin_menu_and_admin_url_is_refused(server, page):
-    from lape_plan import auth, db as dbm
-    from lape_plan.model import Role
-
-    conn = dbm.connect(server.db_path)
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-    auth.create_user(
-        conn,
-        auth.actor_for(conn, 1),
-        "maija",
-        "member-password",
-        role=Role.MEMBER,
-        display_name="Maija",
-        org_ids=[kokkola],
-    )
-    login(page, server, username="maija", password="member-password")
+    login(page, server, username="maija", password=member(server.db_path, "maija", "Maija"))
     expect(page.get_by_text("Kirjautuneena: Maija (jäsen)")).to_be_visible()
     expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Suunnitelman muokkaus")).to_have_count(1)
     expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Ylläpito")).to_have_count(0)

@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from .conftest import choose, choose_many, login, no_exceptions, wait_idle
+from .conftest import choose, choose_many, login, member, no_exceptions, wait_idle
 
 SURVEY = "1.2.2 Oppilaskuntien kiusaamiskysely joka vuosi"
 
@@ -24,18 +24,13 @@ def _effect(page, p, option, group, aspect, direction, reason):
 
 
 def test_member_fills_in_a_full_assessment(server, page):
-    from lape_plan import assessments as lava, auth, db as dbm
-    from lape_plan.model import SYSTEM, Role
+    from lape_plan import assessments as lava, db as dbm
 
     conn = dbm.connect(server.db_path)
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
     measure = conn.execute(
         "select id from measures where title_fi = 'Oppilaskuntien kiusaamiskysely joka vuosi'"
     ).fetchone()[0]
-    auth.create_user(
-        conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta", org_ids=[kokkola]
-    )
-    login(page, server, username="kaisa", password="kaisa-password-1")
+    login(page, server, username="kaisa", password=member(server.db_path, "kaisa", "Kaisa Kokkolasta"))
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Lapsivaikutukset").click()
     wait_idle(page)
     expect(page.locator("h1")).to_have_text("Lapsivaikutusten arviointi")

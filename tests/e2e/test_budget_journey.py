@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .conftest import choose, login, no_exceptions, wait_idle
+from .conftest import choose, login, member, no_exceptions, wait_idle
 
 
 def _metric(page, label):
@@ -10,16 +10,11 @@ def _metric(page, label):
 
 
 def test_member_enters_a_years_euros_and_sees_the_chart(server, page):
-    from lape_plan import auth, budget, db as dbm
-    from lape_plan.model import SYSTEM, Role
+    from lape_plan import budget, db as dbm
 
     conn = dbm.connect(server.db_path)
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
     measure = conn.execute("select id from measures where title_fi like 'Kaveritoiminta%'").fetchone()[0]
-    auth.create_user(
-        conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta", org_ids=[kokkola]
-    )
-    login(page, server, username="kaisa", password="kaisa-password-1")
+    login(page, server, username="kaisa", password=member(server.db_path, "kaisa", "Kaisa Kokkolasta"))
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Lapsibudjetointi").click()
     wait_idle(page)
     expect(page.locator("h1")).to_have_text("Lapsibudjetointi")

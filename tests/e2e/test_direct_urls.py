@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, login, no_exceptions, start_server, stop_server, wait_idle
+from .conftest import ROOT, login, member, no_exceptions, start_server, stop_server, wait_idle
 
 PUBLIC = {
     "join",
@@ -77,23 +77,10 @@ def test_login_wrong_password_then_logout(server, page):
 def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
     # Until app.py has run once, Streamlit would run a page opened by URL on its own, with
     # a sidebar listing the pages/ files ("admin", "follow up") to everyone.
-    from lape_plan import auth, db as dbm
-    from lape_plan.model import Role
 
     proc, url = start_server(tmp_path / "deep.db", tmp_path / "server.log")
     try:
-        conn = dbm.connect(tmp_path / "deep.db")
-        kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-        auth.create_user(
-            conn,
-            auth.actor_for(conn, 1),
-            "maija",
-            "member-password",
-            role=Role.MEMBER,
-            display_name="Maija",
-            org_ids=[kokkola],
-        )
-        login(page, url, "/follow_up", username="maija", password="member-password")
+        login(page, url, "/follow_up", username="maija", password=member(tmp_path / "deep.db", "maija", "Maija"))
         no_exceptions(page)
         expect(page.locator("h1")).to_have_text("Toteutumisen seuranta")
         links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()

@@ -1,7 +1,7 @@
 from playwright.sync_api import expect
 from lape_plan.ui.follow_up import BULK_ROW_HEIGHT
 
-from .conftest import choose, login, no_exceptions, wait_idle
+from .conftest import choose, login, member, no_exceptions, wait_idle
 
 
 def _metric(page, label):
@@ -19,15 +19,7 @@ def _update(page, option, status, narrative):
 
 
 def test_member_updates_two_measures_and_sees_rollup_and_history(server, page):
-    from lape_plan import auth, db as dbm
-    from lape_plan.model import SYSTEM, Role
-
-    conn = dbm.connect(server.db_path)
-    kokkola = conn.execute("select id from organisations where code = '272'").fetchone()[0]
-    auth.create_user(
-        conn, SYSTEM, "kaisa", "kaisa-password-1", role=Role.MEMBER, display_name="Kaisa Kokkolasta", org_ids=[kokkola]
-    )
-    login(page, server, username="kaisa", password="kaisa-password-1")
+    login(page, server, username="kaisa", password=member(server.db_path, "kaisa", "Kaisa Kokkolasta"))
     expect(page.get_by_text("Toteutumisen seuranta 2024")).to_be_visible()
     expect(_metric(page, "Etenee tai valmis")).to_have_text("0 %")
     expect(_metric(page, "Edistyminen 2024")).to_have_text("–")

@@ -6,10 +6,12 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from lape_plan import auth, db as dbm, i18n, ideas, plans
-from lape_plan.model import SYSTEM, Role
+from lape_plan import db as dbm, i18n, ideas, plans
+from lape_plan.model import SYSTEM
 
-from .conftest import choose, login, no_exceptions, wait_idle
+from tests.helpers import org_id
+
+from .conftest import choose, login, member, no_exceptions, wait_idle
 from .test_ideas_journey import phone_page
 
 CAP = 2
@@ -31,22 +33,14 @@ def _send(pupil, area_id, text):
 def test_teacher_opens_a_class_and_pupils_send_up_to_the_cap(server, page, browser):
     database = dbm.connect(server.db_path)
     plan_id = plans.plans(database)[0]["id"]
-    kokkola = database.execute("select id from organisations where code = '272'").fetchone()[0]
     today = ideas._today()
     ideas.set_period(database, SYSTEM, plan_id, today, today + dt.timedelta(days=7))
-    auth.create_user(
-        database,
-        SYSTEM,
-        "opettaja",
-        "opettaja-password-1",
-        role=Role.MEMBER,
-        display_name="Olli Opettaja",
-        org_ids=[kokkola],
-    )
+    kokkola = org_id(database, "272")
+    password = member(server.db_path, "opettaja", "Olli Opettaja")
     area_id = ideas.focus_areas(database, plan_id)[0]["id"]
 
     # the teacher opens the session on the staff page
-    login(page, server, "/ideas_admin", username="opettaja", password="opettaja-password-1")
+    login(page, server, "/ideas_admin", username="opettaja", password=password)
     page.goto(server + "/ideas_admin")
     wait_idle(page)
     _open_classes(page)
