@@ -83,8 +83,7 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
         login(page, url, "/follow_up", username="maija", password=member(tmp_path / "deep.db", "maija", "Maija"))
         no_exceptions(page)
         expect(page.locator("h1")).to_have_text("Toteutumisen seuranta")
-        links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()
-        assert [link.split("\n")[-1] for link in links] == [
+        menu = [
             "Yleiskuva",
             "Suunnitelman muokkaus",
             "Suunnitelman luvut",
@@ -98,6 +97,9 @@ def test_deep_link_as_the_first_visit_gets_the_apps_menu(page, tmp_path):
             "Kerro ideasi",
             "Saavutettavuusseloste",
         ]
+        expect(page.get_by_test_id("stSidebarNavLink")).to_have_count(len(menu))  # drawn whole before it is read
+        links = page.get_by_test_id("stSidebarNavLink").all_inner_texts()
+        assert [link.split("\n")[-1] for link in links] == menu
     finally:
         stop_server(proc)
 

@@ -29,6 +29,7 @@ def test_member_updates_two_measures_and_sees_rollup_and_history(server, page):
     expect(page.locator("h1")).to_have_text("Toteutumisen seuranta")
     choose(page, "_w_fu_org", "Kokkola")
     page.locator(".st-key-_w_fu_item [data-testid='stSelectbox']").click()
+    page.get_by_role("option").first.wait_for()  # the list is drawn before it is read
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     wait_idle(page)
