@@ -259,6 +259,16 @@ def choose_many(page, key, *options, attempts=3):
     wait_idle(page)
 
 
+def metric(page, label, value=None):
+    """The metric labelled `label` (showing `value` exactly, when given). When a fragment's run
+    asks for a whole-page run, its old output stands beside the new one for a moment, so two
+    metrics may carry the label: `.first` of those showing the value, never a strict-mode error."""
+    found = page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True))
+    if value is not None:
+        found = found.filter(has=page.get_by_test_id("stMetricValue").get_by_text(value, exact=True))
+    return found.first
+
+
 def no_exceptions(page):
     assert page.locator("[data-testid='stException']").count() == 0, page.locator(
         "[data-testid='stException']"

@@ -6,13 +6,9 @@ from playwright.sync_api import expect
 from lape_plan import db as dbm, plans, workshop as ws
 from lape_plan.model import Actor, Role
 
-from .conftest import choose_many, login, no_exceptions, wait_idle
+from .conftest import choose_many, login, metric, no_exceptions, wait_idle
 
 PROPOSAL = "Nuorisotila joka kylään"
-
-
-def metric(page, label):
-    return page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True))
 
 
 def test_promote_to_a_draft_and_accept_it(server, page):
@@ -38,7 +34,7 @@ def test_promote_to_a_draft_and_accept_it(server, page):
     # the Overview does not count it
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Yleiskuva").click()
     wait_idle(page)
-    expect(metric(page, "Tavoitteet")).to_contain_text("8")
+    expect(metric(page, "Tavoitteet", "8")).to_be_visible()
 
     # the plan editor marks it, says what is missing and refuses to accept it yet
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Suunnitelman muokkaus").click()
@@ -70,5 +66,5 @@ def test_promote_to_a_draft_and_accept_it(server, page):
     # now it counts
     page.get_by_test_id("stSidebarNavLink").filter(has_text="Yleiskuva").click()
     wait_idle(page)
-    expect(metric(page, "Tavoitteet")).to_contain_text("9")
+    expect(metric(page, "Tavoitteet", "9")).to_be_visible()
     no_exceptions(page)

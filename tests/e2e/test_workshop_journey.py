@@ -2,13 +2,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import login, no_exceptions, wait_idle
+from .conftest import login, metric, no_exceptions, wait_idle
 
 PROPOSAL = "Nuorisotila auki myös sunnuntaisin"
-
-
-def metric(page, label):
-    return page.get_by_test_id("stMetric").filter(has=page.get_by_text(label, exact=True))
 
 
 def test_participant_phone_and_projector(server, page, browser):
@@ -35,7 +31,7 @@ def test_participant_phone_and_projector(server, page, browser):
     wait_idle(projector)
     expect(page.locator("h1").first).to_have_text("Työpaja")
     expect(projector.locator("h1").first).to_have_text("Syysseminaari")
-    expect(metric(projector, "Ehdotuksia")).to_contain_text("0")
+    expect(metric(projector, "Ehdotuksia", "0")).to_be_visible()
     # made for a room: no menu, a join code readable from the back, counts in large type
     expect(projector.get_by_test_id("stSidebar")).to_be_hidden()
     code_heading = projector.locator(".st-key-projector_join h1")
@@ -69,8 +65,8 @@ def test_participant_phone_and_projector(server, page, browser):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     # the projector shows it by itself
-    expect(metric(projector, "Ehdotuksia")).to_contain_text("1", timeout=15000)
-    expect(metric(projector, "Osallistujia")).to_contain_text("1")
+    expect(metric(projector, "Ehdotuksia", "1")).to_be_visible()
+    expect(metric(projector, "Osallistujia", "1")).to_be_visible()
     expect(projector.get_by_text(PROPOSAL, exact=False)).to_be_visible()
 
     # the facilitator opens voting and reveals the results in another tab
@@ -92,7 +88,7 @@ def test_participant_phone_and_projector(server, page, browser):
     expect(phone.get_by_text("Ääniä jäljellä: 4/5")).to_be_visible()
     no_exceptions(phone)
 
-    expect(metric(projector, "Ääniä")).to_contain_text("1", timeout=15000)
+    expect(metric(projector, "Ääniä", "1")).to_be_visible()
     expect(projector.get_by_test_id("stVegaLiteChart")).to_be_visible(timeout=15000)
     no_exceptions(projector)
 
