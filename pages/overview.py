@@ -1,12 +1,13 @@
 import pandas as pd
 import streamlit as st
 
-from lape_plan import i18n, plans
+from lape_plan import plans
 from lape_plan.ui.budget import render_budget_overview
 from lape_plan.ui.follow_up import render_follow_up_overview
 from lape_plan.ui.guard import guard
 from lape_plan.ui.indicators import render_indicators_overview
 from lape_plan.ui.text import md_escape
+from lape_plan.ui.versions import approvals_table
 
 ctx = guard()
 t = ctx.t
@@ -102,22 +103,5 @@ for area in plans.tree(ctx.db, plan["id"], ctx.municipality_id):
 render_indicators_overview(ctx)
 
 st.subheader(t("overview.approvals"))
-approvals = plans.approvals(ctx.db, plan["id"])
-if approvals:
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    t("overview.body"): a["body"],
-                    t("overview.date"): i18n.date(a["date"], ctx.lang),
-                    t("overview.reference"): a["reference"],
-                }
-                for a in approvals
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-        height="content",
-    )
-else:
+if not approvals_table(ctx, plan["id"]):
     st.info(t("overview.no_approvals"))

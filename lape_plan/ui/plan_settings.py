@@ -8,11 +8,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, plans, versions
+from .. import plans, versions
 from ..model import OrgKind, Role
 from .editor import open_version, show_conflict
 from .forms import on_top, save
 from .guard import Ctx
+from .versions import approvals_table
 
 FLASH = "settings_flash"
 
@@ -65,25 +66,9 @@ def approvals_section(ctx: Ctx, plan: dict, frozen: list[dict]) -> None:
     t = ctx.t
     names = org_names(ctx)
     st.subheader(t("overview.approvals"))
-    approvals = plans.approvals(ctx.db, plan["id"])
     numbers = {v["id"]: v["number"] for v in frozen}
-    if approvals:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("overview.body"): a["body"],
-                        t("overview.date"): i18n.date(a["date"], ctx.lang),
-                        t("overview.reference"): a["reference"],
-                        t("approvals.col.version"): numbers.get(a["version_id"], "–"),
-                    }
-                    for a in approvals
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-            height="content",
-        )
+    approvals = plans.approvals(ctx.db, plan["id"])
+    approvals_table(ctx, plan["id"], numbers)
     with st.form("new_approval"):
         if frozen:  # a decision is recorded against the version the councils were sent
             version_id = st.selectbox(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, versions
+from .. import i18n, plans, versions
 from . import forms, state
 from .guard import Ctx
 from .text import md_escape
@@ -134,3 +134,24 @@ def changes_section(ctx: Ctx, plan: dict) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def approvals_table(ctx: Ctx, plan_id: int, numbers: dict[int, int] | None = None) -> bool:
+    """The councils' decisions on the plan as a table; with `numbers` (version id → number) also the
+    version each decided on. False when there is none yet."""
+    t = ctx.t
+    approvals = plans.approvals(ctx.db, plan_id)
+    if not approvals:
+        return False
+    rows = []
+    for a in approvals:
+        row = {
+            t("overview.body"): a["body"],
+            t("overview.date"): i18n.date(a["date"], ctx.lang),
+            t("overview.reference"): a["reference"],
+        }
+        if numbers is not None:
+            row[t("approvals.col.version")] = numbers.get(a["version_id"], "–")
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
+    return True
