@@ -162,21 +162,24 @@ def focus_script(selectors: str | tuple[str, ...]) -> str:
     keyboard or screen reader user starts again from the top. It waits until the run has
     finished and no element of the previous screen is left (Streamlit marks those
     `data-stale`), for up to 20 s, as a run on a loaded server can take long to draw. For a
-    second after, focus that a late redraw dropped to the page's body is put back; focus the
-    person moved elsewhere is left alone."""
+    second after, focus goes again where it should: when a late redraw dropped it to the
+    page's body, and when an earlier choice appeared only now (a widget drawn a moment after
+    the run's end, as the ballot's radio buttons are). Focus the person moved elsewhere is
+    left alone."""
     wanted = [selectors] if isinstance(selectors, str) else list(selectors)
     return f"""<script>
 (function () {{
-  let tries = 0, watched = 0;
+  let tries = 0, watched = 0, placed = null;
   const go = () => {{
     const app = document.querySelector('[data-testid="stApp"]');
     const drawn = app && app.dataset.testScriptState === "notRunning" && !document.querySelector('[data-stale="true"]');
     const el = drawn && {json.dumps(wanted)}.map(s => document.querySelector(s)).find(e => e);
     if (el) {{
       const active = document.activeElement;
-      if (watched === 0 || !active || active === document.body) {{
+      if (el !== active && (placed === null || !active || active === document.body || active === placed)) {{
         if (el.matches("h1, h2, h3, div, p")) el.tabIndex = -1;
         el.focus();
+        placed = el;
       }}
       if (++watched >= 10) return;
     }}
