@@ -97,7 +97,7 @@ def _new_user_form(ctx: Ctx, org_names: dict) -> None:
                 ),
                 prefix="nu",
                 slot=FLASH,
-                message=t("admin.user_created", username=typed.nu_username.strip().lower()),
+                message=t("admin.user_created", username=md_escape(typed.nu_username.strip().lower())),
             )
 
 
@@ -127,7 +127,7 @@ def _edit_user_form(ctx: Ctx, users: list[dict], org_names: dict) -> None:
                     auth.set_password(ctx.db, ctx.writer(), user_id, new_password, keep_session=keep)
 
             done = "admin.password_changed" if new_password else "admin.user_updated"
-            forms.save(ctx, write, prefix=None, slot=FLASH, message=t(done, username=user["username"]))
+            forms.save(ctx, write, prefix=None, slot=FLASH, message=t(done, username=md_escape(user["username"])))
 
 
 def audit_tab(ctx: Ctx) -> None:

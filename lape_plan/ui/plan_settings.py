@@ -67,8 +67,7 @@ def approvals_section(ctx: Ctx, plan: dict, frozen: list[dict]) -> None:
     names = org_names(ctx)
     st.subheader(t("overview.approvals"))
     numbers = {v["id"]: v["number"] for v in frozen}
-    approvals = plans.approvals(ctx.db, plan["id"])
-    approvals_table(ctx, plan["id"], numbers)
+    approvals = approvals_table(ctx, plan["id"], numbers)
     with st.form("new_approval"):
         if frozen:  # a decision is recorded against the version the councils were sent
             version_id = st.selectbox(

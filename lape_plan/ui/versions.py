@@ -136,13 +136,13 @@ def changes_section(ctx: Ctx, plan: dict) -> None:
     )
 
 
-def approvals_table(ctx: Ctx, plan_id: int, numbers: dict[int, int] | None = None) -> bool:
+def approvals_table(ctx: Ctx, plan_id: int, numbers: dict[int, int] | None = None) -> list[dict]:
     """The councils' decisions on the plan as a table; with `numbers` (version id → number) also the
-    version each decided on. False when there is none yet."""
+    version each decided on. Returns the decisions (none yet: no table)."""
     t = ctx.t
     approvals = plans.approvals(ctx.db, plan_id)
     if not approvals:
-        return False
+        return approvals
     rows = []
     for a in approvals:
         row = {
@@ -154,4 +154,4 @@ def approvals_table(ctx: Ctx, plan_id: int, numbers: dict[int, int] | None = Non
             row[t("approvals.col.version")] = numbers.get(a["version_id"], "–")
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
-    return True
+    return approvals

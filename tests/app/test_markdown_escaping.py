@@ -150,6 +150,20 @@ def test_plan_settings_and_admin(app, hostile):
     _check(app("pages/admin.py"))
 
 
+def test_created_and_updated_usernames_are_escaped_in_the_messages(app, conn):
+    at = app("pages/admin.py")
+    at.text_input(key="nu_username").set_value("[link](http://evil) **bold**")
+    at.text_input(key="nu_password").set_value("long-enough-password")
+    [b for b in at.button if b.label == "Luo käyttäjä"][0].click().run()
+    assert len(at.success) == 1 and "luotu" in at.success[0].value
+    _check(at)
+    user_id = conn.execute("select id from users where username like '[link]%'").fetchone()[0]
+    at.selectbox(key="eu_id").set_value(user_id).run()
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()
+    assert len(at.success) == 1 and "tallennettu" in at.success[0].value
+    _check(at)
+
+
 @pytest.mark.parametrize("phase", ["collecting", "voting", "closed"])
 def test_participant_page(conn, db_path, hostile, phase):
     ws.set_phase(conn, Actor(name="Fasi", role=Role.FACILITATOR), hostile["workshop"], phase)
