@@ -118,7 +118,7 @@ async def main(args):
     path = tmp / "load.db"
     database = dbm.connect(path)
     plan_id = demo.load(database)
-    today = dt.date.today()
+    today = i18n.today()
     ideas.set_period(database, SYSTEM, plan_id, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
     hello = tmp / "hello.py"
     hello.write_text('import streamlit as st\nst.write("hello")\n')

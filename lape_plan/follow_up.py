@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from sqlite_utils import Database
 
-from . import auth, plans, validation
+from . import auth, i18n, plans, validation
 from .db import audit, now, write
 from .errors import ConflictError, LapeError, PermissionDenied, ValidationError
 from .model import Actor
@@ -44,7 +44,7 @@ def typical_progress(status: str, previous: int | None = None) -> int | None:
 
 def reporting_year(plan: dict, today: dt.date | None = None) -> int:
     """This year, kept inside the plan period (the last year once the period is over)."""
-    year = (today or dt.date.today()).year
+    year = (today or i18n.today()).year
     return min(max(year, plan["first_year"]), plan["last_year"])
 
 

@@ -12,12 +12,21 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .errors import Term
 from .model import LANGS
 
 DEFAULT_LANG = "fi"
 LOCALES = Path(__file__).parent / "locales"
+FINLAND = ZoneInfo("Europe/Helsinki")
+
+
+def today(now: dt.datetime | None = None) -> dt.date:
+    """The date in Finland now (or at the aware moment `now`), whatever the server's time zone:
+    a container runs in UTC, two or three hours behind, which would put the idea period's last
+    evening and a document made after midnight on the day before."""
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(FINLAND).date()
 
 
 @lru_cache(maxsize=1)
@@ -81,9 +90,7 @@ def timestamp(value, lang: str = DEFAULT_LANG) -> str:
     """Stored UTC timestamp -> local date and time in Finland."""
     if not value:
         return "–"
-    from zoneinfo import ZoneInfo
-
-    moment = dt.datetime.fromisoformat(str(value)).astimezone(ZoneInfo("Europe/Helsinki"))
+    moment = dt.datetime.fromisoformat(str(value)).astimezone(FINLAND)
     return f"{date(moment.date().isoformat(), lang)} {moment:%H:%M}"
 
 

@@ -75,12 +75,6 @@ def _resident() -> Actor:
     return Actor(name="participant", role=Role.VIEWER)
 
 
-def _today() -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo("Europe/Helsinki")).date()
-
-
 def _date(value, field: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -131,13 +125,13 @@ def set_period(
 
 def is_open(db: Database, plan_id: int, today: dt.date | None = None) -> bool:
     p = period(db, plan_id)
-    day = (today or _today()).isoformat()
+    day = (today or i18n.today()).isoformat()
     return bool(p and p["opens_on"] <= day <= p["closes_on"])
 
 
 def open_plans(db: Database, today: dt.date | None = None) -> list[dict]:
     """Plans whose idea page takes ideas today."""
-    day = (today or _today()).isoformat()
+    day = (today or i18n.today()).isoformat()
     return [
         dict(r)
         for r in db.query(

@@ -5,11 +5,9 @@ simple-language mode, ?class=CODE a class session (opened by a teacher).
 Kept tiny for capacity like the workshop page: cached reads, a form (no rerun per keystroke),
 and the sending part in a fragment, so a sent idea reruns only that part."""
 
-import datetime as dt
-
 import streamlit as st
 
-from lape_plan import config, ideas, plans
+from lape_plan import config, i18n, ideas, plans
 from lape_plan.errors import LapeError
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.ideas import IDEAS_CSS, mode_switch, open_plans, simple_steps, standard_form
@@ -41,7 +39,7 @@ if class_code is not None:
     plan = plans.get_plan(ctx.db, klass["plan_id"])
     st.markdown(t("ideas.class_banner", label=md_escape(klass["label"]), band=t(f"ideas.band.{klass['grade_band']}")))
 else:
-    open_now = open_plans(PATH, dt.date.today().isoformat())
+    open_now = open_plans(PATH, i18n.today().isoformat())
     wanted = st.query_params.get("plan")
     found = next((p for p in open_now if str(p["id"]) == wanted), None)
     if found is None and len(open_now) == 1:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from lape_plan import auth, db as dbm, demo, throttle
+from lape_plan import auth, db as dbm, demo, i18n, throttle
 from lape_plan.model import SYSTEM, Role
 
 pytest_plugins = ["tests.strict_skips"]
@@ -26,7 +26,21 @@ def cheap_argon2() -> None:
     auth._DUMMY_HASH = auth._hasher.hash("not a real password, only for timing")
 
 
+def one_finnish_day() -> None:
+    """The test process sees the Finnish date it started on (`i18n.today()` without a moment): a
+    test whose idea period ends today, or whose module took the date when it was imported, would
+    otherwise fail when Finnish midnight falls during the run. Browser tests' servers keep the
+    real date, never earlier than this one, and their idea periods run on past it."""
+    real, started = i18n.today, i18n.today()
+
+    def today(now=None):
+        return real(now) if now else started
+
+    i18n.today = today
+
+
 cheap_argon2()
+one_finnish_day()
 dbm.CHECK_AUDIT = True  # a write that changes data without an audit row fails the test (db.write)
 
 

@@ -147,8 +147,8 @@ def audit_tab(ctx: Ctx) -> None:
         format_func=lambda e: i18n.label("audit.entity", e, ctx.lang) if e else t("admin.all"),
         placeholder=t("admin.all"),
     )
-    since = c3.date_input(t("admin.since"), value=dt.date.today() - dt.timedelta(days=30), format="DD.MM.YYYY")
-    until = c4.date_input(t("admin.until"), value=dt.date.today(), format="DD.MM.YYYY")
+    since = c3.date_input(t("admin.since"), value=i18n.today() - dt.timedelta(days=30), format="DD.MM.YYYY")
+    until = c4.date_input(t("admin.until"), value=i18n.today(), format="DD.MM.YYYY")
     rows = dbm.audit_rows(
         ctx.db,
         entity=entity,
@@ -189,7 +189,7 @@ def backup_tab(ctx: Ctx) -> None:
         st.download_button(
             t("admin.download_backup"),
             st.session_state["backup_bytes"],
-            file_name=f"lape_plan-{dt.date.today().isoformat()}.db",
+            file_name=f"lape_plan-{i18n.today().isoformat()}.db",
             mime="application/vnd.sqlite3",
         )
     st.subheader(t("admin.restore"))

@@ -565,7 +565,7 @@ def decision_form(ctx: Ctx, row: dict | None) -> None:
                 prefix + "_section": r.get("section") or "",
                 prefix + "_title": r.get("title", ""),
                 prefix + "_url": r.get("url") or "",
-                prefix + "_date": dt.date.fromisoformat(r["date"]) if r.get("date") else dt.date.today(),
+                prefix + "_date": dt.date.fromisoformat(r["date"]) if r.get("date") else i18n.today(),
             }
         )
     with st.form(prefix + "_form", enter_to_submit=False):

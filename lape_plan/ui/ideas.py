@@ -299,7 +299,7 @@ def period_form(ctx: Ctx, plan_id: int) -> None:
     again goes on top of theirs."""
     p = ideas.period(ctx.db, plan_id)
     prefix = f"idea_period_{plan_id}"
-    opened = {"opens": dt.date.today(), "closes": None, "intro": ""}
+    opened = {"opens": i18n.today(), "closes": None, "intro": ""}
     if p:
         opened = {
             "opens": dt.date.fromisoformat(p["opens_on"]),

@@ -3,12 +3,11 @@ the plan's organisations, shared-goal editing and a new plan."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from .. import plans, versions
+from .. import i18n, plans, versions
 from ..model import OrgKind, Role
 from .editor import open_version, show_conflict
 from .forms import on_top, save
@@ -181,18 +180,16 @@ def organisations_section(ctx: Ctx, plan: dict) -> None:
 def new_plan_form(ctx: Ctx) -> None:
     t = ctx.t
     names = org_names(ctx)
-    years = list(range(2020, dt.date.today().year + 11))
+    years = list(range(2020, i18n.today().year + 11))
     st.header(t("settings.new_plan"))
     with st.form("new_plan"):
         new_fi = st.text_input(t("field.title_fi"), key="np_title_fi", max_chars=300)
         new_sv = st.text_input(t("field.title_sv"), key="np_title_sv", max_chars=300)
         c1, c2 = st.columns(2)
         new_first = c1.selectbox(
-            t("settings.first_year"), years, key="np_first", index=years.index(dt.date.today().year + 1)
+            t("settings.first_year"), years, key="np_first", index=years.index(i18n.today().year + 1)
         )
-        new_last = c2.selectbox(
-            t("settings.last_year"), years, key="np_last", index=years.index(dt.date.today().year + 4)
-        )
+        new_last = c2.selectbox(t("settings.last_year"), years, key="np_last", index=years.index(i18n.today().year + 4))
         new_orgs = st.multiselect(
             t("settings.organisations"),
             list(names),

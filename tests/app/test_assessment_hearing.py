@@ -3,7 +3,7 @@ to the workshops, their figures shown on the form and in the saved assessment's 
 
 import datetime as dt
 
-from lape_plan import assessments as lava, ideas, plans
+from lape_plan import assessments as lava, i18n, ideas, plans
 from lape_plan.model import SYSTEM, Role
 
 PAGE = "pages/assessments.py"
@@ -25,7 +25,7 @@ def test_link_the_idea_consultation_and_a_class(app, conn, make_user):
     assert at.checkbox(key=f"{p}_hearing_ideas").disabled
     assert at.multiselect(key=f"{p}_idea_class_ids").options == []
 
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(conn, SYSTEM, plan_id, today, today + dt.timedelta(days=7))
     class_id = ideas.open_class(conn, SYSTEM, plan_id, "5C", "grade_3_6")
     code = ideas.get_class(conn, class_id)["code"]

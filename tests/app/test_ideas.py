@@ -2,13 +2,13 @@ import datetime as dt
 
 import pytest
 
-from lape_plan import ideas, plans
+from lape_plan import i18n, ideas, plans
 from lape_plan.model import Actor, Role
 
 from .conftest import texts
 
 FAC = Actor(name="Fasi", role=Role.FACILITATOR)
-TODAY = ideas._today()
+TODAY = i18n.today()
 
 
 @pytest.fixture

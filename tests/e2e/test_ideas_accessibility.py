@@ -21,7 +21,7 @@ def consultation(server):
     """The example plan's idea page open, and two class sessions (grades 3–6 and 7–9)."""
     database = dbm.connect(server.db_path)
     plan_id = plans.plans(database)[0]["id"]
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(database, SYSTEM, plan_id, today - dt.timedelta(days=1), today + dt.timedelta(days=7))
     young = ideas.get_class(database, ideas.open_class(database, SYSTEM, plan_id, "4B", "grade_3_6"))["code"]
     older = ideas.get_class(database, ideas.open_class(database, SYSTEM, plan_id, "8A", "grade_7_9"))["code"]

@@ -33,7 +33,7 @@ def _send(pupil, area_id, text):
 def test_teacher_opens_a_class_and_pupils_send_up_to_the_cap(server, page, browser):
     database = dbm.connect(server.db_path)
     plan_id = plans.plans(database)[0]["id"]
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(database, SYSTEM, plan_id, today, today + dt.timedelta(days=7))
     kokkola = org_id(database, "272")
     password = member(server.db_path, "opettaja", "Olli Opettaja")

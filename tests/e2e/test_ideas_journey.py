@@ -2,7 +2,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from lape_plan import db as dbm, ideas, plans
+from lape_plan import db as dbm, i18n, ideas, plans
 from lape_plan.model import SYSTEM
 
 from .conftest import choose, login, no_exceptions, wait_idle
@@ -17,7 +17,7 @@ def test_send_moderate_answer_and_link(server, page, browser):
     database = dbm.connect(server.db_path)
     plan_id = plans.plans(database)[0]["id"]
     tree = plans.tree(database, plan_id)
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(database, SYSTEM, plan_id, today, today + dt.timedelta(days=7))
     class_id = ideas.open_class(database, SYSTEM, plan_id, "4B", "grade_3_6", cap=30)
     code = ideas.get_class(database, class_id)["code"]

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from lape_plan import assessments as lava, exports, ideas, plans, workshop
+from lape_plan import assessments as lava, exports, i18n, ideas, plans, workshop
 from lape_plan.errors import ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
 from tests.helpers import org_id
@@ -29,7 +29,7 @@ def heard(demo_db):
     code = workshop.get(db, w_id)["code"]
     for band in ("13_17", "13_17", "under_13"):
         workshop.answer_background(db, workshop.join(db, code), {"age_band": band})
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(db, SYSTEM, plan_id, today - dt.timedelta(days=1), today + dt.timedelta(days=6))
     ideas.submit(db, plan_id, area, "Nuorisotila", group="young", municipality_id=kokkola, client="a")
     ideas.submit(db, plan_id, area, "Perhekahvila", group="parent", client="a")
@@ -82,7 +82,7 @@ def test_links_are_versioned_and_checked(heard, demo_db):
     assert (a["hearing_ideas"], a["idea_class_ids"]) == (0, [heard["class"]])
     # a class session of another plan, or none at all, is refused and nothing changes
     other = plans.create_plan(db, ADMIN, "Toinen suunnitelma", 2025, 2028)
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(db, SYSTEM, other, today, today)
     foreign = ideas.open_class(db, ADMIN, other, "1A", "grade_1_2")
     for bad in ([foreign], [heard["class"] + 99]):

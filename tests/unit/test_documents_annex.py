@@ -9,7 +9,7 @@ import zipfile
 import docx
 from docx.oxml.ns import qn
 
-from lape_plan import assessments as lava, documents, ideas, plans, workshop
+from lape_plan import assessments as lava, documents, i18n, ideas, plans, workshop
 from lape_plan.model import SYSTEM
 
 HOSTILE = '=HYPERLINK("http://x") **lihava** <w:fldSimple/> {{x}}'
@@ -88,7 +88,7 @@ def test_hearing_shows_the_linked_workshop_and_ideas_with_figures(demo_db):
     code = workshop.get(demo_db, w_id)["code"]
     for band in ("13_17", "13_17"):
         workshop.answer_background(demo_db, workshop.join(demo_db, code), {"age_band": band})
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(demo_db, SYSTEM, plan_id, today, today + dt.timedelta(days=3))
     ideas.submit(demo_db, plan_id, area, "Nuorisotila", group="young", client="a")
     chat = lava.listing(demo_db, plan_id)[2]["assessment"]

@@ -85,3 +85,32 @@ def test_md_escape_leaves_no_markdown_or_html_active():
     ) == "\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\[l\\]\\(http\\:\\/\\/e\\) \\# h".replace("\\/", "/")
     assert md_escape(None) == ""
     assert md_escape("1. rivi\n2. rivi") == "1\\. rivi 2\\. rivi"
+
+
+@pytest.mark.parametrize(
+    ("utc", "finnish"),
+    [
+        ("2026-12-01T21:59:00", "2026-12-01"),  # winter, UTC+2
+        ("2026-12-01T22:00:00", "2026-12-02"),
+        ("2026-07-01T20:59:00", "2026-07-01"),  # summer, UTC+3
+        ("2026-07-01T21:00:00", "2026-07-02"),
+    ],
+)
+def test_today_is_the_date_in_finland(utc, finnish):
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.timezone.utc)
+    assert i18n.today(moment).isoformat() == finnish
+
+
+def test_no_code_takes_the_servers_own_date():
+    """A server in a container runs in UTC: `date.today()` would be the day before in Finland for
+    two or three hours each night (the idea page listed a plan whose period had ended)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("lape_plan", "pages", "benchmarks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "date.today()" in line
+    ]
+    assert found == []

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lape_plan import db as dbm
-from lape_plan import ideas, plans, throttle, workshop
+from lape_plan import i18n, ideas, plans, throttle, workshop
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import Actor, Role
 
@@ -15,7 +15,7 @@ FAC = Actor(name="Fasilitaattori", role=Role.FACILITATOR)
 TEACHER = Actor(name="Opettaja", role=Role.MEMBER, user_id=77)
 OTHER_TEACHER = Actor(name="Toinen", role=Role.MEMBER, user_id=78)
 VIEWER = Actor(name="Lukija", role=Role.VIEWER, user_id=79)
-TODAY = ideas._today()
+TODAY = i18n.today()
 
 
 @pytest.fixture

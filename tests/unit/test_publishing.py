@@ -390,7 +390,7 @@ def test_published_ideas_with_answers_link_only_to_published_items(demo_db, tmp_
     from lape_plan import ideas
 
     plan_id = plans.plans(demo_db)[0]["id"]
-    today = ideas._today()
+    today = i18n.today()
     ideas.set_period(demo_db, SYSTEM, plan_id, today - dt.timedelta(days=1), today + dt.timedelta(days=9))
     area = plans.tree(demo_db, plan_id)[0]
     goal, measure = area["goals"][0], area["goals"][0]["measures"][0]
