@@ -4,7 +4,7 @@ import streamlit as st
 
 from lape_plan import i18n
 from lape_plan.ui.guard import current_lang, failures_shown
-from lape_plan.ui.workshop import nav_page, nav_position
+from lape_plan.ui.public import nav_page, nav_position
 
 lang = current_lang()
 role = st.session_state.get("auth_role")

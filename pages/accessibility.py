@@ -4,9 +4,9 @@ import streamlit as st
 
 from lape_plan import config
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import language_choice, participant_guard
+from lape_plan.ui.public import language_choice, public_guard
 
-ctx = participant_guard()
+ctx = public_guard()
 t = ctx.t
 st.title(t("a11y.nav"))
 st.markdown(t("a11y.statement"))

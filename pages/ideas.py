@@ -12,9 +12,9 @@ from lape_plan.errors import LapeError
 from lape_plan.ui.guard import client_id
 from lape_plan.ui.ideas import IDEAS_CSS, mode_switch, open_plans, simple_steps, standard_form
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import language_choice, participant_guard, show_flash
+from lape_plan.ui.public import language_choice, public_guard, show_flash
 
-ctx = participant_guard(IDEAS_CSS)
+ctx = public_guard(IDEAS_CSS)
 t = ctx.t
 PATH = str(config.db_path())
 simple = st.query_params.get("mode") == "simple"

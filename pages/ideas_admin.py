@@ -18,7 +18,7 @@ from lape_plan.ui.ideas import (
     period_form,
     public_link,
 )
-from lape_plan.ui.workshop import show_flash
+from lape_plan.ui.public import show_flash
 
 ctx = guard()
 t = ctx.t

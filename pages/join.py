@@ -2,6 +2,6 @@
 (lape_plan/ui/participant.py)."""
 
 from lape_plan.ui.participant import page
-from lape_plan.ui.workshop import participant_guard
+from lape_plan.ui.public import public_guard
 
-page(participant_guard())
+page(public_guard())

@@ -7,7 +7,8 @@ from lape_plan.errors import LapeError
 from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
-from lape_plan.ui.workshop import act, feedback_panel, join_panel, proposal_row, results_panel, round_panel, show_flash
+from lape_plan.ui.public import show_flash
+from lape_plan.ui.workshop import act, feedback_panel, join_panel, proposal_row, results_panel, round_panel
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t

@@ -17,7 +17,8 @@ from .editor import open_version
 from .guard import Ctx, client_id
 from .memo import shared
 from .text import md_escape
-from .workshop import FLASH, act, flash, participant_call, public_base, qr_png
+from .public import FLASH, flash, participant_call, public_base, qr_png
+from .workshop import act
 
 # Big, easy buttons for the simple-language mode; one thing per screen.
 IDEAS_CSS = """<style>

@@ -11,30 +11,164 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import db as dbm, workshop
+import random
+import re
+
+from .. import db as dbm, plans, workshop
 from ..errors import NotFound
 from .a11y import statement_link
-from .guard import client_id
+from .guard import client_id, cookie_script, failures_shown
+from .memo import shared
+from .public import PublicCtx, flash, language_choice, participant_call, show_flash
 from .text import md_escape
-from .workshop import (
-    ParticipantCtx,
-    area_names,
-    background_form,
-    ballot_labels,
-    ballot_order,
-    feedback_form,
-    flash,
-    follow_room,
-    language_choice,
-    participant_call,
-    remember_participant,
-    remembered_token,
-    room_stage,
-    show_flash,
-)
 
 
-def page(ctx: ParticipantCtx) -> None:
+FOLLOW_SECONDS = 3  # a phone notices a phase or round change within this plus STAGE_SECONDS
+
+STAGE_SECONDS = 0.5  # how old the shared (phase, round) may be: one read per workshop per half second
+
+PARTICIPANT_COOKIE_DAYS = 7  # outlasts a workshop day, also when the browser is closed in between
+
+
+def participant_cookie(code) -> str:
+    """The name of the cookie that keeps this browser's participant token for one workshop."""
+    return "lape_ws_" + re.sub(r"[^A-Z0-9]", "", workshop.normalise_code(code))
+
+
+def remembered_token(code) -> str | None:
+    """This browser's participant token for the workshop with this code: from this session,
+    or from the cookie the browser sent when the session opened (a new tab, a reopened link)."""
+    if not workshop.normalise_code(code):
+        return None
+    kept = st.session_state.get("ws_tokens", {}).get(participant_cookie(code))
+    return kept or st.context.cookies.get(participant_cookie(code))
+
+
+def remember_participant(code: str, token: str) -> None:
+    """Keep the participant's token for this workshop in the session and, once per session,
+    in the browser's cookie, so that joining again from this browser resumes this participant."""
+    name = participant_cookie(code)
+    kept = st.session_state.setdefault("ws_tokens", {})
+    if kept.get(name) == token or not re.fullmatch(r"[A-Za-z0-9_-]+", token or ""):
+        return
+    kept[name] = token
+    if st.context.cookies.get(name) != token:
+        st.html(cookie_script(name, token, PARTICIPANT_COOKIE_DAYS * 86400), unsafe_allow_javascript=True)
+
+
+@shared(2)
+def ballot_labels(path: str, workshop_id: int) -> list[dict]:
+    """The ballot with its texts escaped for the radio labels (which render Markdown).
+    Shared by every participant of the workshop: one query per two seconds, not per rerun."""
+    with dbm.pooled(path) as database:
+        return [
+            {"id": p["id"], "label": md_escape(p["text"])} for p in workshop.ballot_proposals(database, workshop_id)
+        ]
+
+
+@shared(STAGE_SECONDS)
+def room_stage(path: str, workshop_id: int) -> tuple:
+    """The workshop's (phase, round), shared by all its phones: one indexed read per
+    STAGE_SECONDS at most, however many phones ask."""
+    with dbm.pooled(path) as database:
+        return workshop.stage(database, workshop_id)
+
+
+def follow_room(ctx: PublicCtx, path: str, workshop_id: int, seen: tuple) -> None:
+    """Phones follow the facilitator without a reload and without rerunning the page on a
+    timer: this fragment draws nothing, compares the cached stage with the one the page was
+    drawn for every FOLLOW_SECONDS, and reruns the whole page only when it changed."""
+    lang = ctx.lang
+
+    @st.fragment(run_every=FOLLOW_SECONDS)
+    def follow():
+        with failures_shown(lang):
+            if room_stage(path, workshop_id) != seen:
+                st.rerun(scope="app")
+
+    follow()
+
+
+def background_form(ctx: PublicCtx, person: dict) -> bool:
+    """The workshop's optional background questions, once, right after joining. True while the
+    form is shown (the page stops there)."""
+    w = person["workshop"]
+    if not w["background"] or person.get("background_at"):
+        return False
+    t = ctx.t
+    options = {key: workshop.background_options(ctx.db, w, key) for key in w["background"]}
+    labels = {
+        key: {v: workshop.background_label(ctx.db, w, key, v, ctx.lang) for v in values}
+        for key, values in options.items()
+    }
+
+    def save():
+        answers = {key: st.session_state.get(f"ws_bg_{key}") for key in options}
+        participant_call(ctx.lang, workshop.answer_background, person["token"], answers)
+
+    st.markdown(t("workshop_room.background_intro"))
+    with st.form("ws_background_form"):
+        for key, values in options.items():
+            st.selectbox(
+                t(f"workshop_room.bg.{key}"),
+                values,
+                index=None,
+                key=f"ws_bg_{key}",
+                format_func=labels[key].__getitem__,
+                placeholder=t("workshop_room.no_answer"),
+            )
+        st.form_submit_button(
+            t("workshop_room.continue"), type="primary", on_click=save, width="stretch", key="ws_bg_save"
+        )
+    return True
+
+
+def feedback_form(ctx: PublicCtx, token: str) -> None:
+    """The day's feedback once the workshop is closed: a grade 4–10 and a comment."""
+    t = ctx.t
+    with dbm.pooled(ctx.path) as database:
+        person = workshop.participant(database, token)
+        given = workshop.my_feedback(database, person["id"])
+
+    def send():
+        participant_call(
+            ctx.lang,
+            workshop.give_feedback,
+            token,
+            st.session_state.get("ws_grade"),
+            st.session_state.get("ws_comment"),
+            done=t("workshop_room.feedback_thanks"),
+        )
+
+    show_flash()
+    if given:
+        st.info(t("workshop_room.feedback_given", grade=given["grade"]))
+        return
+    with st.form("ws_feedback_form"):
+        st.markdown(f"**{t('workshop_room.feedback_ask')}**")
+        st.radio(t("workshop_room.grade"), list(workshop.GRADES), index=None, horizontal=True, key="ws_grade")
+        st.text_area(t("workshop_room.comment"), key="ws_comment", max_chars=workshop.COMMENT_MAX)
+        st.form_submit_button(
+            t("workshop_room.send_feedback"), type="primary", on_click=send, width="stretch", key="ws_feedback_send"
+        )
+
+
+@shared(30)
+def area_names(path: str, workshop_id: int, lang: str) -> dict[int, str]:
+    with dbm.pooled(path) as database:
+        w = workshop.get(database, workshop_id)
+        return {a["id"]: plans.title_in(a, lang) for a in workshop.focus_areas(database, w)}
+
+
+def ballot_order(proposals: list[dict], participant_id: int) -> list[dict]:
+    """Each participant sees the proposals in their own fixed random order, so the first
+    proposals on everyone's screen do not collect votes for their position alone."""
+    ordered = list(proposals)
+    random.Random(participant_id).shuffle(ordered)
+    return ordered
+
+
+def page(ctx: PublicCtx) -> None:
     t = ctx.t
     token = st.query_params.get("p")
     if not token and st.query_params.get("code"):  # this browser joined before: go on as that participant
@@ -55,7 +189,7 @@ def page(ctx: ParticipantCtx) -> None:
         _room(ctx, person)
 
 
-def _room(ctx: ParticipantCtx, person: dict) -> None:
+def _room(ctx: PublicCtx, person: dict) -> None:
     """The joined participant's view of the workshop in its phase."""
     t = ctx.t
     token: str = person["token"]
@@ -101,7 +235,7 @@ def _room(ctx: ParticipantCtx, person: dict) -> None:
     follow_room(ctx, ctx.path, w["id"], seen)
 
 
-def _join_form(ctx: ParticipantCtx) -> None:
+def _join_form(ctx: PublicCtx) -> None:
     t = ctx.t
     st.title(t("workshop.join_title"))
     show_flash()
@@ -117,7 +251,7 @@ def _join_form(ctx: ParticipantCtx) -> None:
     language_choice(ctx.lang)
 
 
-def _join(ctx: ParticipantCtx) -> None:
+def _join(ctx: PublicCtx) -> None:
     code = st.session_state.get("ws_code")
     known = remembered_token(code)
     new = participant_call(ctx.lang, workshop.join, code, st.session_state.get("ws_name"), known, client_id())
@@ -128,7 +262,7 @@ def _join(ctx: ParticipantCtx) -> None:
         st.query_params["p"] = new
 
 
-def _send(ctx: ParticipantCtx, token: str, late: bool) -> None:
+def _send(ctx: PublicCtx, token: str, late: bool) -> None:
     done = participant_call(
         ctx.lang,
         workshop.propose,
@@ -144,7 +278,7 @@ def _send(ctx: ParticipantCtx, token: str, late: bool) -> None:
         st.session_state["ws_late_refused"] = True  # shown back with its text once the form is gone
 
 
-def _cast(ctx: ParticipantCtx, token: str, fn, version: int, done: str) -> None:
+def _cast(ctx: PublicCtx, token: str, fn, version: int, done: str) -> None:
     pick = st.session_state.get(f"ws_pick_{version}")
     if pick is None:
         flash("warning", ctx.t("workshop.pick_first"))
@@ -168,7 +302,7 @@ def _moved_on(shop: dict, drawn: tuple) -> bool:
 
 # A proposal or a vote reruns only its fragment: not app.py, not the rest of the page.
 @st.fragment
-def _proposing(ctx: ParticipantCtx, token: str, workshop_id: int, drawn: tuple, late: bool) -> None:
+def _proposing(ctx: PublicCtx, token: str, workshop_id: int, drawn: tuple, late: bool) -> None:
     t = ctx.t
     with dbm.pooled(ctx.path) as database:  # fragment reruns may run on any thread: a pooled connection
         current = _fresh_person(database, token)
@@ -205,7 +339,7 @@ def _proposing(ctx: ParticipantCtx, token: str, workshop_id: int, drawn: tuple, 
 
 
 @st.fragment
-def _voting(ctx: ParticipantCtx, token: str, drawn: tuple) -> None:
+def _voting(ctx: PublicCtx, token: str, drawn: tuple) -> None:
     # The busiest view (a rerun per vote): as few elements as possible, the ballot from a shared cache.
     t = ctx.t
     with dbm.pooled(ctx.path) as database:

@@ -1,271 +1,26 @@
-"""Streamlit helpers of the workshop pages: the participants' light guard, cached reads,
-the join link and QR code, the projector's live fragment and the moderation rows."""
+"""Streamlit helpers of the facilitator's workshop page and the projector: the join link and
+QR code, the projector's live fragment, the moderation rows and the results. The participants'
+page is in `participant`, the public pages' frame in `public`."""
 
 from __future__ import annotations
 
-import random
-import re
-import sqlite3
 import time
-from dataclasses import dataclass
-from functools import cached_property, partial
-from urllib.parse import urlsplit
+from functools import partial
 
 import streamlit as st
-from sqlite_utils import Database
 
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
-from ..model import LANGS
-from . import a11y, forms, state
-from .guard import Ctx, first_start, cookie_script, failures_shown, fresh_actor, through_navigation, unexpected
-from .memo import shared
-from .text import error_md, md_escape
+from . import a11y, forms
+from .guard import Ctx, failures_shown, fresh_actor
+from .public import FLASH, flash, outcome, public_base, qr_png
+from .text import md_escape
 
 PARTICIPANT_PAGE = "join"
 REFRESH_SECONDS = 3
-FOLLOW_SECONDS = 3  # a phone notices a phase or round change within this plus STAGE_SECONDS
-STAGE_SECONDS = 0.5  # how old the shared (phase, round) may be: one read per workshop per half second
-PARTICIPANT_COOKIE_DAYS = 7  # outlasts a workshop day, also when the browser is closed in between
-_started: set[str] = set()
-
-
-# ---------------------------------------------------------------- participants
-@dataclass
-class ParticipantCtx:
-    path: str
-    lang: str
-
-    @cached_property
-    def db(self) -> Database:
-        """A connection of this run, opened when first used: the participant page's usual run
-        reads through the pool (`dbm.pooled`) and needs none."""
-        return dbm.connect(self.path)
-
-    def t(self, key: str, **values) -> str:
-        return i18n.t(key, self.lang, **values)
-
-    def error(self, err) -> None:
-        st.error(error_md(err, self.lang))
-
-
-def participant_guard(css: str = "") -> ParticipantCtx:
-    """The public participant page's guard: phone layout (with the page's own `css`), language
-    from ?lang= or the session, a database connection. No sidebar, no plan selection, no login."""
-    through_navigation()
-    wanted = st.query_params.get("lang")
-    if wanted in LANGS:
-        st.session_state["lang"] = wanted
-    lang = st.session_state.get("lang")
-    if lang not in LANGS:
-        lang = st.session_state["lang"] = a11y.remembered_lang() or i18n.DEFAULT_LANG
-    a11y.setup_page(lang, layout="centered", css=PARTICIPANT_CSS + css, initial_sidebar_state="collapsed")
-    a11y.back_to_app(lang)
-    path = str(config.db_path())
-    if path not in _started:  # once per database and process, not on every phone's rerun
-        first_start(path)
-        _started.add(path)
-    return ParticipantCtx(path, lang)
-
-
-def participant_cookie(code) -> str:
-    """The name of the cookie that keeps this browser's participant token for one workshop."""
-    return "lape_ws_" + re.sub(r"[^A-Z0-9]", "", workshop.normalise_code(code))
-
-
-def remembered_token(code) -> str | None:
-    """This browser's participant token for the workshop with this code: from this session,
-    or from the cookie the browser sent when the session opened (a new tab, a reopened link)."""
-    if not workshop.normalise_code(code):
-        return None
-    kept = st.session_state.get("ws_tokens", {}).get(participant_cookie(code))
-    return kept or st.context.cookies.get(participant_cookie(code))
-
-
-def remember_participant(code: str, token: str) -> None:
-    """Keep the participant's token for this workshop in the session and, once per session,
-    in the browser's cookie, so that joining again from this browser resumes this participant."""
-    name = participant_cookie(code)
-    kept = st.session_state.setdefault("ws_tokens", {})
-    if kept.get(name) == token or not re.fullmatch(r"[A-Za-z0-9_-]+", token or ""):
-        return
-    kept[name] = token
-    if st.context.cookies.get(name) != token:
-        st.html(cookie_script(name, token, PARTICIPANT_COOKIE_DAYS * 86400), unsafe_allow_javascript=True)
-
-
-def nav_position() -> str:
-    """app.py's navigation menu position: hidden for participants, who have no account and
-    nothing else to open. app.py runs before the page is resolved (st.context.url does not
-    name the requested page yet), so participants are recognised by their link: the join
-    code (from the QR code) or their token is in the query string."""
-    if "code" in st.query_params or "p" in st.query_params:
-        return "hidden"
-    return "sidebar"
-
-
-def nav_page(page: str, **options) -> st.Page:
-    """st.Page, built once per session and set of options (the title is translated, so the
-    language is one of them): building one resolves and checks its file, and the 16 of app.py
-    took about a millisecond of every full run, a fifth of a participant's rerun. A session's
-    runs never overlap, so reusing its own page objects is safe."""
-    made = st.session_state.setdefault("_nav_pages", {})
-    key = (page, tuple(sorted(options.items())))
-    if key not in made:
-        if len(made) > 200:  # languages and roles change rarely; never let it grow
-            made.clear()
-        made[key] = st.Page(page, **options)
-    return made[key]
-
-
-@shared(2)
-def ballot_labels(path: str, workshop_id: int) -> list[dict]:
-    """The ballot with its texts escaped for the radio labels (which render Markdown).
-    Shared by every participant of the workshop: one query per two seconds, not per rerun."""
-    with dbm.pooled(path) as database:
-        return [
-            {"id": p["id"], "label": md_escape(p["text"])} for p in workshop.ballot_proposals(database, workshop_id)
-        ]
-
-
-@shared(STAGE_SECONDS)
-def room_stage(path: str, workshop_id: int) -> tuple:
-    """The workshop's (phase, round), shared by all its phones: one indexed read per
-    STAGE_SECONDS at most, however many phones ask."""
-    with dbm.pooled(path) as database:
-        return workshop.stage(database, workshop_id)
-
-
-def follow_room(ctx: ParticipantCtx, path: str, workshop_id: int, seen: tuple) -> None:
-    """Phones follow the facilitator without a reload and without rerunning the page on a
-    timer: this fragment draws nothing, compares the cached stage with the one the page was
-    drawn for every FOLLOW_SECONDS, and reruns the whole page only when it changed."""
-    lang = ctx.lang
-
-    @st.fragment(run_every=FOLLOW_SECONDS)
-    def follow():
-        with failures_shown(lang):
-            if room_stage(path, workshop_id) != seen:
-                st.rerun(scope="app")
-
-    follow()
-
-
-def background_form(ctx: ParticipantCtx, person: dict) -> bool:
-    """The workshop's optional background questions, once, right after joining. True while the
-    form is shown (the page stops there)."""
-    w = person["workshop"]
-    if not w["background"] or person.get("background_at"):
-        return False
-    t = ctx.t
-    options = {key: workshop.background_options(ctx.db, w, key) for key in w["background"]}
-    labels = {
-        key: {v: workshop.background_label(ctx.db, w, key, v, ctx.lang) for v in values}
-        for key, values in options.items()
-    }
-
-    def save():
-        answers = {key: st.session_state.get(f"ws_bg_{key}") for key in options}
-        participant_call(ctx.lang, workshop.answer_background, person["token"], answers)
-
-    st.markdown(t("workshop_room.background_intro"))
-    with st.form("ws_background_form"):
-        for key, values in options.items():
-            st.selectbox(
-                t(f"workshop_room.bg.{key}"),
-                values,
-                index=None,
-                key=f"ws_bg_{key}",
-                format_func=labels[key].__getitem__,
-                placeholder=t("workshop_room.no_answer"),
-            )
-        st.form_submit_button(
-            t("workshop_room.continue"), type="primary", on_click=save, width="stretch", key="ws_bg_save"
-        )
-    return True
-
-
-def feedback_form(ctx: ParticipantCtx, token: str) -> None:
-    """The day's feedback once the workshop is closed: a grade 4–10 and a comment."""
-    t = ctx.t
-    with dbm.pooled(ctx.path) as database:
-        person = workshop.participant(database, token)
-        given = workshop.my_feedback(database, person["id"])
-
-    def send():
-        participant_call(
-            ctx.lang,
-            workshop.give_feedback,
-            token,
-            st.session_state.get("ws_grade"),
-            st.session_state.get("ws_comment"),
-            done=t("workshop_room.feedback_thanks"),
-        )
-
-    show_flash()
-    if given:
-        st.info(t("workshop_room.feedback_given", grade=given["grade"]))
-        return
-    with st.form("ws_feedback_form"):
-        st.markdown(f"**{t('workshop_room.feedback_ask')}**")
-        st.radio(t("workshop_room.grade"), list(workshop.GRADES), index=None, horizontal=True, key="ws_grade")
-        st.text_area(t("workshop_room.comment"), key="ws_comment", max_chars=workshop.COMMENT_MAX)
-        st.form_submit_button(
-            t("workshop_room.send_feedback"), type="primary", on_click=send, width="stretch", key="ws_feedback_send"
-        )
-
-
-@shared(30)
-def area_names(path: str, workshop_id: int, lang: str) -> dict[int, str]:
-    with dbm.pooled(path) as database:
-        w = workshop.get(database, workshop_id)
-        return {a["id"]: plans.title_in(a, lang) for a in workshop.focus_areas(database, w)}
-
-
-def ballot_order(proposals: list[dict], participant_id: int) -> list[dict]:
-    """Each participant sees the proposals in their own fixed random order, so the first
-    proposals on everyone's screen do not collect votes for their position alone."""
-    ordered = list(proposals)
-    random.Random(participant_id).shuffle(ordered)
-    return ordered
-
-
-FLASH = "ws_flash"  # the slot of the workshop pages' and the ideas pages' one-off messages
-
-
-def flash(kind: str, text: str) -> None:
-    state.flash(FLASH, text, kind)
-
-
-def show_flash() -> None:
-    state.show_flash(FLASH)
-    a11y.pending_focus()
 
 
 # ---------------------------------------------------------------- join link and QR
-def public_base(page_path: str) -> str:
-    """The server's address as the facilitator's browser sees it (secrets `public_url` wins),
-    so the QR code works from the phones in the same room."""
-    configured = config.secrets().get("public_url")
-    if configured:
-        return str(configured).rstrip("/")
-    url = None
-    try:
-        url = st.context.url
-    except Exception:
-        url = None
-    if not url:
-        return "http://localhost:8501"
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    if path.endswith("/" + page_path):
-        path = path[: -len(page_path) - 1]
-    return f"{parts.scheme}://{parts.netloc}{path}"
-
-
-@st.cache_data(show_spinner=False, max_entries=50)
-def qr_png(url: str) -> bytes:
-    return workshop.qr_png(url)
 
 
 def unreachable_warning(ctx: Ctx, url: str, short: bool = False) -> None:
@@ -319,17 +74,6 @@ section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { displa
 .st-key-projector_groups [data-testid="stText"], .st-key-projector_groups [data-testid="stText"] div {
   font-size: 1.75rem; line-height: 1.3; color: #111827; font-family: inherit; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }
-</style>"""
-
-
-# The participant page has no menu, so no sidebar to open. On a phone the default top
-# margin and title size push the form below the fold.
-PARTICIPANT_CSS = """<style>
-section[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"] { display: none !important; }
-@media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-  [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; line-height: 1.2; }
-}
 </style>"""
 
 
@@ -448,22 +192,13 @@ def groups_view(split: dict, t) -> None:
 
 # ---------------------------------------------------------------- facilitator
 def act(ctx: Ctx, fn, *args, done: str | None = None, **kwargs) -> None:
-    """Run one domain call from a button callback; report the outcome on the next run.
+    """Run one domain call from a button callback; report the outcome on the next run (`outcome`).
     A callback runs before the page's guard: the actor is read again (`fresh_actor`),
     never the one of the screen the button was drawn on."""
     # Callbacks run in the next script run, maybe on another thread than ctx.db's: own connection.
     database = dbm.connect(config.db_path())
     try:
-        fn(database, fresh_actor(database), *args, **kwargs)
-    except LapeError as err:
-        flash("error", error_md(err, ctx.lang))
-    except sqlite3.OperationalError as err:
-        flash("error", i18n.t("workshop.busy", ctx.lang) if "locked" in str(err) else unexpected(err, ctx.lang))
-    except Exception as err:
-        flash("error", unexpected(err, ctx.lang))
-    else:
-        if done:
-            flash("success", done)
+        outcome(ctx.lang, lambda: fn(database, fresh_actor(database), *args, **kwargs), done)
     finally:
         database.close()
 
@@ -689,52 +424,3 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
         )
         if isinstance(refused, ConflictError):
             st.text(ctx.t("workshop.their_text", text=refused.current.get("text", "")))
-
-
-def participant_call(lang: str, fn, *args, done: str | None = None, quiet: tuple = ()):
-    """One participant action from a form callback, on a pooled connection; errors and
-    success are shown on the run that follows. Errors whose key is in `quiet` show nothing.
-    Returns the result or None."""
-    with dbm.pooled(config.db_path()) as database:
-        return _participant_call(database, lang, fn, args, done, quiet)
-
-
-def _participant_call(database: Database, lang: str, fn, args, done, quiet):
-    try:
-        result = fn(database, *args)
-    except LapeError as err:
-        if err.key not in quiet:
-            flash("error", error_md(err, lang))
-        return None
-    except sqlite3.OperationalError as err:
-        # locked: the write waited out the busy timeout; it was rolled back, nothing was counted
-        flash("error", i18n.t("workshop.busy", lang) if "locked" in str(err) else unexpected(err, lang))
-        return None
-    except Exception as err:
-        flash("error", unexpected(err, lang))
-        return None
-    else:
-        if done:
-            flash("success", done)
-        a11y.request_focus(a11y.NEXT_FIELD)  # to the next proposal or ballot, not the page's top
-        return result
-
-
-def language_choice(lang: str) -> None:
-    """A compact language switch; the choice also goes to the URL so a reload keeps it."""
-
-    def change():
-        chosen = st.session_state.get("ws_lang_pick")
-        if chosen in LANGS:
-            st.session_state["lang"] = chosen
-            st.query_params["lang"] = chosen
-
-    st.session_state["ws_lang_pick"] = lang
-    st.segmented_control(
-        i18n.t("workshop.language", lang),
-        list(LANGS),
-        key="ws_lang_pick",
-        format_func=i18n.language_name,
-        on_change=change,
-    )
-    a11y.statement_link(lang)
