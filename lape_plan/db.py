@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
+from .i18n import day_starts
+
 from . import config
 from .errors import NotFound, require_version
 
@@ -299,14 +301,17 @@ def audit_rows(
     until: str | None = None,
     limit: int = 200,
 ) -> list[dict]:
-    """Audit rows, newest first. `since`/`until` are ISO dates, both inclusive."""
+    """Audit rows, newest first. `since`/`until` are ISO dates, both inclusive, of the Finnish
+    calendar (the days the rows are shown on; `at` is stored in UTC)."""
+    after = day_starts(since) if since else None
+    before = day_starts((dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat()) if until else None
     where, args = [], []
     for clause, value in (
         ("entity = ?", entity),
         ("entity_id = ?", entity_id),
         ("actor = ?", actor),
-        ("substr(at, 1, 10) >= ?", since),
-        ("substr(at, 1, 10) <= ?", until),
+        ("at >= ?", after),
+        ("at < ?", before),
     ):
         if value is not None and value != "":
             where.append(clause)

@@ -530,7 +530,7 @@ def changes_since_approval(w: Writer, db: Database, plan_id: int) -> bool:
         w.t(
             "approvals.doc.changes_intro",
             number=version["number"],
-            date=i18n.date(version["created_at"][:10], lang),
+            date=i18n.date(version["created_at"], lang),
             approved=w.t("approvals.approved_by", bodies=", ".join(a["body"] for a in decisions)),
         )
     )

@@ -29,6 +29,13 @@ def today(now: dt.datetime | None = None) -> dt.date:
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(FINLAND).date()
 
 
+def day_starts(day: str) -> str:
+    """The moment a Finnish calendar day (ISO date) starts, as a stored UTC timestamp (`db.now`'s
+    format), to select stored moments by the days people see them on."""
+    start = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=FINLAND)
+    return start.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
@@ -76,11 +83,18 @@ def number(value, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
     return text
 
 
+def _in_finland(value) -> dt.datetime:
+    """A stored moment (UTC; one without an offset is UTC too) as the time in Finland."""
+    moment = dt.datetime.fromisoformat(str(value))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(FINLAND)
+
+
 def date(value, lang: str = DEFAULT_LANG) -> str:
-    """ISO date or timestamp -> 12.3.2020 (fi, sv) or 2020-03-12 (en)."""
+    """ISO date, or a stored moment's day in Finland -> 12.3.2020 (fi, sv) or 2020-03-12 (en)."""
     if not value:
         return "–"
-    d = dt.date.fromisoformat(str(value)[:10])
+    text = str(value)
+    d = _in_finland(text).date() if len(text) > 10 else dt.date.fromisoformat(text)
     if lang in ("fi", "sv"):
         return f"{d.day}.{d.month}.{d.year}"
     return d.isoformat()
@@ -90,7 +104,7 @@ def timestamp(value, lang: str = DEFAULT_LANG) -> str:
     """Stored UTC timestamp -> local date and time in Finland."""
     if not value:
         return "–"
-    moment = dt.datetime.fromisoformat(str(value)).astimezone(FINLAND)
+    moment = _in_finland(value)
     return f"{date(moment.date().isoformat(), lang)} {moment:%H:%M}"
 
 

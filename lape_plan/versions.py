@@ -390,5 +390,5 @@ def change_rows(changes: list[Change], lang: str) -> list[dict]:
 
 def version_label(version: dict, lang: str) -> str:
     return i18n.t(
-        "approvals.version_label", lang, number=version["number"], date=i18n.date(version["created_at"][:10], lang)
+        "approvals.version_label", lang, number=version["number"], date=i18n.date(version["created_at"], lang)
     )

@@ -113,7 +113,7 @@ def changes_section(ctx: Ctx, plan: dict) -> None:
         t(
             "approvals.changes_intro",
             number=version["number"],
-            date=i18n.date(version["created_at"][:10], ctx.lang),
+            date=i18n.date(version["created_at"], ctx.lang),
             count=len(changes),
         )
     )

@@ -69,3 +69,28 @@ def test_db_path_precedence(monkeypatch, tmp_path):
     assert config.db_path() == tmp_path / "sec.db"
     monkeypatch.setattr(config, "secrets", lambda: {})
     assert config.db_path() == config.ROOT / "data" / "lape_plan.db"
+
+
+def test_audit_rows_are_selected_by_the_finnish_days_they_are_shown_on(db):
+    """`at` is stored in UTC; the filter's days are the Finnish days the rows are shown on: a row at
+    22:30 UTC on 1 December is 00:30 on the 2nd in Finland (winter, UTC+2), one at 21:00 UTC on
+    1 July is midnight on the 2nd (summer, UTC+3)."""
+    moments = {
+        "2026-12-01T21:59:59+00:00": "1.12. 23:59",
+        "2026-12-01T22:30:00+00:00": "2.12. 00:30",
+        "2026-07-01T20:59:59+00:00": "1.7. 23:59",
+        "2026-07-01T21:00:00+00:00": "2.7. 00:00",
+    }
+    with dbm.write(db):
+        for at, shown in moments.items():
+            dbm.audit(db, SYSTEM, "organisation", 1, "update", after={"shown": shown})
+            db.execute("update audit set at = ? where id = (select max(id) from audit)", [at])
+
+    def shown(since=None, until=None):
+        return sorted(r["at"] for r in dbm.audit_rows(db, since=since, until=until))
+
+    assert shown(since="2026-12-02") == ["2026-12-01T22:30:00+00:00"]
+    assert shown(since="2026-12-01", until="2026-12-01") == ["2026-12-01T21:59:59+00:00"]
+    assert shown(since="2026-07-02", until="2026-07-02") == ["2026-07-01T21:00:00+00:00"]
+    assert shown(until="2026-07-01") == ["2026-07-01T20:59:59+00:00"]
+    assert len(shown()) == 4

@@ -67,6 +67,11 @@ def test_dates():
     assert i18n.date("2020-03-12", "fi") == "12.3.2020"
     assert i18n.date("2020-03-12", "en") == "2020-03-12"
     assert i18n.timestamp("2026-01-15T10:00:00+00:00", "sv") == "15.1.2026 12:00"
+    # a stored moment (UTC) is dated by its day in Finland: a version frozen at 23:30 UTC is the next day's
+    assert i18n.date("2026-12-01T22:30:00+00:00", "fi") == "2.12.2026"
+    assert i18n.date("2026-12-01T21:59:59+00:00", "sv") == "1.12.2026"
+    assert i18n.date("2026-07-01T21:00:00+00:00", "en") == "2026-07-02"
+    assert i18n.timestamp("2026-12-01T22:30:00", "fi") == "2.12.2026 00:30"  # without an offset: UTC too
 
 
 def test_error_text_names_field_in_language():
