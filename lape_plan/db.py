@@ -49,7 +49,11 @@ def connect(path: str | Path | None = None, shared: bool = False) -> Database:
                 if str(path) != ":memory:":
                     conn.execute("PRAGMA journal_mode = WAL")
                 _register_migrations()
-                migrations.apply(db)
+                # Several processes may open one database at once (a deployment's processes started
+                # together, or restarted on an upgrade): the first takes the write lock and migrates,
+                # the others wait for it and find nothing left to do.
+                with write(db, audit=False):
+                    migrations.apply(db)
                 _migrated.add(key)
     return db
 

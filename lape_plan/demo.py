@@ -343,10 +343,10 @@ _USUAL = {
 def load(db: Database, follow_up_example: bool = False) -> int:
     """Create the example plan unless one exists; return its id. `follow_up_example`
     also gives the new plan's goals and measures their yearly statuses."""
-    existing = db.execute("select id from plans where is_example = 1 order by id limit 1").fetchone()
-    if existing:
-        return existing[0]
-    with write(db):
+    with write(db):  # looked for inside the write lock: processes starting together load it once
+        existing = db.execute("select id from plans where is_example = 1 order by id limit 1").fetchone()
+        if existing:
+            return existing[0]
         codes: dict[str, int] = {}
         for code, fi, sv in MUNICIPALITIES:
             codes[code] = _org(db, OrgKind.MUNICIPALITY, code, fi, sv)

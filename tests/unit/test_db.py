@@ -94,3 +94,46 @@ def test_audit_rows_are_selected_by_the_finnish_days_they_are_shown_on(db):
     assert shown(since="2026-07-02", until="2026-07-02") == ["2026-07-01T21:00:00+00:00"]
     assert shown(until="2026-07-01") == ["2026-07-01T20:59:59+00:00"]
     assert len(shown()) == 4
+
+
+RACE = """
+import sys, time
+from pathlib import Path
+from lape_plan import db as dbm, demo, plans
+
+folder, me, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+(folder / f"ready-{me}").touch()
+while len(list(folder.glob("ready-*"))) < n:  # all imported: they open the database together
+    time.sleep(0.001)
+database = dbm.connect(folder / "new.db")
+if not plans.plans(database):  # as the app's first start does
+    demo.load(database, follow_up_example=True)
+print("ok")
+"""
+
+
+def test_processes_starting_together_on_a_new_database_migrate_it_and_load_the_example_once(tmp_path):
+    """A deployment's processes start together (and restart together on an upgrade): each
+    migration runs once, the example plan is loaded once, and none of them fails on the lock."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    n = 4
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, str(tmp_path), str(i), str(n)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(n)
+    ]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0] * n, [err[-1500:] for _, err in outs]
+    database = dbm.connect(tmp_path / "new.db")
+    assert database.execute("select count(*) from plans").fetchone()[0] == 1
+    names = [r[0] for r in database.execute("select name from _sqlite_migrations")]
+    assert len(names) == len(set(names)) and not list(dbm.migrations.pending(database))
