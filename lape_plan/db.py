@@ -13,10 +13,9 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from .i18n import day_starts
-
 from . import config
 from .errors import NotFound, require_version
+from .i18n import day_starts
 
 migrations = Migrations("lape_plan")
 _migrated: set[str] = set()

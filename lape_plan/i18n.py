@@ -24,8 +24,8 @@ FINLAND = ZoneInfo("Europe/Helsinki")
 
 def today(now: dt.datetime | None = None) -> dt.date:
     """The date in Finland now (or at the aware moment `now`), whatever the server's time zone:
-    a container runs in UTC, two or three hours behind, which would put the idea period's last
-    evening and a document made after midnight on the day before."""
+    a container runs in UTC, two or three hours behind, and would count the first hours after
+    Finnish midnight as the day before (an idea period's days, a document's date)."""
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(FINLAND).date()
 
 
