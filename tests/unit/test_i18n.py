@@ -119,3 +119,17 @@ def test_no_code_takes_the_servers_own_date():
         if "date.today()" in line
     ]
     assert found == []
+
+
+def test_finnish_time_needs_no_time_zone_data_from_the_system():
+    """A slim container may have no /usr/share/zoneinfo: Europe/Helsinki then comes from the
+    pinned `tzdata` package (requirements.txt), which zoneinfo falls back to."""
+    import datetime as dt
+    import zoneinfo
+
+    zoneinfo.reset_tzpath(to=[])
+    try:
+        helsinki = zoneinfo.ZoneInfo.no_cache("Europe/Helsinki")
+    finally:
+        zoneinfo.reset_tzpath()
+    assert dt.datetime(2026, 12, 1, 22, 30, tzinfo=dt.timezone.utc).astimezone(helsinki).day == 2
