@@ -103,7 +103,8 @@ from lape_plan import db as dbm, demo, plans
 
 folder, me, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 (folder / f"ready-{me}").touch()
-while len(list(folder.glob("ready-*"))) < n:  # all imported: they open the database together
+deadline = time.time() + 60  # one that failed to start must not leave the others waiting for ever
+while len(list(folder.glob("ready-*"))) < n and time.time() < deadline:  # all imported: open it together
     time.sleep(0.001)
 database = dbm.connect(folder / "new.db")
 if not plans.plans(database):  # as the app's first start does
