@@ -488,7 +488,7 @@ def _cover(w: Writer, data: _PlanData) -> None:
     w.paragraph(w.t("documents.subtitle", first=plan["first_year"], last=plan["last_year"]), style="Subtitle")
     if plan["is_example"]:
         w.paragraph(w.t("documents.example_note"), italic=True)
-    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today().isoformat(), lang)))
+    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today(), lang)))
     w.heading(w.t("documents.approvals"), 1)
     numbers = {v["id"]: v["number"] for v in versions.versions(data.db, plan["id"])}
     if data.approvals and numbers:  # decisions recorded against frozen versions: say which
@@ -885,7 +885,7 @@ def municipality_docx(db: Database, plan_id: int, municipality_id: int, lang: st
     w.paragraph(marked(data.plan, lang), style="Subtitle")
     if data.plan["is_example"]:
         w.paragraph(w.t("documents.example_note"), italic=True)
-    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today().isoformat(), lang)))
+    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today(), lang)))
     w.heading(w.t("chapters.kind.goals"), 1)
     headers = [
         w.t("documents.col.number"),
@@ -1016,7 +1016,7 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
     w.paragraph(marked(plan, lang), style="Subtitle")
     if plan["is_example"]:
         w.paragraph(w.t("documents.example_note"), italic=True)
-    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today().isoformat(), lang)))
+    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today(), lang)))
     w.paragraph(w.t("documents.narratives_note"), italic=True)
     roll = follow_up.rollup(db, plan_id, year)
     w.heading(w.t("documents.report_rollup"), 1)
@@ -1130,7 +1130,7 @@ def workshop_docx(db: Database, workshop_id: int, lang: str = "fi") -> bytes:
     w.paragraph(marked(plan, lang), style="Subtitle")
     if plan["is_example"]:
         w.paragraph(w.t("documents.example_note"), italic=True)
-    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today().isoformat(), lang)))
+    w.paragraph(w.t("documents.made", date=i18n.date(i18n.today(), lang)))
     w.paragraph(w.t("documents.proposals_note"), italic=True)
     w.heading(w.t("documents.workshop_question"), 1)
     w.paragraph(ws["question"] or "–")

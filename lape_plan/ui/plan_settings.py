@@ -3,7 +3,6 @@ the plan's organisations, shared-goal editing and a new plan."""
 
 from __future__ import annotations
 
-
 import pandas as pd
 import streamlit as st
 
