@@ -28,8 +28,10 @@ c1, c2 = st.columns(2)
 lang = c1.selectbox(
     t("export.page.file_lang"), list(LANGS), index=LANGS.index(ctx.lang), format_func=i18n.language_name, key="exp_lang"
 )
-every = c2.checkbox(t("export.page.all_municipalities"), key="exp_all")
-editable = c2.checkbox(t("export.page.editable"), value=False, key="exp_editable")
+every = c2.checkbox(t("export.page.all_municipalities"), key="exp_all", wrap=True)
+editable = c2.checkbox(
+    t("export.page.editable"), value=False, help=t("export.page.editable_help"), key="exp_editable", wrap=True
+)
 if municipality:
     st.info(t("export.page.municipality_note", name=md_escape(plans.org_name(municipality, ctx.lang))))
 b1, b2, b3 = st.columns(3)

@@ -42,9 +42,14 @@ def settings_form(prefix: str, w: dict | None):
         budget = c1.number_input(
             t("field.workshop_budget"), 1, workshop.BUDGET_MAX, w["votes_per_participant"] if w else 5
         )
-        several = c2.checkbox(t("workshop.several_per_proposal"), value=bool(w and w["max_votes_per_proposal"] > 1))
+        several = c2.checkbox(
+            t("workshop.several_per_proposal"), value=bool(w and w["max_votes_per_proposal"] > 1), wrap=True
+        )
         moderate = c2.checkbox(
-            t("workshop.moderate_first"), value=bool(w and w["moderate_first"]), help=t("workshop.moderate_first_help")
+            t("workshop.moderate_first"),
+            value=bool(w and w["moderate_first"]),
+            help=t("workshop.moderate_first_help"),
+            wrap=True,
         )
         cap = c1.number_input(
             t("field.workshop_cap"),
@@ -112,7 +117,9 @@ phase = c1.segmented_control(
 if phase and phase != w["phase"]:
     act(ctx, workshop.set_phase, w["id"], phase)
     st.rerun()
-reveal = c2.toggle(t("workshop.results_visible"), value=bool(w["results_visible"]), key=f"ws_reveal_{w['version']}")
+reveal = c2.toggle(
+    t("workshop.results_visible"), value=bool(w["results_visible"]), key=f"ws_reveal_{w['version']}", wrap=True
+)
 if reveal != bool(w["results_visible"]):
     act(ctx, workshop.set_results_visible, w["id"], reveal)
     st.rerun()

@@ -45,7 +45,7 @@ def section(ctx: Ctx, plan: dict) -> None:
     ):
         _run(ctx, lambda: publishing.publish(ctx.db, ctx.writer(), plan["id"]), "publishing.ui.published_ok")
     if published:
-        sure = c2.checkbox(t("publishing.ui.confirm_unpublish"), key="pub_sure")
+        sure = c2.checkbox(t("publishing.ui.confirm_unpublish"), key="pub_sure", wrap=True)
         if c2.button(
             t("publishing.ui.unpublish"), key="pub_unpublish", disabled=not sure, icon=":material/public_off:"
         ):

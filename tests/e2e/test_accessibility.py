@@ -54,8 +54,21 @@ def shops(server):
     return out
 
 
+# Text that does not fit its box: overflowing, or cut with an ellipsis ("Saman ehdotuksen voi äänestää…")
+CUT = """els => els.filter(e => e.textContent.trim() && (e.scrollWidth > e.clientWidth + 1
+                      || getComputedStyle(e).textOverflow === 'ellipsis' && getComputedStyle(e).overflow === 'hidden'
+                         && e.scrollWidth > e.clientWidth))
+                 .map(e => e.textContent.trim())"""
+# what a user must read whole: widget labels (a checkbox in a column cuts its label unless told to wrap), buttons, tabs
+LABELS = ", ".join(
+    f"[data-testid='stMain'] {part}"
+    for part in ("label *", "[data-testid='stWidgetLabel'] *", "button *", "[role='tab'] *")
+)
+
+
 def check(page, where, found):
-    """axe on the page as drawn on a desktop, then on a phone (390 px): the same page resized,
+    """axe on the page as drawn on a desktop, then on a phone (390 px), and no label, button or tab
+    cut short on either: the same page resized,
     not loaded twice. Streamlit lays out by the window's width (the sidebar collapses as on a
     phone's first load), so one load serves both and the four combinations of language and
     screen cost little more than two."""
@@ -66,6 +79,7 @@ def check(page, where, found):
             page.set_viewport_size(VIEWPORTS["phone"])
             page.wait_for_timeout(200)  # charts and the sidebar follow the new width
         found += [f"{where} ({device}): {line}" for line in violations(page)]
+        found += [f"{where} ({device}): cut: {text}" for text in page.locator(LABELS).evaluate_all(CUT)]
     page.set_viewport_size(VIEWPORTS["desktop"])
 
 
@@ -187,11 +201,6 @@ def test_reflow_at_320_px(server, browser):
         assert violations(page) == []  # the heatmap, its symbols and its table
     finally:
         context.close()
-
-
-CUT = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1 || getComputedStyle(e).textOverflow === 'ellipsis'
-                      && getComputedStyle(e).overflow === 'hidden' && e.scrollWidth > e.clientWidth)
-                 .map(e => e.textContent.trim())"""
 
 
 def test_text_at_200_percent_wraps_instead_of_cutting(server, browser):
