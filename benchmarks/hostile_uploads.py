@@ -48,7 +48,7 @@ if mode != "baseline":
     data = [(f.rsplit("/", 1)[-1], open(f, "rb").read()) for f in files]
     try:
         if mode == "plan":
-            result = roundtrip.preview(database, Actor(name="benchmark"), data[0][1], "en")
+            result = roundtrip.preview(database, Actor(name="benchmark", role=Role.ADMIN), data[0][1], "en")
             out["outcome"] = f"accepted ({len(result.changed)} changed, {result.unchanged} unchanged)"
         else:
             reports = indicators.import_files(database, SYSTEM, data)

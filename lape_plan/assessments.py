@@ -25,7 +25,7 @@ from sqlite_utils import Database
 from . import auth, follow_up, i18n, plans, validation
 from .db import audit, get_or_not_found, insert_row, now, save_changes, save_version, write
 from .errors import ConflictError, NotFound, PermissionDenied, ValidationError, require_version
-from .model import TEXT_MAX, TITLE_MAX, Actor
+from .model import TEXT_MAX, TITLE_MAX, Actor, Role
 
 TARGETS = ("measure", "goal", "decision")
 FORMS = ("short", "full")
@@ -805,8 +805,8 @@ def load_example(db: Database, plan_id: int) -> None:
         return
     by_title = {i["row"]["title_fi"]: i for i in follow_up.items(db, plan_id)}
     org = {o["code"]: o["id"] for o in plans.organisations(db, plan_id) if o["code"]}
-    kokkola = Actor(name="Kokkola (esimerkki)")
-    soite = Actor(name="Keski-Pohjanmaan hyvinvointialue (esimerkki)")
+    kokkola = Actor(name="Kokkola (esimerkki)", role=Role.ADMIN)
+    soite = Actor(name="Keski-Pohjanmaan hyvinvointialue (esimerkki)", role=Role.ADMIN)
     with write(db):
         decision = add_decision(
             db,
@@ -920,4 +920,4 @@ def load_example(db: Database, plan_id: int) -> None:
         set_required(db, _COOPERATION_GROUP, by_title["Harrastamisen Suomen malli kaikissa kunnissa"]["id"], True)
 
 
-_COOPERATION_GROUP = Actor(name="Yhteistyöryhmä (esimerkki)")
+_COOPERATION_GROUP = Actor(name="Yhteistyöryhmä (esimerkki)", role=Role.ADMIN)

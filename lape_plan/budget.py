@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from . import auth, follow_up, plans, validation
 from .db import audit, insert_row, now, save_changes, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
-from .model import Actor
+from .model import Actor, Role
 
 SOURCES = ("own", "state", "project", "other")  # own budget, state grant, EU or other project funding, other
 KINDS = ("preventive", "early_support", "corrective")
@@ -352,7 +352,7 @@ EXAMPLE = [
     ("Päihdekasvatus", 6000, 0.0, 1.00, "own", "preventive", 100),
     ("Rippikoulujen", 3000, 0.0, 0.50, "other", "preventive", 100),
 ]
-EXAMPLE_ACTOR = Actor(name="Yhteistyöryhmä (esimerkki)")
+EXAMPLE_ACTOR = Actor(name="Yhteistyöryhmä (esimerkki)", role=Role.ADMIN)
 
 
 def load_example(db: Database, plan_id: int) -> int:

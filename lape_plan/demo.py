@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from . import assessments, budget, chapters, follow_up, indicators, plans
 from .db import write
-from .model import SYSTEM, Actor, OrgKind, Scope
+from .model import SYSTEM, Actor, OrgKind, Role, Scope
 
 MUNICIPALITIES = [
     ("074", "Halsua", "Halsua"),
@@ -443,7 +443,8 @@ def load_follow_up(db: Database, plan_id: int) -> None:
                     codes, narratives = FOLLOW_UP[m["title_fi"]]
                     start = m["start_year"] or plan["first_year"]
                     actor = Actor(
-                        name=plans.org_name(plans.get_organisation(db, m["responsible_org_id"]), "fi") + " (esimerkki)"
+                        name=plans.org_name(plans.get_organisation(db, m["responsible_org_id"]), "fi") + " (esimerkki)",
+                        role=Role.ADMIN,
                     )
                     reported, progress = {}, 0
                     for i, code in enumerate(codes):
@@ -463,7 +464,7 @@ def load_follow_up(db: Database, plan_id: int) -> None:
                         )
                         reported[year] = (status, progress)
                     measures.append(reported)
-                actor = Actor(name="Yhteistyöryhmä (esimerkki)")
+                actor = Actor(name="Yhteistyöryhmä (esimerkki)", role=Role.ADMIN)
                 for year in range(plan["first_year"], plan["last_year"] + 1):
                     shown = [r.get(year) or r[max(r)] for r in measures if r and (year in r or year > max(r))]
                     shown = [(st, pr) for st, pr in shown if st != "cancelled"]

@@ -7,9 +7,9 @@ from pathlib import Path
 from . import db as dbm, exports, i18n, plans, roundtrip
 from .cli import print_problems, write_output
 from .errors import ImportRejected, Problem
-from .model import LANGS, Actor
+from .model import LANGS, Actor, Role
 
-CLI_ACTOR = Actor(name="import-plan (command line)")
+CLI_ACTOR = Actor(name="import-plan (command line)", role=Role.ADMIN)
 
 
 def cmd_export(args) -> int:

@@ -31,7 +31,7 @@ class Actor:
     """Who does something. `org_ids` are the organisations a member answers for."""
 
     name: str
-    role: Role = Role.ADMIN
+    role: Role = Role.VIEWER  # least privilege: participants, the setup form and anyone unnamed
     user_id: int | None = None
     org_ids: frozenset[int] = field(default_factory=frozenset)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import db as dbm, plans, publishing
-from .model import Actor
+from .model import Actor, Role
 
-CLI_ACTOR = Actor(name="publish (command line)")
+CLI_ACTOR = Actor(name="publish (command line)", role=Role.ADMIN)
 
 
 def cmd_publish(args) -> int:

@@ -50,11 +50,18 @@ def test_every_chart_on_the_overview_has_alt_text(app):
 
 def test_follow_up_evidence_is_a_link(app, conn):
     from lape_plan import follow_up as fu
-    from lape_plan.model import Actor
+    from lape_plan.model import Actor, Role
 
     m = next(conn.query("select * from measures where title_fi like 'Kaveritoiminta%'"))
     fu.record(
-        conn, Actor(name="Anna"), "measure", m["id"], 2022, "on_track", 30, evidence_url="https://example.org/muistio"
+        conn,
+        Actor(name="Anna", role=Role.ADMIN),
+        "measure",
+        m["id"],
+        2022,
+        "on_track",
+        30,
+        evidence_url="https://example.org/muistio",
     )
     at = app("pages/follow_up.py", fu_item=f"measure:{m['id']}", fu_year=2022)
     links = [b.proto for b in at.get("link_button")]

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from lape_plan import auth, db as dbm, plans, throttle
+from lape_plan import auth, db as dbm, i18n, plans, throttle
 from lape_plan.ui import guard
 from lape_plan.model import Role
 from lape_plan.ui.text import md_escape
@@ -133,6 +133,29 @@ def test_first_start_setup_creates_admin(tmp_path, monkeypatch):
     at.button[0].click().run()
     assert auth.authenticate(dbm.connect(path), "paakayttaja", "long-enough-password").role == Role.ADMIN
     assert "AIKAA LAPSELLE" in at.subheader[0].value
+
+
+def test_a_setup_form_left_open_cannot_make_a_second_administrator(tmp_path, monkeypatch):
+    """Two browsers showed the first-start form; the one submitted second creates no account (it is
+    taken as a sign-in, which fails). tests/unit/test_auth.py covers the two submitted at once."""
+    from streamlit.testing.v1 import AppTest
+
+    from lape_plan import demo
+
+    path = tmp_path / "fresh.db"
+    demo.load(dbm.connect(path))
+    monkeypatch.setenv("LAPE_PLAN_DB", str(path))
+    first, second = (AppTest.from_file("../../app.py", default_timeout=30).run() for _ in range(2))
+    for at, name in ((first, "operaattori"), (second, "hyokkaaja")):
+        at.text_input(key="login_username").set_value(name)
+        at.text_input(key="login_password").set_value("long-enough-password")
+        at.text_input(key="setup_password2").set_value("long-enough-password")
+    first.button[0].click().run()
+    second.button[0].click().run()
+    users = [(r["username"], r["role"]) for r in dbm.connect(path).query("select username, role from users")]
+    assert users == [("operaattori", "admin")]
+    assert "user_id" not in second.session_state
+    assert [e.value for e in second.error] == [i18n.t("error.login_failed", "fi")]
 
 
 def test_member_edits_own_goal_and_reads_others(app, conn):

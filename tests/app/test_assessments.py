@@ -89,7 +89,7 @@ def test_stale_save_keeps_the_typed_text(app, conn):
     at = app(PAGE, lava_target=f"goal:{goal['id']}")
     p = f"lava_goal_{goal['id']}"
     assert at.radio(key=f"{p}_form").value == "short"
-    lava.update(conn, Actor("Maija"), a["id"], a["version"], affected="Maijan versio")
+    lava.update(conn, Actor("Maija", role=Role.ADMIN), a["id"], a["version"], affected="Maijan versio")
     at.text_area(key=f"{p}_affected").set_value("Minun tekstini")
     at.text_area(key=f"{p}_expected_effects").set_value("Perheet saavat apua aiemmin")
     _click(at, f"{p}_save")
@@ -148,7 +148,9 @@ def test_stale_decision_and_outcome_show_the_differences_and_save_on_top(app, co
     decision = lava.decisions(conn, plan_id)[0]
     at = app(PAGE, lava_decision_pick=decision["id"])
     p = f"lava_dec_{decision['id']}"
-    lava.update_decision(conn, Actor("Maija"), decision["id"], decision["version"], title="Maijan otsikko")
+    lava.update_decision(
+        conn, Actor("Maija", role=Role.ADMIN), decision["id"], decision["version"], title="Maijan otsikko"
+    )
     at.text_input(key=f"{p}_title").set_value("Minun otsikkoni")
     [b for b in at.button if b.key == f"FormSubmitter:{p}_form-Tallenna"][0].click().run()
     assert any("Maija" in e.value for e in at.error)
@@ -162,7 +164,7 @@ def test_stale_decision_and_outcome_show_the_differences_and_save_on_top(app, co
     user = make_user("Sanna Soite", Role.MEMBER, ["HVA18"])
     at = app("pages/follow_up.py", user_id=user, auth_role="member", fu_item=f"measure:{chat}", fu_year=2024)
     q = f"lava_fu_{a['id']}"
-    lava.record_outcome(conn, Actor("Maija"), a["id"], a["version"], "no", "Maijan huomio")
+    lava.record_outcome(conn, Actor("Maija", role=Role.ADMIN), a["id"], a["version"], "no", "Maijan huomio")
     at.radio(key=f"{q}_outcome").set_value("yes")
     at.text_area(key=f"{q}_note").set_value("Chat tavoitti 120 nuorta")
     _click(at, f"{q}_save")

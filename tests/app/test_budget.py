@@ -91,7 +91,7 @@ def test_stale_save_shows_who_and_keeps_mine(app, conn):
     m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, bu_measure=m["id"], bu_year=2024)
     p = f"bu_{m['id']}_2024"
-    budget.save(conn, Actor("Anna Toinen"), m["id"], 2024, planned_eur=700)
+    budget.save(conn, Actor("Anna Toinen", role=Role.ADMIN), m["id"], 2024, planned_eur=700)
     _fill(at, p, planned_eur="900")
     _click(at, "Tallenna eurot")
     assert "Anna Toinen" in at.error[0].value

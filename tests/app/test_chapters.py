@@ -32,7 +32,16 @@ def test_stale_save_keeps_typed_text_and_names_who_saved(app, conn):
     at.selectbox(key="ch_kind").set_value("services").run()
     seen = chapters.get(conn, plan_id, "services")
     assert at.text_area(key="ch_services_0_text_fi").value == seen["text_fi"]
-    chapters.save(conn, Actor("Bertil Berg"), plan_id, "services", None, seen["version"], "Bertils text", "Bertil sv")
+    chapters.save(
+        conn,
+        Actor("Bertil Berg", role=Role.ADMIN),
+        plan_id,
+        "services",
+        None,
+        seen["version"],
+        "Bertils text",
+        "Bertil sv",
+    )
     at.text_area(key="ch_services_0_text_fi").input("Min text")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
@@ -60,7 +69,14 @@ def test_outdated_swedish_text_is_shown_and_confirmed(app, conn):
     plan_id = first_plan_id(conn)
     part = chapters.get(conn, plan_id, "services")
     chapters.save(
-        conn, Actor("Fiia Suomi"), plan_id, "services", None, part["version"], "Muutettu teksti.", part["text_sv"]
+        conn,
+        Actor("Fiia Suomi", role=Role.ADMIN),
+        plan_id,
+        "services",
+        None,
+        part["version"],
+        "Muutettu teksti.",
+        part["text_sv"],
     )
     at = app(PAGE, lang="en")
     assert at.expander[0].label == "Missing and outdated language versions (2)"  # cooperation lacks Swedish too

@@ -12,11 +12,11 @@ def form_app():
     import streamlit as st
 
     from lape_plan.errors import ConflictError, ValidationError, require_version
-    from lape_plan.model import Actor
+    from lape_plan.model import Actor, Role
     from lape_plan.ui import forms, state
     from lape_plan.ui.guard import Ctx
 
-    ctx = Ctx(db=None, lang="fi", plan=None, municipality_id=None, actor=Actor("test"))
+    ctx = Ctx(db=None, lang="fi", plan=None, municipality_id=None, actor=Actor("test", role=Role.ADMIN))
     st.session_state["runs"] = st.session_state.get("runs", 0) + 1
     state.show_flash("t_flash")
     if "f_version" not in st.session_state:  # opened on version 1

@@ -8,11 +8,11 @@ from lape_plan import i18n
 def _script(with_plan: bool):
     import streamlit as st
 
-    from lape_plan.model import Actor
+    from lape_plan.model import Actor, Role
     from lape_plan.ui.guard import Ctx
 
     plan = {"id": 7, "first_year": 2025, "last_year": 2028} if with_plan else None
-    ctx = Ctx(None, "en", plan, None, Actor(name="someone"))
+    ctx = Ctx(None, "en", plan, None, Actor(name="someone", role=Role.ADMIN))
     st.text(f"plan {ctx.need_plan()['id']}")
 
 

@@ -185,9 +185,9 @@ def test_plan_editor_stale_link_edit_is_refused_and_saved_on_top_of_theirs(app, 
     at = app("pages/plan_editor.py")
     at.button(key=f"sel_goal_{goal['id']}").click().run()
     at.selectbox(key=f"gi_pick_{goal['id']}").set_value(link["id"]).run()
-    from lape_plan.model import Actor
+    from lape_plan.model import Actor, Role
 
-    indicators.update_link(conn, Actor("Maija"), link["id"], link["version"], target_value=7)
+    indicators.update_link(conn, Actor("Maija", role=Role.ADMIN), link["id"], link["version"], target_value=7)
     prefix = f"gi_{goal['id']}_{link['id']}"
     at.text_input(key=f"{prefix}_target_value").set_value("7,5")
     at.button(key=f"FormSubmitter:{prefix}_form-Tallenna").click().run()

@@ -74,7 +74,9 @@ def hostile(conn):
     ws.propose(conn, token, areas[0], HOSTILE)
     ws.propose(conn, token, areas[1], HOSTILE + " 2")
     measure = conn.execute("select id from measures order by id").fetchone()[0]
-    fu.record(conn, Actor(name=HOSTILE), "measure", measure, fu.reporting_year(plan), "delayed", 10, HOSTILE)
+    fu.record(
+        conn, Actor(name=HOSTILE, role=Role.ADMIN), "measure", measure, fu.reporting_year(plan), "delayed", 10, HOSTILE
+    )
     municipality = conn.execute("select id from organisations where kind = 'municipality'").fetchone()[0]
     return {"plan": plan, "workshop": wid, "token": token, "municipality": municipality}
 
@@ -100,7 +102,7 @@ def test_plan_editor_delete_confirmation_last_saved_and_conflict(app, conn, host
     # someone saves the goal meanwhile: the stale save names them
     plans.update(
         conn,
-        Actor(name=HOSTILE + " toinen"),
+        Actor(name=HOSTILE + " toinen", role=Role.ADMIN),
         "goal",
         goal,
         plans.get(conn, "goal", goal)["version"],

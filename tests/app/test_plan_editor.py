@@ -1,5 +1,5 @@
 from lape_plan import plans
-from lape_plan.model import Actor
+from lape_plan.model import Actor, Role
 from tests.helpers import first_goal, first_plan_id
 
 PAGE = "pages/plan_editor.py"
@@ -30,7 +30,9 @@ def test_stale_save_is_refused_and_text_survives(app, conn):
     goal = first_goal(conn)
     at = app(PAGE)
     at.button(key=f"sel_goal_{goal['id']}").click().run()
-    plans.update(conn, Actor(name="Maija"), "goal", goal["id"], goal["version"], title_fi="Maijan versio")
+    plans.update(
+        conn, Actor(name="Maija", role=Role.ADMIN), "goal", goal["id"], goal["version"], title_fi="Maijan versio"
+    )
     p = _form_prefix("goal", goal["id"])
     at.text_input(key=f"{p}_title_fi").set_value("Minun versioni")
     _save(at)

@@ -16,9 +16,9 @@ PW = "correct-horse-battery"
 
 def test_first_user_must_be_admin_then_only_admins_create(demo_db):
     with pytest.raises(ValidationError) as err:
-        auth.create_user(demo_db, Actor("x"), "eka", PW, role=Role.MEMBER)
+        auth.create_user(demo_db, Actor("x", role=Role.ADMIN), "eka", PW, role=Role.MEMBER)
     assert err.value.key == "error.first_user_admin"
-    admin_id = auth.create_user(demo_db, Actor("x"), "Admin", PW, role=Role.ADMIN)
+    admin_id = auth.create_user(demo_db, Actor("x", role=Role.ADMIN), "Admin", PW, role=Role.ADMIN)
     admin = auth.actor_for(demo_db, admin_id)
     assert auth.get_user(demo_db, admin_id)["username"] == "admin"  # stored lower-case
     member_id = auth.create_user(demo_db, admin, "maija", PW, org_ids=[org_id(demo_db, "272")])
@@ -32,6 +32,16 @@ def test_first_user_must_be_admin_then_only_admins_create(demo_db):
     with pytest.raises(ValidationError) as err:
         auth.create_user(demo_db, admin, "lyhyt", "short")
     assert err.value.key == "error.password_short"
+
+
+def test_a_setup_form_submitted_after_another_creates_no_second_admin(demo_db):
+    """Two first-start forms submitted at once: both were drawn with no account yet; the form acts
+    as an unnamed actor, which has no rights once the other's account exists."""
+    auth.create_user(demo_db, Actor(name="operaattori"), "operaattori", PW, role=Role.ADMIN)
+    with pytest.raises(PermissionDenied):
+        auth.create_user(demo_db, Actor(name="hyokkaaja"), "hyokkaaja", PW, role=Role.ADMIN)
+    assert [r["username"] for r in demo_db.query("select username from users")] == ["operaattori"]
+    assert Actor(name="anyone").role == Role.VIEWER
 
 
 def test_password_is_hashed_with_argon2(db):

@@ -96,7 +96,7 @@ def test_a_measure_without_its_own_organisation_belongs_to_its_goals(demo_db):
 # ---------------------------------------------------------------- versions and audit
 def test_stale_save_is_refused_with_who_saved(demo_db):
     m = measure_titled(demo_db, "Kaveritoiminta")
-    anna, eero = Actor("Anna"), Actor("Eero")
+    anna, eero = Actor("Anna", role=Role.ADMIN), Actor("Eero", role=Role.ADMIN)
     assert budget.save(demo_db, anna, m["id"], 2022, planned_eur=1000) == 1
     with pytest.raises(ConflictError) as err:  # Eero's screen showed no line yet
         budget.save(demo_db, eero, m["id"], 2022, planned_eur=2000)
@@ -306,7 +306,9 @@ def test_example_euros_are_flagged_and_loaded_once(tmp_path):
     assert database.execute("select count(*) from budget_lines").fetchone()[0] == len(rows)
     # a person's edit makes the line theirs
     line = rows[0]
-    budget.save(database, Actor("Anna"), line["measure_id"], line["year"], expected_version=1, planned_eur=1)
+    budget.save(
+        database, Actor("Anna", role=Role.ADMIN), line["measure_id"], line["year"], expected_version=1, planned_eur=1
+    )
     assert budget.get(database, line["measure_id"], line["year"])["is_example"] == 0
 
 

@@ -27,7 +27,7 @@ def test_add_link_prefills_the_baseline_from_the_data(setup):
     db, plan_id, goal, ind, kokkola = setup
     link_id = indicators.add_link(
         db,
-        Actor("Anna"),
+        Actor("Anna", role=Role.ADMIN),
         goal["id"],
         indicator_id=ind,
         region_id=kokkola,
@@ -124,12 +124,14 @@ def test_stale_update_is_refused_with_who_saved(setup):
         target_year=2024,
         target_value=60,
     )
-    assert indicators.update_link(db, Actor("Maija"), link_id, 1, target_value="55") == 2
+    assert indicators.update_link(db, Actor("Maija", role=Role.ADMIN), link_id, 1, target_value="55") == 2
     with pytest.raises(ConflictError) as err:
-        indicators.update_link(db, Actor("Anna"), link_id, 1, target_value="70")
+        indicators.update_link(db, Actor("Anna", role=Role.ADMIN), link_id, 1, target_value="70")
     assert err.value.by == "Maija" and err.value.current["target_value"] == 55.0
-    assert indicators.update_link(db, Actor("Anna"), link_id, 2, target_value="70") == 3
-    assert indicators.update_link(db, Actor("Anna"), link_id, 3, target_value="70") == 3  # nothing changed
+    assert indicators.update_link(db, Actor("Anna", role=Role.ADMIN), link_id, 2, target_value="70") == 3
+    assert (
+        indicators.update_link(db, Actor("Anna", role=Role.ADMIN), link_id, 3, target_value="70") == 3
+    )  # nothing changed
     with pytest.raises(ConflictError):
         indicators.delete_link(db, SYSTEM, link_id, 2)
     indicators.delete_link(db, SYSTEM, link_id, 3)
@@ -165,10 +167,10 @@ def test_custom_indicator_validation(demo_db):
 
 def test_set_direction_is_versioned(demo_db):
     ind = indicators.add_custom(demo_db, SYSTEM, "D-1", "Suunta")
-    assert indicators.set_direction(demo_db, Actor("A"), ind, "lower", 1) == 2
+    assert indicators.set_direction(demo_db, Actor("A", role=Role.ADMIN), ind, "lower", 1) == 2
     with pytest.raises(ConflictError):
-        indicators.set_direction(demo_db, Actor("B"), ind, None, 1)
-    assert indicators.set_direction(demo_db, Actor("B"), ind, None, 2) == 3
+        indicators.set_direction(demo_db, Actor("B", role=Role.ADMIN), ind, None, 1)
+    assert indicators.set_direction(demo_db, Actor("B", role=Role.ADMIN), ind, None, 2) == 3
     assert indicators.get_indicator(demo_db, ind)["direction"] is None
 
 

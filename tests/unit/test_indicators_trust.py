@@ -75,7 +75,7 @@ def test_gap_series(setup):
 def test_minimum_count_is_set_per_indicator(setup):
     db, _, ind, regions = setup
     halsua = regions["municipality:074"]
-    version = indicators.set_trust(db, Actor("Anna"), ind, "", None, "3", 1)
+    version = indicators.set_trust(db, Actor("Anna", role=Role.ADMIN), ind, "", None, "3", 1)
     assert version == 2
     rows = _series(db, ind, [halsua])
     assert not rows[(halsua, 2021)]["too_few"] and not rows[(halsua, 2017)]["too_few"]

@@ -9,8 +9,8 @@ from lape_plan.errors import ConflictError, NotFound, PermissionDenied, Validati
 from lape_plan.model import SYSTEM, Actor, Role
 from tests.helpers import org_id
 
-ANNA = Actor(name="Anna")
-BERTIL = Actor(name="Bertil")
+ANNA = Actor(name="Anna", role=Role.ADMIN)
+BERTIL = Actor(name="Bertil", role=Role.ADMIN)
 
 
 @pytest.fixture
@@ -139,7 +139,13 @@ def test_concurrent_saves_exactly_one_wins(tmp_path, demo_db, area_id):
         barrier.wait()
         try:
             plans.update(
-                conn, Actor(name=f"user{n}"), "goal", goal_id, 1, title_fi=f"teksti {n}", description=f"kuvaus {n}"
+                conn,
+                Actor(name=f"user{n}", role=Role.ADMIN),
+                "goal",
+                goal_id,
+                1,
+                title_fi=f"teksti {n}",
+                description=f"kuvaus {n}",
             )
             results.append(("ok", n))
         except ConflictError as err:
