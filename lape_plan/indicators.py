@@ -678,9 +678,9 @@ def _link_fields(db, plan: dict, goal_id: int, data: dict, link_id: int | None =
 
 
 def add_link(db: Database, actor: Actor, goal_id: int, **data) -> int:
-    goal, plan = _goal_plan(db, goal_id)
-    auth.require_org_editor(actor, goal["responsible_ids"])
-    with write(db):
+    with write(db):  # the goal and the actor's rights as they are when the row is written
+        goal, plan = _goal_plan(db, goal_id)
+        plans.authorise(db, actor, "goal", goal)  # a goal's targets are the goal's: reserved with it
         row = _link_fields(db, plan, goal_id, data)
         row.update({"version": 1, "updated_at": now(), "updated_by": actor.name})
         link_id = insert_row(db, "goal_indicators", row)
@@ -696,7 +696,7 @@ def update_link(db: Database, actor: Actor, link_id: int, expected_version: int,
     with write(db):
         before = get_link(db, link_id)
         goal, plan = _goal_plan(db, before["goal_id"])
-        auth.require_org_editor(actor, goal["responsible_ids"])
+        plans.authorise(db, actor, "goal", goal)
         require_version(before, expected_version)
         merged = {**before, **data}
         row = _link_fields(db, plan, before["goal_id"], merged, link_id)
@@ -707,7 +707,7 @@ def delete_link(db: Database, actor: Actor, link_id: int, expected_version: int)
     with write(db):
         before = get_link(db, link_id)
         goal, _ = _goal_plan(db, before["goal_id"])
-        auth.require_org_editor(actor, goal["responsible_ids"])
+        plans.authorise(db, actor, "goal", goal)
         require_version(before, expected_version)
         db.table("goal_indicators").delete(link_id)
         audit(db, actor, "goal_indicator", link_id, "delete", before=before)

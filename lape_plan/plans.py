@@ -13,7 +13,7 @@ from . import auth, validation
 from .validation import clean_text, normalise_text  # noqa: F401
 from .db import audit, get_or_not_found, insert_row, now, save_changes, save_version, write
 from .errors import NotFound, PermissionDenied, ValidationError, require_version
-from .model import TITLE_MAX, Actor, OrgKind, Scope
+from .model import TITLE_MAX, Actor, OrgKind, Role, Scope
 
 # entity name -> (table, parent column)
 ENTITIES = {
@@ -338,9 +338,11 @@ def responsible_ids(row: dict, entity: str) -> list[int]:
     return []
 
 
-def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None = None) -> None:
+def authorise(db, actor, entity: str, row: dict | None, parent_id: int | None = None) -> None:
     """Focus areas and new goals are plan structure; existing goals and measures belong
-    to their responsible organisations (a new measure to its goal's)."""
+    to their responsible organisations (a new measure to its goal's). A shared goal reserved
+    for coordinators (with its indicator targets) is theirs alone; measures under it stay
+    their organisations'."""
     if entity == "focus_area" or (entity == "goal" and row is None):
         auth.require_plan_editor(actor)
     elif (
@@ -361,11 +363,37 @@ def _authorise(db, actor, entity: str, row: dict | None, parent_id: int | None =
         auth.require_org_editor(actor, orgs)
 
 
+def _authorise_with_measures(db, actor, entity: str, row: dict) -> None:
+    """Deleting a goal hides its measures too: a member must answer for each of them, not only
+    for the goal. (Restoring one only undoes a deletion.)"""
+    authorise(db, actor, entity, row)
+    if entity == "goal":
+        for m in db.query("select * from measures where goal_id = ? and deleted_at is null", [row["id"]]):
+            authorise(db, actor, "measure", m)
+
+
+def _authorise_assignment(actor, entity: str, before: dict | None, fields: dict) -> None:
+    """Which organisations an item concerns is the coordinators' to decide: a member may add or
+    remove only their own organisations (else a member could hand an item to another
+    organisation, or take one away from it), and may not change a goal's scope."""
+    if actor.role in (Role.ADMIN, Role.FACILITATOR) or entity == "focus_area":
+        return
+    before = before or {}
+    if entity == "goal" and before and fields["scope"] != before["scope"]:
+        raise PermissionDenied("error.permission_assignment")
+    pairs = [(responsible_ids(before, entity), responsible_ids(fields, entity))]
+    if entity == "goal":
+        pairs.append((before.get("municipality_ids") or [], fields["municipality_ids"]))
+    for old, new in pairs:
+        if (set(old) ^ set(new)) - set(actor.org_ids):
+            raise PermissionDenied("error.permission_assignment")
+
+
 def allowed(db, actor: Actor, entity: str, row: dict | None = None, parent_id: int | None = None) -> bool:
     """Whether `actor` may change `row` (or add an item under `parent_id`): lets the UI
     show read-only forms. The write functions check again."""
     try:
-        _authorise(db, actor, entity, row, parent_id)
+        authorise(db, actor, entity, row, parent_id)
     except PermissionDenied:
         return False
     return True
@@ -409,12 +437,13 @@ def add(db: Database, actor: Actor, entity: str, parent_id: int, *, draft: bool 
 
     `draft`: a goal or measure that does not count until accepted (`drafts.accept`)."""
     table, parent_col = ENTITIES[entity]
-    plan = get_plan(db, parent_id) if entity == "focus_area" else plan_of(db, _parent_entity(entity), parent_id)
-    if entity != "focus_area":
-        get(db, _parent_entity(entity), parent_id)  # parent must exist and not be deleted
-    _authorise(db, actor, entity, None, parent_id)
-    with write(db):
+    with write(db):  # the parent and the actor's rights as they are when the row is written
+        plan = get_plan(db, parent_id) if entity == "focus_area" else plan_of(db, _parent_entity(entity), parent_id)
+        if entity != "focus_area":
+            get(db, _parent_entity(entity), parent_id)  # parent must exist and not be deleted
+        authorise(db, actor, entity, None, parent_id)
         fields = check_fields(db, entity, plan, data)
+        _authorise_assignment(actor, entity, None, fields)
         row = {k: v for k, v in fields.items() if k not in LINKS}
         row.update(
             {
@@ -444,10 +473,11 @@ def update(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
     table = ENTITIES[entity][0]
     with write(db):
         before = get(db, entity, item_id)
-        _authorise(db, actor, entity, before)
+        authorise(db, actor, entity, before)
         require_version(before, expected_version)
         plan = plan_of(db, entity, item_id)
         fields = check_fields(db, entity, plan, {**before, **data})
+        _authorise_assignment(actor, entity, before, fields)
         version = save_changes(
             db, actor, table, entity, before, fields, row={k: v for k, v in fields.items() if k not in LINKS}
         )
@@ -460,7 +490,7 @@ def delete(db: Database, actor: Actor, entity: str, item_id: int, expected_versi
     """Soft delete: the row stays, hidden, and `restore` brings it back."""
     with write(db):
         before = get(db, entity, item_id)
-        _authorise(db, actor, entity, before)
+        _authorise_with_measures(db, actor, entity, before)
         require_version(before, expected_version)
         soft_delete(db, actor, entity, before, action="delete")
 
@@ -489,7 +519,7 @@ def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
         before = get(db, entity, item_id, include_deleted=True)
         if not before["deleted_at"]:
             return
-        _authorise(db, actor, entity, before)
+        authorise(db, actor, entity, before)
         parent_entity = {"goal": "focus_area", "measure": "goal"}.get(entity)
         if parent_entity:
             get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
@@ -528,7 +558,7 @@ def move(db: Database, actor: Actor, entity: str, item_id: int, step: int) -> No
     table, parent_col = ENTITIES[entity]
     with write(db):
         row = get(db, entity, item_id)
-        _authorise(db, actor, entity, row)
+        authorise(db, actor, entity, row)
         op, order = ("<", "desc") if step < 0 else (">", "asc")
         other = db.execute(
             f"select id, position from {table} where {parent_col} = ? and deleted_at is null "

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from lape_plan import auth, db as dbm, plans, throttle
+from lape_plan import auth, db as dbm, indicators, plans, throttle
+from lape_plan.regions import plan_regions
 from lape_plan.errors import ConflictError, PermissionDenied, ValidationError
 from lape_plan.model import SYSTEM, Actor, Role
 from tests.helpers import org_id
@@ -340,6 +341,62 @@ def test_shared_goals_can_be_reserved_for_coordinators(demo_db):
         plans.update(demo_db, member, "goal", goal["id"], goal["version"], title_fi="x")
     # the member still answers for the measures of their organisation
     plans.update(demo_db, member, "measure", measure["id"], measure["version"], title_fi="x")
+    # the goal's indicator targets are reserved with it
+    ind = indicators.add_custom(demo_db, SYSTEM, "T-1", "Testi", direction="higher")
+    region = plan_regions(demo_db, plan_id)[0]["id"]
+    link = dict(indicator_id=ind, region_id=region, baseline_year=2019, baseline_value="40", target_year=2024)
+    with pytest.raises(PermissionDenied):
+        indicators.add_link(demo_db, member, goal["id"], **link, target_value="60")
+    link_id = indicators.add_link(demo_db, SYSTEM, goal["id"], **link, target_value="60")
+    with pytest.raises(PermissionDenied):
+        indicators.update_link(demo_db, member, link_id, 1, target_value="999")
+    with pytest.raises(PermissionDenied):
+        indicators.delete_link(demo_db, member, link_id, 1)
+    assert indicators.get_link(demo_db, link_id)["target_value"] == 60
+
+
+def test_a_member_adds_or_removes_only_their_own_organisation(demo_db):
+    """Who an item concerns is the coordinators' to decide: a member can neither take a goal away
+    from another organisation nor hand an item to one."""
+    plan_id, area, goal, measure = _fixture(demo_db)  # goal: Soite and Kokkola; measure: Kokkola's
+    kokkola, soite, halsua = (org_id(demo_db, c) for c in ("272", "HVA18", "074"))
+    member = _actors(demo_db)["member_own"]
+    for change in (
+        {"responsible_ids": [kokkola]},  # takes it away from Soite
+        {"responsible_ids": [kokkola, soite, halsua]},  # hands it to Halsua too
+        {"scope": "local", "municipality_ids": [kokkola]},
+    ):
+        with pytest.raises(PermissionDenied) as err:
+            plans.update(demo_db, member, "goal", goal["id"], goal["version"], **change)
+        assert err.value.key == "error.permission_assignment"
+    with pytest.raises(PermissionDenied):
+        plans.update(demo_db, member, "measure", measure["id"], measure["version"], responsible_org_id=halsua)
+    with pytest.raises(PermissionDenied):
+        plans.add(demo_db, member, "measure", goal["id"], title_fi="Halsuan työ", responsible_org_id=halsua)
+    assert plans.get(demo_db, "goal", goal["id"])["version"] == goal["version"]
+    assert plans.get(demo_db, "measure", measure["id"])["responsible_org_id"] == kokkola
+    # their own organisation is theirs to add or remove; a coordinator may change any
+    plans.update(demo_db, member, "measure", measure["id"], measure["version"], responsible_org_id="")
+    plans.add(demo_db, member, "measure", goal["id"], title_fi="Kokkolan työ", responsible_org_id=kokkola)
+    plans.update(
+        demo_db, _actors(demo_db)["facilitator"], "goal", goal["id"], goal["version"], responsible_ids=[halsua]
+    )
+    assert plans.get(demo_db, "goal", goal["id"])["responsible_ids"] == [halsua]
+
+
+def test_a_member_deletes_a_goal_only_with_all_its_measures(demo_db):
+    plan_id = plans.plans(demo_db)[0]["id"]
+    goals = [g for a in plans.tree(demo_db, plan_id) for g in a["goals"]]
+    kannus = org_id(demo_db, "217")
+    member = _actors(demo_db)["member_own"]  # Kokkola
+    shared = next(g for g in goals if any(m["responsible_org_id"] == kannus for m in g["measures"]))
+    assert org_id(demo_db, "272") in shared["responsible_ids"]
+    with pytest.raises(PermissionDenied):  # Kannus's measure would go with it
+        plans.delete(demo_db, member, "goal", shared["id"], shared["version"])
+    assert plans.get(demo_db, "goal", shared["id"])["deleted_at"] is None
+    own = next(g for g in goals if g["scope"] == "local" and g["responsible_ids"] == [org_id(demo_db, "272")])
+    plans.delete(demo_db, member, "goal", own["id"], own["version"])
+    assert plans.get(demo_db, "goal", own["id"], include_deleted=True)["deleted_at"]
 
 
 # ---------------------------------------------------------------- browser sessions

@@ -387,3 +387,30 @@ def test_invisible_only_or_nul_text_is_refused_or_cleaned_everywhere(demo_db, pl
     demo_db.execute("update measures set resources_text = 'vanha' || char(0) where id = ?", [measure_id])
     data = exports.plan_csv(demo_db, plan_id, "fi")
     assert b"\x00" not in data and "Tavoite NUL" in data.decode("utf-8-sig") and "vanha" in data.decode("utf-8-sig")
+
+
+def test_an_add_waiting_for_the_write_lock_is_checked_against_what_it_waited_for(tmp_path):
+    """A member's new measure queued behind a coordinator's transaction that deletes its goal: the
+    goal and the member's rights are read once the lock is theirs, so the add is refused."""
+    from lape_plan import db as dbm
+    from tests.conftest import database_file
+
+    path = database_file("demo", tmp_path / "race.db")
+    coordinator_db, member_db = dbm.connect(path), dbm.connect(path, shared=True)
+    goal = plans.tree(coordinator_db, coordinator_db.execute("select id from plans").fetchone()[0])[0]["goals"][0]
+    member = Actor("Maija", Role.MEMBER, org_ids=frozenset(goal["responsible_ids"]))
+    outcome = {}
+
+    def add():
+        try:
+            outcome["id"] = plans.add(member_db, member, "measure", goal["id"], title_fi="Jonossa odottanut")
+        except NotFound as err:
+            outcome["error"] = err
+
+    with dbm.write(coordinator_db):
+        plans.delete(coordinator_db, ANNA, "goal", goal["id"], goal["version"])
+        waiting = threading.Thread(target=add)
+        waiting.start()
+        waiting.join(0.5)  # the add now waits for this transaction's lock
+    waiting.join(15)
+    assert "id" not in outcome and outcome["error"].key == "error.not_found"
