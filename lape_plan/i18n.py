@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -71,12 +72,25 @@ def _fmt_value(value, lang):
     return value
 
 
+def decimals_of(value, least: int = 0, most: int = 4) -> int:
+    """The fewest decimals, at least `least`, that show `value` as it is (a typed 8.25 stays 8,25,
+    a sum of cents carries no float noise)."""
+    return next((d for d in range(least, most + 1) if abs(round(value, d) - value) < 1e-9), most)
+
+
 def number(value, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
-    """1234.5 -> '1 234,5' in fi and sv, '1,234.5' in en; None -> '–'."""
+    """1234.5 -> '1 234,5' in fi and sv, '1,234.5' in en; None -> '–'. Without `decimals`, as
+    many as the value has (a stored target or euro sum is shown as typed, never rounded). Halves
+    round up, as people do (12,5 % -> 13 %), and what rounds to zero shows no minus sign."""
     if value is None:
         return "–"
     if decimals is None:
-        decimals = 0 if float(value).is_integer() else 1
+        decimals = decimals_of(value)
+    # from the shortest decimal text of the float, so 8.15 is 8.15, not 8.1499999...
+    exact = Decimal(repr(float(value)))
+    if exact.is_finite() and exact.adjusted() < 24:  # within Decimal's 28 digits; beyond, as floats go
+        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        value = abs(exact) if exact == 0 else exact
     text = f"{value:,.{decimals}f}"
     if lang in ("fi", "sv"):
         text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")

@@ -27,8 +27,7 @@ def _fmt(ctx: Ctx, value, decimals=None) -> str:
     if value is None:
         return "–"
     if decimals is not None:
-        while decimals < 3 and abs(round(value, decimals) - value) > 1e-9:
-            decimals += 1
+        decimals = i18n.decimals_of(value, least=decimals, most=3)
     return ctx.num(value, decimals)
 
 
@@ -649,8 +648,7 @@ def _link_initial(ctx: Ctx, link: dict | None, field: str):
     if field in ("baseline_value", "target_value"):
         if value is None:
             return ""
-        decimals = next((d for d in range(5) if abs(round(value, d) - value) < 1e-9), 4)
-        return i18n.number(value, ctx.lang, decimals)
+        return i18n.number(value, ctx.lang)
     if field in ("baseline_year", "target_year"):
         return str(value)
     return value

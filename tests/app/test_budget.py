@@ -47,7 +47,7 @@ def test_enter_a_years_euros_and_see_the_rollup(app, conn, make_user):
     assert at.success[0].value == "Eurot tallennettu: 1.1.1, 2022."
     metrics = {x.label: x.value for x in at.metric}
     assert metrics["Suunniteltu 2020–2024"] == "12\u00a0500 €"
-    assert metrics["Toteutunut 2020–2024"] == "11\u00a0000 €"  # whole euros: 11 000,5 rounds to even
+    assert metrics["Toteutunut 2020–2024"] == "11\u00a0001 €"  # whole euros: 11 000,5 rounds up, as people do
     assert metrics["Ehkäisevä ja varhainen tuki"] == "100 %"
     assert metrics["Toimenpiteitä ilman euroja"] == "13 / 14"
     values = _chart_rows(at)

@@ -54,7 +54,14 @@ def test_missing_key_raises():
         (1234.5, "fi", None, "1\u00a0234,5"),
         (1234.5, "sv", 2, "1\u00a0234,50"),
         (1234.5, "en", None, "1,234.5"),
-        (-2.25, "fi", 1, "\u22122,2"),
+        (-2.25, "fi", 1, "\u22122,3"),  # halves away from zero, as people round
+        (12.5, "fi", 0, "13"),
+        (8.15, "fi", 1, "8,2"),  # the typed 8.15, not the float 8.1499999...
+        (8.25, "fi", None, "8,25"),  # a stored value as typed: a target of 8,25 is not "8,2"
+        (0.05, "en", None, "0.05"),
+        (0.1 + 0.2, "fi", None, "0,3"),  # a sum's float noise is no decimal of its own
+        (-0.04, "fi", 1, "0,0"),  # rounds to zero: no minus sign
+        (-0.0, "sv", None, "0"),
         (3, "fi", None, "3"),
         (None, "fi", None, "–"),
     ],
