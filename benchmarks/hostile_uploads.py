@@ -38,7 +38,7 @@ import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from lape_plan import db as dbm, indicators, roundtrip, sotkanet
 from lape_plan.errors import ImportRejected
-from lape_plan.model import SYSTEM, Actor
+from lape_plan.model import SYSTEM, Actor, Role
 import openpyxl, lxml.etree
 mode, db_path, files = sys.argv[2], sys.argv[3], sys.argv[4:]
 out = {"outcome": "baseline", "reason": ""}

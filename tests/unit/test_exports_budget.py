@@ -7,11 +7,11 @@ import pytest
 
 from lape_plan import budget, exports, i18n, roundtrip
 from lape_plan.errors import ImportRejected
-from lape_plan.model import Actor
+from lape_plan.model import Actor, Role
 from tests.helpers import first_plan_id, measure_titled
 
-ANNA = Actor(name="Anna App")
-EXCEL = Actor(name="Eero Excel")
+ANNA = Actor(name="Anna App", role=Role.ADMIN)
+EXCEL = Actor(name="Eero Excel", role=Role.ADMIN)
 SHEET = "Lapsibudjetti"
 
 

@@ -1,5 +1,5 @@
 from lape_plan import cli, db as dbm, demo, follow_up as fu
-from lape_plan.model import Actor
+from lape_plan.model import Actor, Role
 
 
 def _db(tmp_path):
@@ -7,8 +7,8 @@ def _db(tmp_path):
     database = dbm.connect(path)
     demo.load(database)
     m = next(database.query("select id from measures where title_fi like 'Kaveritoiminta%'"))["id"]
-    fu.record(database, Actor(name="Anna"), "measure", m, 2021, "on_track", 30)
-    fu.record(database, Actor(name="Anna"), "measure", m, 2022, "delayed", 35, "Kevät jäi väliin")
+    fu.record(database, Actor(name="Anna", role=Role.ADMIN), "measure", m, 2021, "on_track", 30)
+    fu.record(database, Actor(name="Anna", role=Role.ADMIN), "measure", m, 2022, "delayed", 35, "Kevät jäi väliin")
     return str(path)
 
 

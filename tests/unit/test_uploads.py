@@ -14,9 +14,9 @@ import pytest
 
 from lape_plan import cli, exports, indicators, plans, roundtrip, sotkanet, xlsx
 from lape_plan.errors import ImportRejected
-from lape_plan.model import SYSTEM, Actor
+from lape_plan.model import SYSTEM, Actor, Role
 
-EXCEL = Actor(name="Eero Excel")
+EXCEL = Actor(name="Eero Excel", role=Role.ADMIN)
 
 
 def _rezip(data: bytes, edit) -> bytes:
