@@ -76,6 +76,14 @@ def check_year(year, plan: dict) -> int:
     return result
 
 
+def item_years(entity: str, row: dict, plan: dict) -> list[int]:
+    """The years an item is scheduled for: a goal the plan period, a measure its own
+    start–end (the plan period where not given)."""
+    if entity == "goal":  # goals have no years of their own
+        return plan_years(plan)
+    return list(range(row["start_year"] or plan["first_year"], (row["end_year"] or plan["last_year"]) + 1))
+
+
 def _item(db: Database, entity: str, item_id: int) -> dict:
     if entity not in ENTITIES:
         raise ValidationError("follow_up.error.entity", field="fu_entity", value=entity)
@@ -161,6 +169,11 @@ def record(
             raise ValidationError("drafts.error.follow_up", field="fu_entity")
         plan = plans.plan_of(db, entity, item_id)
         year = check_year(year, plan)
+        years = item_years(entity, item, plan)
+        if year not in years:  # the year is "not scheduled" everywhere else, as budget.save refuses it
+            raise ValidationError(
+                "follow_up.error.year_outside_measure", field="fu_year", year=year, first=years[0], last=years[-1]
+            )
         auth.require_org_editor(actor, responsible_orgs(db, entity, item))
         before = _latest(db, entity, item_id, year)
         current_version = before["version"] if before else 0
@@ -354,8 +367,6 @@ def items(
             measures = []
             for m in goal["measures"]:
                 orgs = [m["responsible_org_id"]] if m["responsible_org_id"] else goal_orgs
-                first = m["start_year"] or plan["first_year"]
-                last = m["end_year"] or plan["last_year"]
                 measures.append(
                     {
                         "entity": "measure",
@@ -365,7 +376,7 @@ def items(
                         "focus_area": area,
                         "goal_id": goal["id"],
                         "responsible_ids": orgs,
-                        "years": list(range(first, last + 1)),
+                        "years": item_years("measure", m, plan),
                     }
                 )
             if org_id:
@@ -503,19 +514,24 @@ def year_summary(
     focus_area_id: int | None = None,
     org_id: int | None = None,
 ) -> list[dict]:
-    """What changed in `year` compared with the year before, one row per scheduled item.
+    """What changed in `year` compared with the item's latest earlier update, one row per
+    scheduled item (`previous_year` says which year that was: a year without an update is
+    skipped, so on track in 2022, nothing in 2023 and delayed in 2024 is "worse").
 
     `change` is "completed" (done now, not before), "worse" (status fell, e.g. on track →
     delayed, or progress went down), "better", "started" (first update this plan
     period), "unchanged" or "no_update" (nothing recorded for the year). Rows that
     changed come first, in plan order."""
-    cur = current(db, plan_id, [year - 1, year])
+    plan = plans.get_plan(db, plan_id)
+    cur = current(db, plan_id, [y for y in plan_years(plan) if y <= year])
     rows = []
     for item in items(db, plan_id, municipality_id, focus_area_id, org_id):
         if year not in item["years"]:
             continue
         now_ = cur.get((item["entity"], item["id"], year))
-        before = cur.get((item["entity"], item["id"], year - 1))
+        # Only the item's own earlier years: an older database may hold rows outside them.
+        earlier = (cur.get((item["entity"], item["id"], y)) for y in reversed(item["years"]) if y < year)
+        before = next((row for row in earlier if row), None)
         if now_ is None:
             change = "no_update"
         elif before is None:
@@ -537,6 +553,7 @@ def year_summary(
                 "responsible_ids": item["responsible_ids"],
                 "change": change,
                 "previous_status": before["status"] if before else NO_UPDATE,
+                "previous_year": before["year"] if before else None,
                 "previous_progress": before["progress"] if before else None,
                 "status": now_["status"] if now_ else NO_UPDATE,
                 "progress": now_["progress"] if now_ else None,
@@ -597,6 +614,7 @@ __all__ = [
     "NO_UPDATE",
     "NOT_SCHEDULED",
     "may_edit",
+    "item_years",
     "record",
     "record_many",
     "current",

@@ -22,7 +22,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -233,8 +233,10 @@ def _text(row: dict, lang: str, field: str = "title") -> dict:
     return {"text": plans.title_in(row, "fi", field), "lang": "fi"}
 
 
-def _status(cur_by_item: dict, entity: str, item_id: int, lang: str) -> dict | None:
-    row = cur_by_item.get((entity, item_id))
+def _status(rows: list[dict], years: list[int] | None, lang: str) -> dict | None:
+    """The latest of an item's yearly statuses, only those within `years` when given (an older
+    database may hold a measure's status for a year it is not scheduled)."""
+    row = max((r for r in rows if years is None or r["year"] in years), key=lambda r: r["year"], default=None)
     if not row:
         return None
     return {
@@ -251,11 +253,13 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
     plan = plans.get_plan(db, plan_id)
     orgs = {o["id"]: o for o in plans.organisations(db)}
     org = lambda i: plans.org_name(orgs[i], lang) if i in orgs else ""  # noqa: E731
-    cur_rows = follow_up.current(db, plan_id)
-    latest: dict[tuple, dict] = {}
-    for (entity, item_id, year), row in cur_rows.items():
-        if (entity, item_id) not in latest or year > latest[(entity, item_id)]["year"]:
-            latest[(entity, item_id)] = row
+    by_item: dict[tuple, list[dict]] = {}
+    for (entity, item_id, _year), row in follow_up.current(db, plan_id).items():
+        by_item.setdefault((entity, item_id), []).append(row)
+
+    def status(entity: str, row: dict, years: list[int] | None = None) -> dict | None:
+        return _status(by_item.get((entity, row["id"]), []), years, lang)
+
     areas = []
     goal_ids: list[int] = []
     for area in [a for a in plans.tree(db, plan_id) if _shown(a)]:
@@ -275,7 +279,7 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
                         else ", ".join(org(i) for i in goal["responsible_ids"]),
                         "years": f"{m['start_year'] or plan['first_year']}–{m['end_year'] or plan['last_year']}",
                         "resources": m.get("resources_text") or "",
-                        "status": _status(latest, "measure", m["id"], lang),
+                        "status": status("measure", m, follow_up.item_years("measure", m, plan)),
                     }
                 )
             goals.append(
@@ -290,7 +294,7 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
                     else [],
                     "scope": goal["scope"],
                     "municipality_ids": list(goal["municipality_ids"]),
-                    "status": _status(latest, "goal", goal["id"], lang),
+                    "status": status("goal", goal),
                     "measures": measures,
                     "indicators": [],
                     "trail": [],
@@ -310,7 +314,8 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
     for link in indicators.links(db, plan_id, lang):
         if link["goal_id"] in by_goal and _shown(link):
             by_goal[link["goal_id"]]["indicators"].append(_indicator(link, lang))
-    for entry in trail(db, plan_id, set(by_goal), lang):
+    measure_ids = {m["id"] for g in by_goal.values() for m in g["measures"]}
+    for entry in trail(db, plan_id, set(by_goal), lang, measure_ids):
         by_goal[entry["goal_id"]]["trail"].append(entry)
     approvals = [
         {
@@ -351,13 +356,17 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
     }
 
 
-def trail(db: Database, plan_id: int, goal_ids: set[int], lang: str) -> list[dict]:
-    """Workshop proposals that became one of `goal_ids`: the workshop, its date, the proposal's
-    text and votes; never who proposed it, and nothing hidden or merged away."""
+def trail(db: Database, plan_id: int, goal_ids: set[int], lang: str, measure_ids: Collection[int] = ()) -> list[dict]:
+    """Workshop proposals that became one of `goal_ids`, or one of `measure_ids` under one of
+    them: the workshop, its date, the proposal's text and votes; never who proposed it, and
+    nothing hidden or merged away."""
     out = []
     for w in workshop.for_plan(db, plan_id):
         for p in workshop.proposals(db, w["id"]):
-            if p["goal_id"] in goal_ids and not p["hidden"] and not p["merged_into"] and _shown(p):
+            # A proposal promoted to a measure keeps its goal's id in goal_id: it is shown only
+            # when that measure itself is published (not a draft, not discarded or deleted).
+            became = p["goal_id"] in goal_ids and (p["measure_id"] is None or p["measure_id"] in measure_ids)
+            if became and not p["hidden"] and not p["merged_into"] and _shown(p):
                 out.append(
                     {
                         "goal_id": p["goal_id"],

@@ -580,6 +580,13 @@ def missing_table(ctx: Ctx, f: dict) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
 
 
+def _previous_update(ctx: Ctx, row: dict) -> str:
+    """The status a year summary row is compared with, and its year: the item's latest earlier
+    update, which need not be last year's."""
+    label = status_label(ctx, row["previous_status"])
+    return f"{label} ({row['previous_year']})" if row["previous_year"] else label
+
+
 def summary_table(ctx: Ctx, f: dict) -> None:
     t = ctx.t
     year = f["year"]
@@ -601,7 +608,7 @@ def summary_table(ctx: Ctx, f: dict) -> None:
                 {
                     t("follow_up.col_item"): f"{r['number']} {ctx.title(r['row'])}",
                     t("follow_up.col_change"): t(f"follow_up.change.{r['change']}"),
-                    t("follow_up.col_status_in", year=year - 1): status_label(ctx, r["previous_status"]),
+                    t("follow_up.col_previous_update"): _previous_update(ctx, r),
                     t("follow_up.col_status_in", year=year): status_label(ctx, r["status"]),
                     t(
                         "follow_up.col_progress_change"

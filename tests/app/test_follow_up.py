@@ -1,7 +1,7 @@
 import json
 
 from lape_plan import follow_up as fu, plans
-from lape_plan.model import Actor
+from lape_plan.model import Actor, Role
 from lape_plan.ui.text import md_escape
 from tests.helpers import measure_titled, org_id
 
@@ -85,7 +85,9 @@ def test_stale_save_shows_theirs_and_keeps_mine(app, conn, make_user):
     m = measure_titled(conn, "Kaveritoiminta")
     at = app(PAGE, fu_item=f"measure:{m['id']}", fu_year=2022, user_id=make_user("Bo"))
     p = _prefix("measure", m["id"], 2022)
-    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2022, "delayed", 20, "Annan selitys viiveestä")
+    fu.record(
+        conn, Actor(name="Anna", role=Role.ADMIN), "measure", m["id"], 2022, "delayed", 20, "Annan selitys viiveestä"
+    )
     at.text_area(key=f"{p}_narrative").set_value("Bon oma teksti")
     _click(at, "Tallenna päivitys")
     assert any("Anna" in e.value for e in at.error)
@@ -170,13 +172,15 @@ def test_bulk_save_pairs_rows_with_items_not_positions(app, conn):
 
 def test_missing_updates_and_year_summary(app, conn):
     m = measure_titled(conn, "Kaveritoiminta")
-    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2021, "on_track", 30)
-    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2022, "done")
+    fu.record(conn, Actor(name="Anna", role=Role.ADMIN), "measure", m["id"], 2021, "on_track", 30)
+    fu.record(conn, Actor(name="Anna", role=Role.ADMIN), "measure", m["id"], 2022, "done")
     at = app(PAGE, fu_year=2022)
     text = " ".join(t.value for t in at.text)
     assert "Ilman päivitystä vuodelle 2022" in text
     summary = [d.value for d in at.dataframe if "Muutos" in d.value.columns]
     assert summary and "Valmistui" in summary[0]["Muutos"].tolist()
+    # compared with the latest earlier update, whose year is shown
+    assert "Etenee (2021)" in summary[0]["Edellinen päivitys"].tolist()
     missing = [d.value for d in at.dataframe if "Tyyppi" in d.value.columns][0]
     assert not any("Kaveritoiminta" in s for s in missing["Kohde"])
     assert any("Harrastamisen" in s for s in missing["Kohde"])
@@ -188,7 +192,7 @@ def test_overview_rollup_changes_after_an_update(app, conn):
     before = {m.label: m.value for m in at.metric}
     assert before["Ei päivitystä"] == "100 %"
     m = measure_titled(conn, "Kaveritoiminta")
-    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2024, "on_track", 60)
+    fu.record(conn, Actor(name="Anna", role=Role.ADMIN), "measure", m["id"], 2024, "on_track", 60)
     at.run()
     after = {m.label: m.value for m in at.metric}
     assert after["Edistyminen 2024"] == "60 %" and after["Etenee tai valmis"] != "0 %"
@@ -226,7 +230,7 @@ def test_bulk_save_refreshes_open_one_item_forms(app, conn):
 
 def test_first_update_of_a_year_starts_from_last_year(app, conn):
     m = measure_titled(conn, "Kaveritoiminta")
-    fu.record(conn, Actor(name="Anna"), "measure", m["id"], 2021, "delayed", 30, "Hidas alku")
+    fu.record(conn, Actor(name="Anna", role=Role.ADMIN), "measure", m["id"], 2021, "delayed", 30, "Hidas alku")
     at = app(PAGE, fu_year=2022, fu_item=f"measure:{m['id']}")
     p = _prefix("measure", m["id"], 2022)
     assert at.selectbox(key=f"{p}_status").value == "delayed"
@@ -243,7 +247,7 @@ def test_bulk_conflict_names_who_and_keeps_edits_until_merged(app, conn, make_us
     versions = at.session_state[key[:-3]]["versions"]
     row = [i for i, (e, _, _) in enumerate(versions) if e == "measure"][0]
     item_id = versions[row][1]
-    fu.record(conn, Actor(name="Anna"), "measure", item_id, 2022, "delayed", 20, "Annan huomio")
+    fu.record(conn, Actor(name="Anna", role=Role.ADMIN), "measure", item_id, 2022, "delayed", 20, "Annan huomio")
     edits = {
         "edited_rows": {row: {"status": "on_track", "narrative": "Bon teksti"}},
         "added_rows": [],

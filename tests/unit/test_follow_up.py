@@ -7,8 +7,8 @@ from lape_plan.errors import ConflictError, NotFound, PermissionDenied, Validati
 from lape_plan.model import Actor, Role
 from tests.helpers import first_plan_id, measure_titled, org_id
 
-ANNA = Actor(name="Anna")
-BO = Actor(name="Bo")
+ANNA = Actor(name="Anna", role=Role.ADMIN)
+BO = Actor(name="Bo", role=Role.ADMIN)
 
 
 def _goal(db, title_start):
@@ -168,7 +168,7 @@ def test_eight_threads_from_the_same_version_one_wins(demo_db, tmp_path):
                     "ok",
                     fu.record(
                         conn,
-                        Actor(name=f"User {n}"),
+                        Actor(name=f"User {n}", role=Role.ADMIN),
                         "measure",
                         m["id"],
                         2022,
@@ -359,6 +359,50 @@ def test_year_summary(demo_db):
     first_quiet = next(i for i, ch in enumerate(changes) if ch in ("unchanged", "no_update"))
     assert all(ch in ("unchanged", "no_update") for ch in changes[first_quiet:])
     assert changes.count("unchanged") == 1
+
+
+def test_year_summary_compares_with_the_latest_earlier_update(demo_db):
+    # on track 60 % in 2022, nothing in 2023, delayed 30 % in 2024: worse, not a first update
+    pid = first_plan_id(demo_db)
+    a, b = measure_titled(demo_db, "Kaveritoiminta"), measure_titled(demo_db, "Harrastamisen")
+    fu.record(demo_db, ANNA, "measure", a["id"], 2022, "on_track", 60)
+    fu.record(demo_db, ANNA, "measure", a["id"], 2024, "delayed", 30, "Syy")
+    fu.record(demo_db, ANNA, "measure", b["id"], 2024, "on_track", 20)
+    by_id = {(r["entity"], r["item_id"]): r for r in fu.year_summary(demo_db, pid, 2024)}
+    gap = by_id[("measure", a["id"])]
+    assert gap["change"] == "worse"
+    assert (gap["previous_status"], gap["previous_progress"], gap["previous_year"]) == ("on_track", 60, 2022)
+    first = by_id[("measure", b["id"])]
+    assert first["change"] == "started" and first["previous_status"] == fu.NO_UPDATE
+    assert first["previous_year"] is None
+    # the year right before still wins over older ones
+    fu.record(demo_db, ANNA, "measure", a["id"], 2023, "delayed", 30, "Syy")
+    gap = next(r for r in fu.year_summary(demo_db, pid, 2024) if r["item_id"] == a["id"] and r["entity"] == "measure")
+    assert (gap["change"], gap["previous_year"]) == ("unchanged", 2023)
+
+
+def test_a_status_outside_the_measures_own_years_is_refused(demo_db):
+    from lape_plan import i18n
+
+    m = plans.get(demo_db, "measure", measure_titled(demo_db, "Kaveritoiminta")["id"])
+    plans.update(demo_db, ANNA, "measure", m["id"], m["version"], start_year=2021, end_year=2022)
+    for year in (2020, 2023, 2024):  # inside the plan period, outside the measure's years
+        with pytest.raises(ValidationError) as err:
+            fu.record(demo_db, ANNA, "measure", m["id"], year, "cancelled", narrative="Lopetettu")
+        assert err.value.key == "follow_up.error.year_outside_measure" and err.value.field == "fu_year"
+        assert (err.value.params["first"], err.value.params["last"]) == (2021, 2022)
+    assert i18n.t("follow_up.error.year_outside_measure", "sv", **err.value.params) == (
+        "År 2024 hör inte till åtgärdens år 2021–2022."
+    )
+    good = {"entity": "measure", "item_id": m["id"], "year": 2022, "status": "on_track"}
+    bad = {"entity": "measure", "item_id": m["id"], "year": 2024, "status": "done"}
+    with pytest.raises(fu.BulkError) as bulk:
+        fu.record_many(demo_db, ANNA, [good, bad])
+    assert bulk.value.index == 1 and bulk.value.key == "follow_up.error.year_outside_measure"
+    assert fu.history(demo_db, "measure", m["id"]) == []
+    assert fu.record(demo_db, ANNA, "measure", m["id"], 2021, "on_track") == 1
+    # goals have no years of their own: any plan year
+    assert fu.record(demo_db, ANNA, "goal", m["goal_id"], 2020, "on_track") == 1
 
 
 def test_reporting_year():

@@ -426,3 +426,47 @@ def test_published_ideas_with_answers_link_only_to_published_items(demo_db, tmp_
     again = Page((tmp_path / "s" / "fi" / "index.html").read_text())
     assert HOSTILE[0] + " tavoitteeksi" in "".join(again.text)
     assert ("a", "href", f"area-1.html#goal-{goal['id']}") not in again.attrs
+
+
+def test_trail_shows_a_proposal_promoted_to_a_measure_only_once_the_measure_is_published(demo_db, tmp_path):
+    # Such a proposal keeps its goal's id in goal_id; the goal being published is not enough.
+    plan_id = plans.plans(demo_db)[0]["id"]
+    area = plans.tree(demo_db, plan_id)[0]
+    goal = area["goals"][0]
+    fac = Actor(name="Fasilitaattori Nimi", role=Role.FACILITATOR)
+    wid = ws.create(demo_db, fac, plan_id, "Työpaja", focus_area_ids=[area["id"]])
+    token = ws.join(demo_db, ws.get(demo_db, wid)["code"])
+    texts = {k: f"{k}-TOIMENPIDE-EHDOTUS" for k in ("LUONNOS", "HYLÄTTY", "HYVÄKSYTTY")}
+    measure = {
+        k: ws.promote(demo_db, fac, ws.propose(demo_db, token, area["id"], v), goal_id=goal["id"])
+        for k, v in texts.items()
+    }
+    row = lambda k: plans.get(demo_db, "measure", measure[k])  # noqa: E731
+    drafts.discard(demo_db, fac, "measure", measure["HYLÄTTY"], row("HYLÄTTY")["version"])
+    drafts.accept(demo_db, fac, "measure", measure["HYVÄKSYTTY"], row("HYVÄKSYTTY")["version"], title_sv="Åtgärd")
+    data = publishing.plan_data(demo_db, plan_id, "fi")
+    published = next(g for a in data["areas"] for g in a["goals"] if g["id"] == goal["id"])
+    assert [e["text"] for e in published["trail"]] == [texts["HYVÄKSYTTY"]]
+    assert publishing.trail(demo_db, plan_id, {goal["id"]}, "fi") == []  # no measures given: none shown
+    out = publishing.publish(demo_db, fac, plan_id, tmp_path / "site")
+    site = "".join(p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
+    assert texts["HYVÄKSYTTY"] in site
+    assert texts["LUONNOS"] not in site and texts["HYLÄTTY"] not in site
+    # set back to draft, its proposal leaves the site again
+    drafts.mark(demo_db, fac, "measure", measure["HYVÄKSYTTY"], row("HYVÄKSYTTY")["version"])
+    data = publishing.plan_data(demo_db, plan_id, "fi")
+    assert not next(g for a in data["areas"] for g in a["goals"] if g["id"] == goal["id"])["trail"]
+
+
+def test_published_status_ignores_years_outside_the_measures_years(demo_db):
+    plan_id = plans.plans(demo_db)[0]["id"]
+    measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
+    follow_up.record(demo_db, SYSTEM, "measure", measure["id"], 2022, "on_track", 40)
+    follow_up.record(demo_db, SYSTEM, "measure", measure["id"], 2024, "cancelled", narrative="Lopetettu")
+    # an older database: the measure's years were narrowed after its 2024 status was saved
+    row = plans.get(demo_db, "measure", measure["id"])
+    plans.update(demo_db, SYSTEM, "measure", measure["id"], row["version"], end_year=2023)
+    data = publishing.plan_data(demo_db, plan_id, "fi")
+    shown = next(m for a in data["areas"] for g in a["goals"] for m in g["measures"] if m["id"] == measure["id"])
+    assert (shown["status"]["year"], shown["status"]["code"]) == (2022, "on_track")
+    assert data["status_counts"][follow_up.STATUSES.index("cancelled")]["count"] == 0
