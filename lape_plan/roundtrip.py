@@ -216,8 +216,38 @@ def _read(wb, lang: str, budget: RowBudget) -> tuple[dict, list[_Sheet]]:
     return meta, sheets
 
 
+def _percent_format(number_format) -> bool:
+    """Whether a cell's number format shows its value times 100: "40 %" typed in Excel or
+    LibreOffice is stored as 0.4 with "0%". A % in quotes or escaped (the export's own
+    '0" %"') or inside [...] is only a sign."""
+    quoted = escaped = bracket = False
+    for ch in str(number_format or ""):
+        if escaped:
+            escaped = False
+        elif quoted:
+            quoted = ch != '"'
+        elif bracket:
+            bracket = ch != "]"
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted = True
+        elif ch == "[":
+            bracket = True
+        elif ch == "%":
+            return True
+    return False
+
+
+def _percent(value):
+    """A fraction shown as a percentage, as the percent it shows; rounded, so 0.07 is 7, not 7.000000000000001."""
+    value = round(float(value) * 100, 9)
+    return int(value) if value.is_integer() else value
+
+
 def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget: RowBudget) -> _Sheet:
     by_header = {header(c.key, file_lang).strip().lower(): c.key for c in DATA_COLUMNS[key]}
+    percents = {c.key for c in DATA_COLUMNS[key] if c.kind == "percent"}
     columns: dict[int, str] = {}  # 0-based position -> column key
     rows = []
     for number, cells in budget.rows_of(ws):
@@ -242,6 +272,13 @@ def _read_sheet(ws, key: str, file_lang: str, lang: str, problems: list, budget:
                 values.setdefault("_formula", {"column": header(col_key, file_lang)})
                 continue
             value = cell.value
+            if (
+                col_key in percents
+                and isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and _percent_format(cell.number_format)
+            ):
+                value = _percent(value)
             values[col_key] = value.strip() if isinstance(value, str) else value
         if "_formula" in values or any(v not in (None, "") for k, v in values.items() if k in REQUIRED[key]):
             rows.append((number, values))
@@ -287,13 +324,17 @@ class _Run:
         self.result = Result(self.plan["id"])
         self.problems: list[Problem] = []
         self.orgs = {o["id"]: o for o in plans.organisations(db, self.plan["id"])}
-        self.org_by_name = {}
+        # Name or code -> ids: two organisations may share a name (or one's Swedish name is
+        # another's Finnish name), so a name can point to several.
+        self.org_by_name: dict[str, set[int]] = {}
         for o in self.orgs.values():
             for name in (o["name_fi"], o["name_sv"], o["code"]):
                 if name:
-                    self.org_by_name[name.strip().lower()] = o["id"]
+                    self.org_by_name.setdefault(name.strip().lower(), set()).add(o["id"])
         ids: dict[str, set[int]] = {"focus_area": set(), "goal": set(), "measure": set()}
-        self.measure_titles: dict[int, set[str]] = {}
+        self.measure_titles: dict[int, dict[str, list[int]]] = {}  # goal -> title -> measure ids
+        self.measure_org: dict[int, int | None] = {}  # measure -> its responsible organisation
+        self.added_rows: dict[int, int] = {}  # measure added by this file -> its row
         # The numbers people quote ("2.3"), as the follow-up numbers the plan's items.
         self.numbers = {(i["entity"], i["id"]): i["number"] for i in follow_up.items(db, self.plan["id"])}
         for a_i, area in enumerate(plans.tree(db, self.plan["id"]), 1):
@@ -301,8 +342,11 @@ class _Run:
             ids["focus_area"].add(area["id"])
             for goal in area["goals"]:
                 ids["goal"].add(goal["id"])
-                ids["measure"].update(m["id"] for m in goal["measures"])
-                self.measure_titles[goal["id"]] = {(m["title_fi"] or "").strip().lower() for m in goal["measures"]}
+                titles = self.measure_titles[goal["id"]] = {}
+                for m in goal["measures"]:
+                    ids["measure"].add(m["id"])
+                    self.measure_org[m["id"]] = m["responsible_org_id"]
+                    titles.setdefault((m["title_fi"] or "").strip().lower(), []).append(m["id"])
         self.ids = ids
 
     # -- display
@@ -346,7 +390,7 @@ class _Run:
         version = _int(values, "version", self.lang, self.file_lang)
         fields = {k: _text(values.get(k)).strip() for k in ("title_fi", "title_sv", "description")}
         if entity == "measure":
-            fields.update(self._measure_fields(values))
+            fields.update(self._measure_fields(values, self.measure_org.get(item_id)))
         if item_id is None:
             if entity != "measure":
                 raise _Bad("export.rt.new_only_measures")
@@ -417,13 +461,22 @@ class _Run:
             kind = parent[0]
             item = plans.get(self.db, kind, item[parent[1]], include_deleted=True)
 
-    def _measure_fields(self, values: dict) -> dict:
+    def _measure_fields(self, values: dict, current_org: int | None) -> dict:
         responsible = _text(values.get("responsible")).strip()
         org_id = None
         if responsible:
-            org_id = self.org_by_name.get(responsible.lower())
-            if org_id is None:
+            matches = self.org_by_name.get(responsible.lower(), set())
+            if not matches:
                 raise _Bad("export.rt.unknown_org", name=responsible)
+            if len(matches) == 1:
+                org_id = next(iter(matches))
+            elif current_org in matches:  # the name the export wrote for it: unchanged
+                org_id = current_org
+            else:  # never guess between organisations: ask for the code, which is unique
+                codes = sorted(self.orgs[o]["code"] for o in matches if self.orgs[o]["code"])
+                if len(codes) < len(matches):
+                    raise _Bad("export.rt.ambiguous_org_no_code", name=responsible)
+                raise _Bad("export.rt.ambiguous_org", name=responsible, codes=", ".join(codes))
         return {
             "responsible_org_id": org_id,
             "start_year": _int(values, "start_year", self.lang, self.file_lang),
@@ -439,10 +492,32 @@ class _Run:
         if goal_id not in self.ids["goal"]:
             raise _Bad("export.rt.unknown_id", entity=Term("entity.goal"), id=goal_id)
         title = (fields["title_fi"] or "").strip().lower()
-        if title and title in self.measure_titles.get(goal_id, set()):
-            # Uploading the same edited file twice must not add the measure twice.
-            self.result.unchanged += 1
-            return
+        same_title = [  # as the measures are now: a row above may have retitled one
+            m
+            for m in (self.measure_titles.get(goal_id, {}).get(title, []) if title else [])
+            if (plans.get(self.db, "measure", m)["title_fi"] or "").strip().lower() == title
+        ]
+        if same_title:
+            # Uploading the same edited file twice must not add the measure twice; but a row
+            # that differs from the measure is a correction or another measure, which must
+            # not be dropped silently: refused, pointing to the row to edit instead.
+            try:
+                checked = plans.check_fields(self.db, "measure", self.plan, fields)
+            except LapeError as err:
+                raise _Bad(err.key, **err.params) from None
+            for measure_id in same_title:
+                existing = plans.get(self.db, "measure", measure_id)
+                try:  # normalised as the row is (an old row may hold None for "")
+                    existing = plans.check_fields(self.db, "measure", self.plan, existing)
+                except LapeError:
+                    pass  # e.g. its years are outside a shortened plan period: compared as stored
+                if all(existing[k] == checked[k] for k in checked):
+                    self.result.unchanged += 1
+                    return
+            measure_id = same_title[0]
+            if measure_id in self.added_rows:
+                raise _Bad("export.rt.new_title_twice", other=self.added_rows[measure_id])
+            raise _Bad("export.rt.title_exists", number=self.numbers.get(("measure", measure_id)) or "–", id=measure_id)
         shown = {self._field_name(k): ("", self._show(k, v)) for k, v in fields.items() if v not in (None, "")}
         change = self._change(sheet, number, "measure", None, plans.title_in(fields, self.lang), shown)
         goal_number = self.numbers.get(("goal", goal_id))
@@ -453,7 +528,8 @@ class _Run:
         except PermissionDenied:
             self.result.not_permitted.append(change)
             return
-        self.measure_titles.setdefault(goal_id, set()).add(title)
+        self.measure_titles.setdefault(goal_id, {}).setdefault(title, []).append(new_id)
+        self.added_rows[new_id] = number
         self.ids["measure"].add(new_id)
         self.result.added.append(change)
 
@@ -495,9 +571,12 @@ class _Run:
         if now and version is not None and version > now["version"]:
             raise _Bad("export.rt.version_ahead", version=version, current=now["version"])
         if status is None:
-            if now is not None:
+            if now is None:
+                return  # an item-year still without a status: nothing to do, and not worth counting
+            if (version or 0) == now["version"]:  # the file had this very status, and it was cleared
                 raise _Bad("export.rt.status_removed")
-            return  # an item-year still without a status: nothing to do, and not worth counting
+            # Otherwise the status was recorded (or updated) in the app after the export: not a
+            # removal. An untouched row is unchanged; anything else in it is a conflict below.
         fields = {
             "status": status,
             "progress": progress,
@@ -515,8 +594,9 @@ class _Run:
             for k, v in fields.items()
             if (before.get(k) or None) != (v or None) and not (k == "progress" and v is None)
         }
+        untouched = status is None and version is None and all(fields[k] in (None, "") for k in fields)
         if deleted is not None:  # statuses of an item deleted in the app are not applied
-            if diff:
+            if diff and not untouched:
                 row, by, at, gone = deleted
                 self.result.conflicts.append(
                     self._change(
@@ -534,7 +614,7 @@ class _Run:
             return
         title = plans.title_in(plans.get(self.db, entity, item_id), self.lang)
         change = self._change(sheet, number, entity, item_id, title, diff, year=year)
-        if now is not None and not diff:
+        if now is not None and (untouched or not diff):
             self.result.unchanged += 1
             return
         if now is not None and (version or 0) < now["version"]:

@@ -96,3 +96,12 @@ def test_export_gives_the_councils_copy_unless_editing_sheets_are_asked_for(tmp_
         wb = openpyxl.load_workbook(path_)
         assert wb["Toimenpiteet"].sheet_state == "hidden"
         assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"][:2] == ["Kansilehti", "Suunnitelma"]
+
+
+def test_import_plan_of_a_missing_file_or_a_directory_is_one_error_line(tmp_path, capsys):
+    path, _ = _setup(tmp_path)
+    capsys.readouterr()
+    for name, reason in ((tmp_path / "nope.xlsx", "No such file or directory"), (tmp_path, "Is a directory")):
+        assert cli.main(["import-plan", "--db", str(path), str(name)]) == 2
+        out = capsys.readouterr()
+        assert out.out == "" and out.err == f"error: Cannot read the file {name}: {reason}.\n"

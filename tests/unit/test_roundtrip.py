@@ -11,8 +11,8 @@ from lape_plan.errors import ImportRejected
 from lape_plan.model import SYSTEM, Actor, Role
 from tests.helpers import first_plan_id, org_id
 
-ANNA = Actor(name="Anna App")
-EXCEL = Actor(name="Eero Excel")
+ANNA = Actor(name="Anna App", role=Role.ADMIN)
+EXCEL = Actor(name="Eero Excel", role=Role.ADMIN)
 
 
 def _snapshot(db):
@@ -539,3 +539,208 @@ def test_formula_in_a_column_only_for_reading_is_ignored(demo_db, exported):
 
     result = roundtrip.apply(demo_db, EXCEL, _edit(exported, edit), "en")
     assert (result.changed, result.added) == ([], []) and result.unchanged == 26
+
+
+# ---------------------------------------------------------------- edits in the app after the export
+def test_status_recorded_in_the_app_after_export_is_not_a_removal(demo_db):
+    plan_id = first_plan_id(demo_db)
+    measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
+    area = plans.tree(demo_db, plan_id)[1]
+    data = exports.plan_workbook(demo_db, plan_id, "fi")  # no status for 2023 yet
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2023, "on_track", progress=50, narrative="Annan")
+
+    # The Excel user never touched that row: their other edits apply, the status stays.
+    result = roundtrip.apply(
+        demo_db, EXCEL, _edit(data, lambda wb: _set(wb["Painopisteet"], area["id"], "Kuvaus", "Eeron kuvaus")), "en"
+    )
+    assert [c.item_id for c in result.changed] == [area["id"]] and result.conflicts == []
+    assert result.unchanged == 25 + 1  # the other items, and the status row counts as unchanged
+    assert plans.get(demo_db, "focus_area", area["id"])["description"] == "Eeron kuvaus"
+    now = follow_up.current(demo_db, plan_id)[("measure", measure["id"], 2023)]
+    assert (now["status"], now["narrative"], now["version"]) == ("on_track", "Annan", 1)
+
+    # They typed into that row without a status: a conflict naming who recorded it, not applied.
+    def narrative(wb):
+        _set_status(wb["Seuranta"], measure["id"], 2023, **{"Kuvaus toteutumisesta": "Eeron teksti"})
+
+    result = roundtrip.apply(demo_db, EXCEL, _edit(data, narrative), "en")
+    conflicts = [c for c in result.conflicts if c.sheet == "Seuranta"]  # the area: Eero's own edit since
+    assert [(c.item_id, c.year, c.by) for c in conflicts] == [(measure["id"], 2023, "Anna App")]
+    assert conflicts[0].fields["Implementation narrative"] == ("Annan", "Eeron teksti")
+    assert follow_up.current(demo_db, plan_id)[("measure", measure["id"], 2023)]["narrative"] == "Annan"
+
+
+def test_clearing_a_status_updated_in_the_app_since_is_a_conflict(demo_db):
+    plan_id = first_plan_id(demo_db)
+    measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2022, "on_track")
+    data = exports.plan_workbook(demo_db, plan_id, "fi")  # the status at version 1
+    clear = _edit(data, lambda wb: _set_status(wb["Seuranta"], measure["id"], 2022, Tilanne=None))
+    # Cleared in the file's own version: a removal, refused as before.
+    assert "cannot be removed" in _rejected(demo_db, clear)[0][2]
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2022, "done", expected_version=1)
+    result = roundtrip.apply(demo_db, EXCEL, clear, "en")
+    assert [(c.item_id, c.by) for c in result.conflicts] == [(measure["id"], "Anna App")]
+    assert result.conflicts[0].fields["Status"] == ("Done", "")
+    assert follow_up.current(demo_db, plan_id)[("measure", measure["id"], 2022)]["status"] == "done"
+
+
+# ---------------------------------------------------------------- new rows sharing a measure's title
+def _new_row(goal_id, title, description="", end_year=2023, eur=1000):
+    return [None, None, goal_id, None, None, title, "", description, "Kannus", 2022, end_year, "", eur]
+
+
+def test_new_measure_row_corrected_after_upload_is_refused_not_dropped(demo_db, exported):
+    plan_id = first_plan_id(demo_db)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+
+    def add(description, end_year):
+        return _edit(
+            exported, lambda wb: wb["Toimenpiteet"].append(_new_row(goal["id"], "Uusi kerho", description, end_year))
+        )
+
+    assert len(roundtrip.apply(demo_db, EXCEL, add("Kuvaus", 2023), "en").added) == 1
+    new = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][-1]
+    # the same row again: unchanged, not added twice
+    again = roundtrip.apply(demo_db, EXCEL, add("Kuvaus", 2023), "en")
+    assert (again.added, again.changed, again.unchanged) == ([], [], 26 + 1)
+    # the row corrected in the file: refused with where to edit it instead, nothing written
+    problems = _rejected(demo_db, add("Korjattu kuvaus", 2024))
+    assert problems == [
+        (
+            "Toimenpiteet",
+            16,
+            f"a measure with this title exists under the goal ({new['number']}, id {new['id']}); "
+            "edit its row instead of adding a new one.",
+        )
+    ]
+    stored = plans.get(demo_db, "measure", new["id"])
+    assert (stored["description"], stored["end_year"]) == ("Kuvaus", 2023)
+
+
+def test_another_new_measure_sharing_a_title_is_refused(demo_db, exported):
+    goal = plans.tree(demo_db, first_plan_id(demo_db))[0]["goals"][0]
+    existing = goal["measures"][0]
+    data = _edit(
+        exported,
+        lambda wb: wb["Toimenpiteet"].append(_new_row(goal["id"], existing["title_fi"].upper(), "Eri toimenpide")),
+    )
+    problems = _rejected(demo_db, data, "fi")
+    assert problems == [
+        (
+            "Toimenpiteet",
+            16,
+            f"tavoitteella on jo toimenpide tällä otsikolla ({existing['number']}, tunniste {existing['id']}); "
+            "muokkaa sen riviä äläkä lisää uutta.",
+        )
+    ]
+    # two new rows of one title in one file: the second is refused, naming the first
+    twice = _edit(
+        exported,
+        lambda wb: (
+            wb["Toimenpiteet"].append(_new_row(goal["id"], "Uusi kerho", "A")),
+            wb["Toimenpiteet"].append(_new_row(goal["id"], "Uusi kerho", "B")),
+        ),
+    )
+    assert _rejected(demo_db, twice) == [
+        (
+            "Toimenpiteet",
+            17,
+            "row 16 already adds a measure with this title under the same goal; give the measures different titles.",
+        )
+    ]
+
+
+# ---------------------------------------------------------------- percent-formatted cells
+def test_percent_formatted_cells_are_read_as_the_percent_they_show(demo_db):
+    from lape_plan import budget
+
+    plan_id = first_plan_id(demo_db)
+    measure = plans.tree(demo_db, plan_id)[0]["goals"][0]["measures"][0]
+    budget.save(demo_db, ANNA, measure["id"], 2022, planned_eur=10000, direct_share=20)
+    budget.save(demo_db, ANNA, measure["id"], 2023, planned_eur=10000, direct_share=20)
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2022, "on_track", progress=40)
+    follow_up.record(demo_db, ANNA, "measure", measure["id"], 2023, "on_track", progress=40)
+    data = exports.plan_workbook(demo_db, plan_id, "fi")
+
+    def typed(ws, row, header, value, number_format):  # "40 %" typed in Excel: 0.4 shown as a percent
+        cell = ws.cell(row, _col(ws, header))
+        cell.value, cell.number_format = value, number_format
+
+    def edit(wb):
+        ws = wb["Lapsibudjetti"]
+        rows = {r[4].value: r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == measure["id"]}
+        typed(ws, rows[2022], "Suoraan lapsille, %", 0.4, "0%")
+        typed(ws, rows[2023], "Suoraan lapsille, %", 0.07, "0.00%")  # 7.000000000000001 unrounded
+        ws = wb["Seuranta"]
+        typed(ws, _status_row(ws, "Toimenpide", measure["id"], 2022), "Edistyminen %", 1, "0%")
+        typed(ws, _status_row(ws, "Toimenpide", measure["id"], 2023), "Edistyminen %", 0.55, "0.00%")
+
+    result = roundtrip.apply(demo_db, EXCEL, _edit(data, edit), "en")
+    assert result.applied and result.conflicts == []
+    assert [budget.get(demo_db, measure["id"], y)["direct_share"] for y in (2022, 2023)] == [40, 7]
+    current = follow_up.current(demo_db, plan_id)
+    assert [current[("measure", measure["id"], y)]["progress"] for y in (2022, 2023)] == [100, 55]
+    # the export's own format ('0" %"') only shows a sign: an unchanged file changes nothing
+    before = _snapshot(demo_db)
+    again = roundtrip.apply(demo_db, EXCEL, exports.plan_workbook(demo_db, plan_id, "fi"), "en")
+    assert (again.changed, again.added, again.conflicts) == ([], [], []) and _snapshot(demo_db) == before
+
+
+@pytest.mark.parametrize(
+    ("number_format", "percent"),
+    [
+        ("0%", True),
+        ("0.00%", True),
+        ("#,##0.0 %", True),
+        ('0" %"', False),
+        ("0\\%", False),
+        ("General", False),
+        (None, False),
+    ],
+)
+def test_percent_number_formats(number_format, percent):
+    assert roundtrip._percent_format(number_format) is percent
+
+
+# ---------------------------------------------------------------- organisations sharing a name
+@pytest.fixture
+def two_named_alike(demo_db):
+    plan_id = first_plan_id(demo_db)
+    kokkola = plans.add_organisation(demo_db, SYSTEM, "other", "Sivistystoimi", code="SIV-KOK")
+    kannus = plans.add_organisation(demo_db, SYSTEM, "other", "Sivistystoimi", code="SIV-KAN")
+    for o in (kokkola, kannus):
+        plans.add_plan_organisation(demo_db, SYSTEM, plan_id, o)
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    m1 = plans.add(demo_db, SYSTEM, "measure", goal["id"], title_fi="Kokkolan kerho", responsible_org_id=kokkola)
+    m2 = plans.add(demo_db, SYSTEM, "measure", goal["id"], title_fi="Kannuksen kerho", responsible_org_id=kannus)
+    return kokkola, kannus, m1, m2
+
+
+def test_unchanged_file_keeps_organisations_that_share_a_name(demo_db, two_named_alike):
+    kokkola, kannus, m1, m2 = two_named_alike
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
+    before = _snapshot(demo_db)
+    result = roundtrip.apply(demo_db, EXCEL, data, "en")
+    assert (result.changed, result.conflicts) == ([], []) and _snapshot(demo_db) == before
+    assert [plans.get(demo_db, "measure", m)["responsible_org_id"] for m in (m1, m2)] == [kokkola, kannus]
+
+
+def test_a_name_of_several_organisations_asks_for_the_code(demo_db, two_named_alike):
+    kokkola, kannus, m1, m2 = two_named_alike
+    measure = plans.tree(demo_db, first_plan_id(demo_db))[0]["goals"][0]["measures"][0]  # Kannus's, not theirs
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
+    edited = _edit(data, lambda wb: _set(wb["Toimenpiteet"], measure["id"], "Vastuutaho", "sivistystoimi"))
+    assert _rejected(demo_db, edited) == [
+        (
+            "Toimenpiteet",
+            _row_of(openpyxl.load_workbook(io.BytesIO(data))["Toimenpiteet"], measure["id"]),
+            "“sivistystoimi” is the name of more than one organisation; "
+            "type the code of the one you mean: SIV-KAN, SIV-KOK.",
+        )
+    ]
+    result = roundtrip.apply(
+        demo_db, EXCEL, _edit(data, lambda wb: _set(wb["Toimenpiteet"], measure["id"], "Vastuutaho", "SIV-KOK")), "en"
+    )
+    assert [c.item_id for c in result.changed] == [measure["id"]]
+    assert plans.get(demo_db, "measure", measure["id"])["responsible_org_id"] == kokkola
