@@ -233,6 +233,7 @@ def import_parsed(
     auth.require_plan_editor(actor)
     reports = []
     problems = problems or Problems()
+    across = _Across.of(parsed)
     with write(db):
         ensure_regions(db)
         for item in sorted(parsed, key=lambda p: _ORDER[p.kind]):
@@ -248,7 +249,7 @@ def import_parsed(
                 _import_metadata(db, item, report, is_example)
             else:
                 with no_gc():  # still look for problems only the database can tell, to list them all at once
-                    _import_values(db, item, report, problems, is_example, check_only=bool(problems.items))
+                    _import_values(db, item, report, problems, is_example, bool(problems.items), across)
             reports.append(report)
         if problems.items:
             problems.raise_if_any()  # rolls the whole transaction back
@@ -336,8 +337,69 @@ def _import_metadata(db, item: Parsed, report: FileReport, is_example: bool) -> 
         report.indicators.add(current[0])
 
 
+@dataclass
+class _Across:
+    """Keys of the upload's earlier value files, to refuse one given again with another value
+    (otherwise the later file would silently win). Kept only for the indicators that more than
+    one file names: the usual upload, one file or one indicator a file, keeps nothing."""
+
+    shared: set  # indicators as the files name them: (template?, Sotkanet id or upper-case code)
+    first: dict = field(default_factory=dict)  # (indicator, region, year, gender) -> (value, abs, file, line)
+
+    @classmethod
+    def of(cls, parsed: list[Parsed]) -> _Across | None:
+        values = [item for item in parsed if item.kind in ("data", "template")]
+        if len(values) < 2:
+            return None
+        seen: set = set()
+        shared: set = set()
+        for item in values:
+            template = item.kind == "template"
+            names = {(template, _indicator_key(ind, template)) for ind in set(map(itemgetter(0), item.rows))}
+            shared |= seen & names
+            seen |= names
+        return cls(shared) if shared else None
+
+    def check(self, name: str, item: Parsed, mapped: list[tuple], problems: Problems) -> None:
+        template = item.kind == "template"
+        shared, first = self.shared, self.first
+        for (i, r, year, gender, value, abs_value, _), (ind, reg, *_rest, line) in zip(mapped, item.rows):
+            if (template, _indicator_key(ind, template)) not in shared:
+                continue
+            key = (i, r, year, gender)
+            earlier = first.setdefault(key, (value, abs_value, name, line))
+            # repeats inside one file are the duplicate check's (_import_values); equal values pass, as there
+            if earlier[2] != name and earlier[:2] != (value, abs_value):
+                problems.add(
+                    name,
+                    line,
+                    "indicators.reason.duplicate_across",
+                    indicator=ind,
+                    region=_shown(reg),
+                    year=year,
+                    gender=gender,
+                    file=earlier[2],
+                    line=earlier[3],
+                )
+
+
+def _indicator_key(ind, template: bool):
+    return ind.upper() if template else ind
+
+
+def _shown(reg) -> str:
+    """A region as the file gave it: a code stored as a number comes as its candidates (sotkanet.numeric_code)."""
+    return reg[0] if type(reg) is tuple else reg
+
+
 def _import_values(
-    db, item: Parsed, report: FileReport, problems: Problems, is_example: bool, check_only: bool = False
+    db,
+    item: Parsed,
+    report: FileReport,
+    problems: Problems,
+    is_example: bool,
+    check_only: bool = False,
+    across: _Across | None = None,
 ) -> None:
     name = item.name
     if item.kind == "data":
@@ -361,18 +423,32 @@ def _import_values(
     append = mapped.append
     for ind, reg, year, gender, value, abs_value, line in item.rows:
         if template:
-            ind, reg = ind.upper(), reg.upper()
+            ind = ind.upper()
         i = ind_get(ind)
         if i is None:
             problems.add(name, line, unknown_indicator, value=ind)
             continue
-        r = reg_get(reg)
+        if template and type(reg) is tuple:  # a code stored as a number, e.g. county 18 or municipality 018
+            found = {code: reg_get(code) for code in reg if reg_get(code) is not None}
+            if len(set(found.values())) > 1:
+                problems.add(name, line, "indicators.reason.ambiguous_region", value=reg[0], codes=", ".join(found))
+                continue
+            r = next(iter(found.values()), None)
+            reg = reg[0]
+        else:
+            if template:
+                reg = reg.upper()
+            r = reg_get(reg)
         if r is None:
             problems.add(name, line, unknown_region, value=reg)
             continue
         append((i, r, year, gender, value, abs_value, flag))
     if problems.items:
         return
+    if across is not None:
+        across.check(name, item, mapped, problems)
+        if problems.items:
+            return
     report.indicators.update(set(map(itemgetter(0), mapped)))
     if not check_only:
         # Most files repeat no key: store them in one pass. The primary key refuses a key
@@ -393,7 +469,9 @@ def _import_values(
         if previous is None:
             keyed[key] = (value, abs_value)
         elif previous != (value, abs_value):
-            problems.add(name, line, "indicators.reason.duplicate", indicator=ind, region=reg, year=year, gender=gender)
+            problems.add(
+                name, line, "indicators.reason.duplicate", indicator=ind, region=_shown(reg), year=year, gender=gender
+            )
     if problems.items or check_only:
         return
     _store_values(db, [(*key, value, abs_value, flag) for key, (value, abs_value) in keyed.items()], report)

@@ -24,14 +24,20 @@ def _cmd_import(args) -> int:
     from .model import SYSTEM
 
     database = dbm.connect(args.db)
+    paths = [Path(f) for f in args.files]
     try:
         # Sizes first, so that a huge file is refused without reading it into memory.
-        problems = [
-            p for p in (sotkanet.too_large(Path(f).name, Path(f).stat().st_size, sotkanet.CLI) for f in args.files) if p
-        ]
+        problems = [p for p in (sotkanet.too_large(f.name, f.stat().st_size, sotkanet.CLI) for f in paths) if p]
         if problems:
             raise ImportRejected(problems)
-        files = [(Path(p).name, Path(p).read_bytes()) for p in args.files]
+        files = [(f.name, f.read_bytes()) for f in paths]
+    except OSError as err:  # missing, a directory, not readable: one line, not a traceback
+        print(f"error: Cannot read the file {err.filename}: {err.strerror or type(err).__name__}.", file=sys.stderr)
+        return 2
+    except ImportRejected as err:
+        print_problems(err)
+        return 2
+    try:
         reports = indicators.import_files(database, SYSTEM, files, limits=sotkanet.CLI)
     except ImportRejected as err:
         print_problems(err)

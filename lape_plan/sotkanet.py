@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import gc
 import html
+import itertools
 import json
 import logging
 import math
@@ -164,6 +165,9 @@ def decode(name: str, data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    head = data[:4096]
+    if head.count(0) * 4 > len(head):  # UTF-16 without a BOM: ASCII would decode, with a NUL in every other byte
+        raise ImportRejected([Problem(name, 1, "indicators.reason.encoding")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -225,6 +229,15 @@ def _columns(name, header, wanted, required) -> dict:
     return found
 
 
+def numeric_code(number: int) -> str | tuple[str, ...]:
+    """A region code a spreadsheet stored as a number: 18 may be the county 18 or the
+    municipality 018, as Excel drops leading zeros. Several candidates come as a tuple,
+    typed form first; the import takes the one that exists and refuses the row if more do."""
+    typed = str(number)
+    candidates = tuple(dict.fromkeys((typed, typed.zfill(2), typed.zfill(3))))
+    return candidates[0] if len(candidates) == 1 else candidates
+
+
 def _data_row(name, line, get, template, problems, out, parsed):
     """Validate one row; append (indicator, region, year, gender, value, abs_value, line)."""
     raw_value = get("value")
@@ -240,12 +253,15 @@ def _data_row(name, line, get, template, problems, out, parsed):
         return
     raw_ind, raw_reg = get("indicator"), get("region")
     indicator: str | int  # codes in the custom template, Sotkanet ids in its data
-    region: str | int
+    region: str | int | tuple[str, ...]  # a tuple: a code stored as a number (numeric_code)
     if template:
         indicator = str(raw_ind if raw_ind is not None else "").strip()
         region = str(raw_reg if raw_reg is not None else "").strip()
         if isinstance(raw_reg, (int, float)) and not isinstance(raw_reg, bool):
-            region = str(int(raw_reg)).zfill(3) if raw_reg < 1000 else str(int(raw_reg))
+            if isinstance(raw_reg, float) and not raw_reg.is_integer():  # 272.6 is no code, nor is 272
+                problems.add(name, line, "indicators.reason.unknown_region_code", value=str(raw_reg))
+                return
+            region = numeric_code(int(raw_reg))
         if not indicator:
             problems.add(name, line, "indicators.reason.required", column="indicator_code")
             return
@@ -280,8 +296,12 @@ def _data_row(name, line, get, template, problems, out, parsed):
     out.append((indicator, region, year, gender, value, abs_value, line))
 
 
-def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None) -> Parsed:
-    """rows_iter yields (line_number, list_of_cells); the first is the header."""
+def _parse_table(
+    name, rows_iter, template: bool, shared: Problems | None = None, fast: bool = True, formulas: dict | None = None
+) -> Parsed:
+    """rows_iter yields (line_number, list_of_cells); the first is the header. `fast`: clean
+    rows may take the fast path (not when the text holds "_", which float() and int() accept).
+    `formulas`: line -> column indexes of formulas without a saved result (workbooks)."""
     problems = Problems()
     parsed = Parsed(name, "template" if template else "data")
     try:
@@ -296,7 +316,7 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
     append = out.append
     # Fast path for clean Sotkanet rows (ids, dot decimals, a value present); anything
     # unusual goes through _data_row, which knows every rule and names the problem.
-    fast = not template
+    fast = fast and not template
     if fast:
         ii, ri, yi, gi, vi = (cols[c] for c in ("indicator", "region", "year", "gender", "value"))
         ai = cols.get("abs_value")
@@ -316,6 +336,12 @@ def _parse_table(name, rows_iter, template: bool, shared: Problems | None = None
                         continue
             except (ValueError, KeyError, IndexError):
                 pass
+        if formulas and line in formulas:
+            # openpyxl reads such a cell as empty: a value would be skipped, a gender taken as the total
+            unsaved = [i for i in formulas[line] if i in cols.values()]
+            if unsaved:
+                problems.add(name, line, "indicators.reason.formula_without_result", column=header[unsaved[0]])
+                continue
         if not any(c not in (None, "") and str(c).strip() for c in cells):
             continue  # blank line
         if len(cells) < width and len(cells) <= max(cols.values()):
@@ -382,8 +408,10 @@ def parse_csv(name: str, data: bytes | str, shared: Problems | None = None) -> P
     try:
         header = next(csv.reader(_lines(text, sep), delimiter=delimiter), [])
         template = any(_norm(h) in ("region code", "indicator code", "aluekoodi", "kuntanumero") for h in header)
+        # "_" after the header (rare) sends every row through the checks that refuse "1_5"
+        fast = text.find("_", text.find(sep) + 1) < 0
         with no_gc():
-            return _parse_table(name, _csv_rows(text, delimiter, at, sep), template, shared)
+            return _parse_table(name, _csv_rows(text, delimiter, at, sep), template, shared, fast)
     except csv.Error as err:  # e.g. a field longer than the csv module's limit
         raise ImportRejected([Problem(name, at[0] + 1, "uploads.csv_error", {"detail": str(err)[:200]})]) from None
 
@@ -400,11 +428,49 @@ def parse_xlsx(name: str, data: bytes, shared: Problems | None = None, limits: R
             sheet = workbook.worksheets[0]
             label = f"{name} / {sheet.title}"
             rows = ((i, list(r)) for i, r in RowBudget(limits).rows_of(sheet, values_only=True))
-            return _parse_table(label, rows, True, shared)
+            first = next(rows, None)  # RowBudget checks the sheet's size before the first row
+            formulas = _unsaved_formulas(sheet)
+            return _parse_table(label, itertools.chain([first] if first else [], rows), True, shared, formulas=formulas)
         finally:
             workbook.close()
     except Refused as err:
         raise ImportRejected([Problem.of(label, "", err)]) from None
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _unsaved_formulas(sheet) -> dict[int, list[int]]:
+    """Row number -> column indexes (0-based) of formulas without a saved result, which a
+    workbook written by a script has (openpyxl, pandas): data_only reads them as empty. An
+    empty text result (t="str") is a result. Read after RowBudget has checked the sheet's
+    size; one row at a time."""
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    found: dict[int, list[int]] = {}
+    row_tag, f_tag, v_tag = _MAIN + "row", _MAIN + "f", _MAIN + "v"
+    number = 0
+    try:
+        with sheet.parent._archive.open(sheet._worksheet_path) as source:  # the part openpyxl reads
+            for _, row in etree.iterparse(
+                source, events=("end",), tag=row_tag, resolve_entities=False, no_network=True
+            ):
+                number = int(row.get("r") or number + 1)
+                for formula in row.iter(f_tag):
+                    cell = formula.getparent()
+                    saved = cell.find(v_tag)
+                    if saved is None or (not saved.text and cell.get("t") != "str"):
+                        ref = cell.get("r")
+                        column = coordinate_to_tuple(ref)[1] if ref else list(row).index(cell) + 1
+                        found.setdefault(number, []).append(column - 1)
+                row.clear()
+                while row.getprevious() is not None:  # what was read is dropped as it goes
+                    del row.getparent()[0]
+    except Exception as err:  # RowBudget read it already; anything now is a broken part all the same
+        log.info("unreadable sheet %r: %r", sheet.title, err)
+        raise Refused("uploads.sheet_unreadable", sheet=sheet.title, detail=type(err).__name__) from None
+    return found
 
 
 def parse_json(name: str, data: bytes | str, shared: Problems | None = None) -> Parsed:
@@ -565,7 +631,9 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    """The same template as an Excel workbook; codes are text cells so 074 keeps its zero."""
+    """The same template as an Excel workbook. The code columns are formatted as text, the
+    example row and every row typed below it (the columns' style), so 074 keeps its zero and
+    18 stays the county's code rather than a number read as municipality 018."""
     book = new_workbook()
     sheet = book.active
     sheet.title = "values"
@@ -573,6 +641,8 @@ def template_xlsx() -> bytes:
     put_row(sheet, 2, ["OMA-1", "272", 2023, "total", 12.5])
     for column, width in zip("ABCDE", (18, 14, 8, 10, 10)):
         sheet.column_dimensions[column].width = width
+    for column in "AB":
+        sheet.column_dimensions[column].number_format = "@"
     for row in sheet.iter_rows(min_row=2, max_col=2):
         for cell in row:
             cell.number_format = "@"

@@ -32,7 +32,7 @@ def _empty(value) -> bool:
 # ---------------------------------------------------------------- ValueError level (file readers)
 def number(value) -> float | None:
     """A float from a JSON number or text with a decimal point or comma; None when empty.
-    Raises ValueError for text that is not a number, for booleans, NaN and infinities."""
+    Raises ValueError for text that is not a number ("1_5" too), for booleans, NaN and infinities."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -43,6 +43,8 @@ def number(value) -> float | None:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
         if text == "":
             return None
+        if "_" in text:  # float() takes "1_5" as 15
+            raise ValueError(value)
         result = float(text.replace(",", "."))
     if not math.isfinite(result):
         raise ValueError(value)
@@ -60,7 +62,10 @@ def integer(value) -> int:
         if value.is_integer():
             return int(value)
         raise ValueError(value)
-    return int(str(value).strip())
+    text = str(value).strip()
+    if "_" in text:  # int() takes "2_020" as 2020
+        raise ValueError(value)
+    return int(text)
 
 
 def year_number(value) -> int:

@@ -35,9 +35,12 @@ def test_number_accepts(typed, value):
     assert v.number(typed) == value
 
 
-@pytest.mark.parametrize("typed", ["1,234.5", "1.234,5", "abc", "12 kg", True, float("nan"), "inf", float("inf")])
+@pytest.mark.parametrize(
+    "typed", ["1,234.5", "1.234,5", "abc", "12 kg", True, float("nan"), "inf", float("inf"), "1_5", "1_000,5", "_1"]
+)
 def test_number_refuses(typed):
-    """A comma is never a thousands separator: the English '1,234.5' is refused, not guessed."""
+    """A comma is never a thousands separator: the English '1,234.5' is refused, not guessed.
+    Nor is '_', which Python's float() takes ('1_5' is 15)."""
     with pytest.raises(ValueError):
         v.number(typed)
 
@@ -47,7 +50,7 @@ def test_integer_accepts(typed, value):
     assert v.integer(typed) == value
 
 
-@pytest.mark.parametrize("typed", [2.5, "2.5", "2,0", True, "", "x"])
+@pytest.mark.parametrize("typed", [2.5, "2.5", "2,0", True, "", "x", "2_020", " 1_0 "])
 def test_integer_refuses(typed):
     with pytest.raises(ValueError):
         v.integer(typed)
@@ -55,7 +58,7 @@ def test_integer_refuses(typed):
 
 def test_year_number_range():
     assert v.year_number("2021") == 2021 and v.year_number(2021.0) == 2021
-    for typed in ("1899", 2101, "20 21"):
+    for typed in ("1899", 2101, "20 21", "2_021"):
         with pytest.raises(ValueError):
             v.year_number(typed)
 
