@@ -1024,11 +1024,11 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
         w.t(
             "documents.report_progress",
             year=year,
-            progress=_num(round(roll["progress"]) if roll["progress"] is not None else None, lang),
+            progress=_num(roll["progress"], lang, 0),
         )
     )
     status_rows = [
-        [i18n.label("follow_up.status", s, lang), n, f"{_num(round(100 * roll['shares'][s]), lang)} %"]
+        [i18n.label("follow_up.status", s, lang), n, f"{_num(100 * roll['shares'][s], lang, 0)} %"]
         for s, n in roll["counts"].items()
         if n
     ]
@@ -1040,7 +1040,7 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
         [
             [
                 marked(a["focus_area"], lang),
-                f"{_num(round(a['progress']), lang)} %" if a["progress"] is not None else "–",
+                f"{_num(a['progress'], lang, 0)} %" if a["progress"] is not None else "–",
             ]
             for a in roll["areas"]
         ],
@@ -1048,7 +1048,7 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
     )
     summary = follow_up.year_summary(db, plan_id, year)
     changed = [r for r in summary if r["change"] not in ("unchanged", "no_update")]
-    w.heading(w.t("documents.report_changes", previous=year - 1), 1)
+    w.heading(w.t("documents.report_changes"), 1)  # each item against its latest earlier update
     if changed:
         w.table(
             [

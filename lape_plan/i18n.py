@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .errors import Term
 from .model import LANGS
+from .validation import half_up
 
 DEFAULT_LANG = "fi"
 LOCALES = Path(__file__).parent / "locales"
@@ -86,12 +86,8 @@ def number(value, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
         return "–"
     if decimals is None:
         decimals = decimals_of(value)
-    # from the shortest decimal text of the float, so 8.15 is 8.15, not 8.1499999...
-    exact = Decimal(repr(float(value)))
-    if exact.is_finite() and exact.adjusted() < 24:  # within Decimal's 28 digits; beyond, as floats go
-        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        value = abs(exact) if exact == 0 else exact
-    text = f"{value:,.{decimals}f}"
+    rounded = half_up(value, decimals)
+    text = f"{abs(rounded) if rounded == 0 else rounded:,.{decimals}f}"
     if lang in ("fi", "sv"):
         text = text.replace(",", "\u00a0").replace(".", ",").replace("-", "\u2212")
     return text

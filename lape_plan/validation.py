@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, overload
 
 from .errors import ValidationError
@@ -143,6 +144,15 @@ def euros(value, field: str = "resources_eur") -> float | None:
     return result
 
 
+def half_up(value: float, decimals: int = 0) -> Decimal | float:
+    """`value` rounded as people round (halves away from zero), from the float's shortest decimal
+    text, so 8.15 is 8.15 and not 8.1499999...; a value beyond Decimal's 28 digits as it is."""
+    exact = Decimal(repr(float(value)))
+    if not exact.is_finite() or exact.adjusted() >= 24:
+        return value
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def percent(value, field: str, key: str = "error.not_a_number") -> int | None:
     """A share 0–100 typed with or without '%' ('55', '55,5 %'), rounded to a whole
     percent; None when empty. `key`: the message for anything else."""
@@ -154,7 +164,7 @@ def percent(value, field: str, key: str = "error.not_a_number") -> int | None:
         return None
     if not 0 <= result <= 100:
         raise ValidationError(key, field=field, value=value)
-    return int(round(result))
+    return int(half_up(result))
 
 
 def strip_unit(value, unit: str):

@@ -319,7 +319,7 @@ def test_yearly_report(example):
     assert document.paragraphs[0].text == "Vuosiraportti 2024"
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
         "Yhteenveto",
-        "Muutokset vuodesta 2023",
+        "Muutokset edelliseen päivitykseen verrattuna",
         "Viivästyneet ja lopetetut",
         "Puuttuvat päivitykset vastuutahoittain",
         "Suunnitelman indikaattorit",

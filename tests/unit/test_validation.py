@@ -120,7 +120,18 @@ def test_euros_refuses():
 
 @pytest.mark.parametrize(
     "typed, value",
-    [("55", 55), ("55 %", 55), ("55,4 %", 55), ("55.6%", 56), (0, 0), (100, 100), ("", None), (None, None)],
+    [
+        ("55", 55),
+        ("55 %", 55),
+        ("55,4 %", 55),
+        ("55.6%", 56),
+        ("54,5", 55),  # halves up, both of them: not to the even 54
+        ("55,5", 56),
+        (0, 0),
+        (100, 100),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_percent_accepts(typed, value):
     assert v.percent(typed, "fu_progress") == value
