@@ -118,8 +118,9 @@ def update_plan(db, actor, plan_id: int, expected_version: int, title_fi, title_
         require_version(before, expected_version)
         outside = db.execute(
             "select count(*) from measures m join goals g on g.id = m.goal_id join focus_areas f on f.id = g.focus_area_id "
-            "where f.plan_id = ? and m.deleted_at is null and (m.start_year < ? or m.end_year > ?)",
-            [plan_id, fields["first_year"], fields["last_year"]],
+            "where f.plan_id = :plan and m.deleted_at is null "  # a year of either end outside the new period
+            "and (m.start_year not between :first and :last or m.end_year not between :first and :last)",
+            {"plan": plan_id, "first": fields["first_year"], "last": fields["last_year"]},
         ).fetchone()[0]
         if outside:
             raise ValidationError("error.measures_outside_period", field="first_year", count=outside)

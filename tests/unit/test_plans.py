@@ -324,6 +324,13 @@ def test_update_plan_period_must_keep_measures_inside(demo_db, plan_id):
     with pytest.raises(ConflictError) as err:
         plans.update_plan(demo_db, BERTIL, plan_id, plan["version"], "Vanha", "", 2020, 2024)
     assert err.value.by == "Anna"
+    # a measure starting in the last year, with no end: the period may not end before it starts
+    goal = plans.tree(demo_db, plan_id)[0]["goals"][0]
+    plans.add(demo_db, ANNA, "measure", goal["id"], title_fi="Alkaa 2025", start_year=2025)
+    plan = plans.get_plan(demo_db, plan_id)
+    with pytest.raises(ValidationError) as err:
+        plans.update_plan(demo_db, ANNA, plan_id, plan["version"], plan["title_fi"], "", 2020, 2024)
+    assert err.value.params["count"] == 1
 
 
 def test_organisation_named_by_goals_cannot_leave_the_plan(demo_db, plan_id):
