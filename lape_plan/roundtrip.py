@@ -572,6 +572,8 @@ class _Run:
             raise _Bad("export.rt.version_ahead", version=version, current=now["version"])
         if status is None:
             if now is None:
+                if progress is not None or any(_text(values.get(k)).strip() for k in ("narrative", "evidence_url")):
+                    raise _Bad("export.rt.status_needed")  # typed text is never dropped unseen
                 return  # an item-year still without a status: nothing to do, and not worth counting
             if (version or 0) == now["version"]:  # the file had this very status, and it was cleared
                 raise _Bad("export.rt.status_removed")

@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from lape_plan import db as dbm, exports, follow_up, plans, roundtrip
+from lape_plan import db as dbm, exports, follow_up, i18n, plans, roundtrip
 from lape_plan.errors import ImportRejected
 from lape_plan.model import SYSTEM, Actor, Role
 from tests.helpers import first_plan_id, org_id
@@ -464,6 +464,7 @@ def test_bad_status_rows_are_refused(demo_db):
         rows["progress"] = _set_status(ws, m1["id"], 2022, Tilanne="Etenee", **{"Edistyminen %": "puolet"})
         rows["narrative"] = _set_status(ws, m1["id"], 2023, Tilanne="Viivästynyt")  # needs a narrative
         rows["removed"] = _set_status(ws, m2["id"], 2022, Tilanne=None)
+        rows["no_status"] = _set_status(ws, m2["id"], 2023, **{"Kuvaus toteutumisesta": "Teksti ilman tilaa"})
         rows["range"] = _set_status(ws, m1["id"], 2024, Tilanne="Etenee", **{"Edistyminen %": 150})
         ws.append(["Toimenpide", m1["id"], None, None, 2031, "Valmis"])
         ws.append(["Kokous", m1["id"], None, None, 2022, "Valmis"])
@@ -477,14 +478,14 @@ def test_bad_status_rows_are_refused(demo_db):
     assert "“puolet” is not a whole number" in reasons[rows["progress"]]
     assert reasons[rows["narrative"]] == i18n_error("follow_up.error.narrative_required", status="delayed")
     assert "cannot be removed" in reasons[rows["removed"]]
+    assert reasons[rows["no_status"]] == i18n.t("export.rt.status_needed", "en")
     assert rows["range"] in reasons
     last = max(reasons)
     assert "unknown item type “Kokous”" in reasons[last] and "2031" in reasons[last - 1]
-    assert len(err.value.problems) == 7
+    assert len(err.value.problems) == 8
 
 
 def i18n_error(key, **params):
-    from lape_plan import i18n
     from lape_plan.errors import ValidationError
 
     return i18n.error_text(ValidationError(key, field="fu_narrative", **params), "en")
