@@ -15,7 +15,12 @@ Merging duplicates (`merge`): the duplicate's votes move to the kept proposal. A
 never ends up with more votes on the kept proposal than one proposal may receive (1, or the
 budget when several votes on one proposal are allowed); votes above that limit are removed
 and return to that participant's budget. So a person who voted for both duplicates of a
-single-vote workshop counts once."""
+single-vote workshop counts once.
+
+Hiding a proposal (`set_hidden`) keeps its votes on record, but they stop using the voters'
+budgets, so a vote on a proposal the facilitator took off the ballot can be given again.
+Showing it again applies the merge rule: a voter who has since spent that vote elsewhere has
+their votes on it above the budget removed, so no one counts above the budget."""
 
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ COMMENT_MAX = 500
 PROJECTOR_TOP = 8  # results rows on the projector: 8 × 58 px plus the axis fit under the title at 1080 px
 PROJECTOR_PAGE = 4  # proposals (two lines each at most) per projector page while voting; pages rotate
 MIN_GROUP = 3  # vote splits by background leave out smaller groups: a group of one would show a person's votes
+PROPOSALS_PER_ROUND = 10  # per participant: one phone cannot flood the ballot and the projector
 # Optional background questions a workshop may ask on joining, and their answers. Municipality
 # answers are the plan's municipalities (organisation ids) or "other".
 BACKGROUND = {
@@ -339,9 +345,12 @@ def update_settings(
     moderate_first,
     max_participants=...,
     background=...,
+    expected_version=None,
 ) -> None:
     """Change the settings. The vote rules are frozen once a vote has been given. A cap below
-    the participants already there only stops new joins. max_participants left out: unchanged."""
+    the participants already there only stops new joins. max_participants left out: unchanged.
+    `expected_version`: the version the settings form was opened on; a newer one is refused with
+    a ConflictError naming who saved (None: unchecked, for callers without a screen)."""
     auth.require_plan_editor(actor)
     title = plans.clean_text(title, "workshop_title", required=True, max_len=TITLE_MAX)
     question = plans.clean_text(question, "workshop_question", max_len=QUESTION_MAX, multiline=True)
@@ -350,6 +359,8 @@ def update_settings(
     asked = None if background is ... else _background_keys(background)
     with write(db):
         before = get(db, workshop_id)
+        if expected_version is not None:
+            require_version(before, expected_version)
         if max_participants is ...:
             cap = before["max_participants"]
         area_ids = _focus_areas(db, before["plan_id"], focus_area_ids)
@@ -524,12 +535,18 @@ def propose(db: Database, token, focus_area_id, text, late=False) -> int:
         if focus_area_id not in workshop["focus_area_ids"]:
             raise ValidationError("workshop.error.no_focus_area", field="workshop_focus_areas")
         folded = _fold(text)
-        for other in db.execute(
-            "select text from workshop_proposals where participant_id = ? and round_id = ?",
-            [person["id"], workshop["round_id"]],
-        ):
-            if _fold(other[0]) == folded:
-                raise ValidationError("workshop.error.duplicate_proposal")
+        sent = [
+            r[0]
+            for r in db.execute(
+                "select text from workshop_proposals where participant_id = ? and round_id = ?",
+                [person["id"], workshop["round_id"]],
+            )
+        ]
+        if any(_fold(other) == folded for other in sent):
+            raise ValidationError("workshop.error.duplicate_proposal")
+        # counted inside the write, so parallel sends from one phone cannot pass it together
+        if len(sent) >= PROPOSALS_PER_ROUND:
+            raise ValidationError("workshop.error.too_many_proposals", max=PROPOSALS_PER_ROUND)
         stamp = now()
         row = {
             "workshop_id": workshop["id"],
@@ -574,12 +591,14 @@ def ballot_proposals(db: Database, workshop_id: int) -> list[dict]:
 
 
 def my_votes(db: Database, participant_id: int, round_id: int | None = None) -> dict[int, int]:
-    """The participant's votes per proposal (of one round when given)."""
+    """The participant's votes per proposal (of one round when given) that use their budget:
+    votes on hidden proposals are left out (module docstring)."""
     return {
         r[0]: r[1]
         for r in db.execute(
             "select v.proposal_id, count(*) from workshop_votes v join workshop_proposals p on p.id = v.proposal_id "
-            "where v.participant_id = :p and (:r is null or p.round_id = :r) group by v.proposal_id",
+            "where v.participant_id = :p and (:r is null or p.round_id = :r) "
+            "and p.hidden = 0 and p.merged_into is null group by v.proposal_id",
             {"p": participant_id, "r": round_id},
         )
     }
@@ -600,11 +619,12 @@ def _voter(db: Database, token, proposal_id: int, expected_version) -> dict:
         raise ValidationError("workshop.error.not_voting")
     if expected_version is not None and int(expected_version) != person["vote_version"]:
         raise ValidationError("workshop.error.stale_vote")
-    # The budget is per round: only votes on this round's proposals count.
+    # The budget is per round: only votes on this round's proposals count, and not those on
+    # proposals the facilitator hid (merged-away ones have none: merge moves them).
     proposal = db.execute(
         "select hidden, merged_into, "
         "(select count(*) from workshop_votes v join workshop_proposals q on q.id = v.proposal_id "
-        " where v.participant_id = :person and q.round_id = :round), "
+        " where v.participant_id = :person and q.round_id = :round and q.hidden = 0 and q.merged_into is null), "
         "(select count(*) from workshop_votes where participant_id = :person and proposal_id = :proposal), round_id "
         "from workshop_proposals where id = :proposal and workshop_id = :workshop",
         {
@@ -719,12 +739,43 @@ def add_proposal(db: Database, actor: Actor, workshop_id: int, focus_area_id, te
 
 
 def set_hidden(db: Database, actor: Actor, proposal_id: int, hidden: bool) -> None:
-    """Hide a proposal from the projector and the ballot (its votes stay), or show it."""
+    """Hide a proposal from the projector and the ballot (its votes stay on record but no longer
+    use the voters' budgets), or show it again (votes above a voter's budget then leave it; see
+    the module docstring). Its voters' `vote_version` moves: their open ballots are stale."""
     auth.require_plan_editor(actor)
     with write(db):
         before = get_proposal(db, proposal_id)
         if bool(before["hidden"]) == bool(hidden):
             return
+        voters = [
+            r[0]
+            for r in db.execute(
+                "select distinct participant_id from workshop_votes where proposal_id = ?", [proposal_id]
+            )
+        ]
+        returned = 0
+        if not hidden and voters:
+            budget = get(db, before["workshop_id"])["votes_per_participant"]
+            for participant_id in voters:
+                used, on_this = db.execute(  # "used" leaves this proposal out: it is still hidden here
+                    "select sum(p.hidden = 0 and p.merged_into is null), sum(p.id = :proposal) "
+                    "from workshop_votes v join workshop_proposals p on p.id = v.proposal_id "
+                    "where v.participant_id = :person and p.round_id = :round",
+                    {"person": participant_id, "proposal": proposal_id, "round": before["round_id"]},
+                ).fetchone()
+                over = (used or 0) + on_this - budget
+                if over > 0:  # the newest of their votes on it leave, as in a merge
+                    returned += db.execute(
+                        "delete from workshop_votes where id in (select id from workshop_votes where proposal_id = ? "
+                        "and participant_id = ? order by id desc limit ?)",
+                        [proposal_id, participant_id, over],
+                    ).rowcount
+        if voters:
+            db.execute(
+                f"update workshop_participants set vote_version = vote_version + 1 "
+                f"where id in ({','.join('?' * len(voters))})",
+                voters,
+            )
         save_version(
             db,
             actor,
@@ -734,7 +785,7 @@ def set_hidden(db: Database, actor: Actor, proposal_id: int, hidden: bool) -> No
             {"hidden": int(bool(hidden))},
             action="hide" if hidden else "show",
             audit_before=None,
-            audit_after=None,
+            audit_after={"votes_returned": returned} if returned else None,
         )
 
 
@@ -954,9 +1005,20 @@ def participation(db: Database, workshop_id: int) -> dict[str, list[tuple[str | 
 
 def split(db: Database, workshop_id: int, key: str, round_id: int | None = None) -> dict:
     """Votes per proposal by the voters' answer to one background question ("what did young
-    people choose"). Groups with fewer than MIN_GROUP participants are pooled under
-    "small" (None: not answered), so no one's votes can be picked out.
-    Returns {"groups": [(answer, participants)], "rows": [{"id", "text", "round", "votes": {answer: n}}]}."""
+    people choose"), shown so that no one's votes can be picked out:
+    - an answer (None: not answered) given by fewer than MIN_GROUP participants is pooled with
+      the other such answers under "small";
+    - a pool still under MIN_GROUP (one elected official in the room) is not shown on its own,
+      nor left out (the proposal's total minus the shown columns would give it back): it is
+      counted with the smallest shown group (the later one in the answers' order on a tie),
+      whose key becomes ("small", answer) and whose label says it is combined (`split_label`);
+    - when pooling leaves a single group ("small", or combined), which would only repeat the
+      totals under a puzzling name, there is no split (no groups, empty votes). A room where
+      everyone gave the same answer keeps that one group: it names no one and says who chose.
+    Every vote is then in exactly one shown column. Groups are the workshop's participants, not
+    a round's voters, so a round's split and the whole day's use the same groups.
+    Returns {"groups": [(group, participants)], "combined": the combined group or None,
+    "rows": [{"id", "text", "round", "total", "hidden", "votes": {group: n}}]}."""
     workshop = get(db, workshop_id)
     if key not in workshop["background"]:
         raise ValidationError("error.invalid", field="workshop_background")
@@ -966,26 +1028,36 @@ def split(db: Database, workshop_id: int, key: str, round_id: int | None = None)
             f"select {key}, count(*) from workshop_participants where workshop_id = ? group by {key}", [workshop_id]
         )
     }
+    order = background_options(db, workshop, key) + [None]
+    order += [v for v in sizes if v not in order]  # an answer no longer offered (a municipality left the plan)
+    shown = [v for v in order if sizes.get(v, 0) >= MIN_GROUP]
+    small = sum(n for v, n in sizes.items() if n < MIN_GROUP)
+    into: dict[str | None, object] = {v: v for v in shown}  # answer -> its shown group
+    combined: tuple[str, str | None] | None = None
+    if small and small < MIN_GROUP and shown:
+        target = min(reversed(shown), key=lambda v: sizes[v])  # the smallest; the later on a tie
+        combined = ("small", target)
+        into[target] = combined
+    pooled_into = combined or "small"
+    groups = [(into[v], sizes[v] + (small if into[v] == combined else 0)) for v in shown]
+    if small and not combined:
+        groups.append(("small", small))
+    if len(groups) < 2 and (small or not groups):
+        groups, combined = [], None  # one pooled group is everyone: no split
 
     def group(value):
-        return value if sizes.get(value, 0) >= MIN_GROUP else "small"
+        return into.get(value, pooled_into)
 
-    order = background_options(db, workshop, key) + [None]
-    pooled: dict = {}
-    for value, size in sizes.items():
-        pooled[group(value)] = pooled.get(group(value), 0) + size
-    groups = [(v, pooled[v]) for v in order if v in pooled] + (
-        [("small", pooled["small"])] if "small" in pooled else []
-    )
     votes: dict[int, dict] = {}
-    for proposal_id, value, n in db.execute(
-        f"select v.proposal_id, pa.{key}, count(*) from workshop_votes v "
-        f"join workshop_participants pa on pa.id = v.participant_id "
-        f"where v.workshop_id = ? group by v.proposal_id, pa.{key}",
-        [workshop_id],
-    ):
-        per = votes.setdefault(proposal_id, {})
-        per[group(value)] = per.get(group(value), 0) + n
+    if groups:
+        for proposal_id, value, n in db.execute(
+            f"select v.proposal_id, pa.{key}, count(*) from workshop_votes v "
+            f"join workshop_participants pa on pa.id = v.participant_id "
+            f"where v.workshop_id = ? group by v.proposal_id, pa.{key}",
+            [workshop_id],
+        ):
+            per = votes.setdefault(proposal_id, {})
+            per[group(value)] = per.get(group(value), 0) + n
     positions = {r["id"]: r["position"] for r in rounds(db, workshop_id)}
     rows = [
         {
@@ -993,17 +1065,26 @@ def split(db: Database, workshop_id: int, key: str, round_id: int | None = None)
             "text": p["text"],
             "round": positions.get(p["round_id"], 1),
             "total": p["votes"],
+            "hidden": bool(p["hidden"]),
             "votes": votes.get(p["id"], {}),
         }
         for p in sorted(proposals(db, workshop_id, round_id), key=lambda p: positions.get(p["round_id"], 0))
         if not p["merged_into"]
     ]
-    return {"groups": groups, "rows": rows}
+    return {"groups": groups, "combined": combined, "rows": rows}
 
 
 def split_label(db: Database, workshop: dict, key: str, value, lang: str) -> str:
+    """A group of `split`: an answer, the pooled small groups, or an answer combined with them."""
     if value == "small":
         return i18n.t("workshop_room.small_groups", lang, min=MIN_GROUP)
+    if isinstance(value, tuple):
+        return i18n.t(
+            "workshop_room.combined_group",
+            lang,
+            group=background_label(db, workshop, key, value[1], lang),
+            small=i18n.t("workshop_room.small_groups", lang, min=MIN_GROUP),
+        )
     return background_label(db, workshop, key, value, lang)
 
 
@@ -1075,6 +1156,8 @@ def _extra_tables(db: Database, workshop_id: int, lang: str) -> list[tuple[str, 
             [t("workshop_room.col.round"), t("workshop.col.proposal"), t("workshop.col.votes"), *labels],
             ["", t("workshop.count.participants"), "", *[n for _, n in data["groups"]]],
         ]
+        if not data["groups"]:
+            rows.insert(1, [t("workshop_room.split_none", min=MIN_GROUP)])  # why the sheet has no groups
         rows += [
             [r["round"], r["text"], r["total"], *[r["votes"].get(g, 0) for g, _ in data["groups"]]]
             for r in data["rows"]

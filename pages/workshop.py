@@ -8,7 +8,16 @@ from lape_plan.model import Role
 from lape_plan.ui.guard import guard
 from lape_plan.ui.text import md_escape
 from lape_plan.ui.public import show_flash
-from lape_plan.ui.workshop import act, feedback_panel, join_panel, proposal_row, results_panel, round_panel
+from lape_plan.ui.workshop import (
+    act,
+    feedback_panel,
+    join_panel,
+    new_workshop_form,
+    proposal_row,
+    results_panel,
+    round_panel,
+    settings_panel,
+)
 
 ctx = guard(roles=(Role.ADMIN, Role.FACILITATOR))
 t = ctx.t
@@ -23,73 +32,8 @@ area_title = {a["id"]: ctx.title(a) for a in areas}
 existing = workshop.for_plan(ctx.db, ctx.plan["id"])
 
 
-def settings_form(prefix: str, w: dict | None):
-    """The fields of a new workshop or of the settings; returns the values when submitted."""
-    with st.form(prefix, enter_to_submit=False):
-        title = st.text_input(t("field.workshop_title"), value=w["title"] if w else "", max_chars=300)
-        question = st.text_area(
-            t("field.workshop_question"), value=w["question"] if w else "", max_chars=workshop.QUESTION_MAX, height=80
-        )
-        chosen = st.multiselect(
-            t("field.workshop_focus_areas"),
-            list(area_title),
-            format_func=area_title.__getitem__,
-            default=w["focus_area_ids"] if w else list(area_title),
-            select_all=False,
-            placeholder=t("common.choose"),
-        )
-        c1, c2 = st.columns(2)
-        budget = c1.number_input(
-            t("field.workshop_budget"), 1, workshop.BUDGET_MAX, w["votes_per_participant"] if w else 5
-        )
-        several = c2.checkbox(
-            t("workshop.several_per_proposal"), value=bool(w and w["max_votes_per_proposal"] > 1), wrap=True
-        )
-        moderate = c2.checkbox(
-            t("workshop.moderate_first"),
-            value=bool(w and w["moderate_first"]),
-            help=t("workshop.moderate_first_help"),
-            wrap=True,
-        )
-        cap = c1.number_input(
-            t("field.workshop_cap"),
-            0,
-            workshop.PARTICIPANTS_MAX,
-            (w["max_participants"] or 0) if w else 0,
-            help=t("workshop.cap_help"),
-        )
-        background = st.multiselect(
-            t("field.workshop_background"),
-            list(workshop.BACKGROUND),
-            default=w["background"] if w else [],
-            key=f"{prefix}_background",
-            format_func=lambda k: t(f"workshop_room.bg.{k}"),
-            select_all=False,
-            placeholder=t("common.choose"),
-            help=t("workshop_room.background_help"),
-        )
-        if st.form_submit_button(t("workshop.save") if w else t("workshop.create"), type="primary"):
-            return dict(
-                title=title,
-                question=question,
-                focus_area_ids=chosen,
-                votes_per_participant=budget,
-                several_per_proposal=several,
-                moderate_first=moderate,
-                max_participants=cap,
-                background=background,
-            )
-    return None
-
-
 with st.expander(t("workshop.new"), expanded=not existing):
-    values = settings_form("ws_new", None)
-    if values:
-        try:
-            st.session_state["ws_id"] = workshop.create(ctx.db, ctx.writer(), ctx.plan["id"], **values)
-            st.rerun()
-        except LapeError as err:
-            ctx.error(err)
+    new_workshop_form(ctx, area_title)
 if not existing:
     st.stop()
 
@@ -157,13 +101,7 @@ with st.expander(t("workshop.add_proposal")):
                 ctx.error(err)
 
 with st.expander(t("workshop.settings")):
-    values = settings_form(f"ws_settings_{w['id']}_{w['version']}", w)
-    if values:
-        try:
-            workshop.update_settings(ctx.db, ctx.writer(), w["id"], **values)
-            st.rerun()
-        except LapeError as err:
-            ctx.error(err)
+    settings_panel(ctx, w, area_title)
 
 st.subheader(t("workshop_room.results"))
 results_panel(ctx, w)

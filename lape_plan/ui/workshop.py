@@ -11,7 +11,8 @@ import streamlit as st
 
 from .. import config, db as dbm, i18n, plans, workshop
 from ..errors import ConflictError, LapeError
-from . import a11y, forms
+from . import a11y, forms, state
+from .editor import open_version
 from .guard import Ctx, failures_shown, fresh_actor
 from .public import FLASH, flash, outcome, public_base, qr_png
 from .text import md_escape
@@ -144,7 +145,7 @@ def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
             with st.container(key="projector_areas"):
                 for col, area in zip(st.columns(max(len(areas), 1)), areas):
                     col.metric(md_escape(plans.title_in(area, lang)), num(figures["by_area"].get(area["id"], 0)))
-            if w["results_visible"] and split:
+            if w["results_visible"] and split and room_groups(split):  # none: too few people to split
                 groups_view(split, t)
             elif w["results_visible"]:
                 from ..charts import workshop as workshop_charts  # Altair only where a chart is drawn
@@ -178,12 +179,21 @@ def projector_live(ctx: Ctx, workshop_id: int, drawn: tuple) -> None:
     live_part()
 
 
+def room_groups(split: dict) -> list[tuple]:
+    """The groups of a split the projector shows: not the unanswered, alone or with the small
+    groups (nothing for the room to read there)."""
+    return [(g, n) for g, n in split["groups"] if g is not None and g != ("small", None)]
+
+
 def groups_view(split: dict, t) -> None:
     """The revealed results by group on the projector: each group's three most-voted."""
-    groups = [(g, n) for g, n in split["groups"] if g is not None]
+    groups = room_groups(split)
     with st.container(key="projector_groups"):
         for col, (group, size) in zip(st.columns(max(min(len(groups), 3), 1)), groups[:3]):
-            top = sorted((r for r in split["rows"] if r["votes"].get(group)), key=lambda r: -r["votes"][group])[:3]
+            top = sorted(
+                (r for r in split["rows"] if r["votes"].get(group) and not r["hidden"]),  # hidden: not on screen
+                key=lambda r: -r["votes"][group],
+            )[:3]
             col.markdown(f"#### {md_escape(split['labels'][group])}")
             col.caption(t("workshop_room.group_size", n=size))
             for i, r in enumerate(top, 1):
@@ -339,18 +349,24 @@ def results_panel(ctx: Ctx, w: dict) -> None:
     names = {k: t(f"workshop_room.bg.{k}") for k in keys}
     key = st.selectbox(t("workshop_room.split_by"), keys, format_func=names.__getitem__, key=f"ws_split_{w['id']}")
     data = workshop.split(ctx.db, w["id"], key, round_id)
-    group_names = [workshop.split_label(ctx.db, w, key, g, ctx.lang) for g, _ in data["groups"]]
-    table = [
-        {
-            t("workshop.col.proposal"): r["text"],
-            t("workshop.col.votes"): r["total"],
-            **{f"{name} ({n})": r["votes"].get(g, 0) for name, (g, n) in zip(group_names, data["groups"])},
-        }
-        for r in data["rows"]
-    ]
-    if table:
-        st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(t("workshop_room.split_note", min=workshop.MIN_GROUP))
+    if not data["groups"]:
+        st.info(t("workshop_room.split_none", min=workshop.MIN_GROUP))
+    else:
+        group_names = [workshop.split_label(ctx.db, w, key, g, ctx.lang) for g, _ in data["groups"]]
+        table = [
+            {
+                t("workshop.col.proposal"): r["text"],
+                t("workshop.col.votes"): r["total"],
+                **{f"{name} ({n})": r["votes"].get(g, 0) for name, (g, n) in zip(group_names, data["groups"])},
+            }
+            for r in data["rows"]
+        ]
+        if table:
+            st.dataframe(table, hide_index=True, width="stretch")
+        if data["combined"]:
+            target = workshop.background_label(ctx.db, w, key, data["combined"][1], ctx.lang)
+            st.info(t("workshop_room.split_combined", min=workshop.MIN_GROUP, group=md_escape(target)))
+        st.caption(t("workshop_room.split_note", min=workshop.MIN_GROUP))
     on_screen = w["projector_split"] == key
     st.toggle(
         t("workshop_room.split_on_projector"),
@@ -424,3 +440,167 @@ def edit_form(ctx: Ctx, p: dict, area_names_: dict[int, str]) -> None:
         )
         if isinstance(refused, ConflictError):
             st.text(ctx.t("workshop.their_text", text=refused.current.get("text", "")))
+
+
+# ---------------------------------------------------------------- settings
+SETTINGS_FIELDS = {  # form field -> its label
+    "title": "field.workshop_title",
+    "question": "field.workshop_question",
+    "focus_area_ids": "field.workshop_focus_areas",
+    "budget": "field.workshop_budget",
+    "several": "workshop.several_per_proposal",
+    "moderate": "workshop.moderate_first",
+    "cap": "field.workshop_cap",
+    "background": "field.workshop_background",
+}
+
+
+def settings_values(w: dict | None, area_ids) -> dict:
+    """A settings form's fields: the workshop's as saved (None: a new workshop's defaults)."""
+    if w is None:
+        return {
+            "title": "",
+            "question": "",
+            "focus_area_ids": list(area_ids),
+            "budget": 5,
+            "several": False,
+            "moderate": False,
+            "cap": 0,
+            "background": [],
+        }
+    return {
+        "title": w["title"],
+        "question": w["question"] or "",
+        "focus_area_ids": list(w["focus_area_ids"]),
+        "budget": w["votes_per_participant"],
+        "several": w["max_votes_per_proposal"] > 1,
+        "moderate": bool(w["moderate_first"]),
+        "cap": w["max_participants"] or 0,
+        "background": list(w["background"]),
+    }
+
+
+def _settings_form(ctx: Ctx, prefix: str, area_title: dict[int, str], new: bool) -> bool:
+    """The fields of a new workshop or of the settings, kept under `prefix_…`; True when submitted."""
+    t = ctx.t
+    with st.form(prefix + "_form", enter_to_submit=False):
+        st.text_input(t("field.workshop_title"), key=f"{prefix}_title", max_chars=300)
+        st.text_area(t("field.workshop_question"), key=f"{prefix}_question", max_chars=workshop.QUESTION_MAX, height=80)
+        st.multiselect(
+            t("field.workshop_focus_areas"),
+            list(area_title),
+            key=f"{prefix}_focus_area_ids",
+            format_func=area_title.__getitem__,
+            select_all=False,
+            placeholder=t("common.choose"),
+        )
+        c1, c2 = st.columns(2)
+        c1.number_input(t("field.workshop_budget"), 1, workshop.BUDGET_MAX, key=f"{prefix}_budget")
+        c2.checkbox(t("workshop.several_per_proposal"), key=f"{prefix}_several", wrap=True)
+        c2.checkbox(
+            t("workshop.moderate_first"), key=f"{prefix}_moderate", help=t("workshop.moderate_first_help"), wrap=True
+        )
+        c1.number_input(
+            t("field.workshop_cap"), 0, workshop.PARTICIPANTS_MAX, key=f"{prefix}_cap", help=t("workshop.cap_help")
+        )
+        st.multiselect(
+            t("field.workshop_background"),
+            list(workshop.BACKGROUND),
+            key=f"{prefix}_background",
+            format_func=lambda k: t(f"workshop_room.bg.{k}"),
+            select_all=False,
+            placeholder=t("common.choose"),
+            help=t("workshop_room.background_help"),
+        )
+        return st.form_submit_button(t("workshop.create") if new else t("workshop.save"), type="primary")
+
+
+def _settings_args(prefix: str) -> dict:
+    v = {f: st.session_state[f"{prefix}_{f}"] for f in SETTINGS_FIELDS}
+    return dict(
+        title=v["title"],
+        question=v["question"],
+        focus_area_ids=v["focus_area_ids"],
+        votes_per_participant=v["budget"],
+        several_per_proposal=v["several"],
+        moderate_first=v["moderate"],
+        max_participants=v["cap"],
+        background=v["background"],
+    )
+
+
+def new_workshop_form(ctx: Ctx, area_title: dict[int, str]) -> None:
+    plan = ctx.need_plan()
+    prefix = f"ws_new_{plan['id']}"  # per plan: its focus areas are the choices
+    open_version(prefix, settings_values(None, area_title), 0)
+    if _settings_form(ctx, prefix, area_title, new=True):
+        try:
+            workshop_id = workshop.create(ctx.db, ctx.writer(), plan["id"], **_settings_args(prefix))
+        except LapeError as err:
+            ctx.error(err)  # the typed values stay
+        else:
+            state.reset(prefix)
+            st.session_state["ws_id"] = workshop_id
+            st.rerun()
+
+
+def settings_panel(ctx: Ctx, w: dict, area_title: dict[int, str]) -> None:
+    """The workshop's settings. The form keeps the version it was opened on, so saving over a
+    colleague's newer settings is refused naming who saved, with theirs and the typed values
+    side by side and a button to save on top; the typed values stay. The phase, the results
+    switch, a new round and the projector's split also move the workshop's version: while the
+    settings saved are still those the form was opened on, the form follows that version."""
+    t = ctx.t
+    prefix = f"ws_settings_{w['id']}"
+    saved = settings_values(w, area_title)
+    open_version(prefix, saved, w["version"])
+    seen = st.session_state.setdefault(prefix + "_seen", saved)
+    if seen == saved and not st.session_state.get(prefix + "_conflict"):
+        st.session_state[prefix + "_version"] = w["version"]
+    submitted = _settings_form(ctx, prefix, area_title, new=False)
+
+    def save() -> None:
+        forms.save(
+            ctx,
+            lambda: workshop.update_settings(
+                ctx.db,
+                ctx.writer(),
+                w["id"],
+                **_settings_args(prefix),
+                expected_version=st.session_state[prefix + "_version"],
+            ),
+            prefix=prefix,
+            slot=FLASH,
+            message=t("workshop.saved"),
+        )
+
+    def save_on_top() -> None:
+        st.session_state[prefix + "_seen"] = saved  # the form now stands on theirs
+        save()
+
+    if submitted:
+        save()
+
+    def shown(field: str, value) -> str:
+        if field == "focus_area_ids":
+            return ", ".join(area_title.get(a, f"#{a}") for a in value)
+        if field == "background":
+            return ", ".join(t(f"workshop_room.bg.{k}") for k in value)
+        if isinstance(value, bool):
+            return t("workshop.setting_on" if value else "workshop.setting_off")
+        return str(value)
+
+    forms.stale_panel(
+        ctx,
+        prefix,
+        lambda theirs: [
+            (
+                t(label),
+                shown(f, settings_values(theirs, area_title)[f]),
+                shown(f, st.session_state.get(f"{prefix}_{f}")),
+            )
+            for f, label in SETTINGS_FIELDS.items()
+        ],
+        t("editor.keep_mine"),
+        save_on_top,
+    )

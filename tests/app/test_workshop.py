@@ -358,3 +358,73 @@ def test_moderator_edit_of_a_stale_proposal_shows_theirs_and_saving_again_keeps_
     assert ws.get_proposal(conn, pid)["text"] == "Nuorisotila joka kylään"
     assert [s.value for s in at.success] == ["Tallennettu."]
     assert at.text_area(key=prefix + "_text").value == "Nuorisotila joka kylään"  # opened again from the saved row
+
+
+# ---------------------------------------------------------------- review fixes
+def test_settings_saved_over_a_colleagues_are_refused_naming_them_and_kept(app, conn, shop):
+    wid, code, areas = shop
+    at = app("pages/workshop.py")
+    prefix = f"ws_settings_{wid}"
+    w = ws.get(conn, wid)
+    colleague = Actor(name="Toinen Fasi", role=Role.FACILITATOR)
+    ws.update_settings(
+        conn,
+        colleague,
+        wid,
+        w["title"],
+        "Uusi kysymys",
+        w["focus_area_ids"],
+        3,
+        False,
+        True,
+        expected_version=w["version"],
+    )
+    at.text_input(key=prefix + "_title").set_value("Syysseminaari 2")
+    at.button(key=f"FormSubmitter:{prefix}_form-Tallenna").click().run()
+    assert not at.exception, at.exception
+    assert any("Toinen Fasi" in e.value for e in at.error)  # who saved in between
+    assert at.text_input(key=prefix + "_title").value == "Syysseminaari 2"  # mine stays
+    assert "Uusi kysymys" in texts(at)  # theirs beside mine
+    w = ws.get(conn, wid)
+    assert (w["title"], w["question"], w["moderate_first"]) == ("Syysseminaari", "Uusi kysymys", 1)
+    at.button(key=prefix + "_rebase").click().run()  # saving on top of theirs is deliberate
+    assert not at.exception, at.exception
+    assert ws.get(conn, wid)["title"] == "Syysseminaari 2"
+    assert [s.value for s in at.success] == ["Tallennettu."]
+
+
+def test_settings_form_follows_a_phase_change(app, conn, shop):
+    wid, code, areas = shop
+    at = app("pages/workshop.py")
+    prefix = f"ws_settings_{wid}"
+    ws.set_phase(conn, Actor(name="Toinen Fasi", role=Role.FACILITATOR), wid, "voting")  # moves the version only
+    at.run()
+    at.text_input(key=prefix + "_title").set_value("Syysseminaari 2")
+    at.button(key=f"FormSubmitter:{prefix}_form-Tallenna").click().run()
+    assert not at.exception and not at.error
+    assert ws.get(conn, wid)["title"] == "Syysseminaari 2"
+
+
+def test_too_many_proposals_are_refused_and_the_text_stays(participant, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    for i in range(ws.PROPOSALS_PER_ROUND):
+        ws.propose(conn, token, areas[0], f"Ehdotus {i}")
+    at = participant(code=code, p=token)
+    at.text_area(key="ws_text").set_value("Vielä yksi ajatus")
+    at.button(key="ws_send").click().run()
+    assert any("enimmäismäärä" in e.value for e in at.error)
+    assert at.text_area(key="ws_text").value == "Vielä yksi ajatus"
+    assert len(ws.proposals(conn, wid)) == ws.PROPOSALS_PER_ROUND
+
+
+def test_a_vote_on_a_hidden_proposal_comes_back_to_the_phone(participant, conn, shop):
+    wid, code, areas = shop
+    token = ws.join(conn, code)
+    pids = [ws.propose(conn, token, areas[0], f"Ehdotus {i}") for i in range(2)]
+    ws.set_phase(conn, FAC, wid, "voting")
+    ws.vote(conn, token, pids[0], 0)
+    ws.set_hidden(conn, FAC, pids[0], True)
+    at = participant(code=code, p=token)
+    assert "Ääniä jäljellä: 3/3" in at.radio[0].label
+    assert [o for o in at.radio[0].options] == ["Ehdotus 1"]

@@ -149,3 +149,29 @@ def test_projector_shows_what_is_voted_on_and_results_after_closing(app, conn, s
     ws.set_phase(conn, FAC, wid, "closed")
     at.run()
     assert not any(code in t.value for t in at.title) and not at.get("imgs")  # code and QR gave way
+
+
+def test_a_split_too_small_to_show_says_so_and_the_projector_shows_the_ranking(app, conn, shop):
+    wid, code, areas = shop
+    people = {"young": [ws.join(conn, code) for _ in range(4)], "elected": [ws.join(conn, code)]}
+    for group, tokens in people.items():
+        for token in tokens:
+            ws.answer_background(conn, token, {"role_group": group})
+    kids = ws.propose(conn, people["young"][0], areas[0], "Lisää nuorisotiloja")
+    cut = ws.propose(conn, people["young"][1], areas[0], "Leikataan nuorisotyöstä")
+    ws.set_phase(conn, FAC, wid, "voting")
+    for token in people["young"]:
+        ws.vote(conn, token, kids)
+    ws.vote(conn, people["elected"][0], cut)
+    ws.set_results_visible(conn, FAC, wid, True)
+    ws.set_projector_split(conn, FAC, wid, "role_group")
+    at = app("pages/workshop.py")
+    assert any("Ääniä ei näytetä ryhmittäin" in i.value for i in at.info)
+    screen = projector(conn, wid)
+    assert screen.get("vega_lite_chart") and not [m for m in screen.markdown if m.value.startswith("####")]
+    # one more group of three: the lone official's vote is counted with the smallest group, said so
+    for _ in range(3):
+        ws.answer_background(conn, ws.join(conn, code), {"role_group": "parent"})
+    at.run()
+    assert any("laskettu yhteen ryhmän" in i.value for i in at.info)
+    assert not at.exception

@@ -341,7 +341,7 @@ def test_edit_fixes_typo_with_stale_check(setup):
     version = ws.edit(db, FAC, pid, 1, "Kerhoja", areas[1])
     assert ws.get_proposal(db, pid)["text"] == "Kerhoja" and ws.get_proposal(db, pid)["focus_area_id"] == areas[1]
     with pytest.raises(ConflictError) as e:
-        ws.edit(db, Actor("Toinen"), pid, 1, "Vanha näkymä")
+        ws.edit(db, Actor("Toinen", role=Role.ADMIN), pid, 1, "Vanha näkymä")
     assert e.value.by == FAC.name
     with pytest.raises(ValidationError):
         ws.edit(db, FAC, pid, version, "")
@@ -567,3 +567,81 @@ def test_participant_cap_refuses_joins_when_full(setup):
     assert ws.get(db, small)["max_participants"] is None
     ws.join(db, code)
     assert ws.participant_count(db, small) == 4
+
+
+# ---------------------------------------------------------------- review fixes
+def test_stale_settings_form_is_refused_naming_who_saved(setup):
+    db, wid, areas = setup
+    opened = ws.get(db, wid)  # Anna opens the settings form
+    bertta = Actor("Bertta", Role.FACILITATOR)
+    ws.update_settings(
+        db, bertta, wid, "Syysseminaari", "Uusi kysymys", areas[:2], 3, False, True, expected_version=opened["version"]
+    )
+    with pytest.raises(ConflictError) as e:  # Anna's stale form would turn moderation off again
+        ws.update_settings(
+            db,
+            FAC,
+            wid,
+            "Päivitetty",
+            opened["question"],
+            areas[:2],
+            3,
+            False,
+            False,
+            expected_version=opened["version"],
+        )
+    assert e.value.by == "Bertta" and e.value.current["question"] == "Uusi kysymys"
+    w = ws.get(db, wid)
+    assert (w["title"], w["question"], w["moderate_first"]) == ("Syysseminaari", "Uusi kysymys", 1)
+    assert ws.rounds(db, wid)[0]["question"] == "Uusi kysymys"
+    # on the version it now stands on, the save goes through; callers that pass none are unchecked
+    ws.update_settings(
+        db, FAC, wid, "Päivitetty", w["question"], areas[:2], 3, False, True, expected_version=w["version"]
+    )
+    ws.update_settings(db, FAC, wid, "Päivitetty 2", w["question"], areas[:2], 3, False, True)
+    assert ws.get(db, wid)["title"] == "Päivitetty 2"
+
+
+def test_a_vote_on_a_hidden_proposal_does_not_use_the_budget(demo_db):
+    db = demo_db
+    plan_id = plans.plans(db)[0]["id"]
+    area = plans.tree(db, plan_id)[0]["id"]
+    wid = ws.create(db, FAC, plan_id, "Yksi ääni", "", [area], votes_per_participant=1)
+    me, other = ws.join(db, code_of(db, wid)), ws.join(db, code_of(db, wid))
+    bad, good = ws.propose(db, me, area, "Asiaton"), ws.propose(db, other, area, "Hyvä")
+    ws.set_phase(db, FAC, wid, "voting")
+    v = ws.vote(db, me, bad, 0)
+    ws.vote(db, other, bad, 0)
+    ws.set_hidden(db, FAC, bad, True)
+    with pytest.raises(ValidationError) as e:  # the open ballot showed the old budget: it refreshes
+        ws.vote(db, me, good, v)
+    assert err_key(e) == "workshop.error.stale_vote"
+    person = ws.participant(db, me)
+    assert person["vote_version"] == v + 1 and ws.my_votes(db, person["id"]) == {}
+    ws.vote(db, me, good, person["vote_version"])  # the budget of 1 is free again
+    assert ws.my_votes(db, person["id"]) == {good: 1}
+    ranked = {p["id"]: p for p in ws.proposals(db, wid)}
+    assert ranked[bad]["votes"] == 2 and ranked[good]["votes"] == 1  # the hidden one's votes stay on record
+    # shown again: a voter who spent the vote elsewhere has it taken off the shown proposal
+    # (no one counts above the budget); a voter who did not keeps theirs
+    before = ws.participant(db, me)["vote_version"]
+    ws.set_hidden(db, FAC, bad, False)
+    ranked = {p["id"]: p for p in ws.proposals(db, wid)}
+    assert ranked[bad]["votes"] == 1 and ranked[good]["votes"] == 1
+    assert ws.my_votes(db, person["id"]) == {good: 1}
+    assert ws.my_votes(db, ws.participant(db, other)["id"]) == {bad: 1}
+    assert ws.participant(db, me)["vote_version"] == before + 1
+
+
+def test_a_participant_may_send_a_limited_number_of_proposals_per_round(setup):
+    db, wid, areas = setup
+    me, other = ws.join(db, code_of(db, wid)), ws.join(db, code_of(db, wid))
+    for i in range(ws.PROPOSALS_PER_ROUND):
+        ws.propose(db, me, areas[0], f"Ehdotus {i}")
+    with pytest.raises(ValidationError) as e:
+        ws.propose(db, me, areas[0], "Vielä yksi")
+    assert err_key(e) == "workshop.error.too_many_proposals" and e.value.params["max"] == ws.PROPOSALS_PER_ROUND
+    assert len(ws.proposals(db, wid)) == ws.PROPOSALS_PER_ROUND
+    ws.propose(db, other, areas[0], "Toisen ehdotus")  # the limit is each participant's own
+    ws.next_round(db, FAC, wid, "Toinen kysymys")
+    ws.propose(db, me, areas[0], "Uusi kierros")  # and each round's

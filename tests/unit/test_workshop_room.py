@@ -278,3 +278,58 @@ def test_day_figures_count_every_round(setup):
     ws.propose(db, token, areas[0], "Toinen")
     assert ws.live(db, wid)["proposals"] == 1  # the projector: this round
     assert ws.live(db, wid, day=True)["proposals"] == 2  # the plan's hearing record and the CLI: the day
+
+
+def split_room(db, wid, groups: dict) -> dict:
+    """Participants answering role_group as given ({answer or None: how many}), one proposal
+    each group's people all vote for; returns {answer: proposal id}."""
+    people = {g: [ws.join(db, code(db, wid)) for _ in range(n)] for g, n in groups.items()}
+    area = ws.get(db, wid)["focus_area_ids"][0]
+    for g, tokens in people.items():
+        for t in tokens:
+            ws.answer_background(db, t, {"role_group": g})
+    pids = {g: ws.propose(db, tokens[0], area, f"Ryhmän {g} ehdotus") for g, tokens in people.items()}
+    ws.set_phase(db, FAC, wid, "voting")
+    for g, tokens in people.items():
+        for t in tokens:
+            ws.vote(db, t, pids[g])
+    return pids
+
+
+def test_split_never_shows_a_pool_under_min_group(setup):
+    db, wid, areas = setup
+    pids = split_room(db, wid, {"young": 3, "parent": 4, "elected": 1})
+    data = ws.split(db, wid, "role_group")
+    # the one elected official is under MIN_GROUP even pooled: counted with the smallest shown group
+    assert data["groups"] == [(("small", "young"), 4), ("parent", 4)]
+    assert data["combined"] == ("small", "young")
+    by_id = {r["id"]: r for r in data["rows"]}
+    assert by_id[pids["elected"]]["votes"] == {("small", "young"): 1}
+    for r in data["rows"]:  # every vote is in a shown column: nothing to subtract from the total
+        assert sum(r["votes"].values()) == r["total"]
+    label = ws.split_label(db, ws.get(db, wid), "role_group", ("small", "young"), "en")
+    assert label.startswith("child or young person (under 18) +") and "under 3" in label
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(ws.results_xlsx(db, wid, "en")))["I am"].iter_rows()]
+    assert rows[1][3:] == [label, "parent or guardian"]
+
+
+def test_split_with_one_group_left_is_no_split(setup):
+    db, wid, areas = setup
+    pids = split_room(db, wid, {"young": 4, "elected": 1})
+    ws.set_projector_split(db, FAC, wid, "role_group")
+    data = ws.split(db, wid, "role_group")
+    assert data["groups"] == [] and data["combined"] is None
+    assert all(r["votes"] == {} for r in data["rows"]) and {r["id"] for r in data["rows"]} == set(pids.values())
+
+
+def test_split_of_a_room_with_one_answer_keeps_that_group(setup):
+    db, wid, areas = setup
+    split_room(db, wid, {"young": 3})
+    assert ws.split(db, wid, "role_group")["groups"] == [("young", 3)]  # says who chose; names no one
+
+
+def test_split_pools_unanswered_and_small_groups_that_reach_min_group(setup):
+    db, wid, areas = setup
+    split_room(db, wid, {"young": 3, "parent": 2, None: 1, "elected": 3})
+    data = ws.split(db, wid, "role_group")
+    assert data["groups"] == [("young", 3), ("elected", 3), ("small", 3)] and data["combined"] is None
