@@ -871,8 +871,20 @@ def links(
             latest_low=low,
             latest_high=high,
             margin_rule=result.rule,
+            both_worse=_both_worse(gaps, row["direction"], row["baseline_year"], result.latest_year),
         )
     return rows
+
+
+def _both_worse(gaps: dict | None, direction: str | None, baseline_year, latest_year) -> bool:
+    """A gap link whose gap narrowed (or held) while girls and boys both moved the wrong way: its
+    progress class follows the gap alone, which a council would read as good news."""
+    if not gaps or direction not in DIRECTIONS or baseline_year not in gaps or latest_year not in gaps:
+        return False
+    sign = 1 if direction == "lower" else -1  # the sign of a change for the worse
+    before, after = gaps[baseline_year], gaps[latest_year]
+    narrowed = abs(after["value"]) <= abs(before["value"])
+    return narrowed and all(sign * (after[g] - before[g]) > 0 for g in ("female", "male"))
 
 
 def group_suffix(gender: str, lang: str) -> str:

@@ -390,7 +390,7 @@ class _Run:
         version = _int(values, "version", self.lang, self.file_lang)
         fields = {k: _text(values.get(k)).strip() for k in ("title_fi", "title_sv", "description")}
         if entity == "measure":
-            fields.update(self._measure_fields(values, self.measure_org.get(item_id)))
+            fields.update(self._measure_fields(values, None if item_id is None else self.measure_org.get(item_id)))
         if item_id is None:
             if entity != "measure":
                 raise _Bad("export.rt.new_only_measures")

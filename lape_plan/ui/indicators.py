@@ -241,6 +241,8 @@ def _uncertainty_text(ctx: Ctx, link: dict) -> None:
             st.text(ctx.t("indicators.latest_interval", n=i18n.number(link["latest_n"], ctx.lang, 0), **values))
     if link["margin_rule"]:
         st.text(ctx.t(f"indicators.margin.{link['margin_rule']}"))
+    if link["both_worse"]:
+        st.warning(ctx.t("indicators.gap_both_worse"), icon=":material/warning:")
 
 
 BADGE_COLOURS: dict[str, Literal["green", "blue", "orange", "red", "violet", "gray"]] = {

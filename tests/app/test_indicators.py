@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from lape_plan import indicators, plans, regions
+from lape_plan import i18n, indicators, plans, regions
 
 PAGE = "pages/indicators.py"
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
@@ -223,3 +223,27 @@ def test_gender_choice_when_the_data_has_genders(app, conn):
     specs = _specs(at)
     assert "(Boys and men)" in specs[0] and "Path needed" not in specs[0]
     assert not at.metric  # the target belongs to the total, so no baseline/target figures
+
+
+def test_a_gap_narrowing_while_both_get_worse_is_said_beside_the_chart(app, conn):
+    from lape_plan.model import SYSTEM
+
+    plan_id = plans.plans(conn)[0]["id"]
+    county = next(r["id"] for r in regions.plan_regions(conn, plan_id) if r["kind"] == "county")
+    ind = indicators.add_custom(conn, SYSTEM, "T-GAP", "Kiusattu", unit_fi="%", direction="lower")
+    conn.conn.executemany(  # lower is better: girls 20 -> 30 %, boys 10 -> 25 % of 1000 each
+        "insert into indicator_values values (?, ?, ?, ?, ?, ?, 0)",
+        [(ind, county, y, g, v, v * 10) for y, g, v in ((2019, "female", 20), (2019, "male", 10), (2023, "female", 30))]
+        + [(ind, county, 2023, "male", 25, 250), (ind, county, 2023, "total", 27.5, 550)],
+    )
+    goal = plans.tree(conn, plan_id)[0]["goals"][0]
+    indicators.add_link(
+        conn, SYSTEM, goal["id"], indicator_id=ind, region_id=county, gender="gap",
+        baseline_year=2019, target_year=2025, target_value="4",
+    )  # fmt: skip
+    at = app(PAGE, lang="en")
+    at.selectbox(key="ind_chart_indicator").set_value(ind).run()
+    assert not at.exception
+    assert [w.value for w in at.warning if "Both girls' and boys'" in w.value] == [
+        i18n.t("indicators.gap_both_worse", "en")
+    ]

@@ -229,3 +229,32 @@ def test_a_links_group_shows_in_its_title(setup):
     )
     rows = indicators.goal_indicator_rows(db, plan_id, "sv")
     assert "Osuus (Pojkar)" in {r["indicator_title"] for r in rows}
+
+
+def test_a_narrowing_gap_while_girls_and_boys_both_get_worse_is_flagged(setup):
+    """Lower is better: girls 20 -> 30 %, boys 10 -> 25 % (1000 of each measured). The gap narrows
+    from 10 to 5 points, so the gap link is on track, but both groups moved the wrong way."""
+    db, plan_id, ind, regions = setup
+    county = regions["county:18"]
+    db.conn.executemany(
+        "insert into indicator_values values (?, ?, ?, ?, ?, ?, 0)",
+        [
+            (ind, county, year, gender, value, value * 10)
+            for year, gender, value in ((2019, "female", 20.0), (2019, "male", 10.0), (2023, "female", 30.0))
+        ]
+        + [(ind, county, 2023, "male", 25.0, 250.0), (ind, county, 2023, "total", 27.5, 550.0)],
+    )
+    goal = _goal(db, plan_id)
+    link = dict(indicator_id=ind, region_id=county, baseline_year=2019, target_year=2025)
+    gap = indicators.add_link(db, SYSTEM, goal["id"], gender="gap", target_value="4", **link)
+    girls = indicators.add_link(db, SYSTEM, goal["id"], gender="female", target_value="15", **link)
+    rows = {r["id"]: r for r in indicators.links(db, plan_id, "fi", goal_id=goal["id"])}
+    assert rows[gap]["progress"] == "on_track" and rows[gap]["both_worse"]
+    assert rows[girls]["progress"] == "wrong_way" and not rows[girls]["both_worse"]  # not a gap link
+    # boys improving instead: the narrowing is real
+    db.conn.execute(
+        "update indicator_values set value = 8.0, abs_value = 80 where indicator_id = ? and region_id = ? "
+        "and year = 2023 and gender = 'male'",
+        [ind, county],
+    )
+    assert not next(r for r in indicators.links(db, plan_id, "fi", goal_id=goal["id"]) if r["id"] == gap)["both_worse"]
