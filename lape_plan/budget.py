@@ -227,20 +227,24 @@ _FROM = (
     f"join goals g on g.id = m.goal_id and {plans.counts_sql('g')} "
     "join focus_areas f on f.id = g.focus_area_id and f.deleted_at is null join plans p on p.id = f.plan_id "
 )
+# A line counts in its measure's years, inside the plan period (a measure kept from a longer period).
 _WHERE = (
-    "where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) and coalesce(m.end_year, p.last_year)"
+    "where f.plan_id = :p and b.year between coalesce(m.start_year, p.first_year) and coalesce(m.end_year, p.last_year) "
+    "and b.year between p.first_year and p.last_year"
 )
 # The organisation: the measure's own, else its goal's when the goal has exactly one.
 _GOAL_ORG = (
     "left join (select goal_id, min(org_id) org_id from goal_responsibles group by goal_id "
     "having count(*) = 1) gr on gr.goal_id = g.id "
 )
-# Cancelled: the measure's latest status up to the line's year is "cancelled". Looked up
+# Cancelled: the measure's latest status in its own years up to the line's year is "cancelled"
+# (a status from before a measure was rescheduled counts nowhere, as in follow-up). Looked up
 # (through the unique index) only for measures that were ever cancelled.
 _CANCELLED = (
     "case when b.measure_id in (select item_id from status_updates where entity = 'measure' "
     "and status = 'cancelled') then coalesce((select u.status = 'cancelled' from status_updates u "
-    "where u.entity = 'measure' and u.item_id = b.measure_id and u.year <= b.year "
+    "where u.entity = 'measure' and u.item_id = b.measure_id "
+    "and u.year between coalesce(m.start_year, p.first_year) and b.year "
     "order by u.year desc, u.version desc limit 1), 0) else 0 end"
 )
 _SUMS = (
@@ -296,7 +300,7 @@ def rollup(db: Database, plan_id: int, municipality_id: int | None = None) -> di
     running = dict.fromkeys(years, 0)
     without = []
     for m_id, title_fi, title_sv, start, end, area_id, has_euros in measures:
-        for y in range(start or years[0], (end or years[-1]) + 1):
+        for y in range(max(start or years[0], years[0]), min(end or years[-1], years[-1]) + 1):  # in the period
             running[y] += 1
         if not has_euros:
             without.append({"id": m_id, "title_fi": title_fi, "title_sv": title_sv, "focus_area_id": area_id})

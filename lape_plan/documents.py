@@ -88,7 +88,7 @@ class Writer:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(22)
         section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        doc.core_properties.title = _safe(title)
+        doc.core_properties.title = _safe(title)[:255]  # the file format's limit; titles may be longer
         doc.core_properties.language = LOCALES[self.lang]
         doc.core_properties.author = ""
         doc.core_properties.comments = ""
@@ -1024,7 +1024,7 @@ def year_report_docx(db: Database, plan_id: int, year: int, lang: str = "fi") ->
         w.t(
             "documents.report_progress",
             year=year,
-            progress=_num(roll["progress"], lang, 0),
+            progress="–" if roll["progress"] is None else f"{_num(roll['progress'], lang, 0)} %",
         )
     )
     status_rows = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlite_utils import Database
 
@@ -37,15 +38,23 @@ def org_name(org: dict, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- organisations
+# An organisation's code (Statistics Finland's municipality number, HVA18): it also names the
+# published site's embed files, so no path or URL characters.
+ORG_CODE = re.compile(r"[0-9A-Za-z_-]{1,20}")
+
+
 def add_organisation(db: Database, actor: Actor, kind, name_fi, name_sv="", code=None) -> int:
     auth.require_plan_editor(actor)
     try:
         kind = OrgKind(kind)
     except ValueError:
         raise ValidationError("error.unknown_org_kind", field="kind", value=kind) from None
+    code = clean_text(code, "code", max_len=20) or None
+    if code and not ORG_CODE.fullmatch(code):
+        raise ValidationError("error.org_code", field="code", value=code)
     row = {
         "kind": kind.value,
-        "code": clean_text(code, "code", max_len=20) or None,
+        "code": code,
         "name_fi": clean_text(name_fi, "name_fi", required=True, max_len=TITLE_MAX),
         "name_sv": clean_text(name_sv, "name_sv", max_len=TITLE_MAX),
         "version": 1,
@@ -524,6 +533,10 @@ def restore(db: Database, actor: Actor, entity: str, item_id: int) -> None:
         parent_entity = {"goal": "focus_area", "measure": "goal"}.get(entity)
         if parent_entity:
             get(db, parent_entity, before[ENTITIES[entity][1]])  # the parent must be there
+        if entity == "measure":  # the plan period may have changed since: its years must still fit
+            plan = plan_of(db, entity, item_id)
+            for field in ("start_year", "end_year"):
+                validation.year(before[field], field, plan)
         save_version(
             db,
             actor,

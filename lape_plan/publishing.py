@@ -141,6 +141,9 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
     target = Path(out_dir) if out_dir else site_dir(plan_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would keep a web server of another user out
     try:
         build_site(db, plan["id"], tmp, langs)
         stamp = now()
@@ -329,7 +332,12 @@ def plan_data(db: Database, plan_id: int, lang: str) -> dict:
         if _shown(a)
     ]
     municipalities = [
-        {"id": o["id"], "code": o["code"] or str(o["id"]), "name": plans.org_name(o, lang)}
+        # the code names a file of the site: one from before codes were checked falls back to the id
+        {
+            "id": o["id"],
+            "code": o["code"] if plans.ORG_CODE.fullmatch(o["code"] or "") else str(o["id"]),
+            "name": plans.org_name(o, lang),
+        }
         for o in plans.organisations(db, plan_id, kind=OrgKind.MUNICIPALITY)
     ]
     counts = {s: 0 for s in follow_up.STATUSES}

@@ -320,3 +320,36 @@ def test_summary_command_prints_the_period_in_finnish(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith("2020–2024\t1\u00a0129\u00a0100\t")
     assert out[-1] == "Toimenpiteitä ilman euroja\t4/14"
+
+
+def test_a_status_from_before_a_measure_was_rescheduled_cancels_nothing(demo_db):
+    """Cancelled in 2021, then moved to run 2022–2024: follow-up and the public site ignore the old
+    status, and so does the budget: its euros are planned, not cancelled."""
+    plan_id = plans.create_plan(demo_db, SYSTEM, "Testi", 2020, 2024)
+    goal = plans.add(
+        demo_db, SYSTEM, "goal", plans.add(demo_db, SYSTEM, "focus_area", plan_id, title_fi="A"), title_fi="T"
+    )
+    measure = plans.add(demo_db, SYSTEM, "measure", goal, title_fi="M", start_year=2021, end_year=2024)
+    fu.record(demo_db, SYSTEM, "measure", measure, 2021, "cancelled", None, "Peruttu")
+    plans.update(
+        demo_db, SYSTEM, "measure", measure, plans.get(demo_db, "measure", measure)["version"], start_year=2022
+    )
+    for year in (2022, 2023):
+        budget.save(demo_db, SYSTEM, measure, year, planned_eur=1000)
+    total = budget.rollup(demo_db, plan_id)["total"]
+    assert (total.planned, total.cancelled_planned) == (2000, 0)
+
+
+def test_lines_outside_the_plan_period_are_left_out_of_the_rollup(demo_db):
+    """A database from before restores checked the period: a measure's years reach past the plan."""
+    plan_id = first_plan_id(demo_db)
+    m = measure_titled(demo_db, "Kaveritoiminta")
+    budget.save(demo_db, SYSTEM, m["id"], 2024, planned_eur=500)
+    demo_db.conn.execute("update measures set end_year = 2026 where id = ?", [m["id"]])
+    demo_db.conn.execute(
+        "insert into budget_lines (measure_id, year, planned_eur, version, updated_at, updated_by) "
+        "values (?, 2026, 700, 1, '2026-01-01', 'vanha')",
+        [m["id"]],
+    )
+    roll = budget.rollup(demo_db, plan_id)
+    assert set(roll["by_year"]) == {2020, 2021, 2022, 2023, 2024} and roll["by_year"][2024].planned >= 500

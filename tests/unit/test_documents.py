@@ -555,3 +555,21 @@ def test_revised_plan_and_yearly_report_list_changes_since_the_approved_version(
         assert "<script>" not in _xml(data)  # user text only as the text of runs
     sv = _texts(_open(documents.plan_docx(demo_db, plan_id, "sv", with_charts=False)))
     assert "Ändringar sedan den godkända versionen 1" in sv
+
+
+def test_a_title_longer_than_the_word_property_limit_still_builds(demo_db):
+    """Titles may hold 300 characters, and a Swedish document marks a title only in Finnish; Word's
+    title property holds 255, so the property is cut, never the document refused."""
+    plan = plans.plans(demo_db)[0]
+    title = ("Lasten ja nuorten hyvinvointisuunnitelma " * 8)[:290]
+    plans.update_plan(demo_db, SYSTEM, plan["id"], plan["version"], title, "", plan["first_year"], plan["last_year"])
+    for lang in ("fi", "sv"):
+        doc = docx.Document(io.BytesIO(documents.plan_docx(demo_db, plan["id"], lang, with_charts=False)))
+        assert doc.core_properties.title == title.strip()[:255]
+        assert title.strip() in "\n".join(p.text for p in doc.paragraphs)  # the cover keeps it whole
+
+
+def test_a_year_report_without_updates_says_so_without_a_percent_sign(demo_db):
+    plan_id = plans.plans(demo_db)[0]["id"]  # the example plan here has no follow-up
+    texts = _texts(docx.Document(io.BytesIO(documents.year_report_docx(demo_db, plan_id, 2021, "sv"))))
+    assert "Planens framsteg år 2021: –" in texts

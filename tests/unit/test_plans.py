@@ -421,3 +421,17 @@ def test_an_add_waiting_for_the_write_lock_is_checked_against_what_it_waited_for
         waiting.join(0.5)  # the add now waits for this transaction's lock
     waiting.join(15)
     assert "id" not in outcome and outcome["error"].key == "error.not_found"
+
+
+def test_a_measure_is_restored_only_if_its_years_fit_the_plan_period(demo_db):
+    """Deleted, then the period narrowed (deleted measures do not hold it back): brought back as it
+    was, the measure would run past the plan and its euros fall outside every roll-up."""
+    plan_id = plans.create_plan(demo_db, ANNA, "Lyhenevä", 2020, 2024)
+    goal = plans.add(demo_db, ANNA, "goal", plans.add(demo_db, ANNA, "focus_area", plan_id, title_fi="A"), title_fi="T")
+    measure = plans.add(demo_db, ANNA, "measure", goal, title_fi="Myöhäinen", start_year=2023, end_year=2024)
+    plans.delete(demo_db, ANNA, "measure", measure, 1)
+    plans.update_plan(demo_db, ANNA, plan_id, 1, "Lyhenevä", "", 2020, 2023)
+    with pytest.raises(ValidationError) as err:
+        plans.restore(demo_db, ANNA, "measure", measure)
+    assert err.value.key == "error.year_outside_plan" and err.value.field == "end_year"
+    assert plans.get(demo_db, "measure", measure, include_deleted=True)["deleted_at"]

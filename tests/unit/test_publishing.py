@@ -470,3 +470,33 @@ def test_published_status_ignores_years_outside_the_measures_years(demo_db):
     shown = next(m for a in data["areas"] for g in a["goals"] for m in g["measures"] if m["id"] == measure["id"])
     assert (shown["status"]["year"], shown["status"]["code"]) == (2022, "on_track")
     assert data["status_counts"][follow_up.STATUSES.index("cancelled")]["count"] == 0
+
+
+def test_an_organisation_code_never_names_a_file_outside_the_site(demo_db, tmp_path):
+    """A code is refused unless letters, digits, - and _; one stored before that check (an old
+    database) gives the embed file the organisation's id instead of a path."""
+    from lape_plan.errors import ValidationError
+
+    for code in ("x/../../pwn", "12 3", "a#b", "ä"):
+        with pytest.raises(ValidationError) as err:
+            plans.add_organisation(demo_db, SYSTEM, "municipality", "Kunta", code=code)
+        assert (err.value.key, err.value.field) == ("error.org_code", "code")
+    plan_id = plans.plans(demo_db)[0]["id"]
+    kokkola = next(o for o in plans.organisations(demo_db, plan_id) if o["code"] == "272")
+    demo_db.conn.execute("update organisations set code = 'x/../../../pwn' where id = ?", [kokkola["id"]])
+    out = tmp_path / "site" / "plan"
+    publishing.publish(demo_db, SYSTEM, plan_id, out_dir=out)
+    assert not list(tmp_path.rglob("pwn*"))
+    assert (out / "fi" / f"embed-{kokkola['id']}.html").exists()
+    assert f'href="embed-{kokkola["id"]}.html"' in (out / "fi" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_published_folder_is_readable_by_a_web_server_of_another_user(demo_db, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        publishing.publish(demo_db, SYSTEM, plans.plans(demo_db)[0]["id"], out_dir=tmp_path / "www")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "www").stat().st_mode & 0o777 == 0o755
