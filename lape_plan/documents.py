@@ -567,7 +567,7 @@ def _chapter(w: Writer, data: _PlanData, kind: str, number: int, with_charts: bo
     if kind == "wellbeing":
         wrote = _indicator_summary(w, data) or wrote
     elif kind == "goals":
-        wrote = _goal_tables(w, data, number, with_charts) or wrote
+        wrote = _goal_tables(w, data, with_charts) or wrote
     elif kind == "resources":
         wrote = _resources(w, data) or wrote
     elif kind == "follow_up":
@@ -642,7 +642,7 @@ def _status(data: _PlanData, entity: str, item_id: int, lang: str) -> str:
     return f"{text}, {row['progress']} %" if row.get("progress") is not None else text
 
 
-def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) -> bool:
+def _goal_tables(w: Writer, data: _PlanData, with_charts: bool) -> bool:
     lang = w.lang
     headers = [
         w.t("documents.col.number"),
@@ -654,10 +654,12 @@ def _goal_tables(w: Writer, data: _PlanData, chapter: int, with_charts: bool) ->
     ]
     wrote = False
     for area in data.areas:
-        w.heading(f"{chapter}.{area['number']} {marked(area, lang)}", 2)
+        # the plan's own numbers, named, as in the app and the workbook (people quote them in meetings);
+        # a chapter prefix ("2.1.1") would clash with the measures' numbers in the tables
+        w.heading(f"{w.t('entity.focus_area')} {area['number']}: {marked(area, lang)}", 2)
         wrote = True
         for goal in area["goals"]:
-            w.heading(f"{chapter}.{goal['number']} {marked(goal, lang)}", 3)
+            w.heading(f"{w.t('entity.goal')} {goal['number']}: {marked(goal, lang)}", 3)
             scope = (
                 w.t("documents.scope_shared")
                 if goal["scope"] == Scope.SHARED

@@ -69,8 +69,9 @@ def test_structure_headings_language_toc_page_numbers(example):
             1,
         )
     ] + ["Liite 1. Lapsivaikutusten arvioinnit"]  # the example plan has child impact assessments
-    assert ("Heading 2", "2.1 Yksinäisyys ja kiusaaminen") in headings
-    assert ("Heading 3", "2.1.1 Jokaisella lapsella on vähintään yksi hyvä ystävä") in headings
+    # the plan's own numbers, as the measure tables and the app have them: no chapter prefix
+    assert ("Heading 2", "Painopiste 1: Yksinäisyys ja kiusaaminen") in headings
+    assert ("Heading 3", "Tavoite 1.1: Jokaisella lapsella on vähintään yksi hyvä ystävä") in headings
     assert ("Heading 2", "Kokkola") in headings  # Kokkola's own part of the wellbeing chapter
     assert document.paragraphs[0].style.name == "Title"
     # the language on the document defaults, none overriding it in a style; core property too
@@ -81,7 +82,7 @@ def test_structure_headings_language_toc_page_numbers(example):
     body = _xml(files["fi"])
     assert re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", body) == [' TOC \\o "1-2" \\h \\z \\u ']
     toc = [p.text for p in document.paragraphs if p.style.name.startswith("TOC")]
-    assert "2 Tavoitteet ja toimenpiteet" in toc and "2.1 Yksinäisyys ja kiusaaminen" in toc
+    assert "2 Tavoitteet ja toimenpiteet" in toc and "Painopiste 1: Yksinäisyys ja kiusaaminen" in toc
     footer = (
         _xml(files["fi"], "word/footer1.xml")
         if "word/footer1.xml" in zipfile.ZipFile(io.BytesIO(files["fi"])).namelist()
@@ -214,7 +215,7 @@ def test_hostile_user_text_stays_literal(demo_db):
     )
     data = documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)
     texts = _texts(_open(data))
-    assert f"2.1.1 {HOSTILE}" in texts  # the heading, word for word
+    assert f"Tavoite 1.1: {HOSTILE}" in texts  # the heading, word for word
     assert any(t.startswith(HOSTILE) for t in texts)  # the measure cell
     assert '{{ description }} =HYPERLINK("x")' in texts and "=1+1" in texts
     assert "=SUM(A1) <script>alert(1)</script> {{x}} **y** { PAGE } <w:fldSimple/>" in texts
@@ -237,7 +238,7 @@ def test_empty_plan_document(db):
     goal = plans.add(db, SYSTEM, "goal", area, title_fi="Vain suomeksi")
     plans.add(db, SYSTEM, "measure", goal, title_fi="Toimi", title_sv="Åtgärda")
     texts = _texts(_open(documents.plan_docx(db, plan_id, "sv")))
-    assert "2.1 Fokus" in texts and "2.1.1 Vain suomeksi [endast på finska]" in texts
+    assert "Fokusområde 1: Fokus" in texts and "Mål 1.1: Vain suomeksi [endast på finska]" in texts
     assert "Åtgärda" in texts and "Toimi" not in " ".join(texts)
     # the goals chapter has the new goal, the follow-up chapter its status counts (no updates yet)
     assert texts.count("Kapitlet är ännu inte skrivet.") == 5
@@ -515,7 +516,7 @@ def test_control_characters_from_pasted_text_do_not_break_the_document(demo_db):
     part = chapters.part(demo_db, plan_id, "resources")
     chapters.save(demo_db, SYSTEM, plan_id, "resources", None, part["version"], "Nolla\x00merkki ja\ttabulaattori")
     texts = _texts(_open(documents.plan_docx(demo_db, plan_id, "fi", with_charts=False)))
-    assert "2.1.1 Sivuvaihto" in texts and "riviväli" in texts and "Nollamerkki ja\ttabulaattori" in texts
+    assert "Tavoite 1.1: Sivuvaihto" in texts and "riviväli" in texts and "Nollamerkki ja\ttabulaattori" in texts
 
 
 def test_revised_plan_and_yearly_report_list_changes_since_the_approved_version(demo_db):
