@@ -9,7 +9,7 @@ import streamlit as st
 
 from .. import plans
 from ..errors import LapeError
-from ..model import Scope
+from ..model import Role, Scope
 from . import state
 from .forms import on_top, save, show_differences
 from .guard import Ctx
@@ -92,6 +92,15 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                 if row.get(field):
                     st.text(f"{t('field.' + field)}: {row[field]}")
         return
+    # Which organisations an item concerns is the coordinators' to decide: a member is offered only
+    # what the item has and their own organisations, and not the scope (plans.authorise checks again).
+    member = ctx.actor.role not in (Role.ADMIN, Role.FACILITATOR)
+
+    def offered(ids, field):
+        current = _initial(row, field)
+        kept = set(current) if isinstance(current, list) else {current}
+        return [i for i in ids if not member or i in ctx.actor.org_ids or i in kept]
+
     with st.form(prefix + "_form", clear_on_submit=False, enter_to_submit=False):
         st.text_input(t("field.title_fi"), key=f"{prefix}_title_fi", max_chars=300)
         st.text_input(t("field.title_sv"), key=f"{prefix}_title_sv", max_chars=300)
@@ -103,10 +112,11 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
                 key=f"{prefix}_scope",
                 horizontal=True,
                 format_func=lambda s: t(f"scope.{s}"),
+                disabled=member,
             )
             st.multiselect(
                 t("field.municipality_ids"),
-                [o["id"] for o in orgs if o["kind"] == "municipality"],
+                offered([o["id"] for o in orgs if o["kind"] == "municipality"], "municipality_ids"),
                 key=f"{prefix}_municipality_ids",
                 format_func=names.__getitem__,
                 help=t("field.municipality_ids_help"),
@@ -115,7 +125,7 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
             )
             st.multiselect(
                 t("field.responsible_ids"),
-                list(names),
+                offered(list(names), "responsible_ids"),
                 key=f"{prefix}_responsible_ids",
                 format_func=names.__getitem__,
                 select_all=False,
@@ -124,7 +134,7 @@ def item_form(ctx: Ctx, entity: str, row: dict | None, parent_id: int | None = N
         if entity == "measure":
             st.selectbox(
                 t("field.responsible_org_id"),
-                [None, *names],
+                [None, *offered(list(names), "responsible_org_id")],
                 key=f"{prefix}_responsible_org_id",
                 format_func=lambda o: names.get(o, "–"),
                 placeholder=t("common.choose"),

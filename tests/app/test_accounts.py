@@ -173,6 +173,27 @@ def test_member_edits_own_goal_and_reads_others(app, conn):
     assert f"ed_goal_{other['id']}_title_fi" not in [w.key for w in at.text_input]
 
 
+def test_a_members_form_offers_only_the_items_and_their_own_organisations(app, conn):
+    kokkola, halsua = org_id(conn, "272"), org_id(conn, "074")
+    member = auth.create_user(conn, auth.actor_for(conn, 1), "maija", "member-password", org_ids=[kokkola])
+    goal = next(
+        g for a in plans.tree(conn, plans.plans(conn)[0]["id"]) for g in a["goals"] if kokkola in g["responsible_ids"]
+    )
+    at = app("pages/plan_editor.py", user_id=member, auth_role="member")
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    prefix = f"ed_goal_{goal['id']}"
+    assert at.radio(key=f"{prefix}_scope").disabled
+    offered = at.multiselect(key=f"{prefix}_responsible_ids").options
+    names = {o["id"]: o["name_fi"] for o in plans.organisations(conn)}
+    assert set(offered) == {names[i] for i in goal["responsible_ids"]} | {names[kokkola]}
+    assert names[halsua] not in offered
+    # a coordinator is offered every organisation of the plan
+    at = app("pages/plan_editor.py")
+    at.button(key=f"sel_goal_{goal['id']}").click().run()
+    assert names[halsua] in at.multiselect(key=f"{prefix}_responsible_ids").options
+    assert not at.radio(key=f"{prefix}_scope").disabled
+
+
 def test_workshop_pages_are_for_coordinators_only(conn, make_user, db_path):
     from streamlit.testing.v1 import AppTest
 
