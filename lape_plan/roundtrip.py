@@ -693,6 +693,9 @@ class _Run:
             }
         )
         now = budget.get(self.db, measure_id, year)
+        if now is not None and version is None and all(v is None for v in fields.values()):
+            self.result.unchanged += 1  # euros entered in the app since the export, on a row left empty
+            return
         if version is not None and version > (now["version"] if now else 0):
             raise _Bad("export.rt.version_ahead", version=version, current=now["version"] if now else 0)
         before = now or dict.fromkeys(budget.FIELDS)

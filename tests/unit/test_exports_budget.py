@@ -183,6 +183,16 @@ def test_newer_edit_in_the_app_is_a_conflict(demo_db, kaveri):
     assert [c.sheet for c in again.conflicts] == [SHEET] and not again.changed
 
 
+def test_euros_entered_in_the_app_after_the_export_leave_an_empty_row_unchanged(demo_db, kaveri):
+    """As with statuses: a row that had no euros in the file and was left empty is no edit, so the
+    app's newer euros are neither a conflict nor removed."""
+    data = exports.plan_workbook(demo_db, first_plan_id(demo_db), "fi")
+    budget.save(demo_db, ANNA, kaveri["id"], 2023, planned_eur=5000)
+    result = roundtrip.apply(demo_db, EXCEL, data, "fi")
+    assert (result.added, result.changed, result.conflicts) == ([], [], [])
+    assert budget.get(demo_db, kaveri["id"], 2023)["planned_eur"] == 5000
+
+
 @pytest.mark.libreoffice
 def test_libreoffice_saved_file_comes_back_unchanged(demo_db, kaveri, tmp_path):
     from tests.unit.test_exports_render import _soffice
