@@ -11,6 +11,7 @@ from .. import auth, backup, config, db as dbm, i18n, plans
 from ..errors import LapeError
 from ..model import Role
 from . import a11y, forms, state
+from .editor import open_version
 from .guard import Ctx
 from .text import md_escape
 
@@ -107,27 +108,40 @@ def _edit_user_form(ctx: Ctx, users: list[dict], org_names: dict) -> None:
     by_id = {u["id"]: u for u in users}
     user_id = st.selectbox(t("auth.username"), list(by_id), format_func=lambda i: by_id[i]["username"], key="eu_id")
     user = by_id[user_id]
-    with st.form(f"edit_user_{user_id}_{user['version']}"):
-        role = st.selectbox(
-            t("admin.role"), ROLES, index=ROLES.index(user["role"]), format_func=lambda r: t(f"role.{r}")
+    # the form keeps what was chosen and the version it was opened on: a save after another
+    # administrator's is refused naming them, the choices kept (save again to go on top)
+    prefix = f"eu_{user_id}"
+    open_version(
+        prefix, {"role": user["role"], "org_ids": user["org_ids"], "active": bool(user["active"])}, user["version"]
+    )
+    with st.form(prefix + "_form"):
+        role = st.selectbox(t("admin.role"), ROLES, key=f"{prefix}_role", format_func=lambda r: t(f"role.{r}"))
+        user_orgs = _org_choice(ctx, org_names, key=f"{prefix}_org_ids")
+        active = st.checkbox(t("admin.active"), key=f"{prefix}_active")
+        new_password = st.text_input(
+            t("admin.new_password"), type="password", help=t("admin.password_help"), key=f"{prefix}_password"
         )
-        user_orgs = _org_choice(ctx, org_names, default=user["org_ids"])
-        active = st.checkbox(t("admin.active"), value=bool(user["active"]))
-        new_password = st.text_input(t("admin.new_password"), type="password", help=t("admin.password_help"))
         if st.form_submit_button(t("editor.save"), type="primary"):
 
             def write() -> None:
                 if new_password:  # refused before anything is saved
                     auth.check_password(new_password, user["username"])
                 auth.update_user(
-                    ctx.db, ctx.writer(), user_id, user["version"], role=role, org_ids=user_orgs, active=active
+                    ctx.db,
+                    ctx.writer(),
+                    user_id,
+                    st.session_state[prefix + "_version"],
+                    role=role,
+                    org_ids=user_orgs,
+                    active=active,
                 )
                 if new_password:
                     keep = st.session_state.get("session_token")
                     auth.set_password(ctx.db, ctx.writer(), user_id, new_password, keep_session=keep)
 
             done = "admin.password_changed" if new_password else "admin.user_updated"
-            forms.save(ctx, write, prefix=None, slot=FLASH, message=t(done, username=md_escape(user["username"])))
+            message = t(done, username=md_escape(user["username"]))
+            forms.save(ctx, write, prefix=prefix, slot=FLASH, message=message, compare=False)
 
 
 def audit_tab(ctx: Ctx) -> None:

@@ -243,6 +243,9 @@ def editor_section(ctx: Ctx) -> None:
         )
         return f"{lava.label('target', item['target'], ctx.lang)}: {lava.target_title(item, ctx.lang)} — {state}"
 
+    if not by_key:  # a new plan: nothing to assess until it has goals or decisions
+        st.info(t("assessments.no_targets"))
+        return
     if st.session_state.get("lava_target") not in by_key:
         st.session_state["lava_target"] = next(iter(by_key))
     sticky(st.selectbox, t("assessments.pick_target"), "lava_target", list(by_key), format_func=fmt)

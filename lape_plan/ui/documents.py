@@ -36,7 +36,7 @@ def chapter_form(ctx: Ctx, kind: str, municipality_id: int | None) -> None:
         st.caption(
             t(
                 "chapters.last_saved",
-                by=i18n.actor_name(part["updated_by"], ctx.lang),
+                by=md_escape(i18n.actor_name(part["updated_by"], ctx.lang)),
                 at=i18n.timestamp(part["updated_at"], ctx.lang),
                 version=part["version"],
             )

@@ -70,6 +70,22 @@ def test_editing_a_user_confirms_and_a_weak_password_saves_nothing(app, conn):
     assert not auth.get_user(conn, uid)["active"]
 
 
+def test_a_user_edit_saved_after_another_administrators_is_refused_naming_them(app, conn):
+    uid = auth.create_user(conn, auth.actor_for(conn, 1), "bert", "bertin-salasana-1", role="viewer")
+    other = auth.create_user(conn, auth.actor_for(conn, 1), "toinen", "toisen-salasana-1", role="admin")
+    at = app(PAGE)
+    at.selectbox(key="eu_id").set_value(uid).run()
+    at.selectbox(key=f"eu_{uid}_role").set_value("member")
+    # meanwhile the other administrator makes Bert a facilitator
+    auth.update_user(conn, auth.actor_for(conn, other), uid, 1, role="facilitator", org_ids=[], active=True)
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()
+    assert len(at.error) == 1 and "toinen" in at.error[0].value
+    assert auth.get_user(conn, uid)["role"] == "facilitator"  # theirs stands
+    assert at.selectbox(key=f"eu_{uid}_role").value == "member"  # the choice is kept
+    [b for b in at.button if b.label == "Tallenna"][0].click().run()  # saving again goes on top
+    assert auth.get_user(conn, uid)["role"] == "member" and not at.error
+
+
 def test_audit_log_filters_by_user(app, conn):
     goal = plans.tree(conn, plans.plans(conn)[0]["id"])[0]["goals"][0]
     plans.update(conn, auth.actor_for(conn, 1), "goal", goal["id"], goal["version"], title_fi="Muutettu")

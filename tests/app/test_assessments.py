@@ -1,8 +1,8 @@
 """The Child impact page: list, a full assessment filled in, a stale save that keeps the
 typed text, read-only for viewers; and the question on the Follow-up page."""
 
-from lape_plan import assessments as lava, plans
-from lape_plan.model import Actor, Role
+from lape_plan import assessments as lava, i18n, plans
+from lape_plan.model import SYSTEM, Actor, Role
 
 PAGE = "pages/assessments.py"
 SURVEY = "Oppilaskuntien kiusaamiskysely joka vuosi"
@@ -213,3 +213,10 @@ def test_coordinator_marks_a_measure_as_needing_an_assessment(app, conn):
     _click(at, "lava_mark_save")
     assert (measure in lava.required_ids(conn, plans.plans(conn)[0]["id"])) != (measure in required)
     assert "Merkintä tallennettu." in [s.value for s in at.success]
+
+
+def test_a_plan_without_goals_says_what_to_add_first(app, conn):
+    plan_id = plans.create_plan(conn, SYSTEM, "Uusi suunnitelma", 2025, 2028)
+    at = app(PAGE, plan_id=plan_id)
+    assert not at.exception
+    assert i18n.t("assessments.no_targets", "fi") in [i.value for i in at.info]

@@ -115,6 +115,18 @@ def test_plan_editor_delete_confirmation_last_saved_and_conflict(app, conn, host
     assert texts
 
 
+def test_chapters_last_saved_by(app, conn, hostile):
+    from lape_plan import chapters
+
+    plan_id = hostile["plan"]["id"]
+    part = chapters.part(conn, plan_id, "resources")
+    chapters.save(conn, Actor(name=HOSTILE, role=Role.ADMIN), plan_id, "resources", None, part["version"], "Teksti")
+    at = app("pages/chapters.py")
+    at.selectbox(key="ch_kind").set_value("resources").run()
+    _check(at)
+    assert any(md_escape(HOSTILE) in c for c in at.caption.values)  # the name is there, escaped
+
+
 def test_follow_up(app, conn, hostile):
     at = app("pages/follow_up.py", municipality_id=hostile["municipality"])
     _check(at)
