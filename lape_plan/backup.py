@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -26,11 +27,13 @@ def backup_bytes(db_path: str | Path, actor: Actor) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "backup.db"
         _copy(Path(db_path), target)
+        validate(target)  # a path that is not the app's database (a cron job's wrong path) gives no backup
         return target.read_bytes()
 
 
 def _copy(source: Path, target: Path) -> None:
-    src = sqlite3.connect(str(source), timeout=15)
+    # read-only: a missing source is an error, not a new empty database
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)
     dst = sqlite3.connect(str(target))
     try:
         src.backup(dst)
@@ -153,14 +156,24 @@ def restore(db_path: str | Path, actor: Actor, data: bytes, keep_dir: str | Path
     auth.require_admin(actor)
     db_path = Path(db_path)
     keep_dir = Path(keep_dir) if keep_dir else db_path.parent / "backups"
-    keep_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         incoming = Path(tmp) / "incoming.db"
         incoming.write_bytes(data)
         validate(incoming)
+        keep_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         kept = keep_dir / f"before-restore-{stamp}.db"
-        _copy(db_path, kept)
+        try:
+            _copy(db_path, kept)
+        except sqlite3.DatabaseError:
+            # The live file is damaged (when a restore is needed most): keep its bytes as they are
+            # and start from an empty file, which SQLite's copy below can write into.
+            kept.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm"):
+                damaged = db_path.with_name(db_path.name + suffix)
+                if damaged.exists():
+                    shutil.copy2(damaged, kept.with_name(kept.name + suffix))
+                    damaged.unlink()
         # Copy into the live file through SQLite, so open connections see the new content.
         _copy(incoming, db_path)
     dbm.forget_migrated(db_path)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 
-from . import db as dbm, demo, plans
+from . import config, db as dbm, demo, plans
 from .errors import ImportRejected, LapeError
 from .i18n import error_text
 
@@ -96,4 +97,12 @@ def main(argv=None) -> int:
         return args.func(args)
     except LapeError as err:
         print(f"error: {error_text(err, 'en')}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file named on the command line: missing, a folder, not writable
+        print(f"error: Cannot use the file {err.filename or ''}: {err.strerror or err}.", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as err:  # --db names a file that is not an intact lape-plan database
+        print(
+            f"error: Cannot use the database {getattr(args, 'db', None) or config.db_path()}: {err}.", file=sys.stderr
+        )
         return 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from . import db as dbm, exports, i18n, plans, roundtrip
@@ -59,10 +58,6 @@ def cmd_import(args) -> int:
         result = run(database, CLI_ACTOR, Path(args.file).read_bytes(), lang)
     except ImportRejected as err:
         print_problems(err, args.file, lang)
-        return 2
-    except OSError as err:  # missing, a directory, unreadable: one line, not a traceback
-        reason = err.strerror or type(err).__name__
-        print(f"error: {i18n.t('export.cli.cannot_read', lang, file=args.file, reason=reason)}", file=sys.stderr)
         return 2
     _print_changes("added", result.added, lang)
     _print_changes("changed", result.changed, lang)

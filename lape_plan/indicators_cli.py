@@ -31,9 +31,6 @@ def _cmd_import(args) -> int:
         if problems:
             raise ImportRejected(problems)
         files = [(f.name, f.read_bytes()) for f in paths]
-    except OSError as err:  # missing, a directory, not readable: one line, not a traceback
-        print(f"error: Cannot read the file {err.filename}: {err.strerror or type(err).__name__}.", file=sys.stderr)
-        return 2
     except ImportRejected as err:
         print_problems(err)
         return 2

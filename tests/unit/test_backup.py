@@ -181,3 +181,29 @@ def test_backup_of_an_older_version_restores_and_is_brought_up_to_date(tmp_path,
     live = dbm.connect(path)
     assert [p["title_fi"] for p in plans.plans(live)] == ["Vanha suunnitelma"]
     assert {m.name for m in dbm.migrations.applied(live)} == set(names)  # brought up to date
+
+
+def test_a_backup_of_a_path_that_is_not_the_database_fails_and_creates_nothing(tmp_path, capsys):
+    """A cron job with the wrong path: no empty 'backup' reported as written, no empty database made."""
+    from lape_plan import cli
+
+    missing, out = tmp_path / "data" / "lape_plan.db", tmp_path / "nightly.db"
+    missing.parent.mkdir()
+    assert cli.main(["backup", "--db", str(missing), "-o", str(out)]) == 2
+    assert not missing.exists() and not out.exists()
+    assert capsys.readouterr().err.startswith(f"error: Cannot use the database {missing}")
+    sqlite3.connect(tmp_path / "other.db").execute("create table t (x)").connection.close()
+    with pytest.raises(ValidationError):  # an SQLite file, but not the app's
+        backup.backup_bytes(tmp_path / "other.db", SYSTEM)
+
+
+def test_restore_replaces_a_damaged_live_database_and_keeps_its_bytes(tmp_path, demo_db):
+    path = tmp_path / "demo.db"
+    before = _snapshot(path)
+    data = backup.backup_bytes(path, SYSTEM)
+    demo_db.conn.close()
+    damaged = path.read_bytes()[:50_000]
+    path.write_bytes(damaged)
+    kept = backup.restore(path, SYSTEM, data, keep_dir=tmp_path / "kept")
+    assert _snapshot(path) == before
+    assert kept.read_bytes() == damaged

@@ -88,3 +88,14 @@ def test_indicator_trust_shows_and_sets(tmp_path, capsys):
     assert (row["noise_threshold"], row["noise_unit"], row["min_count"]) == (2.5, "relative", 15)
     assert cli.main(["indicator-trust", "--db", str(path), "EX-BULLY", "--min-count", "lots"]) == 2
     assert cli.main(["indicator-trust", "--db", str(path), "nope"]) == 2
+
+
+def test_a_file_or_database_the_command_cannot_use_is_one_line(tmp_path, capsys):
+    path = tmp_path / "lape.db"
+    assert cli.main(["init", "--db", str(path), "--demo"]) == 0
+    capsys.readouterr()
+    assert cli.main(["export", "--db", str(path), "--plan", "1", "-o", str(tmp_path)]) == 2  # a folder
+    assert capsys.readouterr().err == f"error: Cannot use the file {tmp_path}: Is a directory.\n"
+    (tmp_path / "notes.db").write_text("muistiinpanoja")
+    assert cli.main(["plans", "--db", str(tmp_path / "notes.db")]) == 2
+    assert capsys.readouterr().err.startswith(f"error: Cannot use the database {tmp_path / 'notes.db'}: ")

@@ -104,4 +104,4 @@ def test_import_plan_of_a_missing_file_or_a_directory_is_one_error_line(tmp_path
     for name, reason in ((tmp_path / "nope.xlsx", "No such file or directory"), (tmp_path, "Is a directory")):
         assert cli.main(["import-plan", "--db", str(path), str(name)]) == 2
         out = capsys.readouterr()
-        assert out.out == "" and out.err == f"error: Cannot read the file {name}: {reason}.\n"
+        assert out.out == "" and out.err == f"error: Cannot use the file {name}: {reason}.\n"

@@ -252,7 +252,7 @@ def test_cli_import_of_a_missing_file_or_a_directory_is_one_line(tmp_path, capsy
         captured = capsys.readouterr()
         assert captured.out == ""
         assert captured.err.strip().splitlines() == [
-            f"error: Cannot read the file {missing}: "
+            f"error: Cannot use the file {missing}: "
             + ("No such file or directory." if missing.endswith(".csv") else "Is a directory.")
         ]
     database = dbm.connect(path)
