@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from . import auth, follow_up, i18n, ideas, indicators, plans, workshop
 from .db import audit, now, save_version, write
-from .errors import NotFound
+from .errors import NotFound, ValidationError
 from .exports import csv_safe, safe_text
 from .model import Actor, OrgKind, Scope
 
@@ -138,7 +138,7 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
     when the build succeeded."""
     auth.require_plan_editor(actor)
     plan = plans.get_plan(db, plan_id)
-    target = Path(out_dir) if out_dir else site_dir(plan_id)
+    target = _site_target(out_dir) if out_dir else site_dir(plan_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=target.parent))
     umask = os.umask(0)
@@ -146,6 +146,7 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
     tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would keep a web server of another user out
     try:
         build_site(db, plan["id"], tmp, langs)
+        (tmp / SITE_MARKER).write_text("A plan published by lape-plan: publishing replaces this folder whole.\n")
         stamp = now()
         with write(db):
             before = state(db, plan["id"])
@@ -176,7 +177,7 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
                     audit_before={"published": before["published"]},
                     audit_after=after,
                 )
-        _swap(tmp, target)
+            _swap(tmp, target)  # inside the write: a swap that fails leaves the state as it was
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
@@ -186,6 +187,7 @@ def unpublish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = N
     """Take the plan's site down (its folder is removed) and mark it unpublished."""
     auth.require_plan_editor(actor)
     plans.get_plan(db, plan_id)
+    folder = _site_target(out_dir) if out_dir else site_dir(plan_id)
     with write(db):
         before = state(db, plan_id)
         if not before or not before["published"]:
@@ -202,7 +204,21 @@ def unpublish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = N
             audit_before={"published": 1},
             audit_after={"published": 0},
         )
-    shutil.rmtree(Path(out_dir) if out_dir else site_dir(plan_id), ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+SITE_MARKER = ".lape-site"
+
+
+def _site_target(out_dir) -> Path:
+    """A folder named on the command line, which publishing replaces and unpublishing removes
+    whole: only a new or empty folder, or a site published before (`publish -o /var/www/html`
+    must not take the web root with it)."""
+    target = Path(out_dir).resolve()
+    earlier = (target / SITE_MARKER).exists() or all((target / f).exists() for f in ("index.html", "style.css"))
+    if target.exists() and not (target.is_dir() and (earlier or not any(target.iterdir()))):
+        raise ValidationError("publishing.error.not_a_site", field="out_dir", path=str(target))
+    return target
 
 
 _swap_lock = threading.Lock()  # two sessions publishing at once swap one after the other

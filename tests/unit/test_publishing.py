@@ -500,3 +500,30 @@ def test_the_published_folder_is_readable_by_a_web_server_of_another_user(demo_d
     finally:
         os.umask(umask)
     assert (tmp_path / "www").stat().st_mode & 0o777 == 0o755
+
+
+def test_publishing_replaces_only_an_empty_folder_or_an_earlier_site(demo_db, tmp_path):
+    """`publish -o /var/www/html` must not take the web root with it: a folder holding anything
+    else, or a file, is refused whole, and the plan's state stays as it was."""
+    from lape_plan.errors import ValidationError
+
+    plan_id = plans.plans(demo_db)[0]["id"]
+    precious = tmp_path / "precious"
+    (precious / "sub").mkdir(parents=True)
+    (precious / "budget2025.xlsx").write_text("tärkeä")
+    notes = tmp_path / "plan.csv"
+    notes.write_text("a;b")
+    for target in (precious, notes):
+        for act in (publishing.publish, publishing.unpublish):
+            with pytest.raises(ValidationError) as err:
+                act(demo_db, SYSTEM, plan_id, out_dir=target)
+            assert err.value.key == "publishing.error.not_a_site"
+    assert (precious / "budget2025.xlsx").read_text() == "tärkeä" and notes.read_text() == "a;b"
+    assert not publishing.is_published(demo_db, plan_id)
+    site = tmp_path / "site"
+    site.mkdir()  # empty: fine
+    publishing.publish(demo_db, SYSTEM, plan_id, out_dir=site)
+    publishing.publish(demo_db, SYSTEM, plan_id, out_dir=site)  # its own site again: fine
+    assert (site / "fi" / "index.html").exists() and (site / publishing.SITE_MARKER).exists()
+    publishing.unpublish(demo_db, SYSTEM, plan_id, out_dir=site)
+    assert not site.exists()
