@@ -19,9 +19,11 @@ COPY lape_plan lape_plan
 COPY pages pages
 COPY data data
 
-# A system user without a login shell; it owns only its home and the database volume.
+# A system user without a login shell; it owns only its home, the database volume and the folder of
+# published plans (served by the app at /app/static/published/; a volume in compose.yaml).
 RUN useradd --system --uid 10001 --create-home --shell /usr/sbin/nologin lape \
-    && mkdir /data && chown lape /data
+    && mkdir /data && chown lape /data \
+    && mkdir -p /app/static/published && chown lape /app/static/published
 USER lape
 VOLUME ["/data"]
 EXPOSE 8501
