@@ -70,6 +70,20 @@ def test_compose_file_keeps_the_database_on_a_volume_and_the_port_on_loopback():
     assert "lape-data:/data" in compose and "LAPE_PLAN_DB: /data/lape_plan.db" in compose
 
 
+def test_the_published_plans_folder_is_writable_where_the_app_runs():
+    """The app publishes into static/published next to app.py: the image makes it the app user's
+    (a compose volume keeps it), and the systemd unit, whose file system is read-only, may write it."""
+    from lape_plan import publishing
+
+    assert publishing.publish_root() == ROOT / "static" / "published"
+    run = " ".join(DOCKERFILE.replace("\\\n", " ").split())  # continuation lines joined
+    assert "mkdir -p /app/static/published && chown lape /app/static/published" in run
+    assert "lape-published:/app/static/published" in (ROOT / "compose.yaml").read_text(encoding="utf-8")
+    unit = (ROOT / "deploy" / "lape-plan@.service").read_text(encoding="utf-8")
+    writable = next(line for line in unit.splitlines() if line.startswith("ReadWritePaths=")).split("=", 1)[1].split()
+    assert "ProtectSystem=strict" in unit and "-/opt/lape-plan/static/published" in writable
+
+
 def test_haproxy_accepts_the_documented_and_the_benchmark_configuration(tmp_path):
     if not shutil.which("haproxy"):
         pytest.skip("HAProxy is needed: apt-get install haproxy (scripts/test.sh installs it)")
