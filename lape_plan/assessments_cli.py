@@ -4,6 +4,7 @@ measures marked as needing one that have none (tab-separated)."""
 from __future__ import annotations
 
 from . import assessments as lava, db as dbm, plans
+from .errors import UsageError
 
 
 def _org(database, code):
@@ -11,7 +12,7 @@ def _org(database, code):
         return None
     org = next((o for o in plans.organisations(database) if o["code"] == code), None)
     if org is None:
-        raise SystemExit(f"error: no organisation with code {code}")
+        raise UsageError(f"no organisation with code {code}")
     return org["id"]
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import auth, backup, config, db as dbm
+from .errors import UsageError
 from .model import SYSTEM, Role
 
 
@@ -15,7 +16,7 @@ def _password(args) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Password again: "):
-        raise SystemExit("error: the passwords do not match")
+        raise UsageError("the passwords do not match")
     return first
 
 
@@ -25,7 +26,7 @@ def cmd_create_user(args) -> int:
     for code in args.org or []:
         row = database.execute("select id from organisations where code = ?", [code]).fetchone()
         if not row:
-            raise SystemExit(f"error: no organisation with code {code}")
+            raise UsageError(f"no organisation with code {code}")
         orgs.append(row[0])
     user_id = auth.create_user(
         database,
@@ -45,7 +46,7 @@ def cmd_set_password(args) -> int:
     database = dbm.connect(args.db)
     row = database.execute("select id from users where username = ?", [args.username.lower()]).fetchone()
     if not row:
-        raise SystemExit(f"error: no user {args.username}")
+        raise UsageError(f"no user {args.username}")
     auth.set_password(database, SYSTEM, row[0], _password(args))
     print(f"password of {args.username} changed; failed sign-ins and lock cleared")
     return 0

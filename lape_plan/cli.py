@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import config, db as dbm, demo, plans
-from .errors import ImportRejected, LapeError
+from .errors import ImportRejected, LapeError, UsageError
 from .i18n import error_text
 
 
@@ -97,6 +97,9 @@ def main(argv=None) -> int:
         return args.func(args)
     except LapeError as err:
         print(f"error: {error_text(err, 'en')}", file=sys.stderr)
+        return 2
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a file named on the command line: missing, a folder, not writable
         print(f"error: Cannot use the file {err.filename or ''}: {err.strerror or err}.", file=sys.stderr)

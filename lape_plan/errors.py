@@ -95,3 +95,8 @@ class ImportRejected(LapeError):
             raise TypeError("ImportRejected takes Problem items")
         self.problems = problems
         super().__init__(key, count=len(problems), **params)
+
+
+class UsageError(Exception):
+    """A command-line argument that names nothing (an organisation code, a user): its English
+    message is printed as one line and the command exits with status 2, as for LapeError."""

@@ -8,6 +8,8 @@ from .cli import write_output
 
 def _cmd_workshops(args) -> int:
     database = dbm.connect(args.db)
+    if args.plan:
+        plans.get_plan(database, args.plan)  # an unknown id: exit 2, as every command
     for plan in plans.plans(database):
         if args.plan and plan["id"] != args.plan:
             continue

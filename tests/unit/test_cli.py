@@ -99,3 +99,17 @@ def test_a_file_or_database_the_command_cannot_use_is_one_line(tmp_path, capsys)
     (tmp_path / "notes.db").write_text("muistiinpanoja")
     assert cli.main(["plans", "--db", str(tmp_path / "notes.db")]) == 2
     assert capsys.readouterr().err.startswith(f"error: Cannot use the database {tmp_path / 'notes.db'}: ")
+
+
+def test_an_argument_that_names_nothing_exits_2_with_one_line(tmp_path, capsys):
+    path = str(tmp_path / "lape.db")
+    assert cli.main(["init", "--db", path, "--demo"]) == 0
+    capsys.readouterr()
+    for argv, message in (
+        (["create-user", "--db", path, "maija", "--org", "999", "--password-stdin"], "no organisation with code 999"),
+        (["set-password", "--db", path, "nobody", "--password-stdin"], "no user nobody"),
+        (["assessments", "--db", path, "--org", "999"], "no organisation with code 999"),
+        (["workshops", "--db", path, "--plan", "99"], "Item not found (it may have been deleted)."),
+    ):
+        assert cli.main(argv) == 2, argv
+        assert capsys.readouterr().err == f"error: {message}\n"
