@@ -91,9 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that may start a database where there is none yet (the first account, a restore, loading
+# indicator data); every other one needs one, so that a mistyped --db is an error, not a new empty
+# database that the command then reads or backs up.
+STARTS_A_DATABASE = {"init", "create-user", "restore", "import-indicators"}
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command not in STARTS_A_DATABASE:
+            path = Path(args.db) if args.db else config.db_path()
+            if not path.exists():
+                raise UsageError(f"no database at {path}: give --db or LAPE_PLAN_DB, or run init first")
         return args.func(args)
     except LapeError as err:
         print(f"error: {error_text(err, 'en')}", file=sys.stderr)

@@ -191,7 +191,10 @@ def test_a_backup_of_a_path_that_is_not_the_database_fails_and_creates_nothing(t
     missing.parent.mkdir()
     assert cli.main(["backup", "--db", str(missing), "-o", str(out)]) == 2
     assert not missing.exists() and not out.exists()
-    assert capsys.readouterr().err.startswith(f"error: Cannot use the database {missing}")
+    assert capsys.readouterr().err.startswith(f"error: no database at {missing}")
+    with pytest.raises(sqlite3.OperationalError):  # the app's own backup reads its source read-only too
+        backup.backup_bytes(missing, SYSTEM)
+    assert not missing.exists()
     sqlite3.connect(tmp_path / "other.db").execute("create table t (x)").connection.close()
     with pytest.raises(ValidationError):  # an SQLite file, but not the app's
         backup.backup_bytes(tmp_path / "other.db", SYSTEM)

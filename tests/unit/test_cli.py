@@ -113,3 +113,14 @@ def test_an_argument_that_names_nothing_exits_2_with_one_line(tmp_path, capsys):
     ):
         assert cli.main(argv) == 2, argv
         assert capsys.readouterr().err == f"error: {message}\n"
+
+
+def test_a_mistyped_database_path_is_an_error_not_a_new_database(tmp_path, capsys):
+    missing = tmp_path / "notthere.db"
+    for argv in (["plans"], ["follow-up-status"], ["export", "--plan", "1", "-o", str(tmp_path / "x.xlsx")]):
+        assert cli.main([*argv, "--db", str(missing)]) == 2, argv
+        assert capsys.readouterr().err == (
+            f"error: no database at {missing}: give --db or LAPE_PLAN_DB, or run init first\n"
+        )
+    assert not missing.exists()
+    assert cli.main(["init", "--db", str(missing)]) == 0 and missing.exists()  # init starts one
