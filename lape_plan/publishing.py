@@ -141,9 +141,9 @@ def publish(db: Database, actor: Actor, plan_id: int, out_dir: Path | None = Non
     target = _site_target(out_dir) if out_dir else site_dir(plan_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".publishing-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp's 0700 would keep a web server of another user out
+    # mkdtemp's 0700 would keep a web server of another user out (reading the umask would mean
+    # setting it, process-wide, under the server's other threads)
+    tmp.chmod(0o755)
     try:
         build_site(db, plan["id"], tmp, langs)
         (tmp / SITE_MARKER).write_text("A plan published by lape-plan: publishing replaces this folder whole.\n")

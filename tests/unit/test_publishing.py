@@ -492,13 +492,7 @@ def test_an_organisation_code_never_names_a_file_outside_the_site(demo_db, tmp_p
 
 
 def test_the_published_folder_is_readable_by_a_web_server_of_another_user(demo_db, tmp_path):
-    import os
-
-    umask = os.umask(0o022)
-    try:
-        publishing.publish(demo_db, SYSTEM, plans.plans(demo_db)[0]["id"], out_dir=tmp_path / "www")
-    finally:
-        os.umask(umask)
+    publishing.publish(demo_db, SYSTEM, plans.plans(demo_db)[0]["id"], out_dir=tmp_path / "www")
     assert (tmp_path / "www").stat().st_mode & 0o777 == 0o755
 
 
