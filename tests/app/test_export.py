@@ -61,10 +61,10 @@ def test_bad_file_is_refused_with_rows(app, conn):
     assert not any(b.key == "exp_apply" for b in at.button)
 
 
-def test_conflict_is_shown_with_who_changed_it(app, conn):
+def _anna_edits_the_first_area(conn) -> dict:
+    """An edit made in the app after the export; returns the area as it was exported."""
     from lape_plan.model import Actor, Role
 
-    data = _edited(conn, lambda wb: wb["Painopisteet"].cell(2, 6, "Excelin kuvaus"))
     area = plans.tree(conn, first_plan_id(conn))[0]
     plans.update(
         conn,
@@ -74,6 +74,12 @@ def test_conflict_is_shown_with_who_changed_it(app, conn):
         area["version"],
         description="Annan kuvaus",
     )
+    return area
+
+
+def test_conflict_is_shown_with_who_changed_it(app, conn):
+    data = _edited(conn, lambda wb: wb["Painopisteet"].cell(2, 6, "Excelin kuvaus"))
+    area = _anna_edits_the_first_area(conn)
     at = app(PAGE, lang="en")
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
     assert [m.value for m in at.metric] == ["0", "0", "1", "25"]
@@ -86,7 +92,6 @@ def test_conflict_is_shown_with_who_changed_it(app, conn):
 
 def test_preview_is_kept_across_reruns_until_the_database_changes(app, conn, monkeypatch):
     from lape_plan import roundtrip
-    from lape_plan.model import Actor, Role
 
     calls = []
     real = roundtrip.preview
@@ -96,15 +101,7 @@ def test_preview_is_kept_across_reruns_until_the_database_changes(app, conn, mon
     at.file_uploader[0].set_value(("plan.xlsx", data, XLSX)).run()
     at.checkbox(key="exp_all").check().run()  # an unrelated click
     assert len(calls) == 1 and [m.value for m in at.metric] == ["0", "1", "0", "25"]
-    area = plans.tree(conn, first_plan_id(conn))[0]
-    plans.update(
-        conn,
-        Actor(name="Anna App", role=Role.ADMIN),
-        "focus_area",
-        area["id"],
-        area["version"],
-        description="Annan kuvaus",
-    )
+    _anna_edits_the_first_area(conn)
     at.checkbox(key="exp_all").uncheck().run()
     assert len(calls) == 2 and [m.value for m in at.metric] == ["0", "0", "1", "25"]  # now a conflict
 

@@ -6,7 +6,6 @@ with file, row and reason."""
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,22 +13,10 @@ import pytest
 from lape_plan import cli, db as dbm, indicators, sotkanet
 from lape_plan.errors import ImportRejected
 from lape_plan.model import Actor, Role
+from tests.unit.test_indicators_import import FIX, _file, _state
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures" / "indicators"
 HEADER = "indicator;region;year;gender;primary value;absolute value\n"
 EDITOR = Actor(name="Ilona Indikaattori", role=Role.ADMIN)
-
-
-def _file(name):
-    return (name, (FIX / name).read_bytes())
-
-
-def _state(db):
-    return (
-        list(db.query("select * from indicator_values order by 1, 2, 3, 4")),
-        list(db.query("select * from indicators order by id")),
-        list(db.query("select * from ind_regions order by id")),
-    )
 
 
 def _refused(db, files):
